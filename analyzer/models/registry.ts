@@ -1,0 +1,113 @@
+/** Data types of the registry index: what the RIR and IANA files say. */
+
+export const RIRS = ['afrinic', 'apnic', 'arin', 'lacnic', 'ripencc'] as const;
+export type Rir = (typeof RIRS)[number];
+
+export type ResourceType = 'asn' | 'ipv4' | 'ipv6';
+
+export type DelegationStatus = 'allocated' | 'assigned' | 'available' | 'reserved';
+
+/** One record line of a delegated (statistics exchange format) file. */
+export interface DelegationRecord {
+  rir: Rir;
+  /** ISO 3166 alpha-2, or the pseudo-codes EU / AP / ZZ; '' when the file leaves it empty. */
+  cc: string;
+  type: ResourceType;
+  /** First ASN, or first address as text. */
+  start: string;
+  /** ASN count, IPv4 address count (any number), or IPv6 prefix length. */
+  value: number;
+  /** YYYYMMDD, or null when the file gives none (empty or 00000000). */
+  date: string | null;
+  status: DelegationStatus;
+  /** Holder id from extended files; null in standard files and on free rows. */
+  opaqueId: string | null;
+}
+
+/** IANA's designation of the block enclosing an address or ASN. */
+export interface IanaDesignation {
+  /** The IANA block, e.g. `154.0.0.0/8` or `AS36864-AS37887`. */
+  block: string;
+  /** The RIR IANA designated it to, when it names one. */
+  rir: Rir | null;
+  /** IANA's designation text, e.g. "Administered by AFRINIC" or "Level 3 Parent, LLC". */
+  designation: string;
+  status: 'ALLOCATED' | 'LEGACY' | 'RESERVED' | 'ASSIGNED' | 'UNASSIGNED' | string;
+  date: string | null;
+  note: string | null;
+}
+
+/** An inter-RIR transfer from a `transfers_latest.json` log. */
+export interface Transfer {
+  /** The range or prefix (as the log gives it) or ASN range. */
+  resource: string;
+  type: ResourceType;
+  fromRir: Rir;
+  toRir: Rir;
+  /** ISO date. */
+  date: string;
+  fromCc?: string;
+  toCc?: string;
+}
+
+/** One delegation record that overlaps a looked-up prefix, with the share it covers. */
+export interface RecordOverlap {
+  record: DelegationRecord;
+  /** The record's exact CIDR that overlaps the prefix (records are split into CIDRs). */
+  cidr: string;
+  /** Fraction of the looked-up prefix's addresses this record covers (0..1]. */
+  share: number;
+}
+
+/**
+ * What the registry says about a prefix.
+ * - `full`: delegated records (allocated/assigned) cover every address.
+ * - `partial`: some addresses are not covered by any allocated/assigned record.
+ * - `none`: no allocated/assigned record overlaps it (available, reserved or unknown space).
+ */
+export interface PrefixRegistration {
+  prefix: string;
+  /** Every allocated/assigned record overlapping the prefix, most-specific covering first. */
+  records: RecordOverlap[];
+  /** Free-space rows (available/reserved) overlapping it, from extended files. */
+  free: RecordOverlap[];
+  coverage: 'full' | 'partial' | 'none';
+  /** The registering RIR when all covering records belong to one RIR; null when mixed or none. */
+  rir: Rir | null;
+  /** More than one RIR among `records`. */
+  mixed: boolean;
+  iana: IanaDesignation | null;
+  transfers: Transfer[];
+  /** The same space present in the files of two different RIRs. */
+  conflicts: RecordOverlap[];
+}
+
+export interface AsnRegistration {
+  asn: number;
+  record: DelegationRecord | null;
+  rir: Rir | null;
+  iana: IanaDesignation | null;
+  transfers: Transfer[];
+}
+
+/** Per-RIR totals for `portolan registry stats`. */
+export interface RegistryFileInfo {
+  rir: Rir | 'iana';
+  path: string;
+  /** Version-line fields. */
+  version: string;
+  serial: string;
+  /** Date the file describes (its end date or serial date), YYYY-MM-DD. */
+  date: string | null;
+  extended: boolean;
+  records: number;
+  /** Lines skipped as malformed, with a warning each. */
+  skipped: number;
+}
+
+/** The lookup interface the classifier and the CLI use; the index implements it. */
+export interface RegistryLookup {
+  prefix(prefix: string): PrefixRegistration;
+  asn(asn: number): AsnRegistration;
+  files(): RegistryFileInfo[];
+}

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { log, setLogLevel } from '../common/log.js';
+import { UsageError } from './errors.js';
+
+/**
+ * Wraps a command handler: applies --log-level, turns thrown errors into a one-line
+ * message on stderr and a non-zero exit code (2 for usage errors, 1 otherwise).
+ */
+export function action<A extends unknown[]>(handler: (...args: A) => Promise<void> | void) {
+  return async (...args: A): Promise<void> => {
+    const command = args[args.length - 1] as Command;
+    const opts = command.opts() as { logLevel?: string };
+    if (opts.logLevel) setLogLevel(opts.logLevel);
+    try {
+      await handler(...args);
+    } catch (err) {
+      const name = command.name();
+      if (err instanceof UsageError) {
+        process.stderr.write(`portolan ${name}: ${err.message}\n`);
+        process.exitCode = err.exitCode;
+      } else {
+        const message = err instanceof Error ? err.message : String(err);
+        log.debug({ err }, 'command failed');
+        process.stderr.write(`portolan ${name}: ${message}\n`);
+        process.exitCode = 1;
+      }
+    }
+  };
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { packageVersion } from '../common/paths.js';
+import { commands } from './commands/index.js';
+
+const program = new Command('portolan')
+  .description('Where IP address space is registered, and where it is used: BGP correlated with the five RIRs and geolocation.')
+  .version(packageVersion())
+  .showHelpAfterError('(run with --help for usage)')
+  .configureHelp({ sortSubcommands: false });
+
+for (const register of commands) register(program);
+
+await program.parseAsync(process.argv);

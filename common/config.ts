@@ -1,0 +1,67 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { Option } from 'commander';
+import { parse as parseYaml } from 'yaml';
+
+/**
+ * The flags every command shares. Each is also an environment variable `PORTOLAN_<NAME>`
+ * and a key in an optional `portolan.yml`; precedence: flag > environment > file > default.
+ */
+export const COMMON_OPTIONS = {
+  'rir-dir': { arg: 'DIR', help: 'local folder of RIR delegated files (delegated-<rir>-[extended-]latest[.gz]) instead of the download cache' },
+  'iana-dir': { arg: 'DIR', help: 'local folder of IANA registry CSVs (ipv4-address-space.csv, ipv6-unicast-address-assignments.csv, as-numbers-*.csv)' },
+  'cache-dir': { arg: 'DIR', help: 'where `registry update` keeps downloaded registry files', default: './data/registry' },
+  geo: { arg: 'FILE', help: 'MaxMind-format country database (.mmdb); default: the bundled DB-IP Lite country database' },
+  db: { arg: 'PATH', help: 'embedded ClickHouse (chDB) store folder', default: './data/portolan' },
+  clickhouse: { arg: 'URL', help: 'ClickHouse server URL (e.g. http://user:pass@host:8123/portolan) instead of the embedded store' },
+  'ris-live': { arg: 'URL', help: 'RIS Live WebSocket endpoint', default: 'wss://ris-live.ripe.net/v1/ws/?client=portolan' },
+  alerts: { arg: 'FILE', help: 'alert rules and channels (alerts.yml)' },
+  'log-level': { arg: 'LEVEL', help: 'trace, debug, info, warn, error, fatal or silent', default: 'info' },
+} as const;
+
+export type CommonOptionName = keyof typeof COMMON_OPTIONS;
+
+/** The environment variable for a flag: `rir-dir` → `PORTOLAN_RIR_DIR`. */
+export const envName = (flag: string): string => `PORTOLAN_${flag.toUpperCase().replace(/-/g, '_')}`;
+
+let fileConfig: Record<string, unknown> | undefined;
+
+/** Reads `portolan.yml` (or `$PORTOLAN_CONFIG`) once; keys are flag names (`rir-dir` or `rirDir`). */
+export function loadConfigFile(path = process.env.PORTOLAN_CONFIG ?? 'portolan.yml'): Record<string, unknown> {
+  if (fileConfig) return fileConfig;
+  fileConfig = {};
+  if (!existsSync(path)) {
+    if (process.env.PORTOLAN_CONFIG) throw new Error(`config file ${path} (from PORTOLAN_CONFIG) does not exist`);
+    return fileConfig;
+  }
+  const parsed = parseYaml(readFileSync(path, 'utf8')) as unknown;
+  if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) {
+    throw new Error(`${path}: expected a mapping of option names to values`);
+  }
+  for (const [key, value] of Object.entries((parsed as Record<string, unknown>) ?? {})) {
+    fileConfig[key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)] = value;
+  }
+  return fileConfig;
+}
+
+/** A commander Option for a shared flag, wired to its environment variable and config-file key. */
+export function commonOption(name: CommonOptionName): Option {
+  const spec = COMMON_OPTIONS[name];
+  const option = new Option(`--${name} <${spec.arg}>`, spec.help).env(envName(name));
+  const fromFile = loadConfigFile()[name];
+  const fallback = fromFile !== undefined ? String(fromFile) : 'default' in spec ? spec.default : undefined;
+  if (fallback !== undefined) option.default(fallback);
+  return option;
+}
+
+/** Options of a command after commander has parsed them (camelCase keys). */
+export interface CommonOptions {
+  rirDir?: string;
+  ianaDir?: string;
+  cacheDir: string;
+  geo?: string;
+  db: string;
+  clickhouse?: string;
+  risLive: string;
+  alerts?: string;
+  logLevel: string;
+}

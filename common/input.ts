@@ -1,0 +1,73 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { createGunzip } from 'node:zlib';
+import unbzip2 from 'unbzip2-stream';
+
+export type Compression = 'gzip' | 'bzip2' | 'none';
+
+/** Detects the compression from the first bytes (magic numbers), not from the file name. */
+export function detectCompression(head: Uint8Array): Compression {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head.length >= 3 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) return 'bzip2';
+  return 'none';
+}
+
+export function isUrl(source: string): boolean {
+  return /^https?:\/\//i.test(source);
+}
+
+async function openRaw(source: string): Promise<Readable> {
+  if (source === '-') return process.stdin;
+  if (!isUrl(source)) return createReadStream(source, { highWaterMark: 1 << 20 });
+  const res = await fetch(source);
+  if (!res.ok || !res.body) throw new Error(`GET ${source} failed: HTTP ${res.status}`);
+  return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+}
+
+/**
+ * Reads at least `n` bytes (or everything, if shorter) and returns them with a stream that
+ * still yields every byte: the same stream with the head pushed back, or a fresh one when
+ * the source already ended.
+ */
+async function peek(stream: Readable, n: number): Promise<{ head: Buffer; stream: Readable }> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  while (length < n) {
+    const chunk: Buffer | null = stream.read();
+    if (chunk) {
+      chunks.push(chunk);
+      length += chunk.length;
+      continue;
+    }
+    if (stream.readableEnded) break;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        stream.off('readable', done).off('end', done).off('error', done);
+        resolve();
+      };
+      stream.once('readable', done).once('end', done).once('error', done);
+    });
+    if (stream.errored) throw stream.errored;
+    if (stream.readableEnded) break;
+  }
+  const head = Buffer.concat(chunks, length);
+  if (stream.readableEnded) return { head, stream: Readable.from(head.length ? [head] : []) };
+  if (head.length) stream.unshift(head);
+  return { head, stream };
+}
+
+/**
+ * Opens a local file, `-` (stdin) or an http(s) URL as a stream of decompressed bytes.
+ * gzip (multi-member too) and bzip2 are recognised by their magic bytes, so a file's
+ * name does not need to tell. A truncated .gz/.bz2 delivers every byte that could be
+ * decoded, then fails with a stream error the caller counts and reports.
+ */
+export async function openInput(source: string): Promise<Readable> {
+  const { head, stream: raw } = await peek(await openRaw(source), 3);
+  const kind = detectCompression(head);
+  if (kind === 'none') return raw;
+  const decoder = kind === 'gzip' ? createGunzip({ chunkSize: 1 << 18 }) : (unbzip2() as unknown as NodeJS.ReadWriteStream);
+  raw.on('error', (err) => (decoder as unknown as Readable).destroy(err));
+  return raw.pipe(decoder as unknown as NodeJS.WritableStream) as unknown as Readable;
+}

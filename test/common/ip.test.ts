@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalPrefix, formatPrefix, parsePrefix, prefixContains, rangeToPrefixes } from '../../common/ip.js';
+
+describe('prefixes', () => {
+  it('canonicalises IPv4 and IPv6 and rejects host bits, bad lengths and garbage', () => {
+    expect(canonicalPrefix('10.0.0.0/8')).toBe('10.0.0.0/8');
+    expect(canonicalPrefix('2001:0DB8:0000::/32')).toBe('2001:db8::/32');
+    expect(canonicalPrefix('10.0.0.1/8')).toBeNull();
+    expect(canonicalPrefix('10.0.0.0/33')).toBeNull();
+    expect(canonicalPrefix('2001:db8::/129')).toBeNull();
+    expect(canonicalPrefix('not-an-ip/8')).toBeNull();
+    expect(formatPrefix(parsePrefix('10.1.2.3/8', true)!)).toBe('10.0.0.0/8');
+  });
+
+  it('tests containment across lengths and families', () => {
+    const p = (s: string) => parsePrefix(s)!;
+    expect(prefixContains(p('10.0.0.0/8'), p('10.20.0.0/16'))).toBe(true);
+    expect(prefixContains(p('10.20.0.0/16'), p('10.0.0.0/8'))).toBe(false);
+    expect(prefixContains(p('11.0.0.0/8'), p('10.20.0.0/16'))).toBe(false);
+    expect(prefixContains(p('::/0'), p('10.0.0.0/8'))).toBe(false);
+  });
+
+  it('splits a non-power-of-two, unaligned range into the exact minimal CIDR list', () => {
+    // 41.0.0.0 + 768 addresses = a /23 and a /24.
+    const first = 41n << 24n;
+    const split = rangeToPrefixes(4, first, first + 767n).map(formatPrefix);
+    expect(split).toEqual(['41.0.0.0/23', '41.0.2.0/24']);
+    // Unaligned start: 10.0.0.1 .. 10.0.0.8
+    const s2 = rangeToPrefixes(4, (10n << 24n) + 1n, (10n << 24n) + 8n).map(formatPrefix);
+    expect(s2).toEqual(['10.0.0.1/32', '10.0.0.2/31', '10.0.0.4/30', '10.0.0.8/32']);
+    // Whole space.
+    expect(rangeToPrefixes(4, 0n, (1n << 32n) - 1n).map(formatPrefix)).toEqual(['0.0.0.0/0']);
+  });
+});
