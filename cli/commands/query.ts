@@ -1,13 +1,96 @@
 import type { Command } from 'commander';
+import { openStore, StoreLockedError } from '../../analyzer/store/index.js';
+import { QueryParamError } from '../../analyzer/store/queries.js';
+import { ReadonlyQueryError } from '../../analyzer/store/readonly.js';
+import { commonOption } from '../../common/config.js';
 import { action } from '../action.js';
+import { UsageError } from '../errors.js';
+
+interface QueryOpts {
+  name?: string;
+  param: string[];
+  list?: boolean;
+  format: string;
+  maxRows: string;
+  timeout: string;
+  db: string;
+  clickhouse?: string;
+}
+
+const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
+function csvField(v: unknown): string {
+  const s = cell(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function render(format: string, columns: string[], rows: Record<string, unknown>[]): string {
+  if (format === 'json') return rows.map((r) => JSON.stringify(r) + '\n').join('');
+  if (format === 'csv') return [columns, ...rows.map((r) => columns.map((c) => r[c]))].map((line) => line.map(csvField).join(',') + '\r\n').join('');
+  const table = [columns, ...rows.map((r) => columns.map((c) => cell(r[c])))];
+  const widths = columns.map((_, i) => Math.max(...table.map((line) => line[i].length)));
+  const numeric = columns.map((c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number'));
+  const fmt = (line: string[]) => line.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
+  return [fmt(table[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(fmt)].join('\n') + '\n';
+}
 
 export function register(program: Command): void {
   program
     .command('query')
-    .description('(not built yet)')
+    .description('analyst queries against the store: SQL (read-only) or a named query')
+    .argument('[sql]', 'a SELECT query (runs read-only)')
+    .option('-n, --name <NAME>', 'run a named query (see --list)')
+    .option('-p, --param <k=v>', 'named-query parameter, repeatable', (v: string, prev: string[]) => [...prev, v], [])
+    .option('--list', 'list the named queries and their parameters')
+    .option('-f, --format <FORMAT>', 'table, csv (RFC 4180) or json (one object per line)', 'table')
+    .option('--max-rows <N>', 'SQL: rows returned at most', '10000')
+    .option('--timeout <SECONDS>', 'SQL: ClickHouse max_execution_time', '60')
+    .addOption(commonOption('db'))
+    .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('log-level'))
     .action(
-      action(() => {
-        throw new Error('query is not built yet');
+      action(async (sql: string | undefined, opts: QueryOpts) => {
+        if (!['table', 'csv', 'json'].includes(opts.format)) throw new UsageError(`--format must be table, csv or json, not ${opts.format}`);
+        const modes = [sql !== undefined, opts.name !== undefined, Boolean(opts.list)].filter(Boolean).length;
+        if (modes !== 1) throw new UsageError('give exactly one of: SQL, --name NAME, --list');
+        const params: Record<string, string> = {};
+        for (const p of opts.param) {
+          const eq = p.indexOf('=');
+          if (eq <= 0) throw new UsageError(`--param takes k=v, not ${JSON.stringify(p)}`);
+          params[p.slice(0, eq)] = p.slice(eq + 1);
+        }
+        let store;
+        try {
+          store = await openStore({ db: opts.db, clickhouse: opts.clickhouse });
+        } catch (err) {
+          if (err instanceof StoreLockedError) throw new UsageError(err.message, 1);
+          throw err;
+        }
+        try {
+          let columns: string[];
+          let rows: Record<string, unknown>[];
+          if (opts.list) {
+            columns = ['name', 'params', 'description'];
+            rows = store.namedQueries().map((q) => ({
+              name: q.name,
+              params: q.params.map((p) => (p.required ? p.name : `[${p.name}]`)).join(' '),
+              description: q.description,
+            }));
+          } else {
+            await store.migrate();
+            try {
+              const r = opts.name ? await store.namedQuery(opts.name, params) : await store.readonlySql(sql!, { maxRows: Number(opts.maxRows), timeoutSeconds: Number(opts.timeout) });
+              ({ columns, rows } = r);
+              if (r.truncated) process.stderr.write(`portolan query: output truncated to ${opts.maxRows} rows (--max-rows)\n`);
+            } catch (err) {
+              if (err instanceof QueryParamError || err instanceof ReadonlyQueryError) throw new UsageError(err.message);
+              throw err;
+            }
+          }
+          process.stdout.write(render(opts.format, columns, rows));
+        } finally {
+          await store.close();
+        }
       }),
     );
 }

@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+
+export interface ConnectionOptions {
+  /** Embedded chDB store folder (used when `clickhouse` is not given). */
+  db?: string;
+  /** ClickHouse server URL, e.g. http://user:pass@host:8123/portolan (the path names the database). */
+  clickhouse?: string;
+}
+
+export const DEFAULT_DB = './data/portolan';
+
+/** Thrown when another process holds the embedded store (chDB allows one process per folder). */
+export class StoreLockedError extends Error {
+  constructor(readonly path: string) {
+    super(
+      `the store ${path} is in use by another process (a running \`portolan run\` or \`serve\`?); ` +
+        'chDB allows one process per store folder: stop that process, or query it through its API',
+    );
+    this.name = 'StoreLockedError';
+  }
+}
+
+/**
+ * One `@clickhouse/client` for both back ends: chDB in-process on disk, or a server by URL.
+ * Everything above this function is the same for the two.
+ */
+export function connect(opts: ConnectionOptions): { client: ClickHouseClient; embeddedPath: string | null } {
+  if (opts.clickhouse) {
+    return { client: createClient({ url: opts.clickhouse, request_timeout: 30_000 }), embeddedPath: null };
+  }
+  const path = resolve(opts.db ?? DEFAULT_DB);
+  mkdirSync(path, { recursive: true });
+  let connection;
+  try {
+    connection = createChdbConnection({ path });
+  } catch (err) {
+    if (/Cannot lock file|already running/i.test(err instanceof Error ? err.message : String(err))) throw new StoreLockedError(path);
+    throw err;
+  }
+  // The chDB connection implements client-common's Connection contract; the two packages'
+  // type declarations differ only nominally.
+  return { client: createClient({ connection: connection as never }), embeddedPath: path };
+}

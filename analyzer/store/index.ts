@@ -1,0 +1,85 @@
+import { join, resolve } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+import { connect, DEFAULT_DB } from './connection.js';
+import { IngestLedger } from './ledger.js';
+import { runMigrations, type MigrationResult } from './migrations.js';
+import { bindParams, findNamedQuery, NAMED_QUERIES } from './queries.js';
+import { runReadonly, type QueryResult, type ReadonlyOptions } from './readonly.js';
+import { createStoreWriter, type StoreWriter, type WriterOptions } from './writer.js';
+
+export interface StoreOptions {
+  /** Embedded chDB folder (default ./data/portolan). */
+  db?: string;
+  /** ClickHouse server URL instead of the embedded store. */
+  clickhouse?: string;
+  /** ClickHouse cluster name: Replicated + Distributed tables ON CLUSTER. */
+  cluster?: string;
+  /** Retention of raw route events (days, default 90). */
+  rawTtlDays?: number;
+  /** Spool folder (default `<db>/spool`, or ./data/spool with a server). */
+  spoolDir?: string;
+}
+
+export interface NamedQueryInfo {
+  name: string;
+  description: string;
+  params: Array<{ name: string; description: string; required: boolean; default?: string | number }>;
+}
+
+export interface Store {
+  client: ClickHouseClient;
+  ledger: IngestLedger;
+  migrate(): Promise<MigrationResult>;
+  createWriter(opts?: Partial<WriterOptions>): StoreWriter;
+  namedQuery(name: string, params: Record<string, string | number>): Promise<QueryResult>;
+  namedQueries(): NamedQueryInfo[];
+  readonlySql(sql: string, opts?: ReadonlyOptions): Promise<QueryResult>;
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function openStore(opts: StoreOptions = {}): Promise<Store> {
+  const { client, embeddedPath } = connect({ db: opts.db ?? DEFAULT_DB, clickhouse: opts.clickhouse });
+  const spoolDir = resolve(opts.spoolDir ?? (embeddedPath ? join(embeddedPath, 'spool') : './data/spool'));
+  const writers: StoreWriter[] = [];
+  return {
+    client,
+    ledger: new IngestLedger(client),
+    migrate: () => runMigrations(client, { cluster: opts.cluster, rawTtlDays: opts.rawTtlDays }),
+    createWriter(w = {}) {
+      const writer = createStoreWriter(client, { spoolDir, distributed: Boolean(opts.cluster), ...w });
+      writers.push(writer);
+      return writer;
+    },
+    async namedQuery(name, params) {
+      const q = findNamedQuery(name);
+      const bound = bindParams(q, params);
+      const rs = await client.query({ query: q.sql, query_params: bound, format: 'JSONCompactEachRowWithNames' });
+      const lines = await rs.json<unknown[]>();
+      const columns = (lines[0] ?? []) as string[];
+      return { columns, rows: lines.slice(1).map((v) => Object.fromEntries(columns.map((c, i) => [c, v[i]]))) };
+    },
+    namedQueries: () =>
+      NAMED_QUERIES.map((q) => ({
+        name: q.name,
+        description: q.description,
+        params: q.params.map((p) => ({ name: p.name, description: p.description, required: p.required, ...(p.required ? {} : { default: p.default }) })),
+      })),
+    readonlySql: (sql, o) => runReadonly(client, sql, o),
+    async ping() {
+      return (await client.ping()).success;
+    },
+    async close() {
+      for (const w of writers) await w.close();
+      await client.close();
+    },
+  };
+}
+
+export type { StoreWriter, WriterOptions, WriterStats } from './writer.js';
+export type { QueryResult, ReadonlyOptions } from './readonly.js';
+export type { FileIdentity, LedgerEntry, IngestLedger } from './ledger.js';
+export { StoreLockedError } from './connection.js';
+export { QueryParamError } from './queries.js';
+export { ReadonlyQueryError } from './readonly.js';
+export { generateDdl } from './schema.js';

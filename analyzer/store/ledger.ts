@@ -1,0 +1,122 @@
+import { createHash } from 'node:crypto';
+import { open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { ClickHouseClient } from '@clickhouse/client';
+
+/**
+ * What was ingested. A file is identified by its size and a hash of its first and last MiB
+ * (fast on multi-GB archives, and RIS files are immutable once published), not by its path,
+ * so a renamed or copied file is still recognised.
+ *
+ * Resume without double counting: the ingest calls `begin` (skip the file when completed;
+ * otherwise skip the first `elements` elements, already durable), then every so often
+ * `writer.flush()` followed by `checkpoint`, and `complete` at the end. Rows written again
+ * after a crash between a flush and its checkpoint carry the same deterministic event_id:
+ * route_events/finding_events are ReplacingMergeTree on it (queries read them with FINAL)
+ * and the hourly aggregates hold only uniq states, so repeats never inflate a count.
+ */
+export interface FileIdentity {
+  key: string;
+  path: string;
+  size: number;
+}
+
+export interface LedgerEntry extends FileIdentity {
+  status: 'started' | 'completed';
+  elements: number;
+  findings: number;
+  startedAt: string;
+  updatedAt: string;
+}
+
+const CHUNK = 1 << 20;
+
+export async function identifyFile(path: string): Promise<FileIdentity> {
+  const abs = resolve(path);
+  const { size } = await stat(abs);
+  const h = createHash('sha256').update(`size:${size}\n`);
+  const fh = await open(abs, 'r');
+  try {
+    const head = Buffer.alloc(Math.min(CHUNK, size));
+    await fh.read(head, 0, head.length, 0);
+    h.update(head);
+    if (size > CHUNK) {
+      const tail = Buffer.alloc(Math.min(CHUNK, size - CHUNK));
+      await fh.read(tail, 0, tail.length, size - tail.length);
+      h.update(tail);
+    }
+  } finally {
+    await fh.close();
+  }
+  return { key: h.digest('hex'), path: abs, size };
+}
+
+const nowText = () => (Date.now() / 1000).toFixed(6);
+
+export class IngestLedger {
+  constructor(private readonly client: ClickHouseClient) {}
+
+  identify(path: string): Promise<FileIdentity> {
+    return identifyFile(path);
+  }
+
+  async get(key: string): Promise<LedgerEntry | null> {
+    const rs = await this.client.query({
+      query: `SELECT file_key, path, size, status, elements, findings, toString(started_at) AS started_at, toString(updated_at) AS updated_at
+              FROM ingest_ledger FINAL WHERE file_key = {key:String}`,
+      query_params: { key },
+      format: 'JSONEachRow',
+    });
+    const rows = await rs.json<Record<string, string | number>>();
+    return rows.length ? toEntry(rows[0]) : null;
+  }
+
+  async list(): Promise<LedgerEntry[]> {
+    const rs = await this.client.query({
+      query: `SELECT file_key, path, size, status, elements, findings, toString(started_at) AS started_at, toString(updated_at) AS updated_at
+              FROM ingest_ledger FINAL ORDER BY updated_at`,
+      format: 'JSONEachRow',
+    });
+    return (await rs.json<Record<string, string | number>>()).map(toEntry);
+  }
+
+  /** The entry to work from: a completed one (skip the file), a started one (resume) or a new one. */
+  async begin(id: FileIdentity): Promise<LedgerEntry> {
+    const existing = await this.get(id.key);
+    if (existing) return existing;
+    await this.write(id, 'started', 0, 0, nowText());
+    return (await this.get(id.key))!;
+  }
+
+  /** Call after `writer.flush()`: the first `elements` elements of the file are durable. */
+  async checkpoint(id: FileIdentity, elements: number, findings: number): Promise<void> {
+    const e = await this.get(id.key);
+    await this.write(id, 'started', elements, findings, e?.startedAt ?? nowText());
+  }
+
+  async complete(id: FileIdentity, elements: number, findings: number): Promise<void> {
+    const e = await this.get(id.key);
+    await this.write(id, 'completed', elements, findings, e?.startedAt ?? nowText());
+  }
+
+  private async write(id: FileIdentity, status: string, elements: number, findings: number, startedAt: string): Promise<void> {
+    await this.client.insert({
+      table: 'ingest_ledger',
+      values: [{ file_key: id.key, path: id.path, size: id.size, status, elements, findings, started_at: startedAt, updated_at: nowText() }],
+      format: 'JSONEachRow',
+    });
+  }
+}
+
+function toEntry(r: Record<string, string | number>): LedgerEntry {
+  return {
+    key: String(r.file_key),
+    path: String(r.path),
+    size: Number(r.size),
+    status: r.status as LedgerEntry['status'],
+    elements: Number(r.elements),
+    findings: Number(r.findings),
+    startedAt: String(r.started_at),
+    updatedAt: String(r.updated_at),
+  };
+}

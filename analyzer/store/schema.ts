@@ -1,0 +1,309 @@
+/**
+ * The store's schema, declared once. `generateDdl` turns it into SQL for a single node
+ * (MergeTree family, what chDB runs) or for a cluster (Replicated* engines ON CLUSTER with
+ * `{shard}`/`{replica}` macros, each table as `<name>_local` plus a `Distributed` table named
+ * `<name>`, so the writer and the queries use the same names in both modes).
+ */
+
+export type EngineKind = 'MergeTree' | 'ReplacingMergeTree' | 'AggregatingMergeTree';
+
+export interface ColumnDef {
+  name: string;
+  type: string;
+  comment: string;
+}
+
+export interface TableDef {
+  name: string;
+  comment: string;
+  columns: ColumnDef[];
+  engine: EngineKind;
+  /** ReplacingMergeTree's version column. */
+  versionColumn?: string;
+  orderBy: string[];
+  partitionBy?: string;
+  /** TTL expression; `{ttlDays}` is replaced with the configured retention. */
+  ttl?: string;
+  /** Distributed sharding expression (cluster mode). */
+  shardingKey: string;
+  /** Accept `insert_deduplication_token` on a single node (replicated tables always do). */
+  insertDedup?: boolean;
+}
+
+export interface ViewDef {
+  name: string;
+  comment: string;
+  /** Source and target table names as in TABLES (`_local` is added in cluster mode). */
+  from: string;
+  to: string;
+  select: string;
+}
+
+const LC = 'LowCardinality(String)';
+const TIME = "DateTime64(6, 'UTC')";
+
+/** Classification columns shared by route events and finding events (from `Finding`). */
+const CLASSIFICATION: ColumnDef[] = [
+  { name: 'addresses', type: 'Float64', comment: 'Addresses in the prefix (a float for IPv6)' },
+  { name: 'prefix_rir', type: LC, comment: "RIR that registered the prefix; '' when unregistered, mixed or not classified" },
+  { name: 'registered_cc', type: LC, comment: "Country in the prefix's delegation record; '' when none" },
+  { name: 'holder_id', type: 'String', comment: "Holder opaque-id from the RIR's extended file; '' when none" },
+  { name: 'iana_rir', type: LC, comment: "RIR IANA designated the enclosing block to; '' when none" },
+  { name: 'legacy', type: 'Bool', comment: 'IANA LEGACY / ERX space' },
+  { name: 'origin_rir', type: LC, comment: "RIR that registered the origin AS; '' when unknown" },
+  { name: 'origin_cc', type: LC, comment: "Country of the origin AS's delegation record; '' when unknown" },
+  { name: 'usage_region', type: LC, comment: "RIR service region holding most geolocated addresses; '' when unknown" },
+  { name: 'main_country', type: LC, comment: "Country holding most located addresses; '' when unknown" },
+  { name: 'share_abroad', type: 'Float32', comment: "Share (0..1) of located addresses outside the registering RIR's region" },
+  { name: 'kinds', type: `Array(${LC})`, comment: 'Mismatch kinds (DESIGN.md), empty when none applies or not classified' },
+  { name: 'geo_subkind', type: LC, comment: "abroad-as-registered / abroad-inconsistent for geo-out-of-region; '' otherwise" },
+  { name: 'severity', type: LC, comment: "none, info, low, medium or high; '' when not classified" },
+  { name: 'visibility', type: 'UInt32', comment: 'Peers announcing this (prefix, origin) when classified' },
+];
+
+export const TABLES: TableDef[] = [
+  {
+    name: 'schema_migrations',
+    comment: 'Applied schema migrations (one row per version)',
+    columns: [
+      { name: 'version', type: 'UInt32', comment: 'Migration number' },
+      { name: 'name', type: 'String', comment: 'What the migration does' },
+      { name: 'checksum', type: 'String', comment: 'SHA-256 of the statements applied' },
+      { name: 'applied_at', type: "DateTime('UTC')", comment: 'When it was applied' },
+    ],
+    engine: 'ReplacingMergeTree',
+    versionColumn: 'applied_at',
+    orderBy: ['version'],
+    shardingKey: 'version',
+  },
+  {
+    name: 'route_events',
+    comment: 'One row per prefix per BGP message (announce or withdraw), with the classification of announcements',
+    columns: [
+      { name: 'event_id', type: 'UInt64', comment: 'Deterministic hash of the event: the same event always gets the same id (deduplication)' },
+      { name: 'time', type: TIME, comment: 'BGP message time (UTC, microseconds)' },
+      { name: 'collector', type: LC, comment: 'RIS collector (rrc00…) or the source file name' },
+      { name: 'peer_ip', type: LC, comment: 'BGP peer address' },
+      { name: 'peer_asn', type: 'UInt32', comment: 'BGP peer AS' },
+      { name: 'elem_type', type: "Enum8('announce' = 1, 'withdraw' = 2)", comment: 'announce or withdraw' },
+      { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+      { name: 'family', type: 'UInt8', comment: '4 or 6' },
+      { name: 'prefix_length', type: 'UInt8', comment: 'Prefix length in bits' },
+      { name: 'path_id', type: 'UInt32', comment: 'ADD-PATH path id (0 when none)' },
+      { name: 'as_path', type: 'String', comment: "AS path as text, bgpdump style (AS_SETs in braces); '' for withdrawals" },
+      { name: 'origin_asn', type: 'Nullable(UInt32)', comment: "Origin AS (smallest ASN of a final AS_SET); NULL for withdrawals" },
+      { name: 'origin_asns', type: 'Array(UInt32)', comment: 'Every origin AS (several when the path ends in an AS_SET)' },
+      { name: 'next_hop', type: 'String', comment: "Next hop; '' when none" },
+      { name: 'communities', type: 'Array(String)', comment: 'Communities as text: asn:value, large g:l1:l2, extended hex' },
+      { name: 'stored_at', type: "DateTime('UTC') DEFAULT now()", comment: 'When the row was stored (drives the retention TTL)' },
+      { name: 'classified', type: 'Bool', comment: 'A finding was attached (false for withdrawals)' },
+      ...CLASSIFICATION,
+    ],
+    engine: 'ReplacingMergeTree',
+    orderBy: ['prefix', 'time', 'event_id'],
+    partitionBy: 'toYYYYMM(time)',
+    // Retention counts from storage, not event time, so a backfill of old archives is kept.
+    ttl: 'stored_at + INTERVAL {ttlDays} DAY',
+    shardingKey: 'cityHash64(prefix)',
+    insertDedup: true,
+  },
+  {
+    name: 'finding_events',
+    comment: 'Finding lifecycle: started, ended (restored or withdrawn), origin changed, each with its explanation',
+    columns: [
+      { name: 'event_id', type: 'UInt64', comment: 'Deterministic hash of the lifecycle event (deduplication)' },
+      { name: 'time', type: TIME, comment: 'When it happened (UTC)' },
+      { name: 'type', type: "Enum8('finding-started' = 1, 'finding-ended' = 2, 'origin-changed' = 3)", comment: 'What changed' },
+      { name: 'reason', type: LC, comment: "For finding-ended: restored or withdrawn; '' otherwise" },
+      { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+      { name: 'family', type: 'UInt8', comment: '4 or 6' },
+      { name: 'origin_asn', type: 'Nullable(UInt32)', comment: 'Origin AS of the finding' },
+      { name: 'origin_asns', type: 'Array(UInt32)', comment: 'Every origin AS' },
+      { name: 'previous_origin_asns', type: 'Array(UInt32)', comment: 'For origin-changed: the origins before' },
+      ...CLASSIFICATION,
+      { name: 'geo_countries', type: `Array(${LC})`, comment: 'Countries of the geo distribution, largest share first' },
+      { name: 'geo_shares', type: 'Array(Float32)', comment: 'Share of each of geo_countries' },
+      { name: 'why', type: 'String', comment: 'One sentence a person can check' },
+    ],
+    engine: 'ReplacingMergeTree',
+    orderBy: ['prefix', 'time', 'event_id'],
+    partitionBy: 'toYYYYMM(time)',
+    shardingKey: 'cityHash64(prefix)',
+    insertDedup: true,
+  },
+  {
+    name: 'ingest_ledger',
+    comment: 'Files ingested: identity, progress and completion (the latest row per file_key wins)',
+    columns: [
+      { name: 'file_key', type: 'String', comment: 'Identity: SHA-256 of size + hash of the first and last MiB' },
+      { name: 'path', type: 'String', comment: 'Path as given when last ingested' },
+      { name: 'size', type: 'UInt64', comment: 'File size in bytes' },
+      { name: 'status', type: "Enum8('started' = 1, 'completed' = 2)", comment: 'started (possibly interrupted) or completed' },
+      { name: 'elements', type: 'UInt64', comment: 'Elements durably stored (written and flushed) so far' },
+      { name: 'findings', type: 'UInt64', comment: 'Findings among them' },
+      { name: 'started_at', type: TIME, comment: 'When the ingest started' },
+      { name: 'updated_at', type: TIME, comment: 'When this row was written (version)' },
+    ],
+    engine: 'ReplacingMergeTree',
+    versionColumn: 'updated_at',
+    orderBy: ['file_key'],
+    shardingKey: 'cityHash64(file_key)',
+  },
+  {
+    name: 'mismatch_matrix_hourly',
+    comment: 'Registering RIR × usage region by hour (announcements only); uniq states, so duplicates never inflate it',
+    columns: [
+      { name: 'hour', type: "DateTime('UTC')", comment: 'Start of the hour' },
+      { name: 'family', type: 'UInt8', comment: '4 or 6' },
+      { name: 'prefix_rir', type: LC, comment: 'Registering RIR' },
+      { name: 'usage_region', type: LC, comment: 'Usage region' },
+      { name: 'announcements', type: 'AggregateFunction(uniq, UInt64)', comment: 'uniqMerge: distinct announcements (by event_id)' },
+      { name: 'prefixes', type: 'AggregateFunction(uniq, String)', comment: 'uniqMerge: distinct prefixes' },
+      { name: 'origins', type: 'AggregateFunction(uniq, Nullable(UInt32))', comment: 'uniqMerge: distinct origin ASes' },
+      { name: 'pairs', type: 'AggregateFunction(uniq, String, Nullable(UInt32))', comment: 'uniqMerge: distinct (prefix, origin) pairs' },
+    ],
+    engine: 'AggregatingMergeTree',
+    orderBy: ['hour', 'family', 'prefix_rir', 'usage_region'],
+    partitionBy: 'toYYYYMM(hour)',
+    shardingKey: 'rand()',
+  },
+  {
+    name: 'origin_hourly',
+    comment: 'Per origin AS by hour (announcements only)',
+    columns: [
+      { name: 'hour', type: "DateTime('UTC')", comment: 'Start of the hour' },
+      { name: 'origin_asn', type: 'UInt32', comment: 'Origin AS' },
+      { name: 'origin_rir', type: LC, comment: "RIR of the origin AS ('' unknown)" },
+      { name: 'announcements', type: 'AggregateFunction(uniq, UInt64)', comment: 'uniqMerge: distinct announcements' },
+      { name: 'prefixes', type: 'AggregateFunction(uniq, String)', comment: 'uniqMerge: distinct prefixes originated' },
+      { name: 'mismatched_prefixes', type: 'AggregateFunction(uniqIf, String, UInt8)', comment: 'uniqIfMerge: distinct prefixes with at least one kind' },
+      { name: 'kinds', type: `AggregateFunction(groupUniqArrayArray, Array(${LC}))`, comment: 'groupUniqArrayArrayMerge: kinds seen' },
+    ],
+    engine: 'AggregatingMergeTree',
+    orderBy: ['origin_asn', 'hour', 'origin_rir'],
+    partitionBy: 'toYYYYMM(hour)',
+    shardingKey: 'origin_asn',
+  },
+  {
+    name: 'country_hourly',
+    comment: 'Per usage country (main country of the prefix) by hour (announcements only)',
+    columns: [
+      { name: 'hour', type: "DateTime('UTC')", comment: 'Start of the hour' },
+      { name: 'main_country', type: LC, comment: 'Country holding most located addresses' },
+      { name: 'prefix_rir', type: LC, comment: 'Registering RIR' },
+      { name: 'announcements', type: 'AggregateFunction(uniq, UInt64)', comment: 'uniqMerge: distinct announcements' },
+      { name: 'prefixes', type: 'AggregateFunction(uniq, String)', comment: 'uniqMerge: distinct prefixes' },
+      { name: 'origins', type: 'AggregateFunction(uniq, Nullable(UInt32))', comment: 'uniqMerge: distinct origin ASes' },
+    ],
+    engine: 'AggregatingMergeTree',
+    orderBy: ['main_country', 'hour', 'prefix_rir'],
+    partitionBy: 'toYYYYMM(hour)',
+    shardingKey: 'rand()',
+  },
+];
+
+export const VIEWS: ViewDef[] = [
+  {
+    name: 'mismatch_matrix_hourly_mv',
+    comment: 'Feeds mismatch_matrix_hourly from route_events',
+    from: 'route_events',
+    to: 'mismatch_matrix_hourly',
+    select: `SELECT toStartOfHour(time) AS hour, family, prefix_rir, usage_region,
+  uniqState(event_id) AS announcements, uniqState(prefix) AS prefixes,
+  uniqState(origin_asn) AS origins, uniqState(prefix, origin_asn) AS pairs
+FROM {from} WHERE elem_type = 'announce' AND classified
+GROUP BY hour, family, prefix_rir, usage_region`,
+  },
+  {
+    name: 'origin_hourly_mv',
+    comment: 'Feeds origin_hourly from route_events',
+    from: 'route_events',
+    to: 'origin_hourly',
+    select: `SELECT toStartOfHour(time) AS hour, assumeNotNull(origin_asn) AS origin_asn, origin_rir,
+  uniqState(event_id) AS announcements, uniqState(prefix) AS prefixes,
+  uniqIfState(prefix, toUInt8(notEmpty(src.kinds))) AS mismatched_prefixes,
+  groupUniqArrayArrayState(src.kinds) AS kinds
+FROM {from} AS src WHERE elem_type = 'announce' AND origin_asn IS NOT NULL
+GROUP BY hour, origin_asn, origin_rir`,
+  },
+  {
+    name: 'country_hourly_mv',
+    comment: 'Feeds country_hourly from route_events',
+    from: 'route_events',
+    to: 'country_hourly',
+    select: `SELECT toStartOfHour(time) AS hour, main_country, prefix_rir,
+  uniqState(event_id) AS announcements, uniqState(prefix) AS prefixes, uniqState(origin_asn) AS origins
+FROM {from} WHERE elem_type = 'announce' AND classified
+GROUP BY hour, main_country, prefix_rir`,
+  },
+];
+
+export interface SchemaOptions {
+  /** Retention of raw route events, in days. */
+  rawTtlDays?: number;
+  /** Cluster name: cluster mode when set. */
+  cluster?: string;
+}
+
+export const DEFAULT_RAW_TTL_DAYS = 90;
+
+const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+const ident = (s: string): string => {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) throw new Error(`invalid identifier ${JSON.stringify(s)}`);
+  return s;
+};
+
+function engineSql(t: TableDef, localName: string, cluster: string | undefined): string {
+  const args: string[] = [];
+  if (cluster) args.push(quote(`/clickhouse/tables/{shard}/{database}/${localName}`), quote('{replica}'));
+  if (t.versionColumn) args.push(t.versionColumn);
+  const engine = cluster ? `Replicated${t.engine}` : t.engine;
+  return `${engine}(${args.join(', ')})`;
+}
+
+function createTable(t: TableDef, opts: SchemaOptions): string {
+  const cluster = opts.cluster ? ident(opts.cluster) : undefined;
+  const local = cluster ? `${t.name}_local` : t.name;
+  const columns = t.columns.map((c) => `  ${ident(c.name)} ${c.type} COMMENT ${quote(c.comment)}`).join(',\n');
+  const lines = [`CREATE TABLE IF NOT EXISTS ${local}${cluster ? ` ON CLUSTER ${cluster}` : ''}\n(\n${columns}\n)`];
+  lines.push(`ENGINE = ${engineSql(t, local, cluster)}`);
+  if (t.partitionBy) lines.push(`PARTITION BY ${t.partitionBy}`);
+  lines.push(`ORDER BY (${t.orderBy.join(', ')})`);
+  if (t.ttl) lines.push(`TTL ${t.ttl.replace('{ttlDays}', String(opts.rawTtlDays ?? DEFAULT_RAW_TTL_DAYS))}`);
+  // Replicated tables deduplicate inserted blocks natively; a single node needs the window set.
+  if (t.insertDedup && !cluster) lines.push('SETTINGS non_replicated_deduplication_window = 10000');
+  lines.push(`COMMENT ${quote(t.comment)}`);
+  return lines.join('\n');
+}
+
+function createDistributed(t: TableDef, cluster: string): string {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${t.name} ON CLUSTER ${cluster} AS ${t.name}_local`,
+    `ENGINE = Distributed(${quote(cluster)}, currentDatabase(), ${quote(`${t.name}_local`)}, ${t.shardingKey})`,
+    `COMMENT ${quote(t.comment + ' (Distributed over ' + t.name + '_local)')}`,
+  ].join('\n');
+}
+
+function createView(v: ViewDef, cluster: string | undefined): string {
+  // In a cluster each node's view reads its local shard and writes its local target.
+  const sfx = cluster ? '_local' : '';
+  const select = v.select.replace('{from}', `${v.from}${sfx}`);
+  return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${v.name}${cluster ? ` ON CLUSTER ${ident(cluster)}` : ''} TO ${v.to}${sfx}\nAS ${select}\nCOMMENT ${quote(v.comment)}`;
+}
+
+/** Every statement that creates the schema, in order, for single-node or cluster mode. */
+export function generateDdl(opts: SchemaOptions = {}): string[] {
+  const out: string[] = [];
+  for (const t of TABLES) {
+    out.push(createTable(t, opts));
+    if (opts.cluster) out.push(createDistributed(t, ident(opts.cluster)));
+  }
+  for (const v of VIEWS) out.push(createView(v, opts.cluster));
+  return out;
+}
+
+export const tableDef = (name: string): TableDef => {
+  const t = TABLES.find((x) => x.name === name);
+  if (!t) throw new Error(`no table ${name}`);
+  return t;
+};

@@ -1,0 +1,299 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { RouteEvent } from '../../collector/models/route-event.js';
+import { log } from '../../common/log.js';
+import type { Finding } from '../models/finding.js';
+import type { LifecycleEvent } from '../models/lifecycle.js';
+import { lifecycleRow, routeEventRow, type Row } from './rows.js';
+import { Spool } from './spool.js';
+
+export interface WriterOptions {
+  /** Rows per insert (per table). */
+  batchSize?: number;
+  /** A partly filled batch is sent after this long. */
+  flushIntervalMs?: number;
+  /** Attempts per batch before it goes to the spool. */
+  maxRetries?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Folder of the on-disk spool (the store passes `<db>/spool` by default). */
+  spoolDir: string;
+  /** Spool bound in rows; when full, `write*` waits (back-pressure) instead of dropping. */
+  maxSpoolRows?: number;
+  /** How often a non-empty spool tries to replay. */
+  recoveryIntervalMs?: number;
+  /** Batches held in memory before `write*` waits. */
+  maxQueuedBatches?: number;
+  /** Cluster mode: inserts go through Distributed tables synchronously. */
+  distributed?: boolean;
+}
+
+export interface WriterStats {
+  /** Rows given to writeEvent/writeLifecycle. */
+  accepted: number;
+  /** Rows the store acknowledged (directly or by replay). */
+  inserted: number;
+  insertedBatches: number;
+  /** Batches that needed more than one attempt. */
+  retriedBatches: number;
+  failedAttempts: number;
+  /** Rows ever written to the spool, and of those, replayed into the store. */
+  spooledRows: number;
+  replayedRows: number;
+  spoolDepthRows: number;
+  spoolDepthBatches: number;
+  /** Rows the store rejected as malformed (a permanent error), kept in `<spool>/rejected`. */
+  rejectedRows: number;
+  /** Rows waiting in memory (buffers + queued batches). */
+  pendingRows: number;
+  /** True while batches are going to the spool. */
+  storeDown: boolean;
+}
+
+export interface StoreWriter {
+  writeEvent(event: RouteEvent, finding: Finding | null): Promise<void> | void;
+  writeLifecycle(event: LifecycleEvent): Promise<void> | void;
+  /** Resolves when every row written so far is in the store or in the on-disk spool. */
+  flush(): Promise<void>;
+  /** Flush, try a last replay, stop timers. A non-empty spool stays on disk for the next start. */
+  close(): Promise<void>;
+  stats(): WriterStats;
+}
+
+interface Batch {
+  table: string;
+  rows: Row[];
+  token: string;
+}
+
+// ClickHouse error codes that mean "this data is bad", where retrying cannot help.
+const PERMANENT_CODES = new Set(['6', '26', '27', '38', '41', '53', '69', '70', '72', '117']);
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Token for insert deduplication: the same rows always give the same token. */
+function batchToken(table: string, rows: Row[]): string {
+  const h = createHash('sha1').update(table);
+  for (const r of rows) h.update(String(r.event_id)).update(',');
+  return h.digest('hex');
+}
+
+export function createStoreWriter(client: ClickHouseClient, options: WriterOptions): StoreWriter {
+  const o = {
+    batchSize: 10_000,
+    flushIntervalMs: 1000,
+    maxRetries: 3,
+    retryBaseMs: 200,
+    retryMaxMs: 5000,
+    maxSpoolRows: 2_000_000,
+    recoveryIntervalMs: 2000,
+    maxQueuedBatches: 4,
+    distributed: false,
+    ...options,
+  };
+  const spool = new Spool(o.spoolDir);
+  const rejected = new Spool(`${o.spoolDir}/rejected`);
+  const s = {
+    accepted: 0,
+    inserted: 0,
+    insertedBatches: 0,
+    retriedBatches: 0,
+    failedAttempts: 0,
+    spooledRows: 0,
+    replayedRows: 0,
+    rejectedRows: 0,
+    storeDown: spool.depthRows > 0,
+  };
+  const buffers = new Map<string, { rows: Row[]; since: number }>();
+  const queue: Batch[] = [];
+  let working = false;
+  let replaying = false;
+  let closed = false;
+  let waiters: Array<() => void> = [];
+  const wake = () => {
+    const w = waiters;
+    waiters = [];
+    for (const f of w) f();
+  };
+  const changed = () => new Promise<void>((r) => waiters.push(r));
+
+  async function insertBatch(table: string, rows: Row[], token: string): Promise<void> {
+    // Settings go in the statement (not clickhouse_settings): chDB applies those as session-wide SETs.
+    const settings = [`insert_deduplication_token = '${token}'`];
+    if (o.distributed) settings.push('distributed_foreground_insert = 1');
+    const body = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    const rs = await client.exec({
+      query: `INSERT INTO ${table} SETTINGS ${settings.join(', ')} FORMAT JSONEachRow`,
+      values: Readable.from([body]),
+    });
+    rs.stream.destroy();
+  }
+
+  const isPermanent = (err: unknown) => PERMANENT_CODES.has(String((err as { code?: unknown }).code));
+
+  /** Inserts with exponential backoff; false when the store stays down. */
+  async function tryInsert(b: Batch): Promise<'ok' | 'down' | 'rejected'> {
+    for (let attempt = 0; attempt < o.maxRetries; attempt++) {
+      try {
+        await insertBatch(b.table, b.rows, b.token);
+        if (attempt > 0) s.retriedBatches++;
+        return 'ok';
+      } catch (err) {
+        s.failedAttempts++;
+        if (isPermanent(err)) {
+          log.error({ table: b.table, rows: b.rows.length, err: (err as Error).message }, 'store rejected a batch; kept in the spool rejected folder');
+          rejected.append(b.table, b.token, b.rows);
+          s.rejectedRows += b.rows.length;
+          return 'rejected';
+        }
+        log.warn({ table: b.table, attempt: attempt + 1, err: (err as Error).message }, 'store insert failed');
+        if (attempt + 1 < o.maxRetries) await sleep(Math.min(o.retryMaxMs, o.retryBaseMs * 2 ** attempt));
+      }
+    }
+    return 'down';
+  }
+
+  async function toSpool(b: Batch): Promise<void> {
+    // Back-pressure: wait for replay to make room (one batch always fits in an empty spool).
+    while (spool.depthRows > 0 && spool.depthRows + b.rows.length > o.maxSpoolRows) await changed();
+    spool.append(b.table, b.token, b.rows);
+    s.spooledRows += b.rows.length;
+    if (!s.storeDown) log.warn({ spool: o.spoolDir }, 'store unreachable: spooling batches to disk');
+    s.storeDown = true;
+  }
+
+  async function work(): Promise<void> {
+    if (working) return;
+    working = true;
+    try {
+      while (queue.length > 0) {
+        const b = queue[0];
+        // Once anything is spooled, later batches queue behind it so replay keeps the order.
+        if (spool.depthRows > 0) await toSpool(b);
+        else {
+          const r = await tryInsert(b);
+          if (r === 'ok') {
+            s.inserted += b.rows.length;
+            s.insertedBatches++;
+          } else if (r === 'down') await toSpool(b);
+        }
+        queue.shift();
+        wake();
+      }
+    } finally {
+      working = false;
+      wake();
+    }
+  }
+
+  /** Replays spooled batches in order while the store accepts them. */
+  async function replay(): Promise<void> {
+    if (replaying || spool.depthRows === 0) return;
+    replaying = true;
+    try {
+      for (let b = spool.peek(); b; b = spool.peek()) {
+        try {
+          await insertBatch(b.table, b.data, b.token);
+        } catch (err) {
+          if (isPermanent(err)) {
+            rejected.append(b.table, b.token, b.data);
+            s.rejectedRows += b.rows;
+            spool.shift();
+            wake();
+            continue;
+          }
+          log.debug({ err: (err as Error).message }, 'store still unreachable; spool kept');
+          return;
+        }
+        spool.shift();
+        s.inserted += b.rows;
+        s.insertedBatches++;
+        s.replayedRows += b.rows;
+        wake();
+      }
+      s.storeDown = false;
+      log.info({ replayed: s.replayedRows }, 'store reachable again: spool replayed');
+    } finally {
+      replaying = false;
+      wake();
+    }
+  }
+
+  function enqueue(table: string): void {
+    const buf = buffers.get(table);
+    if (!buf || buf.rows.length === 0) return;
+    buffers.delete(table);
+    queue.push({ table, rows: buf.rows, token: batchToken(table, buf.rows) });
+    void work();
+  }
+
+  function add(table: string, row: Row): Promise<void> | void {
+    if (closed) throw new Error('store writer is closed');
+    s.accepted++;
+    let buf = buffers.get(table);
+    if (!buf) buffers.set(table, (buf = { rows: [], since: Date.now() }));
+    buf.rows.push(row);
+    if (buf.rows.length >= o.batchSize) enqueue(table);
+    if (queue.length >= o.maxQueuedBatches) return (async () => {
+      while (queue.length >= o.maxQueuedBatches) await changed();
+    })();
+  }
+
+  const timer = setInterval(() => {
+    const now = Date.now();
+    for (const [table, buf] of buffers) if (now - buf.since >= o.flushIntervalMs) enqueue(table);
+  }, Math.max(10, Math.floor(o.flushIntervalMs / 4)));
+  timer.unref();
+  const recovery = setInterval(() => {
+    if (spool.depthRows > 0) void replay();
+  }, o.recoveryIntervalMs);
+  recovery.unref();
+
+  async function flush(): Promise<void> {
+    for (const table of [...buffers.keys()]) enqueue(table);
+    while (queue.length > 0 || working) await changed();
+  }
+
+  return {
+    writeEvent(event, finding) {
+      let row: Row;
+      try {
+        row = routeEventRow(event, finding);
+      } catch (err) {
+        log.warn({ prefix: event?.prefix, collector: event?.collector, err: (err as Error).message }, 'route event not storable; skipped');
+        s.rejectedRows++;
+        return;
+      }
+      return add('route_events', row);
+    },
+    writeLifecycle(event) {
+      let row: Row;
+      try {
+        row = lifecycleRow(event);
+      } catch (err) {
+        log.warn({ type: event?.type, err: (err as Error).message }, 'lifecycle event not storable; skipped');
+        s.rejectedRows++;
+        return;
+      }
+      return add('finding_events', row);
+    },
+    flush,
+    async close() {
+      if (closed) return;
+      await flush();
+      closed = true;
+      clearInterval(timer);
+      clearInterval(recovery);
+      while (replaying) await changed();
+      await replay();
+      if (spool.depthRows > 0) log.warn({ rows: spool.depthRows, spool: o.spoolDir }, 'store writer closed with rows in the spool; they replay on the next start');
+    },
+    stats() {
+      let pending = 0;
+      for (const b of buffers.values()) pending += b.rows.length;
+      for (const b of queue) pending += b.rows.length;
+      return { ...s, spoolDepthRows: spool.depthRows, spoolDepthBatches: spool.depthBatches, pendingRows: pending };
+    },
+  };
+}
