@@ -1,5 +1,3 @@
-import { Address4, Address6 } from 'ip-address';
-
 /** Address family: 4 or 6. */
 export type Family = 4 | 6;
 
@@ -12,15 +10,113 @@ export interface Prefix {
 
 export const familyBits = (family: Family): number => (family === 4 ? 32 : 128);
 
+/*
+ * Parsing and formatting are hand-written rather than done with `ip-address`: they sit on
+ * the hot path of every route event (canonical prefixes), where that library measured about
+ * 0.4 ms per IPv6 call. IPv6 output follows RFC 5952 (lower case, longest zero run as `::`,
+ * no `::` for a single zero group), as inet_ntop does.
+ */
+
+function parseIpv4(s: string): bigint | null {
+  const parts = s.split('.');
+  if (parts.length !== 4) return null;
+  let value = 0;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part)) return null;
+    const n = Number(part);
+    if (n > 255) return null;
+    value = value * 256 + n;
+  }
+  return BigInt(value);
+}
+
+function parseIpv6(s: string): bigint | null {
+  if (!/^[0-9a-fA-F:.]+$/.test(s)) return null;
+  let text = s;
+  // Embedded IPv4 in the last 32 bits (::ffff:1.2.3.4): rewrite it as two hex groups.
+  const lastColon = text.lastIndexOf(':');
+  if (text.includes('.', lastColon)) {
+    const v4 = parseIpv4(text.slice(lastColon + 1));
+    if (v4 === null) return null;
+    text = `${text.slice(0, lastColon + 1)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const toGroups = (h: string): number[] | null => {
+    if (h === '') return [];
+    const groups: number[] = [];
+    for (const g of h.split(':')) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return null;
+      groups.push(parseInt(g, 16));
+    }
+    return groups;
+  };
+  const head = toGroups(halves[0]);
+  const rest = halves.length === 2 ? toGroups(halves[1]) : [];
+  if (!head || !rest) return null;
+  const given = head.length + rest.length;
+  let groups: number[];
+  if (halves.length === 2) {
+    if (given > 7) return null;
+    groups = [...head, ...new Array<number>(8 - given).fill(0), ...rest];
+  } else {
+    if (given !== 8) return null;
+    groups = head;
+  }
+  let value = 0n;
+  for (const g of groups) value = (value << 16n) | BigInt(g);
+  return value;
+}
+
 export function parseIp(text: string): { family: Family; value: bigint } | null {
   const s = text.trim();
-  if (Address4.isValid(s) && !s.includes('/')) return { family: 4, value: new Address4(s).bigInt() };
-  if (Address6.isValid(s) && !s.includes('/')) return { family: 6, value: new Address6(s).bigInt() };
-  return null;
+  if (s.includes(':')) {
+    const v6 = parseIpv6(s);
+    return v6 === null ? null : { family: 6, value: v6 };
+  }
+  const v4 = parseIpv4(s);
+  return v4 === null ? null : { family: 4, value: v4 };
+}
+
+export function formatIpv4(n: number): string {
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/** RFC 5952 text of eight 16-bit groups. */
+export function formatIpv6Groups(groups: ArrayLike<number>): string {
+  // Longest run of zero groups (first one wins on ties), only if longer than one group.
+  let bestStart = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = (from: number, to: number): string => {
+    let out = '';
+    for (let i = from; i < to; i++) out += (i > from ? ':' : '') + groups[i].toString(16);
+    return out;
+  };
+  if (bestStart < 0) return hex(0, 8);
+  return `${hex(0, bestStart)}::${hex(bestStart + bestLen, 8)}`;
 }
 
 export function formatIp(family: Family, value: bigint): string {
-  return family === 4 ? Address4.fromBigInt(value).correctForm() : Address6.fromBigInt(value).correctForm();
+  if (family === 4) return formatIpv4(Number(value));
+  const groups = new Array<number>(8);
+  for (let i = 7; i >= 0; i--) {
+    groups[i] = Number(value & 0xffffn);
+    value >>= 16n;
+  }
+  return formatIpv6Groups(groups);
 }
 
 /** Number of addresses in a prefix. */

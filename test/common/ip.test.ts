@@ -32,3 +32,24 @@ describe('prefixes', () => {
     expect(rangeToPrefixes(4, 0n, (1n << 32n) - 1n).map(formatPrefix)).toEqual(['0.0.0.0/0']);
   });
 });
+
+describe('address text', () => {
+  it('parses and prints RFC 5952 forms, embedded IPv4 and rejects malformed text', async () => {
+    const { parseIp, formatIp } = await import('../../common/ip.js');
+    const round = (s: string) => {
+      const ip = parseIp(s);
+      return ip ? formatIp(ip.family, ip.value) : null;
+    };
+    expect(round('2001:DB8:0:0:1:0:0:1')).toBe('2001:db8::1:0:0:1');
+    expect(round('2001:db8:0:1:1:1:1:1')).toBe('2001:db8:0:1:1:1:1:1');
+    expect(round('::')).toBe('::');
+    expect(round('::1')).toBe('::1');
+    expect(round('fe80::')).toBe('fe80::');
+    expect(round('::ffff:192.0.2.1')).toBe('::ffff:c000:201');
+    expect(round('1:2:3:4:5:6:7:8')).toBe('1:2:3:4:5:6:7:8');
+    expect(round('192.0.2.255')).toBe('192.0.2.255');
+    for (const bad of ['1:2:3:4:5:6:7:8:9', '1::2::3', '::g', '256.1.1.1', '1.2.3', '1.2.3.4.5', '', ':::', '1:2:3:4:5:6:7']) {
+      expect(parseIp(bad), bad).toBeNull();
+    }
+  });
+});
