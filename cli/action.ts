@@ -14,7 +14,7 @@ export function action<A extends unknown[]>(handler: (...args: A) => Promise<voi
     try {
       await handler(...args);
     } catch (err) {
-      const name = command.name();
+      const name = commandPath(command);
       if (err instanceof UsageError) {
         process.stderr.write(`portolan ${name}: ${err.message}\n`);
         process.exitCode = err.exitCode;
@@ -26,4 +26,11 @@ export function action<A extends unknown[]>(handler: (...args: A) => Promise<voi
       }
     }
   };
+}
+
+/** `registry stats`, not just `stats`: the words the user typed after `portolan`. */
+function commandPath(command: Command): string {
+  const words: string[] = [];
+  for (let c: Command | null = command; c?.parent; c = c.parent) words.unshift(c.name());
+  return words.join(' ');
 }

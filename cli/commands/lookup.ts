@@ -1,13 +1,128 @@
+/**
+ * `portolan lookup TARGET…`: registry record(s), IANA designation, geo distribution, region and
+ * the routing-independent kinds with a why, for IPs, prefixes and AS numbers. `-` streams targets
+ * from stdin (one per line); output is flushed in chunks with backpressure, so a million targets
+ * run at a steady pace. A bad target is reported and skipped; the exit code says so at the end.
+ */
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
+import { createClassifier } from '../../analyzer/classify/index.js';
+import { describeTarget, TargetError, type LookupResult } from '../../analyzer/classify/describe.js';
+import { rirName } from '../../analyzer/classify/policy.js';
+import { openGeo } from '../../analyzer/geo/index.js';
+import { loadRegistry } from '../../analyzer/registry/index.js';
+import { commonOption, type CommonOptions } from '../../common/config.js';
+import { log } from '../../common/log.js';
 import { action } from '../action.js';
+import { UsageError } from '../errors.js';
+
+interface LookupOptions extends Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo'> {
+  json?: boolean;
+}
+
+const FLUSH_BYTES = 64 * 1024;
 
 export function register(program: Command): void {
   program
     .command('lookup')
-    .description('(not built yet)')
-    .action(
-      action(() => {
-        throw new Error('lookup is not built yet');
-      }),
-    );
+    .description('what the registries and geolocation say about IPs, prefixes and AS numbers')
+    .argument('<target...>', 'IP address, prefix (addr/len), AS number (AS123 or 123), or - to read targets from stdin, one per line')
+    .option('--json', 'one JSON object per target per line, in input order')
+    .addOption(commonOption('rir-dir'))
+    .addOption(commonOption('iana-dir'))
+    .addOption(commonOption('cache-dir'))
+    .addOption(commonOption('geo'))
+    .addOption(commonOption('log-level'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  portolan lookup --rir-dir ./rir 154.80.0.0/16 AS4134 8.8.8.8\n  cut -f1 prefixes.txt | portolan lookup --json -\n' +
+        '\nGeolocation by default: DB-IP Lite country (https://db-ip.com), CC BY 4.0.',
+    )
+    .action(action(runLookup));
+}
+
+async function runLookup(targets: string[], opts: LookupOptions): Promise<void> {
+  if (targets.filter((t) => t === '-').length > 1) throw new UsageError('give - (stdin) at most once');
+  const [registry, geo] = await Promise.all([loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }), openGeo(opts.geo)]);
+  const classifier = createClassifier({ registry, geo });
+  const out = new ChunkedWriter();
+  let bad = 0;
+  let total = 0;
+
+  const handle = async (target: string, line?: number): Promise<void> => {
+    total++;
+    let result: LookupResult;
+    try {
+      result = describeTarget(target, classifier, registry);
+    } catch (err) {
+      if (!(err instanceof TargetError)) throw err;
+      bad++;
+      process.stderr.write(`portolan lookup: ${line !== undefined ? `stdin line ${line}: ` : ''}${err.message}\n`);
+      if (opts.json) await out.write(`${JSON.stringify({ target, error: err.message })}\n`);
+      return;
+    }
+    await out.write(opts.json ? `${JSON.stringify(result)}\n` : formatHuman(result));
+  };
+
+  for (const target of targets) {
+    if (target !== '-') {
+      await handle(target);
+      continue;
+    }
+    let line = 0;
+    for await (const text of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+      line++;
+      const t = text.trim();
+      if (t === '' || t.startsWith('#')) continue;
+      await handle(t, line);
+    }
+  }
+  await out.flush();
+  if (bad) {
+    log.debug({ bad, total }, 'lookup finished with bad targets');
+    process.stderr.write(`portolan lookup: ${bad} of ${total} targets could not be parsed\n`);
+    process.exitCode = 1;
+  }
+}
+
+/** Buffers output and writes it in chunks, waiting for stdout to drain (bounded memory). */
+class ChunkedWriter {
+  private buf = '';
+
+  async write(text: string): Promise<void> {
+    this.buf += text;
+    if (this.buf.length >= FLUSH_BYTES) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (!this.buf) return;
+    const chunk = this.buf;
+    this.buf = '';
+    if (!process.stdout.write(chunk)) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+  }
+}
+
+const pct = (share: number): string => `${(share * 100).toFixed(share >= 0.1 ? 0 : 1)}%`;
+
+function formatHuman(r: LookupResult): string {
+  const lines: string[] = [r.target === r.resource ? r.resource : `${r.target} (${r.resource})`];
+  const row = (label: string, text: string) => lines.push(`  ${label.padEnd(10)} ${text}`);
+  if (r.records.length === 0) row('registry', `not delegated (${r.coverage === 'none' ? 'no allocated/assigned record' : r.coverage})`);
+  for (const rec of r.records) {
+    const where = r.type === 'asn' ? `AS${rec.start}${rec.value > 1 ? `+${rec.value - 1}` : ''}` : `${rec.cidr} (${pct(rec.share)})`;
+    row('registry', `${rirName(rec.rir)} ${rec.status} cc ${rec.cc || '-'} ${rec.date ?? 'no date'} holder ${rec.opaqueId ?? '-'}  ${where}`);
+  }
+  for (const rec of r.free) row('free', `${rirName(rec.rir)} ${rec.status} ${rec.cidr} (${pct(rec.share)})`);
+  for (const rec of r.conflicts) row('conflict', `${rirName(rec.rir)} also lists ${rec.cidr} (${rec.status}, cc ${rec.cc || '-'})`);
+  if (r.iana) row('IANA', `${r.iana.block} ${r.iana.designation} ${r.iana.status}${r.iana.date ? ` ${r.iana.date}` : ''}`);
+  for (const t of r.transfers) row('transfer', `${t.resource} ${rirName(t.fromRir)} → ${rirName(t.toRir)} on ${t.date}`);
+  if (r.geo) {
+    const entries = Object.entries(r.geo);
+    const shown = entries.slice(0, 8).map(([cc, s]) => `${cc} ${pct(s)}`);
+    row('geo', shown.join(', ') + (entries.length > 8 ? `, … (${entries.length - 8} more)` : ''));
+  }
+  row('region', r.region ? `${rirName(r.region)}${r.type === 'asn' ? ' (holder)' : ' (usage)'}` : '-');
+  row('kinds', r.kinds.length ? `${r.kinds.join(', ')}${r.geoSubkind ? ` (${r.geoSubkind})` : ''}  severity ${r.severity}` : 'none');
+  row('why', r.why);
+  return `${lines.join('\n')}\n\n`;
 }

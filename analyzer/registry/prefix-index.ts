@@ -1,0 +1,309 @@
+/**
+ * Range indexes over typed arrays: the space is cut into disjoint segments, each listing the
+ * entries that cover it, most specific (smallest) first. Lookups are a binary search over
+ * the segment starts; nested or overlapping entries (the same space in two RIRs' files)
+ * are kept, never merged away.
+ *
+ * - `Uint32RangeIndex`: keys 0..2^32-1 as numbers (IPv4 addresses, AS numbers).
+ * - `Top64RangeIndex`: IPv6 keyed by the top 64 bits (BigUint64Array); an entry or query
+ *   longer than /64 is treated as its whole /64 (RIRs delegate no smaller IPv6 blocks).
+ */
+
+/** Disjoint segments with their covering entries; the builder shared by both key widths. */
+interface Segments<K> {
+  first: K[];
+  last: K[];
+  /** covers[coverStart[s] .. coverStart[s+1]) are the entries covering segment s. */
+  coverStart: Int32Array;
+  covers: Int32Array;
+}
+
+// The sweep works on numbers and bigints alike (only <, +, - are used): typed loosely here.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+function buildSegments<K extends number | bigint>(first: ArrayLike<K>, last: ArrayLike<K>, one: K): Segments<K> {
+  const n = first.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => cmp(first[a], first[b]) || cmp(last[b], last[a]));
+  const bounds: K[] = new Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    bounds[2 * i] = first[i];
+    bounds[2 * i + 1] = ((last[i] as any) + (one as any)) as K;
+  }
+  bounds.sort(cmp);
+  const segFirst: K[] = [];
+  const segLast: K[] = [];
+  const coverStart: number[] = [0];
+  const covers: number[] = [];
+  let active: number[] = [];
+  let p = 0;
+  for (let i = 0; i < bounds.length; i++) {
+    const b = bounds[i];
+    if (i > 0 && bounds[i - 1] === b) continue;
+    if (active.length) active = active.filter((e) => !((last[e] as any) < (b as any)));
+    while (p < n && first[order[p]] === b) active.push(order[p++]);
+    let next: K | undefined;
+    for (let j = i + 1; j < bounds.length; j++) if (bounds[j] !== b) { next = bounds[j]; break; }
+    if (!active.length || next === undefined) continue;
+    const sorted = active.length === 1 ? active : [...active].sort((x, y) => cmp(((last[x] as any) - (first[x] as any)) as K, ((last[y] as any) - (first[y] as any)) as K) || x - y);
+    segFirst.push(b);
+    segLast.push(((next as any) - (one as any)) as K);
+    for (const e of sorted) covers.push(e);
+    coverStart.push(covers.length);
+  }
+  return { first: segFirst, last: segLast, coverStart: Int32Array.from(coverStart), covers: Int32Array.from(covers) };
+}
+
+function cmp<K extends number | bigint>(a: K, b: K): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+/**
+ * The same sweep as buildSegments for number keys, on typed arrays with native numeric
+ * sorts: the IPv4 index has ~10^5 entries and must build in well under a second.
+ */
+function buildSegments32(first: Float64Array, last: Float64Array): Segments<number> {
+  const n = first.length;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => first[a] - first[b] || last[b] - last[a]);
+  const bounds = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    bounds[2 * i] = first[i];
+    bounds[2 * i + 1] = last[i] + 1;
+  }
+  bounds.sort();
+  const segFirst: number[] = [];
+  const segLast: number[] = [];
+  const coverStart: number[] = [0];
+  const covers: number[] = [];
+  let active: number[] = [];
+  let p = 0;
+  for (let i = 0; i < bounds.length; i++) {
+    const b = bounds[i];
+    if (i > 0 && bounds[i - 1] === b) continue;
+    if (active.length) {
+      let keep = 0;
+      for (let k = 0; k < active.length; k++) if (last[active[k]] >= b) active[keep++] = active[k];
+      active.length = keep;
+    }
+    while (p < n && first[order[p]] === b) active.push(order[p++]);
+    if (!active.length) continue;
+    let j = i + 1;
+    while (j < bounds.length && bounds[j] === b) j++;
+    if (j === bounds.length) continue;
+    segFirst.push(b);
+    segLast.push(bounds[j] - 1);
+    if (active.length === 1) covers.push(active[0]);
+    else {
+      const sorted = active.slice().sort((x, y) => last[x] - first[x] - (last[y] - first[y]) || x - y);
+      for (const e of sorted) covers.push(e);
+    }
+    coverStart.push(covers.length);
+  }
+  return { first: segFirst, last: segLast, coverStart: Int32Array.from(coverStart), covers: Int32Array.from(covers) };
+}
+
+/** Index over 32-bit keys (IPv4, ASN). Entries are inclusive ranges with an integer payload. */
+export class Uint32RangeIndex {
+  readonly entryFirst: Float64Array;
+  readonly entryLast: Float64Array;
+  readonly payload: Int32Array;
+  private readonly segFirst: Uint32Array;
+  private readonly segLast: Uint32Array;
+  private readonly coverStart: Int32Array;
+  private readonly covers: Int32Array;
+  private readonly seen: Int32Array;
+  private stamp = 0;
+
+  constructor(first: number[], last: number[], payload: number[]) {
+    this.entryFirst = Float64Array.from(first);
+    this.entryLast = Float64Array.from(last);
+    this.payload = Int32Array.from(payload);
+    const s = buildSegments32(this.entryFirst, this.entryLast);
+    this.segFirst = Uint32Array.from(s.first);
+    this.segLast = Uint32Array.from(s.last);
+    this.coverStart = s.coverStart;
+    this.covers = s.covers;
+    this.seen = new Int32Array(first.length);
+  }
+
+  get size(): number {
+    return this.payload.length;
+  }
+
+  get segments(): number {
+    return this.segFirst.length;
+  }
+
+  /** Segment holding `key`, or -1. */
+  segmentOf(key: number): number {
+    const sf = this.segFirst;
+    let lo = 0;
+    let hi = sf.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sf[mid] <= key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return hi >= 0 && this.segLast[hi] >= key ? hi : -1;
+  }
+
+  /** The most specific entry covering `key`, or -1. */
+  first(key: number): number {
+    const s = this.segmentOf(key);
+    return s < 0 ? -1 : this.covers[this.coverStart[s]];
+  }
+
+  /**
+   * Visits every entry overlapping [from, to] once, with how many keys of the range it
+   * covers, and every segment with its covers. Returns how many keys of the range some entry covers.
+   */
+  overlapping(from: number, to: number, onEntry: (entry: number, overlap: number) => void, onSegment?: (coverFrom: number, coverTo: number) => void): number {
+    const sf = this.segFirst;
+    const sl = this.segLast;
+    // First segment whose end is at or after `from`.
+    let lo = 0;
+    let hi = sl.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sl[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    const stamp = ++this.stamp;
+    let covered = 0;
+    for (let s = lo; s < sf.length && sf[s] <= to; s++) {
+      covered += Math.min(sl[s], to) - Math.max(sf[s], from) + 1;
+      const a = this.coverStart[s];
+      const b = this.coverStart[s + 1];
+      if (onSegment) onSegment(a, b);
+      for (let c = a; c < b; c++) {
+        const e = this.covers[c];
+        if (this.seen[e] === stamp) continue;
+        this.seen[e] = stamp;
+        onEntry(e, Math.min(this.entryLast[e], to) - Math.max(this.entryFirst[e], from) + 1);
+      }
+    }
+    return covered;
+  }
+
+  coverAt(c: number): number {
+    return this.covers[c];
+  }
+
+  /** Segment s's covers are coverAt(coverFrom(s)) .. coverAt(coverTo(s) - 1). */
+  coverFrom(s: number): number {
+    return this.coverStart[s];
+  }
+
+  coverTo(s: number): number {
+    return this.coverStart[s + 1];
+  }
+}
+
+/** Index over IPv6 keyed by the top 64 bits. */
+export class Top64RangeIndex {
+  readonly entryFirst: BigUint64Array;
+  readonly entryLast: BigUint64Array;
+  readonly payload: Int32Array;
+  private readonly segFirst: BigUint64Array;
+  private readonly segLast: BigUint64Array;
+  private readonly coverStart: Int32Array;
+  private readonly covers: Int32Array;
+  private readonly seen: Int32Array;
+  private stamp = 0;
+
+  /** `first`/`last` are top-64-bit keys (inclusive). */
+  constructor(first: bigint[], last: bigint[], payload: number[]) {
+    this.entryFirst = BigUint64Array.from(first);
+    this.entryLast = BigUint64Array.from(last);
+    this.payload = Int32Array.from(payload);
+    const s = buildSegments<bigint>(first, last, 1n);
+    this.segFirst = BigUint64Array.from(s.first);
+    this.segLast = BigUint64Array.from(s.last);
+    this.coverStart = s.coverStart;
+    this.covers = s.covers;
+    this.seen = new Int32Array(first.length);
+  }
+
+  get size(): number {
+    return this.payload.length;
+  }
+
+  segmentOf(key: bigint): number {
+    const sf = this.segFirst;
+    let lo = 0;
+    let hi = sf.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sf[mid] <= key) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return hi >= 0 && this.segLast[hi] >= key ? hi : -1;
+  }
+
+  first(key: bigint): number {
+    const s = this.segmentOf(key);
+    return s < 0 ? -1 : this.covers[this.coverStart[s]];
+  }
+
+  /** As Uint32RangeIndex.overlapping, with counts in /64 units. */
+  overlapping(from: bigint, to: bigint, onEntry: (entry: number, overlap: bigint) => void, onSegment?: (coverFrom: number, coverTo: number) => void): bigint {
+    const sf = this.segFirst;
+    const sl = this.segLast;
+    let lo = 0;
+    let hi = sl.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sl[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    const stamp = ++this.stamp;
+    let covered = 0n;
+    for (let s = lo; s < sf.length && sf[s] <= to; s++) {
+      covered += min(sl[s], to) - max(sf[s], from) + 1n;
+      const a = this.coverStart[s];
+      const b = this.coverStart[s + 1];
+      if (onSegment) onSegment(a, b);
+      for (let c = a; c < b; c++) {
+        const e = this.covers[c];
+        if (this.seen[e] === stamp) continue;
+        this.seen[e] = stamp;
+        onEntry(e, min(this.entryLast[e], to) - max(this.entryFirst[e], from) + 1n);
+      }
+    }
+    return covered;
+  }
+
+  coverAt(c: number): number {
+    return this.covers[c];
+  }
+
+  /** Segment s's covers are coverAt(coverFrom(s)) .. coverAt(coverTo(s) - 1). */
+  coverFrom(s: number): number {
+    return this.coverStart[s];
+  }
+
+  coverTo(s: number): number {
+    return this.coverStart[s + 1];
+  }
+}
+
+const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+
+/** Splits [first, last] (numbers, inclusive, within 0..2^32-1) into exact CIDR blocks: [start, prefixLength][]. */
+export function splitIpv4Range(first: number, last: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  let cur = first;
+  while (cur <= last) {
+    let size = 1;
+    let len = 32;
+    while (len > 0 && cur % (size * 2) === 0 && cur + size * 2 - 1 <= last) {
+      size *= 2;
+      len--;
+    }
+    out.push([cur, len]);
+    cur += size;
+  }
+  return out;
+}

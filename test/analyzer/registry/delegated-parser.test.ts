@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { headerDate, parseDelegatedFile, parseDelegatedText } from '../../../analyzer/registry/delegated-parser.js';
+import { makeTmpDir } from '../../helpers/tmp.js';
+import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
+import { AFRINIC_STANDARD, APNIC_EXTENDED, LACNIC_EXTENDED, RIPE_EXTENDED } from './fixtures.js';
+
+describe('delegated parser: quirks', () => {
+  it('skips banners and comments before the version line, reads summaries in any order', () => {
+    const f = parseDelegatedText(RIPE_EXTENDED, 'ripe');
+    expect(f.header).toMatchObject({ version: '2', registry: 'ripencc', serial: '1567979999', records: 9, startDate: '19830705', endDate: '20190908' });
+    expect(f.summaries).toEqual({ ipv6: 2, asn: 2, ipv4: 5 });
+    expect(f.extended).toBe(true);
+  });
+
+  it('keeps RIPE 7-field free rows and LACNIC 7-field reserved rows with null date and id', () => {
+    const ripe = parseDelegatedText(RIPE_EXTENDED, 'ripe');
+    expect(ripe.records.find((r) => r.status === 'available')).toEqual({ rir: 'ripencc', cc: '', type: 'ipv4', start: '10.0.4.0', value: 1024, date: null, status: 'available', opaqueId: null });
+    const lacnic = parseDelegatedText(LACNIC_EXTENDED, 'lacnic');
+    expect(lacnic.records.filter((r) => r.status === 'reserved' || r.status === 'available').map((r) => [r.type, r.opaqueId, r.date])).toEqual([
+      ['ipv4', null, null],
+      ['asn', null, null],
+    ]);
+    expect(lacnic.records.find((r) => r.type === 'ipv6')?.opaqueId).toBe('310250');
+  });
+
+  it('reports a malformed line with its line number, counts it, and loads the rest', () => {
+    const f = parseDelegatedText(RIPE_EXTENDED, 'ripe');
+    expect(f.skipped).toBe(1);
+    expect(f.issues).toHaveLength(1);
+    expect(f.issues[0].line).toBe(RIPE_EXTENDED.split('\n').findIndex((l) => l.includes('not-an-ip')) + 1);
+    expect(f.issues[0].reason).toMatch(/bad IPv4 address/);
+    expect(f.records).toHaveLength(8);
+  });
+
+  it('handles version-line variants: date serial, seconds, milliseconds, empty and 00000000 start dates', () => {
+    expect(headerDate(parseDelegatedText(AFRINIC_STANDARD).header)).toBe('2014-06-30');
+    const afr = parseDelegatedText(AFRINIC_STANDARD).header;
+    expect(afr.startDate).toBeNull();
+    expect(afr.utcOffset).toBe('00000');
+    expect(parseDelegatedText(APNIC_EXTENDED).header.startDate).toBeNull();
+    const noEnd = (serial: string) => headerDate({ version: '2', registry: 'arin', serial, records: 0, startDate: null, endDate: null, utcOffset: '' });
+    expect(noEnd('20190908')).toBe('2019-09-08');
+    expect(noEnd('1567979999')).toBe('2019-09-08'); // seconds
+    expect(noEnd('1567951216119')).toBe('2019-09-08'); // milliseconds (ARIN)
+  });
+
+  it('keeps ZZ/EU/AP codes, IPv6 values as prefix lengths and ASN ranges as written', () => {
+    const ripe = parseDelegatedText(RIPE_EXTENDED);
+    expect(ripe.records.filter((r) => r.cc === 'EU').map((r) => r.type)).toEqual(['ipv4', 'asn']);
+    expect(ripe.records.find((r) => r.type === 'ipv6')).toMatchObject({ start: '2001:db8::', value: 32 });
+    expect(ripe.records.find((r) => r.start === '64500')).toMatchObject({ type: 'asn', value: 10 });
+    expect(parseDelegatedText(APNIC_EXTENDED).records.find((r) => r.type === 'ipv4')?.cc).toBe('AP');
+    const zz = parseDelegatedText('2|afrinic|20190909|1|00000000|20190909|00000\nafrinic|ZZ|asn|5536|1||available|\n');
+    expect(zz.records[0]).toMatchObject({ cc: 'ZZ', status: 'available', opaqueId: null, date: null });
+  });
+
+  it('rejects unknown statuses, bad dates, short lines and IPv6 host bits line by line', () => {
+    const text = [
+      '2|arin|1|4|19700101|20190908|-0400',
+      'arin|US|ipv4|8.0.0.0|256|20100101|stolen',
+      'arin|US|ipv4|8.0.1.0|256|2010-01-01|allocated',
+      '|3|19990401|arin',
+      'arin|US|ipv6|2001:db8::1|32|20100101|allocated',
+      'arin|US|ipv4|8.0.2.0|256|20100101|allocated',
+    ].join('\n');
+    const f = parseDelegatedText(text, 'arin');
+    expect(f.records.map((r) => r.start)).toEqual(['8.0.2.0']);
+    expect(f.issues.map((i) => i.line)).toEqual([2, 3, 4, 5]);
+  });
+
+  it('reads gzip files and names an empty or versionless file in its error', async () => {
+    const dir = makeTmpDir('delegated');
+    writeFileSync(join(dir, 'a.gz'), gzipSync(AFRINIC_STANDARD));
+    expect((await parseDelegatedFile(join(dir, 'a.gz'))).records).toHaveLength(3);
+    writeFileSync(join(dir, 'empty'), '');
+    await expect(parseDelegatedFile(join(dir, 'empty'))).rejects.toThrow(/empty.*is empty|empty/);
+    writeFileSync(join(dir, 'junk'), 'hello\nworld\n');
+    await expect(parseDelegatedFile(join(dir, 'junk'))).rejects.toThrow(/junk is not an RIR statistics file/);
+  });
+});
+
+describe.skipIf(!hasSharedData)(`delegated parser: real files (${sharedDataSkipReason})`, () => {
+  it('parses every record of the 2013 RIPE NCC file (the count PROVENANCE gives)', async () => {
+    const f = await parseDelegatedFile(sharedData('rir/2013-08-13/delegated-ripencc-latest.gz'));
+    expect(f.records).toHaveLength(82928);
+    expect(f.skipped).toBe(0);
+    expect(f.extended).toBe(false);
+  });
+
+  it('parses the extended excerpts of all five RIRs (7-field and trailing-| free rows)', async () => {
+    for (const rir of ['afrinic', 'apnic', 'arin', 'lacnic', 'ripencc']) {
+      const f = await parseDelegatedFile(sharedData('rir/2019-09-09-excerpts', rir));
+      expect(f.skipped, rir).toBe(0);
+      expect(f.records.length, rir).toBe(300);
+      expect(f.extended, rir).toBe(true);
+    }
+  });
+
+  it('loads the LACNIC 2026 file whose header count disagrees with its rows', async () => {
+    const f = await parseDelegatedFile(sharedData('rir/2026-02-13/delegated-lacnic-latest.gz'));
+    expect(f.header.records).toBe(48928);
+    expect(f.records).toHaveLength(47408);
+  });
+});
