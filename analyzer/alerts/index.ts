@@ -1,0 +1,228 @@
+import { readFileSync } from 'node:fs';
+import { log } from '../../common/log.js';
+import type { LifecycleEvent } from '../models/lifecycle.js';
+import { buildAlert, type Alert } from './alert.js';
+import { CHANNEL_PLUGINS, type AlertChannel } from './channels/registry.js';
+import { appendDeadLetter, DeliveryQueue, type QueueStats } from './delivery.js';
+import { AlertEngine, type EngineCounters, type EngineSettings } from './engine.js';
+import { RateLimiter } from './rate-limit.js';
+import { watchRules, type RulesWatcher } from './reload.js';
+import { parseAlertsConfig, type AlertsConfig, type ChannelConfig } from './rules.js';
+
+export const DEFAULT_DASHBOARD_URL = 'http://localhost:8080';
+export const DEFAULT_DEAD_LETTER = './data/alerts-dead-letter.jsonl';
+
+export interface AlertingOptions {
+  /** alerts.yml; watched and reloaded on change unless `watch: false`. */
+  file?: string;
+  /** An already parsed config instead of a file. */
+  config?: AlertsConfig;
+  /** Base URL of the dashboard for links; overrides the file's `dashboard-url`. */
+  dashboardUrl?: string;
+  /** Overrides the file's `dead-letter`. */
+  deadLetterPath?: string;
+  watch?: boolean;
+  pollMs?: number;
+  debounceMs?: number;
+  /** How often open groups and rate-limit summaries are checked against the wall clock. */
+  tickMs?: number;
+  /** Clock of the rate limits (ms). */
+  now?: () => number;
+}
+
+export interface ChannelStats extends QueueStats {
+  type: string;
+  queued: number;
+  /** Alerts held back by the rate limit and not yet summarised in a sent alert. */
+  held: number;
+}
+
+export interface AlertingStats extends EngineCounters {
+  rateLimited: number;
+  reloads: number;
+  reloadErrors: number;
+  channels: Record<string, ChannelStats>;
+}
+
+export interface Alerting {
+  /** Feeds lifecycle events; alerts go out in the background. */
+  handle(events: LifecycleEvent[]): void;
+  /** Closes open groups and waits until every alert so far is delivered or dead-lettered. */
+  flush(): Promise<void>;
+  /** Flushes (announcing pending catch-ups and rate-limit summaries) and closes the channels. */
+  close(): Promise<void>;
+  stats(): AlertingStats;
+  /** Re-reads the file now; true when new rules were applied. */
+  reload(): Promise<boolean>;
+  config(): AlertsConfig;
+}
+
+interface LiveChannel {
+  config: ChannelConfig;
+  key: string;
+  channel: AlertChannel;
+  queue: DeliveryQueue;
+  limiter: RateLimiter;
+}
+
+/** Builds a channel from its config through the plug-in registry. */
+export function createChannel(config: ChannelConfig): AlertChannel {
+  const plugin = CHANNEL_PLUGINS.get(config.type);
+  if (!plugin) throw new Error(`channel "${config.name}": unknown type "${config.type}"`);
+  return plugin.create(config.name, config.options);
+}
+
+/** The alerting part of `portolan run`: rules → engine → rate limits → delivery queues. */
+export function createAlerting(opts: AlertingOptions): Alerting {
+  const text = opts.file ? readFileSync(opts.file, 'utf8') : '';
+  let config = opts.config ?? (opts.file ? parseAlertsConfig(text, opts.file) : undefined);
+  if (!config) throw new Error('createAlerting needs a file or a config');
+  const now = opts.now ?? Date.now;
+  const settingsOf = (c: AlertsConfig): EngineSettings => ({
+    groupingWindowSeconds: c.groupingWindowSeconds,
+    quietPeriodSeconds: c.quietPeriodSeconds,
+    dashboardUrl: opts.dashboardUrl ?? c.dashboardUrl ?? DEFAULT_DASHBOARD_URL,
+  });
+  const deadLetterPath = (c: AlertsConfig): string => opts.deadLetterPath ?? c.deadLetter ?? DEFAULT_DEAD_LETTER;
+
+  const engine = new AlertEngine(config.rules, settingsOf(config));
+  let channels = new Map<string, LiveChannel>();
+  const retired: LiveChannel[] = [];
+  let rateLimited = 0;
+  let reloads = 0;
+  let reloadErrors = 0;
+  /** Rule → channels, remembered past a reload so alerts of a removed rule still go somewhere. */
+  const ruleChannels = new Map<string, string[]>();
+
+  const build = (c: AlertsConfig): Map<string, LiveChannel> => {
+    const next = new Map<string, LiveChannel>();
+    for (const cc of c.channels) {
+      const key = JSON.stringify([cc.type, cc.options, cc.rateLimit, cc.retry]);
+      const old = channels.get(cc.name);
+      if (old && old.key === key && deadLetterPath(c) === deadLetterPath(config!)) {
+        next.set(cc.name, old);
+        continue;
+      }
+      const channel = createChannel(cc);
+      next.set(cc.name, { config: cc, key, channel, queue: new DeliveryQueue(channel, cc.retry, deadLetterPath(c)), limiter: new RateLimiter(cc.rateLimit, now) });
+    }
+    return next;
+  };
+  const apply = (c: AlertsConfig, next: Map<string, LiveChannel>) => {
+    for (const [name, live] of channels) if (next.get(name) !== live) retired.push(live);
+    channels = next;
+    config = c;
+    for (const r of c.rules) ruleChannels.set(r.name, r.channels);
+    engine.configure(c.rules, settingsOf(c));
+  };
+  apply(config, build(config));
+
+  const pendingWrites: Promise<void>[] = [];
+  const dispatch = (alerts: Alert[]) => {
+    for (const alert of alerts) {
+      for (const name of ruleChannels.get(alert.rule) ?? []) {
+        const live = channels.get(name);
+        if (!live) {
+          // The channel was removed by a reload while this alert was being grouped: keep it for replay.
+          pendingWrites.push(
+            appendDeadLetter(deadLetterPath(config!), { failedAt: new Date().toISOString(), channel: name, channelType: 'unknown', error: 'channel no longer configured', attempts: 0, alert }).catch((err) =>
+              log.fatal({ err, alert }, 'cannot write the dead-letter file'),
+            ),
+          );
+          continue;
+        }
+        const admitted = live.limiter.admit(alert);
+        if (admitted) live.queue.enqueue(admitted);
+        else {
+          rateLimited++;
+          log.info({ channel: name, alert: alert.id, title: alert.title }, 'alert held back by the channel rate limit; summarised in the next one');
+        }
+      }
+    }
+  };
+  const sendSummaries = (force: boolean) => {
+    for (const live of channels.values()) {
+      const summary = live.limiter.takeSummary(force);
+      if (!summary) continue;
+      const alert = buildAlert({
+        rule: '(rate limit)',
+        event: 'rate-limit-summary',
+        time: Math.floor(now() / 1000),
+        items: [],
+        dashboardUrl: settingsOf(config!).dashboardUrl,
+        title: `${summary.count} alert(s) held back by the rate limit of channel ${live.config.name}`,
+        severity: 'info',
+      });
+      live.queue.enqueue({ ...alert, suppressed: summary });
+    }
+  };
+  const idle = async () => {
+    await Promise.all([...channels.values(), ...retired].map((l) => l.queue.idle()));
+    await Promise.all(pendingWrites.splice(0));
+  };
+
+  const tick = setInterval(() => {
+    dispatch(engine.expire(Date.now()));
+    sendSummaries(false);
+  }, opts.tickMs ?? 1000);
+  tick.unref();
+
+  let watcher: RulesWatcher | undefined;
+  if (opts.file && opts.watch !== false) {
+    watcher = watchRules(opts.file, text, {
+      debounceMs: opts.debounceMs,
+      pollMs: opts.pollMs,
+      onRules(next) {
+        // Channels are built before anything changes: a channel that cannot be built rejects the reload.
+        apply(next, build(next));
+        reloads++;
+      },
+      onError() {
+        reloadErrors++;
+      },
+    });
+  }
+  // Retired channels close once their queue is empty.
+  const closeRetired = async () => {
+    for (const live of retired.splice(0)) {
+      await live.queue.idle();
+      if (![...channels.values()].includes(live)) await live.channel.close?.();
+    }
+  };
+
+  return {
+    handle(events) {
+      dispatch(engine.handle(events, Date.now()));
+    },
+    async flush() {
+      dispatch(engine.flush());
+      sendSummaries(false);
+      await idle();
+      await closeRetired();
+    },
+    async close() {
+      watcher?.close();
+      clearInterval(tick);
+      dispatch(engine.finish());
+      sendSummaries(true);
+      await idle();
+      await closeRetired();
+      for (const live of channels.values()) await live.channel.close?.();
+    },
+    stats() {
+      const perChannel: Record<string, ChannelStats> = {};
+      for (const [name, live] of channels) perChannel[name] = { type: live.config.type, ...live.queue.stats, queued: live.queue.queued(), held: live.limiter.heldCount() };
+      return { ...engine.counters, rateLimited, reloads, reloadErrors, channels: perChannel };
+    },
+    async reload() {
+      if (!watcher) return false;
+      return watcher.check();
+    },
+    config: () => config!,
+  };
+}
+
+export { parseAlertsConfig, loadAlertsConfig, AlertsConfigError, describeConfig } from './rules.js';
+export type { AlertsConfig, RuleConfig, ChannelConfig } from './rules.js';
+export type { Alert, AlertItem } from './alert.js';
+export type { AlertChannel } from './channels/registry.js';
