@@ -1,0 +1,59 @@
+/**
+ * MRT parser throughput on the largest real files: in-process elements/s and MB/s, then
+ * `portolan parse --format bgpdump` against `bgpdump -m`, both to /dev/null, same run.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, openSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { readMrtRecords, recordToElems } from '../collector/mrt/index.js';
+import { formatBgpdump } from '../collector/bgpdump/format.js';
+import { projectRoot } from '../common/paths.js';
+import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
+import { report } from './report.js';
+
+const FILES = [
+  'bgpkit-example/updates.20240914.2230.bz2',
+  'bgpstream-testdata/routeviews.route-views.jinx.updates.1427846400.bz2',
+  'bgpstream-testdata/ris.rrc06.updates.1427846400.gz',
+  'bgpdump-testdata/updates.20070211.0141.gz',
+  'bgpdump-testdata/bview.20020722.2337.gz',
+  'pyasn-data/rib.20140523.0600_firstMB.bz2',
+];
+
+if (!hasSharedData) {
+  process.stdout.write('parse.bench: shared data not found, skipped\n');
+  process.exit(0);
+}
+
+const devNull = openSync('/dev/null', 'w');
+const wall = (cmd: string, args: string[]): number => {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', devNull, 'ignore'], env: { ...process.env, PORTOLAN_LOG_LEVEL: 'silent' } });
+  if (r.status !== 0) throw new Error(`${cmd} exited ${r.status}`);
+  return Number(process.hrtime.bigint() - t) / 1e9;
+};
+
+for (const name of FILES) {
+  const file = sharedData('mrt', name);
+  if (!existsSync(file)) continue;
+  const mb = statSync(file).size / 1e6;
+  // In process: records → elements (the path the analyzer uses) and → bgpdump text.
+  let elems = 0;
+  let records = 0;
+  let t = process.hrtime.bigint();
+  for await (const r of readMrtRecords(file, undefined, { summary: false })) {
+    records++;
+    elems += recordToElems(r).length;
+  }
+  const sElems = Number(process.hrtime.bigint() - t) / 1e9;
+  let chars = 0;
+  t = process.hrtime.bigint();
+  for await (const r of readMrtRecords(file, undefined, { summary: false })) chars += formatBgpdump(r).length;
+  const sText = Number(process.hrtime.bigint() - t) / 1e9;
+  report(`parse elems ${name.split('/').pop()}`, { records, elements: elems, elements_per_s: Math.round(elems / sElems), mb_per_s_compressed: mb / sElems, bgpdump_text_s: sText, text_mb: chars / 1e6 });
+  if (existsSync('/usr/bin/bgpdump')) {
+    const ours = wall(process.execPath, ['--import', 'tsx', join(projectRoot(), 'cli', 'main.ts'), 'parse', '--format', 'bgpdump', file]);
+    const theirs = wall('/usr/bin/bgpdump', ['-m', file]);
+    report(`parse cli vs bgpdump ${name.split('/').pop()}`, { portolan_s: ours, bgpdump_s: theirs, ratio_portolan_over_bgpdump: ours / theirs, records_per_s: Math.round(records / ours), mb_per_s_compressed: mb / ours });
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * MRT framing (RFC 6396 §2): a 12-byte header (timestamp, type, subtype, length), then the
+ * body; BGP4MP_ET (type 17) starts the body with 4 bytes of microseconds, counted in the
+ * length. Reads a byte stream with bounded memory: only the current chunk plus one
+ * partial record are held.
+ */
+import { PassThrough, type Readable } from 'node:stream';
+import type { Report } from './stats.js';
+
+export interface MrtFrame {
+  offset: number;
+  seconds: number;
+  microseconds: number;
+  type: number;
+  subtype: number;
+  /** The body after the header (and after the microseconds for _ET). */
+  body: Uint8Array;
+}
+
+/** A length above this is garbage, not a record: reading on would only buffer the file. */
+export const MAX_RECORD_LENGTH = 1 << 26;
+const KNOWN_TYPES = new Set([5, 11, 12, 13, 16, 17, 32, 33, 48, 49]);
+
+export async function* readFrames(stream: Readable, report: Report, onBytes?: (n: number) => void): AsyncGenerator<MrtFrame> {
+  let buf: Uint8Array = new Uint8Array(0);
+  let pos = 0;
+  let base = 0; // stream offset of buf[0]
+  let failed: Error | undefined;
+  const readable = adapt(stream, (err) => (failed ??= err));
+  const iterator = readable[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let ended = false;
+  let skipping = false;
+  while (true) {
+    // Emit every complete frame in the buffer.
+    while (!skipping && buf.length - pos >= 12) {
+      const h = pos;
+      const seconds = ((buf[h] << 24) | (buf[h + 1] << 16) | (buf[h + 2] << 8) | buf[h + 3]) >>> 0;
+      const type = (buf[h + 4] << 8) | buf[h + 5];
+      const subtype = (buf[h + 6] << 8) | buf[h + 7];
+      const length = ((buf[h + 8] << 24) | (buf[h + 9] << 16) | (buf[h + 10] << 8) | buf[h + 11]) >>> 0;
+      if (length > MAX_RECORD_LENGTH) {
+        report('bad-length', base + h, `record length ${length} (type ${type}) is not plausible: the rest of the input cannot be framed and is skipped`);
+        skipping = true;
+        break;
+      }
+      if (buf.length - pos < 12 + length) break;
+      pos += 12 + length;
+      if (!KNOWN_TYPES.has(type)) {
+        report('unknown-type', base + h, `unknown MRT type ${type} subtype ${subtype} (length ${length}): record skipped`);
+        continue;
+      }
+      let body = buf.subarray(h + 12, h + 12 + length);
+      let microseconds = 0;
+      if (type === 17) {
+        if (length < 4) {
+          report('bad-length', base + h, `BGP4MP_ET record of length ${length} has no microseconds: skipped`);
+          continue;
+        }
+        microseconds = ((body[0] << 24) | (body[1] << 16) | (body[2] << 8) | body[3]) >>> 0;
+        body = body.subarray(4);
+      }
+      yield { offset: base + h, seconds, microseconds, type, subtype, body };
+    }
+    if (ended) break;
+    let next: IteratorResult<Buffer>;
+    try {
+      next = await iterator.next();
+    } catch (err) {
+      failed = err as Error;
+      ended = true;
+      continue;
+    }
+    if (next.done) {
+      ended = true;
+      continue;
+    }
+    const chunk = next.value;
+    onBytes?.(chunk.length);
+    if (skipping) {
+      base += chunk.length;
+      continue;
+    }
+    // Keep the unread tail and append the new chunk; each byte is copied about once.
+    const rest = buf.length - pos;
+    if (rest === 0) {
+      base += buf.length;
+      buf = chunk;
+    } else {
+      const merged = new Uint8Array(rest + chunk.length);
+      merged.set(buf.subarray(pos));
+      merged.set(chunk, rest);
+      base += pos;
+      buf = merged;
+    }
+    pos = 0;
+  }
+  const left = skipping ? 0 : buf.length - pos;
+  if (failed) report('truncated', base + buf.length, `input ended early (${failed.message}); ${left} byte(s) of a partial record dropped`);
+  else if (left > 0) report('truncated', base + pos, `input ends inside a record: ${left} trailing byte(s) dropped`);
+}
+
+/**
+ * Moves a decompressor's output into a PassThrough by 'data' events. A decompressor that
+ * fails at a truncated end (gzip, bzip2) may drop output it still buffers when it errors;
+ * flowing its data out as soon as it is produced keeps every decodable byte. The source is
+ * paused only when far ahead of the reader, which bounds memory.
+ */
+function adapt(stream: Readable, onError: (err: Error) => void): Readable {
+  const pass = new PassThrough({ highWaterMark: 1 << 22 });
+  const limit = 1 << 25;
+  stream.on('data', (chunk: Buffer) => {
+    pass.write(chunk);
+    if (pass.writableLength > limit) {
+      stream.pause();
+      pass.once('drain', () => stream.resume());
+    }
+  });
+  stream.on('end', () => pass.end());
+  stream.on('error', (err: Error) => {
+    onError(err);
+    pass.end();
+  });
+  pass.on('close', () => stream.destroy?.());
+  return pass;
+}
