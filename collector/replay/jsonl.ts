@@ -1,0 +1,70 @@
+/**
+ * RIS Live JSONL captures: one WebSocket frame per line (`{"type":"ris_message","data":…}`),
+ * as our recorder writes them and as public captures are published. Also recognises a
+ * file's format by content, so nobody has to name files a particular way.
+ */
+import { createInterface } from 'node:readline';
+import { log } from '../../common/log.js';
+import { openInput } from '../../common/input.js';
+import type { RisMessageData } from '../rislive/protocol.js';
+
+export interface JsonlReadStats {
+  lines: number;
+  messages: number;
+  /** Lines that are not JSON or not a ris_message (counted, logged, skipped). */
+  bad: number;
+}
+
+export const newJsonlStats = (): JsonlReadStats => ({ lines: 0, messages: 0, bad: 0 });
+
+/** True when the (decompressed) content starts like JSON text rather than an MRT header. */
+export async function isJsonlCapture(file: string): Promise<boolean> {
+  const stream = await openInput(file);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const text = chunk.toString('latin1');
+      const first = text.search(/\S/);
+      if (first >= 0) return text[first] === '{';
+    }
+    return false;
+  } finally {
+    stream.destroy();
+  }
+}
+
+/**
+ * Parses one line: a full frame `{"type":"ris_message","data":{…}}` or a bare data object.
+ * Returns null for anything else.
+ */
+export function parseCaptureLine(line: string): RisMessageData | null {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (!obj || typeof obj !== 'object') return null;
+  const o = obj as { type?: unknown; data?: unknown };
+  const data = (o.type === 'ris_message' ? o.data : 'peer' in o && 'timestamp' in o ? o : null) as Record<string, unknown> | null;
+  if (!data || typeof data !== 'object' || typeof data.timestamp !== 'number' || typeof data.peer !== 'string' || typeof data.type !== 'string') return null;
+  if (typeof data.host !== 'string') data.host = '';
+  if (data.peer_asn !== undefined) data.peer_asn = String(data.peer_asn);
+  return data as unknown as RisMessageData;
+}
+
+/** Streams the ris_messages of a JSONL capture (plain, .gz or .bz2). Bad lines are skipped. */
+export async function* readJsonlCapture(file: string, stats: JsonlReadStats = newJsonlStats()): AsyncGenerator<RisMessageData> {
+  const rl = createInterface({ input: await openInput(file), crlfDelay: Infinity });
+  for await (const line of rl) {
+    stats.lines++;
+    if (line.trim() === '') continue;
+    const data = parseCaptureLine(line);
+    if (!data) {
+      stats.bad++;
+      log.warn({ file, line: stats.lines }, 'not a RIS Live ris_message line; skipped');
+      continue;
+    }
+    stats.messages++;
+    yield data;
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * A WebSocket server that speaks the RIS Live protocol from capture files (MRT updates or
+ * RIS Live JSONL). Each connection gets its own replay from the start of the capture once it
+ * subscribes; ris_subscribe filters, socketOptions (includeRaw, acknowledge), ping,
+ * request_rrc_list and ris_unsubscribe behave as on RIS Live. Optional faults (abrupt close,
+ * stall, malformed frames) let tests exercise a client's recovery.
+ */
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, WebSocket } from 'ws';
+import { log } from '../../common/log.js';
+import { compileSubscription, matchesAny, type MessagePredicate } from '../rislive/filter.js';
+import { collectorName, type RisMessageData, type RisSubscription, type ServerMessage } from '../rislive/protocol.js';
+import { newCaptureStats, readCapture } from './capture.js';
+import { isJsonlCapture, readJsonlCapture } from './jsonl.js';
+import { hostFromFileName } from './mrt-to-ris.js';
+
+export interface ReplayFaults {
+  /** Terminate each connection abruptly after this many ris_messages. */
+  closeAfter?: number;
+  /** Stop sending anything (data and pongs) after this many ris_messages; the socket stays open. */
+  stallAfter?: number;
+  /** After every N ris_messages, also send one frame that is not valid JSON. */
+  malformedEvery?: number;
+}
+
+export interface ReplayServerOptions {
+  files: string[];
+  /** Address to bind; default 127.0.0.1. */
+  host?: string;
+  /** Port; 0 (default) picks a free one. */
+  port?: number;
+  /** 1 keeps the capture's timing, 2 is twice as fast, 0 sends as fast as the client reads. */
+  speed?: number;
+  /** Start again at the end of the capture. */
+  loop?: boolean;
+  /** Collector name for MRT files (default: from the file name, e.g. rrc06). */
+  collector?: string;
+  faults?: ReplayFaults;
+}
+
+export interface ReplayServerStats {
+  connections: number;
+  subscriptions: number;
+  messagesSent: number;
+  malformedSent: number;
+  errorsSent: number;
+  faultCloses: number;
+  faultStalls: number;
+}
+
+export interface ReplayServer {
+  /** e.g. `ws://127.0.0.1:40123/v1/ws/` */
+  url: string;
+  port: number;
+  stats(): ReplayServerStats;
+  close(): Promise<void>;
+}
+
+/** Above this many buffered bytes the sender waits for the socket to drain. */
+const HIGH_WATER_BYTES = 1 << 20;
+
+export async function startReplayServer(options: ReplayServerOptions): Promise<ReplayServer> {
+  if (!options.files.length) throw new Error('no capture files given');
+  for (const f of options.files) if (!existsSync(f)) throw new Error(`${f}: no such file`);
+  const speed = options.speed ?? 1;
+  if (!Number.isFinite(speed) || speed < 0) throw new Error(`speed must be a number ≥ 0, got ${options.speed}`);
+  const stats: ReplayServerStats = { connections: 0, subscriptions: 0, messagesSent: 0, malformedSent: 0, errorsSent: 0, faultCloses: 0, faultStalls: 0 };
+  const bindHost = options.host ?? '127.0.0.1';
+  const wss = new WebSocketServer({ host: bindHost, port: options.port ?? 0 });
+  await new Promise<void>((resolve, reject) => {
+    wss.once('listening', resolve);
+    wss.once('error', reject);
+  });
+  wss.on('error', (err) => log.error({ err: err.message }, 'replay server error'));
+  let hosts: Promise<string[]> | undefined;
+  const rrcList = () => (hosts ??= listHosts(options.files, options.collector));
+
+  wss.on('connection', (ws) => {
+    stats.connections++;
+    new Session(ws, options, speed, stats, rrcList);
+  });
+
+  const port = (wss.address() as AddressInfo).port;
+  const urlHost = bindHost.includes(':') ? `[${bindHost}]` : bindHost;
+  return {
+    url: `ws://${urlHost}:${port}/v1/ws/`,
+    port,
+    stats: () => ({ ...stats }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of wss.clients) c.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}
+
+/** The collectors a capture holds: from MRT file names, from the `host` of JSONL messages. */
+async function listHosts(files: string[], collector?: string): Promise<string[]> {
+  const set = new Set<string>();
+  for (const f of files) {
+    if (await isJsonlCapture(f)) {
+      for await (const d of readJsonlCapture(f)) if (d.host) set.add(collectorName(d.host));
+    } else set.add(collector ?? hostFromFileName(f));
+  }
+  return [...set].sort();
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** One client connection: its subscriptions, socket options and replay. */
+class Session {
+  private subs: Array<{ key: string; predicate: MessagePredicate }> = [];
+  private includeRaw = false;
+  private acknowledge = false;
+  private streaming = false;
+  private stalled = false;
+  private sent = 0;
+  private read = 0;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly opts: ReplayServerOptions,
+    private readonly speed: number,
+    private readonly stats: ReplayServerStats,
+    private readonly rrcList: () => Promise<string[]>,
+  ) {
+    ws.on('message', (data) => this.onClientFrame(data.toString()));
+    ws.on('error', (err) => log.debug({ err: err.message }, 'replay client socket error'));
+  }
+
+  private get open(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  private send(msg: ServerMessage): void {
+    if (this.open && !this.stalled) this.ws.send(JSON.stringify(msg));
+  }
+
+  private error(message: string): void {
+    this.stats.errorsSent++;
+    this.send({ type: 'ris_error', data: { message } });
+  }
+
+  private onClientFrame(text: string): void {
+    let msg: { type?: unknown; data?: unknown };
+    try {
+      msg = JSON.parse(text) as { type?: unknown; data?: unknown };
+    } catch {
+      return this.error('message is not valid JSON');
+    }
+    switch (msg?.type) {
+      case 'ping':
+        return this.send({ type: 'pong' });
+      case 'request_rrc_list':
+        void this.rrcList().then(
+          (list) => this.send({ type: 'ris_rrc_list', data: list }),
+          (err: Error) => this.error(`cannot list collectors: ${err.message}`),
+        );
+        return;
+      case 'ris_subscribe':
+        return this.subscribe((msg.data ?? {}) as RisSubscription);
+      case 'ris_unsubscribe':
+        return this.unsubscribe((msg.data ?? {}) as RisSubscription);
+      default:
+        return this.error(`unknown message type ${JSON.stringify(msg?.type)}`);
+    }
+  }
+
+  private applySocketOptions(sub: RisSubscription): void {
+    const so = sub.socketOptions;
+    if (so && typeof so === 'object') {
+      if (so.includeRaw !== undefined) this.includeRaw = Boolean(so.includeRaw);
+      if (so.acknowledge !== undefined) this.acknowledge = Boolean(so.acknowledge);
+    }
+  }
+
+  private ack(sub: RisSubscription): void {
+    if (this.acknowledge) this.send({ type: 'ris_subscribe_ok', data: { subscription: sub, socketOptions: { includeRaw: this.includeRaw, acknowledge: this.acknowledge } } });
+  }
+
+  private subscribe(sub: RisSubscription): void {
+    if (!sub || typeof sub !== 'object' || Array.isArray(sub)) return this.error('ris_subscribe data must be an object');
+    let predicate: MessagePredicate;
+    try {
+      predicate = compileSubscription(sub);
+    } catch (err) {
+      return this.error((err as Error).message);
+    }
+    this.applySocketOptions(sub);
+    const key = subscriptionKey(sub);
+    if (!this.subs.some((s) => s.key === key)) this.subs.push({ key, predicate });
+    this.stats.subscriptions++;
+    this.ack(sub);
+    if (!this.streaming) {
+      this.streaming = true;
+      this.stream().catch((err: Error) => {
+        log.error({ err: err.message }, 'replay failed');
+        this.error(`replay failed: ${err.message}`);
+      });
+    }
+  }
+
+  private unsubscribe(sub: RisSubscription): void {
+    const key = subscriptionKey(sub);
+    this.subs = this.subs.filter((s) => s.key !== key);
+    this.applySocketOptions(sub);
+    this.ack(sub);
+  }
+
+  private async stream(): Promise<void> {
+    const faults = this.opts.faults ?? {};
+    do {
+      for (const file of this.opts.files) {
+        let base: { ts: number; wall: number } | undefined;
+        for await (const data of readCapture(file, { host: this.opts.collector, stats: newCaptureStats() })) {
+          if (!this.open || this.stalled) return;
+          // Let socket I/O run now and then: without it an already-buffered file would be sent in one burst.
+          if (++this.read % 64 === 0) await new Promise<void>((r) => setImmediate(r));
+          if (this.speed > 0) {
+            base ??= { ts: data.timestamp, wall: Date.now() };
+            const wait = base.wall + ((data.timestamp - base.ts) * 1000) / this.speed - Date.now();
+            if (wait > 1) await sleep(wait);
+            if (!this.open) return;
+          }
+          if (!matchesAny(this.subs.map((s) => s.predicate), data)) continue;
+          await this.sendData(data);
+          this.sent++;
+          this.stats.messagesSent++;
+          if (faults.malformedEvery && this.sent % faults.malformedEvery === 0) {
+            this.stats.malformedSent++;
+            this.ws.send('{"type":"ris_message","data":{"timestamp":');
+          }
+          if (faults.closeAfter && this.sent >= faults.closeAfter) {
+            this.stats.faultCloses++;
+            this.ws.terminate();
+            return;
+          }
+          if (faults.stallAfter && this.sent >= faults.stallAfter) {
+            this.stats.faultStalls++;
+            this.stalled = true;
+            return;
+          }
+        }
+      }
+    } while (this.opts.loop && this.open);
+  }
+
+  private async sendData(data: RisMessageData): Promise<void> {
+    const out = this.includeRaw || data.raw === undefined ? data : withoutRaw(data);
+    const frame = JSON.stringify({ type: 'ris_message', data: out });
+    if (this.ws.bufferedAmount < HIGH_WATER_BYTES) {
+      this.ws.send(frame);
+      return;
+    }
+    // The client reads slower than we produce: wait until this frame is handed to the OS.
+    await new Promise<void>((resolve) => this.ws.send(frame, () => resolve()));
+  }
+}
+
+function withoutRaw(data: RisMessageData): RisMessageData {
+  const { raw: _raw, ...rest } = data;
+  return rest;
+}
+
+/** Subscriptions are identified by their filter fields (socketOptions apply to the socket). */
+function subscriptionKey(sub: RisSubscription): string {
+  const { socketOptions: _so, ...filter } = sub ?? {};
+  return JSON.stringify(Object.fromEntries(Object.entries(filter).sort(([a], [b]) => a.localeCompare(b))));
+}
