@@ -1,0 +1,110 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Finding } from '../../analyzer/models/finding.js';
+import type { GeoLookup } from '../../analyzer/models/geo.js';
+import type { RegistryLookup } from '../../analyzer/models/registry.js';
+import { log } from '../../common/log.js';
+import { projectRoot } from '../../common/paths.js';
+import { LiveFeed, type LiveFeedOptions } from './feed.js';
+import { HttpError, SECURITY_HEADERS, sendError } from './http.js';
+import { MethodNotAllowed, matchRoute } from './router.js';
+import { apiRoutes } from './routes/index.js';
+import { serveStatic } from './static.js';
+import { StoreUnavailable, type DashboardStore } from './store-port.js';
+import type { DashboardDeps, FeedHealth } from './types.js';
+
+export type { FeedHealth } from './types.js';
+export { LiveFeed } from './feed.js';
+export type { FeedItem, Publishable } from './feed-item.js';
+
+export interface DashboardServerOptions {
+  store: DashboardStore;
+  registry?: RegistryLookup;
+  classifier?: { describePrefix(prefix: string): Finding };
+  geo?: GeoLookup;
+  health?: () => FeedHealth;
+  port?: number;
+  host?: string;
+  /** The built web UI (default: dashboard/web/dist of the package). */
+  webRoot?: string;
+  feed?: LiveFeedOptions;
+  /** How long whole-table aggregates are reused (default 5000 ms). */
+  cacheTtlMs?: number;
+}
+
+export interface DashboardServer {
+  url: string;
+  port: number;
+  feed: LiveFeed;
+  close(): Promise<void>;
+}
+
+export const defaultWebRoot = (): string => join(projectRoot(), 'dashboard', 'web', 'dist');
+
+/** Starts the dashboard's HTTP server: JSON API under /api, the live feed, and the web UI. */
+export async function createDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
+  const feed = new LiveFeed(opts.feed);
+  const deps: DashboardDeps = { store: opts.store, registry: opts.registry, classifier: opts.classifier, geo: opts.geo, health: opts.health, feed, startedAt: Date.now() / 1000, cacheTtlMs: opts.cacheTtlMs };
+  const webRoot = opts.webRoot ?? defaultWebRoot();
+  if (!existsSync(join(webRoot, 'index.html'))) log.warn({ webRoot }, 'web UI not built (run `npm run build`); serving the API only');
+
+  const server = createServer((req, res) => {
+    void handle(req, res, deps, webRoot);
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const hostText = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${hostText}:${address.port}`,
+    port: address.port,
+    feed,
+    close: () =>
+      new Promise<void>((resolve) => {
+        feed.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, deps: DashboardDeps, webRoot: string): Promise<void> {
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+  const started = performance.now();
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+  } catch {
+    return sendError(res, new HttpError(400, 'bad-request', 'malformed request URL'));
+  }
+  try {
+    if (url.pathname.startsWith('/api/') || url.pathname === '/api') {
+      const found = matchRoute(apiRoutes, req.method ?? 'GET', url.pathname);
+      if (!found) throw new HttpError(404, 'not-found', `no API endpoint ${url.pathname} (see GET /api for the list)`);
+      await found.route.handle({ req, res, url, query: url.searchParams, params: found.params, deps });
+    } else {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new MethodNotAllowed(['GET', 'HEAD']);
+      if (!serveStatic(webRoot, req, res, url.pathname)) {
+        throw new HttpError(404, 'not-found', existsSync(join(webRoot, 'index.html')) ? `no file ${url.pathname}` : 'the web UI is not built: run `npm run build`');
+      }
+    }
+  } catch (err) {
+    if (err instanceof MethodNotAllowed) res.setHeader('allow', err.allow.join(', '));
+    if (err instanceof HttpError) sendError(res, err);
+    else if (err instanceof StoreUnavailable) sendError(res, new HttpError(503, 'store-unavailable', err.message));
+    else {
+      log.error({ err, path: url.pathname }, 'dashboard request failed');
+      sendError(res, new HttpError(500, 'internal', err instanceof Error ? err.message : String(err)));
+    }
+  } finally {
+    log.debug({ method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+  }
+}

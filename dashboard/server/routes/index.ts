@@ -1,0 +1,41 @@
+import { sendJson } from '../http.js';
+import type { Route } from '../types.js';
+import { feedRoutes } from './feed.js';
+import { healthRoutes } from './health.js';
+import { mapRoutes } from './map.js';
+import { matrixRoutes } from './matrix.js';
+import { namedRoutes } from './named.js';
+import { pageRoutes } from './pages.js';
+import { searchRoutes } from './search.js';
+import { sqlRoutes } from './sql.js';
+import { summaryRoutes } from './summary.js';
+import { topRoutes } from './top.js';
+
+const ENDPOINTS = [
+  'GET /api/summary',
+  'GET /api/matrix?family=4|6&from&to&format=csv',
+  'GET /api/matrix/cell?rir=&region=&family&limit&part=prefixes|origins&format=csv',
+  'GET /api/map?view=used-here|used-abroad&format=csv',
+  'GET /api/top/{origins|prefixes|holders|countries}?from&to&limit&kind&format=csv',
+  'GET /api/prefix/{addr}/{len}',
+  'GET /api/ip/{addr}',
+  'GET /api/asn/{asn}',
+  'GET /api/country/{cc}',
+  'GET /api/search?q=',
+  'GET /api/health',
+  'GET /api/feed?rir&kind&country&asn&severity&backlog (text/event-stream)',
+  'GET /api/feed/recent?…&format=csv',
+  'POST /api/sql {sql, maxRows, timeoutSeconds} (?format=csv)',
+  'GET /api/queries',
+  'GET /api/queries/{name}?params&format=csv',
+];
+
+const indexRoute: Route = {
+  method: 'GET',
+  pattern: /^\/api\/?$/,
+  handle({ res }) {
+    sendJson(res, 200, { endpoints: ENDPOINTS, docs: 'dashboard/API.md' });
+  },
+};
+
+export const apiRoutes: Route[] = [indexRoute, ...summaryRoutes, ...matrixRoutes, ...mapRoutes, ...topRoutes, ...pageRoutes, ...searchRoutes, ...healthRoutes, ...feedRoutes, ...sqlRoutes, ...namedRoutes];

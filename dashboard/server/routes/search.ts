@@ -1,0 +1,47 @@
+import { formatPrefix, parseIp, parsePrefix } from '../../../common/ip.js';
+import { badRequest, sendJson } from '../http.js';
+import type { Route } from '../types.js';
+
+export interface SearchAnswer {
+  query: string;
+  kind: 'ip' | 'prefix' | 'asn' | 'country';
+  value: string;
+  /** The web UI page to go to. */
+  path: string;
+  /** The API resource with the data. */
+  api: string;
+}
+
+/** Recognises an IP, a prefix (host bits are cleared), an AS number (`AS123` or `123`) or a country code. */
+export function resolveSearch(raw: string): SearchAnswer {
+  const q = raw.trim();
+  if (q === '') throw badRequest('q is empty: give an IP, a prefix, an AS number or a country code');
+  if (q.includes('/')) {
+    // Host bits are cleared: a researcher pasting 154.80.1.7/16 means 154.80.0.0/16.
+    const parsed = parsePrefix(q, true);
+    const p = parsed ? formatPrefix(parsed) : null;
+    if (p) return { query: q, kind: 'prefix', value: p, path: `/prefix/${p}`, api: `/api/prefix/${p}` };
+    throw badRequest(`${JSON.stringify(q)} is not a valid prefix (like 154.80.0.0/16 or 2001:db8::/32)`);
+  }
+  if (parseIp(q)) return { query: q, kind: 'ip', value: q, path: `/ip/${q}`, api: `/api/ip/${q}` };
+  const asn = /^(?:AS)?(\d{1,10})$/i.exec(q);
+  if (asn && Number(asn[1]) <= 4294967295) {
+    const n = String(Number(asn[1]));
+    return { query: q, kind: 'asn', value: n, path: `/asn/${n}`, api: `/api/asn/${n}` };
+  }
+  if (/^[A-Za-z]{2}$/.test(q)) {
+    const cc = q.toUpperCase();
+    return { query: q, kind: 'country', value: cc, path: `/country/${cc}`, api: `/api/country/${cc}` };
+  }
+  throw badRequest(`cannot tell what ${JSON.stringify(q)} is: give an IP (1.2.3.4), a prefix (1.2.3.0/24), an AS number (AS123) or a country code (SC)`);
+}
+
+export const searchRoutes: Route[] = [
+  {
+    method: 'GET',
+    pattern: /^\/api\/search$/,
+    handle({ res, query }) {
+      sendJson(res, 200, resolveSearch(query.get('q') ?? ''));
+    },
+  },
+];

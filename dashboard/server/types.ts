@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Finding } from '../../analyzer/models/finding.js';
+import type { GeoLookup } from '../../analyzer/models/geo.js';
+import type { RegistryLookup } from '../../analyzer/models/registry.js';
+import type { DashboardStore } from './store-port.js';
+import type { LiveFeed } from './feed.js';
+
+/** What the collector reports about the feed; every field optional so any source can fill what it knows. */
+export interface FeedHealth {
+  connected: boolean;
+  source?: string;
+  messagesPerSecond?: number;
+  /** Seconds between a message's BGP time and now. */
+  lagSeconds?: number | null;
+  reconnects?: number;
+  /** Messages dropped by the collector (bad input, overflow). */
+  drops?: number;
+  messages?: number;
+  lastMessageAt?: number | null;
+  [key: string]: unknown;
+}
+
+export interface DashboardDeps {
+  store: DashboardStore;
+  registry?: RegistryLookup;
+  classifier?: { describePrefix(prefix: string): Finding };
+  geo?: GeoLookup;
+  health?: () => FeedHealth;
+  feed: LiveFeed;
+  startedAt: number;
+  /** How long whole-table aggregates are reused (default 5000 ms). */
+  cacheTtlMs?: number;
+}
+
+export interface RouteContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  query: URLSearchParams;
+  /** Named groups of the route's pattern, URL-decoded. */
+  params: Record<string, string>;
+  deps: DashboardDeps;
+}
+
+export interface Route {
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  handle(ctx: RouteContext): Promise<void> | void;
+}

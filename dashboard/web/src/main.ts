@@ -1,0 +1,47 @@
+import './style.css';
+import { getJson, qs, ApiError } from './api.js';
+import { installLinkHandler, navigate, render, route } from './router.js';
+import { feedView } from './views/feed.js';
+import { matrixView, cellView } from './views/matrix.js';
+import { mapView } from './views/map.js';
+import { topView } from './views/top.js';
+import { prefixView, ipView } from './views/prefix.js';
+import { asnView } from './views/asn.js';
+import { countryView } from './views/country.js';
+import { healthView } from './views/health.js';
+import { sqlView } from './views/sql.js';
+
+route(/^\/(?:feed)?$/, feedView);
+route(/^\/matrix$/, matrixView);
+route(/^\/matrix\/([a-z]+)\/([a-z]+)$/, cellView);
+route(/^\/map$/, mapView);
+route(/^\/top$/, topView);
+route(/^\/prefix\/(.+\/\d{1,3})$/, prefixView);
+route(/^\/ip\/([0-9a-fA-F:.]+)$/, ipView);
+route(/^\/asn\/(?:AS)?(\d+)$/i, asnView);
+route(/^\/country\/([A-Za-z]{2})$/, countryView);
+route(/^\/health$/, healthView);
+route(/^\/sql$/, sqlView);
+
+const form = document.getElementById('search') as HTMLFormElement;
+const input = document.getElementById('search-q') as HTMLInputElement;
+const status = document.getElementById('status-line') as HTMLElement;
+form.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  const q = input.value.trim();
+  if (!q) return;
+  getJson<{ kind: string; path: string }>(`/api/search${qs({ q })}`)
+    .then((r) => {
+      status.textContent = '';
+      input.setCustomValidity('');
+      navigate(r.path);
+    })
+    .catch((err: unknown) => {
+      status.textContent = err instanceof ApiError ? err.message : String(err);
+      input.setAttribute('aria-invalid', 'true');
+    });
+});
+input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
+
+installLinkHandler();
+void render();

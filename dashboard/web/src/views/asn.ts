@@ -1,0 +1,65 @@
+import { getJson } from '../api.js';
+import { countryLink, h, prefixLink, section, note, fill } from '../dom.js';
+import { addressesShort, integer, rir, time } from '../format.js';
+import { errorBox, kindsList, loading, rirBadge, severityBadge } from './common.js';
+import { table } from './table.js';
+
+interface AsnPage {
+  asn: number;
+  registry: { record: { rir: string; cc: string; date: string | null; status: string; opaqueId: string | null } | null; rir: string | null; iana: { block: string; designation: string; status: string } | null } | null;
+  seen: { events: number; prefixes: number; first_seen: number; last_seen: number } | null;
+  prefixes: Array<{ prefix: string; prefix_rir: string; usage_region: string; main_country: string; kinds: string[]; severity: string; addresses: number; events: number; last_seen: number }>;
+  findings: Array<{ time: number; type: string; prefix: string; kinds: string[]; severity: string; why: string }>;
+  notes: string[];
+}
+
+export function asnView(main: HTMLElement, params: string[]): void {
+  const asn = params[0];
+  const holder = h('div', {}, loading());
+  main.append(h('h1', { id: 'page-title' }, `AS${asn}`), holder);
+  getJson<AsnPage>(`/api/asn/${asn}`)
+    .then((d) => {
+      const rec = d.registry?.record;
+      fill(holder, 
+        h('p', { class: 'lead' }, d.seen ? `Originated ${integer(d.seen.prefixes)} prefixes in ${integer(d.seen.events)} route events, ${time(d.seen.first_seen)} to ${time(d.seen.last_seen)}.` : 'Not seen as an origin in the store.'),
+        d.notes.length ? h('ul', { class: 'notes' }, d.notes.map((n) => h('li', {}, n))) : null,
+        section(
+          'Registry',
+          d.registry
+            ? h('p', {}, 'Registered by ', rirBadge(d.registry.rir), rec ? ` · ${rec.status} · country ` : '', rec ? countryLink(rec.cc) : '', rec?.date ? ` · ${rec.date}` : '', rec?.opaqueId ? ` · holder ${rec.opaqueId}` : '', d.registry.iana ? ` · IANA ${d.registry.iana.block}: ${d.registry.iana.designation}` : '')
+            : note('Registry not loaded.'),
+        ),
+        section(
+          'Prefixes originated',
+          table(
+            'Prefixes, largest first',
+            [
+              { label: 'Prefix', cell: (r) => prefixLink(r.prefix) },
+              { label: 'Registered by', cell: (r) => rir(r.prefix_rir || null) },
+              { label: 'Used in', cell: (r) => rirBadge(r.usage_region || null) },
+              { label: 'Country', cell: (r) => countryLink(r.main_country) },
+              { label: 'Addresses', cell: (r) => addressesShort(r.addresses), numeric: true },
+              { label: 'Kinds', cell: (r) => kindsList(r.kinds) },
+              { label: 'Severity', cell: (r) => severityBadge(r.severity) },
+            ],
+            d.prefixes,
+          ),
+        ),
+        section(
+          'Findings timeline',
+          table(
+            'Findings, newest first',
+            [
+              { label: 'Time (UTC)', cell: (r) => time(r.time) },
+              { label: 'Event', cell: (r) => r.type },
+              { label: 'Prefix', cell: (r) => prefixLink(r.prefix) },
+              { label: 'Kinds', cell: (r) => kindsList(r.kinds) },
+              { label: 'Why', cell: (r) => r.why },
+            ],
+            d.findings,
+          ),
+        ),
+      );
+    })
+    .catch((err) => fill(holder, errorBox(err)));
+}

@@ -1,0 +1,93 @@
+import { geoEqualEarth, geoPath } from 'd3-geo';
+import { feature } from 'topojson-client';
+import type { FeatureCollection, Geometry } from 'geojson';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+import world from 'world-atlas/countries-110m.json';
+import { getJson, qs } from '../api.js';
+import { h, link, fill } from '../dom.js';
+import { addresses, addressesShort, integer } from '../format.js';
+import { NAME_TO_ALPHA2, NUMERIC_TO_ALPHA2 } from '../countries.js';
+import { errorBox, loading } from './common.js';
+import { csvLink, table } from './table.js';
+
+interface MapRow {
+  cc: string;
+  addresses: number;
+  prefixes: number;
+}
+const VIEWS = {
+  'used-here': {
+    title: 'Space used in each country that another RIR registered',
+    help: 'Addresses geolocated in the country whose registering RIR does not serve that country’s region.',
+  },
+  'used-abroad': {
+    title: 'Where each country’s registered space is used abroad',
+    help: 'Addresses registered to holders in the country that geolocate outside the registering RIR’s region.',
+  },
+} as const;
+type MapKind = keyof typeof VIEWS;
+
+const SVG = 'http://www.w3.org/2000/svg';
+const svgEl = (tag: string, attrs: Record<string, string>): SVGElement => {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return el;
+};
+
+export function mapView(main: HTMLElement, _p: string[], query: URLSearchParams): void {
+  const view: MapKind = query.get('view') === 'used-abroad' ? 'used-abroad' : 'used-here';
+  const holder = h('div', {}, loading());
+  const tabs = h(
+    'div',
+    { class: 'tabs', role: 'group', 'aria-label': 'Map view' },
+    (Object.keys(VIEWS) as MapKind[]).map((k) => {
+      const a = link(`/map?view=${k}`, k === 'used-here' ? 'Used here, registered elsewhere' : 'Registered here, used abroad');
+      if (k === view) a.setAttribute('aria-current', 'true');
+      return a;
+    }),
+  );
+  main.append(h('h1', {}, 'World map'), tabs, h('p', { class: 'lead' }, VIEWS[view].help), holder);
+  getJson<{ view: string; countries: MapRow[] }>(`/api/map${qs({ view })}`)
+    .then((d) => {
+      const byCc = new Map(d.countries.map((c) => [c.cc, c]));
+      const max = Math.max(0, ...d.countries.map((c) => c.addresses));
+      const topo = world as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
+      const geo = feature(topo, topo.objects.countries) as unknown as FeatureCollection<Geometry, { name: string }>;
+      const width = 960;
+      const height = 470;
+      const projection = geoEqualEarth().fitSize([width, height], geo);
+      const path = geoPath(projection);
+      const svg = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, class: 'map', role: 'img', 'aria-label': VIEWS[view].title });
+      for (const f of geo.features) {
+        const cc = (f.id !== undefined ? NUMERIC_TO_ALPHA2[String(f.id)] : undefined) ?? NAME_TO_ALPHA2[f.properties.name];
+        const row = cc ? byCc.get(cc) : undefined;
+        const d = path(f);
+        if (!d) continue;
+        const t = row && max > 0 ? Math.log1p(row.addresses) / Math.log1p(max) : 0;
+        const shape = svgEl('path', { d, class: 'country', fill: row ? `hsl(12 85% ${92 - t * 55}%)` : '#e8eaee' });
+        const title = svgEl('title', {});
+        title.textContent = `${f.properties.name}${cc ? ` (${cc})` : ''}: ${row ? `${addresses(row.addresses)}, ${integer(row.prefixes)} prefixes` : 'none'}`;
+        shape.append(title);
+        if (cc) {
+          const a = svgEl('a', { href: `/country/${cc}`, 'data-route': '' });
+          a.append(shape);
+          svg.append(a);
+        } else svg.append(shape);
+      }
+      const top = [...d.countries].sort((a, b) => b.addresses - a.addresses).slice(0, 25);
+      fill(holder, 
+        h('figure', { class: 'map-wrap' }, svg, h('figcaption', {}, `${VIEWS[view].title}. Darker = more addresses (log scale); grey = none.`)),
+        table(
+          'Countries (largest first)',
+          [
+            { label: 'Country', cell: (r) => link(`/country/${r.cc}`, r.cc) },
+            { label: 'Addresses', cell: (r) => addressesShort(r.addresses), numeric: true },
+            { label: 'Prefixes', cell: (r) => integer(r.prefixes), numeric: true },
+          ],
+          top,
+        ),
+        csvLink(`/api/map${qs({ view, format: 'csv' })}`),
+      );
+    })
+    .catch((err) => fill(holder, errorBox(err)));
+}

@@ -1,0 +1,194 @@
+import { getJson } from '../api.js';
+import { asnLink, countryLink, h, link, prefixLink, section, note, fill } from '../dom.js';
+import { addresses, integer, percent, rir, time } from '../format.js';
+import { errorBox, kindsList, loading, rirBadge, severityBadge } from './common.js';
+import { table } from './table.js';
+
+export interface RecordOverlap {
+  record: { rir: string; cc: string; start: string; value: number; date: string | null; status: string; opaqueId: string | null };
+  cidr: string;
+  share: number;
+}
+export interface Registration {
+  records: RecordOverlap[];
+  coverage: string;
+  rir: string | null;
+  mixed: boolean;
+  iana: { block: string; rir: string | null; designation: string; status: string; date: string | null; note: string | null } | null;
+  transfers: Array<{ resource: string; fromRir: string; toRir: string; date: string }>;
+}
+interface Finding {
+  kinds: string[];
+  severity: string;
+  why: string;
+  usageRegion: string | null;
+  mainCountry: string | null;
+  shareAbroad: number;
+  originRir?: string | null;
+}
+interface PrefixPage {
+  prefix: string;
+  family: 4 | 6;
+  addresses: number;
+  registry: Registration | null;
+  notes: string[];
+  classification: Finding | null;
+  geo: { countries: Array<{ cc: string; addresses: number; share: number }>; located: number } | null;
+  seen: { events: number; first_seen: string; last_seen: string; peers: number } | null;
+  origins: Array<{ origin_asn: number; events: number; first_seen: string; last_seen: string }>;
+  originsOverTime: Array<{ bucket: string; origin_asn: number; events: number }>;
+  paths: Array<{ as_path: string; events: number; last_seen: string }>;
+  findings: Array<{ time: string; origin_asn: number | null; kinds: string[]; severity: string; why: string }>;
+}
+
+export function registrySection(reg: Registration | null, missing: string | undefined): HTMLElement {
+  if (!reg) return section('Registry', note(missing ?? 'No registry data.'));
+  return section(
+    'Registry',
+    h('p', {}, 'Registered by ', rirBadge(reg.rir), reg.mixed ? ' (several RIRs)' : '', ` · coverage: ${reg.coverage}`),
+    table(
+      'Delegation records',
+      [
+        { label: 'Record', cell: (r) => r.cidr },
+        { label: 'RIR', cell: (r) => rir(r.record.rir) },
+        { label: 'cc', cell: (r) => countryLink(r.record.cc) },
+        { label: 'Status', cell: (r) => r.record.status },
+        { label: 'Date', cell: (r) => r.record.date ?? '–' },
+        { label: 'Holder id', cell: (r) => (r.record.opaqueId ? h('code', {}, r.record.opaqueId) : '–') },
+        { label: 'Share', cell: (r) => percent(r.share), numeric: true },
+      ],
+      reg.records,
+      'no allocated or assigned record covers it.',
+    ),
+    reg.iana ? h('p', {}, `IANA: ${reg.iana.block} — ${reg.iana.designation} (${reg.iana.status}${reg.iana.date ? `, ${reg.iana.date}` : ''})`) : note('No IANA context.'),
+    reg.transfers.length ? h('ul', {}, reg.transfers.map((t) => h('li', {}, `Transferred ${t.resource} from ${rir(t.fromRir)} to ${rir(t.toRir)} on ${t.date}`))) : null,
+  );
+}
+
+export function prefixView(main: HTMLElement, params: string[]): void {
+  const prefix = params[0];
+  const holder = h('div', {}, loading());
+  main.append(h('h1', { id: 'page-title' }, `Prefix ${prefix}`), holder);
+  getJson<PrefixPage>(`/api/prefix/${prefix}`)
+    .then((d) => {
+      const c = d.classification;
+      fill(holder, 
+        h('p', { class: 'lead' }, `${addresses(d.addresses, d.family)}.`, d.seen ? ` Seen in ${integer(d.seen.events)} route events from ${time(d.seen.first_seen)} to ${time(d.seen.last_seen)}.` : ' Not seen in the store.'),
+        d.notes.length ? h('ul', { class: 'notes' }, d.notes.map((n) => h('li', {}, n))) : null,
+        c
+          ? section(
+              'Classification now',
+              h('p', {}, kindsList(c.kinds), ' ', severityBadge(c.severity)),
+              h('p', { class: 'why' }, c.why),
+              h('p', {}, 'Usage region ', rirBadge(c.usageRegion), ' · main country ', countryLink(c.mainCountry), ` · share abroad ${percent(c.shareAbroad)}`),
+            )
+          : null,
+        h(
+          'div',
+          { class: 'two-col' },
+          registrySection(d.registry, undefined),
+          section(
+            'Geolocation',
+            d.geo
+              ? table(
+                  `Countries (${percent(d.geo.located)} located)`,
+                  [
+                    { label: 'Country', cell: (r) => countryLink(r.cc === 'ZZ' ? null : r.cc) },
+                    { label: 'Addresses', cell: (r) => addresses(r.addresses, d.family), numeric: true },
+                    { label: 'Share', cell: (r) => percent(r.share), numeric: true },
+                  ],
+                  d.geo.countries.slice(0, 15),
+                )
+              : note('No geolocation database loaded.'),
+          ),
+        ),
+        section(
+          'Origins',
+          table(
+            'Origin ASes seen',
+            [
+              { label: 'Origin', cell: (r) => asnLink(r.origin_asn) },
+              { label: 'Events', cell: (r) => integer(r.events), numeric: true },
+              { label: 'First seen', cell: (r) => time(r.first_seen) },
+              { label: 'Last seen', cell: (r) => time(r.last_seen) },
+            ],
+            d.origins,
+          ),
+          table(
+            'Origins over time (per day)',
+            [
+              { label: 'Day', cell: (r) => time(r.bucket).slice(0, 10) },
+              { label: 'Origin', cell: (r) => asnLink(r.origin_asn) },
+              { label: 'Events', cell: (r) => integer(r.events), numeric: true },
+            ],
+            d.originsOverTime,
+          ),
+        ),
+        section(
+          'AS paths seen',
+          table(
+            'Most frequent AS paths',
+            [
+              { label: 'AS path', cell: (r) => h('code', {}, r.as_path) },
+              { label: 'Events', cell: (r) => integer(r.events), numeric: true },
+              { label: 'Last seen', cell: (r) => time(r.last_seen) },
+            ],
+            d.paths,
+          ),
+        ),
+        section(
+          'Findings timeline',
+          table(
+            'Findings, newest first',
+            [
+              { label: 'Time (UTC)', cell: (r) => time(r.time) },
+              { label: 'Origin', cell: (r) => asnLink(r.origin_asn) },
+              { label: 'Kinds', cell: (r) => kindsList(r.kinds) },
+              { label: 'Severity', cell: (r) => severityBadge(r.severity) },
+              { label: 'Why', cell: (r) => r.why },
+            ],
+            d.findings,
+          ),
+        ),
+      );
+    })
+    .catch((err) => fill(holder, errorBox(err)));
+}
+
+interface IpPage {
+  ip: string;
+  family: 4 | 6;
+  country: string | null;
+  registry: Registration | null;
+  notes: string[];
+  prefixes: Array<{ prefix: string; origin_asn: number | null; last_seen: string }>;
+}
+
+export function ipView(main: HTMLElement, params: string[]): void {
+  const ip = params[0];
+  const holder = h('div', {}, loading());
+  main.append(h('h1', { id: 'page-title' }, `Address ${ip}`), holder);
+  getJson<IpPage>(`/api/ip/${ip}`)
+    .then((d) =>
+      fill(holder, 
+        h('p', { class: 'lead' }, 'Geolocated in ', countryLink(d.country), '.'),
+        d.notes.length ? h('ul', { class: 'notes' }, d.notes.map((n) => h('li', {}, n))) : null,
+        section(
+          'Announced prefixes covering it',
+          table(
+            'Most specific first',
+            [
+              { label: 'Prefix', cell: (r) => prefixLink(r.prefix) },
+              { label: 'Origin', cell: (r) => asnLink(r.origin_asn) },
+              { label: 'Last seen', cell: (r) => time(r.last_seen) },
+            ],
+            d.prefixes,
+            'no announced prefix in the store covers this address.',
+          ),
+        ),
+        registrySection(d.registry, undefined),
+        d.prefixes[0] ? h('p', {}, link(`/prefix/${d.prefixes[0].prefix}`, `Go to ${d.prefixes[0].prefix} →`)) : null,
+      ),
+    )
+    .catch((err) => fill(holder, errorBox(err)));
+}

@@ -1,0 +1,101 @@
+import { getJson, qs } from '../api.js';
+import { asnLink, countryLink, h, link, prefixLink, fill } from '../dom.js';
+import { addressesShort, integer, time } from '../format.js';
+import { errorBox, loading, rirBadge, select } from './common.js';
+import { csvLink, table, type Column } from './table.js';
+
+type Row = Record<string, unknown> & { prefixes?: number; addresses?: number; events?: number; last_seen?: string | number };
+const LISTS = {
+  origins: 'Origin ASes',
+  prefixes: 'Prefixes',
+  holders: 'Registered holders',
+  countries: 'Countries',
+} as const;
+type ListName = keyof typeof LISTS;
+
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
+
+function columnsFor(list: ListName): Column<Row>[] {
+  const tail: Column<Row>[] = [
+    { label: 'Prefixes', cell: (r) => integer(num(r.prefixes)), numeric: true },
+    { label: 'Addresses', cell: (r) => addressesShort(num(r.addresses)), numeric: true },
+    { label: 'Events', cell: (r) => integer(num(r.events)), numeric: true },
+    { label: 'Last seen', cell: (r) => time(r.last_seen as string) },
+  ];
+  switch (list) {
+    case 'origins':
+      return [{ label: 'Origin AS', cell: (r) => asnLink(r.origin_asn as number) }, ...tail];
+    case 'prefixes':
+      return [
+        { label: 'Prefix', cell: (r) => prefixLink(String(r.prefix)) },
+        { label: 'Registered by', cell: (r) => rirBadge(r.prefix_rir as string) },
+        { label: 'Used in', cell: (r) => countryLink(r.main_country as string) },
+        ...tail.filter((c) => c.label !== 'Prefixes'),
+      ];
+    case 'holders':
+      return [
+        { label: 'Holder id (opaque)', cell: (r) => h('code', {}, String(r.holder_id)) },
+        { label: 'RIR', cell: (r) => rirBadge(r.prefix_rir as string) },
+        { label: 'Registered cc', cell: (r) => countryLink(r.registered_cc as string) },
+        ...tail,
+      ];
+    case 'countries':
+      return [{ label: 'Usage country', cell: (r) => countryLink(r.country as string) }, ...tail];
+  }
+}
+
+const RANGES: Array<[string, string]> = [
+  ['', 'all time'],
+  ['1h', 'last hour'],
+  ['24h', 'last 24 hours'],
+  ['7d', 'last 7 days'],
+  ['30d', 'last 30 days'],
+];
+
+export function topView(main: HTMLElement, _p: string[], query: URLSearchParams): void {
+  const list: ListName = (Object.keys(LISTS) as ListName[]).includes(query.get('list') as ListName) ? (query.get('list') as ListName) : 'origins';
+  const range = select('t-range', 'Time range (finding time)', RANGES, query.get('from') ?? '');
+  const from = h('input', { id: 't-from', type: 'datetime-local', value: '' });
+  const to = h('input', { id: 't-to', type: 'datetime-local', value: '' });
+  const apply = h('button', { type: 'submit' }, 'Apply');
+  const holder = h('div', {}, loading());
+  const tabs = h(
+    'div',
+    { class: 'tabs', role: 'group', 'aria-label': 'List' },
+    (Object.keys(LISTS) as ListName[]).map((k) => {
+      const a = link(`/top${qs({ list: k, from: query.get('from'), to: query.get('to') })}`, LISTS[k]);
+      if (k === list) a.setAttribute('aria-current', 'true');
+      return a;
+    }),
+  );
+  const form = h(
+    'form',
+    { class: 'filters', 'aria-label': 'Time range' },
+    range.wrap,
+    h('div', { class: 'field' }, h('label', { for: 't-from' }, 'or from (UTC)'), from),
+    h('div', { class: 'field' }, h('label', { for: 't-to' }, 'to (UTC)'), to),
+    h('div', { class: 'field buttons' }, apply),
+  );
+  main.append(h('h1', {}, `Top ${LISTS[list].toLowerCase()}`), tabs, form, holder);
+  const params = (): Record<string, string> => {
+    const p: Record<string, string> = { list };
+    if (from.value) p.from = `${from.value}Z`;
+    else if (range.el.value) p.from = range.el.value;
+    if (to.value) p.to = `${to.value}Z`;
+    return p;
+  };
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    history.replaceState(null, '', `/top${qs(params())}`);
+    load();
+  });
+  range.el.addEventListener('change', () => form.requestSubmit());
+  const load = (): void => {
+    const { list: _l, ...p } = params();
+    fill(holder, loading());
+    getJson<{ rows: Row[] }>(`/api/top/${list}${qs({ ...p, limit: 50 })}`)
+      .then((d) => fill(holder, table(LISTS[list], columnsFor(list), d.rows, 'none in this time range.'), csvLink(`/api/top/${list}${qs({ ...p, limit: 1000, format: 'csv' })}`)))
+      .catch((err) => fill(holder, errorBox(err)));
+  };
+  load();
+}

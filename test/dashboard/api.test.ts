@@ -1,0 +1,190 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { openStore, type Store } from '../../analyzer/store/index.js';
+import { createDashboardServer, type DashboardServer } from '../../dashboard/server/index.js';
+import { makeTmpDir } from '../helpers/tmp.js';
+import { FINDINGS, announce, makeFinding, started } from './fixture.js';
+
+let store: Store;
+let server: DashboardServer;
+const get = async (path: string, init?: RequestInit) => {
+  const res = await fetch(server.url + path, init);
+  const text = await res.text();
+  let body: any = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = text;
+  }
+  return { status: res.status, headers: res.headers, body, text };
+};
+
+beforeAll(async () => {
+  const dir = makeTmpDir('dash-api');
+  store = await openStore({ db: join(dir, 'db') });
+  await store.migrate();
+  const writer = store.createWriter({ flushIntervalMs: 50 });
+  for (const f of FINDINGS) {
+    await writer.writeEvent(announce(f, '192.0.2.1'), f);
+    await writer.writeEvent(announce(f, '192.0.2.2', f.time + 5), f);
+    if (f.kinds.length) await writer.writeLifecycle(started(f));
+  }
+  await writer.flush();
+  server = await createDashboardServer({ store, port: 0, host: '127.0.0.1', webRoot: join(dir, 'no-web'), health: () => ({ connected: true, messagesPerSecond: 12.5, lagSeconds: 1.2, reconnects: 2, drops: 0 }) });
+});
+
+afterAll(async () => {
+  await server?.close();
+  await store?.close();
+});
+
+describe('dashboard API over a real chDB store', () => {
+  it('summarises the store', async () => {
+    const r = await get('/api/summary');
+    expect(r.status).toBe(200);
+    expect(r.body.announcements).toBe(FINDINGS.length * 2);
+    expect(r.body.prefixes).toBe(FINDINGS.length);
+    expect(r.body.kinds.find((k: any) => k.kind === 'geo-out-of-region').prefixes).toBe(4);
+  });
+
+  it('builds the flow matrix from each prefix once, with addresses', async () => {
+    const r = await get('/api/matrix');
+    expect(r.status).toBe(200);
+    expect(r.body.regions).toContain('unknown');
+    const cell = r.body.cells.find((c: any) => c.rir === 'afrinic' && c.region === 'apnic');
+    expect(cell).toMatchObject({ prefixes: 2, addresses: 65536 + 32768 });
+    expect(r.body.cells.find((c: any) => c.rir === 'lacnic' && c.region === 'unknown').prefixes).toBe(1);
+    const csv = await get('/api/matrix?format=csv');
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(csv.text.split('\r\n')[0]).toBe('rir,region,prefixes,addresses');
+  });
+
+  it('drills down into a matrix cell: prefixes and origins', async () => {
+    const r = await get('/api/matrix/cell?rir=afrinic&region=apnic');
+    expect(r.status).toBe(200);
+    expect(r.body.prefixes.map((p: any) => p.prefix)).toEqual(['154.80.0.0/16', '154.81.0.0/17']);
+    expect(r.body.origins).toEqual([{ origin_asn: 4134, prefixes: 2, addresses: 98304 }]);
+    expect(r.body.totals).toMatchObject({ prefixes: 2, origins: 1 });
+    const csv = await get('/api/matrix/cell?rir=afrinic&region=apnic&part=origins&format=csv');
+    expect(csv.text).toContain('4134,2,98304');
+  });
+
+  it('rejects bad parameters with 400 and a JSON error body', async () => {
+    for (const path of ['/api/matrix/cell?rir=nic&region=apnic', '/api/matrix?family=5', '/api/top/origins?from=yesterday', '/api/prefix/10.0.0.1/8', '/api/asn/ASX', '/api/country/ABC', '/api/matrix?format=xml']) {
+      const r = await get(path);
+      expect(r.status, path).toBe(400);
+      expect(r.body.error.code).toBe('bad-request');
+      expect(r.body.error.message.length).toBeGreaterThan(10);
+    }
+    expect((await get('/api/nothing')).status).toBe(404);
+    expect((await get('/api/top/friends')).status).toBe(404);
+    const m = await get('/api/summary', { method: 'POST' });
+    expect(m.status).toBe(405);
+    expect(m.headers.get('allow')).toBe('GET');
+  });
+
+  it('maps both directions per country', async () => {
+    const here = await get('/api/map?view=used-here');
+    expect(here.body.countries.find((c: any) => c.cc === 'CN')).toMatchObject({ prefixes: 1, addresses: 65536 });
+    expect(here.body.countries.find((c: any) => c.cc === 'NL')).toBeUndefined();
+    const abroad = await get('/api/map?view=used-abroad');
+    expect(abroad.body.countries.find((c: any) => c.cc === 'SC')).toMatchObject({ prefixes: 2, addresses: 98304 });
+  });
+
+  it('ranks top lists over a time range', async () => {
+    const all = await get('/api/top/origins');
+    expect(all.body.rows[0]).toMatchObject({ origin_asn: 4134, prefixes: 2 });
+    const late = await get('/api/top/origins?from=1700000250');
+    expect(late.body.rows.map((r: any) => r.origin_asn)).toEqual([28000, 64496]) // by addresses: a /22 before a /24;
+    const holders = await get('/api/top/holders');
+    expect(holders.body.rows[0]).toMatchObject({ holder_id: 'F36B9F4B', prefixes: 2, prefix_rir: 'afrinic' });
+    const countries = await get('/api/top/countries?format=csv');
+    expect(countries.text.split('\r\n')[0]).toContain('country');
+    const prefixes = await get('/api/top/prefixes?kind=unregistered');
+    expect(prefixes.body.rows.map((r: any) => r.prefix)).toEqual(['200.0.0.0/22']);
+  });
+
+  it('serves prefix, IP, ASN and country pages, saying what is not loaded', async () => {
+    const p = await get('/api/prefix/154.80.0.0/16');
+    expect(p.status).toBe(200);
+    expect(p.body.seen.events).toBe(2);
+    expect(p.body.origins[0].origin_asn).toBe(4134);
+    expect(p.body.paths[0].as_path).toBe('64500 3356 4134');
+    expect(p.body.findings[0].why).toContain('registered with afrinic');
+    expect(p.body.registry).toBeNull();
+    expect(p.body.notes.join(' ')).toMatch(/Registry .* not loaded/);
+    const ip = await get('/api/ip/154.80.12.1');
+    expect(ip.body.prefixes.map((r: any) => r.prefix)).toEqual(['154.80.0.0/16']);
+    const asn = await get('/api/asn/AS4134');
+    expect(asn.body.prefixes.map((r: any) => r.prefix).sort()).toEqual(['154.80.0.0/16', '154.81.0.0/17']);
+    const cc = await get('/api/country/sc');
+    expect(cc.body.registeredHereUsedIn.map((r: any) => r.country).sort()).toEqual(['CN', 'HK']);
+  });
+
+  it('answers search with where to go', async () => {
+    expect((await get('/api/search?q=154.80.3.0/16')).body).toMatchObject({ kind: 'prefix', path: '/prefix/154.80.0.0/16' });
+    expect((await get('/api/search?q=AS4134')).body).toMatchObject({ kind: 'asn', path: '/asn/4134' });
+    expect((await get('/api/search?q=2001:db8::1')).body).toMatchObject({ kind: 'ip' });
+    expect((await get('/api/search?q=sc')).body).toMatchObject({ kind: 'country', path: '/country/SC' });
+    expect((await get('/api/search?q=hello world')).status).toBe(400);
+  });
+
+  it('runs read-only SQL with limits and refuses writes', async () => {
+    const ok = await get('/api/sql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'SELECT number FROM numbers(10)', maxRows: 3 }) });
+    expect(ok.status).toBe(200);
+    expect(ok.body.rows).toHaveLength(3);
+    expect(ok.body.truncated).toBe(true);
+    const drop = await get('/api/sql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'DROP TABLE route_events' }) });
+    expect(drop.status).toBe(400);
+    expect(drop.body.error.code).toBe('query-rejected');
+    const csv = await get('/api/sql?format=csv', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'sql=SELECT+1+AS+x' });
+    expect(csv.text).toBe('x\r\n1\r\n');
+    expect((await get('/api/sql', { method: 'POST', body: 'not json' })).status).toBe(400);
+    expect((await get('/api/summary')).body.prefixes).toBe(FINDINGS.length); // still there
+  });
+
+  it('lists and runs the named queries', async () => {
+    const list = await get('/api/queries');
+    expect(list.body.queries.map((q: any) => q.name)).toContain('mismatch-matrix');
+    const recent = await get('/api/queries/recent?limit=2');
+    expect(recent.status).toBe(200);
+    expect(recent.body.rows).toHaveLength(2);
+    expect((await get('/api/queries/nope')).status).toBe(404);
+  });
+
+  it('reports feed health and store status', async () => {
+    const r = await get('/api/health');
+    expect(r.status).toBe(200);
+    expect(r.body.store.ok).toBe(true);
+    expect(r.body.feed).toMatchObject({ connected: true, reconnects: 2 });
+  });
+
+  it('streams published events to SSE clients, filtered server-side', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${server.url}/api/feed?rir=ripencc&severity=high&backlog=0`, { signal: controller.signal });
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    await reader.read().then((c) => (text += decoder.decode(c.value)));
+    server.feed.publish(started(makeFinding({ prefix: '185.2.0.0/24', origin: 1, rir: 'afrinic', region: 'arin', country: 'US', severity: 'high' })));
+    server.feed.publish(started(makeFinding({ prefix: '185.3.0.0/24', origin: 2, rir: 'ripencc', region: 'arin', country: 'US', severity: 'low' })));
+    server.feed.publish(started(makeFinding({ prefix: '185.4.0.0/24', origin: 3, rir: 'ripencc', region: 'arin', country: 'US', severity: 'high' })));
+    const deadline = Date.now() + 5000;
+    while (!text.includes('185.4.0.0/24') && Date.now() < deadline) text += decoder.decode((await reader.read()).value);
+    controller.abort();
+    expect(text).toContain('event: finding-started');
+    expect(text).toContain('185.4.0.0/24');
+    expect(text).not.toContain('185.2.0.0/24');
+    expect(text).not.toContain('185.3.0.0/24');
+    expect((await get('/api/feed/recent?rir=ripencc')).body.rows.map((i: any) => i.finding.prefix)).toEqual(['185.4.0.0/24', '185.3.0.0/24']);
+    expect((await get('/api/feed?kind=bogus')).status).toBe(400);
+  });
+
+  it('sets security headers and a JSON 404 when the UI is not built', async () => {
+    const r = await get('/prefix/154.80.0.0/16');
+    expect(r.status).toBe(404);
+    expect(r.headers.get('content-security-policy')).toContain("default-src 'self'");
+    expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { openStore, type Store } from '../../analyzer/store/index.js';
+import { createDashboardServer, type DashboardServer } from '../../dashboard/server/index.js';
+import { projectRoot } from '../../common/paths.js';
+import { makeTmpDir } from '../helpers/tmp.js';
+import { FINDINGS, announce, makeFinding, started } from './fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const shots = join(projectRoot(), 'test-output', 'dashboard');
+
+describe.skipIf(!hasChromium)(hasChromium ? 'dashboard in headless Chromium' : `dashboard in headless Chromium (skipped: ${CHROMIUM} not installed)`, () => {
+  let store: Store;
+  let server: DashboardServer;
+  let browser: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    const dir = makeTmpDir('dash-web');
+    // The UI under test is built from sources into the temp folder, not the repo's dist.
+    const webRoot = join(dir, 'web');
+    execFileSync(process.execPath, [join(projectRoot(), 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(projectRoot(), 'dashboard/web/vite.config.ts'), '--outDir', webRoot, '--logLevel', 'warn'], { cwd: projectRoot(), stdio: 'pipe' });
+    store = await openStore({ db: join(dir, 'db') });
+    await store.migrate();
+    const writer = store.createWriter({ flushIntervalMs: 50 });
+    for (const f of FINDINGS) {
+      await writer.writeEvent(announce(f), f);
+      if (f.kinds.length) await writer.writeLifecycle(started(f));
+    }
+    await writer.flush();
+    server = await createDashboardServer({ store, port: 0, webRoot, health: () => ({ connected: true, messagesPerSecond: 40, lagSeconds: 0.8, reconnects: 1, drops: 3 }) });
+    mkdirSync(shots, { recursive: true });
+    // A fresh profile in the temp folder for every run.
+    browser = await chromium.launchPersistentContext(join(dir, 'chrome'), {
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+      viewport: { width: 1366, height: 860 },
+    });
+    page = await browser.newPage();
+    page.on('pageerror', (err) => {
+      throw err;
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await store?.close();
+  });
+
+  it('shows the live feed updating while events are published', async () => {
+    await page.goto(server.url + '/');
+    await page.getByText(/live ·/).waitFor();
+    const rows = page.locator('#feed-rows tr');
+    const before = await rows.count();
+    // Publish for a while, as the pipeline would, and watch rows arrive.
+    for (let i = 0; i < 12; i++) {
+      server.feed.publish(started(makeFinding({ prefix: `102.${i}.0.0/16`, origin: 37000 + i, rir: 'afrinic', region: i % 2 ? 'ripencc' : 'apnic', country: i % 2 ? 'DE' : 'SG', registeredCc: 'ZA', time: 1_700_001_000 + i })));
+      await new Promise((r) => setTimeout(r, 40));
+    }
+    await page.locator('#feed-rows a', { hasText: '102.11.0.0/16' }).waitFor();
+    expect(await rows.count()).toBe(before + 12);
+    await page.screenshot({ path: join(shots, 'feed.png'), fullPage: false });
+    // Pausing holds new rows back until resumed.
+    await page.getByRole('button', { name: 'Pause' }).click();
+    server.feed.publish(started(makeFinding({ prefix: '102.99.0.0/16', origin: 1, rir: 'afrinic', region: 'apnic', country: 'SG' })));
+    await page.getByText(/paused, 1 waiting/).waitFor();
+    expect(await page.locator('#feed-rows a', { hasText: '102.99.0.0/16' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.locator('#feed-rows a', { hasText: '102.99.0.0/16' }).waitFor();
+  });
+
+  it('clicks a matrix cell and lands on its drill-down', async () => {
+    await page.goto(server.url + '/matrix');
+    const cell = page.locator('td[data-rir="afrinic"][data-region="apnic"] a');
+    await cell.waitFor();
+    await page.screenshot({ path: join(shots, 'matrix.png') });
+    await cell.click();
+    await page.waitForURL(/\/matrix\/afrinic\/apnic$/);
+    await page.locator('#cell-summary').waitFor();
+    expect(await page.locator('#cell-summary').textContent()).toContain('2 prefixes');
+    expect(await page.locator('main a', { hasText: '154.80.0.0/16' }).count()).toBe(1);
+    await page.screenshot({ path: join(shots, 'drilldown.png') });
+  });
+
+  it('searches a prefix and shows its page', async () => {
+    await page.getByLabel('Search an IP, prefix, AS number or country').fill('154.80.0.0/16');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/prefix\/154\.80\.0\.0\/16$/);
+    await page.getByRole('heading', { name: 'Findings timeline' }).waitFor();
+    expect(await page.locator('#page-title').textContent()).toBe('Prefix 154.80.0.0/16');
+    expect(await page.getByText('64500 3356 4134').count()).toBe(1);
+    await page.screenshot({ path: join(shots, 'prefix.png'), fullPage: true });
+  });
+
+  it('draws the world map and the other views without errors', async () => {
+    await page.goto(server.url + '/map');
+    await page.locator('svg.map path.country').first().waitFor();
+    expect(await page.locator('svg.map path.country').count()).toBeGreaterThan(150);
+    await page.screenshot({ path: join(shots, 'map.png') });
+    await page.goto(server.url + '/top');
+    await page.locator('table caption', { hasText: 'Origin ASes' }).waitFor();
+    await page.screenshot({ path: join(shots, 'top.png') });
+    await page.goto(server.url + '/health');
+    await page.getByText('Messages/s').waitFor();
+    await page.screenshot({ path: join(shots, 'health.png') });
+    await page.goto(server.url + '/sql');
+    await page.getByRole('button', { name: 'Run query' }).click();
+    await page.getByText(/rows in \d+ ms/).waitFor();
+    await page.screenshot({ path: join(shots, 'sql.png') });
+  });
+});
