@@ -1,13 +1,148 @@
-import type { Command } from 'commander';
+/**
+ * `portolan run`: the main job. RIS Live (or `--replay FILE…`) → classifier → prefix state →
+ * store, alerts and the dashboard's live feed. Wiring only: every part lives in collector/,
+ * analyzer/ and dashboard/. Ctrl-C (or SIGTERM) stops the source, flushes every sink, saves
+ * the prefix state and closes the store.
+ */
+import { existsSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { createAlerting } from '../../analyzer/alerts/index.js';
+import { Pipeline } from '../../analyzer/pipeline/pipeline.js';
+import type { PipelineSink } from '../../analyzer/pipeline/sink.js';
+import { alertsSink, storeSink } from '../../analyzer/pipeline/sinks.js';
+import { PrefixState } from '../../analyzer/state/index.js';
+import { FileSource, RisLiveSource, type RouteSource } from '../../collector/sources/index.js';
+import type { RisSubscription } from '../../collector/rislive/protocol.js';
+import { createDashboardServer } from '../../dashboard/server/index.js';
+import { commonOption, type CommonOptions } from '../../common/config.js';
+import { log } from '../../common/log.js';
+import { onShutdown } from '../../common/shutdown.js';
 import { action } from '../action.js';
+import { UsageError } from '../errors.js';
+import { feedHealth, keepAnalysisFresh, openMigratedStore, parsePort } from '../setup.js';
+
+interface RunOptions extends CommonOptions {
+  replay?: string[];
+  record?: string;
+  hosts?: string;
+  port: string;
+  host: string;
+  dashboard: boolean;
+  state?: string;
+  snapshotMinutes: string;
+}
 
 export function register(program: Command): void {
   program
     .command('run')
-    .description('(not built yet)')
-    .action(
-      action(() => {
-        throw new Error('run is not built yet');
-      }),
-    );
+    .description('the main job: RIS Live (or --replay FILE…) → classifier → store, alerts and the dashboard')
+    .option('--replay <FILE...>', 'read MRT or RIS Live JSONL files instead of RIS Live (a ws:// URL of a replay server works too)')
+    .option('--record <FILE.jsonl>', 'also write every received RIS Live message to this JSONL file (readable by --replay and ingest)')
+    .option('--hosts <LIST>', 'only these RIS collectors, comma-separated (e.g. rrc00,rrc01): to shard the feed over several collectors')
+    .addOption(new Option('--port <PORT>', 'dashboard, API, /metrics and /healthz port').default('8080').env('PORTOLAN_PORT'))
+    .addOption(new Option('--host <HOST>', 'address the dashboard listens on').default('127.0.0.1').env('PORTOLAN_HOST'))
+    .option('--no-dashboard', 'do not serve the dashboard (a collector writing to a shared ClickHouse)')
+    .option('--state <FILE>', 'prefix-state snapshot, restored at start and saved at exit (default: <db>.state)')
+    .option('--snapshot-minutes <N>', 'also save the prefix state every N minutes (0: only at exit)', '15')
+    .addOption(commonOption('rir-dir'))
+    .addOption(commonOption('iana-dir'))
+    .addOption(commonOption('cache-dir'))
+    .addOption(commonOption('geo'))
+    .addOption(commonOption('db'))
+    .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('ris-live'))
+    .addOption(commonOption('alerts'))
+    .addOption(commonOption('log-level'))
+    .addHelpText(
+      'after',
+      '\nExamples:\n  portolan run                                   # RIS Live, embedded store, dashboard on :8080\n' +
+        '  portolan run --replay updates.20240914.2230.bz2 --rir-dir ./rir\n' +
+        '  portolan run --no-dashboard --clickhouse http://ch:8123 --hosts rrc00,rrc01\n',
+    )
+    .action(action(run));
+}
+
+function openRunSource(opts: RunOptions): RouteSource {
+  if (opts.replay?.length) {
+    if (opts.record) throw new UsageError('--record records RIS Live; it cannot be combined with --replay files');
+    const [first] = opts.replay;
+    if (opts.replay.length === 1 && /^wss?:\/\//.test(first)) return new RisLiveSource({ url: first, lagThresholdSec: 0 });
+    for (const f of opts.replay) if (!existsSync(f)) throw new UsageError(`--replay ${f}: no such file`);
+    return new FileSource(opts.replay);
+  }
+  const hosts = opts.hosts?.split(',').map((h) => h.trim()).filter(Boolean) ?? [];
+  const subscriptions: RisSubscription[] | undefined = hosts.length
+    ? hosts.map((host) => ({ host, type: 'UPDATE', socketOptions: { includeRaw: true } }))
+    : undefined;
+  return new RisLiveSource({ url: opts.risLive, subscriptions, record: opts.record });
+}
+
+async function run(opts: RunOptions): Promise<void> {
+  const port = parsePort(opts.port);
+  const source = openRunSource(opts);
+  const store = await openMigratedStore(opts);
+  onShutdown('store', () => store.close());
+
+  const statePath = opts.state ?? `${opts.db}.state`;
+  const state = existsSync(statePath) ? await restoreState(statePath) : new PrefixState();
+
+  const writer = store.createWriter();
+  const sinks: PipelineSink[] = [storeSink(writer)];
+  if (opts.alerts) {
+    const alerting = createAlerting({ file: opts.alerts, dashboardUrl: opts.dashboard ? `http://localhost:${port}` : undefined });
+    sinks.push(alertsSink(alerting));
+  }
+  const pipeline = new Pipeline(null, state, sinks);
+  onShutdown('pipeline', async () => {
+    await pipeline.close();
+    await state.snapshot(statePath);
+    log.info({ file: statePath, ...state.size() }, 'prefix state saved');
+  });
+
+  const analysis = await keepAnalysisFresh(opts, pipeline);
+  if (opts.dashboard) {
+    const dashboard = await createDashboardServer({
+      store,
+      registry: analysis.current()?.registry,
+      classifier: analysis.current()?.classifier,
+      geo: analysis.current()?.geo,
+      health: feedHealth(source),
+      port,
+      host: opts.host,
+    });
+    sinks.push({ name: 'live feed', onLifecycle: (events) => events.forEach((e) => dashboard.feed.publish(e)) });
+    onShutdown('dashboard', () => dashboard.close());
+    process.stdout.write(`portolan dashboard on ${dashboard.url}\n`);
+  }
+
+  const snapshotMs = Number(opts.snapshotMinutes) * 60_000;
+  if (snapshotMs > 0) {
+    setInterval(() => {
+      state.snapshot(statePath).catch((err: unknown) => log.warn({ err, file: statePath }, 'periodic state snapshot failed'));
+    }, snapshotMs).unref();
+  }
+
+  let stopping = false;
+  onShutdown('source', async () => {
+    stopping = true;
+    await source.close();
+  });
+  log.info({ source: source.name }, 'collecting');
+  for await (const event of source.events()) await pipeline.process(event);
+  if (!stopping) {
+    await pipeline.flush();
+    log.info({ ...pipeline.counters, source: source.stats() }, 'source finished; everything is stored (Ctrl-C to stop the dashboard)');
+    if (!opts.dashboard) process.kill(process.pid, 'SIGTERM');
+  }
+}
+
+async function restoreState(path: string): Promise<PrefixState> {
+  try {
+    const state = await PrefixState.restore(path);
+    log.info({ file: path, ...state.size() }, 'prefix state restored');
+    return state;
+  } catch (err) {
+    log.warn({ err: err instanceof Error ? err.message : String(err), file: path }, 'prefix state snapshot unreadable; starting empty (it fills again from the feed)');
+    return new PrefixState();
+  }
 }

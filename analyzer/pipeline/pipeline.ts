@@ -1,0 +1,127 @@
+import type { RouteEvent } from '../../collector/models/route-event.js';
+import type { Classifier } from '../classify/index.js';
+import { MISMATCH_KINDS, type Finding, type MismatchKind } from '../models/finding.js';
+import type { LifecycleEvent } from '../models/lifecycle.js';
+import type { PrefixState } from '../state/index.js';
+import { log } from '../../common/log.js';
+import type { PipelineSink } from './sink.js';
+
+export interface PipelineCounters {
+  events: number;
+  announcements: number;
+  withdrawals: number;
+  /** Events the classifier or state threw on: logged and stored unclassified; the stream goes on. */
+  failed: number;
+  /** Announcements classified with at least one mismatch kind, by kind. */
+  findingsByKind: Record<MismatchKind, number>;
+  /** Announcements whose finding has a severity other than 'none'. */
+  findings: number;
+  lifecycle: Record<LifecycleEvent['type'], number>;
+}
+
+const newCounters = (): PipelineCounters => ({
+  events: 0,
+  announcements: 0,
+  withdrawals: 0,
+  failed: 0,
+  findingsByKind: Object.fromEntries(MISMATCH_KINDS.map((k) => [k, 0])) as Record<MismatchKind, number>,
+  findings: 0,
+  lifecycle: { 'finding-started': 0, 'finding-ended': 0, 'origin-changed': 0 },
+});
+
+/**
+ * RouteEvent → classification → prefix state → sinks. Holds no I/O of its own: sources feed
+ * `process`, sinks (store, alerts, live feed, metrics) receive the results, and a sink's
+ * returned promise is back-pressure on the source.
+ */
+export class Pipeline {
+  readonly counters = newCounters();
+
+  /**
+   * `classifier` is null while no registry is available (e.g. a first start offline): events
+   * are then stored unclassified and no findings or lifecycle events are made until
+   * `setClassifier` is called.
+   */
+  constructor(
+    private classifier: Classifier | null,
+    private readonly state: PrefixState,
+    private readonly sinks: PipelineSink[],
+  ) {}
+
+  /** Switches to a classifier built on fresh registry/geo data and reclassifies known pairs. */
+  async setClassifier(classifier: Classifier, time = Date.now() / 1000): Promise<void> {
+    this.classifier = classifier;
+    await this.reclassify(time);
+  }
+
+  async process(event: RouteEvent): Promise<void> {
+    this.counters.events++;
+    let finding: Finding | null = null;
+    let lifecycle: LifecycleEvent[] = [];
+    const classifier = this.classifier;
+    if (event.elem_type === 'announce') this.counters.announcements++;
+    else this.counters.withdrawals++;
+    try {
+      if (classifier) {
+        const classify = (prefix: string, originAsns: number[], visibility: number): Finding =>
+          classifier.classify({ prefix, originAsns, time: event.timestamp, visibility });
+        lifecycle = this.state.apply(event, classify);
+        if (event.elem_type === 'announce') {
+          const origins = event.origin_asns ?? [];
+          const visibility = origins.length ? this.state.visibility(event.prefix, Math.min(...origins)) : 0;
+          finding = classify(event.prefix, origins, visibility);
+          this.count(finding);
+        }
+      }
+    } catch (err) {
+      this.counters.failed++;
+      // The event itself is good data: it is still stored, unclassified.
+      log.warn({ err, prefix: event.prefix, peer: event.peer_ip, collector: event.collector }, 'event could not be classified; stored unclassified');
+      finding = null;
+      lifecycle = [];
+    }
+    for (const e of lifecycle) this.counters.lifecycle[e.type]++;
+    for (const sink of this.sinks) {
+      const wrote = sink.onEvent?.(event, finding);
+      if (wrote) await wrote;
+      if (lifecycle.length && sink.onLifecycle) {
+        const handled = sink.onLifecycle(lifecycle);
+        if (handled) await handled;
+      }
+    }
+  }
+
+  /** Reclassifies every known pair (after a registry or geo reload) and delivers what changed. */
+  async reclassify(time: number): Promise<void> {
+    const classifier = this.classifier;
+    if (!classifier) return;
+    const lifecycle = this.state.reclassifyAll(
+      (prefix, originAsns, visibility) => classifier.classify({ prefix, originAsns, time, visibility }),
+      time,
+    );
+    for (const e of lifecycle) this.counters.lifecycle[e.type]++;
+    if (!lifecycle.length) return;
+    for (const sink of this.sinks) await sink.onLifecycle?.(lifecycle);
+  }
+
+  async flush(): Promise<void> {
+    for (const sink of this.sinks) await sink.flush?.();
+  }
+
+  /** Flushes and closes every sink, in order; one failing sink does not keep the others open. */
+  async close(): Promise<void> {
+    for (const sink of this.sinks) {
+      try {
+        await sink.flush?.();
+        await sink.close?.();
+      } catch (err) {
+        log.error({ err, sink: sink.name }, 'sink failed to close cleanly');
+      }
+    }
+  }
+
+  private count(finding: Finding): void {
+    for (const kind of finding.kinds) this.counters.findingsByKind[kind]++;
+    if (finding.severity !== 'none') this.counters.findings++;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * What several commands build the same way: the analysis stack (registry → geo → classifier)
+ * and the store. Thin helpers; the logic lives in analyzer/.
+ */
+import { createClassifier, type Classifier } from '../analyzer/classify/index.js';
+import { openGeo, type GeoDatabase } from '../analyzer/geo/index.js';
+import { loadRegistry, type RegistryIndex } from '../analyzer/registry/index.js';
+import { updateRegistry } from '../analyzer/registry/download.js';
+import type { RouteSource } from '../collector/sources/index.js';
+import type { FeedHealth } from '../dashboard/server/types.js';
+import { openStore, type Store } from '../analyzer/store/index.js';
+import type { CommonOptions } from '../common/config.js';
+import { log } from '../common/log.js';
+import { UsageError } from './errors.js';
+
+export interface Analysis {
+  registry: RegistryIndex;
+  geo: GeoDatabase;
+  classifier: Classifier;
+}
+
+export async function loadAnalysis(opts: Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo'>): Promise<Analysis> {
+  const started = Date.now();
+  const [registry, geo] = await Promise.all([
+    loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }),
+    openGeo(opts.geo),
+  ]);
+  log.info({ files: registry.files().length, geo: geo.info().databaseType, ms: Date.now() - started }, 'registry and geolocation loaded');
+  return { registry, geo, classifier: createClassifier({ registry, geo }) };
+}
+
+/** Opens the embedded store (`--db`) or a ClickHouse server (`--clickhouse`) and migrates it. */
+export async function openMigratedStore(opts: Pick<CommonOptions, 'db' | 'clickhouse'>): Promise<Store> {
+  const store = await openStore({ db: opts.db, clickhouse: opts.clickhouse });
+  await store.migrate();
+  return store;
+}
+
+export function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, not ${text}`);
+  return port;
+}
+
+const RETRY_MS = 10 * 60_000;
+const REFRESH_MS = 24 * 3600_000;
+
+/**
+ * Loads the analysis stack for a long-running job and keeps it fresh. With the download cache
+ * (no `--rir-dir`): a missing registry is downloaded first, a failed load is retried every
+ * 10 minutes (events are stored unclassified meanwhile, never dropped), and the files are
+ * refreshed daily; each new stack replaces the pipeline's classifier and reclassifies.
+ */
+export async function keepAnalysisFresh(
+  opts: Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo'>,
+  pipeline: { setClassifier(c: Classifier): Promise<void> },
+): Promise<{ current(): Analysis | null }> {
+  let current: Analysis | null = null;
+  const downloads = !opts.rirDir;
+  const attempt = async (download: boolean): Promise<boolean> => {
+    try {
+      if (download) await downloadRegistry(opts.cacheDir);
+      current = await loadAnalysis(opts);
+      await pipeline.setClassifier(current.classifier);
+      return true;
+    } catch (err) {
+      log.error(
+        { err: err instanceof Error ? err.message : String(err), retryMinutes: downloads ? RETRY_MS / 60_000 : undefined },
+        downloads
+          ? 'registry not available: events are stored unclassified until it is; retrying'
+          : 'registry not available from --rir-dir: events are stored unclassified',
+      );
+      return false;
+    }
+  };
+  if (!(await attempt(false)) && downloads && !(await attempt(true))) {
+    const retry = setInterval(() => {
+      void attempt(true).then((ok) => ok && clearInterval(retry));
+    }, RETRY_MS);
+    retry.unref();
+  }
+  if (downloads) setInterval(() => void attempt(true), REFRESH_MS).unref();
+  return { current: () => current };
+}
+
+async function downloadRegistry(cacheDir: string): Promise<void> {
+  const results = await updateRegistry({ cacheDir });
+  const failed = results.filter((r) => r.status === 'failed' && !r.optional);
+  if (failed.length) throw new Error(`registry download failed: ${failed.map((r) => `${r.name} (${r.error ?? 'error'})`).join(', ')}`);
+}
+
+/** The dashboard's feed-health view of a source: connected, messages/s, lag, reconnects, drops. */
+export function feedHealth(source: RouteSource): () => FeedHealth {
+  let last = { at: Date.now(), messages: 0 };
+  let rate = 0;
+  return () => {
+    const s = source.stats();
+    const now = Date.now();
+    if (now - last.at >= 1000) {
+      rate = ((s.messages - last.messages) * 1000) / (now - last.at);
+      last = { at: now, messages: s.messages };
+    }
+    const connected = typeof s.detail?.connected === 'boolean' ? s.detail.connected : true;
+    return { connected, source: source.name, messagesPerSecond: rate, lagSeconds: s.lagSeconds ?? null, reconnects: s.reconnects, drops: s.dropped, messages: s.messages, errors: s.errors };
+  };
+}
