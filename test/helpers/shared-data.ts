@@ -10,7 +10,12 @@ export const sharedDataDir = resolve(process.env.PORTOLAN_SHARED_DATA ?? join(pr
 
 export const hasSharedData = existsSync(join(sharedDataDir, 'README.md'));
 
-/** Why a real-data test is skipped, for `describe.skipIf(!hasSharedData)` titles. */
-export const sharedDataSkipReason = `real data not found at ${sharedDataDir} (set PORTOLAN_SHARED_DATA)`;
+/**
+ * For `describe.skipIf(!hasSharedData)` titles: says why the suite is skipped when the data is
+ * absent, and just "real data" when it runs.
+ */
+export const sharedDataSkipReason = hasSharedData
+  ? 'real data'
+  : `skipped: real data not found at ${sharedDataDir} (set PORTOLAN_SHARED_DATA)`;
 
 export const sharedData = (...parts: string[]): string => join(sharedDataDir, ...parts);

@@ -1,0 +1,29 @@
+/** Gathers the `/healthz` inputs from the live parts: a store ping and the source's stats. */
+import type { SourceStats } from '../../collector/sources/source.js';
+import { pingWithin, type HealthInput } from './health.js';
+import { feedConnected } from './metrics.js';
+
+export interface HealthProbe {
+  /** The store's ping (e.g. `() => store.ping()`); absent when there is no store. */
+  ping?: () => Promise<boolean>;
+  /** The source's stats; absent when there is no live feed (`serve`). */
+  source?: () => SourceStats;
+  /** Lag above this is unhealthy; default 300 s. */
+  maxLagSeconds?: number;
+  pingTimeoutMs?: number;
+}
+
+export const DEFAULT_MAX_LAG_SECONDS = 300;
+
+/** Feed checks apply only to live sources (those that report `connected`); file replays have none. */
+export async function probeHealth(p: HealthProbe): Promise<HealthInput> {
+  const stats = p.source?.();
+  const connected = stats ? feedConnected(stats) : undefined;
+  const live = connected !== undefined;
+  return {
+    storeReachable: p.ping ? await pingWithin(p.ping, p.pingTimeoutMs) : null,
+    feedConnected: live ? connected : null,
+    lagSeconds: live && connected && typeof stats?.lagSeconds === 'number' ? stats.lagSeconds : null,
+    maxLagSeconds: p.maxLagSeconds ?? DEFAULT_MAX_LAG_SECONDS,
+  };
+}
