@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 
@@ -37,7 +37,11 @@ export function connect(opts: ConnectionOptions): { client: ClickHouseClient; em
   try {
     connection = createChdbConnection({ path });
   } catch (err) {
-    if (/Cannot lock file|already running/i.test(err instanceof Error ? err.message : String(err))) throw new StoreLockedError(path);
+    const message = err instanceof Error ? err.message : String(err);
+    // chDB prints the lock error natively; the JS error only says the connection failed. A store
+    // that already has a status file and cannot be opened is held by another process.
+    const locked = /Cannot lock file|already running/i.test(message) || (/Failed to create connection/i.test(message) && existsSync(join(path, 'status')));
+    if (locked) throw new StoreLockedError(path);
     throw err;
   }
   // The chDB connection implements client-common's Connection contract; the two packages'

@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
-import { openStore, StoreLockedError } from '../../analyzer/store/index.js';
+import { Option, type Command } from 'commander';
+import { openStore, StoreLockedError, type NamedQueryInfo } from '../../analyzer/store/index.js';
 import { QueryParamError } from '../../analyzer/store/queries.js';
 import { ReadonlyQueryError } from '../../analyzer/store/readonly.js';
 import { commonOption } from '../../common/config.js';
+import { log } from '../../common/log.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 
@@ -15,6 +16,7 @@ interface QueryOpts {
   timeout: string;
   db: string;
   clickhouse?: string;
+  server: string;
 }
 
 const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -45,6 +47,11 @@ export function register(program: Command): void {
     .option('-f, --format <FORMAT>', 'table, csv (RFC 4180) or json (one object per line)', 'table')
     .option('--max-rows <N>', 'SQL: rows returned at most', '10000')
     .option('--timeout <SECONDS>', 'SQL: ClickHouse max_execution_time', '60')
+    .addOption(
+      new Option('--server <URL>', 'a running `portolan run`/`serve` to ask when it holds the embedded store')
+        .default('http://127.0.0.1:8080')
+        .env('PORTOLAN_SERVER'),
+    )
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('log-level'))
@@ -59,19 +66,20 @@ export function register(program: Command): void {
           if (eq <= 0) throw new UsageError(`--param takes k=v, not ${JSON.stringify(p)}`);
           params[p.slice(0, eq)] = p.slice(eq + 1);
         }
-        let store;
+        let store: QueryPort;
         try {
           store = await openStore({ db: opts.db, clickhouse: opts.clickhouse });
         } catch (err) {
-          if (err instanceof StoreLockedError) throw new UsageError(err.message, 1);
-          throw err;
+          // One process owns an embedded store: ask the running server that holds it instead.
+          if (!(err instanceof StoreLockedError)) throw err;
+          store = await serverPort(opts.server, err.message);
         }
         try {
           let columns: string[];
           let rows: Record<string, unknown>[];
           if (opts.list) {
             columns = ['name', 'params', 'description'];
-            rows = store.namedQueries().map((q) => ({
+            rows = (await store.namedQueries()).map((q) => ({
               name: q.name,
               params: q.params.map((p) => (p.required ? p.name : `[${p.name}]`)).join(' '),
               description: q.description,
@@ -93,4 +101,51 @@ export function register(program: Command): void {
         }
       }),
     );
+}
+
+/** What the command needs from a store: the embedded/server store itself, or a running Portolan's API. */
+interface QueryPort {
+  namedQueries(): NamedQueryInfo[] | Promise<NamedQueryInfo[]>;
+  namedQuery(name: string, params: Record<string, string>): Promise<{ columns: string[]; rows: Record<string, unknown>[]; truncated?: boolean }>;
+  readonlySql(sql: string, opts: { maxRows: number; timeoutSeconds: number }): Promise<{ columns: string[]; rows: Record<string, unknown>[]; truncated?: boolean }>;
+  migrate(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** The dashboard API of a running `portolan run`/`serve` (GET /api/queries…, POST /api/sql). */
+async function serverPort(base: string, lockedMessage: string): Promise<QueryPort> {
+  const call = async (path: string, init?: RequestInit): Promise<Record<string, unknown>> => {
+    let res: Response;
+    try {
+      res = await fetch(new URL(path, base), init);
+    } catch (err) {
+      throw new UsageError(`${lockedMessage}; and no Portolan server answers at ${base} (${(err as Error).message}): pass --server URL, or stop the other process`, 1);
+    }
+    const body = (await res.json().catch(() => ({}))) as Record<string, unknown> & { error?: { message?: string } };
+    if (!res.ok) throw new UsageError(`${base}: ${body.error?.message ?? `HTTP ${res.status}`}`, res.status === 400 || res.status === 404 ? 2 : 1);
+    return body;
+  };
+  // Columns come as names or as `{ name, type }`.
+  const columnsOf = (body: Record<string, unknown>): string[] =>
+    Array.isArray(body.columns)
+      ? (body.columns as Array<string | { name: string }>).map((c) => (typeof c === 'string' ? c : c.name))
+      : Object.keys(((body.rows as Record<string, unknown>[] | undefined) ?? [])[0] ?? {});
+  log.info({ server: base }, 'the embedded store is held by a running Portolan; asking its API');
+  return {
+    namedQueries: async () => (await call('/api/queries')).queries as NamedQueryInfo[],
+    namedQuery: async (name, params) => {
+      const body = await call(`/api/queries/${encodeURIComponent(name)}?${new URLSearchParams(params)}`);
+      return { columns: columnsOf(body), rows: body.rows as Record<string, unknown>[] };
+    },
+    readonlySql: async (sql, opts) => {
+      const body = await call('/api/sql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sql, maxRows: Math.min(opts.maxRows, 10_000), timeoutSeconds: Math.min(opts.timeoutSeconds, 30) }),
+      });
+      return { columns: columnsOf(body), rows: body.rows as Record<string, unknown>[], truncated: body.truncated === true };
+    },
+    migrate: async () => undefined,
+    close: async () => undefined,
+  };
 }
