@@ -81,6 +81,7 @@ async function ingest(files: string[], opts: IngestOptions): Promise<void> {
       continue;
     }
     if (id) await store.ledger.begin(id);
+    log.info({ file, resumed: previous?.status === 'started' }, 'ingesting');
     const source = (current = new FileSource([file], { collector: opts.collector }));
     let elements = 0;
     let findingsAtStart = pipeline.counters.findings;

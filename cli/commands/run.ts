@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { createAlerting } from '../../analyzer/alerts/index.js';
+import { createMetrics, createMetricsSink, handleOpsRequest, probeHealth, startOpsServer } from '../../analyzer/metrics/index.js';
 import { Pipeline } from '../../analyzer/pipeline/pipeline.js';
 import type { PipelineSink } from '../../analyzer/pipeline/sink.js';
 import { alertsSink, storeSink } from '../../analyzer/pipeline/sinks.js';
@@ -38,10 +39,10 @@ export function register(program: Command): void {
     .description('the main job: RIS Live (or --replay FILE…) → classifier → store, alerts and the dashboard')
     .option('--replay <FILE...>', 'read MRT or RIS Live JSONL files instead of RIS Live (a ws:// URL of a replay server works too)')
     .option('--record <FILE.jsonl>', 'also write every received RIS Live message to this JSONL file (readable by --replay and ingest)')
-    .option('--hosts <LIST>', 'only these RIS collectors, comma-separated (e.g. rrc00,rrc01): to shard the feed over several collectors')
-    .addOption(new Option('--port <PORT>', 'dashboard, API, /metrics and /healthz port').default('8080').env('PORTOLAN_PORT'))
-    .addOption(new Option('--host <HOST>', 'address the dashboard listens on').default('127.0.0.1').env('PORTOLAN_HOST'))
-    .option('--no-dashboard', 'do not serve the dashboard (a collector writing to a shared ClickHouse)')
+    .addOption(new Option('--hosts <LIST>', 'only these RIS collectors, comma-separated (e.g. rrc00,rrc01), to shard the feed over several collectors; `all` for every collector').env('PORTOLAN_HOSTS'))
+    .addOption(new Option('--port <PORT>', 'port of the dashboard, API, /metrics and /healthz').default('8080').env('PORTOLAN_PORT'))
+    .addOption(new Option('--host <HOST>', 'address they listen on').default('127.0.0.1').env('PORTOLAN_HOST'))
+    .option('--no-dashboard', 'serve only /metrics and /healthz (a collector writing to a shared ClickHouse)')
     .option('--state <FILE>', 'prefix-state snapshot, restored at start and saved at exit (default: <db>.state)')
     .option('--snapshot-minutes <N>', 'also save the prefix state every N minutes (0: only at exit)', '15')
     .addOption(commonOption('rir-dir'))
@@ -70,7 +71,7 @@ function openRunSource(opts: RunOptions): RouteSource {
     for (const f of opts.replay) if (!existsSync(f)) throw new UsageError(`--replay ${f}: no such file`);
     return new FileSource(opts.replay);
   }
-  const hosts = opts.hosts?.split(',').map((h) => h.trim()).filter(Boolean) ?? [];
+  const hosts = opts.hosts?.split(',').map((h) => h.trim()).filter((h) => h && h !== 'all') ?? [];
   const subscriptions: RisSubscription[] | undefined = hosts.length
     ? hosts.map((host) => ({ host, type: 'UPDATE', socketOptions: { includeRaw: true } }))
     : undefined;
@@ -86,12 +87,17 @@ async function run(opts: RunOptions): Promise<void> {
   const statePath = opts.state ?? `${opts.db}.state`;
   const state = existsSync(statePath) ? await restoreState(statePath) : new PrefixState();
 
-  const writer = store.createWriter();
-  const sinks: PipelineSink[] = [storeSink(writer)];
+  const metrics = createMetrics();
+  const writer = store.createWriter({ onInsert: (seconds, table) => metrics.recordInsert(seconds, table) });
+  metrics.observeWriter(() => writer.stats());
+  metrics.observeSource(() => source.stats());
+  const sinks: PipelineSink[] = [storeSink(writer), createMetricsSink(metrics)];
   if (opts.alerts) {
     const alerting = createAlerting({ file: opts.alerts, dashboardUrl: opts.dashboard ? `http://localhost:${port}` : undefined });
+    metrics.observeAlerts(() => alerting.stats());
     sinks.push(alertsSink(alerting));
   }
+  const ops = { metrics, health: () => probeHealth({ ping: () => store.ping(), source: () => source.stats() }) };
   const pipeline = new Pipeline(null, state, sinks);
   onShutdown('pipeline', async () => {
     await pipeline.close();
@@ -109,10 +115,15 @@ async function run(opts: RunOptions): Promise<void> {
       health: feedHealth(source),
       port,
       host: opts.host,
+      ops: (req, res) => handleOpsRequest(req, res, ops),
     });
     sinks.push({ name: 'live feed', onLifecycle: (events) => events.forEach((e) => dashboard.feed.publish(e)) });
     onShutdown('dashboard', () => dashboard.close());
     process.stdout.write(`portolan dashboard on ${dashboard.url}\n`);
+  } else {
+    const server = await startOpsServer(ops, port, opts.host);
+    onShutdown('metrics server', () => server.close());
+    log.info({ url: server.url }, 'metrics on /metrics, health on /healthz');
   }
 
   const snapshotMs = Number(opts.snapshotMinutes) * 60_000;

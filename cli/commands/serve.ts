@@ -1,35 +1,28 @@
+/**
+ * `portolan serve`: the dashboard, its API, /metrics and /healthz over an existing store, with
+ * no collector. Registry and geolocation are optional: pages that need them say what is missing.
+ */
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { createMetrics, handleOpsRequest, probeHealth } from '../../analyzer/metrics/index.js';
+import { createDashboardServer } from '../../dashboard/server/index.js';
 import { commonOption, type CommonOptions } from '../../common/config.js';
 import { log } from '../../common/log.js';
+import { onShutdown } from '../../common/shutdown.js';
 import { action } from '../action.js';
-import { UsageError } from '../errors.js';
-import { openStore } from '../../analyzer/store/index.js';
-import { createDashboardServer } from '../../dashboard/server/index.js';
-import { loadRegistry } from '../../analyzer/registry/index.js';
-import { openGeo } from '../../analyzer/geo/index.js';
+import { loadAnalysis, openMigratedStore, parsePort } from '../setup.js';
 
 interface ServeOptions extends CommonOptions {
   port: string;
   host: string;
 }
 
-/** Loads an optional part; on failure the dashboard runs without it and its pages say so. */
-async function tryLoad<T>(what: string, load: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await load();
-  } catch (err) {
-    log.warn({ err: err instanceof Error ? err.message : String(err) }, `${what} not loaded; its parts of the dashboard will say so`);
-    return undefined;
-  }
-}
-
 export function register(program: Command): void {
   program
     .command('serve')
-    .description('dashboard and HTTP API over an existing store (no collector)')
-    .addOption(new Option('--port <PORT>', 'TCP port').default('8080'))
-    .addOption(new Option('--host <HOST>', 'address to listen on').default('127.0.0.1'))
+    .description('dashboard, HTTP API, /metrics and /healthz over an existing store (no collector)')
+    .addOption(new Option('--port <PORT>', 'TCP port').default('8080').env('PORTOLAN_PORT'))
+    .addOption(new Option('--host <HOST>', 'address to listen on').default('127.0.0.1').env('PORTOLAN_HOST'))
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('rir-dir'))
@@ -39,25 +32,26 @@ export function register(program: Command): void {
     .addOption(commonOption('log-level'))
     .action(
       action(async (opts: ServeOptions) => {
-        const port = Number(opts.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, not ${opts.port}`);
-        const store = await openStore({ db: opts.db, clickhouse: opts.clickhouse });
-        await store.migrate();
-        // Registry and geo are optional: each module is loaded only if present and working.
-        const registry = await tryLoad('registry', () => loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }));
-        const geo = await tryLoad('geolocation', () => openGeo(opts.geo));
-        const server = await createDashboardServer({ store, registry, geo, port, host: opts.host });
-        process.stdout.write(`portolan dashboard on ${server.url}\n`);
-        await new Promise<void>((resolve) => {
-          const stop = (signal: string): void => {
-            log.info({ signal }, 'stopping the dashboard');
-            resolve();
-          };
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
+        const port = parsePort(opts.port);
+        const store = await openMigratedStore(opts);
+        onShutdown('store', () => store.close());
+        const analysis = await loadAnalysis(opts).catch((err: unknown) => {
+          log.warn({ err: err instanceof Error ? err.message : String(err) }, 'registry or geolocation not loaded; the pages that need them will say so');
+          return undefined;
         });
-        await server.close();
-        await store.close();
+        const metrics = createMetrics();
+        const ops = { metrics, health: () => probeHealth({ ping: () => store.ping() }) };
+        const server = await createDashboardServer({
+          store,
+          registry: analysis?.registry,
+          geo: analysis?.geo,
+          classifier: analysis?.classifier,
+          port,
+          host: opts.host,
+          ops: (req, res) => handleOpsRequest(req, res, ops),
+        });
+        onShutdown('dashboard', () => server.close());
+        process.stdout.write(`portolan dashboard on ${server.url}\n`);
       }),
     );
 }

@@ -1,0 +1,124 @@
+/**
+ * `portolan ingest` end to end on real data: a RIS updates file, the RIR files of the same era
+ * and the bundled geolocation database, into a real chDB store.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadRegistry, type RegistryIndex } from '../../analyzer/registry/index.js';
+import { readMrtElems } from '../../collector/mrt/index.js';
+import { projectRoot } from '../../common/paths.js';
+import { runCli } from '../helpers/cli.js';
+import { hasSharedData, sharedData, sharedDataSkipReason } from '../helpers/shared-data.js';
+import { makeTmpDir } from '../helpers/tmp.js';
+
+const dir = makeTmpDir('ingest-cli');
+const rirDir = join(dir, 'rir');
+const UPDATES = sharedData('mrt', 'bgpdump-testdata', 'updates.20160811.1600.gz');
+
+/** The most complete era set: AFRINIC/APNIC/LACNIC/RIPE NCC of 2014 with ARIN of 2013, plus IANA. */
+function linkRegistry(): void {
+  mkdirSync(rirDir, { recursive: true });
+  for (const rir of ['afrinic', 'apnic', 'lacnic', 'ripencc']) {
+    symlinkSync(sharedData('rir', '2014-07-01', `delegated-${rir}-latest.gz`), join(rirDir, `delegated-${rir}-latest.gz`));
+  }
+  symlinkSync(sharedData('rir', '2013-08-13', 'delegated-arin-latest.gz'), join(rirDir, 'delegated-arin-latest.gz'));
+  for (const f of ['ipv4-address-space.csv', 'ipv6-unicast-address-assignments.csv']) symlinkSync(sharedData('iana', f), join(rirDir, f));
+}
+
+const common = (db: string) => ['--rir-dir', rirDir, '--db', db, '--log-level', 'warn'];
+
+async function summary(db: string): Promise<Record<string, number>> {
+  const r = await runCli(['query', '--name', 'summary', '--format', 'json', '--db', db]);
+  expect(r.code, r.stderr).toBe(0);
+  const row = JSON.parse(r.stdout.trim().split('\n')[0]) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)]));
+}
+
+async function ingestJson(db: string, files: string[], extra: string[] = []) {
+  const r = await runCli(['ingest', '--json', ...common(db), ...extra, ...files]);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+    elements: number;
+    announcements: number;
+    withdrawals: number;
+    findingsByKind: Record<string, number>;
+    files: Array<{ status: string }>;
+  };
+}
+
+/** origin-out-of-region computed independently: parser elements + registry, no classifier. */
+async function expectedOriginOutOfRegion(registry: RegistryIndex, file: string): Promise<number> {
+  let n = 0;
+  for await (const e of readMrtElems(file)) {
+    if (e.elem_type !== 'announce' || !e.origin_asns?.length) continue;
+    const prefixRir = registry.prefix(e.prefix).rir;
+    const originRirs = new Set(e.origin_asns.map((a) => registry.asn(a).rir));
+    const [originRir] = [...originRirs];
+    if (prefixRir && originRirs.size === 1 && originRir && originRir !== prefixRir) n++;
+  }
+  return n;
+}
+
+describe.skipIf(!hasSharedData)(`portolan ingest on real files (${sharedDataSkipReason})`, () => {
+  const RRC06 = sharedData('mrt', 'bgpstream-testdata', 'ris.rrc06.updates.1427846400.gz');
+  beforeAll(() => linkRegistry());
+
+  it('stores every element, counts origin-out-of-region as an independent computation does, and never double-counts', async () => {
+    const db = join(dir, 'db-once');
+    const first = await ingestJson(db, [UPDATES]);
+    let elements = 0;
+    for await (const _ of readMrtElems(UPDATES)) elements++;
+    expect(first.elements).toBe(elements);
+    const registry = await loadRegistry({ rirDir });
+    expect(first.findingsByKind['origin-out-of-region']).toBe(await expectedOriginOutOfRegion(registry, UPDATES));
+    expect(first.findingsByKind['origin-out-of-region']).toBeGreaterThan(0);
+
+    const before = await summary(db);
+    expect(before.announcements + before.withdrawals).toBeGreaterThan(0);
+    expect(before.announcements + before.withdrawals).toBeLessThanOrEqual(elements);
+
+    // The same file again: skipped by the ledger; with --force: processed, deduplicated in the store.
+    const again = await ingestJson(db, [UPDATES]);
+    expect(again.files[0].status).toMatch(/skipped/);
+    await ingestJson(db, [UPDATES], ['--force']);
+    expect(await summary(db)).toEqual(before);
+  });
+
+  it('an ingest stopped by SIGTERM loses nothing: the rerun completes it to the same store contents', async () => {
+    const clean = join(dir, 'db-clean');
+    await ingestJson(clean, [UPDATES]);
+    const expected = await summary(clean);
+
+    const db = join(dir, 'db-interrupted');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot(), 'cli', 'main.ts'), 'ingest', ...common(db).slice(0, -1), 'info', UPDATES], {
+      cwd: projectRoot(),
+      env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      // Stop it a moment after it starts reading the file.
+      if (d.includes('"msg":"ingesting"')) setTimeout(() => child.kill('SIGTERM'), 700);
+    });
+    const code = await exited;
+    expect([0, 130]).toContain(code);
+    expect(stderr).toContain('"msg":"shutdown complete"');
+
+    const rerun = await ingestJson(db, [UPDATES]);
+    expect(rerun.files[0].status).toBe(code === 130 ? 'ingested' : 'skipped (already ingested)');
+    expect(await summary(db)).toEqual(expected);
+  });
+
+  it('collectors sharded by file list, even overlapping, fill the store exactly as one collector does', async () => {
+    const one = join(dir, 'db-one');
+    await ingestJson(one, [RRC06, UPDATES]);
+    const sharded = join(dir, 'db-sharded');
+    await ingestJson(sharded, [RRC06]);
+    await ingestJson(sharded, [UPDATES, RRC06], ['--force']);
+    expect(await summary(sharded)).toEqual(await summary(one));
+  });
+});
