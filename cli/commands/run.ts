@@ -65,9 +65,10 @@ export function register(program: Command): void {
 
 function openRunSource(opts: RunOptions): RouteSource {
   if (opts.replay?.length) {
-    if (opts.record) throw new UsageError('--record records RIS Live; it cannot be combined with --replay files');
     const [first] = opts.replay;
-    if (opts.replay.length === 1 && /^wss?:\/\//.test(first)) return new RisLiveSource({ url: first, lagThresholdSec: 0 });
+    // A replay server speaks RIS Live: old timestamps are expected (no lag watch) and nothing may be dropped.
+    if (opts.replay.length === 1 && /^wss?:\/\//.test(first)) return new RisLiveSource({ url: first, record: opts.record, lagThresholdSec: 0, overflow: 'pause' });
+    if (opts.record) throw new UsageError('--record records what a RIS Live endpoint sends; files given to --replay are already recorded');
     for (const f of opts.replay) if (!existsSync(f)) throw new UsageError(`--replay ${f}: no such file`);
     return new FileSource(opts.replay);
   }
