@@ -18,7 +18,12 @@ export const MIGRATIONS: Migration[] = [
   {
     version: 1,
     name: 'route events, finding events, ingest ledger, hourly aggregates',
-    statements: (opts) => generateDdl(opts).slice(opts.cluster ? 2 : 1), // schema_migrations is created first
+    statements: (opts) => generateDdl(opts, 1).slice(opts.cluster ? 2 : 1), // schema_migrations is created first
+  },
+  {
+    version: 2,
+    name: 'dashboard read models: prefix_latest, prefix_activity, origin_prefixes, mismatch_prefix_hourly (backfilled, fed by views); origin_asn skip indexes',
+    statements: (opts) => generateDdl(opts, 2),
   },
 ];
 
@@ -31,7 +36,7 @@ const checksum = (statements: string[]): string => createHash('sha256').update(s
 
 export async function runMigrations(client: ClickHouseClient, opts: SchemaOptions = {}): Promise<MigrationResult> {
   // The bookkeeping table itself (and its Distributed twin in cluster mode) comes first.
-  const bootstrap = generateDdl(opts).slice(0, opts.cluster ? 2 : 1);
+  const bootstrap = generateDdl(opts, 1).slice(0, opts.cluster ? 2 : 1);
   if (!bootstrap[0].includes(tableDef('schema_migrations').name)) throw new Error('schema_migrations must be the first table');
   for (const sql of bootstrap) await client.command({ query: sql });
 

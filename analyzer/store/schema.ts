@@ -28,6 +28,13 @@ export interface TableDef {
   shardingKey: string;
   /** Accept `insert_deduplication_token` on a single node (replicated tables always do). */
   insertDedup?: boolean;
+  /** Migration that creates it (default 1); later ones never change what migration 1 created. */
+  since?: number;
+  /**
+   * Fills the table from the raw tables once, when a migration creates it on a store that
+   * already holds data (the materialized view only sees later inserts). A SELECT over `{from}`.
+   */
+  backfill?: { from: string; select: string };
 }
 
 export interface ViewDef {
@@ -37,10 +44,24 @@ export interface ViewDef {
   from: string;
   to: string;
   select: string;
+  /** Migration that creates it (default 1). */
+  since?: number;
+}
+
+/** A skip index added to an existing table by a later migration. */
+export interface IndexDef {
+  table: string;
+  name: string;
+  expression: string;
+  type: string;
+  granularity: number;
+  since: number;
 }
 
 const LC = 'LowCardinality(String)';
 const TIME = "DateTime64(6, 'UTC')";
+/** The classification origin_prefixes keeps per (origin, prefix), as plain types so the state type is stable. */
+const LATEST_TUPLE = 'Tuple(String, String, String, Array(String), String, Float64)';
 
 /** Classification columns shared by route events and finding events (from `Finding`). */
 const CLASSIFICATION: ColumnDef[] = [
@@ -200,6 +221,92 @@ export const TABLES: TableDef[] = [
     partitionBy: 'toYYYYMM(hour)',
     shardingKey: 'rand()',
   },
+  // Migration 2: read models for the dashboard, filled by materialized views (the writer is unchanged).
+  {
+    name: 'prefix_latest',
+    comment: 'Latest classified announcement per prefix (the flow matrix, map and country pages read it with FINAL)',
+    columns: [
+      { name: 'family', type: 'UInt8', comment: '4 or 6' },
+      { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+      { name: 'last_time', type: TIME, comment: 'Time of the latest classified announcement (the version: the latest wins)' },
+      { name: 'origin_asn', type: 'Nullable(UInt32)', comment: 'Origin AS of that announcement' },
+      { name: 'addresses', type: 'Float64', comment: 'Addresses in the prefix' },
+      { name: 'prefix_rir', type: LC, comment: "Registering RIR; '' when none" },
+      { name: 'registered_cc', type: LC, comment: "Registered country; '' when none" },
+      { name: 'holder_id', type: 'String', comment: "Holder opaque-id; '' when none" },
+      { name: 'usage_region', type: LC, comment: "Usage region; '' when unknown" },
+      { name: 'main_country', type: LC, comment: "Main usage country; '' when unknown" },
+      { name: 'kinds', type: `Array(${LC})`, comment: 'Mismatch kinds' },
+      { name: 'severity', type: LC, comment: 'Severity' },
+    ],
+    engine: 'ReplacingMergeTree',
+    versionColumn: 'last_time',
+    orderBy: ['family', 'prefix'],
+    shardingKey: 'cityHash64(prefix)',
+    since: 2,
+  },
+  {
+    name: 'prefix_activity',
+    comment: 'Per prefix: events, announcements, withdrawals, first and last time (all route events)',
+    columns: [
+      { name: 'family', type: 'UInt8', comment: '4 or 6' },
+      { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+      { name: 'events', type: 'SimpleAggregateFunction(sum, UInt64)', comment: 'Route events' },
+      { name: 'announcements', type: 'SimpleAggregateFunction(sum, UInt64)', comment: 'Announcements' },
+      { name: 'withdrawals', type: 'SimpleAggregateFunction(sum, UInt64)', comment: 'Withdrawals' },
+      { name: 'first_time', type: `SimpleAggregateFunction(min, ${TIME})`, comment: 'First event' },
+      { name: 'last_time', type: `SimpleAggregateFunction(max, ${TIME})`, comment: 'Last event' },
+    ],
+    engine: 'AggregatingMergeTree',
+    orderBy: ['family', 'prefix'],
+    shardingKey: 'cityHash64(prefix)',
+    since: 2,
+  },
+  {
+    name: 'origin_prefixes',
+    comment: 'Per (origin AS, prefix): announcements, first/last seen, ever mismatched, latest classification (the ASN page)',
+    columns: [
+      { name: 'origin_asn', type: 'UInt32', comment: 'Origin AS' },
+      { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+      { name: 'family', type: 'SimpleAggregateFunction(any, UInt8)', comment: '4 or 6' },
+      { name: 'events', type: 'SimpleAggregateFunction(sum, UInt64)', comment: 'Announcements with this origin' },
+      { name: 'first_time', type: `SimpleAggregateFunction(min, ${TIME})`, comment: 'First announcement' },
+      { name: 'last_time', type: `SimpleAggregateFunction(max, ${TIME})`, comment: 'Last announcement' },
+      { name: 'mismatched', type: 'SimpleAggregateFunction(max, UInt8)', comment: '1 when any announcement had a mismatch kind' },
+      {
+        name: 'latest',
+        type: `AggregateFunction(argMax, ${LATEST_TUPLE}, ${TIME})`,
+        comment: 'argMaxMerge: (prefix_rir, usage_region, main_country, kinds, severity, addresses) of the latest announcement',
+      },
+    ],
+    engine: 'AggregatingMergeTree',
+    orderBy: ['origin_asn', 'prefix'],
+    shardingKey: 'cityHash64(prefix)',
+    since: 2,
+  },
+  {
+    name: 'mismatch_prefix_hourly',
+    comment: 'Mismatched announcements per hour and (prefix, origin, country, holder, kinds): the top lists',
+    columns: [
+      { name: 'hour', type: "DateTime('UTC')", comment: 'Start of the hour' },
+      { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+      { name: 'origin_known', type: 'UInt8', comment: '0 when the announcement had no origin AS' },
+      { name: 'origin_asn', type: 'UInt32', comment: 'Origin AS (0 when origin_known = 0)' },
+      { name: 'kinds', type: `Array(${LC})`, comment: 'Mismatch kinds' },
+      { name: 'main_country', type: LC, comment: 'Main usage country' },
+      { name: 'holder_id', type: 'String', comment: 'Holder opaque-id' },
+      { name: 'prefix_rir', type: LC, comment: 'Registering RIR' },
+      { name: 'registered_cc', type: LC, comment: 'Registered country' },
+      { name: 'addresses', type: 'SimpleAggregateFunction(any, Float64)', comment: 'Addresses in the prefix' },
+      { name: 'events', type: 'SimpleAggregateFunction(sum, UInt64)', comment: 'Announcements' },
+      { name: 'last_time', type: `SimpleAggregateFunction(max, ${TIME})`, comment: 'Last announcement in the hour' },
+    ],
+    engine: 'AggregatingMergeTree',
+    orderBy: ['hour', 'prefix', 'origin_known', 'origin_asn', 'kinds', 'main_country', 'holder_id', 'prefix_rir', 'registered_cc'],
+    partitionBy: 'toYYYYMM(hour)',
+    shardingKey: 'cityHash64(prefix)',
+    since: 2,
+  },
 ];
 
 export const VIEWS: ViewDef[] = [
@@ -236,6 +343,62 @@ GROUP BY hour, origin_asn, origin_rir`,
 FROM {from} WHERE elem_type = 'announce' AND classified
 GROUP BY hour, main_country, prefix_rir`,
   },
+  {
+    name: 'prefix_latest_mv',
+    comment: 'Feeds prefix_latest: per inserted block, the latest classified announcement of each prefix',
+    from: 'route_events',
+    to: 'prefix_latest',
+    // One argMax over a tuple keeps every column from the same (latest) row.
+    select: `SELECT family, prefix, last_time, latest.1 AS origin_asn, latest.2 AS addresses, latest.3 AS prefix_rir,
+  latest.4 AS registered_cc, latest.5 AS holder_id, latest.6 AS usage_region, latest.7 AS main_country, latest.8 AS kinds, latest.9 AS severity
+FROM (
+  SELECT family, prefix, max(time) AS last_time,
+    argMax((origin_asn, addresses, prefix_rir, registered_cc, holder_id, usage_region, main_country, kinds, severity), time) AS latest
+  FROM {from} WHERE elem_type = 'announce' AND classified
+  GROUP BY family, prefix
+)`,
+    since: 2,
+  },
+  {
+    name: 'prefix_activity_mv',
+    comment: 'Feeds prefix_activity from route_events',
+    from: 'route_events',
+    to: 'prefix_activity',
+    select: `SELECT family, prefix, count() AS events, countIf(elem_type = 'announce') AS announcements,
+  countIf(elem_type = 'withdraw') AS withdrawals, min(time) AS first_time, max(time) AS last_time
+FROM {from} GROUP BY family, prefix`,
+    since: 2,
+  },
+  {
+    name: 'origin_prefixes_mv',
+    comment: 'Feeds origin_prefixes from route_events (announcements with an origin)',
+    from: 'route_events',
+    to: 'origin_prefixes',
+    select: `SELECT assumeNotNull(origin_asn) AS origin_asn, prefix, any(family) AS family, count() AS events,
+  min(time) AS first_time, max(time) AS last_time, max(toUInt8(notEmpty(src.kinds))) AS mismatched,
+  argMaxState(CAST((prefix_rir, usage_region, main_country, src.kinds, severity, addresses) AS ${LATEST_TUPLE}), time) AS latest
+FROM {from} AS src WHERE elem_type = 'announce' AND origin_asn IS NOT NULL
+GROUP BY origin_asn, prefix`,
+    since: 2,
+  },
+  {
+    name: 'mismatch_prefix_hourly_mv',
+    comment: 'Feeds mismatch_prefix_hourly from classified announcements with at least one kind',
+    from: 'route_events',
+    to: 'mismatch_prefix_hourly',
+    select: `SELECT toStartOfHour(time) AS hour, prefix, toUInt8(isNotNull(origin_asn)) AS origin_known, ifNull(origin_asn, 0) AS origin_asn,
+  src.kinds AS kinds, main_country, holder_id, prefix_rir, registered_cc,
+  any(addresses) AS addresses, count() AS events, max(time) AS last_time
+FROM {from} AS src WHERE elem_type = 'announce' AND classified AND notEmpty(src.kinds)
+GROUP BY hour, prefix, origin_known, origin_asn, kinds, main_country, holder_id, prefix_rir, registered_cc`,
+    since: 2,
+  },
+];
+
+/** Skip indexes: origin AS lookups on tables ordered by prefix (ASN pages, the `asn` query). */
+export const INDEXES: IndexDef[] = [
+  { table: 'route_events', name: 'origin_asn_bf', expression: 'origin_asn', type: 'bloom_filter(0.01)', granularity: 4, since: 2 },
+  { table: 'finding_events', name: 'origin_asn_bf', expression: 'origin_asn', type: 'bloom_filter(0.01)', granularity: 2, since: 2 },
 ];
 
 export interface SchemaOptions {
@@ -291,14 +454,49 @@ function createView(v: ViewDef, cluster: string | undefined): string {
   return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${v.name}${cluster ? ` ON CLUSTER ${ident(cluster)}` : ''} TO ${v.to}${sfx}\nAS ${select}\nCOMMENT ${quote(v.comment)}`;
 }
 
-/** Every statement that creates the schema, in order, for single-node or cluster mode. */
-export function generateDdl(opts: SchemaOptions = {}): string[] {
-  const out: string[] = [];
-  for (const t of TABLES) {
-    out.push(createTable(t, opts));
-    if (opts.cluster) out.push(createDistributed(t, ident(opts.cluster)));
+function backfill(v: ViewDef, cluster: string | undefined): string {
+  // Distributed names in a cluster: the initiator reads every shard and the insert is sharded again.
+  const cols = tableDef(v.to).columns.map((c) => c.name).join(', ');
+  const select = v.select.replace('{from}', v.from);
+  // Only into an empty target: a migration re-run after a crash must not count rows twice.
+  return `INSERT INTO ${v.to} (${cols})\nSELECT ${cols} FROM (${select})\nWHERE (SELECT count() FROM ${v.to}) = 0`;
+}
+
+function addIndex(i: IndexDef, cluster: string | undefined): string[] {
+  const table = cluster ? `${i.table}_local ON CLUSTER ${ident(cluster)}` : i.table;
+  return [
+    `ALTER TABLE ${table} ADD INDEX IF NOT EXISTS ${ident(i.name)} ${i.expression} TYPE ${i.type} GRANULARITY ${i.granularity}`,
+    // Builds the index for parts written before it existed (an asynchronous mutation).
+    `ALTER TABLE ${table} MATERIALIZE INDEX ${ident(i.name)}`,
+  ];
+}
+
+const versionOf = (x: { since?: number }): number => x.since ?? 1;
+
+/** Highest migration version the schema declares. */
+export const SCHEMA_VERSION = Math.max(...[...TABLES, ...VIEWS, ...INDEXES].map(versionOf));
+
+/**
+ * The statements a version creates, in order: tables (and their Distributed twins), one-off
+ * backfills of new read models from the raw tables (versions after 1), views, skip indexes.
+ * Without a version: every version's statements in turn (the whole schema).
+ */
+export function generateDdl(opts: SchemaOptions = {}, version?: number): string[] {
+  if (version === undefined) {
+    const all: string[] = [];
+    for (let v = 1; v <= SCHEMA_VERSION; v++) all.push(...generateDdl(opts, v));
+    return all;
   }
-  for (const v of VIEWS) out.push(createView(v, opts.cluster));
+  const cluster = opts.cluster ? ident(opts.cluster) : undefined;
+  const out: string[] = [];
+  for (const t of TABLES.filter((x) => versionOf(x) === version)) {
+    out.push(createTable(t, opts));
+    if (cluster) out.push(createDistributed(t, cluster));
+  }
+  const views = VIEWS.filter((x) => versionOf(x) === version);
+  if (version > 1) for (const v of views) out.push(backfill(v, cluster));
+  for (const v of views) out.push(createView(v, cluster));
+  for (const i of INDEXES.filter((x) => versionOf(x) === version)) out.push(...addIndex(i, cluster));
   return out;
 }
 

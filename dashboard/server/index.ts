@@ -11,6 +11,7 @@ import { LiveFeed, type LiveFeedOptions } from './feed.js';
 import { HttpError, SECURITY_HEADERS, sendError } from './http.js';
 import { MethodNotAllowed, matchRoute } from './router.js';
 import { apiRoutes } from './routes/index.js';
+import { helpersOf } from './routes/context.js';
 import { serveStatic } from './static.js';
 import { StoreUnavailable, type DashboardStore } from './store-port.js';
 import type { DashboardDeps, FeedHealth } from './types.js';
@@ -32,12 +33,16 @@ export interface DashboardServerOptions {
   feed?: LiveFeedOptions;
   /** How long whole-table aggregates are reused (default 5000 ms). */
   cacheTtlMs?: number;
+  /** Operations endpoints (/metrics, /healthz) mounted first; answers true when it handled the request. */
+  ops?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
 
 export interface DashboardServer {
   url: string;
   port: number;
   feed: LiveFeed;
+  /** Forgets every cached aggregate (the next request asks the store). */
+  clearCache(): void;
   close(): Promise<void>;
 }
 
@@ -50,8 +55,13 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
   const webRoot = opts.webRoot ?? defaultWebRoot();
   if (!existsSync(join(webRoot, 'index.html'))) log.warn({ webRoot }, 'web UI not built (run `npm run build`); serving the API only');
 
+  const ops = opts.ops;
   const server = createServer((req, res) => {
-    void handle(req, res, deps, webRoot);
+    if (!ops) return void handle(req, res, deps, webRoot);
+    void ops(req, res).then(
+      (done) => (done ? undefined : handle(req, res, deps, webRoot)),
+      (err: unknown) => log.error({ err, path: req.url }, 'operations endpoint failed'),
+    );
   });
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
@@ -67,6 +77,7 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
     url: `http://${hostText}:${address.port}`,
     port: address.port,
     feed,
+    clearCache: () => helpersOf(deps).cache.clear(),
     close: () =>
       new Promise<void>((resolve) => {
         feed.close();

@@ -102,7 +102,8 @@ export function timeRange(query: URLSearchParams, now = Date.now() / 1000): Time
 function timeValue(v: string | null, name: string, now: number): number | null {
   if (v === null || v === '') return null;
   const rel = /^(\d+)([smhdw])$/.exec(v);
-  if (rel) return Math.floor(now - Number(rel[1]) * { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[rel[2] as 's']);
+  // Ages count from the start of the current minute, so repeated requests share a cache entry.
+  if (rel) return Math.floor(now / 60) * 60 - Number(rel[1]) * { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[rel[2] as 's'];
   if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
   const ms = Date.parse(v);
   if (!Number.isNaN(ms) && /^\d{4}-\d{2}-\d{2}/.test(v)) return ms / 1000;

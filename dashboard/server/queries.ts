@@ -4,8 +4,12 @@ import type { Row } from './store-port.js';
 import type { TimeRange } from './params.js';
 
 /**
- * The dashboard's read queries against the store's tables (analyzer/store/schema.ts):
- * `route_events` (ordered by prefix, time) and `finding_events`. Counts are cast to
+ * The dashboard's read queries against the store's tables (analyzer/store/schema.ts).
+ * Whole-table views read the small read models the materialized views keep (migration 2):
+ * `prefix_latest` (latest classification per prefix), `prefix_activity`, `origin_prefixes`
+ * and `mismatch_prefix_hourly`; per-prefix pages read `route_events` by its primary key.
+ * Only time ranges the read models cannot answer (a from/to on the matrix, map or cell, and
+ * the partial hours at the ends of a top-list range) scan raw events. Counts are cast to
  * UInt32 so JSON carries numbers, not quoted 64-bit strings. Times are seconds since 1970.
  */
 
@@ -25,12 +29,19 @@ function rangeClause(range: TimeRange | undefined, params: Record<string, unknow
   return out;
 }
 
+const hasRange = (range: TimeRange | undefined): boolean => range !== undefined && (range.from !== null || range.to !== null);
+
 /**
  * The latest classification of every announced prefix (in the range): one row per prefix.
- * The table is ordered by prefix, so this aggregates in order.
+ * Without a range it is `prefix_latest` (FINAL: the latest row per prefix wins); with one,
+ * the raw events are aggregated (the table is ordered by prefix, so in order).
  */
 function latestPerPrefix(family: 4 | 6, range: TimeRange | undefined, params: Record<string, unknown>): string {
   params.family = family;
+  if (!hasRange(range)) {
+    return `SELECT prefix, prefix_rir, usage_region, main_country, registered_cc, origin_asn, kinds, severity, addresses, last_time
+    FROM prefix_latest FINAL WHERE family = {family:UInt8}`;
+  }
   return `SELECT prefix,
       argMax(prefix_rir, time) AS prefix_rir, argMax(usage_region, time) AS usage_region,
       argMax(main_country, time) AS main_country, argMax(registered_cc, time) AS registered_cc,
@@ -55,16 +66,17 @@ export interface Summary {
 }
 
 export async function summary(run: QueryRunner): Promise<Summary> {
-  const [totals] = await run(`SELECT toUInt32(count()) AS events, toUInt32(countIf(elem_type = 'announce')) AS announcements,
-      toUInt32(countIf(elem_type = 'withdraw')) AS withdrawals, toUInt32(uniq(prefix)) AS prefixes,
-      toUInt32(uniq(origin_asn)) AS origins, toUInt32(uniqIf(prefix, ${MISMATCH})) AS mismatched_prefixes,
-      if(count() = 0, NULL, toUnixTimestamp(min(time))) AS first_time, if(count() = 0, NULL, toUnixTimestamp(max(time))) AS last_time
-    FROM route_events`);
-  const findingEvents = await run(`SELECT toString(type) AS type, toUInt32(count()) AS events FROM finding_events GROUP BY type ORDER BY type`);
-  const kinds = await run(`SELECT kind, toUInt32(uniq(prefix)) AS prefixes, sum(addresses) AS addresses FROM
-      (SELECT prefix, argMax(kinds, time) AS kinds, any(addresses) AS addresses FROM route_events WHERE elem_type = 'announce' AND classified GROUP BY prefix)
-    ARRAY JOIN kinds AS kind GROUP BY kind ORDER BY prefixes DESC`);
-  const t = totals ?? {};
+  const [[totals], [origins], findingEvents, kinds] = await Promise.all([
+    run(`SELECT toUInt32(sum(events)) AS events, toUInt32(sum(announcements)) AS announcements, toUInt32(sum(withdrawals)) AS withdrawals,
+        toUInt32(uniqExact(prefix)) AS prefixes,
+        if(count() = 0, NULL, toUnixTimestamp(min(first_time))) AS first_time, if(count() = 0, NULL, toUnixTimestamp(max(last_time))) AS last_time
+      FROM prefix_activity`),
+    run(`SELECT toUInt32(uniqExact(origin_asn)) AS origins, toUInt32(uniqExactIf(prefix, mismatched = 1)) AS mismatched_prefixes FROM origin_prefixes`),
+    run(`SELECT toString(type) AS type, toUInt32(count()) AS events FROM finding_events GROUP BY type ORDER BY type`),
+    run(`SELECT kind, toUInt32(count()) AS prefixes, sum(addresses) AS addresses FROM (SELECT kinds, addresses FROM prefix_latest FINAL)
+      ARRAY JOIN kinds AS kind GROUP BY kind ORDER BY prefixes DESC, kind`),
+  ]);
+  const t = { ...totals, ...origins };
   return {
     events: Number(t.events ?? 0),
     announcements: Number(t.announcements ?? 0),
@@ -111,18 +123,20 @@ export function cellPrefixes(run: QueryRunner, family: 4 | 6, rir: Rir | 'unknow
 export async function cellOrigins(run: QueryRunner, family: 4 | 6, rir: Rir | 'unknown', region: Rir | 'unknown', limit: number, range?: TimeRange): Promise<{ rows: Row[]; totals: Row }> {
   const params: Record<string, unknown> = { limit };
   const inner = latestPerPrefix(family, range, params);
-  const rows = await run(
-    `SELECT origin_asn, toUInt32(count()) AS prefixes, sum(addresses) AS addresses
-     FROM (${inner}) WHERE ${cellWhere(rir, region, params)} AND origin_asn IS NOT NULL
-     GROUP BY origin_asn ORDER BY prefixes DESC, addresses DESC LIMIT {limit:UInt32}`,
-    params,
-  );
   const tp: Record<string, unknown> = {};
   const innerT = latestPerPrefix(family, range, tp);
-  const [totals] = await run(
-    `SELECT toUInt32(count()) AS prefixes, sum(addresses) AS addresses, toUInt32(uniq(origin_asn)) AS origins FROM (${innerT}) WHERE ${cellWhere(rir, region, tp)}`,
-    tp,
-  );
+  const [rows, [totals]] = await Promise.all([
+    run(
+      `SELECT origin_asn, toUInt32(count()) AS prefixes, sum(addresses) AS addresses
+       FROM (${inner}) WHERE ${cellWhere(rir, region, params)} AND origin_asn IS NOT NULL
+       GROUP BY origin_asn ORDER BY prefixes DESC, addresses DESC LIMIT {limit:UInt32}`,
+      params,
+    ),
+    run(
+      `SELECT toUInt32(count()) AS prefixes, sum(addresses) AS addresses, toUInt32(uniq(origin_asn)) AS origins FROM (${innerT}) WHERE ${cellWhere(rir, region, tp)}`,
+      tp,
+    ),
+  ]);
   return { rows, totals: totals ?? { prefixes: 0, addresses: 0, origins: 0 } };
 }
 
@@ -146,38 +160,78 @@ export function worldMap(run: QueryRunner, view: MapView, range?: TimeRange): Pr
 
 export type TopList = 'origins' | 'prefixes' | 'holders' | 'countries';
 
+const HOUR = 3600;
+
+/**
+ * Mismatched announcements in the range, one row per (hour bucket or raw event): whole hours
+ * come from `mismatch_prefix_hourly`, the partial hours at either end from `route_events`,
+ * so any range is answered exactly while scanning raw rows only at the edges.
+ */
+function mismatchedAnnouncements(range: TimeRange, kindFilter: string, params: Record<string, unknown>): string {
+  const cols = 'origin_known, origin_asn, main_country, holder_id, prefix_rir, registered_cc, prefix, addresses, events, last_time';
+  const raw = (lo: string | null, hi: string | null): string =>
+    `SELECT toUInt8(isNotNull(origin_asn)) AS origin_known, ifNull(origin_asn, 0) AS origin_asn, main_country, holder_id, prefix_rir, registered_cc, prefix,
+       addresses, toUInt64(1) AS events, time AS last_time
+     FROM route_events WHERE elem_type = 'announce' AND classified AND ${kindFilter}
+       ${lo ? `AND time >= toDateTime64({${lo}:Float64}, 6, 'UTC')` : ''} ${hi ? `AND time < toDateTime64({${hi}:Float64}, 6, 'UTC')` : ''}`;
+  const hourly = (lo: string | null, hi: string | null): string =>
+    `SELECT ${cols} FROM mismatch_prefix_hourly WHERE ${kindFilter}
+       ${lo ? `AND hour >= toDateTime({${lo}:UInt32}, 'UTC')` : ''} ${hi ? `AND hour < toDateTime({${hi}:UInt32}, 'UTC')` : ''}`;
+  const { from, to } = range;
+  const hFrom = from === null ? null : Math.ceil(from / HOUR) * HOUR;
+  const hTo = to === null ? null : Math.floor(to / HOUR) * HOUR;
+  if (hFrom !== null && hTo !== null && hFrom >= hTo) {
+    // Less than one whole hour: the raw events only.
+    Object.assign(params, { from, to });
+    return raw('from', 'to');
+  }
+  const parts = [hourly(hFrom === null ? null : 'hFrom', hTo === null ? null : 'hTo')];
+  if (hFrom !== null) Object.assign(params, { hFrom });
+  if (hTo !== null) Object.assign(params, { hTo });
+  if (from !== null && from < hFrom!) {
+    Object.assign(params, { from });
+    parts.push(raw('from', 'hFrom'));
+  }
+  if (to !== null && to > hTo!) {
+    Object.assign(params, { to });
+    parts.push(raw('hTo', 'to'));
+  }
+  return parts.join('\n     UNION ALL\n     ');
+}
+
 /** Top lists of mismatched announcements (any kind, or the given kinds) over a time range. */
 export function top(run: QueryRunner, list: TopList, range: TimeRange, limit: number, kinds: string[]): Promise<Row[]> {
   const params: Record<string, unknown> = { limit };
-  let where = `elem_type = 'announce' AND classified${rangeClause(range, params)}`;
+  let kindFilter = MISMATCH;
   if (kinds.length) {
     params.kinds = kinds;
-    where += ' AND hasAny(kinds, {kinds:Array(String)})';
-  } else where += ` AND ${MISMATCH}`;
-  const tail = `toUInt32(count()) AS events, toUnixTimestamp(max(time)) AS last_seen`;
+    kindFilter = 'hasAny(kinds, {kinds:Array(String)})';
+  }
+  const source = `(${mismatchedAnnouncements(range, kindFilter, params)})`;
+  const tail = 'toUInt32(sum(events)) AS events, toUnixTimestamp(max(last_time)) AS last_seen';
   // Addresses of distinct prefixes: the inner query reduces to one row per (key, prefix).
-  const byKey = (keyExpr: string, keyName: string, extraWhere = ''): string =>
+  const byKey = (keyExpr: string, keyName: string, where: string): string =>
     `SELECT ${keyName}, toUInt32(count()) AS prefixes, sum(addresses) AS addresses, toUInt32(sum(events)) AS events, max(last_seen) AS last_seen
      FROM (SELECT ${keyExpr} AS ${keyName}, prefix, any(addresses) AS addresses, ${tail}
-           FROM route_events WHERE ${where}${extraWhere} GROUP BY ${keyName}, prefix)
+           FROM ${source} WHERE ${where} GROUP BY ${keyName}, prefix)
      GROUP BY ${keyName} ORDER BY addresses DESC, prefixes DESC LIMIT {limit:UInt32}`;
   switch (list) {
     case 'origins':
-      return run(byKey('assumeNotNull(origin_asn)', 'origin_asn', ' AND origin_asn IS NOT NULL'), params);
+      return run(byKey('origin_asn', 'origin_asn', 'origin_known = 1'), params);
     case 'countries':
-      return run(byKey('main_country', 'country', " AND main_country != ''"), params);
+      return run(byKey('main_country', 'country', "main_country != ''"), params);
     case 'holders':
       return run(
         `SELECT holder_id, any(prefix_rir) AS prefix_rir, any(registered_cc) AS registered_cc, toUInt32(count()) AS prefixes, sum(addresses) AS addresses, toUInt32(sum(events)) AS events, max(last_seen) AS last_seen
          FROM (SELECT holder_id, prefix, any(prefix_rir) AS prefix_rir, any(registered_cc) AS registered_cc, any(addresses) AS addresses, ${tail}
-               FROM route_events WHERE ${where} AND holder_id != '' GROUP BY holder_id, prefix)
+               FROM ${source} WHERE holder_id != '' GROUP BY holder_id, prefix)
          GROUP BY holder_id ORDER BY addresses DESC, prefixes DESC LIMIT {limit:UInt32}`,
         params,
       );
     case 'prefixes':
       return run(
-        `SELECT prefix, argMax(prefix_rir, time) AS prefix_rir, argMax(main_country, time) AS main_country, any(addresses) AS addresses, ${tail}
-         FROM route_events WHERE ${where} GROUP BY prefix ORDER BY addresses DESC, events DESC LIMIT {limit:UInt32}`,
+        `SELECT prefix, argMax(prefix_rir, last_time) AS prefix_rir, argMax(main_country, last_time) AS main_country, any(addresses) AS addresses, ${tail}
+         FROM ${source} GROUP BY prefix ORDER BY addresses DESC, events DESC LIMIT {limit:UInt32}`,
         params,
       );
   }
@@ -194,30 +248,32 @@ export interface PrefixHistory {
 /** Everything the store knows about one prefix (primary-key lookups: the table is ordered by prefix). */
 export async function prefixHistory(run: QueryRunner, prefix: string, limit: number): Promise<PrefixHistory> {
   const p = { prefix, limit };
-  const [seen] = await run(
-    `SELECT toUInt32(count()) AS events, toUnixTimestamp(min(time)) AS first_seen, toUnixTimestamp(max(time)) AS last_seen, toUInt32(uniq(peer_ip)) AS peers
-     FROM route_events WHERE prefix = {prefix:String} HAVING count() > 0`,
-    p,
-  );
-  const origins = await run(
-    `SELECT origin_asn, toUInt32(count()) AS events, toUnixTimestamp(min(time)) AS first_seen, toUnixTimestamp(max(time)) AS last_seen
-     FROM route_events WHERE prefix = {prefix:String} AND elem_type = 'announce' AND origin_asn IS NOT NULL
-     GROUP BY origin_asn ORDER BY last_seen DESC LIMIT {limit:UInt32}`,
-    p,
-  );
-  const originsOverTime = await run(
-    `SELECT toUnixTimestamp(toStartOfDay(time)) AS bucket, origin_asn, toUInt32(count()) AS events
-     FROM route_events WHERE prefix = {prefix:String} AND elem_type = 'announce' AND origin_asn IS NOT NULL
-     GROUP BY bucket, origin_asn ORDER BY bucket DESC, events DESC LIMIT {limit:UInt32}`,
-    p,
-  );
-  const paths = await run(
-    `SELECT as_path, toUInt32(count()) AS events, toUnixTimestamp(max(time)) AS last_seen
-     FROM route_events WHERE prefix = {prefix:String} AND elem_type = 'announce'
-     GROUP BY as_path ORDER BY events DESC, last_seen DESC LIMIT {limit:UInt32}`,
-    p,
-  );
-  const findings = await findingsWhere(run, 'prefix = {prefix:String}', p);
+  const [[seen], origins, originsOverTime, paths, findings] = await Promise.all([
+    run(
+      `SELECT toUInt32(count()) AS events, toUnixTimestamp(min(time)) AS first_seen, toUnixTimestamp(max(time)) AS last_seen, toUInt32(uniq(peer_ip)) AS peers
+       FROM route_events WHERE prefix = {prefix:String} HAVING count() > 0`,
+      p,
+    ),
+    run(
+      `SELECT origin_asn, toUInt32(count()) AS events, toUnixTimestamp(min(time)) AS first_seen, toUnixTimestamp(max(time)) AS last_seen
+       FROM route_events WHERE prefix = {prefix:String} AND elem_type = 'announce' AND origin_asn IS NOT NULL
+       GROUP BY origin_asn ORDER BY last_seen DESC LIMIT {limit:UInt32}`,
+      p,
+    ),
+    run(
+      `SELECT toUnixTimestamp(toStartOfDay(time)) AS bucket, origin_asn, toUInt32(count()) AS events
+       FROM route_events WHERE prefix = {prefix:String} AND elem_type = 'announce' AND origin_asn IS NOT NULL
+       GROUP BY bucket, origin_asn ORDER BY bucket DESC, events DESC LIMIT {limit:UInt32}`,
+      p,
+    ),
+    run(
+      `SELECT as_path, toUInt32(count()) AS events, toUnixTimestamp(max(time)) AS last_seen
+       FROM route_events WHERE prefix = {prefix:String} AND elem_type = 'announce'
+       GROUP BY as_path ORDER BY events DESC, last_seen DESC LIMIT {limit:UInt32}`,
+      p,
+    ),
+    findingsWhere(run, 'prefix = {prefix:String}', p),
+  ]);
   return { seen: seen ?? null, origins, originsOverTime, paths, findings };
 }
 
@@ -229,13 +285,18 @@ function findingsWhere(run: QueryRunner, where: string, params: Record<string, u
   );
 }
 
-/** Announced prefixes among the candidates (the prefixes that can contain an address), most specific first. */
+/**
+ * Announced prefixes among the candidates (the prefixes that can contain an address), most
+ * specific first, with the origin and time of their latest classified announcement
+ * (`prefix_latest`: one row per prefix, however busy the prefix is).
+ */
 export function coveringPrefixes(run: QueryRunner, candidates: string[]): Promise<Row[]> {
+  const family = candidates.some((c) => c.includes(':')) ? 6 : 4;
   return run(
-    `SELECT prefix, argMax(origin_asn, time) AS origin_asn, toUnixTimestamp(max(time)) AS last_seen, any(prefix_length) AS len
-     FROM route_events WHERE prefix IN {candidates:Array(String)} AND elem_type = 'announce'
-     GROUP BY prefix ORDER BY len DESC`,
-    { candidates },
+    `SELECT prefix, origin_asn, toUnixTimestamp(last_time) AS last_seen, toUInt8(splitByChar('/', prefix)[2]) AS len
+     FROM prefix_latest FINAL WHERE family = {family:UInt8} AND prefix IN {candidates:Array(String)}
+     ORDER BY len DESC`,
+    { family, candidates },
   );
 }
 
@@ -245,21 +306,25 @@ export interface AsnHistory {
   findings: Row[];
 }
 
+/** An origin AS's page from `origin_prefixes` (ordered by origin: a primary-key lookup). */
 export async function asnHistory(run: QueryRunner, asn: number, limit: number): Promise<AsnHistory> {
   const p = { asn, limit };
-  const [seen] = await run(
-    `SELECT toUInt32(count()) AS events, toUInt32(uniq(prefix)) AS prefixes, toUnixTimestamp(min(time)) AS first_seen, toUnixTimestamp(max(time)) AS last_seen
-     FROM route_events WHERE origin_asn = {asn:UInt32} HAVING count() > 0`,
-    p,
-  );
-  const prefixes = await run(
-    `SELECT prefix, argMax(prefix_rir, time) AS prefix_rir, argMax(usage_region, time) AS usage_region, argMax(main_country, time) AS main_country,
-       argMax(kinds, time) AS kinds, argMax(severity, time) AS severity, any(addresses) AS addresses, toUInt32(count()) AS events, toUnixTimestamp(max(time)) AS last_seen
-     FROM route_events WHERE origin_asn = {asn:UInt32} AND elem_type = 'announce'
-     GROUP BY prefix ORDER BY addresses DESC, prefix LIMIT {limit:UInt32}`,
-    p,
-  );
-  const findings = await findingsWhere(run, 'origin_asn = {asn:UInt32}', p);
+  const [[seen], prefixes, findings] = await Promise.all([
+    run(
+      `SELECT toUInt32(sum(events)) AS events, toUInt32(uniqExact(prefix)) AS prefixes, toUnixTimestamp(min(first_time)) AS first_seen, toUnixTimestamp(max(last_time)) AS last_seen
+       FROM origin_prefixes WHERE origin_asn = {asn:UInt32} HAVING count() > 0`,
+      p,
+    ),
+    run(
+      `SELECT prefix, latest.1 AS prefix_rir, latest.2 AS usage_region, latest.3 AS main_country, latest.4 AS kinds, latest.5 AS severity,
+         latest.6 AS addresses, events, toUnixTimestamp(last) AS last_seen
+       FROM (SELECT prefix, argMaxMerge(latest) AS latest, toUInt32(sum(events)) AS events, max(last_time) AS last
+             FROM origin_prefixes WHERE origin_asn = {asn:UInt32} GROUP BY prefix)
+       ORDER BY addresses DESC, prefix LIMIT {limit:UInt32}`,
+      p,
+    ),
+    findingsWhere(run, 'origin_asn = {asn:UInt32}', p),
+  ]);
   return { seen: seen ?? null, prefixes, findings };
 }
 
@@ -273,27 +338,26 @@ export interface CountryHistory {
 /** A country's two sides: foreign-registered space used there, and where its own registered space is used. */
 export async function countryHistory(run: QueryRunner, cc: string, limit: number): Promise<CountryHistory> {
   const p1: Record<string, unknown> = { cc, limit };
-  const inner1 = latestPerPrefix(4, undefined, p1);
-  const usedHere = await run(
-    `SELECT prefix, prefix_rir, registered_cc, origin_asn, kinds, severity, addresses FROM (${inner1})
-     WHERE main_country = {cc:String} AND prefix_rir != '' AND prefix_rir != usage_region ORDER BY addresses DESC, prefix LIMIT {limit:UInt32}`,
-    p1,
-  );
   const p2: Record<string, unknown> = { cc };
-  const inner2 = latestPerPrefix(4, undefined, p2);
-  const usedHereByRir = await run(
-    `SELECT if(prefix_rir = '', 'unknown', prefix_rir) AS rir, toUInt32(count()) AS prefixes, sum(addresses) AS addresses
-     FROM (${inner2}) WHERE main_country = {cc:String} GROUP BY rir ORDER BY addresses DESC`,
-    p2,
-  );
   const p3: Record<string, unknown> = { cc, limit };
-  const inner3 = latestPerPrefix(4, undefined, p3);
-  const registeredHereUsedIn = await run(
-    `SELECT main_country AS country, if(usage_region = '', 'unknown', usage_region) AS region, toUInt32(count()) AS prefixes, sum(addresses) AS addresses
-     FROM (${inner3}) WHERE registered_cc = {cc:String} AND main_country != {cc:String} AND main_country != ''
-     GROUP BY country, region ORDER BY addresses DESC LIMIT {limit:UInt32}`,
-    p3,
-  );
-  const findings = await findingsWhere(run, '(main_country = {cc:String} OR registered_cc = {cc:String})', { cc, limit });
+  const [usedHere, usedHereByRir, registeredHereUsedIn, findings] = await Promise.all([
+    run(
+      `SELECT prefix, prefix_rir, registered_cc, origin_asn, kinds, severity, addresses FROM (${latestPerPrefix(4, undefined, p1)})
+       WHERE main_country = {cc:String} AND prefix_rir != '' AND prefix_rir != usage_region ORDER BY addresses DESC, prefix LIMIT {limit:UInt32}`,
+      p1,
+    ),
+    run(
+      `SELECT if(prefix_rir = '', 'unknown', prefix_rir) AS rir, toUInt32(count()) AS prefixes, sum(addresses) AS addresses
+       FROM (${latestPerPrefix(4, undefined, p2)}) WHERE main_country = {cc:String} GROUP BY rir ORDER BY addresses DESC`,
+      p2,
+    ),
+    run(
+      `SELECT main_country AS country, if(usage_region = '', 'unknown', usage_region) AS region, toUInt32(count()) AS prefixes, sum(addresses) AS addresses
+       FROM (${latestPerPrefix(4, undefined, p3)}) WHERE registered_cc = {cc:String} AND main_country != {cc:String} AND main_country != ''
+       GROUP BY country, region ORDER BY addresses DESC LIMIT {limit:UInt32}`,
+      p3,
+    ),
+    findingsWhere(run, '(main_country = {cc:String} OR registered_cc = {cc:String})', { cc, limit }),
+  ]);
   return { usedHere, usedHereByRir, registeredHereUsedIn, findings };
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { openStore, type Store } from '../../analyzer/store/index.js';
 import { createDashboardServer, type DashboardServer } from '../../dashboard/server/index.js';
 import { makeTmpDir } from '../helpers/tmp.js';
+import { timeRange } from '../../dashboard/server/params.js';
 import { FINDINGS, announce, makeFinding, started } from './fixture.js';
 
 let store: Store;
@@ -102,6 +103,25 @@ describe('dashboard API over a real chDB store', () => {
     expect(countries.text.split('\r\n')[0]).toContain('country');
     const prefixes = await get('/api/top/prefixes?kind=unregistered');
     expect(prefixes.body.rows.map((r: any) => r.prefix)).toEqual(['200.0.0.0/22']);
+  });
+
+  it('answers top-list ranges exactly: whole hours from the hourly rollup, partial hours from raw events', async () => {
+    const all = (await get('/api/top/origins')).body.rows;
+    // Whole hours only (the fixture lies inside one hour): the same as no range.
+    expect((await get('/api/top/origins?from=1699990000&to=1700003000')).body.rows).toEqual(all);
+    // A partial hour at the end: only events before 1700000250 (154.80/16 and 154.81/17 twice each, 41.190/20 twice).
+    const early = (await get('/api/top/origins?to=1700000250')).body.rows;
+    expect(early.map((r: any) => [r.origin_asn, r.prefixes, r.events])).toEqual([[4134, 2, 4], [37100, 1, 2]]);
+    // Partial hours at both ends of a range shorter than an hour.
+    const mid = (await get('/api/top/prefixes?from=1700000100&to=1700000301')).body.rows;
+    expect(mid.map((r: any) => [r.prefix, r.events])).toEqual([['154.81.0.0/17', 2], ['41.190.0.0/20', 2], ['185.1.0.0/24', 1]]);
+  });
+
+  it('buckets ages to the minute so repeated requests share the cache', () => {
+    const a = timeRange(new URLSearchParams('from=24h'), 1_700_000_040.5);
+    const b = timeRange(new URLSearchParams('from=24h'), 1_700_000_099);
+    expect(a).toEqual(b);
+    expect(a.from).toBe(1_700_000_040 - 86_400);
   });
 
   it('serves prefix, IP, ASN and country pages, saying what is not loaded', async () => {

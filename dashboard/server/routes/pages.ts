@@ -42,7 +42,9 @@ export const pageRoutes: Route[] = [
       const prefix = prefixValue(params.prefix);
       const limit = intParam(query, 'limit', 100, 1, 5000);
       const notes: string[] = [];
-      const history = await prefixHistory(helpersOf(deps).run, prefix, limit);
+      const { run, cache } = helpersOf(deps);
+      // A busy prefix has hundreds of thousands of events: share one computation per TTL.
+      const history = await cache.get(`prefix:${prefix}:${limit}`, () => prefixHistory(run, prefix, limit));
       sendJson(res, 200, { prefix, family: prefix.includes(':') ? 6 : 4, addresses: addressesOf(prefix), ...prefixPage(deps, prefix, notes), ...history, notes });
     },
   },
@@ -79,7 +81,8 @@ export const pageRoutes: Route[] = [
       const asn = asnValue(params.asn);
       const limit = intParam(query, 'limit', 200, 1, 5000);
       const notes: string[] = [];
-      const history = await asnHistory(helpersOf(deps).run, asn, limit);
+      const { run, cache } = helpersOf(deps);
+      const history = await cache.get(`asn:${asn}:${limit}`, () => asnHistory(run, asn, limit));
       sendJson(res, 200, { asn, registry: optional(notes, 'Registry (RIR delegated files)', deps.registry, () => deps.registry!.asn(asn)), ...history, notes });
     },
   },

@@ -1,10 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { generateDdl, TABLES, VIEWS } from '../../../analyzer/store/schema.js';
+import { createHash } from 'node:crypto';
+import { generateDdl, INDEXES, TABLES, VIEWS } from '../../../analyzer/store/schema.js';
+import { MIGRATIONS } from '../../../analyzer/store/migrations.js';
+
+const since = (x: { since?: number }) => x.since ?? 1;
+const backfills = VIEWS.filter((v) => since(v) > 1).length;
+const sha = (xs: string[]) => createHash('sha256').update(xs.join(';\n')).digest('hex');
 
 describe('generated DDL', () => {
   it('single mode: MergeTree family, no cluster, TTL and dedup window on raw events', () => {
     const ddl = generateDdl({ rawTtlDays: 30 });
-    expect(ddl.length).toBe(TABLES.length + VIEWS.length);
+    expect(ddl.length).toBe(TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length);
     expect(ddl.join('\n')).not.toMatch(/ON CLUSTER|Replicated|Distributed/);
     const events = ddl.find((s) => s.startsWith('CREATE TABLE IF NOT EXISTS route_events\n'))!;
     expect(events).toMatch(/ENGINE = ReplacingMergeTree\(\)/);
@@ -16,7 +22,7 @@ describe('generated DDL', () => {
 
   it('cluster mode: Replicated engines ON CLUSTER with macros, Distributed tables under the same names', () => {
     const ddl = generateDdl({ cluster: 'portolan' });
-    expect(ddl.length).toBe(2 * TABLES.length + VIEWS.length);
+    expect(ddl.length).toBe(2 * TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length);
     for (const t of TABLES) {
       const local = ddl.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${t.name}_local ON CLUSTER portolan\n`));
       expect(local, t.name).toBeDefined();
@@ -34,5 +40,39 @@ describe('generated DDL', () => {
 
   it('refuses a cluster name that is not an identifier', () => {
     expect(() => generateDdl({ cluster: "x; DROP TABLE y" })).toThrow(/invalid identifier/);
+  });
+
+  it('migration 1 is frozen: the same statements as when it shipped, none of the later objects', () => {
+    // Checksums of migration 1 as first released (commit 7bcf872); a change here would alter existing stores.
+    expect(sha(MIGRATIONS[0].statements({}))).toBe('bd6fb94b8de5dffc20db164406465aca2d00cc72e33a3d701af9ebc13d2f7db8');
+    expect(sha(MIGRATIONS[0].statements({ cluster: 'portolan' }))).toBe('722e29c85b7cf911f24350b89ebb7538e293cb59871e869f6c81c386f1b33215');
+    expect(MIGRATIONS[0].statements({}).join('\n')).not.toMatch(/prefix_latest|origin_prefixes|ADD INDEX/);
+  });
+
+  it('migration 2: read models, backfills only into empty targets, views and skip indexes, in both modes', () => {
+    const single = MIGRATIONS[1].statements({});
+    const names = ['prefix_latest', 'prefix_activity', 'origin_prefixes', 'mismatch_prefix_hourly'];
+    for (const n of names) {
+      const create = single.findIndex((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${n}\n`));
+      const fill = single.findIndex((s) => s.startsWith(`INSERT INTO ${n} (`));
+      const view = single.findIndex((s) => s.startsWith(`CREATE MATERIALIZED VIEW IF NOT EXISTS ${n}_mv TO ${n}\n`));
+      expect([create, fill, view].every((i) => i >= 0), n).toBe(true);
+      expect(create < fill && fill < view, n).toBe(true); // backfill before the view: nothing counted twice
+      expect(single[fill]).toContain(`WHERE (SELECT count() FROM ${n}) = 0`);
+    }
+    expect(single.find((s) => s.startsWith('CREATE TABLE IF NOT EXISTS prefix_latest\n'))).toMatch(/ENGINE = ReplacingMergeTree\(last_time\)\n/);
+    expect(single).toContain('ALTER TABLE route_events ADD INDEX IF NOT EXISTS origin_asn_bf origin_asn TYPE bloom_filter(0.01) GRANULARITY 4');
+
+    const cluster = MIGRATIONS[1].statements({ cluster: 'portolan' });
+    for (const n of names) {
+      const t = TABLES.find((x) => x.name === n)!;
+      expect(cluster.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${n}_local ON CLUSTER portolan\n`)), n).toContain(`ENGINE = Replicated${t.engine}('/clickhouse/tables/{shard}/{database}/${n}_local', '{replica}'`);
+      expect(cluster.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${n} ON CLUSTER portolan AS ${n}_local`)), n).toContain(`Distributed('portolan', currentDatabase(), '${n}_local', ${t.shardingKey})`);
+      // Each node's view reads its own shard; the backfill reads and writes the Distributed tables once.
+      expect(cluster.find((s) => s.startsWith(`CREATE MATERIALIZED VIEW IF NOT EXISTS ${n}_mv ON CLUSTER portolan TO ${n}_local\n`)), n).toContain('FROM route_events_local');
+      expect(cluster.find((s) => s.startsWith(`INSERT INTO ${n} (`)), n).toMatch(/FROM route_events\b(?!_local)/);
+    }
+    expect(cluster).toContain('ALTER TABLE finding_events_local ON CLUSTER portolan ADD INDEX IF NOT EXISTS origin_asn_bf origin_asn TYPE bloom_filter(0.01) GRANULARITY 2');
+    expect(cluster).toContain('ALTER TABLE route_events_local ON CLUSTER portolan MATERIALIZE INDEX origin_asn_bf');
   });
 });

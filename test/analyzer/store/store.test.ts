@@ -5,6 +5,7 @@ import { MIGRATIONS } from '../../../analyzer/store/migrations.js';
 import { MISMATCH_KINDS } from '../../../analyzer/models/finding.js';
 import type { LifecycleEvent } from '../../../analyzer/models/lifecycle.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
+import { generateDdl } from '../../../analyzer/store/schema.js';
 import { dataset } from './fixtures.js';
 
 const items = dataset(400);
@@ -165,6 +166,54 @@ describe('named queries on data written through the writer', () => {
     await expect(store.namedQuery('summary', { bogus: 1 })).rejects.toThrow(/no parameter "bogus"/);
     // An injection attempt is only ever a bound value.
     await expect(store.namedQuery('country', { cc: "x' OR 1=1 --" })).rejects.toThrow(/two-letter/);
+  });
+});
+
+describe('read models kept by the views (migration 2)', () => {
+  const rows = async (sql: string) => (await store.readonlySql(sql, { maxRows: 10_000 })).rows.map((r) => JSON.stringify(r));
+
+  it('prefix_latest is the latest classified announcement of each prefix', async () => {
+    const latest = new Map<string, { time: number; rir: string | null; region: string | null; n: number }>();
+    for (const x of announces) {
+      const cur = latest.get(x.event.prefix);
+      if (cur && cur.time === x.event.timestamp) cur.n++;
+      if (!cur || x.event.timestamp > cur.time) latest.set(x.event.prefix, { time: x.event.timestamp, rir: x.finding!.prefixRir, region: x.finding!.usageRegion, n: 1 });
+    }
+    const r = (await store.readonlySql('SELECT prefix, toFloat64(last_time) AS t, prefix_rir, usage_region FROM prefix_latest FINAL ORDER BY prefix', { maxRows: 10_000 })).rows;
+    expect(r.length).toBe(latest.size);
+    for (const row of r) {
+      const want = latest.get(String(row.prefix))!;
+      expect(Number(row.t), String(row.prefix)).toBeCloseTo(want.time, 3);
+      if (want.n === 1) expect([row.prefix_rir, row.usage_region]).toEqual([want.rir ?? '', want.region ?? '']);
+    }
+  });
+
+  it('prefix_activity, origin_prefixes and mismatch_prefix_hourly agree with the raw events', async () => {
+    expect(await rows('SELECT prefix, sum(events) AS e, sum(withdrawals) AS w, min(first_time) AS f, max(last_time) AS l FROM prefix_activity GROUP BY prefix ORDER BY prefix')).toEqual(
+      await rows("SELECT prefix, count() AS e, countIf(elem_type = 'withdraw') AS w, min(time) AS f, max(time) AS l FROM route_events FINAL GROUP BY prefix ORDER BY prefix"),
+    );
+    expect(await rows('SELECT origin_asn, prefix, sum(events) AS e, max(mismatched) AS m, argMaxMerge(latest).1 AS rir FROM origin_prefixes GROUP BY origin_asn, prefix ORDER BY origin_asn, prefix')).toEqual(
+      await rows(
+        "SELECT assumeNotNull(origin_asn) AS origin_asn, prefix, count() AS e, max(toUInt8(notEmpty(kinds))) AS m, toString(argMax(prefix_rir, time)) AS rir FROM route_events FINAL WHERE elem_type = 'announce' AND origin_asn IS NOT NULL GROUP BY origin_asn, prefix ORDER BY origin_asn, prefix",
+      ),
+    );
+    const mismatched = announces.filter((x) => x.finding!.kinds.length > 0).length;
+    expect(mismatched).toBeGreaterThan(0);
+    expect(await rows('SELECT sum(events) AS e FROM mismatch_prefix_hourly')).toEqual([JSON.stringify({ e: mismatched })]);
+  });
+
+  it('the backfill of a store that predates the views gives what the views hold', async () => {
+    const fills = generateDdl({}, 2).filter((s) => s.startsWith('INSERT INTO '));
+    expect(fills.length).toBe(4);
+    for (const fill of fills) {
+      const [, table, cols] = /^INSERT INTO (\w+) \(([^)]*)\)/.exec(fill)!;
+      const select = fill.slice(fill.indexOf('\n') + 1).replace(/\nWHERE \(SELECT count\(\) FROM \w+\) = 0$/, '');
+      const key = cols.split(', ').filter((c) => !['latest', 'events', 'first_time', 'last_time', 'mismatched', 'announcements', 'withdrawals', 'addresses', 'family'].includes(c)).join(', ');
+      const sum = key === 'family, prefix' || table === 'prefix_latest' ? 'count()' : 'sum(events)';
+      expect(await rows(`SELECT ${key}, ${sum} AS n FROM (${select}) GROUP BY ${key} ORDER BY ${key}`), table).toEqual(
+        await rows(`SELECT ${key}, ${sum} AS n FROM ${table}${table === 'prefix_latest' ? ' FINAL' : ''} GROUP BY ${key} ORDER BY ${key}`),
+      );
+    }
   });
 });
 
