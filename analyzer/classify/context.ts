@@ -5,7 +5,8 @@
 import { parsePrefix, formatPrefix } from '../../common/ip.js';
 import { UNLOCATED } from '../geo/distribution.js';
 import type { CountryShare, GeoLookup } from '../models/geo.js';
-import type { PrefixRegistration, RegistryLookup, Rir } from '../models/registry.js';
+import { RIRS, type PrefixRegistration, type RecordOverlap, type RegistryLookup, type Rir } from '../models/registry.js';
+import { packedIpv4Prefix } from '../registry/addr.js';
 import { regionOf } from '../registry/regions.js';
 
 export interface PrefixContext {
@@ -42,33 +43,49 @@ export interface PrefixContext {
 }
 
 export function buildPrefixContext(prefixText: string, registry: RegistryLookup, geo: GeoLookup): PrefixContext {
-  const p = parsePrefix(prefixText);
-  if (!p) throw new Error(`invalid prefix: ${JSON.stringify(prefixText)} (expected address/length with no host bits)`);
-  const prefix = formatPrefix(p);
+  // Canonical IPv4 text (nearly every BGP prefix) is its own key: no bigint parse and format.
+  const packed = packedIpv4Prefix(prefixText);
+  let prefix = prefixText;
+  let family: 4 | 6 = 4;
+  let length = packed % 64;
+  if (packed < 0) {
+    const p = parsePrefix(prefixText);
+    if (!p) throw new Error(`invalid prefix: ${JSON.stringify(prefixText)} (expected address/length with no host bits)`);
+    prefix = formatPrefix(p);
+    family = p.family;
+    length = p.length;
+  }
   const registration = registry.prefix(prefix);
   const prefixRir = registration.coverage === 'full' && !registration.mixed ? registration.rir : null;
 
   // Holder countries summed over the covering records; the largest is the registered cc.
-  const ccShares = new Map<string, number>();
-  for (const r of registration.records) if (r.record.cc) ccShares.set(r.record.cc, (ccShares.get(r.record.cc) ?? 0) + r.share);
-  const holderCountries = prefixRir ? [...ccShares].map(([cc, share]) => ({ cc, share })).sort((a, b) => b.share - a.share || a.cc.localeCompare(b.cc)) : [];
+  const holderCountries = prefixRir ? holderShares(registration.records) : [];
   const registeredCc = holderCountries[0]?.cc ?? null;
   let main = registration.records[0];
   for (const r of registration.records) if (r.share > main.share) main = r;
   const holderId = prefixRir ? (main?.record.opaqueId ?? null) : null;
 
-  const dist = geo.distribution(prefix);
-  const locatedShares = dist.countries.filter((c) => c.cc !== UNLOCATED);
-  const locatedAddresses = locatedShares.reduce((s, c) => s + c.addresses, 0);
-  const regionAddresses = new Map<Rir, number>();
+  // The classifier caches this whole context: the geo database need not keep the distribution too.
+  const dist = geo.distribution(prefix, { cache: false });
+  let locatedAddresses = 0;
+  for (const c of dist.countries) if (c.cc !== UNLOCATED) locatedAddresses += c.addresses;
+  // Located addresses per region (index in RIRS; no Map per prefix), regions in first-seen
+  // order so that ties go, as before, to the region of the larger countries.
+  const regionAddresses = [0, 0, 0, 0, 0];
+  const regionOrder: number[] = [];
   let mainCountry: string | null = null;
   let mainCountryAddresses = 0;
   let abroad = 0;
   let mainForeignCountry: string | null = null;
   let mainForeignAddresses = 0;
-  for (const c of locatedShares) {
+  for (const c of dist.countries) {
+    if (c.cc === UNLOCATED) continue;
     const region = regionOf(c.cc);
-    if (region) regionAddresses.set(region, (regionAddresses.get(region) ?? 0) + c.addresses);
+    if (region) {
+      const r = RIRS.indexOf(region);
+      if (regionAddresses[r] === 0) regionOrder.push(r);
+      regionAddresses[r] += c.addresses;
+    }
     if (c.addresses > mainCountryAddresses) [mainCountry, mainCountryAddresses] = [c.cc, c.addresses];
     // A country with no known region is never counted as abroad: no evidence either way.
     if (prefixRir && region && region !== prefixRir) {
@@ -79,15 +96,16 @@ export function buildPrefixContext(prefixText: string, registry: RegistryLookup,
   const regionShares: Partial<Record<Rir, number>> = {};
   let usageRegion: Rir | null = null;
   let usageAddresses = 0;
-  for (const [rir, n] of regionAddresses) {
+  for (const r of regionOrder) {
+    const n = regionAddresses[r];
+    const rir = RIRS[r];
     regionShares[rir] = n / locatedAddresses;
     if (n > usageAddresses) [usageRegion, usageAddresses] = [rir, n];
   }
-  const of = (n: number) => (locatedAddresses > 0 ? n / locatedAddresses : 0);
   return {
     prefix,
-    family: p.family,
-    addresses: 2 ** ((p.family === 4 ? 32 : 128) - p.length),
+    family,
+    addresses: 2 ** ((family === 4 ? 32 : 128) - length),
     registration,
     prefixRir,
     registeredCc,
@@ -100,9 +118,19 @@ export function buildPrefixContext(prefixText: string, registry: RegistryLookup,
     regionShares,
     usageRegion,
     mainCountry,
-    mainCountryShare: of(mainCountryAddresses),
-    shareAbroad: of(abroad),
+    mainCountryShare: shareOf(mainCountryAddresses, locatedAddresses),
+    shareAbroad: shareOf(abroad, locatedAddresses),
     mainForeignCountry,
-    mainForeignShare: of(mainForeignAddresses),
+    mainForeignShare: shareOf(mainForeignAddresses, locatedAddresses),
   };
 }
+
+/** Holder countries with the share of the prefix each covers, largest first (one record: no map, no sort). */
+function holderShares(records: readonly RecordOverlap[]): Array<{ cc: string; share: number }> {
+  if (records.length === 1) return records[0].record.cc ? [{ cc: records[0].record.cc, share: records[0].share }] : [];
+  const ccShares = new Map<string, number>();
+  for (const r of records) if (r.record.cc) ccShares.set(r.record.cc, (ccShares.get(r.record.cc) ?? 0) + r.share);
+  return [...ccShares].map(([cc, share]) => ({ cc, share })).sort((a, b) => b.share - a.share || a.cc.localeCompare(b.cc));
+}
+
+const shareOf = (n: number, total: number): number => (total > 0 ? n / total : 0);

@@ -11,6 +11,7 @@ import type { GeoDatabaseInfo, GeoDistribution, GeoLookup } from '../models/geo.
 import { DistributionBuilder } from './distribution.js';
 import { LruCache } from './lru.js';
 import { MmdbReader, type MmdbMetadata } from './mmdb-reader.js';
+import { packedIpv4Prefix } from '../registry/addr.js';
 
 export { UNLOCATED, locatedShares } from './distribution.js';
 export { countryOfRecord } from './mmdb-reader.js';
@@ -57,17 +58,36 @@ export class GeoDatabase implements GeoLookup {
     return this.reader.countryOf(parsed.family, parsed.value);
   }
 
-  distribution(prefix: string): GeoDistribution {
-    const hit = this.cache.get(prefix);
-    if (hit) return hit;
-    const p = parsePrefix(prefix);
-    if (!p) throw new Error(`invalid prefix: ${JSON.stringify(prefix)} (expected address/length with no host bits)`);
-    const canonical = formatPrefix(p);
-    const builder = new DistributionBuilder();
-    this.reader.walk(p.family, p.start, p.length, (cc, n) => builder.add(cc, n));
-    const dist = builder.build(canonical, 2 ** ((p.family === 4 ? 32 : 128) - p.length));
-    this.cache.set(prefix, dist);
-    if (canonical !== prefix) this.cache.set(canonical, dist);
+  /**
+   * The country distribution of a prefix (cached). `{ cache: false }` walks without reading or
+   * filling the cache: for callers that keep the result themselves (the classifier caches whole
+   * prefix contexts), so it is not held twice.
+   */
+  distribution(prefix: string, opts?: { cache?: boolean }): GeoDistribution {
+    const cached = opts?.cache !== false;
+    if (cached) {
+      const hit = this.cache.get(prefix);
+      if (hit) return hit;
+    }
+    let dist: GeoDistribution;
+    const packed = packedIpv4Prefix(prefix);
+    if (packed >= 0) {
+      // Canonical IPv4 text: no bigint parse, and the text is already the canonical key.
+      const length = packed % 64;
+      const builder = new DistributionBuilder();
+      this.reader.walkIpv4((packed - length) / 64, length, (cc, n) => builder.add(cc, n));
+      dist = builder.build(prefix, 2 ** (32 - length));
+    } else {
+      const p = parsePrefix(prefix);
+      if (!p) throw new Error(`invalid prefix: ${JSON.stringify(prefix)} (expected address/length with no host bits)`);
+      const builder = new DistributionBuilder();
+      this.reader.walk(p.family, p.start, p.length, (cc, n) => builder.add(cc, n));
+      dist = builder.build(formatPrefix(p), 2 ** ((p.family === 4 ? 32 : 128) - p.length));
+    }
+    if (cached) {
+      this.cache.set(prefix, dist);
+      if (dist.prefix !== prefix) this.cache.set(dist.prefix, dist);
+    }
     return dist;
   }
 

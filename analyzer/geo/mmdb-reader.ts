@@ -59,6 +59,9 @@ export class MmdbReader {
   private readonly ipv4Root: number;
   private readonly countryByRecord = new Map<number, string | null>();
   private badRecords = 0;
+  /** The walk's depth-first stack (a subtree under /0 needs at most 2 entries per level). */
+  private readonly stackNodes = new Uint32Array(2 * 129 + 2);
+  private readonly stackDepths = new Uint8Array(2 * 129 + 2);
 
   constructor(
     private readonly db: Buffer,
@@ -171,6 +174,23 @@ export class MmdbReader {
    * The counts visited always add up to the prefix's size.
    */
   walk(family: Family, start: bigint, length: number, visit: NetworkVisitor): void {
+    if (family === 4) return this.walkWords(4, [Number(start & 0xffffffffn)], length, visit);
+    const words: number[] = [];
+    for (let i = 3; i >= 0; i--) words.push(Number((start >> BigInt(32 * i)) & 0xffffffffn));
+    this.walkWords(6, words, length, visit);
+  }
+
+  /** walk() for an IPv4 prefix given as an unsigned 32-bit number (no bigint on the hot path). */
+  walkIpv4(start: number, length: number, visit: NetworkVisitor): void {
+    this.walkWords(4, [start], length, visit);
+  }
+
+  /**
+   * The walk on an address as 32-bit words, most significant first (one for IPv4, four for
+   * IPv6): per-bit descent and the subtree search use numbers only, on stacks kept between
+   * calls, so a new prefix allocates nothing here.
+   */
+  private walkWords(family: Family, words: readonly number[], length: number, visit: NetworkVisitor): void {
     const root = this.rootOf(family);
     const bits = family === 4 ? 32 : 128;
     if (!root) {
@@ -178,30 +198,34 @@ export class MmdbReader {
       return;
     }
     let node = root.node;
+    const nodeCount = this.nodeCount;
     for (let depth = 0; depth < length; depth++) {
-      if (node >= this.nodeCount) break;
-      node = this.record(node, Number((start >> BigInt(bits - 1 - depth)) & 1n));
+      if (node >= nodeCount) break;
+      node = this.record(node, (words[depth >>> 5] >>> (31 - (depth & 31))) & 1);
     }
-    if (node >= this.nodeCount) {
+    if (node >= nodeCount) {
       visit(this.terminalCountry(node), 2 ** (bits - length));
       return;
     }
-    // Depth-first over the subtree: explicit stack, at most `bits` deep.
-    const nodes: number[] = [node];
-    const depths: number[] = [length];
-    while (nodes.length) {
-      const n = nodes.pop()!;
-      const d = depths.pop()!;
+    // Depth-first over the subtree: explicit stack, at most `bits` deep (two children per level).
+    const nodes = this.stackNodes;
+    const depths = this.stackDepths;
+    let top = 0;
+    nodes[top] = node;
+    depths[top++] = length;
+    while (top > 0) {
+      const n = nodes[--top];
+      const d = depths[top];
       for (let bit = 0; bit < 2; bit++) {
         const rec = this.record(n, bit);
-        if (rec < this.nodeCount) {
+        if (rec < nodeCount) {
           if (d + 1 >= bits) {
             this.corrupt({ node: n, depth: d }, 'MMDB search tree deeper than the address size');
             visit(null, 1);
             continue;
           }
-          nodes.push(rec);
-          depths.push(d + 1);
+          nodes[top] = rec;
+          depths[top++] = d + 1;
         } else {
           visit(this.terminalCountry(rec), 2 ** (bits - d - 1));
         }

@@ -29,6 +29,10 @@ export interface GeoDatabaseInfo {
 export interface GeoLookup {
   /** Country of one address, or null when the database has no entry. */
   country(ip: string): string | null;
-  distribution(prefix: string): GeoDistribution;
+  /**
+   * Share of the prefix's addresses per country. `opts.cache: false` (optional to honour) asks
+   * an implementation that caches not to keep this result: the caller caches it itself.
+   */
+  distribution(prefix: string, opts?: { cache?: boolean }): GeoDistribution;
   info(): GeoDatabaseInfo;
 }

@@ -105,3 +105,47 @@ function parseIpv6Groups(text: string): number[] | null {
   for (let i = 0; i < tailCount; i++) g[8 - tailCount + i] = out[headCount + i];
   return g;
 }
+
+/**
+ * A canonical IPv4 prefix (`a.b.c.d/n`: no leading zeros, no spaces, no host bits) packed in
+ * one number, `start * 64 + length`, or -1 for anything else (callers then take the general,
+ * bigint parser, which also accepts the non-canonical spellings). Allocation-free: it is the
+ * first step for every new prefix on the classifier's path.
+ */
+export function packedIpv4Prefix(text: string): number {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  let i = 0;
+  const n = text.length;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return -1; // leading zero
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return -1;
+    } else if (c === 46) {
+      if (digits === 0 || ++dots > 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c === 47) break;
+    else return -1;
+  }
+  if (i === n || digits === 0 || dots !== 3) return -1;
+  value = value * 256 + octet;
+  const lenDigits = n - i - 1;
+  if (lenDigits < 1 || lenDigits > 2) return -1;
+  const d0 = text.charCodeAt(i + 1) - 48;
+  if (d0 < 0 || d0 > 9) return -1;
+  let len = d0;
+  if (lenDigits === 2) {
+    const d1 = text.charCodeAt(i + 2) - 48;
+    if (d0 === 0 || d1 < 0 || d1 > 9) return -1;
+    len = d0 * 10 + d1;
+  }
+  if (len > 32) return -1;
+  if (value % 2 ** (32 - len) !== 0) return -1;
+  return value * 64 + len;
+}

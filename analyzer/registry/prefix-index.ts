@@ -9,6 +9,11 @@
  *   longer than /64 is treated as its whole /64 (RIRs delegate no smaller IPv6 blocks).
  */
 
+/** span(): no segment overlaps the range. */
+export const NO_SEGMENT = -1;
+/** span(): the range meets several segments (or segments and gaps). */
+export const SEVERAL_SEGMENTS = -2;
+
 /** Disjoint segments with their covering entries; the builder shared by both key widths. */
 interface Segments<K> {
   first: K[];
@@ -63,9 +68,7 @@ function cmp<K extends number | bigint>(a: K, b: K): number {
  */
 function buildSegments32(first: Float64Array, last: Float64Array): Segments<number> {
   const n = first.length;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => first[a] - first[b] || last[b] - last[a]);
+  const order = sortedOrder(first, last);
   const bounds = new Float64Array(2 * n);
   for (let i = 0; i < n; i++) {
     bounds[2 * i] = first[i];
@@ -101,6 +104,30 @@ function buildSegments32(first: Float64Array, last: Float64Array): Segments<numb
     coverStart.push(covers.length);
   }
   return { first: segFirst, last: segLast, coverStart: Int32Array.from(coverStart), covers: Int32Array.from(covers) };
+}
+
+/**
+ * Entry indexes by first ascending, then last descending (enclosing before enclosed). A native
+ * numeric sort of `first * 2^21 + index` keys (exact in a double) does the bulk of it; only runs
+ * with the same first then need the comparator. A comparator sort over the whole typed array
+ * cost several times more on the real files.
+ */
+function sortedOrder(first: Float64Array, last: Float64Array): Int32Array {
+  const n = first.length;
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  if (n >= 2 ** 21) return order.sort((a, b) => first[a] - first[b] || last[b] - last[a]);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = first[i] * 2 ** 21 + i;
+  keys.sort();
+  for (let i = 0; i < n; i++) order[i] = keys[i] % 2 ** 21;
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && first[order[j]] === first[order[i]]) j++;
+    if (j - i > 1) order.subarray(i, j).sort((a, b) => last[b] - last[a] || a - b);
+    i = j;
+  }
+  return order;
 }
 
 /** Index over 32-bit keys (IPv4, ASN). Entries are inclusive ranges with an integer payload. */
@@ -184,6 +211,25 @@ export class Uint32RangeIndex {
       }
     }
     return covered;
+  }
+
+  /**
+   * How [from, to] meets the segments: the segment index when one segment holds all of it
+   * (then every cover of that segment covers the whole range), NO_SEGMENT when no segment
+   * overlaps it, SEVERAL_SEGMENTS otherwise (use overlapping()). Lets the common lookups skip
+   * callbacks and sorting.
+   */
+  span(from: number, to: number): number {
+    const sl = this.segLast;
+    let lo = 0;
+    let hi = sl.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sl[mid] < from) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === sl.length || this.segFirst[lo] > to) return NO_SEGMENT;
+    return this.segFirst[lo] <= from && sl[lo] >= to ? lo : SEVERAL_SEGMENTS;
   }
 
   coverAt(c: number): number {
