@@ -202,6 +202,15 @@ GROUP BY prefix ORDER BY prefix`,
 FROM finding_events FINAL WHERE ${IN_RANGE}
 ORDER BY time DESC, prefix LIMIT {limit:UInt32}`,
   },
+  {
+    name: 'origins',
+    description: 'the routing view of one prefix: each origin AS seen, first/last seen, announcements, the kinds of its latest classification',
+    params: [prefixParam],
+    sql: `SELECT origin_asn, min(first_time) AS first_seen, max(last_time) AS last_seen, sum(events) AS announcements,
+  arraySort(tupleElement(argMaxMerge(latest), 4)) AS kinds
+FROM origin_prefixes WHERE prefix = {prefix:String}
+GROUP BY origin_asn ORDER BY last_seen DESC`,
+  },
 ];
 
 export function findNamedQuery(name: string): NamedQuery {

@@ -11,14 +11,27 @@ import { describeTarget, TargetError, type LookupResult } from '../../analyzer/c
 import { rirName } from '../../analyzer/classify/policy.js';
 import { openGeo } from '../../analyzer/geo/index.js';
 import { loadRegistry } from '../../analyzer/registry/index.js';
+import { openStore, type Store } from '../../analyzer/store/index.js';
+import { onShutdown } from '../../common/shutdown.js';
 import { commonOption, type CommonOptions } from '../../common/config.js';
 import { log } from '../../common/log.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 
-interface LookupOptions extends Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo'> {
+interface LookupOptions extends Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo' | 'db' | 'clickhouse'> {
   json?: boolean;
+  routing?: boolean;
 }
+
+/** The routing view of a prefix from the store: who originated it, when. */
+interface RoutingOrigin {
+  asn: number;
+  firstSeen: string;
+  lastSeen: string;
+  announcements: number;
+  kinds: string[];
+}
+type LookupOutput = LookupResult & { routing?: { origins: RoutingOrigin[] } };
 
 const FLUSH_BYTES = 64 * 1024;
 const LOOKUP_CACHE = 10_000;
@@ -29,6 +42,9 @@ export function register(program: Command): void {
     .description('what the registries and geolocation say about IPs, prefixes and AS numbers')
     .argument('<target...>', 'IP address, prefix (addr/len), AS number (AS123 or 123), or - to read targets from stdin, one per line')
     .option('--json', 'one JSON object per target per line, in input order')
+    .option('--routing', 'add the routing view from the store (--db or --clickhouse): origins seen, first/last seen, origin-out-of-region')
+    .addOption(commonOption('db'))
+    .addOption(commonOption('clickhouse'))
     .addOption(commonOption('rir-dir'))
     .addOption(commonOption('iana-dir'))
     .addOption(commonOption('cache-dir'))
@@ -48,15 +64,18 @@ async function runLookup(targets: string[], opts: LookupOptions): Promise<void> 
   // A small cache: batch targets are mostly distinct, and keeping 200,000 prefix contexts (the
   // classifier's default, sized for a BGP stream) only costs memory and collector time here.
   const classifier = createClassifier({ registry, geo, cacheSize: LOOKUP_CACHE });
+  const store = opts.routing ? await openStore({ db: opts.db, clickhouse: opts.clickhouse }) : null;
+  if (store) onShutdown('store', () => store.close());
   const out = new ChunkedWriter();
   let bad = 0;
   let total = 0;
 
   const handle = async (target: string, line?: number): Promise<void> => {
     total++;
-    let result: LookupResult;
+    let result: LookupOutput;
     try {
       result = describeTarget(target, classifier, registry);
+      if (store && result.type !== 'asn') result = await withRouting(result, store);
     } catch (err) {
       if (!(err instanceof TargetError)) throw err;
       bad++;
@@ -81,11 +100,33 @@ async function runLookup(targets: string[], opts: LookupOptions): Promise<void> 
     }
   }
   await out.flush();
+  await store?.close();
   if (bad) {
     log.debug({ bad, total }, 'lookup finished with bad targets');
     process.stderr.write(`portolan lookup: ${bad} of ${total} targets could not be parsed\n`);
     process.exitCode = 1;
   }
+}
+
+/** Adds what BGP showed for the prefix; an origin registered with another RIR adds origin-out-of-region. */
+async function withRouting(result: LookupResult, store: Store): Promise<LookupOutput> {
+  const { rows } = await store.namedQuery('origins', { prefix: result.resource });
+  const origins: RoutingOrigin[] = rows.map((r) => ({
+    asn: Number(r.origin_asn),
+    firstSeen: String(r.first_seen),
+    lastSeen: String(r.last_seen),
+    announcements: Number(r.announcements),
+    kinds: r.kinds as string[],
+  }));
+  const foreign = origins.filter((o) => o.kinds.includes('origin-out-of-region'));
+  if (!origins.length) return { ...result, routing: { origins }, why: `${result.why} Not seen in the stored BGP data.` };
+  const seen = origins.map((o) => `AS${o.asn} (${o.firstSeen} to ${o.lastSeen})`).join(', ');
+  return {
+    ...result,
+    kinds: foreign.length && !result.kinds.includes('origin-out-of-region') ? [...result.kinds, 'origin-out-of-region'] : result.kinds,
+    routing: { origins },
+    why: `${result.why} Originated in BGP by ${seen}${foreign.length ? `; ${foreign.map((o) => `AS${o.asn}`).join(', ')} registered with another RIR than the prefix` : ''}.`,
+  };
 }
 
 /** Buffers output and writes it in chunks, waiting for stdout to drain (bounded memory). */
@@ -107,7 +148,7 @@ class ChunkedWriter {
 
 const pct = (share: number): string => `${(share * 100).toFixed(share >= 0.1 ? 0 : 1)}%`;
 
-function formatHuman(r: LookupResult): string {
+function formatHuman(r: LookupOutput): string {
   const lines: string[] = [r.target === r.resource ? r.resource : `${r.target} (${r.resource})`];
   const row = (label: string, text: string) => lines.push(`  ${label.padEnd(10)} ${text}`);
   if (r.records.length === 0) row('registry', `not delegated (${r.coverage === 'none' ? 'no allocated/assigned record' : r.coverage})`);
@@ -126,6 +167,7 @@ function formatHuman(r: LookupResult): string {
   }
   row('region', r.region ? `${rirName(r.region)}${r.type === 'asn' ? ' (holder)' : ' (usage)'}` : '-');
   row('kinds', r.kinds.length ? `${r.kinds.join(', ')}${r.geoSubkind ? ` (${r.geoSubkind})` : ''}  severity ${r.severity}` : 'none');
+  for (const o of r.routing?.origins ?? []) row('origin', `AS${o.asn} first ${o.firstSeen} last ${o.lastSeen}, ${o.announcements} announcements${o.kinds.length ? `, ${o.kinds.join(', ')}` : ''}`);
   row('why', r.why);
   return `${lines.join('\n')}\n\n`;
 }

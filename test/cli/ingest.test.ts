@@ -61,7 +61,7 @@ async function expectedOriginOutOfRegion(registry: RegistryIndex, file: string):
   return n;
 }
 
-describe.skipIf(!hasSharedData)(`portolan ingest on real files (${sharedDataSkipReason})`, () => {
+describe.skipIf(!hasSharedData)(`portolan ingest on real files (${sharedDataSkipReason})`, { timeout: 300_000 }, () => {
   const RRC06 = sharedData('mrt', 'bgpstream-testdata', 'ris.rrc06.updates.1427846400.gz');
   beforeAll(() => linkRegistry());
 
@@ -78,6 +78,16 @@ describe.skipIf(!hasSharedData)(`portolan ingest on real files (${sharedDataSkip
     const before = await summary(db);
     expect(before.announcements + before.withdrawals).toBeGreaterThan(0);
     expect(before.announcements + before.withdrawals).toBeLessThanOrEqual(elements);
+
+    // lookup's routing view: a prefix stored with a foreign origin says so, with that origin.
+    const q = await runCli(['query', "SELECT prefix, origin_asn FROM route_events WHERE has(kinds, 'origin-out-of-region') ORDER BY prefix LIMIT 1", '--format', 'json', '--db', db]);
+    const sample = JSON.parse(q.stdout) as { prefix: string; origin_asn: number };
+    const lookup = await runCli(['lookup', '--json', '--routing', '--rir-dir', rirDir, '--db', db, sample.prefix]);
+    expect(lookup.code, lookup.stderr).toBe(0);
+    const view = JSON.parse(lookup.stdout) as { kinds: string[]; routing: { origins: Array<{ asn: number; announcements: number }> }; why: string };
+    expect(view.kinds).toContain('origin-out-of-region');
+    expect(view.routing.origins.map((o) => o.asn)).toContain(Number(sample.origin_asn));
+    expect(view.why).toContain(`AS${sample.origin_asn}`);
 
     // The same file again: skipped by the ledger; with --force: processed, deduplicated in the store.
     const again = await ingestJson(db, [UPDATES]);

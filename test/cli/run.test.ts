@@ -19,7 +19,7 @@ const MRT = sharedData('mrt', 'bgpstream-testdata', 'ris.rrc06.updates.142784640
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe.skipIf(!hasSharedData)(`portolan run (${sharedDataSkipReason})`, () => {
+describe.skipIf(!hasSharedData)(`portolan run (${sharedDataSkipReason})`, { timeout: 300_000 }, () => {
   let replay: Awaited<ReturnType<typeof startReplayServer>>;
   const rirDir = join(dir, 'rir');
 
