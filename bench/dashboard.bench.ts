@@ -59,13 +59,13 @@ async function build(): Promise<void> {
     FROM (
       SELECT number, toUInt64(pow(randCanonical(), 3) * 300000) AS p, number % 10 = 0 AS wd, rand(1) AS peer,
         toDateTime64(${START} + (rand(2) % ${WEEK}) + (rand(3) % 1000000) / 1e6, 6, 'UTC') AS time,
-        toUInt32(1000 + p % 5000 + if(number % 50 = 0, 1, 0)) AS origin, ${PREFIX_COLUMNS}
+        toUInt32(1000 + p % 50000 + if(number % 50 = 0, 1, 0)) AS origin, ${PREFIX_COLUMNS}
       FROM numbers(${EVENTS}))`,
   });
   await store.client.command({
     query: `INSERT INTO finding_events (event_id, time, type, reason, prefix, family, origin_asn, origin_asns, addresses, prefix_rir, registered_cc, usage_region, main_country, kinds, severity, why)
     SELECT cityHash64(number, 'finding'), toDateTime64(${START} + number * 3, 6, 'UTC'), if(number % 3 = 2, 'finding-ended', 'finding-started'), if(number % 3 = 2, 'restored', ''),
-      pfx, if(v6, 6, 4), 1000 + p % 5000, [1000 + p % 5000], addrs, rir, reg_cc, region, main_cc, knds, sev,
+      pfx, if(v6, 6, 4), 1000 + p % 50000, [1000 + p % 50000], addrs, rir, reg_cc, region, main_cc, knds, sev,
       concat(pfx, ' is registered with ', rir, ' but used in ', main_cc)
     FROM (SELECT number, number % 300000 AS p, ${PREFIX_COLUMNS} FROM numbers(200000)) WHERE notEmpty(knds)`,
   });
@@ -75,7 +75,13 @@ async function build(): Promise<void> {
 
 const count = async (table: string): Promise<number> => Number((await store.readonlySql(`SELECT count() AS n FROM ${table}`)).rows[0].n);
 if ((await count('route_events')) < EVENTS) await build();
-for (const t of ['route_events', 'finding_events', 'prefix_latest', 'prefix_activity', 'origin_prefixes', 'mismatch_prefix_hourly']) report(`rows in ${t}`, { rows: await count(t) });
+for (const t of ['route_events', 'finding_events', 'prefix_latest', 'prefix_activity', 'origin_prefixes', 'mismatch_prefix_hourly', 'mismatch_prefix_daily', 'mismatch_prefix_total', 'mismatch_events', 'prefix_routes_daily']) report(`rows in ${t}`, { rows: await count(t) });
+const distinct = async (sql: string): Promise<number> => Number((await store.readonlySql(sql)).rows[0].n);
+report('distinct in the store', {
+  prefixes: await distinct('SELECT uniqExact(prefix) AS n FROM prefix_activity'),
+  origins: await distinct('SELECT uniqExact(origin_asn) AS n FROM origin_prefixes'),
+  days: await distinct('SELECT uniqExact(day) AS n FROM prefix_routes_daily'),
+});
 
 // The dashboard as `portolan serve` runs it; the cache is emptied before each cold request.
 const server = await createDashboardServer({ store, port: 0, webRoot: join(dir, 'web'), cacheTtlMs: 5000 });

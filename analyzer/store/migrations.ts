@@ -25,6 +25,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'dashboard read models: prefix_latest, prefix_activity, origin_prefixes, mismatch_prefix_hourly (backfilled, fed by views); origin_asn skip indexes',
     statements: (opts) => generateDdl(opts, 2),
   },
+  {
+    version: 3,
+    name: 'top-list rollups by day and over all time, mismatched events by time, per-prefix routes by day (backfilled, fed by views)',
+    statements: (opts) => generateDdl(opts, 3),
+  },
 ];
 
 export interface MigrationResult {

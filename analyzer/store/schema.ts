@@ -82,6 +82,27 @@ const CLASSIFICATION: ColumnDef[] = [
   { name: 'visibility', type: 'UInt32', comment: 'Peers announcing this (prefix, origin) when classified' },
 ];
 
+/** The grouping key the mismatch rollups share (migration 3), in sort-key order. */
+const MISMATCH_KEY_COLUMNS: ColumnDef[] = [
+  { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+  { name: 'origin_known', type: 'UInt8', comment: '0 when the announcement had no origin AS' },
+  { name: 'origin_asn', type: 'UInt32', comment: 'Origin AS (0 when origin_known = 0)' },
+  { name: 'kinds', type: `Array(${LC})`, comment: 'Mismatch kinds' },
+  { name: 'main_country', type: LC, comment: 'Main usage country' },
+  { name: 'holder_id', type: 'String', comment: 'Holder opaque-id' },
+  { name: 'prefix_rir', type: LC, comment: 'Registering RIR' },
+  { name: 'registered_cc', type: LC, comment: 'Registered country' },
+];
+const MISMATCH_KEY = MISMATCH_KEY_COLUMNS.map((c) => c.name);
+const MISMATCH_VALUE_COLUMNS: ColumnDef[] = [
+  { name: 'addresses', type: 'SimpleAggregateFunction(any, Float64)', comment: 'Addresses in the prefix' },
+  { name: 'events', type: 'SimpleAggregateFunction(sum, UInt64)', comment: 'Announcements' },
+  { name: 'last_time', type: `SimpleAggregateFunction(max, ${TIME})`, comment: 'Last announcement' },
+];
+/** Mismatched classified announcements, the rows every mismatch rollup is built from. */
+const MISMATCH_FILTER = "elem_type = 'announce' AND classified AND notEmpty(src.kinds)";
+const MISMATCH_KEY_SELECT = 'prefix, toUInt8(isNotNull(origin_asn)) AS origin_known, ifNull(origin_asn, 0) AS origin_asn, src.kinds AS kinds, main_country, holder_id, prefix_rir, registered_cc';
+
 export const TABLES: TableDef[] = [
   {
     name: 'schema_migrations',
@@ -307,6 +328,64 @@ export const TABLES: TableDef[] = [
     shardingKey: 'cityHash64(prefix)',
     since: 2,
   },
+  // Migration 3: coarser and finer companions of mismatch_prefix_hourly, so a top list over any
+  // range reads whole days, then whole hours, then only the raw mismatches at the two edges.
+  {
+    name: 'mismatch_prefix_total',
+    comment: 'Mismatched announcements per (prefix, origin, country, holder, kinds) over all time: top lists without a range',
+    columns: MISMATCH_KEY_COLUMNS.concat(MISMATCH_VALUE_COLUMNS),
+    engine: 'AggregatingMergeTree',
+    orderBy: MISMATCH_KEY,
+    shardingKey: 'cityHash64(prefix)',
+    since: 3,
+  },
+  {
+    name: 'mismatch_prefix_daily',
+    comment: 'Mismatched announcements per UTC day and (prefix, origin, country, holder, kinds): whole days of a top-list range',
+    columns: [{ name: 'day', type: 'Date', comment: 'UTC day' } as ColumnDef].concat(MISMATCH_KEY_COLUMNS, MISMATCH_VALUE_COLUMNS),
+    engine: 'AggregatingMergeTree',
+    orderBy: ['day', ...MISMATCH_KEY],
+    partitionBy: 'toYYYYMM(day)',
+    shardingKey: 'cityHash64(prefix)',
+    since: 3,
+  },
+  {
+    name: 'mismatch_events',
+    comment: 'Each mismatched classified announcement, ordered by time: the partial hours at the edges of a top-list range',
+    columns: [
+      { name: 'time', type: TIME, comment: 'BGP message time (UTC)' },
+      ...MISMATCH_KEY_COLUMNS,
+      { name: 'addresses', type: 'Float64', comment: 'Addresses in the prefix' },
+      { name: 'stored_at', type: "DateTime('UTC')", comment: 'When the route event was stored (the same retention as route_events)' },
+    ],
+    engine: 'MergeTree',
+    orderBy: ['time', 'prefix'],
+    partitionBy: 'toYYYYMM(time)',
+    ttl: 'stored_at + INTERVAL {ttlDays} DAY',
+    shardingKey: 'cityHash64(prefix)',
+    since: 3,
+  },
+  {
+    name: 'prefix_routes_daily',
+    comment: 'Per prefix, UTC day, type, origin, AS path and peer: route events (the prefix page, however busy the prefix)',
+    columns: [
+      { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+      { name: 'day', type: 'Date', comment: 'UTC day' },
+      { name: 'elem_type', type: "Enum8('announce' = 1, 'withdraw' = 2)", comment: 'announce or withdraw' },
+      { name: 'origin_known', type: 'UInt8', comment: '0 when the event had no origin AS (withdrawals)' },
+      { name: 'origin_asn', type: 'UInt32', comment: 'Origin AS (0 when origin_known = 0)' },
+      { name: 'as_path', type: 'String', comment: "AS path; '' for withdrawals" },
+      { name: 'peer_ip', type: LC, comment: 'BGP peer address' },
+      { name: 'events', type: 'SimpleAggregateFunction(sum, UInt64)', comment: 'Route events' },
+      { name: 'first_time', type: `SimpleAggregateFunction(min, ${TIME})`, comment: 'First event' },
+      { name: 'last_time', type: `SimpleAggregateFunction(max, ${TIME})`, comment: 'Last event' },
+    ],
+    engine: 'AggregatingMergeTree',
+    orderBy: ['prefix', 'day', 'elem_type', 'origin_known', 'origin_asn', 'as_path', 'peer_ip'],
+    partitionBy: 'toYYYYMM(day)',
+    shardingKey: 'cityHash64(prefix)',
+    since: 3,
+  },
 ];
 
 export const VIEWS: ViewDef[] = [
@@ -392,6 +471,47 @@ GROUP BY origin_asn, prefix`,
 FROM {from} AS src WHERE elem_type = 'announce' AND classified AND notEmpty(src.kinds)
 GROUP BY hour, prefix, origin_known, origin_asn, kinds, main_country, holder_id, prefix_rir, registered_cc`,
     since: 2,
+  },
+  {
+    name: 'mismatch_prefix_total_mv',
+    comment: 'Feeds mismatch_prefix_total from classified announcements with at least one kind',
+    from: 'route_events',
+    to: 'mismatch_prefix_total',
+    select: `SELECT ${MISMATCH_KEY_SELECT},
+  any(addresses) AS addresses, count() AS events, max(time) AS last_time
+FROM {from} AS src WHERE ${MISMATCH_FILTER}
+GROUP BY ${MISMATCH_KEY.join(', ')}`,
+    since: 3,
+  },
+  {
+    name: 'mismatch_prefix_daily_mv',
+    comment: 'Feeds mismatch_prefix_daily from classified announcements with at least one kind',
+    from: 'route_events',
+    to: 'mismatch_prefix_daily',
+    select: `SELECT toDate(time) AS day, ${MISMATCH_KEY_SELECT},
+  any(addresses) AS addresses, count() AS events, max(time) AS last_time
+FROM {from} AS src WHERE ${MISMATCH_FILTER}
+GROUP BY day, ${MISMATCH_KEY.join(', ')}`,
+    since: 3,
+  },
+  {
+    name: 'mismatch_events_mv',
+    comment: 'Feeds mismatch_events: each classified announcement with at least one kind',
+    from: 'route_events',
+    to: 'mismatch_events',
+    select: `SELECT time, ${MISMATCH_KEY_SELECT}, addresses, stored_at
+FROM {from} AS src WHERE ${MISMATCH_FILTER}`,
+    since: 3,
+  },
+  {
+    name: 'prefix_routes_daily_mv',
+    comment: 'Feeds prefix_routes_daily from every route event',
+    from: 'route_events',
+    to: 'prefix_routes_daily',
+    select: `SELECT prefix, toDate(time) AS day, elem_type, toUInt8(isNotNull(origin_asn)) AS origin_known, ifNull(origin_asn, 0) AS origin_asn,
+  as_path, peer_ip, count() AS events, min(time) AS first_time, max(time) AS last_time
+FROM {from} GROUP BY prefix, day, elem_type, origin_known, origin_asn, as_path, peer_ip`,
+    since: 3,
   },
 ];
 

@@ -6,14 +6,12 @@ import type { TimeRange } from './params.js';
 /**
  * The dashboard's read queries against the store's tables (analyzer/store/schema.ts).
  * Whole-table views read the small read models the materialized views keep (migration 2):
- * `prefix_latest` (latest classification per prefix), `prefix_activity`, `origin_prefixes`
- * and `mismatch_prefix_hourly`; per-prefix pages read `route_events` by its primary key.
- * Only time ranges the read models cannot answer (a from/to on the matrix, map or cell, and
- * the partial hours at the ends of a top-list range) scan raw events. Counts are cast to
+ * `prefix_latest` (latest classification per prefix), `prefix_activity`, `origin_prefixes`;
+ * top lists read the mismatch rollups (migration 3: all time, daily, hourly, and per event by
+ * time for the partial hours at a range's ends); the prefix page reads `prefix_routes_daily`.
+ * Only a from/to on the matrix, map or cell scans raw events. Counts are cast to
  * UInt32 so JSON carries numbers, not quoted 64-bit strings. Times are seconds since 1970.
  */
-
-const MISMATCH = 'notEmpty(kinds)';
 
 /** `AND time >= … AND time < …` for the range's ends that are set (partition pruning works on it). */
 function rangeClause(range: TimeRange | undefined, params: Record<string, unknown>): string {
@@ -161,48 +159,66 @@ export function worldMap(run: QueryRunner, view: MapView, range?: TimeRange): Pr
 export type TopList = 'origins' | 'prefixes' | 'holders' | 'countries';
 
 const HOUR = 3600;
+const DAY = 86400;
+
+const isoDay = (t: number): string => new Date(t * 1000).toISOString().slice(0, 10);
 
 /**
- * Mismatched announcements in the range, one row per (hour bucket or raw event): whole hours
- * come from `mismatch_prefix_hourly`, the partial hours at either end from `route_events`,
- * so any range is answered exactly while scanning raw rows only at the edges.
+ * Mismatched announcements in the range, as rows of (key, prefix, addresses, events, last_time)
+ * from the coarsest rollup that covers each piece of it: no range is `mismatch_prefix_total`;
+ * otherwise whole UTC days come from `mismatch_prefix_daily`, the whole hours beside them from
+ * `mismatch_prefix_hourly`, and the partial hours at either end from `mismatch_events` (ordered
+ * by time, so only those minutes are read). Any range is answered exactly.
  */
 function mismatchedAnnouncements(range: TimeRange, kindFilter: string, params: Record<string, unknown>): string {
   const cols = 'origin_known, origin_asn, main_country, holder_id, prefix_rir, registered_cc, prefix, addresses, events, last_time';
-  const raw = (lo: string | null, hi: string | null): string =>
-    `SELECT toUInt8(isNotNull(origin_asn)) AS origin_known, ifNull(origin_asn, 0) AS origin_asn, main_country, holder_id, prefix_rir, registered_cc, prefix,
-       addresses, toUInt64(1) AS events, time AS last_time
-     FROM route_events WHERE elem_type = 'announce' AND classified AND ${kindFilter}
-       ${lo ? `AND time >= toDateTime64({${lo}:Float64}, 6, 'UTC')` : ''} ${hi ? `AND time < toDateTime64({${hi}:Float64}, 6, 'UTC')` : ''}`;
-  const hourly = (lo: string | null, hi: string | null): string =>
-    `SELECT ${cols} FROM mismatch_prefix_hourly WHERE ${kindFilter}
-       ${lo ? `AND hour >= toDateTime({${lo}:UInt32}, 'UTC')` : ''} ${hi ? `AND hour < toDateTime({${hi}:UInt32}, 'UTC')` : ''}`;
   const { from, to } = range;
+  if (from === null && to === null) return `SELECT ${cols} FROM mismatch_prefix_total WHERE ${kindFilter}`;
+  const parts: string[] = [];
+  const piece = (table: string, column: string, type: string, lo: number | string | null, hi: number | string | null): void => {
+    const i = parts.length;
+    let where = kindFilter;
+    const cast = (name: string) => (type === 'Float64' ? `toDateTime64({${name}:Float64}, 6, 'UTC')` : type === 'UInt32' ? `toDateTime({${name}:UInt32}, 'UTC')` : `{${name}:Date}`);
+    if (lo !== null) {
+      params[`lo${i}`] = lo;
+      where += ` AND ${column} >= ${cast(`lo${i}`)}`;
+    }
+    if (hi !== null) {
+      params[`hi${i}`] = hi;
+      where += ` AND ${column} < ${cast(`hi${i}`)}`;
+    }
+    const select = table === 'mismatch_events' ? cols.replace('events, last_time', 'toUInt64(1) AS events, time AS last_time') : cols;
+    parts.push(`SELECT ${select} FROM ${table} WHERE ${where}`);
+  };
+  const raw = (lo: number | null, hi: number | null) => piece('mismatch_events', 'time', 'Float64', lo, hi);
+  const hourly = (lo: number | null, hi: number | null) => piece('mismatch_prefix_hourly', 'hour', 'UInt32', lo, hi);
+  const daily = (lo: number | null, hi: number | null) => piece('mismatch_prefix_daily', 'day', 'Date', lo === null ? null : isoDay(lo), hi === null ? null : isoDay(hi));
+
   const hFrom = from === null ? null : Math.ceil(from / HOUR) * HOUR;
   const hTo = to === null ? null : Math.floor(to / HOUR) * HOUR;
   if (hFrom !== null && hTo !== null && hFrom >= hTo) {
-    // Less than one whole hour: the raw events only.
-    Object.assign(params, { from, to });
-    return raw('from', 'to');
+    raw(from, to); // less than one whole hour
+    return parts.join('\n     UNION ALL\n     ');
   }
-  const parts = [hourly(hFrom === null ? null : 'hFrom', hTo === null ? null : 'hTo')];
-  if (hFrom !== null) Object.assign(params, { hFrom });
-  if (hTo !== null) Object.assign(params, { hTo });
-  if (from !== null && from < hFrom!) {
-    Object.assign(params, { from });
-    parts.push(raw('from', 'hFrom'));
+  const dFrom = hFrom === null ? null : Math.ceil(hFrom / DAY) * DAY;
+  const dTo = hTo === null ? null : Math.floor(hTo / DAY) * DAY;
+  if (dFrom !== null && dTo !== null && dFrom >= dTo) {
+    hourly(hFrom, hTo); // no whole day
+  } else {
+    daily(dFrom, dTo);
+    if (hFrom !== null && hFrom < dFrom!) hourly(hFrom, dFrom);
+    if (hTo !== null && dTo! < hTo) hourly(dTo, hTo);
   }
-  if (to !== null && to > hTo!) {
-    Object.assign(params, { to });
-    parts.push(raw('hTo', 'to'));
-  }
+  if (from !== null && from < hFrom!) raw(from, hFrom);
+  if (to !== null && hTo! < to) raw(hTo, to);
   return parts.join('\n     UNION ALL\n     ');
 }
 
 /** Top lists of mismatched announcements (any kind, or the given kinds) over a time range. */
 export function top(run: QueryRunner, list: TopList, range: TimeRange, limit: number, kinds: string[]): Promise<Row[]> {
   const params: Record<string, unknown> = { limit };
-  let kindFilter = MISMATCH;
+  // Every row of the mismatch rollups has at least one kind.
+  let kindFilter = '1';
   if (kinds.length) {
     params.kinds = kinds;
     kindFilter = 'hasAny(kinds, {kinds:Array(String)})';
@@ -245,31 +261,36 @@ export interface PrefixHistory {
   findings: Row[];
 }
 
-/** Everything the store knows about one prefix (primary-key lookups: the table is ordered by prefix). */
+/**
+ * Everything the store knows about one prefix, from `prefix_routes_daily` (per day, type,
+ * origin, AS path and peer): a busy prefix's hundreds of thousands of events are a few
+ * hundred rows there, read by primary key.
+ */
 export async function prefixHistory(run: QueryRunner, prefix: string, limit: number): Promise<PrefixHistory> {
   const p = { prefix, limit };
+  const announced = "prefix = {prefix:String} AND elem_type = 'announce'";
   const [[seen], origins, originsOverTime, paths, findings] = await Promise.all([
     run(
-      `SELECT toUInt32(count()) AS events, toUnixTimestamp(min(time)) AS first_seen, toUnixTimestamp(max(time)) AS last_seen, toUInt32(uniq(peer_ip)) AS peers
-       FROM route_events WHERE prefix = {prefix:String} HAVING count() > 0`,
+      `SELECT toUInt32(sum(events)) AS events, toUnixTimestamp(min(first_time)) AS first_seen, toUnixTimestamp(max(last_time)) AS last_seen, toUInt32(uniqExact(peer_ip)) AS peers
+       FROM prefix_routes_daily WHERE prefix = {prefix:String} HAVING count() > 0`,
       p,
     ),
     run(
-      `SELECT origin_asn, toUInt32(count()) AS events, toUnixTimestamp(min(time)) AS first_seen, toUnixTimestamp(max(time)) AS last_seen
-       FROM route_events WHERE prefix = {prefix:String} AND elem_type = 'announce' AND origin_asn IS NOT NULL
-       GROUP BY origin_asn ORDER BY last_seen DESC LIMIT {limit:UInt32}`,
+      `SELECT origin_asn, toUInt32(sum(events)) AS events, toUnixTimestamp(min(first_time)) AS first_seen, toUnixTimestamp(max(last_time)) AS last_seen
+       FROM prefix_routes_daily WHERE ${announced} AND origin_known = 1
+       GROUP BY origin_asn ORDER BY last_seen DESC, origin_asn LIMIT {limit:UInt32}`,
       p,
     ),
     run(
-      `SELECT toUnixTimestamp(toStartOfDay(time)) AS bucket, origin_asn, toUInt32(count()) AS events
-       FROM route_events WHERE prefix = {prefix:String} AND elem_type = 'announce' AND origin_asn IS NOT NULL
-       GROUP BY bucket, origin_asn ORDER BY bucket DESC, events DESC LIMIT {limit:UInt32}`,
+      `SELECT toUnixTimestamp(toDateTime(day, 'UTC')) AS bucket, origin_asn, toUInt32(sum(events)) AS events
+       FROM prefix_routes_daily WHERE ${announced} AND origin_known = 1
+       GROUP BY bucket, origin_asn ORDER BY bucket DESC, events DESC, origin_asn LIMIT {limit:UInt32}`,
       p,
     ),
     run(
-      `SELECT as_path, toUInt32(count()) AS events, toUnixTimestamp(max(time)) AS last_seen
-       FROM route_events WHERE prefix = {prefix:String} AND elem_type = 'announce'
-       GROUP BY as_path ORDER BY events DESC, last_seen DESC LIMIT {limit:UInt32}`,
+      `SELECT as_path, toUInt32(sum(events)) AS events, toUnixTimestamp(max(last_time)) AS last_seen
+       FROM prefix_routes_daily WHERE ${announced}
+       GROUP BY as_path ORDER BY events DESC, last_seen DESC, as_path LIMIT {limit:UInt32}`,
       p,
     ),
     findingsWhere(run, 'prefix = {prefix:String}', p),

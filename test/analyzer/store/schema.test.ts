@@ -75,4 +75,20 @@ describe('generated DDL', () => {
     expect(cluster).toContain('ALTER TABLE finding_events_local ON CLUSTER portolan ADD INDEX IF NOT EXISTS origin_asn_bf origin_asn TYPE bloom_filter(0.01) GRANULARITY 2');
     expect(cluster).toContain('ALTER TABLE route_events_local ON CLUSTER portolan MATERIALIZE INDEX origin_asn_bf');
   });
+  it('migration 3: top-list rollups and per-prefix routes, backfilled before their views, in both modes', () => {
+    const single = MIGRATIONS[2].statements({});
+    for (const n of ['mismatch_prefix_total', 'mismatch_prefix_daily', 'mismatch_events', 'prefix_routes_daily']) {
+      const create = single.findIndex((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${n}\n`));
+      const fill = single.findIndex((s) => s.startsWith(`INSERT INTO ${n} (`));
+      const view = single.findIndex((s) => s.startsWith(`CREATE MATERIALIZED VIEW IF NOT EXISTS ${n}_mv TO ${n}\n`));
+      expect(create >= 0 && create < fill && fill < view, n).toBe(true);
+      expect(single[fill]).toContain(`WHERE (SELECT count() FROM ${n}) = 0`);
+    }
+    // Edge reads go by time; raw mismatches expire with the raw events.
+    expect(single.find((s) => s.startsWith('CREATE TABLE IF NOT EXISTS mismatch_events\n'))).toMatch(/ORDER BY \(time, prefix\)\nTTL stored_at \+ INTERVAL 90 DAY/);
+    // Migration 2 does not gain migration 3's objects.
+    expect(MIGRATIONS[1].statements({}).join('\n')).not.toMatch(/mismatch_prefix_total|prefix_routes_daily|mismatch_events/);
+    const cluster = MIGRATIONS[2].statements({ cluster: 'portolan' });
+    expect(cluster.find((s) => s.startsWith('CREATE MATERIALIZED VIEW IF NOT EXISTS prefix_routes_daily_mv ON CLUSTER portolan TO prefix_routes_daily_local\n'))).toContain('FROM route_events_local');
+  });
 });

@@ -217,6 +217,51 @@ describe('read models kept by the views (migration 2)', () => {
   });
 });
 
+describe('read models kept by the views (migration 3)', () => {
+  const rows = async (sql: string) => (await store.readonlySql(sql, { maxRows: 10_000 })).rows.map((r) => JSON.stringify(r));
+  const KEY = 'prefix, origin_known, origin_asn, kinds, main_country, holder_id, prefix_rir, registered_cc';
+  const RAW_KEY = 'prefix, toUInt8(isNotNull(origin_asn)) AS origin_known, ifNull(origin_asn, 0) AS origin_asn, kinds, main_country, holder_id, prefix_rir, registered_cc';
+  const RAW_MISMATCH = "FROM route_events FINAL WHERE elem_type = 'announce' AND classified AND notEmpty(kinds)";
+
+  it('mismatch_prefix_total, mismatch_prefix_daily and mismatch_events hold every mismatched announcement', async () => {
+    const mismatched = announces.filter((x) => x.finding!.kinds.length > 0).length;
+    expect(mismatched).toBeGreaterThan(0);
+    const want = await rows(`SELECT ${RAW_KEY}, count() AS e, max(time) AS l, any(addresses) AS a ${RAW_MISMATCH} GROUP BY ${KEY} ORDER BY ${KEY}`);
+    expect(want.length).toBeGreaterThan(1);
+    expect(await rows(`SELECT ${KEY}, sum(events) AS e, max(last_time) AS l, any(addresses) AS a FROM mismatch_prefix_total GROUP BY ${KEY} ORDER BY ${KEY}`)).toEqual(want);
+    expect(await rows(`SELECT ${KEY}, count() AS e, max(time) AS l, any(addresses) AS a FROM mismatch_events GROUP BY ${KEY} ORDER BY ${KEY}`)).toEqual(want);
+    expect(await rows(`SELECT day, ${KEY}, sum(events) AS e FROM mismatch_prefix_daily GROUP BY day, ${KEY} ORDER BY day, ${KEY}`)).toEqual(
+      await rows(`SELECT toDate(time) AS day, ${RAW_KEY}, count() AS e ${RAW_MISMATCH} GROUP BY day, ${KEY} ORDER BY day, ${KEY}`),
+    );
+    expect(await rows('SELECT sum(events) AS e FROM mismatch_prefix_total')).toEqual([JSON.stringify({ e: mismatched })]);
+  });
+
+  it('prefix_routes_daily counts every route event by day, type, origin, path and peer', async () => {
+    const key = 'prefix, day, elem_type, origin_known, origin_asn, as_path, peer_ip';
+    expect(await rows(`SELECT ${key}, sum(events) AS e, min(first_time) AS f, max(last_time) AS l FROM prefix_routes_daily GROUP BY ${key} ORDER BY ${key}`)).toEqual(
+      await rows(
+        `SELECT prefix, toDate(time) AS day, elem_type, toUInt8(isNotNull(origin_asn)) AS origin_known, ifNull(origin_asn, 0) AS origin_asn, as_path, toString(peer_ip) AS peer_ip,
+           count() AS e, min(time) AS f, max(time) AS l FROM route_events FINAL GROUP BY ${key} ORDER BY ${key}`,
+      ),
+    );
+    expect(await rows('SELECT sum(events) AS e FROM prefix_routes_daily')).toEqual([JSON.stringify({ e: items.length })]);
+  });
+
+  it('the backfill of a store that predates the views gives what the views hold', async () => {
+    const fills = generateDdl({}, 3).filter((s) => s.startsWith('INSERT INTO '));
+    expect(fills.map((f) => /^INSERT INTO (\w+)/.exec(f)![1]).sort()).toEqual(['mismatch_events', 'mismatch_prefix_daily', 'mismatch_prefix_total', 'prefix_routes_daily']);
+    for (const fill of fills) {
+      const [, table, cols] = /^INSERT INTO (\w+) \(([^)]*)\)/.exec(fill)!;
+      const select = fill.slice(fill.indexOf('\n') + 1).replace(/\nWHERE \(SELECT count\(\) FROM \w+\) = 0$/, '');
+      const key = cols.split(', ').filter((c) => !['events', 'first_time', 'last_time', 'addresses', 'stored_at', 'time'].includes(c)).join(', ');
+      const n = table === 'mismatch_events' ? 'count()' : 'sum(events)';
+      expect(await rows(`SELECT ${key}, ${n} AS n FROM (${select}) GROUP BY ${key} ORDER BY ${key}`), table).toEqual(
+        await rows(`SELECT ${key}, ${n} AS n FROM ${table} GROUP BY ${key} ORDER BY ${key}`),
+      );
+    }
+  });
+});
+
 describe('re-ingest', () => {
   it('writing the same events again changes no count', async () => {
     const before = await store.namedQuery('summary', {});
