@@ -34,7 +34,7 @@ const indexRoute: Route = {
   method: 'GET',
   pattern: /^\/api\/?$/,
   handle({ res }) {
-    sendJson(res, 200, { endpoints: ENDPOINTS, docs: 'dashboard/API.md' });
+    sendJson(res, 200, { endpoints: ENDPOINTS, docs: 'README.md, section HTTP API' });
   },
 };
 

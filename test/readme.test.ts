@@ -1,0 +1,30 @@
+/**
+ * The README documents every store table and column for analysts (generated from the schema
+ * definition: `npm run docs`) and every CLI command; this keeps it in step with the code.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { withSchemaSection } from '../analyzer/store/schema-doc.js';
+import { TABLES } from '../analyzer/store/schema.js';
+import { commands } from '../cli/commands/index.js';
+import { projectRoot } from '../common/paths.js';
+
+const readme = readFileSync(join(projectRoot(), 'README.md'), 'utf8');
+
+describe('README', () => {
+  it('carries the current store schema (run `npm run docs` after changing analyzer/store/schema.ts)', () => {
+    expect(withSchemaSection(readme)).toBe(readme);
+    for (const table of TABLES) {
+      expect(readme).toContain(`### ${table.name}\n`);
+      for (const column of table.columns) expect(readme).toContain(`| ${column.name} |`);
+    }
+  });
+
+  it('lists every portolan command', () => {
+    const program = new Command('portolan');
+    for (const register of commands) register(program);
+    for (const c of program.commands) expect(readme, `command ${c.name()} not in the README`).toContain(`portolan ${c.name()}`);
+  });
+});
