@@ -19,6 +19,14 @@ export interface PipelineCounters {
   lifecycle: Record<LifecycleEvent['type'], number>;
 }
 
+const NO_LIFECYCLE: LifecycleEvent[] = [];
+
+function smallest(values: number[]): number {
+  let m = values[0];
+  for (let i = 1; i < values.length; i++) if (values[i] < m) m = values[i];
+  return m;
+}
+
 const newCounters = (): PipelineCounters => ({
   events: 0,
   announcements: 0,
@@ -54,22 +62,30 @@ export class Pipeline {
     await this.reclassify(time);
   }
 
-  async process(event: RouteEvent): Promise<void> {
+  /** The time `classifyNow` classifies at: the event being processed. */
+  private now = 0;
+  /** One closure for the whole run (not one per event) for the state's classify callback. */
+  private readonly classifyNow = (prefix: string, originAsns: number[], visibility: number): Finding =>
+    this.classifier!.classify({ prefix, originAsns, time: this.now, visibility });
+
+  /**
+   * Returns a promise only when a sink asked to wait (back-pressure); most events are
+   * processed synchronously, without a promise and a microtask each.
+   */
+  process(event: RouteEvent): Promise<void> | void {
     this.counters.events++;
     let finding: Finding | null = null;
-    let lifecycle: LifecycleEvent[] = [];
-    const classifier = this.classifier;
+    let lifecycle: LifecycleEvent[] = NO_LIFECYCLE;
     if (event.elem_type === 'announce') this.counters.announcements++;
     else this.counters.withdrawals++;
     try {
-      if (classifier) {
-        const classify = (prefix: string, originAsns: number[], visibility: number): Finding =>
-          classifier.classify({ prefix, originAsns, time: event.timestamp, visibility });
-        lifecycle = this.state.apply(event, classify);
+      if (this.classifier) {
+        this.now = event.timestamp;
+        lifecycle = this.state.apply(event, this.classifyNow);
         if (event.elem_type === 'announce') {
           const origins = event.origin_asns ?? [];
-          const visibility = origins.length ? this.state.visibility(event.prefix, Math.min(...origins)) : 0;
-          finding = classify(event.prefix, origins, visibility);
+          const visibility = origins.length ? this.state.visibility(event.prefix, smallest(origins)) : 0;
+          finding = this.classifyNow(event.prefix, origins, visibility);
           this.count(finding);
         }
       }
@@ -78,14 +94,38 @@ export class Pipeline {
       // The event itself is good data: it is still stored, unclassified.
       log.warn({ err, prefix: event.prefix, peer: event.peer_ip, collector: event.collector }, 'event could not be classified; stored unclassified');
       finding = null;
-      lifecycle = [];
+      lifecycle = NO_LIFECYCLE;
     }
     for (const e of lifecycle) this.counters.lifecycle[e.type]++;
-    for (const sink of this.sinks) {
+    for (let i = 0; i < this.sinks.length; i++) {
+      const sink = this.sinks[i];
       const wrote = sink.onEvent?.(event, finding);
-      if (wrote) await wrote;
+      if (wrote) return this.deliverRest(event, finding, lifecycle, i, wrote, false);
       if (lifecycle.length && sink.onLifecycle) {
         const handled = sink.onLifecycle(lifecycle);
+        if (handled) return this.deliverRest(event, finding, lifecycle, i, handled, true);
+      }
+    }
+  }
+
+  /** The slow path of `process`: waits for `pending` (from sink `from`), then delivers to the rest in order. */
+  private async deliverRest(
+    event: RouteEvent,
+    finding: Finding | null,
+    lifecycle: LifecycleEvent[],
+    from: number,
+    pending: Promise<void>,
+    lifecycleDone: boolean,
+  ): Promise<void> {
+    await pending;
+    const sink = this.sinks[from];
+    if (!lifecycleDone && lifecycle.length && sink.onLifecycle) await sink.onLifecycle(lifecycle);
+    for (let i = from + 1; i < this.sinks.length; i++) {
+      const next = this.sinks[i];
+      const wrote = next.onEvent?.(event, finding);
+      if (wrote) await wrote;
+      if (lifecycle.length && next.onLifecycle) {
+        const handled = next.onLifecycle(lifecycle);
         if (handled) await handled;
       }
     }

@@ -7,8 +7,14 @@ export function storeSink(writer: StoreWriter): PipelineSink {
   return {
     name: 'store',
     onEvent: (event, finding) => writer.writeEvent(event, finding),
-    onLifecycle: async (events) => {
-      for (const e of events) await writer.writeLifecycle(e);
+    onLifecycle: (events) => {
+      // Waits only when the writer asks to (a full queue), so the common case stays synchronous.
+      for (let i = 0; i < events.length; i++) {
+        const wait = writer.writeLifecycle(events[i]);
+        if (wait) return wait.then(async () => {
+          for (const e of events.slice(i + 1)) await writer.writeLifecycle(e);
+        });
+      }
     },
     flush: () => writer.flush(),
     close: () => writer.close(),

@@ -1,11 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { AsPathSegment, Community, RouteEvent } from '../../collector/models/route-event.js';
 import type { Finding } from '../models/finding.js';
 import type { LifecycleEvent } from '../models/lifecycle.js';
+import { hash64 } from './hash.js';
 
 /**
- * Model → row conversion for JSONEachRow inserts. Column names match schema.ts. Times are
- * sent as text with six decimals (a bare JSON number would be read as ticks, not seconds).
+ * Model → row conversion. Column names match schema.ts. A row is built once, as its values in
+ * the order of the table's column list (what the writer sends as JSONCompactEachRow); the
+ * object form (`Row`) is the same values by name. Times are sent as text with six decimals
+ * (a bare JSON number would be read as ticks, not seconds).
  */
 
 export type Row = Record<string, unknown>;
@@ -36,82 +38,123 @@ export function communityText(c: Community): string {
 
 const timeText = (seconds: number): string => seconds.toFixed(6);
 
-/** First 64 bits of SHA-1 over the parts, as a decimal string (UInt64). */
+/** A 64-bit hash of the parts (fast, non-cryptographic), as a decimal string (UInt64). */
 export function stableId(parts: Array<string | number>): string {
-  const digest = createHash('sha1').update(parts.join('\u0001')).digest();
-  return digest.readBigUInt64BE(0).toString();
+  return hash64(parts.join('\u0001'));
 }
 
 const familyOf = (prefix: string): 4 | 6 => (prefix.includes(':') ? 6 : 4);
 
-function classificationColumns(f: Finding | null): Row {
-  return {
-    addresses: f?.addresses ?? 0,
-    prefix_rir: f?.prefixRir ?? '',
-    registered_cc: f?.registeredCc ?? '',
-    holder_id: f?.holderId ?? '',
-    iana_rir: f?.ianaRir ?? '',
-    legacy: f?.legacy ?? false,
-    origin_rir: f?.originRir ?? '',
-    origin_cc: f?.originCc ?? '',
-    usage_region: f?.usageRegion ?? '',
-    main_country: f?.mainCountry ?? '',
-    share_abroad: f?.shareAbroad ?? 0,
-    kinds: f?.kinds ?? [],
-    geo_subkind: f?.geoSubkind ?? '',
-    severity: f?.severity ?? '',
-    visibility: f?.visibility ?? 0,
-  };
+const CLASSIFICATION_COLUMNS = [
+  'addresses', 'prefix_rir', 'registered_cc', 'holder_id', 'iana_rir', 'legacy', 'origin_rir', 'origin_cc',
+  'usage_region', 'main_country', 'share_abroad', 'kinds', 'geo_subkind', 'severity', 'visibility',
+] as const;
+
+function pushClassification(out: unknown[], f: Finding | null): void {
+  out.push(
+    f?.addresses ?? 0,
+    f?.prefixRir ?? '',
+    f?.registeredCc ?? '',
+    f?.holderId ?? '',
+    f?.ianaRir ?? '',
+    f?.legacy ?? false,
+    f?.originRir ?? '',
+    f?.originCc ?? '',
+    f?.usageRegion ?? '',
+    f?.mainCountry ?? '',
+    f?.shareAbroad ?? 0,
+    f?.kinds ?? [],
+    f?.geoSubkind ?? '',
+    f?.severity ?? '',
+    f?.visibility ?? 0,
+  );
 }
 
-/** A route event and its classification (null for withdrawals or when not classified). */
-export function routeEventRow(e: RouteEvent, finding: Finding | null): Row {
+/** Columns of `route_events` the writer fills, in the order of `routeEventValues`. */
+export const ROUTE_EVENT_COLUMNS: readonly string[] = [
+  'event_id', 'time', 'collector', 'peer_ip', 'peer_asn', 'elem_type', 'prefix', 'family', 'prefix_length', 'path_id',
+  'as_path', 'origin_asn', 'origin_asns', 'next_hop', 'communities', 'classified', ...CLASSIFICATION_COLUMNS,
+];
+
+/** Columns of `finding_events` the writer fills, in the order of `lifecycleValues`. */
+export const LIFECYCLE_COLUMNS: readonly string[] = [
+  'event_id', 'time', 'type', 'reason', 'prefix', 'family', 'origin_asn', 'origin_asns', 'previous_origin_asns',
+  ...CLASSIFICATION_COLUMNS, 'geo_countries', 'geo_shares', 'why',
+];
+
+function smallest(values: number[]): number {
+  let m = values[0];
+  for (let i = 1; i < values.length; i++) if (values[i] < m) m = values[i];
+  return m;
+}
+
+/** A route event and its classification (null for withdrawals or when not classified), as ROUTE_EVENT_COLUMNS values. */
+export function routeEventValues(e: RouteEvent, finding: Finding | null): unknown[] {
   const asPath = asPathText(e.as_path);
-  const communities = (e.communities ?? []).map(communityText);
+  const communities = e.communities ? e.communities.map(communityText) : [];
   const time = timeText(e.timestamp);
   const origins = e.origin_asns ?? [];
-  const originAsn = e.elem_type === 'announce' && origins.length ? Math.min(...origins) : null;
+  const announce = e.elem_type === 'announce';
   const slash = e.prefix.indexOf('/');
-  return {
-    event_id: stableId([e.collector, e.peer_ip, e.peer_asn, time, e.elem_type, e.prefix, e.path_id ?? 0, asPath, e.next_hop ?? '', communities.join(' ')]),
+  const pathId = e.path_id ?? 0;
+  const nextHop = e.next_hop ?? '';
+  const out: unknown[] = [
+    stableId([e.collector, e.peer_ip, e.peer_asn, time, e.elem_type, e.prefix, pathId, asPath, nextHop, communities.join(' ')]),
     time,
-    collector: e.collector,
-    peer_ip: e.peer_ip,
-    peer_asn: e.peer_asn,
-    elem_type: e.elem_type,
-    prefix: e.prefix,
-    family: familyOf(e.prefix),
-    prefix_length: Number(e.prefix.slice(slash + 1)),
-    path_id: e.path_id ?? 0,
-    as_path: asPath,
-    origin_asn: originAsn,
-    origin_asns: e.elem_type === 'announce' ? origins : [],
-    next_hop: e.next_hop ?? '',
+    e.collector,
+    e.peer_ip,
+    e.peer_asn,
+    e.elem_type,
+    e.prefix,
+    familyOf(e.prefix),
+    Number(e.prefix.slice(slash + 1)),
+    pathId,
+    asPath,
+    announce && origins.length ? smallest(origins) : null,
+    announce ? origins : [],
+    nextHop,
     communities,
-    classified: finding !== null,
-    ...classificationColumns(finding),
-  };
+    finding !== null,
+  ];
+  pushClassification(out, finding);
+  return out;
 }
 
-export function lifecycleRow(ev: LifecycleEvent): Row {
+/** A lifecycle event as LIFECYCLE_COLUMNS values. */
+export function lifecycleValues(ev: LifecycleEvent): unknown[] {
   const f = ev.finding;
   const time = timeText(ev.time);
   const reason = ev.type === 'finding-ended' ? ev.reason : '';
   const prefix = ev.type === 'origin-changed' ? ev.prefix : f.prefix;
   const previous = ev.type === 'origin-changed' ? ev.previousOriginAsns : [];
-  return {
-    event_id: stableId([ev.type, time, prefix, reason, f.originAsns.join(','), previous.join(','), f.kinds.join(',')]),
+  const out: unknown[] = [
+    stableId([ev.type, time, prefix, reason, f.originAsns.join(','), previous.join(','), f.kinds.join(',')]),
     time,
-    type: ev.type,
+    ev.type,
     reason,
     prefix,
-    family: f.family ?? familyOf(prefix),
-    origin_asn: f.originAsn,
-    origin_asns: f.originAsns,
-    previous_origin_asns: previous,
-    ...classificationColumns(f),
-    geo_countries: f.geo.map((g) => g.cc),
-    geo_shares: f.geo.map((g) => g.share),
-    why: f.why,
-  };
+    f.family ?? familyOf(prefix),
+    f.originAsn,
+    f.originAsns,
+    previous,
+  ];
+  pushClassification(out, f);
+  out.push(
+    f.geo.map((g) => g.cc),
+    f.geo.map((g) => g.share),
+    f.why,
+  );
+  return out;
 }
+
+const byName = (columns: readonly string[], values: unknown[]): Row => {
+  const row: Row = {};
+  for (let i = 0; i < columns.length; i++) row[columns[i]] = values[i];
+  return row;
+};
+
+/** `routeEventValues` by column name. */
+export const routeEventRow = (e: RouteEvent, finding: Finding | null): Row => byName(ROUTE_EVENT_COLUMNS, routeEventValues(e, finding));
+
+/** `lifecycleValues` by column name. */
+export const lifecycleRow = (ev: LifecycleEvent): Row => byName(LIFECYCLE_COLUMNS, lifecycleValues(ev));

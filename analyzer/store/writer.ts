@@ -5,8 +5,8 @@ import type { RouteEvent } from '../../collector/models/route-event.js';
 import { log } from '../../common/log.js';
 import type { Finding } from '../models/finding.js';
 import type { LifecycleEvent } from '../models/lifecycle.js';
-import { lifecycleRow, routeEventRow, type Row } from './rows.js';
-import { Spool } from './spool.js';
+import { LIFECYCLE_COLUMNS, lifecycleValues, ROUTE_EVENT_COLUMNS, routeEventValues } from './rows.js';
+import { Spool, type CompactRows } from './spool.js';
 
 export interface WriterOptions {
   /** Rows per insert (per table). */
@@ -27,6 +27,8 @@ export interface WriterOptions {
   maxQueuedBatches?: number;
   /** Cluster mode: inserts go through Distributed tables synchronously. */
   distributed?: boolean;
+  /** Called after each successful batch insert (first tries, retries and spool replays) with its wall time. */
+  onInsert?(seconds: number, table: string, rows: number): void;
 }
 
 export interface WriterStats {
@@ -61,10 +63,35 @@ export interface StoreWriter {
   stats(): WriterStats;
 }
 
-interface Batch {
+/** Rows are serialized when written (compact JSON lines): flat strings wait in memory, not objects. */
+interface Batch extends CompactRows {
   table: string;
-  rows: Row[];
   token: string;
+}
+
+/** The chDB connection's raw passthrough insert, when the client runs on an embedded chDB. */
+type RawInsert = (params: { table: string; values: Buffer; format: 'JSONCompactEachRow'; columns: string[]; settings: Record<string, string> }) => Promise<unknown>;
+
+/**
+ * chDB's zero-copy insert when `client` wraps a `chdb/connection` (reached through the client's
+ * connection; a server client has none). The client's own insert path concatenates the payload
+ * into the SQL text, which chDB then parses as a query: several times slower than handing the
+ * bytes to the format parser directly.
+ */
+export function embeddedRawInsert(client: ClickHouseClient): RawInsert | null {
+  const chdb = (client as unknown as { connection?: { chdb?: { rawInsert?: unknown } } }).connection?.chdb;
+  if (typeof chdb?.rawInsert !== 'function') return null;
+  return async (params) => {
+    try {
+      return await (chdb.rawInsert as RawInsert).call(chdb, params);
+    } catch (err) {
+      // Same shape as the client's errors (`code` = the ClickHouse code as text), so permanent
+      // errors (malformed rows) are told apart from an unreachable store the same way.
+      const e = err as Error & { clickhouseCode?: number };
+      const code = e.clickhouseCode ?? /Code: (\d+)\./.exec(String(e.message))?.[1];
+      throw Object.assign(new Error(e.message, { cause: err }), { code: code === undefined ? undefined : String(code) });
+    }
+  };
 }
 
 // ClickHouse error codes that mean "this data is bad", where retrying cannot help.
@@ -73,10 +100,8 @@ const PERMANENT_CODES = new Set(['6', '26', '27', '38', '41', '53', '69', '70', 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Token for insert deduplication: the same rows always give the same token. */
-function batchToken(table: string, rows: Row[]): string {
-  const h = createHash('sha1').update(table);
-  for (const r of rows) h.update(String(r.event_id)).update(',');
-  return h.digest('hex');
+function batchToken(table: string, rows: CompactRows): string {
+  return createHash('sha1').update(`${table}\n${rows.columns.join(',')}\n${rows.lines.join('\n')}`).digest('hex');
 }
 
 export function createStoreWriter(client: ClickHouseClient, options: WriterOptions): StoreWriter {
@@ -105,7 +130,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     rejectedRows: 0,
     storeDown: spool.depthRows > 0,
   };
-  const buffers = new Map<string, { rows: Row[]; since: number }>();
+  const buffers = new Map<string, CompactRows & { since: number }>();
   const queue: Batch[] = [];
   let working = false;
   let replaying = false;
@@ -118,16 +143,30 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
   };
   const changed = () => new Promise<void>((r) => waiters.push(r));
 
-  async function insertBatch(table: string, rows: Row[], token: string): Promise<void> {
-    // Settings go in the statement (not clickhouse_settings): chDB applies those as session-wide SETs.
-    const settings = [`insert_deduplication_token = '${token}'`];
-    if (o.distributed) settings.push('distributed_foreground_insert = 1');
-    const body = rows.map((r) => JSON.stringify(r)).join('\n') + '\n';
-    const rs = await client.exec({
-      query: `INSERT INTO ${table} SETTINGS ${settings.join(', ')} FORMAT JSONEachRow`,
-      values: Readable.from([body]),
-    });
-    rs.stream.destroy();
+  const rawInsert = o.distributed ? null : embeddedRawInsert(client);
+
+  /**
+   * JSONCompactEachRow with the column list: values only, half the bytes of JSONEachRow and
+   * about half the engine's parsing time, the same on chDB and on a server.
+   */
+  async function insertBatch(table: string, rows: CompactRows, token: string): Promise<void> {
+    if (rows.lines.length === 0) return;
+    const started = performance.now();
+    const body = `${rows.lines.join('\n')}\n`;
+    if (rawInsert) {
+      // Settings go in the INSERT's own SETTINGS clause (chDB builds it from `settings`).
+      await rawInsert({ table, values: Buffer.from(body), format: 'JSONCompactEachRow', columns: rows.columns, settings: { insert_deduplication_token: token } });
+    } else {
+      // Settings go in the statement (not clickhouse_settings): chDB applies those as session-wide SETs.
+      const settings = [`insert_deduplication_token = '${token}'`];
+      if (o.distributed) settings.push('distributed_foreground_insert = 1');
+      const rs = await client.exec({
+        query: `INSERT INTO ${table} (${rows.columns.join(', ')}) SETTINGS ${settings.join(', ')} FORMAT JSONCompactEachRow`,
+        values: Readable.from([body]),
+      });
+      rs.stream.destroy();
+    }
+    o.onInsert?.((performance.now() - started) / 1000, table, rows.lines.length);
   }
 
   const isPermanent = (err: unknown) => PERMANENT_CODES.has(String((err as { code?: unknown }).code));
@@ -136,15 +175,15 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
   async function tryInsert(b: Batch): Promise<'ok' | 'down' | 'rejected'> {
     for (let attempt = 0; attempt < o.maxRetries; attempt++) {
       try {
-        await insertBatch(b.table, b.rows, b.token);
+        await insertBatch(b.table, b, b.token);
         if (attempt > 0) s.retriedBatches++;
         return 'ok';
       } catch (err) {
         s.failedAttempts++;
         if (isPermanent(err)) {
-          log.error({ table: b.table, rows: b.rows.length, err: (err as Error).message }, 'store rejected a batch; kept in the spool rejected folder');
-          rejected.append(b.table, b.token, b.rows);
-          s.rejectedRows += b.rows.length;
+          log.error({ table: b.table, rows: b.lines.length, err: (err as Error).message }, 'store rejected a batch; kept in the spool rejected folder');
+          rejected.append(b.table, b.token, b);
+          s.rejectedRows += b.lines.length;
           return 'rejected';
         }
         log.warn({ table: b.table, attempt: attempt + 1, err: (err as Error).message }, 'store insert failed');
@@ -156,9 +195,9 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
 
   async function toSpool(b: Batch): Promise<void> {
     // Back-pressure: wait for replay to make room (one batch always fits in an empty spool).
-    while (spool.depthRows > 0 && spool.depthRows + b.rows.length > o.maxSpoolRows) await changed();
-    spool.append(b.table, b.token, b.rows);
-    s.spooledRows += b.rows.length;
+    while (spool.depthRows > 0 && spool.depthRows + b.lines.length > o.maxSpoolRows) await changed();
+    spool.append(b.table, b.token, b);
+    s.spooledRows += b.lines.length;
     if (!s.storeDown) log.warn({ spool: o.spoolDir }, 'store unreachable: spooling batches to disk');
     s.storeDown = true;
   }
@@ -174,7 +213,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
         else {
           const r = await tryInsert(b);
           if (r === 'ok') {
-            s.inserted += b.rows.length;
+            s.inserted += b.lines.length;
             s.insertedBatches++;
           } else if (r === 'down') await toSpool(b);
         }
@@ -194,10 +233,10 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     try {
       for (let b = spool.peek(); b; b = spool.peek()) {
         try {
-          await insertBatch(b.table, b.data, b.token);
+          await insertBatch(b.table, b, b.token);
         } catch (err) {
           if (isPermanent(err)) {
-            rejected.append(b.table, b.token, b.data);
+            rejected.append(b.table, b.token, b);
             s.rejectedRows += b.rows;
             spool.shift();
             wake();
@@ -222,19 +261,20 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
 
   function enqueue(table: string): void {
     const buf = buffers.get(table);
-    if (!buf || buf.rows.length === 0) return;
+    if (!buf || buf.lines.length === 0) return;
     buffers.delete(table);
-    queue.push({ table, rows: buf.rows, token: batchToken(table, buf.rows) });
+    queue.push({ table, columns: buf.columns, lines: buf.lines, token: batchToken(table, buf) });
     void work();
   }
 
-  function add(table: string, row: Row): Promise<void> | void {
+  /** `line`: one JSONCompactEachRow line, the row's values in `columns` order. */
+  function add(table: string, columns: readonly string[], line: string): Promise<void> | void {
     if (closed) throw new Error('store writer is closed');
     s.accepted++;
     let buf = buffers.get(table);
-    if (!buf) buffers.set(table, (buf = { rows: [], since: Date.now() }));
-    buf.rows.push(row);
-    if (buf.rows.length >= o.batchSize) enqueue(table);
+    if (!buf) buffers.set(table, (buf = { columns: columns as string[], lines: [], since: Date.now() }));
+    buf.lines.push(line);
+    if (buf.lines.length >= o.batchSize) enqueue(table);
     if (queue.length >= o.maxQueuedBatches) return (async () => {
       while (queue.length >= o.maxQueuedBatches) await changed();
     })();
@@ -257,26 +297,26 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
 
   return {
     writeEvent(event, finding) {
-      let row: Row;
+      let line: string;
       try {
-        row = routeEventRow(event, finding);
+        line = JSON.stringify(routeEventValues(event, finding));
       } catch (err) {
         log.warn({ prefix: event?.prefix, collector: event?.collector, err: (err as Error).message }, 'route event not storable; skipped');
         s.rejectedRows++;
         return;
       }
-      return add('route_events', row);
+      return add('route_events', ROUTE_EVENT_COLUMNS, line);
     },
     writeLifecycle(event) {
-      let row: Row;
+      let line: string;
       try {
-        row = lifecycleRow(event);
+        line = JSON.stringify(lifecycleValues(event));
       } catch (err) {
         log.warn({ type: event?.type, err: (err as Error).message }, 'lifecycle event not storable; skipped');
         s.rejectedRows++;
         return;
       }
-      return add('finding_events', row);
+      return add('finding_events', LIFECYCLE_COLUMNS, line);
     },
     flush,
     async close() {
@@ -291,8 +331,8 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     },
     stats() {
       let pending = 0;
-      for (const b of buffers.values()) pending += b.rows.length;
-      for (const b of queue) pending += b.rows.length;
+      for (const b of buffers.values()) pending += b.lines.length;
+      for (const b of queue) pending += b.lines.length;
       return { ...s, spoolDepthRows: spool.depthRows, spoolDepthBatches: spool.depthBatches, pendingRows: pending };
     },
   };

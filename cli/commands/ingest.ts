@@ -64,55 +64,73 @@ async function ingest(files: string[], opts: IngestOptions): Promise<void> {
   let current: FileSource | undefined;
   let stopping = false;
   let finished = false;
+  let running: Promise<void> = Promise.resolve();
+  const report = () => {
+    const seconds = { total: (Date.now() - started) / 1000, processing: (Date.now() - processingStarted) / 1000 };
+    printSummary(summary, pipeline, writer.stats(), seconds, opts.json === true);
+  };
   onShutdown('ingest', async () => {
     if (finished) return;
     stopping = true;
     summary.interrupted = true;
     await current?.close();
+    // Let the loop flush and checkpoint what it stored before the pipeline and store close
+    // (closers run newest first; closing the store under a running insert can crash chDB).
+    await running.catch(() => undefined);
+    // The shutdown then closes the rest and exits; an interrupted ingest still prints its
+    // summary and exits 130, as after Ctrl-C (an 'exit' listener may set the final code).
+    process.once('exit', () => {
+      progress.done();
+      report();
+      process.exitCode = 130;
+    });
   });
 
-  for (const [i, file] of files.entries()) {
-    if (stopping) break;
-    const id = /^https?:\/\//.test(file) ? null : await identifyFile(file);
-    const previous = id ? await store.ledger.get(id.key) : null;
-    if (previous?.status === 'completed' && !opts.force) {
-      log.info({ file, elements: previous.elements, at: previous.updatedAt }, 'already ingested; skipped (use --force to redo)');
-      summary.files.push({ file, status: 'skipped (already ingested)', records: 0, elements: previous.elements, errors: 0 });
-      continue;
-    }
-    if (id) await store.ledger.begin(id);
-    log.info({ file, resumed: previous?.status === 'started' }, 'ingesting');
-    const source = (current = new FileSource([file], { collector: opts.collector }));
-    let elements = 0;
-    let findingsAtStart = pipeline.counters.findings;
-    for await (const event of source.events()) {
-      await pipeline.process(event);
-      elements++;
-      if (elements % CHECKPOINT_EVERY === 0 && id) {
-        await pipeline.flush();
-        await store.ledger.checkpoint(id, elements, pipeline.counters.findings - findingsAtStart);
+  // The files, one after another; a shutdown closer waits for this to end.
+  running = (async () => {
+    for (const [i, file] of files.entries()) {
+      if (stopping) break;
+      const id = /^https?:\/\//.test(file) ? null : await identifyFile(file);
+      const previous = id ? await store.ledger.get(id.key) : null;
+      if (previous?.status === 'completed' && !opts.force) {
+        log.info({ file, elements: previous.elements, at: previous.updatedAt }, 'already ingested; skipped (use --force to redo)');
+        summary.files.push({ file, status: 'skipped (already ingested)', records: 0, elements: previous.elements, errors: 0 });
+        continue;
       }
-      progress.update(() => {
-        const s = (Date.now() - processingStarted) / 1000;
-        return `[${i + 1}/${files.length}] ${basename(file)}: ${fmtInt(elements)} elements, ${fmtInt(pipeline.counters.events / s)}/s, ${fmtInt(pipeline.counters.findings)} findings`;
-      });
+      if (id) await store.ledger.begin(id);
+      log.info({ file, resumed: previous?.status === 'started' }, 'ingesting');
+      const source = (current = new FileSource([file], { collector: opts.collector }));
+      let elements = 0;
+      let findingsAtStart = pipeline.counters.findings;
+      for await (const event of source.events()) {
+        await pipeline.process(event);
+        elements++;
+        if (elements % CHECKPOINT_EVERY === 0 && id) {
+          await pipeline.flush();
+          await store.ledger.checkpoint(id, elements, pipeline.counters.findings - findingsAtStart);
+        }
+        progress.update(() => {
+          const s = (Date.now() - processingStarted) / 1000;
+          return `[${i + 1}/${files.length}] ${basename(file)}: ${fmtInt(elements)} elements, ${fmtInt(pipeline.counters.events / s)}/s, ${fmtInt(pipeline.counters.findings)} findings`;
+        });
+      }
+      await pipeline.flush();
+      const stats = source.stats();
+      if (id) {
+        const findings = pipeline.counters.findings - findingsAtStart;
+        if (stopping) await store.ledger.checkpoint(id, elements, findings);
+        else await store.ledger.complete(id, elements, findings);
+      }
+      summary.files.push({ file, status: stopping ? 'interrupted' : 'ingested', records: stats.messages, elements, errors: stats.errors });
+      findingsAtStart = pipeline.counters.findings;
     }
-    await pipeline.flush();
-    const stats = source.stats();
-    if (id) {
-      const findings = pipeline.counters.findings - findingsAtStart;
-      if (stopping) await store.ledger.checkpoint(id, elements, findings);
-      else await store.ledger.complete(id, elements, findings);
-    }
-    summary.files.push({ file, status: stopping ? 'interrupted' : 'ingested', records: stats.messages, elements, errors: stats.errors });
-    findingsAtStart = pipeline.counters.findings;
-  }
+  })();
+  await running;
+  if (stopping) return; // the shutdown (see the closer above) finishes an interrupted ingest
   progress.done();
-  finished = !stopping;
+  finished = true;
   await shutdownNow('ingest finished');
-  const seconds = { total: (Date.now() - started) / 1000, processing: (Date.now() - processingStarted) / 1000 };
-  printSummary(summary, pipeline, writer.stats(), seconds, opts.json === true);
-  if (summary.interrupted) process.exitCode = 130;
+  report();
 }
 
 function printSummary(

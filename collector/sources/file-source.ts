@@ -71,7 +71,11 @@ export class FileSource implements RouteSource {
         if (this.closed) return;
         this.counters.messages = before + stats.records;
         this.counters.elements++;
-        yield { ...elem, collector };
+        // Each element is a fresh object the parser keeps no reference to: label it in place
+        // (same keys, same order as a copy with `collector` last, without copying every field).
+        const event = elem as RouteEvent;
+        event.collector = collector;
+        yield event;
       }
     } finally {
       this.counters.messages = before + stats.records;

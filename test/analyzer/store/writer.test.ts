@@ -20,23 +20,31 @@ const count = async (collector: string) =>
   Number((await store.readonlySql(`SELECT count() AS n FROM route_events FINAL WHERE collector = '${collector}'`)).rows[0].n);
 
 /**
- * A store outage, for real: the real chDB client, with `exec` (the insert path) throwing a
- * connection error while `down` is set. Why a wrapper and not a closed port: the embedded
- * store has no socket to close, and this keeps the same chDB store to count in afterwards.
+ * A store outage, for real: the real chDB client, with both insert paths (the client's `exec`,
+ * and the embedded connection's raw insert the writer prefers) throwing a connection error
+ * while `down` is set. Why a wrapper and not a closed port: the embedded store has no socket
+ * to close, and this keeps the same chDB store to count in afterwards.
  */
 function flakyClient(client: ClickHouseClient) {
   const state = { down: false, failures: 0 };
+  const failWhenDown = <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    (...args: A): Promise<R> => {
+      if (state.down) {
+        state.failures++;
+        return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' }));
+      }
+      return f(...args);
+    };
   const proxy = new Proxy(client, {
     get(target, prop, receiver) {
-      if (prop === 'exec')
-        return (...args: Parameters<ClickHouseClient['exec']>) => {
-          if (state.down) {
-            state.failures++;
-            return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8123'), { code: 'ECONNREFUSED' }));
-          }
-          return target.exec(...args);
-        };
-      return Reflect.get(target, prop, receiver);
+      if (prop === 'exec') return failWhenDown((...args: Parameters<ClickHouseClient['exec']>) => target.exec(...args));
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (prop === 'connection') {
+        const chdb = (value as { chdb?: { rawInsert(p: unknown): Promise<unknown> } } | undefined)?.chdb;
+        if (!chdb) return value;
+        return { chdb: { rawInsert: failWhenDown((p: unknown) => chdb.rawInsert(p)) } };
+      }
+      return value;
     },
   });
   return { client: proxy, state };
