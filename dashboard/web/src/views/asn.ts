@@ -3,13 +3,14 @@ import { countryLink, h, prefixLink, section, note, fill } from '../dom.js';
 import { addressesShort, integer, rir, time } from '../format.js';
 import { errorBox, kindsList, loading, rirBadge, severityBadge } from './common.js';
 import { table } from './table.js';
+import { findingsTimeline, type FindingRow } from './findings.js';
 
 interface AsnPage {
   asn: number;
   registry: { record: { rir: string; cc: string; date: string | null; status: string; opaqueId: string | null } | null; rir: string | null; iana: { block: string; designation: string; status: string } | null } | null;
   seen: { events: number; prefixes: number; first_seen: number; last_seen: number } | null;
   prefixes: Array<{ prefix: string; prefix_rir: string; usage_region: string; main_country: string; kinds: string[]; severity: string; addresses: number; events: number; last_seen: number }>;
-  findings: Array<{ time: number; type: string; prefix: string; kinds: string[]; severity: string; why: string }>;
+  findings: FindingRow[];
   notes: string[];
 }
 
@@ -45,20 +46,7 @@ export function asnView(main: HTMLElement, params: string[]): void {
             d.prefixes,
           ),
         ),
-        section(
-          'Findings timeline',
-          table(
-            'Findings, newest first',
-            [
-              { label: 'Time (UTC)', cell: (r) => time(r.time) },
-              { label: 'Event', cell: (r) => r.type },
-              { label: 'Prefix', cell: (r) => prefixLink(r.prefix) },
-              { label: 'Kinds', cell: (r) => kindsList(r.kinds) },
-              { label: 'Why', cell: (r) => r.why },
-            ],
-            d.findings,
-          ),
-        ),
+        findingsTimeline(d.findings),
       );
     })
     .catch((err) => fill(holder, errorBox(err)));

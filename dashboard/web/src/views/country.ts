@@ -1,15 +1,16 @@
 import { getJson } from '../api.js';
 import { asnLink, countryLink, h, prefixLink, section, fill } from '../dom.js';
-import { addressesShort, integer, rir, time } from '../format.js';
+import { addressesShort, integer, rir } from '../format.js';
 import { errorBox, kindsList, loading, rirBadge, severityBadge } from './common.js';
 import { table } from './table.js';
+import { findingsTimeline, type FindingRow } from './findings.js';
 
 interface CountryPage {
   cc: string;
   usedHere: Array<{ prefix: string; prefix_rir: string; registered_cc: string; origin_asn: number | null; kinds: string[]; severity: string; addresses: number }>;
   usedHereByRir: Array<{ rir: string; prefixes: number; addresses: number }>;
   registeredHereUsedIn: Array<{ country: string; region: string; prefixes: number; addresses: number }>;
-  findings: Array<{ time: number; type: string; prefix: string; kinds: string[]; severity: string; why: string }>;
+  findings: FindingRow[];
 }
 
 export function countryView(main: HTMLElement, params: string[]): void {
@@ -64,20 +65,7 @@ export function countryView(main: HTMLElement, params: string[]): void {
             d.usedHere,
           ),
         ),
-        section(
-          'Findings timeline',
-          table(
-            'Findings, newest first',
-            [
-              { label: 'Time (UTC)', cell: (r) => time(r.time) },
-              { label: 'Event', cell: (r) => r.type },
-              { label: 'Prefix', cell: (r) => prefixLink(r.prefix) },
-              { label: 'Kinds', cell: (r) => kindsList(r.kinds) },
-              { label: 'Why', cell: (r) => r.why },
-            ],
-            d.findings,
-          ),
-        ),
+        findingsTimeline(d.findings),
       ),
     )
     .catch((err) => fill(holder, errorBox(err)));
