@@ -9,6 +9,12 @@ const program = new Command('portolan')
   .showHelpAfterError('(run with --help for usage)')
   .configureHelp({ sortSubcommands: false });
 
-for (const register of commands) register(program);
+try {
+  // Registering reads portolan.yml (option defaults), so a broken file is reported here.
+  for (const register of commands) register(program);
+} catch (err) {
+  process.stderr.write(`portolan: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(2);
+}
 
 await program.parseAsync(process.argv);

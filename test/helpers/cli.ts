@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../common/paths.js';
 
+/** tsx's loader by URL, so the CLI also runs from a working folder outside the project. */
+export const TSX = import.meta.resolve('tsx');
+
 export interface CliResult {
   code: number | null;
   stdout: string;
@@ -11,7 +14,7 @@ export interface CliResult {
 /** Runs the `portolan` CLI from sources (through tsx), as a user would run it. */
 export function runCli(args: string[], opts: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot(), 'cli', 'main.ts'), ...args], {
+    const child = spawn(process.execPath, ['--import', TSX, join(projectRoot(), 'cli', 'main.ts'), ...args], {
       cwd: opts.cwd ?? projectRoot(),
       env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],
