@@ -97,37 +97,19 @@ export class Pipeline {
       lifecycle = NO_LIFECYCLE;
     }
     for (const e of lifecycle) this.counters.lifecycle[e.type]++;
-    for (let i = 0; i < this.sinks.length; i++) {
-      const sink = this.sinks[i];
-      const wrote = sink.onEvent?.(event, finding);
-      if (wrote) return this.deliverRest(event, finding, lifecycle, i, wrote, false);
-      if (lifecycle.length && sink.onLifecycle) {
-        const handled = sink.onLifecycle(lifecycle);
-        if (handled) return this.deliverRest(event, finding, lifecycle, i, handled, true);
-      }
-    }
+    return this.deliver(event, finding, lifecycle, 0);
   }
 
-  /** The slow path of `process`: waits for `pending` (from sink `from`), then delivers to the rest in order. */
-  private async deliverRest(
-    event: RouteEvent,
-    finding: Finding | null,
-    lifecycle: LifecycleEvent[],
-    from: number,
-    pending: Promise<void>,
-    lifecycleDone: boolean,
-  ): Promise<void> {
-    await pending;
-    const sink = this.sinks[from];
-    if (!lifecycleDone && lifecycle.length && sink.onLifecycle) await sink.onLifecycle(lifecycle);
-    for (let i = from + 1; i < this.sinks.length; i++) {
-      const next = this.sinks[i];
-      const wrote = next.onEvent?.(event, finding);
-      if (wrote) await wrote;
-      if (lifecycle.length && next.onLifecycle) {
-        const handled = next.onLifecycle(lifecycle);
-        if (handled) await handled;
-      }
+  /**
+   * Hands the event, then its lifecycle changes, to each sink in order: step 2k is sink k's
+   * `onEvent`, step 2k+1 its `onLifecycle`. Synchronous until a sink returns a promise; the
+   * remaining steps then run after it (back-pressure without a promise per event).
+   */
+  private deliver(event: RouteEvent, finding: Finding | null, lifecycle: LifecycleEvent[], from: number): Promise<void> | void {
+    for (let step = from; step < this.sinks.length * 2; step++) {
+      const sink = this.sinks[step >> 1];
+      const pending = step & 1 ? (lifecycle.length ? sink.onLifecycle?.(lifecycle) : undefined) : sink.onEvent?.(event, finding);
+      if (pending) return pending.then(() => this.deliver(event, finding, lifecycle, step + 1));
     }
   }
 

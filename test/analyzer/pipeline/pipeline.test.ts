@@ -105,4 +105,26 @@ describe('Pipeline', () => {
     expect(rec.events[2][1]).toContain('geo-out-of-region');
     expect(pipeline.counters.events).toBe(3);
   });
+
+  it('waits for a sink that applies back-pressure and keeps every sink in event order', async () => {
+    const seen: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: PipelineSink = {
+      name: 'slow',
+      onEvent: (e) => {
+        seen.push(`slow ${e.prefix}`);
+        return e.prefix === '41.1.0.0/16' ? gate : undefined;
+      },
+    };
+    const after: PipelineSink = { name: 'after', onEvent: (e) => void seen.push(`after ${e.prefix}`), onLifecycle: (l) => void seen.push(`after ${l[0].type}`) };
+    const pipeline = new Pipeline(classifier, new PrefixState(), [slow, after]);
+    const first = pipeline.process(event({}));
+    expect(first).toBeInstanceOf(Promise);
+    expect(seen).toEqual(['slow 41.1.0.0/16']);
+    release();
+    await first;
+    expect(pipeline.process(event({ prefix: '41.0.0.0/16', origin_asns: [37000] }))).toBeUndefined();
+    expect(seen).toEqual(['slow 41.1.0.0/16', 'after 41.1.0.0/16', 'after finding-started', 'slow 41.0.0.0/16', 'after 41.0.0.0/16']);
+  });
 });
