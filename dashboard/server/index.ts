@@ -7,6 +7,7 @@ import type { GeoLookup } from '../../analyzer/models/geo.js';
 import type { RegistryLookup } from '../../analyzer/models/registry.js';
 import { log } from '../../common/log.js';
 import { projectRoot } from '../../common/paths.js';
+import { startCompactor } from './compactor.js';
 import { LiveFeed, type LiveFeedOptions } from './feed.js';
 import { HttpError, SECURITY_HEADERS, sendError } from './http.js';
 import { MethodNotAllowed, matchRoute } from './router.js';
@@ -33,6 +34,8 @@ export interface DashboardServerOptions {
   feed?: LiveFeedOptions;
   /** How long whole-table aggregates are reused (default 5000 ms). */
   cacheTtlMs?: number;
+  /** How often the read models are merged with OPTIMIZE … FINAL (default 10 minutes; 0: only once at start). */
+  compactEveryMs?: number;
   /** Operations endpoints (/metrics, /healthz) mounted first; answers true when it handled the request. */
   ops?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
@@ -43,6 +46,8 @@ export interface DashboardServer {
   feed: LiveFeed;
   /** Forgets every cached aggregate (the next request asks the store). */
   clearCache(): void;
+  /** Merges the read models now (or waits for the pass already running); see compactor.ts. */
+  compactNow(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -71,6 +76,7 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
       resolve();
     });
   });
+  const compactor = startCompactor(opts.store, { everyMs: opts.compactEveryMs ?? 10 * 60_000 });
   const address = server.address() as AddressInfo;
   const hostText = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
@@ -78,12 +84,15 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
     port: address.port,
     feed,
     clearCache: () => helpersOf(deps).cache.clear(),
-    close: () =>
-      new Promise<void>((resolve) => {
+    compactNow: () => compactor.runNow(),
+    close: async () => {
+      await new Promise<void>((resolve) => {
         feed.close();
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await compactor.stop();
+    },
   };
 }
 

@@ -9,7 +9,8 @@ import type { TimeRange } from './params.js';
  * `prefix_latest` (latest classification per prefix), `prefix_activity`, `origin_prefixes`;
  * top lists read the mismatch rollups (migration 3: all time, daily, hourly, and per event by
  * time for the partial hours at a range's ends); the prefix page reads `prefix_routes_daily`.
- * Only a from/to on the matrix, map or cell scans raw events. Counts are cast to
+ * Only a from/to on the matrix, map or cell scans raw events. Reads with FINAL rely on the
+ * server's compactor (compactor.ts) keeping those tables merged. Counts are cast to
  * UInt32 so JSON carries numbers, not quoted 64-bit strings. Times are seconds since 1970.
  */
 
@@ -65,11 +66,14 @@ export interface Summary {
 
 export async function summary(run: QueryRunner): Promise<Summary> {
   const [[totals], [origins], findingEvents, kinds] = await Promise.all([
+    // FINAL leaves one row per prefix (cheap once the compactor has merged the parts), so
+    // count() is the exact number of prefixes without a distinct count over strings.
     run(`SELECT toUInt32(sum(events)) AS events, toUInt32(sum(announcements)) AS announcements, toUInt32(sum(withdrawals)) AS withdrawals,
-        toUInt32(uniqExact(prefix)) AS prefixes,
+        toUInt32(count()) AS prefixes,
         if(count() = 0, NULL, toUnixTimestamp(min(first_time))) AS first_time, if(count() = 0, NULL, toUnixTimestamp(max(last_time))) AS last_time
-      FROM prefix_activity`),
-    run(`SELECT toUInt32(uniqExact(origin_asn)) AS origins, toUInt32(uniqExactIf(prefix, mismatched = 1)) AS mismatched_prefixes FROM origin_prefixes`),
+      FROM prefix_activity FINAL`),
+    // Prefixes with at least one mismatched announcement: exactly the prefixes of the small all-time rollup.
+    run(`SELECT toUInt32((SELECT uniqExact(origin_asn) FROM origin_prefixes)) AS origins, toUInt32(uniqExact(prefix)) AS mismatched_prefixes FROM mismatch_prefix_total`),
     run(`SELECT toString(type) AS type, toUInt32(count()) AS events FROM finding_events GROUP BY type ORDER BY type`),
     run(`SELECT kind, toUInt32(count()) AS prefixes, sum(addresses) AS addresses FROM (SELECT kinds, addresses FROM prefix_latest FINAL)
       ARRAY JOIN kinds AS kind GROUP BY kind ORDER BY prefixes DESC, kind`),

@@ -45,6 +45,8 @@ describe('dashboard API over a real chDB store', () => {
     expect(r.status).toBe(200);
     expect(r.body.announcements).toBe(FINDINGS.length * 2);
     expect(r.body.prefixes).toBe(FINDINGS.length);
+    expect(r.body.origins).toBe(new Set(FINDINGS.map((f) => f.originAsn)).size);
+    expect(r.body.mismatchedPrefixes).toBe(new Set(FINDINGS.filter((f) => f.kinds.length).map((f) => f.prefix)).size);
     expect(r.body.kinds.find((k: any) => k.kind === 'geo-out-of-region').prefixes).toBe(4);
   });
 
