@@ -3,8 +3,8 @@
 # dependencies only and runs as a non-root user. Build: `docker build -t portolan .`
 #
 # chDB (the embedded store) ships its native library in the optional npm package
-# @chdb/lib-linux-x64-gnu, the only Linux build in package-lock.json: build and run the image
-# as linux/amd64 (docker-compose.yml pins `platform: linux/amd64`). With `--clickhouse URL`
+# @chdb/lib-<platform>; the lock lists every platform's, but only linux-x64 was checked here:
+# build and run the image as linux/amd64 (docker-compose.yml pins `platform: linux/amd64`). With `--clickhouse URL`
 # the native library is loaded only if the embedded store is used.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
