@@ -60,27 +60,21 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const alerting: StatsReader<AlertingStats>[] = [];
   const registers = [registry];
 
-  /** A counter whose value is read from the sources at scrape time. */
-  const sourceCounter = (name: string, help: string, pick: (s: SourceStats) => number | undefined) =>
-    new Counter({
-      name,
-      help,
-      registers,
-      collect() {
-        this.reset();
-        setCounter(this, sum(sources, pick));
-      },
-    });
-  const writerCounter = (name: string, help: string, pick: (s: WriterStats) => number) =>
-    new Counter({
-      name,
-      help,
-      registers,
-      collect() {
-        this.reset();
-        setCounter(this, sum(writers, pick));
-      },
-    });
+  /** A counter whose value is the sum over `readers`, read at scrape time. */
+  const liveCounter =
+    <T>(readers: StatsReader<T>[]) =>
+    (name: string, help: string, pick: (s: T) => number | undefined) =>
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          this.reset();
+          setCounter(this, sum(readers, pick));
+        },
+      });
+  const sourceCounter = liveCounter(sources);
+  const writerCounter = liveCounter(writers);
   const writerGauge = (name: string, help: string, pick: (s: WriterStats) => number) =>
     new Gauge({
       name,

@@ -222,22 +222,12 @@ export class RegistryIndex implements RegistryLookup {
     const last = first + size - 1;
     const { index, records, length } = this.v4;
     const overlaps: Array<[number, number]> = [];
-    let conflicted: Set<number> | null = null;
+    const conflicted = new Set<number>();
     const covered = index.overlapping(
       first,
       last,
       (e, n) => overlaps.push([e, n]),
-      (a, b) => {
-        if (b - a < 2) return;
-        const rir0 = records[index.payload[index.coverAt(a)]].rir;
-        for (let c = a + 1; c < b; c++) {
-          if (records[index.payload[index.coverAt(c)]].rir !== rir0) {
-            conflicted ??= new Set();
-            for (let d = a; d < b; d++) conflicted.add(index.coverAt(d));
-            break;
-          }
-        }
-      },
+      (a, b) => collectConflicts(index, records, a, b, conflicted),
     );
     const toOverlap = (e: number, n: number): RecordOverlap => ({
       record: records[index.payload[e]],
@@ -252,7 +242,7 @@ export class RegistryIndex implements RegistryLookup {
     fi.index.overlapping(first, last, (e, n) =>
       free.push({ record: fi.records[fi.index.payload[e]], cidr: cidr4(fi, e), share: n / size }),
     );
-    const conflicts = conflicted ? overlaps.filter(([e]) => (conflicted as Set<number>).has(e)).map(([e, n]) => toOverlap(e, n)) : [];
+    const conflicts = overlaps.filter(([e]) => conflicted.has(e)).map(([e, n]) => toOverlap(e, n));
     const ia = this.iana4.index.first(first);
     const transfers: Transfer[] = [];
     this.tr4.index.overlapping(first, last, (t) => transfers.push(this.tr4.transfers[this.tr4.index.payload[t]]));
@@ -266,22 +256,12 @@ export class RegistryIndex implements RegistryLookup {
     const last = first + units - 1n;
     const { index, records, length } = this.v6;
     const overlaps: Array<[number, bigint]> = [];
-    let conflicted: Set<number> | null = null;
+    const conflicted = new Set<number>();
     const covered = index.overlapping(
       first,
       last,
       (e, n) => overlaps.push([e, n]),
-      (a, b) => {
-        if (b - a < 2) return;
-        const rir0 = records[index.payload[index.coverAt(a)]].rir;
-        for (let c = a + 1; c < b; c++) {
-          if (records[index.payload[index.coverAt(c)]].rir !== rir0) {
-            conflicted ??= new Set();
-            for (let d = a; d < b; d++) conflicted.add(index.coverAt(d));
-            break;
-          }
-        }
-      },
+      (a, b) => collectConflicts(index, records, a, b, conflicted),
     );
     const unitsN = Number(units);
     // IPv6 records are single CIDRs: the piece is the record itself (exact even past /64).
@@ -296,7 +276,7 @@ export class RegistryIndex implements RegistryLookup {
     const free: RecordOverlap[] = [];
     const fi = this.v6free;
     fi.index.overlapping(first, last, (e, n) => free.push({ record: fi.records[fi.index.payload[e]], cidr: cidr6(fi, e), share: Number(n) / unitsN }));
-    const conflicts = conflicted ? overlaps.filter(([e]) => (conflicted as Set<number>).has(e)).map(([e, n]) => toOverlap(e, n)) : [];
+    const conflicts = overlaps.filter(([e]) => conflicted.has(e)).map(([e, n]) => toOverlap(e, n));
     const ia = this.iana6.index.first(first);
     const transfers: Transfer[] = [];
     // Transfer ranges are exact 128-bit ranges; compare at /64 granularity like the rest.
@@ -371,4 +351,25 @@ function ipv6Pieces(records: DelegationRecord[]): PieceSet<Top64RangeIndex> {
     lengths.push(r.value);
   });
   return { index: new Top64RangeIndex(first, last, payload), records, length: Uint8Array.from(lengths), cidrs: new Array<string>(first.length) };
+}
+
+/**
+ * Segment visitor of `overlapping`: when the records covering one segment come from different
+ * RIRs (the same space in two files), adds all of them to `into`.
+ */
+function collectConflicts(
+  index: { payload: Int32Array; coverAt(c: number): number },
+  records: DelegationRecord[],
+  coverFrom: number,
+  coverTo: number,
+  into: Set<number>,
+): void {
+  if (coverTo - coverFrom < 2) return;
+  const rir0 = records[index.payload[index.coverAt(coverFrom)]].rir;
+  for (let c = coverFrom + 1; c < coverTo; c++) {
+    if (records[index.payload[index.coverAt(c)]].rir !== rir0) {
+      for (let d = coverFrom; d < coverTo; d++) into.add(index.coverAt(d));
+      return;
+    }
+  }
 }
