@@ -5,8 +5,11 @@
  *   - parser alone (FileSource, no analysis): the reference;
  *   - e2e cold: fresh classifier caches, fresh state, store;
  *   - e2e warm: same classifier (caches full), fresh state, the same store;
- * then the whole set once more without the store, to separate the store's share.
- * Peak RSS is per process (so it grows over the phases). Needs ../shared/data; skips without it.
+ * then the whole set again with the read models' materialized views detached (raw-only: what
+ * the route_events table alone costs), and once more without the store (the pipeline's share).
+ * Peak RSS is per process (so it grows over the phases). CPU µs per event counts every thread of
+ * the process (the JS pipeline and chDB's insert threads), a figure that shared, noisy machines
+ * disturb less than the wall-clock rate. Needs ../shared/data; skips without it.
  *
  * BENCH_E2E_FILES=path,path overrides the inputs.
  */
@@ -47,45 +50,78 @@ const dir = makeTmpDir('bench-e2e');
 const store: Store = await openStore({ db: join(dir, 'db') });
 await store.migrate();
 
-async function parseOnly(file: string): Promise<{ events: number; seconds: number }> {
-  const started = performance.now();
-  let events = 0;
-  for await (const e of new FileSource([file]).events()) if (e.prefix) events++;
-  return { events, seconds: (performance.now() - started) / 1000 };
+interface Run {
+  events: number;
+  seconds: number;
+  /** CPU time of the whole process (JS thread and chDB's threads) per event. */
+  cpuMicros: number;
 }
 
-async function endToEnd(file: string, classifier: Classifier, sinks: PipelineSink[]): Promise<{ events: number; seconds: number }> {
-  const pipeline = new Pipeline(classifier, new PrefixState(), sinks);
+const cpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+async function measure(count: () => Promise<number>): Promise<Run> {
   const started = performance.now();
-  for await (const e of new FileSource([file]).events()) await pipeline.process(e);
-  await pipeline.flush();
-  return { events: pipeline.counters.events, seconds: (performance.now() - started) / 1000 };
+  const cpu = cpuSeconds();
+  const events = await count();
+  return { events, seconds: (performance.now() - started) / 1000, cpuMicros: ((cpuSeconds() - cpu) * 1e6) / events };
 }
 
-const line = (name: string, r: { events: number; seconds: number }, ref?: { events: number; seconds: number }) =>
+const parseOnly = (file: string): Promise<Run> =>
+  measure(async () => {
+    let events = 0;
+    for await (const e of new FileSource([file]).events()) if (e.prefix) events++;
+    return events;
+  });
+
+/** `phase` relabels the collector, so no phase's rows are deduplicated against an earlier phase's. */
+const endToEnd = (file: string, classifier: Classifier, sinks: PipelineSink[], phase: string): Promise<Run> =>
+  measure(async () => {
+    const pipeline = new Pipeline(classifier, new PrefixState(), sinks);
+    for await (const e of new FileSource([file]).events()) {
+      e.collector = `${e.collector}#${phase}`;
+      await pipeline.process(e);
+    }
+    await pipeline.flush();
+    return pipeline.counters.events;
+  });
+
+const line = (name: string, r: Run, ref?: Run) =>
   report(name, {
     events: r.events,
     events_per_s: r.events / r.seconds,
     seconds: r.seconds,
+    cpu_us_per_event: r.cpuMicros,
     ...(ref ? { vs_parser: `${((r.events / r.seconds / (ref.events / ref.seconds)) * 100).toFixed(0)}%` } : {}),
   });
 
-for (const withStore of [true, false]) {
-  const writer = withStore ? store.createWriter() : null;
+/** The materialized views that feed the read models: detached for the `raw-only` phase. */
+const views = (await (await store.client.query({ query: "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView'", format: 'JSONEachRow' })).json<{ name: string }>()).map((r) => r.name);
+const setViews = async (attached: boolean) => {
+  for (const v of views) await store.client.command({ query: `${attached ? 'ATTACH' : 'DETACH'} TABLE ${v}` });
+};
+
+// e2e: the store as `portolan ingest` writes it; raw-only: route events without the read
+// models' views (their share of the cost); no-store: the pipeline alone.
+for (const label of ['e2e', 'raw-only', 'no-store'] as const) {
+  const writer = label === 'no-store' ? null : store.createWriter();
   const sinks = writer ? [storeSink(writer)] : [];
-  const label = withStore ? 'e2e' : 'no-store';
+  if (label === 'raw-only') await setViews(false);
   for (const file of files) {
     const name = basename(file);
     const parser = await parseOnly(file);
-    if (withStore) line(`parser alone ${name}`, parser);
+    if (label === 'e2e') line(`parser alone ${name}`, parser);
     const classifier = createClassifier({ registry, geo });
-    line(`${label} cold ${name}`, await endToEnd(file, classifier, sinks), parser);
-    line(`${label} warm ${name}`, await endToEnd(file, classifier, sinks), parser);
+    line(`${label} cold ${name}`, await endToEnd(file, classifier, sinks, `${label}-cold`), parser);
+    line(`${label} warm ${name}`, await endToEnd(file, classifier, sinks, `${label}-warm`), parser);
   }
+  if (label === 'raw-only') await setViews(true);
   if (writer) {
     await writer.close();
     const s = writer.stats();
-    report('e2e store writer', { inserted: s.inserted, batches: s.insertedBatches, spooled: s.spooledRows, rejected: s.rejectedRows });
+    report(`${label} store writer`, { inserted: s.inserted, batches: s.insertedBatches, spooled: s.spooledRows, rejected: s.rejectedRows });
   }
 }
 await store.close();

@@ -5,9 +5,8 @@ import { hash64 } from './hash.js';
 
 /**
  * Model → row conversion. Column names match schema.ts. A row is built once, as its values in
- * the order of the table's column list (what the writer sends as JSONCompactEachRow); the
- * object form (`Row`) is the same values by name. Times are sent as text with six decimals
- * (a bare JSON number would be read as ticks, not seconds).
+ * the order of the table's column list (what the writer encodes, see batch.ts); the object form
+ * (`Row`) is the same values by name. Times are seconds (numbers), ids bigints.
  */
 
 export type Row = Record<string, unknown>;
@@ -38,8 +37,8 @@ export function communityText(c: Community): string {
 
 const timeText = (seconds: number): string => seconds.toFixed(6);
 
-/** A 64-bit hash of the parts (fast, non-cryptographic), as a decimal string (UInt64). */
-export function stableId(parts: Array<string | number>): string {
+/** A 64-bit hash of the parts (fast, non-cryptographic), a UInt64. */
+export function stableId(parts: Array<string | number>): bigint {
   return hash64(parts.join('\u0001'));
 }
 
@@ -99,8 +98,9 @@ export function routeEventValues(e: RouteEvent, finding: Finding | null): unknow
   const pathId = e.path_id ?? 0;
   const nextHop = e.next_hop ?? '';
   const out: unknown[] = [
+    // The id hashes the time as text, as it always has: the same event keeps its id across versions.
     stableId([e.collector, e.peer_ip, e.peer_asn, time, e.elem_type, e.prefix, pathId, asPath, nextHop, communities.join(' ')]),
-    time,
+    e.timestamp,
     e.collector,
     e.peer_ip,
     e.peer_asn,
@@ -129,7 +129,7 @@ export function lifecycleValues(ev: LifecycleEvent): unknown[] {
   const previous = ev.type === 'origin-changed' ? ev.previousOriginAsns : [];
   const out: unknown[] = [
     stableId([ev.type, time, prefix, reason, f.originAsns.join(','), previous.join(','), f.kinds.join(',')]),
-    time,
+    ev.time,
     ev.type,
     reason,
     prefix,

@@ -1,14 +1,15 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BatchFormat, Payload } from './batch.js';
 
 /**
- * A bounded on-disk queue of insert batches: one JSONL file per batch (a header line, then
- * the rows), named by a sequence number so replay keeps the original order. Files are
- * written to a temporary name and renamed, so a crash leaves whole batches or none.
+ * A bounded on-disk queue of insert batches: one file per batch (a JSON header line, then the
+ * batch's bytes as they go to the store: RowBinary or JSONCompactEachRow), named by a sequence
+ * number so replay keeps the original order. Files are written to a temporary name and
+ * renamed, so a crash leaves whole batches or none.
  *
- * Rows are stored as the writer holds them: JSONCompactEachRow lines (one JSON array of values
- * per row, in the header's `columns` order). Files from before that (no `columns` in the
- * header, one JSON object per row) are still read, and converted on the way out.
+ * Files from earlier versions (`.jsonl`: JSON lines only, with a `columns` list in the header
+ * or, earlier still, one JSON object per row) are still read, and replayed as text.
  */
 export interface SpooledBatch {
   file: string;
@@ -17,20 +18,15 @@ export interface SpooledBatch {
   rows: number;
 }
 
-/** A batch's rows: `lines[i]` is a JSON array of values in `columns` order. */
-export interface CompactRows {
-  columns: string[];
-  lines: string[];
-}
-
 interface Header {
   table: string;
   token: string;
   rows: number;
   columns?: string[];
+  format?: BatchFormat;
 }
 
-const NAME = /^(\d{12})\.([a-z_]+)\.jsonl$/;
+const NAME = /^(\d{12})\.([a-z_]+)\.(batch|jsonl)$/;
 
 export class Spool {
   private seq = 0;
@@ -61,25 +57,25 @@ export class Spool {
     return this.batches.length;
   }
 
-  append(table: string, token: string, rows: CompactRows): void {
-    const name = `${String(++this.seq).padStart(12, '0')}.${table}.jsonl`;
-    const header: Header = { table, token, rows: rows.lines.length, columns: rows.columns };
-    const body = `${JSON.stringify(header)}\n${rows.lines.join('\n')}\n`;
-    writeFileSync(join(this.dir, name + '.tmp'), body);
+  append(token: string, p: Payload): void {
+    const name = `${String(++this.seq).padStart(12, '0')}.${p.table}.batch`;
+    const header: Header = { table: p.table, token, rows: p.rows, columns: p.columns, format: p.format };
+    writeFileSync(join(this.dir, name + '.tmp'), Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), p.data]));
     renameSync(join(this.dir, name + '.tmp'), join(this.dir, name));
-    this.batches.push({ file: name, table, token, rows: rows.lines.length });
-    this.rowsHeld += rows.lines.length;
+    this.batches.push({ file: name, table: p.table, token, rows: p.rows });
+    this.rowsHeld += p.rows;
   }
 
-  /** The oldest batch with its rows, or null when empty. */
-  peek(): (SpooledBatch & CompactRows) | null {
+  /** The oldest batch with its payload, or null when empty. */
+  peek(): (SpooledBatch & { payload: Payload }) | null {
     const b = this.batches[0];
     if (!b) return null;
-    const lines = readFileSync(join(this.dir, b.file), 'utf8').split('\n').filter((l) => l.length > 0);
-    const header = JSON.parse(lines[0]) as Header;
-    const data = lines.slice(1);
-    if (header.columns) return { ...b, columns: header.columns, lines: data };
-    return { ...b, ...fromObjectLines(data) };
+    const bytes = readFileSync(join(this.dir, b.file));
+    const nl = bytes.indexOf(10);
+    const header = JSON.parse(bytes.subarray(0, nl).toString('utf8')) as Header;
+    const data = bytes.subarray(nl + 1);
+    if (header.format && header.columns) return { ...b, payload: { table: b.table, columns: header.columns, format: header.format, rows: b.rows, data } };
+    return { ...b, payload: fromJsonLines(b.table, header, data.toString('utf8').split('\n').filter((l) => l.length > 0)) };
   }
 
   /** Drops the oldest batch after it was inserted. */
@@ -91,11 +87,15 @@ export class Spool {
   }
 }
 
-/** Rows spooled as JSON objects (the earlier format) → compact lines. */
-function fromObjectLines(lines: string[]): CompactRows {
-  const rows = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
-  const columns = rows.length ? Object.keys(rows[0]) : [];
-  return { columns, lines: rows.map((r) => JSON.stringify(columns.map((c) => r[c]))) };
+/** A `.jsonl` batch: compact lines with the header's column list, or (older) one JSON object per row. */
+function fromJsonLines(table: string, header: Header, lines: string[]): Payload {
+  let columns = header.columns;
+  if (!columns) {
+    const rows = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    columns = rows.length ? Object.keys(rows[0]) : [];
+    lines = rows.map((r) => JSON.stringify(columns!.map((c) => r[c])));
+  }
+  return { table, columns, format: 'JSONCompactEachRow', rows: lines.length, data: Buffer.from(lines.length ? `${lines.join('\n')}\n` : '') };
 }
 
 function readHeader(path: string): Header {

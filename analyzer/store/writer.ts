@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { RouteEvent } from '../../collector/models/route-event.js';
 import { log } from '../../common/log.js';
 import type { Finding } from '../models/finding.js';
 import type { LifecycleEvent } from '../models/lifecycle.js';
 import { LIFECYCLE_COLUMNS, lifecycleValues, ROUTE_EVENT_COLUMNS, routeEventValues } from './rows.js';
-import { Spool, type CompactRows } from './spool.js';
+import { batchBuilder, payloadToken, type BatchBuilder, type Payload } from './batch.js';
+import { storeInserter } from './insert.js';
+import { Spool } from './spool.js';
 
 export interface WriterOptions {
   /** Rows per insert (per table). */
@@ -63,35 +63,10 @@ export interface StoreWriter {
   stats(): WriterStats;
 }
 
-/** Rows are serialized when written (compact JSON lines): flat strings wait in memory, not objects. */
-interface Batch extends CompactRows {
-  table: string;
+/** A batch ready to send: its bytes and its deduplication token. */
+interface Batch {
+  payload: Payload;
   token: string;
-}
-
-/** The chDB connection's raw passthrough insert, when the client runs on an embedded chDB. */
-type RawInsert = (params: { table: string; values: Buffer; format: 'JSONCompactEachRow'; columns: string[]; settings: Record<string, string> }) => Promise<unknown>;
-
-/**
- * chDB's zero-copy insert when `client` wraps a `chdb/connection` (reached through the client's
- * connection; a server client has none). The client's own insert path concatenates the payload
- * into the SQL text, which chDB then parses as a query: several times slower than handing the
- * bytes to the format parser directly.
- */
-export function embeddedRawInsert(client: ClickHouseClient): RawInsert | null {
-  const chdb = (client as unknown as { connection?: { chdb?: { rawInsert?: unknown } } }).connection?.chdb;
-  if (typeof chdb?.rawInsert !== 'function') return null;
-  return async (params) => {
-    try {
-      return await (chdb.rawInsert as RawInsert).call(chdb, params);
-    } catch (err) {
-      // Same shape as the client's errors (`code` = the ClickHouse code as text), so permanent
-      // errors (malformed rows) are told apart from an unreachable store the same way.
-      const e = err as Error & { clickhouseCode?: number };
-      const code = e.clickhouseCode ?? /Code: (\d+)\./.exec(String(e.message))?.[1];
-      throw Object.assign(new Error(e.message, { cause: err }), { code: code === undefined ? undefined : String(code) });
-    }
-  };
 }
 
 // ClickHouse error codes that mean "this data is bad", where retrying cannot help.
@@ -99,14 +74,9 @@ const PERMANENT_CODES = new Set(['6', '26', '27', '38', '41', '53', '69', '70', 
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Token for insert deduplication: the same rows always give the same token. */
-function batchToken(table: string, rows: CompactRows): string {
-  return createHash('sha1').update(`${table}\n${rows.columns.join(',')}\n${rows.lines.join('\n')}`).digest('hex');
-}
-
 export function createStoreWriter(client: ClickHouseClient, options: WriterOptions): StoreWriter {
   const o = {
-    batchSize: 10_000,
+    batchSize: 50_000,
     flushIntervalMs: 1000,
     maxRetries: 3,
     retryBaseMs: 200,
@@ -130,7 +100,8 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     rejectedRows: 0,
     storeDown: spool.depthRows > 0,
   };
-  const buffers = new Map<string, CompactRows & { since: number }>();
+  const inserter = storeInserter(client, { distributed: o.distributed });
+  const buffers = new Map<string, { builder: BatchBuilder; since: number }>();
   const queue: Batch[] = [];
   let working = false;
   let replaying = false;
@@ -143,30 +114,10 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
   };
   const changed = () => new Promise<void>((r) => waiters.push(r));
 
-  const rawInsert = o.distributed ? null : embeddedRawInsert(client);
-
-  /**
-   * JSONCompactEachRow with the column list: values only, half the bytes of JSONEachRow and
-   * about half the engine's parsing time, the same on chDB and on a server.
-   */
-  async function insertBatch(table: string, rows: CompactRows, token: string): Promise<void> {
-    if (rows.lines.length === 0) return;
+  async function insertBatch(b: Batch): Promise<void> {
     const started = performance.now();
-    const body = `${rows.lines.join('\n')}\n`;
-    if (rawInsert) {
-      // Settings go in the INSERT's own SETTINGS clause (chDB builds it from `settings`).
-      await rawInsert({ table, values: Buffer.from(body), format: 'JSONCompactEachRow', columns: rows.columns, settings: { insert_deduplication_token: token } });
-    } else {
-      // Settings go in the statement (not clickhouse_settings): chDB applies those as session-wide SETs.
-      const settings = [`insert_deduplication_token = '${token}'`];
-      if (o.distributed) settings.push('distributed_foreground_insert = 1');
-      const rs = await client.exec({
-        query: `INSERT INTO ${table} (${rows.columns.join(', ')}) SETTINGS ${settings.join(', ')} FORMAT JSONCompactEachRow`,
-        values: Readable.from([body]),
-      });
-      rs.stream.destroy();
-    }
-    o.onInsert?.((performance.now() - started) / 1000, table, rows.lines.length);
+    await inserter.insert(b.payload, b.token);
+    o.onInsert?.((performance.now() - started) / 1000, b.payload.table, b.payload.rows);
   }
 
   const isPermanent = (err: unknown) => PERMANENT_CODES.has(String((err as { code?: unknown }).code));
@@ -175,18 +126,18 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
   async function tryInsert(b: Batch): Promise<'ok' | 'down' | 'rejected'> {
     for (let attempt = 0; attempt < o.maxRetries; attempt++) {
       try {
-        await insertBatch(b.table, b, b.token);
+        await insertBatch(b);
         if (attempt > 0) s.retriedBatches++;
         return 'ok';
       } catch (err) {
         s.failedAttempts++;
         if (isPermanent(err)) {
-          log.error({ table: b.table, rows: b.lines.length, err: (err as Error).message }, 'store rejected a batch; kept in the spool rejected folder');
-          rejected.append(b.table, b.token, b);
-          s.rejectedRows += b.lines.length;
+          log.error({ table: b.payload.table, rows: b.payload.rows, err: (err as Error).message }, 'store rejected a batch; kept in the spool rejected folder');
+          rejected.append(b.token, b.payload);
+          s.rejectedRows += b.payload.rows;
           return 'rejected';
         }
-        log.warn({ table: b.table, attempt: attempt + 1, err: (err as Error).message }, 'store insert failed');
+        log.warn({ table: b.payload.table, attempt: attempt + 1, err: (err as Error).message }, 'store insert failed');
         if (attempt + 1 < o.maxRetries) await sleep(Math.min(o.retryMaxMs, o.retryBaseMs * 2 ** attempt));
       }
     }
@@ -195,9 +146,9 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
 
   async function toSpool(b: Batch): Promise<void> {
     // Back-pressure: wait for replay to make room (one batch always fits in an empty spool).
-    while (spool.depthRows > 0 && spool.depthRows + b.lines.length > o.maxSpoolRows) await changed();
-    spool.append(b.table, b.token, b);
-    s.spooledRows += b.lines.length;
+    while (spool.depthRows > 0 && spool.depthRows + b.payload.rows > o.maxSpoolRows) await changed();
+    spool.append(b.token, b.payload);
+    s.spooledRows += b.payload.rows;
     if (!s.storeDown) log.warn({ spool: o.spoolDir }, 'store unreachable: spooling batches to disk');
     s.storeDown = true;
   }
@@ -213,7 +164,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
         else {
           const r = await tryInsert(b);
           if (r === 'ok') {
-            s.inserted += b.lines.length;
+            s.inserted += b.payload.rows;
             s.insertedBatches++;
           } else if (r === 'down') await toSpool(b);
         }
@@ -233,10 +184,10 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     try {
       for (let b = spool.peek(); b; b = spool.peek()) {
         try {
-          await insertBatch(b.table, b, b.token);
+          await insertBatch(b);
         } catch (err) {
           if (isPermanent(err)) {
-            rejected.append(b.table, b.token, b);
+            rejected.append(b.token, b.payload);
             s.rejectedRows += b.rows;
             spool.shift();
             wake();
@@ -261,20 +212,27 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
 
   function enqueue(table: string): void {
     const buf = buffers.get(table);
-    if (!buf || buf.lines.length === 0) return;
+    if (!buf || buf.builder.rows === 0) return;
     buffers.delete(table);
-    queue.push({ table, columns: buf.columns, lines: buf.lines, token: batchToken(table, buf) });
+    const payload = buf.builder.take();
+    queue.push({ payload, token: payloadToken(payload) });
     void work();
   }
 
-  /** `line`: one JSONCompactEachRow line, the row's values in `columns` order. */
-  function add(table: string, columns: readonly string[], line: string): Promise<void> | void {
+  /** Adds one row (`values` in `columns` order); a row that cannot be encoded is counted, logged and skipped. */
+  function add(table: string, columns: readonly string[], values: unknown[], context: object): Promise<void> | void {
     if (closed) throw new Error('store writer is closed');
-    s.accepted++;
     let buf = buffers.get(table);
-    if (!buf) buffers.set(table, (buf = { columns: columns as string[], lines: [], since: Date.now() }));
-    buf.lines.push(line);
-    if (buf.lines.length >= o.batchSize) enqueue(table);
+    if (!buf) buffers.set(table, (buf = { builder: batchBuilder(table, columns, inserter.format), since: Date.now() }));
+    try {
+      buf.builder.add(values);
+    } catch (err) {
+      log.warn({ table, ...context, err: (err as Error).message }, 'row not storable; skipped');
+      s.rejectedRows++;
+      return;
+    }
+    s.accepted++;
+    if (buf.builder.rows >= o.batchSize) enqueue(table);
     if (queue.length >= o.maxQueuedBatches) return (async () => {
       while (queue.length >= o.maxQueuedBatches) await changed();
     })();
@@ -297,26 +255,26 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
 
   return {
     writeEvent(event, finding) {
-      let line: string;
+      let values: unknown[];
       try {
-        line = JSON.stringify(routeEventValues(event, finding));
+        values = routeEventValues(event, finding);
       } catch (err) {
         log.warn({ prefix: event?.prefix, collector: event?.collector, err: (err as Error).message }, 'route event not storable; skipped');
         s.rejectedRows++;
         return;
       }
-      return add('route_events', ROUTE_EVENT_COLUMNS, line);
+      return add('route_events', ROUTE_EVENT_COLUMNS, values, { prefix: event.prefix, collector: event.collector });
     },
     writeLifecycle(event) {
-      let line: string;
+      let values: unknown[];
       try {
-        line = JSON.stringify(lifecycleValues(event));
+        values = lifecycleValues(event);
       } catch (err) {
         log.warn({ type: event?.type, err: (err as Error).message }, 'lifecycle event not storable; skipped');
         s.rejectedRows++;
         return;
       }
-      return add('finding_events', LIFECYCLE_COLUMNS, line);
+      return add('finding_events', LIFECYCLE_COLUMNS, values, { type: event.type });
     },
     flush,
     async close() {
@@ -327,12 +285,13 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
       clearInterval(recovery);
       while (replaying) await changed();
       await replay();
+      inserter.close();
       if (spool.depthRows > 0) log.warn({ rows: spool.depthRows, spool: o.spoolDir }, 'store writer closed with rows in the spool; they replay on the next start');
     },
     stats() {
       let pending = 0;
-      for (const b of buffers.values()) pending += b.lines.length;
-      for (const b of queue) pending += b.lines.length;
+      for (const b of buffers.values()) pending += b.builder.rows;
+      for (const b of queue) pending += b.payload.rows;
       return { ...s, spoolDepthRows: spool.depthRows, spoolDepthBatches: spool.depthBatches, pendingRows: pending };
     },
   };

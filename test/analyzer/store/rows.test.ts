@@ -6,7 +6,8 @@ import type { LifecycleEvent } from '../../../analyzer/models/lifecycle.js';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
 import { hash64 } from '../../../analyzer/store/hash.js';
 import { LIFECYCLE_COLUMNS, lifecycleRow, ROUTE_EVENT_COLUMNS, routeEventRow, routeEventValues, stableId } from '../../../analyzer/store/rows.js';
-import { createStoreWriter, embeddedRawInsert } from '../../../analyzer/store/writer.js';
+import { isEmbedded } from '../../../analyzer/store/insert.js';
+import { createStoreWriter } from '../../../analyzer/store/writer.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { dataset, finding } from './fixtures.js';
 
@@ -19,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => store?.close());
 
-/** The same client without the embedded connection: the writer falls back to `client.exec`, the server path. */
+/** The same client without the embedded connection: the writer takes the server path (text batches through `client.exec`). */
 const withoutRawInsert = (client: ClickHouseClient) =>
   new Proxy(client, {
     get(target, prop) {
@@ -45,7 +46,7 @@ describe('rows', () => {
     expect(Object.keys(row)).toEqual(ROUTE_EVENT_COLUMNS);
     expect(row.prefix).toBe(x.event.prefix);
     expect(row.origin_asn).toBe(Math.min(...(x.event.origin_asns ?? [])));
-    expect(row.time).toBe(x.event.timestamp.toFixed(6));
+    expect(row.time).toBe(x.event.timestamp);
     expect(row.severity).toBe(x.finding?.severity);
     const ev: LifecycleEvent = { type: 'finding-started', time: x.event.timestamp, finding: finding(x.event, 0) };
     expect(Object.keys(lifecycleRow(ev))).toEqual(LIFECYCLE_COLUMNS);
@@ -53,18 +54,18 @@ describe('rows', () => {
   });
 
   it('event ids are deterministic 64-bit values that tell different events apart', () => {
-    const ids = new Set(dataset(2000).map((x) => routeEventRow(x.event, x.finding).event_id as string));
+    const ids = new Set(dataset(2000).map((x) => routeEventRow(x.event, x.finding).event_id as bigint));
     expect(ids.size).toBe(2000);
     const [x] = dataset(1);
     expect(routeEventRow(x.event, x.finding).event_id).toBe(routeEventRow({ ...x.event }, x.finding).event_id);
-    for (const id of ids) expect(BigInt(id) < 2n ** 64n).toBe(true);
+    for (const id of ids) expect(id >= 0n && id < 2n ** 64n).toBe(true);
     expect(stableId(['a', 1])).not.toBe(stableId(['a', 2]));
     expect(hash64('')).not.toBe(hash64('\u0000'));
   });
 
-  it('the embedded raw insert and the client (server) path store identical rows', async () => {
-    expect(embeddedRawInsert(store.client)).not.toBeNull();
-    expect(embeddedRawInsert(withoutRawInsert(store.client))).toBeNull();
+  it('the embedded path (RowBinary) and the server path (JSON text) store identical rows', async () => {
+    expect(isEmbedded(store.client)).toBe(true);
+    expect(isEmbedded(withoutRawInsert(store.client))).toBe(false);
     const items = dataset(300);
     const lifecycle = (collector: string): LifecycleEvent[] =>
       items.slice(0, 20).map((x, i) => ({ type: 'finding-started', time: x.event.timestamp, finding: { ...finding(x.event, i), prefix: `${collector}-${x.event.prefix}` } }));
@@ -101,19 +102,35 @@ describe('rows', () => {
     expect(lcRaw).toEqual(lcExec);
   });
 
-  it('a spool written by the earlier format (one JSON object per row) is still replayed', async () => {
+  it('spools written by earlier versions (JSON objects, then JSON arrays per row) are still replayed, in order', async () => {
     const spoolDir = join(dir, 'spool-old');
     mkdirSync(spoolDir, { recursive: true });
-    const rows = dataset(30).map((x) => routeEventRow({ ...x.event, collector: 'old-spool' }, x.finding));
-    const lines = [JSON.stringify({ table: 'route_events', token: 'old-format-token', rows: rows.length }), ...rows.map((r) => JSON.stringify(r))];
-    writeFileSync(join(spoolDir, '000000000001.route_events.jsonl'), `${lines.join('\n')}\n`);
+    // What those versions wrote: ids as decimal text, times as text with six decimals.
+    const oldRow = (collector: string, x: ReturnType<typeof dataset>[number]) => {
+      const r = routeEventRow({ ...x.event, collector }, x.finding);
+      return { ...r, event_id: String(r.event_id), time: (r.time as number).toFixed(6) };
+    };
+    const objects = dataset(30).map((x) => oldRow('old-objects', x));
+    writeFileSync(
+      join(spoolDir, '000000000001.route_events.jsonl'),
+      `${[JSON.stringify({ table: 'route_events', token: 'old-objects-token', rows: 30 }), ...objects.map((r) => JSON.stringify(r))].join('\n')}\n`,
+    );
+    const arrays = dataset(20).map((x) => Object.values(oldRow('old-arrays', x)));
+    writeFileSync(
+      join(spoolDir, '000000000002.route_events.jsonl'),
+      `${[JSON.stringify({ table: 'route_events', token: 'old-arrays-token', rows: 20, columns: ROUTE_EVENT_COLUMNS }), ...arrays.map((r) => JSON.stringify(r))].join('\n')}\n`,
+    );
     const w = store.createWriter({ spoolDir, recoveryIntervalMs: 20 });
-    expect(w.stats().spoolDepthRows).toBe(30);
+    expect(w.stats().spoolDepthRows).toBe(50);
     for (let i = 0; i < 100 && w.stats().spoolDepthRows > 0; i++) await new Promise((r) => setTimeout(r, 20));
     await w.close();
-    expect(w.stats().replayedRows).toBe(30);
-    const n = await store.readonlySql("SELECT count() AS n, uniqExact(event_id) AS ids FROM route_events WHERE collector = 'old-spool'");
-    expect(Number(n.rows[0].n)).toBe(30);
-    expect(Number(n.rows[0].ids)).toBe(30);
+    expect(w.stats().replayedRows).toBe(50);
+    const n = await store.readonlySql(
+      "SELECT collector, count() AS n, uniqExact(event_id) AS ids, min(time) = max(time) AS same FROM route_events WHERE collector LIKE 'old-%' GROUP BY collector ORDER BY collector",
+    );
+    expect(n.rows.map((r) => [r.collector, Number(r.n), Number(r.ids)])).toEqual([['old-arrays', 20, 20], ['old-objects', 30, 30]]);
+    // The stored times are the rows' times (text seconds read as seconds, not ticks).
+    const t = await store.readonlySql("SELECT toUnixTimestamp64Micro(time) AS us FROM route_events WHERE collector = 'old-arrays' ORDER BY us LIMIT 1");
+    expect(Number(t.rows[0].us)).toBe(Math.round(Math.min(...dataset(20).map((x) => x.event.timestamp)) * 1e6));
   });
 });

@@ -20,9 +20,9 @@ const count = async (collector: string) =>
   Number((await store.readonlySql(`SELECT count() AS n FROM route_events FINAL WHERE collector = '${collector}'`)).rows[0].n);
 
 /**
- * A store outage, for real: the real chDB client, with both insert paths (the client's `exec`,
- * and the embedded connection's raw insert the writer prefers) throwing a connection error
- * while `down` is set. Why a wrapper and not a closed port: the embedded store has no socket
+ * A store outage, for real: the real chDB client, with every insert path (the client's `exec`
+ * and `command`, which the embedded RowBinary insert uses, and the connection's raw text insert)
+ * throwing a connection error while `down` is set. Why a wrapper and not a closed port: the embedded store has no socket
  * to close, and this keeps the same chDB store to count in afterwards.
  */
 function flakyClient(client: ClickHouseClient) {
@@ -38,6 +38,7 @@ function flakyClient(client: ClickHouseClient) {
   const proxy = new Proxy(client, {
     get(target, prop, receiver) {
       if (prop === 'exec') return failWhenDown((...args: Parameters<ClickHouseClient['exec']>) => target.exec(...args));
+      if (prop === 'command') return failWhenDown((...args: Parameters<ClickHouseClient['command']>) => target.command(...args));
       const value = Reflect.get(target, prop, receiver) as unknown;
       if (prop === 'connection') {
         const chdb = (value as { chdb?: { rawInsert(p: unknown): Promise<unknown> } } | undefined)?.chdb;
@@ -83,7 +84,7 @@ describe('store writer', () => {
     expect(during.spooledRows).toBe(200);
     expect(during.spoolDepthRows).toBe(200);
     expect(during.failedAttempts).toBeGreaterThanOrEqual(2);
-    expect(readdirSync(spoolDir).filter((f) => f.endsWith('.jsonl')).length).toBe(during.spoolDepthBatches);
+    expect(readdirSync(spoolDir).filter((f) => f.endsWith('.batch')).length).toBe(during.spoolDepthBatches);
     // Writes keep going to the spool (behind the older batches) while the store is down.
     for (const x of items.slice(300, 340)) await w.writeEvent(x.event, x.finding);
     await w.flush();

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { openStore, type Store } from '../../../analyzer/store/index.js';
+import { batchBuilder, payloadToken } from '../../../analyzer/store/batch.js';
+import { storeInserter } from '../../../analyzer/store/insert.js';
+import { ROUTE_EVENT_COLUMNS, routeEventValues } from '../../../analyzer/store/rows.js';
+import { ByteSink, encoderFor } from '../../../analyzer/store/rowbinary.js';
+import { makeTmpDir } from '../../helpers/tmp.js';
+import { dataset } from './fixtures.js';
+
+const dir = makeTmpDir('batch');
+let store: Store;
+
+beforeAll(async () => {
+  store = await openStore({ db: join(dir, 'db') });
+  await store.migrate();
+});
+afterAll(async () => store?.close());
+
+/** The bytes one value encodes to, as hex. */
+const hex = (type: string, value: unknown): string => {
+  const sink = new ByteSink();
+  encoderFor(type)(sink, value);
+  return sink.take().toString('hex');
+};
+
+describe('RowBinary encoding', () => {
+  it('writes each type as ClickHouse lays it out (little-endian, LEB128 lengths, null flags)', () => {
+    expect(hex('UInt8', 7)).toBe('07');
+    expect(hex('Bool', true)).toBe('01');
+    expect(hex('UInt32', 0x01020304)).toBe('04030201');
+    expect(hex('UInt64', 2n ** 64n - 1n)).toBe('ffffffffffffffff');
+    expect(hex('UInt64', '258')).toBe('0201000000000000');
+    expect(hex('Float64', 1)).toBe('000000000000f03f');
+    expect(hex('Float32', -2)).toBe('000000c0');
+    expect(hex("DateTime64(6, 'UTC')", 1.5)).toBe('60e3160000000000');
+    const int64 = (n: bigint) => Buffer.from(new BigInt64Array([n]).buffer).toString('hex');
+    expect(hex("DateTime64(6, 'UTC')", 2 ** 32 + 0.000001)).toBe(int64(2n ** 32n * 1_000_000n + 1n));
+    expect(hex("DateTime64(6, 'UTC')", -1.25)).toBe(int64(-1_250_000n));
+    expect(hex("DateTime('UTC')", 1_700_000_000)).toBe('00f15365');
+    expect(hex('String', 'ab')).toBe('026162');
+    expect(hex('String', 'é')).toBe('02c3a9');
+    expect(hex("Enum8('announce' = 1, 'withdraw' = 2)", 'withdraw')).toBe('02');
+    expect(hex('Nullable(UInt32)', null)).toBe('01');
+    expect(hex('Nullable(UInt32)', 5)).toBe('0005000000');
+    expect(hex('Array(UInt32)', [1, 2])).toBe('020100000002000000');
+    expect(hex('Array(LowCardinality(String))', ['x'])).toBe('010178');
+  });
+
+  it('prefixes long and multi-byte strings with their UTF-8 byte length', () => {
+    for (const s of ['a'.repeat(42), 'a'.repeat(43), '€'.repeat(42), '€'.repeat(43), 'ü'.repeat(200), 'x'.repeat(20_000)]) {
+      const bytes = Buffer.from(hex('String', s), 'hex');
+      const n = Buffer.byteLength(s);
+      let len = 0;
+      let shift = 0;
+      let i = 0;
+      for (;;) {
+        const b = bytes[i++];
+        len += (b & 0x7f) * 2 ** shift;
+        shift += 7;
+        if (b < 0x80) break;
+      }
+      expect(len).toBe(n);
+      expect(bytes.subarray(i).toString('utf8')).toBe(s);
+    }
+  });
+
+  it('refuses values a column cannot hold', () => {
+    expect(() => hex('UInt32', -1)).toThrow(/UInt32/);
+    expect(() => hex('UInt32', 2 ** 32)).toThrow(/UInt32/);
+    expect(() => hex('UInt8', 1.5)).toThrow(/UInt8/);
+    expect(() => hex('String', 5)).toThrow(/String/);
+    expect(() => hex('UInt64', 2n ** 64n)).toThrow(/UInt64/);
+    expect(() => hex('UInt64', '-1')).toThrow(/UInt64/);
+    expect(() => hex("Enum8('announce' = 1, 'withdraw' = 2)", 'update')).toThrow(/Enum8/);
+    expect(() => hex("DateTime64(6, 'UTC')", 'soon')).toThrow(/DateTime64/);
+    expect(() => hex('Array(UInt32)', 3)).toThrow(/Array/);
+    expect(() => encoderFor('Map(String, String)')).toThrow(/no RowBinary encoder/);
+  });
+});
+
+describe('batches', () => {
+  it('a row that cannot be encoded leaves nothing behind; the batch stores exactly the good rows', async () => {
+    const items = dataset(50).map((x) => ({ event: { ...x.event, collector: 'batch-good' }, finding: x.finding }));
+    const builder = batchBuilder('route_events', ROUTE_EVENT_COLUMNS, 'RowBinary');
+    for (const [i, x] of items.entries()) {
+      builder.add(routeEventValues(x.event, x.finding));
+      // Fails on the last column half way through the row.
+      const bad = routeEventValues({ ...x.event, collector: 'batch-bad' }, x.finding);
+      bad[bad.length - 1] = -i - 1;
+      expect(() => builder.add(bad)).toThrow(/UInt32/);
+    }
+    expect(builder.rows).toBe(50);
+    const payload = builder.take();
+    expect(builder.rows).toBe(0);
+    const inserter = storeInserter(store.client);
+    await inserter.insert(payload, payloadToken(payload));
+    inserter.close();
+    const r = await store.readonlySql("SELECT collector, count() AS n, sum(peer_asn) AS asns FROM route_events WHERE startsWith(collector, 'batch-') GROUP BY collector");
+    expect(r.rows.map((x) => [x.collector, Number(x.n), Number(x.asns)])).toEqual([['batch-good', 50, items.reduce((a, x) => a + x.event.peer_asn, 0)]]);
+  });
+
+  it('the writer counts and skips a row it cannot store, and stores the rest', async () => {
+    const w = store.createWriter({ spoolDir: join(dir, 'spool-skip'), batchSize: 1000 });
+    const items = dataset(30).map((x) => ({ event: { ...x.event, collector: 'skip' }, finding: x.finding }));
+    for (const [i, x] of items.entries()) await w.writeEvent(i === 10 ? { ...x.event, peer_asn: -1 } : x.event, x.finding);
+    await w.close();
+    expect(w.stats()).toMatchObject({ accepted: 29, inserted: 29, rejectedRows: 1, pendingRows: 0 });
+    const r = await store.readonlySql("SELECT count() AS n FROM route_events WHERE collector = 'skip'");
+    expect(Number(r.rows[0].n)).toBe(29);
+  });
+
+  it('the same rows give the same token; different rows or formats a different one', () => {
+    const rows = dataset(20).map((x) => routeEventValues(x.event, x.finding));
+    const build = (format: 'RowBinary' | 'JSONCompactEachRow', values: unknown[][]) => {
+      const b = batchBuilder('route_events', ROUTE_EVENT_COLUMNS, format);
+      for (const v of values) b.add(v);
+      return payloadToken(b.take());
+    };
+    expect(build('RowBinary', rows)).toBe(build('RowBinary', rows));
+    expect(build('RowBinary', rows)).not.toBe(build('RowBinary', rows.slice(1)));
+    expect(build('RowBinary', rows)).not.toBe(build('JSONCompactEachRow', rows));
+  });
+});
