@@ -42,18 +42,27 @@ export class ByteSink {
 
   u32(v: number): void {
     this.room(4);
-    this.buf.writeUInt32LE(v >>> 0, this.pos);
-    this.pos += 4;
+    const buf = this.buf;
+    const p = this.pos;
+    buf[p] = v;
+    buf[p + 1] = v >>> 8;
+    buf[p + 2] = v >>> 16;
+    buf[p + 3] = v >>> 24;
+    this.pos = p + 4;
   }
 
   i64(v: number): void {
     this.room(8);
     if (v >= 0) {
       // Two 32-bit halves: no BigInt per row for the common (positive) case.
-      this.buf.writeUInt32LE(v % 0x100000000, this.pos);
-      this.buf.writeUInt32LE(Math.floor(v / 0x100000000), this.pos + 4);
-    } else this.buf.writeBigInt64LE(BigInt(v), this.pos);
-    this.pos += 8;
+      const at = this.pos;
+      this.u32(v % 0x100000000);
+      this.u32(Math.floor(v / 0x100000000));
+      this.pos = at + 8;
+    } else {
+      this.buf.writeBigInt64LE(BigInt(v), this.pos);
+      this.pos += 8;
+    }
   }
 
   u64(v: bigint): void {
@@ -85,18 +94,30 @@ export class ByteSink {
 
   /** Length-prefixed UTF-8. */
   string(s: string): void {
-    // A string of under 43 UTF-16 units is under 128 UTF-8 bytes: one length byte, written after.
-    if (s.length < 43) {
-      this.room(1 + s.length * 3);
-      const n = this.buf.write(s, this.pos + 1, 'utf8');
-      this.buf[this.pos] = n;
-      this.pos += 1 + n;
+    const n = s.length;
+    if (n < 128) {
+      // Short ASCII (prefixes, addresses, AS paths, codes: nearly every value) byte by byte:
+      // cheaper than a call into the encoder. One length byte, as n < 128.
+      this.room(1 + n);
+      const buf = this.buf;
+      let p = this.pos + 1;
+      for (let i = 0; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) return this.utf8(s);
+        buf[p++] = c;
+      }
+      buf[this.pos] = n;
+      this.pos = p;
       return;
     }
+    this.utf8(s);
+  }
+
+  private utf8(s: string): void {
     const n = Buffer.byteLength(s, 'utf8');
     this.varUInt(n);
     this.room(n);
-    this.pos += this.buf.write(s, this.pos, 'utf8');
+    this.pos += this.buf.write(s, this.pos, n, 'utf8');
   }
 }
 
