@@ -110,9 +110,7 @@ async function run(opts: RunOptions): Promise<void> {
   if (opts.dashboard) {
     const dashboard = await createDashboardServer({
       store,
-      registry: analysis.current()?.registry,
-      classifier: analysis.current()?.classifier,
-      geo: analysis.current()?.geo,
+      analysis: analysis.current,
       health: feedHealth(source),
       port,
       host: opts.host,

@@ -43,9 +43,7 @@ export function register(program: Command): void {
         const ops = { metrics, health: () => probeHealth({ ping: () => store.ping() }) };
         const server = await createDashboardServer({
           store,
-          registry: analysis?.registry,
-          geo: analysis?.geo,
-          classifier: analysis?.classifier,
+          analysis: () => analysis ?? null,
           port,
           host: opts.host,
           ops: (req, res) => handleOpsRequest(req, res, ops),

@@ -2,9 +2,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Finding } from '../../analyzer/models/finding.js';
-import type { GeoLookup } from '../../analyzer/models/geo.js';
-import type { RegistryLookup } from '../../analyzer/models/registry.js';
 import { log } from '../../common/log.js';
 import { projectRoot } from '../../common/paths.js';
 import { startCompactor } from './compactor.js';
@@ -15,7 +12,7 @@ import { apiRoutes } from './routes/index.js';
 import { helpersOf } from './routes/context.js';
 import { serveStatic } from './static.js';
 import { StoreUnavailable, type DashboardStore } from './store-port.js';
-import type { DashboardDeps, FeedHealth } from './types.js';
+import type { AnalysisParts, DashboardDeps, FeedHealth } from './types.js';
 
 export type { FeedHealth } from './types.js';
 export { LiveFeed } from './feed.js';
@@ -23,9 +20,8 @@ export type { FeedItem, Publishable } from './feed-item.js';
 
 export interface DashboardServerOptions {
   store: DashboardStore;
-  registry?: RegistryLookup;
-  classifier?: { describePrefix(prefix: string): Finding };
-  geo?: GeoLookup;
+  /** Read on every request, so parts loaded after the start (an offline `run`) are used as soon as they exist. */
+  analysis?: () => AnalysisParts | null;
   health?: () => FeedHealth;
   port?: number;
   host?: string;
@@ -56,7 +52,23 @@ export const defaultWebRoot = (): string => join(projectRoot(), 'dashboard', 'we
 /** Starts the dashboard's HTTP server: JSON API under /api, the live feed, and the web UI. */
 export async function createDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
   const feed = new LiveFeed(opts.feed);
-  const deps: DashboardDeps = { store: opts.store, registry: opts.registry, classifier: opts.classifier, geo: opts.geo, health: opts.health, feed, startedAt: Date.now() / 1000, cacheTtlMs: opts.cacheTtlMs };
+  const parts = () => opts.analysis?.() ?? null;
+  const deps: DashboardDeps = {
+    store: opts.store,
+    get registry() {
+      return parts()?.registry;
+    },
+    get classifier() {
+      return parts()?.classifier;
+    },
+    get geo() {
+      return parts()?.geo;
+    },
+    health: opts.health,
+    feed,
+    startedAt: Date.now() / 1000,
+    cacheTtlMs: opts.cacheTtlMs,
+  };
   const webRoot = opts.webRoot ?? defaultWebRoot();
   if (!existsSync(join(webRoot, 'index.html'))) log.warn({ webRoot }, 'web UI not built (run `npm run build`); serving the API only');
 

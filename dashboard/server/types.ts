@@ -20,11 +20,15 @@ export interface FeedHealth {
   [key: string]: unknown;
 }
 
-export interface DashboardDeps {
-  store: DashboardStore;
+/** Registry, classifier and geo database, when loaded (a `run` that starts offline loads them later). */
+export interface AnalysisParts {
   registry?: RegistryLookup;
   classifier?: { describePrefix(prefix: string): Finding };
   geo?: GeoLookup;
+}
+
+export interface DashboardDeps extends AnalysisParts {
+  store: DashboardStore;
   health?: () => FeedHealth;
   feed: LiveFeed;
   startedAt: number;
