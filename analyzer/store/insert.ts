@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { columnTypes, type BatchFormat, type Payload } from './batch.js';
+import { quote } from './schema.js';
 
 /** Sends one batch to the store; throws errors whose `code` is the ClickHouse error code as text. */
 export interface Inserter {
@@ -16,8 +17,6 @@ export interface Inserter {
 
 /** The chDB connection's raw passthrough insert (text formats only). */
 type RawInsert = (params: { table: string; values: Buffer; format: BatchFormat; columns: string[]; settings: Record<string, string> }) => Promise<unknown>;
-
-const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /**
  * Per-insert settings. `optimize_on_insert = 0`: the Replacing/Aggregating tables (route_events

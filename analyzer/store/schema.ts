@@ -530,7 +530,8 @@ export interface SchemaOptions {
 
 export const DEFAULT_RAW_TTL_DAYS = 90;
 
-const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+/** A ClickHouse string literal. */
+export const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const ident = (s: string): string => {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) throw new Error(`invalid identifier ${JSON.stringify(s)}`);
   return s;
