@@ -10,8 +10,9 @@
  *   geo/origin/registered-out-of-region kind is claimed for them; the why says they are mixed/partial.
  */
 import { LruCache } from '../geo/lru.js';
+import { UNLOCATED } from '../geo/distribution.js';
 import type { Finding, GeoSubkind, MismatchKind } from '../models/finding.js';
-import type { GeoLookup } from '../models/geo.js';
+import type { CountryShare, GeoLookup } from '../models/geo.js';
 import type { RegistryLookup, Rir } from '../models/registry.js';
 import { buildPrefixContext, type PrefixContext } from './context.js';
 import { prefixKinds, withOriginKinds } from './kinds.js';
@@ -36,22 +37,57 @@ export interface ClassifyInput {
 }
 
 /**
- * A prefix's cached classification. The why's registration and geo clauses are built on first
- * use. (Findings carry `why` as a plain field: a lazy getter on each Finding measured 8x slower
- * per warm event, so the sentence is joined per event; its prefix part is built once.)
+ * A prefix's cached classification: only what a Finding needs. The full context (registration
+ * records, holder and region shares) is dropped once the why is built, because a RIB dump caches
+ * ~10^5 new prefixes and every object kept per prefix is copied by the GC; most of the cold cost
+ * was that copying. Lookups that want the context get it kept (see Classifier.context).
+ * (Findings carry `why` as a plain field: a lazy getter on each Finding measured 8x slower per
+ * warm event, so the sentence is joined per event; its prefix part is built once, here.)
  */
 class CachedPrefix {
-  private whyText: string | undefined;
+  readonly prefix: string;
+  readonly family: 4 | 6;
+  readonly addresses: number;
+  readonly prefixRir: Rir | null;
+  readonly registeredCc: string | null;
+  readonly holderId: string | null;
+  readonly ianaRir: Rir | null;
+  readonly legacy: boolean;
+  readonly usageRegion: Rir | null;
+  readonly mainCountry: string | null;
+  readonly shareAbroad: number;
+  readonly geo: CountryShare[];
+  /** Registration and geo clauses of the why. */
+  readonly why: string;
+  /** `kinds` plus origin-out-of-region, made on first use (shared like `kinds` by the prefix's findings). */
+  private kindsWithOrigin: MismatchKind[] | undefined;
 
   constructor(
-    readonly ctx: PrefixContext,
+    built: PrefixContext,
     readonly kinds: MismatchKind[],
     readonly geoSubkind: GeoSubkind | null,
-  ) {}
+    /** Set only for lookups (Classifier.context); classification does not keep it. */
+    public ctx: PrefixContext | undefined,
+  ) {
+    this.prefix = built.prefix;
+    this.family = built.family;
+    this.addresses = built.addresses;
+    this.prefixRir = built.prefixRir;
+    this.registeredCc = built.registeredCc;
+    this.holderId = built.holderId;
+    this.ianaRir = built.ianaRir;
+    this.legacy = built.legacy;
+    this.usageRegion = built.usageRegion;
+    this.mainCountry = built.mainCountry;
+    this.shareAbroad = built.shareAbroad;
+    this.geo = built.geo;
+    this.why = prefixWhy(built, kinds.includes('geo-out-of-region'));
+  }
 
-  /** Registration and geo clauses of the why. */
-  get why(): string {
-    return (this.whyText ??= prefixWhy(this.ctx, this.kinds.includes('geo-out-of-region')));
+  /** The kinds of an event whose origin is registered with `originRir`. */
+  kindsFor(originRir: Rir | null): MismatchKind[] {
+    if (!this.prefixRir || !originRir || originRir === this.prefixRir) return this.kinds;
+    return (this.kindsWithOrigin ??= withOriginKinds(this.kinds, this.prefixRir, originRir));
   }
 }
 
@@ -65,6 +101,13 @@ interface CachedAsn {
 export class Classifier {
   private readonly prefixes: LruCache<string, CachedPrefix>;
   private readonly asns: LruCache<number, CachedAsn>;
+  private lastPrefix: string | undefined;
+  private lastEntry: CachedPrefix | undefined;
+  private lastAsn = -1;
+  private lastAsnEntry: CachedAsn | undefined;
+  private readonly kindLists = new Map<string, MismatchKind[]>();
+  /** Per country, per prefix size: the shared one-country distribution. */
+  private readonly singleCountry = new Map<string, Map<number, CountryShare[]>>();
 
   constructor(private readonly opts: ClassifierOptions) {
     const size = opts.cacheSize ?? 200_000;
@@ -72,31 +115,72 @@ export class Classifier {
     this.asns = new LruCache(Math.max(1, Math.min(size, 200_000)));
   }
 
-  /** Prefix-level context (cached); throws on an invalid prefix. */
-  context(prefix: string): CachedPrefix {
+  /**
+   * Prefix-level context with its full PrefixContext (cached); throws on an invalid prefix. For
+   * lookups: the entry then keeps the context, which classification alone does not.
+   */
+  context(prefix: string): CachedPrefix & { ctx: PrefixContext } {
+    const hit = this.entry(prefix, true);
+    // Classified before, without keeping the context: rebuild it (same registry and geo, same facts).
+    hit.ctx ??= buildPrefixContext(prefix, this.opts.registry, this.opts.geo);
+    return hit as CachedPrefix & { ctx: PrefixContext };
+  }
+
+  /** The cached entry of a prefix; `keepCtx` keeps the full context on an entry built now. */
+  private entry(prefix: string, keepCtx: boolean): CachedPrefix {
+    // A pipeline often classifies one prefix several times in a row (state, then the event): skip the map.
+    if (prefix === this.lastPrefix) return this.lastEntry!;
     let hit = this.prefixes.get(prefix);
     if (!hit) {
       const ctx = buildPrefixContext(prefix, this.opts.registry, this.opts.geo);
       const kinds = prefixKinds(ctx);
-      hit = new CachedPrefix(ctx, kinds.kinds, kinds.geoSubkind);
-      this.prefixes.set(prefix, hit);
+      ctx.geo = this.sharedGeo(ctx);
+      hit = new CachedPrefix(ctx, this.sharedKinds(kinds.kinds), kinds.geoSubkind, keepCtx ? ctx : undefined);
+      this.prefixes.add(prefix, hit);
     }
+    this.lastPrefix = prefix;
+    this.lastEntry = hit;
     return hit;
   }
 
+  /** One array per distinct kinds list (a handful), instead of one per cached prefix. */
+  private sharedKinds(kinds: MismatchKind[]): MismatchKind[] {
+    const key = kinds.join(',');
+    let shared = this.kindLists.get(key);
+    if (!shared) this.kindLists.set(key, (shared = kinds));
+    return shared;
+  }
+
+  /**
+   * Most prefixes lie in one country, wholly located: their distribution is the same for every
+   * prefix of that size and country, so one array is kept for all of them.
+   */
+  private sharedGeo(ctx: PrefixContext): CountryShare[] {
+    const geo = ctx.geo;
+    if (geo.length !== 1 || geo[0].share !== 1 || geo[0].cc === UNLOCATED) return geo;
+    let bySize = this.singleCountry.get(geo[0].cc);
+    if (!bySize) this.singleCountry.set(geo[0].cc, (bySize = new Map()));
+    const shared = bySize.get(geo[0].addresses);
+    if (shared) return shared;
+    bySize.set(geo[0].addresses, geo);
+    return geo;
+  }
+
   private asn(asn: number): CachedAsn {
+    if (asn === this.lastAsn) return this.lastAsnEntry!;
     let hit = this.asns.get(asn);
     if (!hit) {
       const reg = this.opts.registry.asn(asn);
       hit = { rir: reg.rir, cc: reg.record?.cc || null, clause: originClause({ originAsns: [asn], originRir: reg.rir, originRirs: [reg.rir] }) };
-      this.asns.set(asn, hit);
+      this.asns.add(asn, hit);
     }
+    this.lastAsn = asn;
+    this.lastAsnEntry = hit;
     return hit;
   }
 
   classify(input: ClassifyInput): Finding {
-    const cached = this.context(input.prefix);
-    const { ctx, geoSubkind } = cached;
+    const cached = this.entry(input.prefix, false);
     let originAsns: number[];
     let originRir: Rir | null;
     let originCc: string | null;
@@ -105,7 +189,9 @@ export class Classifier {
       // The common case: one origin ASN, everything cached.
       const o = this.asn(input.originAsns[0]);
       originAsns = [input.originAsns[0]];
-      [originRir, originCc, clause] = [o.rir, o.cc, o.clause];
+      originRir = o.rir;
+      originCc = o.cc;
+      clause = o.clause;
     } else {
       originAsns = [...new Set(input.originAsns)].sort((a, b) => a - b);
       const origins = originAsns.map((a) => this.asn(a));
@@ -114,63 +200,52 @@ export class Classifier {
       originCc = new Set(origins.map((o) => o.cc)).size === 1 ? origins[0].cc : null;
       clause = originClause({ originAsns, originRir, originRirs });
     }
-    const kinds = withOriginKinds(cached.kinds, ctx.prefixRir, originRir);
-    return this.finding(ctx, kinds, geoSubkind, {
-      time: input.time,
-      originAsns,
-      originRir,
-      originCc,
-      visibility: input.visibility,
-      why: joinWhy(cached.why, clause),
-      announced: true,
-    });
+    return this.finding(cached, cached.kindsFor(originRir), input.time, originAsns, originRir, originCc, input.visibility, joinWhy(cached.why, clause), true);
   }
 
   /** Routing-independent description (no origin), as `portolan lookup` shows it. */
   describePrefix(prefix: string, time = Math.floor(Date.now() / 1000)): Finding {
+    // Lookups go on to read the registration: keep the context.
     const cached = this.context(prefix);
-    const { ctx, kinds, geoSubkind } = cached;
-    const why = cached.why;
-    return this.finding(ctx, kinds, geoSubkind, {
-      time,
-      originAsns: [],
-      originRir: null,
-      originCc: null,
-      visibility: undefined,
-      why: joinWhy(why, ''),
-      announced: false,
-    });
+    return this.finding(cached, cached.kinds, time, [], null, null, undefined, joinWhy(cached.why, ''), false);
   }
 
   private finding(
-    ctx: PrefixContext,
+    c: CachedPrefix,
     kinds: MismatchKind[],
-    geoSubkind: GeoSubkind | null,
-    o: { time: number; originAsns: number[]; originRir: Rir | null; originCc: string | null; visibility?: number; why: string; announced: boolean },
+    time: number,
+    originAsns: number[],
+    originRir: Rir | null,
+    originCc: string | null,
+    visibility: number | undefined,
+    why: string,
+    announced: boolean,
   ): Finding {
+    // Kinds are in MISMATCH_KINDS order, which puts geo-out-of-region first.
+    const geoSubkind = kinds.length > 0 && kinds[0] === 'geo-out-of-region' ? c.geoSubkind : null;
     return {
-      time: o.time,
-      prefix: ctx.prefix,
-      family: ctx.family,
-      addresses: ctx.addresses,
-      originAsn: o.originAsns.length ? o.originAsns[0] : null,
-      originAsns: o.originAsns,
-      prefixRir: ctx.prefixRir,
-      registeredCc: ctx.registeredCc,
-      holderId: ctx.holderId,
-      ianaRir: ctx.ianaRir,
-      legacy: ctx.legacy,
-      originRir: o.originRir,
-      originCc: o.originCc,
-      usageRegion: ctx.usageRegion,
-      mainCountry: ctx.mainCountry,
-      shareAbroad: ctx.shareAbroad,
-      geo: ctx.geo,
+      time,
+      prefix: c.prefix,
+      family: c.family,
+      addresses: c.addresses,
+      originAsn: originAsns.length ? originAsns[0] : null,
+      originAsns,
+      prefixRir: c.prefixRir,
+      registeredCc: c.registeredCc,
+      holderId: c.holderId,
+      ianaRir: c.ianaRir,
+      legacy: c.legacy,
+      originRir,
+      originCc,
+      usageRegion: c.usageRegion,
+      mainCountry: c.mainCountry,
+      shareAbroad: c.shareAbroad,
+      geo: c.geo,
       kinds,
-      geoSubkind: kinds.includes('geo-out-of-region') ? geoSubkind : null,
-      severity: severityOf({ kinds, geoSubkind, prefixRir: ctx.prefixRir, shareAbroad: ctx.shareAbroad, visibility: o.visibility, announced: o.announced }),
-      visibility: o.visibility ?? 0,
-      why: o.why,
+      geoSubkind,
+      severity: severityOf({ kinds, geoSubkind: c.geoSubkind, prefixRir: c.prefixRir, shareAbroad: c.shareAbroad, visibility, announced }),
+      visibility: visibility ?? 0,
+      why,
     };
   }
 }

@@ -35,6 +35,14 @@ export class LruCache<K, V> {
     }
   }
 
+  /**
+   * set() for a key the caller has just missed with get(): skips the two lookups set() makes
+   * (the miss path of every new prefix).
+   */
+  add(key: K, value: V): void {
+    this.insert(key, value);
+  }
+
   private insert(key: K, value: V): void {
     if (this.young.size >= this.half) {
       this.old = this.young;

@@ -64,9 +64,34 @@ export class Pipeline {
 
   /** The time `classifyNow` classifies at: the event being processed. */
   private now = 0;
+  /**
+   * The state's last single-origin classification during this event. A new pair's first peer
+   * (every event of a RIB dump) is classified by the state with the visibility the event then
+   * has, so the event reuses that finding instead of classifying again.
+   */
+  private lastFinding: Finding | null = null;
+  private lastPrefix = '';
+  private lastAsn = -1;
+  private lastVisibility = -1;
+
   /** One closure for the whole run (not one per event) for the state's classify callback. */
-  private readonly classifyNow = (prefix: string, originAsns: number[], visibility: number): Finding =>
-    this.classifier!.classify({ prefix, originAsns, time: this.now, visibility });
+  private readonly classifyNow = (prefix: string, originAsns: number[], visibility: number): Finding => {
+    const finding = this.classifier!.classify({ prefix, originAsns, time: this.now, visibility });
+    if (originAsns.length === 1) {
+      this.lastFinding = finding;
+      this.lastPrefix = prefix;
+      this.lastAsn = originAsns[0];
+      this.lastVisibility = visibility;
+    }
+    return finding;
+  };
+
+  /** The event's finding: the state's when it classified the same (prefix, origin, visibility) just now. */
+  private eventFinding(prefix: string, origins: number[], visibility: number): Finding {
+    const last = this.lastFinding;
+    if (last && origins.length === 1 && origins[0] === this.lastAsn && visibility === this.lastVisibility && prefix === this.lastPrefix) return last;
+    return this.classifyNow(prefix, origins, visibility);
+  }
 
   /**
    * Returns a promise only when a sink asked to wait (back-pressure); most events are
@@ -81,11 +106,12 @@ export class Pipeline {
     try {
       if (this.classifier) {
         this.now = event.timestamp;
+        this.lastFinding = null;
         lifecycle = this.state.apply(event, this.classifyNow);
         if (event.elem_type === 'announce') {
           const origins = event.origin_asns ?? [];
           const visibility = origins.length ? this.state.visibility(event.prefix, smallest(origins)) : 0;
-          finding = this.classifyNow(event.prefix, origins, visibility);
+          finding = this.eventFinding(event.prefix, origins, visibility);
           this.count(finding);
         }
       }

@@ -146,6 +146,7 @@ export function packedIpv4Prefix(text: string): number {
     len = d0 * 10 + d1;
   }
   if (len > 32) return -1;
-  if (value % 2 ** (32 - len) !== 0) return -1;
+  // Host bits set (integer mask, not a floating-point modulo: this runs for every new prefix).
+  if (len < 32 && (value & (0xffffffff >>> len)) !== 0) return -1;
   return value * 64 + len;
 }

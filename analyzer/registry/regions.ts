@@ -55,7 +55,8 @@ for (const rir of RIRS) {
 
 /** The RIR whose service region contains the country; null for ZZ, empty or unknown codes. */
 export function regionOf(cc: string): Rir | null {
-  return byCountry.get(cc.trim().toUpperCase()) ?? null;
+  // Codes from the files and the geo database are already upper case: no trim/upper per call.
+  return byCountry.get(cc) ?? byCountry.get(cc.trim().toUpperCase()) ?? null;
 }
 
 /** The codes in a RIR's service region (including its pseudo-codes EU/AP/AN/XK). */

@@ -67,6 +67,9 @@ export class PrefixState {
   readonly maxPairs: number;
   readonly counters: PrefixStateCounters = newCounters();
   private readonly heads = new Map<string, number>();
+  /** One-entry memo of `heads`: the pipeline asks again (visibility) for the prefix it just applied. */
+  private memoPrefix: string | undefined;
+  private memoHead = -1;
   private pairs = new PairTable();
   private sources = new SourceTable();
   private originSets = new OriginSetTable();
@@ -110,7 +113,7 @@ export class PrefixState {
     // One walk finds the pair this source announces now and the pair of the announced origin.
     let current = -1;
     let target = -1;
-    for (let i = this.heads.get(prefix) ?? -1; i >= 0; i = p.next[i]) {
+    for (let i = this.headOf(prefix); i >= 0; i = p.next[i]) {
       if (current < 0 && p.hasBit(i, source)) current = i;
       if (asns && target < 0 && p.origin[i] === origin && p.originSet[i] === setId) target = i;
     }
@@ -193,7 +196,7 @@ export class PrefixState {
   visibility(prefix: string, originAsn: number): number {
     const p = this.pairs;
     let n = 0;
-    for (let i = this.heads.get(prefix) ?? -1; i >= 0; i = p.next[i]) if (p.origin[i] === originAsn) n += p.count[i];
+    for (let i = this.headOf(prefix); i >= 0; i = p.next[i]) if (p.origin[i] === originAsn) n += p.count[i];
     return n;
   }
 
@@ -239,6 +242,23 @@ export class PrefixState {
     };
   }
 
+  /** First pair of a prefix, or -1. */
+  private headOf(prefix: string): number {
+    if (prefix === this.memoPrefix) return this.memoHead;
+    const head = this.heads.get(prefix) ?? -1;
+    this.memoPrefix = prefix;
+    this.memoHead = head;
+    return head;
+  }
+
+  /** Sets (or with -1 removes) a prefix's first pair; every change of `heads` goes through here, keeping the memo right. */
+  private setHead(prefix: string, head: number): void {
+    if (head < 0) this.heads.delete(prefix);
+    else this.heads.set(prefix, head);
+    this.memoPrefix = prefix;
+    this.memoHead = head;
+  }
+
   private asnsOf(i: number): number[] {
     return this.originSets.asns(this.pairs.origin[i], this.pairs.originSet[i]);
   }
@@ -274,8 +294,8 @@ export class PrefixState {
     p.lastSeen[i] = time;
     p.status[i] = STALE;
     // Append so that get() lists origins in order of first appearance.
-    const head = this.heads.get(prefix);
-    if (head === undefined) this.heads.set(prefix, i);
+    const head = this.headOf(prefix);
+    if (head < 0) this.setHead(prefix, i);
     else {
       let j = head;
       while (p.next[j] >= 0) j = p.next[j];
@@ -321,8 +341,18 @@ export class PrefixState {
    */
   private originChange(prefix: string, time: number, classify: Classify, out: LifecycleEvent[], zeroed: number[][], revived: number, revivedFinding: Finding | undefined): void {
     const p = this.pairs;
+    // Most calls (a first origin appears, the last one goes) emit nothing: tell before allocating.
+    let visibleCount = 0;
+    let others = zeroed.length;
+    for (let i = this.headOf(prefix); i >= 0; i = p.next[i]) {
+      if (p.count[i] > 0) {
+        visibleCount++;
+        if (i !== revived) others++;
+      }
+    }
+    if (visibleCount === 0 || others === 0) return;
     const visible: number[] = [];
-    for (let i = this.heads.get(prefix) ?? -1; i >= 0; i = p.next[i]) if (p.count[i] > 0) visible.push(i);
+    for (let i = this.headOf(prefix); i >= 0; i = p.next[i]) if (p.count[i] > 0) visible.push(i);
     const before = visible.filter((i) => i !== revived).map((i) => this.asnsOf(i));
     before.push(...zeroed);
     if (visible.length === 0 || before.length === 0) return;
@@ -377,10 +407,10 @@ export class PrefixState {
 
   private unlink(prefix: string, i: number): void {
     const p = this.pairs;
-    const head = this.heads.get(prefix)!;
+    const head = this.headOf(prefix);
     if (head === i) {
-      if (p.next[i] >= 0) this.heads.set(prefix, p.next[i]);
-      else this.heads.delete(prefix);
+      if (p.next[i] >= 0) this.setHead(prefix, p.next[i]);
+      else this.setHead(prefix, -1);
     } else {
       let j = head;
       while (p.next[j] !== i) j = p.next[j];
@@ -452,7 +482,7 @@ export class PrefixState {
         p.count[i] = img.count[k];
         p.status[i] = img.status[k];
         p.bits.set(img.bits.subarray(k * w, (k + 1) * w), i * p.words);
-        if (prev < 0) this.heads.set(prefix, i);
+        if (prev < 0) this.setHead(prefix, i);
         else p.next[prev] = i;
         prev = i;
       }
