@@ -53,8 +53,20 @@ await store.migrate();
 interface Run {
   events: number;
   seconds: number;
-  /** CPU time of the whole process (JS thread and chDB's threads) per event. */
+  /** CPU time of the whole process (JS thread and chDB's threads) per event, the merges its inserts caused included. */
   cpuMicros: number;
+}
+
+/**
+ * Waits until chDB runs no background merge (at most 60 s), so a phase neither competes with
+ * the merges of the one before nor leaves its own to the next one's CPU figure.
+ */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const rs = await store.client.query({ query: 'SELECT count() AS n FROM system.merges', format: 'JSONEachRow' });
+    if (Number((await rs.json<{ n: string }>())[0].n) === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 const cpuSeconds = () => {
@@ -62,11 +74,15 @@ const cpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 
+/** Wall time until the last row is stored; CPU until the merges it started are done too. */
 async function measure(count: () => Promise<number>): Promise<Run> {
+  await settle();
   const started = performance.now();
   const cpu = cpuSeconds();
   const events = await count();
-  return { events, seconds: (performance.now() - started) / 1000, cpuMicros: ((cpuSeconds() - cpu) * 1e6) / events };
+  const seconds = (performance.now() - started) / 1000;
+  await settle();
+  return { events, seconds, cpuMicros: ((cpuSeconds() - cpu) * 1e6) / events };
 }
 
 const parseOnly = (file: string): Promise<Run> =>
