@@ -11,7 +11,8 @@
  * the process (the JS pipeline and chDB's insert threads), a figure that shared, noisy machines
  * disturb less than the wall-clock rate. Needs ../shared/data; skips without it.
  *
- * BENCH_E2E_FILES=path,path overrides the inputs.
+ * BENCH_E2E_FILES=path,path overrides the inputs; BENCH_E2E_BATCH=N the writer's batch size (default
+ * 50,000: 10,000 and 20,000 measured slower here).
  */
 import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -122,7 +123,7 @@ const setViews = async (attached: boolean) => {
 // e2e: the store as `portolan ingest` writes it; raw-only: route events without the read
 // models' views (their share of the cost); no-store: the pipeline alone.
 for (const label of ['e2e', 'raw-only', 'no-store'] as const) {
-  const writer = label === 'no-store' ? null : store.createWriter();
+  const writer = label === 'no-store' ? null : store.createWriter(process.env.BENCH_E2E_BATCH ? { batchSize: Number(process.env.BENCH_E2E_BATCH) } : {});
   const sinks = writer ? [storeSink(writer)] : [];
   if (label === 'raw-only') await setViews(false);
   for (const file of files) {
