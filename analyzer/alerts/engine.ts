@@ -53,6 +53,21 @@ export interface EngineCounters {
 
 const SWEEP_EVERY_SECONDS = 300;
 
+/** A pair as a snapshot keeps it (no open group refers to it once the engine has finished). */
+type SavedPair = Omit<PairState, 'pendingStart'>;
+
+/**
+ * What the engine knows that must outlive a restart: the pairs (active, or ended within their
+ * quiet period) and the origin-change quiet periods. Without it a restarted `run` would announce
+ * every active finding again and could not tell how long a restored one lasted.
+ */
+export interface EngineSnapshot {
+  version: 1;
+  clock: number;
+  pairs: Array<[string, SavedPair]>;
+  originAlerts: Array<[string, number]>;
+}
+
 /**
  * Turns lifecycle events into alerts: rules matching, dedupe, grouping within a window, a quiet
  * period per (rule, prefix, origin) against flapping, and restores paired with their start.
@@ -134,6 +149,26 @@ export class AlertEngine {
 
   pending(): number {
     return this.groups.size;
+  }
+
+  /** The state to restore after a restart; take it after `finish()` (no open group, no pending catch-up). */
+  snapshot(): EngineSnapshot {
+    const pairs: Array<[string, SavedPair]> = [];
+    for (const [key, st] of this.pairs) {
+      const { pendingStart: _open, ...saved } = st;
+      pairs.push([key, saved]);
+    }
+    return { version: 1, clock: this.clock, pairs, originAlerts: [...this.originAlerts] };
+  }
+
+  /** Takes back a snapshot's pairs (of rules that still exist) and quiet periods. */
+  restore(snapshot: EngineSnapshot): void {
+    if (snapshot.version !== 1) throw new Error(`alert state version ${String(snapshot.version)} is not supported`);
+    const names = new Set(this.rules.map((r) => r.name));
+    for (const [key, saved] of snapshot.pairs) if (names.has(saved.rule)) this.pairs.set(key, { ...saved, pendingStart: null });
+    for (const [key, time] of snapshot.originAlerts) this.originAlerts.set(key, time);
+    this.clock = Math.max(this.clock, snapshot.clock);
+    this.lastSweep = this.clock;
   }
 
   private onStart(rule: RuleConfig, event: Extract<LifecycleEvent, { type: 'finding-started' }>): boolean {

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { log } from '../../common/log.js';
 import type { LifecycleEvent } from '../models/lifecycle.js';
 import { buildAlert, type Alert } from './alert.js';
 import { CHANNEL_PLUGINS, type AlertChannel } from './channels/registry.js';
 import { appendDeadLetter, DeliveryQueue, type QueueStats } from './delivery.js';
-import { AlertEngine, type EngineCounters, type EngineSettings } from './engine.js';
+import { AlertEngine, type EngineCounters, type EngineSettings, type EngineSnapshot } from './engine.js';
 import { RateLimiter } from './rate-limit.js';
 import { watchRules, type RulesWatcher } from './reload.js';
 import { parseAlertsConfig, type AlertsConfig, type ChannelConfig } from './rules.js';
@@ -28,6 +28,11 @@ export interface AlertingOptions {
   tickMs?: number;
   /** Clock of the rate limits (ms). */
   now?: () => number;
+  /**
+   * File of the engine's pairs and quiet periods: read at start when present, written at close,
+   * so a restart neither re-announces active findings nor loses how long they lasted.
+   */
+  statePath?: string;
 }
 
 export interface ChannelStats extends QueueStats {
@@ -86,6 +91,7 @@ export function createAlerting(opts: AlertingOptions): Alerting {
   const deadLetterPath = (c: AlertsConfig): string => opts.deadLetterPath ?? c.deadLetter ?? DEFAULT_DEAD_LETTER;
 
   const engine = new AlertEngine(config.rules, settingsOf(config));
+  if (opts.statePath) restoreEngine(engine, opts.statePath);
   let channels = new Map<string, LiveChannel>();
   const retired: LiveChannel[] = [];
   let rateLimited = 0;
@@ -204,6 +210,7 @@ export function createAlerting(opts: AlertingOptions): Alerting {
       watcher?.close();
       clearInterval(tick);
       dispatch(engine.finish());
+      if (opts.statePath) saveEngine(engine, opts.statePath);
       sendSummaries(true);
       await idle();
       await closeRetired();
@@ -220,6 +227,27 @@ export function createAlerting(opts: AlertingOptions): Alerting {
     },
     config: () => config!,
   };
+}
+
+function restoreEngine(engine: AlertEngine, path: string): void {
+  if (!existsSync(path)) return;
+  try {
+    const snapshot = JSON.parse(readFileSync(path, 'utf8')) as EngineSnapshot;
+    engine.restore(snapshot);
+    log.info({ file: path, pairs: snapshot.pairs.length }, 'alert state restored');
+  } catch (err) {
+    // A damaged file costs repeated alerts, not the run: start without it.
+    log.warn({ file: path, err: (err as Error).message }, 'alert state not readable; starting without it');
+  }
+}
+
+function saveEngine(engine: AlertEngine, path: string): void {
+  try {
+    writeFileSync(`${path}.tmp`, JSON.stringify(engine.snapshot()));
+    renameSync(`${path}.tmp`, path);
+  } catch (err) {
+    log.error({ file: path, err: (err as Error).message }, 'alert state not saved');
+  }
 }
 
 export { parseAlertsConfig, loadAlertsConfig, AlertsConfigError, describeConfig } from './rules.js';

@@ -43,7 +43,7 @@ export function register(program: Command): void {
     .addOption(new Option('--port <PORT>', 'port of the dashboard, API, /metrics and /healthz').default('8080').env('PORTOLAN_PORT'))
     .addOption(new Option('--host <HOST>', 'address they listen on').default('127.0.0.1').env('PORTOLAN_HOST'))
     .option('--no-dashboard', 'serve only /metrics and /healthz (a collector writing to a shared ClickHouse)')
-    .option('--state <FILE>', 'prefix-state snapshot, restored at start and saved at exit (default: <db>.state)')
+    .option('--state <FILE>', 'prefix-state snapshot, restored at start and saved at exit (default: <db>.state); alert pairs go to <FILE>.alerts.json')
     .option('--snapshot-minutes <N>', 'also save the prefix state every N minutes (0: only at exit)', '15')
     .addOption(commonOption('rir-dir'))
     .addOption(commonOption('iana-dir'))
@@ -94,7 +94,7 @@ async function run(opts: RunOptions): Promise<void> {
   metrics.observeSource(() => source.stats());
   const sinks: PipelineSink[] = [storeSink(writer), createMetricsSink(metrics)];
   if (opts.alerts) {
-    const alerting = createAlerting({ file: opts.alerts, dashboardUrl: opts.dashboard ? `http://localhost:${port}` : undefined });
+    const alerting = createAlerting({ file: opts.alerts, dashboardUrl: opts.dashboard ? `http://localhost:${port}` : undefined, statePath: `${statePath}.alerts.json` });
     metrics.observeAlerts(() => alerting.stats());
     sinks.push(alertsSink(alerting));
   }

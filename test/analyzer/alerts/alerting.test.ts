@@ -157,4 +157,40 @@ rules:
       setLogger(previous);
     }
   });
+
+  it('keeps its pairs in the state file across a restart: the restore after it is paired with the start before it', async () => {
+    const file = join(tmp, 'restart.yml');
+    const out = join(tmp, 'restart.jsonl');
+    const statePath = join(tmp, 'restart.alerts.json');
+    writeFileSync(file, `grouping-window: 60s\nchannels:\n  archive: { type: jsonl, path: "${out}" }\nrules:\n  - name: all\n    channels: [archive]\n`);
+    const first = createAlerting({ file, deadLetterPath: join(tmp, 'restart-dl.jsonl'), watch: false, statePath });
+    first.handle([started(T, finding())]);
+    await first.close();
+    expect(JSON.parse(readFileSync(statePath, 'utf8')).pairs).toHaveLength(1);
+
+    alerting = createAlerting({ file, deadLetterPath: join(tmp, 'restart-dl.jsonl'), watch: false, statePath });
+    alerting.handle([started(T + 600, finding()), ended(T + 7200, finding())]);
+    await alerting.flush();
+    expect(readJsonl(out).map((a) => a.title)).toEqual(['192.0.2.0/24 from AS64500: geo-out-of-region', '192.0.2.0/24 from AS64500 restored after 2 h']);
+  });
+
+  it('starts without a state file it cannot read, and says so', async () => {
+    const file = join(tmp, 'broken-state.yml');
+    const statePath = join(tmp, 'broken.alerts.json');
+    writeFileSync(statePath, '{"version": 1, "pairs": [');
+    writeFileSync(file, `channels:\n  archive: { type: jsonl, path: "${join(tmp, 'broken.jsonl')}" }\nrules:\n  - name: all\n    channels: [archive]\n`);
+    const lines: string[] = [];
+    const previous = log;
+    setLogger(pino({ level: 'info' }, new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) })));
+    try {
+      alerting = createAlerting({ file, deadLetterPath: join(tmp, 'broken-dl.jsonl'), watch: false, statePath });
+    } finally {
+      setLogger(previous);
+    }
+    expect(lines.join('')).toMatch(/alert state not readable; starting without it/);
+    alerting.handle([started(T, finding())]);
+    await alerting.close();
+    alerting = undefined;
+    expect(JSON.parse(readFileSync(statePath, 'utf8')).pairs).toHaveLength(1);
+  });
 });

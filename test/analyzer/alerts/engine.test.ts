@@ -184,4 +184,38 @@ describe('shutdown', () => {
     expect(last).toHaveLength(1);
     expect(last[0].items[0]).toMatchObject({ catchUp: true, flaps: 1 });
   });
+
+  it('a snapshot carries pairs across a restart: a repeated start stays quiet, the end says how long it lasted', () => {
+    const before = new AlertEngine([rule('')], settings);
+    const f = finding();
+    const g = finding({ prefix: '198.51.100.0/24' });
+    expect(before.handle([started(T, f), started(T + 5, g)], WALL).concat(before.finish())).toHaveLength(1);
+    const snapshot = JSON.parse(JSON.stringify(before.snapshot()));
+
+    const after = new AlertEngine([rule('')], settings);
+    after.restore(snapshot);
+    // A state rebuilt without its own snapshot starts both findings again: nothing new to say.
+    const again = after.handle([started(T + 7200, f), started(T + 7200, g)], WALL).concat(after.flush());
+    expect(again).toEqual([]);
+    expect(after.counters.deduped).toBe(2);
+    const out = after.handle([ended(T + 3 * 3600, f)], WALL).concat(after.flush());
+    expect(out).toHaveLength(1);
+    expect(out[0].title).toBe('192.0.2.0/24 from AS64500 restored after 3 h');
+    expect(out[0].items[0]).toMatchObject({ startedAt: T, durationSeconds: 3 * 3600 });
+
+    // Without the snapshot the same events re-announce the start and cannot pair the end.
+    const fresh = new AlertEngine([rule('')], settings);
+    const lost = fresh.handle([started(T + 7200, f), ended(T + 3 * 3600, f)], WALL).concat(fresh.flush());
+    expect(lost.map((a) => a.title)).toEqual(['192.0.2.0/24 from AS64500: geo-out-of-region', '192.0.2.0/24 from AS64500 restored after 1 h']);
+  });
+
+  it('restores only the pairs of rules that still exist, and refuses an unknown snapshot version', () => {
+    const before = new AlertEngine([{ ...rule(''), name: 'old' }], settings);
+    before.handle([started(T, finding())], WALL);
+    before.finish();
+    const after = new AlertEngine([{ ...rule(''), name: 'new' }], settings);
+    after.restore(before.snapshot());
+    expect(after.snapshot().pairs).toEqual([]);
+    expect(() => after.restore({ ...before.snapshot(), version: 2 as 1 })).toThrow(/version 2/);
+  });
 });
