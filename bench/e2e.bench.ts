@@ -5,14 +5,17 @@
  *   - parser alone (FileSource, no analysis): the reference;
  *   - e2e cold: fresh classifier caches, fresh state, store;
  *   - e2e warm: same classifier (caches full), fresh state, the same store;
+ *   - steady: an updates file 10 times over (shifted by its 5 minutes each pass), long enough
+ *     for inserts to overlap with processing as in a live feed or a backfill: the sustained rate;
  * then the whole set again with the read models' materialized views detached (raw-only: what
  * the route_events table alone costs), and once more without the store (the pipeline's share).
  * Peak RSS is per process (so it grows over the phases). CPU µs per event counts every thread of
  * the process (the JS pipeline and chDB's insert threads), a figure that shared, noisy machines
  * disturb less than the wall-clock rate. Needs ../shared/data; skips without it.
  *
- * BENCH_E2E_FILES=path,path overrides the inputs; BENCH_E2E_BATCH=N the writer's batch size (default
- * 50,000: 10,000 and 20,000 measured slower here).
+ * BENCH_E2E_FILES=path,path overrides the inputs; BENCH_E2E_STEADY=path and BENCH_E2E_STEADY_REPEAT=N
+ * the sustained stream; BENCH_E2E_BATCH=N the writer's batch size (default 50,000: 10,000 and
+ * 20,000 measured slower here).
  */
 import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -24,6 +27,7 @@ import type { PipelineSink } from '../analyzer/pipeline/sink.js';
 import { loadRegistry } from '../analyzer/registry/index.js';
 import { PrefixState } from '../analyzer/state/index.js';
 import { openStore, type Store } from '../analyzer/store/index.js';
+import type { RouteEvent } from '../collector/models/route-event.js';
 import { FileSource } from '../collector/sources/index.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../test/helpers/shared-data.js';
 import { makeTmpDir } from '../test/helpers/tmp.js';
@@ -39,6 +43,16 @@ const files = process.env.BENCH_E2E_FILES?.split(',') ?? [
   sharedData('mrt/bgpdump-testdata/updates.20160811.1600.gz'),
   sharedData('ris-live/morrowc-rislive/1k-msgs.jsonl'),
 ];
+
+/** The sustained-stream input: an updates file several times over, each pass shifted by its 5 minutes. */
+const steady = {
+  file: process.env.BENCH_E2E_STEADY ?? sharedData('mrt/bgpdump-testdata/updates.20160811.1600.gz'),
+  times: Number(process.env.BENCH_E2E_STEADY_REPEAT ?? 10),
+  shiftSeconds: 300,
+  get name() {
+    return `${basename(this.file)}×${this.times}`;
+  },
+};
 
 const t0 = performance.now();
 const [registry, geo] = await Promise.all([
@@ -86,18 +100,31 @@ async function measure(count: () => Promise<number>): Promise<Run> {
   return { events, seconds, cpuMicros: ((cpuSeconds() - cpu) * 1e6) / events };
 }
 
-const parseOnly = (file: string): Promise<Run> =>
+/** A file's events `times` times over, each pass `shiftSeconds` later: a long stream of the same kind. */
+async function* repeated(file: string, times: number, shiftSeconds: number): AsyncGenerator<RouteEvent> {
+  for (let r = 0; r < times; r++) {
+    for await (const e of new FileSource([file]).events()) {
+      e.timestamp += r * shiftSeconds;
+      yield e;
+    }
+  }
+}
+
+type Events = () => AsyncIterable<RouteEvent>;
+const fileEvents = (file: string): Events => () => new FileSource([file]).events();
+
+const parseOnly = (events: Events): Promise<Run> =>
   measure(async () => {
-    let events = 0;
-    for await (const e of new FileSource([file]).events()) if (e.prefix) events++;
-    return events;
+    let n = 0;
+    for await (const e of events()) if (e.prefix) n++;
+    return n;
   });
 
 /** `phase` relabels the collector, so no phase's rows are deduplicated against an earlier phase's. */
-const endToEnd = (file: string, classifier: Classifier, sinks: PipelineSink[], phase: string): Promise<Run> =>
+const endToEnd = (events: Events, classifier: Classifier, sinks: PipelineSink[], phase: string): Promise<Run> =>
   measure(async () => {
     const pipeline = new Pipeline(classifier, new PrefixState(), sinks);
-    for await (const e of new FileSource([file]).events()) {
+    for await (const e of events()) {
       e.collector = `${e.collector}#${phase}`;
       await pipeline.process(e);
     }
@@ -128,12 +155,17 @@ for (const label of ['e2e', 'raw-only', 'no-store'] as const) {
   if (label === 'raw-only') await setViews(false);
   for (const file of files) {
     const name = basename(file);
-    const parser = await parseOnly(file);
+    const parser = await parseOnly(fileEvents(file));
     if (label === 'e2e') line(`parser alone ${name}`, parser);
     const classifier = createClassifier({ registry, geo });
-    line(`${label} cold ${name}`, await endToEnd(file, classifier, sinks, `${label}-cold`), parser);
-    line(`${label} warm ${name}`, await endToEnd(file, classifier, sinks, `${label}-warm`), parser);
+    line(`${label} cold ${name}`, await endToEnd(fileEvents(file), classifier, sinks, `${label}-cold`), parser);
+    line(`${label} warm ${name}`, await endToEnd(fileEvents(file), classifier, sinks, `${label}-warm`), parser);
   }
+  // Sustained: long enough for batches to overlap with processing, as in a live feed or a backfill.
+  const stream = () => repeated(steady.file, steady.times, steady.shiftSeconds);
+  const parser = await parseOnly(stream);
+  if (label === 'e2e') line(`parser alone ${steady.name}`, parser);
+  line(`${label} steady ${steady.name}`, await endToEnd(stream, createClassifier({ registry, geo }), sinks, `${label}-steady`), parser);
   if (label === 'raw-only') await setViews(true);
   if (writer) {
     await writer.close();

@@ -23,8 +23,14 @@ export interface WriterOptions {
   maxSpoolRows?: number;
   /** How often a non-empty spool tries to replay. */
   recoveryIntervalMs?: number;
-  /** Batches held in memory before `write*` waits. */
+  /** Batches held in memory (waiting or being inserted) before `write*` waits. */
   maxQueuedBatches?: number;
+  /**
+   * Inserts in flight at once. Two let the store work on one batch while it merges or feeds the
+   * views of the other (one insert leaves a core idle); the order batches land in carries no
+   * meaning (rows carry their times, read models are order-free).
+   */
+  concurrentInserts?: number;
   /** Cluster mode: inserts go through Distributed tables synchronously. */
   distributed?: boolean;
   /** Called after each successful batch insert (first tries, retries and spool replays) with its wall time. */
@@ -84,6 +90,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     maxSpoolRows: 2_000_000,
     recoveryIntervalMs: 2000,
     maxQueuedBatches: 4,
+    concurrentInserts: 2,
     distributed: false,
     ...options,
   };
@@ -102,8 +109,10 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
   };
   const inserter = storeInserter(client, { distributed: o.distributed });
   const buffers = new Map<string, { builder: BatchBuilder; since: number }>();
+  /** Batches waiting for an insert slot, and those being inserted (or spooled). */
   const queue: Batch[] = [];
-  let working = false;
+  const inFlight = new Set<Batch>();
+  const held = () => queue.length + inFlight.size;
   let replaying = false;
   let closed = false;
   let waiters: Array<() => void> = [];
@@ -153,27 +162,30 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     s.storeDown = true;
   }
 
-  async function work(): Promise<void> {
-    if (working) return;
-    working = true;
-    try {
-      while (queue.length > 0) {
-        const b = queue[0];
-        // Once anything is spooled, later batches queue behind it so replay keeps the order.
-        if (spool.depthRows > 0) await toSpool(b);
-        else {
-          const r = await tryInsert(b);
-          if (r === 'ok') {
-            s.inserted += b.payload.rows;
-            s.insertedBatches++;
-          } else if (r === 'down') await toSpool(b);
-        }
-        queue.shift();
-        wake();
-      }
-    } finally {
-      working = false;
-      wake();
+  /** One batch: inserted, or (store down) kept in the spool. */
+  async function deliver(b: Batch): Promise<void> {
+    // Once anything is spooled, later batches go behind it, so replay keeps the order they came in.
+    if (spool.depthRows > 0) return toSpool(b);
+    const r = await tryInsert(b);
+    if (r === 'ok') {
+      s.inserted += b.payload.rows;
+      s.insertedBatches++;
+    } else if (r === 'down') await toSpool(b);
+  }
+
+  /** Starts inserts while slots are free; one at a time while the store is down, so batches spool in order. */
+  function work(): void {
+    const slots = s.storeDown ? 1 : o.concurrentInserts;
+    while (inFlight.size < slots && queue.length > 0) {
+      const b = queue.shift()!;
+      inFlight.add(b);
+      deliver(b)
+        .catch((err: unknown) => log.error({ table: b.payload.table, rows: b.payload.rows, err: (err as Error).message }, 'batch neither stored nor spooled (spool not writable)'))
+        .finally(() => {
+          inFlight.delete(b);
+          wake();
+          work();
+        });
     }
   }
 
@@ -216,7 +228,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     buffers.delete(table);
     const payload = buf.builder.take();
     queue.push({ payload, token: payloadToken(payload) });
-    void work();
+    work();
   }
 
   /** Adds one row (`values` in `columns` order); a row that cannot be encoded is counted, logged and skipped. */
@@ -233,8 +245,8 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     }
     s.accepted++;
     if (buf.builder.rows >= o.batchSize) enqueue(table);
-    if (queue.length >= o.maxQueuedBatches) return (async () => {
-      while (queue.length >= o.maxQueuedBatches) await changed();
+    if (held() >= o.maxQueuedBatches) return (async () => {
+      while (held() >= o.maxQueuedBatches) await changed();
     })();
   }
 
@@ -250,7 +262,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
 
   async function flush(): Promise<void> {
     for (const table of [...buffers.keys()]) enqueue(table);
-    while (queue.length > 0 || working) await changed();
+    while (held() > 0) await changed();
   }
 
   return {
@@ -291,7 +303,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     stats() {
       let pending = 0;
       for (const b of buffers.values()) pending += b.builder.rows;
-      for (const b of queue) pending += b.payload.rows;
+      for (const b of [...queue, ...inFlight]) pending += b.payload.rows;
       return { ...s, spoolDepthRows: spool.depthRows, spoolDepthBatches: spool.depthBatches, pendingRows: pending };
     },
   };
