@@ -1,7 +1,7 @@
 import type { Afi, MpReach } from '../models/bgp.js';
 import { formatIPv4At, formatIPv6 } from './addr.js';
 import { u16, type AttrDecoder } from './attr-input.js';
-import { decodeNlri } from './nlri.js';
+import { decodeNlri, decodeNlriField } from './nlri.js';
 
 function nextHops(b: Uint8Array, p: number, len: number, afi: number, reach: MpReach): string | undefined {
   if (afi === 1 && len === 4) reach.nextHop = formatIPv4At(b, p);
@@ -45,8 +45,11 @@ export const decodeMpReach: AttrDecoder = (a, attrs) => {
   if (p > end) return 'MP_REACH_NLRI SNPA runs past the attribute';
   if (afi !== 1 && afi !== 2) return nhErr ?? `MP_REACH_NLRI AFI ${afi} not supported`;
   if (a.ribEntry && p >= end) return nhErr;
-  const r = decodeNlri(b, p, end, afi as Afi, a.addPath);
+  const decode = a.ribEntry ? decodeNlri : decodeNlriField; // RIB entries cannot report a recovery
+  const r = decode(b, p, end, afi as Afi, a.addPath);
   reach.nlri = r.prefixes;
   if (r.bgpdumpTail) reach.bgpdumpTail = r.bgpdumpTail;
-  return nhErr ?? (r.error ? `MP_REACH_NLRI ${r.error}` : undefined);
+  // A recovered field is no error here; update.ts reports it as a warning.
+  if (r.recovered) reach.addPathRecovery = r.recovered;
+  return nhErr ?? (r.error && !r.recovered ? `MP_REACH_NLRI ${r.error}` : undefined);
 };

@@ -3,6 +3,7 @@ import type { BgpUpdate, Nlri, PathAttributes } from '../models/bgp.js';
 import type { AsPathSegment, BgpElem, Community, Origin } from '../models/route-event.js';
 import { formatNlri } from './addr.js';
 import { effectivePath } from './as4-merge.js';
+import { mpRoutes } from './nlri.js';
 
 const ORIGINS: Origin[] = ['IGP', 'EGP', 'INCOMPLETE'];
 
@@ -68,21 +69,24 @@ export function announce(n: Nlri, meta: ElemMeta, fields: ElemAttributes, nextHo
 /**
  * One element per withdrawn prefix (withdrawn routes, MP_UNREACH_NLRI), then one per
  * announced prefix (NLRI, MP_REACH_NLRI). Under RFC 7606 treat-as-withdraw the announced
- * prefixes become withdrawals.
+ * prefixes become withdrawals. A field recovered as ADD-PATH (nlri.ts) gives its ADD-PATH
+ * reading, with path ids; the plain reading is only for the bgpdump view.
  */
 export function updateToElems(update: BgpUpdate, meta: ElemMeta): BgpElem[] {
   const out: BgpElem[] = [];
-  for (const n of update.withdrawn) out.push(withdraw(n, meta));
-  for (const u of update.attributes.mpUnreach ?? []) for (const n of u.nlri) out.push(withdraw(n, meta));
+  const recovered = update.addPathRecovery;
+  for (const n of recovered?.withdrawn?.nlri ?? update.withdrawn) out.push(withdraw(n, meta));
+  for (const u of update.attributes.mpUnreach ?? []) for (const n of mpRoutes(u)) out.push(withdraw(n, meta));
+  const announced = recovered?.announced?.nlri ?? update.announced;
   const reaches = update.attributes.mpReach ?? [];
-  if (update.announced.length === 0 && !reaches.some((r) => r.nlri.length)) return out;
+  if (announced.length === 0 && !reaches.some((r) => mpRoutes(r).length)) return out;
   if (update.treatAsWithdraw) {
-    for (const n of update.announced) out.push(withdraw(n, meta));
-    for (const r of reaches) for (const n of r.nlri) out.push(withdraw(n, meta));
+    for (const n of announced) out.push(withdraw(n, meta));
+    for (const r of reaches) for (const n of mpRoutes(r)) out.push(withdraw(n, meta));
     return out;
   }
   const fields = elemAttributes(update.attributes, update.as4);
-  for (const n of update.announced) out.push(announce(n, meta, fields, update.attributes.nextHop));
-  for (const r of reaches) for (const n of r.nlri) out.push(announce(n, meta, fields, r.nextHop));
+  for (const n of announced) out.push(announce(n, meta, fields, update.attributes.nextHop));
+  for (const r of reaches) for (const n of mpRoutes(r)) out.push(announce(n, meta, fields, r.nextHop));
   return out;
 }

@@ -2,7 +2,7 @@
  * NLRI prefix lists (RFC 4271 §4.3, RFC 4760, RFC 7911 ADD-PATH): length in bits, then the
  * minimum number of address bytes, optionally preceded by a 4-byte path identifier.
  */
-import type { Afi, Nlri } from '../models/bgp.js';
+import type { AddPathRecovery, Afi, Nlri } from '../models/bgp.js';
 
 export interface NlriResult {
   prefixes: Nlri[];
@@ -14,7 +14,15 @@ export interface NlriResult {
    * bgpdump formatter prints these; they are not routes.
    */
   bgpdumpTail?: Nlri[];
+  /** Set by decodeNlriField when the field failed but reads cleanly as ADD-PATH. */
+  recovered?: AddPathRecovery;
 }
+
+/** The warning for a recovered field (counted like any other warning). */
+export const ADD_PATH_RECOVERED = 'NLRI decoded as ADD-PATH although the record does not say so';
+
+/** Path ids come from small per-prefix counters in practice; a larger one is more likely address bytes. */
+const MAX_PLAUSIBLE_PATH_ID = 0xffffff;
 
 /** Reads on after an over-long prefix the way bgpdump 1.6.2 does (see QUIRKS.md). */
 function bgpdumpTail(b: Uint8Array, p: number, end: number, afi: Afi, addPath: boolean): Nlri[] {
@@ -76,3 +84,30 @@ export function decodeNlri(b: Uint8Array, start: number, end: number, afi: Afi, 
   }
   return { prefixes };
 }
+
+/**
+ * The ADD-PATH reading of a field, when it covers the whole field cleanly: no error, at least
+ * one prefix, every path id plausible (lengths are already checked by decodeNlri).
+ */
+function readAsAddPath(b: Uint8Array, start: number, end: number, afi: Afi): Nlri[] | undefined {
+  const r = decodeNlri(b, start, end, afi, true);
+  if (r.error || r.prefixes.length === 0) return undefined;
+  return r.prefixes.every((n) => (n.pathId ?? 0) <= MAX_PLAUSIBLE_PATH_ID) ? r.prefixes : undefined;
+}
+
+/**
+ * decodeNlri for an UPDATE field. Some writers (BIRD's MRT dumps) put ADD-PATH NLRI in records
+ * whose subtype does not say ADD-PATH; read without path ids such a field fails, so a failed
+ * non-ADD-PATH field is retried as ADD-PATH. `prefixes`, `error` and `bgpdumpTail` stay the
+ * plain reading (bgpdump prints that); `recovered` holds the routes when the retry works.
+ */
+export function decodeNlriField(b: Uint8Array, start: number, end: number, afi: Afi, addPath: boolean): NlriResult {
+  const r = decodeNlri(b, start, end, afi, addPath);
+  if (!r.error || addPath) return r;
+  const nlri = readAsAddPath(b, start, end, afi);
+  if (nlri) r.recovered = { nlri, error: r.error };
+  return r;
+}
+
+/** The routes of an MP_REACH / MP_UNREACH entry: the ADD-PATH reading when it was recovered. */
+export const mpRoutes = (m: { nlri: Nlri[]; addPathRecovery?: AddPathRecovery }): Nlri[] => m.addPathRecovery?.nlri ?? m.nlri;

@@ -24,6 +24,18 @@ export interface Nlri {
   pathId?: number;
 }
 
+/**
+ * An NLRI field that failed to decode as the record says but reads cleanly as ADD-PATH
+ * (RFC 7911), as BIRD writes them (see collector/bgp/nlri.ts). Its prefixes are the routes;
+ * the field's plain reading is kept beside it only for the bgpdump view.
+ */
+export interface AddPathRecovery {
+  /** The prefixes, with their path ids. */
+  nlri: Nlri[];
+  /** Why the plain reading failed. */
+  error: string;
+}
+
 export interface MpReach {
   afi: number;
   safi: number;
@@ -39,6 +51,8 @@ export interface MpReach {
   nlri: Nlri[];
   /** Not routes: what bgpdump reads after an over-long prefix (see nlri.ts). */
   bgpdumpTail?: Nlri[];
+  /** When set, these are the routes and `nlri` + `bgpdumpTail` are only bgpdump's reading. */
+  addPathRecovery?: AddPathRecovery;
 }
 
 export interface MpUnreach {
@@ -47,6 +61,8 @@ export interface MpUnreach {
   nlri: Nlri[];
   /** Not routes: what bgpdump reads after an over-long prefix (see nlri.ts). */
   bgpdumpTail?: Nlri[];
+  /** When set, these are the routes and `nlri` + `bgpdumpTail` are only bgpdump's reading. */
+  addPathRecovery?: AddPathRecovery;
 }
 
 export interface Aggregator {
@@ -102,6 +118,8 @@ export interface BgpUpdate {
   announced: Nlri[];
   /** Not routes: what bgpdump reads after an over-long prefix (see nlri.ts). */
   bgpdumpTail?: { withdrawn?: Nlri[]; announced?: Nlri[] };
+  /** When set, these are the routes instead of `withdrawn` / `announced` (bgpdump's reading). */
+  addPathRecovery?: { withdrawn?: AddPathRecovery; announced?: AddPathRecovery };
   /** RFC 7606: a malformed attribute means every announced prefix is treated as withdrawn. */
   treatAsWithdraw: boolean;
   /** Decoded with 4-byte ASNs (decides whether AS4_PATH/AS4_AGGREGATOR are merged). */
