@@ -8,16 +8,9 @@
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
-function lane(text: string, seed: number): number {
-  let h = seed | 0;
-  for (let i = 0; i < text.length; i++) {
-    let k = Math.imul(text.charCodeAt(i), C1);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, C2);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  h ^= text.length;
+/** MurmurHash3's 32-bit finalizer. */
+function fmix(h: number, length: number): number {
+  h ^= length;
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -26,8 +19,19 @@ function lane(text: string, seed: number): number {
   return h >>> 0;
 }
 
+/** Both lanes in one pass over the text (the ids are unchanged: each lane is the same function of it). */
 export function hash64(text: string): bigint {
-  const hi = lane(text, 0x9747b28c);
-  const lo = lane(text, 0x5bd1e995);
-  return (BigInt(hi) << 32n) | BigInt(lo);
+  let hi = 0x9747b28c | 0;
+  let lo = 0x5bd1e995 | 0;
+  for (let i = 0; i < text.length; i++) {
+    let k = Math.imul(text.charCodeAt(i), C1);
+    k = Math.imul((k << 15) | (k >>> 17), C2);
+    hi ^= k;
+    hi = (hi << 13) | (hi >>> 19);
+    hi = (Math.imul(hi, 5) + 0xe6546b64) | 0;
+    lo ^= k;
+    lo = (lo << 13) | (lo >>> 19);
+    lo = (Math.imul(lo, 5) + 0xe6546b64) | 0;
+  }
+  return (BigInt(fmix(hi, text.length)) << 32n) | BigInt(fmix(lo, text.length));
 }

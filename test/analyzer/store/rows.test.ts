@@ -63,6 +63,14 @@ describe('rows', () => {
     expect(hash64('')).not.toBe(hash64('\u0000'));
   });
 
+  it('event ids stay what earlier versions stored, so a re-ingest after an upgrade is still deduplicated', () => {
+    // Values of the hash as first released (two separate MurmurHash3-style lanes).
+    expect(hash64('')).toBe(16984976525380745171n);
+    expect(hash64('rrc00\u0001192.0.2.1\u000164500\u00011700000000.000000\u0001announce\u000110.0.0.0/8\u00010\u000164500 3356\u0001192.0.2.1\u0001')).toBe(13678897096636306650n);
+    expect(hash64('é€😀')).toBe(13677403110755915590n);
+    expect(stableId(['rrc00', '192.0.2.1', 64500, '1700000000.000000', 'announce', '10.0.0.0/8', 0, '64500 3356', '192.0.2.1', ''])).toBe(13678897096636306650n);
+  });
+
   it('the embedded path (RowBinary) and the server path (JSON text) store identical rows', async () => {
     expect(isEmbedded(store.client)).toBe(true);
     expect(isEmbedded(withoutRawInsert(store.client))).toBe(false);
