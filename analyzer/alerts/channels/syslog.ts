@@ -1,5 +1,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions as TlsOptions } from 'node:tls';
 import { hostname as osHostname } from 'node:os';
 import { isIP } from 'node:net';
 import { alertText, type Alert } from '../alert.js';
@@ -48,11 +50,19 @@ export function formatSyslog(alert: Alert, opts: { facility: number; hostname: s
 
 export const syslogPlugin: ChannelPlugin = {
   type: 'syslog',
-  description: 'RFC 5424 syslog over UDP, or TCP with octet-counting framing (RFC 6587)',
+  description: 'RFC 5424 syslog over UDP, TCP with octet-counting framing (RFC 6587), or TLS (RFC 5425)',
   options: {
     host: { type: 'string', required: true },
     port: { type: 'integer', min: 1, max: 65535 },
-    protocol: { type: 'string', enum: ['udp', 'tcp'] },
+    protocol: { type: 'string', enum: ['udp', 'tcp', 'tls'] },
+    /** TLS: PEM file of the CA that signed the receiver's certificate (default: the system CAs). */
+    ca: { type: 'string' },
+    /** TLS: PEM files of a client certificate and key, for receivers that authenticate senders. */
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    'reject-unauthorized': { type: 'boolean' },
+    /** TLS: the name the receiver's certificate must carry, when `host` is an address. */
+    'server-name': { type: 'string' },
     facility: { type: 'string', enum: Object.keys(FACILITIES) },
     'app-name': { type: 'string' },
     hostname: { type: 'string' },
@@ -61,8 +71,8 @@ export const syslogPlugin: ChannelPlugin = {
   },
   create(name, options): AlertChannel {
     const host = options.host as string;
-    const port = (options.port as number | undefined) ?? 514;
     const protocol = (options.protocol as string | undefined) ?? 'udp';
+    const port = (options.port as number | undefined) ?? (protocol === 'tls' ? 6514 : 514);
     const maxSize = (options['max-message-size'] as number | undefined) ?? (protocol === 'udp' ? 2048 : 8192);
     const timeoutMs = ((options.timeout as number | undefined) ?? 10) * 1000;
     const format = (alert: Alert): Buffer => {
@@ -75,9 +85,23 @@ export const syslogPlugin: ChannelPlugin = {
       // Receivers may truncate or drop oversize messages; truncate ourselves so the header survives.
       return bytes.length > maxSize ? bytes.subarray(0, maxSize) : bytes;
     };
-    return protocol === 'tcp' ? tcpChannel(name, host, port, timeoutMs, format) : udpChannel(name, host, port, format);
+    if (protocol === 'udp') return udpChannel(name, host, port, format);
+    const tls = protocol === 'tls' ? tlsOptions(host, options) : null;
+    return streamChannel(name, { host, port, timeoutMs, tls }, format);
   },
 };
+
+/** RFC 5425: the receiver's certificate is verified (against `ca` when given); a client certificate is optional. */
+function tlsOptions(host: string, options: Record<string, unknown>): TlsOptions {
+  const file = (key: string) => (options[key] ? readFileSync(options[key] as string, 'utf8') : undefined);
+  return {
+    servername: (options['server-name'] as string | undefined) ?? (isIP(host) ? undefined : host),
+    ca: file('ca'),
+    cert: file('cert'),
+    key: file('key'),
+    rejectUnauthorized: (options['reject-unauthorized'] as boolean | undefined) ?? true,
+  };
+}
 
 function udpChannel(name: string, host: string, port: number, format: (a: Alert) => Buffer): AlertChannel {
   let socket: UdpSocket | undefined;
@@ -96,21 +120,24 @@ function udpChannel(name: string, host: string, port: number, format: (a: Alert)
   };
 }
 
-function tcpChannel(name: string, host: string, port: number, timeoutMs: number, format: (a: Alert) => Buffer): AlertChannel {
+/** TCP, or TLS over it (`tls` set): one connection kept open, octet-counting frames (RFC 6587, RFC 5425). */
+function streamChannel(name: string, to: { host: string; port: number; timeoutMs: number; tls: TlsOptions | null }, format: (a: Alert) => Buffer): AlertChannel {
+  const { host, port, timeoutMs, tls } = to;
   let socket: Socket | undefined;
   let connecting: Promise<Socket> | undefined;
   const open = (): Promise<Socket> => {
     if (socket && !socket.destroyed) return Promise.resolve(socket);
     connecting ??= new Promise<Socket>((resolve, reject) => {
-      const s = connect({ host, port, timeout: timeoutMs });
+      const s = tls ? tlsConnect({ ...tls, host, port, timeout: timeoutMs }) : connect({ host, port, timeout: timeoutMs });
       const fail = (err: Error) => {
         s.destroy();
         connecting = undefined;
         reject(err);
       };
       s.once('error', fail);
-      s.once('timeout', () => fail(new Error(`syslog tcp ${host}:${port}: connection timed out`)));
-      s.once('connect', () => {
+      s.once('timeout', () => fail(new Error(`syslog ${tls ? 'tls' : 'tcp'} ${host}:${port}: connection timed out`)));
+      // With TLS the socket is usable once the handshake (and certificate check) has passed.
+      s.once(tls ? 'secureConnect' : 'connect', () => {
         s.off('error', fail);
         s.setTimeout(0);
         // A later error (peer reset) just drops the socket; the next send reconnects.

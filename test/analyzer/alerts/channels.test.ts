@@ -10,7 +10,7 @@ import { signBody } from '../../../analyzer/alerts/channels/webhook.js';
 import { AlertEngine } from '../../../analyzer/alerts/engine.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { finding, rule, started, ended } from './fixtures.js';
-import { httpReceiver, parse5424, tcpSyslogReceiver, udpSyslogReceiver, until } from './receivers.js';
+import { httpReceiver, parse5424, tcpSyslogReceiver, tlsSyslogReceiver, udpSyslogReceiver, until } from './receivers.js';
 
 const tmp = makeTmpDir('alerts-channels');
 const T = 1_700_000_000;
@@ -25,6 +25,24 @@ function sampleAlerts(): { start: Alert; restore: Alert } {
   return { start, restore };
 }
 const create = (type: string, options: Record<string, unknown>) => CHANNEL_PLUGINS.get(type)!.create(`test-${type}`, options);
+
+const hasOpenssl = (() => {
+  try {
+    execFileSync('openssl', ['version']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** A self-signed certificate for localhost / 127.0.0.1, made with openssl: its key, and the certificate (also its own CA). */
+function selfSigned(name: string): { key: string; cert: string; keyPath: string; certPath: string } {
+  const keyPath = join(tmp, `${name}.key`);
+  const certPath = join(tmp, `${name}.crt`);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', certPath, '-days', '1', '-subj', `/CN=${name === 'client' ? 'portolan-client' : 'localhost'}`, '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+  expect(existsSync(certPath)).toBe(true);
+  return { key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8'), keyPath, certPath };
+}
 
 describe('webhook channel', () => {
   it('POSTs the alert JSON with a valid HMAC-SHA256 signature and a timestamp', async () => {
@@ -137,6 +155,62 @@ describe('syslog channel', () => {
     await rx.close();
     await expect(create('syslog', { host: '127.0.0.1', port, protocol: 'tcp', timeout: 2 }).send(sampleAlerts().start)).rejects.toThrow(/ECONNREFUSED/);
   });
+
+  describe.skipIf(!hasOpenssl)('over TLS (RFC 5425; certificates made with openssl)', () => {
+    let server: ReturnType<typeof selfSigned>;
+    let client: ReturnType<typeof selfSigned>;
+    beforeAll(() => {
+      server = selfSigned('syslog');
+      client = selfSigned('client');
+    });
+
+    it('verifies the receiver against the configured CA and sends octet-counted RFC 5424 frames', async () => {
+      const rx = await tlsSyslogReceiver({ key: server.key, cert: server.cert });
+      const ch = create('syslog', { host: '127.0.0.1', port: rx.port, protocol: 'tls', ca: server.certPath });
+      try {
+        const { start, restore } = sampleAlerts();
+        await ch.send(start);
+        await ch.send(restore);
+        await until(() => rx.messages.length === 2);
+        const [a, b] = rx.messages.map(parse5424);
+        expect(a.sd['portolan@32473'].event).toBe('finding-started');
+        expect(b.msg).toContain('restored after 1 h');
+        expect(rx.peers).toHaveLength(1); // one connection for both alerts
+      } finally {
+        await ch.close?.();
+        await rx.close();
+      }
+    });
+
+    it('refuses a receiver it cannot verify unless reject-unauthorized is false', async () => {
+      const rx = await tlsSyslogReceiver({ key: server.key, cert: server.cert });
+      try {
+        const strict = create('syslog', { host: '127.0.0.1', port: rx.port, protocol: 'tls', timeout: 5 });
+        await expect(strict.send(sampleAlerts().start)).rejects.toThrow(/certificate/i);
+        await strict.close?.();
+        expect(rx.messages).toHaveLength(0);
+        const lax = create('syslog', { host: '127.0.0.1', port: rx.port, protocol: 'tls', 'reject-unauthorized': false });
+        await lax.send(sampleAlerts().start);
+        await until(() => rx.messages.length === 1);
+        await lax.close?.();
+      } finally {
+        await rx.close();
+      }
+    });
+
+    it('presents a client certificate to a receiver that requires one', async () => {
+      const rx = await tlsSyslogReceiver({ key: server.key, cert: server.cert, clientCa: client.cert });
+      const ch = create('syslog', { host: '127.0.0.1', port: rx.port, protocol: 'tls', ca: server.certPath, cert: client.certPath, key: client.keyPath });
+      try {
+        await ch.send(sampleAlerts().start);
+        await until(() => rx.messages.length === 1);
+        expect(rx.peers[0]).toEqual({ authorized: true, subject: 'portolan-client' });
+      } finally {
+        await ch.close?.();
+        await rx.close();
+      }
+    });
+  });
 });
 
 interface Received {
@@ -195,27 +269,15 @@ describe('email channel', () => {
     }
   });
 
-  const hasOpenssl = (() => {
-    try {
-      execFileSync('openssl', ['version']);
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-
   describe.skipIf(!hasOpenssl)('with STARTTLS (self-signed certificate made with openssl)', () => {
     let key = '';
     let cert = '';
     let caPath = '';
     let rx: Awaited<ReturnType<typeof smtpReceiver>>;
     beforeAll(async () => {
-      const keyPath = join(tmp, 'smtp.key');
-      caPath = join(tmp, 'smtp.crt');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyPath, '-out', caPath, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
-      expect(existsSync(caPath)).toBe(true);
-      key = readFileSync(keyPath, 'utf8');
-      cert = readFileSync(caPath, 'utf8');
+      const made = selfSigned('smtp');
+      ({ key, cert } = made);
+      caPath = made.certPath;
       rx = await smtpReceiver({ key, cert });
     });
     afterAll(async () => rx?.close());

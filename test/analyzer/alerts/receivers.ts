@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createSocket } from 'node:dgram';
+import { createServer as createTlsServer } from 'node:tls';
 import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 
 /** An HTTP receiver on 127.0.0.1:0 that records requests; `status` decides the answer. */
@@ -83,24 +84,40 @@ export async function udpSyslogReceiver() {
   return { port: socket.address().port, messages, close: () => new Promise<void>((r) => socket.close(() => r())) };
 }
 
+/** Decodes RFC 6587 octet-counting frames ("MSG-LEN SP SYSLOG-MSG") from a connection. */
+function octetCountingFrames(conn: NodeJS.ReadableStream, messages: string[]): void {
+  let buf = Buffer.alloc(0);
+  conn.on('data', (d: Buffer) => {
+    buf = Buffer.concat([buf, d]);
+    for (;;) {
+      const sp = buf.indexOf(0x20);
+      if (sp < 0) break;
+      const len = Number(buf.subarray(0, sp).toString());
+      if (!Number.isInteger(len)) throw new Error('bad frame');
+      if (buf.length < sp + 1 + len) break;
+      messages.push(buf.subarray(sp + 1, sp + 1 + len).toString('utf8'));
+      buf = buf.subarray(sp + 1 + len);
+    }
+  });
+}
+
 /** A TCP syslog receiver that decodes RFC 6587 octet-counting frames. */
 export async function tcpSyslogReceiver() {
   const messages: string[] = [];
-  const server = createTcpServer((conn) => {
-    let buf = Buffer.alloc(0);
-    conn.on('data', (d: Buffer) => {
-      buf = Buffer.concat([buf, d]);
-      for (;;) {
-        const sp = buf.indexOf(0x20);
-        if (sp < 0) break;
-        const len = Number(buf.subarray(0, sp).toString());
-        if (!Number.isInteger(len)) throw new Error('bad frame');
-        if (buf.length < sp + 1 + len) break;
-        messages.push(buf.subarray(sp + 1, sp + 1 + len).toString('utf8'));
-        buf = buf.subarray(sp + 1 + len);
-      }
-    });
-  });
+  const server = createTcpServer((conn) => octetCountingFrames(conn, messages));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { port: (server.address() as AddressInfo).port, messages, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** An RFC 5425 receiver: TLS, then the same frames; `clientCa` makes it require a client certificate signed by it. */
+export async function tlsSyslogReceiver(tls: { key: string; cert: string; clientCa?: string }) {
+  const messages: string[] = [];
+  const peers: Array<{ authorized: boolean; subject?: string }> = [];
+  const server = createTlsServer({ key: tls.key, cert: tls.cert, ...(tls.clientCa ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: true } : {}) }, (conn) => {
+    const cn = conn.getPeerCertificate()?.subject?.CN;
+    peers.push({ authorized: conn.authorized, subject: Array.isArray(cn) ? cn.join(',') : cn });
+    octetCountingFrames(conn, messages);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, messages, peers, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
