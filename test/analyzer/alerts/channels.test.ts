@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { buildAlert, type Alert } from '../../../analyzer/alerts/alert.js';
-import { CHANNEL_PLUGINS } from '../../../analyzer/alerts/channels/registry.js';
+import { CHANNEL_PLUGINS, type AlertChannel } from '../../../analyzer/alerts/channels/registry.js';
 import { signBody } from '../../../analyzer/alerts/channels/webhook.js';
 import { AlertEngine } from '../../../analyzer/alerts/engine.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
@@ -25,6 +25,15 @@ function sampleAlerts(): { start: Alert; restore: Alert } {
   return { start, restore };
 }
 const create = (type: string, options: Record<string, unknown>) => CHANNEL_PLUGINS.get(type)!.create(`test-${type}`, options);
+
+/** Sends the sample start and restore through a stream channel and returns the two messages received, parsed. */
+async function sendStartAndRestore(ch: AlertChannel, received: string[]) {
+  const { start, restore } = sampleAlerts();
+  await ch.send(start);
+  await ch.send(restore);
+  await until(() => received.length === 2);
+  return received.map(parse5424);
+}
 
 const hasOpenssl = (() => {
   try {
@@ -133,11 +142,7 @@ describe('syslog channel', () => {
     const rx = await tcpSyslogReceiver();
     const ch = create('syslog', { host: '127.0.0.1', port: rx.port, protocol: 'tcp' });
     try {
-      const { start, restore } = sampleAlerts();
-      await ch.send(start);
-      await ch.send(restore);
-      await until(() => rx.messages.length === 2);
-      const [a, b] = rx.messages.map(parse5424);
+      const [a, b] = await sendStartAndRestore(ch, rx.messages);
       expect(a.pri).toBe(3 * 8 + 4); // daemon, warning
       expect(b.pri).toBe(3 * 8 + 5); // restores are notices
       expect(b.msgId).toBe('finding-ended');
@@ -168,11 +173,7 @@ describe('syslog channel', () => {
       const rx = await tlsSyslogReceiver({ key: server.key, cert: server.cert });
       const ch = create('syslog', { host: '127.0.0.1', port: rx.port, protocol: 'tls', ca: server.certPath });
       try {
-        const { start, restore } = sampleAlerts();
-        await ch.send(start);
-        await ch.send(restore);
-        await until(() => rx.messages.length === 2);
-        const [a, b] = rx.messages.map(parse5424);
+        const [a, b] = await sendStartAndRestore(ch, rx.messages);
         expect(a.sd['portolan@32473'].event).toBe('finding-started');
         expect(b.msg).toContain('restored after 1 h');
         expect(rx.peers).toHaveLength(1); // one connection for both alerts
