@@ -11,7 +11,7 @@ import type { GeoDatabaseInfo, GeoDistribution, GeoLookup } from '../models/geo.
 import { DistributionBuilder } from './distribution.js';
 import { LruCache } from './lru.js';
 import { MmdbReader, type MmdbMetadata } from './mmdb-reader.js';
-import { packedIpv4Prefix } from '../registry/addr.js';
+import { canonicalIpv4ToNumber, packedIpv4Prefix } from '../registry/addr.js';
 
 export { UNLOCATED, locatedShares } from './distribution.js';
 export { countryOfRecord } from './mmdb-reader.js';
@@ -51,8 +51,8 @@ export class GeoDatabase implements GeoLookup {
   }
 
   country(ip: string): string | null {
-    const v4 = parseIpv4Fast(ip);
-    if (v4 !== null) return this.reader.countryOfIpv4(v4);
+    const v4 = canonicalIpv4ToNumber(ip);
+    if (v4 >= 0) return this.reader.countryOfIpv4(v4);
     const parsed = parseIp(ip);
     if (!parsed) throw new Error(`invalid IP address: ${JSON.stringify(ip)}`);
     return this.reader.countryOf(parsed.family, parsed.value);
@@ -112,25 +112,3 @@ export async function openGeo(path?: string, opts: GeoOptions = {}): Promise<Geo
   return new GeoDatabase(new MmdbReader(buf, file), opts);
 }
 
-/** Dotted-quad IPv4 to an unsigned integer without allocating; null when not strict IPv4. */
-function parseIpv4Fast(s: string): number | null {
-  let value = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (digits > 0 && part === 0) return null; // leading zero
-      part = part * 10 + (c - 48);
-      if (++digits > 3 || part > 255) return null;
-    } else if (c === 46) {
-      if (digits === 0 || ++dots > 3) return null;
-      value = value * 256 + part;
-      part = 0;
-      digits = 0;
-    } else return null;
-  }
-  if (dots !== 3 || digits === 0) return null;
-  return value * 256 + part;
-}

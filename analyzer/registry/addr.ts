@@ -3,15 +3,19 @@
  * unsigned 32-bit number and IPv6 as its top 64 bits), plus 128-bit helpers for building.
  */
 
-/** Dotted-quad IPv4 → unsigned 32-bit integer, or -1 when invalid (no leading zeros rule: RIR files use plain decimals). */
-export function ipv4ToNumber(text: string): number {
+/**
+ * The dotted quad in text[0, end) as an unsigned 32-bit integer, or -1, without allocating.
+ * `canonical` refuses leading zeros (`010`); RIR files may have them, prefixes to classify may not.
+ */
+function dottedQuad(text: string, end: number, canonical: boolean): number {
   let value = 0;
   let octet = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = 0; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
+      if (canonical && digits === 1 && octet === 0) return -1;
       octet = octet * 10 + (c - 48);
       if (++digits > 3 || octet > 255) return -1;
     } else if (c === 46) {
@@ -24,6 +28,12 @@ export function ipv4ToNumber(text: string): number {
   if (digits === 0 || dots !== 3) return -1;
   return value * 256 + octet;
 }
+
+/** Dotted-quad IPv4 → unsigned 32-bit integer, or -1 when invalid (leading zeros allowed: RIR files use plain decimals). */
+export const ipv4ToNumber = (text: string): number => dottedQuad(text, text.length, false);
+
+/** As ipv4ToNumber, refusing leading zeros (the canonical spelling only). */
+export const canonicalIpv4ToNumber = (text: string): number => dottedQuad(text, text.length, true);
 
 export function numberToIpv4(n: number): string {
   return `${Math.floor(n / 16777216) % 256}.${Math.floor(n / 65536) % 256}.${Math.floor(n / 256) % 256}.${n % 256}`;
@@ -113,28 +123,11 @@ function parseIpv6Groups(text: string): number[] | null {
  * first step for every new prefix on the classifier's path.
  */
 export function packedIpv4Prefix(text: string): number {
-  let value = 0;
-  let octet = 0;
-  let digits = 0;
-  let dots = 0;
-  let i = 0;
+  const i = text.indexOf('/');
+  if (i < 0) return -1;
+  const value = dottedQuad(text, i, true);
+  if (value < 0) return -1;
   const n = text.length;
-  for (; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      if (digits === 1 && octet === 0) return -1; // leading zero
-      octet = octet * 10 + (c - 48);
-      if (++digits > 3 || octet > 255) return -1;
-    } else if (c === 46) {
-      if (digits === 0 || ++dots > 3) return -1;
-      value = value * 256 + octet;
-      octet = 0;
-      digits = 0;
-    } else if (c === 47) break;
-    else return -1;
-  }
-  if (i === n || digits === 0 || dots !== 3) return -1;
-  value = value * 256 + octet;
   const lenDigits = n - i - 1;
   if (lenDigits < 1 || lenDigits > 2) return -1;
   const d0 = text.charCodeAt(i + 1) - 48;
