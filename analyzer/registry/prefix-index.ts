@@ -130,32 +130,57 @@ function sortedOrder(first: Float64Array, last: Float64Array): Int32Array {
   return order;
 }
 
-/** Index over 32-bit keys (IPv4, ASN). Entries are inclusive ranges with an integer payload. */
-export class Uint32RangeIndex {
-  readonly entryFirst: Float64Array;
-  readonly entryLast: Float64Array;
-  readonly payload: Int32Array;
-  private readonly segFirst: Uint32Array;
-  private readonly segLast: Uint32Array;
-  private readonly coverStart: Int32Array;
-  private readonly covers: Int32Array;
-  private readonly seen: Int32Array;
-  private stamp = 0;
+/**
+ * What both key widths share: each entry's payload, each segment's covers, and the stamp that
+ * visits an entry once per overlapping() call. The searches stay in the subclasses, each on its
+ * own typed arrays, so the IPv4 lookup path stays monomorphic.
+ */
+abstract class RangeIndexBase {
+  protected readonly seen: Int32Array;
+  protected stamp = 0;
 
-  constructor(first: number[], last: number[], payload: number[]) {
-    this.entryFirst = Float64Array.from(first);
-    this.entryLast = Float64Array.from(last);
-    this.payload = Int32Array.from(payload);
-    const s = buildSegments32(this.entryFirst, this.entryLast);
-    this.segFirst = Uint32Array.from(s.first);
-    this.segLast = Uint32Array.from(s.last);
-    this.coverStart = s.coverStart;
-    this.covers = s.covers;
-    this.seen = new Int32Array(first.length);
+  constructor(
+    readonly payload: Int32Array,
+    protected readonly coverStart: Int32Array,
+    protected readonly covers: Int32Array,
+  ) {
+    this.seen = new Int32Array(payload.length);
   }
 
   get size(): number {
     return this.payload.length;
+  }
+
+  coverAt(c: number): number {
+    return this.covers[c];
+  }
+
+  /** Segment s's covers are coverAt(coverFrom(s)) .. coverAt(coverTo(s) - 1). */
+  coverFrom(s: number): number {
+    return this.coverStart[s];
+  }
+
+  coverTo(s: number): number {
+    return this.coverStart[s + 1];
+  }
+}
+
+/** Index over 32-bit keys (IPv4, ASN). Entries are inclusive ranges with an integer payload. */
+export class Uint32RangeIndex extends RangeIndexBase {
+  readonly entryFirst: Float64Array;
+  readonly entryLast: Float64Array;
+  private readonly segFirst: Uint32Array;
+  private readonly segLast: Uint32Array;
+
+  constructor(first: number[], last: number[], payload: number[]) {
+    const entryFirst = Float64Array.from(first);
+    const entryLast = Float64Array.from(last);
+    const s = buildSegments32(entryFirst, entryLast);
+    super(Int32Array.from(payload), s.coverStart, s.covers);
+    this.entryFirst = entryFirst;
+    this.entryLast = entryLast;
+    this.segFirst = Uint32Array.from(s.first);
+    this.segLast = Uint32Array.from(s.last);
   }
 
   get segments(): number {
@@ -232,47 +257,23 @@ export class Uint32RangeIndex {
     return this.segFirst[lo] <= from && sl[lo] >= to ? lo : SEVERAL_SEGMENTS;
   }
 
-  coverAt(c: number): number {
-    return this.covers[c];
-  }
-
-  /** Segment s's covers are coverAt(coverFrom(s)) .. coverAt(coverTo(s) - 1). */
-  coverFrom(s: number): number {
-    return this.coverStart[s];
-  }
-
-  coverTo(s: number): number {
-    return this.coverStart[s + 1];
-  }
 }
 
 /** Index over IPv6 keyed by the top 64 bits. */
-export class Top64RangeIndex {
+export class Top64RangeIndex extends RangeIndexBase {
   readonly entryFirst: BigUint64Array;
   readonly entryLast: BigUint64Array;
-  readonly payload: Int32Array;
   private readonly segFirst: BigUint64Array;
   private readonly segLast: BigUint64Array;
-  private readonly coverStart: Int32Array;
-  private readonly covers: Int32Array;
-  private readonly seen: Int32Array;
-  private stamp = 0;
 
   /** `first`/`last` are top-64-bit keys (inclusive). */
   constructor(first: bigint[], last: bigint[], payload: number[]) {
+    const s = buildSegments<bigint>(first, last, 1n);
+    super(Int32Array.from(payload), s.coverStart, s.covers);
     this.entryFirst = BigUint64Array.from(first);
     this.entryLast = BigUint64Array.from(last);
-    this.payload = Int32Array.from(payload);
-    const s = buildSegments<bigint>(first, last, 1n);
     this.segFirst = BigUint64Array.from(s.first);
     this.segLast = BigUint64Array.from(s.last);
-    this.coverStart = s.coverStart;
-    this.covers = s.covers;
-    this.seen = new Int32Array(first.length);
-  }
-
-  get size(): number {
-    return this.payload.length;
   }
 
   segmentOf(key: bigint): number {
@@ -320,18 +321,6 @@ export class Top64RangeIndex {
     return covered;
   }
 
-  coverAt(c: number): number {
-    return this.covers[c];
-  }
-
-  /** Segment s's covers are coverAt(coverFrom(s)) .. coverAt(coverTo(s) - 1). */
-  coverFrom(s: number): number {
-    return this.coverStart[s];
-  }
-
-  coverTo(s: number): number {
-    return this.coverStart[s + 1];
-  }
 }
 
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
