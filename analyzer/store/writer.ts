@@ -108,7 +108,10 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     storeDown: spool.depthRows > 0,
   };
   const inserter = storeInserter(client, { distributed: o.distributed });
-  const buffers = new Map<string, { builder: BatchBuilder; since: number }>();
+  /** One builder per table for the writer's life (it keeps its buffer, sized by the last batch). */
+  const builders = new Map<string, BatchBuilder>();
+  /** When the first row of each table's current batch came. */
+  const batchStarted = new Map<string, number>();
   /** Batches waiting for an insert slot, and those being inserted (or spooled). */
   const queue: Batch[] = [];
   const inFlight = new Set<Batch>();
@@ -223,10 +226,10 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
   }
 
   function enqueue(table: string): void {
-    const buf = buffers.get(table);
-    if (!buf || buf.builder.rows === 0) return;
-    buffers.delete(table);
-    const payload = buf.builder.take();
+    const builder = builders.get(table);
+    if (!builder || builder.rows === 0) return;
+    batchStarted.delete(table);
+    const payload = builder.take();
     queue.push({ payload, token: payloadToken(payload) });
     work();
   }
@@ -234,17 +237,18 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
   /** Adds one row (`values` in `columns` order); a row that cannot be encoded is counted, logged and skipped. */
   function add(table: string, columns: readonly string[], values: unknown[], context: object): Promise<void> | void {
     if (closed) throw new Error('store writer is closed');
-    let buf = buffers.get(table);
-    if (!buf) buffers.set(table, (buf = { builder: batchBuilder(table, columns, inserter.format), since: Date.now() }));
+    let builder = builders.get(table);
+    if (!builder) builders.set(table, (builder = batchBuilder(table, columns, inserter.format)));
     try {
-      buf.builder.add(values);
+      builder.add(values);
     } catch (err) {
       log.warn({ table, ...context, err: (err as Error).message }, 'row not storable; skipped');
       s.rejectedRows++;
       return;
     }
     s.accepted++;
-    if (buf.builder.rows >= o.batchSize) enqueue(table);
+    if (builder.rows === 1) batchStarted.set(table, Date.now());
+    if (builder.rows >= o.batchSize) enqueue(table);
     if (held() >= o.maxQueuedBatches) return (async () => {
       while (held() >= o.maxQueuedBatches) await changed();
     })();
@@ -252,7 +256,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
 
   const timer = setInterval(() => {
     const now = Date.now();
-    for (const [table, buf] of buffers) if (now - buf.since >= o.flushIntervalMs) enqueue(table);
+    for (const [table, started] of batchStarted) if (now - started >= o.flushIntervalMs) enqueue(table);
   }, Math.max(10, Math.floor(o.flushIntervalMs / 4)));
   timer.unref();
   const recovery = setInterval(() => {
@@ -261,7 +265,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
   recovery.unref();
 
   async function flush(): Promise<void> {
-    for (const table of [...buffers.keys()]) enqueue(table);
+    for (const table of [...batchStarted.keys()]) enqueue(table);
     while (held() > 0) await changed();
   }
 
@@ -302,7 +306,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     },
     stats() {
       let pending = 0;
-      for (const b of buffers.values()) pending += b.builder.rows;
+      for (const b of builders.values()) pending += b.rows;
       for (const b of [...queue, ...inFlight]) pending += b.payload.rows;
       return { ...s, spoolDepthRows: spool.depthRows, spoolDepthBatches: spool.depthBatches, pendingRows: pending };
     },
