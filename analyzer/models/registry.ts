@@ -72,14 +72,37 @@ export interface PrefixRegistration {
   /** Free-space rows (available/reserved) overlapping it, from extended files. */
   free: RecordOverlap[];
   coverage: 'full' | 'partial' | 'none';
-  /** The registering RIR when all covering records belong to one RIR; null when mixed or none. */
+  /**
+   * The registering RIR: each address is registered by the most specific allocated/assigned
+   * record holding it (records nest: an ERX carve-out listed by one RIR inside another RIR's
+   * legacy block belongs to the carve-out's RIR); between records of identical extent from
+   * different RIRs, the RIR IANA designated the block to if it is among them, else the
+   * alphabetically first. Set when coverage is full and every address resolves to this one RIR;
+   * null when addresses resolve to different RIRs, or coverage is partial or none. It can be set
+   * while `mixed` is true (nesting resolved it; `conflicts` still lists the records).
+   */
   rir: Rir | null;
-  /** More than one RIR among `records`. */
+  /** More than one RIR among `records` (whether or not nesting resolves `rir`). */
   mixed: boolean;
   iana: IanaDesignation | null;
   transfers: Transfer[];
-  /** The same space present in the files of two different RIRs. */
+  /** The same space present in the files of two different RIRs (nested or of identical extent), all the records involved. */
   conflicts: RecordOverlap[];
+}
+
+/**
+ * One of the disjoint, sorted segments of delegated space (RegistryIndex.registeredSegments),
+ * labelled with the record that registers it: the most specific allocated/assigned record
+ * holding it, ties between RIRs broken as for PrefixRegistration.rir.
+ */
+export interface RegisteredSegment {
+  /** First and last address, inclusive, absolute (IPv6 as full 128-bit values). */
+  first: bigint;
+  last: bigint;
+  /** The registering record (the winner). */
+  record: DelegationRecord;
+  /** A record of identical extent from another RIR also holds this segment (the same space in two files). */
+  conflict: boolean;
 }
 
 export interface AsnRegistration {

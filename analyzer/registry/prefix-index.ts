@@ -187,6 +187,15 @@ export class Uint32RangeIndex extends RangeIndexBase {
     return this.segFirst.length;
   }
 
+  /** First and last key of segment s (0 <= s < segments). */
+  segmentFirst(s: number): number {
+    return this.segFirst[s];
+  }
+
+  segmentLast(s: number): number {
+    return this.segLast[s];
+  }
+
   /** Segment holding `key`, or -1. */
   segmentOf(key: number): number {
     const sf = this.segFirst;
@@ -208,9 +217,9 @@ export class Uint32RangeIndex extends RangeIndexBase {
 
   /**
    * Visits every entry overlapping [from, to] once, with how many keys of the range it
-   * covers, and every segment with its covers. Returns how many keys of the range some entry covers.
+   * covers, and every segment with its covers (and its index, for segmentFirst/segmentLast). Returns how many keys of the range some entry covers.
    */
-  overlapping(from: number, to: number, onEntry: (entry: number, overlap: number) => void, onSegment?: (coverFrom: number, coverTo: number) => void): number {
+  overlapping(from: number, to: number, onEntry: (entry: number, overlap: number) => void, onSegment?: (coverFrom: number, coverTo: number, segment: number) => void): number {
     const sf = this.segFirst;
     const sl = this.segLast;
     // First segment whose end is at or after `from`.
@@ -227,7 +236,7 @@ export class Uint32RangeIndex extends RangeIndexBase {
       covered += Math.min(sl[s], to) - Math.max(sf[s], from) + 1;
       const a = this.coverStart[s];
       const b = this.coverStart[s + 1];
-      if (onSegment) onSegment(a, b);
+      if (onSegment) onSegment(a, b, s);
       for (let c = a; c < b; c++) {
         const e = this.covers[c];
         if (this.seen[e] === stamp) continue;
@@ -276,6 +285,19 @@ export class Top64RangeIndex extends RangeIndexBase {
     this.segLast = BigUint64Array.from(s.last);
   }
 
+  get segments(): number {
+    return this.segFirst.length;
+  }
+
+  /** First and last top-64 key of segment s. */
+  segmentFirst(s: number): bigint {
+    return this.segFirst[s];
+  }
+
+  segmentLast(s: number): bigint {
+    return this.segLast[s];
+  }
+
   segmentOf(key: bigint): number {
     const sf = this.segFirst;
     let lo = 0;
@@ -294,7 +316,7 @@ export class Top64RangeIndex extends RangeIndexBase {
   }
 
   /** As Uint32RangeIndex.overlapping, with counts in /64 units. */
-  overlapping(from: bigint, to: bigint, onEntry: (entry: number, overlap: bigint) => void, onSegment?: (coverFrom: number, coverTo: number) => void): bigint {
+  overlapping(from: bigint, to: bigint, onEntry: (entry: number, overlap: bigint) => void, onSegment?: (coverFrom: number, coverTo: number, segment: number) => void): bigint {
     const sf = this.segFirst;
     const sl = this.segLast;
     let lo = 0;
@@ -310,7 +332,7 @@ export class Top64RangeIndex extends RangeIndexBase {
       covered += min(sl[s], to) - max(sf[s], from) + 1n;
       const a = this.coverStart[s];
       const b = this.coverStart[s + 1];
-      if (onSegment) onSegment(a, b);
+      if (onSegment) onSegment(a, b, s);
       for (let c = a; c < b; c++) {
         const e = this.covers[c];
         if (this.seen[e] === stamp) continue;

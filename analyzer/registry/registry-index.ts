@@ -5,6 +5,7 @@ import type {
   IanaDesignation,
   PrefixRegistration,
   RecordOverlap,
+  RegisteredSegment,
   RegistryFileInfo,
   RegistryLookup,
   Rir,
@@ -27,6 +28,8 @@ export interface RegistryData {
 }
 
 const TOP64 = (v: bigint): bigint => v >> 64n;
+const LOW64 = (1n << 64n) - 1n;
+const noop = (): void => {};
 
 /** Marker for "no conflicts yet" (never returned: replaced by a fresh array). */
 const EMPTY: RecordOverlap[] = [];
@@ -64,6 +67,8 @@ export class RegistryIndex implements RegistryLookup {
   private readonly statsList: RirStats[];
   /** Every record loaded, in file order (stats, exports). */
   readonly records: readonly DelegationRecord[];
+  /** registeredSegments() per family, built on first use. */
+  private readonly segmentCache: { 4?: RegisteredSegment[]; 6?: RegisteredSegment[] } = {};
 
   constructor(data: RegistryData) {
     this.records = data.records;
@@ -190,6 +195,7 @@ export class RegistryIndex implements RegistryLookup {
     const from = s >= 0 ? index.coverFrom(s) : 0;
     const records = new Array<RecordOverlap>(s >= 0 ? index.coverTo(s) - from : 0);
     let conflicts: RecordOverlap[] = EMPTY;
+    let rir: Rir | null = null;
     if (s >= 0) {
       let mixed = false;
       for (let i = 0; i < records.length; i++) {
@@ -198,8 +204,19 @@ export class RegistryIndex implements RegistryLookup {
         if (i > 0 && record.rir !== records[0].record.rir) mixed = true;
         records[i] = { record, cidr: cidr4(set, e), share: 1 };
       }
-      // Several RIRs covering the same space is the same space in two files: a conflict.
-      if (mixed) conflicts = records.slice();
+      rir = records[0].record.rir;
+      if (mixed) {
+        // Covers are most specific first: the first registers the prefix, unless records of
+        // identical extent from other RIRs tie with it.
+        const to = index.coverTo(s);
+        if (set.length[index.coverAt(from + 1)] === set.length[index.coverAt(from)]) {
+          rir = this.segmentRir4(from, to, first, last);
+          // The winning RIR is among the tied (leading) records, so its first record is one of them.
+          if (rir) winnerFirst(records, to - from, rir);
+        }
+        // Several RIRs covering the same space is the same space in two files: a conflict.
+        conflicts = records.slice();
+      }
     }
     const free: RecordOverlap[] = [];
     if (fs >= 0) {
@@ -213,7 +230,7 @@ export class RegistryIndex implements RegistryLookup {
     }
     const ia = this.iana4.index.first(first);
     const prefix = text ?? `${numberToIpv4(first)}/${len}`;
-    return assemble(prefix, records, free, records.length ? 'full' : 'none', ia < 0 ? null : this.iana4.blocks[this.iana4.index.payload[ia]], transfers, conflicts === EMPTY ? [] : conflicts);
+    return assemble(prefix, records, free, records.length ? 'full' : 'none', ia < 0 ? null : this.iana4.blocks[this.iana4.index.payload[ia]], transfers, conflicts === EMPTY ? [] : conflicts, rir);
   }
 
   /** prefix4 for prefixes that span several segments: every overlapping piece with its share. */
@@ -223,12 +240,22 @@ export class RegistryIndex implements RegistryLookup {
     const { index, records, length } = this.v4;
     const overlaps: Array<[number, number]> = [];
     const conflicted = new Set<number>();
+    // The registering RIR of each segment (rule: most specific wins); split once two differ.
+    let rir: Rir | null = null;
+    let split = false;
     const covered = index.overlapping(
       first,
       last,
       (e, n) => overlaps.push([e, n]),
-      (a, b) => collectConflicts(index, records, a, b, conflicted),
+      (a, b, seg) => {
+        collectConflicts(index, records, a, b, conflicted);
+        if (split) return;
+        const r = this.segmentRir4(a, b, Math.max(index.segmentFirst(seg), first), Math.min(index.segmentLast(seg), last));
+        if (r === null || (rir !== null && r !== rir)) split = true;
+        else rir = r;
+      },
     );
+    if (split) rir = null;
     const toOverlap = (e: number, n: number): RecordOverlap => ({
       record: records[index.payload[e]],
       cidr: cidr4(this.v4, e),
@@ -236,6 +263,7 @@ export class RegistryIndex implements RegistryLookup {
     });
     // Covering pieces first (most specific first), then the pieces inside, by address.
     overlaps.sort((a, b) => covering4(index, b[0], first, last) - covering4(index, a[0], first, last) || (covering4(index, a[0], first, last) ? length[b[0]] - length[a[0]] : index.entryFirst[a[0]] - index.entryFirst[b[0]]));
+    if (rir && overlaps.length > 1) winnerFirstEntry(overlaps, (e) => (covering4(index, e, first, last) ? length[e] : -1), (e) => records[index.payload[e]].rir, rir);
     const recs = overlaps.map(([e, n]) => toOverlap(e, n));
     const free: RecordOverlap[] = [];
     const fi = this.v4free;
@@ -246,7 +274,7 @@ export class RegistryIndex implements RegistryLookup {
     const ia = this.iana4.index.first(first);
     const transfers: Transfer[] = [];
     this.tr4.index.overlapping(first, last, (t) => transfers.push(this.tr4.transfers[this.tr4.index.payload[t]]));
-    return assemble(`${numberToIpv4(first)}/${len}`, recs, free, covered === size ? 'full' : covered > 0 ? 'partial' : 'none', ia < 0 ? null : this.iana4.blocks[this.iana4.index.payload[ia]], transfers, conflicts);
+    return assemble(`${numberToIpv4(first)}/${len}`, recs, free, covered === size ? 'full' : covered > 0 ? 'partial' : 'none', ia < 0 ? null : this.iana4.blocks[this.iana4.index.payload[ia]], transfers, conflicts, rir);
   }
 
   private prefix6(start: bigint, len: number): PrefixRegistration {
@@ -257,12 +285,23 @@ export class RegistryIndex implements RegistryLookup {
     const { index, records, length } = this.v6;
     const overlaps: Array<[number, bigint]> = [];
     const conflicted = new Set<number>();
+    let rir: Rir | null = null;
+    let split = false;
     const covered = index.overlapping(
       first,
       last,
       (e, n) => overlaps.push([e, n]),
-      (a, b) => collectConflicts(index, records, a, b, conflicted),
+      (a, b, seg) => {
+        collectConflicts(index, records, a, b, conflicted);
+        if (split) return;
+        const f = index.segmentFirst(seg);
+        const l = index.segmentLast(seg);
+        const r = this.segmentRir6(a, b, f > first ? f : first, l < last ? l : last);
+        if (r === null || (rir !== null && r !== rir)) split = true;
+        else rir = r;
+      },
     );
+    if (split) rir = null;
     const unitsN = Number(units);
     // IPv6 records are single CIDRs: the piece is the record itself (exact even past /64).
     const cidr6 = (set: PieceSet<Top64RangeIndex>, e: number) => {
@@ -272,6 +311,7 @@ export class RegistryIndex implements RegistryLookup {
     const toOverlap = (e: number, n: bigint): RecordOverlap => ({ record: records[index.payload[e]], cidr: cidr6(this.v6, e), share: Number(n) / unitsN });
     const isCovering = (e: number) => (index.entryFirst[e] <= first && index.entryLast[e] >= last ? 1 : 0);
     overlaps.sort((a, b) => isCovering(b[0]) - isCovering(a[0]) || (isCovering(a[0]) ? length[b[0]] - length[a[0]] : index.entryFirst[a[0]] < index.entryFirst[b[0]] ? -1 : 1));
+    if (rir && overlaps.length > 1) winnerFirstEntry(overlaps, (e) => (isCovering(e) ? length[e] : -1), (e) => records[index.payload[e]].rir, rir);
     const recs = overlaps.map(([e, n]) => toOverlap(e, n));
     const free: RecordOverlap[] = [];
     const fi = this.v6free;
@@ -281,8 +321,203 @@ export class RegistryIndex implements RegistryLookup {
     const transfers: Transfer[] = [];
     // Transfer ranges are exact 128-bit ranges; compare at /64 granularity like the rest.
     this.tr6.index.overlapping(first, last, (t) => transfers.push(this.tr6.transfers[this.tr6.index.payload[t]]));
-    return assemble(`${formatIp(6, start)}/${len}`, recs, free, covered === units ? 'full' : covered > 0n ? 'partial' : 'none', ia < 0 ? null : this.iana6.blocks[this.iana6.index.payload[ia]], transfers, conflicts);
+    return assemble(`${formatIp(6, start)}/${len}`, recs, free, covered === units ? 'full' : covered > 0n ? 'partial' : 'none', ia < 0 ? null : this.iana6.blocks[this.iana6.index.payload[ia]], transfers, conflicts, rir);
   }
+
+  /**
+   * The registering RIR of [from, to], a range inside one IPv4 segment whose covers are
+   * coverAt(a) .. coverAt(b - 1), most specific first: the first cover's, unless covers of
+   * identical extent from other RIRs tie with it (see tieRir). Null when the range is split.
+   */
+  private segmentRir4(a: number, b: number, from: number, to: number): Rir | null {
+    const { index, records, length } = this.v4;
+    const e0 = index.coverAt(a);
+    const r0 = records[index.payload[e0]];
+    if (b - a < 2 || length[index.coverAt(a + 1)] !== length[e0]) return r0.rir;
+    const group = [r0];
+    for (let c = a + 1; c < b && length[index.coverAt(c)] === length[e0]; c++) group.push(records[index.payload[index.coverAt(c)]]);
+    return this.tieRir(4, group, BigInt(from), BigInt(to));
+  }
+
+  /**
+   * segmentRir4 for IPv6: [from, to] in /64 keys. The covers of a /64-keyed segment are ordered
+   * by key width, which cannot tell records longer than /64 apart, so the most specific is found
+   * by prefix length here.
+   */
+  private segmentRir6(a: number, b: number, from: bigint, to: bigint): Rir | null {
+    const { index, records, length } = this.v6;
+    let best = -1;
+    for (let c = a; c < b; c++) best = Math.max(best, length[index.coverAt(c)]);
+    const group: DelegationRecord[] = [];
+    for (let c = a; c < b; c++) if (length[index.coverAt(c)] === best) group.push(records[index.payload[index.coverAt(c)]]);
+    return group.length === 1 ? group[0].rir : this.tieRir(6, group, from << 64n, (to << 64n) | LOW64);
+  }
+
+  /**
+   * The RIR registering [from, to] (absolute addresses) when `group`, records of identical
+   * extent, are the most specific holding it: IANA's designee for the enclosing block if it is
+   * among their RIRs, else the alphabetically first RIR. Null when the designee, and with it the
+   * winner, changes inside the range.
+   */
+  private tieRir(family: 4 | 6, group: readonly DelegationRecord[], from: bigint, to: bigint): Rir | null {
+    const rirs = distinctRirs(group);
+    if (rirs.length === 1) return rirs[0];
+    let out: Rir | null = null;
+    for (const part of this.ianaParts(family, from, to)) {
+      const w = tieWinner(rirs, part.rir);
+      if (out === null) out = w;
+      else if (out !== w) return null;
+    }
+    return out;
+  }
+
+  /** [from, to] (absolute addresses) cut by the IANA block enclosing each part, in order; null RIR where IANA names none or has no block. */
+  private ianaParts(family: 4 | 6, from: bigint, to: bigint): Array<{ first: bigint; last: bigint; rir: Rir | null }> {
+    const parts: Array<{ first: bigint; last: bigint; rir: Rir | null }> = [];
+    let cursor = from;
+    const add = (f: bigint, l: bigint, rir: Rir | null) => {
+      if (f > cursor) parts.push({ first: cursor, last: f - 1n, rir: null });
+      parts.push({ first: f, last: l, rir });
+      cursor = l + 1n;
+    };
+    if (family === 4) {
+      const { index, blocks } = this.iana4;
+      index.overlapping(Number(from), Number(to), noop, (a, _b, seg) => {
+        add(bmax(BigInt(index.segmentFirst(seg)), from), bmin(BigInt(index.segmentLast(seg)), to), blocks[index.payload[index.coverAt(a)]].rir);
+      });
+    } else {
+      const { index, blocks } = this.iana6;
+      index.overlapping(TOP64(from), TOP64(to), noop, (a, _b, seg) => {
+        add(bmax(index.segmentFirst(seg) << 64n, from), bmin((index.segmentLast(seg) << 64n) | LOW64, to), blocks[index.payload[index.coverAt(a)]].rir);
+      });
+    }
+    if (cursor <= to) parts.push({ first: cursor, last: to, rir: null });
+    return parts;
+  }
+
+  /**
+   * Disjoint, sorted segments of delegated (allocated/assigned) space, each labelled with its
+   * registering record: the most specific record holding it; between records of identical
+   * extent from different RIRs, the one of IANA's designee for the enclosing block if it is
+   * among them, else of the alphabetically first RIR (`conflict` set). Adjacent segments with
+   * the same record and conflict flag are merged. Built on first call and cached: callers must
+   * not modify the array. IPv6 uses the records' exact 128-bit bounds.
+   */
+  registeredSegments(family: 4 | 6): RegisteredSegment[] {
+    return (this.segmentCache[family] ??= this.buildRegisteredSegments(family));
+  }
+
+  private buildRegisteredSegments(family: 4 | 6): RegisteredSegment[] {
+    // Every piece as an exact CIDR: the IPv4 index's pieces, the IPv6 records themselves.
+    const first: bigint[] = [];
+    const last: bigint[] = [];
+    const len: number[] = [];
+    const rec: DelegationRecord[] = [];
+    if (family === 4) {
+      const { index, records, length } = this.v4;
+      for (let e = 0; e < index.size; e++) {
+        first.push(BigInt(index.entryFirst[e]));
+        last.push(BigInt(index.entryLast[e]));
+        len.push(length[e]);
+        rec.push(records[index.payload[e]]);
+      }
+    } else {
+      for (const r of this.v6.records) {
+        const start = ipv6ToBigInt(r.start) as bigint;
+        first.push(start);
+        last.push(start + (1n << BigInt(128 - r.value)) - 1n);
+        len.push(r.value);
+        rec.push(r);
+      }
+    }
+    // Outermost first at the same start; CIDRs nest or are disjoint, so a stack sweep labels
+    // every address with the innermost group (records of identical extent) holding it.
+    const order = Array.from(first.keys()).sort((a, b) => (first[a] < first[b] ? -1 : first[a] > first[b] ? 1 : len[a] - len[b] || a - b));
+    const out: RegisteredSegment[] = [];
+    const push = (f: bigint, l: bigint, record: DelegationRecord, conflict: boolean) => {
+      const prev = out[out.length - 1];
+      if (prev && prev.record === record && prev.conflict === conflict && prev.last + 1n === f) prev.last = l;
+      else out.push({ first: f, last: l, record, conflict });
+    };
+    interface Group { first: bigint; last: bigint; records: DelegationRecord[] }
+    const label = (f: bigint, l: bigint, g: Group) => {
+      const rirs = distinctRirs(g.records);
+      if (rirs.length === 1) return push(f, l, g.records[0], false);
+      for (const part of this.ianaParts(family, f, l)) {
+        const w = tieWinner(rirs, part.rir);
+        push(part.first, part.last, g.records.find((r) => r.rir === w)!, true);
+      }
+    };
+    const stack: Group[] = [];
+    let cursor = 0n;
+    const emitUpTo = (l: bigint) => {
+      if (cursor <= l) label(cursor, l, stack[stack.length - 1]);
+      cursor = l + 1n;
+    };
+    for (let i = 0; i < order.length; ) {
+      const e = order[i];
+      const g: Group = { first: first[e], last: last[e], records: [rec[e]] };
+      for (i++; i < order.length && first[order[i]] === g.first && len[order[i]] === len[e]; i++) g.records.push(rec[order[i]]);
+      while (stack.length && stack[stack.length - 1].last < g.first) {
+        emitUpTo(stack[stack.length - 1].last);
+        stack.pop();
+      }
+      if (stack.length) emitUpTo(g.first - 1n);
+      cursor = g.first;
+      stack.push(g);
+    }
+    while (stack.length) {
+      emitUpTo(stack[stack.length - 1].last);
+      stack.pop();
+    }
+    return out;
+  }
+}
+
+const bmin = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+const bmax = (a: bigint, b: bigint): bigint => (a > b ? a : b);
+
+function distinctRirs(records: readonly DelegationRecord[]): Rir[] {
+  const out: Rir[] = [];
+  for (const r of records) if (!out.includes(r.rir)) out.push(r.rir);
+  return out;
+}
+
+/** Between records of identical extent from different RIRs: IANA's designee if among them, else the alphabetically first. */
+function tieWinner(rirs: readonly Rir[], designee: Rir | null): Rir {
+  if (designee && rirs.includes(designee)) return designee;
+  let best = rirs[0];
+  for (const r of rirs) if (r < best) best = r;
+  return best;
+}
+
+/**
+ * Moves the registering record to the front of `records` when records of identical extent tie
+ * for most specific (the first `tied` entries, all covering): the first one of `rir`.
+ */
+function winnerFirst(records: RecordOverlap[], tied: number, rir: Rir): void {
+  let i = 0;
+  while (i < tied && records[i].record.rir !== rir) i++;
+  if (i === 0 || i === tied) return;
+  const w = records[i];
+  for (let j = i; j > 0; j--) records[j] = records[j - 1];
+  records[0] = w;
+}
+
+/**
+ * winnerFirst on the sorted [entry, overlap] pairs of the general paths: among the leading
+ * covering entries of the first one's prefix length (`covLength` is -1 for non-covering entries),
+ * the first of `rir` moves to the front.
+ */
+function winnerFirstEntry<N>(overlaps: Array<[number, N]>, covLength: (e: number) => number, rirOf: (e: number) => Rir, rir: Rir): void {
+  const l0 = covLength(overlaps[0][0]);
+  if (l0 < 0 || rirOf(overlaps[0][0]) === rir) return;
+  let i = 1;
+  while (i < overlaps.length && covLength(overlaps[i][0]) === l0 && rirOf(overlaps[i][0]) !== rir) i++;
+  if (i === overlaps.length || covLength(overlaps[i][0]) !== l0) return;
+  const w = overlaps[i];
+  for (let j = i; j > 0; j--) overlaps[j] = overlaps[j - 1];
+  overlaps[0] = w;
 }
 
 function cidr4(set: PieceSet<Uint32RangeIndex>, e: number): string {
@@ -301,17 +536,18 @@ function assemble(
   iana: IanaDesignation | null,
   transfers: Transfer[],
   conflicts: RecordOverlap[],
+  /** The RIR every address resolves to (most specific record wins), null when they differ. */
+  resolved: Rir | null,
 ): PrefixRegistration {
-  let rir: Rir | null = records.length ? records[0].record.rir : null;
   let mixed = false;
   for (let i = 1; i < records.length; i++) {
-    if (records[i].record.rir !== rir) {
+    if (records[i].record.rir !== records[0].record.rir) {
       mixed = true;
       break;
     }
   }
-  // The registering RIR only when one RIR's records cover every address: never guessed.
-  if (mixed || coverage !== 'full') rir = null;
+  // The registering RIR only when every address is delegated and resolves to it: never guessed.
+  const rir = coverage === 'full' ? resolved : null;
   return { prefix, records, free, coverage, rir, mixed, iana, transfers, conflicts };
 }
 

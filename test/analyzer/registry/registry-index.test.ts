@@ -83,11 +83,12 @@ describe('registry index: prefix and IP lookups', () => {
     expect(none.free[0].share).toBe(1);
   });
 
-  it('the same space in two RIRs files is a conflict, reported with both records', () => {
+  it('the same space in two RIRs files is a conflict, reported with both records; the most specific registers it', () => {
     const r = index.prefix('2.1.2.0/24');
     expect(r.coverage).toBe('full');
     expect(r.mixed).toBe(true);
-    expect(r.rir).toBeNull();
+    // LACNIC's /16 nests inside RIPE's /12: the most specific record wins (the conflict stays listed)
+    expect(r.rir).toBe('lacnic');
     // the more specific LACNIC /16 first, then RIPE's /12
     expect(r.records.map((o) => o.cidr)).toEqual(['2.1.0.0/16', '2.0.0.0/12']);
     expect(r.conflicts.map((o) => o.record.rir).sort()).toEqual(['lacnic', 'ripencc']);
