@@ -30,6 +30,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'top-list rollups by day and over all time, mismatched events by time, per-prefix routes by day (backfilled, fed by views)',
     statements: (opts) => generateDdl(opts, 3),
   },
+  {
+    version: 4,
+    name: 'the daily portability index: portability_daily, portability_flows, portability_contributors',
+    statements: (opts) => generateDdl(opts, 4),
+  },
 ];
 
 export interface MigrationResult {

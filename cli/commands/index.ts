@@ -8,6 +8,7 @@ import { register as query } from './query.js';
 import { register as serve } from './serve.js';
 import { register as replayServer } from './replay-server.js';
 import { register as alerts } from './alerts.js';
+import { register as portabilityIndex } from './portability-index.js';
 
 /** Every `portolan` sub-command, in the order `--help` lists them. */
-export const commands: Array<(program: Command) => void> = [run, ingest, parse, lookup, registry, query, serve, replayServer, alerts];
+export const commands: Array<(program: Command) => void> = [run, ingest, parse, lookup, registry, query, serve, replayServer, portabilityIndex, alerts];

@@ -6,6 +6,7 @@ import { commonOption } from '../../common/config.js';
 import { log } from '../../common/log.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
+import { render } from '../render.js';
 
 interface QueryOpts {
   name?: string;
@@ -17,23 +18,6 @@ interface QueryOpts {
   db: string;
   clickhouse?: string;
   server: string;
-}
-
-const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-
-function csvField(v: unknown): string {
-  const s = cell(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function render(format: string, columns: string[], rows: Record<string, unknown>[]): string {
-  if (format === 'json') return rows.map((r) => JSON.stringify(r) + '\n').join('');
-  if (format === 'csv') return [columns, ...rows.map((r) => columns.map((c) => r[c]))].map((line) => line.map(csvField).join(',') + '\r\n').join('');
-  const table = [columns, ...rows.map((r) => columns.map((c) => cell(r[c])))];
-  const widths = columns.map((_, i) => Math.max(...table.map((line) => line[i].length)));
-  const numeric = columns.map((c) => rows.length > 0 && rows.every((r) => typeof r[c] === 'number'));
-  const fmt = (line: string[]) => line.map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join('  ').trimEnd();
-  return [fmt(table[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...table.slice(1).map(fmt)].join('\n') + '\n';
 }
 
 export function register(program: Command): void {

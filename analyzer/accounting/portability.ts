@@ -1,0 +1,50 @@
+/**
+ * The daily portability index: routed-space accounting for one moment, with the date, the
+ * filters and the data versions that make it a measurement someone else can repeat.
+ */
+import { basename } from 'node:path';
+import type { IndexParams, PortabilityIndex, RoutedFilters } from '../models/accounting.js';
+import type { GeoLookup } from '../models/geo.js';
+import type { RegistryFileInfo } from '../models/registry.js';
+import { accountRoutedSpace, PREFIX_RULE, type RegisteredSpace } from './account.js';
+import { ORIGIN_RULE, type RouteTable } from './routed.js';
+
+export const SNAPSHOT_RULE = {
+  live: "the routed table at the end of the UTC day: `portolan run` takes the snapshot when the first event stamped at or after the next day's 00:00 UTC arrives, before applying it",
+  files:
+    'the routed table after every element of the given files is applied in order (a RIB dump is the table at its dump time; updates files then move it forward); the day is --date, else the UTC day of the latest element',
+} as const;
+
+export interface IndexInput {
+  table: RouteTable;
+  registry: RegisteredSpace & { files(): RegistryFileInfo[] };
+  geo: GeoLookup;
+  filters: RoutedFilters;
+  /** UTC day the figures describe, YYYY-MM-DD. */
+  date: string;
+  /** The moment the table describes (seconds since 1970). */
+  snapshotAt: number;
+  source: IndexParams['source'];
+}
+
+export function computePortabilityIndex(input: IndexInput): PortabilityIndex {
+  const result = accountRoutedSpace(input);
+  const geo = input.geo.info();
+  const params: IndexParams = {
+    filters: input.filters,
+    units: { ipv4: 'addresses', ipv6: '/48s' },
+    snapshot_at: new Date(input.snapshotAt * 1000).toISOString(),
+    snapshot_rule: SNAPSHOT_RULE[input.source.kind],
+    origin_rule: ORIGIN_RULE,
+    prefix_rule: PREFIX_RULE,
+    registry: input.registry.files().map((f) => ({ rir: f.rir, date: f.date, file: basename(f.path) })),
+    geo: { database: geo.databaseType, build_date: new Date(geo.buildEpoch * 1000).toISOString().slice(0, 10), file: basename(geo.path) },
+    source: input.source,
+    prefixes_seen: result.prefixes_seen,
+    registry_conflicts: result.registry_conflicts,
+  };
+  return { date: input.date, params, ipv4: result.ipv4, ipv6: result.ipv6, flows: result.flows };
+}
+
+/** The UTC day (YYYY-MM-DD) of a time in seconds. */
+export const utcDay = (seconds: number): string => new Date(seconds * 1000).toISOString().slice(0, 10);

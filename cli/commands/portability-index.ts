@@ -1,0 +1,252 @@
+/**
+ * `portolan index build FILE…`, `index backfill FILE…` and `index show`: the daily portability
+ * index from MRT/JSONL files, and the stored series. The computation is analyzer/accounting.
+ */
+import { basename } from 'node:path';
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import { DEFAULT_FILTERS } from '../../analyzer/accounting/routed.js';
+import { computePortabilityIndex, utcDay } from '../../analyzer/accounting/portability.js';
+import { tableFromSource } from '../../analyzer/accounting/from-files.js';
+import { openGeo } from '../../analyzer/geo/index.js';
+import { INDEX_RIRS, type PortabilityIndex, type RoutedFilters } from '../../analyzer/models/accounting.js';
+import { loadRegistry } from '../../analyzer/registry/index.js';
+import { readIndexSeries, writePortabilityIndex } from '../../analyzer/store/portability.js';
+import { FileSource } from '../../collector/sources/index.js';
+import { commonOption, type CommonOptions } from '../../common/config.js';
+import { action } from '../action.js';
+import { UsageError } from '../errors.js';
+import { fmtInt, ProgressLine } from '../progress.js';
+import { FORMATS, render } from '../render.js';
+import { openMigratedStore } from '../setup.js';
+
+interface FilterOptions {
+  minLength: string;
+  maxLength: string;
+  minPeers: string;
+}
+
+interface BuildOptions extends CommonOptions, FilterOptions {
+  date?: string;
+  json?: boolean;
+  store: boolean;
+}
+
+interface ShowOptions extends CommonOptions {
+  from?: string;
+  to?: string;
+  format: string;
+  family?: string;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function addFilterOptions(cmd: Command): Command {
+  const f = DEFAULT_FILTERS;
+  return cmd
+    .option('--min-length <V4,V6>', 'shortest prefix length counted, IPv4,IPv6', `${f.ipv4_length[0]},${f.ipv6_length[0]}`)
+    .option('--max-length <V4,V6>', 'longest prefix length counted, IPv4,IPv6', `${f.ipv4_length[1]},${f.ipv6_length[1]}`)
+    .option('--min-peers <N>', 'distinct peers that must announce a prefix (1 for a single-peer file)', String(f.min_peers));
+}
+
+export function register(program: Command): void {
+  const index = program
+    .command('index')
+    .description('the daily portability index per RIR: build it from MRT files, show the stored series');
+
+  const build = index
+    .command('build')
+    .description(
+      'one day\'s index from MRT RIB/updates or RIS Live JSONL files (applied in order; the table after the last element is measured), stored and printed. ' +
+        'Routed space = announced prefixes within the length range, not IANA special-purpose, seen by at least --min-peers peers; each address counted once',
+    )
+    .argument('<file...>', 'MRT (raw, .gz, .bz2) or RIS Live JSONL files for one day')
+    .option('--date <YYYY-MM-DD>', 'the UTC day the files describe (default: the day of the latest element)')
+    .option('--json', 'print the index as one JSON object (date, params, ipv4, ipv6)')
+    .option('--no-store', 'do not store the result');
+  addFilterOptions(build)
+    .addOption(commonOption('rir-dir'))
+    .addOption(commonOption('iana-dir'))
+    .addOption(commonOption('cache-dir'))
+    .addOption(commonOption('geo'))
+    .addOption(commonOption('db'))
+    .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('log-level'))
+    .action(action(buildCommand));
+
+  const backfill = index
+    .command('backfill')
+    .description('one index per day over many days: files are grouped by the date in their names (bview.20020722.2337.gz, rib.20140523.0600.bz2, …), each group built and stored like `index build`')
+    .argument('<file...>', 'MRT or JSONL files, several days');
+  addFilterOptions(backfill)
+    .addOption(commonOption('rir-dir'))
+    .addOption(commonOption('iana-dir'))
+    .addOption(commonOption('cache-dir'))
+    .addOption(commonOption('geo'))
+    .addOption(commonOption('db'))
+    .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('log-level'))
+    .action(action(backfillCommand));
+
+  index
+    .command('show')
+    .description('the stored series: per day, family and RIR, the latest build of each day')
+    .option('--from <YYYY-MM-DD>', 'first day')
+    .option('--to <YYYY-MM-DD>', 'last day')
+    .option('--family <4|6>', 'one family only')
+    .option('-f, --format <FORMAT>', 'table, csv (RFC 4180) or json (one object per line)', 'table')
+    .addOption(commonOption('db'))
+    .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('log-level'))
+    .action(action(showCommand));
+}
+
+/** Parses the filter flags; a bad value is a usage error naming the flag. */
+export function parseFilters(opts: FilterOptions): RoutedFilters {
+  const pair = (flag: string, text: string): [number, number] => {
+    const m = /^(\d{1,2}),(\d{1,3})$/.exec(text.trim());
+    if (!m || Number(m[1]) > 32 || Number(m[2]) > 128) throw new UsageError(`${flag} takes IPv4,IPv6 prefix lengths such as 8,16 (not "${text}")`);
+    return [Number(m[1]), Number(m[2])];
+  };
+  const min = pair('--min-length', opts.minLength);
+  const max = pair('--max-length', opts.maxLength);
+  if (min[0] > max[0] || min[1] > max[1]) throw new UsageError(`--min-length ${opts.minLength} is longer than --max-length ${opts.maxLength}`);
+  if (!/^\d+$/.test(opts.minPeers.trim()) || Number(opts.minPeers) < 1) throw new UsageError(`--min-peers takes a whole number of at least 1 (not "${opts.minPeers}")`);
+  return { ipv4_length: [min[0], max[0]], ipv6_length: [min[1], max[1]], min_peers: Number(opts.minPeers), exclude_special_purpose: true };
+}
+
+async function buildCommand(files: string[], opts: BuildOptions): Promise<void> {
+  if (opts.date !== undefined && !validDate(opts.date)) throw new UsageError(`--date takes a day as YYYY-MM-DD (not "${opts.date}")`);
+  const filters = parseFilters(opts);
+  for (const f of files) if (!existsSync(f)) throw new UsageError(`${f}: no such file`);
+  const [registry, geo] = await Promise.all([loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }), openGeo(opts.geo)]);
+  const index = await buildDay(files, opts.date, filters, registry, geo);
+  if (opts.store) {
+    const store = await openMigratedStore(opts);
+    try {
+      await writePortabilityIndex(store.client, index);
+    } finally {
+      await store.close();
+    }
+  }
+  process.stdout.write(opts.json ? JSON.stringify(publicJson(index)) + '\n' : formatIndex(index));
+}
+
+async function buildDay(files: string[], date: string | undefined, filters: RoutedFilters, registry: Awaited<ReturnType<typeof loadRegistry>>, geo: Awaited<ReturnType<typeof openGeo>>): Promise<PortabilityIndex> {
+  const progress = new ProgressLine();
+  const started = Date.now();
+  const source = new FileSource(files);
+  const table = await tableFromSource(source, (n) => progress.update(() => `${fmtInt(n)} elements, ${fmtInt(n / ((Date.now() - started) / 1000))}/s`));
+  progress.done();
+  if (table.latest === null && !date) throw new UsageError(`no routes in ${files.join(', ')}: nothing to date the index by (give --date)`);
+  return computePortabilityIndex({
+    table: table.state,
+    registry,
+    geo,
+    filters,
+    date: date ?? utcDay(table.latest as number),
+    snapshotAt: table.latest ?? Date.parse(`${date}T23:59:59Z`) / 1000,
+    source: { kind: 'files', files: files.map((f) => basename(f)), peers: table.state.size().peers, elements: table.elements },
+  });
+}
+
+/** The date in an archive file's name: YYYYMMDD (RIS, RouteViews) or a Unix time (BGPStream). */
+export function dateFromFileName(file: string): string | null {
+  const name = basename(file);
+  const ymd = /(?:^|[^0-9])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[^0-9]|$)/.exec(name);
+  if (ymd) return `${ymd[1]}-${ymd[2]}-${ymd[3]}`;
+  const unix = /(?:^|[^0-9])(\d{10})(?:[^0-9]|$)/.exec(name);
+  return unix ? utcDay(Number(unix[1])) : null;
+}
+
+async function backfillCommand(files: string[], opts: BuildOptions): Promise<void> {
+  const filters = parseFilters(opts);
+  const days = new Map<string, string[]>();
+  for (const f of files) {
+    if (!existsSync(f)) throw new UsageError(`${f}: no such file`);
+    const day = dateFromFileName(f);
+    if (!day) throw new UsageError(`${f}: no date in the file name (YYYYMMDD or a Unix time); build that day with \`portolan index build --date\``);
+    days.set(day, [...(days.get(day) ?? []), f]);
+  }
+  const [registry, geo] = await Promise.all([loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }), openGeo(opts.geo)]);
+  const store = await openMigratedStore(opts);
+  try {
+    for (const day of [...days.keys()].sort()) {
+      const dayFiles = (days.get(day) as string[]).sort();
+      const index = await buildDay(dayFiles, day, filters, registry, geo);
+      await writePortabilityIndex(store.client, index);
+      process.stdout.write(`${day}: ${dayFiles.length} file(s), ${fmtInt(index.params.source.elements)} elements, IPv4 share out of region ${shareText(index)}\n`);
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+async function showCommand(opts: ShowOptions): Promise<void> {
+  if (!FORMATS.includes(opts.format as never)) throw new UsageError(`--format must be table, csv or json, not ${opts.format}`);
+  for (const [flag, v] of [['--from', opts.from], ['--to', opts.to]] as const) if (v !== undefined && !validDate(v)) throw new UsageError(`${flag} takes a day as YYYY-MM-DD (not "${v}")`);
+  if (opts.family !== undefined && opts.family !== '4' && opts.family !== '6') throw new UsageError(`--family must be 4 or 6, not ${opts.family}`);
+  const store = await openMigratedStore(opts);
+  try {
+    const series = (await readIndexSeries(store.client, { from: opts.from, to: opts.to })).filter((r) => !opts.family || String(r.family) === opts.family);
+    const rows = series.map((r) => ({
+      date: r.date,
+      family: r.family === 4 ? 'ipv4' : 'ipv6',
+      rir: r.rir,
+      routed: r.routed,
+      geolocated: r.geolocated,
+      in_region: r.in_region,
+      out_of_region: r.out_of_region,
+      share_out: r.share_out === null ? null : opts.format === 'table' ? Number(r.share_out.toFixed(4)) : r.share_out,
+      prefixes_routed: r.prefixes.routed,
+      prefixes_out_of_region: r.prefixes.out_of_region,
+      origin_other_rir: r.origin_other_rir,
+      source: r.source,
+    }));
+    if (!rows.length && opts.format === 'table') {
+      process.stderr.write('no index stored yet: run `portolan index build FILE…` (or `portolan run`, which stores one at each UTC midnight)\n');
+      return;
+    }
+    const columns = rows.length ? Object.keys(rows[0]) : [];
+    process.stdout.write(render(opts.format, columns, rows));
+  } finally {
+    await store.close();
+  }
+}
+
+/** The published JSON: date, params, ipv4, ipv6 (flows are stored, not printed). */
+export function publicJson(index: PortabilityIndex): Omit<PortabilityIndex, 'flows'> {
+  const { flows: _flows, ...rest } = index;
+  return rest;
+}
+
+const validDate = (d: string): boolean => DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
+
+const shareText = (index: PortabilityIndex): string => {
+  const all = INDEX_RIRS.filter((r) => r !== 'unregistered').reduce((a, r) => ({ in: a.in + index.ipv4[r].in_region, out: a.out + index.ipv4[r].out_of_region }), { in: 0, out: 0 });
+  return all.in + all.out > 0 ? `${((100 * all.out) / (all.in + all.out)).toFixed(2)}%` : 'n/a';
+};
+
+/** The text summary: per family, a table of the figures per RIR, then what was measured. */
+function formatIndex(index: PortabilityIndex): string {
+  const p = index.params;
+  const lines = [`Portability index for ${index.date} (routed table at ${p.snapshot_at})`, ''];
+  for (const [key, unit] of [['ipv4', 'addresses'], ['ipv6', '/48s']] as const) {
+    const rows = INDEX_RIRS.map((rir) => {
+      const r = index[key][rir];
+      return { rir, routed: r.routed, geolocated: r.geolocated, in_region: r.in_region, out_of_region: r.out_of_region, share_out: r.share_out === null ? '' : `${(100 * r.share_out).toFixed(2)}%`, prefixes: r.prefixes.routed, prefixes_out: r.prefixes.out_of_region };
+    });
+    lines.push(`${key.toUpperCase()} (${unit})`, render('table', Object.keys(rows[0]), rows));
+  }
+  const f = p.filters;
+  const seen = p.prefixes_seen;
+  lines.push(
+    `Filters: IPv4 /${f.ipv4_length[0]}-/${f.ipv4_length[1]}, IPv6 /${f.ipv6_length[0]}-/${f.ipv6_length[1]}, at least ${f.min_peers} peer(s), IANA special-purpose space left out`,
+    `Prefixes: IPv4 ${seen.ipv4.kept} of ${seen.ipv4.announced} kept (length ${seen.ipv4.length}, special-purpose ${seen.ipv4.special_purpose}, too few peers ${seen.ipv4.min_peers}); IPv6 ${seen.ipv6.kept} of ${seen.ipv6.announced}`,
+    `Registry: ${p.registry.map((r) => `${r.rir} ${r.date ?? '?'}`).join(', ')}`,
+    `Geo: ${p.geo.database} built ${p.geo.build_date}`,
+    `Source: ${p.source.files.join(', ')} (${fmtInt(p.source.elements)} elements, ${p.source.peers} peers)`,
+    '',
+  );
+  return lines.join('\n');
+}
