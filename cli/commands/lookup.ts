@@ -10,6 +10,7 @@ import { createClassifier } from '../../analyzer/classify/index.js';
 import { describeTarget, TargetError, type LookupResult } from '../../analyzer/classify/describe.js';
 import { rirName } from '../../analyzer/classify/policy.js';
 import { openGeo } from '../../analyzer/geo/index.js';
+import type { PrefixRegistration, Rir } from '../../analyzer/models/registry.js';
 import { loadRegistry } from '../../analyzer/registry/index.js';
 import { openStore, type Store } from '../../analyzer/store/index.js';
 import { onShutdown } from '../../common/shutdown.js';
@@ -31,7 +32,24 @@ interface RoutingOrigin {
   announcements: number;
   kinds: string[];
 }
-type LookupOutput = LookupResult & { routing?: { origins: RoutingOrigin[] } };
+/**
+ * How a prefix whose records come from several RIRs still has one registering RIR: the most
+ * specific record holding each address registers it (an ERX carve-out inside another RIR's
+ * legacy block), and between records of identical extent IANA's designee (else the
+ * alphabetically first RIR) wins. The records stay listed as conflicts.
+ */
+interface Registering {
+  rir: Rir;
+  /** The registering RIR's records holding the prefix. */
+  records: string[];
+  /** Other RIRs' records around them (the carve-out lies inside these). */
+  inside: Array<{ rir: Rir; cidr: string }>;
+  /** Other RIRs' records of identical extent (the same space in two files), which lost the tie. */
+  sameSpace: Array<{ rir: Rir; cidr: string }>;
+  /** e.g. "registered with APNIC (146.88.32.0/19, most specific; inside ARIN 146.88.0.0/16)" */
+  text: string;
+}
+type LookupOutput = LookupResult & { registering?: Registering; routing?: { origins: RoutingOrigin[] } };
 
 const FLUSH_BYTES = 64 * 1024;
 const LOOKUP_CACHE = 10_000;
@@ -75,6 +93,7 @@ async function runLookup(targets: string[], opts: LookupOptions): Promise<void> 
     let result: LookupOutput;
     try {
       result = describeTarget(target, classifier, registry);
+      if (result.type !== 'asn') result = withRegistering(result, classifier.context(result.resource).ctx.registration);
       if (store && result.type !== 'asn') result = await withRouting(result, store);
     } catch (err) {
       if (!(err instanceof TargetError)) throw err;
@@ -106,6 +125,37 @@ async function runLookup(targets: string[], opts: LookupOptions): Promise<void> 
     process.stderr.write(`portolan lookup: ${bad} of ${total} targets could not be parsed\n`);
     process.exitCode = 1;
   }
+}
+
+const MAX_LISTED = 3;
+const listed = (items: string[]): string => (items.length > MAX_LISTED ? `${items.slice(0, MAX_LISTED).join(', ')} and ${items.length - MAX_LISTED} more` : items.join(', '));
+
+/**
+ * A mixed registration that nesting resolves to one RIR: names that RIR (as `rir`, when the
+ * classifier gave none) and says how (`registering`), next to the conflicts already listed.
+ */
+export function withRegistering(result: LookupOutput, reg: PrefixRegistration): LookupOutput {
+  const rir = reg.rir;
+  if (!reg.mixed || !rir) return result;
+  const own = reg.records.filter((o) => o.record.rir === rir).map((o) => o.cidr);
+  const ownSet = new Set(own);
+  const inside: Registering['inside'] = [];
+  const sameSpace: Registering['sameSpace'] = [];
+  for (const o of reg.records) {
+    if (o.record.rir === rir) continue;
+    (ownSet.has(o.cidr) ? sameSpace : inside).push({ rir: o.record.rir, cidr: o.cidr });
+  }
+  let head = listed(own);
+  if (inside.length) head += ', most specific';
+  if (sameSpace.length) head += reg.iana?.rir === rir ? ", IANA's designee" : ', first RIR alphabetically';
+  const parts = [head];
+  if (inside.length) parts.push(`inside ${listed(inside.map((o) => `${rirName(o.rir)} ${o.cidr}`))}`);
+  if (sameSpace.length) {
+    const others = [...new Set(sameSpace.map((o) => rirName(o.rir)))];
+    parts.push(`${listed(others)} ${others.length > 1 ? 'list' : 'lists'} the same space`);
+  }
+  const text = `registered with ${rirName(rir)} (${parts.join('; ')})`;
+  return { ...result, rir: result.rir ?? rir, registering: { rir, records: own, inside, sameSpace, text } };
 }
 
 /** Adds what BGP showed for the prefix; an origin registered with another RIR adds origin-out-of-region. */
@@ -156,6 +206,7 @@ function formatHuman(r: LookupOutput): string {
     const where = r.type === 'asn' ? `AS${rec.start}${rec.value > 1 ? `+${rec.value - 1}` : ''}` : `${rec.cidr} (${pct(rec.share)})`;
     row('registry', `${rirName(rec.rir)} ${rec.status} cc ${rec.cc || '-'} ${rec.date ?? 'no date'} holder ${rec.opaqueId ?? '-'}  ${where}`);
   }
+  if (r.registering) row('rir', r.registering.text);
   for (const rec of r.free) row('free', `${rirName(rec.rir)} ${rec.status} ${rec.cidr} (${pct(rec.share)})`);
   for (const rec of r.conflicts) row('conflict', `${rirName(rec.rir)} also lists ${rec.cidr} (${rec.status}, cc ${rec.cc || '-'})`);
   if (r.iana) row('IANA', `${r.iana.block} ${r.iana.designation} ${r.iana.status}${r.iana.date ? ` ${r.iana.date}` : ''}`);
