@@ -9,7 +9,8 @@ import type { TimeRange } from './params.js';
  * `prefix_latest` (latest classification per prefix), `prefix_activity`, `origin_prefixes`;
  * top lists read the mismatch rollups (migration 3: all time, daily, hourly, and per event by
  * time for the partial hours at a range's ends); the prefix page reads `prefix_routes_daily`.
- * Only a from/to on the matrix, map or cell scans raw events. Reads with FINAL rely on the
+ * Only a from/to on a matrix cell's prefix list scans raw events. The matrix, map and country
+ * space figures are the portability index's (portability-queries.ts), not sums of prefix sizes. Reads with FINAL rely on the
  * server's compactor (compactor.ts) keeping those tables merged. Counts are cast to
  * UInt32 so JSON carries numbers, not quoted 64-bit strings. Times are seconds since 1970.
  */
@@ -93,17 +94,6 @@ export async function summary(run: QueryRunner): Promise<Summary> {
   };
 }
 
-/** Registering RIR × usage region: distinct prefixes and their addresses, by each prefix's latest classification. */
-export function matrix(run: QueryRunner, family: 4 | 6, range?: TimeRange): Promise<Row[]> {
-  const params: Record<string, unknown> = {};
-  return run(
-    `SELECT if(prefix_rir = '', 'unknown', prefix_rir) AS rir, if(usage_region = '', 'unknown', usage_region) AS region,
-       toUInt32(count()) AS prefixes, sum(addresses) AS addresses
-     FROM (${latestPerPrefix(family, range, params)}) GROUP BY rir, region ORDER BY rir, region`,
-    params,
-  );
-}
-
 const cellWhere = (rir: Rir | 'unknown', region: Rir | 'unknown', params: Record<string, unknown>): string => {
   params.rir = rir === 'unknown' ? '' : rir;
   params.region = region === 'unknown' ? '' : region;
@@ -140,24 +130,6 @@ export async function cellOrigins(run: QueryRunner, family: 4 | 6, rir: Rir | 'u
     ),
   ]);
   return { rows, totals: totals ?? { prefixes: 0, addresses: 0, origins: 0 } };
-}
-
-export type MapView = 'used-here' | 'used-abroad';
-
-/**
- * `used-here`: per usage country, space whose registering RIR is not the RIR of the region it is used in.
- * `used-abroad`: per registered country, its space used outside the registering RIR's region.
- */
-export function worldMap(run: QueryRunner, view: MapView, range?: TimeRange): Promise<Row[]> {
-  const params: Record<string, unknown> = {};
-  const key = view === 'used-here' ? 'main_country' : 'registered_cc';
-  return run(
-    `SELECT ${key} AS cc, toUInt32(count()) AS prefixes, sum(addresses) AS addresses
-     FROM (${latestPerPrefix(4, range, params)})
-     WHERE prefix_rir != '' AND usage_region != '' AND prefix_rir != usage_region AND ${key} NOT IN ('', 'ZZ', 'EU', 'AP')
-     GROUP BY cc ORDER BY addresses DESC`,
-    params,
-  );
 }
 
 export type TopList = 'origins' | 'prefixes' | 'holders' | 'countries';
@@ -354,35 +326,24 @@ export async function asnHistory(run: QueryRunner, asn: number, limit: number): 
 }
 
 export interface CountryHistory {
+  /** Announced prefixes used in the country (latest classification) registered by an RIR of another region; `addresses` is each prefix's size. */
   usedHere: Row[];
-  usedHereByRir: Row[];
-  registeredHereUsedIn: Row[];
   findings: Row[];
 }
 
-/** A country's two sides: foreign-registered space used there, and where its own registered space is used. */
+/**
+ * A country's per-prefix listing and findings. Its space figures (by registering RIR, used
+ * abroad) come from the portability index (portability-queries.ts: countrySpace).
+ */
 export async function countryHistory(run: QueryRunner, cc: string, limit: number): Promise<CountryHistory> {
   const p1: Record<string, unknown> = { cc, limit };
-  const p2: Record<string, unknown> = { cc };
-  const p3: Record<string, unknown> = { cc, limit };
-  const [usedHere, usedHereByRir, registeredHereUsedIn, findings] = await Promise.all([
+  const [usedHere, findings] = await Promise.all([
     run(
       `SELECT prefix, prefix_rir, registered_cc, origin_asn, kinds, severity, addresses FROM (${latestPerPrefix(4, undefined, p1)})
        WHERE main_country = {cc:String} AND prefix_rir != '' AND prefix_rir != usage_region ORDER BY addresses DESC, prefix LIMIT {limit:UInt32}`,
       p1,
     ),
-    run(
-      `SELECT if(prefix_rir = '', 'unknown', prefix_rir) AS rir, toUInt32(count()) AS prefixes, sum(addresses) AS addresses
-       FROM (${latestPerPrefix(4, undefined, p2)}) WHERE main_country = {cc:String} GROUP BY rir ORDER BY addresses DESC`,
-      p2,
-    ),
-    run(
-      `SELECT main_country AS country, if(usage_region = '', 'unknown', usage_region) AS region, toUInt32(count()) AS prefixes, sum(addresses) AS addresses
-       FROM (${latestPerPrefix(4, undefined, p3)}) WHERE registered_cc = {cc:String} AND main_country != {cc:String} AND main_country != ''
-       GROUP BY country, region ORDER BY addresses DESC LIMIT {limit:UInt32}`,
-      p3,
-    ),
     findingsWhere(run, '(main_country = {cc:String} OR registered_cc = {cc:String})', { cc, limit }),
   ]);
-  return { usedHere, usedHereByRir, registeredHereUsedIn, findings };
+  return { usedHere, findings };
 }

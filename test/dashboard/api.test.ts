@@ -50,16 +50,19 @@ describe('dashboard API over a real chDB store', () => {
     expect(r.body.kinds.find((k: any) => k.kind === 'geo-out-of-region').prefixes).toBe(4);
   });
 
-  it('builds the flow matrix from each prefix once, with addresses', async () => {
+  it('answers the matrix with an empty result and what to run when no index is stored', async () => {
+    // The matrix is the portability index's routed space (test/dashboard/index-api.test.ts);
+    // this store holds classified events but no index.
     const r = await get('/api/matrix');
     expect(r.status).toBe(200);
     expect(r.body.regions).toContain('unknown');
-    const cell = r.body.cells.find((c: any) => c.rir === 'afrinic' && c.region === 'apnic');
-    expect(cell).toMatchObject({ prefixes: 2, addresses: 65536 + 32768 });
-    expect(r.body.cells.find((c: any) => c.rir === 'lacnic' && c.region === 'unknown').prefixes).toBe(1);
+    expect(r.body.cells).toEqual([]);
+    expect(r.body.date).toBeNull();
+    expect(r.body.message).toContain('portolan index build FILE');
     const csv = await get('/api/matrix?format=csv');
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
-    expect(csv.text.split('\r\n')[0]).toBe('rir,region,prefixes,addresses');
+    expect((await get('/api/index')).body).toMatchObject({ rows: [], date: null });
+    expect((await get('/api/index/dates')).body.dates).toEqual([]);
   });
 
   it('drills down into a matrix cell: prefixes and origins', async () => {
@@ -68,6 +71,8 @@ describe('dashboard API over a real chDB store', () => {
     expect(r.body.prefixes.map((p: any) => p.prefix)).toEqual(['154.80.0.0/16', '154.81.0.0/17']);
     expect(r.body.origins).toEqual([{ origin_asn: 4134, prefixes: 2, addresses: 98304 }]);
     expect(r.body.totals).toMatchObject({ prefixes: 2, origins: 1 });
+    expect(r.body.accounted).toBeNull(); // no index stored
+    expect(r.body.prefixes_note).toMatch(/each prefix's size/);
     const csv = await get('/api/matrix/cell?rir=afrinic&region=apnic&part=origins&format=csv');
     expect(csv.text).toContain('4134,2,98304');
   });
@@ -86,12 +91,13 @@ describe('dashboard API over a real chDB store', () => {
     expect(m.headers.get('allow')).toBe('GET');
   });
 
-  it('maps both directions per country', async () => {
-    const here = await get('/api/map?view=used-here');
-    expect(here.body.countries.find((c: any) => c.cc === 'CN')).toMatchObject({ prefixes: 1, addresses: 65536 });
-    expect(here.body.countries.find((c: any) => c.cc === 'NL')).toBeUndefined();
-    const abroad = await get('/api/map?view=used-abroad');
-    expect(abroad.body.countries.find((c: any) => c.cc === 'SC')).toMatchObject({ prefixes: 2, addresses: 98304 });
+  it('answers the map with no countries when no index is stored', async () => {
+    for (const view of ['used-here', 'used-abroad']) {
+      const r = await get(`/api/map?view=${view}`);
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ view, countries: [], date: null });
+      expect(r.body.message).toContain('portolan run');
+    }
   });
 
   it('ranks top lists over a time range', async () => {
@@ -140,7 +146,11 @@ describe('dashboard API over a real chDB store', () => {
     const asn = await get('/api/asn/AS4134');
     expect(asn.body.prefixes.map((r: any) => r.prefix).sort()).toEqual(['154.80.0.0/16', '154.81.0.0/17']);
     const cc = await get('/api/country/sc');
-    expect(cc.body.registeredHereUsedIn.map((r: any) => r.country).sort()).toEqual(['CN', 'HK']);
+    expect(cc.body.registeredHereUsedIn).toEqual([]); // index figures; no index stored here
+    expect(cc.body.date).toBeNull();
+    expect(cc.body.notes.join(' ')).toContain('portolan index build');
+    const cn = await get('/api/country/cn');
+    expect(cn.body.usedHere.map((r: any) => r.prefix)).toEqual(['154.80.0.0/16']); // the per-prefix listing stays
   });
 
   it('answers search with where to go', async () => {

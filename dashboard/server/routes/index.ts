@@ -2,6 +2,7 @@ import { sendJson } from '../http.js';
 import type { Route } from '../types.js';
 import { feedRoutes } from './feed.js';
 import { healthRoutes } from './health.js';
+import { indexRoutes } from './index-api.js';
 import { mapRoutes } from './map.js';
 import { matrixRoutes } from './matrix.js';
 import { namedRoutes } from './named.js';
@@ -13,14 +14,17 @@ import { topRoutes } from './top.js';
 
 const ENDPOINTS = [
   'GET /api/summary',
-  'GET /api/matrix?family=4|6&from&to&format=csv',
-  'GET /api/matrix/cell?rir=&region=&family&limit&part=prefixes|origins&format=csv',
-  'GET /api/map?view=used-here|used-abroad&format=csv',
+  'GET /api/index?from=YYYY-MM-DD&to=YYYY-MM-DD&family=4|6&format=csv',
+  'GET /api/index/dates',
+  'GET /api/index/{YYYY-MM-DD}',
+  'GET /api/matrix?family=4|6&date=YYYY-MM-DD&format=csv',
+  'GET /api/matrix/cell?rir=&region=&family&date&limit&from&to&part=prefixes|origins&format=csv',
+  'GET /api/map?view=used-here|used-abroad&family&date&format=csv',
   'GET /api/top/{origins|prefixes|holders|countries}?from&to&limit&kind&format=csv',
   'GET /api/prefix/{addr}/{len}',
   'GET /api/ip/{addr}',
   'GET /api/asn/{asn}',
-  'GET /api/country/{cc}',
+  'GET /api/country/{cc}?family&date',
   'GET /api/search?q=',
   'GET /api/health',
   'GET /api/feed?rir&kind&country&asn&severity&backlog (text/event-stream)',
@@ -38,4 +42,4 @@ const indexRoute: Route = {
   },
 };
 
-export const apiRoutes: Route[] = [indexRoute, ...summaryRoutes, ...matrixRoutes, ...mapRoutes, ...topRoutes, ...pageRoutes, ...searchRoutes, ...healthRoutes, ...feedRoutes, ...sqlRoutes, ...namedRoutes];
+export const apiRoutes: Route[] = [indexRoute, ...summaryRoutes, ...indexRoutes, ...matrixRoutes, ...mapRoutes, ...topRoutes, ...pageRoutes, ...searchRoutes, ...healthRoutes, ...feedRoutes, ...sqlRoutes, ...namedRoutes];

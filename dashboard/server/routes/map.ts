@@ -1,20 +1,22 @@
 import { badRequest, sendList } from '../http.js';
-import { timeRange } from '../params.js';
-import { worldMap, type MapView } from '../queries.js';
+import { mapCountries, type IndexMapView } from '../portability-queries.js';
 import type { Route } from '../types.js';
-import { helpersOf } from './context.js';
+import { familyParam, helpersOf } from './context.js';
+import { resolveBuild } from './index-build.js';
 
 export const mapRoutes: Route[] = [
   {
     method: 'GET',
     pattern: /^\/api\/map$/,
     async handle({ res, query, deps }) {
-      const view = (query.get('view') ?? 'used-here') as MapView;
+      const view = (query.get('view') ?? 'used-here') as IndexMapView;
       if (view !== 'used-here' && view !== 'used-abroad') throw badRequest(`view must be used-here or used-abroad, not ${JSON.stringify(view)}`);
-      const range = timeRange(query);
+      if (query.has('from') || query.has('to')) throw badRequest('the map shows one day of the portability index: use ?date=YYYY-MM-DD (see GET /api/index/dates), not from/to');
+      const family = familyParam(query);
       const { run, cache } = helpersOf(deps);
-      const countries = await cache.get(`map:${view}:${range.from}:${range.to}`, () => worldMap(run, view, range));
-      sendList(res, query, `map-${view}`, countries, { view, from: range.from, to: range.to, countries });
+      const { build, meta } = await resolveBuild(deps, query);
+      const countries = build ? await cache.get(`map:${view}:${family}:${build.date}:${build.computed_at}`, () => mapCountries(run, build, view, family)) : [];
+      sendList(res, query, `map-${view}${build ? `-${build.date}` : ''}`, countries, { view, family, unit: family === 4 ? 'addresses' : '/48s', ...meta, countries });
     },
   },
 ];

@@ -1,11 +1,18 @@
 import { RIRS } from '../../../analyzer/models/registry.js';
 import { badRequest, sendJson, sendList } from '../http.js';
 import { intParam, regionValue, timeRange } from '../params.js';
-import { cellOrigins, cellPrefixes, matrix } from '../queries.js';
+import { matrixCell, matrixCells } from '../portability-queries.js';
+import { cellOrigins, cellPrefixes } from '../queries.js';
 import type { Route } from '../types.js';
 import { familyParam, helpersOf } from './context.js';
+import { resolveBuild } from './index-build.js';
 
 const AXIS = [...RIRS, 'unknown'];
+
+/** The matrix is one day of the index: a time range no longer applies to it. */
+function refuseRange(query: URLSearchParams, what: string): void {
+  if (query.has('from') || query.has('to')) throw badRequest(`the ${what} shows one day of the portability index: use ?date=YYYY-MM-DD (see GET /api/index/dates), not from/to`);
+}
 
 export const matrixRoutes: Route[] = [
   {
@@ -13,11 +20,13 @@ export const matrixRoutes: Route[] = [
     pattern: /^\/api\/matrix$/,
     async handle({ res, query, deps }) {
       const family = familyParam(query);
-      const range = timeRange(query);
+      refuseRange(query, 'matrix');
       const { run, cache } = helpersOf(deps);
-      const cells = await cache.get(`matrix:${family}:${range.from}:${range.to}`, () => matrix(run, family, range));
-      if (query.get('format') === 'csv') return sendList(res, query, `matrix-ipv${family}`, cells);
-      sendList(res, query, 'matrix', cells, { family, from: range.from, to: range.to, rirs: AXIS, regions: AXIS, cells });
+      const { build, meta } = await resolveBuild(deps, query);
+      const cells = build ? await cache.get(`matrix:${family}:${build.date}:${build.computed_at}`, () => matrixCells(run, build, family)) : [];
+      if (query.get('format') === 'csv') return sendList(res, query, `matrix-ipv${family}${build ? `-${build.date}` : ''}`, cells);
+      const unit = family === 4 ? 'addresses' : '/48s';
+      sendList(res, query, 'matrix', cells, { family, unit, ...meta, rirs: AXIS, regions: AXIS, cells });
     },
   },
   {
@@ -39,8 +48,26 @@ export const matrixRoutes: Route[] = [
         const rows = part === 'origins' ? (await origins()).rows : await prefixes();
         return sendList(res, query, `cell-${rir}-${region}-${part ?? 'prefixes'}`, rows);
       }
-      const [p, o] = await Promise.all([prefixes(), origins()]);
-      sendJson(res, 200, { rir, region, family, totals: o.totals, prefixes: p, origins: o.rows });
+      const { build, meta } = await resolveBuild(deps, query);
+      const [p, o, accounted] = await Promise.all([
+        prefixes(),
+        origins(),
+        build ? cache.get(`cell-a:${family}:${rir}:${region}:${build.date}:${build.computed_at}`, () => matrixCell(run, build, family, rir, region, 50)) : null,
+      ]);
+      sendJson(res, 200, {
+        rir,
+        region,
+        family,
+        ...meta,
+        // The cell of the index: routed space counted once per address, and the usage countries behind it.
+        accounted: accounted && { unit: family === 4 ? 'addresses' : '/48s', addresses: accounted.addresses, countries: accounted.countries },
+        // The announced prefixes behind the cell, each by its latest classification; `addresses`
+        // there is each prefix's size (overlapping prefixes each count their whole size).
+        prefixes_note: "prefixes and origins list the announced prefixes classified into this cell (latest classification); their addresses are each prefix's size, so overlapping prefixes are counted in full each time. The cell's routed space is `accounted`.",
+        totals: o.totals,
+        prefixes: p,
+        origins: o.rows,
+      });
     },
   },
 ];

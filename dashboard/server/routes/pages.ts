@@ -4,7 +4,9 @@ import { sendJson } from '../http.js';
 import { asnValue, countryValue, intParam, ipValue, prefixValue } from '../params.js';
 import { asnHistory, countryHistory, coveringPrefixes, prefixHistory } from '../queries.js';
 import type { DashboardDeps, Route } from '../types.js';
-import { helpersOf } from './context.js';
+import { familyParam, helpersOf } from './context.js';
+import { resolveBuild } from './index-build.js';
+import { countrySpace } from '../portability-queries.js';
 
 /** Calls an optional part (registry, geo, classifier); when it is absent or fails, a note says so. */
 function optional<T>(notes: string[], what: string, part: unknown, call: () => T): T | null {
@@ -92,9 +94,23 @@ export const pageRoutes: Route[] = [
     async handle({ res, query, params, deps }) {
       const cc = countryValue(params.cc);
       const limit = intParam(query, 'limit', 100, 1, 5000);
+      const family = familyParam(query);
       const { run, cache } = helpersOf(deps);
-      const history = await cache.get(`country:${cc}:${limit}`, () => countryHistory(run, cc, limit));
-      sendJson(res, 200, { cc, ...history, notes: [] });
+      const [history, { build, meta }] = await Promise.all([cache.get(`country:${cc}:${limit}`, () => countryHistory(run, cc, limit)), resolveBuild(deps, query)]);
+      const space = build
+        ? await cache.get(`country-space:${cc}:${family}:${limit}:${build.date}:${build.computed_at}`, () => countrySpace(run, build, cc, family, limit))
+        : { usedHereByRir: [], registeredHereUsedIn: [], totals: null };
+      sendJson(res, 200, {
+        cc,
+        family,
+        unit: family === 4 ? 'addresses' : '/48s',
+        ...meta,
+        ...space,
+        usedHere: history.usedHere,
+        usedHere_note: "usedHere lists announced prefixes (latest classification); their addresses are each prefix's size. usedHereByRir, registeredHereUsedIn and totals are the portability index's routed space (each address once).",
+        findings: history.findings,
+        notes: build ? [] : [meta.message],
+      });
     },
   },
 ];
