@@ -56,6 +56,9 @@ class CachedPrefix {
   readonly usageRegion: Rir | null;
   readonly mainCountry: string | null;
   readonly shareAbroad: number;
+  /** Share of located addresses in prefixRir's region, and the records' delegation date: the rule's inputs (policy.ts). */
+  readonly regionShare: number;
+  readonly delegated: string | null;
   readonly geo: CountryShare[];
   /** Registration and geo clauses of the why. */
   readonly why: string;
@@ -80,6 +83,8 @@ class CachedPrefix {
     this.usageRegion = built.usageRegion;
     this.mainCountry = built.mainCountry;
     this.shareAbroad = built.shareAbroad;
+    this.regionShare = built.prefixRir ? (built.regionShares[built.prefixRir] ?? 0) : 0;
+    this.delegated = built.delegated;
     this.geo = built.geo;
     this.why = prefixWhy(built, kinds.includes('geo-out-of-region'));
   }
@@ -243,7 +248,16 @@ export class Classifier {
       geo: c.geo,
       kinds,
       geoSubkind,
-      severity: severityOf({ kinds, geoSubkind: c.geoSubkind, prefixRir: c.prefixRir, shareAbroad: c.shareAbroad, visibility, announced }),
+      severity: severityOf({
+        kinds,
+        geoSubkind: c.geoSubkind,
+        prefixRir: c.prefixRir,
+        shareAbroad: c.shareAbroad,
+        regionShare: c.regionShare,
+        delegated: c.delegated,
+        visibility,
+        announced,
+      }),
       visibility: visibility ?? 0,
       why,
     };

@@ -24,6 +24,11 @@ export interface PrefixContext {
   /** Holder countries of the covering records with the share of the prefix each covers, largest first. */
   holderCountries: Array<{ cc: string; share: number }>;
   holderId: string | null;
+  /**
+   * Delegation date (YYYYMMDD) of the registering RIR's records: the earliest of them, null when
+   * any has none or there is no registering RIR (AFRINIC's soft-landing test, policy.ts).
+   */
+  delegated: string | null;
   ianaRir: Rir | null;
   legacy: boolean;
   geo: CountryShare[];
@@ -64,6 +69,7 @@ export function buildPrefixContext(prefixText: string, registry: RegistryLookup,
   let main = registration.records[0];
   for (const r of registration.records) if (r.share > main.share) main = r;
   const holderId = prefixRir ? (main?.record.opaqueId ?? null) : null;
+  const delegated = prefixRir ? earliestDate(registration.records) : null;
 
   // The classifier caches this whole context: the geo database need not keep the distribution too.
   const dist = geo.distribution(prefix, { cache: false });
@@ -111,6 +117,7 @@ export function buildPrefixContext(prefixText: string, registry: RegistryLookup,
     registeredCc,
     holderCountries,
     holderId,
+    delegated,
     ianaRir: registration.iana?.rir ?? null,
     legacy: registration.iana?.status === 'LEGACY',
     geo: dist.countries,
@@ -131,6 +138,16 @@ function holderShares(records: readonly RecordOverlap[]): Array<{ cc: string; sh
   const ccShares = new Map<string, number>();
   for (const r of records) if (r.record.cc) ccShares.set(r.record.cc, (ccShares.get(r.record.cc) ?? 0) + r.share);
   return [...ccShares].map(([cc, share]) => ({ cc, share })).sort((a, b) => b.share - a.share || a.cc.localeCompare(b.cc));
+}
+
+/** The earliest record date, or null when any record has none. */
+function earliestDate(records: readonly RecordOverlap[]): string | null {
+  let earliest: string | null = null;
+  for (const r of records) {
+    if (!r.record.date) return null;
+    if (earliest === null || r.record.date < earliest) earliest = r.record.date;
+  }
+  return earliest;
 }
 
 const shareOf = (n: number, total: number): number => (total > 0 ? n / total : 0);

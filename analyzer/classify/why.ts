@@ -1,12 +1,16 @@
 /**
  * The one-sentence explanation of a finding, built from the same numbers the kinds use, e.g.
  * "154.80.0.0/16 is registered with AFRINIC to a holder in SC; 97% of its geolocated addresses are
- * in HK (APNIC region); origin AS4134 is registered with APNIC."
+ * in HK (APNIC region); AFRINIC CPM 5.4.6.2 expects use outside the region only in support of
+ * connectivity back to it (scope disputed for space allocated before soft landing, as this was in
+ * 2010), see https://afrinic.net/policy/manual; origin AS4134 is registered with APNIC."
+ * For geo-out-of-region the policy clause cites the rule's document and section and links to its
+ * source, from the policy table (policy.ts).
  */
 import type { Rir } from '../models/registry.js';
 import { regionOf } from '../registry/regions.js';
 import type { PrefixContext } from './context.js';
-import { rirName } from './policy.js';
+import { AFRINIC_SOFT_LANDING, assessUse, RIR_POLICIES, rirName, type PolicyStatus } from './policy.js';
 
 /** Rounds a share for people: never shows 0% or 100% unless exact. */
 export function percent(share: number): string {
@@ -69,6 +73,39 @@ export function geoClause(ctx: PrefixContext, geoOutOfRegion: boolean): string {
   return text;
 }
 
+const isoDate = (d: string): string => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`;
+
+/**
+ * The policy clause of a geo-out-of-region finding: what the registering RIR's rule says about
+ * this use (assessUse, the same test severity applies), its citation and its source's URL.
+ * Never contains '; ' (the clauses' separator).
+ */
+export function policyClause(rir: Rir, status: PolicyStatus, facts: { regionShare: number; delegated: string | null }): string {
+  const p = RIR_POLICIES[rir];
+  let text: string;
+  switch (p.test) {
+    case 'connectivity-back': {
+      text = `${p.citation} expects use outside the region only in support of connectivity back to it`;
+      if (status === 'disputed') {
+        const when = facts.delegated ? `as this was in ${facts.delegated.slice(0, 4)}` : 'and this record has no date';
+        text += ` (scope disputed for space allocated before soft landing on ${isoDate(AFRINIC_SOFT_LANDING)}, ${when})`;
+      } else if (status === 'breach') text += ' (which the routing data cannot show)';
+      break;
+    }
+    case 'main-share':
+      text = `${p.citation} expects resources mainly (more than 50%) serving networks in the region`;
+      text += status === 'compliant' ? `, as ${percent(facts.regionShare)} of its located addresses are` : `, and only ${percent(facts.regionShare)} of its located addresses are in it`;
+      break;
+    case 'allowed':
+      text = `${p.citation} allows use outside the ${p.displayName} service region`;
+      break;
+    case 'none':
+      text = `no ${p.displayName} policy restricts use outside the region (none in ${p.citation})`;
+      break;
+  }
+  return `${text}, see ${p.url}`;
+}
+
 export interface OriginFacts {
   originAsns: readonly number[];
   originRir: Rir | null;
@@ -93,6 +130,11 @@ export function originClause(o: OriginFacts): string {
 export function prefixWhy(ctx: PrefixContext, geoOutOfRegion: boolean): string {
   const clauses = [registrationClause(ctx)];
   if (ctx.registration.coverage !== 'none' || ctx.located > 0) clauses.push(geoClause(ctx, geoOutOfRegion));
+  const rir = ctx.prefixRir;
+  if (geoOutOfRegion && rir) {
+    const facts = { shareAbroad: ctx.shareAbroad, regionShare: ctx.regionShares[rir] ?? 0, delegated: ctx.delegated };
+    clauses.push(policyClause(rir, assessUse(rir, facts), facts));
+  }
   return clauses.join('; ');
 }
 
