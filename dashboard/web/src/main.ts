@@ -10,8 +10,10 @@ import { asnView } from './views/asn.js';
 import { countryView } from './views/country.js';
 import { healthView } from './views/health.js';
 import { sqlView } from './views/sql.js';
+import { indexView } from './views/index.js';
 
 route(/^\/(?:feed)?$/, feedView);
+route(/^\/index$/, indexView);
 route(/^\/matrix$/, matrixView);
 route(/^\/matrix\/([a-z]+)\/([a-z]+)$/, cellView);
 route(/^\/map$/, mapView);

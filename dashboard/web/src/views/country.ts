@@ -1,56 +1,80 @@
-import { getJson } from '../api.js';
+import { getJson, qs } from '../api.js';
 import { asnLink, countryLink, h, prefixLink, section, fill } from '../dom.js';
-import { addressesShort, integer, rir } from '../format.js';
+import { addressesShort, percent, rir } from '../format.js';
+import { daySelect, emptyIndex, indexLine, space, withQuery, type IndexMeta } from '../index-meta.js';
+import { navigate } from '../router.js';
 import { errorBox, kindsList, loading, rirBadge, severityBadge } from './common.js';
 import { table } from './table.js';
 import { findingsTimeline, type FindingRow } from './findings.js';
 
-interface CountryPage {
+interface CountryPage extends IndexMeta {
   cc: string;
   usedHere: Array<{ prefix: string; prefix_rir: string; registered_cc: string; origin_asn: number | null; kinds: string[]; severity: string; addresses: number }>;
-  usedHereByRir: Array<{ rir: string; prefixes: number; addresses: number }>;
-  registeredHereUsedIn: Array<{ country: string; region: string; prefixes: number; addresses: number }>;
+  usedHereByRir: Array<{ rir: string; addresses: number; out_of_region: number }>;
+  registeredHereUsedIn: Array<{ country: string; region: string; addresses: number; out_of_region: number }>;
+  totals: { used_here: number; used_here_other_rir: number; registered_here: number; registered_here_used_abroad: number } | null;
   findings: FindingRow[];
 }
 
-export function countryView(main: HTMLElement, params: string[]): void {
+export function countryView(main: HTMLElement, params: string[], query: URLSearchParams): void {
   const cc = params[0].toUpperCase();
+  const date = query.get('date');
   const holder = h('div', {}, loading());
-  main.append(h('h1', { id: 'page-title' }, `Country ${cc}`), holder);
-  getJson<CountryPage>(`/api/country/${cc}`)
-    .then((d) =>
-      fill(holder, 
-        h(
-          'div',
-          { class: 'two-col' },
-          section(
-            `Space used in ${cc}, by registering RIR`,
-            table(
-              'Registering RIR',
-              [
-                { label: 'RIR', cell: (r) => rirBadge(r.rir) },
-                { label: 'Prefixes', cell: (r) => integer(r.prefixes), numeric: true },
-                { label: 'Addresses', cell: (r) => addressesShort(r.addresses), numeric: true },
-              ],
-              d.usedHereByRir,
-            ),
-          ),
-          section(
-            `Space registered in ${cc}, used elsewhere`,
-            table(
-              'Usage country',
-              [
-                { label: 'Country', cell: (r) => countryLink(r.country) },
-                { label: 'Region', cell: (r) => rir(r.region) },
-                { label: 'Prefixes', cell: (r) => integer(r.prefixes), numeric: true },
-                { label: 'Addresses', cell: (r) => addressesShort(r.addresses), numeric: true },
-              ],
-              d.registeredHereUsedIn,
-            ),
-          ),
-        ),
+  const line = h('p', { class: 'index-line', id: 'index-line' }, '');
+  const controls = h('div', { class: 'filters' });
+  main.append(h('h1', { id: 'page-title' }, `Country ${cc}`), line, controls, holder);
+  getJson<CountryPage>(`/api/country/${cc}${qs({ date })}`)
+    .then((d) => {
+      fill(line, indexLine(d, 4).textContent ?? '');
+      if (!d.date) line.classList.add('empty');
+      const sel = daySelect(d, (picked) => navigate(withQuery({ date: picked })));
+      if (sel) controls.append(sel);
+      const t = d.totals;
+      fill(
+        holder,
+        d.date && t
+          ? h(
+              'div',
+              {},
+              h(
+                'p',
+                { class: 'lead', id: 'country-totals' },
+                `Routed space used in ${cc}: ${space(t.used_here, 4)}, of it ${space(t.used_here_other_rir, 4)} (${t.used_here > 0 ? percent(t.used_here_other_rir / t.used_here) : '–'}) registered by an RIR of another region. Registered to holders in ${cc}: ${space(t.registered_here, 4)}, of it ${space(t.registered_here_used_abroad, 4)} used outside the registering RIR’s region.`,
+              ),
+              h(
+                'div',
+                { class: 'two-col' },
+                section(
+                  `Space used in ${cc}, by registering RIR`,
+                  table(
+                    'Registering RIR',
+                    [
+                      { label: 'RIR', cell: (r) => rirBadge(r.rir) },
+                      { label: 'Addresses', cell: (r) => space(r.addresses, 4), numeric: true },
+                      { label: 'Share', cell: (r) => (t.used_here > 0 ? percent(r.addresses / t.used_here) : '–'), numeric: true },
+                    ],
+                    d.usedHereByRir,
+                  ),
+                ),
+                section(
+                  `Space registered in ${cc}, used elsewhere`,
+                  table(
+                    'Usage country',
+                    [
+                      { label: 'Country', cell: (r) => countryLink(r.country) },
+                      { label: 'Region', cell: (r) => rir(r.region) },
+                      { label: 'Addresses', cell: (r) => space(r.addresses, 4), numeric: true },
+                      { label: 'Out of RIR region', cell: (r) => space(r.out_of_region, 4), numeric: true },
+                    ],
+                    d.registeredHereUsedIn,
+                  ),
+                ),
+              ),
+            )
+          : emptyIndex(),
         section(
-          `Used in ${cc}, registered by an RIR of another region`,
+          `Announced prefixes used in ${cc}, registered by an RIR of another region`,
+          h('p', { class: 'note' }, 'By each prefix’s latest classification; “Prefix size” is the whole prefix (overlapping prefixes are each counted in full).'),
           table(
             'Prefixes, largest first',
             [
@@ -58,7 +82,7 @@ export function countryView(main: HTMLElement, params: string[]): void {
               { label: 'Registered by', cell: (r) => rirBadge(r.prefix_rir) },
               { label: 'Registered cc', cell: (r) => countryLink(r.registered_cc) },
               { label: 'Origin', cell: (r) => asnLink(r.origin_asn) },
-              { label: 'Addresses', cell: (r) => addressesShort(r.addresses), numeric: true },
+              { label: 'Prefix size', cell: (r) => addressesShort(r.addresses), numeric: true },
               { label: 'Kinds', cell: (r) => kindsList(r.kinds) },
               { label: 'Severity', cell: (r) => severityBadge(r.severity) },
             ],
@@ -66,7 +90,7 @@ export function countryView(main: HTMLElement, params: string[]): void {
           ),
         ),
         findingsTimeline(d.findings),
-      ),
-    )
+      );
+    })
     .catch((err) => fill(holder, errorBox(err)));
 }

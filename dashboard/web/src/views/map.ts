@@ -5,7 +5,9 @@ import type { GeometryCollection, Topology } from 'topojson-specification';
 import world from 'world-atlas/countries-110m.json';
 import { getJson, qs } from '../api.js';
 import { h, link, fill } from '../dom.js';
-import { addresses, addressesShort, integer } from '../format.js';
+import { percent } from '../format.js';
+import { daySelect, emptyIndex, indexLine, space, withQuery, type IndexMeta } from '../index-meta.js';
+import { navigate } from '../router.js';
 import { NAME_TO_ALPHA2, NUMERIC_TO_ALPHA2 } from '../countries.js';
 import { errorBox, loading } from './common.js';
 import { csvLink, table } from './table.js';
@@ -13,16 +15,15 @@ import { csvLink, table } from './table.js';
 interface MapRow {
   cc: string;
   addresses: number;
-  prefixes: number;
 }
 const VIEWS = {
   'used-here': {
     title: 'Space used in each country that another RIR registered',
-    help: 'Addresses geolocated in the country whose registering RIR does not serve that country’s region.',
+    help: 'Routed addresses the geo database places in the country whose registering RIR does not serve that country’s region (each address once, from the portability index of the day).',
   },
   'used-abroad': {
     title: 'Where each country’s registered space is used abroad',
-    help: 'Addresses registered to holders in the country that geolocate outside the registering RIR’s region.',
+    help: 'Routed addresses registered to holders in the country (the country of the registering record) that the geo database places outside the registering RIR’s region.',
   },
 } as const;
 type MapKind = keyof typeof VIEWS;
@@ -36,57 +37,68 @@ const svgEl = (tag: string, attrs: Record<string, string>): SVGElement => {
 
 export function mapView(main: HTMLElement, _p: string[], query: URLSearchParams): void {
   const view: MapKind = query.get('view') === 'used-abroad' ? 'used-abroad' : 'used-here';
+  const date = query.get('date');
   const holder = h('div', {}, loading());
+  const line = h('p', { class: 'index-line', id: 'index-line' }, '');
   const tabs = h(
     'div',
     { class: 'tabs', role: 'group', 'aria-label': 'Map view' },
     (Object.keys(VIEWS) as MapKind[]).map((k) => {
-      const a = link(`/map?view=${k}`, k === 'used-here' ? 'Used here, registered elsewhere' : 'Registered here, used abroad');
+      const a = link(`/map${qs({ view: k, date })}`, k === 'used-here' ? 'Used here, registered elsewhere' : 'Registered here, used abroad');
       if (k === view) a.setAttribute('aria-current', 'true');
       return a;
     }),
   );
-  main.append(h('h1', {}, 'World map'), tabs, h('p', { class: 'lead' }, VIEWS[view].help), holder);
-  getJson<{ view: string; countries: MapRow[] }>(`/api/map${qs({ view })}`)
+  const controls = h('div', { class: 'filters' }, tabs);
+  main.append(h('h1', {}, 'World map'), line, controls, h('p', { class: 'lead' }, VIEWS[view].help), holder);
+  getJson<IndexMeta & { view: string; countries: MapRow[] }>(`/api/map${qs({ view, date })}`)
     .then((d) => {
+      fill(line, indexLine(d, 4).textContent ?? '');
+      if (!d.date) line.classList.add('empty');
+      const sel = daySelect(d, (picked) => navigate(withQuery({ date: picked })));
+      if (sel) controls.append(sel);
+      if (!d.date) return fill(holder, emptyIndex());
       const byCc = new Map(d.countries.map((c) => [c.cc, c]));
       const max = Math.max(0, ...d.countries.map((c) => c.addresses));
+      const total = d.countries.reduce((a, c) => a + c.addresses, 0);
       const topo = world as unknown as Topology<{ countries: GeometryCollection<{ name: string }> }>;
       const geo = feature(topo, topo.objects.countries) as unknown as FeatureCollection<Geometry, { name: string }>;
       const width = 960;
       const height = 470;
       const projection = geoEqualEarth().fitSize([width, height], geo);
       const path = geoPath(projection);
-      const svg = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, class: 'map', role: 'img', 'aria-label': VIEWS[view].title });
+      const svg = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, class: 'map', role: 'img', 'aria-label': `${VIEWS[view].title}, ${d.date}` });
       for (const f of geo.features) {
         const cc = (f.id !== undefined ? NUMERIC_TO_ALPHA2[String(f.id)] : undefined) ?? NAME_TO_ALPHA2[f.properties.name];
         const row = cc ? byCc.get(cc) : undefined;
-        const d = path(f);
-        if (!d) continue;
+        const pathData = path(f);
+        if (!pathData) continue;
         const t = row && max > 0 ? Math.log1p(row.addresses) / Math.log1p(max) : 0;
-        const shape = svgEl('path', { d, class: 'country', fill: row ? `hsl(12 85% ${92 - t * 55}%)` : '#e8eaee' });
+        const shape = svgEl('path', { d: pathData, class: 'country', fill: row ? `hsl(12 85% ${92 - t * 55}%)` : '#e8eaee' });
         const title = svgEl('title', {});
-        title.textContent = `${f.properties.name}${cc ? ` (${cc})` : ''}: ${row ? `${addresses(row.addresses)}, ${integer(row.prefixes)} prefixes` : 'none'}`;
+        title.textContent = `${f.properties.name}${cc ? ` (${cc})` : ''}: ${row ? space(row.addresses, 4) : 'none'}`;
         shape.append(title);
         if (cc) {
-          const a = svgEl('a', { href: `/country/${cc}`, 'data-route': '' });
+          const a = svgEl('a', { href: `/country/${cc}${qs({ date: d.date })}`, 'data-route': '' });
           a.append(shape);
           svg.append(a);
         } else svg.append(shape);
       }
       const top = [...d.countries].sort((a, b) => b.addresses - a.addresses).slice(0, 25);
-      fill(holder, 
-        h('figure', { class: 'map-wrap' }, svg, h('figcaption', {}, `${VIEWS[view].title}. Darker = more addresses (log scale); grey = none.`)),
+      fill(
+        holder,
+        h('figure', { class: 'map-wrap' }, svg, h('figcaption', {}, `${VIEWS[view].title}, ${d.date}. Darker = more addresses (log scale); grey = none.`)),
         table(
           'Countries (largest first)',
           [
-            { label: 'Country', cell: (r) => link(`/country/${r.cc}`, r.cc) },
-            { label: 'Addresses', cell: (r) => addressesShort(r.addresses), numeric: true },
-            { label: 'Prefixes', cell: (r) => integer(r.prefixes), numeric: true },
+            { label: 'Country', cell: (r) => link(`/country/${r.cc}${qs({ date: d.date })}`, r.cc) },
+            { label: 'Addresses', cell: (r) => space(r.addresses, 4), numeric: true },
+            { label: 'Share of all', cell: (r) => (total > 0 ? percent(r.addresses / total) : '–'), numeric: true },
           ],
           top,
+          'none on this day.',
         ),
-        csvLink(`/api/map${qs({ view, format: 'csv' })}`),
+        csvLink(`/api/map${qs({ view, date: d.date, format: 'csv' })}`),
       );
     })
     .catch((err) => fill(holder, errorBox(err)));

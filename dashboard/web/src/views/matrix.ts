@@ -1,17 +1,18 @@
 import { getJson, qs } from '../api.js';
 import { asnLink, countryLink, h, link, prefixLink, fill } from '../dom.js';
-import { addresses, addressesShort, compact, integer, rir } from '../format.js';
+import { addressesShort, integer, percent, rir } from '../format.js';
+import { daySelect, emptyIndex, indexLine, space, withQuery, type IndexMeta } from '../index-meta.js';
+import { navigate } from '../router.js';
 import { errorBox, kindsList, loading, severityBadge } from './common.js';
 import { csvLink, table } from './table.js';
 
 interface Cell {
   rir: string;
   region: string;
-  prefixes: number;
   addresses: number;
 }
-interface Matrix {
-  family: number;
+interface Matrix extends IndexMeta {
+  family: 4 | 6;
   rirs: string[];
   regions: string[];
   cells: Cell[];
@@ -30,85 +31,82 @@ function shade(value: number, max: number, diagonal: boolean): { bg: string; fg:
 }
 
 export function matrixView(main: HTMLElement, _p: string[], query: URLSearchParams): void {
-  let measure: 'addresses' | 'prefixes' = query.get('measure') === 'prefixes' ? 'prefixes' : 'addresses';
-  const family = query.get('family') === '6' ? 6 : 4;
+  const family: 4 | 6 = query.get('family') === '6' ? 6 : 4;
+  const date = query.get('date');
   const holder = h('div', {}, loading());
-  const radios = (['addresses', 'prefixes'] as const).map((m) =>
-    h('label', { class: 'radio' }, h('input', { type: 'radio', name: 'measure', value: m, checked: m === measure }), m === 'addresses' ? 'Addresses' : 'Prefixes'),
-  );
+  const line = h('p', { class: 'index-line', id: 'index-line' }, '');
   const famSel = h('select', { id: 'm-family' }, h('option', { value: '4', selected: family === 4 }, 'IPv4'), h('option', { value: '6', selected: family === 6 }, 'IPv6'));
+  const controls = h('div', { class: 'filters' }, h('div', { class: 'field' }, h('label', { for: 'm-family' }, 'Family'), famSel));
   main.append(
     h('h1', {}, 'Flow matrix'),
-    h('p', { class: 'lead' }, 'Where registered space is used: rows are the registering RIR, columns the region where most of a prefix’s addresses geolocate. Off-diagonal cells are portability mismatches; click one to see the prefixes and origin ASes behind it.'),
-    h('div', { class: 'filters' }, h('fieldset', { class: 'field' }, h('legend', {}, 'Measure'), radios), h('div', { class: 'field' }, h('label', { for: 'm-family' }, 'Family'), famSel)),
+    line,
+    h(
+      'p',
+      { class: 'lead' },
+      'Where registered space is used, from the portability index of one day: rows are the registering RIR, columns the region where the geo database places each routed address (every address counted once). Off-diagonal cells are space used outside the registering RIR’s region; click one for the countries and the announced prefixes behind it.',
+    ),
+    controls,
     holder,
   );
-  let data: Matrix | null = null;
-  const draw = (): void => {
-    if (!data) return;
-    const d = data;
-    const cellOf = (r: string, g: string): Cell | undefined => d.cells.find((c) => c.rir === r && c.region === g);
-    const offMax = Math.max(0, ...d.cells.filter((c) => c.rir !== c.region).map((c) => c[measure]));
-    const diagMax = Math.max(0, ...d.cells.filter((c) => c.rir === c.region).map((c) => c[measure]));
-    const rows = d.rirs.map((r) =>
-      h(
-        'tr',
-        {},
-        h('th', { scope: 'row' }, rir(r)),
-        d.regions.map((g) => {
-          const c = cellOf(r, g);
-          const v = c ? c[measure] : 0;
-          const diag = r === g;
-          const { bg, fg } = shade(v, diag ? diagMax : offMax, diag);
-          const label = measure === 'addresses' ? addressesShort(v) : compact(v);
-          const a = link(`/matrix/${r}/${g}${family === 6 ? '?family=6' : ''}`, label);
-          a.setAttribute('aria-label', `${rir(r)} registered, used in ${rir(g)}: ${measure === 'addresses' ? addresses(c?.addresses ?? 0, family) : `${integer(c?.prefixes ?? 0)} prefixes`}`);
-          a.className = 'cell-link';
-          const td = h('td', { class: `cell${diag ? ' diag' : ''}`, 'data-rir': r, 'data-region': g }, a);
-          td.style.background = bg;
-          td.style.color = fg;
-          a.style.color = fg;
-          return td;
-        }),
-      ),
-    );
-    fill(holder, 
-      h(
-        'div',
-        { class: 'table-wrap' },
+  famSel.addEventListener('change', () => navigate(withQuery({ family: famSel.value === '6' ? 6 : null })));
+  getJson<Matrix>(`/api/matrix${qs({ family, date })}`)
+    .then((d) => {
+      fill(line, indexLine(d, family).textContent ?? '');
+      if (!d.date) line.classList.add('empty');
+      const sel = daySelect(d, (picked) => navigate(withQuery({ date: picked })));
+      if (sel) controls.append(sel);
+      if (!d.date) return fill(holder, emptyIndex());
+      const cellOf = (r: string, g: string): Cell | undefined => d.cells.find((c) => c.rir === r && c.region === g);
+      const offMax = Math.max(0, ...d.cells.filter((c) => c.rir !== c.region).map((c) => c.addresses));
+      const diagMax = Math.max(0, ...d.cells.filter((c) => c.rir === c.region).map((c) => c.addresses));
+      const rowTotal = (r: string): number => d.cells.filter((c) => c.rir === r).reduce((a, c) => a + c.addresses, 0);
+      const rows = d.rirs.map((r) =>
         h(
-          'table',
-          { class: 'matrix', id: 'flow-matrix' },
-          h('caption', {}, `${measure === 'addresses' ? 'Addresses' : 'Prefixes'} by registering RIR (rows) and usage region (columns), IPv${family}`),
-          h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Registered by ↓ / used in →'), d.regions.map((g) => h('th', { scope: 'col' }, rir(g))))),
-          h('tbody', {}, rows),
+          'tr',
+          {},
+          h('th', { scope: 'row' }, rir(r)),
+          d.regions.map((g) => {
+            const v = cellOf(r, g)?.addresses ?? 0;
+            const diag = r === g;
+            const { bg, fg } = shade(v, diag ? diagMax : offMax, diag);
+            const a = link(`/matrix/${r}/${g}${qs({ family: family === 6 ? 6 : null, date: d.date })}`, space(v, family));
+            a.setAttribute('aria-label', `${rir(r)} registered, used in ${rir(g)}: ${space(v, family)}`);
+            a.className = 'cell-link';
+            const total = rowTotal(r);
+            const td = h('td', { class: `cell${diag ? ' diag' : ''}`, 'data-rir': r, 'data-region': g, 'data-value': v, title: total > 0 ? `${percent(v / total)} of ${rir(r)}’s routed space` : null }, a);
+            td.style.background = bg;
+            td.style.color = fg;
+            a.style.color = fg;
+            return td;
+          }),
+          h('td', { class: 'num total' }, space(rowTotal(r), family)),
         ),
-      ),
-      h('p', { class: 'note' }, 'Colour: log scale; in-region cells (diagonal) in grey. "unknown": not geolocated or not registered.'),
-      csvLink(`/api/matrix${qs({ family, format: 'csv' })}`),
-    );
-  };
-  for (const r of radios)
-    r.querySelector('input')?.addEventListener('change', (ev) => {
-      measure = (ev.target as HTMLInputElement).value as typeof measure;
-      history.replaceState(null, '', `/matrix${qs({ measure, family: family === 6 ? 6 : null })}`);
-      draw();
-    });
-  famSel.addEventListener('change', () => {
-    location.assign(`/matrix${qs({ measure, family: famSel.value === '6' ? 6 : null })}`);
-  });
-  getJson<Matrix>(`/api/matrix${qs({ family })}`)
-    .then((m) => {
-      data = m;
-      draw();
+      );
+      fill(
+        holder,
+        h(
+          'div',
+          { class: 'table-wrap' },
+          h(
+            'table',
+            { class: 'matrix', id: 'flow-matrix' },
+            h('caption', {}, `Routed IPv${family} space (${family === 4 ? 'addresses' : '/48s'}) by registering RIR (rows) and usage region (columns), ${d.date}`),
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Registered by ↓ / used in →'), d.regions.map((g) => h('th', { scope: 'col' }, rir(g))), h('th', { scope: 'col' }, 'Routed'))),
+            h('tbody', {}, rows),
+          ),
+        ),
+        h('p', { class: 'note' }, 'Colour: log scale; in-region cells (diagonal) in grey. Row "unknown": space no RIR has delegated; column "unknown": not placed by the geo database, or in a country with no RIR region.'),
+        csvLink(`/api/matrix${qs({ family, date: d.date, format: 'csv' })}`),
+      );
     })
     .catch((err) => fill(holder, errorBox(err)));
 }
 
-interface CellDetail {
+interface CellDetail extends IndexMeta {
   rir: string;
   region: string;
-  family: number;
+  family: 4 | 6;
+  accounted: { addresses: number; countries: Array<{ country: string; addresses: number }> } | null;
   totals: { prefixes: number; addresses: number; origins: number };
   prefixes: Array<{ prefix: string; addresses: number; origin_asn: number | null; main_country: string | null; registered_cc: string | null; severity: string; kinds: string[]; last_seen: string | number }>;
   origins: Array<{ origin_asn: number; prefixes: number; addresses: number }>;
@@ -116,14 +114,39 @@ interface CellDetail {
 
 export function cellView(main: HTMLElement, params: string[], query: URLSearchParams): void {
   const [r, g] = params;
-  const family = query.get('family') === '6' ? 6 : 4;
+  const family: 4 | 6 = query.get('family') === '6' ? 6 : 4;
+  const date = query.get('date');
   const holder = h('div', {}, loading());
-  main.append(h('p', {}, link('/matrix', '← Flow matrix')), h('h1', {}, `Registered by ${rir(r)}, used in ${rir(g)}`), holder);
+  const line = h('p', { class: 'index-line', id: 'index-line' }, '');
+  main.append(h('p', {}, link(`/matrix${qs({ family: family === 6 ? 6 : null, date })}`, '← Flow matrix')), h('h1', {}, `Registered by ${rir(r)}, used in ${rir(g)}`), line, holder);
   const base = { rir: r, region: g, family };
-  getJson<CellDetail>(`/api/matrix/cell${qs(base)}`)
+  getJson<CellDetail>(`/api/matrix/cell${qs({ ...base, date })}`)
     .then((d) => {
-      fill(holder, 
-        h('p', { class: 'lead', id: 'cell-summary' }, `${integer(d.totals.prefixes)} prefixes, ${addresses(d.totals.addresses, family)}, ${integer(d.totals.origins)} origin ASes.`),
+      fill(line, indexLine(d, family).textContent ?? '');
+      fill(
+        holder,
+        d.accounted
+          ? h(
+              'div',
+              {},
+              h('p', { class: 'lead', id: 'cell-accounted' }, `Routed space in this cell on ${d.date}: ${space(d.accounted.addresses, family)} (each address once).`),
+              table(
+                'Usage countries',
+                [
+                  { label: 'Country', cell: (c) => countryLink(c.country === 'ZZ' ? null : c.country) },
+                  { label: family === 4 ? 'Addresses' : '/48s', cell: (c) => space(c.addresses, family), numeric: true },
+                ],
+                d.accounted.countries,
+                'no routed space in this cell.',
+              ),
+            )
+          : emptyIndex(),
+        h('h2', { class: 'sub' }, 'Announced prefixes classified into this cell'),
+        h(
+          'p',
+          { class: 'note', id: 'cell-summary' },
+          `${integer(d.totals.prefixes)} prefixes, ${integer(d.totals.origins)} origin ASes, by each prefix’s latest classification (not limited to the day above). “Prefix size” is each prefix’s whole size: overlapping prefixes are each counted in full, so these sizes do not add up to the cell’s routed space.`,
+        ),
         h(
           'div',
           { class: 'two-col' },
@@ -134,7 +157,7 @@ export function cellView(main: HTMLElement, params: string[], query: URLSearchPa
               'Prefixes (largest first)',
               [
                 { label: 'Prefix', cell: (p) => prefixLink(p.prefix) },
-                { label: 'Addresses', cell: (p) => addressesShort(p.addresses), numeric: true },
+                { label: 'Prefix size', cell: (p) => addressesShort(p.addresses), numeric: true },
                 { label: 'Origin', cell: (p) => asnLink(p.origin_asn) },
                 { label: 'Used in', cell: (p) => countryLink(p.main_country) },
                 { label: 'Registered cc', cell: (p) => countryLink(p.registered_cc) },
@@ -153,7 +176,7 @@ export function cellView(main: HTMLElement, params: string[], query: URLSearchPa
               [
                 { label: 'Origin', cell: (o) => asnLink(o.origin_asn) },
                 { label: 'Prefixes', cell: (o) => integer(o.prefixes), numeric: true },
-                { label: 'Addresses', cell: (o) => addressesShort(o.addresses), numeric: true },
+                { label: 'Sum of prefix sizes', cell: (o) => addressesShort(o.addresses), numeric: true },
               ],
               d.origins,
             ),

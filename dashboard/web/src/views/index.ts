@@ -1,0 +1,227 @@
+import { getJson, qs } from '../api.js';
+import { countryLink, fill, h, link, section } from '../dom.js';
+import { integer, percent, rir } from '../format.js';
+import { daySelect, describeIndex, emptyIndex, space, withQuery, type IndexMeta } from '../index-meta.js';
+import { navigate } from '../router.js';
+import { errorBox, loading, rirBadge } from './common.js';
+import { csvLink, table } from './table.js';
+
+interface SeriesRow {
+  date: string;
+  family: 4 | 6;
+  rir: string;
+  routed: number;
+  geolocated: number;
+  in_region: number;
+  out_of_region: number;
+  share_out: number | null;
+  prefixes: { routed: number; geolocated: number; in_region: number; out_of_region: number; share_out: number | null };
+  origin_same_rir: number;
+  origin_other_rir: number;
+  origin_unknown: number;
+}
+interface SeriesAnswer extends IndexMeta {
+  rows: SeriesRow[];
+}
+interface Contributor {
+  key: string;
+  cc: string;
+  out_of_region: number;
+}
+interface RirIndex {
+  routed: number;
+  out_of_region: number;
+  share_out: number | null;
+  top_holders: Contributor[];
+  top_origins: Contributor[];
+  top_countries: Contributor[];
+}
+interface DayIndex {
+  date: string;
+  ipv4: Record<string, RirIndex>;
+  ipv6: Record<string, RirIndex>;
+}
+
+export const INDEX_RIRS = ['afrinic', 'apnic', 'arin', 'lacnic', 'ripencc', 'unregistered'] as const;
+/** One colour per RIR line, distinct for common colour-vision deficiencies (Okabe–Ito). */
+export const RIR_COLOURS: Record<string, string> = { afrinic: '#E69F00', apnic: '#009E73', arin: '#0072B2', lacnic: '#CC79A7', ripencc: '#D55E00', unregistered: '#666666' };
+const rirName = (r: string): string => (r === 'unregistered' ? 'unregistered' : rir(r));
+
+const SVG = 'http://www.w3.org/2000/svg';
+function svgEl(tag: string, attrs: Record<string, string | number>, ...children: Array<SVGElement | string>): SVGElement {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  for (const c of children) el.append(c);
+  return el;
+}
+
+/** A "nice" upper bound for a share axis: the next 5 % step above the largest value (at least 5 %). */
+const niceMax = (v: number): number => Math.min(1, Math.max(0.05, Math.ceil((v * 1.08) / 0.05) * 0.05));
+
+/** Share out of region per RIR over the stored days: one line per RIR with any geolocated space. */
+function shareChart(rows: SeriesRow[], selected: string | null, family: 4 | 6, onPick: (date: string) => void): HTMLElement {
+  const W = 920;
+  const H = 320;
+  const M = { l: 52, r: 130, t: 14, b: 40 };
+  const dates = [...new Set(rows.map((r) => r.date))].sort();
+  const t = (d: string): number => Date.parse(`${d}T00:00:00Z`);
+  const t0 = t(dates[0]);
+  const t1 = t(dates[dates.length - 1]);
+  const x = (d: string): number => (t1 === t0 ? M.l + (W - M.l - M.r) / 2 : M.l + ((t(d) - t0) / (t1 - t0)) * (W - M.l - M.r));
+  const max = niceMax(Math.max(0, ...rows.map((r) => r.share_out ?? 0)));
+  const y = (v: number): number => M.t + (1 - v / max) * (H - M.t - M.b);
+  const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, class: 'index-chart', role: 'img', 'aria-label': `Share of each RIR's geolocated IPv${family} space used outside its region, per day` });
+  // Grid and y labels.
+  const step = max <= 0.1 ? 0.02 : max <= 0.3 ? 0.05 : 0.1;
+  for (let v = 0; v <= max + 1e-9; v += step) {
+    svg.append(svgEl('line', { x1: M.l, x2: W - M.r, y1: y(v), y2: y(v), class: 'grid' }));
+    svg.append(svgEl('text', { x: M.l - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, `${Math.round(v * 100)} %`));
+  }
+  // X labels: at most ~8 days, evenly picked.
+  const every = Math.max(1, Math.ceil(dates.length / 8));
+  dates.forEach((d, i) => {
+    if (i % every !== 0 && i !== dates.length - 1) return;
+    svg.append(svgEl('line', { x1: x(d), x2: x(d), y1: H - M.b, y2: H - M.b + 4, class: 'axis' }));
+    svg.append(svgEl('text', { x: x(d), y: H - M.b + 18, 'text-anchor': 'middle', class: 'tick' }, d));
+  });
+  svg.append(svgEl('line', { x1: M.l, x2: W - M.r, y1: H - M.b, y2: H - M.b, class: 'axis' }));
+  if (selected && dates.includes(selected)) svg.append(svgEl('line', { x1: x(selected), x2: x(selected), y1: M.t, y2: H - M.b, class: 'selected-day' }));
+  // One line per RIR with data.
+  const legend: Array<{ r: string; last: number }> = [];
+  for (const r of INDEX_RIRS) {
+    const pts = rows.filter((row) => row.rir === r && row.share_out !== null).sort((a, b) => a.date.localeCompare(b.date));
+    if (!pts.length) continue;
+    const colour = RIR_COLOURS[r];
+    const d = pts.map((p, i) => `${i ? 'L' : 'M'}${x(p.date).toFixed(1)},${y(p.share_out as number).toFixed(1)}`).join('');
+    svg.append(svgEl('path', { d, class: 'series', 'data-rir': r, stroke: colour, fill: 'none' }));
+    for (const p of pts) {
+      const dot = svgEl('circle', { cx: x(p.date), cy: y(p.share_out as number), r: p.date === selected ? 4.5 : 3, fill: colour, class: 'point', 'data-rir': r, 'data-date': p.date, tabindex: 0 });
+      dot.append(svgEl('title', {}, `${rirName(r)} ${p.date}: ${percent(p.share_out)} out of region (${space(p.out_of_region, family)} of ${space(p.geolocated, family)} geolocated)`));
+      dot.addEventListener('click', () => onPick(p.date));
+      dot.addEventListener('keydown', (ev) => {
+        if ((ev as KeyboardEvent).key === 'Enter') onPick(p.date);
+      });
+      svg.append(dot);
+    }
+    legend.push({ r, last: pts[pts.length - 1].share_out as number });
+  }
+  // Legend at the right, in the order of the last values, spaced so labels never overlap.
+  legend.sort((a, b) => b.last - a.last);
+  let prev = -Infinity;
+  for (const { r, last } of legend) {
+    const ly = Math.max(y(last), prev + 15);
+    prev = ly;
+    svg.append(svgEl('line', { x1: W - M.r + 8, x2: W - M.r + 24, y1: ly, y2: ly, stroke: RIR_COLOURS[r], 'stroke-width': 3 }));
+    svg.append(svgEl('text', { x: W - M.r + 28, y: ly + 4, class: 'legend' }, rirName(r)));
+  }
+  return h('figure', { class: 'chart-wrap' }, svg, h('figcaption', {}, `Share out of region: of each RIR's routed IPv${family} space that the geo database places in a country, the part outside the RIR's service region. Click a point to show that day.`));
+}
+
+function latestTable(rows: SeriesRow[], family: 4 | 6, date: string, picked: string | null): HTMLElement {
+  const day = rows.filter((r) => r.date === date);
+  const byRir = INDEX_RIRS.map((r) => day.find((row) => row.rir === r)).filter((r): r is SeriesRow => !!r);
+  const share = (part: number, whole: number): string => (whole > 0 ? percent(part / whole) : '–');
+  return table(
+    `Per RIR on ${date} (IPv${family}, ${family === 4 ? 'addresses' : '/48s'})`,
+    [
+      {
+        label: 'RIR',
+        cell: (r) => {
+          const a = link(withQuery({ rir: r.rir === picked ? null : r.rir }), rirName(r.rir));
+          a.className = `rir rir-${r.rir === 'unregistered' ? 'unknown' : r.rir}`;
+          a.setAttribute('data-rir', r.rir);
+          if (r.rir === picked) a.setAttribute('aria-current', 'true');
+          return a;
+        },
+      },
+      { label: 'Routed', cell: (r) => space(r.routed, family), numeric: true },
+      { label: 'Geolocated', cell: (r) => space(r.geolocated, family), numeric: true },
+      { label: 'In region', cell: (r) => space(r.in_region, family), numeric: true },
+      { label: 'Out of region', cell: (r) => space(r.out_of_region, family), numeric: true },
+      { label: 'Share out', cell: (r) => percent(r.share_out), numeric: true },
+      { label: 'Prefixes', cell: (r) => integer(r.prefixes.routed), numeric: true },
+      { label: 'Prefixes out', cell: (r) => `${integer(r.prefixes.out_of_region)} (${percent(r.prefixes.share_out)})`, numeric: true },
+      { label: 'Origin in other RIR', cell: (r) => share(r.origin_other_rir, r.origin_same_rir + r.origin_other_rir), numeric: true },
+      { label: 'Origin unknown', cell: (r) => share(r.origin_unknown, r.routed), numeric: true },
+    ],
+    byRir,
+  );
+}
+
+function contributors(day: DayIndex, r: string, family: 4 | 6): HTMLElement {
+  const idx = (family === 4 ? day.ipv4 : day.ipv6)[r];
+  if (!idx) return h('p', { class: 'note' }, `No figures for ${rirName(r)} on ${day.date}.`);
+  const list = (caption: string, rows: Contributor[], key: (c: Contributor) => Node | string, keyLabel: string, ccLabel: string | null) =>
+    table(
+      caption,
+      [
+        { label: keyLabel, cell: key },
+        ...(ccLabel ? [{ label: ccLabel, cell: (c: Contributor) => countryLink(c.cc) }] : []),
+        { label: 'Out of region', cell: (c: Contributor) => space(c.out_of_region, family), numeric: true },
+        { label: 'Share of RIR out', cell: (c: Contributor) => (idx.out_of_region > 0 ? percent(c.out_of_region / idx.out_of_region) : '–'), numeric: true },
+      ],
+      rows,
+      'none out of region.',
+    );
+  return section(
+    `${rirName(r)} on ${day.date}: who is behind its out-of-region space`,
+    h('p', { class: 'note', id: 'contrib-summary' }, `${space(idx.out_of_region, family)} out of region (${percent(idx.share_out)} of its geolocated space).`),
+    h(
+      'div',
+      { class: 'three-col' },
+      list('Top holders', idx.top_holders, (c) => c.key, 'Holder', 'Registered cc'),
+      list('Top origin ASes', idx.top_origins, (c) => (c.key.startsWith('AS') ? link(`/asn/${c.key.slice(2)}`, c.key) : c.key), 'Origin', 'AS registered cc'),
+      list('Top usage countries', idx.top_countries, (c) => countryLink(c.key), 'Used in', null),
+    ),
+  );
+}
+
+export function indexView(main: HTMLElement, _p: string[], query: URLSearchParams): void {
+  const family: 4 | 6 = query.get('family') === '6' ? 6 : 4;
+  const picked = query.get('rir');
+  const holder = h('div', {}, loading());
+  const line = h('p', { class: 'index-line', id: 'index-line' }, '');
+  const famButtons = h(
+    'div',
+    { class: 'tabs', role: 'group', 'aria-label': 'Address family' },
+    ([4, 6] as const).map((f) => {
+      const a = link(withQuery({ family: f === 6 ? 6 : null }), `IPv${f}`);
+      if (f === family) a.setAttribute('aria-current', 'true');
+      return a;
+    }),
+  );
+  const controls = h('div', { class: 'filters' }, famButtons);
+  main.append(
+    h('h1', {}, 'Portability index'),
+    line,
+    h('p', { class: 'lead' }, 'Per day, each RIR’s routed space (every address counted once), where the geo database places it, and the share used outside the RIR’s service region.'),
+    controls,
+    holder,
+  );
+  getJson<SeriesAnswer>(`/api/index${qs({ family })}`)
+    .then(async (s) => {
+      if (!s.dates.length) {
+        line.textContent = describeIndex(s, family);
+        line.classList.add('empty');
+        fill(holder, emptyIndex());
+        return;
+      }
+      const asked = query.get('date');
+      const date = asked && s.dates.includes(asked) ? asked : s.dates[0];
+      const pick = (d: string) => navigate(withQuery({ date: d }));
+      const sel = daySelect({ ...s, date }, pick);
+      if (sel) controls.append(sel);
+      const meta = date === s.date ? s : await getJson<IndexMeta>(`/api/index${qs({ from: date, to: date, family })}`);
+      line.textContent = describeIndex(meta, family);
+      const day = picked ? await getJson<DayIndex>(`/api/index/${date}`) : null;
+      fill(
+        holder,
+        shareChart(s.rows, date, family, pick),
+        latestTable(s.rows, family, date, picked),
+        h('p', { class: 'note' }, 'Click a RIR for the holders, origin ASes and countries behind its out-of-region space on that day.'),
+        csvLink(`/api/index${qs({ family, format: 'csv' })}`, 'Series as CSV'),
+        day && picked ? contributors(day, picked, family) : null,
+      );
+    })
+    .catch((err) => fill(holder, errorBox(err)));
+}
