@@ -42,37 +42,49 @@ export const TOP_N = 10;
 export const PREFIX_RULE =
   'a routed prefix counts once, under the RIR holding the most of its addresses (unregistered when undelegated space is the largest part); it is geolocated when the geo database places any of its addresses, and out of region when more than half of its geolocated addresses lie outside that RIR\'s service region';
 
-/** IPv6 figures are in /48s: an address is 2^-80 of one. */
-const unitOf = (family: Family): number => (family === 4 ? 1 : 2 ** -80);
-
 export function accountRoutedSpace(input: AccountingInput): AccountingResult {
   const routed = routedPrefixes(input.table, input.filters);
-  const flows = new Map<string, Flow>();
+  const flows = new Map<string, Flow & { sum: bigint }>();
   const ipv4 = accountFamily(4, routed[4], input, flows);
   const ipv6 = accountFamily(6, routed[6], input, flows);
   return {
     ipv4: ipv4.index,
     ipv6: ipv6.index,
-    flows: [...flows.values()].sort(compareFlows),
+    flows: [...flows.values()].map(({ sum, ...f }) => ({ ...f, addresses: toUnitOf(f.family)(sum) })).sort(compareFlows),
     prefixes_seen: routed.counts,
-    registry_conflicts: { ipv4: ipv4.conflicts, ipv6: ipv6.conflicts },
+    registry_conflicts: { ipv4: toUnitOf(4)(ipv4.conflicts), ipv6: toUnitOf(6)(ipv6.conflicts) },
   };
 }
 
-class RirAccumulator {
-  readonly figures = zeroFigures();
-  readonly prefixes = zeroFigures();
-  readonly origin = { same_rir: 0, other_rir: 0, unknown: 0 };
-  readonly holders = new Map<string, Contributor>();
-  readonly origins = new Map<string, Contributor>();
-  readonly countries = new Map<string, Contributor>();
+/** Address sums as exact integers; converted to the published unit once, at the end. */
+interface AddressSums {
+  routed: bigint;
+  geolocated: bigint;
+  in_region: bigint;
+  out_of_region: bigint;
+}
 
-  result(): RirIndex {
+class RirAccumulator {
+  readonly space: AddressSums = { routed: 0n, geolocated: 0n, in_region: 0n, out_of_region: 0n };
+  readonly prefixes = zeroFigures();
+  readonly origin = { same_rir: 0n, other_rir: 0n, unknown: 0n };
+  readonly holders = new Map<string, { cc: string; sum: bigint }>();
+  readonly origins = new Map<string, { cc: string; sum: bigint }>();
+  readonly countries = new Map<string, { cc: string; sum: bigint }>();
+
+  result(toUnit: (n: bigint) => number): RirIndex {
+    const s = this.space;
     const o = this.origin;
+    const origin = { same_rir: toUnit(o.same_rir), other_rir: toUnit(o.other_rir), unknown: toUnit(o.unknown) };
+    const top = (map: Map<string, { cc: string; sum: bigint }>): Contributor[] =>
+      [...map]
+        .sort(([ka, a], [kb, b]) => (b.sum > a.sum ? 1 : b.sum < a.sum ? -1 : ka < kb ? -1 : 1))
+        .slice(0, TOP_N)
+        .map(([key, c]) => ({ key, cc: c.cc, out_of_region: toUnit(c.sum) }));
     return {
-      ...withShare(this.figures),
+      ...withShare({ routed: toUnit(s.routed), geolocated: toUnit(s.geolocated), in_region: toUnit(s.in_region), out_of_region: toUnit(s.out_of_region), share_out: null }),
       prefixes: withShare(this.prefixes),
-      by_origin: { ...o, share_other: ratio(o.other_rir, o.same_rir + o.other_rir) } satisfies OriginFigures,
+      by_origin: { ...origin, share_other: ratio(origin.other_rir, origin.same_rir + origin.other_rir) } satisfies OriginFigures,
       top_holders: top(this.holders),
       top_origins: top(this.origins),
       top_countries: top(this.countries),
@@ -80,8 +92,10 @@ class RirAccumulator {
   }
 }
 
-function accountFamily(family: Family, routes: RoutedPrefix[], input: AccountingInput, flows: Map<string, Flow>): { index: FamilyIndex; conflicts: number } {
-  const unit = unitOf(family);
+/** IPv4 figures are addresses; IPv6 figures are /48s (2^80 addresses), rounded once. */
+const toUnitOf = (family: Family) => (family === 4 ? (n: bigint) => Number(n) : (n: bigint) => Number(n) / 2 ** 80);
+
+function accountFamily(family: Family, routes: RoutedPrefix[], input: AccountingInput, flows: Map<string, Flow & { sum: bigint }>): { index: FamilyIndex; conflicts: bigint } {
   const acc = new Map<IndexRir, RirAccumulator>(INDEX_RIRS.map((r) => [r, new RirAccumulator()]));
   const registered = input.registry.registeredSegments(family);
   const asnRirs = new Map<number, { rir: Rir | null; cc: string }>();
@@ -94,45 +108,45 @@ function accountFamily(family: Family, routes: RoutedPrefix[], input: Accounting
     }
     return o;
   };
-  let conflicts = 0;
+  let conflicts = 0n;
 
   overlay(innermostSegments(routes), registered, (first, last, route, seg) => {
     const record = seg?.record ?? null;
     const rir: IndexRir = record?.rir ?? 'unregistered';
-    if (seg?.conflict) conflicts += Number(last - first + 1n) * unit;
+    if (seg?.conflict) conflicts += last - first + 1n;
     const a = acc.get(rir) as RirAccumulator;
     const origin = originOf(route.origin);
     forEachCountry(family, first, last, input.geo, (cc, n) => {
-      const amount = n * unit;
-      a.figures.routed += amount;
-      if (origin.rir === null) a.origin.unknown += amount;
-      else if (origin.rir === rir) a.origin.same_rir += amount;
-      else a.origin.other_rir += amount;
+      a.space.routed += n;
+      if (origin.rir === null) a.origin.unknown += n;
+      else if (origin.rir === rir) a.origin.same_rir += n;
+      else a.origin.other_rir += n;
       const region = regionOf(cc);
-      addFlow(flows, { family, rir, registered_cc: record?.cc ?? '', country: cc, usage_region: region ?? '', origin_rir: origin.rir ?? '', addresses: amount });
+      addFlow(flows, { family, rir, registered_cc: record?.cc ?? '', country: cc, usage_region: region ?? '', origin_rir: origin.rir ?? '', addresses: 0, sum: n });
       if (!region) return;
-      a.figures.geolocated += amount;
+      a.space.geolocated += n;
       if (rir === 'unregistered') return;
       if (region === rir) {
-        a.figures.in_region += amount;
+        a.space.in_region += n;
         return;
       }
-      a.figures.out_of_region += amount;
-      addContributor(a.holders, holderKey(record as DelegationRecord), (record as DelegationRecord).cc, amount);
-      addContributor(a.origins, `AS${route.origin}`, origin.cc, amount);
-      addContributor(a.countries, cc, cc, amount);
+      a.space.out_of_region += n;
+      addTo(a.holders, holderKey(record as DelegationRecord), (record as DelegationRecord).cc, n);
+      addTo(a.origins, `AS${route.origin}`, origin.cc, n);
+      addTo(a.countries, cc, cc, n);
     });
   });
 
-  for (const route of routes) countPrefix(route, family, registered, input.geo, acc);
+  for (const route of routes) countPrefix(route, registered, input.geo, acc);
 
+  const toUnit = toUnitOf(family);
   const index = {} as FamilyIndex;
-  for (const rir of INDEX_RIRS) index[rir] = (acc.get(rir) as RirAccumulator).result();
+  for (const rir of INDEX_RIRS) index[rir] = (acc.get(rir) as RirAccumulator).result(toUnit);
   return { index, conflicts };
 }
 
 /** The prefix-level figures (PREFIX_RULE) for one routed prefix. */
-function countPrefix(route: RoutedPrefix, family: Family, registered: RegisteredSegment[], geo: GeoLookup, acc: Map<IndexRir, RirAccumulator>): void {
+function countPrefix(route: RoutedPrefix, registered: RegisteredSegment[], geo: GeoLookup, acc: Map<IndexRir, RirAccumulator>): void {
   const size = route.end - route.start + 1n;
   const held = new Map<IndexRir, bigint>();
   let covered = 0n;
@@ -182,35 +196,32 @@ function firstEndingAtOrAfter(segments: ReadonlyArray<{ last: bigint }>, address
 }
 
 /** Country counts of an address range: its exact CIDRs, each walked in the geo database. */
-function forEachCountry(family: Family, first: bigint, last: bigint, geo: GeoLookup, visit: (cc: string, addresses: number) => void): void {
+function forEachCountry(family: Family, first: bigint, last: bigint, geo: GeoLookup, visit: (cc: string, addresses: bigint) => void): void {
+  // Walk counts are whole numbers (IPv4) or powers of two (IPv6 networks), so BigInt() is exact.
   if (family === 4) {
     for (const [start, len] of splitIpv4Range(Number(first), Number(last))) {
-      for (const c of geo.distribution(`${numberToIpv4(start)}/${len}`, { cache: false }).countries) visit(c.cc, c.addresses);
+      for (const c of geo.distribution(`${numberToIpv4(start)}/${len}`, { cache: false }).countries) visit(c.cc, BigInt(c.addresses));
     }
     return;
   }
   for (const p of rangeToPrefixes(6, first, last)) {
-    for (const c of geo.distribution(formatPrefix(p), { cache: false }).countries) visit(c.cc, c.addresses);
+    for (const c of geo.distribution(formatPrefix(p), { cache: false }).countries) visit(c.cc, BigInt(c.addresses));
   }
 }
 
 const holderKey = (r: DelegationRecord): string => r.opaqueId ?? `cc:${r.cc || '??'}`;
 
-function addContributor(map: Map<string, Contributor>, key: string, cc: string, amount: number): void {
+function addTo(map: Map<string, { cc: string; sum: bigint }>, key: string, cc: string, n: bigint): void {
   const c = map.get(key);
-  if (c) c.out_of_region += amount;
-  else map.set(key, { key, cc, out_of_region: amount });
+  if (c) c.sum += n;
+  else map.set(key, { cc, sum: n });
 }
 
-function addFlow(flows: Map<string, Flow>, f: Flow): void {
+function addFlow(flows: Map<string, Flow & { sum: bigint }>, f: Flow & { sum: bigint }): void {
   const key = `${f.family}|${f.rir}|${f.registered_cc}|${f.country}|${f.origin_rir}`;
   const e = flows.get(key);
-  if (e) e.addresses += f.addresses;
+  if (e) e.sum += f.sum;
   else flows.set(key, f);
-}
-
-function top(map: Map<string, Contributor>): Contributor[] {
-  return [...map.values()].sort((a, b) => b.out_of_region - a.out_of_region || (a.key < b.key ? -1 : 1)).slice(0, TOP_N);
 }
 
 const zeroFigures = (): Figures => ({ routed: 0, geolocated: 0, in_region: 0, out_of_region: 0, share_out: null });
