@@ -142,6 +142,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'index pages in headless Chromium' :
     expect(Number(await fresh.locator('td[data-rir="afrinic"][data-region="afrinic"]').getAttribute('data-value'))).toBe(reduceMatrix(indexes.get('2024-03-02')!).get('afrinic/afrinic'));
     await fresh.goto(`${server.url}/map?date=2024-03-04`);
     await fresh.locator('svg.map path.country').first().waitFor();
+    expect(await fresh.locator('svg.map path.country').count()).toBeGreaterThan(150);
     expect(await fresh.locator('#index-date').inputValue()).toBe('2024-03-04');
     await fresh.locator('table caption', { hasText: 'Countries' }).waitFor();
     await fresh.screenshot({ path: join(shots, 'map-index.png') });

@@ -26,7 +26,7 @@ export function countryView(main: HTMLElement, params: string[], query: URLSearc
   getJson<CountryPage>(`/api/country/${cc}${qs({ date })}`)
     .then((d) => {
       fill(line, indexLine(d, 4).textContent ?? '');
-      if (!d.date) line.classList.add('empty');
+      if (!d.date) line.hidden = true; // the empty state below says it
       const sel = daySelect(d, (picked) => navigate(withQuery({ date: picked })));
       if (sel) controls.append(sel);
       const t = d.totals;
@@ -54,6 +54,7 @@ export function countryView(main: HTMLElement, params: string[], query: URLSearc
                       { label: 'Share', cell: (r) => (t.used_here > 0 ? percent(r.addresses / t.used_here) : '–'), numeric: true },
                     ],
                     d.usedHereByRir,
+                    'none on this day.',
                   ),
                 ),
                 section(
@@ -67,6 +68,7 @@ export function countryView(main: HTMLElement, params: string[], query: URLSearc
                       { label: 'Out of RIR region', cell: (r) => space(r.out_of_region, 4), numeric: true },
                     ],
                     d.registeredHereUsedIn,
+                    'none on this day.',
                   ),
                 ),
               ),

@@ -45,6 +45,8 @@ interface DayIndex {
 export const INDEX_RIRS = ['afrinic', 'apnic', 'arin', 'lacnic', 'ripencc', 'unregistered'] as const;
 /** One colour per RIR line, distinct for common colour-vision deficiencies (Okabe–Ito). */
 export const RIR_COLOURS: Record<string, string> = { afrinic: '#E69F00', apnic: '#009E73', arin: '#0072B2', lacnic: '#CC79A7', ripencc: '#D55E00', unregistered: '#666666' };
+/** Dashes tell apart lines that lie on top of each other (several RIRs at 0 %), and help without colour. */
+const RIR_DASHES: Record<string, string> = { afrinic: 'none', apnic: '9 4', arin: '3 3', lacnic: '12 3 3 3', ripencc: '6 2', unregistered: '2 5' };
 const rirName = (r: string): string => (r === 'unregistered' ? 'unregistered' : rir(r));
 
 const SVG = 'http://www.w3.org/2000/svg';
@@ -82,7 +84,9 @@ function shareChart(rows: SeriesRow[], selected: string | null, family: 4 | 6, o
   dates.forEach((d, i) => {
     if (i % every !== 0 && i !== dates.length - 1) return;
     svg.append(svgEl('line', { x1: x(d), x2: x(d), y1: H - M.b, y2: H - M.b + 4, class: 'axis' }));
-    svg.append(svgEl('text', { x: x(d), y: H - M.b + 18, 'text-anchor': 'middle', class: 'tick' }, d));
+    // The end labels stay inside the plot's width (the legend is to the right).
+    const anchor = dates.length === 1 ? 'middle' : i === 0 ? 'start' : i === dates.length - 1 ? 'end' : 'middle';
+    svg.append(svgEl('text', { x: x(d), y: H - M.b + 18, 'text-anchor': anchor, class: 'tick' }, d));
   });
   svg.append(svgEl('line', { x1: M.l, x2: W - M.r, y1: H - M.b, y2: H - M.b, class: 'axis' }));
   if (selected && dates.includes(selected)) svg.append(svgEl('line', { x1: x(selected), x2: x(selected), y1: M.t, y2: H - M.b, class: 'selected-day' }));
@@ -93,7 +97,7 @@ function shareChart(rows: SeriesRow[], selected: string | null, family: 4 | 6, o
     if (!pts.length) continue;
     const colour = RIR_COLOURS[r];
     const d = pts.map((p, i) => `${i ? 'L' : 'M'}${x(p.date).toFixed(1)},${y(p.share_out as number).toFixed(1)}`).join('');
-    svg.append(svgEl('path', { d, class: 'series', 'data-rir': r, stroke: colour, fill: 'none' }));
+    svg.append(svgEl('path', { d, class: 'series', 'data-rir': r, stroke: colour, fill: 'none', 'stroke-dasharray': RIR_DASHES[r] }));
     for (const p of pts) {
       const dot = svgEl('circle', { cx: x(p.date), cy: y(p.share_out as number), r: p.date === selected ? 4.5 : 3, fill: colour, class: 'point', 'data-rir': r, 'data-date': p.date, tabindex: 0 });
       dot.append(svgEl('title', {}, `${rirName(r)} ${p.date}: ${percent(p.share_out)} out of region (${space(p.out_of_region, family)} of ${space(p.geolocated, family)} geolocated)`));
@@ -105,15 +109,17 @@ function shareChart(rows: SeriesRow[], selected: string | null, family: 4 | 6, o
     }
     legend.push({ r, last: pts[pts.length - 1].share_out as number });
   }
-  // Legend at the right, in the order of the last values, spaced so labels never overlap.
+  // Legend at the right, in the order of the last values, spaced so labels never overlap and
+  // kept within the plot's height.
   legend.sort((a, b) => b.last - a.last);
-  let prev = -Infinity;
-  for (const { r, last } of legend) {
-    const ly = Math.max(y(last), prev + 15);
-    prev = ly;
-    svg.append(svgEl('line', { x1: W - M.r + 8, x2: W - M.r + 24, y1: ly, y2: ly, stroke: RIR_COLOURS[r], 'stroke-width': 3 }));
-    svg.append(svgEl('text', { x: W - M.r + 28, y: ly + 4, class: 'legend' }, rirName(r)));
-  }
+  const gap = 16;
+  const ys = legend.map(({ last }) => y(last));
+  for (let i = 1; i < ys.length; i++) ys[i] = Math.max(ys[i], ys[i - 1] + gap);
+  for (let i = ys.length - 1; i >= 0; i--) ys[i] = Math.min(ys[i], (i === ys.length - 1 ? H - M.b : ys[i + 1] - gap));
+  legend.forEach(({ r }, i) => {
+    svg.append(svgEl('line', { x1: W - M.r + 10, x2: W - M.r + 30, y1: ys[i], y2: ys[i], stroke: RIR_COLOURS[r], 'stroke-width': 3, 'stroke-dasharray': RIR_DASHES[r] }));
+    svg.append(svgEl('text', { x: W - M.r + 34, y: ys[i] + 4, class: 'legend' }, rirName(r)));
+  });
   return h('figure', { class: 'chart-wrap' }, svg, h('figcaption', {}, `Share out of region: of each RIR's routed IPv${family} space that the geo database places in a country, the part outside the RIR's service region. Click a point to show that day.`));
 }
 
@@ -201,8 +207,7 @@ export function indexView(main: HTMLElement, _p: string[], query: URLSearchParam
   getJson<SeriesAnswer>(`/api/index${qs({ family })}`)
     .then(async (s) => {
       if (!s.dates.length) {
-        line.textContent = describeIndex(s, family);
-        line.classList.add('empty');
+        line.hidden = true; // the empty state says it
         fill(holder, emptyIndex());
         return;
       }

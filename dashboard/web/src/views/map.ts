@@ -54,7 +54,7 @@ export function mapView(main: HTMLElement, _p: string[], query: URLSearchParams)
   getJson<IndexMeta & { view: string; countries: MapRow[] }>(`/api/map${qs({ view, date })}`)
     .then((d) => {
       fill(line, indexLine(d, 4).textContent ?? '');
-      if (!d.date) line.classList.add('empty');
+      if (!d.date) line.hidden = true; // the empty state below says it
       const sel = daySelect(d, (picked) => navigate(withQuery({ date: picked })));
       if (sel) controls.append(sel);
       if (!d.date) return fill(holder, emptyIndex());

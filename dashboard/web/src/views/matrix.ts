@@ -52,7 +52,7 @@ export function matrixView(main: HTMLElement, _p: string[], query: URLSearchPara
   getJson<Matrix>(`/api/matrix${qs({ family, date })}`)
     .then((d) => {
       fill(line, indexLine(d, family).textContent ?? '');
-      if (!d.date) line.classList.add('empty');
+      if (!d.date) line.hidden = true; // the empty state below says it
       const sel = daySelect(d, (picked) => navigate(withQuery({ date: picked })));
       if (sel) controls.append(sel);
       if (!d.date) return fill(holder, emptyIndex());
@@ -123,12 +123,13 @@ export function cellView(main: HTMLElement, params: string[], query: URLSearchPa
   getJson<CellDetail>(`/api/matrix/cell${qs({ ...base, date })}`)
     .then((d) => {
       fill(line, indexLine(d, family).textContent ?? '');
+      if (!d.date) line.hidden = true; // the empty state below says it
       fill(
         holder,
         d.accounted
           ? h(
               'div',
-              {},
+              { class: 'narrow' },
               h('p', { class: 'lead', id: 'cell-accounted' }, `Routed space in this cell on ${d.date}: ${space(d.accounted.addresses, family)} (each address once).`),
               table(
                 'Usage countries',
