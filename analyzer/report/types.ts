@@ -1,0 +1,26 @@
+/**
+ * The data a report is rendered from: the stored series over the period and each day's index
+ * as stored (latest build). Loading is ./load.ts; rendering (pure) is ./html.ts and ./series.ts.
+ */
+import type { PortabilityIndex } from '../models/accounting.js';
+import type { IndexSeriesRow } from '../store/portability.js';
+
+/** A day's index as published (`index build --json`): date, params, ipv4, ipv6; no flows. */
+export type PublicIndex = Omit<PortabilityIndex, 'flows'>;
+
+export interface ReportData {
+  /** When the report was made (ISO 8601, UTC). */
+  generated_at: string;
+  /** Portolan's version. */
+  version: string;
+  /** First and last stored day in the report (YYYY-MM-DD). */
+  from: string;
+  to: string;
+  /** The series: one row per (date, family, RIR), latest build of each day, ordered by date, family, RIR. */
+  series: IndexSeriesRow[];
+  /** Every day's index in the period, oldest first; the last one is the day the tables describe. */
+  days: PublicIndex[];
+}
+
+/** The report's series family key. */
+export type FamilyKey = 'ipv4' | 'ipv6';
