@@ -103,6 +103,7 @@ export class Pipeline {
     let lifecycle: LifecycleEvent[] = NO_LIFECYCLE;
     if (event.elem_type === 'announce') this.counters.announcements++;
     else this.counters.withdrawals++;
+    for (let i = 0; i < this.sinks.length; i++) this.sinks[i].beforeEvent?.(event);
     try {
       if (this.classifier) {
         this.now = event.timestamp;

@@ -9,6 +9,8 @@ import type { LifecycleEvent } from '../models/lifecycle.js';
  */
 export interface PipelineSink {
   readonly name: string;
+  /** Before the prefix state applies the event: for snapshots of the state as it stood. */
+  beforeEvent?(event: RouteEvent): void;
   /** Every route event, with its classification (null for withdrawals). */
   onEvent?(event: RouteEvent, finding: Finding | null): void | Promise<void>;
   /** Lifecycle changes the event caused (finding started/ended, origin changed). */

@@ -73,7 +73,8 @@ export interface IndexSeriesRow extends Figures {
 }
 
 interface DailyRow {
-  date: string;
+  /** The date as text (an alias apart from the column, so WHERE compares the Date). */
+  day: string;
   family: number;
   rir: string;
   source: string;
@@ -94,7 +95,7 @@ interface DailyRow {
 }
 
 const DAILY_COLUMNS =
-  'toString(date) AS date, family, toString(rir) AS rir, toString(source) AS source, toString(computed_at) AS computed_at, routed, geolocated, in_region, out_of_region, share_out, prefixes_routed, prefixes_geolocated, prefixes_in_region, prefixes_out_of_region, origin_same_rir, origin_other_rir, origin_unknown';
+  'toString(date) AS day, family, toString(rir) AS rir, toString(source) AS source, toString(computed_at) AS computed_at, routed, geolocated, in_region, out_of_region, share_out, prefixes_routed, prefixes_geolocated, prefixes_in_region, prefixes_out_of_region, origin_same_rir, origin_other_rir, origin_unknown';
 
 
 /** The latest build of each day in [from, to] (inclusive YYYY-MM-DD; either may be null). */
@@ -170,7 +171,7 @@ function toSeriesRow(r: DailyRow): IndexSeriesRow {
     share_out: ratio(Number(r.prefixes_out_of_region), Number(r.prefixes_in_region) + Number(r.prefixes_out_of_region)),
   };
   return {
-    date: r.date,
+    date: r.day,
     family: Number(r.family) as 4 | 6,
     rir: r.rir as IndexRir,
     source: r.source as 'live' | 'files',

@@ -5,7 +5,6 @@
 import { basename } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { DEFAULT_FILTERS } from '../../analyzer/accounting/routed.js';
 import { computePortabilityIndex, utcDay } from '../../analyzer/accounting/portability.js';
 import { tableFromSource } from '../../analyzer/accounting/from-files.js';
 import { openGeo } from '../../analyzer/geo/index.js';
@@ -16,15 +15,10 @@ import { FileSource } from '../../collector/sources/index.js';
 import { commonOption, type CommonOptions } from '../../common/config.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
+import { addFilterOptions, parseFilters, type FilterOptions } from '../filters.js';
 import { fmtInt, ProgressLine } from '../progress.js';
 import { FORMATS, render } from '../render.js';
 import { openMigratedStore } from '../setup.js';
-
-interface FilterOptions {
-  minLength: string;
-  maxLength: string;
-  minPeers: string;
-}
 
 interface BuildOptions extends CommonOptions, FilterOptions {
   date?: string;
@@ -40,14 +34,6 @@ interface ShowOptions extends CommonOptions {
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function addFilterOptions(cmd: Command): Command {
-  const f = DEFAULT_FILTERS;
-  return cmd
-    .option('--min-length <V4,V6>', 'shortest prefix length counted, IPv4,IPv6', `${f.ipv4_length[0]},${f.ipv6_length[0]}`)
-    .option('--max-length <V4,V6>', 'longest prefix length counted, IPv4,IPv6', `${f.ipv4_length[1]},${f.ipv6_length[1]}`)
-    .option('--min-peers <N>', 'distinct peers that must announce a prefix (1 for a single-peer file)', String(f.min_peers));
-}
 
 export function register(program: Command): void {
   const index = program
@@ -99,20 +85,6 @@ export function register(program: Command): void {
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('log-level'))
     .action(action(showCommand));
-}
-
-/** Parses the filter flags; a bad value is a usage error naming the flag. */
-export function parseFilters(opts: FilterOptions): RoutedFilters {
-  const pair = (flag: string, text: string): [number, number] => {
-    const m = /^(\d{1,2}),(\d{1,3})$/.exec(text.trim());
-    if (!m || Number(m[1]) > 32 || Number(m[2]) > 128) throw new UsageError(`${flag} takes IPv4,IPv6 prefix lengths such as 8,16 (not "${text}")`);
-    return [Number(m[1]), Number(m[2])];
-  };
-  const min = pair('--min-length', opts.minLength);
-  const max = pair('--max-length', opts.maxLength);
-  if (min[0] > max[0] || min[1] > max[1]) throw new UsageError(`--min-length ${opts.minLength} is longer than --max-length ${opts.maxLength}`);
-  if (!/^\d+$/.test(opts.minPeers.trim()) || Number(opts.minPeers) < 1) throw new UsageError(`--min-peers takes a whole number of at least 1 (not "${opts.minPeers}")`);
-  return { ipv4_length: [min[0], max[0]], ipv6_length: [min[1], max[1]], min_peers: Number(opts.minPeers), exclude_special_purpose: true };
 }
 
 async function buildCommand(files: string[], opts: BuildOptions): Promise<void> {

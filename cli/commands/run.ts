@@ -12,6 +12,8 @@ import { Pipeline } from '../../analyzer/pipeline/pipeline.js';
 import type { PipelineSink } from '../../analyzer/pipeline/sink.js';
 import { alertsSink, storeSink } from '../../analyzer/pipeline/sinks.js';
 import { PrefixState } from '../../analyzer/state/index.js';
+import { DailyIndexer } from '../../analyzer/accounting/daily.js';
+import { writePortabilityIndex } from '../../analyzer/store/portability.js';
 import { FileSource, RisLiveSource, type RouteSource } from '../../collector/sources/index.js';
 import type { RisSubscription } from '../../collector/rislive/protocol.js';
 import { createDashboardServer } from '../../dashboard/server/index.js';
@@ -20,9 +22,11 @@ import { log } from '../../common/log.js';
 import { onShutdown } from '../../common/shutdown.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
+import { addFilterOptions, parseFilters, type FilterOptions } from '../filters.js';
 import { feedHealth, keepAnalysisFresh, openMigratedStore, parsePort } from '../setup.js';
 
-interface RunOptions extends CommonOptions {
+interface RunOptions extends CommonOptions, FilterOptions {
+  indexMinutes: string;
   replay?: string[];
   record?: string;
   hosts?: string;
@@ -34,7 +38,7 @@ interface RunOptions extends CommonOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('run')
     .description('the main job: RIS Live (or --replay FILE…) → classifier → store, alerts and the dashboard')
     .option('--replay <FILE...>', 'read MRT or RIS Live JSONL files instead of RIS Live (a ws:// URL of a replay server works too)')
@@ -45,6 +49,8 @@ export function register(program: Command): void {
     .option('--no-dashboard', 'serve only /metrics and /healthz (a collector writing to a shared ClickHouse)')
     .option('--state <FILE>', 'prefix-state snapshot, restored at start and saved at exit (default: <db>.state); alert pairs go to <FILE>.alerts.json')
     .option('--snapshot-minutes <N>', 'also save the prefix state every N minutes (0: only at exit)', '15')
+    .option('--index-minutes <N>', "the portability index: the day that ended at each UTC midnight, plus a provisional one of the current day every N minutes of event time and at exit (0: midnight and exit only)", '60');
+  addFilterOptions(cmd)
     .addOption(commonOption('rir-dir'))
     .addOption(commonOption('iana-dir'))
     .addOption(commonOption('cache-dir'))
@@ -79,8 +85,16 @@ function openRunSource(opts: RunOptions): RouteSource {
   return new RisLiveSource({ url: opts.risLive, subscriptions, record: opts.record });
 }
 
+function minutes(flag: string, text: string): number {
+  if (!/^\d+(\.\d+)?$/.test(text.trim())) throw new UsageError(`${flag} takes a number of minutes (0 or more), not "${text}"`);
+  return Number(text) * 60;
+}
+
 async function run(opts: RunOptions): Promise<void> {
   const port = parsePort(opts.port);
+  const filters = parseFilters(opts);
+  const snapshotSeconds = minutes('--snapshot-minutes', opts.snapshotMinutes);
+  const indexSeconds = minutes('--index-minutes', opts.indexMinutes);
   const source = openRunSource(opts);
   const store = await openMigratedStore(opts);
   onShutdown('store', () => store.close());
@@ -99,6 +113,16 @@ async function run(opts: RunOptions): Promise<void> {
     sinks.push(alertsSink(alerting));
   }
   const ops = { metrics, health: () => probeHealth({ ping: () => store.ping(), source: () => source.stats() }) };
+  let current: () => ReturnType<Awaited<ReturnType<typeof keepAnalysisFresh>>['current']> = () => null;
+  const indexer = new DailyIndexer({
+    table: state,
+    analysis: () => current(),
+    filters,
+    write: (index) => writePortabilityIndex(store.client, index),
+    sourceName: source.name,
+    provisionalSeconds: indexSeconds,
+  });
+  sinks.push(indexer);
   const pipeline = new Pipeline(null, state, sinks);
   onShutdown('pipeline', async () => {
     await pipeline.close();
@@ -107,6 +131,7 @@ async function run(opts: RunOptions): Promise<void> {
   });
 
   const analysis = await keepAnalysisFresh(opts, pipeline);
+  current = analysis.current;
   if (opts.dashboard) {
     const dashboard = await createDashboardServer({
       store,
@@ -125,7 +150,7 @@ async function run(opts: RunOptions): Promise<void> {
     log.info({ url: server.url }, 'metrics on /metrics, health on /healthz');
   }
 
-  const snapshotMs = Number(opts.snapshotMinutes) * 60_000;
+  const snapshotMs = snapshotSeconds * 1000;
   if (snapshotMs > 0) {
     setInterval(() => {
       state.snapshot(statePath).catch((err: unknown) => log.warn({ err, file: statePath }, 'periodic state snapshot failed'));
