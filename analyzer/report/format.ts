@@ -14,13 +14,24 @@ const UNITS: Array<[number, string]> = [
   [1e12, 'T'],
   [1e9, 'G'],
   [1e6, 'M'],
-  [1e3, 'k'],
 ];
 
-/** A short magnitude such as 16.8 M (for IPv4 addresses beside the exact count); '' below 1,000. */
+/** A short magnitude such as 16.8 M (for IPv4 addresses beside the exact count); '' below a million. */
 export function fmtShort(n: number): string {
   for (const [size, unit] of UNITS) if (Math.abs(n) >= size) return `${(n / size).toFixed(n / size >= 100 ? 0 : 1)} ${unit}`;
   return '';
+}
+
+const WORDS: Array<[number, string]> = [
+  [1e12, 'trillion'],
+  [1e9, 'billion'],
+  [1e6, 'million'],
+];
+
+/** A count in words for sentences: "16.8 million", or the exact count below a million. */
+export function fmtWords(n: number): string {
+  for (const [size, word] of WORDS) if (Math.abs(n) >= size) return `${(n / size).toFixed(n / size >= 100 ? 0 : 1)} ${word}`;
+  return fmtCount(n);
 }
 
 /** A figure in the family's unit, in words: "16,777,216 addresses" or "65,536 /48s". */

@@ -7,7 +7,7 @@ import { INDEX_RIRS, type Contributor, type FamilyIndex, type RirIndex } from '.
 import type { Rir } from '../models/registry.js';
 import { DBIP_ATTRIBUTION } from '../geo/index.js';
 import { esc } from './escape.js';
-import { FAMILY_LABEL, UNIT_LABEL, fmtCount, fmtShare, fmtShort } from './format.js';
+import { FAMILY_LABEL, UNIT_LABEL, fmtCount, fmtShare, fmtShort, fmtWords } from './format.js';
 import { isDbIp, methodHtml } from './method.js';
 import { REPORT_RIRS, RIR_STYLE, displayName } from './palette.js';
 import { REPORT_CSS } from './style.js';
@@ -34,7 +34,7 @@ function headline(data: ReportData): string {
       const geolocated = r.in_region + r.out_of_region;
       if (r.share_out === null) return r.routed > 0 ? `none of its routed ${FAMILY_LABEL[family]} space could be geolocated` : `no ${FAMILY_LABEL[family]} space it registers was routed`;
       const unit = family === 'ipv4' ? 'addresses' : '/48s';
-      const amount = family === 'ipv4' && fmtShort(geolocated) ? `${fmtShort(r.out_of_region) || fmtCount(r.out_of_region)} of ${fmtShort(geolocated)} geolocated ${unit}` : `${fmtCount(r.out_of_region)} of ${fmtCount(geolocated)} geolocated ${unit}`;
+      const amount = `${fmtWords(r.out_of_region)} of ${fmtWords(geolocated)} geolocated ${unit}`;
       return `<b class="share">${fmtShare(r.share_out)}</b> of its routed ${FAMILY_LABEL[family]} space is used outside its service region (${amount})`;
     };
     return `<li style="--c: ${RIR_STYLE[rir].color}" data-rir="${rir}"><strong>${esc(name)}</strong>: ${part('ipv4')}; IPv6: ${part('ipv6').replace(/ of its routed IPv6 space| IPv6/, '')}.</li>`;

@@ -3,7 +3,7 @@ export const REPORT_CSS = `
 :root { color-scheme: light; --ink: #1d1d1f; --muted: #5a5d63; --rule: #d5d8dc; --band: #f4f5f7; }
 * { box-sizing: border-box; }
 html { font-size: 15px; }
-body { margin: 0 auto; max-width: 62rem; padding: 2.2rem 2rem 3rem; color: var(--ink); background: #fff;
+body { margin: 0 auto; max-width: 66rem; padding: 2.2rem 2rem 3rem; color: var(--ink); background: #fff;
   font-family: "Source Serif Pro", "Charter", "Bitstream Charter", "Georgia", "DejaVu Serif", serif; line-height: 1.5; }
 h1, h2, h3, h4, .chart, table, .meta, figcaption, .lead li strong { font-family: "Segoe UI", "Helvetica Neue", "Liberation Sans", "DejaVu Sans", Arial, sans-serif; }
 h1 { font-size: 1.9rem; line-height: 1.2; margin: 0 0 .3rem; letter-spacing: -.01em; }
@@ -15,10 +15,11 @@ p, li { max-width: 46rem; }
 .meta span + span::before { content: " · "; }
 .lead { padding: 0; list-style: none; }
 .lead li { margin: .45rem 0; padding-left: .8rem; border-left: 4px solid var(--c, var(--rule)); }
-.num, td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.num, td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { white-space: nowrap; }
 figure { margin: 1rem 0 1.6rem; break-inside: avoid; page-break-inside: avoid; }
 figcaption { font-size: .85rem; color: var(--muted); margin-top: .3rem; }
-.chart { width: 100%; height: auto; max-width: 760px; display: block; font-size: 12px; }
+.chart { width: 100%; height: auto; max-width: 900px; display: block; font-size: 12px; }
 .chart text { fill: var(--ink); }
 .chart .axis text { fill: var(--muted); font-size: 11px; }
 .chart .grid { stroke: #e6e8eb; stroke-width: 1; }
@@ -28,11 +29,13 @@ figcaption { font-size: .85rem; color: var(--muted); margin-top: .3rem; }
 table { border-collapse: collapse; width: 100%; font-size: .8rem; margin: .4rem 0 1rem; break-inside: auto; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
-th, td { padding: .28rem .45rem; border-bottom: 1px solid var(--rule); vertical-align: top; text-align: left; }
+th, td { padding: .28rem .4rem; border-bottom: 1px solid var(--rule); vertical-align: top; text-align: left; }
 thead th { border-bottom: 1.5px solid var(--ink); font-weight: 600; vertical-align: bottom; }
 thead tr.group th { border-bottom: 1px solid var(--rule); text-align: center; color: var(--muted); font-weight: 500; }
-tbody tr:nth-child(even) td { background: var(--band); }
-tr.unregistered td { color: var(--muted); }
+tbody tr:nth-child(even) > * { background: var(--band); }
+table.figures { font-size: .78rem; }
+table.figures th:first-child { white-space: nowrap; }
+tr.unregistered > * { color: var(--muted); }
 td small, .num small { display: block; color: var(--muted); font-size: .72rem; }
 .swatch { display: inline-block; width: .7rem; height: .7rem; border-radius: 2px; margin-right: .35rem; vertical-align: -1px; }
 .contrib { display: grid; grid-template-columns: repeat(3, 1fr); gap: 0 1rem; break-inside: avoid; page-break-inside: avoid; }
@@ -54,6 +57,7 @@ a { color: inherit; }
   body { max-width: none; padding: 0; }
   h2 { break-after: avoid; page-break-after: avoid; }
   h3, h4 { break-after: avoid; page-break-after: avoid; }
-  tbody tr:nth-child(even) td { background: none; }
+  tbody tr:nth-child(even) > * { background: none; }
+  table.figures { font-size: 8pt; }
 }
 `;

@@ -61,7 +61,7 @@ export function dateTicks(days: number[], min: number, max: number): number[] {
 }
 
 export function lineChart(input: LineChartInput): string {
-  const width = input.width ?? 760;
+  const width = input.width ?? 900;
   const height = input.height ?? 320;
   const m = { left: 56, right: 132, top: 34, bottom: 44 };
   const plotW = width - m.left - m.right;
@@ -151,7 +151,7 @@ export function lineChart(input: LineChartInput): string {
   labels.forEach((l, i) => {
     parts.push(
       `<line x1="${r1(l.x + 4)}" y1="${r1(l.y)}" x2="${labelX - 2}" y2="${r1(placed[i])}" stroke="${esc(l.color)}" stroke-width="0.8"/>`,
-      `<text x="${labelX}" y="${r1(placed[i] + 4)}" fill="${esc(l.color)}">${esc(l.text)}</text>`,
+      `<text x="${labelX}" y="${r1(placed[i] + 4)}" style="fill: ${esc(l.color)}">${esc(l.text)}</text>`,
     );
   });
   parts.push('</g>', '</svg>');
