@@ -6,7 +6,9 @@
  * Only a breach of the rule, as it applies to the space, reaches 'high' through
  * geo-out-of-region (assessUse in policy.ts):
  * - AFRINIC (CPM 5.4.6.2): weight 1 x share abroad for space delegated on or after soft landing
- *   (2017-04-03). For space delegated before it, or undated, whether the rule binds is disputed:
+ *   (2017-04-03), a breach as far as the data shows (Portolan cannot see whether the use supports
+ *   connectivity back to the region; the why says so). For space delegated before soft landing
+ *   (the earliest record date when several), or undated, whether the rule binds is disputed:
  *   the score is capped at NO_BREACH_CAP, so at most 'medium' (the why says the scope is
  *   disputed). 'medium', not 'low': the dispute is open, so such use still ranks above use that a
  *   rule allows or that no rule restricts for the same share abroad.

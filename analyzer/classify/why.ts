@@ -2,8 +2,8 @@
  * The one-sentence explanation of a finding, built from the same numbers the kinds use, e.g.
  * "154.80.0.0/16 is registered with AFRINIC to a holder in SC; 97% of its geolocated addresses are
  * in HK (APNIC region); AFRINIC CPM 5.4.6.2 expects use outside the region only in support of
- * connectivity back to it (scope disputed for space allocated before soft landing, as this was in
- * 2010), see https://afrinic.net/policy/manual; origin AS4134 is registered with APNIC."
+ * connectivity back to it (scope disputed for space allocated before soft landing on 2017-04-03,
+ * as this was in 2010), see https://afrinic.net/policy/manual; origin AS4134 is registered with APNIC."
  * For geo-out-of-region the policy clause cites the rule's document and section and links to its
  * source, from the policy table (policy.ts).
  */
