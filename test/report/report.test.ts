@@ -169,6 +169,9 @@ describe('report from a stored series', () => {
     expect(single).toContain('on 2024-03-02');
     expect(single).toContain('were built with the same filters');
     expect(single).not.toContain('params-differ');
+    // The bundled DB-IP database: its licence's attribution is printed.
+    const dbip = reportHtml({ ...oneDay, days: [{ ...data.days[1], params: { ...data.days[1].params, geo: { database: 'DBIP-Country-Lite', build_date: '2026-06-01', file: 'dbip-country.mmdb' } } }] });
+    expect(dbip).toContain(`<p class="attribution">${esc(DBIP_ATTRIBUTION)}.</p>`);
   });
 
   it('charts: round y ticks, breaks at days with no value, no data says so', () => {
