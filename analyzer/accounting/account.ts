@@ -1,15 +1,15 @@
 /**
  * Routed-space accounting: every routed address counted once, with its registering RIR (the
  * most specific delegated record holding it), its country (geo database), that country's RIR
- * service region, and the registry of its origin AS. Exact: ranges are split into CIDRs and
- * each CIDR's country counts come from a walk of the geo database's tree, no sampling.
+ * service region, and the registry of its origin AS. Exact: ranges are split into CIDRs, each
+ * CIDR's networks come from a walk of the geo database's tree, and sums are integers.
  */
-import { formatPrefix, rangeToPrefixes, type Family } from '../../common/ip.js';
+import { rangeToPrefixes, type Family } from '../../common/ip.js';
 import type { Contributor, FamilyIndex, Figures, Flow, IndexRir, OriginFigures, PrefixFilterCounts, RirIndex, RoutedFilters } from '../models/accounting.js';
 import { INDEX_RIRS } from '../models/accounting.js';
-import type { GeoLookup } from '../models/geo.js';
+import type { GeoDatabaseInfo } from '../models/geo.js';
 import type { AsnRegistration, DelegationRecord, RegisteredSegment, Rir } from '../models/registry.js';
-import { numberToIpv4 } from '../registry/addr.js';
+import { RIRS } from '../models/registry.js';
 import { splitIpv4Range } from '../registry/prefix-index.js';
 import { regionOf } from '../registry/regions.js';
 import { routedPrefixes, type RoutedPrefix, type RouteTable } from './routed.js';
@@ -21,10 +21,16 @@ export interface RegisteredSpace {
   asn(asn: number): AsnRegistration;
 }
 
+/** What it needs from the geo database (GeoDatabase has it): every network inside a prefix. */
+export interface GeoWalk {
+  walk(family: Family, start: bigint, length: number, visit: (cc: string | null, addresses: number) => void): void;
+  info(): GeoDatabaseInfo;
+}
+
 export interface AccountingInput {
   table: RouteTable;
   registry: RegisteredSpace;
-  geo: GeoLookup;
+  geo: GeoWalk;
   filters: RoutedFilters;
 }
 
@@ -40,7 +46,23 @@ export interface AccountingResult {
 export const TOP_N = 10;
 
 export const PREFIX_RULE =
-  'a routed prefix counts once, under the RIR holding the most of its addresses (unregistered when undelegated space is the largest part); it is geolocated when the geo database places any of its addresses, and out of region when more than half of its geolocated addresses lie outside that RIR\'s service region';
+  "a routed prefix counts once, under the RIR holding the most of its addresses (unregistered when undelegated space is the largest part); it is geolocated when the geo database places any of its addresses, and out of region when more than half of its geolocated addresses lie outside that RIR's service region";
+
+/** IPv4 figures are addresses; IPv6 figures are /48s (2^80 addresses), rounded once. */
+const toUnitOf = (family: Family) => (family === 4 ? (n: bigint) => Number(n) : (n: bigint) => Number(n) / 2 ** 80);
+
+const RIR_SLOT = new Map<IndexRir, number>(INDEX_RIRS.map((r, i) => [r, i]));
+const REGION_SLOT = new Map<Rir, number>(RIRS.map((r, i) => [r, i]));
+
+/** Per routed prefix, while its pieces are visited: addresses per registering RIR and per usage region. */
+interface PrefixTally {
+  route: RoutedPrefix;
+  parent: PrefixTally | null;
+  /** By INDEX_RIRS slot. */
+  held: bigint[];
+  /** By RIRS slot (usage region of geolocated addresses). */
+  used: bigint[];
+}
 
 export function accountRoutedSpace(input: AccountingInput): AccountingResult {
   const routed = routedPrefixes(input.table, input.filters);
@@ -57,15 +79,8 @@ export function accountRoutedSpace(input: AccountingInput): AccountingResult {
 }
 
 /** Address sums as exact integers; converted to the published unit once, at the end. */
-interface AddressSums {
-  routed: bigint;
-  geolocated: bigint;
-  in_region: bigint;
-  out_of_region: bigint;
-}
-
 class RirAccumulator {
-  readonly space: AddressSums = { routed: 0n, geolocated: 0n, in_region: 0n, out_of_region: 0n };
+  readonly space = { routed: 0n, geolocated: 0n, in_region: 0n, out_of_region: 0n };
   readonly prefixes = zeroFigures();
   readonly origin = { same_rir: 0n, other_rir: 0n, unknown: 0n };
   readonly holders = new Map<string, { cc: string; sum: bigint }>();
@@ -92,11 +107,8 @@ class RirAccumulator {
   }
 }
 
-/** IPv4 figures are addresses; IPv6 figures are /48s (2^80 addresses), rounded once. */
-const toUnitOf = (family: Family) => (family === 4 ? (n: bigint) => Number(n) : (n: bigint) => Number(n) / 2 ** 80);
-
 function accountFamily(family: Family, routes: RoutedPrefix[], input: AccountingInput, flows: Map<string, Flow & { sum: bigint }>): { index: FamilyIndex; conflicts: bigint } {
-  const acc = new Map<IndexRir, RirAccumulator>(INDEX_RIRS.map((r) => [r, new RirAccumulator()]));
+  const acc = INDEX_RIRS.map(() => new RirAccumulator());
   const registered = input.registry.registeredSegments(family);
   const asnRirs = new Map<number, { rir: Rir | null; cc: string }>();
   const originOf = (asn: number) => {
@@ -108,22 +120,34 @@ function accountFamily(family: Family, routes: RoutedPrefix[], input: Accounting
     }
     return o;
   };
+  const tallies = new Map<RoutedPrefix, PrefixTally>();
+  const segments = innermostSegments(routes, (route, outer) =>
+    tallies.set(route, { route, parent: outer ? (tallies.get(outer) as PrefixTally) : null, held: INDEX_RIRS.map(() => 0n), used: RIRS.map(() => 0n) }),
+  );
   let conflicts = 0n;
 
-  overlay(innermostSegments(routes), registered, (first, last, route, seg) => {
+  overlay(segments, registered, (first, last, route, seg) => {
     const record = seg?.record ?? null;
     const rir: IndexRir = record?.rir ?? 'unregistered';
+    const slot = RIR_SLOT.get(rir) as number;
     if (seg?.conflict) conflicts += last - first + 1n;
-    const a = acc.get(rir) as RirAccumulator;
+    const tally = tallies.get(route) as PrefixTally;
+    for (let t: PrefixTally | null = tally; t; t = t.parent) t.held[slot] += last - first + 1n;
+    const a = acc[slot];
     const origin = originOf(route.origin);
+    const flowKey = `${family}|${rir}|${record?.cc ?? ''}|${origin.rir ?? ''}|`;
     forEachCountry(family, first, last, input.geo, (cc, n) => {
       a.space.routed += n;
       if (origin.rir === null) a.origin.unknown += n;
       else if (origin.rir === rir) a.origin.same_rir += n;
       else a.origin.other_rir += n;
       const region = regionOf(cc);
-      addFlow(flows, { family, rir, registered_cc: record?.cc ?? '', country: cc, usage_region: region ?? '', origin_rir: origin.rir ?? '', addresses: 0, sum: n });
+      const key = flowKey + cc;
+      const flow = flows.get(key);
+      if (flow) flow.sum += n;
+      else flows.set(key, { family, rir, registered_cc: record?.cc ?? '', country: cc, usage_region: region ?? '', origin_rir: origin.rir ?? '', addresses: 0, sum: n });
       if (!region) return;
+      for (let t: PrefixTally | null = tally; t; t = t.parent) t.used[REGION_SLOT.get(region) as number] += n;
       a.space.geolocated += n;
       if (rir === 'unregistered') return;
       if (region === rir) {
@@ -137,76 +161,39 @@ function accountFamily(family: Family, routes: RoutedPrefix[], input: Accounting
     });
   });
 
-  for (const route of routes) countPrefix(route, registered, input.geo, acc);
+  for (const t of tallies.values()) countPrefix(t, acc);
 
   const toUnit = toUnitOf(family);
   const index = {} as FamilyIndex;
-  for (const rir of INDEX_RIRS) index[rir] = (acc.get(rir) as RirAccumulator).result(toUnit);
+  INDEX_RIRS.forEach((rir, i) => (index[rir] = acc[i].result(toUnit)));
   return { index, conflicts };
 }
 
-/** The prefix-level figures (PREFIX_RULE) for one routed prefix. */
-function countPrefix(route: RoutedPrefix, registered: RegisteredSegment[], geo: GeoLookup, acc: Map<IndexRir, RirAccumulator>): void {
-  const size = route.end - route.start + 1n;
-  const held = new Map<IndexRir, bigint>();
-  let covered = 0n;
-  for (let i = firstEndingAtOrAfter(registered, route.start); i < registered.length && registered[i].first <= route.end; i++) {
-    const s = registered[i];
-    const n = (s.last < route.end ? s.last : route.end) - (s.first > route.start ? s.first : route.start) + 1n;
-    held.set(s.record.rir, (held.get(s.record.rir) ?? 0n) + n);
-    covered += n;
-  }
-  held.set('unregistered', size - covered);
-  let rir: IndexRir = 'unregistered';
-  let most = -1n;
-  for (const r of INDEX_RIRS) {
-    const n = held.get(r) ?? 0n;
-    if (n > most) {
-      most = n;
-      rir = r;
-    }
-  }
-  const f = (acc.get(rir) as RirAccumulator).prefixes;
+/** The prefix-level figures (PREFIX_RULE) for one routed prefix, from its tally. */
+function countPrefix(t: PrefixTally, acc: RirAccumulator[]): void {
+  let slot = 0;
+  for (let i = 1; i < t.held.length; i++) if (t.held[i] > t.held[slot]) slot = i;
+  const f = acc[slot].prefixes;
   f.routed++;
-  let inside = 0;
-  let outside = 0;
-  for (const c of geo.distribution(route.text, { cache: false }).countries) {
-    const region = regionOf(c.cc);
-    if (!region) continue;
-    if (region === rir) inside += c.addresses;
-    else outside += c.addresses;
-  }
-  if (inside + outside === 0) return;
+  const located = t.used.reduce((a, b) => a + b, 0n);
+  if (located === 0n) return;
   f.geolocated++;
+  const rir = INDEX_RIRS[slot];
   if (rir === 'unregistered') return;
-  if (outside > (inside + outside) / 2) f.out_of_region++;
+  const outside = located - t.used[REGION_SLOT.get(rir) as number];
+  if (outside * 2n > located) f.out_of_region++;
   else f.in_region++;
 }
 
-/** Index of the first segment whose last address is at or after `address` (binary search). */
-function firstEndingAtOrAfter(segments: ReadonlyArray<{ last: bigint }>, address: bigint): number {
-  let lo = 0;
-  let hi = segments.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (segments[mid].last < address) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Country counts of an address range: its exact CIDRs, each walked in the geo database. */
-function forEachCountry(family: Family, first: bigint, last: bigint, geo: GeoLookup, visit: (cc: string, addresses: bigint) => void): void {
+/** Country counts of an address range: its exact CIDRs, each walked in the geo database ('ZZ': not placed). */
+function forEachCountry(family: Family, first: bigint, last: bigint, geo: GeoWalk, visit: (cc: string, addresses: bigint) => void): void {
   // Walk counts are whole numbers (IPv4) or powers of two (IPv6 networks), so BigInt() is exact.
+  const each = (cc: string | null, n: number) => visit(cc ?? 'ZZ', BigInt(n));
   if (family === 4) {
-    for (const [start, len] of splitIpv4Range(Number(first), Number(last))) {
-      for (const c of geo.distribution(`${numberToIpv4(start)}/${len}`, { cache: false }).countries) visit(c.cc, BigInt(c.addresses));
-    }
+    for (const [start, len] of splitIpv4Range(Number(first), Number(last))) geo.walk(4, BigInt(start), len, each);
     return;
   }
-  for (const p of rangeToPrefixes(6, first, last)) {
-    for (const c of geo.distribution(formatPrefix(p), { cache: false }).countries) visit(c.cc, BigInt(c.addresses));
-  }
+  for (const p of rangeToPrefixes(6, first, last)) geo.walk(6, p.start, p.length, each);
 }
 
 const holderKey = (r: DelegationRecord): string => r.opaqueId ?? `cc:${r.cc || '??'}`;
@@ -215,13 +202,6 @@ function addTo(map: Map<string, { cc: string; sum: bigint }>, key: string, cc: s
   const c = map.get(key);
   if (c) c.sum += n;
   else map.set(key, { cc, sum: n });
-}
-
-function addFlow(flows: Map<string, Flow & { sum: bigint }>, f: Flow & { sum: bigint }): void {
-  const key = `${f.family}|${f.rir}|${f.registered_cc}|${f.country}|${f.origin_rir}`;
-  const e = flows.get(key);
-  if (e) e.sum += f.sum;
-  else flows.set(key, f);
 }
 
 const zeroFigures = (): Figures => ({ routed: 0, geolocated: 0, in_region: 0, out_of_region: 0, share_out: null });

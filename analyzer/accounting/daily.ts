@@ -7,18 +7,17 @@
  */
 import { log } from '../../common/log.js';
 import type { PortabilityIndex, RoutedFilters } from '../models/accounting.js';
-import type { GeoLookup } from '../models/geo.js';
 import type { RegistryFileInfo } from '../models/registry.js';
 import type { RouteEvent } from '../../collector/models/route-event.js';
 import type { PipelineSink } from '../pipeline/sink.js';
-import type { RegisteredSpace } from './account.js';
+import type { GeoWalk, RegisteredSpace } from './account.js';
 import { computePortabilityIndex, utcDay } from './portability.js';
 import type { RouteTable } from './routed.js';
 
 export interface DailyIndexOptions {
   table: RouteTable & { size(): { peers: number }; counters: { events: number } };
   /** The registry and geo data in use now; null while they are not loaded (no index then). */
-  analysis: () => { registry: RegisteredSpace & { files(): RegistryFileInfo[] }; geo: GeoLookup } | null;
+  analysis: () => { registry: RegisteredSpace & { files(): RegistryFileInfo[] }; geo: GeoWalk } | null;
   filters: RoutedFilters;
   /** Stores one index (the store's writePortabilityIndex). */
   write: (index: PortabilityIndex) => Promise<unknown>;

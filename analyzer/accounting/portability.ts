@@ -4,9 +4,8 @@
  */
 import { basename } from 'node:path';
 import type { IndexParams, PortabilityIndex, RoutedFilters } from '../models/accounting.js';
-import type { GeoLookup } from '../models/geo.js';
 import type { RegistryFileInfo } from '../models/registry.js';
-import { accountRoutedSpace, PREFIX_RULE, type RegisteredSpace } from './account.js';
+import { accountRoutedSpace, PREFIX_RULE, type GeoWalk, type RegisteredSpace } from './account.js';
 import { ORIGIN_RULE, type RouteTable } from './routed.js';
 
 export const SNAPSHOT_RULE = {
@@ -18,7 +17,7 @@ export const SNAPSHOT_RULE = {
 export interface IndexInput {
   table: RouteTable;
   registry: RegisteredSpace & { files(): RegistryFileInfo[] };
-  geo: GeoLookup;
+  geo: GeoWalk;
   filters: RoutedFilters;
   /** UTC day the figures describe, YYYY-MM-DD. */
   date: string;
@@ -44,6 +43,12 @@ export function computePortabilityIndex(input: IndexInput): PortabilityIndex {
     registry_conflicts: result.registry_conflicts,
   };
   return { date: input.date, params, ipv4: result.ipv4, ipv6: result.ipv6, flows: result.flows };
+}
+
+/** The published JSON of a day (`index build --json`): date, params, ipv4, ipv6; flows are stored, not printed. */
+export function publicIndex(index: PortabilityIndex): Omit<PortabilityIndex, 'flows'> {
+  const { flows: _flows, ...rest } = index;
+  return rest;
 }
 
 /** The UTC day (YYYY-MM-DD) of a time in seconds. */

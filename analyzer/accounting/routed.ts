@@ -8,7 +8,8 @@ import { isSpecialPurpose } from './special-purpose.js';
 
 /** The routing state the accounting reads: PrefixState has this shape. */
 export interface RouteTable {
-  forEachPair(cb: (prefix: string, pair: { origin: number; peers: number }) => void): void;
+  /** Every announced (prefix, origin) pair with the sources announcing it now. */
+  forEachRoute(cb: (prefix: string, origin: number, peers: number) => void): void;
 }
 
 export interface RoutedPrefix {
@@ -40,18 +41,18 @@ const emptyCounts = (): PrefixFilterCounts => ({ announced: 0, kept: 0, length: 
 /** Per family, the routed prefixes sorted by start address, then shortest first (covering before covered). */
 export function routedPrefixes(table: RouteTable, filters: RoutedFilters): { 4: RoutedPrefix[]; 6: RoutedPrefix[]; counts: { ipv4: PrefixFilterCounts; ipv6: PrefixFilterCounts } } {
   const byPrefix = new Map<string, { peers: number; origin: number; originPeers: number; origins: number }>();
-  table.forEachPair((prefix, pair) => {
-    if (pair.peers <= 0) return;
+  table.forEachRoute((prefix, origin, peers) => {
+    if (peers <= 0) return;
     const e = byPrefix.get(prefix);
     if (!e) {
-      byPrefix.set(prefix, { peers: pair.peers, origin: pair.origin, originPeers: pair.peers, origins: 1 });
+      byPrefix.set(prefix, { peers, origin, originPeers: peers, origins: 1 });
       return;
     }
-    e.peers += pair.peers;
+    e.peers += peers;
     e.origins++;
-    if (pair.peers > e.originPeers || (pair.peers === e.originPeers && pair.origin < e.origin)) {
-      e.origin = pair.origin;
-      e.originPeers = pair.peers;
+    if (peers > e.originPeers || (peers === e.originPeers && origin < e.origin)) {
+      e.origin = origin;
+      e.originPeers = peers;
     }
   });
   const out: { 4: RoutedPrefix[]; 6: RoutedPrefix[] } = { 4: [], 6: [] };

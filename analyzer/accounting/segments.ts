@@ -15,8 +15,9 @@ export interface Segment<T> {
  * Nested or disjoint intervals (CIDR prefixes: any two are disjoint or one holds the other),
  * sorted by start and then outermost first, become disjoint segments, each labelled with the
  * innermost interval holding it: the longest match of every address, each address once.
+ * `onNest` is told, for each interval in order, the interval directly around it (or null).
  */
-export function innermostSegments<T extends Interval>(sorted: readonly T[]): Array<Segment<T>> {
+export function innermostSegments<T extends Interval>(sorted: readonly T[], onNest?: (item: T, outer: T | null) => void): Array<Segment<T>> {
   const out: Array<Segment<T>> = [];
   const stack: T[] = [];
   let cursor = 0n;
@@ -33,6 +34,7 @@ export function innermostSegments<T extends Interval>(sorted: readonly T[]): Arr
     }
     if (stack.length) emitUpTo(iv.start - 1n);
     cursor = iv.start;
+    onNest?.(iv, stack.length ? stack[stack.length - 1] : null);
     stack.push(iv);
   }
   while (stack.length) {

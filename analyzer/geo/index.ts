@@ -91,6 +91,16 @@ export class GeoDatabase implements GeoLookup {
     return dist;
   }
 
+  /**
+   * Visits each database network inside the prefix with its country (null: not placed) and
+   * address count; the counts add up to the prefix's size. No cache and no allocation: for
+   * callers that sum exact ranges themselves (routed-space accounting).
+   */
+  walk(family: 4 | 6, start: bigint, length: number, visit: (cc: string | null, addresses: number) => void): void {
+    if (family === 4) this.reader.walkIpv4(Number(start), length, visit);
+    else this.reader.walk(6, start, length, visit);
+  }
+
   info(): GeoDatabaseInfo {
     const m = this.reader.metadata;
     return { path: this.reader.path, databaseType: m.databaseType, buildEpoch: m.buildEpoch, ipVersion: m.ipVersion, description: m.description };

@@ -211,6 +211,12 @@ export class PrefixState {
     for (const [prefix, head] of this.heads) for (let i = head; i >= 0; i = this.pairs.next[i]) cb(prefix, this.view(i));
   }
 
+  /** Every announced pair as (prefix, smallest origin, sources): forEachPair without a view object per pair. */
+  forEachRoute(cb: (prefix: string, origin: number, peers: number) => void): void {
+    const p = this.pairs;
+    for (const [prefix, head] of this.heads) for (let i = head; i >= 0; i = p.next[i]) if (p.count[i] > 0) cb(prefix, p.origin[i], p.count[i]);
+  }
+
   size(): { prefixes: number; pairs: number; peers: number } {
     return { prefixes: this.heads.size, pairs: this.pairs.live, peers: this.sources.peers.length };
   }

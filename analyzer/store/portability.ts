@@ -5,7 +5,7 @@
  * `computed_at`, and readers take the latest build of each day, so nothing is ever updated.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { INDEX_RIRS, type Contributor, type Figures, type IndexParams, type IndexRir, type PortabilityIndex, type RirIndex } from '../models/accounting.js';
+import { INDEX_RIRS, type FamilyIndex, type Figures, type Flow, type IndexParams, type IndexRir, type PortabilityIndex, type RirIndex } from '../models/accounting.js';
 
 const FAMILIES = [
   [4, 'ipv4'],
@@ -59,6 +59,16 @@ export async function writePortabilityIndex(client: ClickHouseClient, index: Por
   return computedAt;
 }
 
+/** A read query with `{name:Type}` parameters returning JSON rows: a client (clientReader) or the dashboard's runner. */
+export type ReadQuery = (sql: string, params?: Record<string, unknown>) => Promise<Array<Record<string, unknown>>>;
+
+export function clientReader(client: ClickHouseClient): ReadQuery {
+  return async (sql, params = {}) => {
+    const rs = await client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
+    return rs.json<Record<string, unknown>>();
+  };
+}
+
 /** One row of the stored series: a day, a family and a RIR. */
 export interface IndexSeriesRow extends Figures {
   date: string;
@@ -72,71 +82,83 @@ export interface IndexSeriesRow extends Figures {
   origin_unknown: number;
 }
 
-interface DailyRow {
-  /** The date as text (an alias apart from the column, so WHERE compares the Date). */
-  day: string;
-  family: number;
-  rir: string;
-  source: string;
-  computed_at: string;
-  routed: number;
-  geolocated: number;
-  in_region: number;
-  out_of_region: number;
-  share_out: number | null;
-  prefixes_routed: number;
-  prefixes_geolocated: number;
-  prefixes_in_region: number;
-  prefixes_out_of_region: number;
-  origin_same_rir: number;
-  origin_other_rir: number;
-  origin_unknown: number;
-  params: string;
-}
+/*
+ * Output aliases never reuse a column's name: ClickHouse resolves an alias wherever the name
+ * appears, so `toString(date) AS date … WHERE date >= {from:Date}` would compare a String with
+ * a Date. Readers take the latest build of each day: portability_daily FINAL keeps the latest
+ * computed_at per (date, family, rir), and that build's flows and contributors share it.
+ */
+const DAILY_COLUMNS = `toString(date) AS day, family AS fam, toString(rir) AS registry, toString(source) AS src, toString(computed_at) AS built,
+  routed, geolocated, in_region, out_of_region, share_out, prefixes_routed, prefixes_geolocated, prefixes_in_region, prefixes_out_of_region,
+  origin_same_rir, origin_other_rir, origin_unknown`;
 
-const DAILY_COLUMNS =
-  'toString(date) AS day, family, toString(rir) AS rir, toString(source) AS source, toString(computed_at) AS computed_at, routed, geolocated, in_region, out_of_region, share_out, prefixes_routed, prefixes_geolocated, prefixes_in_region, prefixes_out_of_region, origin_same_rir, origin_other_rir, origin_unknown';
+const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
-
-/** The latest build of each day in [from, to] (inclusive YYYY-MM-DD; either may be null). */
-export async function readIndexSeries(client: ClickHouseClient, range: { from?: string | null; to?: string | null } = {}): Promise<IndexSeriesRow[]> {
-  const rows = await query<DailyRow>(
-    client,
-    `SELECT ${DAILY_COLUMNS} FROM portability_daily FINAL
-     WHERE date >= {from:Date} AND date <= {to:Date} ORDER BY date, family, rir SETTINGS output_format_json_quote_64bit_integers = 0`,
-    { from: range.from ?? '1970-01-01', to: range.to ?? '2149-06-06' },
-  );
-  return rows.map(toSeriesRow);
+function seriesRow(r: Record<string, unknown>): IndexSeriesRow {
+  const n = (k: string): number => Number(r[k] ?? 0);
+  return {
+    date: String(r.day),
+    family: n('fam') as 4 | 6,
+    rir: String(r.registry) as IndexRir,
+    source: String(r.src) as 'live' | 'files',
+    computed_at: String(r.built),
+    routed: n('routed'),
+    geolocated: n('geolocated'),
+    in_region: n('in_region'),
+    out_of_region: n('out_of_region'),
+    share_out: r.share_out === null || r.share_out === undefined ? null : Number(r.share_out),
+    prefixes: {
+      routed: n('prefixes_routed'),
+      geolocated: n('prefixes_geolocated'),
+      in_region: n('prefixes_in_region'),
+      out_of_region: n('prefixes_out_of_region'),
+      share_out: ratio(n('prefixes_out_of_region'), n('prefixes_in_region') + n('prefixes_out_of_region')),
+    },
+    origin_same_rir: n('origin_same_rir'),
+    origin_other_rir: n('origin_other_rir'),
+    origin_unknown: n('origin_unknown'),
+  };
 }
 
 /** The stored days, newest first. */
-export async function readIndexDates(client: ClickHouseClient): Promise<string[]> {
-  const rows = await query<{ date: string }>(client, 'SELECT DISTINCT toString(date) AS date FROM portability_daily ORDER BY date DESC', {});
-  return rows.map((r) => r.date);
+export async function readIndexDates(run: ReadQuery): Promise<string[]> {
+  const rows = await run('SELECT DISTINCT toString(date) AS day FROM portability_daily ORDER BY day DESC');
+  return rows.map((r) => String(r.day));
 }
 
-/** One day's whole index as stored (its latest build), or null when the day has none. */
-export async function readPortabilityIndex(client: ClickHouseClient, date: string): Promise<PortabilityIndex | null> {
-  const daily = await query<DailyRow>(client, `SELECT ${DAILY_COLUMNS}, params FROM portability_daily FINAL WHERE date = {date:Date} SETTINGS output_format_json_quote_64bit_integers = 0`, { date });
+/** The latest build of each day in [from, to] (inclusive YYYY-MM-DD; either may be absent), by date, family, RIR. */
+export async function readIndexSeries(run: ReadQuery, range: { from?: string | null; to?: string | null } = {}): Promise<IndexSeriesRow[]> {
+  const rows = await run(
+    `SELECT ${DAILY_COLUMNS} FROM portability_daily FINAL
+     WHERE date >= {from:Date} AND date <= {to:Date} ORDER BY date, family, rir`,
+    { from: range.from ?? '1970-01-01', to: range.to ?? '2149-06-06' },
+  );
+  return rows.map(seriesRow);
+}
+
+/** One day's whole index as stored (its latest build), in the shape of `index build --json` plus flows; null when the day has none. */
+export async function readPortabilityIndex(run: ReadQuery, date: string): Promise<PortabilityIndex | null> {
+  const daily = await run(`SELECT ${DAILY_COLUMNS}, params FROM portability_daily FINAL WHERE date = {date:Date} ORDER BY family, rir`, { date });
   if (!daily.length) return null;
-  const build = { date, computed_at: daily[0].computed_at };
-  const where = 'date = {date:Date} AND computed_at = toDateTime64({computed_at:String}, 3, \'UTC\')';
+  const build = { date, computed_at: String(daily[0].built) };
+  const where = "date = {date:Date} AND computed_at = toDateTime64({computed_at:String}, 3, 'UTC')";
   const [contributors, flows] = await Promise.all([
-    query<{ family: number; rir: string; list: string; key: string; cc: string; out_of_region: number }>(
-      client,
-      `SELECT family, toString(rir) AS rir, toString(list) AS list, key, toString(cc) AS cc, out_of_region FROM portability_contributors WHERE ${where} ORDER BY family, rir, list, rank`,
+    run(
+      `SELECT family AS fam, toString(rir) AS registry, toString(list) AS which, key AS k, toString(cc) AS code, out_of_region AS space
+       FROM portability_contributors WHERE ${where} ORDER BY family, rir, list, rank`,
       build,
     ),
-    query<{ family: number; rir: string; registered_cc: string; country: string; usage_region: string; origin_rir: string; addresses: number }>(
-      client,
-      `SELECT family, toString(rir) AS rir, toString(registered_cc) AS registered_cc, toString(country) AS country, toString(usage_region) AS usage_region, toString(origin_rir) AS origin_rir, addresses
+    run(
+      `SELECT family AS fam, toString(rir) AS registry, toString(registered_cc) AS reg_cc, toString(country) AS used_in, toString(usage_region) AS region,
+         toString(origin_rir) AS origin_registry, addresses AS space
        FROM portability_flows WHERE ${where} ORDER BY family, rir, registered_cc, country, origin_rir`,
       build,
     ),
   ]);
-  const index = { date, params: JSON.parse(daily[0].params) as IndexParams, ipv4: {}, ipv6: {}, flows: [] } as unknown as PortabilityIndex;
+  const empty = (): FamilyIndex => ({}) as FamilyIndex;
+  const index: PortabilityIndex = { date, params: JSON.parse(String(daily[0].params)) as IndexParams, ipv4: empty(), ipv6: empty(), flows: [] };
   for (const row of daily) {
-    const s = toSeriesRow(row);
+    const s = seriesRow(row);
     const r: RirIndex = {
       routed: s.routed,
       geolocated: s.geolocated,
@@ -152,43 +174,19 @@ export async function readPortabilityIndex(client: ClickHouseClient, date: strin
     index[s.family === 4 ? 'ipv4' : 'ipv6'][s.rir] = r;
   }
   for (const c of contributors) {
-    const field = LISTS.find(([list]) => list === c.list)?.[1];
-    const r = index[c.family === 4 ? 'ipv4' : 'ipv6'][c.rir as IndexRir];
-    if (field && r) r[field].push({ key: c.key, cc: c.cc, out_of_region: c.out_of_region } satisfies Contributor);
+    const r = index[Number(c.fam) === 4 ? 'ipv4' : 'ipv6'][String(c.registry) as IndexRir];
+    const field = LISTS.find(([list]) => list === String(c.which))?.[1];
+    if (r && field) r[field].push({ key: String(c.k), cc: String(c.code), out_of_region: Number(c.space) });
   }
-  index.flows = flows.map((f) => ({ ...f, family: f.family as 4 | 6, rir: f.rir as IndexRir, usage_region: f.usage_region as never, origin_rir: f.origin_rir as never }));
+  for (const key of ['ipv4', 'ipv6'] as const) for (const rir of INDEX_RIRS) if (!index[key][rir]) throw new Error(`the stored index of ${date} has no ${key} row for ${rir}`);
+  index.flows = flows.map((f) => ({
+    family: Number(f.fam) as 4 | 6,
+    rir: String(f.registry) as IndexRir,
+    registered_cc: String(f.reg_cc),
+    country: String(f.used_in),
+    usage_region: String(f.region) as Flow['usage_region'],
+    origin_rir: String(f.origin_registry) as Flow['origin_rir'],
+    addresses: Number(f.space),
+  }));
   return index;
-}
-
-const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
-
-function toSeriesRow(r: DailyRow): IndexSeriesRow {
-  const prefixes: Figures = {
-    routed: Number(r.prefixes_routed),
-    geolocated: Number(r.prefixes_geolocated),
-    in_region: Number(r.prefixes_in_region),
-    out_of_region: Number(r.prefixes_out_of_region),
-    share_out: ratio(Number(r.prefixes_out_of_region), Number(r.prefixes_in_region) + Number(r.prefixes_out_of_region)),
-  };
-  return {
-    date: r.day,
-    family: Number(r.family) as 4 | 6,
-    rir: r.rir as IndexRir,
-    source: r.source as 'live' | 'files',
-    computed_at: r.computed_at,
-    routed: r.routed,
-    geolocated: r.geolocated,
-    in_region: r.in_region,
-    out_of_region: r.out_of_region,
-    share_out: r.share_out,
-    prefixes,
-    origin_same_rir: r.origin_same_rir,
-    origin_other_rir: r.origin_other_rir,
-    origin_unknown: r.origin_unknown,
-  };
-}
-
-async function query<T>(client: ClickHouseClient, sql: string, params: Record<string, unknown>): Promise<T[]> {
-  const rs = await client.query({ query: sql, query_params: params, format: 'JSONEachRow' });
-  return rs.json<T>();
 }

@@ -5,12 +5,12 @@
 import { basename } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { computePortabilityIndex, utcDay } from '../../analyzer/accounting/portability.js';
+import { computePortabilityIndex, publicIndex, utcDay } from '../../analyzer/accounting/portability.js';
 import { tableFromSource } from '../../analyzer/accounting/from-files.js';
 import { openGeo } from '../../analyzer/geo/index.js';
 import { INDEX_RIRS, type PortabilityIndex, type RoutedFilters } from '../../analyzer/models/accounting.js';
 import { loadRegistry } from '../../analyzer/registry/index.js';
-import { readIndexSeries, writePortabilityIndex } from '../../analyzer/store/portability.js';
+import { clientReader, readIndexSeries, writePortabilityIndex } from '../../analyzer/store/portability.js';
 import { FileSource } from '../../collector/sources/index.js';
 import { commonOption, type CommonOptions } from '../../common/config.js';
 import { action } from '../action.js';
@@ -101,7 +101,7 @@ async function buildCommand(files: string[], opts: BuildOptions): Promise<void> 
       await store.close();
     }
   }
-  process.stdout.write(opts.json ? JSON.stringify(publicJson(index)) + '\n' : formatIndex(index));
+  process.stdout.write(opts.json ? JSON.stringify(publicIndex(index)) + '\n' : formatIndex(index));
 }
 
 async function buildDay(files: string[], date: string | undefined, filters: RoutedFilters, registry: Awaited<ReturnType<typeof loadRegistry>>, geo: Awaited<ReturnType<typeof openGeo>>): Promise<PortabilityIndex> {
@@ -160,7 +160,7 @@ async function showCommand(opts: ShowOptions): Promise<void> {
   if (opts.family !== undefined && opts.family !== '4' && opts.family !== '6') throw new UsageError(`--family must be 4 or 6, not ${opts.family}`);
   const store = await openMigratedStore(opts);
   try {
-    const series = (await readIndexSeries(store.client, { from: opts.from, to: opts.to })).filter((r) => !opts.family || String(r.family) === opts.family);
+    const series = (await readIndexSeries(clientReader(store.client), { from: opts.from, to: opts.to })).filter((r) => !opts.family || String(r.family) === opts.family);
     const rows = series.map((r) => ({
       date: r.date,
       family: r.family === 4 ? 'ipv4' : 'ipv6',
@@ -184,12 +184,6 @@ async function showCommand(opts: ShowOptions): Promise<void> {
   } finally {
     await store.close();
   }
-}
-
-/** The published JSON: date, params, ipv4, ipv6 (flows are stored, not printed). */
-export function publicJson(index: PortabilityIndex): Omit<PortabilityIndex, 'flows'> {
-  const { flows: _flows, ...rest } = index;
-  return rest;
 }
 
 const validDate = (d: string): boolean => DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);

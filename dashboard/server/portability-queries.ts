@@ -1,5 +1,4 @@
-import type { FamilyIndex, Flow, IndexParams, IndexRir, PortabilityIndex, RirIndex } from '../../analyzer/models/accounting.js';
-import type { IndexSeriesRow } from '../../analyzer/store/portability.js';
+import type { IndexParams } from '../../analyzer/models/accounting.js';
 import type { Rir } from '../../analyzer/models/registry.js';
 import type { QueryRunner } from './sql-runner.js';
 import type { Row } from './store-port.js';
@@ -41,19 +40,6 @@ export interface IndexMeta {
 
 export const NO_INDEX_MESSAGE = 'No index yet: run `portolan index build FILE…` or let `portolan run` pass a UTC midnight.';
 
-/*
- * Output aliases never reuse a column's name here: ClickHouse resolves an alias wherever the
- * name appears in the query, so `toString(date) AS date … WHERE date = {date:Date}` compares a
- * String with a Date and fails (readIndexSeries and readPortabilityIndex of
- * analyzer/store/portability.ts do that; the dashboard reads through the functions below).
- */
-
-/** The stored days, newest first. */
-export async function indexDates(run: QueryRunner): Promise<string[]> {
-  const rows = await run('SELECT DISTINCT toString(date) AS day FROM portability_daily ORDER BY day DESC');
-  return rows.map((r) => String(r.day));
-}
-
 /** The latest build of a day, or null when the day has none. */
 export async function latestBuild(run: QueryRunner, date: string): Promise<IndexBuild | null> {
   const [row] = await run(
@@ -63,103 +49,6 @@ export async function latestBuild(run: QueryRunner, date: string): Promise<Index
   );
   if (!row) return null;
   return { date: String(row.day), computed_at: String(row.built), snapshot_at: isoTime(String(row.snapshot)), params: JSON.parse(String(row.params)) as IndexParams };
-}
-
-const DAILY_COLUMNS = `toString(date) AS day, family AS fam, toString(rir) AS registry, toString(source) AS src, toString(computed_at) AS built,
-  routed, geolocated, in_region, out_of_region, share_out, prefixes_routed, prefixes_geolocated, prefixes_in_region, prefixes_out_of_region,
-  origin_same_rir, origin_other_rir, origin_unknown`;
-
-const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
-
-function seriesRow(r: Row): IndexSeriesRow {
-  const n = (k: string): number => Number(r[k] ?? 0);
-  return {
-    date: String(r.day),
-    family: n('fam') as 4 | 6,
-    rir: String(r.registry) as IndexRir,
-    source: String(r.src) as 'live' | 'files',
-    computed_at: String(r.built),
-    routed: n('routed'),
-    geolocated: n('geolocated'),
-    in_region: n('in_region'),
-    out_of_region: n('out_of_region'),
-    share_out: r.share_out === null || r.share_out === undefined ? null : Number(r.share_out),
-    prefixes: {
-      routed: n('prefixes_routed'),
-      geolocated: n('prefixes_geolocated'),
-      in_region: n('prefixes_in_region'),
-      out_of_region: n('prefixes_out_of_region'),
-      share_out: ratio(n('prefixes_out_of_region'), n('prefixes_in_region') + n('prefixes_out_of_region')),
-    },
-    origin_same_rir: n('origin_same_rir'),
-    origin_other_rir: n('origin_other_rir'),
-    origin_unknown: n('origin_unknown'),
-  };
-}
-
-/** The stored series: the latest build of each day in [from, to] (inclusive; null = open), per family and RIR. */
-export async function indexSeries(run: QueryRunner, range: { from: string | null; to: string | null }): Promise<IndexSeriesRow[]> {
-  const rows = await run(
-    `SELECT ${DAILY_COLUMNS} FROM portability_daily FINAL
-     WHERE date >= {from:Date} AND date <= {to:Date} ORDER BY date, family, rir`,
-    { from: range.from ?? '1970-01-01', to: range.to ?? '2149-06-06' },
-  );
-  return rows.map(seriesRow);
-}
-
-/** One day's whole index as stored (its latest build), in the shape of `index build --json`; null when the day has none. */
-export async function portabilityIndex(run: QueryRunner, date: string): Promise<PortabilityIndex | null> {
-  const daily = await run(`SELECT ${DAILY_COLUMNS}, params FROM portability_daily FINAL WHERE date = {date:Date} ORDER BY family, rir`, { date });
-  if (!daily.length) return null;
-  const build = { date, computed_at: String(daily[0].built) };
-  const where = "date = {date:Date} AND computed_at = toDateTime64({computed_at:String}, 3, 'UTC')";
-  const [contributors, flows] = await Promise.all([
-    run(
-      `SELECT family AS fam, toString(rir) AS registry, toString(list) AS which, key AS k, toString(cc) AS code, out_of_region AS space
-       FROM portability_contributors WHERE ${where} ORDER BY family, rir, list, rank`,
-      build,
-    ),
-    run(
-      `SELECT family AS fam, toString(rir) AS registry, toString(registered_cc) AS reg_cc, toString(country) AS used_in, toString(usage_region) AS region,
-         toString(origin_rir) AS origin_registry, addresses AS space
-       FROM portability_flows WHERE ${where} ORDER BY family, rir, registered_cc, country, origin_rir`,
-      build,
-    ),
-  ]);
-  const empty = (): FamilyIndex => ({}) as FamilyIndex;
-  const index: PortabilityIndex = { date, params: JSON.parse(String(daily[0].params)) as IndexParams, ipv4: empty(), ipv6: empty(), flows: [] };
-  for (const row of daily) {
-    const s = seriesRow(row);
-    const r: RirIndex = {
-      routed: s.routed,
-      geolocated: s.geolocated,
-      in_region: s.in_region,
-      out_of_region: s.out_of_region,
-      share_out: s.share_out,
-      prefixes: s.prefixes,
-      by_origin: { same_rir: s.origin_same_rir, other_rir: s.origin_other_rir, unknown: s.origin_unknown, share_other: ratio(s.origin_other_rir, s.origin_same_rir + s.origin_other_rir) },
-      top_holders: [],
-      top_origins: [],
-      top_countries: [],
-    };
-    index[s.family === 4 ? 'ipv4' : 'ipv6'][s.rir] = r;
-  }
-  const LIST_FIELD = { holder: 'top_holders', origin: 'top_origins', country: 'top_countries' } as const;
-  for (const c of contributors) {
-    const r = index[Number(c.fam) === 4 ? 'ipv4' : 'ipv6'][String(c.registry) as IndexRir];
-    const field = LIST_FIELD[String(c.which) as keyof typeof LIST_FIELD];
-    if (r && field) r[field].push({ key: String(c.k), cc: String(c.code), out_of_region: Number(c.space) });
-  }
-  index.flows = flows.map((f) => ({
-    family: Number(f.fam) as 4 | 6,
-    rir: String(f.registry) as IndexRir,
-    registered_cc: String(f.reg_cc),
-    country: String(f.used_in),
-    usage_region: String(f.region) as Flow['usage_region'],
-    origin_rir: String(f.origin_registry) as Flow['origin_rir'],
-    addresses: Number(f.space),
-  }));
-  return index;
 }
 
 /** ClickHouse DateTime text ('2002-07-22 23:37:00.000', UTC) as ISO 8601. */

@@ -113,7 +113,7 @@ export const DAYS: Array<{ date: string; routes: Route[]; filters: RoutedFilters
 ];
 
 const table = (routes: Route[]): RouteTable => ({
-  forEachPair: (cb) => routes.forEach(([prefix, origin]) => cb(prefix, { origin, peers: 3 })),
+  forEachRoute: (cb) => routes.forEach(([prefix, origin]) => cb(prefix, origin, 3)),
 });
 
 /** Writes the registry and geo files into `dir` and computes the three days' indexes. */

@@ -10,7 +10,14 @@ import { parse } from 'csv-parse/sync';
 import { INDEX_RIRS, type PortabilityIndex } from '../../analyzer/models/accounting.js';
 import { openStore, type Store } from '../../analyzer/store/index.js';
 import type { IndexSeriesRow } from '../../analyzer/store/portability.js';
-import { readDay, readSeries } from '../../analyzer/report/store-reads.js';
+import { publicIndex } from '../../analyzer/accounting/portability.js';
+import { clientReader, readIndexSeries, readPortabilityIndex } from '../../analyzer/store/portability.js';
+
+const readSeries = (client: Parameters<typeof clientReader>[0], range: { from?: string; to?: string }) => readIndexSeries(clientReader(client), range);
+const readDay = async (client: Parameters<typeof clientReader>[0], date: string) => {
+  const day = await readPortabilityIndex(clientReader(client), date);
+  return day && publicIndex(day);
+};
 import { loadReportData } from '../../analyzer/report/load.js';
 import { reportHtml } from '../../analyzer/report/html.js';
 import { fmtCount, fmtShare } from '../../analyzer/report/format.js';

@@ -1,5 +1,6 @@
 import { badRequest, notFound, sendJson, sendList } from '../http.js';
-import { indexDates, indexSeries, latestBuild, metaOf, portabilityIndex } from '../portability-queries.js';
+import { readIndexDates, readIndexSeries, readPortabilityIndex } from '../../../analyzer/store/portability.js';
+import { latestBuild, metaOf } from '../portability-queries.js';
 import type { Route } from '../types.js';
 import { helpersOf } from './context.js';
 import { dayParam } from './index-build.js';
@@ -22,9 +23,9 @@ export const indexRoutes: Route[] = [
       if (from !== null && to !== null && from > to) throw badRequest(`from (${from}) is after to (${to})`);
       const family = familyFilter(query);
       const { run, cache } = helpersOf(deps);
-      const series = await cache.get(`index:series:${from}:${to}`, () => indexSeries(run, { from, to }));
+      const series = await cache.get(`index:series:${from}:${to}`, () => readIndexSeries(run, { from, to }));
       const rows = family === null ? series : series.filter((r) => r.family === family);
-      const dates = await cache.get('index:dates', () => indexDates(run));
+      const dates = await cache.get('index:dates', () => readIndexDates(run));
       const last = rows.length ? rows[rows.length - 1].date : null;
       const build = last === null ? null : await cache.get(`index:build:${last}`, () => latestBuild(run, last));
       const meta = metaOf(build, dates);
@@ -40,7 +41,7 @@ export const indexRoutes: Route[] = [
     pattern: /^\/api\/index\/dates$/,
     async handle({ res, query, deps }) {
       const { run, cache } = helpersOf(deps);
-      const dates = await cache.get('index:dates', () => indexDates(run));
+      const dates = await cache.get('index:dates', () => readIndexDates(run));
       sendList(res, query, 'index-dates', dates.map((date) => ({ date })), { dates, ...(dates.length ? {} : { message: metaOf(null, dates).message }) });
     },
   },
@@ -50,7 +51,7 @@ export const indexRoutes: Route[] = [
     async handle({ res, params, deps }) {
       const date = dayParam(new URLSearchParams({ date: params.date }), 'date') as string;
       const { run, cache } = helpersOf(deps);
-      const index = await cache.get(`index:day:${date}`, () => portabilityIndex(run, date));
+      const index = await cache.get(`index:day:${date}`, () => readPortabilityIndex(run, date));
       if (!index) throw notFound(`no index stored for ${date} (see GET /api/index/dates)`);
       sendJson(res, 200, index);
     },

@@ -1,5 +1,6 @@
 import { badRequest, notFound } from '../http.js';
-import { indexDates, latestBuild, metaOf, type IndexBuild, type IndexMeta } from '../portability-queries.js';
+import { readIndexDates } from '../../../analyzer/store/portability.js';
+import { latestBuild, metaOf, type IndexBuild, type IndexMeta } from '../portability-queries.js';
 import type { DashboardDeps } from '../types.js';
 import { helpersOf } from './context.js';
 
@@ -22,7 +23,7 @@ export function dayParam(query: URLSearchParams, name: string): string | null {
 export async function resolveBuild(deps: DashboardDeps, query: URLSearchParams): Promise<{ build: IndexBuild | null; meta: IndexMeta }> {
   const { run, cache } = helpersOf(deps);
   const asked = dayParam(query, 'date');
-  const dates = await cache.get('index:dates', () => indexDates(run));
+  const dates = await cache.get('index:dates', () => readIndexDates(run));
   if (!dates.length) return { build: null, meta: metaOf(null, dates) };
   if (asked !== null && !dates.includes(asked)) {
     throw notFound(`no index stored for ${asked}; stored days: ${dates.slice(0, 10).join(', ')}${dates.length > 10 ? ', …' : ''} (see GET /api/index/dates)`);

@@ -16,7 +16,7 @@ import { loadRegistry } from '../../../analyzer/registry/index.js';
 import { regionOf } from '../../../analyzer/registry/regions.js';
 import { PrefixState } from '../../../analyzer/state/index.js';
 import { openStore } from '../../../analyzer/store/index.js';
-import { readIndexSeries } from '../../../analyzer/store/portability.js';
+import { clientReader, readIndexSeries } from '../../../analyzer/store/portability.js';
 import { DEFAULT_FILTERS } from '../../../analyzer/accounting/routed.js';
 import { FileSource } from '../../../collector/sources/index.js';
 import type { RouteEvent } from '../../../collector/models/route-event.js';
@@ -223,7 +223,7 @@ describe('portability index on a hand-counted world', () => {
     expect(r.code).toBe(0);
     const store = await openStore({ db });
     try {
-      const series = await readIndexSeries(store.client);
+      const series = await readIndexSeries(clientReader(store.client));
       const day1 = series.filter((s) => s.date === '2024-03-05' && s.family === 4);
       for (const row of day1) {
         const want = index.ipv4[row.rir];
