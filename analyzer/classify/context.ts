@@ -15,10 +15,14 @@ export interface PrefixContext {
   addresses: number;
   registration: PrefixRegistration;
   /**
-   * The registering RIR, only when delegated records of one RIR cover every address
-   * (mixed or partial coverage gives null: never guessed).
+   * The registering RIR: every address's most specific delegated record belongs to it (so an
+   * ERX carve-out of one RIR inside another's legacy block is the carve-out's). Null when
+   * addresses resolve to several RIRs or coverage is partial: never guessed.
    */
   prefixRir: Rir | null;
+  /** The registering RIR's records (nested records of other RIRs left out), most specific first; its largest is `main`. */
+  registering: RecordOverlap[];
+  main: RecordOverlap | null;
   /** The holder country covering most of the prefix (summed over its records), and the holder id of its largest record. */
   registeredCc: string | null;
   /** Holder countries of the covering records with the share of the prefix each covers, largest first. */
@@ -61,15 +65,16 @@ export function buildPrefixContext(prefixText: string, registry: RegistryLookup,
     length = p.length;
   }
   const registration = registry.prefix(prefix);
-  const prefixRir = registration.coverage === 'full' && !registration.mixed ? registration.rir : null;
+  const prefixRir = registration.rir;
+  const registering = prefixRir && registration.mixed ? registration.records.filter((r) => r.record.rir === prefixRir) : prefixRir ? registration.records : [];
 
-  // Holder countries summed over the covering records; the largest is the registered cc.
-  const holderCountries = prefixRir ? holderShares(registration.records) : [];
+  // Holder countries summed over the registering records; the largest is the registered cc.
+  const holderCountries = holderShares(registering);
   const registeredCc = holderCountries[0]?.cc ?? null;
-  let main = registration.records[0];
-  for (const r of registration.records) if (r.share > main.share) main = r;
-  const holderId = prefixRir ? (main?.record.opaqueId ?? null) : null;
-  const delegated = prefixRir ? earliestDate(registration.records) : null;
+  let main: RecordOverlap | null = registering[0] ?? null;
+  for (const r of registering) if (r.share > (main as RecordOverlap).share) main = r;
+  const holderId = main?.record.opaqueId ?? null;
+  const delegated = prefixRir ? earliestDate(registering) : null;
 
   // The classifier caches this whole context: the geo database need not keep the distribution too.
   const dist = geo.distribution(prefix, { cache: false });
@@ -114,6 +119,8 @@ export function buildPrefixContext(prefixText: string, registry: RegistryLookup,
     addresses: 2 ** ((family === 4 ? 32 : 128) - length),
     registration,
     prefixRir,
+    registering,
+    main,
     registeredCc,
     holderCountries,
     holderId,
@@ -134,6 +141,7 @@ export function buildPrefixContext(prefixText: string, registry: RegistryLookup,
 
 /** Holder countries with the share of the prefix each covers, largest first (one record: no map, no sort). */
 function holderShares(records: readonly RecordOverlap[]): Array<{ cc: string; share: number }> {
+  if (records.length === 0) return [];
   if (records.length === 1) return records[0].record.cc ? [{ cc: records[0].record.cc, share: records[0].share }] : [];
   const ccShares = new Map<string, number>();
   for (const r of records) if (r.record.cc) ccShares.set(r.record.cc, (ccShares.get(r.record.cc) ?? 0) + r.share);

@@ -100,8 +100,7 @@ function describePrefixTarget(text: string, type: 'ip' | 'prefix', prefix: strin
   const finding = classifier.describePrefix(prefix);
   const { ctx } = classifier.context(prefix);
   const reg = ctx.registration;
-  let main = reg.records[0];
-  for (const r of reg.records) if (r.share > main.share) main = r;
+  const main = ctx.main;
   return {
     target: text,
     type,

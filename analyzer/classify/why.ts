@@ -34,7 +34,7 @@ export function registrationClause(ctx: PrefixContext): string {
     const iana = reg.iana ? ` (IANA: ${reg.iana.designation || reg.iana.status}, ${reg.iana.status})` : '';
     return `${p} is not delegated by any RIR${iana}`;
   }
-  if (reg.mixed) {
+  if (reg.mixed && !reg.rir) {
     const byRir = new Map<Rir, number>();
     for (const r of reg.records) byRir.set(r.record.rir, (byRir.get(r.record.rir) ?? 0) + r.share);
     const parts = [...byRir].sort((a, b) => b[1] - a[1]).map(([rir, s]) => `${rirName(rir)} ${percent(s)}`);
@@ -47,6 +47,10 @@ export function registrationClause(ctx: PrefixContext): string {
   }
   const rir = ctx.prefixRir!;
   let text = `${p} is registered with ${rirName(rir)}`;
+  // Nested records of another RIR: name the most specific one that wins and the block around it.
+  const outer = reg.mixed ? reg.records.find((r) => r.record.rir !== rir) : undefined;
+  const own = ctx.registering[0];
+  if (outer && own) text += own.cidr === outer.cidr ? ` (${own.cidr}, also listed by ${rirName(outer.record.rir)}: IANA's designee wins)` : ` (${own.cidr}, inside ${rirName(outer.record.rir)} ${outer.cidr})`;
   const holders = ctx.holderCountries;
   if (holders.length > 1) {
     const named = holders.slice(0, 2).map((h) => `${h.cc} (${percent(h.share)})`);

@@ -32,6 +32,8 @@ describe('portolan lookup: nested records of several RIRs', () => {
     expect(carve).toMatch(/\n {2}rir {8}registered with APNIC \(146\.88\.32\.0\/19, most specific; inside ARIN 146\.88\.0\.0\/16\)\n/);
     expect(carve).toMatch(/conflict\s+APNIC also lists 146\.88\.32\.0\/19/);
     expect(carve).toMatch(/conflict\s+ARIN also lists 146\.88\.0\.0\/16/);
+    // The classifier takes the carve-out's record: its holder country, and a why that says so.
+    expect(carve).toMatch(/\n {2}why {8}146\.88\.62\.0\/23 is registered with APNIC \(146\.88\.32\.0\/19, inside ARIN 146\.88\.0\.0\/16\) to a holder in TH/);
     expect(iana).toContain("rir        registered with RIPE NCC (5.0.0.0/24, IANA's designee; LACNIC lists the same space)");
     expect(alpha).toContain('rir        registered with ARIN (41.0.0.0/22, first RIR alphabetically; LACNIC lists the same space)');
     // across a carve-out boundary: no registering RIR, conflicts listed
@@ -48,6 +50,8 @@ describe('portolan lookup: nested records of several RIRs', () => {
     const [carve, across, same] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(carve).toMatchObject({
       rir: 'apnic',
+      cc: 'TH',
+      status: 'allocated',
       coverage: 'full',
       registering: {
         rir: 'apnic',
