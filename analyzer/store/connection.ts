@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { createChdbConnection } from 'chdb/connection';
+import { createChdbConnection, type ChdbExtension } from 'chdb/connection';
 
 export interface ConnectionOptions {
   /** Embedded chDB store folder (used when `clickhouse` is not given). */
@@ -23,13 +23,23 @@ export class StoreLockedError extends Error {
   }
 }
 
+/** What `connect` opens: the client, and for the embedded store its folder and chDB's own surface. */
+export interface StoreConnection {
+  client: ClickHouseClient;
+  /** The embedded store's folder; null with a server. */
+  embeddedPath: string | null;
+  /** The embedded chDB connection's extension (its raw insert), behind `client`; null with a server. */
+  chdb: ChdbExtension | null;
+}
+
 /**
  * One `@clickhouse/client` for both back ends: chDB in-process on disk, or a server by URL.
- * Everything above this function is the same for the two.
+ * Everything above this function is the same for the two, but for the embedded inserts, which
+ * use `chdb` directly.
  */
-export function connect(opts: ConnectionOptions): { client: ClickHouseClient; embeddedPath: string | null } {
+export function connect(opts: ConnectionOptions): StoreConnection {
   if (opts.clickhouse) {
-    return { client: createClient({ url: opts.clickhouse, request_timeout: 30_000 }), embeddedPath: null };
+    return { client: createClient({ url: opts.clickhouse, request_timeout: 30_000 }), embeddedPath: null, chdb: null };
   }
   const path = resolve(opts.db ?? DEFAULT_DB);
   mkdirSync(path, { recursive: true });
@@ -46,5 +56,5 @@ export function connect(opts: ConnectionOptions): { client: ClickHouseClient; em
   }
   // The chDB connection implements client-common's Connection contract; the two packages'
   // type declarations differ only nominally.
-  return { client: createClient({ connection: connection as never }), embeddedPath: path };
+  return { client: createClient({ connection: connection as never }), embeddedPath: path, chdb: connection.chdb };
 }

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { connect, DEFAULT_DB } from './connection.js';
+import type { EmbeddedChdb } from './insert.js';
 import { IngestLedger } from './ledger.js';
 import { runMigrations, type MigrationResult } from './migrations.js';
 import { bindParams, findNamedQuery, NAMED_QUERIES } from './queries.js';
@@ -28,6 +29,8 @@ export interface NamedQueryInfo {
 
 export interface Store {
   client: ClickHouseClient;
+  /** The embedded chDB behind `client` (null with a server); the writers insert through it. */
+  chdb: EmbeddedChdb | null;
   ledger: IngestLedger;
   migrate(): Promise<MigrationResult>;
   createWriter(opts?: Partial<WriterOptions>): StoreWriter;
@@ -39,15 +42,16 @@ export interface Store {
 }
 
 export async function openStore(opts: StoreOptions = {}): Promise<Store> {
-  const { client, embeddedPath } = connect({ db: opts.db ?? DEFAULT_DB, clickhouse: opts.clickhouse });
+  const { client, embeddedPath, chdb } = connect({ db: opts.db ?? DEFAULT_DB, clickhouse: opts.clickhouse });
   const spoolDir = resolve(opts.spoolDir ?? (embeddedPath ? join(embeddedPath, 'spool') : './data/spool'));
   const writers: StoreWriter[] = [];
   return {
     client,
+    chdb,
     ledger: new IngestLedger(client),
     migrate: () => runMigrations(client, { cluster: opts.cluster, rawTtlDays: opts.rawTtlDays }),
     createWriter(w = {}) {
-      const writer = createStoreWriter(client, { spoolDir, distributed: Boolean(opts.cluster), ...w });
+      const writer = createStoreWriter(client, { spoolDir, chdb, distributed: Boolean(opts.cluster), ...w });
       writers.push(writer);
       return writer;
     },

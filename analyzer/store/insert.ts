@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { ChdbExtension } from 'chdb/connection';
 import { columnTypes, type BatchFormat, type Payload } from './batch.js';
 import { quote } from './schema.js';
 
@@ -15,8 +16,8 @@ export interface Inserter {
   close(): void;
 }
 
-/** The chDB connection's raw passthrough insert (text formats only). */
-type RawInsert = (params: { table: string; values: Buffer; format: BatchFormat; columns: string[]; settings: Record<string, string> }) => Promise<unknown>;
+/** What the embedded inserts use of the chDB connection (`connect` returns it): its raw passthrough insert (text formats only). */
+export type EmbeddedChdb = Pick<ChdbExtension, 'rawInsert'>;
 
 /**
  * Per-insert settings. `optimize_on_insert = 0`: the Replacing/Aggregating tables (route_events
@@ -26,31 +27,25 @@ type RawInsert = (params: { table: string; values: Buffer; format: BatchFormat; 
  */
 const insertSettings = (token: string): string[] => [`insert_deduplication_token = ${quote(token)}`, 'optimize_on_insert = 0'];
 
-/** The embedded chDB connection behind `client`, or null for a server client. */
-function embeddedChdb(client: ClickHouseClient): { rawInsert: RawInsert } | null {
-  const chdb = (client as unknown as { connection?: { chdb?: { rawInsert?: unknown } } }).connection?.chdb;
-  return typeof chdb?.rawInsert === 'function' ? (chdb as { rawInsert: RawInsert }) : null;
-}
-
 /**
  * How batches reach the store. Embedded chDB: RowBinary, staged in a file and read with
  * `INSERT … SELECT FROM file()` (the connection takes no binary payload, and parsing text is
  * most of a text insert's cost); text batches (old spools) through its raw insert. A server (or
  * `distributed`): the batch as the HTTP body of `INSERT … FORMAT`, text by default.
  */
-export function storeInserter(client: ClickHouseClient, opts: { distributed?: boolean } = {}): Inserter {
-  const chdb = opts.distributed ? null : embeddedChdb(client);
-  return chdb ? embeddedInserter(client, chdb.rawInsert.bind(chdb)) : serverInserter(client, Boolean(opts.distributed));
+export function storeInserter(client: ClickHouseClient, opts: { chdb?: EmbeddedChdb | null; distributed?: boolean } = {}): Inserter {
+  const chdb = opts.distributed ? null : opts.chdb;
+  return chdb ? embeddedInserter(client, chdb) : serverInserter(client, Boolean(opts.distributed));
 }
 
-function embeddedInserter(client: ClickHouseClient, rawInsert: RawInsert): Inserter {
+function embeddedInserter(client: ClickHouseClient, chdb: EmbeddedChdb): Inserter {
   // One folder per writer; a staged file lives only for the duration of its insert.
   let stagingDir: string | null = null;
   return {
     format: 'RowBinary',
     async insert(p, token) {
       if (p.format !== 'RowBinary') {
-        await asClickHouseError(rawInsert({ table: p.table, values: p.data, format: p.format, columns: p.columns, settings: { insert_deduplication_token: token, optimize_on_insert: '0' } }));
+        await asClickHouseError(chdb.rawInsert({ table: p.table, values: p.data, format: p.format, columns: p.columns, settings: { insert_deduplication_token: token, optimize_on_insert: '0' } }));
         return;
       }
       stagingDir ??= mkdtempSync(join(tmpdir(), 'portolan-staging-'));
@@ -100,6 +95,3 @@ async function asClickHouseError(p: Promise<unknown>): Promise<void> {
     throw Object.assign(new Error(e.message, { cause: err }), { code: code === undefined ? undefined : String(code) });
   }
 }
-
-/** True when `client` runs on an embedded chDB (tests use it to check which path they exercise). */
-export const isEmbedded = (client: ClickHouseClient): boolean => embeddedChdb(client) !== null;

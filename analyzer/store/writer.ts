@@ -5,7 +5,7 @@ import type { Finding } from '../models/finding.js';
 import type { LifecycleEvent } from '../models/lifecycle.js';
 import { LIFECYCLE_COLUMNS, lifecycleValues, ROUTE_EVENT_COLUMNS, routeEventValues } from './rows.js';
 import { batchBuilder, payloadToken, type BatchBuilder, type Payload } from './batch.js';
-import { storeInserter } from './insert.js';
+import { storeInserter, type EmbeddedChdb } from './insert.js';
 import { Spool } from './spool.js';
 
 export interface WriterOptions {
@@ -31,6 +31,8 @@ export interface WriterOptions {
    * meaning (rows carry their times, read models are order-free).
    */
   concurrentInserts?: number;
+  /** The embedded store's chDB (`connect` returns it): batches go in as RowBinary through it. Without it, over `client` as text. */
+  chdb?: EmbeddedChdb | null;
   /** Cluster mode: inserts go through Distributed tables synchronously. */
   distributed?: boolean;
   /** Called after each successful batch insert (first tries, retries and spool replays) with its wall time. */
@@ -107,7 +109,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     rejectedRows: 0,
     storeDown: spool.depthRows > 0,
   };
-  const inserter = storeInserter(client, { distributed: o.distributed });
+  const inserter = storeInserter(client, { chdb: o.chdb, distributed: o.distributed });
   /** One builder per table for the writer's life (it keeps its buffer, sized by the last batch). */
   const builders = new Map<string, BatchBuilder>();
   /** When the first row of each table's current batch came. */

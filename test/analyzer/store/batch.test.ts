@@ -93,7 +93,7 @@ describe('batches', () => {
     expect(builder.rows).toBe(50);
     const payload = builder.take();
     expect(builder.rows).toBe(0);
-    const inserter = storeInserter(store.client);
+    const inserter = storeInserter(store.client, { chdb: store.chdb });
     await inserter.insert(payload, payloadToken(payload));
     inserter.close();
     const r = await store.readonlySql("SELECT collector, count() AS n, sum(peer_asn) AS asns FROM route_events WHERE startsWith(collector, 'batch-') GROUP BY collector");

@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
+import type { EmbeddedChdb } from '../../../analyzer/store/insert.js';
 import { createStoreWriter } from '../../../analyzer/store/writer.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { dataset } from './fixtures.js';
@@ -20,12 +21,12 @@ const count = async (collector: string) =>
   Number((await store.readonlySql(`SELECT count() AS n FROM route_events FINAL WHERE collector = '${collector}'`)).rows[0].n);
 
 /**
- * A store outage, for real: the real chDB client, with every insert path (the client's `exec`
+ * A store outage, for real: the real chDB client and connection, with every insert path (the client's `exec`
  * and `command`, which the embedded RowBinary insert uses, and the connection's raw text insert)
  * throwing a connection error while `down` is set. Why a wrapper and not a closed port: the embedded store has no socket
  * to close, and this keeps the same chDB store to count in afterwards.
  */
-function flakyClient(client: ClickHouseClient) {
+function flakyClient(client: ClickHouseClient, chdb: EmbeddedChdb | null) {
   const state = { down: false, failures: 0 };
   const failWhenDown = <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
     (...args: A): Promise<R> => {
@@ -39,16 +40,11 @@ function flakyClient(client: ClickHouseClient) {
     get(target, prop, receiver) {
       if (prop === 'exec') return failWhenDown((...args: Parameters<ClickHouseClient['exec']>) => target.exec(...args));
       if (prop === 'command') return failWhenDown((...args: Parameters<ClickHouseClient['command']>) => target.command(...args));
-      const value = Reflect.get(target, prop, receiver) as unknown;
-      if (prop === 'connection') {
-        const chdb = (value as { chdb?: { rawInsert(p: unknown): Promise<unknown> } } | undefined)?.chdb;
-        if (!chdb) return value;
-        return { chdb: { rawInsert: failWhenDown((p: unknown) => chdb.rawInsert(p)) } };
-      }
-      return value;
+      return Reflect.get(target, prop, receiver) as unknown;
     },
   });
-  return { client: proxy, state };
+  const flakyChdb: EmbeddedChdb | null = chdb && { rawInsert: failWhenDown((p: Parameters<EmbeddedChdb['rawInsert']>[0]) => chdb.rawInsert(p)) };
+  return { client: proxy, chdb: flakyChdb, state };
 }
 
 function relabel(collector: string, n: number) {
@@ -70,9 +66,9 @@ describe('store writer', () => {
   });
 
   it('an outage mid-write loses nothing: retries, spools, replays in order, counts equal', async () => {
-    const { client, state } = flakyClient(store.client);
+    const { client, chdb, state } = flakyClient(store.client, store.chdb);
     const spoolDir = join(dir, 'spool-b');
-    const w = createStoreWriter(client, { spoolDir, batchSize: 40, flushIntervalMs: 50, maxRetries: 2, retryBaseMs: 5, recoveryIntervalMs: 50 });
+    const w = createStoreWriter(client, { chdb, spoolDir, batchSize: 40, flushIntervalMs: 50, maxRetries: 2, retryBaseMs: 5, recoveryIntervalMs: 50 });
     const items = relabel('outage', 400);
     for (const x of items.slice(0, 100)) await w.writeEvent(x.event, x.finding);
     await w.flush();
@@ -102,9 +98,9 @@ describe('store writer', () => {
   });
 
   it('a full spool applies back-pressure: write waits instead of dropping', async () => {
-    const { client, state } = flakyClient(store.client);
+    const { client, chdb, state } = flakyClient(store.client, store.chdb);
     const w = createStoreWriter(client, {
-      spoolDir: join(dir, 'spool-c'), batchSize: 10, flushIntervalMs: 20, maxRetries: 1, retryBaseMs: 1, recoveryIntervalMs: 30, maxSpoolRows: 30, maxQueuedBatches: 2,
+      chdb, spoolDir: join(dir, 'spool-c'), batchSize: 10, flushIntervalMs: 20, maxRetries: 1, retryBaseMs: 1, recoveryIntervalMs: 30, maxSpoolRows: 30, maxQueuedBatches: 2,
     });
     state.down = true;
     const items = relabel('pressure', 100);
@@ -128,9 +124,9 @@ describe('store writer', () => {
   });
 
   it('a spool left by a stopped writer is replayed by the next one', async () => {
-    const { client, state } = flakyClient(store.client);
+    const { client, chdb, state } = flakyClient(store.client, store.chdb);
     const spoolDir = join(dir, 'spool-d');
-    const w1 = createStoreWriter(client, { spoolDir, batchSize: 25, maxRetries: 1, retryBaseMs: 1, recoveryIntervalMs: 60_000 });
+    const w1 = createStoreWriter(client, { chdb, spoolDir, batchSize: 25, maxRetries: 1, retryBaseMs: 1, recoveryIntervalMs: 60_000 });
     state.down = true;
     for (const x of relabel('restart', 75)) await w1.writeEvent(x.event, x.finding);
     await w1.close();
