@@ -6,12 +6,11 @@ import { basename } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { computePortabilityIndex, publicIndex, utcDay } from '../../analyzer/accounting/portability.js';
-import { tableFromSource } from '../../analyzer/accounting/from-files.js';
+import { readTableInWorker } from '../../analyzer/accounting/table-worker.js';
 import { openGeo } from '../../analyzer/geo/index.js';
 import { INDEX_RIRS, type PortabilityIndex, type RoutedFilters } from '../../analyzer/models/accounting.js';
 import { loadRegistry } from '../../analyzer/registry/index.js';
 import { clientReader, readIndexSeries, writePortabilityIndex } from '../../analyzer/store/portability.js';
-import { FileSource } from '../../collector/sources/index.js';
 import { commonOption, type CommonOptions } from '../../common/config.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
@@ -91,8 +90,7 @@ async function buildCommand(files: string[], opts: BuildOptions): Promise<void> 
   if (opts.date !== undefined && !validDate(opts.date)) throw new UsageError(`--date takes a day as YYYY-MM-DD (not "${opts.date}")`);
   const filters = parseFilters(opts);
   for (const f of files) if (!existsSync(f)) throw new UsageError(`${f}: no such file`);
-  const [registry, geo] = await Promise.all([loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }), openGeo(opts.geo)]);
-  const index = await buildDay(files, opts.date, filters, registry, geo);
+  const index = await buildDay(files, opts.date, filters, loadData(opts));
   if (opts.store) {
     const store = await openMigratedStore(opts);
     try {
@@ -104,23 +102,29 @@ async function buildCommand(files: string[], opts: BuildOptions): Promise<void> 
   process.stdout.write(opts.json ? JSON.stringify(publicIndex(index)) + '\n' : formatIndex(index));
 }
 
-async function buildDay(files: string[], date: string | undefined, filters: RoutedFilters, registry: Awaited<ReturnType<typeof loadRegistry>>, geo: Awaited<ReturnType<typeof openGeo>>): Promise<PortabilityIndex> {
+type Loaded = { registry: Awaited<ReturnType<typeof loadRegistry>>; geo: Awaited<ReturnType<typeof openGeo>> };
+
+/** Reads the files on a worker thread while `loaded` (registry and geo) is still loading, then measures. */
+async function buildDay(files: string[], date: string | undefined, filters: RoutedFilters, loaded: Promise<Loaded>): Promise<PortabilityIndex> {
   const progress = new ProgressLine();
   const started = Date.now();
-  const source = new FileSource(files);
-  const table = await tableFromSource(source, (n) => progress.update(() => `${fmtInt(n)} elements, ${fmtInt(n / ((Date.now() - started) / 1000))}/s`));
+  const reading = readTableInWorker(files, (n) => progress.update(() => `${fmtInt(n)} elements, ${fmtInt(n / ((Date.now() - started) / 1000))}/s`));
+  const [read, { registry, geo }] = await Promise.all([reading, loaded]);
   progress.done();
-  if (table.latest === null && !date) throw new UsageError(`no routes in ${files.join(', ')}: nothing to date the index by (give --date)`);
+  if (read.latest === null && !date) throw new UsageError(`no routes in ${files.join(', ')}: nothing to date the index by (give --date)`);
   return computePortabilityIndex({
-    table: table.state,
+    table: read.table,
     registry,
     geo,
     filters,
-    date: date ?? utcDay(table.latest as number),
-    snapshotAt: table.latest ?? Date.parse(`${date}T23:59:59Z`) / 1000,
-    source: { kind: 'files', files: files.map((f) => basename(f)), peers: table.state.size().peers, elements: table.elements },
+    date: date ?? utcDay(read.latest as number),
+    snapshotAt: read.latest ?? Date.parse(`${date}T23:59:59Z`) / 1000,
+    source: { kind: 'files', files: files.map((f) => basename(f)), peers: read.peers, elements: read.elements },
   });
 }
+
+const loadData = (opts: BuildOptions): Promise<Loaded> =>
+  Promise.all([loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }), openGeo(opts.geo)]).then(([registry, geo]) => ({ registry, geo }));
 
 /** The date in an archive file's name: YYYYMMDD (RIS, RouteViews) or a Unix time (BGPStream). */
 export function dateFromFileName(file: string): string | null {
@@ -140,12 +144,12 @@ async function backfillCommand(files: string[], opts: BuildOptions): Promise<voi
     if (!day) throw new UsageError(`${f}: no date in the file name (YYYYMMDD or a Unix time); build that day with \`portolan index build --date\``);
     days.set(day, [...(days.get(day) ?? []), f]);
   }
-  const [registry, geo] = await Promise.all([loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }), openGeo(opts.geo)]);
+  const loaded = loadData(opts);
   const store = await openMigratedStore(opts);
   try {
     for (const day of [...days.keys()].sort()) {
       const dayFiles = (days.get(day) as string[]).sort();
-      const index = await buildDay(dayFiles, day, filters, registry, geo);
+      const index = await buildDay(dayFiles, day, filters, loaded);
       await writePortabilityIndex(store.client, index);
       process.stdout.write(`${day}: ${dayFiles.length} file(s), ${fmtInt(index.params.source.elements)} elements, IPv4 share out of region ${shareText(index)}\n`);
     }
