@@ -87,3 +87,4 @@ export { StoreLockedError } from './connection.js';
 export { QueryParamError } from './queries.js';
 export { ReadonlyQueryError } from './readonly.js';
 export { generateDdl } from './schema.js';
+export { sqlString } from './sql.js';

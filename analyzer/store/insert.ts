@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ChdbExtension } from 'chdb/connection';
 import { columnTypes, type BatchFormat, type Payload } from './batch.js';
-import { quote } from './schema.js';
+import { sqlString } from './sql.js';
 
 /** Sends one batch to the store; throws errors whose `code` is the ClickHouse error code as text. */
 export interface Inserter {
@@ -25,7 +25,7 @@ export type EmbeddedChdb = Pick<ChdbExtension, 'rawInsert'>;
  * them later and every read goes through FINAL or -Merge functions, so results are unchanged,
  * and the store spends about a fifth less per event.
  */
-const insertSettings = (token: string): string[] => [`insert_deduplication_token = ${quote(token)}`, 'optimize_on_insert = 0'];
+const insertSettings = (token: string): string[] => [`insert_deduplication_token = ${sqlString(token)}`, 'optimize_on_insert = 0'];
 
 /**
  * How batches reach the store. Embedded chDB: RowBinary, staged in a file and read with
@@ -55,7 +55,7 @@ function embeddedInserter(client: ClickHouseClient, chdb: EmbeddedChdb): Inserte
         const types = columnTypes(p.table, p.columns);
         const structure = p.columns.map((c, i) => `${c} ${types[i]}`).join(', ');
         await client.command({
-          query: `INSERT INTO ${p.table} (${p.columns.join(', ')}) SETTINGS ${insertSettings(token).join(', ')} SELECT * FROM file(${quote(file)}, 'RowBinary', ${quote(structure)})`,
+          query: `INSERT INTO ${p.table} (${p.columns.join(', ')}) SETTINGS ${insertSettings(token).join(', ')} SELECT * FROM file(${sqlString(file)}, 'RowBinary', ${sqlString(structure)})`,
         });
       } finally {
         rmSync(file, { force: true });

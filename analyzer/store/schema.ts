@@ -4,6 +4,7 @@
  * `{shard}`/`{replica}` macros, each table as `<name>_local` plus a `Distributed` table named
  * `<name>`, so the writer and the queries use the same names in both modes).
  */
+import { sqlString } from './sql.js';
 
 export type EngineKind = 'MergeTree' | 'ReplacingMergeTree' | 'AggregatingMergeTree';
 
@@ -600,8 +601,6 @@ export interface SchemaOptions {
 
 export const DEFAULT_RAW_TTL_DAYS = 90;
 
-/** A ClickHouse string literal. */
-export const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const ident = (s: string): string => {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) throw new Error(`invalid identifier ${JSON.stringify(s)}`);
   return s;
@@ -609,7 +608,7 @@ const ident = (s: string): string => {
 
 function engineSql(t: TableDef, localName: string, cluster: string | undefined): string {
   const args: string[] = [];
-  if (cluster) args.push(quote(`/clickhouse/tables/{shard}/{database}/${localName}`), quote('{replica}'));
+  if (cluster) args.push(sqlString(`/clickhouse/tables/{shard}/{database}/${localName}`), sqlString('{replica}'));
   if (t.versionColumn) args.push(t.versionColumn);
   const engine = cluster ? `Replicated${t.engine}` : t.engine;
   return `${engine}(${args.join(', ')})`;
@@ -618,7 +617,7 @@ function engineSql(t: TableDef, localName: string, cluster: string | undefined):
 function createTable(t: TableDef, opts: SchemaOptions): string {
   const cluster = opts.cluster ? ident(opts.cluster) : undefined;
   const local = cluster ? `${t.name}_local` : t.name;
-  const columns = t.columns.map((c) => `  ${ident(c.name)} ${c.type} COMMENT ${quote(c.comment)}`).join(',\n');
+  const columns = t.columns.map((c) => `  ${ident(c.name)} ${c.type} COMMENT ${sqlString(c.comment)}`).join(',\n');
   const lines = [`CREATE TABLE IF NOT EXISTS ${local}${cluster ? ` ON CLUSTER ${cluster}` : ''}\n(\n${columns}\n)`];
   lines.push(`ENGINE = ${engineSql(t, local, cluster)}`);
   if (t.partitionBy) lines.push(`PARTITION BY ${t.partitionBy}`);
@@ -626,15 +625,15 @@ function createTable(t: TableDef, opts: SchemaOptions): string {
   if (t.ttl) lines.push(`TTL ${t.ttl.replace('{ttlDays}', String(opts.rawTtlDays ?? DEFAULT_RAW_TTL_DAYS))}`);
   // Replicated tables deduplicate inserted blocks natively; a single node needs the window set.
   if (t.insertDedup && !cluster) lines.push('SETTINGS non_replicated_deduplication_window = 10000');
-  lines.push(`COMMENT ${quote(t.comment)}`);
+  lines.push(`COMMENT ${sqlString(t.comment)}`);
   return lines.join('\n');
 }
 
 function createDistributed(t: TableDef, cluster: string): string {
   return [
     `CREATE TABLE IF NOT EXISTS ${t.name} ON CLUSTER ${cluster} AS ${t.name}_local`,
-    `ENGINE = Distributed(${quote(cluster)}, currentDatabase(), ${quote(`${t.name}_local`)}, ${t.shardingKey})`,
-    `COMMENT ${quote(t.comment + ' (Distributed over ' + t.name + '_local)')}`,
+    `ENGINE = Distributed(${sqlString(cluster)}, currentDatabase(), ${sqlString(`${t.name}_local`)}, ${t.shardingKey})`,
+    `COMMENT ${sqlString(t.comment + ' (Distributed over ' + t.name + '_local)')}`,
   ].join('\n');
 }
 
@@ -642,7 +641,7 @@ function createView(v: ViewDef, cluster: string | undefined): string {
   // In a cluster each node's view reads its local shard and writes its local target.
   const sfx = cluster ? '_local' : '';
   const select = v.select.replace('{from}', `${v.from}${sfx}`);
-  return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${v.name}${cluster ? ` ON CLUSTER ${ident(cluster)}` : ''} TO ${v.to}${sfx}\nAS ${select}\nCOMMENT ${quote(v.comment)}`;
+  return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${v.name}${cluster ? ` ON CLUSTER ${ident(cluster)}` : ''} TO ${v.to}${sfx}\nAS ${select}\nCOMMENT ${sqlString(v.comment)}`;
 }
 
 function backfill(v: ViewDef, cluster: string | undefined): string {
