@@ -1,5 +1,5 @@
 import { log } from '../../common/log.js';
-import type { DashboardStore } from './store-port.js';
+import type { StorePort } from './store-port.js';
 
 /**
  * Read models the dashboard reads whole with FINAL (ReplacingMergeTree / AggregatingMergeTree).
@@ -18,29 +18,25 @@ export interface Compactor {
   readonly passes: number;
 }
 
-interface CommandClient {
-  command(args: { query: string }): Promise<unknown>;
-}
-
 /**
  * Merges the read models with `OPTIMIZE TABLE … FINAL` once at start and then every `everyMs`
  * (no view on `route_events`, so ingestion pays nothing). Passes never overlap; a failing
  * table is logged and the next one still runs. `everyMs <= 0` runs no timer (runNow still works).
  */
-export function startCompactor(store: DashboardStore, opts: { everyMs: number; tables?: readonly string[] }): Compactor {
-  const client = (store as unknown as { client?: CommandClient }).client;
+export function startCompactor(store: Pick<StorePort, 'command'>, opts: { everyMs: number; tables?: readonly string[] }): Compactor {
+  const command = store.command;
   const tables = opts.tables ?? COMPACTED_TABLES;
   let running: Promise<void> | null = null;
   let passes = 0;
   let stopped = false;
 
   const pass = async (): Promise<void> => {
-    if (!client || typeof client.command !== 'function') return;
+    if (!command) return;
     const started = performance.now();
     for (const table of tables) {
       if (stopped) break;
       try {
-        await client.command({ query: `OPTIMIZE TABLE ${table} FINAL` });
+        await command(`OPTIMIZE TABLE ${table} FINAL`);
       } catch (err) {
         log.warn({ table, err: err instanceof Error ? err.message : String(err) }, 'dashboard: read-model compaction failed; FINAL reads stay slower until the next pass');
       }
@@ -53,7 +49,7 @@ export function startCompactor(store: DashboardStore, opts: { everyMs: number; t
     if (!running) running = pass().finally(() => (running = null));
     return running;
   };
-  if (!client || typeof client.command !== 'function') log.info('dashboard: the store has no command client; read models are not compacted');
+  if (!command) log.info('dashboard: the store has no command client; read models are not compacted');
   void runNow();
   const timer = opts.everyMs > 0 ? setInterval(() => void runNow(), opts.everyMs) : null;
   timer?.unref();

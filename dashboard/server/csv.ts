@@ -1,12 +1,12 @@
-/** RFC 4180 CSV: quote fields holding a comma, quote or line break; arrays/objects as JSON text. */
-export function toCsv(rows: Record<string, unknown>[], columns?: string[]): string {
+/** RFC 4180 CSV of objects' own fields: quote fields holding a comma, quote or line break; arrays/objects as JSON text. */
+export function toCsv(rows: readonly object[], columns?: string[]): string {
   const cols = columns ?? columnsOf(rows);
   const lines = [cols.map(csvField).join(',')];
-  for (const row of rows) lines.push(cols.map((c) => csvField(row[c])).join(','));
+  for (const row of rows) lines.push(cols.map((c) => csvField((row as Record<string, unknown>)[c])).join(','));
   return lines.join('\r\n') + '\r\n';
 }
 
-function columnsOf(rows: Record<string, unknown>[]): string[] {
+function columnsOf(rows: readonly object[]): string[] {
   const seen = new Set<string>();
   for (const row of rows) for (const key of Object.keys(row)) seen.add(key);
   return [...seen];

@@ -41,7 +41,7 @@ export function sendError(res: ServerResponse, err: HttpError): void {
   sendJson(res, err.status, { error: { code: err.code, message: err.message } });
 }
 
-export function sendCsv(res: ServerResponse, filename: string, rows: Record<string, unknown>[], columns?: string[]): void {
+export function sendCsv(res: ServerResponse, filename: string, rows: readonly object[], columns?: string[]): void {
   const text = toCsv(rows, columns);
   res.writeHead(200, {
     'content-type': 'text/csv; charset=utf-8',
@@ -53,7 +53,7 @@ export function sendCsv(res: ServerResponse, filename: string, rows: Record<stri
 }
 
 /** Sends a list either as JSON `{ ...meta, rows }` or, with `?format=csv`, as a CSV download of the rows. */
-export function sendList(res: ServerResponse, query: URLSearchParams, filename: string, rows: Record<string, unknown>[], meta: Record<string, unknown> = {}): void {
+export function sendList(res: ServerResponse, query: URLSearchParams, filename: string, rows: readonly object[], meta: Record<string, unknown> = {}): void {
   const format = query.get('format') ?? 'json';
   if (format === 'csv') return sendCsv(res, filename, rows);
   if (format !== 'json') throw badRequest(`format must be json or csv, not ${JSON.stringify(format)}`);

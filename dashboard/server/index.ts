@@ -11,7 +11,7 @@ import { MethodNotAllowed, matchRoute } from './router.js';
 import { apiRoutes } from './routes/index.js';
 import { helpersOf } from './routes/context.js';
 import { serveStatic } from './static.js';
-import { StoreUnavailable, type DashboardStore } from './store-port.js';
+import { StoreUnavailable, storePort, type DashboardStore } from './store-port.js';
 import type { AnalysisParts, DashboardDeps, FeedHealth } from './types.js';
 
 export type { FeedHealth } from './types.js';
@@ -53,8 +53,9 @@ export const defaultWebRoot = (): string => join(projectRoot(), 'dashboard', 'we
 export async function createDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
   const feed = new LiveFeed(opts.feed);
   const parts = () => opts.analysis?.() ?? null;
+  const store = storePort(opts.store);
   const deps: DashboardDeps = {
-    store: opts.store,
+    store,
     get registry() {
       return parts()?.registry;
     },
@@ -88,7 +89,7 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
       resolve();
     });
   });
-  const compactor = startCompactor(opts.store, { everyMs: opts.compactEveryMs ?? 10 * 60_000 });
+  const compactor = startCompactor(store, { everyMs: opts.compactEveryMs ?? 10 * 60_000 });
   const address = server.address() as AddressInfo;
   const hostText = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {

@@ -1,12 +1,50 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { clientQuery, literalQuery } from './sql-runner.js';
+
+export type Row = Record<string, unknown>;
+
+/** `{name:Type}` query parameters, bound by name. */
+export type Params = Record<string, unknown>;
+
+/** Rows as the store answers analyst SQL and named queries. */
+export interface StoreRows {
+  columns: string[];
+  rows: Row[];
+  truncated?: boolean;
+}
+
+/** A named query as the store lists it. */
+export interface NamedQueryInfo {
+  name: string;
+  description: string;
+  params: Array<{ name: string; description: string; required: boolean; default?: string | number }>;
+}
+
 /**
- * The part of the analyzer's store the dashboard uses. Typed structurally so the dashboard
- * depends on the store's behaviour, not on its module layout.
+ * The store the dashboard is given (`createDashboardServer({ store })`). Typed structurally so
+ * the dashboard depends on the store's behaviour, not on its module layout: the analyzer's
+ * `Store` fits it as it is. Without a `client` the dashboard binds its parameters as literals
+ * and reads through `readonlySql`, and nothing compacts the read models.
  */
 export interface DashboardStore {
-  namedQuery(name: string, params?: Record<string, unknown>): Promise<unknown>;
-  namedQueries(): unknown;
-  readonlySql(sql: string, opts?: { maxRows?: number; timeoutSeconds?: number }): Promise<unknown>;
-  ping(): Promise<unknown>;
+  client?: Pick<ClickHouseClient, 'query' | 'command'>;
+  namedQuery(name: string, params: Record<string, string | number>): Promise<StoreRows>;
+  namedQueries(): NamedQueryInfo[];
+  readonlySql(sql: string, opts?: { maxRows?: number; timeoutSeconds?: number }): Promise<StoreRows>;
+  ping(): Promise<boolean>;
+}
+
+/** What the dashboard's routes use of the store: typed answers, failures of an unreachable store as StoreUnavailable. */
+export interface StorePort {
+  /** One of the dashboard's own read queries (fixed SQL, `{name:Type}` parameters); integers come back as JSON numbers. */
+  query(sql: string, params?: Params): Promise<Row[]>;
+  /** Analyst SQL, read-only, with limits. */
+  readonlySql(sql: string, opts: { maxRows: number; timeoutSeconds: number }): Promise<SqlResult>;
+  namedQuery(name: string, params: Record<string, string>): Promise<SqlResult>;
+  namedQueries(): NamedQueryInfo[];
+  ping(): Promise<boolean>;
+  /** A statement such as `OPTIMIZE TABLE …`; absent when the store has no client. */
+  command?: (sql: string) => Promise<void>;
 }
 
 /** The store cannot answer at all (down, closed, unreachable): the API answers 503. */
@@ -17,52 +55,53 @@ export class StoreUnavailable extends Error {
   }
 }
 
-export type Row = Record<string, unknown>;
-
 export interface SqlResult {
-  columns: Array<{ name: string; type?: string }>;
-  rows: Row[];
   truncated?: boolean;
-  [key: string]: unknown;
+  columns: Array<{ name: string }>;
+  rows: Row[];
 }
 
-/** Normalises the store's answer (an array of rows, or an object with `rows`/`data`) to rows and columns. */
-export function toResult(answer: unknown): SqlResult {
-  if (Array.isArray(answer)) return { columns: columnsOf(answer as Row[]), rows: answer as Row[] };
-  if (answer && typeof answer === 'object') {
-    const a = answer as Record<string, unknown>;
-    const rows = (Array.isArray(a.rows) ? a.rows : Array.isArray(a.data) ? a.data : []) as Row[];
-    const rawCols = (a.columns ?? a.meta) as unknown;
-    const columns = Array.isArray(rawCols)
-      ? rawCols.map((c) => (typeof c === 'string' ? { name: c } : (c as { name: string; type?: string })))
-      : columnsOf(rows);
-    const { rows: _r, data: _d, columns: _c, meta: _m, ...rest } = a;
-    return { ...rest, columns, rows };
-  }
-  return { columns: [], rows: [] };
+const toResult = (answer: StoreRows): SqlResult => ({
+  ...(answer.truncated === undefined ? {} : { truncated: answer.truncated }),
+  columns: answer.columns.map((name) => ({ name })),
+  rows: answer.rows,
+});
+
+/**
+ * The port over a store. Its own read queries prefer the store's client (server-side parameter
+ * binding) and otherwise bind literals and go through `readonlySql`; either way they have a
+ * time limit of `timeoutSeconds`.
+ */
+export function storePort(store: DashboardStore, timeoutSeconds = 20): StorePort {
+  const client = store.client;
+  const read = client ? clientQuery(client, timeoutSeconds) : literalQuery((sql) => store.readonlySql(sql, { maxRows: 100_000, timeoutSeconds }));
+  return {
+    query: (sql, params = {}) => guarded(store, () => read(sql, params)),
+    readonlySql: async (sql, opts) => toResult(await store.readonlySql(sql, opts)),
+    namedQuery: (name, params) => guarded(store, async () => toResult(await store.namedQuery(name, params))),
+    namedQueries: () => store.namedQueries(),
+    ping: () => store.ping(),
+    command: client
+      ? async (sql) => {
+          await client.command({ query: sql });
+        }
+      : undefined,
+  };
 }
 
-function columnsOf(rows: Row[]): Array<{ name: string }> {
-  return rows.length ? Object.keys(rows[0]).map((name) => ({ name })) : [];
-}
+type Pingable = Pick<DashboardStore, 'ping'>;
 
 /** Is the store reachable? A ping that throws, or answers false, is "down". */
-export async function storeUp(store: DashboardStore): Promise<{ ok: boolean; error?: string }> {
+export async function storeUp(store: Pingable): Promise<{ ok: boolean; error?: string }> {
   try {
-    const answer = await store.ping();
-    if (answer === false) return { ok: false, error: 'store ping failed' };
-    if (answer && typeof answer === 'object' && 'success' in answer && (answer as { success: unknown }).success === false) {
-      const e = (answer as { error?: unknown }).error;
-      return { ok: false, error: e instanceof Error ? e.message : 'store ping failed' };
-    }
-    return { ok: true };
+    return (await store.ping()) ? { ok: true } : { ok: false, error: 'store ping failed' };
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
 }
 
 /** Runs a store call; when it fails and the store does not answer a ping either, the failure is a 503. */
-export async function guarded<T>(store: DashboardStore, call: () => Promise<T>): Promise<T> {
+export async function guarded<T>(store: Pingable, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (err) {

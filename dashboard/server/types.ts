@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Finding } from '../../analyzer/models/finding.js';
 import type { GeoLookup } from '../../analyzer/models/geo.js';
 import type { RegistryLookup } from '../../analyzer/models/registry.js';
-import type { DashboardStore } from './store-port.js';
+import type { StorePort } from './store-port.js';
 import type { LiveFeed } from './feed.js';
 
 /** What the collector reports about the feed; every field optional so any source can fill what it knows. */
@@ -28,7 +28,7 @@ export interface AnalysisParts {
 }
 
 export interface DashboardDeps extends AnalysisParts {
-  store: DashboardStore;
+  store: StorePort;
   health?: () => FeedHealth;
   feed: LiveFeed;
   startedAt: number;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../analyzer/store/index.js';
 import { COMPACTED_TABLES, startCompactor } from '../../dashboard/server/compactor.js';
+import { storePort } from '../../dashboard/server/store-port.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { FINDINGS, announce } from './fixture.js';
 
@@ -35,7 +36,7 @@ describe('read-model compactor', () => {
   it('merges the read models to one row per key, keeping the latest and the sums', async () => {
     // ClickHouse may already have merged some parts in the background: at least one row per prefix.
     expect(await rows('prefix_latest')).toBeGreaterThanOrEqual(FINDINGS.length);
-    const compactor = startCompactor(store, { everyMs: 0 });
+    const compactor = startCompactor(storePort(store), { everyMs: 0 });
     await compactor.runNow();
     expect(compactor.passes).toBeGreaterThanOrEqual(1);
     for (const t of COMPACTED_TABLES) expect(await parts(t)).toBe(1);
@@ -47,7 +48,7 @@ describe('read-model compactor', () => {
   });
 
   it('runs again on its timer and never overlaps passes', async () => {
-    const compactor = startCompactor(store, { everyMs: 1500 });
+    const compactor = startCompactor(storePort(store), { everyMs: 1500 });
     const [a, b] = [compactor.runNow(), compactor.runNow()];
     expect(a).toBe(b); // the pass already running is shared
     await a;
@@ -65,7 +66,7 @@ describe('read-model compactor', () => {
   it('logs a failing table and still compacts the others', async () => {
     await writeBatch('192.0.2.4', 30);
     expect(await rows('prefix_latest')).toBe(2 * FINDINGS.length);
-    const compactor = startCompactor(store, { everyMs: 0, tables: ['no_such_table', 'prefix_latest'] });
+    const compactor = startCompactor(storePort(store), { everyMs: 0, tables: ['no_such_table', 'prefix_latest'] });
     await compactor.runNow();
     await compactor.stop();
     expect(compactor.passes).toBe(1);
@@ -73,8 +74,9 @@ describe('read-model compactor', () => {
   });
 
   it('does nothing on a store without a command client', async () => {
-    const bare = { namedQuery: async () => [], namedQueries: () => [], readonlySql: async () => [], ping: async () => true };
-    const compactor = startCompactor(bare, { everyMs: 0 });
+    const none = { columns: [], rows: [] };
+    const bare = { namedQuery: async () => none, namedQueries: () => [], readonlySql: async () => none, ping: async () => true };
+    const compactor = startCompactor(storePort(bare), { everyMs: 0 });
     await compactor.runNow();
     await compactor.stop();
     expect(compactor.passes).toBe(0);

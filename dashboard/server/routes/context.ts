@@ -1,5 +1,5 @@
 import type { DashboardDeps } from '../types.js';
-import { makeRunner, type QueryRunner } from '../sql-runner.js';
+import type { QueryRunner } from '../sql-runner.js';
 import { TtlCache } from '../cache.js';
 import { badRequest } from '../http.js';
 
@@ -14,7 +14,7 @@ const helpers = new WeakMap<DashboardDeps, RouteHelpers>();
 export function helpersOf(deps: DashboardDeps): RouteHelpers {
   let h = helpers.get(deps);
   if (!h) {
-    h = { run: makeRunner(deps.store), cache: new TtlCache(deps.cacheTtlMs ?? 5000) };
+    h = { run: deps.store.query, cache: new TtlCache(deps.cacheTtlMs ?? 5000) };
     helpers.set(deps, h);
   }
   return h;

@@ -36,7 +36,7 @@ export const feedRoutes: Route[] = [
         }));
         return sendList(res, query, 'feed-recent', rows);
       }
-      sendList(res, query, 'feed-recent', items as unknown as Record<string, unknown>[]);
+      sendList(res, query, 'feed-recent', items);
     },
   },
 ];

@@ -1,5 +1,5 @@
 import { HttpError, badRequest, readBody, sendCsv, sendJson } from '../http.js';
-import { storeUp, toResult, StoreUnavailable } from '../store-port.js';
+import { storeUp, StoreUnavailable } from '../store-port.js';
 import type { Route } from '../types.js';
 
 export const SQL_MAX_ROWS = 10_000;
@@ -43,7 +43,7 @@ export const sqlRoutes: Route[] = [
       const started = performance.now();
       let result;
       try {
-        result = toResult(await deps.store.readonlySql(body.sql, { maxRows, timeoutSeconds }));
+        result = await deps.store.readonlySql(body.sql, { maxRows, timeoutSeconds });
       } catch (err) {
         if (err instanceof HttpError) throw err;
         const up = await storeUp(deps.store);
