@@ -16,7 +16,8 @@ interface MmdbDecoder {
 }
 type DecoderCtor = new (db: Buffer, baseOffset: number) => MmdbDecoder;
 // mmdb-lib exports only Reader; its data decoder (a CommonJS default export) is what we need for
-// decoding a record reached by our own tree walk.
+// decoding a record reached by our own tree walk. A private path: mmdb-lib is pinned (3.0.3,
+// package.json) so it cannot move under us; re-check this line when upgrading it.
 const Decoder = (createRequire(import.meta.url)('mmdb-lib/lib/decoder.js') as { default: DecoderCtor }).default;
 
 export interface MmdbMetadata {

@@ -47,7 +47,13 @@ describe('portolan query', () => {
     expect(lines.length).toBe(5);
     const p = await runCli(['query', '-n', 'prefix', '-p', `prefix=${prefix}`, '-f', 'json', '--db', db]);
     expect(p.code).toBe(0);
-    expect(p.stdout.trim().split('\n').length).toBeGreaterThan(0);
+    // The prefix's history: one 'origin-seen' row per origin it was announced with, each from the route events.
+    const rows = p.stdout.trim().split('\n').map((l) => JSON.parse(l) as { source: string; event: string; origin_asn: number });
+    const origins = new Set(items.filter((x) => x.event.prefix === prefix && x.event.elem_type === 'announce').map((x) => x.event.origin_asns?.[0]));
+    const seen = rows.filter((r) => r.event === 'origin-seen');
+    expect(origins.size).toBeGreaterThan(0);
+    expect(seen.map((r) => r.source)).toEqual(seen.map(() => 'route'));
+    expect(new Set(seen.map((r) => Number(r.origin_asn)))).toEqual(origins);
   });
 
   it('--list names every query; mistakes get a clear message and exit 2', async () => {
