@@ -1,4 +1,4 @@
-/** The tests of DESIGN.md's mismatch kinds, on prefix-level context and the origin's RIR. */
+/** The tests of the mismatch kinds (docs/design.md), on prefix-level context and the origin's RIR. */
 import { MISMATCH_KINDS, type GeoSubkind, type MismatchKind } from '../models/finding.js';
 import type { Rir } from '../models/registry.js';
 import { regionOf } from '../registry/regions.js';

@@ -1,7 +1,7 @@
 import type { Rir } from './registry.js';
 import type { CountryShare } from './geo.js';
 
-/** The mismatch kinds of DESIGN.md. */
+/** The mismatch kinds (docs/design.md). */
 export const MISMATCH_KINDS = [
   'geo-out-of-region',
   'origin-out-of-region',
