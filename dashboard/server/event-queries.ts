@@ -4,7 +4,9 @@ import type { Row } from './store-port.js';
 import type { TimeRange } from './params.js';
 
 /**
- * The dashboard's read queries against the store's tables (analyzer/store/schema.ts).
+ * The dashboard's reads of the stored route and finding events and their read models
+ * (analyzer/store/schema.ts); the portability index is read in portability-queries.ts, the
+ * analysts' named queries live in analyzer/store/queries.ts.
  * Whole-table views read the small read models the materialized views keep (migration 2):
  * `prefix_latest` (latest classification per prefix), `prefix_activity`, `origin_prefixes`;
  * top lists read the mismatch rollups (migration 3: all time, daily, hourly, and per event by

@@ -2,7 +2,7 @@ import { RIRS } from '../../../analyzer/models/registry.js';
 import { badRequest, sendJson, sendList } from '../http.js';
 import { intParam, regionValue, timeRange } from '../params.js';
 import { matrixCell, matrixCells } from '../portability-queries.js';
-import { cellOrigins, cellPrefixes } from '../queries.js';
+import { cellOrigins, cellPrefixes } from '../event-queries.js';
 import type { Route } from '../types.js';
 import { familyParam, helpersOf } from './context.js';
 import { resolveBuild } from './index-build.js';

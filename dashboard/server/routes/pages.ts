@@ -2,7 +2,7 @@ import { log } from '../../../common/log.js';
 import { formatPrefix, parseIp } from '../../../common/ip.js';
 import { sendJson } from '../http.js';
 import { asnValue, countryValue, intParam, ipValue, prefixValue } from '../params.js';
-import { asnHistory, countryHistory, coveringPrefixes, prefixHistory } from '../queries.js';
+import { asnHistory, countryHistory, coveringPrefixes, prefixHistory } from '../event-queries.js';
 import type { DashboardDeps, Route } from '../types.js';
 import { familyParam, helpersOf } from './context.js';
 import { resolveBuild } from './index-build.js';

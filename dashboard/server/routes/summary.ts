@@ -1,5 +1,5 @@
 import { sendJson } from '../http.js';
-import { summary } from '../queries.js';
+import { summary } from '../event-queries.js';
 import type { Route } from '../types.js';
 import { helpersOf } from './context.js';
 

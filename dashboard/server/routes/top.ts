@@ -1,6 +1,6 @@
 import { notFound, sendList } from '../http.js';
 import { intParam, kindList, timeRange } from '../params.js';
-import { top, type TopList } from '../queries.js';
+import { top, type TopList } from '../event-queries.js';
 import type { Route } from '../types.js';
 import { helpersOf } from './context.js';
 
