@@ -1,0 +1,109 @@
+/**
+ * The DDL generator: the declared tables, views and indexes as SQL for a single node (MergeTree
+ * family, what chDB runs) or for a cluster (Replicated* engines ON CLUSTER with
+ * `{shard}`/`{replica}` macros, each table as `<name>_local` plus a `Distributed` table named
+ * `<name>`, so the writer and the queries use the same names in both modes). Migration checksums
+ * are computed from this text: it must not change for an applied version.
+ */
+import { sqlString } from '../sql.js';
+import { INDEXES, type IndexDef } from './indexes.js';
+import { TABLES, tableDef, type TableDef } from './tables.js';
+import { VIEWS, type ViewDef } from './views.js';
+
+export interface SchemaOptions {
+  /** Retention of raw route events, in days. */
+  rawTtlDays?: number;
+  /** Cluster name: cluster mode when set. */
+  cluster?: string;
+}
+
+export const DEFAULT_RAW_TTL_DAYS = 90;
+
+const ident = (s: string): string => {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) throw new Error(`invalid identifier ${JSON.stringify(s)}`);
+  return s;
+};
+
+function engineSql(t: TableDef, localName: string, cluster: string | undefined): string {
+  const args: string[] = [];
+  if (cluster) args.push(sqlString(`/clickhouse/tables/{shard}/{database}/${localName}`), sqlString('{replica}'));
+  if (t.versionColumn) args.push(t.versionColumn);
+  const engine = cluster ? `Replicated${t.engine}` : t.engine;
+  return `${engine}(${args.join(', ')})`;
+}
+
+function createTable(t: TableDef, opts: SchemaOptions): string {
+  const cluster = opts.cluster ? ident(opts.cluster) : undefined;
+  const local = cluster ? `${t.name}_local` : t.name;
+  const columns = t.columns.map((c) => `  ${ident(c.name)} ${c.type} COMMENT ${sqlString(c.comment)}`).join(',\n');
+  const lines = [`CREATE TABLE IF NOT EXISTS ${local}${cluster ? ` ON CLUSTER ${cluster}` : ''}\n(\n${columns}\n)`];
+  lines.push(`ENGINE = ${engineSql(t, local, cluster)}`);
+  if (t.partitionBy) lines.push(`PARTITION BY ${t.partitionBy}`);
+  lines.push(`ORDER BY (${t.orderBy.join(', ')})`);
+  if (t.ttl) lines.push(`TTL ${t.ttl.replace('{ttlDays}', String(opts.rawTtlDays ?? DEFAULT_RAW_TTL_DAYS))}`);
+  // Replicated tables deduplicate inserted blocks natively; a single node needs the window set.
+  if (t.insertDedup && !cluster) lines.push('SETTINGS non_replicated_deduplication_window = 10000');
+  lines.push(`COMMENT ${sqlString(t.comment)}`);
+  return lines.join('\n');
+}
+
+function createDistributed(t: TableDef, cluster: string): string {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${t.name} ON CLUSTER ${cluster} AS ${t.name}_local`,
+    `ENGINE = Distributed(${sqlString(cluster)}, currentDatabase(), ${sqlString(`${t.name}_local`)}, ${t.shardingKey})`,
+    `COMMENT ${sqlString(t.comment + ' (Distributed over ' + t.name + '_local)')}`,
+  ].join('\n');
+}
+
+function createView(v: ViewDef, cluster: string | undefined): string {
+  // In a cluster each node's view reads its local shard and writes its local target.
+  const sfx = cluster ? '_local' : '';
+  const select = v.select.replace('{from}', `${v.from}${sfx}`);
+  return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${v.name}${cluster ? ` ON CLUSTER ${ident(cluster)}` : ''} TO ${v.to}${sfx}\nAS ${select}\nCOMMENT ${sqlString(v.comment)}`;
+}
+
+function backfill(v: ViewDef, cluster: string | undefined): string {
+  // Distributed names in a cluster: the initiator reads every shard and the insert is sharded again.
+  const cols = tableDef(v.to).columns.map((c) => c.name).join(', ');
+  const select = v.select.replace('{from}', v.from);
+  // Only into an empty target: a migration re-run after a crash must not count rows twice.
+  return `INSERT INTO ${v.to} (${cols})\nSELECT ${cols} FROM (${select})\nWHERE (SELECT count() FROM ${v.to}) = 0`;
+}
+
+function addIndex(i: IndexDef, cluster: string | undefined): string[] {
+  const table = cluster ? `${i.table}_local ON CLUSTER ${ident(cluster)}` : i.table;
+  return [
+    `ALTER TABLE ${table} ADD INDEX IF NOT EXISTS ${ident(i.name)} ${i.expression} TYPE ${i.type} GRANULARITY ${i.granularity}`,
+    // Builds the index for parts written before it existed (an asynchronous mutation).
+    `ALTER TABLE ${table} MATERIALIZE INDEX ${ident(i.name)}`,
+  ];
+}
+
+const versionOf = (x: { since?: number }): number => x.since ?? 1;
+
+/** Highest migration version the schema declares. */
+export const SCHEMA_VERSION = Math.max(...[...TABLES, ...VIEWS, ...INDEXES].map(versionOf));
+
+/**
+ * The statements a version creates, in order: tables (and their Distributed twins), one-off
+ * backfills of new read models from the raw tables (versions after 1), views, skip indexes.
+ * Without a version: every version's statements in turn (the whole schema).
+ */
+export function generateDdl(opts: SchemaOptions = {}, version?: number): string[] {
+  if (version === undefined) {
+    const all: string[] = [];
+    for (let v = 1; v <= SCHEMA_VERSION; v++) all.push(...generateDdl(opts, v));
+    return all;
+  }
+  const cluster = opts.cluster ? ident(opts.cluster) : undefined;
+  const out: string[] = [];
+  for (const t of TABLES.filter((x) => versionOf(x) === version)) {
+    out.push(createTable(t, opts));
+    if (cluster) out.push(createDistributed(t, cluster));
+  }
+  const views = VIEWS.filter((x) => versionOf(x) === version);
+  if (version > 1) for (const v of views) out.push(backfill(v, cluster));
+  for (const v of views) out.push(createView(v, cluster));
+  for (const i of INDEXES.filter((x) => versionOf(x) === version)) out.push(...addIndex(i, cluster));
+  return out;
+}

@@ -1,0 +1,426 @@
+/**
+ * The store's tables, declared once: `ddl.ts` turns them into SQL, `schema-doc.ts` into the
+ * README's reference. Data only.
+ */
+
+export type EngineKind = 'MergeTree' | 'ReplacingMergeTree' | 'AggregatingMergeTree';
+
+export interface ColumnDef {
+  name: string;
+  type: string;
+  comment: string;
+}
+
+export interface TableDef {
+  name: string;
+  comment: string;
+  columns: ColumnDef[];
+  engine: EngineKind;
+  /** ReplacingMergeTree's version column. */
+  versionColumn?: string;
+  orderBy: string[];
+  partitionBy?: string;
+  /** TTL expression; `{ttlDays}` is replaced with the configured retention. */
+  ttl?: string;
+  /** Distributed sharding expression (cluster mode). */
+  shardingKey: string;
+  /** Accept `insert_deduplication_token` on a single node (replicated tables always do). */
+  insertDedup?: boolean;
+  /** Migration that creates it (default 1); later ones never change what migration 1 created. */
+  since?: number;
+}
+
+const LC = 'LowCardinality(String)';
+const TIME = "DateTime64(6, 'UTC')";
+/** The classification origin_prefixes keeps per (origin, prefix), as plain types so the state type is stable. */
+export const LATEST_TUPLE = 'Tuple(String, String, String, Array(String), String, Float64)';
+
+/** Classification columns shared by route events and finding events (from `Finding`). */
+const CLASSIFICATION: ColumnDef[] = [
+  { name: 'addresses', type: 'Float64', comment: 'Addresses in the prefix (a float for IPv6)' },
+  { name: 'prefix_rir', type: LC, comment: "RIR that registered the prefix; '' when unregistered, mixed or not classified" },
+  { name: 'registered_cc', type: LC, comment: "Country in the prefix's delegation record; '' when none" },
+  { name: 'holder_id', type: 'String', comment: "Holder opaque-id from the RIR's extended file; '' when none" },
+  { name: 'iana_rir', type: LC, comment: "RIR IANA designated the enclosing block to; '' when none" },
+  { name: 'legacy', type: 'Bool', comment: 'IANA LEGACY / ERX space' },
+  { name: 'origin_rir', type: LC, comment: "RIR that registered the origin AS; '' when unknown" },
+  { name: 'origin_cc', type: LC, comment: "Country of the origin AS's delegation record; '' when unknown" },
+  { name: 'usage_region', type: LC, comment: "RIR service region holding most geolocated addresses; '' when unknown" },
+  { name: 'main_country', type: LC, comment: "Country holding most located addresses; '' when unknown" },
+  { name: 'share_abroad', type: 'Float32', comment: "Share (0..1) of located addresses outside the registering RIR's region" },
+  { name: 'kinds', type: `Array(${LC})`, comment: 'Mismatch kinds (DESIGN.md), empty when none applies or not classified' },
+  { name: 'geo_subkind', type: LC, comment: "abroad-as-registered / abroad-inconsistent for geo-out-of-region; '' otherwise" },
+  { name: 'severity', type: LC, comment: "none, info, low, medium or high; '' when not classified" },
+  { name: 'visibility', type: 'UInt32', comment: 'Peers announcing this (prefix, origin) when classified' },
+];
+
+/** The grouping key the mismatch rollups share (mismatch_prefix_hourly, and those of migration 3), in sort-key order. */
+const MISMATCH_KEY_COLUMNS: ColumnDef[] = [
+  { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+  { name: 'origin_known', type: 'UInt8', comment: '0 when the announcement had no origin AS' },
+  { name: 'origin_asn', type: 'UInt32', comment: 'Origin AS (0 when origin_known = 0)' },
+  { name: 'kinds', type: `Array(${LC})`, comment: 'Mismatch kinds' },
+  { name: 'main_country', type: LC, comment: 'Main usage country' },
+  { name: 'holder_id', type: 'String', comment: 'Holder opaque-id' },
+  { name: 'prefix_rir', type: LC, comment: 'Registering RIR' },
+  { name: 'registered_cc', type: LC, comment: 'Registered country' },
+];
+export const MISMATCH_KEY = MISMATCH_KEY_COLUMNS.map((c) => c.name);
+const MISMATCH_VALUE_COLUMNS: ColumnDef[] = [
+  { name: 'addresses', type: 'SimpleAggregateFunction(any, Float64)', comment: 'Addresses in the prefix' },
+  { name: 'events', type: 'SimpleAggregateFunction(sum, UInt64)', comment: 'Announcements' },
+  { name: 'last_time', type: `SimpleAggregateFunction(max, ${TIME})`, comment: 'Last announcement' },
+];
+
+export const TABLES: TableDef[] = [
+  {
+    name: 'schema_migrations',
+    comment: 'Applied schema migrations (one row per version)',
+    columns: [
+      { name: 'version', type: 'UInt32', comment: 'Migration number' },
+      { name: 'name', type: 'String', comment: 'What the migration does' },
+      { name: 'checksum', type: 'String', comment: 'SHA-256 of the statements applied' },
+      { name: 'applied_at', type: "DateTime('UTC')", comment: 'When it was applied' },
+    ],
+    engine: 'ReplacingMergeTree',
+    versionColumn: 'applied_at',
+    orderBy: ['version'],
+    shardingKey: 'version',
+  },
+  {
+    name: 'route_events',
+    comment: 'One row per prefix per BGP message (announce or withdraw), with the classification of announcements',
+    columns: [
+      { name: 'event_id', type: 'UInt64', comment: 'Deterministic hash of the event: the same event always gets the same id (deduplication)' },
+      { name: 'time', type: TIME, comment: 'BGP message time (UTC, microseconds)' },
+      { name: 'collector', type: LC, comment: 'RIS collector (rrc00…) or the source file name' },
+      { name: 'peer_ip', type: LC, comment: 'BGP peer address' },
+      { name: 'peer_asn', type: 'UInt32', comment: 'BGP peer AS' },
+      { name: 'elem_type', type: "Enum8('announce' = 1, 'withdraw' = 2)", comment: 'announce or withdraw' },
+      { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+      { name: 'family', type: 'UInt8', comment: '4 or 6' },
+      { name: 'prefix_length', type: 'UInt8', comment: 'Prefix length in bits' },
+      { name: 'path_id', type: 'UInt32', comment: 'ADD-PATH path id (0 when none)' },
+      { name: 'as_path', type: 'String', comment: "AS path as text, bgpdump style (AS_SETs in braces); '' for withdrawals" },
+      { name: 'origin_asn', type: 'Nullable(UInt32)', comment: "Origin AS (smallest ASN of a final AS_SET); NULL for withdrawals" },
+      { name: 'origin_asns', type: 'Array(UInt32)', comment: 'Every origin AS (several when the path ends in an AS_SET)' },
+      { name: 'next_hop', type: 'String', comment: "Next hop; '' when none" },
+      { name: 'communities', type: 'Array(String)', comment: 'Communities as text: asn:value, large g:l1:l2, extended hex' },
+      { name: 'stored_at', type: "DateTime('UTC') DEFAULT now()", comment: 'When the row was stored (drives the retention TTL)' },
+      { name: 'classified', type: 'Bool', comment: 'A finding was attached (false for withdrawals)' },
+      ...CLASSIFICATION,
+    ],
+    engine: 'ReplacingMergeTree',
+    orderBy: ['prefix', 'time', 'event_id'],
+    partitionBy: 'toYYYYMM(time)',
+    // Retention counts from storage, not event time, so a backfill of old archives is kept.
+    ttl: 'stored_at + INTERVAL {ttlDays} DAY',
+    shardingKey: 'cityHash64(prefix)',
+    insertDedup: true,
+  },
+  {
+    name: 'finding_events',
+    comment: 'Finding lifecycle: started, ended (restored or withdrawn), origin changed, each with its explanation',
+    columns: [
+      { name: 'event_id', type: 'UInt64', comment: 'Deterministic hash of the lifecycle event (deduplication)' },
+      { name: 'time', type: TIME, comment: 'When it happened (UTC)' },
+      { name: 'type', type: "Enum8('finding-started' = 1, 'finding-ended' = 2, 'origin-changed' = 3)", comment: 'What changed' },
+      { name: 'reason', type: LC, comment: "For finding-ended: restored or withdrawn; '' otherwise" },
+      { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+      { name: 'family', type: 'UInt8', comment: '4 or 6' },
+      { name: 'origin_asn', type: 'Nullable(UInt32)', comment: 'Origin AS of the finding' },
+      { name: 'origin_asns', type: 'Array(UInt32)', comment: 'Every origin AS' },
+      { name: 'previous_origin_asns', type: 'Array(UInt32)', comment: 'For origin-changed: the origins before' },
+      ...CLASSIFICATION,
+      { name: 'geo_countries', type: `Array(${LC})`, comment: 'Countries of the geo distribution, largest share first' },
+      { name: 'geo_shares', type: 'Array(Float32)', comment: 'Share of each of geo_countries' },
+      { name: 'why', type: 'String', comment: 'One sentence a person can check' },
+    ],
+    engine: 'ReplacingMergeTree',
+    orderBy: ['prefix', 'time', 'event_id'],
+    partitionBy: 'toYYYYMM(time)',
+    shardingKey: 'cityHash64(prefix)',
+    insertDedup: true,
+  },
+  {
+    name: 'ingest_ledger',
+    comment: 'Files ingested: identity, progress and completion (the latest row per file_key wins)',
+    columns: [
+      { name: 'file_key', type: 'String', comment: 'Identity: SHA-256 of size + hash of the first and last MiB' },
+      { name: 'path', type: 'String', comment: 'Path as given when last ingested' },
+      { name: 'size', type: 'UInt64', comment: 'File size in bytes' },
+      { name: 'status', type: "Enum8('started' = 1, 'completed' = 2)", comment: 'started (possibly interrupted) or completed' },
+      { name: 'elements', type: 'UInt64', comment: 'Elements durably stored (written and flushed) so far' },
+      { name: 'findings', type: 'UInt64', comment: 'Findings among them' },
+      { name: 'started_at', type: TIME, comment: 'When the ingest started' },
+      { name: 'updated_at', type: TIME, comment: 'When this row was written (version)' },
+    ],
+    engine: 'ReplacingMergeTree',
+    versionColumn: 'updated_at',
+    orderBy: ['file_key'],
+    shardingKey: 'cityHash64(file_key)',
+  },
+  {
+    name: 'mismatch_matrix_hourly',
+    comment: 'Registering RIR × usage region by hour (announcements only); uniq states, so duplicates never inflate it',
+    columns: [
+      { name: 'hour', type: "DateTime('UTC')", comment: 'Start of the hour' },
+      { name: 'family', type: 'UInt8', comment: '4 or 6' },
+      { name: 'prefix_rir', type: LC, comment: 'Registering RIR' },
+      { name: 'usage_region', type: LC, comment: 'Usage region' },
+      { name: 'announcements', type: 'AggregateFunction(uniq, UInt64)', comment: 'uniqMerge: distinct announcements (by event_id)' },
+      { name: 'prefixes', type: 'AggregateFunction(uniq, String)', comment: 'uniqMerge: distinct prefixes' },
+      { name: 'origins', type: 'AggregateFunction(uniq, Nullable(UInt32))', comment: 'uniqMerge: distinct origin ASes' },
+      { name: 'pairs', type: 'AggregateFunction(uniq, String, Nullable(UInt32))', comment: 'uniqMerge: distinct (prefix, origin) pairs' },
+    ],
+    engine: 'AggregatingMergeTree',
+    orderBy: ['hour', 'family', 'prefix_rir', 'usage_region'],
+    partitionBy: 'toYYYYMM(hour)',
+    shardingKey: 'rand()',
+  },
+  {
+    name: 'origin_hourly',
+    comment: 'Per origin AS by hour (announcements only)',
+    columns: [
+      { name: 'hour', type: "DateTime('UTC')", comment: 'Start of the hour' },
+      { name: 'origin_asn', type: 'UInt32', comment: 'Origin AS' },
+      { name: 'origin_rir', type: LC, comment: "RIR of the origin AS ('' unknown)" },
+      { name: 'announcements', type: 'AggregateFunction(uniq, UInt64)', comment: 'uniqMerge: distinct announcements' },
+      { name: 'prefixes', type: 'AggregateFunction(uniq, String)', comment: 'uniqMerge: distinct prefixes originated' },
+      { name: 'mismatched_prefixes', type: 'AggregateFunction(uniqIf, String, UInt8)', comment: 'uniqIfMerge: distinct prefixes with at least one kind' },
+      { name: 'kinds', type: `AggregateFunction(groupUniqArrayArray, Array(${LC}))`, comment: 'groupUniqArrayArrayMerge: kinds seen' },
+    ],
+    engine: 'AggregatingMergeTree',
+    orderBy: ['origin_asn', 'hour', 'origin_rir'],
+    partitionBy: 'toYYYYMM(hour)',
+    shardingKey: 'origin_asn',
+  },
+  {
+    name: 'country_hourly',
+    comment: 'Per usage country (main country of the prefix) by hour (announcements only)',
+    columns: [
+      { name: 'hour', type: "DateTime('UTC')", comment: 'Start of the hour' },
+      { name: 'main_country', type: LC, comment: 'Country holding most located addresses' },
+      { name: 'prefix_rir', type: LC, comment: 'Registering RIR' },
+      { name: 'announcements', type: 'AggregateFunction(uniq, UInt64)', comment: 'uniqMerge: distinct announcements' },
+      { name: 'prefixes', type: 'AggregateFunction(uniq, String)', comment: 'uniqMerge: distinct prefixes' },
+      { name: 'origins', type: 'AggregateFunction(uniq, Nullable(UInt32))', comment: 'uniqMerge: distinct origin ASes' },
+    ],
+    engine: 'AggregatingMergeTree',
+    orderBy: ['main_country', 'hour', 'prefix_rir'],
+    partitionBy: 'toYYYYMM(hour)',
+    shardingKey: 'rand()',
+  },
+  // Migration 2: read models for the dashboard, filled by materialized views (the writer is unchanged).
+  {
+    name: 'prefix_latest',
+    comment: 'Latest classified announcement per prefix (the flow matrix, map and country pages read it with FINAL)',
+    columns: [
+      { name: 'family', type: 'UInt8', comment: '4 or 6' },
+      { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+      { name: 'last_time', type: TIME, comment: 'Time of the latest classified announcement (the version: the latest wins)' },
+      { name: 'origin_asn', type: 'Nullable(UInt32)', comment: 'Origin AS of that announcement' },
+      { name: 'addresses', type: 'Float64', comment: 'Addresses in the prefix' },
+      { name: 'prefix_rir', type: LC, comment: "Registering RIR; '' when none" },
+      { name: 'registered_cc', type: LC, comment: "Registered country; '' when none" },
+      { name: 'holder_id', type: 'String', comment: "Holder opaque-id; '' when none" },
+      { name: 'usage_region', type: LC, comment: "Usage region; '' when unknown" },
+      { name: 'main_country', type: LC, comment: "Main usage country; '' when unknown" },
+      { name: 'kinds', type: `Array(${LC})`, comment: 'Mismatch kinds' },
+      { name: 'severity', type: LC, comment: 'Severity' },
+    ],
+    engine: 'ReplacingMergeTree',
+    versionColumn: 'last_time',
+    orderBy: ['family', 'prefix'],
+    shardingKey: 'cityHash64(prefix)',
+    since: 2,
+  },
+  {
+    name: 'prefix_activity',
+    comment: 'Per prefix: events, announcements, withdrawals, first and last time (all route events)',
+    columns: [
+      { name: 'family', type: 'UInt8', comment: '4 or 6' },
+      { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+      { name: 'events', type: 'SimpleAggregateFunction(sum, UInt64)', comment: 'Route events' },
+      { name: 'announcements', type: 'SimpleAggregateFunction(sum, UInt64)', comment: 'Announcements' },
+      { name: 'withdrawals', type: 'SimpleAggregateFunction(sum, UInt64)', comment: 'Withdrawals' },
+      { name: 'first_time', type: `SimpleAggregateFunction(min, ${TIME})`, comment: 'First event' },
+      { name: 'last_time', type: `SimpleAggregateFunction(max, ${TIME})`, comment: 'Last event' },
+    ],
+    engine: 'AggregatingMergeTree',
+    orderBy: ['family', 'prefix'],
+    shardingKey: 'cityHash64(prefix)',
+    since: 2,
+  },
+  {
+    name: 'origin_prefixes',
+    comment: 'Per (origin AS, prefix): announcements, first/last seen, ever mismatched, latest classification (the ASN page)',
+    columns: [
+      { name: 'origin_asn', type: 'UInt32', comment: 'Origin AS' },
+      { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+      { name: 'family', type: 'SimpleAggregateFunction(any, UInt8)', comment: '4 or 6' },
+      { name: 'events', type: 'SimpleAggregateFunction(sum, UInt64)', comment: 'Announcements with this origin' },
+      { name: 'first_time', type: `SimpleAggregateFunction(min, ${TIME})`, comment: 'First announcement' },
+      { name: 'last_time', type: `SimpleAggregateFunction(max, ${TIME})`, comment: 'Last announcement' },
+      { name: 'mismatched', type: 'SimpleAggregateFunction(max, UInt8)', comment: '1 when any announcement had a mismatch kind' },
+      {
+        name: 'latest',
+        type: `AggregateFunction(argMax, ${LATEST_TUPLE}, ${TIME})`,
+        comment: 'argMaxMerge: (prefix_rir, usage_region, main_country, kinds, severity, addresses) of the latest announcement',
+      },
+    ],
+    engine: 'AggregatingMergeTree',
+    orderBy: ['origin_asn', 'prefix'],
+    shardingKey: 'cityHash64(prefix)',
+    since: 2,
+  },
+  {
+    name: 'mismatch_prefix_hourly',
+    comment: 'Mismatched announcements per hour and (prefix, origin, country, holder, kinds): the top lists',
+    columns: [
+      { name: 'hour', type: "DateTime('UTC')", comment: 'Start of the hour' },
+      ...MISMATCH_KEY_COLUMNS,
+      ...MISMATCH_VALUE_COLUMNS.filter((c) => c.name !== 'last_time'),
+      { name: 'last_time', type: `SimpleAggregateFunction(max, ${TIME})`, comment: 'Last announcement in the hour' },
+    ],
+    engine: 'AggregatingMergeTree',
+    orderBy: ['hour', ...MISMATCH_KEY],
+    partitionBy: 'toYYYYMM(hour)',
+    shardingKey: 'cityHash64(prefix)',
+    since: 2,
+  },
+  // Migration 3: coarser and finer companions of mismatch_prefix_hourly, so a top list over any
+  // range reads whole days, then whole hours, then only the raw mismatches at the two edges.
+  {
+    name: 'mismatch_prefix_total',
+    comment: 'Mismatched announcements per (prefix, origin, country, holder, kinds) over all time: top lists without a range',
+    columns: MISMATCH_KEY_COLUMNS.concat(MISMATCH_VALUE_COLUMNS),
+    engine: 'AggregatingMergeTree',
+    orderBy: MISMATCH_KEY,
+    shardingKey: 'cityHash64(prefix)',
+    since: 3,
+  },
+  {
+    name: 'mismatch_prefix_daily',
+    comment: 'Mismatched announcements per UTC day and (prefix, origin, country, holder, kinds): whole days of a top-list range',
+    columns: [{ name: 'day', type: 'Date', comment: 'UTC day' } as ColumnDef].concat(MISMATCH_KEY_COLUMNS, MISMATCH_VALUE_COLUMNS),
+    engine: 'AggregatingMergeTree',
+    orderBy: ['day', ...MISMATCH_KEY],
+    partitionBy: 'toYYYYMM(day)',
+    shardingKey: 'cityHash64(prefix)',
+    since: 3,
+  },
+  {
+    name: 'mismatch_events',
+    comment: 'Each mismatched classified announcement, ordered by time: the partial hours at the edges of a top-list range',
+    columns: [
+      { name: 'time', type: TIME, comment: 'BGP message time (UTC)' },
+      ...MISMATCH_KEY_COLUMNS,
+      { name: 'addresses', type: 'Float64', comment: 'Addresses in the prefix' },
+      { name: 'stored_at', type: "DateTime('UTC')", comment: 'When the route event was stored (the same retention as route_events)' },
+    ],
+    engine: 'MergeTree',
+    orderBy: ['time', 'prefix'],
+    partitionBy: 'toYYYYMM(time)',
+    ttl: 'stored_at + INTERVAL {ttlDays} DAY',
+    shardingKey: 'cityHash64(prefix)',
+    since: 3,
+  },
+  {
+    name: 'prefix_routes_daily',
+    comment: 'Per prefix, UTC day, type, origin, AS path and peer: route events (the prefix page, however busy the prefix)',
+    columns: [
+      { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+      { name: 'day', type: 'Date', comment: 'UTC day' },
+      { name: 'elem_type', type: "Enum8('announce' = 1, 'withdraw' = 2)", comment: 'announce or withdraw' },
+      { name: 'origin_known', type: 'UInt8', comment: '0 when the event had no origin AS (withdrawals)' },
+      { name: 'origin_asn', type: 'UInt32', comment: 'Origin AS (0 when origin_known = 0)' },
+      { name: 'as_path', type: 'String', comment: "AS path; '' for withdrawals" },
+      { name: 'peer_ip', type: LC, comment: 'BGP peer address' },
+      { name: 'events', type: 'SimpleAggregateFunction(sum, UInt64)', comment: 'Route events' },
+      { name: 'first_time', type: `SimpleAggregateFunction(min, ${TIME})`, comment: 'First event' },
+      { name: 'last_time', type: `SimpleAggregateFunction(max, ${TIME})`, comment: 'Last event' },
+    ],
+    engine: 'AggregatingMergeTree',
+    orderBy: ['prefix', 'day', 'elem_type', 'origin_known', 'origin_asn', 'as_path', 'peer_ip'],
+    partitionBy: 'toYYYYMM(day)',
+    shardingKey: 'cityHash64(prefix)',
+    since: 3,
+  },
+  // Migration 4: the daily portability index (analyzer/accounting). Each build of a day is kept
+  // under its computed_at; readers take the latest build of each day (portability_daily FINAL).
+  {
+    name: 'portability_daily',
+    comment: 'The portability index: routed space per UTC day, family and registering RIR (latest build of each day wins)',
+    columns: [
+      { name: 'date', type: 'Date', comment: 'UTC day the snapshot describes' },
+      { name: 'family', type: 'UInt8', comment: '4 or 6' },
+      { name: 'rir', type: LC, comment: 'Registering RIR, or unregistered' },
+      { name: 'computed_at', type: "DateTime64(3, 'UTC')", comment: 'When this build ran (the version: the latest wins)' },
+      { name: 'source', type: LC, comment: 'live (portolan run at UTC midnight) or files (portolan index build)' },
+      { name: 'snapshot_at', type: TIME, comment: 'The moment the routed table describes' },
+      { name: 'routed', type: 'Float64', comment: 'Routed space, each address once (IPv4 addresses, IPv6 /48s)' },
+      { name: 'geolocated', type: 'Float64', comment: 'Of it, placed in a country with a known RIR region' },
+      { name: 'in_region', type: 'Float64', comment: "Geolocated inside the registering RIR's region" },
+      { name: 'out_of_region', type: 'Float64', comment: 'Geolocated outside it' },
+      { name: 'share_out', type: 'Nullable(Float64)', comment: 'out_of_region / (in_region + out_of_region)' },
+      { name: 'prefixes_routed', type: 'UInt64', comment: 'Routed prefixes counted under this RIR (index params: prefix_rule)' },
+      { name: 'prefixes_geolocated', type: 'UInt64', comment: 'Of them, with any geolocated address' },
+      { name: 'prefixes_in_region', type: 'UInt64', comment: 'Of them, mostly in region' },
+      { name: 'prefixes_out_of_region', type: 'UInt64', comment: 'Of them, more than half of their geolocated addresses out of region' },
+      { name: 'origin_same_rir', type: 'Float64', comment: 'Routed space whose origin AS is registered with the same RIR' },
+      { name: 'origin_other_rir', type: 'Float64', comment: 'Routed space whose origin AS is registered with another RIR' },
+      { name: 'origin_unknown', type: 'Float64', comment: 'Routed space whose origin AS no RIR lists' },
+      { name: 'params', type: 'String', comment: 'JSON: filters, rules, registry file dates, geo database build date, source' },
+    ],
+    engine: 'ReplacingMergeTree',
+    versionColumn: 'computed_at',
+    orderBy: ['date', 'family', 'rir'],
+    shardingKey: 'toYYYYMMDD(date)',
+    since: 4,
+  },
+  {
+    name: 'portability_flows',
+    comment: 'Routed space per day, registering RIR, registered country, usage country and origin RIR: the matrix, map and country pages',
+    columns: [
+      { name: 'date', type: 'Date', comment: 'UTC day' },
+      { name: 'computed_at', type: "DateTime64(3, 'UTC')", comment: 'The build it belongs to (see portability_daily)' },
+      { name: 'family', type: 'UInt8', comment: '4 or 6' },
+      { name: 'rir', type: LC, comment: 'Registering RIR, or unregistered' },
+      { name: 'registered_cc', type: LC, comment: "Country in the registering record; '' when none" },
+      { name: 'country', type: LC, comment: 'Usage country (geo database); ZZ when not placed' },
+      { name: 'usage_region', type: LC, comment: "RIR region of the usage country; '' when unknown" },
+      { name: 'origin_rir', type: LC, comment: "Registry of the origin AS; '' when unknown" },
+      { name: 'addresses', type: 'Float64', comment: 'Routed space (IPv4 addresses, IPv6 /48s)' },
+    ],
+    engine: 'MergeTree',
+    orderBy: ['date', 'computed_at', 'family', 'rir', 'country'],
+    shardingKey: 'toYYYYMMDD(date)',
+    since: 4,
+  },
+  {
+    name: 'portability_contributors',
+    comment: "The top holders, origin ASes and usage countries behind each RIR's out-of-region space, per day",
+    columns: [
+      { name: 'date', type: 'Date', comment: 'UTC day' },
+      { name: 'computed_at', type: "DateTime64(3, 'UTC')", comment: 'The build it belongs to (see portability_daily)' },
+      { name: 'family', type: 'UInt8', comment: '4 or 6' },
+      { name: 'rir', type: LC, comment: 'Registering RIR' },
+      { name: 'list', type: "Enum8('holder' = 1, 'origin' = 2, 'country' = 3)", comment: 'Which list' },
+      { name: 'rank', type: 'UInt8', comment: '1 = largest' },
+      { name: 'key', type: 'String', comment: 'Holder opaque-id (cc:XX without one), AS<n>, or country code' },
+      { name: 'cc', type: LC, comment: "Registered country of the holder or origin AS; the country itself for countries" },
+      { name: 'out_of_region', type: 'Float64', comment: 'Out-of-region space attributed to it' },
+    ],
+    engine: 'MergeTree',
+    orderBy: ['date', 'computed_at', 'family', 'rir', 'list', 'rank'],
+    shardingKey: 'toYYYYMMDD(date)',
+    since: 4,
+  },
+];
+
+export const tableDef = (name: string): TableDef => {
+  const t = TABLES.find((x) => x.name === name);
+  if (!t) throw new Error(`no table ${name}`);
+  return t;
+};

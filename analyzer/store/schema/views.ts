@@ -1,0 +1,144 @@
+/** The materialized views that feed the read models from the raw tables (data only; `ddl.ts` writes their SQL). */
+import { LATEST_TUPLE, MISMATCH_KEY } from './tables.js';
+
+export interface ViewDef {
+  name: string;
+  comment: string;
+  /** Source and target table names as in TABLES (`_local` is added in cluster mode). */
+  from: string;
+  to: string;
+  select: string;
+  /** Migration that creates it (default 1). */
+  since?: number;
+}
+
+/** Mismatched classified announcements, the rows every mismatch rollup is built from. */
+const MISMATCH_FILTER = "elem_type = 'announce' AND classified AND notEmpty(src.kinds)";
+const MISMATCH_KEY_SELECT = 'prefix, toUInt8(isNotNull(origin_asn)) AS origin_known, ifNull(origin_asn, 0) AS origin_asn, src.kinds AS kinds, main_country, holder_id, prefix_rir, registered_cc';
+
+export const VIEWS: ViewDef[] = [
+  {
+    name: 'mismatch_matrix_hourly_mv',
+    comment: 'Feeds mismatch_matrix_hourly from route_events',
+    from: 'route_events',
+    to: 'mismatch_matrix_hourly',
+    select: `SELECT toStartOfHour(time) AS hour, family, prefix_rir, usage_region,
+  uniqState(event_id) AS announcements, uniqState(prefix) AS prefixes,
+  uniqState(origin_asn) AS origins, uniqState(prefix, origin_asn) AS pairs
+FROM {from} WHERE elem_type = 'announce' AND classified
+GROUP BY hour, family, prefix_rir, usage_region`,
+  },
+  {
+    name: 'origin_hourly_mv',
+    comment: 'Feeds origin_hourly from route_events',
+    from: 'route_events',
+    to: 'origin_hourly',
+    select: `SELECT toStartOfHour(time) AS hour, assumeNotNull(origin_asn) AS origin_asn, origin_rir,
+  uniqState(event_id) AS announcements, uniqState(prefix) AS prefixes,
+  uniqIfState(prefix, toUInt8(notEmpty(src.kinds))) AS mismatched_prefixes,
+  groupUniqArrayArrayState(src.kinds) AS kinds
+FROM {from} AS src WHERE elem_type = 'announce' AND origin_asn IS NOT NULL
+GROUP BY hour, origin_asn, origin_rir`,
+  },
+  {
+    name: 'country_hourly_mv',
+    comment: 'Feeds country_hourly from route_events',
+    from: 'route_events',
+    to: 'country_hourly',
+    select: `SELECT toStartOfHour(time) AS hour, main_country, prefix_rir,
+  uniqState(event_id) AS announcements, uniqState(prefix) AS prefixes, uniqState(origin_asn) AS origins
+FROM {from} WHERE elem_type = 'announce' AND classified
+GROUP BY hour, main_country, prefix_rir`,
+  },
+  {
+    name: 'prefix_latest_mv',
+    comment: 'Feeds prefix_latest: per inserted block, the latest classified announcement of each prefix',
+    from: 'route_events',
+    to: 'prefix_latest',
+    // One argMax over a tuple keeps every column from the same (latest) row.
+    select: `SELECT family, prefix, last_time, latest.1 AS origin_asn, latest.2 AS addresses, latest.3 AS prefix_rir,
+  latest.4 AS registered_cc, latest.5 AS holder_id, latest.6 AS usage_region, latest.7 AS main_country, latest.8 AS kinds, latest.9 AS severity
+FROM (
+  SELECT family, prefix, max(time) AS last_time,
+    argMax((origin_asn, addresses, prefix_rir, registered_cc, holder_id, usage_region, main_country, kinds, severity), time) AS latest
+  FROM {from} WHERE elem_type = 'announce' AND classified
+  GROUP BY family, prefix
+)`,
+    since: 2,
+  },
+  {
+    name: 'prefix_activity_mv',
+    comment: 'Feeds prefix_activity from route_events',
+    from: 'route_events',
+    to: 'prefix_activity',
+    select: `SELECT family, prefix, count() AS events, countIf(elem_type = 'announce') AS announcements,
+  countIf(elem_type = 'withdraw') AS withdrawals, min(time) AS first_time, max(time) AS last_time
+FROM {from} GROUP BY family, prefix`,
+    since: 2,
+  },
+  {
+    name: 'origin_prefixes_mv',
+    comment: 'Feeds origin_prefixes from route_events (announcements with an origin)',
+    from: 'route_events',
+    to: 'origin_prefixes',
+    select: `SELECT assumeNotNull(origin_asn) AS origin_asn, prefix, any(family) AS family, count() AS events,
+  min(time) AS first_time, max(time) AS last_time, max(toUInt8(notEmpty(src.kinds))) AS mismatched,
+  argMaxState(CAST((prefix_rir, usage_region, main_country, src.kinds, severity, addresses) AS ${LATEST_TUPLE}), time) AS latest
+FROM {from} AS src WHERE elem_type = 'announce' AND origin_asn IS NOT NULL
+GROUP BY origin_asn, prefix`,
+    since: 2,
+  },
+  {
+    name: 'mismatch_prefix_hourly_mv',
+    comment: 'Feeds mismatch_prefix_hourly from classified announcements with at least one kind',
+    from: 'route_events',
+    to: 'mismatch_prefix_hourly',
+    select: `SELECT toStartOfHour(time) AS hour, prefix, toUInt8(isNotNull(origin_asn)) AS origin_known, ifNull(origin_asn, 0) AS origin_asn,
+  src.kinds AS kinds, main_country, holder_id, prefix_rir, registered_cc,
+  any(addresses) AS addresses, count() AS events, max(time) AS last_time
+FROM {from} AS src WHERE elem_type = 'announce' AND classified AND notEmpty(src.kinds)
+GROUP BY hour, prefix, origin_known, origin_asn, kinds, main_country, holder_id, prefix_rir, registered_cc`,
+    since: 2,
+  },
+  {
+    name: 'mismatch_prefix_total_mv',
+    comment: 'Feeds mismatch_prefix_total from classified announcements with at least one kind',
+    from: 'route_events',
+    to: 'mismatch_prefix_total',
+    select: `SELECT ${MISMATCH_KEY_SELECT},
+  any(addresses) AS addresses, count() AS events, max(time) AS last_time
+FROM {from} AS src WHERE ${MISMATCH_FILTER}
+GROUP BY ${MISMATCH_KEY.join(', ')}`,
+    since: 3,
+  },
+  {
+    name: 'mismatch_prefix_daily_mv',
+    comment: 'Feeds mismatch_prefix_daily from classified announcements with at least one kind',
+    from: 'route_events',
+    to: 'mismatch_prefix_daily',
+    select: `SELECT toDate(time) AS day, ${MISMATCH_KEY_SELECT},
+  any(addresses) AS addresses, count() AS events, max(time) AS last_time
+FROM {from} AS src WHERE ${MISMATCH_FILTER}
+GROUP BY day, ${MISMATCH_KEY.join(', ')}`,
+    since: 3,
+  },
+  {
+    name: 'mismatch_events_mv',
+    comment: 'Feeds mismatch_events: each classified announcement with at least one kind',
+    from: 'route_events',
+    to: 'mismatch_events',
+    select: `SELECT time, ${MISMATCH_KEY_SELECT}, addresses, stored_at
+FROM {from} AS src WHERE ${MISMATCH_FILTER}`,
+    since: 3,
+  },
+  {
+    name: 'prefix_routes_daily_mv',
+    comment: 'Feeds prefix_routes_daily from every route event',
+    from: 'route_events',
+    to: 'prefix_routes_daily',
+    select: `SELECT prefix, toDate(time) AS day, elem_type, toUInt8(isNotNull(origin_asn)) AS origin_known, ifNull(origin_asn, 0) AS origin_asn,
+  as_path, peer_ip, count() AS events, min(time) AS first_time, max(time) AS last_time
+FROM {from} GROUP BY prefix, day, elem_type, origin_known, origin_asn, as_path, peer_ip`,
+    since: 3,
+  },
+];
