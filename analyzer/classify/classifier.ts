@@ -9,7 +9,7 @@
  * - Mixed-RIR or partially delegated prefixes have no registering RIR (`prefixRir` null), so no
  *   geo/origin/registered-out-of-region kind is claimed for them; the why says they are mixed/partial.
  */
-import { LruCache } from '../geo/lru.js';
+import { LruCache } from '../../common/lru.js';
 import { UNLOCATED } from '../geo/distribution.js';
 import type { Finding, GeoSubkind, MismatchKind } from '../models/finding.js';
 import type { CountryShare, GeoLookup } from '../models/geo.js';

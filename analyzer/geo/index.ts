@@ -9,13 +9,12 @@ import { dirname, join } from 'node:path';
 import { parseIp, parsePrefix, formatPrefix } from '../../common/ip.js';
 import type { GeoDatabaseInfo, GeoDistribution, GeoLookup } from '../models/geo.js';
 import { DistributionBuilder } from './distribution.js';
-import { LruCache } from './lru.js';
+import { LruCache } from '../../common/lru.js';
 import { MmdbReader, type MmdbMetadata } from './mmdb-reader.js';
 import { canonicalIpv4ToNumber, packedIpv4Prefix } from '../registry/addr.js';
 
 export { UNLOCATED, locatedShares } from './distribution.js';
 export { countryOfRecord } from './mmdb-reader.js';
-export { LruCache } from './lru.js';
 
 /** Attribution the DB-IP Lite licence (CC BY 4.0) asks for wherever its results are shown. */
 export const DBIP_ATTRIBUTION = 'IP Geolocation by DB-IP (https://db-ip.com), licensed under CC BY 4.0';

@@ -12,7 +12,7 @@ import { encodeFinding, hasFinding, isStale, kindsOf, severityOf, STALE } from '
 import { OriginSetTable, originAsnsOf } from './origins.js';
 import { PairTable } from './pair-table.js';
 import { readSnapshot, writeSnapshot, type StateImage } from './snapshot.js';
-import { SourceTable, type PeerKey } from './sources.js';
+import { SourceTable, type PeerKey } from './peer-paths.js';
 
 export type Classify = (prefix: string, originAsns: number[], visibility: number) => Finding;
 

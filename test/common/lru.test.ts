@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LruCache } from '../../../analyzer/geo/lru.js';
+import { LruCache } from '../../common/lru.js';
 
 describe('LruCache', () => {
   it('never holds more than its capacity', () => {

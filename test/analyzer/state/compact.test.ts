@@ -3,7 +3,7 @@ import { MISMATCH_KINDS, SEVERITIES } from '../../../analyzer/models/finding.js'
 import { encodeFinding, hasFinding, isStale, kindsOf, severityOf, STALE } from '../../../analyzer/state/finding-code.js';
 import { OriginSetTable, originAsnsOf } from '../../../analyzer/state/origins.js';
 import { PairTable } from '../../../analyzer/state/pair-table.js';
-import { SourceTable } from '../../../analyzer/state/sources.js';
+import { SourceTable } from '../../../analyzer/state/peer-paths.js';
 import { makeClassifier } from './classifier.js';
 
 const elem = { timestamp: 0, elem_type: 'announce' as const, peer_ip: '192.0.2.1', peer_asn: 1, prefix: '10.0.0.0/8', atomic: false };
