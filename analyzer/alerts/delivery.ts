@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { log } from '../../common/log.js';
 import type { Alert } from './alert.js';
 import type { AlertChannel } from './channels/channel.js';
-import type { RetryPolicy } from './rules.js';
+import { retry, type RetryPolicy } from '../../common/retry.js';
 
 /** One alert a channel could not deliver, as a line of the dead-letter file. */
 export interface DeadLetter {
@@ -17,31 +17,19 @@ export interface DeadLetter {
 
 export type SendResult = { ok: true; attempts: number } | { ok: false; attempts: number; error: string };
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Delay before attempt `n + 1` (n ≥ 1): initial · 2^(n-1), capped. */
-export const backoffDelay = (policy: RetryPolicy, attempt: number): number =>
-  Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (attempt - 1));
-
 /** Sends with retries and exponential backoff; never throws. */
 export async function sendWithRetry(channel: AlertChannel, alert: Alert, policy: RetryPolicy, onRetry?: () => void): Promise<SendResult> {
-  let error = '';
-  for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-    try {
-      await channel.send(alert);
-      return { ok: true, attempts: attempt };
-    } catch (err) {
-      error = err instanceof Error ? err.message : String(err);
-      if (attempt < policy.attempts) {
-        const delay = backoffDelay(policy, attempt);
-        log.warn({ channel: channel.name, alert: alert.id, attempt, delayMs: delay, error }, 'alert delivery failed, retrying');
-        onRetry?.();
-        await sleep(delay);
-      }
-    }
-  }
-  return { ok: false, attempts: policy.attempts, error };
+  const result = await retry(() => channel.send(alert), policy, {
+    onFailure(err, attempt, delayMs) {
+      if (delayMs === null) return;
+      log.warn({ channel: channel.name, alert: alert.id, attempt, delayMs, error: errorText(err) }, 'alert delivery failed, retrying');
+      onRetry?.();
+    },
+  });
+  return result.ok ? { ok: true, attempts: result.attempts } : { ok: false, attempts: result.attempts, error: result.attempts > 0 ? errorText(result.error) : '' };
 }
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** Appends one line to the dead-letter file (creating its folder). */
 export async function appendDeadLetter(path: string, entry: DeadLetter): Promise<void> {

@@ -5,16 +5,12 @@ import { MISMATCH_KINDS, SEVERITIES, type MismatchKind, type Severity } from '..
 import { RIRS, type Rir } from '../models/registry.js';
 import { CHANNEL_PLUGINS } from './channels/registry.js';
 import { Checker, type ConfigProblem, type FieldSpecs } from './schema.js';
+import type { RetryPolicy } from '../../common/retry.js';
 
 export const EVENT_TYPES = ['finding-started', 'finding-ended', 'origin-changed'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  attempts: number;
-  initialDelayMs: number;
-  maxDelayMs: number;
-}
+export type { RetryPolicy } from '../../common/retry.js';
 
 export interface ChannelConfig {
   name: string;

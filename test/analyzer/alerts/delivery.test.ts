@@ -3,7 +3,8 @@ import { existsSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs
 import { join } from 'node:path';
 import { buildAlert } from '../../../analyzer/alerts/alert.js';
 import type { AlertChannel } from '../../../analyzer/alerts/channels/channel.js';
-import { backoffDelay, DeliveryQueue, replayDeadLetters, sendWithRetry, type DeadLetter } from '../../../analyzer/alerts/delivery.js';
+import { DeliveryQueue, replayDeadLetters, sendWithRetry, type DeadLetter } from '../../../analyzer/alerts/delivery.js';
+import { backoffDelay } from '../../../common/retry.js';
 import { RateLimiter } from '../../../analyzer/alerts/rate-limit.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 
