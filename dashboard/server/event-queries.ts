@@ -2,6 +2,7 @@ import type { Rir } from '../../analyzer/models/registry.js';
 import type { QueryRunner } from './sql-runner.js';
 import type { Row } from './store-port.js';
 import type { TimeRange } from './params.js';
+import { frag, join, param, read, sql, type Fragment } from './sql-fragment.js';
 
 /**
  * The dashboard's reads of the stored route and finding events and their read models
@@ -18,17 +19,11 @@ import type { TimeRange } from './params.js';
  */
 
 /** `AND time >= … AND time < …` for the range's ends that are set (partition pruning works on it). */
-function rangeClause(range: TimeRange | undefined, params: Record<string, unknown>): string {
-  let out = '';
-  if (range?.from !== null && range?.from !== undefined) {
-    params.from = range.from;
-    out += " AND time >= toDateTime64({from:Float64}, 6, 'UTC')";
-  }
-  if (range?.to !== null && range?.to !== undefined) {
-    params.to = range.to;
-    out += " AND time < toDateTime64({to:Float64}, 6, 'UTC')";
-  }
-  return out;
+function rangeClause(range: TimeRange | undefined): Fragment {
+  const ends: Fragment[] = [];
+  if (range?.from !== null && range?.from !== undefined) ends.push(sql` AND time >= toDateTime64(${param('from', 'Float64', range.from)}, 6, 'UTC')`);
+  if (range?.to !== null && range?.to !== undefined) ends.push(sql` AND time < toDateTime64(${param('to', 'Float64', range.to)}, 6, 'UTC')`);
+  return join(ends, '');
 }
 
 const hasRange = (range: TimeRange | undefined): boolean => range !== undefined && (range.from !== null || range.to !== null);
@@ -38,19 +33,19 @@ const hasRange = (range: TimeRange | undefined): boolean => range !== undefined 
  * Without a range it is `prefix_latest` (FINAL: the latest row per prefix wins); with one,
  * the raw events are aggregated (the table is ordered by prefix, so in order).
  */
-function latestPerPrefix(family: 4 | 6, range: TimeRange | undefined, params: Record<string, unknown>): string {
-  params.family = family;
+function latestPerPrefix(family: 4 | 6, range: TimeRange | undefined): Fragment {
+  const fam = param('family', 'UInt8', family);
   if (!hasRange(range)) {
-    return `SELECT prefix, prefix_rir, usage_region, main_country, registered_cc, origin_asn, kinds, severity, addresses, last_time
-    FROM prefix_latest FINAL WHERE family = {family:UInt8}`;
+    return sql`SELECT prefix, prefix_rir, usage_region, main_country, registered_cc, origin_asn, kinds, severity, addresses, last_time
+    FROM prefix_latest FINAL WHERE family = ${fam}`;
   }
-  return `SELECT prefix,
+  return sql`SELECT prefix,
       argMax(prefix_rir, time) AS prefix_rir, argMax(usage_region, time) AS usage_region,
       argMax(main_country, time) AS main_country, argMax(registered_cc, time) AS registered_cc,
       argMax(origin_asn, time) AS origin_asn, argMax(kinds, time) AS kinds, argMax(severity, time) AS severity,
       any(addresses) AS addresses, max(time) AS last_time
     FROM route_events
-    WHERE elem_type = 'announce' AND classified AND family = {family:UInt8}${rangeClause(range, params)}
+    WHERE elem_type = 'announce' AND classified AND family = ${fam}${rangeClause(range)}
     GROUP BY prefix`;
 }
 
@@ -96,40 +91,32 @@ export async function summary(run: QueryRunner): Promise<Summary> {
   };
 }
 
-const cellWhere = (rir: Rir | 'unknown', region: Rir | 'unknown', params: Record<string, unknown>): string => {
-  params.rir = rir === 'unknown' ? '' : rir;
-  params.region = region === 'unknown' ? '' : region;
-  return 'prefix_rir = {rir:String} AND usage_region = {region:String}';
-};
+const cellWhere = (rir: Rir | 'unknown', region: Rir | 'unknown'): Fragment =>
+  sql`prefix_rir = ${param('rir', 'String', rir === 'unknown' ? '' : rir)} AND usage_region = ${param('region', 'String', region === 'unknown' ? '' : region)}`;
+
+const limitTo = (limit: number): Fragment => sql`LIMIT ${param('limit', 'UInt32', limit)}`;
 
 /** The prefixes behind one matrix cell, largest first. */
 export function cellPrefixes(run: QueryRunner, family: 4 | 6, rir: Rir | 'unknown', region: Rir | 'unknown', limit: number, range?: TimeRange): Promise<Row[]> {
-  const params: Record<string, unknown> = { limit };
-  const inner = latestPerPrefix(family, range, params);
-  return run(
-    `SELECT prefix, addresses, origin_asn, main_country, registered_cc, severity, kinds, toUnixTimestamp(last_time) AS last_seen
-     FROM (${inner}) WHERE ${cellWhere(rir, region, params)} ORDER BY addresses DESC, prefix LIMIT {limit:UInt32}`,
-    params,
+  return read(
+    run,
+    sql`SELECT prefix, addresses, origin_asn, main_country, registered_cc, severity, kinds, toUnixTimestamp(last_time) AS last_seen
+     FROM (${latestPerPrefix(family, range)}) WHERE ${cellWhere(rir, region)} ORDER BY addresses DESC, prefix ${limitTo(limit)}`,
   );
 }
 
 /** Origin ASes behind one matrix cell, by prefixes, with totals for the whole cell. */
 export async function cellOrigins(run: QueryRunner, family: 4 | 6, rir: Rir | 'unknown', region: Rir | 'unknown', limit: number, range?: TimeRange): Promise<{ rows: Row[]; totals: Row }> {
-  const params: Record<string, unknown> = { limit };
-  const inner = latestPerPrefix(family, range, params);
-  const tp: Record<string, unknown> = {};
-  const innerT = latestPerPrefix(family, range, tp);
+  const inner = latestPerPrefix(family, range);
+  const cell = cellWhere(rir, region);
   const [rows, [totals]] = await Promise.all([
-    run(
-      `SELECT origin_asn, toUInt32(count()) AS prefixes, sum(addresses) AS addresses
-       FROM (${inner}) WHERE ${cellWhere(rir, region, params)} AND origin_asn IS NOT NULL
-       GROUP BY origin_asn ORDER BY prefixes DESC, addresses DESC LIMIT {limit:UInt32}`,
-      params,
+    read(
+      run,
+      sql`SELECT origin_asn, toUInt32(count()) AS prefixes, sum(addresses) AS addresses
+       FROM (${inner}) WHERE ${cell} AND origin_asn IS NOT NULL
+       GROUP BY origin_asn ORDER BY prefixes DESC, addresses DESC ${limitTo(limit)}`,
     ),
-    run(
-      `SELECT toUInt32(count()) AS prefixes, sum(addresses) AS addresses, toUInt32(uniq(origin_asn)) AS origins FROM (${innerT}) WHERE ${cellWhere(rir, region, tp)}`,
-      tp,
-    ),
+    read(run, sql`SELECT toUInt32(count()) AS prefixes, sum(addresses) AS addresses, toUInt32(uniq(origin_asn)) AS origins FROM (${inner}) WHERE ${cell}`),
   ]);
   return { rows, totals: totals ?? { prefixes: 0, addresses: 0, origins: 0 } };
 }
@@ -148,25 +135,22 @@ const isoDay = (t: number): string => new Date(t * 1000).toISOString().slice(0, 
  * `mismatch_prefix_hourly`, and the partial hours at either end from `mismatch_events` (ordered
  * by time, so only those minutes are read). Any range is answered exactly.
  */
-function mismatchedAnnouncements(range: TimeRange, kindFilter: string, params: Record<string, unknown>): string {
+function mismatchedAnnouncements(range: TimeRange, kindFilter: Fragment): Fragment {
   const cols = 'origin_known, origin_asn, main_country, holder_id, prefix_rir, registered_cc, prefix, addresses, events, last_time';
   const { from, to } = range;
-  if (from === null && to === null) return `SELECT ${cols} FROM mismatch_prefix_total WHERE ${kindFilter}`;
-  const parts: string[] = [];
+  if (from === null && to === null) return sql`SELECT ${cols} FROM mismatch_prefix_total WHERE ${kindFilter}`;
+  const parts: Fragment[] = [];
   const piece = (table: string, column: string, type: string, lo: number | string | null, hi: number | string | null): void => {
     const i = parts.length;
-    let where = kindFilter;
-    const cast = (name: string) => (type === 'Float64' ? `toDateTime64({${name}:Float64}, 6, 'UTC')` : type === 'UInt32' ? `toDateTime({${name}:UInt32}, 'UTC')` : `{${name}:Date}`);
-    if (lo !== null) {
-      params[`lo${i}`] = lo;
-      where += ` AND ${column} >= ${cast(`lo${i}`)}`;
-    }
-    if (hi !== null) {
-      params[`hi${i}`] = hi;
-      where += ` AND ${column} < ${cast(`hi${i}`)}`;
-    }
+    const bound = (name: string, value: number | string): Fragment => {
+      const p = param(name, type, value);
+      return type === 'Float64' ? sql`toDateTime64(${p}, 6, 'UTC')` : type === 'UInt32' ? sql`toDateTime(${p}, 'UTC')` : p;
+    };
+    const where = [kindFilter];
+    if (lo !== null) where.push(sql`${column} >= ${bound(`lo${i}`, lo)}`);
+    if (hi !== null) where.push(sql`${column} < ${bound(`hi${i}`, hi)}`);
     const select = table === 'mismatch_events' ? cols.replace('events, last_time', 'toUInt64(1) AS events, time AS last_time') : cols;
-    parts.push(`SELECT ${select} FROM ${table} WHERE ${where}`);
+    parts.push(sql`SELECT ${select} FROM ${table} WHERE ${join(where, ' AND ')}`);
   };
   const raw = (lo: number | null, hi: number | null) => piece('mismatch_events', 'time', 'Float64', lo, hi);
   const hourly = (lo: number | null, hi: number | null) => piece('mismatch_prefix_hourly', 'hour', 'UInt32', lo, hi);
@@ -176,7 +160,7 @@ function mismatchedAnnouncements(range: TimeRange, kindFilter: string, params: R
   const hTo = to === null ? null : Math.floor(to / HOUR) * HOUR;
   if (hFrom !== null && hTo !== null && hFrom >= hTo) {
     raw(from, to); // less than one whole hour
-    return parts.join('\n     UNION ALL\n     ');
+    return join(parts, '\n     UNION ALL\n     ');
   }
   const dFrom = hFrom === null ? null : Math.ceil(hFrom / DAY) * DAY;
   const dTo = hTo === null ? null : Math.floor(hTo / DAY) * DAY;
@@ -189,44 +173,40 @@ function mismatchedAnnouncements(range: TimeRange, kindFilter: string, params: R
   }
   if (from !== null && from < hFrom!) raw(from, hFrom);
   if (to !== null && hTo! < to) raw(hTo, to);
-  return parts.join('\n     UNION ALL\n     ');
+  return join(parts, '\n     UNION ALL\n     ');
 }
 
 /** Top lists of mismatched announcements (any kind, or the given kinds) over a time range. */
 export function top(run: QueryRunner, list: TopList, range: TimeRange, limit: number, kinds: string[]): Promise<Row[]> {
-  const params: Record<string, unknown> = { limit };
   // Every row of the mismatch rollups has at least one kind.
-  let kindFilter = '1';
-  if (kinds.length) {
-    params.kinds = kinds;
-    kindFilter = 'hasAny(kinds, {kinds:Array(String)})';
-  }
-  const source = `(${mismatchedAnnouncements(range, kindFilter, params)})`;
+  const kindFilter = kinds.length ? sql`hasAny(kinds, ${param('kinds', 'Array(String)', kinds)})` : frag('1');
+  const source = sql`(${mismatchedAnnouncements(range, kindFilter)})`;
+  const last = limitTo(limit);
   const tail = 'toUInt32(sum(events)) AS events, toUnixTimestamp(max(last_time)) AS last_seen';
   // Addresses of distinct prefixes: the inner query reduces to one row per (key, prefix).
-  const byKey = (keyExpr: string, keyName: string, where: string): string =>
-    `SELECT ${keyName}, toUInt32(count()) AS prefixes, sum(addresses) AS addresses, toUInt32(sum(events)) AS events, max(last_seen) AS last_seen
+  const byKey = (keyExpr: string, keyName: string, where: string): Fragment =>
+    sql`SELECT ${keyName}, toUInt32(count()) AS prefixes, sum(addresses) AS addresses, toUInt32(sum(events)) AS events, max(last_seen) AS last_seen
      FROM (SELECT ${keyExpr} AS ${keyName}, prefix, any(addresses) AS addresses, ${tail}
            FROM ${source} WHERE ${where} GROUP BY ${keyName}, prefix)
-     GROUP BY ${keyName} ORDER BY addresses DESC, prefixes DESC LIMIT {limit:UInt32}`;
+     GROUP BY ${keyName} ORDER BY addresses DESC, prefixes DESC ${last}`;
   switch (list) {
     case 'origins':
-      return run(byKey('origin_asn', 'origin_asn', 'origin_known = 1'), params);
+      return read(run, byKey('origin_asn', 'origin_asn', 'origin_known = 1'));
     case 'countries':
-      return run(byKey('main_country', 'country', "main_country != ''"), params);
+      return read(run, byKey('main_country', 'country', "main_country != ''"));
     case 'holders':
-      return run(
-        `SELECT holder_id, any(prefix_rir) AS prefix_rir, any(registered_cc) AS registered_cc, toUInt32(count()) AS prefixes, sum(addresses) AS addresses, toUInt32(sum(events)) AS events, max(last_seen) AS last_seen
+      return read(
+        run,
+        sql`SELECT holder_id, any(prefix_rir) AS prefix_rir, any(registered_cc) AS registered_cc, toUInt32(count()) AS prefixes, sum(addresses) AS addresses, toUInt32(sum(events)) AS events, max(last_seen) AS last_seen
          FROM (SELECT holder_id, prefix, any(prefix_rir) AS prefix_rir, any(registered_cc) AS registered_cc, any(addresses) AS addresses, ${tail}
                FROM ${source} WHERE holder_id != '' GROUP BY holder_id, prefix)
-         GROUP BY holder_id ORDER BY addresses DESC, prefixes DESC LIMIT {limit:UInt32}`,
-        params,
+         GROUP BY holder_id ORDER BY addresses DESC, prefixes DESC ${last}`,
       );
     case 'prefixes':
-      return run(
-        `SELECT prefix, argMax(prefix_rir, last_time) AS prefix_rir, argMax(main_country, last_time) AS main_country, any(addresses) AS addresses, ${tail}
-         FROM ${source} GROUP BY prefix ORDER BY addresses DESC, events DESC LIMIT {limit:UInt32}`,
-        params,
+      return read(
+        run,
+        sql`SELECT prefix, argMax(prefix_rir, last_time) AS prefix_rir, argMax(main_country, last_time) AS main_country, any(addresses) AS addresses, ${tail}
+         FROM ${source} GROUP BY prefix ORDER BY addresses DESC, events DESC ${last}`,
       );
   }
 }
@@ -338,12 +318,11 @@ export interface CountryHistory {
  * abroad) come from the portability index (portability-queries.ts: countrySpace).
  */
 export async function countryHistory(run: QueryRunner, cc: string, limit: number): Promise<CountryHistory> {
-  const p1: Record<string, unknown> = { cc, limit };
   const [usedHere, findings] = await Promise.all([
-    run(
-      `SELECT prefix, prefix_rir, registered_cc, origin_asn, kinds, severity, addresses FROM (${latestPerPrefix(4, undefined, p1)})
-       WHERE main_country = {cc:String} AND prefix_rir != '' AND prefix_rir != usage_region ORDER BY addresses DESC, prefix LIMIT {limit:UInt32}`,
-      p1,
+    read(
+      run,
+      sql`SELECT prefix, prefix_rir, registered_cc, origin_asn, kinds, severity, addresses FROM (${latestPerPrefix(4, undefined)})
+       WHERE main_country = ${param('cc', 'String', cc)} AND prefix_rir != '' AND prefix_rir != usage_region ORDER BY addresses DESC, prefix ${limitTo(limit)}`,
     ),
     findingsWhere(run, '(main_country = {cc:String} OR registered_cc = {cc:String})', { cc, limit }),
   ]);

@@ -2,6 +2,7 @@ import type { IndexParams } from '../../analyzer/models/accounting.js';
 import type { Rir } from '../../analyzer/models/registry.js';
 import type { QueryRunner } from './sql-runner.js';
 import type { Row } from './store-port.js';
+import { param, read, sql, type Fragment } from './sql-fragment.js';
 
 /**
  * The dashboard's reads of the portability index (migration 4: portability_daily,
@@ -74,13 +75,10 @@ export function metaOf(build: IndexBuild | null, dates: string[]): IndexMeta {
  * One build's flows of one family, with plain String columns under names that no output alias
  * of the queries below reuses (ClickHouse resolves aliases everywhere in a query).
  */
-function buildFlows(build: IndexBuild, family: 4 | 6, params: Record<string, unknown>): string {
-  params.date = build.date;
-  params.computed_at = build.computed_at;
-  params.family = family;
-  return `(SELECT toString(rir) AS f_rir, toString(registered_cc) AS f_reg_cc, toString(country) AS f_country, toString(usage_region) AS f_region, addresses AS f_space
+function buildFlows(build: IndexBuild, family: 4 | 6): Fragment {
+  return sql`(SELECT toString(rir) AS f_rir, toString(registered_cc) AS f_reg_cc, toString(country) AS f_country, toString(usage_region) AS f_region, addresses AS f_space
     FROM portability_flows
-    WHERE date = {date:Date} AND computed_at = toDateTime64({computed_at:String}, 3, 'UTC') AND family = {family:UInt8})`;
+    WHERE date = ${param('date', 'Date', build.date)} AND computed_at = toDateTime64(${param('computed_at', 'String', build.computed_at)}, 3, 'UTC') AND family = ${param('family', 'UInt8', family)})`;
 }
 
 const FIVE = "('afrinic', 'apnic', 'arin', 'lacnic', 'ripencc')";
@@ -95,22 +93,20 @@ const NOT_A_COUNTRY = "('', 'ZZ', 'EU', 'AP')";
 
 /** Registering RIR × usage region: routed space per cell (each address once). */
 export function matrixCells(run: QueryRunner, build: IndexBuild, family: 4 | 6): Promise<Row[]> {
-  const params: Record<string, unknown> = {};
-  return run(
-    `SELECT ${RIR_KEY} AS rir, ${REGION_KEY} AS region, sum(f_space) AS addresses
-     FROM ${buildFlows(build, family, params)}
+  return read(
+    run,
+    sql`SELECT ${RIR_KEY} AS rir, ${REGION_KEY} AS region, sum(f_space) AS addresses
+     FROM ${buildFlows(build, family)}
      GROUP BY rir, region ORDER BY rir, region`,
-    params,
   );
 }
 
 /** One matrix cell of the accounting: its routed space and the usage countries behind it. */
 export async function matrixCell(run: QueryRunner, build: IndexBuild, family: 4 | 6, rir: Rir | 'unknown', region: Rir | 'unknown', limit: number): Promise<{ addresses: number; countries: Row[] }> {
-  const params: Record<string, unknown> = { cellRir: rir, cellRegion: region, limit };
-  const from = `${buildFlows(build, family, params)} WHERE ${RIR_KEY} = {cellRir:String} AND ${REGION_KEY} = {cellRegion:String}`;
+  const from = sql`${buildFlows(build, family)} WHERE ${RIR_KEY} = ${param('cellRir', 'String', rir)} AND ${REGION_KEY} = ${param('cellRegion', 'String', region)}`;
   const [[total], countries] = await Promise.all([
-    run(`SELECT sum(f_space) AS addresses FROM ${from}`, params),
-    run(`SELECT f_country AS country, sum(f_space) AS addresses FROM ${from} GROUP BY country ORDER BY addresses DESC, country LIMIT {limit:UInt32}`, params),
+    read(run, sql`SELECT sum(f_space) AS addresses FROM ${from}`),
+    read(run, sql`SELECT f_country AS country, sum(f_space) AS addresses FROM ${from} GROUP BY country ORDER BY addresses DESC, country LIMIT ${param('limit', 'UInt32', limit)}`),
   ]);
   return { addresses: Number(total?.addresses ?? 0), countries };
 }
@@ -123,13 +119,12 @@ export type IndexMapView = 'used-here' | 'used-abroad';
  * the registering RIR's region.
  */
 export function mapCountries(run: QueryRunner, build: IndexBuild, view: IndexMapView, family: 4 | 6): Promise<Row[]> {
-  const params: Record<string, unknown> = {};
   const key = view === 'used-here' ? 'f_country' : 'f_reg_cc';
-  return run(
-    `SELECT ${key} AS cc, sum(f_space) AS addresses
-     FROM ${buildFlows(build, family, params)} WHERE ${OUT_OF_REGION} AND ${key} NOT IN ${NOT_A_COUNTRY}
+  return read(
+    run,
+    sql`SELECT ${key} AS cc, sum(f_space) AS addresses
+     FROM ${buildFlows(build, family)} WHERE ${OUT_OF_REGION} AND ${key} NOT IN ${NOT_A_COUNTRY}
      GROUP BY cc ORDER BY addresses DESC, cc`,
-    params,
   );
 }
 
@@ -144,27 +139,26 @@ export interface CountrySpace {
 
 /** A country's two sides in the accounting of one day. */
 export async function countrySpace(run: QueryRunner, build: IndexBuild, cc: string, family: 4 | 6, limit: number): Promise<CountrySpace> {
-  const p1: Record<string, unknown> = { cc };
-  const p2: Record<string, unknown> = { cc, limit };
-  const p3: Record<string, unknown> = { cc };
+  const at = param('cc', 'String', cc);
+  const flows = buildFlows(build, family);
   const [usedHereByRir, registeredHereUsedIn, [totals]] = await Promise.all([
-    run(
-      `SELECT ${RIR_KEY} AS rir, sum(f_space) AS addresses, sumIf(f_space, ${OUT_OF_REGION}) AS out_of_region
-       FROM ${buildFlows(build, family, p1)} WHERE f_country = {cc:String}
+    read(
+      run,
+      sql`SELECT ${RIR_KEY} AS rir, sum(f_space) AS addresses, sumIf(f_space, ${OUT_OF_REGION}) AS out_of_region
+       FROM ${flows} WHERE f_country = ${at}
        GROUP BY rir ORDER BY addresses DESC, rir`,
-      p1,
     ),
-    run(
-      `SELECT f_country AS country, ${REGION_KEY} AS region, sum(f_space) AS addresses, sumIf(f_space, ${OUT_OF_REGION}) AS out_of_region
-       FROM ${buildFlows(build, family, p2)} WHERE f_reg_cc = {cc:String} AND f_country != {cc:String} AND f_country != 'ZZ'
-       GROUP BY country, region ORDER BY addresses DESC, country LIMIT {limit:UInt32}`,
-      p2,
+    read(
+      run,
+      sql`SELECT f_country AS country, ${REGION_KEY} AS region, sum(f_space) AS addresses, sumIf(f_space, ${OUT_OF_REGION}) AS out_of_region
+       FROM ${flows} WHERE f_reg_cc = ${at} AND f_country != ${at} AND f_country != 'ZZ'
+       GROUP BY country, region ORDER BY addresses DESC, country LIMIT ${param('limit', 'UInt32', limit)}`,
     ),
-    run(
-      `SELECT sumIf(f_space, f_country = {cc:String}) AS used_here, sumIf(f_space, f_country = {cc:String} AND ${OUT_OF_REGION}) AS used_here_other_rir,
-         sumIf(f_space, f_reg_cc = {cc:String}) AS registered_here, sumIf(f_space, f_reg_cc = {cc:String} AND ${OUT_OF_REGION}) AS registered_here_used_abroad
-       FROM ${buildFlows(build, family, p3)} WHERE f_country = {cc:String} OR f_reg_cc = {cc:String}`,
-      p3,
+    read(
+      run,
+      sql`SELECT sumIf(f_space, f_country = ${at}) AS used_here, sumIf(f_space, f_country = ${at} AND ${OUT_OF_REGION}) AS used_here_other_rir,
+         sumIf(f_space, f_reg_cc = ${at}) AS registered_here, sumIf(f_space, f_reg_cc = ${at} AND ${OUT_OF_REGION}) AS registered_here_used_abroad
+       FROM ${flows} WHERE f_country = ${at} OR f_reg_cc = ${at}`,
     ),
   ]);
   return {
