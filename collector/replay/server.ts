@@ -9,11 +9,11 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
 import { log } from '../../common/log.js';
-import { compileSubscription, matchesAny, type MessagePredicate } from '../rislive/filter.js';
-import { collectorName, type RisMessageData, type RisSubscription, type ServerMessage } from '../rislive/protocol.js';
+import { collectorName, type RisMessageData, type RisSocketOptions, type ServerMessage } from '../rislive/protocol.js';
 import { newCaptureStats, readCapture } from './capture.js';
 import { isJsonlCapture, readJsonlCapture } from './jsonl.js';
 import { hostFromFileName } from './mrt-to-ris.js';
+import { compileFilter, filterKey, parseSubscription, RisProtocolError, withoutNulls, type MessagePredicate, type ParsedSubscription } from './subscription.js';
 
 export interface ReplayFaults {
   /** Terminate each connection abruptly after this many ris_messages. */
@@ -143,13 +143,15 @@ class Session {
   }
 
   private onClientFrame(text: string): void {
-    let msg: { type?: unknown; data?: unknown };
+    let msg: unknown;
     try {
-      msg = JSON.parse(text) as { type?: unknown; data?: unknown };
+      msg = JSON.parse(text);
     } catch {
       return this.error('message is not valid JSON');
     }
-    switch (msg?.type) {
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return this.error('message must be a JSON object with "type" and "data"');
+    const { type, data } = msg as { type?: unknown; data?: unknown };
+    switch (type) {
       case 'ping':
         return this.send({ type: 'pong' });
       case 'request_rrc_list':
@@ -159,39 +161,38 @@ class Session {
         );
         return;
       case 'ris_subscribe':
-        return this.subscribe((msg.data ?? {}) as RisSubscription);
-      case 'ris_unsubscribe':
-        return this.unsubscribe((msg.data ?? {}) as RisSubscription);
+      case 'ris_unsubscribe': {
+        let parsed: ParsedSubscription;
+        try {
+          parsed = parseSubscription(data);
+        } catch (err) {
+          if (err instanceof RisProtocolError) return this.error(`${type}: ${err.message}`);
+          throw err;
+        }
+        return type === 'ris_subscribe' ? this.subscribe(parsed, data) : this.unsubscribe(parsed, data);
+      }
       default:
-        return this.error(`unknown message type ${JSON.stringify(msg?.type)}`);
+        return this.error(type === undefined ? 'message has no "type"' : `unknown message type ${JSON.stringify(type)}`);
     }
   }
 
-  private applySocketOptions(sub: RisSubscription): void {
-    const so = sub.socketOptions;
-    if (so && typeof so === 'object') {
-      if (so.includeRaw !== undefined) this.includeRaw = Boolean(so.includeRaw);
-      if (so.acknowledge !== undefined) this.acknowledge = Boolean(so.acknowledge);
-    }
+  private applySocketOptions(so: RisSocketOptions): void {
+    if (so.includeRaw !== undefined) this.includeRaw = so.includeRaw;
+    if (so.acknowledge !== undefined) this.acknowledge = so.acknowledge;
   }
 
-  private ack(sub: RisSubscription): void {
-    if (this.acknowledge) this.send({ type: 'ris_subscribe_ok', data: { subscription: sub, socketOptions: { includeRaw: this.includeRaw, acknowledge: this.acknowledge } } });
+  private ack(data: unknown): void {
+    if (this.acknowledge) this.send({ type: 'ris_subscribe_ok', data: { subscription: withoutNulls(data), socketOptions: { includeRaw: this.includeRaw, acknowledge: this.acknowledge } } });
   }
 
-  private subscribe(sub: RisSubscription): void {
-    if (!sub || typeof sub !== 'object' || Array.isArray(sub)) return this.error('ris_subscribe data must be an object');
-    let predicate: MessagePredicate;
-    try {
-      predicate = compileSubscription(sub);
-    } catch (err) {
-      return this.error((err as Error).message);
+  private subscribe(parsed: ParsedSubscription, data: unknown): void {
+    this.applySocketOptions(parsed.socketOptions);
+    for (const f of parsed.filters) {
+      const key = filterKey(f);
+      if (!this.subs.some((s) => s.key === key)) this.subs.push({ key, predicate: compileFilter(f) });
     }
-    this.applySocketOptions(sub);
-    const key = subscriptionKey(sub);
-    if (!this.subs.some((s) => s.key === key)) this.subs.push({ key, predicate });
     this.stats.subscriptions++;
-    this.ack(sub);
+    this.ack(data);
     if (!this.streaming) {
       this.streaming = true;
       this.stream().catch((err: Error) => {
@@ -201,11 +202,11 @@ class Session {
     }
   }
 
-  private unsubscribe(sub: RisSubscription): void {
-    const key = subscriptionKey(sub);
-    this.subs = this.subs.filter((s) => s.key !== key);
-    this.applySocketOptions(sub);
-    this.ack(sub);
+  private unsubscribe(parsed: ParsedSubscription, data: unknown): void {
+    const keys = new Set(parsed.filters.map(filterKey));
+    this.subs = this.subs.filter((s) => !keys.has(s.key));
+    this.applySocketOptions(parsed.socketOptions);
+    this.ack(data);
   }
 
   private async stream(): Promise<void> {
@@ -223,7 +224,7 @@ class Session {
             if (wait > 1) await sleep(wait);
             if (!this.open) return;
           }
-          if (!matchesAny(this.subs.map((s) => s.predicate), data)) continue;
+          if (!this.subs.some((s) => s.predicate(data))) continue;
           await this.sendData(data);
           this.sent++;
           this.stats.messagesSent++;
@@ -261,10 +262,4 @@ class Session {
 function withoutRaw(data: RisMessageData): RisMessageData {
   const { raw: _raw, ...rest } = data;
   return rest;
-}
-
-/** Subscriptions are identified by their filter fields (socketOptions apply to the socket). */
-function subscriptionKey(sub: RisSubscription): string {
-  const { socketOptions: _so, ...filter } = sub ?? {};
-  return JSON.stringify(Object.fromEntries(Object.entries(filter).sort(([a], [b]) => a.localeCompare(b))));
 }

@@ -16,7 +16,11 @@ export interface RisSocketOptions {
   acknowledge?: boolean;
 }
 
-/** The `data` of ris_subscribe / ris_unsubscribe. Every field narrows the stream. */
+/**
+ * The `data` of ris_subscribe / ris_unsubscribe. Every field narrows the stream. As on RIS Live,
+ * a field that is null (or an empty string, or an empty prefix list) counts as absent, and a
+ * field not listed here is an error (see collector/replay/subscription.ts).
+ */
 export interface RisSubscription {
   /** Collector, e.g. `rrc21` (`rrc21.ripe.net` is accepted too). */
   host?: string;
@@ -36,6 +40,8 @@ export interface RisSubscription {
   moreSpecific?: boolean;
   /** With `prefix`: also match less-specific prefixes. Default false. */
   lessSpecific?: boolean;
+  /** Accepted (a boolean) for older clients; it changes nothing. */
+  includeBody?: boolean;
   socketOptions?: RisSocketOptions;
 }
 
