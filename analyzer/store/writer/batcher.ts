@@ -1,0 +1,59 @@
+import { batchBuilder, payloadToken, type BatchBuilder, type BatchFormat } from '../batch.js';
+import type { Batch } from './types.js';
+
+/**
+ * Rows into per-table batches: a table's batch goes out (to `emit`) when it reaches `batchSize`
+ * rows, or `flushIntervalMs` after its first row, or on `cutAll`.
+ */
+export class Batcher {
+  /** One builder per table for the writer's life (it keeps its buffer, sized by the last batch). */
+  private readonly builders = new Map<string, BatchBuilder>();
+  /** When the first row of each table's current batch came. */
+  private readonly started = new Map<string, number>();
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly format: BatchFormat,
+    private readonly opts: { batchSize: number; flushIntervalMs: number },
+    private readonly emit: (b: Batch) => void,
+  ) {
+    this.timer = setInterval(() => {
+      const now = Date.now();
+      for (const [table, started] of this.started) if (now - started >= opts.flushIntervalMs) this.cut(table);
+    }, Math.max(10, Math.floor(opts.flushIntervalMs / 4)));
+    this.timer.unref();
+  }
+
+  /** Adds one row (`values` in `columns` order). A row that cannot be encoded throws and leaves nothing behind. */
+  add(table: string, columns: readonly string[], values: unknown[]): void {
+    let builder = this.builders.get(table);
+    if (!builder) this.builders.set(table, (builder = batchBuilder(table, columns, this.format)));
+    builder.add(values);
+    if (builder.rows === 1) this.started.set(table, Date.now());
+    if (builder.rows >= this.opts.batchSize) this.cut(table);
+  }
+
+  /** Sends every partly filled batch now. */
+  cutAll(): void {
+    for (const table of [...this.started.keys()]) this.cut(table);
+  }
+
+  /** Rows in batches not sent yet. */
+  get rows(): number {
+    let n = 0;
+    for (const b of this.builders.values()) n += b.rows;
+    return n;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private cut(table: string): void {
+    const builder = this.builders.get(table);
+    if (!builder || builder.rows === 0) return;
+    this.started.delete(table);
+    const payload = builder.take();
+    this.emit({ payload, token: payloadToken(payload) });
+  }
+}

@@ -1,0 +1,77 @@
+import type { RouteEvent } from '../../../collector/models/route-event.js';
+import type { Finding } from '../../models/finding.js';
+import type { LifecycleEvent } from '../../models/lifecycle.js';
+import type { Payload } from '../batch.js';
+import type { EmbeddedChdb } from '../insert.js';
+
+export interface WriterOptions {
+  /** Rows per insert (per table). */
+  batchSize?: number;
+  /** A partly filled batch is sent after this long. */
+  flushIntervalMs?: number;
+  /** Attempts per batch before it goes to the spool. */
+  maxRetries?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Folder of the on-disk spool (the store passes `<db>/spool` by default). */
+  spoolDir: string;
+  /** Spool bound in rows; when full, `write*` waits (back-pressure) instead of dropping. */
+  maxSpoolRows?: number;
+  /** How often a non-empty spool tries to replay. */
+  recoveryIntervalMs?: number;
+  /** Batches held in memory (waiting or being inserted) before `write*` waits. */
+  maxQueuedBatches?: number;
+  /**
+   * Inserts in flight at once. Two let the store work on one batch while it merges or feeds the
+   * views of the other (one insert leaves a core idle); the order batches land in carries no
+   * meaning (rows carry their times, read models are order-free).
+   */
+  concurrentInserts?: number;
+  /** The embedded store's chDB (`connect` returns it): batches go in as RowBinary through it. Without it, over `client` as text. */
+  chdb?: EmbeddedChdb | null;
+  /** Cluster mode: inserts go through Distributed tables synchronously. */
+  distributed?: boolean;
+  /** Called after each successful batch insert (first tries, retries and spool replays) with its wall time. */
+  onInsert?(seconds: number, table: string, rows: number): void;
+}
+
+export interface WriterStats {
+  /** Rows given to writeEvent/writeLifecycle. */
+  accepted: number;
+  /** Rows the store acknowledged (directly or by replay). */
+  inserted: number;
+  insertedBatches: number;
+  /** Batches that needed more than one attempt. */
+  retriedBatches: number;
+  failedAttempts: number;
+  /** Rows ever written to the spool, and of those, replayed into the store. */
+  spooledRows: number;
+  replayedRows: number;
+  spoolDepthRows: number;
+  spoolDepthBatches: number;
+  /** Rows the store rejected as malformed (a permanent error), kept in `<spool>/rejected`. */
+  rejectedRows: number;
+  /** Rows waiting in memory (buffers + queued batches). */
+  pendingRows: number;
+  /** True while batches are going to the spool. */
+  storeDown: boolean;
+}
+
+export interface StoreWriter {
+  writeEvent(event: RouteEvent, finding: Finding | null): Promise<void> | void;
+  writeLifecycle(event: LifecycleEvent): Promise<void> | void;
+  /** Resolves when every row written so far is in the store or in the on-disk spool. */
+  flush(): Promise<void>;
+  /** Flush, try a last replay, stop timers. A non-empty spool stays on disk for the next start. */
+  close(): Promise<void>;
+  stats(): WriterStats;
+}
+
+/** A batch ready to send: its bytes and its deduplication token. */
+export interface Batch {
+  payload: Payload;
+  token: string;
+}
+
+/** The counters the parts of the writer keep (the rest of `WriterStats` is read off the spool and the buffers). */
+export type WriterCounters = Omit<WriterStats, 'spoolDepthRows' | 'spoolDepthBatches' | 'pendingRows'>;
