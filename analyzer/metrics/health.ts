@@ -10,8 +10,8 @@ export interface HealthInput {
   feedConnected: boolean | null;
   /** Seconds behind the live feed (null: unknown or no live feed). */
   lagSeconds: number | null;
-  /** Lag above this makes the process unhealthy. */
-  maxLagSeconds: number;
+  /** Lag above this makes the process unhealthy; null: no lag watch (a replay), lag is only reported. */
+  maxLagSeconds: number | null;
 }
 
 export type CheckState = 'ok' | 'failing' | 'n/a';
@@ -20,7 +20,10 @@ export interface HealthBody {
   status: 'ok' | 'unhealthy';
   checks: { store: CheckState; feed: CheckState; lag: CheckState };
   lagSeconds: number | null;
-  maxLagSeconds: number;
+  /** null when there is no lag watch (`run --replay ws://…`): the lag is reported, never failing. */
+  maxLagSeconds: number | null;
+  /** Whether lag can make the process unhealthy. */
+  lagWatch: boolean;
   /** Why the status is unhealthy, one sentence each; empty when ok. */
   reasons: string[];
 }
@@ -36,7 +39,8 @@ export function computeHealth(input: HealthInput): HealthResult {
   const reasons: string[] = [];
   if (input.storeReachable === false) reasons.push('store unreachable (ping failed)');
   if (input.feedConnected === false) reasons.push('live feed not connected');
-  const lagOk = input.lagSeconds === null || !Number.isFinite(input.lagSeconds) ? null : input.lagSeconds <= input.maxLagSeconds;
+  const lagWatch = input.maxLagSeconds !== null;
+  const lagOk = !lagWatch || input.lagSeconds === null || !Number.isFinite(input.lagSeconds) ? null : input.lagSeconds <= (input.maxLagSeconds as number);
   if (lagOk === false) reasons.push(`feed lag ${Math.round(input.lagSeconds as number)} s exceeds ${input.maxLagSeconds} s`);
   return {
     httpStatus: reasons.length ? 503 : 200,
@@ -45,6 +49,7 @@ export function computeHealth(input: HealthInput): HealthResult {
       checks: { store: state(input.storeReachable), feed: state(input.feedConnected), lag: state(lagOk) },
       lagSeconds: input.lagSeconds,
       maxLagSeconds: input.maxLagSeconds,
+      lagWatch,
       reasons,
     },
   };

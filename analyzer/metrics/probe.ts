@@ -8,22 +8,27 @@ export interface HealthProbe {
   ping?: () => Promise<boolean>;
   /** The source's stats; absent when there is no live feed (`serve`). */
   source?: () => SourceStats;
-  /** Lag above this is unhealthy; default 300 s. */
+  /** Lag above this is unhealthy; default 300 s. A source whose own lag watch is off (threshold 0) has none here either. */
   maxLagSeconds?: number;
   pingTimeoutMs?: number;
 }
 
 export const DEFAULT_MAX_LAG_SECONDS = 300;
 
-/** Feed checks apply only to live sources (those that report `connected`); file replays have none. */
+/**
+ * Feed checks apply only to live sources (those that report `connected`); file replays have none.
+ * A live source that reports `lagThresholdSec: 0` (the RIS Live client of `run --replay ws://…`)
+ * has no lag watch: its lag is reported but never makes the process unhealthy, as the README says.
+ */
 export async function probeHealth(p: HealthProbe): Promise<HealthInput> {
   const stats = p.source?.();
   const connected = stats ? feedConnected(stats) : undefined;
   const live = connected !== undefined;
+  const lagWatch = stats?.detail?.lagThresholdSec !== 0;
   return {
     storeReachable: p.ping ? await pingWithin(p.ping, p.pingTimeoutMs) : null,
     feedConnected: live ? connected : null,
     lagSeconds: live && connected && typeof stats?.lagSeconds === 'number' ? stats.lagSeconds : null,
-    maxLagSeconds: p.maxLagSeconds ?? DEFAULT_MAX_LAG_SECONDS,
+    maxLagSeconds: lagWatch ? (p.maxLagSeconds ?? DEFAULT_MAX_LAG_SECONDS) : null,
   };
 }

@@ -112,7 +112,7 @@ export class RisLiveClient {
   constructor(options: RisLiveClientOptions = {}) {
     const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
     this.opts = { ...DEFAULTS, ...defined };
-    this.counters = newCounters(this.opts.queueCapacity);
+    this.counters = newCounters(this.opts.queueCapacity, this.opts.lagThresholdSec);
     this.warner = new RateLimitedWarn(this.opts.warnIntervalMs);
     this.queue = new BoundedQueue<RisMessageData>(this.opts.queueCapacity, {
       lowMark: Math.floor(this.opts.queueCapacity / 4),

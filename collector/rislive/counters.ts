@@ -40,6 +40,8 @@ export interface RisLiveCounters {
   /** now − timestamp of the last ris_message, in seconds. */
   lagSeconds: number;
   maxLagSeconds: number;
+  /** The lag watch's threshold in seconds; 0 when there is no lag watch (replays). Health reads it. */
+  lagThresholdSec: number;
   queueLength: number;
   queueCapacity: number;
   /** Highest queue length seen. */
@@ -50,7 +52,7 @@ export interface RisLiveCounters {
   lastError: string;
 }
 
-export function newCounters(queueCapacity = 0): RisLiveCounters {
+export function newCounters(queueCapacity = 0, lagThresholdSec = 0): RisLiveCounters {
   return {
     connects: 0,
     reconnects: 0,
@@ -71,6 +73,7 @@ export function newCounters(queueCapacity = 0): RisLiveCounters {
     pongs: 0,
     lagSeconds: 0,
     maxLagSeconds: 0,
+    lagThresholdSec,
     queueLength: 0,
     queueCapacity,
     queueHighWater: 0,
