@@ -14,8 +14,8 @@ import { frag, join, param, read, sql, type Fragment } from './sql-fragment.js';
  * time for the partial hours at a range's ends); the prefix page reads `prefix_routes_daily`.
  * Only a from/to on a matrix cell's prefix list scans raw events. The matrix, map and country
  * space figures are the portability index's (portability-queries.ts), not sums of prefix sizes. Reads with FINAL rely on the
- * server's compactor (compactor.ts) keeping those tables merged. Counts are cast to
- * UInt32 so JSON carries numbers, not quoted 64-bit strings. Times are seconds since 1970.
+ * server's compactor (compactor.ts) keeping those tables merged. Counts are plain 64-bit
+ * integers: the runner asks for them unquoted in JSON (sql-runner.ts). Times are seconds since 1970.
  */
 
 /** `AND time >= … AND time < …` for the range's ends that are set (partition pruning works on it). */
@@ -66,14 +66,14 @@ export async function summary(run: QueryRunner): Promise<Summary> {
   const [[totals], [origins], findingEvents, kinds] = await Promise.all([
     // FINAL leaves one row per prefix (cheap once the compactor has merged the parts), so
     // count() is the exact number of prefixes without a distinct count over strings.
-    run(`SELECT toUInt32(sum(events)) AS events, toUInt32(sum(announcements)) AS announcements, toUInt32(sum(withdrawals)) AS withdrawals,
-        toUInt32(count()) AS prefixes,
+    run(`SELECT sum(events) AS events, sum(announcements) AS announcements, sum(withdrawals) AS withdrawals,
+        count() AS prefixes,
         if(count() = 0, NULL, toUnixTimestamp(min(first_time))) AS first_time, if(count() = 0, NULL, toUnixTimestamp(max(last_time))) AS last_time
       FROM prefix_activity FINAL`),
     // Prefixes with at least one mismatched announcement: exactly the prefixes of the small all-time rollup.
-    run(`SELECT toUInt32((SELECT uniqExact(origin_asn) FROM origin_prefixes)) AS origins, toUInt32(uniqExact(prefix)) AS mismatched_prefixes FROM mismatch_prefix_total`),
-    run(`SELECT toString(type) AS type, toUInt32(count()) AS events FROM finding_events GROUP BY type ORDER BY type`),
-    run(`SELECT kind, toUInt32(count()) AS prefixes, sum(addresses) AS addresses FROM (SELECT kinds, addresses FROM prefix_latest FINAL)
+    run(`SELECT (SELECT uniqExact(origin_asn) FROM origin_prefixes) AS origins, uniqExact(prefix) AS mismatched_prefixes FROM mismatch_prefix_total`),
+    run(`SELECT toString(type) AS type, count() AS events FROM finding_events GROUP BY type ORDER BY type`),
+    run(`SELECT kind, count() AS prefixes, sum(addresses) AS addresses FROM (SELECT kinds, addresses FROM prefix_latest FINAL)
       ARRAY JOIN kinds AS kind GROUP BY kind ORDER BY prefixes DESC, kind`),
   ]);
   const t = { ...totals, ...origins };
@@ -112,11 +112,11 @@ export async function cellOrigins(run: QueryRunner, family: 4 | 6, rir: Rir | 'u
   const [rows, [totals]] = await Promise.all([
     read(
       run,
-      sql`SELECT origin_asn, toUInt32(count()) AS prefixes, sum(addresses) AS addresses
+      sql`SELECT origin_asn, count() AS prefixes, sum(addresses) AS addresses
        FROM (${inner}) WHERE ${cell} AND origin_asn IS NOT NULL
        GROUP BY origin_asn ORDER BY prefixes DESC, addresses DESC ${limitTo(limit)}`,
     ),
-    read(run, sql`SELECT toUInt32(count()) AS prefixes, sum(addresses) AS addresses, toUInt32(uniq(origin_asn)) AS origins FROM (${inner}) WHERE ${cell}`),
+    read(run, sql`SELECT count() AS prefixes, sum(addresses) AS addresses, uniq(origin_asn) AS origins FROM (${inner}) WHERE ${cell}`),
   ]);
   return { rows, totals: totals ?? { prefixes: 0, addresses: 0, origins: 0 } };
 }
@@ -182,10 +182,10 @@ export function top(run: QueryRunner, list: TopList, range: TimeRange, limit: nu
   const kindFilter = kinds.length ? sql`hasAny(kinds, ${param('kinds', 'Array(String)', kinds)})` : frag('1');
   const source = sql`(${mismatchedAnnouncements(range, kindFilter)})`;
   const last = limitTo(limit);
-  const tail = 'toUInt32(sum(events)) AS events, toUnixTimestamp(max(last_time)) AS last_seen';
+  const tail = 'sum(events) AS events, toUnixTimestamp(max(last_time)) AS last_seen';
   // Addresses of distinct prefixes: the inner query reduces to one row per (key, prefix).
   const byKey = (keyExpr: string, keyName: string, where: string): Fragment =>
-    sql`SELECT ${keyName}, toUInt32(count()) AS prefixes, sum(addresses) AS addresses, toUInt32(sum(events)) AS events, max(last_seen) AS last_seen
+    sql`SELECT ${keyName}, count() AS prefixes, sum(addresses) AS addresses, sum(events) AS events, max(last_seen) AS last_seen
      FROM (SELECT ${keyExpr} AS ${keyName}, prefix, any(addresses) AS addresses, ${tail}
            FROM ${source} WHERE ${where} GROUP BY ${keyName}, prefix)
      GROUP BY ${keyName} ORDER BY addresses DESC, prefixes DESC ${last}`;
@@ -197,7 +197,7 @@ export function top(run: QueryRunner, list: TopList, range: TimeRange, limit: nu
     case 'holders':
       return read(
         run,
-        sql`SELECT holder_id, any(prefix_rir) AS prefix_rir, any(registered_cc) AS registered_cc, toUInt32(count()) AS prefixes, sum(addresses) AS addresses, toUInt32(sum(events)) AS events, max(last_seen) AS last_seen
+        sql`SELECT holder_id, any(prefix_rir) AS prefix_rir, any(registered_cc) AS registered_cc, count() AS prefixes, sum(addresses) AS addresses, sum(events) AS events, max(last_seen) AS last_seen
          FROM (SELECT holder_id, prefix, any(prefix_rir) AS prefix_rir, any(registered_cc) AS registered_cc, any(addresses) AS addresses, ${tail}
                FROM ${source} WHERE holder_id != '' GROUP BY holder_id, prefix)
          GROUP BY holder_id ORDER BY addresses DESC, prefixes DESC ${last}`,
@@ -229,24 +229,24 @@ export async function prefixHistory(run: QueryRunner, prefix: string, limit: num
   const announced = "prefix = {prefix:String} AND elem_type = 'announce'";
   const [[seen], origins, originsOverTime, paths, findings] = await Promise.all([
     run(
-      `SELECT toUInt32(sum(events)) AS events, toUnixTimestamp(min(first_time)) AS first_seen, toUnixTimestamp(max(last_time)) AS last_seen, toUInt32(uniqExact(peer_ip)) AS peers
+      `SELECT sum(events) AS events, toUnixTimestamp(min(first_time)) AS first_seen, toUnixTimestamp(max(last_time)) AS last_seen, uniqExact(peer_ip) AS peers
        FROM prefix_routes_daily WHERE prefix = {prefix:String} HAVING count() > 0`,
       p,
     ),
     run(
-      `SELECT origin_asn, toUInt32(sum(events)) AS events, toUnixTimestamp(min(first_time)) AS first_seen, toUnixTimestamp(max(last_time)) AS last_seen
+      `SELECT origin_asn, sum(events) AS events, toUnixTimestamp(min(first_time)) AS first_seen, toUnixTimestamp(max(last_time)) AS last_seen
        FROM prefix_routes_daily WHERE ${announced} AND origin_known = 1
        GROUP BY origin_asn ORDER BY last_seen DESC, origin_asn LIMIT {limit:UInt32}`,
       p,
     ),
     run(
-      `SELECT toUnixTimestamp(toDateTime(day, 'UTC')) AS bucket, origin_asn, toUInt32(sum(events)) AS events
+      `SELECT toUnixTimestamp(toDateTime(day, 'UTC')) AS bucket, origin_asn, sum(events) AS events
        FROM prefix_routes_daily WHERE ${announced} AND origin_known = 1
        GROUP BY bucket, origin_asn ORDER BY bucket DESC, events DESC, origin_asn LIMIT {limit:UInt32}`,
       p,
     ),
     run(
-      `SELECT as_path, toUInt32(sum(events)) AS events, toUnixTimestamp(max(last_time)) AS last_seen
+      `SELECT as_path, sum(events) AS events, toUnixTimestamp(max(last_time)) AS last_seen
        FROM prefix_routes_daily WHERE ${announced}
        GROUP BY as_path ORDER BY events DESC, last_seen DESC, as_path LIMIT {limit:UInt32}`,
       p,
@@ -290,14 +290,14 @@ export async function asnHistory(run: QueryRunner, asn: number, limit: number): 
   const p = { asn, limit };
   const [[seen], prefixes, findings] = await Promise.all([
     run(
-      `SELECT toUInt32(sum(events)) AS events, toUInt32(uniqExact(prefix)) AS prefixes, toUnixTimestamp(min(first_time)) AS first_seen, toUnixTimestamp(max(last_time)) AS last_seen
+      `SELECT sum(events) AS events, uniqExact(prefix) AS prefixes, toUnixTimestamp(min(first_time)) AS first_seen, toUnixTimestamp(max(last_time)) AS last_seen
        FROM origin_prefixes WHERE origin_asn = {asn:UInt32} HAVING count() > 0`,
       p,
     ),
     run(
       `SELECT prefix, latest.1 AS prefix_rir, latest.2 AS usage_region, latest.3 AS main_country, latest.4 AS kinds, latest.5 AS severity,
          latest.6 AS addresses, events, toUnixTimestamp(last) AS last_seen
-       FROM (SELECT prefix, argMaxMerge(latest) AS latest, toUInt32(sum(events)) AS events, max(last_time) AS last
+       FROM (SELECT prefix, argMaxMerge(latest) AS latest, sum(events) AS events, max(last_time) AS last
              FROM origin_prefixes WHERE origin_asn = {asn:UInt32} GROUP BY prefix)
        ORDER BY addresses DESC, prefix LIMIT {limit:UInt32}`,
       p,

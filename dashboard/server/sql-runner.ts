@@ -5,13 +5,16 @@ import type { Params, Row, StoreRows } from './store-port.js';
 export type QueryRunner = (sql: string, params?: Params) => Promise<Row[]>;
 
 /**
- * Through the store's ClickHouse client: the server binds the parameters. Query-level
- * SETTINGS, because chDB would turn `clickhouse_settings` into session-wide SETs shared with
- * the writer.
+ * Through the store's ClickHouse client: the server binds the parameters. Counts (UInt64)
+ * come back as JSON numbers, not quoted strings, whatever the server's default (servers
+ * before ClickHouse 25.8 quote them); they stay far below 2^53, and address sums are
+ * Float64. Query-level SETTINGS, because chDB would turn `clickhouse_settings` into
+ * session-wide SETs shared with the writer.
  */
 export function clientQuery(client: Pick<ClickHouseClient, 'query'>, timeoutSeconds: number): QueryRunner {
+  const settings = `SETTINGS max_execution_time = ${Number(timeoutSeconds)}, output_format_json_quote_64bit_integers = 0`;
   return async (sql, params = {}) => {
-    const rs = await client.query({ query: `${sql}\nSETTINGS max_execution_time = ${Number(timeoutSeconds)}`, format: 'JSONEachRow', query_params: params });
+    const rs = await client.query({ query: `${sql}\n${settings}`, format: 'JSONEachRow', query_params: params });
     return rs.json<Row>();
   };
 }
@@ -19,6 +22,7 @@ export function clientQuery(client: Pick<ClickHouseClient, 'query'>, timeoutSeco
 /**
  * Through the store's read-only SQL (which applies its own time limit): the parameters are
  * bound as literals here. The SQL is the dashboard's own fixed text; only values are bound.
+ * readonlySql refuses SETTINGS, so 64-bit counts come back as `readonlySql` gives them.
  */
 export function literalQuery(readonlySql: (sql: string) => Promise<StoreRows>): QueryRunner {
   return async (sql, params = {}) => (await readonlySql(bindLiterals(sql, params))).rows;

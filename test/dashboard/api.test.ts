@@ -153,6 +153,29 @@ describe('dashboard API over a real chDB store', () => {
     expect(cn.body.usedHere.map((r: any) => r.prefix)).toEqual(['154.80.0.0/16']); // the per-prefix listing stays
   });
 
+  it('sends counts as JSON numbers, not quoted 64-bit strings', async () => {
+    const numbers = (rows: any[], ...keys: string[]) => {
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) for (const k of keys) expect(typeof row[k], k).toBe('number');
+    };
+    const s = (await get('/api/summary')).body;
+    numbers(s.findingEvents, 'events');
+    numbers(s.kinds, 'prefixes', 'addresses');
+    const cell = (await get('/api/matrix/cell?rir=afrinic&region=apnic')).body;
+    numbers(cell.origins, 'origin_asn', 'prefixes', 'addresses');
+    numbers([cell.totals], 'prefixes', 'addresses', 'origins');
+    for (const list of ['origins', 'holders', 'countries', 'prefixes']) numbers((await get(`/api/top/${list}`)).body.rows, 'events', 'last_seen', 'addresses');
+    numbers((await get('/api/top/origins?from=1700000100&to=1700000301')).body.rows, 'prefixes', 'events');
+    const p = (await get('/api/prefix/154.80.0.0/16')).body;
+    numbers([p.seen], 'events', 'peers', 'first_seen', 'last_seen');
+    numbers(p.origins, 'events');
+    numbers(p.originsOverTime, 'events', 'bucket');
+    numbers(p.paths, 'events');
+    const asn = (await get('/api/asn/4134')).body;
+    numbers([asn.seen], 'events', 'prefixes');
+    numbers(asn.prefixes, 'events', 'addresses');
+  });
+
   it('answers search with where to go', async () => {
     expect((await get('/api/search?q=154.80.3.0/16')).body).toMatchObject({ kind: 'prefix', path: '/prefix/154.80.0.0/16' });
     expect((await get('/api/search?q=AS4134')).body).toMatchObject({ kind: 'asn', path: '/asn/4134' });

@@ -1,5 +1,8 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openStore } from '../../analyzer/store/index.js';
 import { StoreUnavailable, storePort, type DashboardStore } from '../../dashboard/server/store-port.js';
+import { makeTmpDir } from '../helpers/tmp.js';
 
 /** A store without a ClickHouse client: the port binds literals and reads through readonlySql. */
 function bareStore(up = true): DashboardStore & { seen: string[] } {
@@ -34,5 +37,18 @@ describe('store port', () => {
   it('turns a failure of a store that does not answer a ping into StoreUnavailable', async () => {
     await expect(storePort(bareStore(true)).query('SELECT boom')).rejects.toThrow('boom');
     await expect(storePort(bareStore(false)).query('SELECT boom')).rejects.toBeInstanceOf(StoreUnavailable);
+  });
+
+  it('reads 64-bit counts as JSON numbers even where the session quotes them', async () => {
+    const store = await openStore({ db: join(makeTmpDir('dash-port'), 'db') });
+    try {
+      // ClickHouse before 25.8 (a server given by --clickhouse) quotes them by default.
+      await store.client.command({ query: 'SET output_format_json_quote_64bit_integers = 1' });
+      const raw = await (await store.client.query({ query: 'SELECT count() AS c FROM numbers(3)', format: 'JSONEachRow' })).json();
+      expect(raw).toEqual([{ c: '3' }]);
+      expect(await storePort(store).query('SELECT count() AS c, sum(number) AS s FROM numbers({n:UInt32})', { n: 3 })).toEqual([{ c: 3, s: 3 }]);
+    } finally {
+      await store.close();
+    }
   });
 });
