@@ -151,7 +151,11 @@ export class AlertEngine {
     return this.groups.size;
   }
 
-  /** The state to restore after a restart; take it after `finish()` (no open group, no pending catch-up). */
+  /**
+   * The state to restore after a restart. Taken after `finish()` it is complete; taken while
+   * running (the state file is written as pairs change) it leaves out open groups and pending
+   * catch-ups, which a crash loses anyway: a start in an open group counts as announced.
+   */
   snapshot(): EngineSnapshot {
     const pairs: Array<[string, SavedPair]> = [];
     for (const [key, st] of this.pairs) {

@@ -1,4 +1,6 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { log } from '../../common/log.js';
 import type { LifecycleEvent } from '../models/lifecycle.js';
 import { buildAlert, type Alert } from './alert.js';
@@ -29,10 +31,14 @@ export interface AlertingOptions {
   /** Clock of the rate limits (ms). */
   now?: () => number;
   /**
-   * File of the engine's pairs and quiet periods: read at start when present, written at close,
-   * so a restart neither re-announces active findings nor loses how long they lasted.
+   * File of the engine's pairs and quiet periods: read at start when present, written as they
+   * change (at most once per `saveIntervalMs`) and at close, each time atomically (temp file,
+   * fsync, rename), so a restart, even after `kill -9`, neither re-announces active findings nor
+   * loses how long they lasted.
    */
   statePath?: string;
+  /** Least time between two writes of `statePath`; default 1000 ms. */
+  saveIntervalMs?: number;
 }
 
 export interface ChannelStats extends QueueStats {
@@ -92,6 +98,18 @@ export function createAlerting(opts: AlertingOptions): Alerting {
 
   const engine = new AlertEngine(config.rules, settingsOf(config));
   if (opts.statePath) restoreEngine(engine, opts.statePath);
+  const saver = opts.statePath ? new StateSaver(opts.statePath, () => JSON.stringify(engine.snapshot()), opts.saveIntervalMs ?? 1000) : undefined;
+  /** Whether the engine's pairs or quiet periods may have changed since the last look. */
+  let seen = '';
+  const noteChanges = () => {
+    if (!saver) return;
+    const c = engine.counters;
+    const now = `${c.matched} ${c.alerts} ${c.catchUps}`;
+    if (now !== seen) {
+      seen = now;
+      saver.mark();
+    }
+  };
   let channels = new Map<string, LiveChannel>();
   const retired: LiveChannel[] = [];
   let rateLimited = 0;
@@ -120,6 +138,7 @@ export function createAlerting(opts: AlertingOptions): Alerting {
     config = c;
     for (const r of c.rules) ruleChannels.set(r.name, r.channels);
     engine.configure(c.rules, settingsOf(c));
+    saver?.mark(); // pairs of removed rules are gone
   };
   apply(config, build(config));
 
@@ -169,6 +188,7 @@ export function createAlerting(opts: AlertingOptions): Alerting {
 
   const tick = setInterval(() => {
     dispatch(engine.expire(Date.now()));
+    noteChanges();
     sendSummaries(false);
   }, opts.tickMs ?? 1000);
   tick.unref();
@@ -199,9 +219,11 @@ export function createAlerting(opts: AlertingOptions): Alerting {
   return {
     handle(events) {
       dispatch(engine.handle(events, Date.now()));
+      noteChanges();
     },
     async flush() {
       dispatch(engine.flush());
+      noteChanges();
       sendSummaries(false);
       await idle();
       await closeRetired();
@@ -210,7 +232,7 @@ export function createAlerting(opts: AlertingOptions): Alerting {
       watcher?.close();
       clearInterval(tick);
       dispatch(engine.finish());
-      if (opts.statePath) saveEngine(engine, opts.statePath);
+      await saver?.close();
       sendSummaries(true);
       await idle();
       await closeRetired();
@@ -241,12 +263,81 @@ function restoreEngine(engine: AlertEngine, path: string): void {
   }
 }
 
-function saveEngine(engine: AlertEngine, path: string): void {
+/**
+ * Writes the engine's state as it changes: `mark()` asks for a write, which happens at most once
+ * per interval (the first at once); writes never overlap, and one whose text equals the last
+ * written is skipped. Each write is atomic: a `kill -9` leaves the previous file or the new one.
+ */
+class StateSaver {
+  private dirty = false;
+  private timer: NodeJS.Timeout | undefined;
+  private lastAt = 0;
+  private lastText: string | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly path: string,
+    private readonly take: () => string,
+    private readonly intervalMs: number,
+  ) {}
+
+  mark(): void {
+    this.dirty = true;
+    if (this.timer) return;
+    const wait = Math.max(0, this.lastAt + this.intervalMs - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.save();
+    }, wait);
+    this.timer.unref();
+  }
+
+  private save(): Promise<void> {
+    this.writing = this.writing.then(async () => {
+      if (!this.dirty) return;
+      this.dirty = false;
+      this.lastAt = Date.now();
+      const text = this.take();
+      if (text === this.lastText) return;
+      try {
+        await writeFileAtomic(this.path, text);
+        this.lastText = text;
+      } catch (err) {
+        log.error({ file: this.path, err: (err as Error).message }, 'alert state not saved');
+      }
+    });
+    return this.writing;
+  }
+
+  /** The last write, now. */
+  async close(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.dirty = true;
+    await this.save();
+  }
+}
+
+/** Temp file in the same folder, fsync, rename over the target, fsync the folder (best effort). */
+export async function writeFileAtomic(path: string, text: string): Promise<void> {
+  const tmp = `${path}.tmp`;
+  const fh = await open(tmp, 'w');
   try {
-    writeFileSync(`${path}.tmp`, JSON.stringify(engine.snapshot()));
-    renameSync(`${path}.tmp`, path);
-  } catch (err) {
-    log.error({ file: path, err: (err as Error).message }, 'alert state not saved');
+    await fh.writeFile(text);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
+  try {
+    const dir = await open(dirname(path), 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
+  } catch {
+    // Some file systems cannot fsync a directory; the rename is still atomic.
   }
 }
 
