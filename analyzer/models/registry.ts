@@ -134,3 +134,44 @@ export interface RegistryLookup {
   asn(asn: number): AsnRegistration;
   files(): RegistryFileInfo[];
 }
+
+/** Kinds of registry change event (`portolan registry diff`, table registry_changes). */
+export const CHANGE_KINDS = ['added', 'removed', 'moved', 'status-changed', 'cc-changed', 'holder-changed', 'date-changed'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+/**
+ * One change between two registry snapshots, over an exact range of the registering view (each
+ * address labelled by its most specific allocated/assigned record, on each side). Field names are
+ * an interface: scripts read `registry diff --json`, and registry_changes has the same columns.
+ */
+export interface RegistryChange {
+  kind: ChangeKind;
+  family: ResourceType;
+  /** First and last address (IPv4 dotted, IPv6 RFC 5952) or ASN (decimal), inclusive. */
+  start: string;
+  end: string;
+  /** IPv4 addresses, IPv6 /48s (fractional below a /48) or ASNs. */
+  addresses: number;
+  /** Registering RIR before / after; null when the range was not delegated on that side (added / removed). */
+  from_rir: Rir | null;
+  to_rir: Rir | null;
+  from_cc: string | null;
+  to_cc: string | null;
+  /** allocated / assigned; for the undelegated side of added / removed: available, reserved or absent. */
+  from_status: string;
+  to_status: string;
+  /** Holder opaque-ids (extended files), null when the file has none. */
+  from_holder: string | null;
+  to_holder: string | null;
+  /** The records' registration dates, YYYY-MM-DD or null. */
+  from_reg_date: string | null;
+  to_reg_date: string | null;
+  /** Dates (YYYY-MM-DD) of the two files compared: the "from" side's file and the "to" side's. */
+  from_file_date: string | null;
+  to_file_date: string | null;
+  /** moved / holder-changed: 'logged' when a transfer log entry explains it, else 'unlogged'; null for other kinds. */
+  transfer: 'logged' | 'unlogged' | null;
+  transfer_date: string | null;
+  /** The log entry's type (RESOURCE_TRANSFER, MERGER_ACQUISITION, …). */
+  transfer_type: string | null;
+}

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { log } from '../../common/log.js';
+import { archiveDirOf, archiveFile } from './archive.js';
 import { parseDelegatedFile } from './delegated-parser.js';
 import { parseIanaCsv } from './iana-parser.js';
 import { remoteSources, type RemoteSource } from './sources.js';
@@ -40,6 +41,8 @@ export interface UpdateOptions {
   /** Only these file names (default: all). */
   only?: string[];
   timeoutMs?: number;
+  /** Keep a dated copy of each downloaded file in `<cacheDir>/archive` (default true). */
+  archive?: boolean;
   onProgress?: (name: string, received: number, total: number | null) => void;
 }
 
@@ -113,6 +116,8 @@ async function fetchOne(source: RemoteSource, opts: UpdateOptions, sidecar: Reco
       if (published) checksum = 'ok';
     }
     await checkContent(source, tmp);
+    // A dated copy first: a file the archive refuses (truncated, dated before the last one) never replaces the cached copy.
+    if (opts.archive !== false) archiveFile(archiveDirOf(opts.cacheDir), tmp, { name: source.name, fallbackDate: new Date().toISOString().slice(0, 10), revisions: true });
     renameSync(tmp, dest);
     sidecar[source.name] = {
       url: source.url,

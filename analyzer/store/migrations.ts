@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { log } from '../../common/log.js';
+import { registryChangesDdl } from './registry-changes.js';
 import { generateDdl, tableDef, type SchemaOptions } from './schema.js';
 
 /**
@@ -34,6 +35,11 @@ export const MIGRATIONS: Migration[] = [
     version: 4,
     name: 'the daily portability index: portability_daily, portability_flows, portability_contributors',
     statements: (opts) => generateDdl(opts, 4),
+  },
+  {
+    version: 5,
+    name: 'registry change events: registry_changes (analyzer/store/registry-changes.ts)',
+    statements: (opts) => registryChangesDdl(opts),
   },
 ];
 

@@ -5,6 +5,13 @@ import { loadRegistry } from '../../analyzer/registry/index.js';
 import { formatStats } from '../../analyzer/registry/stats.js';
 import { updateRegistry, type UpdateResult } from '../../analyzer/registry/download.js';
 import { action } from '../action.js';
+import { UsageError } from '../errors.js';
+import { archiveDirOf, importFolder } from '../../analyzer/registry/archive.js';
+import { diffRegistries } from '../../analyzer/registry/diff.js';
+import { formatDiff } from '../../analyzer/registry/diff-format.js';
+import { loadDiffFolder, loadDiffSnapshot } from '../../analyzer/registry/diff-load.js';
+import { openStore } from '../../analyzer/store/index.js';
+import { writeRegistryChanges } from '../../analyzer/store/registry-changes.js';
 
 interface StatsOptions {
   json?: boolean;
@@ -22,7 +29,7 @@ interface UpdateOpts {
 export function register(program: Command): void {
   const registry = program
     .command('registry')
-    .description('the RIR / IANA registry files: per-RIR totals, and downloading them into the cache');
+    .description('the RIR / IANA registry files: per-RIR totals, downloading them into the cache, the dated archive and diffs between dates');
 
   registry
     .command('stats')
@@ -46,6 +53,8 @@ export function register(program: Command): void {
         }
       }),
     );
+
+  registerArchive(registry);
 
   registry
     .command('update')
@@ -80,6 +89,92 @@ export function register(program: Command): void {
         if (failed.length) {
           process.stderr.write(`portolan registry update: ${failed.length} required file(s) failed (${failed.map((r) => r.name).join(', ')}); the previous copies were kept in ${opts.cacheDir}\n`);
           process.exitCode = 1;
+        }
+      }),
+    );
+}
+
+interface ImportOpts {
+  cacheDir: string;
+  date: string;
+  allowOlder?: boolean;
+}
+
+interface DiffOpts {
+  cacheDir: string;
+  from?: string;
+  to?: string;
+  fromDir?: string;
+  toDir?: string;
+  json?: boolean;
+  allRirs?: boolean;
+  store?: boolean;
+  db: string;
+  clickhouse?: string;
+}
+
+function registerArchive(registry: Command): void {
+  registry
+    .command('import')
+    .description('bring a folder of old registry files (delegated files, .gz or plain; transfer logs) into the archive under each file\'s own date')
+    .argument('<DIR>', 'folder of delegated-<rir>-[extended-]latest[.gz] files')
+    .requiredOption('--date <YYYY-MM-DD>', 'the day the folder was taken (files dated after it are refused; files without a date of their own take it)')
+    .option('--allow-older', 'backfill: accept files older than the newest the archive holds for that RIR')
+    .addOption(commonOption('cache-dir'))
+    .addOption(commonOption('log-level'))
+    .action(
+      action(async (dir: string, opts: ImportOpts) => {
+        const archive = archiveDirOf(opts.cacheDir);
+        const done = importFolder(archive, dir, { date: opts.date, allowOlder: opts.allowOlder });
+        for (const f of done) process.stdout.write(`${f.date}  ${f.name.padEnd(40)} ${f.status === 'added' ? 'archived' : 'already archived'}  (${f.source})\n`);
+      }),
+    );
+
+  registry
+    .command('diff')
+    .description('change events between two registry snapshots (archive dates or folders): added, removed, moved, status-, cc-, holder- and date-changed, with transfer-log matching')
+    .option('--from <DATE>', 'archive snapshot: each RIR\'s newest archived file on or before DATE')
+    .option('--to <DATE>', 'archive snapshot compared to')
+    .option('--from-dir <DIR>', 'a folder of delegated files instead of --from')
+    .option('--to-dir <DIR>', 'a folder of delegated files instead of --to')
+    .option('--json', 'one JSON event per line')
+    .option('--all-rirs', 'also compare RIRs present on one side only (their whole space becomes added or removed)')
+    .option('--store', 'write the events into the store (table registry_changes)')
+    .addOption(commonOption('cache-dir'))
+    .addOption(commonOption('db'))
+    .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('log-level'))
+    .action(
+      action(async (opts: DiffOpts) => {
+        if ((opts.from ? 1 : 0) + (opts.fromDir ? 1 : 0) !== 1) throw new UsageError('give exactly one of --from DATE or --from-dir DIR');
+        if ((opts.to ? 1 : 0) + (opts.toDir ? 1 : 0) !== 1) throw new UsageError('give exactly one of --to DATE or --to-dir DIR');
+        const archive = archiveDirOf(opts.cacheDir);
+        const [a, b] = await Promise.all([
+          opts.from ? loadDiffSnapshot(archive, opts.from) : loadDiffFolder(opts.fromDir!),
+          opts.to ? loadDiffSnapshot(archive, opts.to) : loadDiffFolder(opts.toDir!),
+        ]);
+        const result = diffRegistries(a, b, { allRirs: opts.allRirs });
+        if (opts.json) {
+          const out: string[] = [];
+          for (const e of result.events) out.push(JSON.stringify(e));
+          if (out.length) process.stdout.write(out.join('\n') + '\n');
+          if (result.leftOut.length) process.stderr.write(`portolan registry diff: left out (present on one side only): ${result.leftOut.map((l) => `${l.rir} (only in ${l.presentIn})`).join(', ')}\n`);
+        } else {
+          process.stdout.write(formatDiff(result));
+        }
+        if (opts.store) {
+          const newest = (s: typeof result.from) => s.files.map((f) => f.date ?? '').sort().pop() || null;
+          const fromDate = opts.from ?? newest(result.from);
+          const toDate = opts.to ?? newest(result.to);
+          if (!fromDate || !toDate) throw new Error('cannot store: a side has no dated file');
+          const store = await openStore({ db: opts.db, clickhouse: opts.clickhouse });
+          try {
+            await store.migrate();
+            const n = await writeRegistryChanges(store.client, fromDate, toDate, result.events);
+            process.stderr.write(`portolan registry diff: stored ${n} event(s) in registry_changes (${fromDate} → ${toDate})\n`);
+          } finally {
+            await store.close();
+          }
         }
       }),
     );

@@ -1,0 +1,440 @@
+/**
+ * The registry diff (pure): change events between two snapshots of the RIR files.
+ *
+ * Each side is first reduced to its *registering view*: disjoint segments of allocated/assigned
+ * space, each labelled with the most specific record holding it (records are split into exact
+ * CIDRs as RegistryIndex.registeredSegments does; a carve-out nested in another RIR's block is the
+ * carve-out's; between records of identical extent from different RIRs the alphabetically first
+ * RIR wins, as in the index without IANA files). ASN ranges: the smallest range holding an ASN.
+ * The two views (and each side's available/reserved rows, for the status of the undelegated side)
+ * are overlaid; every maximal range where the same pair of records holds the space on the two
+ * sides is compared, so events are exact to the address and never coarser than a record.
+ *
+ * A RIR present on only one side would turn all its space into added or removed: by default only
+ * RIRs present on both sides are compared (`leftOut` says which were not).
+ */
+import { formatIpv4, formatIp } from '../../common/ip.js';
+import { RIRS, type ChangeKind, type DelegationRecord, type RegistryChange, type ResourceType, type Rir } from '../models/registry.js';
+import { ipv4ToNumber, ipv6ToBigInt } from './addr.js';
+import { splitIpv4Range } from './prefix-index.js';
+import type { TransferLogRange } from './transfer-log.js';
+
+export interface DiffFile {
+  rir: Rir;
+  /** The date the file describes (YYYY-MM-DD), or null. */
+  date: string | null;
+  path?: string;
+  records: readonly DelegationRecord[];
+  extended?: boolean;
+}
+
+export interface DiffSide {
+  /** What the side is (an archive date or a folder), for messages. */
+  label: string;
+  files: DiffFile[];
+  /** Transfer log entries available on this side (both sides' are merged and deduplicated). */
+  transfers?: TransferLogRange[];
+}
+
+export interface DiffOptions {
+  /** Compare every RIR present on either side (default: only those present on both). */
+  allRirs?: boolean;
+  families?: ResourceType[];
+}
+
+export interface DiffResult {
+  from: { label: string; files: Array<{ rir: Rir; date: string | null; path?: string }> };
+  to: { label: string; files: Array<{ rir: Rir; date: string | null; path?: string }> };
+  /** RIRs compared. */
+  compared: Rir[];
+  /** RIRs present on one side only, left out (unless allRirs). */
+  leftOut: Array<{ rir: Rir; presentIn: 'from' | 'to' }>;
+  events: RegistryChange[];
+  /** Transfer log entries seen (after merging both RIRs' reports of one transfer) and how many explained an event. */
+  transfers: { entries: number; matched: number };
+}
+
+const FAMILIES: ResourceType[] = ['ipv4', 'ipv6', 'asn'];
+const SLASH48 = 2 ** 80;
+const RIR_ORDER = new Map(RIRS.map((r, i) => [r, i]));
+
+/** A record's extent in a family's coordinates, with how specific it is (higher wins). */
+export interface Item {
+  first: number;
+  last: number;
+  spec: number;
+  rec: DelegationRecord;
+}
+
+export interface Seg {
+  first: number;
+  last: number;
+  rec: DelegationRecord;
+}
+
+/**
+ * Disjoint, sorted segments labelled with the most specific item holding them (highest `spec`;
+ * ties: alphabetically first RIR, then input order). Adjacent segments of one record merge.
+ */
+export function labelSegments(items: Item[]): Seg[] {
+  const n = items.length;
+  const starts = sortedBy(items, (it) => it.first);
+  const ends = sortedBy(items, (it) => it.last);
+  const out: Seg[] = [];
+  const active: number[] = [];
+  let best = -1;
+  let prev = 0;
+  let i = 0;
+  let j = 0;
+  while (j < n) {
+    const pos = i < n ? Math.min(items[starts[i]].first, items[ends[j]].last + 1) : items[ends[j]].last + 1;
+    if (best >= 0 && prev < pos) {
+      const rec = items[best].rec;
+      const last = out[out.length - 1];
+      if (last && last.rec === rec && last.last + 1 === prev) last.last = pos - 1;
+      else out.push({ first: prev, last: pos - 1, rec });
+    }
+    while (j < n && items[ends[j]].last + 1 === pos) {
+      const k = active.indexOf(ends[j]);
+      if (k >= 0) active.splice(k, 1);
+      j++;
+    }
+    while (i < n && items[starts[i]].first === pos) active.push(starts[i++]);
+    best = -1;
+    for (const a of active) if (best < 0 || better(items[a], a, items[best], best)) best = a;
+    prev = pos;
+  }
+  return out;
+}
+
+const IDX = 2 ** 21;
+
+/** Item indexes ordered by key, then index: one numeric typed-array sort (keys < 2^32, fewer than 2^21 items). */
+function sortedBy(items: Item[], key: (it: Item) => number): Int32Array {
+  const n = items.length;
+  if (n >= IDX) throw new Error(`too many ranges (${n}) for one family`);
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) keys[i] = key(items[i]) * IDX + i;
+  keys.sort();
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = keys[i] % IDX;
+  return out;
+}
+
+function better(x: Item, xi: number, y: Item, yi: number): boolean {
+  if (x.spec !== y.spec) return x.spec > y.spec;
+  if (x.rec.rir !== y.rec.rir) return (RIR_ORDER.get(x.rec.rir) ?? 9) < (RIR_ORDER.get(y.rec.rir) ?? 9);
+  return xi < yi;
+}
+
+const delegated = (r: DelegationRecord): boolean => r.status === 'allocated' || r.status === 'assigned';
+
+/** One family's coordinates: IPv4 and ASNs as themselves; IPv6 compressed to ranks of the boundaries present. */
+interface Coords {
+  family: ResourceType;
+  /** IPv6 only: rank → absolute address (rank k covers [coords[k], coords[k+1]) ). */
+  v6?: bigint[];
+  items(records: readonly DelegationRecord[]): Item[];
+  /** Absolute first / last of [first, last] in coordinates. */
+  abs(first: number, last: number): [bigint, bigint];
+}
+
+function coordsFor(family: ResourceType, all: readonly DelegationRecord[]): Coords {
+  if (family === 'ipv4') {
+    return {
+      family,
+      items(records) {
+        const out: Item[] = [];
+        for (const r of records) {
+          const s = ipv4ToNumber(r.start);
+          for (const [f, len] of splitIpv4Range(s, s + r.value - 1)) out.push({ first: f, last: f + 2 ** (32 - len) - 1, spec: len, rec: r });
+        }
+        return out;
+      },
+      abs: (f, l) => [BigInt(f), BigInt(l)],
+    };
+  }
+  if (family === 'asn') {
+    return {
+      family,
+      items: (records) => records.map((r) => ({ first: Number(r.start), last: Number(r.start) + r.value - 1, spec: -r.value, rec: r })),
+      abs: (f, l) => [BigInt(f), BigInt(l)],
+    };
+  }
+  // Sorted distinct bounds (an array, not a Set: V8 hashes BigInts poorly).
+  const bounds: bigint[] = [];
+  for (const r of all) {
+    const s = ipv6ToBigInt(r.start) as bigint;
+    bounds.push(s, s + (1n << BigInt(128 - r.value)));
+  }
+  bounds.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const v6: bigint[] = [];
+  for (const b of bounds) if (!v6.length || v6[v6.length - 1] !== b) v6.push(b);
+  // Binary search, not a Map: V8 hashes BigInt keys poorly.
+  const rank = {
+    get(v: bigint): number {
+      let lo = 0;
+      let hi = v6.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (v6[mid] < v) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    },
+  };
+  return {
+    family,
+    v6,
+    items: (records) =>
+      records.map((r) => {
+        const s = ipv6ToBigInt(r.start) as bigint;
+        return { first: rank.get(s), last: rank.get(s + (1n << BigInt(128 - r.value))) - 1, spec: r.value, rec: r };
+      }),
+    abs: (f, l) => [v6[f], v6[l + 1] - 1n],
+  };
+}
+
+function sizeOf(family: ResourceType, first: bigint, last: bigint): number {
+  const n = last - first + 1n;
+  return family === 'ipv6' ? Number(n) / SLASH48 : Number(n);
+}
+
+function text(family: ResourceType, v: bigint): string {
+  return family === 'ipv4' ? formatIpv4(Number(v)) : family === 'ipv6' ? formatIp(6, v) : String(v);
+}
+
+const isoDate = (d: string | null): string | null => (d ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : null);
+
+/** An event before formatting: absolute bounds. */
+interface RawEvent {
+  kind: ChangeKind;
+  family: ResourceType;
+  first: bigint;
+  last: bigint;
+  a: DelegationRecord | null;
+  b: DelegationRecord | null;
+  fromStatus: string;
+  toStatus: string;
+}
+
+/** Compares two snapshots. Pure: the files' records are given. */
+export function diffRegistries(from: DiffSide, to: DiffSide, opts: DiffOptions = {}): DiffResult {
+  const rirsOf = (s: DiffSide) => new Set(s.files.map((f) => f.rir));
+  const ra = rirsOf(from);
+  const rb = rirsOf(to);
+  const leftOut: DiffResult['leftOut'] = [];
+  const compared: Rir[] = [];
+  for (const r of RIRS) {
+    if (ra.has(r) && rb.has(r)) compared.push(r);
+    else if (ra.has(r) || rb.has(r)) {
+      if (opts.allRirs) compared.push(r);
+      else leftOut.push({ rir: r, presentIn: ra.has(r) ? 'from' : 'to' });
+    }
+  }
+  const keep = new Set(compared);
+  const recordsOf = (s: DiffSide) => s.files.filter((f) => keep.has(f.rir)).flatMap((f) => f.records as DelegationRecord[]);
+  const recsA = recordsOf(from);
+  const recsB = recordsOf(to);
+  const dateA = new Map(from.files.map((f) => [f.rir, f.date]));
+  const dateB = new Map(to.files.map((f) => [f.rir, f.date]));
+
+  const raw: RawEvent[] = [];
+  for (const family of opts.families ?? FAMILIES) {
+    const fa = recsA.filter((r) => r.type === family);
+    const fb = recsB.filter((r) => r.type === family);
+    const coords = coordsFor(family, family === 'ipv6' ? [...fa, ...fb] : []);
+    const lists = [
+      labelSegments(coords.items(fa.filter(delegated))),
+      labelSegments(coords.items(fb.filter(delegated))),
+      labelSegments(coords.items(fa.filter((r) => !delegated(r)))),
+      labelSegments(coords.items(fb.filter((r) => !delegated(r)))),
+    ];
+    overlay(lists, (first, last, [a, b, freeA, freeB]) => {
+      const [f, l] = coords.abs(first, last);
+      compare(family, f, l, a?.rec ?? null, b?.rec ?? null, freeA?.rec ?? null, freeB?.rec ?? null, raw);
+    });
+  }
+
+  const logs = mergeLogs(from.transfers, to.transfers);
+  const matchedLogs = new Set<TransferLogRange>();
+  const events: RegistryChange[] = [];
+  for (const e of raw) {
+    const fromRir = e.a?.rir ?? null;
+    const toRir = e.b?.rir ?? null;
+    const fromFileDate = dateA.get((fromRir ?? toRir)!) ?? null;
+    const toFileDate = dateB.get((toRir ?? fromRir)!) ?? null;
+    const base = {
+      from_rir: fromRir,
+      to_rir: toRir,
+      from_cc: e.a?.cc ?? null,
+      to_cc: e.b?.cc ?? null,
+      from_status: e.fromStatus,
+      to_status: e.toStatus,
+      from_holder: e.a?.opaqueId ?? null,
+      to_holder: e.b?.opaqueId ?? null,
+      from_reg_date: isoDate(e.a?.date ?? null),
+      to_reg_date: isoDate(e.b?.date ?? null),
+      from_file_date: fromFileDate,
+      to_file_date: toFileDate,
+    };
+    const make = (first: bigint, last: bigint, log: TransferLogRange | null | undefined): RegistryChange => ({
+      kind: e.kind,
+      family: e.family,
+      start: text(e.family, first),
+      end: text(e.family, last),
+      addresses: sizeOf(e.family, first, last),
+      ...base,
+      transfer: log === undefined ? null : log ? 'logged' : 'unlogged',
+      transfer_date: log ? log.date : null,
+      transfer_type: log ? log.type : null,
+    });
+    if (e.kind !== 'moved' && e.kind !== 'holder-changed') {
+      events.push(make(e.first, e.last, undefined));
+      continue;
+    }
+    const explains = (t: TransferLogRange) =>
+      t.sourceRir === fromRir &&
+      t.recipientRir === toRir &&
+      (!fromFileDate || t.date >= fromFileDate) &&
+      (!toFileDate || t.date <= toFileDate);
+    for (const piece of splitByLogs(e.family, e.first, e.last, logs, explains)) {
+      if (piece.log) matchedLogs.add(piece.log);
+      events.push(make(piece.first, piece.last, piece.log));
+    }
+  }
+  // Already in order: family, then address; the kinds of one range in CHANGE_KINDS order.
+  const side = (s: DiffSide) => ({ label: s.label, files: s.files.map((f) => ({ rir: f.rir, date: f.date, ...(f.path ? { path: f.path } : {}) })) });
+  return { from: side(from), to: side(to), compared, leftOut, events, transfers: { entries: logs.all, matched: matchedLogs.size } };
+}
+
+/** Calls `visit` for every maximal range where the four segment lists' labels stay the same and one of the first two is set. */
+function overlay(lists: Seg[][], visit: (first: number, last: number, labels: Array<Seg | null>) => void): void {
+  let count = 0;
+  for (const l of lists) count += l.length * 2;
+  const points = new Float64Array(count);
+  let p = 0;
+  for (const l of lists) {
+    for (const s of l) {
+      points[p++] = s.first;
+      points[p++] = s.last + 1;
+    }
+  }
+  points.sort();
+  const ptr = lists.map(() => 0);
+  const labels: Array<Seg | null> = lists.map(() => null);
+  let pending: { first: number; last: number; labels: Array<Seg | null> } | null = null;
+  const flush = () => {
+    if (pending) visit(pending.first, pending.last, pending.labels);
+    pending = null;
+  };
+  for (let k = 0; k + 1 < points.length; k++) {
+    const pos = points[k];
+    const next = points[k + 1];
+    if (next === pos) continue;
+    for (let li = 0; li < lists.length; li++) {
+      const l = lists[li];
+      while (ptr[li] < l.length && l[ptr[li]].last < pos) ptr[li]++;
+      labels[li] = ptr[li] < l.length && l[ptr[li]].first <= pos ? l[ptr[li]] : null;
+    }
+    if (!labels[0] && !labels[1]) {
+      flush();
+      continue;
+    }
+    const pend = pending as { first: number; last: number; labels: Array<Seg | null> } | null;
+    if (pend && pend.last + 1 === pos && sameRecords(pend.labels, labels)) pend.last = next - 1;
+    else {
+      flush();
+      pending = { first: pos, last: next - 1, labels: labels.slice() };
+    }
+  }
+  flush();
+}
+
+/** Same records on the sides that matter: both registered records, or the registered one and the other side's free row. */
+function sameRecords(x: Array<Seg | null>, y: Array<Seg | null>): boolean {
+  const rec = (s: Seg | null) => s?.rec ?? null;
+  if (rec(x[0]) !== rec(y[0]) || rec(x[1]) !== rec(y[1])) return false;
+  if (!x[0] && rec(x[2]) !== rec(y[2])) return false;
+  if (!x[1] && rec(x[3]) !== rec(y[3])) return false;
+  return true;
+}
+
+function compare(
+  family: ResourceType,
+  first: bigint,
+  last: bigint,
+  a: DelegationRecord | null,
+  b: DelegationRecord | null,
+  freeA: DelegationRecord | null,
+  freeB: DelegationRecord | null,
+  out: RawEvent[],
+): void {
+  const ev = (kind: ChangeKind) => out.push({ kind, family, first, last, a, b, fromStatus: a ? a.status : freeA ? freeA.status : 'absent', toStatus: b ? b.status : freeB ? freeB.status : 'absent' });
+  if (!a) return void ev('added');
+  if (!b) return void ev('removed');
+  if (a.rir !== b.rir) return void ev('moved');
+  if (a.status !== b.status) ev('status-changed');
+  if (a.cc !== b.cc) ev('cc-changed');
+  if (a.opaqueId !== null && b.opaqueId !== null && a.opaqueId !== b.opaqueId) ev('holder-changed');
+  if (a.date !== b.date) ev('date-changed');
+}
+
+interface LogSet {
+  all: number;
+  byFamily: Map<ResourceType, { logs: TransferLogRange[]; maxLast: bigint[] }>;
+}
+
+/** Both sides' logs, one entry per transfer (an inter-RIR transfer appears in both RIRs' logs), sorted by start per family. */
+function mergeLogs(a: TransferLogRange[] | undefined, b: TransferLogRange[] | undefined): LogSet {
+  const seen = new Map<string, TransferLogRange>();
+  for (const t of [...(a ?? []), ...(b ?? [])]) {
+    const key = `${t.family}|${t.first}|${t.last}|${t.sourceRir}|${t.recipientRir}|${t.date}`;
+    if (!seen.has(key)) seen.set(key, t);
+  }
+  const byFamily: LogSet['byFamily'] = new Map();
+  for (const family of FAMILIES) {
+    const logs = [...seen.values()].filter((t) => t.family === family).sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : 0));
+    const maxLast: bigint[] = [];
+    let m = -1n;
+    for (const t of logs) maxLast.push((m = t.last > m ? t.last : m));
+    byFamily.set(family, { logs, maxLast });
+  }
+  return { all: seen.size, byFamily };
+}
+
+/**
+ * [first, last] cut where the log entries that explain it begin and end: each piece with the
+ * explaining entry (the latest by date when several cover it), or null where none does.
+ */
+function splitByLogs(family: ResourceType, first: bigint, last: bigint, set: LogSet, explains: (t: TransferLogRange) => boolean): Array<{ first: bigint; last: bigint; log: TransferLogRange | null }> {
+  const { logs, maxLast } = set.byFamily.get(family)!;
+  // Entries with start <= last, scanned back while some entry before can still reach `first`.
+  let hi = logs.length;
+  let lo = 0;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (logs[mid].first <= last) lo = mid + 1;
+    else hi = mid;
+  }
+  const cands: TransferLogRange[] = [];
+  for (let k = lo - 1; k >= 0 && maxLast[k] >= first; k--) if (logs[k].last >= first && explains(logs[k])) cands.push(logs[k]);
+  if (!cands.length) return [{ first, last, log: null }];
+  const points = new Set<bigint>([first, last + 1n]);
+  for (const c of cands) {
+    if (c.first > first) points.add(c.first);
+    if (c.last + 1n <= last) points.add(c.last + 1n);
+  }
+  const sorted = [...points].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  const out: Array<{ first: bigint; last: bigint; log: TransferLogRange | null }> = [];
+  for (let k = 0; k + 1 < sorted.length; k++) {
+    const f = sorted[k];
+    const l = sorted[k + 1] - 1n;
+    let log: TransferLogRange | null = null;
+    for (const c of cands) if (c.first <= f && c.last >= l && (!log || c.date > log.date)) log = c;
+    const prev = out[out.length - 1];
+    if (prev && prev.log === log && prev.last + 1n === f) prev.last = l;
+    else out.push({ first: f, last: l, log });
+  }
+  return out;
+}
