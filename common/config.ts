@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import { DEFAULT_DB, DEFAULT_RIS_LIVE_URL } from './defaults.js';
 
 /**
  * The flags every command shares. Each is also an environment variable `PORTOLAN_<NAME>`
@@ -11,9 +12,9 @@ export const COMMON_OPTIONS = {
   'iana-dir': { arg: 'DIR', help: 'local folder of IANA registry CSVs (ipv4-address-space.csv, ipv6-unicast-address-assignments.csv, as-numbers-*.csv)' },
   'cache-dir': { arg: 'DIR', help: 'where `registry update` keeps downloaded registry files', default: './data/registry' },
   geo: { arg: 'FILE', help: 'MaxMind-format country database (.mmdb); default: the bundled DB-IP Lite country database' },
-  db: { arg: 'PATH', help: 'embedded ClickHouse (chDB) store folder', default: './data/portolan' },
+  db: { arg: 'PATH', help: 'embedded ClickHouse (chDB) store folder', default: DEFAULT_DB },
   clickhouse: { arg: 'URL', help: 'ClickHouse server URL (e.g. http://user:pass@host:8123/portolan) instead of the embedded store' },
-  'ris-live': { arg: 'URL', help: 'RIS Live WebSocket endpoint', default: 'wss://ris-live.ripe.net/v1/ws/?client=portolan' },
+  'ris-live': { arg: 'URL', help: 'RIS Live WebSocket endpoint', default: DEFAULT_RIS_LIVE_URL },
   alerts: { arg: 'FILE', help: 'alert rules and channels (alerts.yml)' },
   'log-level': { arg: 'LEVEL', help: 'trace, debug, info, warn, error, fatal or silent', default: 'info' },
 } as const;

@@ -18,6 +18,7 @@ import { FileSource, RisLiveSource, type RouteSource } from '../../collector/sou
 import type { RisSubscription } from '../../collector/rislive/protocol.js';
 import { createDashboardServer } from '../../dashboard/server/index.js';
 import { commonOption, type CommonOptions } from '../../common/config.js';
+import { DEFAULT_HOST, DEFAULT_PORT, httpLink } from '../../common/defaults.js';
 import { log } from '../../common/log.js';
 import { onShutdown } from '../../common/shutdown.js';
 import { action } from '../action.js';
@@ -44,8 +45,8 @@ export function register(program: Command): void {
     .option('--replay <FILE...>', 'read MRT or RIS Live JSONL files instead of RIS Live (a ws:// URL of a replay server works too)')
     .option('--record <FILE.jsonl>', 'also write every received RIS Live message to this JSONL file (readable by --replay and ingest)')
     .addOption(new Option('--hosts <LIST>', 'only these RIS collectors, comma-separated (e.g. rrc00,rrc01), to shard the feed over several collectors; `all` for every collector').env('PORTOLAN_HOSTS'))
-    .addOption(new Option('--port <PORT>', 'port of the dashboard, API, /metrics and /healthz').default('8080').env('PORTOLAN_PORT'))
-    .addOption(new Option('--host <HOST>', 'address they listen on').default('127.0.0.1').env('PORTOLAN_HOST'))
+    .addOption(new Option('--port <PORT>', 'port of the dashboard, API, /metrics and /healthz').default(String(DEFAULT_PORT)).env('PORTOLAN_PORT'))
+    .addOption(new Option('--host <HOST>', 'address they listen on').default(DEFAULT_HOST).env('PORTOLAN_HOST'))
     .option('--no-dashboard', 'serve only /metrics and /healthz (a collector writing to a shared ClickHouse)')
     .option('--state <FILE>', 'prefix-state snapshot, restored at start and saved at exit (default: <db>.state); alert pairs go to <FILE>.alerts.json')
     .option('--snapshot-minutes <N>', 'also save the prefix state every N minutes (0: only at exit)', '15')
@@ -62,7 +63,7 @@ export function register(program: Command): void {
     .addOption(commonOption('log-level'))
     .addHelpText(
       'after',
-      '\nExamples:\n  portolan run                                   # RIS Live, embedded store, dashboard on :8080\n' +
+      `\nExamples:\n  portolan run                                   # RIS Live, embedded store, dashboard on :${DEFAULT_PORT}\n` +
         '  portolan run --replay updates.20240914.2230.bz2 --rir-dir ./rir\n' +
         '  portolan run --no-dashboard --clickhouse http://ch:8123 --hosts rrc00,rrc01\n',
     )
@@ -108,7 +109,7 @@ async function run(opts: RunOptions): Promise<void> {
   metrics.observeSource(() => source.stats());
   const sinks: PipelineSink[] = [storeSink(writer), createMetricsSink(metrics)];
   if (opts.alerts) {
-    const alerting = createAlerting({ file: opts.alerts, dashboardUrl: opts.dashboard ? `http://localhost:${port}` : undefined, statePath: `${statePath}.alerts.json` });
+    const alerting = createAlerting({ file: opts.alerts, dashboardUrl: opts.dashboard ? httpLink(opts.host, port) : undefined, statePath: `${statePath}.alerts.json` });
     metrics.observeAlerts(() => alerting.stats());
     sinks.push(alertsSink(alerting));
   }
@@ -143,7 +144,7 @@ async function run(opts: RunOptions): Promise<void> {
     });
     sinks.push({ name: 'live feed', onLifecycle: (events) => events.forEach((e) => dashboard.feed.publish(e)) });
     onShutdown('dashboard', () => dashboard.close());
-    process.stdout.write(`portolan dashboard on ${dashboard.url}\n`);
+    process.stdout.write(`portolan dashboard on ${dashboard.url}${dashboard.allAddresses ? ' (listening on all addresses)' : ''}\n`);
   } else {
     const server = await startOpsServer(ops, port, opts.host);
     onShutdown('metrics server', () => server.close());

@@ -7,6 +7,7 @@ import { Option } from 'commander';
 import { createMetrics, handleOpsRequest, probeHealth } from '../../analyzer/metrics/index.js';
 import { createDashboardServer } from '../../dashboard/server/index.js';
 import { commonOption, type CommonOptions } from '../../common/config.js';
+import { DEFAULT_HOST, DEFAULT_PORT } from '../../common/defaults.js';
 import { log } from '../../common/log.js';
 import { onShutdown } from '../../common/shutdown.js';
 import { action } from '../action.js';
@@ -21,8 +22,8 @@ export function register(program: Command): void {
   program
     .command('serve')
     .description('dashboard, HTTP API, /metrics and /healthz over an existing store (no collector)')
-    .addOption(new Option('--port <PORT>', 'TCP port').default('8080').env('PORTOLAN_PORT'))
-    .addOption(new Option('--host <HOST>', 'address to listen on').default('127.0.0.1').env('PORTOLAN_HOST'))
+    .addOption(new Option('--port <PORT>', 'TCP port').default(String(DEFAULT_PORT)).env('PORTOLAN_PORT'))
+    .addOption(new Option('--host <HOST>', 'address to listen on').default(DEFAULT_HOST).env('PORTOLAN_HOST'))
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('rir-dir'))
@@ -49,7 +50,7 @@ export function register(program: Command): void {
           ops: (req, res) => handleOpsRequest(req, res, ops),
         });
         onShutdown('dashboard', () => server.close());
-        process.stdout.write(`portolan dashboard on ${server.url}\n`);
+        process.stdout.write(`portolan dashboard on ${server.url}${server.allAddresses ? ' (listening on all addresses)' : ''}\n`);
       }),
     );
 }

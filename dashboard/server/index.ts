@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_HOST, DEFAULT_PORT, httpLink, listensOnAll } from '../../common/defaults.js';
 import { log } from '../../common/log.js';
 import { projectRoot } from '../../common/paths.js';
 import { startCompactor } from './compactor.js';
@@ -37,7 +38,10 @@ export interface DashboardServerOptions {
 }
 
 export interface DashboardServer {
+  /** A link that works from this machine: the host as given, loopback when it listens on all addresses (common/defaults.ts: httpLink). */
   url: string;
+  /** Listening on every address (0.0.0.0, ::): `url` is only the local link. */
+  allAddresses: boolean;
   port: number;
   feed: LiveFeed;
   /** Forgets every cached aggregate (the next request asks the store). */
@@ -82,19 +86,20 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
     );
   });
   server.keepAliveTimeout = 5000;
+  const host = opts.host ?? DEFAULT_HOST;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => {
+    server.listen(opts.port ?? DEFAULT_PORT, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
   const compactor = startCompactor(store, { everyMs: opts.compactEveryMs ?? 10 * 60_000 });
-  const address = server.address() as AddressInfo;
-  const hostText = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const { port } = server.address() as AddressInfo;
   return {
-    url: `http://${hostText}:${address.port}`,
-    port: address.port,
+    url: httpLink(host, port),
+    allAddresses: listensOnAll(host),
+    port,
     feed,
     clearCache: () => helpersOf(deps).cache.clear(),
     compactNow: () => compactor.runNow(),
