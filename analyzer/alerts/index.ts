@@ -10,8 +10,9 @@ import { AlertEngine, type EngineCounters, type EngineSettings, type EngineSnaps
 import { RateLimiter } from './rate-limit.js';
 import { watchRules, type RulesWatcher } from './reload.js';
 import { parseAlertsConfig, type AlertsConfig, type ChannelConfig } from './rules.js';
+import { DEFAULT_HOST, DEFAULT_PORT, httpLink } from '../../common/defaults.js';
 
-export const DEFAULT_DASHBOARD_URL = 'http://localhost:8080';
+export const DEFAULT_DASHBOARD_URL = httpLink(DEFAULT_HOST, DEFAULT_PORT);
 export const DEFAULT_DEAD_LETTER = './data/alerts-dead-letter.jsonl';
 
 export interface AlertingOptions {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { createChdbConnection, type ChdbExtension } from 'chdb/connection';
+import { DEFAULT_DB } from '../../common/defaults.js';
 
 export interface ConnectionOptions {
   /** Embedded chDB store folder (used when `clickhouse` is not given). */
@@ -9,8 +10,6 @@ export interface ConnectionOptions {
   /** ClickHouse server URL, e.g. http://user:pass@host:8123/portolan (the path names the database). */
   clickhouse?: string;
 }
-
-export const DEFAULT_DB = './data/portolan';
 
 /** Thrown when another process holds the embedded store (chDB allows one process per folder). */
 export class StoreLockedError extends Error {

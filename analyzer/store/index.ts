@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { connect, DEFAULT_DB } from './connection.js';
+import { DEFAULT_DB } from '../../common/defaults.js';
+import { connect } from './connection.js';
 import type { EmbeddedChdb } from './insert.js';
 import { IngestLedger } from './ledger.js';
 import { runMigrations, type MigrationResult } from './migrations.js';

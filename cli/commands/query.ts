@@ -7,6 +7,7 @@ import { log } from '../../common/log.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 import { render } from '../render.js';
+import { DEFAULT_HOST, DEFAULT_PORT, httpLink } from '../../common/defaults.js';
 
 interface QueryOpts {
   name?: string;
@@ -33,7 +34,7 @@ export function register(program: Command): void {
     .option('--timeout <SECONDS>', 'SQL: ClickHouse max_execution_time', '60')
     .addOption(
       new Option('--server <URL>', 'a running `portolan run`/`serve` to ask when it holds the embedded store')
-        .default('http://127.0.0.1:8080')
+        .default(httpLink(DEFAULT_HOST, DEFAULT_PORT))
         .env('PORTOLAN_SERVER'),
     )
     .addOption(commonOption('db'))

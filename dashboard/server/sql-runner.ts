@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { Params, Row, StoreRows } from './store-port.js';
+import { sqlString } from '../../analyzer/store/sql.js';
 
 /** Runs one of the dashboard's own read queries with typed `{name:Type}` parameters. */
 export type QueryRunner = (sql: string, params?: Params) => Promise<Row[]>;
@@ -44,5 +45,5 @@ export function literal(v: unknown): string {
   }
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (Array.isArray(v)) return `[${v.map(literal).join(', ')}]`;
-  return `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  return sqlString(String(v));
 }
