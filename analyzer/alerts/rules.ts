@@ -6,6 +6,7 @@ import { RIRS, type Rir } from '../models/registry.js';
 import { CHANNEL_PLUGINS } from './channels/registry.js';
 import { Checker, type ConfigProblem, type FieldSpecs } from './schema.js';
 import type { RetryPolicy } from '../../common/retry.js';
+import { parseAsn } from '../../common/asn.js';
 
 export const EVENT_TYPES = ['finding-started', 'finding-ended', 'origin-changed'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
@@ -78,11 +79,8 @@ const TOP_SPECS: FieldSpecs = {
 };
 
 /** "AS64500", "as64500" or 64500 → 64500; null when not a 32-bit ASN. */
-export function parseAsn(value: unknown): number | null {
-  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim().replace(/^AS/i, '') : '';
-  if (!/^\d{1,10}$/.test(text)) return null;
-  const n = Number(text);
-  return n <= 4294967295 ? n : null;
+export function asnOf(value: unknown): number | null {
+  return typeof value === 'number' || typeof value === 'string' ? parseAsn(String(value)) : null;
 }
 
 /** Reads and validates an alerts file; throws AlertsConfigError listing every problem. */
@@ -230,7 +228,7 @@ function parseRules(check: Checker, node: Node | null, channelNames: Set<string>
     const oneOf = <T extends string>(values: readonly T[]) => (v: unknown): T | null => (values.includes(v as T) ? (v as T) : null);
 
     rule.prefixes = each('prefixes', (v) => (typeof v === 'string' ? parsePrefix(v.trim()) : null), 'not a valid prefix (address/length with no host bits set)');
-    rule.originAsns = each('origin-asns', parseAsn, 'not an AS number (64500 or AS64500)');
+    rule.originAsns = each('origin-asns', asnOf, 'not an AS number (64500 or AS64500)');
     rule.rirs = each('rirs', oneOf(RIRS), `not an RIR (one of ${RIRS.join(', ')})`);
     rule.usageRegions = each('usage-regions', oneOf(RIRS), `not an RIR region (one of ${RIRS.join(', ')})`);
     rule.countries = each('countries', (v) => (typeof v === 'string' && /^[A-Za-z]{2}$/.test(v) ? v.toUpperCase() : null), 'not a two-letter country code');

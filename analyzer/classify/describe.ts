@@ -8,6 +8,7 @@ import type { DelegationRecord, IanaDesignation, RegistryLookup, Rir, Transfer }
 import { regionOf } from '../registry/regions.js';
 import type { Classifier } from './classifier.js';
 import { rirName } from './policy.js';
+import { hasAsnForm, MAX_ASN, parseAsn } from '../../common/asn.js';
 
 export type Target = { kind: 'ip' | 'prefix'; prefix: string } | { kind: 'asn'; asn: number };
 
@@ -60,11 +61,10 @@ export class TargetError extends Error {}
 /** Parses `1.2.3.4`, `1.2.3.0/24`, `2001:db8::/32`, `AS123`, `as123` or `123`. */
 export function parseTarget(text: string): Target {
   const t = text.trim();
-  const asn = /^(?:AS)?(\d{1,10})$/i.exec(t);
-  if (asn) {
-    const n = Number(asn[1]);
-    if (n > 0xffffffff) throw new TargetError(`${JSON.stringify(text)}: AS number out of range (0..4294967295)`);
-    return { kind: 'asn', asn: n };
+  if (hasAsnForm(t)) {
+    const asn = parseAsn(t);
+    if (asn === null) throw new TargetError(`${JSON.stringify(text)}: AS number out of range (0..${MAX_ASN})`);
+    return { kind: 'asn', asn };
   }
   if (!t.includes('/')) {
     const ip = parseIp(t);

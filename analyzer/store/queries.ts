@@ -1,5 +1,6 @@
 import { canonicalPrefix } from '../../common/ip.js';
 import { MISMATCH_KINDS } from '../models/finding.js';
+import { parseAsn } from '../../common/asn.js';
 
 /**
  * The named analyst queries. Every value reaches ClickHouse as a bound query parameter
@@ -77,9 +78,8 @@ const asnParam: ParamSpec = {
   description: 'an AS number (AS prefix optional)',
   required: true,
   parse: (v) => {
-    const m = /^(?:AS)?(\d{1,10})$/i.exec(v.trim());
-    const n = m ? Number(m[1]) : NaN;
-    if (!Number.isInteger(n) || n > 4294967295) throw new QueryParamError(`not an AS number: ${JSON.stringify(v)} (e.g. 3333 or AS3333)`);
+    const n = parseAsn(v);
+    if (n === null) throw new QueryParamError(`not an AS number: ${JSON.stringify(v)} (e.g. 3333 or AS3333)`);
     return n;
   },
 };

@@ -2,6 +2,7 @@ import { RIRS, type Rir } from '../../analyzer/models/registry.js';
 import { MISMATCH_KINDS, SEVERITIES, type MismatchKind, type Severity } from '../../analyzer/models/finding.js';
 import { canonicalPrefix, parseIp, parsePrefix } from '../../common/ip.js';
 import { badRequest } from './http.js';
+import { parseAsn } from '../../common/asn.js';
 
 /** Query-string validation: every bad value is a 400 that names the parameter and what it accepts. */
 
@@ -45,9 +46,8 @@ export function countryValue(v: string, name = 'country'): string {
 export const countryList = (query: URLSearchParams, name = 'country'): string[] => listParam(query, name).map((v) => countryValue(v, name));
 
 export function asnValue(v: string, name = 'asn'): number {
-  const m = /^(?:as)?(\d{1,10})$/i.exec(v.trim());
-  const n = m ? Number(m[1]) : NaN;
-  if (!Number.isInteger(n) || n < 0 || n > 4294967295) throw badRequest(`${name} must be an AS number (123 or AS123), not ${JSON.stringify(v)}`);
+  const n = parseAsn(v);
+  if (n === null) throw badRequest(`${name} must be an AS number (123 or AS123), not ${JSON.stringify(v)}`);
   return n;
 }
 

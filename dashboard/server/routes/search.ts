@@ -1,6 +1,7 @@
 import { formatPrefix, parseIp, parsePrefix } from '../../../common/ip.js';
 import { badRequest, sendJson } from '../http.js';
 import type { Route } from '../types.js';
+import { parseAsn } from '../../../common/asn.js';
 
 export interface SearchAnswer {
   query: string;
@@ -24,9 +25,9 @@ export function resolveSearch(raw: string): SearchAnswer {
     throw badRequest(`${JSON.stringify(q)} is not a valid prefix (like 154.80.0.0/16 or 2001:db8::/32)`);
   }
   if (parseIp(q)) return { query: q, kind: 'ip', value: q, path: `/ip/${q}`, api: `/api/ip/${q}` };
-  const asn = /^(?:AS)?(\d{1,10})$/i.exec(q);
-  if (asn && Number(asn[1]) <= 4294967295) {
-    const n = String(Number(asn[1]));
+  const asn = parseAsn(q);
+  if (asn !== null) {
+    const n = String(asn);
     return { query: q, kind: 'asn', value: n, path: `/asn/${n}`, api: `/api/asn/${n}` };
   }
   if (/^[A-Za-z]{2}$/.test(q)) {

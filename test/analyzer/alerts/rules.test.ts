@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { projectRoot } from '../../../common/paths.js';
 import { formatPrefix } from '../../../common/ip.js';
-import { AlertsConfigError, loadAlertsConfig, parseAlertsConfig, parseAsn } from '../../../analyzer/alerts/rules.js';
+import { AlertsConfigError, asnOf as parseAsn, loadAlertsConfig, parseAlertsConfig } from '../../../analyzer/alerts/rules.js';
 import { parseDuration } from '../../../analyzer/alerts/schema.js';
 
 function problems(text: string) {
