@@ -60,7 +60,13 @@ export function decodeJson(data: RisMessageData, problems: string[] = []): BgpEl
   if (data.origin !== undefined) attrs.origin = ORIGINS[String(data.origin).toLowerCase()];
   if (data.med !== undefined) attrs.med = Number(data.med);
   if (Array.isArray(data.community)) {
-    attrs.communities = data.community.map(([asn, value]): Community => ({ type: 'standard', asn: Number(asn), value: Number(value) }));
+    // Only [asn, value] pairs; anything else in a hostile or damaged frame is a problem, not a crash.
+    const communities: Community[] = [];
+    for (const c of data.community as unknown[]) {
+      if (Array.isArray(c)) communities.push({ type: 'standard', asn: Number(c[0]), value: Number(c[1]) });
+      else problems.push(`community ${JSON.stringify(c)} is not [asn, value]`);
+    }
+    attrs.communities = communities;
   }
   if (typeof data.aggregator === 'string') {
     const colon = data.aggregator.indexOf(':');
@@ -73,9 +79,13 @@ export function decodeJson(data: RisMessageData, problems: string[] = []): BgpEl
   // IPv6 UPDATEs list a link-local next hop as a second announcement of the same prefixes:
   // one element per prefix, with the first (global) next hop.
   const announced = new Set<string>();
-  for (const a of data.announcements ?? []) {
-    for (const text of a.prefixes ?? []) {
-      const prefix = canonicalPrefix(text);
+  for (const a of listOf(data.announcements, 'announcements', problems)) {
+    if (!a || typeof a !== 'object') {
+      problems.push(`announcement ${JSON.stringify(a)} is not an object`);
+      continue;
+    }
+    for (const text of listOf(a.prefixes, 'announcement prefixes', problems)) {
+      const prefix = typeof text === 'string' ? canonicalPrefix(text) : null;
       if (!prefix) {
         problems.push(`announced prefix "${text}" is invalid`);
         continue;
@@ -85,8 +95,8 @@ export function decodeJson(data: RisMessageData, problems: string[] = []): BgpEl
       elems.push({ ...base, elem_type: 'announce', prefix, next_hop: a.next_hop, ...cloneAttrs(attrs) });
     }
   }
-  for (const text of data.withdrawals ?? []) {
-    const prefix = canonicalPrefix(text);
+  for (const text of listOf(data.withdrawals, 'withdrawals', problems)) {
+    const prefix = typeof text === 'string' ? canonicalPrefix(text) : null;
     if (!prefix) {
       problems.push(`withdrawn prefix "${text}" is invalid`);
       continue;
@@ -94,6 +104,14 @@ export function decodeJson(data: RisMessageData, problems: string[] = []): BgpEl
     elems.push({ ...base, elem_type: 'withdraw', prefix });
   }
   return elems;
+}
+
+/** A field that should be a list: absent is empty, anything else but an array is a problem. */
+function listOf<T>(v: T[] | undefined | null, what: string, problems: string[]): T[] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v;
+  problems.push(`${what} is not a list`);
+  return [];
 }
 
 /** Each element gets its own path/community arrays, so a consumer may mutate one safely. */
