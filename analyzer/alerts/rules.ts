@@ -4,7 +4,7 @@ import { parsePrefix, formatPrefix, type Prefix } from '../../common/ip.js';
 import { MISMATCH_KINDS, SEVERITIES, type MismatchKind, type Severity } from '../models/finding.js';
 import { RIRS, type Rir } from '../models/registry.js';
 import { CHANNEL_PLUGINS } from './channels/registry.js';
-import { Checker, type ConfigProblem, type FieldSpecs } from './schema.js';
+import { Checker, type ConfigProblem, type FieldSpecs } from './config-checker.js';
 import type { RetryPolicy } from '../../common/retry.js';
 import { parseAsn } from '../../common/asn.js';
 

@@ -1,5 +1,5 @@
 import type { Alert } from '../alert.js';
-import type { FieldSpecs } from '../schema.js';
+import type { FieldSpecs } from '../config-checker.js';
 
 /** One way to deliver alerts. `send` resolves when the receiver accepted the alert and rejects otherwise. */
 export interface AlertChannel {

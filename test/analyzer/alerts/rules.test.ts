@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../../common/paths.js';
 import { formatPrefix } from '../../../common/ip.js';
 import { AlertsConfigError, asnOf as parseAsn, loadAlertsConfig, parseAlertsConfig } from '../../../analyzer/alerts/rules.js';
-import { parseDuration } from '../../../analyzer/alerts/schema.js';
+import { parseDuration } from '../../../analyzer/alerts/config-checker.js';
 
 function problems(text: string) {
   try {
