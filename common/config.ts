@@ -16,6 +16,7 @@ export const COMMON_OPTIONS = {
   clickhouse: { arg: 'URL', help: 'ClickHouse server URL (e.g. http://user:pass@host:8123/portolan) instead of the embedded store' },
   'ris-live': { arg: 'URL', help: 'RIS Live WebSocket endpoint', default: DEFAULT_RIS_LIVE_URL },
   alerts: { arg: 'FILE', help: 'alert rules and channels (alerts.yml)' },
+  'as-names': { arg: 'FILE', help: 'AS names with countries (RIPE NCC asn.txt, potaroo asn.txt[.gz], pyasn JSON); default: asn.txt in --cache-dir when present' },
   'log-level': { arg: 'LEVEL', help: 'trace, debug, info, warn, error, fatal or silent', default: 'info' },
 } as const;
 
@@ -64,5 +65,6 @@ export interface CommonOptions {
   clickhouse?: string;
   risLive: string;
   alerts?: string;
+  asNames?: string;
   logLevel: string;
 }
