@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { log } from '../../common/log.js';
 import { registryChangesDdl } from './registry-changes.js';
-import { generateDdl, tableDef, type SchemaOptions } from './schema.js';
+import { DEFAULT_RAW_TTL_DAYS, generateDdl, tableDef, type SchemaOptions } from './schema.js';
 
 /**
  * Versioned migrations. Each is applied once and recorded in `schema_migrations`; every
@@ -48,7 +48,47 @@ export interface MigrationResult {
   skipped: number[];
 }
 
-const checksum = (statements: string[]): string => createHash('sha256').update(statements.join(';\n')).digest('hex');
+/** The checksum recorded for a migration: SHA-256 of its statements joined by `;\n`. */
+export const migrationChecksum = (statements: string[]): string => createHash('sha256').update(statements.join(';\n')).digest('hex');
+const checksum = migrationChecksum;
+
+/** An applied migration whose definition no longer matches what was applied: the store refuses to open. */
+export class MigrationChecksumError extends Error {
+  constructor(
+    readonly version: number,
+    readonly recorded: string,
+    readonly expected: string,
+  ) {
+    super(
+      `store migration ${version} was applied with checksum ${recorded.slice(0, 12)}…, but its definition in this version of ` +
+        `Portolan has checksum ${expected.slice(0, 12)}…: an applied migration was edited. ` +
+        'Never edit an applied migration; restore its original statements (analyzer/store/migrations.ts, schema/) and add the change as a new migration. ' +
+        'If the store was created with other options (--cluster), open it with the same ones.',
+    );
+    this.name = 'MigrationChecksumError';
+  }
+}
+
+/**
+ * The checksums an applied migration may carry. The raw-event retention (rawTtlDays) is an
+ * option, not part of a migration's definition: a store created with the default retention
+ * and opened with another one (or the other way round) still matches.
+ */
+function acceptedChecksums(m: Migration, opts: SchemaOptions): string[] {
+  const out = new Set([checksum(m.statements(opts))]);
+  out.add(checksum(m.statements({ ...opts, rawTtlDays: DEFAULT_RAW_TTL_DAYS })));
+  return [...out];
+}
+
+/** Compares every applied migration's recorded checksum with its current statements; throws MigrationChecksumError on the first that differs. */
+export function verifyApplied(applied: Array<{ version: number; checksum: string }>, opts: SchemaOptions = {}): void {
+  for (const row of applied) {
+    const m = MIGRATIONS.find((x) => x.version === row.version);
+    if (!m) continue; // a newer Portolan applied it; runMigrations warns
+    const ok = acceptedChecksums(m, opts);
+    if (!ok.includes(row.checksum)) throw new MigrationChecksumError(m.version, row.checksum, ok[0]);
+  }
+}
 
 export async function runMigrations(client: ClickHouseClient, opts: SchemaOptions = {}): Promise<MigrationResult> {
   // The bookkeeping table itself (and its Distributed twin in cluster mode) comes first.
@@ -56,8 +96,12 @@ export async function runMigrations(client: ClickHouseClient, opts: SchemaOption
   if (!bootstrap[0].includes(tableDef('schema_migrations').name)) throw new Error('schema_migrations must be the first table');
   for (const sql of bootstrap) await client.command({ query: sql });
 
-  const rs = await client.query({ query: 'SELECT version FROM schema_migrations FINAL', format: 'JSONEachRow' });
-  const done = new Set((await rs.json<{ version: number }>()).map((r) => Number(r.version)));
+  const rs = await client.query({ query: 'SELECT version, checksum FROM schema_migrations FINAL', format: 'JSONEachRow' });
+  const rows = (await rs.json<{ version: number | string; checksum: string }>()).map((r) => ({ version: Number(r.version), checksum: String(r.checksum) }));
+  verifyApplied(rows, opts);
+  const newer = rows.filter((r) => !MIGRATIONS.some((m) => m.version === r.version)).map((r) => r.version);
+  if (newer.length) log.warn({ versions: newer }, 'the store has migrations this version of Portolan does not know (written by a newer version)');
+  const done = new Set(rows.map((r) => r.version));
   const result: MigrationResult = { applied: [], skipped: [] };
   for (const m of MIGRATIONS) {
     if (done.has(m.version)) {

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { openStore, type Store } from '../../../analyzer/store/index.js';
+import { MIGRATIONS, MigrationChecksumError, migrationChecksum, runMigrations, verifyApplied } from '../../../analyzer/store/migrations.js';
+import { makeTmpDir } from '../../helpers/tmp.js';
+
+/**
+ * Never edit an applied migration. These are the checksums each migration recorded in the
+ * stores it was applied to, as shipped (checked against every commit since: 7bcf872, 813f0d6,
+ * a75bfb5, 68e27ab, 06275e5). A store keeps its recorded checksum forever, and the store
+ * refuses to open when the current definition differs: if one of these fails, restore the
+ * migration's statements byte for byte and put the change in a new migration.
+ */
+const FROZEN: Record<number, { single: string; cluster: string }> = {
+  1: { single: 'bd6fb94b8de5dffc20db164406465aca2d00cc72e33a3d701af9ebc13d2f7db8', cluster: '722e29c85b7cf911f24350b89ebb7538e293cb59871e869f6c81c386f1b33215' },
+  2: { single: '533beced5127810df81cc7c8a0d70b440fa9f6adfd9f050adbb5231ed9cf8740', cluster: 'bd6f20616f1f0daa4810a170d99ed96331a94bdf3a553a529073fc2934e77d0e' },
+  3: { single: '7677a34901643bd76bd14f2934569ad2bbe4e4506968e86d7fb3e59322339329', cluster: '3b4cbe7c21d1782522f266aa0b92c1a044f703b24ee110b38ac23e96a4efc2f4' },
+  4: { single: '674bcfbeeea7ac980475ec064426f4f01366c66d6edfe45289080ae2d7944acc', cluster: '9c31eae7a4fc064481476c393948137c88a9b07719011d34a67d4175b267a363' },
+  5: { single: 'dfd7e73398d5212f23129ac8a1735e0e5ee928a6b743703ecd7218786e394d7f', cluster: '312efaca3cd0da05047313d527d43c241845f244ce9dd2a9734bab0a4e418657' },
+};
+
+describe('migration freeze', () => {
+  it('every migration has a frozen checksum here (add one for a new migration)', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(Object.keys(FROZEN).map(Number));
+  });
+  for (const m of MIGRATIONS) {
+    it(`migration ${m.version} is unchanged (single node and cluster)`, () => {
+      const f = FROZEN[m.version];
+      expect(f, `no frozen checksum for migration ${m.version}`).toBeDefined();
+      expect(migrationChecksum(m.statements({})), `migration ${m.version} (single node) changed: never edit an applied migration`).toBe(f.single);
+      expect(migrationChecksum(m.statements({ cluster: 'portolan' })), `migration ${m.version} (cluster) changed: never edit an applied migration`).toBe(f.cluster);
+    });
+  }
+  it('the raw-event retention is an option, not part of the definition: a store made with the default retention opens with another', () => {
+    const recorded = MIGRATIONS.map((m) => ({ version: m.version, checksum: FROZEN[m.version].single }));
+    expect(() => verifyApplied(recorded, { rawTtlDays: 30 })).not.toThrow();
+  });
+});
+
+describe('verifyApplied', () => {
+  it('accepts the checksums recorded by earlier versions', () => {
+    expect(() => verifyApplied(MIGRATIONS.map((m) => ({ version: m.version, checksum: FROZEN[m.version].single })), {})).not.toThrow();
+    expect(() => verifyApplied(MIGRATIONS.map((m) => ({ version: m.version, checksum: FROZEN[m.version].cluster })), { cluster: 'portolan' })).not.toThrow();
+  });
+  it('refuses an applied migration whose definition changed, naming it and saying what to do', () => {
+    const recorded = [{ version: 1, checksum: FROZEN[1].single }, { version: 3, checksum: 'f'.repeat(64) }];
+    expect(() => verifyApplied(recorded, {})).toThrow(MigrationChecksumError);
+    expect(() => verifyApplied(recorded, {})).toThrow(/store migration 3 .*edited.*Never edit an applied migration.*new migration/);
+  });
+  it('ignores migrations it does not know (a newer version wrote them)', () => {
+    expect(() => verifyApplied([{ version: 999, checksum: 'x' }], {})).not.toThrow();
+  });
+});
+
+describe('runMigrations on a store', () => {
+  let store: Store;
+  const dir = makeTmpDir('migrations');
+  beforeAll(async () => {
+    store = await openStore({ db: join(dir, 'db') });
+  });
+  afterAll(async () => store?.close());
+
+  it('records the checksum of what it applied, and a second start verifies and applies nothing', async () => {
+    const first = await store.migrate();
+    expect(first.applied).toEqual(MIGRATIONS.map((m) => m.version));
+    const rows = (await store.readonlySql('SELECT version, checksum FROM schema_migrations FINAL ORDER BY version')).rows;
+    expect(rows.map((r) => [Number(r.version), r.checksum])).toEqual(MIGRATIONS.map((m) => [m.version, migrationChecksum(m.statements({}))]));
+    expect((await store.migrate()).applied).toEqual([]);
+    expect((await runMigrations(store.client, { rawTtlDays: 30 })).applied).toEqual([]);
+  });
+
+  it('refuses to start when an applied migration was edited', async () => {
+    // Simulate a store whose migration 2 was applied from another definition.
+    await store.client.command({ query: "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (2, 'edited', 'deadbeef', now() + 10)" });
+    await expect(store.migrate()).rejects.toThrow(/store migration 2 was applied with checksum deadbeef.*edited/);
+  });
+});
