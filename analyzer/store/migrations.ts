@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { log } from '../../common/log.js';
-import { registryChangesDdl } from './registry-changes.js';
 import { DEFAULT_RAW_TTL_DAYS, generateDdl, tableDef, type SchemaOptions } from './schema.js';
 
 /**
@@ -38,8 +37,8 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 5,
-    name: 'registry change events: registry_changes (analyzer/store/registry-changes.ts)',
-    statements: (opts) => registryChangesDdl(opts),
+    name: 'registry change events: registry_changes',
+    statements: (opts) => generateDdl(opts, 5),
   },
 ];
 

@@ -11,7 +11,7 @@ import { diffRegistries } from '../../analyzer/registry/diff.js';
 import { formatDiff } from '../../analyzer/registry/diff-format.js';
 import { loadDiffFolder, loadDiffSnapshot } from '../../analyzer/registry/diff-load.js';
 import { openStore } from '../../analyzer/store/index.js';
-import { writeRegistryChanges } from '../../analyzer/store/registry-changes.js';
+import { writeRegistryChanges } from '../../analyzer/registry/changes-store.js';
 
 interface StatsOptions {
   json?: boolean;

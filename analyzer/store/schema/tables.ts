@@ -417,6 +417,43 @@ export const TABLES: TableDef[] = [
     shardingKey: 'toYYYYMMDD(date)',
     since: 4,
   },
+  // Migration 5: registry change events (analyzer/registry/diff.ts, `portolan registry diff --store`),
+  // one row per event. A pair of dates may be diffed again (a re-run, newer files for one side):
+  // rows carry the run's computed_at and the latest row per event key wins (FINAL).
+  {
+    name: 'registry_changes',
+    comment: 'Registry change events between two snapshots of the RIR delegated files (portolan registry diff --store)',
+    columns: [
+    { name: 'from_date', type: 'Date', comment: 'Snapshot compared from: the archive date asked for (or the newest file date of a folder)' },
+    { name: 'to_date', type: 'Date', comment: 'Snapshot compared to' },
+    { name: 'kind', type: LC, comment: 'added, removed, moved, status-changed, cc-changed, holder-changed or date-changed' },
+    { name: 'family', type: LC, comment: 'ipv4, ipv6 or asn' },
+    { name: 'start', type: 'String', comment: 'First address (IPv4 dotted, IPv6 RFC 5952) or ASN of the range' },
+    { name: 'end', type: 'String', comment: 'Last address or ASN of the range (inclusive)' },
+    { name: 'addresses', type: 'Float64', comment: 'Size of the range: IPv4 addresses, IPv6 /48s (fractional below a /48) or ASNs' },
+    { name: 'from_rir', type: LC, comment: "Registering RIR before (most specific allocated/assigned record); '' when undelegated (added)" },
+    { name: 'to_rir', type: LC, comment: "Registering RIR after; '' when undelegated (removed)" },
+    { name: 'from_cc', type: LC, comment: "Country of the record before; '' when none" },
+    { name: 'to_cc', type: LC, comment: "Country of the record after; '' when none" },
+    { name: 'from_status', type: LC, comment: 'allocated or assigned; for an added range available, reserved or absent' },
+    { name: 'to_status', type: LC, comment: 'allocated or assigned; for a removed range available, reserved or absent' },
+    { name: 'from_holder', type: 'String', comment: "Holder opaque-id before (extended files); '' when none" },
+    { name: 'to_holder', type: 'String', comment: "Holder opaque-id after; '' when none" },
+    { name: 'from_reg_date', type: 'Nullable(Date)', comment: 'Registration date of the record before; NULL when none' },
+    { name: 'to_reg_date', type: 'Nullable(Date)', comment: 'Registration date of the record after; NULL when none' },
+    { name: 'from_file_date', type: 'Nullable(Date)', comment: 'Date of the file the "from" side was read from (of that RIR)' },
+    { name: 'to_file_date', type: 'Nullable(Date)', comment: 'Date of the file the "to" side was read from' },
+    { name: 'transfer', type: LC, comment: "moved / holder-changed: logged (a transfer log entry explains it) or unlogged; '' for other kinds" },
+    { name: 'transfer_date', type: 'Nullable(Date)', comment: 'Date of the explaining transfer log entry; NULL when none' },
+    { name: 'transfer_type', type: LC, comment: "Type of that entry (RESOURCE_TRANSFER, MERGER_ACQUISITION, …); '' when none" },
+    { name: 'computed_at', type: "DateTime64(3, 'UTC')", comment: 'When the diff was stored (the latest run of a pair of dates wins)' },
+    ],
+    engine: 'ReplacingMergeTree',
+    versionColumn: 'computed_at',
+    orderBy: ['to_date', 'from_date', 'family', 'start', 'end', 'kind'],
+    shardingKey: 'cityHash64(family, start)',
+    since: 5,
+  },
 ];
 
 export const tableDef = (name: string): TableDef => {
