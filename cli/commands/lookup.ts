@@ -12,6 +12,7 @@ import { rirName } from '../../analyzer/classify/policy.js';
 import { openGeo } from '../../analyzer/geo/index.js';
 import type { PrefixRegistration, Rir } from '../../analyzer/models/registry.js';
 import { loadRegistry } from '../../analyzer/registry/index.js';
+import { resolveAsNames, type AsNameLookup } from '../../analyzer/asnames/index.js';
 import { openStore, type Store } from '../../analyzer/store/index.js';
 import { onShutdown } from '../../common/shutdown.js';
 import { commonOption, type CommonOptions } from '../../common/config.js';
@@ -19,7 +20,7 @@ import { log } from '../../common/log.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 
-interface LookupOptions extends Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo' | 'db' | 'clickhouse'> {
+interface LookupOptions extends Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo' | 'db' | 'clickhouse' | 'asNames'> {
   json?: boolean;
   routing?: boolean;
 }
@@ -27,6 +28,8 @@ interface LookupOptions extends Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cach
 /** The routing view of a prefix from the store: who originated it, when. */
 interface RoutingOrigin {
   asn: number;
+  /** The AS's name from the AS-name list (--as-names), when loaded and listed. */
+  origin_name?: string | null;
   firstSeen: string;
   lastSeen: string;
   announcements: number;
@@ -49,7 +52,7 @@ interface Registering {
   /** e.g. "registered with APNIC (146.88.32.0/19, most specific; inside ARIN 146.88.0.0/16)" */
   text: string;
 }
-type LookupOutput = LookupResult & { registering?: Registering; routing?: { origins: RoutingOrigin[] } };
+type LookupOutput = LookupResult & { registering?: Registering; routing?: { origins: RoutingOrigin[] }; as_name?: string | null; as_cc?: string | null };
 
 const FLUSH_BYTES = 64 * 1024;
 const LOOKUP_CACHE = 10_000;
@@ -67,6 +70,7 @@ export function register(program: Command): void {
     .addOption(commonOption('iana-dir'))
     .addOption(commonOption('cache-dir'))
     .addOption(commonOption('geo'))
+    .addOption(commonOption('as-names'))
     .addOption(commonOption('log-level'))
     .addHelpText(
       'after',
@@ -82,6 +86,7 @@ async function runLookup(targets: string[], opts: LookupOptions): Promise<void> 
   // A small cache: batch targets are mostly distinct, and keeping 200,000 prefix contexts (the
   // classifier's default, sized for a BGP stream) only costs memory and collector time here.
   const classifier = createClassifier({ registry, geo, cacheSize: LOOKUP_CACHE });
+  const names = resolveAsNames({ asNames: opts.asNames, cacheDir: opts.cacheDir });
   const store = opts.routing ? await openStore({ db: opts.db, clickhouse: opts.clickhouse }) : null;
   if (store) onShutdown('store', () => store.close());
   const out = new ChunkedWriter();
@@ -94,7 +99,8 @@ async function runLookup(targets: string[], opts: LookupOptions): Promise<void> 
     try {
       result = describeTarget(target, classifier, registry);
       if (result.type !== 'asn') result = withRegistering(result, classifier.context(result.resource).ctx.registration);
-      if (store && result.type !== 'asn') result = await withRouting(result, store);
+      if (store && result.type !== 'asn') result = await withRouting(result, store, names);
+      if (names && result.type === 'asn') result = withAsName(result, names);
     } catch (err) {
       if (!(err instanceof TargetError)) throw err;
       bad++;
@@ -158,8 +164,16 @@ export function withRegistering(result: LookupOutput, reg: PrefixRegistration): 
   return { ...result, rir: result.rir ?? rir, registering: { rir, records: own, inside, sameSpace, text } };
 }
 
+/** An AS target's name and country from the AS-name list (`as_name`/`as_cc`, null when not listed). */
+function withAsName(result: LookupOutput, names: AsNameLookup): LookupOutput {
+  const n = names.get(Number(result.resource.replace(/^AS/i, '')));
+  return { ...result, as_name: n?.name ?? null, as_cc: n?.cc ?? null };
+}
+
+const named = (asn: number, name: string | null | undefined): string => (name ? `AS${asn} ${name}` : `AS${asn}`);
+
 /** Adds what BGP showed for the prefix; an origin registered with another RIR adds origin-out-of-region. */
-async function withRouting(result: LookupResult, store: Store): Promise<LookupOutput> {
+async function withRouting(result: LookupResult, store: Store, names: AsNameLookup | null): Promise<LookupOutput> {
   const { rows } = await store.namedQuery('origins', { prefix: result.resource });
   const origins: RoutingOrigin[] = rows.map((r) => ({
     asn: Number(r.origin_asn),
@@ -167,10 +181,11 @@ async function withRouting(result: LookupResult, store: Store): Promise<LookupOu
     lastSeen: String(r.last_seen),
     announcements: Number(r.announcements),
     kinds: r.kinds as string[],
+    ...(names ? { origin_name: names.get(Number(r.origin_asn))?.name ?? null } : {}),
   }));
   const foreign = origins.filter((o) => o.kinds.includes('origin-out-of-region'));
   if (!origins.length) return { ...result, routing: { origins }, why: `${result.why} Not seen in the stored BGP data.` };
-  const seen = origins.map((o) => `AS${o.asn} (${o.firstSeen} to ${o.lastSeen})`).join(', ');
+  const seen = origins.map((o) => `${named(o.asn, o.origin_name)} (${o.firstSeen} to ${o.lastSeen})`).join(', ');
   return {
     ...result,
     kinds: foreign.length && !result.kinds.includes('origin-out-of-region') ? [...result.kinds, 'origin-out-of-region'] : result.kinds,
@@ -206,6 +221,7 @@ function formatHuman(r: LookupOutput): string {
     const where = r.type === 'asn' ? `AS${rec.start}${rec.value > 1 ? `+${rec.value - 1}` : ''}` : `${rec.cidr} (${pct(rec.share)})`;
     row('registry', `${rirName(rec.rir)} ${rec.status} cc ${rec.cc || '-'} ${rec.date ?? 'no date'} holder ${rec.opaqueId ?? '-'}  ${where}`);
   }
+  if (r.as_name !== undefined) row('name', r.as_name ? `${r.as_name}${r.as_cc ? `, ${r.as_cc}` : ''}` : 'not in the AS-name list');
   if (r.registering) row('rir', r.registering.text);
   for (const rec of r.free) row('free', `${rirName(rec.rir)} ${rec.status} ${rec.cidr} (${pct(rec.share)})`);
   for (const rec of r.conflicts) row('conflict', `${rirName(rec.rir)} also lists ${rec.cidr} (${rec.status}, cc ${rec.cc || '-'})`);
@@ -218,7 +234,7 @@ function formatHuman(r: LookupOutput): string {
   }
   row('region', r.region ? `${rirName(r.region)}${r.type === 'asn' ? ' (holder)' : ' (usage)'}` : '-');
   row('kinds', r.kinds.length ? `${r.kinds.join(', ')}${r.geoSubkind ? ` (${r.geoSubkind})` : ''}  severity ${r.severity}` : 'none');
-  for (const o of r.routing?.origins ?? []) row('origin', `AS${o.asn} first ${o.firstSeen} last ${o.lastSeen}, ${o.announcements} announcements${o.kinds.length ? `, ${o.kinds.join(', ')}` : ''}`);
+  for (const o of r.routing?.origins ?? []) row('origin', `${named(o.asn, o.origin_name)} first ${o.firstSeen} last ${o.lastSeen}, ${o.announcements} announcements${o.kinds.length ? `, ${o.kinds.join(', ')}` : ''}`);
   row('why', r.why);
   return `${lines.join('\n')}\n\n`;
 }
