@@ -35,11 +35,13 @@ function engineSql(t: TableDef, localName: string, cluster: string | undefined):
 function createTable(t: TableDef, opts: SchemaOptions): string {
   const cluster = opts.cluster ? ident(opts.cluster) : undefined;
   const local = cluster ? `${t.name}_local` : t.name;
-  const columns = t.columns.map((c) => `  ${ident(c.name)} ${c.type} COMMENT ${sqlString(c.comment)}`).join(',\n');
+  // Backquoted names where the table was first shipped that way (its migration's text is frozen).
+  const name = (s: string): string => (t.quoteNames ? `\`${ident(s)}\`` : ident(s));
+  const columns = t.columns.map((c) => `  ${name(c.name)} ${c.type} COMMENT ${sqlString(c.comment)}`).join(',\n');
   const lines = [`CREATE TABLE IF NOT EXISTS ${local}${cluster ? ` ON CLUSTER ${cluster}` : ''}\n(\n${columns}\n)`];
   lines.push(`ENGINE = ${engineSql(t, local, cluster)}`);
   if (t.partitionBy) lines.push(`PARTITION BY ${t.partitionBy}`);
-  lines.push(`ORDER BY (${t.orderBy.join(', ')})`);
+  lines.push(`ORDER BY (${(t.quoteNames ? t.orderBy.map(name) : t.orderBy).join(', ')})`);
   if (t.ttl) lines.push(`TTL ${t.ttl.replace('{ttlDays}', String(opts.rawTtlDays ?? DEFAULT_RAW_TTL_DAYS))}`);
   // Replicated tables deduplicate inserted blocks natively; a single node needs the window set.
   if (t.insertDedup && !cluster) lines.push('SETTINGS non_replicated_deduplication_window = 10000');

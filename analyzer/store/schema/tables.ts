@@ -28,6 +28,11 @@ export interface TableDef {
   insertDedup?: boolean;
   /** Migration that creates it (default 1); later ones never change what migration 1 created. */
   since?: number;
+  /**
+   * Backquote the column names and the sort key's columns in its CREATE TABLE (`start`, `end`).
+   * registry_changes was shipped that way (migration 5): its text, and so its checksum, is frozen.
+   */
+  quoteNames?: boolean;
 }
 
 const LC = 'LowCardinality(String)';
@@ -453,6 +458,7 @@ export const TABLES: TableDef[] = [
     orderBy: ['to_date', 'from_date', 'family', 'start', 'end', 'kind'],
     shardingKey: 'cityHash64(family, start)',
     since: 5,
+    quoteNames: true,
   },
 ];
 
