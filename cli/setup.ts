@@ -12,6 +12,7 @@ import { openStore, type Store } from '../analyzer/store/index.js';
 import type { CommonOptions } from '../common/config.js';
 import { log } from '../common/log.js';
 import { UsageError } from './errors.js';
+import { resolveAsNames, type AsNameLookup } from '../analyzer/asnames/index.js';
 
 export interface Analysis {
   registry: RegistryIndex;
@@ -27,6 +28,23 @@ export async function loadAnalysis(opts: Pick<CommonOptions, 'rirDir' | 'ianaDir
   ]);
   log.info({ files: registry.files().length, geo: geo.info().databaseType, ms: Date.now() - started }, 'registry and geolocation loaded');
   return { registry, geo, classifier: createClassifier({ registry, geo }) };
+}
+
+/**
+ * AS names for the dashboard, lookup and query: `--as-names FILE` (a bad file is a usage error),
+ * else asn.txt in the cache when present (a bad cached file is logged and skipped), else none.
+ */
+export function loadAsNamesFor(opts: Pick<CommonOptions, 'asNames' | 'cacheDir'>): AsNameLookup | null {
+  try {
+    const names = resolveAsNames(opts);
+    if (names) log.info({ source: names.source, names: names.size }, 'AS names loaded');
+    return names;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (opts.asNames) throw new UsageError(message);
+    log.warn({ err: message }, 'AS names in the cache could not be read; AS numbers are shown without names');
+    return null;
+  }
 }
 
 /** Opens the embedded store (`--db`) or a ClickHouse server (`--clickhouse`) and migrates it. */

@@ -24,7 +24,7 @@ import { onShutdown } from '../../common/shutdown.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 import { addFilterOptions, parseFilters, type FilterOptions } from '../filters.js';
-import { feedHealth, keepAnalysisFresh, openMigratedStore, parsePort } from '../setup.js';
+import { feedHealth, keepAnalysisFresh, loadAsNamesFor, openMigratedStore, parsePort } from '../setup.js';
 
 interface RunOptions extends CommonOptions, FilterOptions {
   indexMinutes: string;
@@ -60,6 +60,7 @@ export function register(program: Command): void {
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('ris-live'))
     .addOption(commonOption('alerts'))
+    .addOption(commonOption('as-names'))
     .addOption(commonOption('log-level'))
     .addHelpText(
       'after',
@@ -137,6 +138,7 @@ async function run(opts: RunOptions): Promise<void> {
     const dashboard = await createDashboardServer({
       store,
       analysis: analysis.current,
+      asNames: loadAsNamesFor(opts),
       health: feedHealth(source),
       port,
       host: opts.host,

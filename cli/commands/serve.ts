@@ -11,7 +11,7 @@ import { DEFAULT_HOST, DEFAULT_PORT } from '../../common/defaults.js';
 import { log } from '../../common/log.js';
 import { onShutdown } from '../../common/shutdown.js';
 import { action } from '../action.js';
-import { loadAnalysis, openMigratedStore, parsePort } from '../setup.js';
+import { loadAnalysis, loadAsNamesFor, openMigratedStore, parsePort } from '../setup.js';
 
 interface ServeOptions extends CommonOptions {
   port: string;
@@ -30,10 +30,12 @@ export function register(program: Command): void {
     .addOption(commonOption('iana-dir'))
     .addOption(commonOption('cache-dir'))
     .addOption(commonOption('geo'))
+    .addOption(commonOption('as-names'))
     .addOption(commonOption('log-level'))
     .action(
       action(async (opts: ServeOptions) => {
         const port = parsePort(opts.port);
+        const asNames = loadAsNamesFor(opts);
         const store = await openMigratedStore(opts);
         onShutdown('store', () => store.close());
         const analysis = await loadAnalysis(opts).catch((err: unknown) => {
@@ -45,6 +47,7 @@ export function register(program: Command): void {
         const server = await createDashboardServer({
           store,
           analysis: () => analysis ?? null,
+          asNames,
           port,
           host: opts.host,
           ops: (req, res) => handleOpsRequest(req, res, ops),

@@ -307,6 +307,22 @@ export async function asnHistory(run: QueryRunner, asn: number, limit: number): 
   return { seen: seen ?? null, prefixes, findings };
 }
 
+/**
+ * The latest stored finding events (newest first), for a first page without a live collector,
+ * and the number of stored route events (0: nothing ingested yet).
+ */
+export async function recentFindings(run: QueryRunner, limit: number): Promise<{ rows: Row[]; storedEvents: number }> {
+  const [rows, [count]] = await Promise.all([
+    run(
+      `SELECT toUnixTimestamp(time) AS time, toString(type) AS type, reason, prefix, origin_asn, kinds, severity, why, prefix_rir, usage_region, main_country
+       FROM finding_events ORDER BY time DESC LIMIT {limit:UInt32}`,
+      { limit },
+    ),
+    run(`SELECT count() AS events FROM route_events`),
+  ]);
+  return { rows, storedEvents: Number(count?.events ?? 0) };
+}
+
 export interface CountryHistory {
   /** Announced prefixes used in the country (latest classification) registered by an RIR of another region; `addresses` is each prefix's size. */
   usedHere: Row[];

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Finding } from '../../analyzer/models/finding.js';
 import type { GeoLookup } from '../../analyzer/models/geo.js';
 import type { RegistryLookup } from '../../analyzer/models/registry.js';
+import type { AsNameLookup } from '../../analyzer/models/asnames.js';
 import type { StorePort } from './store-port.js';
 import type { LiveFeed } from './feed.js';
 
@@ -29,6 +30,8 @@ export interface AnalysisParts {
 
 export interface DashboardDeps extends AnalysisParts {
   store: StorePort;
+  /** AS names and countries (`--as-names`, or asn.txt in the cache), when loaded. */
+  asNames?: AsNameLookup | null;
   health?: () => FeedHealth;
   feed: LiveFeed;
   startedAt: number;

@@ -1,6 +1,7 @@
 import { sendJson } from '../http.js';
 import type { Route } from '../types.js';
 import { feedRoutes } from './feed.js';
+import { findingRoutes } from './findings.js';
 import { healthRoutes } from './health.js';
 import { indexRoutes } from './index-api.js';
 import { mapRoutes } from './map.js';
@@ -29,6 +30,8 @@ const ENDPOINTS = [
   'GET /api/health',
   'GET /api/feed?rir&kind&country&asn&severity&backlog (text/event-stream)',
   'GET /api/feed/recent?…&format=csv',
+  'GET /api/findings/recent?limit&format=csv (stored finding events, newest first)',
+  'GET /api/asnames?asn=3333,13335',
   'POST /api/sql {sql, maxRows, timeoutSeconds} (?format=csv)',
   'GET /api/queries',
   'GET /api/queries/{name}?params&format=csv',
@@ -42,4 +45,4 @@ const indexRoute: Route = {
   },
 };
 
-export const apiRoutes: Route[] = [indexRoute, ...summaryRoutes, ...indexRoutes, ...matrixRoutes, ...mapRoutes, ...topRoutes, ...pageRoutes, ...searchRoutes, ...healthRoutes, ...feedRoutes, ...sqlRoutes, ...namedRoutes];
+export const apiRoutes: Route[] = [indexRoute, ...summaryRoutes, ...indexRoutes, ...matrixRoutes, ...mapRoutes, ...topRoutes, ...pageRoutes, ...searchRoutes, ...healthRoutes, ...feedRoutes, ...findingRoutes, ...sqlRoutes, ...namedRoutes];

@@ -6,6 +6,7 @@ import { cellOrigins, cellPrefixes } from '../event-queries.js';
 import type { Route } from '../types.js';
 import { familyParam, helpersOf } from './context.js';
 import { resolveBuild } from './index-build.js';
+import { named } from '../as-names.js';
 
 const AXIS = [...RIRS, 'unknown'];
 
@@ -45,7 +46,7 @@ export const matrixRoutes: Route[] = [
       const prefixes = () => cache.get(`cell-p:${key}`, () => cellPrefixes(run, family, rir, region, limit, range));
       const origins = () => cache.get(`cell-o:${key}`, () => cellOrigins(run, family, rir, region, limit, range));
       if (query.get('format') === 'csv') {
-        const rows = part === 'origins' ? (await origins()).rows : await prefixes();
+        const rows = named(deps, part === 'origins' ? (await origins()).rows : await prefixes());
         return sendList(res, query, `cell-${rir}-${region}-${part ?? 'prefixes'}`, rows);
       }
       const { build, meta } = await resolveBuild(deps, query);
@@ -65,8 +66,8 @@ export const matrixRoutes: Route[] = [
         // there is each prefix's size (overlapping prefixes each count their whole size).
         prefixes_note: "prefixes and origins list the announced prefixes classified into this cell (latest classification); their addresses are each prefix's size, so overlapping prefixes are counted in full each time. The cell's routed space is `accounted`.",
         totals: o.totals,
-        prefixes: p,
-        origins: o.rows,
+        prefixes: named(deps, p),
+        origins: named(deps, o.rows),
       });
     },
   },

@@ -7,6 +7,7 @@ import type { DashboardDeps, Route } from '../types.js';
 import { familyParam, helpersOf } from './context.js';
 import { resolveBuild } from './index-build.js';
 import { countrySpace } from '../portability-queries.js';
+import { named, nameFields } from '../as-names.js';
 
 /** Calls an optional part (registry, geo, classifier); when it is absent or fails, a note says so. */
 function optional<T>(notes: string[], what: string, part: unknown, call: () => T): T | null {
@@ -47,7 +48,17 @@ export const pageRoutes: Route[] = [
       const { run, cache } = helpersOf(deps);
       // A busy prefix has hundreds of thousands of events: share one computation per TTL.
       const history = await cache.get(`prefix:${prefix}:${limit}`, () => prefixHistory(run, prefix, limit));
-      sendJson(res, 200, { prefix, family: prefix.includes(':') ? 6 : 4, addresses: addressesOf(prefix), ...prefixPage(deps, prefix, notes), ...history, notes });
+      sendJson(res, 200, {
+        prefix,
+        family: prefix.includes(':') ? 6 : 4,
+        addresses: addressesOf(prefix),
+        ...prefixPage(deps, prefix, notes),
+        ...history,
+        origins: named(deps, history.origins),
+        originsOverTime: named(deps, history.originsOverTime),
+        findings: named(deps, history.findings),
+        notes,
+      });
     },
   },
   {
@@ -71,7 +82,7 @@ export const pageRoutes: Route[] = [
         family,
         country: optional(notes, 'Geolocation database', deps.geo, () => deps.geo!.country(ip)),
         registry: optional(notes, 'Registry (RIR delegated files)', deps.registry, () => deps.registry!.prefix(host)),
-        prefixes,
+        prefixes: named(deps, prefixes),
         notes,
       });
     },
@@ -85,7 +96,7 @@ export const pageRoutes: Route[] = [
       const notes: string[] = [];
       const { run, cache } = helpersOf(deps);
       const history = await cache.get(`asn:${asn}:${limit}`, () => asnHistory(run, asn, limit));
-      sendJson(res, 200, { asn, registry: optional(notes, 'Registry (RIR delegated files)', deps.registry, () => deps.registry!.asn(asn)), ...history, notes });
+      sendJson(res, 200, { asn, ...nameFields(deps, asn), registry: optional(notes, 'Registry (RIR delegated files)', deps.registry, () => deps.registry!.asn(asn)), ...history, notes });
     },
   },
   {
@@ -106,9 +117,9 @@ export const pageRoutes: Route[] = [
         unit: family === 4 ? 'addresses' : '/48s',
         ...meta,
         ...space,
-        usedHere: history.usedHere,
+        usedHere: named(deps, history.usedHere),
         usedHere_note: "usedHere lists announced prefixes (latest classification); their addresses are each prefix's size. usedHereByRir, registeredHereUsedIn and totals are the portability index's routed space (each address once).",
-        findings: history.findings,
+        findings: named(deps, history.findings),
         notes: build ? [] : [meta.message],
       });
     },

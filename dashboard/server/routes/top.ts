@@ -3,6 +3,7 @@ import { intParam, kindList, timeRange } from '../params.js';
 import { top, type TopList } from '../event-queries.js';
 import type { Route } from '../types.js';
 import { helpersOf } from './context.js';
+import { named } from '../as-names.js';
 
 const LISTS: TopList[] = ['origins', 'prefixes', 'holders', 'countries'];
 
@@ -18,7 +19,7 @@ export const topRoutes: Route[] = [
       const kinds = kindList(query);
       const { run, cache } = helpersOf(deps);
       const rows = await cache.get(`top:${list}:${range.from}:${range.to}:${limit}:${kinds.join(',')}`, () => top(run, list, range, limit, kinds));
-      sendList(res, query, `top-${list}`, rows, { list, from: range.from, to: range.to, kinds });
+      sendList(res, query, `top-${list}`, named(deps, rows), { list, from: range.from, to: range.to, kinds });
     },
   },
 ];
