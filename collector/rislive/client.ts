@@ -9,7 +9,8 @@ import { log } from '../../common/log.js';
 import type { RouteEvent } from '../models/route-event.js';
 import { newCounters, snapshotCounters, type RisLiveCounters } from './counters.js';
 import { decodeRisMessage } from './decode.js';
-import { RIS_LIVE_URL, type RisMessageData, type RisSubscription } from './protocol.js';
+import { DEFAULT_RIS_LIVE_URL } from '../../common/defaults.js';
+import type { RisMessageData, RisSubscription } from './protocol.js';
 import { BoundedQueue } from './queue.js';
 
 export interface RisLiveClientOptions {
@@ -50,7 +51,7 @@ export interface RisLiveClientOptions {
 }
 
 const DEFAULTS = {
-  url: RIS_LIVE_URL,
+  url: DEFAULT_RIS_LIVE_URL,
   queueCapacity: 20_000,
   overflow: 'drop' as 'drop' | 'pause',
   idleTimeoutMs: 60_000,

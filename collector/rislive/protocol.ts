@@ -3,9 +3,6 @@
  * subscription types only. Every frame is a JSON object `{ type, data }`.
  */
 
-/** The public endpoint; `client=` identifies us to the RIS operators. */
-export const RIS_LIVE_URL = 'wss://ris-live.ripe.net/v1/ws/?client=portolan';
-
 /** BGP or RIS message types that a subscription can select with `type`. */
 export type RisDataType = 'UPDATE' | 'OPEN' | 'NOTIFICATION' | 'KEEPALIVE' | 'RIS_PEER_STATE';
 
