@@ -17,6 +17,8 @@ export const COMMON_OPTIONS = {
   'ris-live': { arg: 'URL', help: 'RIS Live WebSocket endpoint', default: DEFAULT_RIS_LIVE_URL },
   alerts: { arg: 'FILE', help: 'alert rules and channels (alerts.yml)' },
   'as-names': { arg: 'FILE', help: 'AS names with countries (RIPE NCC asn.txt, potaroo asn.txt[.gz], pyasn JSON); default: asn.txt in --cache-dir when present' },
+  'query-memory': { arg: 'SIZE', help: 'memory cap per analyst query (SQL console, `query`): ClickHouse max_memory_usage, e.g. 512M, 1G', default: '1G' },
+  'api-token': { arg: 'TOKEN', help: 'bearer token for the dashboard API (Authorization: Bearer TOKEN); required when listening beyond loopback' },
   'log-level': { arg: 'LEVEL', help: 'trace, debug, info, warn, error, fatal or silent', default: 'info' },
 } as const;
 
@@ -67,4 +69,6 @@ export interface CommonOptions {
   alerts?: string;
   asNames?: string;
   logLevel: string;
+  queryMemory?: string;
+  apiToken?: string;
 }

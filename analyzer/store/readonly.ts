@@ -5,6 +5,29 @@ export interface ReadonlyOptions {
   maxRows?: number;
   /** ClickHouse max_execution_time in seconds (default 60). */
   timeoutSeconds?: number;
+  /** ClickHouse max_memory_usage per query, in bytes (default 1 GiB): past it the query fails instead of growing the process. */
+  maxMemoryBytes?: number;
+  /** ClickHouse max_result_bytes (default 256 MiB): a larger result fails with a clear error. */
+  maxResultBytes?: number;
+}
+
+export const DEFAULT_QUERY_MEMORY_BYTES = 1024 ** 3;
+export const DEFAULT_RESULT_BYTES = 256 * 1024 ** 2;
+
+/** Reads a size such as `1G`, `512M`, `1.5GiB` or a number of bytes; throws on anything else. */
+export function parseByteSize(text: string | number): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(?:([KMGT])(?:i?B)?|B)?\s*$/i.exec(String(text));
+  if (!m) throw new Error(`not a size: ${JSON.stringify(String(text))} (use bytes or K, M, G: 512M, 1G)`);
+  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 }[(m[2] ?? '').toUpperCase() as '' | 'K' | 'M' | 'G' | 'T'];
+  const n = Math.floor(Number(m[1]) * unit);
+  if (!(n >= 1)) throw new Error(`a size must be at least 1 byte, not ${JSON.stringify(String(text))}`);
+  return n;
+}
+
+/** A size for messages: 1 GiB, 512 MiB, 10000 B. */
+export function formatBytes(n: number): string {
+  for (const [u, f] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (n >= f) return `${Number((n / f).toFixed(2))} ${u}`;
+  return `${n} B`;
 }
 
 export interface QueryResult {
@@ -26,7 +49,8 @@ export class ReadonlyQueryError extends Error {
  *    normalises it and rejects several statements: chDB would otherwise run each of
  *    `SELECT 1; DROP TABLE x` in turn.
  * 2. The statement must be a query (SELECT / WITH … SELECT); it runs as a subquery whose
- *    query-level SETTINGS carry readonly = 1, max_execution_time and max_result_rows.
+ *    query-level SETTINGS carry readonly = 1, max_execution_time, max_memory_usage (the
+ *    per-query memory cap), max_result_rows and max_result_bytes (result_overflow_mode = throw).
  *    Query-level, because chDB turns `clickhouse_settings` into session-wide SETs that
  *    would make the writer's session read-only too. readonly = 1 also refuses table
  *    functions such as file() and url(). A SETTINGS clause of the user's is refused: inside
@@ -35,8 +59,12 @@ export class ReadonlyQueryError extends Error {
 export async function runReadonly(client: ClickHouseClient, sql: string, opts: ReadonlyOptions = {}): Promise<QueryResult> {
   const maxRows = opts.maxRows ?? 10_000;
   const timeout = opts.timeoutSeconds ?? 60;
+  const maxMemory = opts.maxMemoryBytes ?? DEFAULT_QUERY_MEMORY_BYTES;
+  const maxBytes = opts.maxResultBytes ?? DEFAULT_RESULT_BYTES;
   if (!Number.isInteger(maxRows) || maxRows < 1) throw new ReadonlyQueryError('maxRows must be a positive integer');
   if (!(timeout > 0)) throw new ReadonlyQueryError('timeoutSeconds must be positive');
+  if (!Number.isInteger(maxMemory) || maxMemory < 1) throw new ReadonlyQueryError('maxMemoryBytes must be a positive integer');
+  if (!Number.isInteger(maxBytes) || maxBytes < 1) throw new ReadonlyQueryError('maxResultBytes must be a positive integer');
 
   let normalized: string;
   try {
@@ -54,7 +82,8 @@ export async function runReadonly(client: ClickHouseClient, sql: string, opts: R
 
   const wrapped =
     `SELECT * FROM (${normalized}) LIMIT ${maxRows + 1} ` +
-    `SETTINGS readonly = 1, max_execution_time = ${Number(timeout)}, max_result_rows = ${maxRows + 1}, result_overflow_mode = 'throw'`;
+    `SETTINGS readonly = 1, max_execution_time = ${Number(timeout)}, max_memory_usage = ${maxMemory}, ` +
+    `max_result_rows = ${maxRows + 1}, max_result_bytes = ${maxBytes}, result_overflow_mode = 'throw'`;
   try {
     const rs = await client.query({ query: wrapped, format: 'JSONCompactEachRowWithNames' });
     const lines = await rs.json<unknown[]>();
@@ -64,7 +93,14 @@ export async function runReadonly(client: ClickHouseClient, sql: string, opts: R
     const rows = data.slice(0, maxRows).map((values) => Object.fromEntries(columns.map((c, i) => [c, values[i]])));
     return { columns, rows, truncated };
   } catch (err) {
-    throw new ReadonlyQueryError(firstLine(err));
+    const msg = firstLine(err);
+    if (/memory limit/i.test(msg)) {
+      throw new ReadonlyQueryError(`refused: the query needs more memory than the per-query cap of ${formatBytes(maxMemory)} (max_memory_usage; raise it with --query-memory) — ${msg}`);
+    }
+    if (/max_result_bytes|Limit for result exceeded.*bytes/i.test(msg)) {
+      throw new ReadonlyQueryError(`refused: the result is larger than ${formatBytes(maxBytes)} (max_result_bytes); select fewer columns or rows — ${msg}`);
+    }
+    throw new ReadonlyQueryError(msg);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { openStore, StoreLockedError, type NamedQueryInfo } from '../../analyzer/store/index.js';
 import { QueryParamError } from '../../analyzer/store/queries.js';
-import { ReadonlyQueryError } from '../../analyzer/store/readonly.js';
+import { parseByteSize, ReadonlyQueryError } from '../../analyzer/store/readonly.js';
 import { commonOption } from '../../common/config.js';
 import { log } from '../../common/log.js';
 import { action } from '../action.js';
@@ -16,6 +16,8 @@ interface QueryOpts {
   format: string;
   maxRows: string;
   timeout: string;
+  queryMemory: string;
+  apiToken?: string;
   db: string;
   clickhouse?: string;
   server: string;
@@ -32,6 +34,8 @@ export function register(program: Command): void {
     .option('-f, --format <FORMAT>', 'table, csv (RFC 4180) or json (one object per line)', 'table')
     .option('--max-rows <N>', 'SQL: rows returned at most', '10000')
     .option('--timeout <SECONDS>', 'SQL: ClickHouse max_execution_time', '60')
+    .addOption(commonOption('query-memory'))
+    .addOption(commonOption('api-token'))
     .addOption(
       new Option('--server <URL>', 'a running `portolan run`/`serve` to ask when it holds the embedded store')
         .default(httpLink(DEFAULT_HOST, DEFAULT_PORT))
@@ -57,7 +61,7 @@ export function register(program: Command): void {
         } catch (err) {
           // One process owns an embedded store: ask the running server that holds it instead.
           if (!(err instanceof StoreLockedError)) throw err;
-          store = await serverPort(opts.server, err.message);
+          store = await serverPort(opts.server, err.message, opts.apiToken);
         }
         try {
           let columns: string[];
@@ -72,7 +76,7 @@ export function register(program: Command): void {
           } else {
             await store.migrate();
             try {
-              const r = opts.name ? await store.namedQuery(opts.name, params) : await store.readonlySql(sql!, { maxRows: Number(opts.maxRows), timeoutSeconds: Number(opts.timeout) });
+              const r = opts.name ? await store.namedQuery(opts.name, params) : await store.readonlySql(sql!, { maxRows: Number(opts.maxRows), timeoutSeconds: Number(opts.timeout), maxMemoryBytes: memoryOf(opts.queryMemory) });
               ({ columns, rows } = r);
               if (r.truncated) process.stderr.write(`portolan query: output truncated to ${opts.maxRows} rows (--max-rows)\n`);
             } catch (err) {
@@ -88,21 +92,30 @@ export function register(program: Command): void {
     );
 }
 
+const memoryOf = (text: string): number => {
+  try {
+    return parseByteSize(text);
+  } catch (err) {
+    throw new UsageError(`--query-memory: ${(err as Error).message}`);
+  }
+};
+
 /** What the command needs from a store: the embedded/server store itself, or a running Portolan's API. */
 interface QueryPort {
   namedQueries(): NamedQueryInfo[] | Promise<NamedQueryInfo[]>;
   namedQuery(name: string, params: Record<string, string>): Promise<{ columns: string[]; rows: Record<string, unknown>[]; truncated?: boolean }>;
-  readonlySql(sql: string, opts: { maxRows: number; timeoutSeconds: number }): Promise<{ columns: string[]; rows: Record<string, unknown>[]; truncated?: boolean }>;
+  readonlySql(sql: string, opts: { maxRows: number; timeoutSeconds: number; maxMemoryBytes: number }): Promise<{ columns: string[]; rows: Record<string, unknown>[]; truncated?: boolean }>;
   migrate(): Promise<unknown>;
   close(): Promise<void>;
 }
 
 /** The dashboard API of a running `portolan run`/`serve` (GET /api/queries…, POST /api/sql). */
-async function serverPort(base: string, lockedMessage: string): Promise<QueryPort> {
-  const call = async (path: string, init?: RequestInit): Promise<Record<string, unknown>> => {
+async function serverPort(base: string, lockedMessage: string, token?: string): Promise<QueryPort> {
+  const call = async (path: string, init: RequestInit = {}): Promise<Record<string, unknown>> => {
     let res: Response;
     try {
-      res = await fetch(new URL(path, base), init);
+      const headers = { ...(init.headers as Record<string, string> | undefined), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+      res = await fetch(new URL(path, base), { ...init, headers });
     } catch (err) {
       throw new UsageError(`${lockedMessage}; and no Portolan server answers at ${base} (${(err as Error).message}): pass --server URL, or stop the other process`, 1);
     }
@@ -126,7 +139,7 @@ async function serverPort(base: string, lockedMessage: string): Promise<QueryPor
       const body = await call('/api/sql', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sql, maxRows: Math.min(opts.maxRows, 10_000), timeoutSeconds: Math.min(opts.timeoutSeconds, 30) }),
+        body: JSON.stringify({ sql, maxRows: Math.min(opts.maxRows, 10_000), timeoutSeconds: Math.min(opts.timeoutSeconds, 30), maxMemoryBytes: opts.maxMemoryBytes }),
       });
       return { columns: columnsOf(body), rows: body.rows as Record<string, unknown>[], truncated: body.truncated === true };
     },

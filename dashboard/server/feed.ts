@@ -1,3 +1,4 @@
+import { HttpError } from './http.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { log } from '../../common/log.js';
 import { matchesFilter, type FeedFilter } from './feed-filter.js';
@@ -10,6 +11,8 @@ export interface LiveFeedOptions {
   backlog?: number;
   /** Milliseconds between heartbeat comments (keeps proxies from closing idle streams). */
   heartbeatMs?: number;
+  /** SSE clients at most (default 100); past it /api/feed answers 503 with Retry-After. */
+  maxClients?: number;
 }
 
 export interface FeedStats {
@@ -48,7 +51,11 @@ export class LiveFeed {
   private droppedCount = 0;
   private disconnectedCount = 0;
 
+  /** SSE clients at most; `attach` refuses past it (FeedFull). */
+  readonly maxClients: number;
+
   constructor(opts: LiveFeedOptions = {}) {
+    this.maxClients = opts.maxClients ?? 100;
     this.clientBuffer = opts.clientBuffer ?? 1000;
     this.backlog = opts.backlog ?? 200;
     this.timer = setInterval(() => this.heartbeat(), opts.heartbeatMs ?? 15_000);
@@ -81,6 +88,7 @@ export class LiveFeed {
 
   /** Takes over an HTTP request as an SSE stream; `backlog` recent matching items are sent first. */
   attach(req: IncomingMessage, res: ServerResponse, filter: FeedFilter, backlog: number): void {
+    if (this.clients.size >= this.maxClients) throw new FeedFull(this.maxClients);
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -151,4 +159,11 @@ export class LiveFeed {
 
 function sseFrame(item: FeedItem): string {
   return `id: ${item.id}\nevent: ${item.type}\ndata: ${JSON.stringify(item)}\n\n`;
+}
+
+/** The live feed has its maximum of SSE clients: 503 with Retry-After. */
+export class FeedFull extends HttpError {
+  constructor(max: number) {
+    super(503, 'feed-full', `the live feed has its maximum of ${max} clients; retry later (or use GET /api/feed/recent)`, { 'retry-after': '30' });
+  }
 }

@@ -7,6 +7,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Extra response headers (Retry-After, WWW-Authenticate). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'HttpError';
@@ -38,6 +40,7 @@ export function sendError(res: ServerResponse, err: HttpError): void {
     res.destroy();
     return;
   }
+  for (const [k, v] of Object.entries(err.headers)) res.setHeader(k, v);
   sendJson(res, err.status, { error: { code: err.code, message: err.message } });
 }
 

@@ -1,4 +1,5 @@
 import { HttpError, badRequest, readBody, sendCsv, sendJson } from '../http.js';
+import { clientAddress, consoleGate } from '../limits.js';
 import { storeUp, StoreUnavailable } from '../store-port.js';
 import type { Route } from '../types.js';
 
@@ -9,6 +10,7 @@ interface SqlRequest {
   sql?: unknown;
   maxRows?: unknown;
   timeoutSeconds?: unknown;
+  maxMemoryBytes?: unknown;
   format?: unknown;
 }
 
@@ -19,7 +21,7 @@ const bounded = (v: unknown, name: string, dflt: number, max: number): number =>
   return n;
 };
 
-/** Accepts JSON `{ sql, maxRows?, timeoutSeconds?, format? }` or a form post (`sql=…`), for the CSV download button. */
+/** Accepts JSON `{ sql, maxRows?, timeoutSeconds?, maxMemoryBytes?, format? }` or a form post (`sql=…`), for the CSV download button. */
 async function parseRequest(body: string, contentType: string): Promise<SqlRequest> {
   if (contentType.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(body));
   try {
@@ -38,12 +40,17 @@ export const sqlRoutes: Route[] = [
       if (typeof body.sql !== 'string' || body.sql.trim() === '') throw badRequest('sql is required: { "sql": "SELECT …" }');
       const maxRows = bounded(body.maxRows, 'maxRows', 1000, SQL_MAX_ROWS);
       const timeoutSeconds = bounded(body.timeoutSeconds, 'timeoutSeconds', 10, SQL_MAX_SECONDS);
+      const gate = consoleGate(deps);
+      // A client may ask for less memory than the server's cap, never more (more is capped).
+      const maxMemoryBytes = Math.min(bounded(body.maxMemoryBytes, 'maxMemoryBytes', gate.limits.maxMemoryBytes, Number.MAX_SAFE_INTEGER), gate.limits.maxMemoryBytes);
+      const limits = { maxRows, timeoutSeconds, maxMemoryBytes, maxResultBytes: gate.limits.maxResultBytes };
       const format = String(query.get('format') ?? body.format ?? 'json');
       if (format !== 'json' && format !== 'csv') throw badRequest(`format must be json or csv, not ${JSON.stringify(format)}`);
       const started = performance.now();
       let result;
       try {
-        result = await deps.store.readonlySql(body.sql, { maxRows, timeoutSeconds });
+        const sql = body.sql;
+        result = await gate.run(clientAddress(req), () => deps.store.readonlySql(sql, limits));
       } catch (err) {
         if (err instanceof HttpError) throw err;
         const up = await storeUp(deps.store);
@@ -53,7 +60,7 @@ export const sqlRoutes: Route[] = [
       }
       const elapsedMs = Math.round(performance.now() - started);
       if (format === 'csv') return sendCsv(res, 'query', result.rows, result.columns.map((c) => c.name));
-      sendJson(res, 200, { ...result, maxRows, timeoutSeconds, elapsedMs });
+      sendJson(res, 200, { ...result, maxRows, timeoutSeconds, maxMemoryBytes, elapsedMs });
     },
   },
 ];
