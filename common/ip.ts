@@ -119,6 +119,9 @@ export function formatIp(family: Family, value: bigint): string {
   return formatIpv6Groups(groups);
 }
 
+/** Addresses in a prefix of this length, as a double (exact for IPv4; a power of two for IPv6). */
+export const addressCount = (family: Family, length: number): number => 2 ** (familyBits(family) - length);
+
 /** Number of addresses in a prefix. */
 export const prefixSize = (p: Prefix): bigint => 1n << BigInt(familyBits(p.family) - p.length);
 

@@ -2,7 +2,7 @@
  * Prefix-level facts, independent of who originates the prefix: registration, IANA, geo
  * distribution and region shares. The classifier computes these once per prefix and caches them.
  */
-import { parsePrefix, formatPrefix } from '../../common/ip.js';
+import { addressCount, parsePrefix, formatPrefix } from '../../common/ip.js';
 import { UNLOCATED } from '../geo/distribution.js';
 import type { CountryShare, GeoLookup } from '../models/geo.js';
 import { RIRS, type PrefixRegistration, type RecordOverlap, type RegistryLookup, type Rir } from '../models/registry.js';
@@ -116,7 +116,7 @@ export function buildPrefixContext(prefixText: string, registry: RegistryLookup,
   return {
     prefix,
     family,
-    addresses: 2 ** ((family === 4 ? 32 : 128) - length),
+    addresses: addressCount(family, length),
     registration,
     prefixRir,
     registering,

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { parseIp, parsePrefix, formatPrefix } from '../../common/ip.js';
+import { addressCount, parseIp, parsePrefix, formatPrefix } from '../../common/ip.js';
 import type { GeoDatabaseInfo, GeoDistribution, GeoLookup } from '../models/geo.js';
 import { DistributionBuilder } from './distribution.js';
 import { LruCache } from '../../common/lru.js';
@@ -75,13 +75,13 @@ export class GeoDatabase implements GeoLookup {
       const length = packed % 64;
       const builder = new DistributionBuilder();
       this.reader.walkIpv4((packed - length) / 64, length, (cc, n) => builder.add(cc, n));
-      dist = builder.build(prefix, 2 ** (32 - length));
+      dist = builder.build(prefix, addressCount(4, length));
     } else {
       const p = parsePrefix(prefix);
       if (!p) throw new Error(`invalid prefix: ${JSON.stringify(prefix)} (expected address/length with no host bits)`);
       const builder = new DistributionBuilder();
       this.reader.walk(p.family, p.start, p.length, (cc, n) => builder.add(cc, n));
-      dist = builder.build(formatPrefix(p), 2 ** ((p.family === 4 ? 32 : 128) - p.length));
+      dist = builder.build(formatPrefix(p), addressCount(p.family, p.length));
     }
     if (cached) {
       this.cache.set(prefix, dist);
