@@ -27,7 +27,7 @@ const FILES: Record<string, string> = {
   ]),
   'delegated-apnic-extended-20240229': delegated('apnic', ['CN|ipv4|27.0.0.0|65536|20100101|allocated|AP-CN-1', 'CN|asn|4134|1|20020101|allocated|AP-CN-1']),
   'delegated-arin-extended-20240229': delegated('arin', ['US|ipv4|23.0.0.0|65536|19930101|allocated|AR-US-1', 'US|asn|3356|1|19930101|assigned|AR-US-1']),
-  'delegated-ripencc-extended-20240229': delegated('ripencc', ['NL|ipv4|185.0.0.0|65536|20120101|allocated|RI-NL-1', 'NL|asn|3333|1|19930101|assigned|RI-NL-1']),
+  'delegated-ripencc-extended-20240229': delegated('ripencc', ['NL|ipv4|185.0.0.0|65536|20120101|allocated|RI-NL-1', 'NL|ipv4|185.1.0.0|65536|20120101|allocated|RI-NL-1', 'NL|asn|3333|1|19930101|assigned|RI-NL-1']),
   'delegated-lacnic-extended-20240229': delegated('lacnic', ['BR|ipv4|200.0.0.0|65536|20120101|allocated|LA-BR-1', 'BR|asn|28000|1|20120101|allocated|LA-BR-1']),
 };
 
@@ -39,6 +39,7 @@ const NETWORKS = [
   { prefix: '41.2.0.0/16', data: cc('SG') },
   { prefix: '27.0.0.0/16', data: cc('CN') },
   { prefix: '185.0.0.0/16', data: cc('HK') },
+  { prefix: '185.1.0.0/16', data: cc('MU') }, // routed only by the map test (names-map-browser.test.ts)
   { prefix: '23.0.0.0/16', data: cc('US') },
   { prefix: '200.0.0.0/17', data: cc('BR') }, // 200.0.128.0/17: not placed (ZZ)
   { prefix: '5.0.0.0/16', data: cc('DE') }, // undelegated space

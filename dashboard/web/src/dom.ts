@@ -1,3 +1,4 @@
+import { asLabel, shortName } from './format.js';
 /** Tiny DOM builder: text always goes through textContent, never innerHTML. */
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | ((ev: Event) => void)>;
@@ -30,7 +31,16 @@ export function clear(el: Element): void {
 export const link = (href: string, ...children: Child[]): HTMLAnchorElement => h('a', { href, 'data-route': '' }, ...children);
 
 export const prefixLink = (prefix: string): HTMLAnchorElement => link(`/prefix/${prefix}`, prefix);
-export const asnLink = (asn: number | string | null | undefined): Node => (asn === null || asn === undefined || asn === '' ? document.createTextNode('–') : link(`/asn/${asn}`, `AS${asn}`));
+/**
+ * An AS number linking to its page, with its name (and country) beside it when known:
+ * `AS3333 RIPE-NCC-AS Reseaux IP … (NL)`; the full name is the tooltip.
+ */
+export function asnLink(asn: number | string | null | undefined, name?: string | null, cc?: string | null): Node {
+  if (asn === null || asn === undefined || asn === '') return document.createTextNode('–');
+  const a = link(`/asn/${asn}`, `AS${asn}`);
+  if (!name) return a;
+  return h('span', { class: 'as' }, a, ' ', h('span', { class: 'as-name', title: `${asLabel(asn, name, 1000)}${cc ? `, ${cc}` : ''}` }, shortName(name), cc ? h('span', { class: 'as-cc' }, ` ${cc}`) : null));
+}
 export const countryLink = (cc: string | null | undefined): Node => (!cc ? document.createTextNode('–') : link(`/country/${cc}`, cc));
 
 export function section(title: string, ...children: Array<Child | Child[]>): HTMLElement {

@@ -43,6 +43,15 @@ export function time(seconds: number | string | null | undefined): string {
   return new Date(n * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace(/:\d\dZ$/, (m) => m);
 }
 
+/** "AS3333 RIPE-NCC-AS Reseaux IP …" (the name shortened to `max` characters); "AS3333" without a name. */
+export function asLabel(asn: number | string, name?: string | null, max = 40): string {
+  if (!name) return `AS${asn}`;
+  return `AS${asn} ${name.length > max ? `${name.slice(0, max - 1)}…` : name}`;
+}
+
+/** The name part alone, shortened: what the UI prints beside the AS number link. */
+export const shortName = (name: string, max = 40): string => (name.length > max ? `${name.slice(0, max - 1)}…` : name);
+
 export const RIR_LABELS: Record<string, string> = {
   afrinic: 'AFRINIC',
   apnic: 'APNIC',

@@ -7,6 +7,8 @@ import { findingsTimeline, type FindingRow } from './findings.js';
 
 interface AsnPage {
   asn: number;
+  as_name?: string | null;
+  as_cc?: string | null;
   registry: { record: { rir: string; cc: string; date: string | null; status: string; opaqueId: string | null } | null; rir: string | null; iana: { block: string; designation: string; status: string } | null } | null;
   seen: { events: number; prefixes: number; first_seen: number; last_seen: number } | null;
   prefixes: Array<{ prefix: string; prefix_rir: string; usage_region: string; main_country: string; kinds: string[]; severity: string; addresses: number; events: number; last_seen: number }>;
@@ -17,10 +19,12 @@ interface AsnPage {
 export function asnView(main: HTMLElement, params: string[]): void {
   const asn = params[0];
   const holder = h('div', {}, loading());
-  main.append(h('h1', { id: 'page-title' }, `AS${asn}`), holder);
+  const title = h('h1', { id: 'page-title' }, `AS${asn}`);
+  main.append(title, holder);
   getJson<AsnPage>(`/api/asn/${asn}`)
     .then((d) => {
       const rec = d.registry?.record;
+      if (d.as_name) fill(title, `AS${asn} `, h('span', { class: 'as-name' }, d.as_name), d.as_cc ? h('span', { class: 'as-cc' }, ` ${d.as_cc}`) : null);
       fill(holder, 
         h('p', { class: 'lead' }, d.seen ? `Originated ${integer(d.seen.prefixes)} prefixes in ${integer(d.seen.events)} route events, ${time(d.seen.first_seen)} to ${time(d.seen.last_seen)}.` : 'Not seen as an origin in the store.'),
         d.notes.length ? h('ul', { class: 'notes' }, d.notes.map((n) => h('li', {}, n))) : null,

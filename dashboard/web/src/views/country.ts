@@ -9,7 +9,7 @@ import { findingsTimeline, type FindingRow } from './findings.js';
 
 interface CountryPage extends IndexMeta {
   cc: string;
-  usedHere: Array<{ prefix: string; prefix_rir: string; registered_cc: string; origin_asn: number | null; kinds: string[]; severity: string; addresses: number }>;
+  usedHere: Array<{ prefix: string; prefix_rir: string; registered_cc: string; origin_asn: number | null; as_name?: string | null; as_cc?: string | null; kinds: string[]; severity: string; addresses: number }>;
   usedHereByRir: Array<{ rir: string; addresses: number; out_of_region: number }>;
   registeredHereUsedIn: Array<{ country: string; region: string; addresses: number; out_of_region: number }>;
   totals: { used_here: number; used_here_other_rir: number; registered_here: number; registered_here_used_abroad: number } | null;
@@ -83,7 +83,7 @@ export function countryView(main: HTMLElement, params: string[], query: URLSearc
               { label: 'Prefix', cell: (r) => prefixLink(r.prefix) },
               { label: 'Registered by', cell: (r) => rirBadge(r.prefix_rir) },
               { label: 'Registered cc', cell: (r) => countryLink(r.registered_cc) },
-              { label: 'Origin', cell: (r) => asnLink(r.origin_asn) },
+              { label: 'Origin', cell: (r) => asnLink(r.origin_asn, r.as_name, r.as_cc) },
               { label: 'Prefix size', cell: (r) => addressesShort(r.addresses), numeric: true },
               { label: 'Kinds', cell: (r) => kindsList(r.kinds) },
               { label: 'Severity', cell: (r) => severityBadge(r.severity) },

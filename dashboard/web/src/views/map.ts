@@ -8,7 +8,7 @@ import { h, link, fill } from '../dom.js';
 import { percent } from '../format.js';
 import { daySelect, emptyIndex, indexLine, space, withQuery, type IndexMeta } from '../index-meta.js';
 import { navigate } from '../router.js';
-import { NAME_TO_ALPHA2, NUMERIC_TO_ALPHA2 } from '../countries.js';
+import { NAME_TO_ALPHA2, NUMERIC_TO_ALPHA2, SMALL_STATE_POSITIONS } from '../countries.js';
 import { errorBox, loading } from './common.js';
 import { csvLink, table } from './table.js';
 
@@ -34,6 +34,27 @@ const svgEl = (tag: string, attrs: Record<string, string>): SVGElement => {
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
   return el;
 };
+
+/** Countries whose shape covers fewer square pixels than this get a marker (a circle) as well. */
+const SMALL_AREA = 60;
+/** The colour of a share `t` (0..1) of the log scale. */
+const shade = (t: number): string => `hsl(12 85% ${92 - t * 55}%)`;
+
+/** The scale under the map: five steps of the log scale, with what each colour stands for. */
+function legend(max: number): HTMLElement {
+  const steps = [0.25, 0.5, 0.75, 1];
+  return h(
+    'div',
+    { class: 'map-legend', id: 'map-legend', 'aria-label': 'Map scale' },
+    h('span', { class: 'legend-title' }, 'Addresses (log scale):'),
+    steps.map((t) => {
+      const value = Math.expm1(t * Math.log1p(max));
+      return h('span', { class: 'legend-step' }, h('span', { class: 'swatch', style: `background:${shade(t)}` }), space(Math.round(value), 4));
+    }),
+    h('span', { class: 'legend-step' }, h('span', { class: 'swatch none' }), 'none'),
+    h('span', { class: 'legend-step' }, h('span', { class: 'swatch dot' }), 'circle: small country (size by addresses)'),
+  );
+}
 
 export function mapView(main: HTMLElement, _p: string[], query: URLSearchParams): void {
   const view: MapKind = query.get('view') === 'used-abroad' ? 'used-abroad' : 'used-here';
@@ -68,13 +89,25 @@ export function mapView(main: HTMLElement, _p: string[], query: URLSearchParams)
       const projection = geoEqualEarth().fitSize([width, height], geo);
       const path = geoPath(projection);
       const svg = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, class: 'map', role: 'img', 'aria-label': `${VIEWS[view].title}, ${d.date}` });
+      const scale = (n: number): number => (max > 0 ? Math.log1p(n) / Math.log1p(max) : 0);
+      const drawn = new Set<string>();
+      const markers: Array<{ cc: string; x: number; y: number; name: string }> = [];
       for (const f of geo.features) {
         const cc = (f.id !== undefined ? NUMERIC_TO_ALPHA2[String(f.id)] : undefined) ?? NAME_TO_ALPHA2[f.properties.name];
         const row = cc ? byCc.get(cc) : undefined;
         const pathData = path(f);
         if (!pathData) continue;
-        const t = row && max > 0 ? Math.log1p(row.addresses) / Math.log1p(max) : 0;
-        const shape = svgEl('path', { d: pathData, class: 'country', fill: row ? `hsl(12 85% ${92 - t * 55}%)` : '#e8eaee' });
+        if (cc && row) {
+          // A shape too small to see or click gets a marker too, at its centroid (or its capital).
+          if (path.area(f) < SMALL_AREA && !drawn.has(cc)) {
+            const fixed = SMALL_STATE_POSITIONS[cc] ? projection(SMALL_STATE_POSITIONS[cc]) : null;
+            const [x, y] = fixed ?? path.centroid(f);
+            if (Number.isFinite(x) && Number.isFinite(y)) markers.push({ cc, x, y, name: f.properties.name });
+          }
+          drawn.add(cc);
+        }
+        const t = row ? scale(row.addresses) : 0;
+        const shape = svgEl('path', { d: pathData, class: 'country', fill: row ? shade(t) : 'var(--map-none, #e8eaee)' });
         const title = svgEl('title', {});
         title.textContent = `${f.properties.name}${cc ? ` (${cc})` : ''}: ${row ? space(row.addresses, 4) : 'none'}`;
         shape.append(title);
@@ -84,10 +117,29 @@ export function mapView(main: HTMLElement, _p: string[], query: URLSearchParams)
           svg.append(a);
         } else svg.append(shape);
       }
+      // Countries with data the atlas does not draw (HK, SG, SC, MU…): a marker at a fixed position.
+      for (const row of d.countries) {
+        if (drawn.has(row.cc) || !SMALL_STATE_POSITIONS[row.cc]) continue;
+        const p = projection(SMALL_STATE_POSITIONS[row.cc]);
+        if (p) markers.push({ cc: row.cc, x: p[0], y: p[1], name: row.cc });
+      }
+      const marks = svgEl('g', { class: 'markers' });
+      for (const m of markers.sort((a, b) => (byCc.get(b.cc)?.addresses ?? 0) - (byCc.get(a.cc)?.addresses ?? 0))) {
+        const row = byCc.get(m.cc)!;
+        const t = scale(row.addresses);
+        const circle = svgEl('circle', { cx: m.x.toFixed(1), cy: m.y.toFixed(1), r: (3.5 + t * 5).toFixed(1), class: 'marker', fill: shade(Math.max(t, 0.3)), 'data-cc': m.cc });
+        const title = svgEl('title', {});
+        title.textContent = `${m.name === m.cc ? m.cc : `${m.name} (${m.cc})`}: ${space(row.addresses, 4)}`;
+        circle.append(title);
+        const a = svgEl('a', { href: `/country/${m.cc}${qs({ date: d.date })}`, 'data-route': '', 'aria-label': `${m.cc}: ${space(row.addresses, 4)}` });
+        a.append(circle);
+        marks.append(a);
+      }
+      svg.append(marks);
       const top = [...d.countries].sort((a, b) => b.addresses - a.addresses).slice(0, 25);
       fill(
         holder,
-        h('figure', { class: 'map-wrap' }, svg, h('figcaption', {}, `${VIEWS[view].title}, ${d.date}. Darker = more addresses (log scale); grey = none.`)),
+        h('figure', { class: 'map-wrap' }, svg, legend(max), h('figcaption', {}, `${VIEWS[view].title}, ${d.date}. Darker = more addresses (log scale); grey = none; circles mark countries too small to see at this scale.`)),
         table(
           'Countries (largest first)',
           [

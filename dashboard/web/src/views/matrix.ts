@@ -108,8 +108,8 @@ interface CellDetail extends IndexMeta {
   family: 4 | 6;
   accounted: { addresses: number; countries: Array<{ country: string; addresses: number }> } | null;
   totals: { prefixes: number; addresses: number; origins: number };
-  prefixes: Array<{ prefix: string; addresses: number; origin_asn: number | null; main_country: string | null; registered_cc: string | null; severity: string; kinds: string[]; last_seen: string | number }>;
-  origins: Array<{ origin_asn: number; prefixes: number; addresses: number }>;
+  prefixes: Array<{ prefix: string; addresses: number; origin_asn: number | null; as_name?: string | null; as_cc?: string | null; main_country: string | null; registered_cc: string | null; severity: string; kinds: string[]; last_seen: string | number }>;
+  origins: Array<{ origin_asn: number; as_name?: string | null; as_cc?: string | null; prefixes: number; addresses: number }>;
 }
 
 export function cellView(main: HTMLElement, params: string[], query: URLSearchParams): void {
@@ -159,7 +159,7 @@ export function cellView(main: HTMLElement, params: string[], query: URLSearchPa
               [
                 { label: 'Prefix', cell: (p) => prefixLink(p.prefix) },
                 { label: 'Prefix size', cell: (p) => addressesShort(p.addresses), numeric: true },
-                { label: 'Origin', cell: (p) => asnLink(p.origin_asn) },
+                { label: 'Origin', cell: (p) => asnLink(p.origin_asn, p.as_name, p.as_cc) },
                 { label: 'Used in', cell: (p) => countryLink(p.main_country) },
                 { label: 'Registered cc', cell: (p) => countryLink(p.registered_cc) },
                 { label: 'Kinds', cell: (p) => kindsList(p.kinds) },
@@ -175,7 +175,7 @@ export function cellView(main: HTMLElement, params: string[], query: URLSearchPa
             table(
               'Origin ASes',
               [
-                { label: 'Origin', cell: (o) => asnLink(o.origin_asn) },
+                { label: 'Origin', cell: (o) => asnLink(o.origin_asn, o.as_name, o.as_cc) },
                 { label: 'Prefixes', cell: (o) => integer(o.prefixes), numeric: true },
                 { label: 'Sum of prefix sizes', cell: (o) => addressesShort(o.addresses), numeric: true },
               ],

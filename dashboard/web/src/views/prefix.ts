@@ -35,10 +35,10 @@ interface PrefixPage {
   classification: Finding | null;
   geo: { countries: Array<{ cc: string; addresses: number; share: number }>; located: number } | null;
   seen: { events: number; first_seen: string; last_seen: string; peers: number } | null;
-  origins: Array<{ origin_asn: number; events: number; first_seen: string; last_seen: string }>;
-  originsOverTime: Array<{ bucket: string; origin_asn: number; events: number }>;
+  origins: Array<{ origin_asn: number; as_name?: string | null; as_cc?: string | null; events: number; first_seen: string; last_seen: string }>;
+  originsOverTime: Array<{ bucket: string; origin_asn: number; as_name?: string | null; as_cc?: string | null; events: number }>;
   paths: Array<{ as_path: string; events: number; last_seen: string }>;
-  findings: Array<{ time: string; origin_asn: number | null; kinds: string[]; severity: string; why: string }>;
+  findings: Array<{ time: string; origin_asn: number | null; as_name?: string | null; as_cc?: string | null; kinds: string[]; severity: string; why: string }>;
 }
 
 export function registrySection(reg: Registration | null, missing: string | undefined): HTMLElement {
@@ -107,7 +107,7 @@ export function prefixView(main: HTMLElement, params: string[]): void {
           table(
             'Origin ASes seen',
             [
-              { label: 'Origin', cell: (r) => asnLink(r.origin_asn) },
+              { label: 'Origin', cell: (r) => asnLink(r.origin_asn, r.as_name, r.as_cc) },
               { label: 'Events', cell: (r) => integer(r.events), numeric: true },
               { label: 'First seen', cell: (r) => time(r.first_seen) },
               { label: 'Last seen', cell: (r) => time(r.last_seen) },
@@ -118,7 +118,7 @@ export function prefixView(main: HTMLElement, params: string[]): void {
             'Origins over time (per day)',
             [
               { label: 'Day', cell: (r) => time(r.bucket).slice(0, 10) },
-              { label: 'Origin', cell: (r) => asnLink(r.origin_asn) },
+              { label: 'Origin', cell: (r) => asnLink(r.origin_asn, r.as_name, r.as_cc) },
               { label: 'Events', cell: (r) => integer(r.events), numeric: true },
             ],
             d.originsOverTime,
@@ -142,7 +142,7 @@ export function prefixView(main: HTMLElement, params: string[]): void {
             'Findings, newest first',
             [
               { label: 'Time (UTC)', cell: (r) => time(r.time) },
-              { label: 'Origin', cell: (r) => asnLink(r.origin_asn) },
+              { label: 'Origin', cell: (r) => asnLink(r.origin_asn, r.as_name, r.as_cc) },
               { label: 'Kinds', cell: (r) => kindsList(r.kinds) },
               { label: 'Severity', cell: (r) => severityBadge(r.severity) },
               { label: 'Why', cell: (r) => r.why },
@@ -161,7 +161,7 @@ interface IpPage {
   country: string | null;
   registry: Registration | null;
   notes: string[];
-  prefixes: Array<{ prefix: string; origin_asn: number | null; last_seen: string }>;
+  prefixes: Array<{ prefix: string; origin_asn: number | null; as_name?: string | null; as_cc?: string | null; last_seen: string }>;
 }
 
 export function ipView(main: HTMLElement, params: string[]): void {
@@ -179,7 +179,7 @@ export function ipView(main: HTMLElement, params: string[]): void {
             'Most specific first',
             [
               { label: 'Prefix', cell: (r) => prefixLink(r.prefix) },
-              { label: 'Origin', cell: (r) => asnLink(r.origin_asn) },
+              { label: 'Origin', cell: (r) => asnLink(r.origin_asn, r.as_name, r.as_cc) },
               { label: 'Last seen', cell: (r) => time(r.last_seen) },
             ],
             d.prefixes,

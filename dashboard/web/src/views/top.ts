@@ -24,7 +24,7 @@ function columnsFor(list: ListName): Column<Row>[] {
   ];
   switch (list) {
     case 'origins':
-      return [{ label: 'Origin AS', cell: (r) => asnLink(r.origin_asn as number) }, ...tail];
+      return [{ label: 'Origin AS', cell: (r) => asnLink(r.origin_asn as number, r.as_name as string | null | undefined, r.as_cc as string | null | undefined) }, ...tail];
     case 'prefixes':
       return [
         { label: 'Prefix', cell: (r) => prefixLink(String(r.prefix)) },
@@ -76,7 +76,7 @@ export function topView(main: HTMLElement, _p: string[], query: URLSearchParams)
     h('div', { class: 'field' }, h('label', { for: 't-to' }, 'to (UTC)'), to),
     h('div', { class: 'field buttons' }, apply),
   );
-  main.append(h('h1', {}, `Top ${LISTS[list].toLowerCase()}`), tabs, form, holder);
+  main.append(h('h1', {}, `Top ${list === 'origins' ? 'origin ASes' : LISTS[list].toLowerCase()}`), tabs, form, holder);
   const params = (): Record<string, string> => {
     const p: Record<string, string> = { list };
     if (from.value) p.from = `${from.value}Z`;
