@@ -75,6 +75,19 @@ export function ipv6Top64(text: string): bigint | null {
   return (BigInt(g[0] * 65536 + g[1]) << 32n) | BigInt(g[2] * 65536 + g[3]);
 }
 
+/**
+ * Top 64 bits of an IPv6 address as two unsigned 32-bit numbers, without a bigint: out[0] the
+ * high 32, out[1] the next 32, out[2] 1 when the low 64 bits are zero (else 0). False when invalid.
+ */
+export function ipv6Top64Parts(text: string, out: { [i: number]: number }): boolean {
+  const g = parseIpv6Groups(text);
+  if (!g) return false;
+  out[0] = g[0] * 65536 + g[1];
+  out[1] = g[2] * 65536 + g[3];
+  out[2] = g[4] === 0 && g[5] === 0 && g[6] === 0 && g[7] === 0 ? 1 : 0;
+  return true;
+}
+
 function parseIpv6Groups(text: string): number[] | null {
   if (text.length < 2 || text.length > 45) return null;
   const g = groupsScratch;

@@ -15,8 +15,7 @@
  */
 import { formatIpv4, formatIp } from '../../common/ip.js';
 import { RIRS, type ChangeKind, type DelegationRecord, type RegistryChange, type ResourceType, type Rir } from '../models/registry.js';
-import { ipv4ToNumber, ipv6ToBigInt } from './addr.js';
-import { splitIpv4Range } from './prefix-index.js';
+import { ipv4ToNumber, ipv6Top64Parts, ipv6ToBigInt } from './addr.js';
 import type { TransferLogRange } from './transfer-log.js';
 
 export interface DiffFile {
@@ -58,12 +57,39 @@ const FAMILIES: ResourceType[] = ['ipv4', 'ipv6', 'asn'];
 const SLASH48 = 2 ** 80;
 const RIR_ORDER = new Map(RIRS.map((r, i) => [r, i]));
 
-/** A record's extent in a family's coordinates, with how specific it is (higher wins). */
-export interface Item {
-  first: number;
-  last: number;
-  spec: number;
-  rec: DelegationRecord;
+/**
+ * Records' extents in a family's coordinates, with how specific each is (higher wins), as
+ * parallel typed arrays: hundreds of thousands of small objects kept alive through the sort
+ * cost more in garbage collection than the diff itself.
+ */
+export class Items {
+  n = 0;
+  first = new Float64Array(1024);
+  last = new Float64Array(1024);
+  spec = new Float64Array(1024);
+  /** The record's RIR in RIRS order (ties between equally specific records). */
+  rirOrder = new Uint8Array(1024);
+  rec: DelegationRecord[] = [];
+
+  push(first: number, last: number, spec: number, rec: DelegationRecord): void {
+    if (this.n === this.first.length) {
+      const grow = <T extends Float64Array | Uint8Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.first = grow(this.first);
+      this.last = grow(this.last);
+      this.spec = grow(this.spec);
+      this.rirOrder = grow(this.rirOrder);
+    }
+    const i = this.n++;
+    this.first[i] = first;
+    this.last[i] = last;
+    this.spec[i] = spec;
+    this.rirOrder[i] = RIR_ORDER.get(rec.rir) ?? 9;
+    this.rec.push(rec);
+  }
 }
 
 export interface Seg {
@@ -76,10 +102,11 @@ export interface Seg {
  * Disjoint, sorted segments labelled with the most specific item holding them (highest `spec`;
  * ties: alphabetically first RIR, then input order). Adjacent segments of one record merge.
  */
-export function labelSegments(items: Item[]): Seg[] {
-  const n = items.length;
-  const starts = sortedBy(items, (it) => it.first);
-  const ends = sortedBy(items, (it) => it.last);
+export function labelSegments(items: Items): Seg[] {
+  const { n, first, last, spec, rirOrder, rec: recs } = items;
+  const starts = sortedBy(first, n);
+  const ends = sortedBy(last, n);
+  const better = (x: number, y: number): boolean => (spec[x] !== spec[y] ? spec[x] > spec[y] : rirOrder[x] !== rirOrder[y] ? rirOrder[x] < rirOrder[y] : x < y);
   const out: Seg[] = [];
   const active: number[] = [];
   let best = -1;
@@ -87,21 +114,21 @@ export function labelSegments(items: Item[]): Seg[] {
   let i = 0;
   let j = 0;
   while (j < n) {
-    const pos = i < n ? Math.min(items[starts[i]].first, items[ends[j]].last + 1) : items[ends[j]].last + 1;
+    const pos = i < n ? Math.min(first[starts[i]], last[ends[j]] + 1) : last[ends[j]] + 1;
     if (best >= 0 && prev < pos) {
-      const rec = items[best].rec;
-      const last = out[out.length - 1];
-      if (last && last.rec === rec && last.last + 1 === prev) last.last = pos - 1;
+      const rec = recs[best];
+      const lastSeg = out[out.length - 1];
+      if (lastSeg && lastSeg.rec === rec && lastSeg.last + 1 === prev) lastSeg.last = pos - 1;
       else out.push({ first: prev, last: pos - 1, rec });
     }
-    while (j < n && items[ends[j]].last + 1 === pos) {
+    while (j < n && last[ends[j]] + 1 === pos) {
       const k = active.indexOf(ends[j]);
       if (k >= 0) active.splice(k, 1);
       j++;
     }
-    while (i < n && items[starts[i]].first === pos) active.push(starts[i++]);
+    while (i < n && first[starts[i]] === pos) active.push(starts[i++]);
     best = -1;
-    for (const a of active) if (best < 0 || better(items[a], a, items[best], best)) best = a;
+    for (const a of active) if (best < 0 || better(a, best)) best = a;
     prev = pos;
   }
   return out;
@@ -109,22 +136,15 @@ export function labelSegments(items: Item[]): Seg[] {
 
 const IDX = 2 ** 21;
 
-/** Item indexes ordered by key, then index: one numeric typed-array sort (keys < 2^32, fewer than 2^21 items). */
-function sortedBy(items: Item[], key: (it: Item) => number): Int32Array {
-  const n = items.length;
+/** Indexes [0, n) ordered by key, then index: one numeric typed-array sort (keys < 2^32, fewer than 2^21 items). */
+function sortedBy(key: Float64Array, n: number): Int32Array {
   if (n >= IDX) throw new Error(`too many ranges (${n}) for one family`);
   const keys = new Float64Array(n);
-  for (let i = 0; i < n; i++) keys[i] = key(items[i]) * IDX + i;
+  for (let i = 0; i < n; i++) keys[i] = key[i] * IDX + i;
   keys.sort();
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = keys[i] % IDX;
   return out;
-}
-
-function better(x: Item, xi: number, y: Item, yi: number): boolean {
-  if (x.spec !== y.spec) return x.spec > y.spec;
-  if (x.rec.rir !== y.rec.rir) return (RIR_ORDER.get(x.rec.rir) ?? 9) < (RIR_ORDER.get(y.rec.rir) ?? 9);
-  return xi < yi;
 }
 
 const delegated = (r: DelegationRecord): boolean => r.status === 'allocated' || r.status === 'assigned';
@@ -134,7 +154,7 @@ interface Coords {
   family: ResourceType;
   /** IPv6 only: rank → absolute address (rank k covers [coords[k], coords[k+1]) ). */
   v6?: bigint[];
-  items(records: readonly DelegationRecord[]): Item[];
+  items(records: readonly DelegationRecord[]): Items;
   /** Absolute first / last of [first, last] in coordinates. */
   abs(first: number, last: number): [bigint, bigint];
 }
@@ -144,10 +164,21 @@ function coordsFor(family: ResourceType, all: readonly DelegationRecord[]): Coor
     return {
       family,
       items(records) {
-        const out: Item[] = [];
+        const out = new Items();
         for (const r of records) {
-          const s = ipv4ToNumber(r.start);
-          for (const [f, len] of splitIpv4Range(s, s + r.value - 1)) out.push({ first: f, last: f + 2 ** (32 - len) - 1, spec: len, rec: r });
+          // The range as exact CIDRs (splitIpv4Range, without its pairs).
+          let cur = ipv4ToNumber(r.start);
+          const last = cur + r.value - 1;
+          while (cur <= last) {
+            let size = 1;
+            let len = 32;
+            while (len > 0 && cur % (size * 2) === 0 && cur + size * 2 - 1 <= last) {
+              size *= 2;
+              len--;
+            }
+            out.push(cur, cur + size - 1, len, r);
+            cur += size;
+          }
         }
         return out;
       },
@@ -157,10 +188,16 @@ function coordsFor(family: ResourceType, all: readonly DelegationRecord[]): Coor
   if (family === 'asn') {
     return {
       family,
-      items: (records) => records.map((r) => ({ first: Number(r.start), last: Number(r.start) + r.value - 1, spec: -r.value, rec: r })),
+      items(records) {
+        const out = new Items();
+        for (const r of records) out.push(Number(r.start), Number(r.start) + r.value - 1, -r.value, r);
+        return out;
+      },
       abs: (f, l) => [BigInt(f), BigInt(l)],
     };
   }
+  const fast = v6Top64Coords(all);
+  if (fast) return fast;
   // Sorted distinct bounds (an array, not a Set: V8 hashes BigInts poorly).
   const bounds: bigint[] = [];
   for (const r of all) {
@@ -186,12 +223,77 @@ function coordsFor(family: ResourceType, all: readonly DelegationRecord[]): Coor
   return {
     family,
     v6,
-    items: (records) =>
-      records.map((r) => {
+    items(records) {
+      const out = new Items();
+      for (const r of records) {
         const s = ipv6ToBigInt(r.start) as bigint;
-        return { first: rank.get(s), last: rank.get(s + (1n << BigInt(128 - r.value))) - 1, spec: r.value, rec: r };
-      }),
+        out.push(rank.get(s), rank.get(s + (1n << BigInt(128 - r.value))) - 1, r.value, r);
+      }
+      return out;
+    },
     abs: (f, l) => [v6[f], v6[l + 1] - 1n],
+  };
+}
+
+/**
+ * IPv6 coordinates without bigints, when every record is a /64 or shorter starting on a /64
+ * boundary (all published files): each bound as its top 64 bits in two 32-bit numbers, ranked
+ * by one index sort; null otherwise (the general bigint path then runs).
+ */
+function v6Top64Coords(all: readonly DelegationRecord[]): Coords | null {
+  const n = all.length;
+  const hi = new Float64Array(2 * n);
+  const lo = new Float64Array(2 * n);
+  const parts = [0, 0, 0];
+  const index = new Map<DelegationRecord, number>();
+  for (let i = 0; i < n; i++) {
+    const r = all[i];
+    if (!(r.value >= 0 && r.value <= 64) || !ipv6Top64Parts(r.start, parts) || parts[2] !== 1) return null;
+    index.set(r, i);
+    hi[2 * i] = parts[0];
+    lo[2 * i] = parts[1];
+    // The end bound: start + 2^(64 - len) in units of 2^64, carried by hand to stay exact.
+    let h = parts[0];
+    let l = parts[1];
+    if (r.value <= 32) h += 2 ** (32 - r.value);
+    else {
+      l += 2 ** (64 - r.value);
+      if (l >= 2 ** 32) {
+        l -= 2 ** 32;
+        h += 1;
+      }
+    }
+    hi[2 * i + 1] = h;
+    lo[2 * i + 1] = l;
+  }
+  const order = new Uint32Array(2 * n);
+  for (let k = 0; k < order.length; k++) order[k] = k;
+  order.sort((a, b) => hi[a] - hi[b] || lo[a] - lo[b]);
+  // Rank of every bound; rank k covers [bound k, bound k + 1).
+  const rank = new Int32Array(2 * n);
+  const rankHi: number[] = [];
+  const rankLo: number[] = [];
+  for (let k = 0; k < order.length; k++) {
+    const o = order[k];
+    const m = rankHi.length;
+    if (!m || rankHi[m - 1] !== hi[o] || rankLo[m - 1] !== lo[o]) {
+      rankHi.push(hi[o]);
+      rankLo.push(lo[o]);
+    }
+    rank[o] = rankHi.length - 1;
+  }
+  const big = (k: number): bigint => ((BigInt(rankHi[k]) << 32n) | BigInt(rankLo[k])) << 64n;
+  return {
+    family: 'ipv6',
+    items(records) {
+      const out = new Items();
+      for (const r of records) {
+        const i = index.get(r)!;
+        out.push(rank[2 * i], rank[2 * i + 1] - 1, r.value, r);
+      }
+      return out;
+    },
+    abs: (f, l) => [big(f), big(l + 1) - 1n],
   };
 }
 

@@ -212,3 +212,38 @@ describe('registry diff on fixtures', () => {
     ]);
   });
 });
+
+describe('registry diff: IPv6 coordinates', () => {
+  // Files with only /64 or shorter prefixes take the bigint-free path; a /128 anywhere forces the
+  // general bigint path. Both must give the same events for the same space.
+  const from = [
+    'arin|US|ipv6|2001:db8::|32|20000101|allocated|A1',
+    'ripencc|DE|ipv6|2001:db8:1::|48|20100101|assigned|R1',
+    'apnic|JP|ipv6|2400:cb00::|64|20100101|assigned|P1',
+    'apnic|JP|ipv6|2400:cb00:0:1::|64|20100101|assigned|P1',
+    'lacnic|BR|ipv6|2800::|12|20050101|allocated|L1',
+    'afrinic|ZA|ipv6|ffff:ffff:ffff:ffff::|64|20050101|assigned|F1',
+    'ripencc|DE|ipv6|2a00::|12|20050101|allocated|R9',
+  ];
+  const to = [
+    'arin|US|ipv6|2001:db8::|32|20000101|allocated|A2',
+    'apnic|SG|ipv6|2001:db8:1:8000::|49|20200101|assigned|P2',
+    'apnic|JP|ipv6|2400:cb00::|64|20100101|allocated|P1',
+    'lacnic|AR|ipv6|2800::|12|20050101|allocated|L1',
+    'afrinic|ZA|ipv6|ffff:ffff:ffff:ffff::|64|20050101|assigned|F1',
+    'ripencc|DE|ipv6|2a00::|12|20050101|allocated|R9',
+  ];
+  const pick = (e: RegistryChange) => [e.kind, e.start, e.end, e.addresses, e.from_rir, e.to_rir];
+  it('the bigint-free path (every prefix a /64 or shorter) and the general one agree, to the address', () => {
+    const fast = diffRegistries(side('2020-01-01', from), side('2021-01-01', to), { families: ['ipv6'] }).events.map(pick);
+    const force = 'arin|US|ipv6|3fff::1|128|20100101|assigned|X';
+    const slow = diffRegistries(side('2020-01-01', [...from, force]), side('2021-01-01', [...to, force]), { families: ['ipv6'] }).events.map(pick);
+    expect(fast).toEqual(slow);
+    expect(fast).toContainEqual(['moved', '2001:db8:1:8000::', '2001:db8:1:ffff:ffff:ffff:ffff:ffff', 0.5, 'ripencc', 'apnic']);
+    // The carve-out's first half falls back to the ARIN /32 around it.
+    expect(fast).toContainEqual(['moved', '2001:db8:1::', '2001:db8:1:7fff:ffff:ffff:ffff:ffff', 0.5, 'ripencc', 'arin']);
+    expect(fast).toContainEqual(['removed', '2400:cb00:0:1::', '2400:cb00:0:1:ffff:ffff:ffff:ffff', 2 ** -16, 'apnic', null]);
+    expect(fast).toContainEqual(['status-changed', '2400:cb00::', '2400:cb00::ffff:ffff:ffff:ffff', 2 ** -16, 'apnic', 'apnic']);
+    expect(fast.filter((e) => e[0] === 'cc-changed').map((e) => e[1])).toEqual(['2800::']);
+  });
+});
