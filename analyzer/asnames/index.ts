@@ -90,3 +90,27 @@ export function withAsNames<T extends object>(rows: readonly T[], names: AsNameL
     return { ...row, as_name: n?.name ?? null, as_cc: n?.cc ?? null };
   });
 }
+
+/**
+ * Query output with names: after a column named `origin_asn` or `asn`, an `as_name` column
+ * (empty when the AS is not listed). Unchanged without names, without such a column, or
+ * when the result already has `as_name`.
+ */
+export function addAsNameColumn(
+  columns: string[],
+  rows: Record<string, unknown>[],
+  names: AsNameLookup | null | undefined,
+): { columns: string[]; rows: Record<string, unknown>[] } {
+  const key = columns.includes('origin_asn') ? 'origin_asn' : columns.includes('asn') ? 'asn' : null;
+  if (!names || !key || columns.includes('as_name')) return { columns, rows };
+  const at = columns.indexOf(key) + 1;
+  const out = [...columns.slice(0, at), 'as_name', ...columns.slice(at)];
+  return {
+    columns: out,
+    rows: rows.map((r) => {
+      const v = r[key];
+      const asn = typeof v === 'number' ? v : typeof v === 'string' && /^(AS)?\d+$/i.test(v) ? Number(v.replace(/^AS/i, '')) : null;
+      return { ...r, as_name: asn === null ? null : (names.get(asn)?.name ?? null) };
+    }),
+  };
+}

@@ -7,6 +7,9 @@ import { log } from '../../common/log.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 import { render } from '../render.js';
+import { addAsNameColumn } from '../../analyzer/asnames/index.js';
+import { loadAsNamesFor } from '../setup.js';
+import { COMMON_OPTIONS } from '../../common/config.js';
 import { DEFAULT_HOST, DEFAULT_PORT, httpLink } from '../../common/defaults.js';
 
 interface QueryOpts {
@@ -21,6 +24,7 @@ interface QueryOpts {
   db: string;
   clickhouse?: string;
   server: string;
+  asNames?: string;
 }
 
 export function register(program: Command): void {
@@ -43,6 +47,7 @@ export function register(program: Command): void {
     )
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('as-names'))
     .addOption(commonOption('log-level'))
     .action(
       action(async (sql: string | undefined, opts: QueryOpts) => {
@@ -84,6 +89,8 @@ export function register(program: Command): void {
               throw err;
             }
           }
+          // A column of AS numbers gets the names beside it (--as-names, or asn.txt in the registry cache).
+          if (!opts.list) ({ columns, rows } = addAsNameColumn(columns, rows, loadAsNamesFor({ asNames: opts.asNames, cacheDir: COMMON_OPTIONS['cache-dir'].default })));
           process.stdout.write(render(opts.format, columns, rows));
         } finally {
           await store.close();
