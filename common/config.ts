@@ -18,6 +18,8 @@ export const COMMON_OPTIONS = {
   alerts: { arg: 'FILE', help: 'alert rules and channels (alerts.yml)' },
   'as-names': { arg: 'FILE', help: 'AS names with countries (RIPE NCC asn.txt, potaroo asn.txt[.gz], pyasn JSON); default: asn.txt in --cache-dir when present' },
   'query-memory': { arg: 'SIZE', help: 'memory cap per analyst query (SQL console, `query`): ClickHouse max_memory_usage, e.g. 512M, 1G', default: '1G' },
+  'console-queries': { arg: 'N', help: 'SQL console queries running at once; more are refused with 429 and Retry-After', default: '2' },
+  'console-rate': { arg: 'N', help: 'SQL console queries a minute per client address (token bucket, bursts of 10); more are refused with 429', default: '30' },
   'api-token': { arg: 'TOKEN', help: 'bearer token for the dashboard API (Authorization: Bearer TOKEN); required when listening beyond loopback' },
   'log-level': { arg: 'LEVEL', help: 'trace, debug, info, warn, error, fatal or silent', default: 'info' },
 } as const;
@@ -70,5 +72,8 @@ export interface CommonOptions {
   asNames?: string;
   logLevel: string;
   queryMemory?: string;
+  consoleQueries?: string;
+  consoleRate?: string;
   apiToken?: string;
+  publicPages?: boolean;
 }

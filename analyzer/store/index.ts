@@ -44,6 +44,11 @@ export interface Store {
 
 export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   const { client, embeddedPath, chdb } = connect({ db: opts.db ?? DEFAULT_DB, clickhouse: opts.clickhouse });
+  // Analyst SQL (the console, `query`) on its own embedded connection: one chDB connection runs
+  // one query at a time, so a console query at its limits would hold up the dashboard's own
+  // queries and the writer. A server runs queries concurrently anyway.
+  let analystClient: ClickHouseClient | null = null;
+  const analyst = (): ClickHouseClient => (embeddedPath ? (analystClient ??= connect({ db: embeddedPath }).client) : client);
   const spoolDir = resolve(opts.spoolDir ?? (embeddedPath ? join(embeddedPath, 'spool') : './data/spool'));
   const writers: StoreWriter[] = [];
   return {
@@ -70,12 +75,13 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
         description: q.description,
         params: q.params.map((p) => ({ name: p.name, description: p.description, required: p.required, ...(p.required ? {} : { default: p.default }) })),
       })),
-    readonlySql: (sql, o) => runReadonly(client, sql, o),
+    readonlySql: (sql, o) => runReadonly(analyst(), sql, o),
     async ping() {
       return (await client.ping()).success;
     },
     async close() {
       for (const w of writers) await w.close();
+      await analystClient?.close();
       await client.close();
     },
   };

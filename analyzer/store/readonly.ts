@@ -68,8 +68,15 @@ export async function runReadonly(client: ClickHouseClient, sql: string, opts: R
 
   let normalized: string;
   try {
-    const rs = await client.query({ query: 'SELECT formatQuerySingleLine({sql:String}) AS q', query_params: { sql }, format: 'JSONEachRow' });
-    normalized = (await rs.json<{ q: string }>())[0].q;
+    // chDB answers the first query after a failed one (on the same connection) with an empty
+    // result once; a second try gets the real answer.
+    let row: { q?: unknown } | undefined;
+    for (let attempt = 0; attempt < 2 && typeof row?.q !== 'string'; attempt++) {
+      const rs = await client.query({ query: 'SELECT formatQuerySingleLine({sql:String}) AS q', query_params: { sql }, format: 'JSONEachRow' });
+      row = (await rs.json<{ q: string }>())[0];
+    }
+    if (typeof row?.q !== 'string') throw new Error('the store returned no normalised query');
+    normalized = row.q;
   } catch (err) {
     throw new ReadonlyQueryError(`cannot parse the query: ${firstLine(err)}`);
   }
@@ -86,7 +93,10 @@ export async function runReadonly(client: ClickHouseClient, sql: string, opts: R
     `max_result_rows = ${maxRows + 1}, max_result_bytes = ${maxBytes}, result_overflow_mode = 'throw'`;
   try {
     const rs = await client.query({ query: wrapped, format: 'JSONCompactEachRowWithNames' });
-    const lines = await rs.json<unknown[]>();
+    // max_result_bytes is not enforced on every back end (chDB returns the whole result): check the text too.
+    const text = await rs.text();
+    if (Buffer.byteLength(text) > maxBytes) throw new Error(`Limit for result exceeded: max_result_bytes ${maxBytes}`);
+    const lines = text.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as unknown[]);
     const columns = (lines[0] ?? []) as string[];
     const data = lines.slice(1);
     const truncated = data.length > maxRows;

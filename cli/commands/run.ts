@@ -17,6 +17,8 @@ import { writePortabilityIndex } from '../../analyzer/store/portability.js';
 import { FileSource, RisLiveSource, type RouteSource } from '../../collector/sources/index.js';
 import type { RisSubscription } from '../../collector/rislive/protocol.js';
 import { createDashboardServer } from '../../dashboard/server/index.js';
+import { assertBindAllowed } from '../../dashboard/server/auth.js';
+import { consoleLimitsFromFlags } from '../../dashboard/server/limits.js';
 import { commonOption, type CommonOptions } from '../../common/config.js';
 import { DEFAULT_HOST, DEFAULT_PORT, httpLink } from '../../common/defaults.js';
 import { log } from '../../common/log.js';
@@ -61,6 +63,11 @@ export function register(program: Command): void {
     .addOption(commonOption('ris-live'))
     .addOption(commonOption('alerts'))
     .addOption(commonOption('as-names'))
+    .addOption(commonOption('api-token'))
+    .option('--public-pages', 'with --api-token: pages, the live feed and read-only GET APIs need no token (the SQL console always does)')
+    .addOption(commonOption('query-memory'))
+    .addOption(commonOption('console-queries'))
+    .addOption(commonOption('console-rate'))
     .addOption(commonOption('log-level'))
     .addHelpText(
       'after',
@@ -94,6 +101,13 @@ function minutes(flag: string, text: string): number {
 
 async function run(opts: RunOptions): Promise<void> {
   const port = parsePort(opts.port);
+  let consoleLimits;
+  try {
+    if (opts.dashboard) assertBindAllowed(opts.host, opts.apiToken);
+    consoleLimits = consoleLimitsFromFlags(opts);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const filters = parseFilters(opts);
   const snapshotSeconds = minutes('--snapshot-minutes', opts.snapshotMinutes);
   const indexSeconds = minutes('--index-minutes', opts.indexMinutes);
@@ -142,6 +156,9 @@ async function run(opts: RunOptions): Promise<void> {
       health: feedHealth(source),
       port,
       host: opts.host,
+      apiToken: opts.apiToken,
+      publicPages: opts.publicPages,
+      consoleLimits,
       ops: (req, res) => handleOpsRequest(req, res, ops),
     });
     sinks.push({ name: 'live feed', onLifecycle: (events) => events.forEach((e) => dashboard.feed.publish(e)) });

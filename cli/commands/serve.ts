@@ -6,11 +6,14 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { createMetrics, handleOpsRequest, probeHealth } from '../../analyzer/metrics/index.js';
 import { createDashboardServer } from '../../dashboard/server/index.js';
+import { assertBindAllowed } from '../../dashboard/server/auth.js';
+import { consoleLimitsFromFlags } from '../../dashboard/server/limits.js';
 import { commonOption, type CommonOptions } from '../../common/config.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../common/defaults.js';
 import { log } from '../../common/log.js';
 import { onShutdown } from '../../common/shutdown.js';
 import { action } from '../action.js';
+import { UsageError } from '../errors.js';
 import { loadAnalysis, loadAsNamesFor, openMigratedStore, parsePort } from '../setup.js';
 
 interface ServeOptions extends CommonOptions {
@@ -31,10 +34,22 @@ export function register(program: Command): void {
     .addOption(commonOption('cache-dir'))
     .addOption(commonOption('geo'))
     .addOption(commonOption('as-names'))
+    .addOption(commonOption('api-token'))
+    .option('--public-pages', 'with --api-token: pages, the live feed and read-only GET APIs need no token (the SQL console always does)')
+    .addOption(commonOption('query-memory'))
+    .addOption(commonOption('console-queries'))
+    .addOption(commonOption('console-rate'))
     .addOption(commonOption('log-level'))
     .action(
       action(async (opts: ServeOptions) => {
         const port = parsePort(opts.port);
+        let consoleLimits;
+        try {
+          assertBindAllowed(opts.host, opts.apiToken);
+          consoleLimits = consoleLimitsFromFlags(opts);
+        } catch (err) {
+          throw new UsageError((err as Error).message);
+        }
         const asNames = loadAsNamesFor(opts);
         const store = await openMigratedStore(opts);
         onShutdown('store', () => store.close());
@@ -50,6 +65,9 @@ export function register(program: Command): void {
           asNames,
           port,
           host: opts.host,
+          apiToken: opts.apiToken,
+          publicPages: opts.publicPages,
+          consoleLimits,
           ops: (req, res) => handleOpsRequest(req, res, ops),
         });
         onShutdown('dashboard', () => server.close());

@@ -7,7 +7,9 @@ import { log } from '../../common/log.js';
 import { projectRoot } from '../../common/paths.js';
 import { startCompactor } from './compactor.js';
 import { LiveFeed, type LiveFeedOptions } from './feed.js';
+import { assertBindAllowed, authorize, type AuthOptions } from './auth.js';
 import { HttpError, SECURITY_HEADERS, sendError } from './http.js';
+import { setConsoleLimits, type ConsoleLimits } from './limits.js';
 import { MethodNotAllowed, matchRoute } from './router.js';
 import { apiRoutes } from './routes/index.js';
 import { helpersOf } from './routes/context.js';
@@ -38,6 +40,12 @@ export interface DashboardServerOptions {
   compactEveryMs?: number;
   /** Operations endpoints (/metrics, /healthz) mounted first; answers true when it handled the request. */
   ops?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /** Bearer token for every endpoint but /healthz; required when `host` is not loopback (auth.ts). */
+  apiToken?: string;
+  /** With a token: GET/HEAD of pages, the live feed and read-only APIs are public. The SQL console never is. */
+  publicPages?: boolean;
+  /** SQL console limits: memory and result size per query, queries at once, rate per client (limits.ts). */
+  consoleLimits?: Partial<ConsoleLimits>;
 }
 
 export interface DashboardServer {
@@ -58,6 +66,10 @@ export const defaultWebRoot = (): string => join(projectRoot(), 'dashboard', 'we
 
 /** Starts the dashboard's HTTP server: JSON API under /api, the live feed, and the web UI. */
 export async function createDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
+  const host = opts.host ?? DEFAULT_HOST;
+  const apiToken = opts.apiToken || undefined;
+  assertBindAllowed(host, apiToken);
+  const auth: AuthOptions = { token: apiToken, publicPages: opts.publicPages };
   const feed = new LiveFeed(opts.feed);
   const parts = () => opts.analysis?.() ?? null;
   const store = storePort(opts.store);
@@ -78,11 +90,18 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
     startedAt: Date.now() / 1000,
     cacheTtlMs: opts.cacheTtlMs,
   };
+  setConsoleLimits(deps, opts.consoleLimits);
   const webRoot = opts.webRoot ?? defaultWebRoot();
   if (!existsSync(join(webRoot, 'index.html'))) log.warn({ webRoot }, 'web UI not built (run `npm run build`); serving the API only');
 
   const ops = opts.ops;
   const server = createServer((req, res) => {
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    try {
+      authorize(req, pathOf(req.url), auth);
+    } catch (err) {
+      return sendError(res, err as HttpError);
+    }
     if (!ops) return void handle(req, res, deps, webRoot);
     void ops(req, res).then(
       (done) => (done ? undefined : handle(req, res, deps, webRoot)),
@@ -90,7 +109,6 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
     );
   });
   server.keepAliveTimeout = 5000;
-  const host = opts.host ?? DEFAULT_HOST;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? DEFAULT_PORT, host, () => {
@@ -118,8 +136,15 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
   };
 }
 
+const pathOf = (raw: string | undefined): string => {
+  try {
+    return new URL(raw ?? '/', 'http://localhost').pathname;
+  } catch {
+    return '/';
+  }
+};
+
 async function handle(req: IncomingMessage, res: ServerResponse, deps: DashboardDeps, webRoot: string): Promise<void> {
-  for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
   const started = performance.now();
   let url: URL;
   try {

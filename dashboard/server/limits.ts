@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { DEFAULT_QUERY_MEMORY_BYTES, DEFAULT_RESULT_BYTES } from '../../analyzer/store/readonly.js';
+import { DEFAULT_QUERY_MEMORY_BYTES, DEFAULT_RESULT_BYTES, parseByteSize } from '../../analyzer/store/readonly.js';
 import { HttpError } from './http.js';
 import type { DashboardDeps } from './types.js';
 
@@ -107,3 +107,20 @@ export function consoleGate(deps: DashboardDeps): ConsoleGate {
 
 /** The client's address for rate limiting (the socket's peer; proxies' headers are not trusted). */
 export const clientAddress = (req: IncomingMessage): string => req.socket.remoteAddress ?? 'unknown';
+
+/** The console limits from the command-line flags (--query-memory, --console-queries, --console-rate); throws a message naming the flag. */
+export function consoleLimitsFromFlags(flags: { queryMemory?: string; consoleQueries?: string; consoleRate?: string }): Partial<ConsoleLimits> {
+  const whole = (v: string | undefined, flag: string): number | undefined => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a whole number of at least 1, not ${JSON.stringify(v)}`);
+    return n;
+  };
+  let maxMemoryBytes: number | undefined;
+  try {
+    maxMemoryBytes = flags.queryMemory === undefined ? undefined : parseByteSize(flags.queryMemory);
+  } catch (err) {
+    throw new Error(`--query-memory: ${(err as Error).message}`);
+  }
+  return { maxMemoryBytes, maxConcurrent: whole(flags.consoleQueries, '--console-queries'), ratePerMinute: whole(flags.consoleRate, '--console-rate') };
+}
