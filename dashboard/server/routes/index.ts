@@ -8,6 +8,7 @@ import { mapRoutes } from './map.js';
 import { matrixRoutes } from './matrix.js';
 import { namedRoutes } from './named.js';
 import { pageRoutes } from './pages.js';
+import { registryChangeRoutes } from './registry-changes.js';
 import { searchRoutes } from './search.js';
 import { sqlRoutes } from './sql.js';
 import { summaryRoutes } from './summary.js';
@@ -32,6 +33,8 @@ const ENDPOINTS = [
   'GET /api/feed/recent?…&format=csv',
   'GET /api/findings/recent?limit&format=csv (stored finding events, newest first)',
   'GET /api/asnames?asn=3333,13335',
+  'GET /api/registry-changes?kind&rir&cc&limit&from&to&format=csv (stored registry diff events, newest snapshot first)',
+  'GET /api/registry-changes/flows?family=4|6&format=csv (inter-RIR moved space per year, net flow per RIR)',
   'POST /api/sql {sql, maxRows, timeoutSeconds} (?format=csv)',
   'GET /api/queries',
   'GET /api/queries/{name}?params&format=csv',
@@ -45,4 +48,4 @@ const indexRoute: Route = {
   },
 };
 
-export const apiRoutes: Route[] = [indexRoute, ...summaryRoutes, ...indexRoutes, ...matrixRoutes, ...mapRoutes, ...topRoutes, ...pageRoutes, ...searchRoutes, ...healthRoutes, ...feedRoutes, ...findingRoutes, ...sqlRoutes, ...namedRoutes];
+export const apiRoutes: Route[] = [indexRoute, ...summaryRoutes, ...indexRoutes, ...matrixRoutes, ...mapRoutes, ...topRoutes, ...pageRoutes, ...searchRoutes, ...healthRoutes, ...feedRoutes, ...findingRoutes, ...sqlRoutes, ...namedRoutes, ...registryChangeRoutes];
