@@ -11,6 +11,7 @@ import { countryView } from './views/country.js';
 import { healthView } from './views/health.js';
 import { sqlView } from './views/sql.js';
 import { indexView } from './views/index.js';
+import { registryChangesView } from './views/registry-changes.js';
 
 route(/^\/(?:feed)?$/, feedView);
 route(/^\/index$/, indexView);
@@ -24,6 +25,7 @@ route(/^\/asn\/(?:AS)?(\d+)$/i, asnView);
 route(/^\/country\/([A-Za-z]{2})$/, countryView);
 route(/^\/health$/, healthView);
 route(/^\/sql$/, sqlView);
+route(/^\/registry-changes$/, registryChangesView);
 
 const form = document.getElementById('search') as HTMLFormElement;
 const input = document.getElementById('search-q') as HTMLInputElement;

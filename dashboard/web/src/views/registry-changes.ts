@@ -1,0 +1,193 @@
+import { getJson, qs } from '../api.js';
+import { countryLink, fill, h, link, section } from '../dom.js';
+import { addressesShort, integer, rir } from '../format.js';
+import { errorBox, loading, rirBadge, RIR_IDS, select, textInput } from './common.js';
+import { csvLink, table } from './table.js';
+import { navigate } from '../router.js';
+
+interface ChangeRow {
+  from_date: string;
+  to_date: string;
+  kind: string;
+  family: 'ipv4' | 'ipv6' | 'asn';
+  start: string;
+  end: string;
+  addresses: number;
+  from_rir: string;
+  to_rir: string;
+  from_cc: string;
+  to_cc: string;
+  from_holder: string;
+  to_holder: string;
+  transfer: string;
+  transfer_date: string | null;
+  transfer_type: string;
+  link: string | null;
+  first_cidr: string | null;
+  cidrs: number | null;
+}
+interface ChangesAnswer {
+  rows: ChangeRow[];
+  stored_events: number;
+  kinds: string[];
+  note: string | null;
+}
+interface YearFlows {
+  year: number;
+  matrix: Record<string, Record<string, number>>;
+  net: Record<string, { in: number; out: number; net: number }>;
+}
+interface FlowsAnswer {
+  family: 'ipv4' | 'ipv6';
+  unit: string;
+  rirs: string[];
+  years: YearFlows[];
+  stored_events: number;
+  note: string | null;
+}
+
+const KIND_OPTIONS: Array<[string, string]> = [['', 'any kind'], ...['added', 'removed', 'moved', 'status-changed', 'cc-changed', 'holder-changed', 'date-changed'].map((k): [string, string] => [k, k])];
+const RIR_OPTIONS: Array<[string, string]> = [['', 'any RIR'], ...RIR_IDS.map((r): [string, string] => [r, rir(r)])];
+
+const size = (n: number, family: string): string => (family === 'asn' ? `${integer(n)} ASN${n === 1 ? '' : 's'}` : family === 'ipv6' ? `${addressesShort(n)} /48s` : addressesShort(n));
+
+/** The range, linked to the page of its first CIDR (IP) or first AS; a range of several CIDRs says so. */
+function rangeCell(r: ChangeRow): Node {
+  const text = r.family === 'asn' ? (r.start === r.end ? `AS${r.start}` : `AS${r.start}–AS${r.end}`) : r.cidrs === 1 && r.first_cidr ? r.first_cidr : `${r.start} – ${r.end}`;
+  if (!r.link) return document.createTextNode(text);
+  const a = link(r.link, text);
+  if (r.cidrs && r.cidrs > 1) a.title = `${r.cidrs} CIDRs; the link opens the first, ${r.first_cidr}`;
+  return a;
+}
+
+const pair = (a: string, b: string, cell: (v: string) => Node): Node => (a === b ? cell(a) : h('span', { class: 'pair' }, a ? cell(a) : '–', ' → ', b ? cell(b) : '–'));
+
+function transferCell(r: ChangeRow): string {
+  if (!r.transfer) return '';
+  return r.transfer === 'logged' ? `logged ${r.transfer_date ?? ''}${r.transfer_type ? ` (${r.transfer_type})` : ''}` : 'unlogged';
+}
+
+function flowMatrix(y: YearFlows, rirs: string[], unit: string): HTMLElement {
+  const val = (f: string, t: string): number => y.matrix[f]?.[t] ?? 0;
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'matrix flows', 'data-year': y.year },
+      h('caption', {}, `${y.year}: moved space (${unit}), from (rows) → to (columns)`),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'from \\ to'), rirs.map((r) => h('th', { scope: 'col' }, rir(r))))),
+      h(
+        'tbody',
+        {},
+        rirs.map((f) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, rir(f)),
+            rirs.map((t) => {
+              const v = val(f, t);
+              return h('td', { class: 'num', 'data-from': f, 'data-to': t, 'data-value': v }, f === t ? '' : v ? addressesShort(v) : '·');
+            }),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+function netTable(years: YearFlows[], rirs: string[]): HTMLElement {
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: 'net-flows' },
+      h('caption', {}, 'Net flow per RIR and year (moved in − moved out)'),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Year'), rirs.map((r) => h('th', { scope: 'col', class: 'num' }, rir(r))))),
+      h(
+        'tbody',
+        {},
+        years.map((y) =>
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'row' }, String(y.year)),
+            rirs.map((r) => {
+              const n = y.net[r] ?? { in: 0, out: 0, net: 0 };
+              return h('td', { class: 'num', 'data-rir': r, 'data-net': n.net, title: `in ${addressesShort(n.in)}, out ${addressesShort(n.out)}` }, n.net === 0 ? '0' : `${n.net > 0 ? '+' : '−'}${addressesShort(Math.abs(n.net))}`);
+            }),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+export async function registryChangesView(main: HTMLElement, _p: string[], query: URLSearchParams): Promise<void> {
+  const kind = select('rc-kind', 'Kind', KIND_OPTIONS, query.get('kind') ?? '');
+  const rirSel = select('rc-rir', 'RIR (either side)', RIR_OPTIONS, query.get('rir') ?? '');
+  const cc = textInput('rc-cc', 'Country (either side)', 'e.g. HK', query.get('cc') ?? '');
+  const family = select('rc-family', 'Flows of', [['4', 'IPv4 addresses'], ['6', 'IPv6 /48s']], query.get('family') ?? '4');
+  const form = h('form', { class: 'filters', 'aria-label': 'Filters' }, kind.wrap, rirSel.wrap, cc.wrap, family.wrap, h('div', { class: 'field buttons' }, h('button', { type: 'submit' }, 'Apply')));
+  const list = h('div', {}, loading());
+  const flows = h('div', {}, loading());
+  main.append(
+    h('h1', {}, 'Registry changes'),
+    h('p', { class: 'note' }, 'What changed between two snapshots of the RIRs’ delegated files: space added, removed, moved between RIRs, or re-registered (status, country, holder, date).'),
+    form,
+    section('Inter-RIR flows', flows),
+    section('Latest changes', list),
+  );
+  const params = (): Record<string, string | null> => ({ kind: kind.el.value || null, rir: rirSel.el.value || null, cc: cc.el.value.trim() || null, family: family.el.value === '4' ? null : family.el.value });
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    navigate(`/registry-changes${qs(params())}`);
+  });
+
+  const filter = { kind: query.get('kind'), rir: query.get('rir'), cc: query.get('cc'), limit: 200 };
+  const [changes, flow] = await Promise.allSettled([
+    getJson<ChangesAnswer>(`/api/registry-changes${qs(filter)}`),
+    getJson<FlowsAnswer>(`/api/registry-changes/flows${qs({ family: query.get('family') ?? '4' })}`),
+  ]);
+
+  if (changes.status === 'rejected') fill(list, errorBox(changes.reason));
+  else {
+    const c = changes.value;
+    if (c.stored_events === 0) fill(list, h('p', { class: 'note empty-state' }, c.note ?? 'No registry changes stored yet.'));
+    else
+      fill(
+        list,
+        table(
+          `${c.rows.length} change${c.rows.length === 1 ? '' : 's'}, newest snapshot first`,
+          [
+            { label: 'Snapshots', cell: (r: ChangeRow) => `${r.from_date} → ${r.to_date}` },
+            { label: 'Kind', cell: (r) => h('span', { class: `kind change-${r.kind}` }, r.kind) },
+            { label: 'Range', cell: rangeCell },
+            { label: 'Size', cell: (r) => size(r.addresses, r.family), numeric: true },
+            { label: 'RIR', cell: (r) => pair(r.from_rir, r.to_rir, (v) => rirBadge(v)) },
+            { label: 'Country', cell: (r) => pair(r.from_cc, r.to_cc, (v) => countryLink(v)) },
+            { label: 'Holder', cell: (r) => (r.from_holder || r.to_holder ? pair(r.from_holder, r.to_holder, (v) => h('code', {}, v)) : '') },
+            { label: 'Transfer log', cell: transferCell },
+          ],
+          c.rows,
+          'no change matches these filters.',
+        ),
+        csvLink(`/api/registry-changes${qs({ ...filter, limit: 10000, format: 'csv' })}`),
+      );
+  }
+
+  if (flow.status === 'rejected') fill(flows, errorBox(flow.reason));
+  else {
+    const f = flow.value;
+    if (f.stored_events === 0) fill(flows, h('p', { class: 'note empty-state' }, f.note ?? 'No registry changes stored yet.'));
+    else if (f.years.length === 0) fill(flows, h('p', { class: 'note' }, `No ${f.family === 'ipv4' ? 'IPv4' : 'IPv6'} space moved between RIRs in the stored diffs.`));
+    else
+      fill(
+        flows,
+        netTable(f.years, f.rirs),
+        [...f.years].reverse().map((y) => flowMatrix(y, f.rirs, f.unit)),
+        csvLink(`/api/registry-changes/flows${qs({ family: f.family === 'ipv4' ? '4' : '6', format: 'csv' })}`),
+      );
+  }
+}
