@@ -1,4 +1,5 @@
 import { canonicalPrefix } from '../../common/ip.js';
+import { parseTime as parseTimeText, TimeParseError } from '../../common/time.js';
 import { MISMATCH_KINDS } from '../models/finding.js';
 import { parseAsn } from '../../common/asn.js';
 
@@ -34,21 +35,18 @@ export class QueryParamError extends Error {
 
 const TIME_T = "DateTime64(6, 'UTC')";
 
+/** Named-query times go through the one time parser (common/time.ts): a date-time needs a zone. */
 function parseTime(v: string): string {
-  const s = v.trim();
-  let ms: number;
-  if (/^\d+(\.\d+)?$/.test(s)) ms = Number(s) * 1000;
-  else {
-    // A date-time without a zone means UTC, not the local zone JavaScript would assume.
-    const hasZone = /(Z|[+-]\d\d:?\d\d)$/i.test(s);
-    ms = Date.parse(s.includes('T') && !hasZone ? s + 'Z' : s);
+  try {
+    return parseTimeText(v).toFixed(6);
+  } catch (err) {
+    if (err instanceof TimeParseError) throw new QueryParamError(err.message);
+    throw err;
   }
-  if (!Number.isFinite(ms)) throw new QueryParamError(`not a time: ${JSON.stringify(v)} (use ISO 8601, e.g. 2024-05-01T12:00:00Z, or Unix seconds)`);
-  return (ms / 1000).toFixed(6);
 }
 
-const from: ParamSpec = { name: 'from', type: TIME_T, description: 'start time (ISO 8601 or Unix seconds), inclusive', required: false, default: '0.000000', parse: parseTime };
-const to: ParamSpec = { name: 'to', type: TIME_T, description: 'end time (ISO 8601 or Unix seconds), exclusive', required: false, default: '9999999999.000000', parse: parseTime };
+const from: ParamSpec = { name: 'from', type: TIME_T, description: 'start time (ISO 8601 with Z or an offset, a date, Unix seconds or an age like 24h), inclusive', required: false, default: '0.000000', parse: parseTime };
+const to: ParamSpec = { name: 'to', type: TIME_T, description: 'end time (ISO 8601 with Z or an offset, a date, Unix seconds or an age like 24h), exclusive', required: false, default: '9999999999.000000', parse: parseTime };
 const limit = (def: number): ParamSpec => ({
   name: 'limit',
   type: 'UInt32',

@@ -3,6 +3,7 @@ import { MISMATCH_KINDS, SEVERITIES, type MismatchKind, type Severity } from '..
 import { canonicalPrefix, parseIp, parsePrefix } from '../../common/ip.js';
 import { badRequest } from './http.js';
 import { parseAsn } from '../../common/asn.js';
+import { parseTime, TimeParseError } from '../../common/time.js';
 
 /** Query-string validation: every bad value is a 400 that names the parameter and what it accepts. */
 
@@ -91,7 +92,7 @@ export interface TimeRange {
   to: number | null;
 }
 
-/** `from`/`to` as seconds since 1970, ISO 8601 text, or a relative age such as `24h`, `7d`, `30m`. */
+/** `from`/`to` as seconds since 1970, ISO 8601 with a zone, an ISO date (midnight UTC), or an age such as `24h`, `7d`, `30m` (common/time.ts). */
 export function timeRange(query: URLSearchParams, now = Date.now() / 1000): TimeRange {
   const from = timeValue(query.get('from'), 'from', now);
   const to = timeValue(query.get('to'), 'to', now);
@@ -101,11 +102,11 @@ export function timeRange(query: URLSearchParams, now = Date.now() / 1000): Time
 
 function timeValue(v: string | null, name: string, now: number): number | null {
   if (v === null || v === '') return null;
-  const rel = /^(\d+)([smhdw])$/.exec(v);
-  // Ages count from the start of the current minute, so repeated requests share a cache entry.
-  if (rel) return Math.floor(now / 60) * 60 - Number(rel[1]) * { s: 1, m: 60, h: 3600, d: 86400, w: 604800 }[rel[2] as 's'];
-  if (/^\d+(\.\d+)?$/.test(v)) return Number(v);
-  const ms = Date.parse(v);
-  if (!Number.isNaN(ms) && /^\d{4}-\d{2}-\d{2}/.test(v)) return ms / 1000;
-  throw badRequest(`${name} must be seconds since 1970, an ISO date (2024-01-05T00:00Z) or an age like 24h or 7d, not ${JSON.stringify(v)}`);
+  try {
+    // Ages count from the start of the current minute, so repeated requests share a cache entry.
+    return parseTime(v, { name, now: Math.floor(now / 60) * 60 });
+  } catch (err) {
+    if (err instanceof TimeParseError) throw badRequest(err.message);
+    throw err;
+  }
 }
