@@ -1,6 +1,6 @@
 import { getJson, qs } from '../api.js';
 import { countryLink, fill, h, link, section } from '../dom.js';
-import { addressesShort, integer, rir } from '../format.js';
+import { addressesShort, compact, integer, rir } from '../format.js';
 import { errorBox, loading, rirBadge, RIR_IDS, select, textInput } from './common.js';
 import { csvLink, table } from './table.js';
 import { navigate } from '../router.js';
@@ -49,7 +49,7 @@ interface FlowsAnswer {
 const KIND_OPTIONS: Array<[string, string]> = [['', 'any kind'], ...['added', 'removed', 'moved', 'status-changed', 'cc-changed', 'holder-changed', 'date-changed'].map((k): [string, string] => [k, k])];
 const RIR_OPTIONS: Array<[string, string]> = [['', 'any RIR'], ...RIR_IDS.map((r): [string, string] => [r, rir(r)])];
 
-const size = (n: number, family: string): string => (family === 'asn' ? `${integer(n)} ASN${n === 1 ? '' : 's'}` : family === 'ipv6' ? `${addressesShort(n)} /48s` : addressesShort(n));
+const size = (n: number, family: string): string => (family === 'asn' ? `${integer(n)} ASN${n === 1 ? '' : 's'}` : family === 'ipv6' ? `${compact(n)} /48s` : addressesShort(n));
 
 /** The range, linked to the page of its first CIDR (IP) or first AS; a range of several CIDRs says so. */
 function rangeCell(r: ChangeRow): Node {
@@ -67,7 +67,11 @@ function transferCell(r: ChangeRow): string {
   return r.transfer === 'logged' ? `logged ${r.transfer_date ?? ''}${r.transfer_type ? ` (${r.transfer_type})` : ''}` : 'unlogged';
 }
 
+/** IPv4 addresses with their /16s; IPv6 /48s as a plain count. */
+const amountOf = (unit: string) => (unit === 'addresses' ? addressesShort : compact);
+
 function flowMatrix(y: YearFlows, rirs: string[], unit: string): HTMLElement {
+  const amount = amountOf(unit);
   const val = (f: string, t: string): number => y.matrix[f]?.[t] ?? 0;
   return h(
     'div',
@@ -87,7 +91,7 @@ function flowMatrix(y: YearFlows, rirs: string[], unit: string): HTMLElement {
             h('th', { scope: 'row' }, rir(f)),
             rirs.map((t) => {
               const v = val(f, t);
-              return h('td', { class: 'num', 'data-from': f, 'data-to': t, 'data-value': v }, f === t ? '' : v ? addressesShort(v) : '·');
+              return h('td', { class: 'num', 'data-from': f, 'data-to': t, 'data-value': v }, f === t ? '' : v ? amount(v) : '·');
             }),
           ),
         ),
@@ -96,14 +100,15 @@ function flowMatrix(y: YearFlows, rirs: string[], unit: string): HTMLElement {
   );
 }
 
-function netTable(years: YearFlows[], rirs: string[]): HTMLElement {
+function netTable(years: YearFlows[], rirs: string[], unit: string): HTMLElement {
+  const amount = amountOf(unit);
   return h(
     'div',
     { class: 'table-wrap' },
     h(
       'table',
       { class: 'net-flows' },
-      h('caption', {}, 'Net flow per RIR and year (moved in − moved out)'),
+      h('caption', {}, `Net flow per RIR and year (moved in − moved out, ${unit})`),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Year'), rirs.map((r) => h('th', { scope: 'col', class: 'num' }, rir(r))))),
       h(
         'tbody',
@@ -115,7 +120,7 @@ function netTable(years: YearFlows[], rirs: string[]): HTMLElement {
             h('th', { scope: 'row' }, String(y.year)),
             rirs.map((r) => {
               const n = y.net[r] ?? { in: 0, out: 0, net: 0 };
-              return h('td', { class: 'num', 'data-rir': r, 'data-net': n.net, title: `in ${addressesShort(n.in)}, out ${addressesShort(n.out)}` }, n.net === 0 ? '0' : `${n.net > 0 ? '+' : '−'}${addressesShort(Math.abs(n.net))}`);
+              return h('td', { class: 'num', 'data-rir': r, 'data-net': n.net, title: `in ${amount(n.in)}, out ${amount(n.out)}` }, n.net === 0 ? '0' : `${n.net > 0 ? '+' : '−'}${amount(Math.abs(n.net))}`);
             }),
           ),
         ),
@@ -185,7 +190,7 @@ export async function registryChangesView(main: HTMLElement, _p: string[], query
     else
       fill(
         flows,
-        netTable(f.years, f.rirs),
+        netTable(f.years, f.rirs, f.unit),
         [...f.years].reverse().map((y) => flowMatrix(y, f.rirs, f.unit)),
         csvLink(`/api/registry-changes/flows${qs({ family: f.family === 'ipv4' ? '4' : '6', format: 'csv' })}`),
       );

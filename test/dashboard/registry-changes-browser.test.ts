@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { openStore, type Store } from '../../analyzer/store/index.js';
+import { writeRegistryChanges } from '../../analyzer/registry/changes-store.js';
+import { createDashboardServer, type DashboardServer } from '../../dashboard/server/index.js';
+import { projectRoot } from '../../common/paths.js';
+import { makeTmpDir } from '../helpers/tmp.js';
+import { DIFF_2023, DIFF_2024 } from './registry-changes-fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const shots = join(projectRoot(), 'test-output', 'dashboard');
+
+describe.skipIf(!hasChromium)(hasChromium ? 'registry changes page in headless Chromium' : `registry changes page (skipped: ${CHROMIUM} not installed)`, () => {
+  let store: Store;
+  let server: DashboardServer;
+  let browser: BrowserContext;
+  let page: Page;
+  const errors: Error[] = [];
+
+  beforeAll(async () => {
+    const dir = makeTmpDir('dash-registry-web');
+    const webRoot = join(dir, 'web');
+    execFileSync(process.execPath, [join(projectRoot(), 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(projectRoot(), 'dashboard/web/vite.config.ts'), '--outDir', webRoot, '--logLevel', 'warn'], { cwd: projectRoot(), stdio: 'pipe' });
+    store = await openStore({ db: join(dir, 'db') });
+    await store.migrate();
+    server = await createDashboardServer({ store, port: 0, webRoot, compactEveryMs: 0, cacheTtlMs: 0 });
+    mkdirSync(shots, { recursive: true });
+    browser = await chromium.launchPersistentContext(join(dir, 'chrome'), {
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
+      viewport: { width: 1366, height: 900 },
+    });
+    page = await browser.newPage();
+    page.on('pageerror', (err) => errors.push(err));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await store?.close();
+    expect(errors).toEqual([]);
+  });
+
+  it('with nothing stored, says what to run', async () => {
+    await page.goto(server.url + '/registry-changes');
+    await page.locator('.empty-state').first().waitFor();
+    expect(await page.locator('.empty-state').first().textContent()).toMatch(/portolan registry diff --store/);
+    await page.screenshot({ path: join(shots, 'registry-changes-empty.png'), fullPage: true });
+  });
+
+  it('lists the events, linked to their prefix pages, and the flows per year with each RIR’s net', async () => {
+    const t = Date.UTC(2024, 0, 6);
+    await writeRegistryChanges(store.client, '2022-12-01', '2023-01-05', DIFF_2023, t);
+    await writeRegistryChanges(store.client, '2023-01-05', '2024-01-05', DIFF_2024, t + 1000);
+    // Through the nav link, as a user would.
+    await page.goto(server.url + '/');
+    await page.locator('nav a[href="/registry-changes"]').click();
+    await page.locator('table.sortable tbody tr').first().waitFor();
+    const rows = await page.locator('table.sortable tbody tr').count();
+    expect(rows).toBe(DIFF_2023.length + DIFF_2024.length);
+    const links = await page.locator('table.sortable tbody a[href^="/prefix/"]').evaluateAll((els) => els.map((e) => e.getAttribute('href')));
+    expect(links).toContain('/prefix/100.64.0.0/22');
+    expect(links).toContain('/prefix/198.51.100.0/25');
+    expect(links).toContain('/prefix/2001:db8::/32');
+    // The matrices: one per year; ARIN → APNIC 192 addresses in 2023.
+    expect(await page.locator('table.flows').count()).toBe(2);
+    expect(await page.locator('table.flows[data-year="2023"] td[data-from="arin"][data-to="apnic"]').getAttribute('data-value')).toBe('192');
+    expect(await page.locator('table.flows[data-year="2024"] td[data-from="ripencc"][data-to="apnic"]').getAttribute('data-value')).toBe('1024');
+    // Net flow: APNIC +768 in 2024, RIPE NCC −1024 + 0.
+    const net = await page.locator('table.net-flows tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')?.textContent, ...[...tr.querySelectorAll('td')].map((td) => `${td.getAttribute('data-rir')}=${td.getAttribute('data-net')}`)]));
+    expect(net).toContainEqual(['2024', 'afrinic=0', 'apnic=768', 'arin=256', 'lacnic=0', 'ripencc=-1024']);
+    await page.screenshot({ path: join(shots, 'registry-changes.png'), fullPage: true });
+  });
+
+  it('filters by kind and RIR; a range links to its prefix page', async () => {
+    await page.selectOption('#rc-kind', 'moved');
+    await page.selectOption('#rc-rir', 'arin');
+    await page.click('form.filters button[type=submit]');
+    await page.waitForURL(/kind=moved/);
+    await page.waitForFunction(() => document.querySelectorAll('table.sortable tbody tr').length === 2);
+    const ranges = await page.locator('table.sortable tbody tr td:nth-child(3)').allTextContents();
+    expect(ranges.sort()).toEqual(['100.65.0.0/24', '198.51.100.0 – 198.51.100.191']);
+    await page.screenshot({ path: join(shots, 'registry-changes-filtered.png'), fullPage: true });
+    await page.locator('table.sortable tbody a[href="/prefix/100.65.0.0/24"]').click();
+    await page.waitForURL(/\/prefix\/100\.65\.0\.0\/24$/);
+  });
+});
