@@ -6,7 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { log } from '../../common/log.js';
 import { archiveDirOf, archiveFile } from './archive.js';
-import { parseDelegatedFile } from './delegated-parser.js';
+import { headerDate, parseDelegatedFile, type DelegatedFile } from './delegated-parser.js';
 import { parseIanaCsv } from './iana-parser.js';
 import { remoteSources, type RemoteSource } from './sources.js';
 import { parseTransfersFile } from './transfers-parser.js';
@@ -32,7 +32,12 @@ export interface UpdateResult {
   checksum: 'ok' | 'none';
   optional: boolean;
   error?: string;
+  /** A download kept aside instead of used (much smaller or older than the last good copy): its path. */
+  quarantined?: string;
 }
+
+/** A new RIR file with fewer records than this share of the last good copy's is quarantined. */
+export const QUARANTINE_MIN_RECORD_SHARE = 0.9;
 
 export interface UpdateOptions {
   cacheDir: string;
@@ -59,7 +64,9 @@ function readSidecar(path: string): Record<string, SidecarEntry> {
 /**
  * Downloads the RIR, IANA and transfer files into the cache: conditional GET (ETag /
  * If-Modified-Since from the sidecar), MD5 check where the RIR publishes one, content check,
- * then an atomic rename. On any failure the previous copy stays in place.
+ * then an atomic rename. On any failure the previous copy stays in place. An RIR file with far
+ * fewer records than the last good copy (< 90%) or dated before it is quarantined:
+ * kept aside as `<name>.quarantine-<YYYY-MM-DD>`, logged, and not used.
  */
 export async function updateRegistry(opts: UpdateOptions): Promise<UpdateResult[]> {
   mkdirSync(opts.cacheDir, { recursive: true });
@@ -115,7 +122,15 @@ async function fetchOne(source: RemoteSource, opts: UpdateOptions, sidecar: Reco
       if (published && published !== md5) throw new Error(`MD5 mismatch: got ${md5}, ${source.md5Url} says ${published}`);
       if (published) checksum = 'ok';
     }
-    await checkContent(source, tmp);
+    const parsed = await checkContent(source, tmp);
+    const suspicious = parsed ? await compareWithLastGood(parsed, dest) : null;
+    if (suspicious) {
+      // Kept aside for a look, never used: the last good copy stays in place (and out of the archive).
+      const aside = join(opts.cacheDir, `${source.name}.quarantine-${new Date().toISOString().slice(0, 10)}`);
+      renameSync(tmp, aside);
+      log.warn({ file: source.name, url: source.url, quarantined: aside, reason: suspicious }, 'download quarantined; kept the last good copy');
+      return { ...base, status: 'failed', bytes: received, checksum, error: `quarantined as ${aside}: ${suspicious}`, quarantined: aside };
+    }
     // A dated copy first: a file the archive refuses (truncated, dated before the last one) never replaces the cached copy.
     if (opts.archive !== false) archiveFile(archiveDirOf(opts.cacheDir), tmp, { name: source.name, fallbackDate: new Date().toISOString().slice(0, 10), revisions: true });
     renameSync(tmp, dest);
@@ -151,11 +166,36 @@ async function fetchMd5(url: string, timeoutMs?: number): Promise<string | null>
   }
 }
 
-/** A download replaces the cached copy only when it parses as what it claims to be. */
-async function checkContent(source: RemoteSource, path: string): Promise<void> {
+/** A download replaces the cached copy only when it parses as what it claims to be; an RIR file comes back parsed. */
+async function checkContent(source: RemoteSource, path: string): Promise<DelegatedFile | null> {
   if (source.kind === 'rir') {
     const f = await parseDelegatedFile(path);
     if (f.records.length === 0) throw new Error('downloaded file has no records');
+    return f;
   } else if (source.kind === 'iana-csv') await parseIanaCsv(path);
   else if (source.kind === 'transfers') await parseTransfersFile(path);
+  return null;
+}
+
+/**
+ * Why a downloaded RIR file should not replace the last good copy at `dest`, or null: far fewer
+ * records (a truncated or half-published file) or a date before it (a stale mirror). Nothing to
+ * compare with (no copy, or one that no longer parses) is no reason.
+ */
+async function compareWithLastGood(fresh: DelegatedFile, dest: string): Promise<string | null> {
+  if (!existsSync(dest)) return null;
+  let last: DelegatedFile;
+  try {
+    last = await parseDelegatedFile(dest);
+  } catch {
+    return null;
+  }
+  const min = Math.ceil(last.records.length * QUARANTINE_MIN_RECORD_SHARE);
+  if (fresh.records.length < min) {
+    return `${fresh.records.length} records, fewer than ${Math.round(QUARANTINE_MIN_RECORD_SHARE * 100)}% of the last good copy's ${last.records.length}`;
+  }
+  const freshDate = headerDate(fresh.header);
+  const lastDate = headerDate(last.header);
+  if (freshDate && lastDate && freshDate < lastDate) return `dated ${freshDate}, before the last good copy (${lastDate})`;
+  return null;
 }
