@@ -93,6 +93,13 @@ describe.skipIf(!hasChromium)(hasChromium ? 'first visit, AS names and small sta
     await row.first().waitFor();
     await expect(row.first().textContent()).resolves.toMatch(/AS4134\s*CHINANET-BACKBONE.*CN/);
     await page.screenshot({ path: join(shots, 'top-origins-names.png'), fullPage: true });
+    // Headers sort: a numeric column largest first, then smallest first.
+    const firstOrigin = () => page.locator('table.sortable tbody tr').first().locator('td').first().textContent();
+    await page.getByRole('button', { name: 'Addresses' }).click();
+    await expect(page.locator('th[aria-sort="descending"]').textContent()).resolves.toContain('Addresses');
+    await expect(firstOrigin()).resolves.toMatch(/^AS4134/);
+    await page.getByRole('button', { name: 'Addresses' }).click();
+    await expect(firstOrigin()).resolves.toMatch(/^AS64496/);
     await page.goto(server.url + '/asn/3333');
     await page.locator('#page-title .as-name').waitFor();
     await expect(page.locator('#page-title').textContent()).resolves.toMatch(/AS3333 RIPE-NCC-AS/);

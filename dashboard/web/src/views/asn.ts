@@ -1,7 +1,7 @@
 import { getJson } from '../api.js';
 import { countryLink, h, prefixLink, section, note, fill } from '../dom.js';
 import { addressesShort, integer, rir, time } from '../format.js';
-import { errorBox, kindsList, loading, rirBadge, severityBadge } from './common.js';
+import { errorBox, kindsList, loading, rirBadge, severityBadge, storeEmptyNote } from './common.js';
 import { table } from './table.js';
 import { findingsTimeline, type FindingRow } from './findings.js';
 
@@ -22,11 +22,13 @@ export function asnView(main: HTMLElement, params: string[]): void {
   const title = h('h1', { id: 'page-title' }, `AS${asn}`);
   main.append(title, holder);
   getJson<AsnPage>(`/api/asn/${asn}`)
-    .then((d) => {
+    .then(async (d) => {
       const rec = d.registry?.record;
+      const empty = d.seen ? null : await storeEmptyNote();
       if (d.as_name) fill(title, `AS${asn} `, h('span', { class: 'as-name' }, d.as_name), d.as_cc ? h('span', { class: 'as-cc' }, ` ${d.as_cc}`) : null);
       fill(holder, 
         h('p', { class: 'lead' }, d.seen ? `Originated ${integer(d.seen.prefixes)} prefixes in ${integer(d.seen.events)} route events, ${time(d.seen.first_seen)} to ${time(d.seen.last_seen)}.` : 'Not seen as an origin in the store.'),
+        empty,
         d.notes.length ? h('ul', { class: 'notes' }, d.notes.map((n) => h('li', {}, n))) : null,
         section(
           'Registry',
@@ -43,7 +45,7 @@ export function asnView(main: HTMLElement, params: string[]): void {
               { label: 'Registered by', cell: (r) => rir(r.prefix_rir || null) },
               { label: 'Used in', cell: (r) => rirBadge(r.usage_region || null) },
               { label: 'Country', cell: (r) => countryLink(r.main_country) },
-              { label: 'Addresses', cell: (r) => addressesShort(r.addresses), numeric: true },
+              { label: 'Addresses', cell: (r) => addressesShort(r.addresses), numeric: true, sort: (r) => Number(r.addresses) },
               { label: 'Kinds', cell: (r) => kindsList(r.kinds) },
               { label: 'Severity', cell: (r) => severityBadge(r.severity) },
             ],

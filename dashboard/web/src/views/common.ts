@@ -1,10 +1,24 @@
-import { ApiError } from '../api.js';
+import { ApiError, getJson } from '../api.js';
 import { h } from '../dom.js';
 import { rir } from '../format.js';
 
 export function errorBox(err: unknown): HTMLElement {
   const text = err instanceof ApiError ? `${err.message} (${err.status})` : err instanceof Error ? err.message : String(err);
   return h('p', { class: 'error', role: 'alert' }, text);
+}
+
+/**
+ * Why a page has no rows when the store holds nothing at all, and what to run; null when the
+ * store has data (the page's own empty message applies) or cannot be asked.
+ */
+export async function storeEmptyNote(): Promise<HTMLElement | null> {
+  try {
+    const d = await getJson<{ stored_events: number }>('/api/findings/recent?limit=1');
+    if (d.stored_events > 0) return null;
+    return h('p', { class: 'empty-why', role: 'status' }, 'No store yet: run ', h('code', {}, 'portolan ingest FILE'), ' or ', h('code', {}, 'portolan run'), '.');
+  } catch {
+    return null;
+  }
 }
 
 export const loading = (): HTMLElement => h('p', { class: 'note', role: 'status' }, 'Loading…');

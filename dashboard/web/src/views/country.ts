@@ -50,7 +50,7 @@ export function countryView(main: HTMLElement, params: string[], query: URLSearc
                     'Registering RIR',
                     [
                       { label: 'RIR', cell: (r) => rirBadge(r.rir) },
-                      { label: 'Addresses', cell: (r) => space(r.addresses, 4), numeric: true },
+                      { label: 'Addresses', cell: (r) => space(r.addresses, 4), numeric: true, sort: (r) => Number(r.addresses) },
                       { label: 'Share', cell: (r) => (t.used_here > 0 ? percent(r.addresses / t.used_here) : '–'), numeric: true },
                     ],
                     d.usedHereByRir,
@@ -64,8 +64,8 @@ export function countryView(main: HTMLElement, params: string[], query: URLSearc
                     [
                       { label: 'Country', cell: (r) => countryLink(r.country) },
                       { label: 'Region', cell: (r) => rir(r.region) },
-                      { label: 'Addresses', cell: (r) => space(r.addresses, 4), numeric: true },
-                      { label: 'Out of RIR region', cell: (r) => space(r.out_of_region, 4), numeric: true },
+                      { label: 'Addresses', cell: (r) => space(r.addresses, 4), numeric: true, sort: (r) => Number(r.addresses) },
+                      { label: 'Out of RIR region', cell: (r) => space(r.out_of_region, 4), numeric: true, sort: (r) => Number(r.out_of_region) },
                     ],
                     d.registeredHereUsedIn,
                     'none on this day.',
@@ -84,7 +84,7 @@ export function countryView(main: HTMLElement, params: string[], query: URLSearc
               { label: 'Registered by', cell: (r) => rirBadge(r.prefix_rir) },
               { label: 'Registered cc', cell: (r) => countryLink(r.registered_cc) },
               { label: 'Origin', cell: (r) => asnLink(r.origin_asn, r.as_name, r.as_cc) },
-              { label: 'Prefix size', cell: (r) => addressesShort(r.addresses), numeric: true },
+              { label: 'Prefix size', cell: (r) => addressesShort(r.addresses), numeric: true, sort: (r) => Number(r.addresses) },
               { label: 'Kinds', cell: (r) => kindsList(r.kinds) },
               { label: 'Severity', cell: (r) => severityBadge(r.severity) },
             ],

@@ -144,7 +144,7 @@ export function mapView(main: HTMLElement, _p: string[], query: URLSearchParams)
           'Countries (largest first)',
           [
             { label: 'Country', cell: (r) => link(`/country/${r.cc}${qs({ date: d.date })}`, r.cc) },
-            { label: 'Addresses', cell: (r) => space(r.addresses, 4), numeric: true },
+            { label: 'Addresses', cell: (r) => space(r.addresses, 4), numeric: true, sort: (r) => Number(r.addresses) },
             { label: 'Share of all', cell: (r) => (total > 0 ? percent(r.addresses / total) : '–'), numeric: true },
           ],
           top,

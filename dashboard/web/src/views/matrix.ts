@@ -135,7 +135,7 @@ export function cellView(main: HTMLElement, params: string[], query: URLSearchPa
                 'Usage countries',
                 [
                   { label: 'Country', cell: (c) => countryLink(c.country === 'ZZ' ? null : c.country) },
-                  { label: family === 4 ? 'Addresses' : '/48s', cell: (c) => space(c.addresses, family), numeric: true },
+                  { label: family === 4 ? 'Addresses' : '/48s', cell: (c) => space(c.addresses, family), numeric: true, sort: (c) => Number(c.addresses) },
                 ],
                 d.accounted.countries,
                 'no routed space in this cell.',
@@ -158,7 +158,7 @@ export function cellView(main: HTMLElement, params: string[], query: URLSearchPa
               'Prefixes (largest first)',
               [
                 { label: 'Prefix', cell: (p) => prefixLink(p.prefix) },
-                { label: 'Prefix size', cell: (p) => addressesShort(p.addresses), numeric: true },
+                { label: 'Prefix size', cell: (p) => addressesShort(p.addresses), numeric: true, sort: (p) => Number(p.addresses) },
                 { label: 'Origin', cell: (p) => asnLink(p.origin_asn, p.as_name, p.as_cc) },
                 { label: 'Used in', cell: (p) => countryLink(p.main_country) },
                 { label: 'Registered cc', cell: (p) => countryLink(p.registered_cc) },
@@ -176,8 +176,8 @@ export function cellView(main: HTMLElement, params: string[], query: URLSearchPa
               'Origin ASes',
               [
                 { label: 'Origin', cell: (o) => asnLink(o.origin_asn, o.as_name, o.as_cc) },
-                { label: 'Prefixes', cell: (o) => integer(o.prefixes), numeric: true },
-                { label: 'Sum of prefix sizes', cell: (o) => addressesShort(o.addresses), numeric: true },
+                { label: 'Prefixes', cell: (o) => integer(o.prefixes), numeric: true, sort: (o) => Number(o.prefixes) },
+                { label: 'Sum of prefix sizes', cell: (o) => addressesShort(o.addresses), numeric: true, sort: (o) => Number(o.addresses) },
               ],
               d.origins,
             ),

@@ -55,7 +55,7 @@ export function registrySection(reg: Registration | null, missing: string | unde
         { label: 'Status', cell: (r) => r.record.status },
         { label: 'Date', cell: (r) => r.record.date ?? '–' },
         { label: 'Holder id', cell: (r) => (r.record.opaqueId ? h('code', {}, r.record.opaqueId) : '–') },
-        { label: 'Share', cell: (r) => percent(r.share), numeric: true },
+        { label: 'Share', cell: (r) => percent(r.share), numeric: true, sort: (r) => Number(r.share) },
       ],
       reg.records,
       'no allocated or assigned record covers it.',
@@ -94,8 +94,8 @@ export function prefixView(main: HTMLElement, params: string[]): void {
                   `Countries (${percent(d.geo.located)} located)`,
                   [
                     { label: 'Country', cell: (r) => countryLink(r.cc === 'ZZ' ? null : r.cc) },
-                    { label: 'Addresses', cell: (r) => addresses(r.addresses, d.family), numeric: true },
-                    { label: 'Share', cell: (r) => percent(r.share), numeric: true },
+                    { label: 'Addresses', cell: (r) => addresses(r.addresses, d.family), numeric: true, sort: (r) => Number(r.addresses) },
+                    { label: 'Share', cell: (r) => percent(r.share), numeric: true, sort: (r) => Number(r.share) },
                   ],
                   d.geo.countries.slice(0, 15),
                 )
@@ -108,7 +108,7 @@ export function prefixView(main: HTMLElement, params: string[]): void {
             'Origin ASes seen',
             [
               { label: 'Origin', cell: (r) => asnLink(r.origin_asn, r.as_name, r.as_cc) },
-              { label: 'Events', cell: (r) => integer(r.events), numeric: true },
+              { label: 'Events', cell: (r) => integer(r.events), numeric: true, sort: (r) => Number(r.events) },
               { label: 'First seen', cell: (r) => time(r.first_seen) },
               { label: 'Last seen', cell: (r) => time(r.last_seen) },
             ],
@@ -119,7 +119,7 @@ export function prefixView(main: HTMLElement, params: string[]): void {
             [
               { label: 'Day', cell: (r) => time(r.bucket).slice(0, 10) },
               { label: 'Origin', cell: (r) => asnLink(r.origin_asn, r.as_name, r.as_cc) },
-              { label: 'Events', cell: (r) => integer(r.events), numeric: true },
+              { label: 'Events', cell: (r) => integer(r.events), numeric: true, sort: (r) => Number(r.events) },
             ],
             d.originsOverTime,
           ),
@@ -130,7 +130,7 @@ export function prefixView(main: HTMLElement, params: string[]): void {
             'Most frequent AS paths',
             [
               { label: 'AS path', cell: (r) => h('code', {}, r.as_path) },
-              { label: 'Events', cell: (r) => integer(r.events), numeric: true },
+              { label: 'Events', cell: (r) => integer(r.events), numeric: true, sort: (r) => Number(r.events) },
               { label: 'Last seen', cell: (r) => time(r.last_seen) },
             ],
             d.paths,

@@ -5,22 +5,48 @@ export interface Column<R> {
   /** Cell content; a number is right-aligned. */
   cell: (row: R) => Node | string | number | null | undefined;
   numeric?: boolean;
+  /** The value the column sorts by (default: the cell's text, numbers in it compared as numbers). */
+  sort?: (row: R) => string | number | null | undefined;
 }
 
-/** An accessible table with a caption; `empty` is shown when there are no rows. */
+const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Orders two sort keys: numbers numerically, text with numbers inside compared as numbers, blanks last. */
+function compareKeys(a: string | number | null | undefined, b: string | number | null | undefined): number {
+  const blank = (v: unknown) => v === null || v === undefined || v === '' || v === '–';
+  if (blank(a) || blank(b)) return blank(a) === blank(b) ? 0 : blank(a) ? 1 : -1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return collator.compare(String(a), String(b));
+}
+
+/**
+ * An accessible table with a caption; `empty` is shown when there are no rows. Each header is
+ * a button that sorts by its column (ascending, then descending; `aria-sort` says which).
+ */
 export function table<R>(caption: string, columns: Column<R>[], rows: R[], empty = 'Nothing yet.'): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'note' }, `${caption}: ${empty}`);
-  return h(
-    'div',
-    { class: 'table-wrap' },
-    h(
-      'table',
-      {},
-      h('caption', {}, caption),
-      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.numeric ? 'num' : null }, c.label)))),
-      h('tbody', {}, rows.map((r) => h('tr', {}, columns.map((c) => h('td', { class: c.numeric ? 'num' : null }, c.cell(r) ?? '–'))))),
-    ),
-  );
+  const body = h('tbody', {});
+  const built = rows.map((r) => {
+    const cells = columns.map((c) => h('td', { class: c.numeric ? 'num' : null }, c.cell(r) ?? '–'));
+    return { tr: h('tr', {}, cells), keys: columns.map((c, i) => (c.sort ? c.sort(r) : (cells[i].textContent ?? '').trim())) };
+  });
+  body.append(...built.map((b) => b.tr));
+  const heads: HTMLTableCellElement[] = [];
+  let sorted = -1;
+  let ascending = true;
+  const sortBy = (i: number): void => {
+    ascending = sorted === i ? !ascending : !columns[i].numeric;
+    sorted = i;
+    const order = [...built].sort((x, y) => (ascending ? 1 : -1) * compareKeys(x.keys[i], y.keys[i]));
+    body.append(...order.map((b) => b.tr));
+    heads.forEach((th, j) => th.setAttribute('aria-sort', j === i ? (ascending ? 'ascending' : 'descending') : 'none'));
+  };
+  columns.forEach((c, i) => {
+    const button = h('button', { type: 'button', class: 'sort', title: `Sort by ${c.label}` }, c.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, ''));
+    button.addEventListener('click', () => sortBy(i));
+    heads.push(h('th', { scope: 'col', class: c.numeric ? 'num' : null, 'aria-sort': 'none' }, button));
+  });
+  return h('div', { class: 'table-wrap' }, h('table', { class: 'sortable' }, h('caption', {}, caption), h('thead', {}, h('tr', {}, heads)), body));
 }
 
 /** A generic table of SQL-like rows (column names as given). */

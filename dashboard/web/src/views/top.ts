@@ -1,7 +1,7 @@
 import { getJson, qs } from '../api.js';
 import { asnLink, countryLink, h, link, prefixLink, fill } from '../dom.js';
 import { addressesShort, integer, time } from '../format.js';
-import { errorBox, loading, rirBadge, select } from './common.js';
+import { errorBox, loading, rirBadge, select, storeEmptyNote } from './common.js';
 import { csvLink, table, type Column } from './table.js';
 
 type Row = Record<string, unknown> & { prefixes?: number; addresses?: number; events?: number; last_seen?: string | number };
@@ -17,9 +17,9 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0))
 
 function columnsFor(list: ListName): Column<Row>[] {
   const tail: Column<Row>[] = [
-    { label: 'Prefixes', cell: (r) => integer(num(r.prefixes)), numeric: true },
-    { label: 'Addresses', cell: (r) => addressesShort(num(r.addresses)), numeric: true },
-    { label: 'Events', cell: (r) => integer(num(r.events)), numeric: true },
+    { label: 'Prefixes', cell: (r) => integer(num(r.prefixes)), numeric: true, sort: (r) => num(r.prefixes) },
+    { label: 'Addresses', cell: (r) => addressesShort(num(r.addresses)), numeric: true, sort: (r) => num(r.addresses) },
+    { label: 'Events', cell: (r) => integer(num(r.events)), numeric: true, sort: (r) => num(r.events) },
     { label: 'Last seen', cell: (r) => time(r.last_seen as string) },
   ];
   switch (list) {
@@ -94,7 +94,7 @@ export function topView(main: HTMLElement, _p: string[], query: URLSearchParams)
     const { list: _l, ...p } = params();
     fill(holder, loading());
     getJson<{ rows: Row[] }>(`/api/top/${list}${qs({ ...p, limit: 50 })}`)
-      .then((d) => fill(holder, table(LISTS[list], columnsFor(list), d.rows, 'none in this time range.'), csvLink(`/api/top/${list}${qs({ ...p, limit: 1000, format: 'csv' })}`)))
+      .then(async (d) => fill(holder, d.rows.length ? null : await storeEmptyNote(), table(LISTS[list], columnsFor(list), d.rows, 'none in this time range.'), csvLink(`/api/top/${list}${qs({ ...p, limit: 1000, format: 'csv' })}`)))
       .catch((err) => fill(holder, errorBox(err)));
   };
   load();
