@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'registry changes page in headless C
     expect(await page.locator('table.flows[data-year="2023"] td[data-from="arin"][data-to="apnic"]').getAttribute('data-value')).toBe('192');
     expect(await page.locator('table.flows[data-year="2024"] td[data-from="ripencc"][data-to="apnic"]').getAttribute('data-value')).toBe('1024');
     // Net flow: APNIC +768 in 2024, RIPE NCC −1024 + 0.
-    const net = await page.locator('table.net-flows tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')?.textContent, ...[...tr.querySelectorAll('td')].map((td) => `${td.getAttribute('data-rir')}=${td.getAttribute('data-net')}`)]));
+    const net = await page.locator('table.net-flows tbody tr').evaluateAll((trs) => trs.map((tr) => [tr.querySelector('th')?.textContent, ...Array.from(tr.querySelectorAll('td')).map((td) => `${td.getAttribute('data-rir')}=${td.getAttribute('data-net')}`)]));
     expect(net).toContainEqual(['2024', 'afrinic=0', 'apnic=768', 'arin=256', 'lacnic=0', 'ripencc=-1024']);
     await page.screenshot({ path: join(shots, 'registry-changes.png'), fullPage: true });
   });
