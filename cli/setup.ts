@@ -6,6 +6,8 @@ import { createClassifier, type Classifier } from '../analyzer/classify/index.js
 import { openGeo, type GeoDatabase } from '../analyzer/geo/index.js';
 import { loadRegistry, type RegistryIndex } from '../analyzer/registry/index.js';
 import { updateRegistry } from '../analyzer/registry/download.js';
+import { archiveDirOf } from '../analyzer/registry/archive.js';
+import { diffNewestArchived } from '../analyzer/registry/diff-archive.js';
 import type { RouteSource } from '../collector/sources/index.js';
 import type { FeedHealth } from '../dashboard/server/types.js';
 import { openStore, type Store } from '../analyzer/store/index.js';
@@ -51,8 +53,12 @@ export function loadAsNamesFor(opts: Pick<CommonOptions, 'asNames' | 'cacheDir'>
 export async function openMigratedStore(opts: Pick<CommonOptions, 'db' | 'clickhouse'>): Promise<Store> {
   const store = await openStore({ db: opts.db, clickhouse: opts.clickhouse });
   await store.migrate();
+  openedStore = store;
   return store;
 }
+
+/** The store this process opened (one per process): where keepAnalysisFresh stores the daily registry changes by default. */
+let openedStore: Pick<Store, 'client'> | null = null;
 
 export function parsePort(text: string): number {
   const port = Number(text);
@@ -72,12 +78,31 @@ const REFRESH_MS = 24 * 3600_000;
 export async function keepAnalysisFresh(
   opts: Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo'>,
   pipeline: { setClassifier(c: Classifier): Promise<void> },
+  store: Pick<Store, 'client'> | null = openedStore,
 ): Promise<{ current(): Analysis | null }> {
   let current: Analysis | null = null;
   const downloads = !opts.rirDir;
+  // The registry change stream: after each download, the archive's two newest dates are diffed
+  // into registry_changes (in the background; a failure is logged and tried again next time).
+  let diffedTo: string | null = null;
+  const diffArchive = async (): Promise<void> => {
+    if (!store) return;
+    try {
+      const r = await diffNewestArchived(archiveDirOf(opts.cacheDir), store.client, { skipTo: diffedTo });
+      if (r) {
+        diffedTo = r.to;
+        log.info({ ...r }, 'registry changes stored');
+      }
+    } catch (err) {
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'registry diff after the update failed; tried again after the next one');
+    }
+  };
   const attempt = async (download: boolean): Promise<boolean> => {
     try {
-      if (download) await downloadRegistry(opts.cacheDir);
+      if (download) {
+        await downloadRegistry(opts.cacheDir);
+        void diffArchive();
+      }
       current = await loadAnalysis(opts);
       await pipeline.setClassifier(current.classifier);
       return true;
