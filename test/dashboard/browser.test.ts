@@ -8,6 +8,7 @@ import { createDashboardServer, type DashboardServer } from '../../dashboard/ser
 import { projectRoot } from '../../common/paths.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { FINDINGS, announce, makeFinding, started } from './fixture.js';
+import { asNameIndex } from '../../analyzer/asnames/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -32,7 +33,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'dashboard in headless Chromium' : `
       if (f.kinds.length) await writer.writeLifecycle(started(f));
     }
     await writer.flush();
-    server = await createDashboardServer({ store, port: 0, webRoot, health: () => ({ connected: true, messagesPerSecond: 40, lagSeconds: 0.8, reconnects: 1, drops: 3 }) });
+    server = await createDashboardServer({ store, port: 0, webRoot, asNames: asNameIndex([{ asn: 37011, name: 'LIVE-TEST-AS', cc: 'ZA' }]), health: () => ({ connected: true, messagesPerSecond: 40, lagSeconds: 0.8, reconnects: 1, drops: 3 }) });
     mkdirSync(shots, { recursive: true });
     // A fresh profile in the temp folder for every run.
     browser = await chromium.launchPersistentContext(join(dir, 'chrome'), {
@@ -63,6 +64,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'dashboard in headless Chromium' : `
       await new Promise((r) => setTimeout(r, 40));
     }
     await page.locator('#feed-rows a', { hasText: '102.11.0.0/16' }).waitFor();
+    // Live rows get their origin's name once /api/asnames answers.
+    await page.locator('#feed-rows td[data-asn="37011"] .as-name', { hasText: 'LIVE-TEST-AS' }).waitFor();
     expect(await rows.count()).toBe(before + 12);
     await page.screenshot({ path: join(shots, 'feed.png'), fullPage: false });
     // Pausing holds new rows back until resumed.

@@ -40,16 +40,23 @@ const SMALL_AREA = 60;
 /** The colour of a share `t` (0..1) of the log scale. */
 const shade = (t: number): string => `hsl(12 85% ${92 - t * 55}%)`;
 
-/** The scale under the map: five steps of the log scale, with what each colour stands for. */
-function legend(max: number): HTMLElement {
-  const steps = [0.25, 0.5, 0.75, 1];
+/** Log scale between the day's smallest and largest country: 0 (smallest) … 1 (largest). */
+const logScale = (min: number, max: number) => (n: number): number => (max > min && min > 0 ? (Math.log(n) - Math.log(min)) / (Math.log(max) - Math.log(min)) : 1);
+/** The colour of a country: the palest shade stays visible against countries without data. */
+const tone = (t: number): string => shade(0.15 + 0.85 * Math.min(1, Math.max(0, t)));
+
+/** The scale under the map: four steps from the smallest to the largest country of the day. */
+function legend(min: number, max: number): HTMLElement {
+  const steps = max > min && min > 0 ? [0, 1 / 3, 2 / 3, 1] : [1];
   return h(
     'div',
     { class: 'map-legend', id: 'map-legend', 'aria-label': 'Map scale' },
     h('span', { class: 'legend-title' }, 'Addresses (log scale):'),
     steps.map((t) => {
-      const value = Math.expm1(t * Math.log1p(max));
-      return h('span', { class: 'legend-step' }, h('span', { class: 'swatch', style: `background:${shade(t)}` }), space(Math.round(value), 4));
+      const value = min > 0 && max > min ? Math.exp(Math.log(min) + t * (Math.log(max) - Math.log(min))) : max;
+      const swatch = h('span', { class: 'swatch' });
+      swatch.style.background = tone(t); // a style property, not an attribute: the CSP refuses inline style attributes
+      return h('span', { class: 'legend-step' }, swatch, space(Math.round(value), 4));
     }),
     h('span', { class: 'legend-step' }, h('span', { class: 'swatch none' }), 'none'),
     h('span', { class: 'legend-step' }, h('span', { class: 'swatch dot' }), 'circle: small country (size by addresses)'),
@@ -89,7 +96,8 @@ export function mapView(main: HTMLElement, _p: string[], query: URLSearchParams)
       const projection = geoEqualEarth().fitSize([width, height], geo);
       const path = geoPath(projection);
       const svg = svgEl('svg', { viewBox: `0 0 ${width} ${height}`, class: 'map', role: 'img', 'aria-label': `${VIEWS[view].title}, ${d.date}` });
-      const scale = (n: number): number => (max > 0 ? Math.log1p(n) / Math.log1p(max) : 0);
+      const min = Math.min(...d.countries.map((c) => c.addresses).filter((n) => n > 0));
+      const scale = logScale(min, max);
       const drawn = new Set<string>();
       const markers: Array<{ cc: string; x: number; y: number; name: string }> = [];
       for (const f of geo.features) {
@@ -107,7 +115,7 @@ export function mapView(main: HTMLElement, _p: string[], query: URLSearchParams)
           drawn.add(cc);
         }
         const t = row ? scale(row.addresses) : 0;
-        const shape = svgEl('path', { d: pathData, class: 'country', fill: row ? shade(t) : 'var(--map-none, #e8eaee)' });
+        const shape = svgEl('path', { d: pathData, class: 'country', fill: row ? tone(t) : 'var(--map-none, #e8eaee)' });
         const title = svgEl('title', {});
         title.textContent = `${f.properties.name}${cc ? ` (${cc})` : ''}: ${row ? space(row.addresses, 4) : 'none'}`;
         shape.append(title);
@@ -127,7 +135,7 @@ export function mapView(main: HTMLElement, _p: string[], query: URLSearchParams)
       for (const m of markers.sort((a, b) => (byCc.get(b.cc)?.addresses ?? 0) - (byCc.get(a.cc)?.addresses ?? 0))) {
         const row = byCc.get(m.cc)!;
         const t = scale(row.addresses);
-        const circle = svgEl('circle', { cx: m.x.toFixed(1), cy: m.y.toFixed(1), r: (3.5 + t * 5).toFixed(1), class: 'marker', fill: shade(Math.max(t, 0.3)), 'data-cc': m.cc });
+        const circle = svgEl('circle', { cx: m.x.toFixed(1), cy: m.y.toFixed(1), r: (4.5 + t * 5).toFixed(1), class: 'marker', fill: tone(Math.max(t, 0.3)), 'data-cc': m.cc });
         const title = svgEl('title', {});
         title.textContent = `${m.name === m.cc ? m.cc : `${m.name} (${m.cc})`}: ${space(row.addresses, 4)}`;
         circle.append(title);
@@ -139,7 +147,7 @@ export function mapView(main: HTMLElement, _p: string[], query: URLSearchParams)
       const top = [...d.countries].sort((a, b) => b.addresses - a.addresses).slice(0, 25);
       fill(
         holder,
-        h('figure', { class: 'map-wrap' }, svg, legend(max), h('figcaption', {}, `${VIEWS[view].title}, ${d.date}. Darker = more addresses (log scale); grey = none; circles mark countries too small to see at this scale.`)),
+        h('figure', { class: 'map-wrap' }, svg, legend(min, max), h('figcaption', {}, `${VIEWS[view].title}, ${d.date}. Darker = more addresses (log scale, smallest to largest country of the day); grey = none; circles mark countries too small to see at this scale.`)),
         table(
           'Countries (largest first)',
           [
