@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import { sqlString } from './sql.js';
 
 export interface ReadonlyOptions {
   /** Rows returned at most (default 10000); `truncated` says when more existed. */
@@ -45,7 +46,7 @@ export class ReadonlyQueryError extends Error {
 
 /**
  * Runs analyst SQL read-only, the same way on chDB and on a server:
- * 1. ClickHouse's own parser (`formatQuerySingleLine`, the SQL passed as a bound String)
+ * 1. ClickHouse's own parser (`formatQuerySingleLine`, the SQL passed as a quoted String literal)
  *    normalises it and rejects several statements: chDB would otherwise run each of
  *    `SELECT 1; DROP TABLE x` in turn.
  * 2. The statement must be a query (SELECT / WITH … SELECT); it runs as a subquery whose
@@ -68,11 +69,14 @@ export async function runReadonly(client: ClickHouseClient, sql: string, opts: R
 
   let normalized: string;
   try {
+    // The SQL goes in as a quoted literal, not a bound {sql:String}: chDB runs every bound query
+    // of the process through one global queue, so a console query waiting for its connection
+    // would hold up the dashboard's own (bound) queries on the other connection.
     // chDB answers the first query after a failed one (on the same connection) with an empty
     // result once; a second try gets the real answer.
     let row: { q?: unknown } | undefined;
     for (let attempt = 0; attempt < 2 && typeof row?.q !== 'string'; attempt++) {
-      const rs = await client.query({ query: 'SELECT formatQuerySingleLine({sql:String}) AS q', query_params: { sql }, format: 'JSONEachRow' });
+      const rs = await client.query({ query: `SELECT formatQuerySingleLine(${sqlString(sql)}) AS q`, format: 'JSONEachRow' });
       row = (await rs.json<{ q: string }>())[0];
     }
     if (typeof row?.q !== 'string') throw new Error('the store returned no normalised query');

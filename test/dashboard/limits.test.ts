@@ -58,6 +58,13 @@ describe('SQL console resource limits', () => {
     expect(small.body.error.message).toMatch(/per-query cap of 8 MiB/);
   });
 
+  it('passes the analyst SQL to the parser intact: quotes, backslashes, newlines', async () => {
+    const r = await store.readonlySql("SELECT 'it\\'s' AS a, '\\\\' AS b, 'x\ny' AS c, concat('{sql:String}', '') AS d");
+    expect(r.rows).toEqual([{ a: "it's", b: '\\', c: 'x\ny', d: '{sql:String}' }]);
+    await expect(store.readonlySql("SELECT 1') AS q; DROP TABLE route_events; SELECT ('")).rejects.toThrow();
+    expect(Number((await store.readonlySql('SELECT count() AS n FROM system.tables WHERE name = \'route_events\'')).rows[0].n)).toBe(1);
+  });
+
   it('caps result bytes with a clear error', async () => {
     const r = await store.readonlySql("SELECT repeat('x', 1000) AS s FROM numbers(5000)", { maxRows: 10_000, maxResultBytes: 100_000 }).catch((e: Error) => e);
     expect(r).toBeInstanceOf(Error);
