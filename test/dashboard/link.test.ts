@@ -24,10 +24,12 @@ describe('the dashboard link', () => {
   });
 
   it('is what the server says it listens on, and the link answers', async () => {
-    server = await createDashboardServer({ store: bare, port: 0, host: '0.0.0.0', webRoot: makeTmpDir('dash-link'), compactEveryMs: 0 });
+    // Listening on all addresses needs a token (auth.ts); the test only ever connects to loopback.
+    const apiToken = 'a-test-token-of-32-characters!!!';
+    server = await createDashboardServer({ store: bare, port: 0, host: '0.0.0.0', apiToken, webRoot: makeTmpDir('dash-link'), compactEveryMs: 0 });
     expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
     expect(server.allAddresses).toBe(true);
-    expect((await fetch(`${server.url}/api/health`)).status).toBe(200);
+    expect((await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${apiToken}` } })).status).toBe(200);
     await server.close();
     server = await createDashboardServer({ store: bare, port: 0, webRoot: makeTmpDir('dash-link'), compactEveryMs: 0 });
     expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
