@@ -64,12 +64,21 @@ const RIR_ORDER = new Map(RIRS.map((r, i) => [r, i]));
  */
 export class Items {
   n = 0;
-  first = new Float64Array(1024);
-  last = new Float64Array(1024);
-  spec = new Float64Array(1024);
+  first: Float64Array;
+  last: Float64Array;
+  spec: Float64Array;
   /** The record's RIR in RIRS order (ties between equally specific records). */
-  rirOrder = new Uint8Array(1024);
+  rirOrder: Uint8Array;
   rec: DelegationRecord[] = [];
+
+  /** `capacity`: the expected count (it grows past it). */
+  constructor(capacity = 1024) {
+    const c = Math.max(16, capacity);
+    this.first = new Float64Array(c);
+    this.last = new Float64Array(c);
+    this.spec = new Float64Array(c);
+    this.rirOrder = new Uint8Array(c);
+  }
 
   push(first: number, last: number, spec: number, rec: DelegationRecord): void {
     if (this.n === this.first.length) {
@@ -92,22 +101,29 @@ export class Items {
   }
 }
 
-export interface Seg {
-  first: number;
-  last: number;
-  rec: DelegationRecord;
+/** Disjoint, sorted segments, each labelled with a record (parallel arrays: first, last, record). */
+export class Segs {
+  n = 0;
+  first: Float64Array;
+  last: Float64Array;
+  rec: DelegationRecord[] = [];
+  constructor(capacity: number) {
+    this.first = new Float64Array(Math.max(1, capacity));
+    this.last = new Float64Array(Math.max(1, capacity));
+  }
 }
 
 /**
  * Disjoint, sorted segments labelled with the most specific item holding them (highest `spec`;
  * ties: alphabetically first RIR, then input order). Adjacent segments of one record merge.
  */
-export function labelSegments(items: Items): Seg[] {
+export function labelSegments(items: Items): Segs {
   const { n, first, last, spec, rirOrder, rec: recs } = items;
   const starts = sortedBy(first, n);
   const ends = sortedBy(last, n);
   const better = (x: number, y: number): boolean => (spec[x] !== spec[y] ? spec[x] > spec[y] : rirOrder[x] !== rirOrder[y] ? rirOrder[x] < rirOrder[y] : x < y);
-  const out: Seg[] = [];
+  // Never more segments than 2n − 1 (each start and end opens at most one).
+  const out = new Segs(2 * n);
   const active: number[] = [];
   let best = -1;
   let prev = 0;
@@ -117,9 +133,14 @@ export function labelSegments(items: Items): Seg[] {
     const pos = i < n ? Math.min(first[starts[i]], last[ends[j]] + 1) : last[ends[j]] + 1;
     if (best >= 0 && prev < pos) {
       const rec = recs[best];
-      const lastSeg = out[out.length - 1];
-      if (lastSeg && lastSeg.rec === rec && lastSeg.last + 1 === prev) lastSeg.last = pos - 1;
-      else out.push({ first: prev, last: pos - 1, rec });
+      const k = out.n - 1;
+      if (k >= 0 && out.rec[k] === rec && out.last[k] + 1 === prev) out.last[k] = pos - 1;
+      else {
+        out.first[out.n] = prev;
+        out.last[out.n] = pos - 1;
+        out.rec.push(rec);
+        out.n++;
+      }
     }
     while (j < n && last[ends[j]] + 1 === pos) {
       const k = active.indexOf(ends[j]);
@@ -164,7 +185,7 @@ function coordsFor(family: ResourceType, all: readonly DelegationRecord[]): Coor
     return {
       family,
       items(records) {
-        const out = new Items();
+        const out = new Items(records.length + (records.length >> 1));
         for (const r of records) {
           // The range as exact CIDRs (splitIpv4Range, without its pairs).
           let cur = ipv4ToNumber(r.start);
@@ -189,7 +210,7 @@ function coordsFor(family: ResourceType, all: readonly DelegationRecord[]): Coor
     return {
       family,
       items(records) {
-        const out = new Items();
+        const out = new Items(records.length);
         for (const r of records) out.push(Number(r.start), Number(r.start) + r.value - 1, -r.value, r);
         return out;
       },
@@ -224,7 +245,7 @@ function coordsFor(family: ResourceType, all: readonly DelegationRecord[]): Coor
     family,
     v6,
     items(records) {
-      const out = new Items();
+      const out = new Items(records.length);
       for (const r of records) {
         const s = ipv6ToBigInt(r.start) as bigint;
         out.push(rank.get(s), rank.get(s + (1n << BigInt(128 - r.value))) - 1, r.value, r);
@@ -235,58 +256,81 @@ function coordsFor(family: ResourceType, all: readonly DelegationRecord[]): Coor
   };
 }
 
+/** Index of the first element of sorted `a[0, n)` that is >= v. */
+function lowerBound(a: Float64Array, n: number, v: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Sorts `a[0, n)` and keeps each value once; returns how many remain. */
+function sortUnique(a: Float64Array, n: number): number {
+  const s = a.subarray(0, n).sort();
+  let m = 0;
+  for (let i = 0; i < n; i++) if (m === 0 || s[m - 1] !== s[i]) s[m++] = s[i];
+  return m;
+}
+
 /**
  * IPv6 coordinates without bigints, when every record is a /64 or shorter starting on a /64
- * boundary (all published files): each bound as its top 64 bits in two 32-bit numbers, ranked
- * by one index sort; null otherwise (the general bigint path then runs).
+ * boundary (all published files); null otherwise (the general bigint path then runs).
+ *
+ * A bound is its top 64 bits, too wide for a double: it is split into its top 48 bits (exact)
+ * and the next 16. The distinct top-48 values are ranked by a native sort, and each bound becomes
+ * rank48 · 2^16 + low16, again exact (rank48 < 2^22), ranked by a second native sort. Bounds
+ * are computed once per record (by position in `all`: records are looked up by identity).
  */
 function v6Top64Coords(all: readonly DelegationRecord[]): Coords | null {
   const n = all.length;
-  const hi = new Float64Array(2 * n);
-  const lo = new Float64Array(2 * n);
+  const top48 = new Float64Array(2 * n);
+  const low16 = new Float64Array(2 * n);
   const parts = [0, 0, 0];
   const index = new Map<DelegationRecord, number>();
   for (let i = 0; i < n; i++) {
     const r = all[i];
     if (!(r.value >= 0 && r.value <= 64) || !ipv6Top64Parts(r.start, parts) || parts[2] !== 1) return null;
     index.set(r, i);
-    hi[2 * i] = parts[0];
-    lo[2 * i] = parts[1];
-    // The end bound: start + 2^(64 - len) in units of 2^64, carried by hand to stay exact.
-    let h = parts[0];
-    let l = parts[1];
-    if (r.value <= 32) h += 2 ** (32 - r.value);
+    // start and end (start + 2^(64 - len), in units of 2^64) as hi·2^32 + lo, carried by hand to stay exact.
+    const h = parts[0];
+    const l = parts[1];
+    let eh = h;
+    let el = l;
+    if (r.value <= 32) eh += 2 ** (32 - r.value);
     else {
-      l += 2 ** (64 - r.value);
-      if (l >= 2 ** 32) {
-        l -= 2 ** 32;
-        h += 1;
+      el += 2 ** (64 - r.value);
+      if (el >= 2 ** 32) {
+        el -= 2 ** 32;
+        eh += 1;
       }
     }
-    hi[2 * i + 1] = h;
-    lo[2 * i + 1] = l;
+    top48[2 * i] = h * 65536 + Math.floor(l / 65536);
+    low16[2 * i] = l % 65536;
+    top48[2 * i + 1] = eh * 65536 + Math.floor(el / 65536);
+    low16[2 * i + 1] = el % 65536;
   }
-  const order = new Uint32Array(2 * n);
-  for (let k = 0; k < order.length; k++) order[k] = k;
-  order.sort((a, b) => hi[a] - hi[b] || lo[a] - lo[b]);
+  const u48 = Float64Array.from(top48);
+  const n48 = sortUnique(u48, u48.length);
+  const key = new Float64Array(2 * n);
+  for (let k = 0; k < key.length; k++) key[k] = lowerBound(u48, n48, top48[k]) * 65536 + low16[k];
+  const uniq = Float64Array.from(key);
+  const m = sortUnique(uniq, uniq.length);
   // Rank of every bound; rank k covers [bound k, bound k + 1).
   const rank = new Int32Array(2 * n);
-  const rankHi: number[] = [];
-  const rankLo: number[] = [];
-  for (let k = 0; k < order.length; k++) {
-    const o = order[k];
-    const m = rankHi.length;
-    if (!m || rankHi[m - 1] !== hi[o] || rankLo[m - 1] !== lo[o]) {
-      rankHi.push(hi[o]);
-      rankLo.push(lo[o]);
-    }
-    rank[o] = rankHi.length - 1;
-  }
-  const big = (k: number): bigint => ((BigInt(rankHi[k]) << 32n) | BigInt(rankLo[k])) << 64n;
+  for (let k = 0; k < key.length; k++) rank[k] = lowerBound(uniq, m, key[k]);
+  const big = (k: number): bigint => {
+    const c = uniq[k];
+    const sub = c % 65536;
+    return ((BigInt(u48[(c - sub) / 65536]) << 16n) | BigInt(sub)) << 64n;
+  };
   return {
     family: 'ipv6',
     items(records) {
-      const out = new Items();
+      const out = new Items(records.length);
       for (const r of records) {
         const i = index.get(r)!;
         out.push(rank[2 * i], rank[2 * i + 1] - 1, r.value, r);
@@ -312,8 +356,10 @@ const isoDate = (d: string | null): string | null => (d ? `${d.slice(0, 4)}-${d.
 interface RawEvent {
   kind: ChangeKind;
   family: ResourceType;
-  first: bigint;
-  last: bigint;
+  /** In the family's coordinates (absolute bounds only for the ranges that change: coords.abs). */
+  first: number;
+  last: number;
+  coords: Coords;
   a: DelegationRecord | null;
   b: DelegationRecord | null;
   fromStatus: string;
@@ -335,33 +381,43 @@ export function diffRegistries(from: DiffSide, to: DiffSide, opts: DiffOptions =
     }
   }
   const keep = new Set(compared);
-  const recordsOf = (s: DiffSide) => s.files.filter((f) => keep.has(f.rir)).flatMap((f) => f.records as DelegationRecord[]);
-  const recsA = recordsOf(from);
-  const recsB = recordsOf(to);
+  // Each side's records of the compared RIRs by family, delegated and free apart: one pass, no flatMap.
+  type Groups = Record<ResourceType, { reg: DelegationRecord[]; free: DelegationRecord[] }>;
+  const split = (s: DiffSide): Groups => {
+    const out: Groups = { ipv4: { reg: [], free: [] }, ipv6: { reg: [], free: [] }, asn: { reg: [], free: [] } };
+    for (const file of s.files) {
+      if (!keep.has(file.rir)) continue;
+      const recs = file.records;
+      for (let i = 0; i < recs.length; i++) {
+        const r = recs[i];
+        const g = r.type === 'ipv4' ? out.ipv4 : r.type === 'ipv6' ? out.ipv6 : r.type === 'asn' ? out.asn : null;
+        if (!g) continue;
+        if (r.status === 'allocated' || r.status === 'assigned') g.reg.push(r);
+        else g.free.push(r);
+      }
+    }
+    return out;
+  };
+  const byA = split(from);
+  const byB = split(to);
   const dateA = new Map(from.files.map((f) => [f.rir, f.date]));
   const dateB = new Map(to.files.map((f) => [f.rir, f.date]));
 
   const raw: RawEvent[] = [];
   for (const family of opts.families ?? FAMILIES) {
-    const fa = recsA.filter((r) => r.type === family);
-    const fb = recsB.filter((r) => r.type === family);
-    const coords = coordsFor(family, family === 'ipv6' ? [...fa, ...fb] : []);
-    const lists = [
-      labelSegments(coords.items(fa.filter(delegated))),
-      labelSegments(coords.items(fb.filter(delegated))),
-      labelSegments(coords.items(fa.filter((r) => !delegated(r)))),
-      labelSegments(coords.items(fb.filter((r) => !delegated(r)))),
-    ];
-    overlay(lists, (first, last, [a, b, freeA, freeB]) => {
-      const [f, l] = coords.abs(first, last);
-      compare(family, f, l, a?.rec ?? null, b?.rec ?? null, freeA?.rec ?? null, freeB?.rec ?? null, raw);
-    });
+    const fa = byA[family];
+    const fb = byB[family];
+    const coords = coordsFor(family, family === 'ipv6' ? [...fa.reg, ...fb.reg, ...fa.free, ...fb.free] : []);
+    const lists = [labelSegments(coords.items(fa.reg)), labelSegments(coords.items(fb.reg)), labelSegments(coords.items(fa.free)), labelSegments(coords.items(fb.free))];
+    overlay(lists, (first, last, recs) => compare(family, coords, first, last, recs[0], recs[1], recs[2], recs[3], raw));
   }
 
   const logs = mergeLogs(from.transfers, to.transfers);
   const matchedLogs = new Set<TransferLogRange>();
   const events: RegistryChange[] = [];
-  for (const e of raw) {
+  for (const r of raw) {
+    const [first, last] = r.coords.abs(r.first, r.last);
+    const e = { ...r, first, last };
     const fromRir = e.a?.rir ?? null;
     const toRir = e.b?.rir ?? null;
     const fromFileDate = dateA.get((fromRir ?? toRir)!) ?? null;
@@ -410,76 +466,95 @@ export function diffRegistries(from: DiffSide, to: DiffSide, opts: DiffOptions =
   return { from: side(from), to: side(to), compared, leftOut, events, transfers: { entries: logs.all, matched: matchedLogs.size } };
 }
 
-/** Calls `visit` for every maximal range where the four segment lists' labels stay the same and one of the first two is set. */
-function overlay(lists: Seg[][], visit: (first: number, last: number, labels: Array<Seg | null>) => void): void {
+/**
+ * Calls `visit` for every maximal range where the four segment lists' records stay the same and
+ * one of the first two is set. `recs` is reused between calls: read it, do not keep it.
+ */
+function overlay(lists: Segs[], visit: (first: number, last: number, recs: Array<DelegationRecord | null>) => void): void {
   let count = 0;
-  for (const l of lists) count += l.length * 2;
+  for (const l of lists) count += l.n * 2;
   const points = new Float64Array(count);
   let p = 0;
   for (const l of lists) {
-    for (const s of l) {
-      points[p++] = s.first;
-      points[p++] = s.last + 1;
+    for (let i = 0; i < l.n; i++) {
+      points[p++] = l.first[i];
+      points[p++] = l.last[i] + 1;
     }
   }
   points.sort();
-  const ptr = lists.map(() => 0);
-  const labels: Array<Seg | null> = lists.map(() => null);
-  let pending: { first: number; last: number; labels: Array<Seg | null> } | null = null;
-  const flush = () => {
-    if (pending) visit(pending.first, pending.last, pending.labels);
-    pending = null;
-  };
+  const L = lists.length;
+  const ptr = new Int32Array(L);
+  let cur: Array<DelegationRecord | null> = lists.map(() => null);
+  let pend: Array<DelegationRecord | null> = lists.map(() => null);
+  let pending = false;
+  let pFirst = 0;
+  let pLast = 0;
   for (let k = 0; k + 1 < points.length; k++) {
     const pos = points[k];
     const next = points[k + 1];
     if (next === pos) continue;
-    for (let li = 0; li < lists.length; li++) {
+    for (let li = 0; li < L; li++) {
       const l = lists[li];
-      while (ptr[li] < l.length && l[ptr[li]].last < pos) ptr[li]++;
-      labels[li] = ptr[li] < l.length && l[ptr[li]].first <= pos ? l[ptr[li]] : null;
+      let q = ptr[li];
+      while (q < l.n && l.last[q] < pos) q++;
+      ptr[li] = q;
+      cur[li] = q < l.n && l.first[q] <= pos ? l.rec[q] : null;
     }
-    if (!labels[0] && !labels[1]) {
-      flush();
+    if (!cur[0] && !cur[1]) {
+      if (pending) visit(pFirst, pLast, pend);
+      pending = false;
       continue;
     }
-    const pend = pending as { first: number; last: number; labels: Array<Seg | null> } | null;
-    if (pend && pend.last + 1 === pos && sameRecords(pend.labels, labels)) pend.last = next - 1;
+    if (pending && pLast + 1 === pos && sameRecords(pend, cur)) pLast = next - 1;
     else {
-      flush();
-      pending = { first: pos, last: next - 1, labels: labels.slice() };
+      if (pending) visit(pFirst, pLast, pend);
+      // The current labels become the pending range's; the old pending array is reused.
+      const swap = pend;
+      pend = cur;
+      cur = swap;
+      pending = true;
+      pFirst = pos;
+      pLast = next - 1;
     }
   }
-  flush();
+  if (pending) visit(pFirst, pLast, pend);
 }
 
 /** Same records on the sides that matter: both registered records, or the registered one and the other side's free row. */
-function sameRecords(x: Array<Seg | null>, y: Array<Seg | null>): boolean {
-  const rec = (s: Seg | null) => s?.rec ?? null;
-  if (rec(x[0]) !== rec(y[0]) || rec(x[1]) !== rec(y[1])) return false;
-  if (!x[0] && rec(x[2]) !== rec(y[2])) return false;
-  if (!x[1] && rec(x[3]) !== rec(y[3])) return false;
+function sameRecords(x: Array<DelegationRecord | null>, y: Array<DelegationRecord | null>): boolean {
+  if (x[0] !== y[0] || x[1] !== y[1]) return false;
+  if (!x[0] && x[2] !== y[2]) return false;
+  if (!x[1] && x[3] !== y[3]) return false;
   return true;
 }
 
 function compare(
   family: ResourceType,
-  first: bigint,
-  last: bigint,
+  coords: Coords,
+  first: number,
+  last: number,
   a: DelegationRecord | null,
   b: DelegationRecord | null,
   freeA: DelegationRecord | null,
   freeB: DelegationRecord | null,
   out: RawEvent[],
 ): void {
-  const ev = (kind: ChangeKind) => out.push({ kind, family, first, last, a, b, fromStatus: a ? a.status : freeA ? freeA.status : 'absent', toStatus: b ? b.status : freeB ? freeB.status : 'absent' });
-  if (!a) return void ev('added');
-  if (!b) return void ev('removed');
-  if (a.rir !== b.rir) return void ev('moved');
-  if (a.status !== b.status) ev('status-changed');
-  if (a.cc !== b.cc) ev('cc-changed');
-  if (a.opaqueId !== null && b.opaqueId !== null && a.opaqueId !== b.opaqueId) ev('holder-changed');
-  if (a.date !== b.date) ev('date-changed');
+  // No closure here: this runs once per compared range.
+  const fromStatus = a ? a.status : freeA ? freeA.status : 'absent';
+  const toStatus = b ? b.status : freeB ? freeB.status : 'absent';
+  let kinds: ChangeKind[];
+  if (!a) kinds = ['added'];
+  else if (!b) kinds = ['removed'];
+  else if (a.rir !== b.rir) kinds = ['moved'];
+  else {
+    if (a.status === b.status && a.cc === b.cc && a.date === b.date && (a.opaqueId === null || b.opaqueId === null || a.opaqueId === b.opaqueId)) return;
+    kinds = [];
+    if (a.status !== b.status) kinds.push('status-changed');
+    if (a.cc !== b.cc) kinds.push('cc-changed');
+    if (a.opaqueId !== null && b.opaqueId !== null && a.opaqueId !== b.opaqueId) kinds.push('holder-changed');
+    if (a.date !== b.date) kinds.push('date-changed');
+  }
+  for (const kind of kinds) out.push({ kind, family, first, last, coords, a, b, fromStatus, toStatus });
 }
 
 interface LogSet {
