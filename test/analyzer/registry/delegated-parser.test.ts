@@ -71,6 +71,30 @@ describe('delegated parser: quirks', () => {
     expect(f.issues.map((i) => i.line)).toEqual([2, 3, 4, 5]);
   });
 
+  it('IPv6 host bits: in the top 64 bits (no bigint), below them, and the prefixes that are fine', () => {
+    const lines = [
+      'arin|US|ipv6|2001:db8::|32|20100101|allocated', // ok
+      'arin|US|ipv6|2001:db9::|31|20100101|allocated', // host bit in the high 32
+      'arin|US|ipv6|2001:db8:0:100::|40|20100101|allocated', // host bit in the next 32
+      'arin|US|ipv6|2001:db8:0:100::|56|20100101|allocated', // ok
+      'arin|US|ipv6|2001:db8::8000:0:0:0|64|20100101|allocated', // host bit below the /64 boundary
+      'arin|US|ipv6|2001:db8::1|127|20100101|allocated', // low bit under a /127
+      'arin|US|ipv6|2001:db8::2|127|20100101|allocated', // ok
+      'arin|US|ipv6|::|0|20100101|allocated', // ok
+      'arin|US|ipv6|8000::|0|20100101|allocated', // host bit under /0
+      'arin|US|ipv6|ffff:ffff:ffff:ffff::|64|20100101|allocated', // ok
+    ];
+    const f = parseDelegatedText(['2|arin|1|10|19700101|20190908|-0400', ...lines].join('\n'), 'arin');
+    expect(f.records.map((r) => `${r.start}/${r.value}`)).toEqual(['2001:db8::/32', '2001:db8:0:100::/56', '2001:db8::2/127', '::/0', 'ffff:ffff:ffff:ffff::/64']);
+    expect(f.issues.map((i) => i.reason)).toEqual([
+      'IPv6 2001:db9::/31 has host bits set',
+      'IPv6 2001:db8:0:100::/40 has host bits set',
+      'IPv6 2001:db8::8000:0:0:0/64 has host bits set',
+      'IPv6 2001:db8::1/127 has host bits set',
+      'IPv6 8000::/0 has host bits set',
+    ]);
+  });
+
   it('reads gzip files and names an empty or versionless file in its error', async () => {
     const dir = makeTmpDir('delegated');
     writeFileSync(join(dir, 'a.gz'), gzipSync(AFRINIC_STANDARD));
