@@ -76,7 +76,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'registry changes page in headless C
     await page.screenshot({ path: join(shots, 'registry-changes.png'), fullPage: true });
   });
 
-  it('filters by kind and RIR; a range links to its prefix page', async () => {
+  it('filters by kind, RIR and snapshot dates; a range links to its prefix page', async () => {
     await page.selectOption('#rc-kind', 'moved');
     await page.selectOption('#rc-rir', 'arin');
     await page.click('form.filters button[type=submit]');
@@ -85,6 +85,12 @@ describe.skipIf(!hasChromium)(hasChromium ? 'registry changes page in headless C
     const ranges = await page.locator('table.sortable tbody tr td:nth-child(3)').allTextContents();
     expect(ranges.sort()).toEqual(['100.65.0.0/24', '198.51.100.0 – 198.51.100.191']);
     await page.screenshot({ path: join(shots, 'registry-changes-filtered.png'), fullPage: true });
+    // Snapshots from 2024 only: the 2023 move leaves the list.
+    await page.fill('#rc-from', '2024-01-01');
+    await page.click('form.filters button[type=submit]');
+    await page.waitForURL(/from=2024-01-01/);
+    await page.waitForFunction(() => document.querySelectorAll('table.sortable tbody tr').length === 1);
+    expect(await page.locator('table.sortable tbody tr td:nth-child(3)').allTextContents()).toEqual(['100.65.0.0/24']);
     await page.locator('table.sortable tbody a[href="/prefix/100.65.0.0/24"]').click();
     await page.waitForURL(/\/prefix\/100\.65\.0\.0\/24$/);
   });

@@ -133,8 +133,14 @@ export async function registryChangesView(main: HTMLElement, _p: string[], query
   const kind = select('rc-kind', 'Kind', KIND_OPTIONS, query.get('kind') ?? '');
   const rirSel = select('rc-rir', 'RIR (either side)', RIR_OPTIONS, query.get('rir') ?? '');
   const cc = textInput('rc-cc', 'Country (either side)', 'e.g. HK', query.get('cc') ?? '');
+  const day = (id: string, label: string, value: string | null) => {
+    const el = h('input', { id, name: id, type: 'date', value: value ?? '' });
+    return { wrap: h('div', { class: 'field' }, h('label', { for: id }, label), el), el };
+  };
+  const fromDay = day('rc-from', 'Snapshots from', query.get('from'));
+  const toDay = day('rc-to', 'to', query.get('to'));
   const family = select('rc-family', 'Flows of', [['4', 'IPv4 addresses'], ['6', 'IPv6 /48s']], query.get('family') ?? '4');
-  const form = h('form', { class: 'filters', 'aria-label': 'Filters' }, kind.wrap, rirSel.wrap, cc.wrap, family.wrap, h('div', { class: 'field buttons' }, h('button', { type: 'submit' }, 'Apply')));
+  const form = h('form', { class: 'filters', 'aria-label': 'Filters' }, kind.wrap, rirSel.wrap, cc.wrap, fromDay.wrap, toDay.wrap, family.wrap, h('div', { class: 'field buttons' }, h('button', { type: 'submit' }, 'Apply')));
   const list = h('div', {}, loading());
   const flows = h('div', {}, loading());
   main.append(
@@ -144,13 +150,13 @@ export async function registryChangesView(main: HTMLElement, _p: string[], query
     section('Inter-RIR flows', flows),
     section('Latest changes', list),
   );
-  const params = (): Record<string, string | null> => ({ kind: kind.el.value || null, rir: rirSel.el.value || null, cc: cc.el.value.trim() || null, family: family.el.value === '4' ? null : family.el.value });
+  const params = (): Record<string, string | null> => ({ kind: kind.el.value || null, rir: rirSel.el.value || null, cc: cc.el.value.trim() || null, from: fromDay.el.value || null, to: toDay.el.value || null, family: family.el.value === '4' ? null : family.el.value });
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     navigate(`/registry-changes${qs(params())}`);
   });
 
-  const filter = { kind: query.get('kind'), rir: query.get('rir'), cc: query.get('cc'), limit: 200 };
+  const filter = { kind: query.get('kind'), rir: query.get('rir'), cc: query.get('cc'), from: query.get('from'), to: query.get('to'), limit: 200 };
   const [changes, flow] = await Promise.allSettled([
     getJson<ChangesAnswer>(`/api/registry-changes${qs(filter)}`),
     getJson<FlowsAnswer>(`/api/registry-changes/flows${qs({ family: query.get('family') ?? '4' })}`),
