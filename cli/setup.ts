@@ -53,12 +53,8 @@ export function loadAsNamesFor(opts: Pick<CommonOptions, 'asNames' | 'cacheDir'>
 export async function openMigratedStore(opts: Pick<CommonOptions, 'db' | 'clickhouse'>): Promise<Store> {
   const store = await openStore({ db: opts.db, clickhouse: opts.clickhouse });
   await store.migrate();
-  openedStore = store;
   return store;
 }
-
-/** The store this process opened (one per process): where keepAnalysisFresh stores the daily registry changes by default. */
-let openedStore: Pick<Store, 'client'> | null = null;
 
 export function parsePort(text: string): number {
   const port = Number(text);
@@ -78,7 +74,8 @@ const REFRESH_MS = 24 * 3600_000;
 export async function keepAnalysisFresh(
   opts: Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo'>,
   pipeline: { setClassifier(c: Classifier): Promise<void> },
-  store: Pick<Store, 'client'> | null = openedStore,
+  /** Where the daily registry changes go (null: not diffed). */
+  store: Pick<Store, 'client'> | null,
 ): Promise<{ current(): Analysis | null }> {
   let current: Analysis | null = null;
   const downloads = !opts.rirDir;

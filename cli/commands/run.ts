@@ -146,7 +146,7 @@ async function run(opts: RunOptions): Promise<void> {
     log.info({ file: statePath, ...state.size() }, 'prefix state saved');
   });
 
-  const analysis = await keepAnalysisFresh(opts, pipeline);
+  const analysis = await keepAnalysisFresh(opts, pipeline, store);
   current = analysis.current;
   if (opts.dashboard) {
     const dashboard = await createDashboardServer({
