@@ -6,7 +6,7 @@ import { addressCount, parsePrefix, formatPrefix } from '../../common/ip.js';
 import { UNLOCATED } from '../geo/distribution.js';
 import type { CountryShare, GeoLookup } from '../models/geo.js';
 import { RIRS, type PrefixRegistration, type RecordOverlap, type RegistryLookup, type Rir } from '../models/registry.js';
-import { packedIpv4Prefix } from '../registry/addr.js';
+import { packedIpv4Prefix } from '../../common/ip.js';
 import { regionOf } from '../registry/regions.js';
 
 export interface PrefixContext {

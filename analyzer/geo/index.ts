@@ -11,7 +11,7 @@ import type { GeoDatabaseInfo, GeoDistribution, GeoLookup } from '../models/geo.
 import { DistributionBuilder } from './distribution.js';
 import { LruCache } from '../../common/lru.js';
 import { MmdbReader, type MmdbMetadata } from './mmdb-reader.js';
-import { canonicalIpv4ToNumber, packedIpv4Prefix } from '../registry/addr.js';
+import { canonicalIpv4ToNumber, packedIpv4Prefix } from '../../common/ip.js';
 
 export { UNLOCATED, locatedShares } from './distribution.js';
 export { countryOfRecord } from './mmdb-reader.js';

@@ -13,9 +13,8 @@
  * A RIR present on only one side would turn all its space into added or removed: by default only
  * RIRs present on both sides are compared (`leftOut` says which were not).
  */
-import { formatIpv4, formatIp } from '../../common/ip.js';
+import { formatIp, formatIpv4, ipv4ToNumber, ipv6ToBigInt, ipv6Top64Parts } from '../../common/ip.js';
 import { RIRS, type ChangeKind, type DelegationRecord, type RegistryChange, type ResourceType, type Rir } from '../models/registry.js';
-import { ipv4ToNumber, ipv6Top64Parts, ipv6ToBigInt } from './addr.js';
 import type { TransferLogRange } from './transfer-log.js';
 
 export interface DiffFile {

@@ -2,7 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { log } from '../../common/log.js';
 import { formatIp, parsePrefix, rangeToPrefixes } from '../../common/ip.js';
 import { RIRS, type IanaDesignation, type ResourceType, type Rir } from '../models/registry.js';
-import { ipv4ToNumber, ipv6ToBigInt } from './addr.js';
+import { ipv4ToNumber, ipv6ToBigInt } from '../../common/ip.js';
 import { readText } from './read-text.js';
 
 /** One IANA block with its numeric range (inclusive), ready for indexing. */

@@ -5,7 +5,7 @@
  */
 import { log } from '../../common/log.js';
 import type { ResourceType, Rir } from '../models/registry.js';
-import { ipv4ToNumber, ipv6ToBigInt } from './addr.js';
+import { ipv4ToNumber, ipv6ToBigInt } from '../../common/ip.js';
 import { readText } from './read-text.js';
 import { normaliseRir } from './transfers-parser.js';
 

@@ -1,6 +1,6 @@
 import { log } from '../../common/log.js';
 import { RIRS, type ResourceType, type Rir, type Transfer } from '../models/registry.js';
-import { ipv4ToNumber, ipv6ToBigInt } from './addr.js';
+import { ipv4ToNumber, ipv6ToBigInt } from '../../common/ip.js';
 import { readText } from './read-text.js';
 
 /** One transferred range with its numeric bounds (inclusive), ready for indexing. */

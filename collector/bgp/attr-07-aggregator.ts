@@ -1,11 +1,11 @@
 import type { Aggregator } from '../models/bgp.js';
-import { formatIPv4At } from './addr.js';
+import { formatIpv4At } from '../../common/ip.js';
 import { u16, u32, type AttrDecoder } from './attr-input.js';
 
 /** Reads an aggregator by its length: 6 bytes = 2-byte ASN, 8 bytes = 4-byte ASN. */
 export function readAggregator(b: Uint8Array, off: number, len: number): Aggregator | undefined {
-  if (len === 6) return { asn: u16(b, off), ip: formatIPv4At(b, off + 2), wireLength: 6 };
-  if (len === 8) return { asn: u32(b, off), ip: formatIPv4At(b, off + 4), wireLength: 8 };
+  if (len === 6) return { asn: u16(b, off), ip: formatIpv4At(b, off + 2), wireLength: 6 };
+  if (len === 8) return { asn: u32(b, off), ip: formatIpv4At(b, off + 4), wireLength: 8 };
   return undefined;
 }
 

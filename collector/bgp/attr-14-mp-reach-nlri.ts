@@ -1,16 +1,16 @@
 import type { Afi, MpReach } from '../models/bgp.js';
-import { formatIPv4At, formatIPv6 } from './addr.js';
+import { formatIpv4At, formatIpv6Bytes } from '../../common/ip.js';
 import { u16, type AttrDecoder } from './attr-input.js';
 import { decodeNlri, decodeNlriField } from './nlri.js';
 
 function nextHops(b: Uint8Array, p: number, len: number, afi: number, reach: MpReach): string | undefined {
-  if (afi === 1 && len === 4) reach.nextHop = formatIPv4At(b, p);
-  else if (len === 16) reach.nextHop = formatIPv6(b, p);
+  if (afi === 1 && len === 4) reach.nextHop = formatIpv4At(b, p);
+  else if (len === 16) reach.nextHop = formatIpv6Bytes(b, p);
   else if (len === 32) {
-    reach.nextHop = formatIPv6(b, p);
-    reach.nextHopLocal = formatIPv6(b, p + 16);
-  } else if (len === 4) reach.nextHop = formatIPv4At(b, p);
-  else if (len === 12 || len === 24) reach.nextHop = len === 12 ? formatIPv4At(b, p + 8) : formatIPv6(b, p + 8); // RD + address (VPN)
+    reach.nextHop = formatIpv6Bytes(b, p);
+    reach.nextHopLocal = formatIpv6Bytes(b, p + 16);
+  } else if (len === 4) reach.nextHop = formatIpv4At(b, p);
+  else if (len === 12 || len === 24) reach.nextHop = len === 12 ? formatIpv4At(b, p + 8) : formatIpv6Bytes(b, p + 8); // RD + address (VPN)
   else return `MP_REACH_NLRI next hop length ${len} not understood`;
   return undefined;
 }

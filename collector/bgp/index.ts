@@ -8,5 +8,5 @@ export { updateToElems, elemAttributes, type ElemMeta } from './elems.js';
 export { decodeUpdateBody } from './update.js';
 export { decodeRisLiveRaw } from './ris-raw.js';
 export { effectivePath } from './as4-merge.js';
-export { formatNlri, formatNlriAsWire, formatIPv4, formatIPv6 } from './addr.js';
+export { formatNlri, formatNlriAsWire } from './addr.js';
 export type { BgpMessage, BgpUpdate, PathAttributes, Nlri } from '../models/bgp.js';

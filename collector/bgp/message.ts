@@ -1,6 +1,6 @@
 /** BGP message framing (RFC 4271 §4.1): 16-byte marker, length, type; never throws. */
 import type { BgpMessage } from '../models/bgp.js';
-import { formatIPv4At } from './addr.js';
+import { formatIpv4At } from '../../common/ip.js';
 import { toHex } from './attr-16-extended-communities.js';
 import { decodeUpdateBody } from './update.js';
 
@@ -36,7 +36,7 @@ function decodeOpen(b: Uint8Array, end: number): BgpMessage {
     version: b[19],
     myAsn: (b[20] << 8) | b[21],
     holdTime: (b[22] << 8) | b[23],
-    bgpId: formatIPv4At(b, 24),
+    bgpId: formatIpv4At(b, 24),
     optionalHex: toHex(b, 29, optEnd - 29),
     warnings,
   };

@@ -2,7 +2,8 @@
  * `bgpdump -m` output (Debian bgpdump 1.6.2), record by record, byte for byte. The JSONL
  * output is the RFC-correct one; this one reproduces bgpdump, quirks included (see QUIRKS.md).
  */
-import { formatIPv4, formatIPv6, formatNlriAsWire } from '../bgp/addr.js';
+import { formatNlriAsWire } from '../bgp/addr.js';
+import { formatIpv4, formatIpv6Bytes } from '../../common/ip.js';
 import type { MpReach, Nlri, PathAttributes } from '../models/bgp.js';
 import type { Bgp4mpMessageRecord, MrtRecord } from '../models/mrt.js';
 import { bgpdumpAsPath } from './aspath.js';
@@ -50,14 +51,14 @@ function aggregator(a: PathAttributes, asnLen: 2 | 4): string {
 
 /** IPv6 text in glibc inet_ntop's form (dotted tail for mapped/compatible addresses). */
 function v6Bytes(raw: Uint8Array): string {
-  if (raw.length >= 16) return formatIPv6(raw, 0, true);
+  if (raw.length >= 16) return formatIpv6Bytes(raw, 0, true);
   const b = new Uint8Array(16); // bgpdump zero-fills reads past the attribute
   b.set(raw);
-  return formatIPv6(b, 0, true);
+  return formatIpv6Bytes(b, 0, true);
 }
 
 function v4Of(raw: Uint8Array): string {
-  return formatIPv4(raw.length >= 4 ? ((raw[0] << 24) | (raw[1] << 16) | (raw[2] << 8) | raw[3]) >>> 0 : 0);
+  return formatIpv4(raw.length >= 4 ? ((raw[0] << 24) | (raw[1] << 16) | (raw[2] << 8) | raw[3]) >>> 0 : 0);
 }
 
 const peerCache = new Map<string, string>();
@@ -77,7 +78,7 @@ function peerText(ip: string, afi: number): string {
       b[2 * i] = v >> 8;
       b[2 * i + 1] = v & 255;
     });
-    text = formatIPv6(b, 0, true);
+    text = formatIpv6Bytes(b, 0, true);
     if (peerCache.size > 10_000) peerCache.clear();
     peerCache.set(ip, text);
   }

@@ -1,6 +1,6 @@
 /** TABLE_DUMP_V2 (type 13, RFC 6396 §4.3, RFC 8050): the peer index table and RIB records. */
 import { decodeAttributes } from '../bgp/attributes.js';
-import { formatIPv4At } from '../bgp/addr.js';
+import { formatIpv4At } from '../../common/ip.js';
 import type { Nlri } from '../models/bgp.js';
 import type { PeerIndexEntry, PeerIndexTableRecord, RibEntry, RibRecord, MrtRecord } from '../models/mrt.js';
 import { recordBase } from './bgp4mp.js';
@@ -61,10 +61,10 @@ function peerIndexTable(f: MrtFrame, report: Report): PeerIndexTableRecord | nul
     const asnSize = t & 2 ? 4 : 2;
     const size = 1 + 4 + (afi === 2 ? 16 : 4) + asnSize;
     if (p + size > b.length) return bad();
-    peers.push({ bgpId: formatIPv4At(b, p + 1), afi, ip: ipAt(b, p + 5, afi), asn: asnSize === 4 ? u32(b, p + size - 4) : u16(b, p + size - 2) });
+    peers.push({ bgpId: formatIpv4At(b, p + 1), afi, ip: ipAt(b, p + 5, afi), asn: asnSize === 4 ? u32(b, p + size - 4) : u16(b, p + size - 2) });
     p += size;
   }
-  return { kind: 'peer-index-table', ...recordBase(f), collectorId: formatIPv4At(b, 0), viewName, peers };
+  return { kind: 'peer-index-table', ...recordBase(f), collectorId: formatIpv4At(b, 0), viewName, peers };
 }
 
 function rib(f: MrtFrame, state: TableDumpV2State, report: Report): RibRecord | null {

@@ -45,7 +45,9 @@ describe('address text', () => {
     expect(round('::')).toBe('::');
     expect(round('::1')).toBe('::1');
     expect(round('fe80::')).toBe('fe80::');
-    expect(round('::ffff:192.0.2.1')).toBe('::ffff:c000:201');
+    // RFC 5952 §5: IPv4-mapped addresses keep a dotted tail (as the MRT/BGP decoder always wrote them).
+    expect(round('::ffff:192.0.2.1')).toBe('::ffff:192.0.2.1');
+    expect(round('::ffff:c000:201')).toBe('::ffff:192.0.2.1');
     expect(round('1:2:3:4:5:6:7:8')).toBe('1:2:3:4:5:6:7:8');
     expect(round('192.0.2.255')).toBe('192.0.2.255');
     for (const bad of ['1:2:3:4:5:6:7:8:9', '1::2::3', '::g', '256.1.1.1', '1.2.3', '1.2.3.4.5', '', ':::', '1:2:3:4:5:6:7']) {

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { packedIpv4Prefix } from '../../../analyzer/registry/addr.js';
+import { packedIpv4Prefix } from '../../../common/ip.js';
 import { loadRegistry, type RegistryIndex } from '../../../analyzer/registry/index.js';
 import type { PrefixRegistration } from '../../../analyzer/models/registry.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
