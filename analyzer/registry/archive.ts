@@ -23,7 +23,7 @@ import { basename, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { RIRS, type Rir } from '../models/registry.js';
 import { headerDate, parseDelegatedText } from './delegated-parser.js';
-import { fileKind, IANA_FILE_NAMES, rirFileNames, transferFileNames } from './sources.js';
+import { fileKind, IANA_FILE_NAMES, rirFileNames, transferFileNames } from './file-locations.js';
 import { parseTransferLogText } from './transfer-log.js';
 
 /** A file the archive refused, with why; nothing in the archive changed. */

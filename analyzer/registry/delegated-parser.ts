@@ -1,7 +1,7 @@
 import { log } from '../../common/log.js';
 import { RIRS, type DelegationRecord, type DelegationStatus, type ResourceType, type Rir } from '../models/registry.js';
 import { ipv4ToNumber, ipv6ToBigInt, ipv6Top64Parts } from '../../common/ip.js';
-import { readLines } from './line-reader.js';
+import { readLines } from '../../common/line-reader.js';
 
 /** The version line: `version|registry|serial|records|startdate|enddate|UTCoffset`. */
 export interface DelegatedHeader {

@@ -6,7 +6,7 @@ import { RIRS, type Rir } from '../models/registry.js';
 import { snapshotAt } from './archive.js';
 import { headerDate, parseDelegatedFile } from './delegated-parser.js';
 import type { DiffFile, DiffSide } from './diff.js';
-import { findRegistryFiles, noRirFilesMessage } from './sources.js';
+import { findRegistryFiles, noRirFilesMessage } from './file-locations.js';
 import { parseTransferLogFile, type TransferLogRange } from './transfer-log.js';
 
 async function load(label: string, rirPaths: string[], transferPaths: string[]): Promise<DiffSide> {

@@ -8,7 +8,7 @@ import { log } from '../../common/log.js';
 import { archiveDirOf, archiveFile } from './archive.js';
 import { headerDate, parseDelegatedFile, type DelegatedFile } from './delegated-parser.js';
 import { parseIanaCsv } from './iana-parser.js';
-import { remoteSources, type RemoteSource } from './sources.js';
+import { remoteSources, type RemoteSource } from './file-locations.js';
 import { parseTransfersFile } from './transfers-parser.js';
 
 /** What `registry update` remembers per file, for conditional requests (`.sources.json` in the cache). */

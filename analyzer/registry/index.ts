@@ -5,7 +5,7 @@ import { RIRS, type DelegationRecord, type RegistryFileInfo, type Rir } from '..
 import { headerDate, parseDelegatedFile, type DelegatedFile } from './delegated-parser.js';
 import { parseIanaCsv, parseIanaDelegatedFile, type IanaBlock, type IanaFile } from './iana-parser.js';
 import { RegistryIndex } from './registry-index.js';
-import { fileKind, findRegistryFiles, noRirFilesMessage } from './sources.js';
+import { fileKind, findRegistryFiles, noRirFilesMessage } from './file-locations.js';
 import { fileStats, type RirStats } from './stats.js';
 import { parseTransfersFile, type TransferRange } from './transfers-parser.js';
 

@@ -1,5 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { openInput } from '../../common/input.js';
+import { openInput } from './input.js';
 
 /**
  * Calls `onLine(text, lineNumber)` for every line of a plain or compressed file (1-based
