@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { commonOption } from '../../common/config.js';
 import { loadRegistry } from '../../analyzer/registry/index.js';
 import { formatStats } from '../../analyzer/registry/stats.js';
@@ -12,6 +11,7 @@ import { formatDiff } from '../../analyzer/registry/diff-format.js';
 import { loadDiffFolder, loadDiffSnapshot } from '../../analyzer/registry/diff-load.js';
 import { openStore } from '../../analyzer/store/index.js';
 import { writeRegistryChanges } from '../../analyzer/registry/changes-store.js';
+import { fmtInt, ProgressLine } from '../progress.js';
 
 interface StatsOptions {
   json?: boolean;
@@ -65,25 +65,15 @@ export function register(program: Command): void {
     .addOption(new Option('--base-url <URL>', 'fetch every file from <URL>/<name> (a mirror; tests)').hideHelp())
     .action(
       action(async (opts: UpdateOpts) => {
-        const bar = process.stderr.isTTY ? new cliProgress.SingleBar({ format: '{name} [{bar}] {value}/{total} KiB', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic) : null;
-        let current = '';
+        const progress = new ProgressLine();
+        const kib = (n: number) => fmtInt(Math.ceil(n / 1024));
         const results = await updateRegistry({
           cacheDir: opts.cacheDir,
           baseUrl: opts.baseUrl,
           only: opts.only,
-          onProgress: bar
-            ? (name, received, total) => {
-                if (name !== current) {
-                  if (current) bar.stop();
-                  current = name;
-                  bar.start(Math.ceil((total ?? received) / 1024), 0, { name });
-                }
-                if (!total) bar.setTotal(Math.ceil(received / 1024));
-                bar.update(Math.ceil(received / 1024), { name });
-              }
-            : undefined,
+          onProgress: (name, received, total) => progress.update(() => `${name} ${kib(received)}${total ? ` / ${kib(total)}` : ''} KiB`),
         });
-        if (current) bar?.stop();
+        progress.done();
         for (const r of results) process.stdout.write(describe(r) + '\n');
         const failed = results.filter((r) => r.status === 'failed' && !r.optional);
         if (failed.length) {
