@@ -1,20 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { openStore, type Store } from '../../analyzer/store/index.js';
 import { createDashboardServer, type DashboardServer } from '../../dashboard/server/index.js';
 import { projectRoot } from '../../common/paths.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { FINDINGS, announce, makeFinding, started } from './fixture.js';
 import { asNameIndex } from '../../analyzer/asnames/index.js';
+import { browserSuite, buildWebUi, hasChromium, launchChromium } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const shots = join(projectRoot(), 'test-output', 'dashboard');
 
-describe.skipIf(!hasChromium)(hasChromium ? 'dashboard in headless Chromium' : `dashboard in headless Chromium (skipped: ${CHROMIUM} not installed)`, () => {
+describe.skipIf(!hasChromium)(browserSuite('dashboard in headless Chromium'), () => {
   let store: Store;
   let server: DashboardServer;
   let browser: BrowserContext;
@@ -24,7 +22,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'dashboard in headless Chromium' : `
     const dir = makeTmpDir('dash-web');
     // The UI under test is built from sources into the temp folder, not the repo's dist.
     const webRoot = join(dir, 'web');
-    execFileSync(process.execPath, [join(projectRoot(), 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(projectRoot(), 'dashboard/web/vite.config.ts'), '--outDir', webRoot, '--logLevel', 'warn'], { cwd: projectRoot(), stdio: 'pipe' });
+    buildWebUi(webRoot);
     store = await openStore({ db: join(dir, 'db') });
     await store.migrate();
     const writer = store.createWriter({ flushIntervalMs: 50 });
@@ -36,11 +34,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'dashboard in headless Chromium' : `
     server = await createDashboardServer({ store, port: 0, webRoot, asNames: asNameIndex([{ asn: 37011, name: 'LIVE-TEST-AS', cc: 'ZA' }]), health: () => ({ connected: true, messagesPerSecond: 40, lagSeconds: 0.8, reconnects: 1, drops: 3 }) });
     mkdirSync(shots, { recursive: true });
     // A fresh profile in the temp folder for every run.
-    browser = await chromium.launchPersistentContext(join(dir, 'chrome'), {
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-      viewport: { width: 1366, height: 860 },
-    });
+    browser = await launchChromium(join(dir, 'chrome'), { width: 1366, height: 860 });
     page = await browser.newPage();
     page.on('pageerror', (err) => {
       throw err;

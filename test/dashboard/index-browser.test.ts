@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import type { PortabilityIndex } from '../../analyzer/models/accounting.js';
 import { openStore, type Store } from '../../analyzer/store/index.js';
 import { writePortabilityIndex } from '../../analyzer/store/portability.js';
@@ -11,9 +10,8 @@ import { projectRoot } from '../../common/paths.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { BASE_ROUTES, indexOfDay, reduceMatrix, writeIndexWorld } from './index-fixture.js';
 import { FINDINGS, announce } from './fixture.js';
+import { browserSuite, buildWebUi, hasChromium, launchChromium } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const shots = join(projectRoot(), 'test-output', 'dashboard');
 
 /** Six days in which AFRINIC space moves abroad and RIPE NCC space comes home. */
@@ -28,7 +26,7 @@ const DAYS: Array<[string, Array<[string, number]>]> = [
 const FIRST = DAYS[0][0];
 const LAST = DAYS[DAYS.length - 1][0];
 
-describe.skipIf(!hasChromium)(hasChromium ? 'index pages in headless Chromium' : `index pages in headless Chromium (skipped: ${CHROMIUM} not installed)`, () => {
+describe.skipIf(!hasChromium)(browserSuite('index pages in headless Chromium'), () => {
   let store: Store;
   let server: DashboardServer;
   let browser: BrowserContext;
@@ -40,7 +38,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'index pages in headless Chromium' :
     const dir = makeTmpDir('dash-index-web');
     // The UI under test is built from sources into the temp folder, not the repo's dist.
     const webRoot = join(dir, 'web');
-    execFileSync(process.execPath, [join(projectRoot(), 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(projectRoot(), 'dashboard/web/vite.config.ts'), '--outDir', webRoot, '--logLevel', 'warn'], { cwd: projectRoot(), stdio: 'pipe' });
+    buildWebUi(webRoot);
     const world = await writeIndexWorld(dir);
     store = await openStore({ db: join(dir, 'db') });
     await store.migrate();
@@ -55,11 +53,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'index pages in headless Chromium' :
     await writer.flush();
     server = await createDashboardServer({ store, port: 0, webRoot, compactEveryMs: 0 });
     mkdirSync(shots, { recursive: true });
-    browser = await chromium.launchPersistentContext(join(dir, 'chrome'), {
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-      viewport: { width: 1366, height: 900 },
-    });
+    browser = await launchChromium(join(dir, 'chrome'), { width: 1366, height: 900 });
     page = await browser.newPage();
     page.on('pageerror', (err) => errors.push(err));
   }, 120_000);

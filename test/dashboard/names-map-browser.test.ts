@@ -4,10 +4,9 @@
  * (HK, SC, SG, MU) are on the map as markers. Screenshots go to test-output/dashboard/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { openStore, type Store } from '../../analyzer/store/index.js';
 import { writePortabilityIndex } from '../../analyzer/store/portability.js';
 import { asNameIndex } from '../../analyzer/asnames/index.js';
@@ -16,9 +15,8 @@ import { projectRoot } from '../../common/paths.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { BASE_ROUTES, indexOfDay, writeIndexWorld } from './index-fixture.js';
 import { FINDINGS, announce, started } from './fixture.js';
+import { browserSuite, buildWebUi, hasChromium, launchChromium } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const shots = join(projectRoot(), 'test-output', 'dashboard');
 const DATE = '2024-03-04';
 
@@ -29,7 +27,7 @@ const NAMES = asNameIndex([
   { asn: 15169, name: 'GOOGLE', cc: 'US' },
 ]);
 
-describe.skipIf(!hasChromium)(hasChromium ? 'first visit, AS names and small states in headless Chromium' : `first visit in headless Chromium (skipped: ${CHROMIUM} not installed)`, () => {
+describe.skipIf(!hasChromium)(browserSuite('first visit, AS names and small states in headless Chromium'), () => {
   let store: Store;
   let server: DashboardServer;
   let browser: BrowserContext;
@@ -39,7 +37,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'first visit, AS names and small sta
   beforeAll(async () => {
     const dir = makeTmpDir('dash-names-web');
     const webRoot = join(dir, 'web');
-    execFileSync(process.execPath, [join(projectRoot(), 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(projectRoot(), 'dashboard/web/vite.config.ts'), '--outDir', webRoot, '--logLevel', 'warn'], { cwd: projectRoot(), stdio: 'pipe' });
+    buildWebUi(webRoot);
     const world = await writeIndexWorld(dir);
     store = await openStore({ db: join(dir, 'db') });
     await store.migrate();
@@ -54,11 +52,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'first visit, AS names and small sta
     // As `portolan serve` starts it: no health (no collector), names loaded.
     server = await createDashboardServer({ store, port: 0, webRoot, compactEveryMs: 0, asNames: NAMES });
     mkdirSync(shots, { recursive: true });
-    browser = await chromium.launchPersistentContext(join(dir, 'chrome'), {
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-      viewport: { width: 1280, height: 900 },
-    });
+    browser = await launchChromium(join(dir, 'chrome'), { width: 1280, height: 900 });
     page = await browser.newPage();
     page.on('pageerror', (err) => errors.push(err));
   }, 120_000);

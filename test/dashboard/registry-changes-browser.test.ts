@@ -1,20 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { openStore, type Store } from '../../analyzer/store/index.js';
 import { writeRegistryChanges } from '../../analyzer/registry/changes-store.js';
 import { createDashboardServer, type DashboardServer } from '../../dashboard/server/index.js';
 import { projectRoot } from '../../common/paths.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { DIFF_2023, DIFF_2024 } from './registry-changes-fixture.js';
+import { browserSuite, buildWebUi, hasChromium, launchChromium } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const shots = join(projectRoot(), 'test-output', 'dashboard');
 
-describe.skipIf(!hasChromium)(hasChromium ? 'registry changes page in headless Chromium' : `registry changes page (skipped: ${CHROMIUM} not installed)`, () => {
+describe.skipIf(!hasChromium)(browserSuite('registry changes page in headless Chromium'), () => {
   let store: Store;
   let server: DashboardServer;
   let browser: BrowserContext;
@@ -24,16 +22,12 @@ describe.skipIf(!hasChromium)(hasChromium ? 'registry changes page in headless C
   beforeAll(async () => {
     const dir = makeTmpDir('dash-registry-web');
     const webRoot = join(dir, 'web');
-    execFileSync(process.execPath, [join(projectRoot(), 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(projectRoot(), 'dashboard/web/vite.config.ts'), '--outDir', webRoot, '--logLevel', 'warn'], { cwd: projectRoot(), stdio: 'pipe' });
+    buildWebUi(webRoot);
     store = await openStore({ db: join(dir, 'db') });
     await store.migrate();
     server = await createDashboardServer({ store, port: 0, webRoot, compactEveryMs: 0, cacheTtlMs: 0 });
     mkdirSync(shots, { recursive: true });
-    browser = await chromium.launchPersistentContext(join(dir, 'chrome'), {
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-      viewport: { width: 1366, height: 900 },
-    });
+    browser = await launchChromium(join(dir, 'chrome'), { width: 1366, height: 900 });
     page = await browser.newPage();
     page.on('pageerror', (err) => errors.push(err));
   }, 120_000);

@@ -3,10 +3,10 @@
  * its two charts draw one line per RIR, and a full-page screenshot goes to test-output/report/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { openStore } from '../../analyzer/store/index.js';
 import { writePortabilityIndex } from '../../analyzer/store/portability.js';
 import { loadReportData } from '../../analyzer/report/load.js';
@@ -15,12 +15,11 @@ import type { ReportData } from '../../analyzer/report/types.js';
 import { projectRoot } from '../../common/paths.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { buildIndexes } from './fixture.js';
+import { browserSuite, buildWebUi, hasChromium, launchChromium } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const shots = join(projectRoot(), 'test-output', 'report');
 
-describe.skipIf(!hasChromium)(hasChromium ? 'report.html in headless Chromium' : `report.html in headless Chromium (skipped: ${CHROMIUM} not installed)`, () => {
+describe.skipIf(!hasChromium)(browserSuite('report.html in headless Chromium'), () => {
   const dir = makeTmpDir('report-web');
   const file = join(dir, 'out', 'report.html');
   let data: ReportData;
@@ -41,11 +40,7 @@ describe.skipIf(!hasChromium)(hasChromium ? 'report.html in headless Chromium' :
     mkdirSync(join(dir, 'out'), { recursive: true });
     writeFileSync(file, reportHtml(data));
     mkdirSync(shots, { recursive: true });
-    browser = await chromium.launchPersistentContext(join(dir, 'chrome'), {
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run'],
-      viewport: { width: 1100, height: 900 },
-    });
+    browser = await launchChromium(join(dir, 'chrome'), { width: 1100, height: 900 });
     page = await browser.newPage();
   }, 120_000);
 
