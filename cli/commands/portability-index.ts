@@ -34,6 +34,10 @@ interface ShowOptions extends CommonOptions {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The registry, geo and store flags that build and backfill share. */
+const withDataOptions = (cmd: Command): Command =>
+  (['rir-dir', 'iana-dir', 'cache-dir', 'geo', 'db', 'clickhouse', 'log-level'] as const).reduce((c, name) => c.addOption(commonOption(name)), cmd);
+
 export function register(program: Command): void {
   const index = program
     .command('index')
@@ -49,29 +53,13 @@ export function register(program: Command): void {
     .option('--date <YYYY-MM-DD>', 'the UTC day the files describe (default: the day of the latest element)')
     .option('--json', 'print the index as one JSON object (date, params, ipv4, ipv6)')
     .option('--no-store', 'do not store the result');
-  addFilterOptions(build)
-    .addOption(commonOption('rir-dir'))
-    .addOption(commonOption('iana-dir'))
-    .addOption(commonOption('cache-dir'))
-    .addOption(commonOption('geo'))
-    .addOption(commonOption('db'))
-    .addOption(commonOption('clickhouse'))
-    .addOption(commonOption('log-level'))
-    .action(action(buildCommand));
+  withDataOptions(addFilterOptions(build)).action(action(buildCommand));
 
   const backfill = index
     .command('backfill')
     .description('one index per day over many days: files are grouped by the date in their names (bview.20020722.2337.gz, rib.20140523.0600.bz2, …), each group built and stored like `index build`')
     .argument('<file...>', 'MRT or JSONL files, several days');
-  addFilterOptions(backfill)
-    .addOption(commonOption('rir-dir'))
-    .addOption(commonOption('iana-dir'))
-    .addOption(commonOption('cache-dir'))
-    .addOption(commonOption('geo'))
-    .addOption(commonOption('db'))
-    .addOption(commonOption('clickhouse'))
-    .addOption(commonOption('log-level'))
-    .action(action(backfillCommand));
+  withDataOptions(addFilterOptions(backfill)).action(action(backfillCommand));
 
   index
     .command('show')
