@@ -27,6 +27,7 @@ import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 import { addFilterOptions, parseFilters, type FilterOptions } from '../filters.js';
 import { feedHealth, keepAnalysisFresh, loadAsNamesFor, openMigratedStore, parsePort } from '../setup.js';
+import { addAccessOptions } from '../access-options.js';
 
 interface RunOptions extends CommonOptions, FilterOptions {
   indexMinutes: string;
@@ -53,7 +54,7 @@ export function register(program: Command): void {
     .option('--state <FILE>', 'prefix-state snapshot, restored at start and saved at exit (default: <db>.state); alert pairs go to <FILE>.alerts.json')
     .option('--snapshot-minutes <N>', 'also save the prefix state every N minutes (0: only at exit)', '15')
     .option('--index-minutes <N>', "the portability index: the day that ended at each UTC midnight, plus a provisional one of the current day every N minutes of event time and at exit (0: midnight and exit only)", '60');
-  addFilterOptions(cmd)
+  addAccessOptions(addFilterOptions(cmd))
     .addOption(commonOption('rir-dir'))
     .addOption(commonOption('iana-dir'))
     .addOption(commonOption('cache-dir'))
@@ -63,11 +64,6 @@ export function register(program: Command): void {
     .addOption(commonOption('ris-live'))
     .addOption(commonOption('alerts'))
     .addOption(commonOption('as-names'))
-    .addOption(commonOption('api-token'))
-    .option('--public-pages', 'with --api-token: pages, the live feed and read-only GET APIs need no token (the SQL console always does)')
-    .addOption(commonOption('query-memory'))
-    .addOption(commonOption('console-queries'))
-    .addOption(commonOption('console-rate'))
     .addOption(commonOption('log-level'))
     .addHelpText(
       'after',

@@ -15,6 +15,7 @@ import { onShutdown } from '../../common/shutdown.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 import { loadAnalysis, loadAsNamesFor, openMigratedStore, parsePort } from '../setup.js';
+import { addAccessOptions } from '../access-options.js';
 
 interface ServeOptions extends CommonOptions {
   port: string;
@@ -22,7 +23,7 @@ interface ServeOptions extends CommonOptions {
 }
 
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('serve')
     .description('dashboard, HTTP API, /metrics and /healthz over an existing store (no collector)')
     .addOption(new Option('--port <PORT>', 'TCP port').default(String(DEFAULT_PORT)).env('PORTOLAN_PORT'))
@@ -33,12 +34,8 @@ export function register(program: Command): void {
     .addOption(commonOption('iana-dir'))
     .addOption(commonOption('cache-dir'))
     .addOption(commonOption('geo'))
-    .addOption(commonOption('as-names'))
-    .addOption(commonOption('api-token'))
-    .option('--public-pages', 'with --api-token: pages, the live feed and read-only GET APIs need no token (the SQL console always does)')
-    .addOption(commonOption('query-memory'))
-    .addOption(commonOption('console-queries'))
-    .addOption(commonOption('console-rate'))
+    .addOption(commonOption('as-names'));
+  addAccessOptions(cmd)
     .addOption(commonOption('log-level'))
     .action(
       action(async (opts: ServeOptions) => {
