@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createClient, type ClickHouseClient } from '@clickhouse/client';
-import { createChdbConnection, type ChdbExtension } from 'chdb/connection';
+import { createRequire } from 'node:module';
+import type { ChdbExtension } from 'chdb/connection';
 import { DEFAULT_DB } from '../../common/defaults.js';
 
 export interface ConnectionOptions {
@@ -42,6 +43,9 @@ export function connect(opts: ConnectionOptions): StoreConnection {
   }
   const path = resolve(opts.db ?? DEFAULT_DB);
   mkdirSync(path, { recursive: true });
+  // chDB's native library (about 200 ms and 200 MB to load) is loaded with the first embedded
+  // connection, not at import: commands that never open a store start without it.
+  const { createChdbConnection } = createRequire(import.meta.url)('chdb/connection') as typeof import('chdb/connection');
   let connection;
   try {
     connection = createChdbConnection({ path });
