@@ -5,20 +5,11 @@ import { createDashboardServer, type DashboardServer } from '../../dashboard/ser
 import { makeTmpDir } from '../helpers/tmp.js';
 import { timeRange } from '../../dashboard/server/params.js';
 import { FINDINGS, announce, makeFinding, started } from './fixture.js';
+import { fetchBody } from '../helpers/http.js';
 
 let store: Store;
 let server: DashboardServer;
-const get = async (path: string, init?: RequestInit) => {
-  const res = await fetch(server.url + path, init);
-  const text = await res.text();
-  let body: any = null;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = text;
-  }
-  return { status: res.status, headers: res.headers, body, text };
-};
+const get = (path: string, init?: RequestInit) => fetchBody(server.url + path, init);
 
 beforeAll(async () => {
   const dir = makeTmpDir('dash-api');

@@ -6,6 +6,7 @@ import type { PortabilityIndex } from '../../analyzer/models/accounting.js';
 import { createDashboardServer, type DashboardServer } from '../../dashboard/server/index.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { BASE_ROUTES, indexOfDay, reduceMatrix, writeIndexWorld } from './index-fixture.js';
+import { fetchBody } from '../helpers/http.js';
 
 const DAY1 = '2024-03-01';
 const DAY2 = '2024-03-02';
@@ -16,17 +17,7 @@ let day1: PortabilityIndex;
 let day2: PortabilityIndex;
 let day2Stale: PortabilityIndex;
 
-const get = async (path: string) => {
-  const res = await fetch(server.url + path);
-  const text = await res.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    /* CSV */
-  }
-  return { status: res.status, body, text };
-};
+const get = (path: string, init?: RequestInit) => fetchBody(server.url + path, init);
 
 /** The matrix response as a Map like reduceMatrix's. */
 const cellsOf = (body: any): Map<string, number> => new Map(body.cells.map((c: any) => [`${c.rir}/${c.region}`, c.addresses]));

@@ -5,21 +5,12 @@ import { writeRegistryChanges } from '../../analyzer/registry/changes-store.js';
 import { createDashboardServer, type DashboardServer } from '../../dashboard/server/index.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { DIFF_2023, DIFF_2024 } from './registry-changes-fixture.js';
+import { fetchBody } from '../helpers/http.js';
 
 let store: Store;
 let server: DashboardServer;
 
-const get = async (path: string) => {
-  const res = await fetch(server.url + path);
-  const text = await res.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    /* CSV */
-  }
-  return { status: res.status, body, text };
-};
+const get = (path: string, init?: RequestInit) => fetchBody(server.url + path, init);
 
 beforeAll(async () => {
   const dir = makeTmpDir('dash-registry-changes');
