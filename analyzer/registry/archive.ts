@@ -8,9 +8,9 @@
  * - `<YYYY-MM-DD>/<name>.gz` (and `<name>.r2.gz`, … for a later publication of the same day's
  *   file by `registry update`): a hard link to the object (a copy where links are not possible),
  *   named as the cache names the file (`delegated-<rir>-extended-latest.gz`,
- *   `delegated-<rir>-latest.gz`, `transfers-<rir>-latest.json.gz`). The date is the file's own
- *   (its version line's end date, else its serial; a transfer log's production date), not the
- *   day it was fetched.
+ *   `delegated-<rir>-latest.gz`, `transfers-<rir>-latest.json.gz`, `asn.txt.gz`). The date is the
+ *   file's own (its version line's end date, else its serial; a transfer log's production date),
+ *   not the day it was fetched; files without one (IANA, the AS-name list) take the day fetched.
  *
  * Nothing in the archive is ever replaced: objects and links are written to a temporary name
  * and linked into place (which fails rather than overwrite). A truncated or HTML "file", a
@@ -34,7 +34,7 @@ export class ArchiveError extends Error {
   }
 }
 
-export type ArchiveKind = 'rir' | 'transfers' | 'iana';
+export type ArchiveKind = 'rir' | 'transfers' | 'iana' | 'as-names';
 
 export interface ArchivedFile {
   kind: ArchiveKind;
@@ -106,6 +106,11 @@ export function inspectFile(path: string, opts: { name?: string; fallbackDate?: 
   const text = content.toString('utf8');
   if (looksLikeHtml(text)) throw new ArchiveError(`${path} is an HTML page, not an RIR statistics file (an error or login page saved in its place?)`);
   const sha256 = createHash('sha256').update(content).digest('hex');
+  if (/^asn\.txt(\.gz)?$/i.test(name)) {
+    // RIPE NCC's AS-name list: no date of its own, kept under the day it was fetched.
+    if (!opts.fallbackDate) throw new ArchiveError(`${path}: the AS-name list carries no date; pass --date`);
+    return { kind: 'as-names', rir: null, date: opts.fallbackDate, name: 'asn.txt.gz', sha256, content, source: path };
+  }
   const kind0 = fileKind(name);
   if (kind0 === 'transfers') {
     let ranges;

@@ -10,6 +10,7 @@ import { headerDate, parseDelegatedFile, type DelegatedFile } from './delegated-
 import { parseIanaCsv } from './iana-parser.js';
 import { remoteSources, type RemoteSource } from './file-locations.js';
 import { parseTransfersFile } from './transfers-parser.js';
+import { parseAsNames } from '../asnames/parse.js';
 
 /** What `registry update` remembers per file, for conditional requests (`.sources.json` in the cache). */
 interface SidecarEntry {
@@ -123,7 +124,7 @@ async function fetchOne(source: RemoteSource, opts: UpdateOptions, sidecar: Reco
       if (published) checksum = 'ok';
     }
     const parsed = await checkContent(source, tmp);
-    const suspicious = parsed ? await compareWithLastGood(parsed, dest) : null;
+    const suspicious = parsed === null ? null : typeof parsed === 'number' ? compareNamesWithLastGood(parsed, dest) : await compareWithLastGood(parsed, dest);
     if (suspicious) {
       // Kept aside for a look, never used: the last good copy stays in place (and out of the archive).
       const aside = join(opts.cacheDir, `${source.name}.quarantine-${new Date().toISOString().slice(0, 10)}`);
@@ -166,8 +167,20 @@ async function fetchMd5(url: string, timeoutMs?: number): Promise<string | null>
   }
 }
 
-/** A download replaces the cached copy only when it parses as what it claims to be; an RIR file comes back parsed. */
-async function checkContent(source: RemoteSource, path: string): Promise<DelegatedFile | null> {
+/** Names in an AS-name list, or an error when it is not one (an HTML page, mostly malformed lines). */
+function countAsNames(text: string): number {
+  const { names, skipped } = parseAsNames(text, 'asn-txt');
+  if (names.length === 0) throw new Error('downloaded AS-name list has no names');
+  if (skipped > names.length) throw new Error(`downloaded AS-name list is mostly malformed (${skipped} bad lines, ${names.length} names)`);
+  return names.length;
+}
+
+/**
+ * A download replaces the cached copy only when it parses as what it claims to be; an RIR file
+ * comes back parsed, an AS-name list as its number of names.
+ */
+async function checkContent(source: RemoteSource, path: string): Promise<DelegatedFile | number | null> {
+  if (source.kind === 'as-names') return countAsNames(readFileSync(path, 'utf8'));
   if (source.kind === 'rir') {
     const f = await parseDelegatedFile(path);
     if (f.records.length === 0) throw new Error('downloaded file has no records');
@@ -175,6 +188,19 @@ async function checkContent(source: RemoteSource, path: string): Promise<Delegat
   } else if (source.kind === 'iana-csv') await parseIanaCsv(path);
   else if (source.kind === 'transfers') await parseTransfersFile(path);
   return null;
+}
+
+/** Why a downloaded AS-name list should not replace the last good copy: far fewer names (a cut file). */
+function compareNamesWithLastGood(fresh: number, dest: string): string | null {
+  if (!existsSync(dest)) return null;
+  let last: number;
+  try {
+    last = countAsNames(readFileSync(dest, 'utf8'));
+  } catch {
+    return null;
+  }
+  const min = Math.ceil(last * QUARANTINE_MIN_RECORD_SHARE);
+  return fresh < min ? `${fresh} AS names, fewer than ${Math.round(QUARANTINE_MIN_RECORD_SHARE * 100)}% of the last good copy's ${last}` : null;
 }
 
 /**

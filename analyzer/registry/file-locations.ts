@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RIRS, type Rir } from '../models/registry.js';
+import { AS_NAMES_CACHE_FILE, AS_NAMES_URL } from '../asnames/index.js';
 
 /**
  * Where the registry files live: their names in a folder (`--rir-dir`, `--iana-dir`, the
@@ -76,8 +77,9 @@ export interface RemoteSource {
   url: string;
   /** The RIR's published MD5 of the file, when there is one. */
   md5Url?: string;
-  kind: RegistryFileKind;
-  /** Optional files (transfer logs, ASN CSVs) may fail without failing the update. */
+  /** as-names: RIPE NCC's AS-name list (not a registry file; read by analyzer/asnames). */
+  kind: RegistryFileKind | 'as-names';
+  /** Optional files (transfer logs, ASN CSVs, AS names) may fail without failing the update. */
   optional: boolean;
 }
 
@@ -108,6 +110,8 @@ export function remoteSources(baseUrl?: string): RemoteSource[] {
   }
   for (const [name, url] of Object.entries(IANA_URLS)) out.push({ name, url, kind: 'iana-csv', optional: name.startsWith('as-numbers') });
   for (const rir of RIRS) out.push({ name: `transfers-${rir}-latest.json`, url: `${RIR_BASE[rir]}/transfers/transfers_latest.json`, kind: 'transfers', optional: true });
+  // AS names and countries for every command that shows an AS (resolveAsNames reads it from the cache).
+  out.push({ name: AS_NAMES_CACHE_FILE, url: AS_NAMES_URL, kind: 'as-names', optional: true });
   if (!baseUrl) return out;
   const base = baseUrl.replace(/\/+$/, '');
   return out.map((s) => ({ ...s, url: `${base}/${s.name}`, md5Url: s.md5Url ? `${base}/${s.name}.md5` : undefined }));

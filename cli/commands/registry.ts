@@ -58,7 +58,7 @@ export function register(program: Command): void {
 
   registry
     .command('update')
-    .description('download the RIR delegated files, IANA registries and transfer logs into the cache (conditional GET, MD5 check, atomic replace; the last good copy is kept on failure)')
+    .description('download the RIR delegated files, IANA registries, transfer logs and RIPE NCC\'s AS-name list (asn.txt) into the cache (conditional GET, MD5 check, atomic replace; the last good copy is kept on failure)')
     .addOption(commonOption('cache-dir'))
     .addOption(commonOption('log-level'))
     .option('--only <NAME...>', 'only these cache file names (e.g. delegated-arin-extended-latest)')
