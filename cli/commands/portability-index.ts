@@ -1,38 +1,11 @@
 /**
- * `portolan index build FILE…`, `index backfill FILE…` and `index show`: the daily portability
- * index from MRT/JSONL files, and the stored series. The computation is analyzer/accounting.
+ * `portolan index build|backfill|show`: the flags; the work is in portability-index.action.ts,
+ * loaded when a sub-command runs.
  */
-import { basename } from 'node:path';
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { computePortabilityIndex, publicIndex, utcDay } from '../../analyzer/accounting/portability.js';
-import { readTableInWorker } from '../../analyzer/accounting/table-worker.js';
-import { openGeo } from '../../analyzer/geo/index.js';
-import { INDEX_RIRS, type PortabilityIndex, type RoutedFilters } from '../../analyzer/models/accounting.js';
-import { loadRegistry } from '../../analyzer/registry/index.js';
-import { clientReader, readIndexSeries, writePortabilityIndex } from '../../analyzer/store/portability.js';
-import { commonOption, type CommonOptions } from '../../common/config.js';
-import { action } from '../action.js';
-import { UsageError } from '../errors.js';
-import { addFilterOptions, parseFilters, type FilterOptions } from '../filters.js';
-import { fmtInt, ProgressLine } from '../progress.js';
-import { FORMATS, render } from '../render.js';
-import { openMigratedStore } from '../setup.js';
-
-interface BuildOptions extends CommonOptions, FilterOptions {
-  date?: string;
-  json?: boolean;
-  store: boolean;
-}
-
-interface ShowOptions extends CommonOptions {
-  from?: string;
-  to?: string;
-  format: string;
-  family?: string;
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
+import { commonOption } from '../../common/config.js';
+import { addFilterOptions } from '../filters.js';
+import { lazy } from '../lazy.js';
 
 /** The registry, geo and store flags that build and backfill share. */
 const withDataOptions = (cmd: Command): Command =>
@@ -53,13 +26,13 @@ export function register(program: Command): void {
     .option('--date <YYYY-MM-DD>', 'the UTC day the files describe (default: the day of the latest element)')
     .option('--json', 'print the index as one JSON object (date, params, ipv4, ipv6)')
     .option('--no-store', 'do not store the result');
-  withDataOptions(addFilterOptions(build)).action(action(buildCommand));
+  withDataOptions(addFilterOptions(build)).action(lazy(() => import('./portability-index.action.js'), 'build'));
 
   const backfill = index
     .command('backfill')
     .description('one index per day over many days: files are grouped by the date in their names (bview.20020722.2337.gz, rib.20140523.0600.bz2, …), each group built and stored like `index build`')
     .argument('<file...>', 'MRT or JSONL files, several days');
-  withDataOptions(addFilterOptions(backfill)).action(action(backfillCommand));
+  withDataOptions(addFilterOptions(backfill)).action(lazy(() => import('./portability-index.action.js'), 'backfill'));
 
   index
     .command('show')
@@ -71,140 +44,5 @@ export function register(program: Command): void {
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('log-level'))
-    .action(action(showCommand));
-}
-
-async function buildCommand(files: string[], opts: BuildOptions): Promise<void> {
-  if (opts.date !== undefined && !validDate(opts.date)) throw new UsageError(`--date takes a day as YYYY-MM-DD (not "${opts.date}")`);
-  const filters = parseFilters(opts);
-  for (const f of files) if (!existsSync(f)) throw new UsageError(`${f}: no such file`);
-  const index = await buildDay(files, opts.date, filters, loadData(opts));
-  if (opts.store) {
-    const store = await openMigratedStore(opts);
-    try {
-      await writePortabilityIndex(store.client, index);
-    } finally {
-      await store.close();
-    }
-  }
-  process.stdout.write(opts.json ? JSON.stringify(publicIndex(index)) + '\n' : formatIndex(index));
-}
-
-type Loaded = { registry: Awaited<ReturnType<typeof loadRegistry>>; geo: Awaited<ReturnType<typeof openGeo>> };
-
-/** Reads the files on a worker thread while `loaded` (registry and geo) is still loading, then measures. */
-async function buildDay(files: string[], date: string | undefined, filters: RoutedFilters, loaded: Promise<Loaded>): Promise<PortabilityIndex> {
-  const progress = new ProgressLine();
-  const started = Date.now();
-  const reading = readTableInWorker(files, (n) => progress.update(() => `${fmtInt(n)} elements, ${fmtInt(n / ((Date.now() - started) / 1000))}/s`));
-  const [read, { registry, geo }] = await Promise.all([reading, loaded]);
-  progress.done();
-  if (read.latest === null && !date) throw new UsageError(`no routes in ${files.join(', ')}: nothing to date the index by (give --date)`);
-  return computePortabilityIndex({
-    table: read.table,
-    registry,
-    geo,
-    filters,
-    date: date ?? utcDay(read.latest as number),
-    snapshotAt: read.latest ?? Date.parse(`${date}T23:59:59Z`) / 1000,
-    source: { kind: 'files', files: files.map((f) => basename(f)), peers: read.peers, elements: read.elements },
-  });
-}
-
-const loadData = (opts: BuildOptions): Promise<Loaded> =>
-  Promise.all([loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }), openGeo(opts.geo)]).then(([registry, geo]) => ({ registry, geo }));
-
-/** The date in an archive file's name: YYYYMMDD (RIS, RouteViews) or a Unix time (BGPStream). */
-export function dateFromFileName(file: string): string | null {
-  const name = basename(file);
-  const ymd = /(?:^|[^0-9])((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:[^0-9]|$)/.exec(name);
-  if (ymd) return `${ymd[1]}-${ymd[2]}-${ymd[3]}`;
-  const unix = /(?:^|[^0-9])(\d{10})(?:[^0-9]|$)/.exec(name);
-  return unix ? utcDay(Number(unix[1])) : null;
-}
-
-async function backfillCommand(files: string[], opts: BuildOptions): Promise<void> {
-  const filters = parseFilters(opts);
-  const days = new Map<string, string[]>();
-  for (const f of files) {
-    if (!existsSync(f)) throw new UsageError(`${f}: no such file`);
-    const day = dateFromFileName(f);
-    if (!day) throw new UsageError(`${f}: no date in the file name (YYYYMMDD or a Unix time); build that day with \`portolan index build --date\``);
-    days.set(day, [...(days.get(day) ?? []), f]);
-  }
-  const loaded = loadData(opts);
-  const store = await openMigratedStore(opts);
-  try {
-    for (const day of [...days.keys()].sort()) {
-      const dayFiles = (days.get(day) as string[]).sort();
-      const index = await buildDay(dayFiles, day, filters, loaded);
-      await writePortabilityIndex(store.client, index);
-      process.stdout.write(`${day}: ${dayFiles.length} file(s), ${fmtInt(index.params.source.elements)} elements, IPv4 share out of region ${shareText(index)}\n`);
-    }
-  } finally {
-    await store.close();
-  }
-}
-
-async function showCommand(opts: ShowOptions): Promise<void> {
-  if (!FORMATS.includes(opts.format as never)) throw new UsageError(`--format must be table, csv or json, not ${opts.format}`);
-  for (const [flag, v] of [['--from', opts.from], ['--to', opts.to]] as const) if (v !== undefined && !validDate(v)) throw new UsageError(`${flag} takes a day as YYYY-MM-DD (not "${v}")`);
-  if (opts.family !== undefined && opts.family !== '4' && opts.family !== '6') throw new UsageError(`--family must be 4 or 6, not ${opts.family}`);
-  const store = await openMigratedStore(opts);
-  try {
-    const series = (await readIndexSeries(clientReader(store.client), { from: opts.from, to: opts.to })).filter((r) => !opts.family || String(r.family) === opts.family);
-    const rows = series.map((r) => ({
-      date: r.date,
-      family: r.family === 4 ? 'ipv4' : 'ipv6',
-      rir: r.rir,
-      routed: r.routed,
-      geolocated: r.geolocated,
-      in_region: r.in_region,
-      out_of_region: r.out_of_region,
-      share_out: r.share_out === null ? null : opts.format === 'table' ? Number(r.share_out.toFixed(4)) : r.share_out,
-      prefixes_routed: r.prefixes.routed,
-      prefixes_out_of_region: r.prefixes.out_of_region,
-      origin_other_rir: r.origin_other_rir,
-      source: r.source,
-    }));
-    if (!rows.length && opts.format === 'table') {
-      process.stderr.write('no index stored yet: run `portolan index build FILE…` (or `portolan run`, which stores one at each UTC midnight)\n');
-      return;
-    }
-    const columns = rows.length ? Object.keys(rows[0]) : [];
-    process.stdout.write(render(opts.format, columns, rows));
-  } finally {
-    await store.close();
-  }
-}
-
-const validDate = (d: string): boolean => DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
-
-const shareText = (index: PortabilityIndex): string => {
-  const all = INDEX_RIRS.filter((r) => r !== 'unregistered').reduce((a, r) => ({ in: a.in + index.ipv4[r].in_region, out: a.out + index.ipv4[r].out_of_region }), { in: 0, out: 0 });
-  return all.in + all.out > 0 ? `${((100 * all.out) / (all.in + all.out)).toFixed(2)}%` : 'n/a';
-};
-
-/** The text summary: per family, a table of the figures per RIR, then what was measured. */
-function formatIndex(index: PortabilityIndex): string {
-  const p = index.params;
-  const lines = [`Portability index for ${index.date} (routed table at ${p.snapshot_at})`, ''];
-  for (const [key, unit] of [['ipv4', 'addresses'], ['ipv6', '/48s']] as const) {
-    const rows = INDEX_RIRS.map((rir) => {
-      const r = index[key][rir];
-      return { rir, routed: r.routed, geolocated: r.geolocated, in_region: r.in_region, out_of_region: r.out_of_region, share_out: r.share_out === null ? '' : `${(100 * r.share_out).toFixed(2)}%`, prefixes: r.prefixes.routed, prefixes_out: r.prefixes.out_of_region };
-    });
-    lines.push(`${key.toUpperCase()} (${unit})`, render('table', Object.keys(rows[0]), rows));
-  }
-  const f = p.filters;
-  const seen = p.prefixes_seen;
-  lines.push(
-    `Filters: IPv4 /${f.ipv4_length[0]}-/${f.ipv4_length[1]}, IPv6 /${f.ipv6_length[0]}-/${f.ipv6_length[1]}, at least ${f.min_peers} peer(s), IANA special-purpose space left out`,
-    `Prefixes: IPv4 ${seen.ipv4.kept} of ${seen.ipv4.announced} kept (length ${seen.ipv4.length}, special-purpose ${seen.ipv4.special_purpose}, too few peers ${seen.ipv4.min_peers}); IPv6 ${seen.ipv6.kept} of ${seen.ipv6.announced}`,
-    `Registry: ${p.registry.map((r) => `${r.rir} ${r.date ?? '?'}`).join(', ')}`,
-    `Geo: ${p.geo.database} built ${p.geo.build_date}`,
-    `Source: ${p.source.files.join(', ')} (${fmtInt(p.source.elements)} elements, ${p.source.peers} peers)`,
-    '',
-  );
-  return lines.join('\n');
+    .action(lazy(() => import('./portability-index.action.js'), 'show'));
 }

@@ -1,28 +1,17 @@
-/**
- * `portolan report [--date D | --from A --to B] --out DIR`: the stored portability index as a
- * self-contained HTML report (report.html) with its data (index.csv, index.json). Rendering is
- * analyzer/report; this only reads the options, the store and writes the files.
- */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+/** `portolan report`: its flags and the period check; the work is in report.action.ts, loaded when it runs. */
 import type { Command } from 'commander';
-import { reportHtml } from '../../analyzer/report/html.js';
-import { loadReportData } from '../../analyzer/report/load.js';
-import { SERIES_COLUMNS, reportJson, seriesCsvRows } from '../../analyzer/report/series.js';
 import { commonOption, type CommonOptions } from '../../common/config.js';
-import { action } from '../action.js';
 import { UsageError } from '../errors.js';
-import { render } from '../render.js';
-import { openMigratedStore } from '../setup.js';
+import { lazy } from '../lazy.js';
 
-interface ReportOptions extends CommonOptions {
+export interface ReportOptions extends CommonOptions {
   date?: string;
   from?: string;
   to?: string;
   out: string;
 }
 
-const BUILD_HINT = 'run `portolan index build FILE…` (or `portolan run`, which stores one each UTC midnight) first';
+export const BUILD_HINT = 'run `portolan index build FILE…` (or `portolan run`, which stores one each UTC midnight) first';
 
 export function register(program: Command): void {
   program
@@ -35,7 +24,7 @@ export function register(program: Command): void {
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('log-level'))
-    .action(action(reportCommand));
+    .action(lazy(() => import('./report.action.js'), 'report'));
 }
 
 /** The period asked for: one day, a range, or (neither) every stored day. */
@@ -46,29 +35,6 @@ export function reportRange(opts: Pick<ReportOptions, 'date' | 'from' | 'to'>): 
   if (opts.date !== undefined && (opts.from !== undefined || opts.to !== undefined)) throw new UsageError('--date and --from/--to exclude each other: give one day or a period');
   if (opts.from !== undefined && opts.to !== undefined && opts.from > opts.to) throw new UsageError(`--from ${opts.from} is after --to ${opts.to}`);
   return opts.date !== undefined ? { from: opts.date, to: opts.date } : { from: opts.from, to: opts.to };
-}
-
-async function reportCommand(opts: ReportOptions): Promise<void> {
-  const range = reportRange(opts);
-  // A report reads; it must not create an empty store where none is.
-  if (!opts.clickhouse && !existsSync(resolve(opts.db))) throw new UsageError(`no store at ${opts.db}: ${BUILD_HINT}`);
-  const store = await openMigratedStore(opts);
-  let data;
-  try {
-    data = await loadReportData(store.client, range);
-  } finally {
-    await store.close();
-  }
-  if (!data) {
-    const period = range.from && range.from === range.to ? `on ${range.from}` : range.from || range.to ? `from ${range.from ?? 'the first day'} to ${range.to ?? 'the last day'}` : 'in the store';
-    throw new UsageError(`no portability index stored ${period}: ${BUILD_HINT}`, 1);
-  }
-  const dir = resolve(opts.out);
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'report.html'), reportHtml(data));
-  writeFileSync(join(dir, 'index.csv'), render('csv', [...SERIES_COLUMNS], seriesCsvRows(data.series)));
-  writeFileSync(join(dir, 'index.json'), JSON.stringify(reportJson(data), null, 1) + '\n');
-  process.stdout.write(`report ${data.from === data.to ? `for ${data.from}` : `for ${data.from} to ${data.to}`} (${data.days.length} day${data.days.length === 1 ? '' : 's'}) written to ${join(dir, 'report.html')}, index.csv, index.json\n`);
 }
 
 const validDate = (d: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);

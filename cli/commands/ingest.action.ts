@@ -1,0 +1,161 @@
+/**
+ * `portolan ingest FILE…`: backfill MRT (raw/.gz/.bz2) or RIS Live JSONL files into the store
+ * through the same pipeline as `run`. A file already ingested completely is skipped (the ledger
+ * knows it by content); an interrupted one is processed again from the start, which cannot
+ * double-count because stored events carry deterministic ids (see the store's README section).
+ */
+import { basename } from 'node:path';
+import { Pipeline } from '../../analyzer/pipeline/pipeline.js';
+import { storeSink } from '../../analyzer/pipeline/sinks.js';
+import { PrefixState } from '../../analyzer/state/index.js';
+import { identifyFile } from '../../analyzer/store/ledger.js';
+import { FileSource } from '../../collector/sources/index.js';
+import type { CommonOptions } from '../../common/config.js';
+import { log } from '../../common/log.js';
+import { onShutdown, shutdownNow } from '../../common/shutdown.js';
+import { action } from '../action.js';
+import { UsageError } from '../errors.js';
+import { fmtInt, ProgressLine } from '../progress.js';
+import { loadAnalysis, openMigratedStore } from '../setup.js';
+import { existsSync } from 'node:fs';
+
+interface IngestOptions extends CommonOptions {
+  force?: boolean;
+  collector?: string;
+  json?: boolean;
+}
+
+/** Elements between ledger checkpoints (each waits for a store flush). */
+const CHECKPOINT_EVERY = 200_000;
+
+
+export const ingest = action(ingestFiles);
+
+async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> {
+  for (const f of files) if (!/^https?:\/\//.test(f) && !existsSync(f)) throw new UsageError(`${f}: no such file`);
+  const started = Date.now();
+  const analysis = await loadAnalysis(opts);
+  const store = await openMigratedStore(opts);
+  onShutdown('store', () => store.close());
+  const writer = store.createWriter();
+  const state = new PrefixState();
+  const pipeline = new Pipeline(analysis.classifier, state, [storeSink(writer)]);
+  onShutdown('pipeline', () => pipeline.close());
+
+  const progress = new ProgressLine();
+  const processingStarted = Date.now();
+  const summary = { files: [] as Array<{ file: string; status: string; records: number; elements: number; errors: number }>, interrupted: false };
+  let current: FileSource | undefined;
+  let stopping = false;
+  let finished = false;
+  let running: Promise<void> = Promise.resolve();
+  const report = () => {
+    const seconds = { total: (Date.now() - started) / 1000, processing: (Date.now() - processingStarted) / 1000 };
+    printSummary(summary, pipeline, writer.stats(), seconds, opts.json === true);
+  };
+  onShutdown('ingest', async () => {
+    if (finished) return;
+    stopping = true;
+    summary.interrupted = true;
+    await current?.close();
+    // Let the loop flush and checkpoint what it stored before the pipeline and store close
+    // (closers run newest first; closing the store under a running insert can crash chDB).
+    await running.catch(() => undefined);
+    // The shutdown then closes the rest and exits; an interrupted ingest still prints its
+    // summary and exits 130, as after Ctrl-C (an 'exit' listener may set the final code).
+    process.once('exit', () => {
+      progress.done();
+      report();
+      process.exitCode = 130;
+    });
+  });
+
+  // The files, one after another; a shutdown closer waits for this to end.
+  running = (async () => {
+    for (const [i, file] of files.entries()) {
+      if (stopping) break;
+      const id = /^https?:\/\//.test(file) ? null : await identifyFile(file);
+      const previous = id ? await store.ledger.get(id.key) : null;
+      if (previous?.status === 'completed' && !opts.force) {
+        log.info({ file, elements: previous.elements, at: previous.updatedAt }, 'already ingested; skipped (use --force to redo)');
+        summary.files.push({ file, status: 'skipped (already ingested)', records: 0, elements: previous.elements, errors: 0 });
+        continue;
+      }
+      if (id) await store.ledger.begin(id);
+      log.info({ file, resumed: previous?.status === 'started' }, 'ingesting');
+      const source = (current = new FileSource([file], { collector: opts.collector }));
+      let elements = 0;
+      let findingsAtStart = pipeline.counters.findings;
+      for await (const event of source.events()) {
+        await pipeline.process(event);
+        elements++;
+        if (elements % CHECKPOINT_EVERY === 0 && id) {
+          await pipeline.flush();
+          await store.ledger.checkpoint(id, elements, pipeline.counters.findings - findingsAtStart);
+        }
+        progress.update(() => {
+          const s = (Date.now() - processingStarted) / 1000;
+          return `[${i + 1}/${files.length}] ${basename(file)}: ${fmtInt(elements)} elements, ${fmtInt(pipeline.counters.events / s)}/s, ${fmtInt(pipeline.counters.findings)} findings`;
+        });
+      }
+      await pipeline.flush();
+      const stats = source.stats();
+      if (id) {
+        const findings = pipeline.counters.findings - findingsAtStart;
+        if (stopping) await store.ledger.checkpoint(id, elements, findings);
+        else await store.ledger.complete(id, elements, findings);
+      }
+      summary.files.push({ file, status: stopping ? 'interrupted' : 'ingested', records: stats.messages, elements, errors: stats.errors });
+      findingsAtStart = pipeline.counters.findings;
+    }
+  })();
+  await running;
+  if (stopping) return; // the shutdown (see the closer above) finishes an interrupted ingest
+  progress.done();
+  finished = true;
+  await shutdownNow('ingest finished');
+  report();
+}
+
+function printSummary(
+  summary: { files: Array<{ file: string; status: string; records: number; elements: number; errors: number }>; interrupted: boolean },
+  pipeline: Pipeline,
+  writer: { inserted: number; spooledRows: number; spoolDepthRows: number },
+  seconds: { total: number; processing: number },
+  json: boolean,
+): void {
+  const c = pipeline.counters;
+  const records = summary.files.reduce((a, f) => a + f.records, 0);
+  const result = {
+    files: summary.files,
+    records,
+    elements: c.events,
+    announcements: c.announcements,
+    withdrawals: c.withdrawals,
+    failed: c.failed,
+    findings: c.findings,
+    findingsByKind: c.findingsByKind,
+    lifecycle: c.lifecycle,
+    stored: writer.inserted,
+    spooled: writer.spoolDepthRows,
+    elapsedSeconds: Number(seconds.total.toFixed(3)),
+    processingSeconds: Number(seconds.processing.toFixed(3)),
+    elementsPerSecond: Math.round(c.events / Math.max(seconds.processing, 1e-6)),
+    interrupted: summary.interrupted,
+  };
+  if (json) {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return;
+  }
+  const lines = [
+    ...summary.files.map((f) => `${f.file}: ${f.status}, ${fmtInt(f.records)} records, ${fmtInt(f.elements)} elements${f.errors ? `, ${fmtInt(f.errors)} bad inputs skipped` : ''}`),
+    `elements: ${fmtInt(c.events)} (${fmtInt(c.announcements)} announcements, ${fmtInt(c.withdrawals)} withdrawals${c.failed ? `, ${fmtInt(c.failed)} failed` : ''})`,
+    `findings: ${fmtInt(c.findings)} announcements with a mismatch`,
+    ...Object.entries(c.findingsByKind)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `  ${k.padEnd(26)} ${fmtInt(n)}`),
+    `stored: ${fmtInt(writer.inserted)} rows${writer.spoolDepthRows ? `, ${fmtInt(writer.spoolDepthRows)} rows waiting in the spool for the store` : ''}`,
+    `elapsed: ${seconds.total.toFixed(1)} s (loading included), ${fmtInt(result.elementsPerSecond)} elements/s while processing`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

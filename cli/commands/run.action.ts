@@ -1,0 +1,167 @@
+/**
+ * `portolan run`: the main job. RIS Live (or `--replay FILE…`) → classifier → prefix state →
+ * store, alerts and the dashboard's live feed. Wiring only: every part lives in collector/,
+ * analyzer/ and dashboard/. Ctrl-C (or SIGTERM) stops the source, flushes every sink, saves
+ * the prefix state and closes the store.
+ */
+import { existsSync } from 'node:fs';
+import { createAlerting } from '../../analyzer/alerts/index.js';
+import { createMetrics, createMetricsSink, handleOpsRequest, probeHealth, startOpsServer } from '../../analyzer/metrics/index.js';
+import { Pipeline } from '../../analyzer/pipeline/pipeline.js';
+import type { PipelineSink } from '../../analyzer/pipeline/sink.js';
+import { alertsSink, storeSink } from '../../analyzer/pipeline/sinks.js';
+import { PrefixState } from '../../analyzer/state/index.js';
+import { DailyIndexer } from '../../analyzer/accounting/daily.js';
+import { writePortabilityIndex } from '../../analyzer/store/portability.js';
+import { FileSource, RisLiveSource, type RouteSource } from '../../collector/sources/index.js';
+import type { RisSubscription } from '../../collector/rislive/protocol.js';
+import { createDashboardServer } from '../../dashboard/server/index.js';
+import { assertBindAllowed } from '../../dashboard/server/auth.js';
+import { consoleLimitsFromFlags } from '../../dashboard/server/limits.js';
+import type { CommonOptions } from '../../common/config.js';
+import { httpLink } from '../../common/defaults.js';
+import { log } from '../../common/log.js';
+import { onShutdown } from '../../common/shutdown.js';
+import { action } from '../action.js';
+import { UsageError } from '../errors.js';
+import { parseFilters, type FilterOptions } from '../filters.js';
+import { feedHealth, keepAnalysisFresh, loadAsNamesFor, openMigratedStore, parsePort } from '../setup.js';
+
+interface RunOptions extends CommonOptions, FilterOptions {
+  indexMinutes: string;
+  replay?: string[];
+  record?: string;
+  hosts?: string;
+  port: string;
+  host: string;
+  dashboard: boolean;
+  state?: string;
+  snapshotMinutes: string;
+}
+
+
+function openRunSource(opts: RunOptions): RouteSource {
+  if (opts.replay?.length) {
+    const [first] = opts.replay;
+    // A replay server speaks RIS Live: old timestamps are expected (no lag watch) and nothing may be dropped.
+    if (opts.replay.length === 1 && /^wss?:\/\//.test(first)) return new RisLiveSource({ url: first, record: opts.record, lagThresholdSec: 0, overflow: 'pause' });
+    if (opts.record) throw new UsageError('--record records what a RIS Live endpoint sends; files given to --replay are already recorded');
+    for (const f of opts.replay) if (!existsSync(f)) throw new UsageError(`--replay ${f}: no such file`);
+    return new FileSource(opts.replay);
+  }
+  const hosts = opts.hosts?.split(',').map((h) => h.trim()).filter((h) => h && h !== 'all') ?? [];
+  const subscriptions: RisSubscription[] | undefined = hosts.length
+    ? hosts.map((host) => ({ host, type: 'UPDATE', socketOptions: { includeRaw: true } }))
+    : undefined;
+  return new RisLiveSource({ url: opts.risLive, subscriptions, record: opts.record });
+}
+
+function minutes(flag: string, text: string): number {
+  if (!/^\d+(\.\d+)?$/.test(text.trim())) throw new UsageError(`${flag} takes a number of minutes (0 or more), not "${text}"`);
+  return Number(text) * 60;
+}
+
+export const run = action(runJob);
+
+async function runJob(opts: RunOptions): Promise<void> {
+  const port = parsePort(opts.port);
+  let consoleLimits;
+  try {
+    if (opts.dashboard) assertBindAllowed(opts.host, opts.apiToken);
+    consoleLimits = consoleLimitsFromFlags(opts);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const filters = parseFilters(opts);
+  const snapshotSeconds = minutes('--snapshot-minutes', opts.snapshotMinutes);
+  const indexSeconds = minutes('--index-minutes', opts.indexMinutes);
+  const source = openRunSource(opts);
+  const store = await openMigratedStore(opts);
+  onShutdown('store', () => store.close());
+
+  const statePath = opts.state ?? `${opts.db}.state`;
+  const state = existsSync(statePath) ? await restoreState(statePath) : new PrefixState();
+
+  const metrics = createMetrics();
+  const writer = store.createWriter({ onInsert: (seconds, table) => metrics.recordInsert(seconds, table) });
+  metrics.observeWriter(() => writer.stats());
+  metrics.observeSource(() => source.stats());
+  const sinks: PipelineSink[] = [storeSink(writer), createMetricsSink(metrics)];
+  if (opts.alerts) {
+    const alerting = createAlerting({ file: opts.alerts, dashboardUrl: opts.dashboard ? httpLink(opts.host, port) : undefined, statePath: `${statePath}.alerts.json` });
+    metrics.observeAlerts(() => alerting.stats());
+    sinks.push(alertsSink(alerting));
+  }
+  const ops = { metrics, health: () => probeHealth({ ping: () => store.ping(), source: () => source.stats() }) };
+  let current: () => ReturnType<Awaited<ReturnType<typeof keepAnalysisFresh>>['current']> = () => null;
+  const indexer = new DailyIndexer({
+    table: state,
+    analysis: () => current(),
+    filters,
+    write: (index) => writePortabilityIndex(store.client, index),
+    sourceName: source.name,
+    provisionalSeconds: indexSeconds,
+  });
+  sinks.push(indexer);
+  const pipeline = new Pipeline(null, state, sinks);
+  onShutdown('pipeline', async () => {
+    await pipeline.close();
+    await state.snapshot(statePath);
+    log.info({ file: statePath, ...state.size() }, 'prefix state saved');
+  });
+
+  const analysis = await keepAnalysisFresh(opts, pipeline, store);
+  current = analysis.current;
+  if (opts.dashboard) {
+    const dashboard = await createDashboardServer({
+      store,
+      analysis: analysis.current,
+      asNames: loadAsNamesFor(opts),
+      health: feedHealth(source),
+      port,
+      host: opts.host,
+      apiToken: opts.apiToken,
+      publicPages: opts.publicPages,
+      consoleLimits,
+      ops: (req, res) => handleOpsRequest(req, res, ops),
+    });
+    sinks.push({ name: 'live feed', onLifecycle: (events) => events.forEach((e) => dashboard.feed.publish(e)) });
+    onShutdown('dashboard', () => dashboard.close());
+    process.stdout.write(`portolan dashboard on ${dashboard.url}${dashboard.allAddresses ? ' (listening on all addresses)' : ''}\n`);
+  } else {
+    const server = await startOpsServer(ops, port, opts.host);
+    onShutdown('metrics server', () => server.close());
+    log.info({ url: server.url }, 'metrics on /metrics, health on /healthz');
+  }
+
+  const snapshotMs = snapshotSeconds * 1000;
+  if (snapshotMs > 0) {
+    setInterval(() => {
+      state.snapshot(statePath).catch((err: unknown) => log.warn({ err, file: statePath }, 'periodic state snapshot failed'));
+    }, snapshotMs).unref();
+  }
+
+  let stopping = false;
+  onShutdown('source', async () => {
+    stopping = true;
+    await source.close();
+  });
+  log.info({ source: source.name }, 'collecting');
+  for await (const event of source.events()) await pipeline.process(event);
+  if (!stopping) {
+    await pipeline.flush();
+    log.info({ ...pipeline.counters, source: source.stats() }, 'source finished; everything is stored (Ctrl-C to stop the dashboard)');
+    if (!opts.dashboard) process.kill(process.pid, 'SIGTERM');
+  }
+}
+
+async function restoreState(path: string): Promise<PrefixState> {
+  try {
+    const state = await PrefixState.restore(path);
+    log.info({ file: path, ...state.size() }, 'prefix state restored');
+    return state;
+  } catch (err) {
+    log.warn({ err: err instanceof Error ? err.message : String(err), file: path }, 'prefix state snapshot unreadable; starting empty (it fills again from the feed)');
+    return new PrefixState();
+  }
+}
