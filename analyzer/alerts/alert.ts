@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MismatchKind, Severity } from '../models/finding.js';
 import { SEVERITIES } from '../models/finding.js';
 import type { Rir } from '../models/registry.js';
+import type { AsNameLookup } from '../models/asnames.js';
 
 /** What an alert reports: a lifecycle event, a channel test, or a rate-limit overflow summary. */
 export type AlertEvent = 'finding-started' | 'finding-ended' | 'origin-changed' | 'test' | 'rate-limit-summary';
@@ -21,6 +22,8 @@ export interface AlertItem {
   mainCountry: string | null;
   shareAbroad: number;
   addresses: number;
+  /** The first origin's AS name (`--as-names` / asn.txt in the cache); null when unknown, absent without names. */
+  originName?: string | null;
   /** The finding's plain-language explanation. */
   why: string;
   /** For an end: the explanation the finding had when it started. */
@@ -65,6 +68,20 @@ export interface Alert {
   /** Dashboard page of the first item (or the dashboard root). */
   link: string | null;
   suppressed?: SuppressedSummary;
+  /** Name and country of every AS the items mention, by AS number (when names were loaded and know it). */
+  asNames?: Record<string, { name: string; cc: string | null }>;
+}
+
+/** The names of every AS in the items (origins, previous origins) that the list knows. */
+function namesOf(items: AlertItem[], names: AsNameLookup): Record<string, { name: string; cc: string | null }> {
+  const out: Record<string, { name: string; cc: string | null }> = {};
+  for (const i of items) {
+    for (const asn of [...i.originAsns, ...(i.previousOriginAsns ?? [])]) {
+      const n = names.get(asn);
+      if (n) out[asn] = { name: n.name, cc: n.cc };
+    }
+  }
+  return out;
 }
 
 /** `http://localhost:8080/` + `192.0.2.0/24` → `http://localhost:8080/prefix/192.0.2.0/24`. */
@@ -89,22 +106,32 @@ export function formatDuration(seconds: number): string {
 export const maxSeverity = (severities: Severity[]): Severity =>
   severities.reduce<Severity>((best, s) => (SEVERITIES.indexOf(s) > SEVERITIES.indexOf(best) ? s : best), 'none');
 
-const asns = (list: number[]): string => (list.length ? list.map((a) => `AS${a}`).join(',') : 'no origin');
+type Names = Alert['asNames'];
 
-function subject(items: AlertItem[]): string {
-  if (items.length === 1) return `${items[0].prefix} from ${asns(items[0].originAsns)}`;
-  const origins = [...new Set(items.map((i) => asns(i.originAsns)))];
+/** `AS4134 CHINANET-BACKBONE (CN)` with a known name (shortened to `max`), else `AS4134`. */
+const label = (asn: number, names: Names, max = 40): string => {
+  const n = names?.[asn];
+  if (!n) return `AS${asn}`;
+  return `AS${asn} ${n.name.length > max ? `${n.name.slice(0, max - 1)}…` : n.name}${n.cc ? ` (${n.cc})` : ''}`;
+};
+
+/** `AS1,AS2 NAME (CC)`: an item's origins with the names the alert carries; `no origin` for none. */
+export const asns = (list: number[], names?: Names): string => (list.length ? list.map((a) => label(a, names)).join(',') : 'no origin');
+
+function subject(items: AlertItem[], names: Names): string {
+  if (items.length === 1) return `${items[0].prefix} from ${asns(items[0].originAsns, names)}`;
+  const origins = [...new Set(items.map((i) => asns(i.originAsns, names)))];
   return `${items.length} prefixes from ${origins.length === 1 ? origins[0] : `${origins.length} origins`}`;
 }
 
-function titleOf(event: AlertEvent, reason: Alert['reason'], items: AlertItem[]): string {
+function titleOf(event: AlertEvent, reason: Alert['reason'], items: AlertItem[], names: Names): string {
   if (items.length === 0) return event;
   const first = items[0];
   switch (event) {
     case 'finding-started': {
       const kinds = [...new Set(items.flatMap((i) => i.kinds))].join(', ') || 'mismatch';
       const again = items.every((i) => i.catchUp) ? ' again' : '';
-      return `${subject(items)}: ${kinds}${again}`;
+      return `${subject(items, names)}: ${kinds}${again}`;
     }
     case 'finding-ended': {
       const verb = reason === 'withdrawn' ? 'withdrawn' : 'restored';
@@ -112,14 +139,14 @@ function titleOf(event: AlertEvent, reason: Alert['reason'], items: AlertItem[])
       const after = known.length === items.length && known.length > 0
         ? ` after ${formatDuration(Math.max(...known.map((i) => i.durationSeconds!)))}`
         : '';
-      return `${subject(items)} ${verb}${after}`;
+      return `${subject(items, names)} ${verb}${after}`;
     }
     case 'origin-changed':
       return items.length === 1
-        ? `${first.prefix} origin changed ${asns(first.previousOriginAsns ?? [])} → ${asns(first.originAsns)}`
-        : `${items.length} prefixes now originated by ${asns(first.originAsns)}`;
+        ? `${first.prefix} origin changed ${asns(first.previousOriginAsns ?? [], names)} → ${asns(first.originAsns, names)}`
+        : `${items.length} prefixes now originated by ${asns(first.originAsns, names)}`;
     default:
-      return `${subject(items)}`;
+      return `${subject(items, names)}`;
   }
 }
 
@@ -133,8 +160,12 @@ export function buildAlert(args: {
   dashboardUrl: string | null;
   title?: string;
   severity?: Severity;
+  /** AS names: the alert carries them (`asNames`, each item's `originName`) and its text shows them. */
+  asNames?: AsNameLookup | null;
 }): Alert {
-  const { rule, event, reason, time, items } = args;
+  const { rule, event, reason, time } = args;
+  const names = args.asNames ? namesOf(args.items, args.asNames) : undefined;
+  const items = names ? args.items.map((i) => ({ ...i, originName: names[i.originAsns[0]]?.name ?? null })) : args.items;
   const key = [rule, event, reason ?? '', time, ...items.map((i) => `${i.prefix}|${i.originAsns.join(',')}`)].join('\n');
   const id = createHash('sha256').update(key).update(String(Date.now())).digest('hex').slice(0, 20);
   return {
@@ -145,9 +176,10 @@ export function buildAlert(args: {
     event,
     ...(reason ? { reason } : {}),
     severity: args.severity ?? maxSeverity(items.map((i) => i.severity)),
-    title: args.title ?? titleOf(event, reason, items),
+    title: args.title ?? titleOf(event, reason, items, names),
     items,
     link: items.length ? items[0].link : args.dashboardUrl,
+    ...(names ? { asNames: names } : {}),
   };
 }
 
@@ -155,8 +187,8 @@ export function buildAlert(args: {
 export function alertText(alert: Alert, maxItems = 50): string {
   const lines = [alert.title, `rule: ${alert.rule} · event: ${alert.event}${alert.reason ? ` (${alert.reason})` : ''} · severity: ${alert.severity}`];
   for (const item of alert.items.slice(0, maxItems)) {
-    const parts = [`- ${item.prefix} ${asns(item.originAsns)}`];
-    if (item.previousOriginAsns) parts.push(`(was ${asns(item.previousOriginAsns)})`);
+    const parts = [`- ${item.prefix} ${asns(item.originAsns, alert.asNames)}`];
+    if (item.previousOriginAsns) parts.push(`(was ${asns(item.previousOriginAsns, alert.asNames)})`);
     if (item.kinds.length) parts.push(`[${item.kinds.join(', ')}]`);
     if (item.endReason) parts.push(`(${item.endReason} after ${formatDuration(item.durationSeconds ?? 0)})`);
     else if (item.durationSeconds !== undefined) parts.push(`lasted ${formatDuration(item.durationSeconds)}`);

@@ -5,11 +5,14 @@ import { buildAlert, dashboardLink, type Alert, type AlertItem } from './alert.j
 import { DueQueue } from './due-queue.js';
 import { ruleMatchesEvent, ruleMatchesFinding } from './match.js';
 import type { RuleConfig } from './rules.js';
+import type { AsNameLookup } from '../models/asnames.js';
 
 export interface EngineSettings {
   groupingWindowSeconds: number;
   quietPeriodSeconds: number;
   dashboardUrl: string | null;
+  /** AS names put into each alert (text and fields); none: numbers only. */
+  asNames?: AsNameLookup | null;
 }
 
 /** What one rule has told operators about one (prefix, origin) pair. */
@@ -355,6 +358,7 @@ export class AlertEngine {
       time: group.firstTime,
       items: [...group.items.values()],
       dashboardUrl: this.settings.dashboardUrl,
+      asNames: this.settings.asNames,
     });
   }
 

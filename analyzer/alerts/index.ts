@@ -11,6 +11,7 @@ import { RateLimiter } from './rate-limit.js';
 import { watchRules, type RulesWatcher } from './reload.js';
 import { parseAlertsConfig, type AlertsConfig, type ChannelConfig } from './rules.js';
 import { DEFAULT_HOST, DEFAULT_PORT, httpLink } from '../../common/defaults.js';
+import type { AsNameLookup } from '../models/asnames.js';
 
 export const DEFAULT_DASHBOARD_URL = httpLink(DEFAULT_HOST, DEFAULT_PORT);
 export const DEFAULT_DEAD_LETTER = './data/alerts-dead-letter.jsonl';
@@ -22,6 +23,8 @@ export interface AlertingOptions {
   config?: AlertsConfig;
   /** Base URL of the dashboard for links; overrides the file's `dashboard-url`. */
   dashboardUrl?: string;
+  /** AS names for the alerts' text and fields (`--as-names` / asn.txt in the cache). */
+  asNames?: AsNameLookup | null;
   /** Overrides the file's `dead-letter`. */
   deadLetterPath?: string;
   watch?: boolean;
@@ -94,6 +97,7 @@ export function createAlerting(opts: AlertingOptions): Alerting {
     groupingWindowSeconds: c.groupingWindowSeconds,
     quietPeriodSeconds: c.quietPeriodSeconds,
     dashboardUrl: opts.dashboardUrl ?? c.dashboardUrl ?? DEFAULT_DASHBOARD_URL,
+    asNames: opts.asNames ?? null,
   });
   const deadLetterPath = (c: AlertsConfig): string => opts.deadLetterPath ?? c.deadLetter ?? DEFAULT_DEAD_LETTER;
 

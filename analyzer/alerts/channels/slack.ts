@@ -1,4 +1,4 @@
-import { formatDuration, type Alert } from '../alert.js';
+import { asns, formatDuration, type Alert } from '../alert.js';
 import { postJson, type AlertChannel, type ChannelPlugin } from './channel.js';
 
 // Slack caps a message at 50 blocks and a section's text at 3000 characters.
@@ -10,11 +10,11 @@ const EMOJI: Record<string, string> = { high: ':rotating_light:', medium: ':warn
 /** Slack's mrkdwn needs &, < and > escaped. */
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function itemLine(item: Alert['items'][number]): string {
+function itemLine(item: Alert['items'][number], names: Alert['asNames']): string {
   const prefix = item.link ? `<${item.link}|${esc(item.prefix)}>` : `\`${esc(item.prefix)}\``;
-  const origin = item.originAsns.map((a) => `AS${a}`).join(',') || 'no origin';
+  const origin = esc(asns(item.originAsns, names));
   const extra = [
-    item.previousOriginAsns ? `was ${item.previousOriginAsns.map((a) => `AS${a}`).join(',')}` : '',
+    item.previousOriginAsns ? `was ${esc(asns(item.previousOriginAsns, names))}` : '',
     item.kinds.length ? item.kinds.join(', ') : '',
     item.durationSeconds !== undefined ? `lasted ${formatDuration(item.durationSeconds)}` : '',
   ].filter(Boolean);
@@ -25,7 +25,7 @@ function itemLine(item: Alert['items'][number]): string {
 export function slackPayload(alert: Alert): Record<string, unknown> {
   const icon = alert.event === 'finding-ended' ? ':white_check_mark:' : (EMOJI[alert.severity] ?? '');
   const text = `${icon} ${alert.title}`;
-  let body = alert.items.slice(0, MAX_ITEMS).map(itemLine).join('\n');
+  let body = alert.items.slice(0, MAX_ITEMS).map((i) => itemLine(i, alert.asNames)).join('\n');
   if (alert.items.length > MAX_ITEMS) body += `\n… and ${alert.items.length - MAX_ITEMS} more prefixes`;
   if (body.length > MAX_SECTION) body = `${body.slice(0, MAX_SECTION)}…`;
   const blocks: Array<Record<string, unknown>> = [
