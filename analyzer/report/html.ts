@@ -130,12 +130,19 @@ function contributorList(title: string, list: Contributor[], total: number, fami
 
 const withCc = (c: Contributor): string => `${esc(c.key)}${c.cc ? ` <small>registered in ${esc(c.cc)}</small>` : ''}`;
 
+/** An origin AS with its name when the report has names: `AS4134 CHINANET-BACKBONE … registered in CN`. */
+const originLabel = (names: ReportData['as_names']) => (c: Contributor): string => {
+  const name = names?.[c.key.replace(/^AS/, '')]?.name;
+  const short = name && name.length > 48 ? `${name.slice(0, 47)}…` : name;
+  return `${esc(c.key)}${short ? ` <span class="as-name" title="${esc(name!)}">${esc(short)}</span>` : ''}${c.cc ? ` <small>registered in ${esc(c.cc)}</small>` : ''}`;
+};
+
 function contributors(data: ReportData): string {
   const day = data.days[data.days.length - 1];
   const out = [
     '<section id="contributors">',
     `<h2>Who is behind out-of-region space, ${esc(day.date)}</h2>`,
-    `<p>Per registry, the largest holders (opaque id of the delegated files, or <code>cc:XX</code> when a file has none), origin ASes and usage countries of its out-of-region space; the top ${CONTRIBUTORS_SHOWN} of each, with their share of that registry’s out-of-region space.</p>`,
+    `<p>Per registry, the largest holders (opaque id of the delegated files, or <code>cc:XX</code> when a file has none), origin ASes${data.as_names ? ' (with their names from the AS-name list)' : ''} and usage countries of its out-of-region space; the top ${CONTRIBUTORS_SHOWN} of each, with their share of that registry’s out-of-region space.</p>`,
   ];
   for (const family of FAMILIES) {
     out.push(`<h3>${FAMILY_LABEL[family]}</h3>`);
@@ -146,7 +153,7 @@ function contributors(data: ReportData): string {
       else
         out.push(
           contributorList('Holder', r.top_holders, r.out_of_region, family, withCc),
-          contributorList('Origin AS', r.top_origins, r.out_of_region, family, withCc),
+          contributorList('Origin AS', r.top_origins, r.out_of_region, family, originLabel(data.as_names)),
           contributorList('Used in', r.top_countries, r.out_of_region, family, (c) => esc(c.key)),
         );
       out.push('</div>');

@@ -20,6 +20,8 @@ export interface ReportData {
   series: IndexSeriesRow[];
   /** Every day's index in the period, oldest first; the last one is the day the tables describe. */
   days: PublicIndex[];
+  /** Names of the origin ASes shown, by AS number (`--as-names` / asn.txt in the cache); absent without a list. */
+  as_names?: Record<string, { name: string; cc: string | null }>;
 }
 
 /** The report's series family key. */

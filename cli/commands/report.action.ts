@@ -11,7 +11,8 @@ import { SERIES_COLUMNS, reportJson, seriesCsvRows } from '../../analyzer/report
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 import { render } from '../render.js';
-import { openMigratedStore } from '../setup.js';
+import { loadAsNamesFor, openMigratedStore } from '../setup.js';
+import { withReportAsNames } from '../../analyzer/report/names.js';
 import { BUILD_HINT, reportRange, type ReportOptions } from './report.js';
 
 export const report = action(reportCommand);
@@ -31,6 +32,8 @@ async function reportCommand(opts: ReportOptions): Promise<void> {
     const period = range.from && range.from === range.to ? `on ${range.from}` : range.from || range.to ? `from ${range.from ?? 'the first day'} to ${range.to ?? 'the last day'}` : 'in the store';
     throw new UsageError(`no portability index stored ${period}: ${BUILD_HINT}`, 1);
   }
+  // Origin ASes with their names (--as-names, or asn.txt in the registry cache).
+  data = withReportAsNames(data, loadAsNamesFor(opts));
   const dir = resolve(opts.out);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'report.html'), reportHtml(data));

@@ -23,6 +23,8 @@ export function register(program: Command): void {
     .requiredOption('--out <DIR>', 'folder to write report.html, index.csv and index.json into (created if missing)')
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('as-names'))
+    .addOption(commonOption('cache-dir'))
     .addOption(commonOption('log-level'))
     .action(lazy(() => import('./report.action.js'), 'report'));
 }
