@@ -37,7 +37,9 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
   const analysis = await loadAnalysis(opts);
   const store = await openMigratedStore(opts);
   onShutdown('store', () => store.close());
-  const writer = store.createWriter();
+  // No timed batch cuts: a rerun after a crash cuts the same batches (same dedup tokens), so
+  // what already landed is dropped by the store and plain count() stays exact.
+  const writer = store.createWriter({ flushIntervalMs: 0 });
   const state = new PrefixState();
   const pipeline = new Pipeline(analysis.classifier, state, [storeSink(writer)]);
   onShutdown('pipeline', () => pipeline.close());

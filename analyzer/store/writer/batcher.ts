@@ -3,20 +3,24 @@ import type { Batch } from './types.js';
 
 /**
  * Rows into per-table batches: a table's batch goes out (to `emit`) when it reaches `batchSize`
- * rows, or `flushIntervalMs` after its first row, or on `cutAll`.
+ * rows, or `flushIntervalMs` after its first row, or on `cutAll`. With `flushIntervalMs` 0 there
+ * is no timed cut: the boundaries then depend only on the rows and the `cutAll` calls, so the
+ * same input cut the same way again gives the same batches and insert dedup tokens (a rerun of
+ * an interrupted `ingest` re-inserts nothing twice).
  */
 export class Batcher {
   /** One builder per table for the writer's life (it keeps its buffer, sized by the last batch). */
   private readonly builders = new Map<string, BatchBuilder>();
   /** When the first row of each table's current batch came. */
   private readonly started = new Map<string, number>();
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly format: BatchFormat,
     private readonly opts: { batchSize: number; flushIntervalMs: number },
     private readonly emit: (b: Batch) => void,
   ) {
+    if (!(opts.flushIntervalMs > 0)) return;
     this.timer = setInterval(() => {
       const now = Date.now();
       for (const [table, started] of this.started) if (now - started >= opts.flushIntervalMs) this.cut(table);
@@ -46,7 +50,7 @@ export class Batcher {
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    if (this.timer) clearInterval(this.timer);
   }
 
   private cut(table: string): void {

@@ -7,7 +7,7 @@ import type { EmbeddedChdb } from '../insert.js';
 export interface WriterOptions {
   /** Rows per insert (per table). */
   batchSize?: number;
-  /** A partly filled batch is sent after this long. */
+  /** A partly filled batch is sent after this long; 0: only when full or flushed (batch boundaries that depend on the rows alone). */
   flushIntervalMs?: number;
   /** Attempts per batch before it goes to the spool. */
   maxRetries?: number;
