@@ -87,8 +87,10 @@ async function runJob(opts: RunOptions): Promise<void> {
   metrics.observeWriter(() => writer.stats());
   metrics.observeSource(() => source.stats());
   const sinks: PipelineSink[] = [storeSink(writer), createMetricsSink(metrics)];
+  // One load of the AS names, for the alerts' text and fields and for the dashboard.
+  const asNames = opts.alerts || opts.dashboard ? loadAsNamesFor(opts) : null;
   if (opts.alerts) {
-    const alerting = createAlerting({ file: opts.alerts, dashboardUrl: opts.dashboard ? httpLink(opts.host, port) : undefined, statePath: `${statePath}.alerts.json` });
+    const alerting = createAlerting({ file: opts.alerts, dashboardUrl: opts.dashboard ? httpLink(opts.host, port) : undefined, statePath: `${statePath}.alerts.json`, asNames });
     metrics.observeAlerts(() => alerting.stats());
     sinks.push(alertsSink(alerting));
   }
@@ -116,7 +118,7 @@ async function runJob(opts: RunOptions): Promise<void> {
     const dashboard = await createDashboardServer({
       store,
       analysis: analysis.current,
-      asNames: loadAsNamesFor(opts),
+      asNames,
       health: feedHealth(source),
       port,
       host: opts.host,
