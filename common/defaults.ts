@@ -15,6 +15,9 @@ export const DEFAULT_PORT = 8080;
 /** The address they listen on: this machine only. */
 export const DEFAULT_HOST = '127.0.0.1';
 
+/** Where alerts that could not be delivered wait for `alerts replay`. */
+export const DEFAULT_DEAD_LETTER = './data/alerts-dead-letter.jsonl';
+
 /** Addresses that mean "every address of this machine" when listened on. */
 const ALL_ADDRESSES = new Map([
   ['0.0.0.0', '127.0.0.1'],
