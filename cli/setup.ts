@@ -8,6 +8,7 @@ import { loadRegistry, type RegistryIndex } from '../analyzer/registry/index.js'
 import { updateRegistry } from '../analyzer/registry/download.js';
 import { archiveDirOf } from '../analyzer/registry/archive.js';
 import { diffNewestArchived } from '../analyzer/registry/diff-archive.js';
+import { routeChanges } from '../analyzer/change-routing/index.js';
 import type { RouteSource } from '../collector/sources/index.js';
 import type { FeedHealth } from '../dashboard/server/types.js';
 import { openStore, type Store } from '../analyzer/store/index.js';
@@ -85,7 +86,7 @@ export async function keepAnalysisFresh(
   const diffArchive = async (): Promise<void> => {
     if (!store) return;
     try {
-      const r = await diffNewestArchived(archiveDirOf(opts.cacheDir), store.client, { skipTo: diffedTo });
+      const r = await diffNewestArchived(archiveDirOf(opts.cacheDir), store.client, { skipTo: diffedTo, routeChanges });
       if (r) {
         diffedTo = r.to;
         log.info({ ...r }, 'registry changes stored');

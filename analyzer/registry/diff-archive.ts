@@ -5,10 +5,14 @@
  * compares a file with itself and adds no events.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { log } from '../../common/log.js';
+import type { RoutedChanges } from '../models/change-routing.js';
+import type { RegistryChange } from '../models/registry.js';
 import { archiveDates } from './archive.js';
-import { writeRegistryChanges } from './changes-store.js';
+import { storeDiff } from './changes-store.js';
 import { diffRegistries } from './diff.js';
 import { loadDiffSnapshot } from './diff-load.js';
+import { DEFAULT_MAX_AGE_DAYS, fileAges, staleWarning } from './file-age.js';
 
 export interface ArchiveDiffResult {
   from: string;
@@ -16,6 +20,19 @@ export interface ArchiveDiffResult {
   events: number;
   /** RIRs present on one side only (left out of the comparison). */
   leftOut: string[];
+  /** Events stored with their routing (routed on either side). */
+  routed: number;
+  /** The stale-file warning (a RIR's file older than the max age), or null. */
+  stale: string | null;
+}
+
+export interface ArchiveDiffOptions {
+  /** The newest date this process already diffed: skipped. */
+  skipTo?: string | null;
+  /** Files older than this many days than their snapshot are stale (a warning; stored for the dashboard). */
+  maxAgeDays?: number;
+  /** Joins the events with the store's routing (analyzer/change-routing); without it, no routing is stored. */
+  routeChanges?: (client: ClickHouseClient, fromDate: string, toDate: string, events: readonly RegistryChange[]) => Promise<RoutedChanges>;
 }
 
 /** The archive's two newest dates, or null when it holds fewer than two. */
@@ -29,11 +46,16 @@ export function newestArchivedPair(archive: string): { from: string; to: string 
  * the latest run wins). Null when there is nothing to compare yet, or when `skipTo` is the
  * newest date (already diffed by this process).
  */
-export async function diffNewestArchived(archive: string, client: ClickHouseClient, opts: { skipTo?: string | null } = {}): Promise<ArchiveDiffResult | null> {
+export async function diffNewestArchived(archive: string, client: ClickHouseClient, opts: ArchiveDiffOptions = {}): Promise<ArchiveDiffResult | null> {
   const pair = newestArchivedPair(archive);
   if (!pair || pair.to === opts.skipTo) return null;
+  const maxAgeDays = opts.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
   const [a, b] = await Promise.all([loadDiffSnapshot(archive, pair.from), loadDiffSnapshot(archive, pair.to)]);
   const result = diffRegistries(a, b);
-  const events = await writeRegistryChanges(client, pair.from, pair.to, result.events);
-  return { ...pair, events, leftOut: result.leftOut.map((l) => l.rir) };
+  const ages = fileAges(a, b, pair.from, pair.to, result.compared, maxAgeDays);
+  const stale = staleWarning(ages, pair.from, pair.to, maxAgeDays);
+  if (stale) log.warn({ from: pair.from, to: pair.to }, stale);
+  const routed = opts.routeChanges ? await opts.routeChanges(client, pair.from, pair.to, result.events) : null;
+  const n = await storeDiff(client, { fromDate: pair.from, toDate: pair.to, events: result.events, routed, ages, maxAgeDays });
+  return { ...pair, events: n.events, leftOut: result.leftOut.map((l) => l.rir), routed: n.routed, stale };
 }

@@ -1,4 +1,5 @@
 /** Text output of `registry diff`: a summary, then a table grouped by kind and RIR pair. */
+import { ROUTING_RULE, type RoutedChanges } from '../models/change-routing.js';
 import { CHANGE_KINDS, type RegistryChange } from '../models/registry.js';
 import type { DiffResult } from './diff.js';
 
@@ -33,7 +34,10 @@ export function groupEvents(events: readonly RegistryChange[]): DiffGroup[] {
   return [...groups.values()].sort((a, b) => kindOrder.get(a.kind)! - kindOrder.get(b.kind)! || a.from_rir.localeCompare(b.from_rir) || a.to_rir.localeCompare(b.to_rir) || famOrder[a.family] - famOrder[b.family]);
 }
 
-export function formatDiff(r: DiffResult): string {
+/** How many routed changes the text output lists (largest first). */
+const ROUTED_SHOWN = 25;
+
+export function formatDiff(r: DiffResult, routed: RoutedChanges | null = null): string {
   const lines: string[] = [];
   const files = (s: DiffResult['from']) => s.files.filter((f) => r.compared.includes(f.rir)).map((f) => `${f.rir} ${f.date ?? '?'}`).join(', ');
   lines.push(`registry diff ${r.from.label} → ${r.to.label}`);
@@ -67,5 +71,21 @@ export function formatDiff(r: DiffResult): string {
     const right = new Set([4, 5, 7, 8]);
     for (const row of rows) lines.push(row.map((cell, c) => (right.has(c) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd());
   }
+  if (routed) lines.push('', ...formatRouting(r.events, routed));
   return lines.join('\n') + '\n';
+}
+
+/** The routed changes, largest first, each with its routing sentence. */
+function formatRouting(events: readonly RegistryChange[], routed: RoutedChanges): string[] {
+  const moment = (m: RoutedChanges['from']) => (m.known ? m.at : `unknown (no route events stored on ${m.date})`);
+  const lines = [`routing (${ROUTING_RULE}): before ${moment(routed.from)}, after ${moment(routed.to)}`];
+  const list = events.map((e, i) => ({ e, r: routed.routing[i] })).filter((x) => x.r.from.routing === 'routed' || x.r.to.routing === 'routed');
+  lines.push(`${num(list.length)} change event(s) of routed space${list.length > ROUTED_SHOWN ? ` (the ${ROUTED_SHOWN} largest)` : ''}`);
+  const famOrder = { ipv4: 0, ipv6: 1, asn: 2 };
+  list.sort((x, y) => famOrder[x.e.family] - famOrder[y.e.family] || y.e.addresses - x.e.addresses);
+  for (const { e, r } of list.slice(0, ROUTED_SHOWN)) {
+    const rirs = e.from_rir === e.to_rir ? e.from_rir ?? '-' : `${e.from_rir ?? '-'} → ${e.to_rir ?? '-'}`;
+    lines.push(`  ${e.kind} ${e.start} – ${e.end} (${rirs}): ${r.summary}`);
+  }
+  return lines;
 }

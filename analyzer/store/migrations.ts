@@ -40,6 +40,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'registry change events: registry_changes',
     statements: (opts) => generateDdl(opts, 5),
   },
+  {
+    version: 6,
+    name: 'registry changes joined with routing (registry_change_routing) and the ages of the files each diff compared (registry_diff_files)',
+    statements: (opts) => generateDdl(opts, 6),
+  },
 ];
 
 export interface MigrationResult {

@@ -10,7 +10,10 @@ import { diffRegistries } from '../../analyzer/registry/diff.js';
 import { formatDiff } from '../../analyzer/registry/diff-format.js';
 import { loadDiffFolder, loadDiffSnapshot } from '../../analyzer/registry/diff-load.js';
 import { openStore } from '../../analyzer/store/index.js';
-import { writeRegistryChanges } from '../../analyzer/registry/changes-store.js';
+import { storeDiff } from '../../analyzer/registry/changes-store.js';
+import { DEFAULT_MAX_AGE_DAYS, fileAges, staleWarning } from '../../analyzer/registry/file-age.js';
+import { routeChanges } from '../../analyzer/change-routing/index.js';
+import { routingFields, type RoutedChanges } from '../../analyzer/models/change-routing.js';
 import { fmtInt, ProgressLine } from '../progress.js';
 
 interface StatsOptions {
@@ -99,6 +102,7 @@ interface DiffOpts {
   json?: boolean;
   allRirs?: boolean;
   store?: boolean;
+  maxAge: string;
   db: string;
   clickhouse?: string;
 }
@@ -129,7 +133,8 @@ function registerArchive(registry: Command): void {
     .option('--to-dir <DIR>', 'a folder of delegated files instead of --to')
     .option('--json', 'one JSON event per line')
     .option('--all-rirs', 'also compare RIRs present on one side only (their whole space becomes added or removed)')
-    .option('--store', 'write the events into the store (table registry_changes)')
+    .option('--store', 'write the events into the store (table registry_changes), joined with the store\'s routing of both dates (registry_change_routing; the JSON events carry it)')
+    .option('--max-age <DAYS>', 'warn when a RIR\'s file is more than DAYS older than its snapshot\'s date (stale: its later changes are not seen)', String(DEFAULT_MAX_AGE_DAYS))
     .addOption(commonOption('cache-dir'))
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
@@ -143,28 +148,39 @@ function registerArchive(registry: Command): void {
           opts.from ? loadDiffSnapshot(archive, opts.from) : loadDiffFolder(opts.fromDir!),
           opts.to ? loadDiffSnapshot(archive, opts.to) : loadDiffFolder(opts.toDir!),
         ]);
+        const maxAgeDays = Number(opts.maxAge);
+        if (!Number.isInteger(maxAgeDays) || maxAgeDays < 0) throw new UsageError(`--max-age must be a whole number of days, not ${opts.maxAge}`);
         const result = diffRegistries(a, b, { allRirs: opts.allRirs });
-        if (opts.json) {
-          const out: string[] = [];
-          for (const e of result.events) out.push(JSON.stringify(e));
-          if (out.length) process.stdout.write(out.join('\n') + '\n');
-          if (result.leftOut.length) process.stderr.write(`portolan registry diff: left out (present on one side only): ${result.leftOut.map((l) => `${l.rir} (only in ${l.presentIn})`).join(', ')}\n`);
-        } else {
-          process.stdout.write(formatDiff(result));
-        }
-        if (opts.store) {
-          const newest = (s: typeof result.from) => s.files.map((f) => f.date ?? '').sort().pop() || null;
-          const fromDate = opts.from ?? newest(result.from);
-          const toDate = opts.to ?? newest(result.to);
-          if (!fromDate || !toDate) throw new Error('cannot store: a side has no dated file');
-          const store = await openStore({ db: opts.db, clickhouse: opts.clickhouse });
-          try {
+        // A side's date: the archive date asked for, or a folder's newest file date.
+        const newest = (s: typeof result.from) => s.files.map((f) => f.date ?? '').sort().pop() || null;
+        const fromDate = opts.from ?? newest(result.from);
+        const toDate = opts.to ?? newest(result.to);
+        const ages = fromDate && toDate ? fileAges(a, b, fromDate, toDate, result.compared, maxAgeDays) : [];
+        const stale = fromDate && toDate ? staleWarning(ages, fromDate, toDate, maxAgeDays) : null;
+        if (stale) process.stderr.write(`portolan registry diff: WARNING: ${stale}\n`);
+        const store = opts.store ? await openStore({ db: opts.db, clickhouse: opts.clickhouse }) : null;
+        try {
+          let routed: RoutedChanges | null = null;
+          if (store) {
+            if (!fromDate || !toDate) throw new Error('cannot store: a side has no dated file');
             await store.migrate();
-            const n = await writeRegistryChanges(store.client, fromDate, toDate, result.events);
-            process.stderr.write(`portolan registry diff: stored ${n} event(s) in registry_changes (${fromDate} → ${toDate})\n`);
-          } finally {
-            await store.close();
+            routed = await routeChanges(store.client, fromDate, toDate, result.events);
           }
+          if (opts.json) {
+            const out: string[] = [];
+            result.events.forEach((e, i) => out.push(JSON.stringify(routed ? { ...e, ...routingFields(routed.routing[i]) } : e)));
+            if (out.length) process.stdout.write(out.join('\n') + '\n');
+            if (result.leftOut.length) process.stderr.write(`portolan registry diff: left out (present on one side only): ${result.leftOut.map((l) => `${l.rir} (only in ${l.presentIn})`).join(', ')}\n`);
+          } else {
+            process.stdout.write(formatDiff(result, routed));
+          }
+          if (store && routed) {
+            const n = await storeDiff(store.client, { fromDate: fromDate!, toDate: toDate!, events: result.events, routed, ages, maxAgeDays });
+            const known = (m: RoutedChanges['from']) => (m.known ? `routes at ${m.at}` : `no route events stored on ${m.date}: routing unknown`);
+            process.stderr.write(`portolan registry diff: stored ${n.events} event(s) in registry_changes (${fromDate} → ${toDate}); ${n.routed} routed on either side (before: ${known(routed.from)}; after: ${known(routed.to)})\n`);
+          }
+        } finally {
+          await store?.close();
         }
       }),
     );
