@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { Option } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { DEFAULT_DB, DEFAULT_RIS_LIVE_URL } from './defaults.js';
 
 /**
@@ -39,6 +39,8 @@ export function loadConfigFile(path = process.env.PORTOLAN_CONFIG ?? 'portolan.y
     if (process.env.PORTOLAN_CONFIG) throw new Error(`config file ${path} (from PORTOLAN_CONFIG) does not exist`);
     return fileConfig;
   }
+  // The YAML parser loads only when there is a file: most runs have none, and it costs start-up time.
+  const { parse: parseYaml } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const parsed = parseYaml(readFileSync(path, 'utf8')) as unknown;
   if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) {
     throw new Error(`${path}: expected a mapping of option names to values`);
