@@ -3,6 +3,7 @@ import type { Route } from '../types.js';
 import { feedRoutes } from './feed.js';
 import { findingRoutes } from './findings.js';
 import { healthRoutes } from './health.js';
+import { historyRoutes } from './history.js';
 import { indexRoutes } from './index-api.js';
 import { mapRoutes } from './map.js';
 import { matrixRoutes } from './matrix.js';
@@ -27,6 +28,9 @@ const ENDPOINTS = [
   'GET /api/ip/{addr}',
   'GET /api/asn/{asn}',
   'GET /api/country/{cc}?family&date',
+  'GET /api/history/prefix/{addr}/{len} (origins, visibility and findings over time)',
+  'GET /api/history/asn/{asn} (announced space by registering RIR per day)',
+  'GET /api/history/country/{cc}?family (space used there by registering RIR per day, from the index)',
   'GET /api/search?q=',
   'GET /api/health',
   'GET /api/feed?rir&kind&country&asn&severity&backlog (text/event-stream)',
@@ -48,4 +52,4 @@ const indexRoute: Route = {
   },
 };
 
-export const apiRoutes: Route[] = [indexRoute, ...summaryRoutes, ...indexRoutes, ...matrixRoutes, ...mapRoutes, ...topRoutes, ...pageRoutes, ...searchRoutes, ...healthRoutes, ...feedRoutes, ...findingRoutes, ...sqlRoutes, ...namedRoutes, ...registryChangeRoutes];
+export const apiRoutes: Route[] = [indexRoute, ...summaryRoutes, ...indexRoutes, ...matrixRoutes, ...mapRoutes, ...topRoutes, ...pageRoutes, ...historyRoutes, ...searchRoutes, ...healthRoutes, ...feedRoutes, ...findingRoutes, ...sqlRoutes, ...namedRoutes, ...registryChangeRoutes];

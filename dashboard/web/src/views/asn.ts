@@ -4,6 +4,7 @@ import { addressesShort, integer, rir, time } from '../format.js';
 import { errorBox, kindsList, loading, rirBadge, severityBadge, storeEmptyNote } from './common.js';
 import { table } from './table.js';
 import { findingsTimeline, type FindingRow } from './findings.js';
+import { stackedDays, type DayRow } from '../charts/stacked-days.js';
 
 interface AsnPage {
   asn: number;
@@ -21,6 +22,23 @@ export function asnView(main: HTMLElement, params: string[]): void {
   const holder = h('div', {}, loading());
   const title = h('h1', { id: 'page-title' }, `AS${asn}`);
   main.append(title, holder);
+  const history = section('Announced space by registering RIR over time', loading());
+  history.id = 'asn-history';
+  getJson<{ rows: Array<DayRow & { family: number }>; note: string }>(`/api/history/asn/${asn}`)
+    .then((r) => {
+      const fams = ([4, 6] as const).filter((f) => r.rows.some((x) => Number(x.family) === f));
+      fill(
+        history,
+        h('h2', {}, 'Announced space by registering RIR over time'),
+        fams.length
+          ? [
+              h('p', { class: 'note' }, `Each day, the prefixes this AS announced, by the RIR that registered them. ${r.note}`),
+              ...fams.map((f) => stackedDays(`asn-history-v${f}`, `IPv${f} space announced by AS${asn} per day, by registering RIR`, r.rows.filter((x) => Number(x.family) === f), f === 4 ? 'addresses' : '/48s')),
+            ]
+          : h('p', { class: 'note' }, 'No announcements by this AS in the store.'),
+      );
+    })
+    .catch((err) => fill(history, h('h2', {}, 'Announced space by registering RIR over time'), errorBox(err)));
   getJson<AsnPage>(`/api/asn/${asn}`)
     .then(async (d) => {
       const rec = d.registry?.record;
@@ -36,6 +54,7 @@ export function asnView(main: HTMLElement, params: string[]): void {
             ? h('p', {}, 'Registered by ', rirBadge(d.registry.rir), rec ? ` · ${rec.status} · country ` : '', rec ? countryLink(rec.cc) : '', rec?.date ? ` · ${rec.date}` : '', rec?.opaqueId ? ` · holder ${rec.opaqueId}` : '', d.registry.iana ? ` · IANA ${d.registry.iana.block}: ${d.registry.iana.designation}` : '')
             : note('Registry not loaded.'),
         ),
+        history,
         section(
           'Prefixes originated',
           table(

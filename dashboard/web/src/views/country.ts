@@ -1,11 +1,12 @@
 import { getJson, qs } from '../api.js';
-import { asnLink, countryLink, h, prefixLink, section, fill } from '../dom.js';
+import { asnLink, countryLink, h, note, prefixLink, section, fill } from '../dom.js';
 import { addressesShort, percent, rir } from '../format.js';
 import { daySelect, emptyIndex, indexLine, space, withQuery, type IndexMeta } from '../index-meta.js';
 import { navigate } from '../router.js';
 import { errorBox, kindsList, loading, rirBadge, severityBadge } from './common.js';
 import { table } from './table.js';
 import { findingsTimeline, type FindingRow } from './findings.js';
+import { stackedDays, type DayRow } from '../charts/stacked-days.js';
 
 interface CountryPage extends IndexMeta {
   cc: string;
@@ -23,6 +24,21 @@ export function countryView(main: HTMLElement, params: string[], query: URLSearc
   const line = h('p', { class: 'index-line', id: 'index-line' }, '');
   const controls = h('div', { class: 'filters' });
   main.append(h('h1', { id: 'page-title' }, `Country ${cc}`), line, controls, holder);
+  const family: 4 | 6 = query.get('family') === '6' ? 6 : 4;
+  const title = `Space used in ${cc} by registering RIR over time (IPv${family})`;
+  const history = section(title, loading());
+  history.id = 'country-history';
+  getJson<{ rows: DayRow[]; unit: string; message?: string }>(`/api/history/country/${cc}${qs({ family: family === 6 ? 6 : null })}`)
+    .then((r) =>
+      fill(
+        history,
+        h('h2', {}, title),
+        r.rows.length
+          ? [note('Routed space the geolocation database places in the country, each address once, from each day’s portability index.'), stackedDays('country-history-chart', title, r.rows, r.unit)]
+          : note(r.message ?? 'No index for this country yet.'),
+      ),
+    )
+    .catch((err) => fill(history, h('h2', {}, title), errorBox(err)));
   getJson<CountryPage>(`/api/country/${cc}${qs({ date })}`)
     .then((d) => {
       fill(line, indexLine(d, 4).textContent ?? '');
@@ -74,6 +90,7 @@ export function countryView(main: HTMLElement, params: string[], query: URLSearc
               ),
             )
           : emptyIndex(),
+        history,
         section(
           `Announced prefixes used in ${cc}, registered by an RIR of another region`,
           h('p', { class: 'note' }, 'By each prefix’s latest classification; “Prefix size” is the whole prefix (overlapping prefixes are each counted in full).'),

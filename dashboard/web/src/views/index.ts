@@ -5,6 +5,8 @@ import { daySelect, describeIndex, emptyIndex, space, withQuery, type IndexMeta 
 import { navigate } from '../router.js';
 import { errorBox, loading, rirBadge } from './common.js';
 import { csvLink, table } from './table.js';
+import { svgEl } from '../svg.js';
+import { RIR_COLOURS } from '../palette.js';
 
 interface SeriesRow {
   date: string;
@@ -43,19 +45,10 @@ interface DayIndex {
 }
 
 export const INDEX_RIRS = ['afrinic', 'apnic', 'arin', 'lacnic', 'ripencc', 'unregistered'] as const;
-/** One colour per RIR line, distinct for common colour-vision deficiencies (Okabe–Ito). */
-export const RIR_COLOURS: Record<string, string> = { afrinic: '#E69F00', apnic: '#009E73', arin: '#0072B2', lacnic: '#CC79A7', ripencc: '#D55E00', unregistered: '#666666' };
 /** Dashes tell apart lines that lie on top of each other (several RIRs at 0 %), and help without colour. */
 const RIR_DASHES: Record<string, string> = { afrinic: 'none', apnic: '9 4', arin: '3 3', lacnic: '12 3 3 3', ripencc: '6 2', unregistered: '2 5' };
 const rirName = (r: string): string => (r === 'unregistered' ? 'unregistered' : rir(r));
 
-const SVG = 'http://www.w3.org/2000/svg';
-function svgEl(tag: string, attrs: Record<string, string | number>, ...children: Array<SVGElement | string>): SVGElement {
-  const el = document.createElementNS(SVG, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  for (const c of children) el.append(c);
-  return el;
-}
 
 /** A "nice" upper bound for a share axis: the next 5 % step above the largest value (at least 5 %). */
 const niceMax = (v: number): number => Math.min(1, Math.max(0.05, Math.ceil((v * 1.08) / 0.05) * 0.05));

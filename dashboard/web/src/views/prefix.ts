@@ -3,6 +3,7 @@ import { asnLink, countryLink, h, link, prefixLink, section, note, fill } from '
 import { addresses, integer, percent, rir, time } from '../format.js';
 import { errorBox, kindsList, loading, rirBadge, severityBadge } from './common.js';
 import { table } from './table.js';
+import { prefixTimeline, type TimelineData } from '../charts/prefix-timeline.js';
 
 export interface RecordOverlap {
   record: { rir: string; cc: string; start: string; value: number; date: string | null; status: string; opaqueId: string | null };
@@ -69,12 +70,19 @@ export function prefixView(main: HTMLElement, params: string[]): void {
   const prefix = params[0];
   const holder = h('div', {}, loading());
   main.append(h('h1', { id: 'page-title' }, `Prefix ${prefix}`), holder);
+  // The timeline loads on its own: the page shows without waiting for it.
+  const history = section('History', loading());
+  history.id = 'prefix-history';
+  getJson<TimelineData>(`/api/history/prefix/${prefix}`)
+    .then((t) => fill(history, h('h2', {}, 'History'), prefixTimeline(t)))
+    .catch((err) => fill(history, h('h2', {}, 'History'), errorBox(err)));
   getJson<PrefixPage>(`/api/prefix/${prefix}`)
     .then((d) => {
       const c = d.classification;
       fill(holder, 
         h('p', { class: 'lead' }, `${addresses(d.addresses, d.family)}.`, d.seen ? ` Seen in ${integer(d.seen.events)} route events from ${time(d.seen.first_seen)} to ${time(d.seen.last_seen)}.` : ' Not seen in the store.'),
         d.notes.length ? h('ul', { class: 'notes' }, d.notes.map((n) => h('li', {}, n))) : null,
+        history,
         c
           ? section(
               'Classification now',
