@@ -2,7 +2,8 @@
  * Routed-space accounting: every routed address counted once, with its registering RIR (the
  * most specific delegated record holding it), its country (geo database), that country's RIR
  * service region, and the registry of its origin AS. Exact: ranges are split into CIDRs, each
- * CIDR's networks come from a walk of the geo database's tree, and sums are integers.
+ * CIDR's networks come from a walk of the geo database's tree, and sums are integers (numbers
+ * for IPv4, below 2^53; bigints for IPv6: see segments.ts).
  */
 import { rangeToPrefixes, type Family } from '../../common/ip.js';
 import type { Contributor, FamilyIndex, Figures, Flow, IndexRir, OriginFigures, PrefixFilterCounts, RirIndex, RoutedFilters } from '../models/accounting.js';
@@ -13,17 +14,19 @@ import { RIRS } from '../models/registry.js';
 import { splitIpv4Range } from '../registry/prefix-index.js';
 import { regionOf } from '../registry/regions.js';
 import { routedPrefixes, type RoutedPrefix, type RouteTable } from './routed.js';
-import { innermostSegments, overlay } from './segments.js';
+import { innermostSegments, minus, overlay, plus, type Bound } from './segments.js';
 
 /** What the accounting needs from the registry (RegistryIndex has it). */
 export interface RegisteredSpace {
-  registeredSegments(family: Family): RegisteredSegment[];
+  registeredSegments(family: 4): Array<RegisteredSegment<number>>;
+  registeredSegments(family: 6): Array<RegisteredSegment<bigint>>;
   asn(asn: number): AsnRegistration;
 }
 
 /** What it needs from the geo database (GeoDatabase has it): every network inside a prefix. */
 export interface GeoWalk {
-  walk(family: Family, start: bigint, length: number, visit: (cc: string | null, addresses: number) => void): void;
+  /** `start` is a number for IPv4 (no bigint on the hot path) and a bigint for IPv6. */
+  walk(family: Family, start: number | bigint, length: number, visit: (cc: string | null, addresses: number) => void): void;
   info(): GeoDatabaseInfo;
 }
 
@@ -48,50 +51,85 @@ export const TOP_N = 10;
 export const PREFIX_RULE =
   "a routed prefix counts once, under the RIR holding the most of its addresses (unregistered when undelegated space is the largest part); it is geolocated when the geo database places any of its addresses, and out of region when more than half of its geolocated addresses lie outside that RIR's service region";
 
-/** IPv4 figures are addresses; IPv6 figures are /48s (2^80 addresses), rounded once. */
-const toUnitOf = (family: Family) => (family === 4 ? (n: bigint) => Number(n) : (n: bigint) => Number(n) / 2 ** 80);
+/** What differs between the families: the kind of bound, the walk, and the published unit. */
+interface FamilyMath<K extends Bound> {
+  family: Family;
+  zero: K;
+  /** Country counts of an address range: its exact CIDRs, each walked in the geo database ('ZZ': not placed). */
+  countries(geo: GeoWalk, first: K, last: K, visit: (cc: string, addresses: K) => void): void;
+  /** IPv4 figures are addresses; IPv6 figures are /48s (2^80 addresses), rounded once. */
+  toUnit(n: K): number;
+}
+
+const IPV4: FamilyMath<number> = {
+  family: 4,
+  zero: 0,
+  countries(geo, first, last, visit) {
+    const each = (cc: string | null, n: number) => visit(cc ?? 'ZZ', n);
+    for (const [start, len] of splitIpv4Range(first, last)) geo.walk(4, start, len, each);
+  },
+  toUnit: (n) => n,
+};
+
+const IPV6: FamilyMath<bigint> = {
+  family: 6,
+  zero: 0n,
+  countries(geo, first, last, visit) {
+    // Walk counts of IPv6 networks are powers of two, so BigInt() is exact.
+    const each = (cc: string | null, n: number) => visit(cc ?? 'ZZ', BigInt(n));
+    for (const p of rangeToPrefixes(6, first, last)) geo.walk(6, p.start, p.length, each);
+  },
+  toUnit: (n) => Number(n) / 2 ** 80,
+};
 
 const RIR_SLOT = new Map<IndexRir, number>(INDEX_RIRS.map((r, i) => [r, i]));
 const REGION_SLOT = new Map<Rir, number>(RIRS.map((r, i) => [r, i]));
 
 /** Per routed prefix, while its pieces are visited: addresses per registering RIR and per usage region. */
-interface PrefixTally {
-  route: RoutedPrefix;
-  parent: PrefixTally | null;
+interface PrefixTally<K extends Bound> {
+  route: RoutedPrefix<K>;
+  parent: PrefixTally<K> | null;
   /** By INDEX_RIRS slot. */
-  held: bigint[];
+  held: K[];
   /** By RIRS slot (usage region of geolocated addresses). */
-  used: bigint[];
+  used: K[];
 }
 
 export function accountRoutedSpace(input: AccountingInput): AccountingResult {
   const routed = routedPrefixes(input.table, input.filters);
-  const flows = new Map<string, Flow & { sum: bigint }>();
-  const ipv4 = accountFamily(4, routed[4], input, flows);
-  const ipv6 = accountFamily(6, routed[6], input, flows);
+  const flows = new FlowTally();
+  const ipv4 = accountFamily(IPV4, routed[4], input.registry.registeredSegments(4), input, flows);
+  const ipv6 = accountFamily(IPV6, routed[6], input.registry.registeredSegments(6), input, flows);
   return {
     ipv4: ipv4.index,
     ipv6: ipv6.index,
-    flows: [...flows.values()].map(({ sum, ...f }) => ({ ...f, addresses: toUnitOf(f.family)(sum) })).sort(compareFlows),
+    flows: flows.result().sort(compareFlows),
     prefixes_seen: routed.counts,
-    registry_conflicts: { ipv4: toUnitOf(4)(ipv4.conflicts), ipv6: toUnitOf(6)(ipv6.conflicts) },
+    registry_conflicts: { ipv4: ipv4.conflicts, ipv6: ipv6.conflicts },
   };
 }
 
-/** Address sums as exact integers; converted to the published unit once, at the end. */
-class RirAccumulator {
-  readonly space = { routed: 0n, geolocated: 0n, in_region: 0n, out_of_region: 0n };
-  readonly prefixes = zeroFigures();
-  readonly origin = { same_rir: 0n, other_rir: 0n, unknown: 0n };
-  readonly holders = new Map<string, { cc: string; sum: bigint }>();
-  readonly origins = new Map<string, { cc: string; sum: bigint }>();
-  readonly countries = new Map<string, { cc: string; sum: bigint }>();
+type Sums<K> = Map<string, { cc: string; sum: K }>;
 
-  result(toUnit: (n: bigint) => number): RirIndex {
+/** Address sums as exact integers; converted to the published unit once, at the end. */
+class RirAccumulator<K extends Bound> {
+  readonly space: { routed: K; geolocated: K; in_region: K; out_of_region: K };
+  readonly prefixes = zeroFigures();
+  readonly origin: { same_rir: K; other_rir: K; unknown: K };
+  readonly holders: Sums<K> = new Map();
+  readonly origins: Sums<K> = new Map();
+  readonly countries: Sums<K> = new Map();
+
+  constructor(zero: K) {
+    this.space = { routed: zero, geolocated: zero, in_region: zero, out_of_region: zero };
+    this.origin = { same_rir: zero, other_rir: zero, unknown: zero };
+  }
+
+  result(toUnit: (n: K) => number): RirIndex {
     const s = this.space;
     const o = this.origin;
     const origin = { same_rir: toUnit(o.same_rir), other_rir: toUnit(o.other_rir), unknown: toUnit(o.unknown) };
-    const top = (map: Map<string, { cc: string; sum: bigint }>): Contributor[] =>
+    const top = (map: Sums<K>): Contributor[] =>
       [...map]
         .sort(([ka, a], [kb, b]) => (b.sum > a.sum ? 1 : b.sum < a.sum ? -1 : ka < kb ? -1 : 1))
         .slice(0, TOP_N)
@@ -107,9 +145,37 @@ class RirAccumulator {
   }
 }
 
-function accountFamily(family: Family, routes: RoutedPrefix[], input: AccountingInput, flows: Map<string, Flow & { sum: bigint }>): { index: FamilyIndex; conflicts: bigint } {
-  const acc = INDEX_RIRS.map(() => new RirAccumulator());
-  const registered = input.registry.registeredSegments(family);
+/** Flows (registering RIR and cc, usage country, origin registry): one map per (family, RIR, cc, origin registry), keyed by usage country. */
+class FlowTally {
+  private readonly groups = new Map<string, { family: Family; rir: IndexRir; registered_cc: string; origin_rir: Rir | ''; toUnit: (n: Bound) => number; byCountry: Map<string, { sum: Bound }> }>();
+
+  group<K extends Bound>(math: FamilyMath<K>, rir: IndexRir, registeredCc: string, originRir: Rir | ''): Map<string, { sum: K }> {
+    const key = `${math.family}|${rir}|${registeredCc}|${originRir}`;
+    let g = this.groups.get(key);
+    if (!g) this.groups.set(key, (g = { family: math.family, rir, registered_cc: registeredCc, origin_rir: originRir, toUnit: math.toUnit as (n: Bound) => number, byCountry: new Map() }));
+    return g.byCountry as Map<string, { sum: K }>;
+  }
+
+  result(): Flow[] {
+    const out: Flow[] = [];
+    for (const g of this.groups.values()) {
+      for (const [country, c] of g.byCountry) {
+        out.push({ family: g.family, rir: g.rir, registered_cc: g.registered_cc, country, usage_region: regionOf(country) ?? '', origin_rir: g.origin_rir, addresses: g.toUnit(c.sum) });
+      }
+    }
+    return out;
+  }
+}
+
+function accountFamily<K extends Bound>(
+  math: FamilyMath<K>,
+  routes: Array<RoutedPrefix<K>>,
+  registered: ReadonlyArray<RegisteredSegment<K>>,
+  input: AccountingInput,
+  flows: FlowTally,
+): { index: FamilyIndex; conflicts: number } {
+  const zero = math.zero;
+  const acc = INDEX_RIRS.map(() => new RirAccumulator(zero));
   const asnRirs = new Map<number, { rir: Rir | null; cc: string }>();
   const originOf = (asn: number) => {
     let o = asnRirs.get(asn);
@@ -120,87 +186,76 @@ function accountFamily(family: Family, routes: RoutedPrefix[], input: Accounting
     }
     return o;
   };
-  const tallies = new Map<RoutedPrefix, PrefixTally>();
-  const segments = innermostSegments(routes, (route, outer) =>
-    tallies.set(route, { route, parent: outer ? (tallies.get(outer) as PrefixTally) : null, held: INDEX_RIRS.map(() => 0n), used: RIRS.map(() => 0n) }),
+  const tallies = new Map<RoutedPrefix<K>, PrefixTally<K>>();
+  const segments = innermostSegments<K, RoutedPrefix<K>>(routes, (route, outer) =>
+    tallies.set(route, { route, parent: outer ? (tallies.get(outer) as PrefixTally<K>) : null, held: INDEX_RIRS.map(() => zero), used: RIRS.map(() => zero) }),
   );
-  let conflicts = 0n;
+  let conflicts = zero;
 
   overlay(segments, registered, (first, last, route, seg) => {
     const record = seg?.record ?? null;
     const rir: IndexRir = record?.rir ?? 'unregistered';
     const slot = RIR_SLOT.get(rir) as number;
-    if (seg?.conflict) conflicts += last - first + 1n;
-    const tally = tallies.get(route) as PrefixTally;
-    for (let t: PrefixTally | null = tally; t; t = t.parent) t.held[slot] += last - first + 1n;
+    const size = plus(minus(last, first), math.family === 4 ? (1 as K) : (1n as K));
+    if (seg?.conflict) conflicts = plus(conflicts, size);
+    const tally = tallies.get(route) as PrefixTally<K>;
+    for (let t: PrefixTally<K> | null = tally; t; t = t.parent) t.held[slot] = plus(t.held[slot], size);
     const a = acc[slot];
     const origin = originOf(route.origin);
-    const flowKey = `${family}|${rir}|${record?.cc ?? ''}|${origin.rir ?? ''}|`;
-    forEachCountry(family, first, last, input.geo, (cc, n) => {
-      a.space.routed += n;
-      if (origin.rir === null) a.origin.unknown += n;
-      else if (origin.rir === rir) a.origin.same_rir += n;
-      else a.origin.other_rir += n;
+    const byCountry = flows.group(math, rir, record?.cc ?? '', origin.rir ?? '');
+    math.countries(input.geo, first, last, (cc, n) => {
+      a.space.routed = plus(a.space.routed, n);
+      if (origin.rir === null) a.origin.unknown = plus(a.origin.unknown, n);
+      else if (origin.rir === rir) a.origin.same_rir = plus(a.origin.same_rir, n);
+      else a.origin.other_rir = plus(a.origin.other_rir, n);
+      const flow = byCountry.get(cc);
+      if (flow) flow.sum = plus(flow.sum, n);
+      else byCountry.set(cc, { sum: n });
       const region = regionOf(cc);
-      const key = flowKey + cc;
-      const flow = flows.get(key);
-      if (flow) flow.sum += n;
-      else flows.set(key, { family, rir, registered_cc: record?.cc ?? '', country: cc, usage_region: region ?? '', origin_rir: origin.rir ?? '', addresses: 0, sum: n });
       if (!region) return;
-      for (let t: PrefixTally | null = tally; t; t = t.parent) t.used[REGION_SLOT.get(region) as number] += n;
-      a.space.geolocated += n;
+      const regionSlot = REGION_SLOT.get(region) as number;
+      for (let t: PrefixTally<K> | null = tally; t; t = t.parent) t.used[regionSlot] = plus(t.used[regionSlot], n);
+      a.space.geolocated = plus(a.space.geolocated, n);
       if (rir === 'unregistered') return;
       if (region === rir) {
-        a.space.in_region += n;
+        a.space.in_region = plus(a.space.in_region, n);
         return;
       }
-      a.space.out_of_region += n;
+      a.space.out_of_region = plus(a.space.out_of_region, n);
       addTo(a.holders, holderKey(record as DelegationRecord), (record as DelegationRecord).cc, n);
       addTo(a.origins, `AS${route.origin}`, origin.cc, n);
       addTo(a.countries, cc, cc, n);
     });
   });
 
-  for (const t of tallies.values()) countPrefix(t, acc);
+  for (const t of tallies.values()) countPrefix(t, acc, zero);
 
-  const toUnit = toUnitOf(family);
   const index = {} as FamilyIndex;
-  INDEX_RIRS.forEach((rir, i) => (index[rir] = acc[i].result(toUnit)));
-  return { index, conflicts };
+  INDEX_RIRS.forEach((rir, i) => (index[rir] = acc[i].result(math.toUnit)));
+  return { index, conflicts: math.toUnit(conflicts) };
 }
 
 /** The prefix-level figures (PREFIX_RULE) for one routed prefix, from its tally. */
-function countPrefix(t: PrefixTally, acc: RirAccumulator[]): void {
+function countPrefix<K extends Bound>(t: PrefixTally<K>, acc: Array<RirAccumulator<K>>, zero: K): void {
   let slot = 0;
   for (let i = 1; i < t.held.length; i++) if (t.held[i] > t.held[slot]) slot = i;
   const f = acc[slot].prefixes;
   f.routed++;
-  const located = t.used.reduce((a, b) => a + b, 0n);
-  if (located === 0n) return;
+  const located = t.used.reduce(plus, zero);
+  if (located === zero) return;
   f.geolocated++;
   const rir = INDEX_RIRS[slot];
   if (rir === 'unregistered') return;
-  const outside = located - t.used[REGION_SLOT.get(rir) as number];
-  if (outside * 2n > located) f.out_of_region++;
+  const outside = minus(located, t.used[REGION_SLOT.get(rir) as number]);
+  if (plus(outside, outside) > located) f.out_of_region++;
   else f.in_region++;
-}
-
-/** Country counts of an address range: its exact CIDRs, each walked in the geo database ('ZZ': not placed). */
-function forEachCountry(family: Family, first: bigint, last: bigint, geo: GeoWalk, visit: (cc: string, addresses: bigint) => void): void {
-  // Walk counts are whole numbers (IPv4) or powers of two (IPv6 networks), so BigInt() is exact.
-  const each = (cc: string | null, n: number) => visit(cc ?? 'ZZ', BigInt(n));
-  if (family === 4) {
-    for (const [start, len] of splitIpv4Range(Number(first), Number(last))) geo.walk(4, BigInt(start), len, each);
-    return;
-  }
-  for (const p of rangeToPrefixes(6, first, last)) geo.walk(6, p.start, p.length, each);
 }
 
 const holderKey = (r: DelegationRecord): string => r.opaqueId ?? `cc:${r.cc || '??'}`;
 
-function addTo(map: Map<string, { cc: string; sum: bigint }>, key: string, cc: string, n: bigint): void {
+function addTo<K extends Bound>(map: Sums<K>, key: string, cc: string, n: K): void {
   const c = map.get(key);
-  if (c) c.sum += n;
+  if (c) c.sum = plus(c.sum, n);
   else map.set(key, { cc, sum: n });
 }
 

@@ -2,8 +2,9 @@
  * Routed prefixes at a moment: the announced prefixes of a routing state that pass the named
  * filters, each with its peers and the origin its addresses are attributed to.
  */
-import { parsePrefix, prefixEnd, type Family } from '../../common/ip.js';
+import { packedIpv4Prefix, parsePrefix, prefixEnd } from '../../common/ip.js';
 import type { PrefixFilterCounts, RoutedFilters } from '../models/accounting.js';
+import type { Bound } from './segments.js';
 import { isSpecialPurpose } from './special-purpose.js';
 
 /** The routing state the accounting reads: PrefixState has this shape. */
@@ -12,11 +13,12 @@ export interface RouteTable {
   forEachRoute(cb: (prefix: string, origin: number, peers: number) => void): void;
 }
 
-export interface RoutedPrefix {
+/** A routed prefix; its bounds are numbers for IPv4 and bigints for IPv6 (see segments.ts). */
+export interface RoutedPrefix<K extends Bound = Bound> {
   text: string;
-  start: bigint;
+  start: K;
   /** Last address (inclusive). */
-  end: bigint;
+  end: K;
   length: number;
   /** Distinct sources announcing the prefix, any origin (a source announces one route per prefix). */
   peers: number;
@@ -38,8 +40,14 @@ export const DEFAULT_FILTERS: RoutedFilters = {
 
 const emptyCounts = (): PrefixFilterCounts => ({ announced: 0, kept: 0, length: 0, special_purpose: 0, min_peers: 0 });
 
+export interface RoutedPrefixes {
+  4: Array<RoutedPrefix<number>>;
+  6: Array<RoutedPrefix<bigint>>;
+  counts: { ipv4: PrefixFilterCounts; ipv6: PrefixFilterCounts };
+}
+
 /** Per family, the routed prefixes sorted by start address, then shortest first (covering before covered). */
-export function routedPrefixes(table: RouteTable, filters: RoutedFilters): { 4: RoutedPrefix[]; 6: RoutedPrefix[]; counts: { ipv4: PrefixFilterCounts; ipv6: PrefixFilterCounts } } {
+export function routedPrefixes(table: RouteTable, filters: RoutedFilters): RoutedPrefixes {
   const byPrefix = new Map<string, { peers: number; origin: number; originPeers: number; origins: number }>();
   table.forEachRoute((prefix, origin, peers) => {
     if (peers <= 0) return;
@@ -55,23 +63,31 @@ export function routedPrefixes(table: RouteTable, filters: RoutedFilters): { 4: 
       e.originPeers = peers;
     }
   });
-  const out: { 4: RoutedPrefix[]; 6: RoutedPrefix[] } = { 4: [], 6: [] };
-  const counts = { ipv4: emptyCounts(), ipv6: emptyCounts() };
-  for (const [text, e] of byPrefix) {
-    const p = parsePrefix(text);
-    if (!p) continue; // the state holds canonical prefixes only
-    const c = p.family === 4 ? counts.ipv4 : counts.ipv6;
+  const out: RoutedPrefixes = { 4: [], 6: [], counts: { ipv4: emptyCounts(), ipv6: emptyCounts() } };
+  const keep = <K extends Bound>(list: Array<RoutedPrefix<K>>, c: PrefixFilterCounts, [min, max]: [number, number], family: 4 | 6, text: string, start: K, end: K, length: number) => {
+    const e = byPrefix.get(text)!;
     c.announced++;
-    const [min, max] = p.family === 4 ? filters.ipv4_length : filters.ipv6_length;
-    const end = prefixEnd(p);
-    if (p.length < min || p.length > max) c.length++;
-    else if (filters.exclude_special_purpose && isSpecialPurpose(p.family, p.start, end)) c.special_purpose++;
+    if (length < min || length > max) c.length++;
+    else if (filters.exclude_special_purpose && isSpecialPurpose(family, start, end)) c.special_purpose++;
     else if (e.peers < filters.min_peers) c.min_peers++;
     else {
       c.kept++;
-      out[p.family].push({ text, start: p.start, end, length: p.length, peers: e.peers, origin: e.origin, moas: e.origins > 1 });
+      list.push({ text, start, end, length, peers: e.peers, origin: e.origin, moas: e.origins > 1 });
     }
+  };
+  for (const text of byPrefix.keys()) {
+    // The state holds canonical prefixes only; IPv4 is read without a bigint.
+    const packed = packedIpv4Prefix(text);
+    if (packed >= 0) {
+      const length = packed % 64;
+      const start = (packed - length) / 64;
+      keep(out[4], out.counts.ipv4, filters.ipv4_length, 4, text, start, start + 2 ** (32 - length) - 1, length);
+      continue;
+    }
+    const p = parsePrefix(text);
+    if (p?.family === 6) keep(out[6], out.counts.ipv6, filters.ipv6_length, 6, text, p.start, prefixEnd(p), p.length);
   }
-  for (const family of [4, 6] as Family[]) out[family].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.length - b.length));
-  return { ...out, counts };
+  out[4].sort((a, b) => a.start - b.start || a.length - b.length);
+  out[6].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.length - b.length));
+  return out;
 }

@@ -1,15 +1,27 @@
-/** Exact interval arithmetic on address ranges (inclusive bigint bounds). */
+/**
+ * Exact interval arithmetic on address ranges (inclusive bounds). A bound is a number for IPv4
+ * (every address and sum stays below 2^53, so exact, and no allocation per operation) and a
+ * bigint for IPv6; one call works on one family, so operands are never mixed.
+ */
 
-export interface Interval {
-  start: bigint;
-  end: bigint;
+export type Bound = number | bigint;
+
+export interface Interval<K extends Bound = bigint> {
+  start: K;
+  end: K;
 }
 
-export interface Segment<T> {
-  first: bigint;
-  last: bigint;
+export interface Segment<T, K extends Bound = bigint> {
+  first: K;
+  last: K;
   item: T;
 }
+
+// `+` and `-` on two bounds of one kind (TypeScript has no operator typing for number | bigint).
+export const plus = <K extends Bound>(a: K, b: K): K => ((a as number) + (b as number)) as K;
+export const minus = <K extends Bound>(a: K, b: K): K => ((a as number) - (b as number)) as K;
+/** The unit of a bound's kind: 1 or 1n. */
+export const unitOf = <K extends Bound>(k: K): K => (typeof k === 'bigint' ? 1n : 1) as K;
 
 /**
  * Nested or disjoint intervals (CIDR prefixes: any two are disjoint or one holds the other),
@@ -17,14 +29,16 @@ export interface Segment<T> {
  * innermost interval holding it: the longest match of every address, each address once.
  * `onNest` is told, for each interval in order, the interval directly around it (or null).
  */
-export function innermostSegments<T extends Interval>(sorted: readonly T[], onNest?: (item: T, outer: T | null) => void): Array<Segment<T>> {
-  const out: Array<Segment<T>> = [];
+export function innermostSegments<K extends Bound, T extends Interval<K>>(sorted: readonly T[], onNest?: (item: T, outer: T | null) => void): Array<Segment<T, K>> {
+  const out: Array<Segment<T, K>> = [];
+  if (!sorted.length) return out;
+  const one = unitOf(sorted[0].start);
   const stack: T[] = [];
-  let cursor = 0n;
-  const emitUpTo = (last: bigint) => {
+  let cursor = minus(one, one);
+  const emitUpTo = (last: K) => {
     const top = stack[stack.length - 1];
     if (cursor <= last) out.push({ first: cursor, last, item: top });
-    cursor = last + 1n;
+    cursor = plus(last, one);
   };
   for (const iv of sorted) {
     // Close every open interval that ends before this one starts.
@@ -32,7 +46,7 @@ export function innermostSegments<T extends Interval>(sorted: readonly T[], onNe
       emitUpTo(stack[stack.length - 1].end);
       stack.pop();
     }
-    if (stack.length) emitUpTo(iv.start - 1n);
+    if (stack.length) emitUpTo(minus(iv.start, one));
     cursor = iv.start;
     onNest?.(iv, stack.length ? stack[stack.length - 1] : null);
     stack.push(iv);
@@ -48,7 +62,13 @@ export function innermostSegments<T extends Interval>(sorted: readonly T[], onNe
  * The pieces where two sorted lists of disjoint segments meet, plus the parts of `a` that `b`
  * does not cover (with `b` null): every address of `a` exactly once.
  */
-export function overlay<A, B>(a: ReadonlyArray<Segment<A>>, b: ReadonlyArray<{ first: bigint; last: bigint } & B>, visit: (first: bigint, last: bigint, itemA: A, itemB: B | null) => void): void {
+export function overlay<A, B, K extends Bound>(
+  a: ReadonlyArray<Segment<A, K>>,
+  b: ReadonlyArray<{ first: K; last: K } & B>,
+  visit: (first: K, last: K, itemA: A, itemB: B | null) => void,
+): void {
+  if (!a.length) return;
+  const one = unitOf(a[0].first);
   let j = 0;
   for (const s of a) {
     let cursor = s.first;
@@ -61,12 +81,12 @@ export function overlay<A, B>(a: ReadonlyArray<Segment<A>>, b: ReadonlyArray<{ f
       }
       const seg = b[k];
       if (seg.first > cursor) {
-        visit(cursor, seg.first - 1n, s.item, null);
+        visit(cursor, minus(seg.first, one), s.item, null);
         cursor = seg.first;
       }
       const last = seg.last < s.last ? seg.last : s.last;
       visit(cursor, last, s.item, seg);
-      cursor = last + 1n;
+      cursor = plus(last, one);
       if (seg.last <= s.last) k++;
     }
   }

@@ -7,6 +7,7 @@
  * https://www.iana.org/assignments/iana-ipv6-special-registry/ (entries as of 2026-12-01).
  */
 import { parsePrefix, prefixEnd, type Family, type Prefix } from '../../common/ip.js';
+import type { Bound } from './segments.js';
 
 /** Every entry, with the RFC that set it aside. */
 export const SPECIAL_PURPOSE: ReadonlyArray<{ prefix: string; name: string; rfc: string }> = [
@@ -45,14 +46,16 @@ export const SPECIAL_PURPOSE: ReadonlyArray<{ prefix: string; name: string; rfc:
   { prefix: 'ff00::/8', name: 'Multicast', rfc: 'RFC 4291' },
 ];
 
-const blocks: Record<Family, Array<{ start: bigint; end: bigint }>> = { 4: [], 6: [] };
+// IPv4 bounds as numbers, IPv6 as bigints, like the accounting's (segments.ts).
+const blocks: Record<Family, Array<{ start: Bound; end: Bound }>> = { 4: [], 6: [] };
 for (const e of SPECIAL_PURPOSE) {
   const p = parsePrefix(e.prefix) as Prefix;
-  blocks[p.family].push({ start: p.start, end: prefixEnd(p) });
+  const end = prefixEnd(p);
+  blocks[p.family].push(p.family === 4 ? { start: Number(p.start), end: Number(end) } : { start: p.start, end });
 }
 
-/** True when the prefix overlaps any special-purpose block (so the default route is too). */
-export function isSpecialPurpose(family: Family, start: bigint, end: bigint): boolean {
+/** True when the prefix overlaps any special-purpose block (so the default route is too). Bounds as in segments.ts: numbers for IPv4, bigints for IPv6. */
+export function isSpecialPurpose(family: Family, start: Bound, end: Bound): boolean {
   for (const b of blocks[family]) if (start <= b.end && b.start <= end) return true;
   return false;
 }

@@ -95,9 +95,10 @@ export class GeoDatabase implements GeoLookup {
    * address count; the counts add up to the prefix's size. No cache and no allocation: for
    * callers that sum exact ranges themselves (routed-space accounting).
    */
-  walk(family: 4 | 6, start: bigint, length: number, visit: (cc: string | null, addresses: number) => void): void {
+  walk(family: 4 | 6, start: number | bigint, length: number, visit: (cc: string | null, addresses: number) => void): void {
+    // IPv4 starts may come as numbers (the accounting's), so no bigint is made per prefix.
     if (family === 4) this.reader.walkIpv4(Number(start), length, visit);
-    else this.reader.walk(6, start, length, visit);
+    else this.reader.walk(6, BigInt(start), length, visit);
   }
 
   info(): GeoDatabaseInfo {

@@ -95,10 +95,10 @@ export interface PrefixRegistration {
  * labelled with the record that registers it: the most specific allocated/assigned record
  * holding it, ties between RIRs broken as for PrefixRegistration.rir.
  */
-export interface RegisteredSegment {
-  /** First and last address, inclusive, absolute (IPv6 as full 128-bit values). */
-  first: bigint;
-  last: bigint;
+export interface RegisteredSegment<K extends number | bigint = bigint> {
+  /** First and last address, inclusive, absolute: numbers for IPv4, full 128-bit bigints for IPv6. */
+  first: K;
+  last: K;
   /** The registering record (the winner). */
   record: DelegationRecord;
   /** A record of identical extent from another RIR also holds this segment (the same space in two files). */

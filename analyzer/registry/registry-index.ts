@@ -52,56 +52,83 @@ export class LookupInputError extends Error {}
  * into exact CIDRs), the free rows, IANA blocks and inter-RIR transfers, plus an ASN table.
  */
 export class RegistryIndex implements RegistryLookup {
-  private readonly v4: PieceSet<Uint32RangeIndex>;
-  private readonly v4free: PieceSet<Uint32RangeIndex>;
-  private readonly v6: PieceSet<Top64RangeIndex>;
-  private readonly v6free: PieceSet<Top64RangeIndex>;
-  private readonly asns: { index: Uint32RangeIndex; records: DelegationRecord[] };
-  private readonly iana4: { index: Uint32RangeIndex; blocks: IanaDesignation[] };
-  private readonly iana6: { index: Top64RangeIndex; blocks: IanaDesignation[] };
-  private readonly ianaAsn: { index: Uint32RangeIndex; blocks: IanaDesignation[] };
-  private readonly tr4: { index: Uint32RangeIndex; transfers: Transfer[] };
-  private readonly tr6: { index: Top64RangeIndex; transfers: Transfer[] };
-  private readonly trAsn: { index: Uint32RangeIndex; transfers: Transfer[] };
+  private readonly data: RegistryData;
   private readonly fileInfo: RegistryFileInfo[];
   private readonly statsList: RirStats[];
   /** Every record loaded, in file order (stats, exports). */
   readonly records: readonly DelegationRecord[];
   /** registeredSegments() per family, built on first use. */
-  private readonly segmentCache: { 4?: RegisteredSegment[]; 6?: RegisteredSegment[] } = {};
+  private readonly segmentCache: { 4?: Array<RegisteredSegment<number>>; 6?: Array<RegisteredSegment<bigint>> } = {};
+  /** The indexes, each built on first use: `index build` needs only the segments and the ASN table. */
+  private readonly built: {
+    v4?: PieceSet<Uint32RangeIndex>;
+    v4free?: PieceSet<Uint32RangeIndex>;
+    v6?: PieceSet<Top64RangeIndex>;
+    v6free?: PieceSet<Top64RangeIndex>;
+    asns?: { index: Uint32RangeIndex; records: DelegationRecord[] };
+    iana4?: { index: Uint32RangeIndex; blocks: IanaDesignation[] };
+    iana6?: { index: Top64RangeIndex; blocks: IanaDesignation[] };
+    ianaAsn?: { index: Uint32RangeIndex; blocks: IanaDesignation[] };
+    tr4?: { index: Uint32RangeIndex; transfers: Transfer[] };
+    tr6?: { index: Top64RangeIndex; transfers: Transfer[] };
+    trAsn?: { index: Uint32RangeIndex; transfers: Transfer[] };
+  } = {};
 
   constructor(data: RegistryData) {
+    this.data = data;
     this.records = data.records;
     this.fileInfo = data.files;
     this.statsList = data.stats ?? [];
-    const delegated = (r: DelegationRecord) => r.status === 'allocated' || r.status === 'assigned';
-    this.v4 = ipv4Pieces(data.records.filter((r) => r.type === 'ipv4' && delegated(r)));
-    this.v4free = ipv4Pieces(data.records.filter((r) => r.type === 'ipv4' && !delegated(r)));
-    this.v6 = ipv6Pieces(data.records.filter((r) => r.type === 'ipv6' && delegated(r)));
-    this.v6free = ipv6Pieces(data.records.filter((r) => r.type === 'ipv6' && !delegated(r)));
-    const asnRecords = data.records.filter((r) => r.type === 'asn' && delegated(r));
-    this.asns = {
-      index: new Uint32RangeIndex(asnRecords.map((r) => Number(r.start)), asnRecords.map((r) => Number(r.start) + r.value - 1), asnRecords.map((_, i) => i)),
-      records: asnRecords,
-    };
-    // IANA: the CSV registries (with LEGACY status) win over the delegated-format file for a family they cover.
-    const ianaOf = (type: IanaBlock['type']) => {
-      const blocks = data.iana.filter((b) => b.type === type);
-      const fromCsv = blocks.filter((b) => !isDelegatedIana(b));
-      return fromCsv.length ? fromCsv : blocks;
-    };
-    const i4 = ianaOf('ipv4');
-    this.iana4 = { index: new Uint32RangeIndex(i4.map((b) => Number(b.first)), i4.map((b) => Number(b.last)), i4.map((_, i) => i)), blocks: i4.map((b) => b.designation) };
-    const i6 = ianaOf('ipv6');
-    this.iana6 = { index: new Top64RangeIndex(i6.map((b) => TOP64(b.first)), i6.map((b) => TOP64(b.last)), i6.map((_, i) => i)), blocks: i6.map((b) => b.designation) };
-    const ia = ianaOf('asn');
-    this.ianaAsn = { index: new Uint32RangeIndex(ia.map((b) => Number(b.first)), ia.map((b) => Number(b.last)), ia.map((_, i) => i)), blocks: ia.map((b) => b.designation) };
-    const t4 = data.transfers.filter((t) => t.transfer.type === 'ipv4');
-    this.tr4 = { index: new Uint32RangeIndex(t4.map((t) => Number(t.first)), t4.map((t) => Number(t.last)), t4.map((_, i) => i)), transfers: t4.map((t) => t.transfer) };
-    const t6 = data.transfers.filter((t) => t.transfer.type === 'ipv6');
-    this.tr6 = { index: new Top64RangeIndex(t6.map((t) => TOP64(t.first)), t6.map((t) => TOP64(t.last)), t6.map((_, i) => i)), transfers: t6.map((t) => t.transfer) };
-    const ta = data.transfers.filter((t) => t.transfer.type === 'asn');
-    this.trAsn = { index: new Uint32RangeIndex(ta.map((t) => Number(t.first)), ta.map((t) => Number(t.last)), ta.map((_, i) => i)), transfers: ta.map((t) => t.transfer) };
+  }
+
+  private recordsOf(type: DelegationRecord['type'], delegated: boolean): DelegationRecord[] {
+    return this.data.records.filter((r) => r.type === type && (r.status === 'allocated' || r.status === 'assigned') === delegated);
+  }
+
+  private get v4(): PieceSet<Uint32RangeIndex> {
+    return (this.built.v4 ??= ipv4Pieces(this.recordsOf('ipv4', true)));
+  }
+  private get v4free(): PieceSet<Uint32RangeIndex> {
+    return (this.built.v4free ??= ipv4Pieces(this.recordsOf('ipv4', false)));
+  }
+  private get v6(): PieceSet<Top64RangeIndex> {
+    return (this.built.v6 ??= ipv6Pieces(this.recordsOf('ipv6', true)));
+  }
+  private get v6free(): PieceSet<Top64RangeIndex> {
+    return (this.built.v6free ??= ipv6Pieces(this.recordsOf('ipv6', false)));
+  }
+  private get asns(): { index: Uint32RangeIndex; records: DelegationRecord[] } {
+    return (this.built.asns ??= (() => {
+      const records = this.recordsOf('asn', true);
+      return { index: new Uint32RangeIndex(records.map((r) => Number(r.start)), records.map((r) => Number(r.start) + r.value - 1), records.map((_, i) => i)), records };
+    })());
+  }
+  // IANA: the CSV registries (with LEGACY status) win over the delegated-format file for a family they cover.
+  private ianaOf(type: IanaBlock['type']): IanaBlock[] {
+    const blocks = this.data.iana.filter((b) => b.type === type);
+    const fromCsv = blocks.filter((b) => !isDelegatedIana(b));
+    return fromCsv.length ? fromCsv : blocks;
+  }
+  private get iana4(): { index: Uint32RangeIndex; blocks: IanaDesignation[] } {
+    return (this.built.iana4 ??= uint32Index(this.ianaOf('ipv4'), (b) => [Number(b.first), Number(b.last)], (b) => b.designation, 'blocks'));
+  }
+  private get iana6(): { index: Top64RangeIndex; blocks: IanaDesignation[] } {
+    return (this.built.iana6 ??= top64Index(this.ianaOf('ipv6'), (b) => [b.first, b.last], (b) => b.designation, 'blocks'));
+  }
+  private get ianaAsn(): { index: Uint32RangeIndex; blocks: IanaDesignation[] } {
+    return (this.built.ianaAsn ??= uint32Index(this.ianaOf('asn'), (b) => [Number(b.first), Number(b.last)], (b) => b.designation, 'blocks'));
+  }
+  private transfersOf(type: Transfer['type']): TransferRange[] {
+    return this.data.transfers.filter((t) => t.transfer.type === type);
+  }
+  private get tr4(): { index: Uint32RangeIndex; transfers: Transfer[] } {
+    return (this.built.tr4 ??= uint32Index(this.transfersOf('ipv4'), (t) => [Number(t.first), Number(t.last)], (t) => t.transfer, 'transfers'));
+  }
+  private get tr6(): { index: Top64RangeIndex; transfers: Transfer[] } {
+    return (this.built.tr6 ??= top64Index(this.transfersOf('ipv6'), (t) => [t.first, t.last], (t) => t.transfer, 'transfers'));
+  }
+  private get trAsn(): { index: Uint32RangeIndex; transfers: Transfer[] } {
+    return (this.built.trAsn ??= uint32Index(this.transfersOf('asn'), (t) => [Number(t.first), Number(t.last)], (t) => t.transfer, 'transfers'));
   }
 
   files(): RegistryFileInfo[] {
@@ -401,77 +428,97 @@ export class RegistryIndex implements RegistryLookup {
    * extent from different RIRs, the one of IANA's designee for the enclosing block if it is
    * among them, else of the alphabetically first RIR (`conflict` set). Adjacent segments with
    * the same record and conflict flag are merged. Built on first call and cached: callers must
-   * not modify the array. IPv6 uses the records' exact 128-bit bounds.
+   * not modify the array. IPv4 bounds are numbers; IPv6 uses the records' exact 128-bit bounds.
    */
-  registeredSegments(family: 4 | 6): RegisteredSegment[] {
-    return (this.segmentCache[family] ??= this.buildRegisteredSegments(family));
+  registeredSegments(family: 4): Array<RegisteredSegment<number>>;
+  registeredSegments(family: 6): Array<RegisteredSegment<bigint>>;
+  registeredSegments(family: 4 | 6): Array<RegisteredSegment<number>> | Array<RegisteredSegment<bigint>>;
+  registeredSegments(family: 4 | 6): Array<RegisteredSegment<number>> | Array<RegisteredSegment<bigint>> {
+    if (family === 4) return (this.segmentCache[4] ??= this.buildRegisteredSegments4());
+    return (this.segmentCache[6] ??= this.buildRegisteredSegments6());
   }
 
-  private buildRegisteredSegments(family: 4 | 6): RegisteredSegment[] {
-    // Every piece as an exact CIDR: the IPv4 index's pieces, the IPv6 records themselves.
+  /** The IPv4 records' exact CIDR pieces, as numbers (without building the lookup index). */
+  private buildRegisteredSegments4(): Array<RegisteredSegment<number>> {
+    const records = this.recordsOf('ipv4', true);
+    const { first, last, payload, lengths } = ipv4CidrPieces(records);
+    const ianaParts = (f: number, l: number) => this.ianaParts(4, BigInt(f), BigInt(l)).map((p) => ({ first: Number(p.first), last: Number(p.last), rir: p.rir }));
+    return labelInnermost(first, last, lengths, payload.map((i) => records[i]), 1, ianaParts);
+  }
+
+  /** The IPv6 records themselves (each is a CIDR). */
+  private buildRegisteredSegments6(): Array<RegisteredSegment<bigint>> {
     const first: bigint[] = [];
     const last: bigint[] = [];
     const len: number[] = [];
-    const rec: DelegationRecord[] = [];
-    if (family === 4) {
-      const { index, records, length } = this.v4;
-      for (let e = 0; e < index.size; e++) {
-        first.push(BigInt(index.entryFirst[e]));
-        last.push(BigInt(index.entryLast[e]));
-        len.push(length[e]);
-        rec.push(records[index.payload[e]]);
-      }
-    } else {
-      for (const r of this.v6.records) {
-        const start = ipv6ToBigInt(r.start) as bigint;
-        first.push(start);
-        last.push(start + (1n << BigInt(128 - r.value)) - 1n);
-        len.push(r.value);
-        rec.push(r);
-      }
+    const records = this.recordsOf('ipv6', true);
+    for (const r of records) {
+      const start = ipv6ToBigInt(r.start) as bigint;
+      first.push(start);
+      last.push(start + (1n << BigInt(128 - r.value)) - 1n);
+      len.push(r.value);
     }
-    // Outermost first at the same start; CIDRs nest or are disjoint, so a stack sweep labels
-    // every address with the innermost group (records of identical extent) holding it.
-    const order = Array.from(first.keys()).sort((a, b) => (first[a] < first[b] ? -1 : first[a] > first[b] ? 1 : len[a] - len[b] || a - b));
-    const out: RegisteredSegment[] = [];
-    const push = (f: bigint, l: bigint, record: DelegationRecord, conflict: boolean) => {
-      const prev = out[out.length - 1];
-      if (prev && prev.record === record && prev.conflict === conflict && prev.last + 1n === f) prev.last = l;
-      else out.push({ first: f, last: l, record, conflict });
-    };
-    interface Group { first: bigint; last: bigint; records: DelegationRecord[] }
-    const label = (f: bigint, l: bigint, g: Group) => {
-      const rirs = distinctRirs(g.records);
-      if (rirs.length === 1) return push(f, l, g.records[0], false);
-      for (const part of this.ianaParts(family, f, l)) {
-        const w = tieWinner(rirs, part.rir);
-        push(part.first, part.last, g.records.find((r) => r.rir === w)!, true);
-      }
-    };
-    const stack: Group[] = [];
-    let cursor = 0n;
-    const emitUpTo = (l: bigint) => {
-      if (cursor <= l) label(cursor, l, stack[stack.length - 1]);
-      cursor = l + 1n;
-    };
-    for (let i = 0; i < order.length; ) {
-      const e = order[i];
-      const g: Group = { first: first[e], last: last[e], records: [rec[e]] };
-      for (i++; i < order.length && first[order[i]] === g.first && len[order[i]] === len[e]; i++) g.records.push(rec[order[i]]);
-      while (stack.length && stack[stack.length - 1].last < g.first) {
-        emitUpTo(stack[stack.length - 1].last);
-        stack.pop();
-      }
-      if (stack.length) emitUpTo(g.first - 1n);
-      cursor = g.first;
-      stack.push(g);
+    return labelInnermost(first, last, len, records, 1n, (f, l) => this.ianaParts(6, f, l));
+  }
+}
+
+/**
+ * The sweep behind registeredSegments: CIDR pieces (bounds, prefix lengths, records), nested or
+ * disjoint, become disjoint segments labelled with the innermost group of records of identical
+ * extent holding them; a group from several RIRs is resolved per IANA block (`ianaParts`).
+ */
+function labelInnermost<K extends number | bigint>(
+  first: ArrayLike<K>,
+  last: ArrayLike<K>,
+  len: ArrayLike<number>,
+  rec: readonly DelegationRecord[],
+  one: K,
+  ianaParts: (first: K, last: K) => Array<{ first: K; last: K; rir: Rir | null }>,
+): Array<RegisteredSegment<K>> {
+  // `+`/`-` on K: operands are always of one kind (numbers for IPv4, bigints for IPv6).
+  const plus = (a: K, b: K) => ((a as number) + (b as number)) as K;
+  const minus = (a: K, b: K) => ((a as number) - (b as number)) as K;
+  // Outermost first at the same start; CIDRs nest or are disjoint, so a stack sweep labels
+  // every address with the innermost group (records of identical extent) holding it.
+  const order = Array.from({ length: first.length }, (_, i) => i).sort((a, b) => (first[a] < first[b] ? -1 : first[a] > first[b] ? 1 : len[a] - len[b] || a - b));
+  const out: Array<RegisteredSegment<K>> = [];
+  const push = (f: K, l: K, record: DelegationRecord, conflict: boolean) => {
+    const prev = out[out.length - 1];
+    if (prev && prev.record === record && prev.conflict === conflict && plus(prev.last, one) === f) prev.last = l;
+    else out.push({ first: f, last: l, record, conflict });
+  };
+  interface Group { first: K; last: K; records: DelegationRecord[] }
+  const label = (f: K, l: K, g: Group) => {
+    const rirs = distinctRirs(g.records);
+    if (rirs.length === 1) return push(f, l, g.records[0], false);
+    for (const part of ianaParts(f, l)) {
+      const w = tieWinner(rirs, part.rir);
+      push(part.first, part.last, g.records.find((r) => r.rir === w)!, true);
     }
-    while (stack.length) {
+  };
+  const stack: Group[] = [];
+  let cursor = minus(one, one);
+  const emitUpTo = (l: K) => {
+    if (cursor <= l) label(cursor, l, stack[stack.length - 1]);
+    cursor = plus(l, one);
+  };
+  for (let i = 0; i < order.length; ) {
+    const e = order[i];
+    const g: Group = { first: first[e], last: last[e], records: [rec[e]] };
+    for (i++; i < order.length && first[order[i]] === g.first && len[order[i]] === len[e]; i++) g.records.push(rec[order[i]]);
+    while (stack.length && stack[stack.length - 1].last < g.first) {
       emitUpTo(stack[stack.length - 1].last);
       stack.pop();
     }
-    return out;
+    if (stack.length) emitUpTo(minus(g.first, one));
+    cursor = g.first;
+    stack.push(g);
   }
+  while (stack.length) {
+    emitUpTo(stack[stack.length - 1].last);
+    stack.pop();
+  }
+  return out;
 }
 
 const bmin = (a: bigint, b: bigint): bigint => (a < b ? a : b);
@@ -556,20 +603,37 @@ function isDelegatedIana(b: IanaBlock): boolean {
   return /^(afrinic|apnic|arin|lacnic|ripencc|ietf|iana)$/.test(b.designation.designation);
 }
 
-function ipv4Pieces(records: DelegationRecord[]): PieceSet<Uint32RangeIndex> {
-  const first: number[] = [];
-  const last: number[] = [];
-  const payload: number[] = [];
-  const lengths: number[] = [];
+/** A Uint32RangeIndex over items with [first, last] keys, with each item's value under `name`. */
+function uint32Index<T, V, N extends string>(items: T[], range: (t: T) => [number, number], value: (t: T) => V, name: N): { index: Uint32RangeIndex } & Record<N, V[]> {
+  const r = items.map(range);
+  const index = new Uint32RangeIndex(r.map((x) => x[0]), r.map((x) => x[1]), items.map((_, i) => i));
+  return { index, [name]: items.map(value) } as { index: Uint32RangeIndex } & Record<N, V[]>;
+}
+
+/** As uint32Index for IPv6 ranges (absolute 128-bit bounds, indexed by their top 64 bits). */
+function top64Index<T, V, N extends string>(items: T[], range: (t: T) => [bigint, bigint], value: (t: T) => V, name: N): { index: Top64RangeIndex } & Record<N, V[]> {
+  const r = items.map(range);
+  const index = new Top64RangeIndex(r.map((x) => TOP64(x[0])), r.map((x) => TOP64(x[1])), items.map((_, i) => i));
+  return { index, [name]: items.map(value) } as { index: Top64RangeIndex } & Record<N, V[]>;
+}
+
+/** IPv4 records as exact CIDR pieces, in record order: bounds, prefix length and the record's position. */
+function ipv4CidrPieces(records: readonly DelegationRecord[]): { first: number[]; last: number[]; payload: number[]; lengths: number[] } {
+  const out = { first: [] as number[], last: [] as number[], payload: [] as number[], lengths: [] as number[] };
   records.forEach((r, i) => {
     const start = ipv4ToNumber(r.start);
     for (const [s, len] of splitIpv4Range(start, start + r.value - 1)) {
-      first.push(s);
-      last.push(s + 2 ** (32 - len) - 1);
-      payload.push(i);
-      lengths.push(len);
+      out.first.push(s);
+      out.last.push(s + 2 ** (32 - len) - 1);
+      out.payload.push(i);
+      out.lengths.push(len);
     }
   });
+  return out;
+}
+
+function ipv4Pieces(records: DelegationRecord[]): PieceSet<Uint32RangeIndex> {
+  const { first, last, payload, lengths } = ipv4CidrPieces(records);
   return { index: new Uint32RangeIndex(first, last, payload), records, length: Uint8Array.from(lengths), cidrs: new Array<string>(first.length) };
 }
 
