@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../analyzer/store/index.js';
-import { writeRegistryChanges } from '../../analyzer/registry/changes-store.js';
+import { writeChangeRouting, writeDiffFiles, writeRegistryChanges } from '../../analyzer/registry/changes-store.js';
+import { countedPairs } from '../../dashboard/server/registry-change-queries.js';
 import { createDashboardServer, type DashboardServer } from '../../dashboard/server/index.js';
 import { makeTmpDir } from '../helpers/tmp.js';
-import { DIFF_2023, DIFF_2024 } from './registry-changes-fixture.js';
+import { change, DIFF_2023, DIFF_2024 } from './registry-changes-fixture.js';
 import { fetchBody } from '../helpers/http.js';
 
 let store: Store;
@@ -111,5 +112,53 @@ describe('GET /api/registry-changes/flows', () => {
     const r = await get('/api/registry-changes/flows?family=6');
     expect(r.body).toMatchObject({ family: 'ipv6', unit: '/48s', years: [] });
     expect((await get('/api/registry-changes/flows?family=asn')).status).toBe(400);
+  });
+});
+
+describe('overlapping stored pairs, routing and stale files', () => {
+  beforeAll(async () => {
+    const t = Date.UTC(2024, 2, 2);
+    // A diff over the whole span repeats both finer pairs' events; one partly overlapping the 2024 pair repeats one of its moves and adds one.
+    await writeRegistryChanges(store.client, '2022-12-01', '2024-01-05', [...DIFF_2023, ...DIFF_2024], t);
+    const extra = change({ kind: 'moved', family: 'ipv4', start: '100.70.0.0', end: '100.70.0.255', addresses: 256, from_rir: 'arin', to_rir: 'lacnic', from_cc: 'US', to_cc: 'BR', transfer: 'unlogged' });
+    await writeRegistryChanges(store.client, '2023-06-01', '2024-03-01', [DIFF_2024[0], extra], t);
+    // The routing of the 2024 pair's first move, and a stale APNIC file in that diff.
+    const side = (routing: 'routed' | 'unrouted', country: string) => ({ routing, prefixes: routing === 'routed' ? ['100.64.0.0/22'] : [], prefix_count: routing === 'routed' ? 1 : 0, origins: routing === 'routed' ? [64500] : [], origin_rirs: routing === 'routed' ? ['ripencc'] : [], usage_regions: [], countries: routing === 'routed' ? [country] : [], routed_addresses: routing === 'routed' ? 1024 : 0 });
+    const routing = DIFF_2024.map((_, i) => (i === 0 ? { from: side('routed', 'NL'), to: side('routed', 'SG'), summary: 'routed before and after; origin AS unchanged (AS64500); used in NL before, SG after' } : { from: side('unrouted', ''), to: side('unrouted', ''), summary: 'not routed' }));
+    await writeChangeRouting(store.client, '2023-01-05', '2024-01-05', DIFF_2024, routing, t);
+    await writeDiffFiles(store.client, '2023-01-05', '2024-01-05', [
+      { rir: 'apnic', compared: true, from_file_date: '2023-01-05', to_file_date: '2023-12-28', from_age_days: 0, to_age_days: 8, stale_from: false, stale_to: true },
+      { rir: 'arin', compared: true, from_file_date: '2023-01-05', to_file_date: '2024-01-05', from_age_days: 0, to_age_days: 0, stale_from: false, stale_to: false },
+    ], { events: DIFF_2024, maxAgeDays: 3, routingFromKnown: true, routingToKnown: true, computedAt: t });
+  });
+
+  it('flows count each change once: a pair holding finer pairs is left out, a partly overlapping one adds only its new changes', async () => {
+    const [y23, y24] = (await get('/api/registry-changes/flows')).body.years;
+    expect(y23.matrix).toEqual({ arin: { apnic: 192 }, apnic: { ripencc: 256 } });
+    expect(y24.matrix).toEqual({ ripencc: { apnic: 1024 }, apnic: { arin: 256 }, arin: { lacnic: 256 } });
+  });
+
+  it('countedPairs keeps the finest pairs and clusters the overlapping ones', () => {
+    const c = countedPairs([
+      { from: '2022-12-01', to: '2023-01-05' },
+      { from: '2023-01-05', to: '2024-01-05' },
+      { from: '2022-12-01', to: '2024-01-05' },
+      { from: '2023-06-01', to: '2024-03-01' },
+    ]);
+    expect([...c]).toEqual([['2022-12-01|2023-01-05', 1], ['2023-01-05|2024-01-05', 2], ['2023-06-01|2024-03-01', 2]]);
+  });
+
+  it('each event carries its routing before and after; routed=1 keeps the routed ones; stale files are listed', async () => {
+    const r = await get('/api/registry-changes?routed=1');
+    expect(r.status).toBe(200);
+    expect(r.body.rows.map((x: any) => `${x.from_date}→${x.to_date} ${x.start}`)).toEqual(['2023-01-05→2024-01-05 100.64.0.0']);
+    expect(r.body.rows[0]).toMatchObject({ from_routing: 'routed', to_routing: 'routed', from_countries: ['NL'], to_countries: ['SG'], from_origins: [64500], routing_summary: 'routed before and after; origin AS unchanged (AS64500); used in NL before, SG after' });
+    const all = (await get('/api/registry-changes?kind=holder-changed')).body.rows;
+    expect(all[0]).toMatchObject({ from_routing: '', routing_summary: '' });
+    expect(r.body.stale_files).toEqual([
+      { from_date: '2023-01-05', to_date: '2024-01-05', rir: 'apnic', from_file_date: '2023-01-05', to_file_date: '2023-12-28', from_age_days: 0, to_age_days: 8, stale_from: false, stale_to: true, max_age_days: 3 },
+    ]);
+    expect((await get('/api/registry-changes?to=2023-12-31')).body.stale_files).toEqual([]);
+    expect((await get('/api/registry-changes?routed=maybe')).status).toBe(400);
   });
 });

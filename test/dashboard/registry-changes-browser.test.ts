@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BrowserContext, type Page } from 'playwright-core';
 import { openStore, type Store } from '../../analyzer/store/index.js';
-import { writeRegistryChanges } from '../../analyzer/registry/changes-store.js';
+import { writeChangeRouting, writeDiffFiles, writeRegistryChanges } from '../../analyzer/registry/changes-store.js';
 import { createDashboardServer, type DashboardServer } from '../../dashboard/server/index.js';
 import { projectRoot } from '../../common/paths.js';
 import { makeTmpDir } from '../helpers/tmp.js';
@@ -87,5 +87,24 @@ describe.skipIf(!hasChromium)(browserSuite('registry changes page in headless Ch
     expect(await page.locator('table.sortable tbody tr td:nth-child(3)').allTextContents()).toEqual(['100.65.0.0/24']);
     await page.locator('table.sortable tbody a[href="/prefix/100.65.0.0/24"]').click();
     await page.waitForURL(/\/prefix\/100\.65\.0\.0\/24$/);
+  });
+
+  it('shows each change’s routing before and after, filters on routed space, and warns about stale files', async () => {
+    const t = Date.UTC(2024, 0, 7);
+    const side = (country: string, origin: number) => ({ routing: 'routed' as const, prefixes: ['100.64.0.0/22'], prefix_count: 1, origins: [origin], origin_rirs: ['ripencc'], usage_regions: [], countries: [country], routed_addresses: 1024 });
+    const none = { routing: 'unrouted' as const, prefixes: [], prefix_count: 0, origins: [], origin_rirs: [], usage_regions: [], countries: [], routed_addresses: 0 };
+    const routing = DIFF_2024.map((_, i) => (i === 0 ? { from: side('NL', 64500), to: side('SG', 64511), summary: 'routed before and after; origin AS64500 → AS64511; used in NL before, SG after' } : { from: none, to: none, summary: 'not routed' }));
+    await writeChangeRouting(store.client, '2023-01-05', '2024-01-05', DIFF_2024, routing, t);
+    await writeDiffFiles(store.client, '2023-01-05', '2024-01-05', [{ rir: 'lacnic', compared: true, from_file_date: '2023-01-05', to_file_date: '2023-12-20', from_age_days: 0, to_age_days: 16, stale_from: false, stale_to: true }], { events: DIFF_2024, maxAgeDays: 3, routingFromKnown: true, routingToKnown: true, computedAt: t });
+    await page.goto(server.url + '/registry-changes?routed=1');
+    await page.waitForFunction(() => document.querySelectorAll('table.sortable tbody tr').length === 1);
+    const cells = await page.locator('table.sortable tbody tr td').allTextContents();
+    expect(cells).toContain('routed before and after; origin AS64500 → AS64511; used in NL before, SG after (AS64500, AS64511)');
+    expect(await page.locator('table.sortable tbody a[href="/asn/64511"]').count()).toBe(1);
+    expect(await page.locator('#rc-routed').inputValue()).toBe('1');
+    const stale = await page.locator('.stale-files').textContent();
+    expect(stale).toContain('2023-01-05 → 2024-01-05');
+    expect(stale).toMatch(/LACNIC.*its file for 2024-01-05 is from 2023-12-20 \(16 days older\)/);
+    await page.screenshot({ path: join(shots, 'registry-changes-routing.png'), fullPage: true });
   });
 });

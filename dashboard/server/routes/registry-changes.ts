@@ -1,7 +1,7 @@
 import { RIRS } from '../../../analyzer/models/registry.js';
 import { badRequest, sendList } from '../http.js';
 import { countryList, intParam, listParam, rirList } from '../params.js';
-import { CHANGE_KINDS, flowCells, flowsByYear, NO_CHANGES_MESSAGE, recentChanges, storedChanges } from '../registry-change-queries.js';
+import { CHANGE_KINDS, flowCells, flowsByYear, NO_CHANGES_MESSAGE, recentChanges, staleFiles, storedChanges } from '../registry-change-queries.js';
 import type { Route } from '../types.js';
 import { helpersOf } from './context.js';
 
@@ -10,6 +10,13 @@ const dayParam = (query: URLSearchParams, name: string): string | null => {
   if (v === null || v === '') return null;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) throw badRequest(`${name} must be a date YYYY-MM-DD, not ${JSON.stringify(v)}`);
   return v;
+};
+
+const boolParam = (query: URLSearchParams, name: string): boolean => {
+  const v = query.get(name);
+  if (v === null || v === '' || v === '0' || v === 'false') return false;
+  if (v === '1' || v === 'true') return true;
+  throw badRequest(`${name} must be 1 or 0, not ${JSON.stringify(v)}`);
 };
 
 const changeKinds = (query: URLSearchParams): string[] =>
@@ -37,13 +44,18 @@ export const registryChangeRoutes: Route[] = [
         countries: countryList(query, 'cc'),
         from: dayParam(query, 'from'),
         to: dayParam(query, 'to'),
+        routed: boolParam(query, 'routed'),
         limit: intParam(query, 'limit', 200, 1, 10_000),
       };
       if (filter.from && filter.to && filter.from > filter.to) throw badRequest(`from (${filter.from}) must not be after to (${filter.to})`);
       const { run, cache } = helpersOf(deps);
       const key = JSON.stringify(filter);
-      const [stored, rows] = await Promise.all([cache.get('registry-changes:stored', () => storedChanges(run)), cache.get(`registry-changes:${key}`, () => recentChanges(run, filter))]);
-      sendList(res, query, 'registry-changes', rows, { stored_events: stored, filter, kinds: CHANGE_KINDS, rirs: RIRS, note: stored === 0 ? NO_CHANGES_MESSAGE : null });
+      const [stored, rows, stale] = await Promise.all([
+        cache.get('registry-changes:stored', () => storedChanges(run)),
+        cache.get(`registry-changes:${key}`, () => recentChanges(run, filter)),
+        cache.get(`registry-changes:stale:${filter.from}:${filter.to}`, () => staleFiles(run, filter)),
+      ]);
+      sendList(res, query, 'registry-changes', rows, { stored_events: stored, filter, kinds: CHANGE_KINDS, rirs: RIRS, stale_files: stale, note: stored === 0 ? NO_CHANGES_MESSAGE : null });
     },
   },
   {

@@ -25,11 +25,32 @@ interface ChangeRow {
   link: string | null;
   first_cidr: string | null;
   cidrs: number | null;
+  /** Routing before and after ('' when routed on neither side). */
+  from_routing: string;
+  to_routing: string;
+  from_origins: number[];
+  to_origins: number[];
+  from_countries: string[];
+  to_countries: string[];
+  routing_summary: string;
+}
+interface StaleFile {
+  from_date: string;
+  to_date: string;
+  rir: string;
+  from_file_date: string | null;
+  to_file_date: string | null;
+  from_age_days: number | null;
+  to_age_days: number | null;
+  stale_from: boolean;
+  stale_to: boolean;
+  max_age_days: number;
 }
 interface ChangesAnswer {
   rows: ChangeRow[];
   stored_events: number;
   kinds: string[];
+  stale_files: StaleFile[];
   note: string | null;
 }
 interface YearFlows {
@@ -65,6 +86,31 @@ const pair = (a: string, b: string, cell: (v: string) => Node): Node => (a === b
 function transferCell(r: ChangeRow): string {
   if (!r.transfer) return '';
   return r.transfer === 'logged' ? `logged ${r.transfer_date ?? ''}${r.transfer_type ? ` (${r.transfer_type})` : ''}` : 'unlogged';
+}
+
+/** The routing sentence, with the origin ASes linked. */
+function routingCell(r: ChangeRow): Node | string {
+  if (!r.routing_summary) return '';
+  const origins = [...new Set([...(r.from_origins ?? []), ...(r.to_origins ?? [])])];
+  return h('span', { class: 'routing' }, r.routing_summary, origins.length ? h('span', { class: 'origins' }, ' (', origins.flatMap((o, i) => [i ? ', ' : '', link(`/asn/${o}`, `AS${o}`)]), ')') : '');
+}
+
+/** Stored diffs that compared a file older than the max age: their changes since that file are missing. */
+function staleBox(files: StaleFile[]): HTMLElement | string {
+  if (!files.length) return '';
+  const line = (f: StaleFile): string => {
+    const sides: string[] = [];
+    if (f.stale_from) sides.push(`its file for ${f.from_date} is from ${f.from_file_date} (${f.from_age_days} days older)`);
+    if (f.stale_to) sides.push(`its file for ${f.to_date} is from ${f.to_file_date} (${f.to_age_days} days older)`);
+    return `${f.from_date} → ${f.to_date}: ${rir(f.rir)}: ${sides.join('; ')}`;
+  };
+  return h(
+    'div',
+    { class: 'empty-index stale-files', role: 'status' },
+    h('strong', {}, 'Stale registry files. '),
+    `These diffs compared a file more than ${files[0].max_age_days} days older than its snapshot, so that RIR's later changes are not in them (run portolan registry update, or import the missing days):`,
+    h('ul', {}, files.map((f) => h('li', {}, line(f)))),
+  );
 }
 
 /** IPv4 addresses with their /16s; IPv6 /48s as a plain count. */
@@ -139,24 +185,27 @@ export async function registryChangesView(main: HTMLElement, _p: string[], query
   };
   const fromDay = day('rc-from', 'Snapshots from', query.get('from'));
   const toDay = day('rc-to', 'to', query.get('to'));
+  const routed = select('rc-routed', 'Space', [['', 'all changes'], ['1', 'routed before or after']], query.get('routed') ?? '');
   const family = select('rc-family', 'Flows of', [['4', 'IPv4 addresses'], ['6', 'IPv6 /48s']], query.get('family') ?? '4');
-  const form = h('form', { class: 'filters', 'aria-label': 'Filters' }, kind.wrap, rirSel.wrap, cc.wrap, fromDay.wrap, toDay.wrap, family.wrap, h('div', { class: 'field buttons' }, h('button', { type: 'submit' }, 'Apply')));
+  const form = h('form', { class: 'filters', 'aria-label': 'Filters' }, kind.wrap, rirSel.wrap, cc.wrap, fromDay.wrap, toDay.wrap, routed.wrap, family.wrap, h('div', { class: 'field buttons' }, h('button', { type: 'submit' }, 'Apply')));
+  const stale = h('div', {});
   const list = h('div', {}, loading());
   const flows = h('div', {}, loading());
   main.append(
     h('h1', {}, 'Registry changes'),
     h('p', { class: 'note' }, 'What changed between two snapshots of the RIRs’ delegated files: space added, removed, moved between RIRs, or re-registered (status, country, holder, date).'),
     form,
+    stale,
     section('Inter-RIR flows', flows),
     section('Latest changes', list),
   );
-  const params = (): Record<string, string | null> => ({ kind: kind.el.value || null, rir: rirSel.el.value || null, cc: cc.el.value.trim() || null, from: fromDay.el.value || null, to: toDay.el.value || null, family: family.el.value === '4' ? null : family.el.value });
+  const params = (): Record<string, string | null> => ({ kind: kind.el.value || null, rir: rirSel.el.value || null, cc: cc.el.value.trim() || null, from: fromDay.el.value || null, to: toDay.el.value || null, routed: routed.el.value || null, family: family.el.value === '4' ? null : family.el.value });
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     navigate(`/registry-changes${qs(params())}`);
   });
 
-  const filter = { kind: query.get('kind'), rir: query.get('rir'), cc: query.get('cc'), from: query.get('from'), to: query.get('to'), limit: 200 };
+  const filter = { kind: query.get('kind'), rir: query.get('rir'), cc: query.get('cc'), from: query.get('from'), to: query.get('to'), routed: query.get('routed'), limit: 200 };
   const [changes, flow] = await Promise.allSettled([
     getJson<ChangesAnswer>(`/api/registry-changes${qs(filter)}`),
     getJson<FlowsAnswer>(`/api/registry-changes/flows${qs({ family: query.get('family') ?? '4' })}`),
@@ -165,6 +214,7 @@ export async function registryChangesView(main: HTMLElement, _p: string[], query
   if (changes.status === 'rejected') fill(list, errorBox(changes.reason));
   else {
     const c = changes.value;
+    fill(stale, staleBox(c.stale_files ?? []));
     if (c.stored_events === 0) fill(list, h('p', { class: 'note empty-state' }, c.note ?? 'No registry changes stored yet.'));
     else
       fill(
@@ -180,6 +230,7 @@ export async function registryChangesView(main: HTMLElement, _p: string[], query
             { label: 'Country', cell: (r) => pair(r.from_cc, r.to_cc, (v) => countryLink(v)) },
             { label: 'Holder', cell: (r) => (r.from_holder || r.to_holder ? pair(r.from_holder, r.to_holder, (v) => h('code', {}, v)) : '') },
             { label: 'Transfer log', cell: transferCell },
+            { label: 'Routing before → after', cell: routingCell },
           ],
           c.rows,
           'no change matches these filters.',
