@@ -4,6 +4,7 @@ import { getJson, qs } from '../api.js';
 import { KINDS, RIR_IDS, SEVERITIES, errorBox, kindsList, loading, rirBadge, select, severityBadge, textInput } from './common.js';
 import { table } from './table.js';
 import { RIR_LABELS } from '../format.js';
+import { setUrlParams, urlParam } from '../url-state.js';
 
 interface Finding {
   time: number;
@@ -51,11 +52,12 @@ const TYPE_LABEL: Record<string, string> = { 'finding-started': 'started', 'find
 
 /** The live feed: an EventSource on /api/feed with the filters as query parameters; pausable. */
 export function feedView(main: HTMLElement): () => void {
-  const rirSel = select('f-rir', 'Registering RIR', [['', 'any'], ...RIR_IDS.map((r) => [r, RIR_LABELS[r]] as [string, string])]);
-  const kindSel = select('f-kind', 'Kind', [['', 'any'], ...KINDS.map((k) => [k, k] as [string, string])]);
-  const sevSel = select('f-sev', 'Minimum severity', [['', 'any'], ...SEVERITIES.map((s) => [s, s] as [string, string])]);
-  const cc = textInput('f-cc', 'Country', 'e.g. SC');
-  const asn = textInput('f-asn', 'Origin AS', 'e.g. 4134');
+  // The filters come from the URL and go back into it, so a link opens the same filtered feed.
+  const rirSel = select('f-rir', 'Registering RIR', [['', 'any'], ...RIR_IDS.map((r) => [r, RIR_LABELS[r]] as [string, string])], urlParam('rir'));
+  const kindSel = select('f-kind', 'Kind', [['', 'any'], ...KINDS.map((k) => [k, k] as [string, string])], urlParam('kind'));
+  const sevSel = select('f-sev', 'Minimum severity', [['', 'any'], ...SEVERITIES.map((s) => [s, s] as [string, string])], urlParam('severity'));
+  const cc = textInput('f-cc', 'Country', 'e.g. SC', urlParam('country'));
+  const asn = textInput('f-asn', 'Origin AS', 'e.g. 4134', urlParam('asn'));
   const pause = h('button', { type: 'button', 'aria-pressed': 'false', id: 'feed-pause' }, 'Pause');
   const clearBtn = h('button', { type: 'button' }, 'Clear');
   const state = h('span', { class: 'feed-state', role: 'status', 'aria-live': 'polite' }, 'connecting…');
@@ -202,7 +204,9 @@ export function feedView(main: HTMLElement): () => void {
 
   const connect = (): void => {
     source?.close();
-    const url = `/api/feed${qs({ rir: rirSel.el.value, kind: kindSel.el.value, severity: sevSel.el.value, country: cc.el.value.trim(), asn: asn.el.value.trim(), backlog: 100 })}`;
+    const filters = { rir: rirSel.el.value, kind: kindSel.el.value, severity: sevSel.el.value, country: cc.el.value.trim(), asn: asn.el.value.trim() };
+    setUrlParams(filters);
+    const url = `/api/feed${qs({ ...filters, backlog: 100 })}`;
     source = new EventSource(url);
     showState('connecting…');
     source.onopen = () => showState('live');

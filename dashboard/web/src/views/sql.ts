@@ -3,6 +3,7 @@ import { h, fill } from '../dom.js';
 import { integer } from '../format.js';
 import { errorBox } from './common.js';
 import { csvLink, rowsTable } from './table.js';
+import { setUrlParams, urlParam } from '../url-state.js';
 
 interface NamedQuery {
   name: string;
@@ -24,8 +25,10 @@ const STARTERS: Array<[string, string]> = [
 
 /** Read-only SQL console: the store enforces read-only and the row/time limits. */
 export function sqlView(main: HTMLElement): void {
-  const textarea = h('textarea', { id: 'sql-text', name: 'sql', rows: 8, spellcheck: 'false', 'aria-describedby': 'sql-help' }, STARTERS[0][1]);
-  const maxRows = h('input', { id: 'sql-rows', name: 'maxRows', type: 'number', min: 1, max: 10000, value: 1000 });
+  // A query in the URL (?q=…) is shown and run: a link to the console reproduces the result.
+  const linked = urlParam('q');
+  const textarea = h('textarea', { id: 'sql-text', name: 'sql', rows: 8, spellcheck: 'false', 'aria-describedby': 'sql-help' }, linked || STARTERS[0][1]);
+  const maxRows = h('input', { id: 'sql-rows', name: 'maxRows', type: 'number', min: 1, max: 10000, value: urlParam('rows', '1000') });
   const run = h('button', { type: 'submit' }, 'Run query');
   const csv = h('button', { type: 'submit', formaction: '/api/sql?format=csv', formmethod: 'post', formenctype: 'application/x-www-form-urlencoded' }, 'Download CSV');
   const out = h('div', { 'aria-live': 'polite' });
@@ -58,12 +61,14 @@ export function sqlView(main: HTMLElement): void {
     const submitter = (ev as SubmitEvent).submitter;
     if (submitter === csv) return; // the browser posts the form and downloads the CSV
     ev.preventDefault();
+    setUrlParams({ q: textarea.value, rows: maxRows.value === '1000' ? null : maxRows.value });
     fill(out, h('p', { class: 'note' }, 'Running…'));
     postJson<Result>('/api/sql', { sql: textarea.value, maxRows: Number(maxRows.value) })
       .then((r) => show('Query result', r))
       .catch((err) => fill(out, errorBox(err)));
   });
 
+  if (linked) form.requestSubmit(run);
   getJson<{ queries: NamedQuery[] }>('/api/queries')
     .then(({ queries }) => {
       fill(named, 

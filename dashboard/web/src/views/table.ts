@@ -1,4 +1,5 @@
 import { h } from '../dom.js';
+import { setUrlParams, slug, urlParam } from '../url-state.js';
 
 export interface Column<R> {
   label: string;
@@ -21,7 +22,8 @@ function compareKeys(a: string | number | null | undefined, b: string | number |
 
 /**
  * An accessible table with a caption; `empty` is shown when there are no rows. Each header is
- * a button that sorts by its column (ascending, then descending; `aria-sort` says which).
+ * a button that sorts by its column (ascending, then descending; `aria-sort` says which). The
+ * sort is kept in the URL (`s.<caption>=<column>`, `-` first for descending) so a link keeps it.
  */
 export function table<R>(caption: string, columns: Column<R>[], rows: R[], empty = 'Nothing yet.'): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'note' }, `${caption}: ${empty}`);
@@ -34,18 +36,27 @@ export function table<R>(caption: string, columns: Column<R>[], rows: R[], empty
   const heads: HTMLTableCellElement[] = [];
   let sorted = -1;
   let ascending = true;
-  const sortBy = (i: number): void => {
-    ascending = sorted === i ? !ascending : !columns[i].numeric;
+  const key = `s.${slug(caption)}`;
+  const apply = (i: number, up: boolean): void => {
+    ascending = up;
     sorted = i;
     const order = [...built].sort((x, y) => (ascending ? 1 : -1) * compareKeys(x.keys[i], y.keys[i]));
     body.append(...order.map((b) => b.tr));
     heads.forEach((th, j) => th.setAttribute('aria-sort', j === i ? (ascending ? 'ascending' : 'descending') : 'none'));
+  };
+  const sortBy = (i: number): void => {
+    apply(i, sorted === i ? !ascending : !columns[i].numeric);
+    setUrlParams({ [key]: `${ascending ? '' : '-'}${slug(columns[i].label)}` });
   };
   columns.forEach((c, i) => {
     const button = h('button', { type: 'button', class: 'sort', title: `Sort by ${c.label}` }, c.label, h('span', { class: 'sort-mark', 'aria-hidden': 'true' }, ''));
     button.addEventListener('click', () => sortBy(i));
     heads.push(h('th', { scope: 'col', class: c.numeric ? 'num' : null, 'aria-sort': 'none' }, button));
   });
+  // A sort from the URL (a shared link, or back to this view).
+  const wanted = urlParam(key);
+  const at = columns.findIndex((c) => slug(c.label) === wanted.replace(/^-/, ''));
+  if (at >= 0) apply(at, !wanted.startsWith('-'));
   return h('div', { class: 'table-wrap' }, h('table', { class: 'sortable' }, h('caption', {}, caption), h('thead', {}, h('tr', {}, heads)), body));
 }
 

@@ -3,6 +3,7 @@ import { asnLink, countryLink, h, link, prefixLink, fill } from '../dom.js';
 import { addressesShort, integer, time } from '../format.js';
 import { errorBox, loading, rirBadge, select, storeEmptyNote } from './common.js';
 import { csvLink, table, type Column } from './table.js';
+import { setUrlParams } from '../url-state.js';
 
 type Row = Record<string, unknown> & { prefixes?: number; addresses?: number; events?: number; last_seen?: string | number };
 const LISTS = {
@@ -52,11 +53,21 @@ const RANGES: Array<[string, string]> = [
   ['30d', 'last 30 days'],
 ];
 
+/** `2024-03-01T10:00Z` (or seconds since 1970) → `2024-03-01T10:00`, what a datetime-local field holds; '' when unreadable. */
+function localInput(v: string): string {
+  if (!v) return '';
+  const ms = /^\d+(\.\d+)?$/.test(v) ? Number(v) * 1000 : Date.parse(v.endsWith('Z') || /[+-]\d\d:?\d\d$/.test(v) ? v : `${v}Z`);
+  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 16) : '';
+}
+
 export function topView(main: HTMLElement, _p: string[], query: URLSearchParams): void {
   const list: ListName = (Object.keys(LISTS) as ListName[]).includes(query.get('list') as ListName) ? (query.get('list') as ListName) : 'origins';
-  const range = select('t-range', 'Time range (finding time)', RANGES, query.get('from') ?? '');
-  const from = h('input', { id: 't-from', type: 'datetime-local', value: '' });
-  const to = h('input', { id: 't-to', type: 'datetime-local', value: '' });
+  // From the URL: a preset range (1h, 24h…) selects it; a time fills the from/to fields.
+  const qFrom = query.get('from') ?? '';
+  const preset = RANGES.some(([v]) => v === qFrom);
+  const range = select('t-range', 'Time range (finding time)', RANGES, preset ? qFrom : '');
+  const from = h('input', { id: 't-from', type: 'datetime-local', value: preset ? '' : localInput(qFrom) });
+  const to = h('input', { id: 't-to', type: 'datetime-local', value: localInput(query.get('to') ?? '') });
   const apply = h('button', { type: 'submit' }, 'Apply');
   const holder = h('div', {}, loading());
   const tabs = h(
@@ -86,10 +97,18 @@ export function topView(main: HTMLElement, _p: string[], query: URLSearchParams)
   };
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    history.replaceState(null, '', `/top${qs(params())}`);
+    // Keeps the other state of the URL (sorts) and sets the range.
+    const p = params();
+    setUrlParams({ list: p.list, from: p.from ?? null, to: p.to ?? null });
     load();
   });
-  range.el.addEventListener('change', () => form.requestSubmit());
+  // A preset range replaces a custom one (the custom fields win otherwise); a custom time unsets the preset.
+  range.el.addEventListener('change', () => {
+    from.value = '';
+    to.value = '';
+    form.requestSubmit();
+  });
+  for (const el of [from, to]) el.addEventListener('change', () => (range.el.value = ''));
   const load = (): void => {
     const { list: _l, ...p } = params();
     fill(holder, loading());
