@@ -3,6 +3,7 @@ import type { QueryRunner } from './sql-runner.js';
 import type { Row } from './store-port.js';
 import type { TimeRange } from './params.js';
 import { frag, join, param, read, sql, type Fragment } from './sql-fragment.js';
+import { coveredSpace } from '../../analyzer/accounting/covered.js';
 
 /**
  * The dashboard's reads of the stored route and finding events and their read models
@@ -105,20 +106,33 @@ export function cellPrefixes(run: QueryRunner, family: 4 | 6, rir: Rir | 'unknow
   );
 }
 
-/** Origin ASes behind one matrix cell, by prefixes, with totals for the whole cell. */
+/** Origin ASes behind one matrix cell, by prefixes, with totals for the whole cell; addresses as in `covering`. */
 export async function cellOrigins(run: QueryRunner, family: 4 | 6, rir: Rir | 'unknown', region: Rir | 'unknown', limit: number, range?: TimeRange): Promise<{ rows: Row[]; totals: Row }> {
   const inner = latestPerPrefix(family, range);
   const cell = cellWhere(rir, region);
   const [rows, [totals]] = await Promise.all([
     read(
       run,
-      sql`SELECT origin_asn, count() AS prefixes, sum(addresses) AS addresses
-       FROM (${inner}) WHERE ${cell} AND origin_asn IS NOT NULL
-       GROUP BY origin_asn ORDER BY prefixes DESC, addresses DESC ${limitTo(limit)}`,
+      sql`SELECT origin_asn, groupUniqArray(prefix) AS prefix_list
+       FROM (${inner}) WHERE ${cell} AND origin_asn IS NOT NULL GROUP BY origin_asn`,
     ),
-    read(run, sql`SELECT count() AS prefixes, sum(addresses) AS addresses, uniq(origin_asn) AS origins FROM (${inner}) WHERE ${cell}`),
+    read(run, sql`SELECT groupUniqArray(prefix) AS prefix_list, uniq(origin_asn) AS origins FROM (${inner}) WHERE ${cell}`),
   ]);
-  return { rows, totals: totals ?? { prefixes: 0, addresses: 0, origins: 0 } };
+  const ranked = covering(rows, family).sort((a, b) => b.prefixes - a.prefixes || b.addresses - a.addresses || Number(a.origin_asn) - Number(b.origin_asn));
+  return { rows: ranked.slice(0, limit), totals: totals ? covering([totals], family)[0] : { prefixes: 0, addresses: 0, origins: 0 } };
+}
+
+/**
+ * Rows with a `prefix_list` (a key's distinct prefixes) → `prefixes` (how many) and `addresses`:
+ * the space they cover, each address once (a /24 inside an announced /16 adds nothing), in the
+ * index's units (IPv4 addresses, IPv6 /48s): exact interval arithmetic, not a sum of prefix sizes.
+ */
+function covering(rows: Row[], family: 4 | 6): Array<Row & { prefixes: number; addresses: number }> {
+  return rows.map(({ prefix_list, ...r }) => {
+    const list = prefix_list as string[];
+    const space = coveredSpace(list);
+    return { ...r, prefixes: list.length, addresses: family === 4 ? space.ipv4 : space.ipv6 };
+  });
 }
 
 export type TopList = 'origins' | 'prefixes' | 'holders' | 'countries';
@@ -176,39 +190,39 @@ function mismatchedAnnouncements(range: TimeRange, kindFilter: Fragment): Fragme
   return join(parts, '\n     UNION ALL\n     ');
 }
 
-/** Top lists of mismatched announcements (any kind, or the given kinds) over a time range. */
-export function top(run: QueryRunner, list: TopList, range: TimeRange, limit: number, kinds: string[]): Promise<Row[]> {
+/**
+ * Top lists of mismatched announcements (any kind, or the given kinds) of one family over a
+ * time range, ranked by the space their prefixes cover, each address once per key (a /24 inside
+ * an announced /16 adds nothing): IPv4 addresses, IPv6 /48s. The store gives each key's distinct
+ * prefixes; the union is exact interval arithmetic here (analyzer/accounting/covered.ts).
+ */
+export async function top(run: QueryRunner, list: TopList, range: TimeRange, limit: number, kinds: string[], family: 4 | 6 = 4): Promise<Row[]> {
   // Every row of the mismatch rollups has at least one kind.
   const kindFilter = kinds.length ? sql`hasAny(kinds, ${param('kinds', 'Array(String)', kinds)})` : frag('1');
   const source = sql`(${mismatchedAnnouncements(range, kindFilter)})`;
-  const last = limitTo(limit);
+  const ofFamily = frag(family === 6 ? "position(prefix, ':') > 0" : "position(prefix, ':') = 0");
   const tail = 'sum(events) AS events, toUnixTimestamp(max(last_time)) AS last_seen';
-  // Addresses of distinct prefixes: the inner query reduces to one row per (key, prefix).
-  const byKey = (keyExpr: string, keyName: string, where: string): Fragment =>
-    sql`SELECT ${keyName}, count() AS prefixes, sum(addresses) AS addresses, sum(events) AS events, max(last_seen) AS last_seen
-     FROM (SELECT ${keyExpr} AS ${keyName}, prefix, any(addresses) AS addresses, ${tail}
-           FROM ${source} WHERE ${where} GROUP BY ${keyName}, prefix)
-     GROUP BY ${keyName} ORDER BY addresses DESC, prefixes DESC ${last}`;
-  switch (list) {
-    case 'origins':
-      return read(run, byKey('origin_asn', 'origin_asn', 'origin_known = 1'));
-    case 'countries':
-      return read(run, byKey('main_country', 'country', "main_country != ''"));
-    case 'holders':
-      return read(
-        run,
-        sql`SELECT holder_id, any(prefix_rir) AS prefix_rir, any(registered_cc) AS registered_cc, count() AS prefixes, sum(addresses) AS addresses, sum(events) AS events, max(last_seen) AS last_seen
-         FROM (SELECT holder_id, prefix, any(prefix_rir) AS prefix_rir, any(registered_cc) AS registered_cc, any(addresses) AS addresses, ${tail}
-               FROM ${source} WHERE holder_id != '' GROUP BY holder_id, prefix)
-         GROUP BY holder_id ORDER BY addresses DESC, prefixes DESC ${last}`,
-      );
-    case 'prefixes':
-      return read(
-        run,
-        sql`SELECT prefix, argMax(prefix_rir, last_time) AS prefix_rir, argMax(main_country, last_time) AS main_country, any(addresses) AS addresses, ${tail}
-         FROM ${source} GROUP BY prefix ORDER BY addresses DESC, events DESC ${last}`,
-      );
+  if (list === 'prefixes') {
+    return read(
+      run,
+      sql`SELECT prefix, argMax(prefix_rir, last_time) AS prefix_rir, argMax(main_country, last_time) AS main_country, any(addresses) AS addresses, ${tail}
+       FROM ${source} WHERE ${ofFamily} GROUP BY prefix ORDER BY addresses DESC, events DESC ${limitTo(limit)}`,
+    ).then((rows) => rows.map((r) => ({ ...r, addresses: family === 4 ? Number(r.addresses) : Number(r.addresses) / 2 ** 80 })));
   }
+  const [keyExpr, keyName, where, extra] = {
+    origins: ['origin_asn', 'origin_asn', 'origin_known = 1', ''],
+    countries: ['main_country', 'country', "main_country != ''", ''],
+    holders: ['holder_id', 'holder_id', "holder_id != ''", 'any(prefix_rir) AS prefix_rir, any(registered_cc) AS registered_cc, '],
+  }[list];
+  const rows = await read(
+    run,
+    sql`SELECT ${keyExpr} AS ${keyName}, ${extra}groupUniqArray(prefix) AS prefix_list, ${tail}
+     FROM ${source} WHERE ${where} AND ${ofFamily} GROUP BY ${keyName}`,
+  );
+  const ranked = covering(rows, family);
+  const key = (r: Row) => String(r[keyName]);
+  ranked.sort((x, y) => y.addresses - x.addresses || y.prefixes - x.prefixes || (key(x) < key(y) ? -1 : 1));
+  return ranked.slice(0, limit);
 }
 
 export interface PrefixHistory {

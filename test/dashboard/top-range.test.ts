@@ -20,12 +20,25 @@ for (let i = 0; i < 240; i++) {
   const region = p % 4 === 0 ? rir : RIRS[(p + 1) % 5]; // some in region: no kind, not in the lists
   // Spread over four days at uneven steps, so every range below has partial hours at its edges.
   const time = DAY0 + i * 1409 + (i % 7) * 61;
-  const f = makeFinding({ prefix: `10.${p}.0.0/${16 + (p % 8)}`, origin: 64500 + (p % 6), rir, region, country: ['DE', 'US', 'CN', 'BR', 'ZA'][(p + 1) % 5], registeredCc: 'SC', holderId: `H${p % 4}`, time });
+  // Every third event announces a /24 inside its /16–/23 instead: nested prefixes under one key.
+  const prefix = i % 3 === 0 ? `10.${p}.0.0/24` : `10.${p}.0.0/${16 + (p % 8)}`;
+  const f = makeFinding({ prefix, origin: 64500 + (p % 6), rir, region, country: ['DE', 'US', 'CN', 'BR', 'ZA'][(p + 1) % 5], registeredCc: 'SC', holderId: `H${p % 4}`, time });
   events.push({ time, f });
 }
 
 type Row = Record<string, unknown>;
-/** The list the API should give: per key, distinct prefixes, their addresses, events and last time. */
+/** Addresses the prefixes cover, each once: a set of the /24s they hold (every prefix here is /16–/24). */
+function covered(prefixes: Iterable<string>): number {
+  const blocks = new Set<string>();
+  for (const text of prefixes) {
+    const [addr, len] = text.split('/');
+    const [a, b] = addr.split('.').map(Number);
+    for (let c = 0; c < 2 ** (24 - Number(len)); c++) blocks.add(`${a}.${b}.${c}`);
+  }
+  return blocks.size * 256;
+}
+
+/** The list the API should give: per key, distinct prefixes, the addresses they cover (each once), events and last time. */
 function expected(list: string, from: number | null, to: number | null): Row[] {
   const keyOf = (f: Finding): string | null =>
     list === 'origins' ? String(f.originAsn) : list === 'countries' ? f.mainCountry : list === 'holders' ? f.holderId : f.prefix;
@@ -40,7 +53,7 @@ function expected(list: string, from: number | null, to: number | null): Row[] {
     g.last = Math.max(g.last, time);
     groups.set(k, g);
   }
-  return [...groups].map(([key, g]) => ({ key, prefixes: g.prefixes.size, addresses: [...g.prefixes.values()].reduce((a, b) => a + b, 0), events: g.events, last_seen: g.last })).sort((a, b) => a.key.localeCompare(b.key));
+  return [...groups].map(([key, g]) => ({ key, prefixes: g.prefixes.size, addresses: covered(g.prefixes.keys()), events: g.events, last_seen: g.last })).sort((a, b) => a.key.localeCompare(b.key));
 }
 
 let store: Store;
