@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
-import unbzip2 from 'unbzip2-stream';
 
 export type Compression = 'gzip' | 'bzip2' | 'none';
 
@@ -67,7 +66,8 @@ export async function openInput(source: string): Promise<Readable> {
   const { head, stream: raw } = await peek(await openRaw(source), 3);
   const kind = detectCompression(head);
   if (kind === 'none') return raw;
-  const decoder = kind === 'gzip' ? createGunzip({ chunkSize: 1 << 18 }) : (unbzip2() as unknown as NodeJS.ReadWriteStream);
+  // The bzip2 decoder loads only for bzip2 input (it is a start-up cost for everything else).
+  const decoder = kind === 'gzip' ? createGunzip({ chunkSize: 1 << 18 }) : ((await import('unbzip2-stream')).default() as unknown as NodeJS.ReadWriteStream);
   raw.on('error', (err) => (decoder as unknown as Readable).destroy(err));
   return raw.pipe(decoder as unknown as NodeJS.WritableStream) as unknown as Readable;
 }
