@@ -14,6 +14,7 @@ import { MethodNotAllowed, matchRoute } from './router.js';
 import { apiRoutes } from './routes/index.js';
 import { helpersOf } from './routes/context.js';
 import { serveStatic } from './static.js';
+import { handleSession } from './session.js';
 import { StoreUnavailable, storePort, type DashboardStore } from './store-port.js';
 import type { AnalysisParts, DashboardDeps, FeedHealth } from './types.js';
 import type { AsNameLookup } from '../../analyzer/models/asnames.js';
@@ -40,7 +41,7 @@ export interface DashboardServerOptions {
   compactEveryMs?: number;
   /** Operations endpoints (/metrics, /healthz) mounted first; answers true when it handled the request. */
   ops?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
-  /** Bearer token for every endpoint but /healthz; required when `host` is not loopback (auth.ts). */
+  /** Bearer token (or the session cookie the web UI trades it for) for every API; required when `host` is not loopback (auth.ts). */
   apiToken?: string;
   /** With a token: GET/HEAD of pages, the live feed and read-only APIs are public. The SQL console never is. */
   publicPages?: boolean;
@@ -97,11 +98,13 @@ export async function createDashboardServer(opts: DashboardServerOptions): Promi
   const ops = opts.ops;
   const server = createServer((req, res) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+    const path = pathOf(req.url);
     try {
-      authorize(req, pathOf(req.url), auth);
+      authorize(req, path, auth);
     } catch (err) {
       return sendError(res, err as HttpError);
     }
+    if (handleSession(req, res, path, apiToken)) return;
     if (!ops) return void handle(req, res, deps, webRoot);
     void ops(req, res).then(
       (done) => (done ? undefined : handle(req, res, deps, webRoot)),

@@ -84,7 +84,36 @@ describe('bearer token', () => {
     expect((await call(locked.url, '/api/summary', { headers: bearer() })).status).toBe(200);
     expect((await postSql(locked.url)).status).toBe(401);
     expect((await postSql(locked.url, bearer())).status).toBe(200);
-    expect((await call(locked.url, '/', {})).status).toBe(401); // pages too, without --public-pages
+    // The web UI's files carry no data and must load to ask for the token (404 here: no UI built);
+    // /metrics is no UI file.
+    expect((await call(locked.url, '/', {})).status).toBe(404);
+    expect((await call(locked.url, '/metrics', {})).status).toBe(401);
+    expect((await call(locked.url, '/api', {})).status).toBe(401);
+  });
+
+  it('the web UI trades the token for an HttpOnly, SameSite=Strict session cookie that authorises GETs, and same-origin POSTs only', async () => {
+    expect((await call(locked.url, '/api/session', { method: 'POST' })).status).toBe(401);
+    expect((await call(locked.url, '/api/session', { method: 'POST', headers: bearer('wrong-token-0123456789') })).status).toBe(401);
+    const ok = await call(locked.url, '/api/session', { method: 'POST', headers: bearer() });
+    expect(ok.status).toBe(200);
+    const setCookie = ok.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^portolan_session=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Strict$/);
+    expect(setCookie).not.toContain(TOKEN);
+    const cookie = setCookie.split(';')[0];
+    expect((await call(locked.url, '/api/summary', { headers: { cookie } })).status).toBe(200);
+    expect((await call(locked.url, '/api/summary', { headers: { cookie: 'portolan_session=' + '0'.repeat(64) } })).status).toBe(401);
+    // A POST with only the cookie: refused unless it comes from the dashboard's own origin.
+    const host = new URL(locked.url).host;
+    expect((await postSql(locked.url, { cookie })).status).toBe(403);
+    expect((await postSql(locked.url, { cookie, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await postSql(locked.url, { cookie, origin: `http://${host}` })).status).toBe(200);
+    // Behind a TLS proxy the cookie is Secure; ending the session clears it.
+    const viaTls = await call(locked.url, '/api/session', { method: 'POST', headers: { ...bearer(), 'x-forwarded-proto': 'https' } });
+    expect(viaTls.headers.get('set-cookie')).toMatch(/; Secure$/);
+    const end = await call(locked.url, '/api/session/end', { method: 'POST', headers: bearer() });
+    expect(end.headers.get('set-cookie')).toMatch(/^portolan_session=; .*Max-Age=0$/);
+    // Without a token configured there is nothing to trade.
+    expect((await call(open.url, '/api/session', { method: 'POST' })).body).toEqual({ auth: false });
   });
   it('/healthz stays public for probes', async () => {
     expect((await call(locked.url, '/healthz')).status).toBe(200);

@@ -40,6 +40,7 @@ const ENDPOINTS = [
   'GET /api/registry-changes?kind&rir&cc&limit&from&to&format=csv (stored registry diff events, newest snapshot first)',
   'GET /api/registry-changes/flows?family=4|6&format=csv (inter-RIR moved space per year, net flow per RIR)',
   'POST /api/sql {sql, maxRows, timeoutSeconds} (?format=csv)',
+  'POST /api/session (with the bearer token: sets the web UI session cookie) · POST /api/session/end',
   'GET /api/queries',
   'GET /api/queries/{name}?params&format=csv',
 ];

@@ -1,3 +1,4 @@
+import { authHeaders } from './auth-token.js';
 /** The dashboard API: JSON in, `{ error: { code, message } }` out on failure. */
 export class ApiError extends Error {
   constructor(
@@ -10,8 +11,11 @@ export class ApiError extends Error {
 }
 
 export async function getJson<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(path, { headers: { accept: 'application/json' }, ...init });
+  // The stored API token, when the dashboard needs one (auth-token.ts).
+  const headers = { accept: 'application/json', ...(init?.headers as Record<string, string> | undefined), ...authHeaders() };
+  const res = await fetch(path, { ...init, headers });
   const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
+  if (res.status === 401) window.dispatchEvent(new Event('portolan:unauthorized'));
   if (!res.ok) throw new ApiError(res.status, body?.error?.code ?? 'http', body?.error?.message ?? `${res.status} ${res.statusText}`);
   return body as T;
 }

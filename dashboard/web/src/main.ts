@@ -12,6 +12,8 @@ import { healthView } from './views/health.js';
 import { sqlView } from './views/sql.js';
 import { indexView } from './views/index.js';
 import { registryChangesView } from './views/registry-changes.js';
+import { installTokenPrompt } from './auth-prompt.js';
+import { startSession } from './auth-token.js';
 
 route(/^\/(?:feed)?$/, feedView);
 route(/^\/index$/, indexView);
@@ -48,4 +50,7 @@ form.addEventListener('submit', (ev) => {
 input.addEventListener('input', () => input.removeAttribute('aria-invalid'));
 
 installLinkHandler();
-void render();
+installTokenPrompt();
+// The token (a #token= link, or one kept in this tab) is traded for the session cookie first, so
+// the first page's API calls and its live feed are authorised.
+void startSession().then(() => render());
