@@ -14,14 +14,19 @@ import { UNLOCATED } from '../geo/distribution.js';
 import type { Finding, GeoSubkind, MismatchKind } from '../models/finding.js';
 import type { CountryShare, GeoLookup } from '../models/geo.js';
 import type { RegistryLookup, Rir } from '../models/registry.js';
+import type { RovState, RpkiLookup, TaCheck } from '../models/rpki.js';
+import { checkTrustAnchors } from '../rpki/ta-check.js';
 import { buildPrefixContext, type PrefixContext } from './context.js';
 import { prefixKinds, withOriginKinds } from './kinds.js';
 import { severityOf } from './severity.js';
 import { joinWhy, originClause, prefixWhy } from './why.js';
+import { rovClause, taClause } from './rpki-why.js';
 
 export interface ClassifierOptions {
   registry: RegistryLookup;
   geo: GeoLookup;
+  /** Validated ROA payloads (`--rpki`): ROV state and trust anchors on each finding; none when absent. */
+  rpki?: RpkiLookup | null;
   /** Prefixes (and origin ASNs) kept in the caches; default 200,000. */
   cacheSize?: number;
 }
@@ -60,6 +65,8 @@ class CachedPrefix {
   readonly regionShare: number;
   readonly delegated: string | null;
   readonly geo: CountryShare[];
+  /** Trust anchors of the covering ROAs (empty without RPKI data). */
+  readonly rpkiTas: string[];
   /** Registration and geo clauses of the why. */
   readonly why: string;
   /** `kinds` plus origin-out-of-region, made on first use (shared like `kinds` by the prefix's findings). */
@@ -71,6 +78,7 @@ class CachedPrefix {
     readonly geoSubkind: GeoSubkind | null,
     /** Set only for lookups (Classifier.context); classification does not keep it. */
     public ctx: PrefixContext | undefined,
+    ta: TaCheck | null,
   ) {
     this.prefix = built.prefix;
     this.family = built.family;
@@ -86,7 +94,9 @@ class CachedPrefix {
     this.regionShare = built.prefixRir ? (built.regionShares[built.prefixRir] ?? 0) : 0;
     this.delegated = built.delegated;
     this.geo = built.geo;
-    this.why = prefixWhy(built, kinds.includes('geo-out-of-region'));
+    this.rpkiTas = ta ? ta.tas : NO_TAS;
+    const taText = ta ? taClause(ta, built.prefixRir) : '';
+    this.why = prefixWhy(built, kinds.includes('geo-out-of-region')) + (taText ? `; ${taText}` : '');
   }
 
   /** The kinds of an event whose origin is registered with `originRir`. */
@@ -95,6 +105,8 @@ class CachedPrefix {
     return (this.kindsWithOrigin ??= withOriginKinds(this.kinds, this.prefixRir, originRir));
   }
 }
+
+const NO_TAS: string[] = [];
 
 interface CachedAsn {
   rir: Rir | null;
@@ -138,9 +150,11 @@ export class Classifier {
     let hit = this.prefixes.get(prefix);
     if (!hit) {
       const ctx = buildPrefixContext(prefix, this.opts.registry, this.opts.geo);
-      const kinds = prefixKinds(ctx);
+      const rpki = this.opts.rpki;
+      const ta = rpki ? checkTrustAnchors({ tas: rpki.coveringTas(ctx.prefix), prefixRir: ctx.prefixRir, legacy: ctx.legacy }) : null;
+      const kinds = prefixKinds(ctx, ta?.mismatch ?? false);
       ctx.geo = this.sharedGeo(ctx);
-      hit = new CachedPrefix(ctx, this.sharedKinds(kinds.kinds), kinds.geoSubkind, keepCtx ? ctx : undefined);
+      hit = new CachedPrefix(ctx, this.sharedKinds(kinds.kinds), kinds.geoSubkind, keepCtx ? ctx : undefined, ta);
       this.prefixes.add(prefix, hit);
     }
     this.lastPrefix = prefix;
@@ -205,14 +219,18 @@ export class Classifier {
       originCc = new Set(origins.map((o) => o.cc)).size === 1 ? origins[0].cc : null;
       clause = originClause({ originAsns, originRir, originRirs });
     }
-    return this.finding(cached, cached.kindsFor(originRir), input.time, originAsns, originRir, originCc, input.visibility, joinWhy(cached.why, clause), true);
+    // RFC 6811: an AS_SET origin is NONE, which no VRP matches.
+    const rpki = this.opts.rpki;
+    const rov = rpki ? rpki.state(cached.prefix, originAsns.length === 1 ? originAsns[0] : null) : null;
+    if (rov) clause = clause ? `${clause}; ${rovClause(rov)}` : rovClause(rov);
+    return this.finding(cached, cached.kindsFor(originRir), input.time, originAsns, originRir, originCc, input.visibility, joinWhy(cached.why, clause), true, rov);
   }
 
   /** Routing-independent description (no origin), as `portolan lookup` shows it. */
   describePrefix(prefix: string, time = Math.floor(Date.now() / 1000)): Finding {
     // Lookups go on to read the registration: keep the context.
     const cached = this.context(prefix);
-    return this.finding(cached, cached.kinds, time, [], null, null, undefined, joinWhy(cached.why, ''), false);
+    return this.finding(cached, cached.kinds, time, [], null, null, undefined, joinWhy(cached.why, ''), false, null);
   }
 
   private finding(
@@ -225,6 +243,7 @@ export class Classifier {
     visibility: number | undefined,
     why: string,
     announced: boolean,
+    rov: RovState | null,
   ): Finding {
     // Kinds are in MISMATCH_KINDS order, which puts geo-out-of-region first.
     const geoSubkind = kinds.length > 0 && kinds[0] === 'geo-out-of-region' ? c.geoSubkind : null;
@@ -259,6 +278,8 @@ export class Classifier {
         announced,
       }),
       visibility: visibility ?? 0,
+      rov,
+      rpkiTas: c.rpkiTas,
       why,
     };
   }

@@ -12,8 +12,11 @@ export interface PrefixKinds {
   geoSubkind: GeoSubkind | null;
 }
 
-/** The routing-independent kinds of a prefix. */
-export function prefixKinds(ctx: PrefixContext): PrefixKinds {
+/**
+ * The routing-independent kinds of a prefix. `rpkiRirMismatch`: a covering ROA's trust anchor is
+ * another RIR's than the registering one, with no known explanation (rpki/ta-check.ts).
+ */
+export function prefixKinds(ctx: PrefixContext, rpkiRirMismatch = false): PrefixKinds {
   const found = new Set<MismatchKind>();
   let geoSubkind: GeoSubkind | null = null;
   const rir = ctx.prefixRir;
@@ -37,6 +40,7 @@ export function prefixKinds(ctx: PrefixContext): PrefixKinds {
   if (ctx.registration.transfers.length > 0) found.add('transferred');
   if (ctx.legacy) found.add('legacy');
   if (ctx.registration.coverage === 'none') found.add('unregistered');
+  if (rpkiRirMismatch && rir) found.add('rpki-rir-mismatch');
   return { kinds: ordered(found), geoSubkind };
 }
 

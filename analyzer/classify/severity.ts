@@ -82,6 +82,8 @@ export function severityScore(input: SeverityInput): number {
   if (kinds.includes('unregistered')) score = Math.max(score, input.announced ? 0.6 : 0.3);
   if (kinds.includes('origin-out-of-region')) score = Math.max(score, 0.3);
   if (kinds.includes('registered-out-of-region')) score = Math.max(score, 0.25);
+  // Certified by another RIR than the one that registered it: a registry anomaly, like the above.
+  if (kinds.includes('rpki-rir-mismatch')) score = Math.max(score, 0.25);
   if (input.visibility !== undefined) score *= 0.5 + 0.5 * Math.min(1, Math.max(0, input.visibility) / FULL_VISIBILITY_PEERS);
   // Rounded so sums such as 0.3 + 0.15 + 0.05 land on their threshold, not just below it.
   return Math.min(1, Math.round(score * 1e6) / 1e6);

@@ -1,5 +1,6 @@
 import type { Rir } from './registry.js';
 import type { CountryShare } from './geo.js';
+import type { RovState } from './rpki.js';
 
 /** The mismatch kinds (docs/design.md). */
 export const MISMATCH_KINDS = [
@@ -10,6 +11,7 @@ export const MISMATCH_KINDS = [
   'transferred',
   'legacy',
   'unregistered',
+  'rpki-rir-mismatch',
 ] as const;
 export type MismatchKind = (typeof MISMATCH_KINDS)[number];
 
@@ -52,6 +54,14 @@ export interface Finding {
   severity: Severity;
   /** Peers currently announcing this (prefix, origin) when the finding was made. */
   visibility: number;
+  /**
+   * Route-origin validation (RFC 6811) of (prefix, origin) against the loaded VRPs; null when no
+   * RPKI data is loaded or there is no origin (a registry lookup). Optional: findings made
+   * before RPKI support (fixtures, stored state) lack it, which reads as null.
+   */
+  rov?: RovState | null;
+  /** Trust anchors of the ROAs covering the prefix (empty or absent: none, or no RPKI data). */
+  rpkiTas?: string[];
   /** One sentence a person can check. */
   why: string;
 }

@@ -79,6 +79,8 @@ export interface FindingRpki {
 export interface RpkiLookup {
   /** RFC 6811 validation of `prefix` originated by `origin` (null: no single origin, e.g. an AS_SET). */
   validate(prefix: string, origin: number | null): RovResult;
+  /** The same state without the result object (the classifier's per-event path). */
+  state(prefix: string, origin: number | null): RovState;
   /** Trust anchors of the VRPs covering the prefix (those whose prefix contains it). */
   coveringTas(prefix: string): string[];
   readonly stats: VrpLoadStats;

@@ -5,8 +5,8 @@
  * in that order and the predecessor's chain of parents (every ROA prefix containing the query
  * contains everything between itself and the query in the order): one binary search and a short
  * walk, no allocation. Addresses are kept as two 32-bit words in Float64Arrays (IPv4: the address
- * and 0; IPv6: the top 64 bits), so no bigint is touched per lookup; the rare IPv6 ROA or query
- * longer than /64 goes to a bigint twin. Compared with a per-length hash and the npm
+ * and 0; IPv6: the top 64 bits), so no bigint is touched per lookup; the rare IPv6 ROAs longer
+ * than /64 are kept as bigints beside them, searched only for queries longer than /64. Compared with a per-length hash and the npm
  * rpki-validator package in bench/rpki-rov.bench.ts.
  */
 import { ipv6Top64Parts, packedIpv4Prefix, parsePrefix, prefixSize } from '../../common/ip.js';
@@ -58,7 +58,7 @@ class WordIndex implements Vrps {
   }
 }
 
-/** IPv6 prefixes as bigints: every IPv6 ROA, for queries longer than /64. */
+/** IPv6 ROA prefixes longer than /64 (rare), as bigints. */
 class BigIndex implements Vrps {
   starts: bigint[] = [];
   ends: bigint[] = [];
@@ -116,18 +116,19 @@ export class VrpIndex implements RpkiLookup {
     this.size = vrps.length;
     fillWords(this.v4, vrps.filter((v) => v.family === 4), 4, taId);
     fillWords(this.v6, vrps.filter((v) => v.family === 6 && v.length <= 64), 6, taId);
-    fillBig(this.v6long, vrps.filter((v) => v.family === 6), taId);
+    fillBig(this.v6long, vrps.filter((v) => v.family === 6 && v.length > 64), taId);
   }
 
   /**
    * The state code of covering prefix i's chain for (length, origin), leaving the trust anchors
-   * in lastMask. `origin` null (an AS_SET origin) matches no VRP.
+   * in lastMask. `origin` null (an AS_SET origin) matches no VRP. `carry` adds the result of an
+   * earlier walk (a code from `walk` on another chain covering the same query).
    */
-  private walk(f: Vrps, i: number, length: number, origin: number | null): number {
-    let mask = 0;
-    let covering = 0;
-    let sameAsn = false;
-    let valid = false;
+  private walk(f: Vrps, i: number, length: number, origin: number | null, carry = NOT_FOUND): number {
+    let mask = carry === NOT_FOUND ? 0 : this.lastMask;
+    let covering = carry === NOT_FOUND ? 0 : this.lastCovering;
+    let sameAsn = carry === INVALID_LENGTH;
+    let valid = carry === VALID;
     for (; i >= 0; i = f.parents[i]) {
       const to = f.first[i + 1];
       for (let k = f.first[i]; k < to; k++) {
@@ -170,12 +171,14 @@ export class VrpIndex implements RpkiLookup {
     if (!p) return -1;
     const end = p.start + prefixSize(p) - 1n;
     if (p.family === 4) return this.walk(this.v4, this.v4.deepest(Number(p.start), 0, Number(end), 0, p.length), p.length, origin);
+    const w = words6(p.start);
     if (p.length <= 64) {
-      const w = words6(p.start);
       const e = words6(end);
       return this.walk(this.v6, this.v6.deepest(w[0], w[1], e[0], e[1], p.length), p.length, origin);
     }
-    return this.walk(this.v6long, this.v6long.deepest(p.start, end, p.length), p.length, origin);
+    // Longer than /64: ROAs up to /64 covering its /64, then the longer ROAs covering it.
+    const short = this.walk(this.v6, this.v6.deepest(w[0], w[1], w[0], w[1], 64), p.length, origin);
+    return this.walk(this.v6long, this.v6long.deepest(p.start, end, p.length), p.length, origin, short);
   }
 
   /** Just the state, for hot loops (no result object). Throws on an invalid prefix. */

@@ -1,6 +1,6 @@
 /**
  * The essentials of a Finding in 16 bits, so a full table's pairs cost two bytes each for it:
- * bits 0-6 the kinds (MISMATCH_KINDS order), bits 8-10 the severity (SEVERITIES order),
+ * bits 0-7 the kinds (MISMATCH_KINDS order), bits 8-10 the severity (SEVERITIES order),
  * bit 12 "stale": the stored values predate a registry/geo reload and must be recomputed.
  */
 import { MISMATCH_KINDS, SEVERITIES, type Finding, type MismatchKind, type Severity } from '../models/finding.js';

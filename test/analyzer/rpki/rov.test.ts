@@ -23,6 +23,7 @@ const ROAS: Array<[string, number, number, string]> = [
   ['192.0.2.0/24', 24, 0, 'apnic-as0'], // AS0: nothing may originate it
   ['2001:db8::/32', 48, 64510, 'arin'],
   ['2001:db8:ffff::/48', 48, 0, 'arin'],
+  ['2001:db8:ffff:1:8000::/65', 96, 64512, 'arin'], // longer than /64 (kept apart in the index)
 ];
 
 function writeAll(): Record<string, string> {
@@ -75,6 +76,10 @@ const CASES: Array<[string, number | null, string, string[]]> = [
   ['2001:db8:ffff::/48', 64510, 'valid', ['arin']], // AS0 ROA beside a valid covering ROA: still valid
   ['2001:db8:ffff::/48', 64511, 'invalid-origin', ['arin']],
   ['2001:db9::/32', 64510, 'not-found', []],
+  ['2001:db8:ffff:1:8000::/80', 64512, 'valid', ['arin']],
+  ['2001:db8:ffff:1:8000::/80', 64510, 'invalid-length', ['arin']], // the /32's ROA, maxLength 48
+  ['2001:db8:ffff:1::/80', 64512, 'invalid-origin', ['arin']], // outside the /65
+  ['2001:db8:ffff:1::/64', 64512, 'invalid-origin', ['arin']], // shorter than the /65: not covered by it
 ];
 
 describe.each(Object.entries(files))('ROV from a %s file', (format, file) => {
