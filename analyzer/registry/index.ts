@@ -70,12 +70,10 @@ export async function loadRegistry(opts: LoadRegistryOptions): Promise<RegistryI
 
   const records: DelegationRecord[] = [];
   const files: RegistryFileInfo[] = [];
-  const stats: RirStats[] = [];
   for (const file of delegated) {
     const rir = fileRir(file);
     for (const r of file.records) records.push(r);
     files.push({ rir, path: file.path, version: file.header.version, serial: file.header.serial, date: headerDate(file.header), extended: file.extended, records: file.records.length, skipped: file.skipped });
-    stats.push(fileStats(file, rir));
     if (file.skipped) log.warn({ file: file.path, skipped: file.skipped }, 'delegated file had malformed lines (skipped)');
   }
   const ianaBlocks: IanaBlock[] = [];
@@ -89,6 +87,7 @@ export async function loadRegistry(opts: LoadRegistryOptions): Promise<RegistryI
     if (!t) continue;
     for (const r of t.ranges) transferRanges.push(r);
   }
+  const stats = (): RirStats[] => delegated.map((file) => fileStats(file, fileRir(file)));
   return new RegistryIndex({ records, iana: ianaBlocks, transfers: transferRanges, files, stats });
 }
 

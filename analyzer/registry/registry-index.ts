@@ -23,8 +23,8 @@ export interface RegistryData {
   iana: IanaBlock[];
   transfers: TransferRange[];
   files: RegistryFileInfo[];
-  /** Per-RIR-file totals (registry stats). */
-  stats?: RirStats[];
+  /** Per-RIR-file totals (registry stats), or how to compute them when first asked (most commands never do). */
+  stats?: RirStats[] | (() => RirStats[]);
 }
 
 const TOP64 = (v: bigint): bigint => v >> 64n;
@@ -54,7 +54,7 @@ export class LookupInputError extends Error {}
 export class RegistryIndex implements RegistryLookup {
   private readonly data: RegistryData;
   private readonly fileInfo: RegistryFileInfo[];
-  private readonly statsList: RirStats[];
+  private statsList: RirStats[] | (() => RirStats[]);
   /** Every record loaded, in file order (stats, exports). */
   readonly records: readonly DelegationRecord[];
   /** registeredSegments() per family, built on first use. */
@@ -137,6 +137,7 @@ export class RegistryIndex implements RegistryLookup {
 
   /** Per-RIR-file totals, as computed when the files were loaded. */
   stats(): RirStats[] {
+    if (typeof this.statsList === 'function') this.statsList = this.statsList();
     return this.statsList;
   }
 
