@@ -9,6 +9,7 @@ import { updateRegistry } from '../analyzer/registry/download.js';
 import { archiveDirOf } from '../analyzer/registry/archive.js';
 import { diffNewestArchived } from '../analyzer/registry/diff-archive.js';
 import { routeChanges } from '../analyzer/change-routing/index.js';
+import type { RoutedChange } from '../analyzer/models/change-routing.js';
 import type { RouteSource } from '../collector/sources/index.js';
 import type { FeedHealth } from '../dashboard/server/types.js';
 import { openStore, type Store } from '../analyzer/store/index.js';
@@ -77,6 +78,8 @@ export async function keepAnalysisFresh(
   pipeline: { setClassifier(c: Classifier): Promise<void> },
   /** Where the daily registry changes go (null: not diffed). */
   store: Pick<Store, 'client'> | null,
+  /** Gets each daily diff's changes with their routing (the alerts' registry-change rules). */
+  onRegistryChanges?: (changes: RoutedChange[]) => void,
 ): Promise<{ current(): Analysis | null }> {
   let current: Analysis | null = null;
   const downloads = !opts.rirDir;
@@ -86,7 +89,7 @@ export async function keepAnalysisFresh(
   const diffArchive = async (): Promise<void> => {
     if (!store) return;
     try {
-      const r = await diffNewestArchived(archiveDirOf(opts.cacheDir), store.client, { skipTo: diffedTo, routeChanges });
+      const r = await diffNewestArchived(archiveDirOf(opts.cacheDir), store.client, { skipTo: diffedTo, routeChanges, onChanges: onRegistryChanges });
       if (r) {
         diffedTo = r.to;
         log.info({ ...r }, 'registry changes stored');

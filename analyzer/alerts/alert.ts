@@ -3,9 +3,10 @@ import type { MismatchKind, Severity } from '../models/finding.js';
 import { SEVERITIES } from '../models/finding.js';
 import type { Rir } from '../models/registry.js';
 import type { AsNameLookup } from '../models/asnames.js';
+import type { RoutedChange } from '../models/change-routing.js';
 
-/** What an alert reports: a lifecycle event, a channel test, or a rate-limit overflow summary. */
-export type AlertEvent = 'finding-started' | 'finding-ended' | 'origin-changed' | 'test' | 'rate-limit-summary';
+/** What an alert reports: a lifecycle event, registry changes, a channel test, or a rate-limit overflow summary. */
+export type AlertEvent = 'finding-started' | 'finding-ended' | 'origin-changed' | 'registry-change' | 'test' | 'rate-limit-summary';
 
 /** One prefix in an alert. Alerts group many prefixes from one cause (same rule, event and origin). */
 export interface AlertItem {
@@ -40,6 +41,8 @@ export interface AlertItem {
   flaps?: number;
   /** A start re-announced after the quiet period: the mismatch came back while alerts were held. */
   catchUp?: boolean;
+  /** registry-change alerts: the change event with its routing before and after (the item's range is `prefix`). */
+  change?: RoutedChange;
 }
 
 /** Alerts a channel's rate limit held back, summarised in the next alert that goes out. */

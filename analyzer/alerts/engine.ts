@@ -6,6 +6,8 @@ import { DueQueue } from './due-queue.js';
 import { ruleMatchesEvent, ruleMatchesFinding } from './match.js';
 import type { RuleConfig } from './rules.js';
 import type { AsNameLookup } from '../models/asnames.js';
+import type { RoutedChange } from '../models/change-routing.js';
+import { registryChangeAlerts } from './registry-change.js';
 
 export interface EngineSettings {
   groupingWindowSeconds: number;
@@ -118,6 +120,7 @@ export class AlertEngine {
       this.parsed = undefined;
       let matched = false;
       for (const rule of this.rules) {
+        if (rule.kind === 'registry-change') continue;
         // Starts and ends both go to every rule that wants either, so pairs stay in step.
         const pairEvent = event.type !== 'origin-changed';
         const wanted = pairEvent ? rule.events.includes('finding-started') || rule.events.includes('finding-ended') : rule.events.includes(event.type);
@@ -130,6 +133,18 @@ export class AlertEngine {
     }
     if (this.clock >= this.nextDue) out.push(...this.closeDue(nowMs));
     return out;
+  }
+
+  /**
+   * The change events of one registry diff: one alert per registry-change rule they match, at
+   * once (a diff comes once a day: no grouping window or quiet period applies).
+   */
+  handleRegistryChanges(changes: readonly RoutedChange[]): Alert[] {
+    this.counters.events += changes.length;
+    const out = registryChangeAlerts(this.rules, changes, { dashboardUrl: this.settings.dashboardUrl, asNames: this.settings.asNames });
+    for (const o of out) this.counters.matched += o.matched;
+    this.counters.alerts += out.length;
+    return out.map((o) => o.alert);
   }
 
   /** Closes groups whose window has passed and announces due catch-ups. */

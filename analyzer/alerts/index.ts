@@ -3,6 +3,7 @@ import { open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { log } from '../../common/log.js';
 import type { LifecycleEvent } from '../models/lifecycle.js';
+import type { RoutedChange } from '../models/change-routing.js';
 import { buildAlert, type Alert } from './alert.js';
 import { CHANNEL_PLUGINS, type AlertChannel } from './channels/registry.js';
 import { appendDeadLetter, DeliveryQueue, type QueueStats } from './delivery.js';
@@ -62,6 +63,8 @@ export interface AlertingStats extends EngineCounters {
 export interface Alerting {
   /** Feeds lifecycle events; alerts go out in the background. */
   handle(events: LifecycleEvent[]): void;
+  /** Feeds one registry diff's change events (rules of kind registry-change); alerts go out in the background. */
+  handleRegistryChanges(changes: readonly RoutedChange[]): void;
   /** Closes open groups and waits until every alert so far is delivered or dead-lettered. */
   flush(): Promise<void>;
   /** Flushes (announcing pending catch-ups and rate-limit summaries) and closes the channels. */
@@ -225,6 +228,9 @@ export function createAlerting(opts: AlertingOptions): Alerting {
     handle(events) {
       dispatch(engine.handle(events, Date.now()));
       noteChanges();
+    },
+    handleRegistryChanges(changes) {
+      dispatch(engine.handleRegistryChanges(changes));
     },
     async flush() {
       dispatch(engine.flush());

@@ -2,13 +2,16 @@ import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { parsePrefix, formatPrefix, type Prefix } from '../../common/ip.js';
 import { MISMATCH_KINDS, SEVERITIES, type MismatchKind, type Severity } from '../models/finding.js';
-import { RIRS, type Rir } from '../models/registry.js';
+import { CHANGE_KINDS, RIRS, type ChangeKind, type Rir } from '../models/registry.js';
 import { CHANNEL_PLUGINS } from './channels/registry.js';
 import { Checker, type ConfigProblem, type FieldSpecs } from './config-checker.js';
 import type { RetryPolicy } from '../../common/retry.js';
 import { parseAsn } from '../../common/asn.js';
 
 export const EVENT_TYPES = ['finding-started', 'finding-ended', 'origin-changed'] as const;
+/** finding: lifecycle events of findings (the default); registry-change: the daily registry diff's change events. */
+export const RULE_KINDS = ['finding', 'registry-change'] as const;
+export type RuleKind = (typeof RULE_KINDS)[number];
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export type { RetryPolicy } from '../../common/retry.js';
@@ -26,6 +29,7 @@ export interface ChannelConfig {
 
 export interface RuleConfig {
   name: string;
+  kind: RuleKind;
   /** Watched prefixes; a prefix also matches its more-specifics. */
   prefixes: Prefix[];
   originAsns: number[];
@@ -39,6 +43,11 @@ export interface RuleConfig {
   minSeverity: Severity | null;
   minAddresses: number;
   events: EventType[];
+  /** registry-change rules: the change kinds, holder opaque-ids (either side), routed space only, logged / unlogged transfers only. */
+  changeKinds: ChangeKind[];
+  holders: string[];
+  routed: boolean | null;
+  transfer: 'logged' | 'unlogged' | null;
   channels: string[];
   line: number;
 }
@@ -69,7 +78,10 @@ export class AlertsConfigError extends Error {
 
 const TOP_KEYS = ['dashboard-url', 'grouping-window', 'quiet-period', 'dead-letter', 'channels', 'rules'] as const;
 const CHANNEL_COMMON = ['type', 'rate-limit', 'retry'] as const;
-const RULE_KEYS = ['name', 'prefixes', 'origin-asns', 'rirs', 'usage-regions', 'countries', 'kinds', 'min-severity', 'min-addresses', 'events', 'channels'] as const;
+const RULE_KEYS = ['name', 'kind', 'prefixes', 'origin-asns', 'rirs', 'usage-regions', 'countries', 'kinds', 'min-severity', 'min-addresses', 'events', 'change-kinds', 'holders', 'routed', 'transfer', 'channels'] as const;
+/** Keys that only one kind of rule takes. */
+const FINDING_ONLY = ['usage-regions', 'kinds', 'min-severity', 'events'];
+const CHANGE_ONLY = ['change-kinds', 'holders', 'routed', 'transfer'];
 
 const TOP_SPECS: FieldSpecs = {
   'dashboard-url': { type: 'url' },
@@ -210,10 +222,21 @@ function parseRules(check: Checker, node: Node | null, channelNames: Set<string>
 
     const rule: RuleConfig = {
       name: name ?? `#${index + 1}`,
+      kind: 'finding',
       prefixes: [], originAsns: [], rirs: [], usageRegions: [], countries: [], kinds: [],
-      minSeverity: null, minAddresses: 0, events: [...EVENT_TYPES], channels: [],
+      minSeverity: null, minAddresses: 0, events: [...EVENT_TYPES],
+      changeKinds: [], holders: [], routed: null, transfer: null, channels: [],
       line: check.lineOf(map),
     };
+    const kindNode = e.get('kind');
+    if (kindNode) {
+      const v = check.field(kindNode.value, { type: 'string', enum: RULE_KINDS }, `${where}.kind`);
+      if (v !== undefined) rule.kind = v as RuleKind;
+    }
+    for (const key of rule.kind === 'finding' ? CHANGE_ONLY : FINDING_ONLY) {
+      const entry = e.get(key);
+      if (entry) check.report(entry.value ?? map, `${where}: "${key}" applies to ${rule.kind === 'finding' ? 'rules of kind: registry-change' : 'finding rules, not kind: registry-change'}`);
+    }
     const each = <T>(key: string, convert: (v: unknown) => T | null, what: string): T[] => {
       const entry = e.get(key);
       if (!entry) return [];
@@ -233,6 +256,18 @@ function parseRules(check: Checker, node: Node | null, channelNames: Set<string>
     rule.usageRegions = each('usage-regions', oneOf(RIRS), `not an RIR region (one of ${RIRS.join(', ')})`);
     rule.countries = each('countries', (v) => (typeof v === 'string' && /^[A-Za-z]{2}$/.test(v) ? v.toUpperCase() : null), 'not a two-letter country code');
     rule.kinds = each('kinds', oneOf(MISMATCH_KINDS), `not a mismatch kind (one of ${MISMATCH_KINDS.join(', ')})`);
+    rule.changeKinds = each('change-kinds', oneOf(CHANGE_KINDS), `not a registry change kind (one of ${CHANGE_KINDS.join(', ')})`);
+    rule.holders = each('holders', (v) => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : null), 'not a holder opaque-id');
+    const routed = e.get('routed');
+    if (routed) {
+      const v = check.field(routed.value, { type: 'boolean' }, `${where}.routed`);
+      if (v !== undefined) rule.routed = v as boolean;
+    }
+    const transfer = e.get('transfer');
+    if (transfer) {
+      const v = check.field(transfer.value, { type: 'string', enum: ['logged', 'unlogged'] }, `${where}.transfer`);
+      if (v !== undefined) rule.transfer = v as 'logged' | 'unlogged';
+    }
     const events = each('events', oneOf(EVENT_TYPES), `not an event (one of ${EVENT_TYPES.join(', ')})`);
     if (e.has('events')) rule.events = events;
     const sev = e.get('min-severity');
@@ -281,6 +316,15 @@ export function describeConfig(config: AlertsConfig): string {
     if (r.kinds.length) crit.push(`kinds ${r.kinds.join(' ')}`);
     if (r.minSeverity) crit.push(`severity ≥ ${r.minSeverity}`);
     if (r.minAddresses) crit.push(`≥ ${r.minAddresses} addresses`);
+    if (r.kind === 'registry-change') {
+      if (r.changeKinds.length) crit.push(`changes ${r.changeKinds.join(' ')}`);
+      if (r.holders.length) crit.push(`holders ${r.holders.join(' ')}`);
+      if (r.routed !== null) crit.push(r.routed ? 'routed space' : 'unrouted space');
+      if (r.transfer) crit.push(`${r.transfer} transfers`);
+      lines.push(`  ${r.name} (registry changes): ${crit.join('; ') || 'every registry change'}`);
+      lines.push(`    → ${r.channels.join(', ')}`);
+      continue;
+    }
     lines.push(`  ${r.name}: ${crit.join('; ') || 'every finding'}`);
     lines.push(`    events ${r.events.join(', ')} → ${r.channels.join(', ')}`);
   }

@@ -2,6 +2,7 @@
  * The routing of a changed registry range on each side of a registry diff (issue 14): what the
  * store's routing table said about the range at the end of each snapshot's UTC day.
  */
+import type { RegistryChange } from './registry.js';
 
 /** routed: some routed prefix overlaps the range (an ASN range: some ASN in it originates one); unknown: the store holds no route events of that day. */
 export type RoutingState = 'routed' | 'unrouted' | 'unknown';
@@ -42,6 +43,9 @@ export interface RoutingMoment {
   at: string;
   known: boolean;
 }
+
+/** A change event with its routing (null when the routing was not read), as alerts see it. */
+export type RoutedChange = RegistryChange & { from_date: string; to_date: string; routing: ChangeRouting | null };
 
 /** The routing of a diff's events (same order as the events) and the two moments read. */
 export interface RoutedChanges {

@@ -6,7 +6,7 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { log } from '../../common/log.js';
-import type { RoutedChanges } from '../models/change-routing.js';
+import type { RoutedChange, RoutedChanges } from '../models/change-routing.js';
 import type { RegistryChange } from '../models/registry.js';
 import { archiveDates } from './archive.js';
 import { storeDiff } from './changes-store.js';
@@ -33,6 +33,8 @@ export interface ArchiveDiffOptions {
   maxAgeDays?: number;
   /** Joins the events with the store's routing (analyzer/change-routing); without it, no routing is stored. */
   routeChanges?: (client: ClickHouseClient, fromDate: string, toDate: string, events: readonly RegistryChange[]) => Promise<RoutedChanges>;
+  /** Gets the stored events with their routing (the alerts' registry-change rules). */
+  onChanges?: (changes: RoutedChange[]) => void;
 }
 
 /** The archive's two newest dates, or null when it holds fewer than two. */
@@ -57,5 +59,6 @@ export async function diffNewestArchived(archive: string, client: ClickHouseClie
   if (stale) log.warn({ from: pair.from, to: pair.to }, stale);
   const routed = opts.routeChanges ? await opts.routeChanges(client, pair.from, pair.to, result.events) : null;
   const n = await storeDiff(client, { fromDate: pair.from, toDate: pair.to, events: result.events, routed, ages, maxAgeDays });
+  opts.onChanges?.(result.events.map((e, i) => ({ ...e, from_date: pair.from, to_date: pair.to, routing: routed?.routing[i] ?? null })));
   return { ...pair, events: n.events, leftOut: result.leftOut.map((l) => l.rir), routed: n.routed, stale };
 }

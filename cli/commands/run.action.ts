@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createAlerting } from '../../analyzer/alerts/index.js';
+import type { RoutedChange } from '../../analyzer/models/change-routing.js';
 import { createMetrics, createMetricsSink, handleOpsRequest, probeHealth, startOpsServer } from '../../analyzer/metrics/index.js';
 import { Pipeline } from '../../analyzer/pipeline/pipeline.js';
 import type { PipelineSink } from '../../analyzer/pipeline/sink.js';
@@ -89,10 +90,13 @@ async function runJob(opts: RunOptions): Promise<void> {
   const sinks: PipelineSink[] = [storeSink(writer), createMetricsSink(metrics)];
   // One load of the AS names, for the alerts' text and fields and for the dashboard.
   const asNames = opts.alerts || opts.dashboard ? loadAsNamesFor(opts) : null;
+  let onRegistryChanges: ((changes: RoutedChange[]) => void) | undefined;
   if (opts.alerts) {
     const alerting = createAlerting({ file: opts.alerts, dashboardUrl: opts.dashboard ? httpLink(opts.host, port) : undefined, statePath: `${statePath}.alerts.json`, asNames });
     metrics.observeAlerts(() => alerting.stats());
     sinks.push(alertsSink(alerting));
+    // The daily registry diff's changes go to the rules of kind registry-change.
+    onRegistryChanges = (changes) => alerting.handleRegistryChanges(changes);
   }
   const ops = { metrics, health: () => probeHealth({ ping: () => store.ping(), source: () => source.stats() }) };
   let current: () => ReturnType<Awaited<ReturnType<typeof keepAnalysisFresh>>['current']> = () => null;
@@ -112,7 +116,7 @@ async function runJob(opts: RunOptions): Promise<void> {
     log.info({ file: statePath, ...state.size() }, 'prefix state saved');
   });
 
-  const analysis = await keepAnalysisFresh(opts, pipeline, store);
+  const analysis = await keepAnalysisFresh(opts, pipeline, store, onRegistryChanges);
   current = analysis.current;
   if (opts.dashboard) {
     const dashboard = await createDashboardServer({

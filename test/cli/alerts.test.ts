@@ -14,7 +14,8 @@ describe('portolan alerts', { timeout: 120_000 }, () => {
   it('check prints the rules of a valid file and the line-numbered errors of a broken one', async () => {
     const ok = await runCli(['alerts', 'check', 'alerts.example.yml']);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('5 channel(s), 4 rule(s)');
+    expect(ok.stdout).toContain('5 channel(s), 6 rule(s)');
+    expect(ok.stdout).toContain('routed-space-moved-without-a-log (registry changes): changes moved; routed space; unlogged transfers');
     expect(ok.stdout).toContain('our-space: prefixes 192.0.2.0/24 2001:db8::/32 (and more-specifics)');
     const bad = join(tmp, 'bad.yml');
     writeFileSync(bad, 'channels:\n  a: { type: jsonl, path: x }\nrules:\n  - name: r\n    channels: [a]\n    min-severity: loud\n');
