@@ -4,6 +4,7 @@ import { feedRoutes } from './feed.js';
 import { findingRoutes } from './findings.js';
 import { healthRoutes } from './health.js';
 import { historyRoutes } from './history.js';
+import { holderRoutes } from './holders.js';
 import { indexRoutes } from './index-api.js';
 import { mapRoutes } from './map.js';
 import { matrixRoutes } from './matrix.js';
@@ -31,6 +32,8 @@ const ENDPOINTS = [
   'GET /api/history/prefix/{addr}/{len} (origins, visibility and findings over time)',
   'GET /api/history/asn/{asn} (announced space by registering RIR per day)',
   'GET /api/history/country/{cc}?family (space used there by registering RIR per day, from the index)',
+  'GET /api/holders?rir&cc&q&limit&format=csv (registered holders: opaque id, RIR, cc, registered and announced space, name via the holder\'s AS)',
+  'GET /api/holders/{rir}/{id} (a holder\'s records and announced prefixes)',
   'GET /api/search?q=',
   'GET /api/health',
   'GET /api/feed?rir&kind&country&asn&severity&backlog (text/event-stream)',
@@ -53,4 +56,4 @@ const indexRoute: Route = {
   },
 };
 
-export const apiRoutes: Route[] = [indexRoute, ...summaryRoutes, ...indexRoutes, ...matrixRoutes, ...mapRoutes, ...topRoutes, ...pageRoutes, ...historyRoutes, ...searchRoutes, ...healthRoutes, ...feedRoutes, ...findingRoutes, ...sqlRoutes, ...namedRoutes, ...registryChangeRoutes];
+export const apiRoutes: Route[] = [indexRoute, ...summaryRoutes, ...indexRoutes, ...matrixRoutes, ...mapRoutes, ...topRoutes, ...pageRoutes, ...historyRoutes, ...holderRoutes, ...searchRoutes, ...healthRoutes, ...feedRoutes, ...findingRoutes, ...sqlRoutes, ...namedRoutes, ...registryChangeRoutes];

@@ -12,6 +12,7 @@ import { healthView } from './views/health.js';
 import { sqlView } from './views/sql.js';
 import { indexView } from './views/index.js';
 import { registryChangesView } from './views/registry-changes.js';
+import { holderView, holdersView } from './views/holders.js';
 import { installTokenPrompt } from './auth-prompt.js';
 import { startSession } from './auth-token.js';
 
@@ -28,6 +29,8 @@ route(/^\/country\/([A-Za-z]{2})$/, countryView);
 route(/^\/health$/, healthView);
 route(/^\/sql$/, sqlView);
 route(/^\/registry-changes$/, registryChangesView);
+route(/^\/holders$/, holdersView);
+route(/^\/holder\/([a-z]+)\/([^/]+)$/, holderView);
 
 const form = document.getElementById('search') as HTMLFormElement;
 const input = document.getElementById('search-q') as HTMLInputElement;

@@ -1,5 +1,5 @@
 import { getJson } from '../api.js';
-import { countryLink, h, prefixLink, section, note, fill } from '../dom.js';
+import { countryLink, h, link, prefixLink, section, note, fill } from '../dom.js';
 import { addressesShort, integer, rir, time } from '../format.js';
 import { errorBox, kindsList, loading, rirBadge, severityBadge, storeEmptyNote } from './common.js';
 import { table } from './table.js';
@@ -51,7 +51,7 @@ export function asnView(main: HTMLElement, params: string[]): void {
         section(
           'Registry',
           d.registry
-            ? h('p', {}, 'Registered by ', rirBadge(d.registry.rir), rec ? ` · ${rec.status} · country ` : '', rec ? countryLink(rec.cc) : '', rec?.date ? ` · ${rec.date}` : '', rec?.opaqueId ? ` · holder ${rec.opaqueId}` : '', d.registry.iana ? ` · IANA ${d.registry.iana.block}: ${d.registry.iana.designation}` : '')
+            ? h('p', {}, 'Registered by ', rirBadge(d.registry.rir), rec ? ` · ${rec.status} · country ` : '', rec ? countryLink(rec.cc) : '', rec?.date ? ` · ${rec.date}` : '', rec?.opaqueId ? ' · holder ' : '', rec?.opaqueId ? link(`/holder/${rec.rir}/${encodeURIComponent(rec.opaqueId)}`, h('code', {}, rec.opaqueId)) : '', d.registry.iana ? ` · IANA ${d.registry.iana.block}: ${d.registry.iana.designation}` : '')
             : note('Registry not loaded.'),
         ),
         history,

@@ -55,7 +55,7 @@ export function registrySection(reg: Registration | null, missing: string | unde
         { label: 'cc', cell: (r) => countryLink(r.record.cc) },
         { label: 'Status', cell: (r) => r.record.status },
         { label: 'Date', cell: (r) => r.record.date ?? '–' },
-        { label: 'Holder id', cell: (r) => (r.record.opaqueId ? h('code', {}, r.record.opaqueId) : '–') },
+        { label: 'Holder id', cell: (r) => (r.record.opaqueId ? link(`/holder/${r.record.rir}/${encodeURIComponent(r.record.opaqueId)}`, h('code', {}, r.record.opaqueId)) : '–') },
         { label: 'Share', cell: (r) => percent(r.share), numeric: true, sort: (r) => Number(r.share) },
       ],
       reg.records,

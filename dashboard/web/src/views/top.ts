@@ -35,7 +35,7 @@ function columnsFor(list: ListName): Column<Row>[] {
       ];
     case 'holders':
       return [
-        { label: 'Holder id (opaque)', cell: (r) => h('code', {}, String(r.holder_id)) },
+        { label: 'Holder id (opaque)', cell: (r) => link(`/holder/${String(r.prefix_rir)}/${encodeURIComponent(String(r.holder_id))}`, h('code', {}, String(r.holder_id))) },
         { label: 'RIR', cell: (r) => rirBadge(r.prefix_rir as string) },
         { label: 'Registered cc', cell: (r) => countryLink(r.registered_cc as string) },
         ...tail,
