@@ -37,6 +37,14 @@ export interface ReplayServerOptions {
   /** Collector name for MRT files (default: from the file name, e.g. rrc06). */
   collector?: string;
   faults?: ReplayFaults;
+  /**
+   * Read every capture into memory once, each message encoded once as its frame, and send
+   * those frames: the server's own cost per message is then a filter test and a socket write
+   * (benchmarks, where the server shares the machine with the client it measures).
+   */
+  preEncoded?: boolean;
+  /** Streams start only once this resolves (a benchmark measures the client before the first message). */
+  gate?: Promise<void>;
 }
 
 export interface ReplayServerStats {
@@ -47,6 +55,14 @@ export interface ReplayServerStats {
   errorsSent: number;
   faultCloses: number;
   faultStalls: number;
+  /** Wall-clock ms when the first ris_message was sent (0: none yet); with a capture's first timestamp it gives a replay's time offset. */
+  firstSentAt: number;
+}
+
+/** A message with its frame, encoded once (pre-encoded mode). */
+export interface EncodedMessage {
+  data: RisMessageData;
+  frame: string;
 }
 
 export interface ReplayServer {
@@ -65,7 +81,7 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
   for (const f of options.files) if (!existsSync(f)) throw new Error(`${f}: no such file`);
   const speed = options.speed ?? 1;
   if (!Number.isFinite(speed) || speed < 0) throw new Error(`speed must be a number ≥ 0, got ${options.speed}`);
-  const stats: ReplayServerStats = { connections: 0, subscriptions: 0, messagesSent: 0, malformedSent: 0, errorsSent: 0, faultCloses: 0, faultStalls: 0 };
+  const stats: ReplayServerStats = { connections: 0, subscriptions: 0, messagesSent: 0, malformedSent: 0, errorsSent: 0, faultCloses: 0, faultStalls: 0, firstSentAt: 0 };
   const bindHost = options.host ?? '127.0.0.1';
   const wss = new WebSocketServer({ host: bindHost, port: options.port ?? 0 });
   await new Promise<void>((resolve, reject) => {
@@ -73,12 +89,13 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
     wss.once('error', reject);
   });
   wss.on('error', (err) => log.error({ err: err.message }, 'replay server error'));
+  const encoded = options.preEncoded ? await preEncode(options.files, options.collector) : undefined;
   let hosts: Promise<string[]> | undefined;
   const rrcList = () => (hosts ??= listHosts(options.files, options.collector));
 
   wss.on('connection', (ws) => {
     stats.connections++;
-    new Session(ws, options, speed, stats, rrcList);
+    new Session(ws, options, speed, stats, rrcList, encoded);
   });
 
   const port = (wss.address() as AddressInfo).port;
@@ -106,6 +123,26 @@ async function listHosts(files: string[], collector?: string): Promise<string[]>
   return [...set].sort();
 }
 
+/** Each distinct file read and encoded once (a file listed several times is sent several times). */
+async function preEncode(files: string[], collector?: string): Promise<Map<string, EncodedMessage[]>> {
+  const out = new Map<string, EncodedMessage[]>();
+  for (const f of files) {
+    if (out.has(f)) continue;
+    const list: EncodedMessage[] = [];
+    for await (const data of readCapture(f, { host: collector, stats: newCaptureStats() })) list.push({ data, frame: JSON.stringify({ type: 'ris_message', data }) });
+    out.set(f, list);
+  }
+  return out;
+}
+
+async function* fromMemory(list: EncodedMessage[]): AsyncGenerator<EncodedMessage> {
+  yield* list;
+}
+
+async function* fromFile(file: string, collector?: string): AsyncGenerator<EncodedMessage> {
+  for await (const data of readCapture(file, { host: collector, stats: newCaptureStats() })) yield { data, frame: '' };
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** One client connection: its subscriptions, socket options and replay. */
@@ -124,6 +161,7 @@ class Session {
     private readonly speed: number,
     private readonly stats: ReplayServerStats,
     private readonly rrcList: () => Promise<string[]>,
+    private readonly encoded?: Map<string, EncodedMessage[]>,
   ) {
     ws.on('message', (data) => this.onClientFrame(data.toString()));
     ws.on('error', (err) => log.debug({ err: err.message }, 'replay client socket error'));
@@ -211,10 +249,12 @@ class Session {
 
   private async stream(): Promise<void> {
     const faults = this.opts.faults ?? {};
+    await this.opts.gate;
     do {
       for (const file of this.opts.files) {
         let base: { ts: number; wall: number } | undefined;
-        for await (const data of readCapture(file, { host: this.opts.collector, stats: newCaptureStats() })) {
+        const pre = this.encoded?.get(file);
+        for await (const { data, frame } of pre ? fromMemory(pre) : fromFile(file, this.opts.collector)) {
           if (!this.open || this.stalled) return;
           // Let socket I/O run now and then: without it an already-buffered file would be sent in one burst.
           if (++this.read % 64 === 0) await new Promise<void>((r) => setImmediate(r));
@@ -225,7 +265,8 @@ class Session {
             if (!this.open) return;
           }
           if (!this.subs.some((s) => s.predicate(data))) continue;
-          await this.sendData(data);
+          if (!this.stats.firstSentAt) this.stats.firstSentAt = Date.now();
+          await this.sendData(data, frame);
           this.sent++;
           this.stats.messagesSent++;
           if (faults.malformedEvery && this.sent % faults.malformedEvery === 0) {
@@ -247,9 +288,10 @@ class Session {
     } while (this.opts.loop && this.open);
   }
 
-  private async sendData(data: RisMessageData): Promise<void> {
-    const out = this.includeRaw || data.raw === undefined ? data : withoutRaw(data);
-    const frame = JSON.stringify({ type: 'ris_message', data: out });
+  /** `encoded` is the message's frame with everything (pre-encoded mode), or ''. */
+  private async sendData(data: RisMessageData, encoded: string): Promise<void> {
+    const whole = this.includeRaw || data.raw === undefined;
+    const frame = whole && encoded ? encoded : JSON.stringify({ type: 'ris_message', data: whole ? data : withoutRaw(data) });
     if (this.ws.bufferedAmount < HIGH_WATER_BYTES) {
       this.ws.send(frame);
       return;

@@ -13,6 +13,10 @@ import { DEFAULT_RIS_LIVE_URL } from '../../common/defaults.js';
 import type { RisMessageData, RisSubscription } from './protocol.js';
 import { BoundedQueue } from './queue.js';
 
+/** What the client does when the consumer falls behind (see `overflow`). */
+export type OverflowMode = 'drop' | 'pause' | 'shed';
+export const OVERFLOW_MODES: readonly OverflowMode[] = ['pause', 'drop', 'shed'];
+
 export interface RisLiveClientOptions {
   url?: string;
   /** Default: one subscription to every collector, type UPDATE, with raw. */
@@ -22,9 +26,10 @@ export interface RisLiveClientOptions {
   /**
    * `drop` (live default): a full queue drops new messages and counts them, so the socket is
    * always read and RIS Live never cuts us off as a slow client. `pause`: stop reading the
-   * socket instead (lossless; for replays, where the server waits for us).
+   * socket instead (lossless; for replays, where the server waits for us). `shed`: as `drop`,
+   * and `underPressure()` tells the consumer to skip work it can spare while the queue is over half full.
    */
-  overflow?: 'drop' | 'pause';
+  overflow?: OverflowMode;
   /** Reconnect when no frame at all (data or JSON pong) arrives for this long. */
   idleTimeoutMs?: number;
   /** JSON ping and WebSocket ping interval. */
@@ -53,7 +58,7 @@ export interface RisLiveClientOptions {
 const DEFAULTS = {
   url: DEFAULT_RIS_LIVE_URL,
   queueCapacity: 20_000,
-  overflow: 'drop' as 'drop' | 'pause',
+  overflow: 'drop' as OverflowMode,
   idleTimeoutMs: 60_000,
   pingIntervalMs: 15_000,
   backoffInitialMs: 1_000,
@@ -123,6 +128,10 @@ export class RisLiveClient {
     });
   }
 
+  get overflow(): OverflowMode {
+    return this.opts.overflow;
+  }
+
   get url(): string {
     return this.opts.url;
   }
@@ -141,10 +150,20 @@ export class RisLiveClient {
     return snapshotCounters(this.counters);
   }
 
+  /** True while the queue is over half full: a `shed` consumer skips the work it can spare. */
+  underPressure(): boolean {
+    return this.queue.length >= this.queue.capacity / 2;
+  }
+
   /** The ris_message data objects, in arrival order. One consumer only. */
   async *messages(): AsyncGenerator<RisMessageData> {
     this.start();
-    for await (const data of this.queue) yield data;
+    for await (const data of this.queue) {
+      // Lag as the consumer sees it: what waits in the queue (or, paused, in the server) counts.
+      const lag = Date.now() / 1000 - data.timestamp;
+      this.counters.lagSeconds = lag > 0 ? lag : 0;
+      yield data;
+    }
   }
 
   /** Decoded RouteEvents. One consumer only (it shares the queue with `messages()`). */
@@ -377,8 +396,8 @@ export class RisLiveClient {
   }
 
   private watchLag(timestamp: number, now: number, ws: WebSocket): void {
+    // Lag on arrival: how far the server is behind (the consumer's lag is set as it reads).
     const lag = Math.max(0, now / 1000 - timestamp);
-    this.counters.lagSeconds = lag;
     if (lag > this.counters.maxLagSeconds) this.counters.maxLagSeconds = lag;
     if (!this.opts.lagThresholdSec || lag <= this.opts.lagThresholdSec) {
       this.lagHighSince = 0;

@@ -37,8 +37,9 @@ export interface RisLiveCounters {
   lagReconnects: number;
   /** JSON pongs and WebSocket pongs received. */
   pongs: number;
-  /** now − timestamp of the last ris_message, in seconds. */
+  /** now − timestamp of the last ris_message the consumer took from the queue, in seconds. */
   lagSeconds: number;
+  /** Highest lag on arrival (how far the server was behind). */
   maxLagSeconds: number;
   /** The lag watch's threshold in seconds; 0 when there is no lag watch (replays). Health reads it. */
   lagThresholdSec: number;

@@ -31,6 +31,11 @@ export class RisLiveSource implements RouteSource {
     this.name = `ris-live ${this.client.url}`;
   }
 
+  /** True while a `shed` consumer should skip the work it can spare. */
+  underPressure(): boolean {
+    return this.client.underPressure();
+  }
+
   events(): AsyncIterable<RouteEvent> {
     return this.client.events();
   }
@@ -44,7 +49,7 @@ export class RisLiveSource implements RouteSource {
       dropped: c.dropped,
       reconnects: c.reconnects,
       lagSeconds: c.lagSeconds,
-      detail: { ...c },
+      detail: { ...c, overflow: this.client.overflow },
     };
   }
 

@@ -115,6 +115,29 @@ describe('replay server protocol (self-contained capture)', () => {
     socket.terminate();
   });
 
+  it('pre-encoded mode sends what the streaming mode sends (repeated files, host filter, raw off), and only after its gate opens', async () => {
+    const msgs = syntheticMessages(40).map((m, i) => (i % 3 ? { ...m, raw: 'FFFF' } : m));
+    const f = writeCapture(dir, 'pre.jsonl', msgs);
+    const subs: RisSubscription[] = [{ host: 'rrc01' }];
+    const plain = await serve([f, f]);
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const pre = await serve([f, f], { preEncoded: true, gate });
+    const held = await messagesUntilQuiet(pre.url, subs, 300, 500);
+    expect(held).toEqual([]);
+    expect(pre.stats().firstSentAt).toBe(0);
+    open();
+    const expected = await messagesUntilQuiet(plain.url, subs);
+    const got = await messagesUntilQuiet(pre.url, subs);
+    expect(got.length).toBe(2 * msgs.filter((m) => m.host === 'rrc01').length);
+    expect(got).toEqual(expected);
+    expect(got.every((m) => m.raw === undefined)).toBe(true);
+    const withRaw = await messagesUntilQuiet(pre.url, [{ socketOptions: { includeRaw: true } }]);
+    expect(withRaw.length).toBe(80);
+    expect(withRaw.filter((m) => m.raw === 'FFFF').length).toBe(2 * msgs.filter((m) => m.raw).length);
+    expect(pre.stats().firstSentAt).toBeGreaterThan(0);
+  });
+
   it('refuses missing files and bad speeds up front', async () => {
     await expect(startReplayServer({ files: ['/nonexistent/file.gz'] })).rejects.toThrow(/no such file/);
     await expect(startReplayServer({ files: [file], speed: -1 })).rejects.toThrow(/speed/);
