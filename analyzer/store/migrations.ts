@@ -45,6 +45,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'registry changes joined with routing (registry_change_routing) and the ages of the files each diff compared (registry_diff_files)',
     statements: (opts) => generateDdl(opts, 6),
   },
+  {
+    version: 7,
+    name: 'RPKI on route and finding events: rov, rpki_tas',
+    statements: (opts) => generateDdl(opts, 7),
+  },
 ];
 
 export interface MigrationResult {

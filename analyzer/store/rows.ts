@@ -46,7 +46,7 @@ const familyOf = (prefix: string): 4 | 6 => (prefix.includes(':') ? 6 : 4);
 
 const CLASSIFICATION_COLUMNS = [
   'addresses', 'prefix_rir', 'registered_cc', 'holder_id', 'iana_rir', 'legacy', 'origin_rir', 'origin_cc',
-  'usage_region', 'main_country', 'share_abroad', 'kinds', 'geo_subkind', 'severity', 'visibility',
+  'usage_region', 'main_country', 'share_abroad', 'kinds', 'geo_subkind', 'severity', 'visibility', 'rov', 'rpki_tas',
 ] as const;
 
 function pushClassification(out: unknown[], f: Finding | null): void {
@@ -66,6 +66,8 @@ function pushClassification(out: unknown[], f: Finding | null): void {
     f?.geoSubkind ?? '',
     f?.severity ?? '',
     f?.visibility ?? 0,
+    f?.rov ?? '',
+    f?.rpkiTas ?? [],
   );
 }
 

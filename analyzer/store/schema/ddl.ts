@@ -7,7 +7,7 @@
  */
 import { sqlString } from '../sql.js';
 import { INDEXES, type IndexDef } from './indexes.js';
-import { TABLES, tableDef, type TableDef } from './tables.js';
+import { TABLES, tableDef, type ColumnDef, type TableDef } from './tables.js';
 import { VIEWS, type ViewDef } from './views.js';
 
 export interface SchemaOptions {
@@ -37,7 +37,7 @@ function createTable(t: TableDef, opts: SchemaOptions): string {
   const local = cluster ? `${t.name}_local` : t.name;
   // Backquoted names where the table was first shipped that way (its migration's text is frozen).
   const name = (s: string): string => (t.quoteNames ? `\`${ident(s)}\`` : ident(s));
-  const columns = t.columns.map((c) => `  ${name(c.name)} ${c.type} COMMENT ${sqlString(c.comment)}`).join(',\n');
+  const columns = t.columns.filter((c) => c.since === undefined).map((c) => `  ${name(c.name)} ${c.type} COMMENT ${sqlString(c.comment)}`).join(',\n');
   const lines = [`CREATE TABLE IF NOT EXISTS ${local}${cluster ? ` ON CLUSTER ${cluster}` : ''}\n(\n${columns}\n)`];
   lines.push(`ENGINE = ${engineSql(t, local, cluster)}`);
   if (t.partitionBy) lines.push(`PARTITION BY ${t.partitionBy}`);
@@ -81,10 +81,17 @@ function addIndex(i: IndexDef, cluster: string | undefined): string[] {
   ];
 }
 
+/** A column added to an existing table (and, in a cluster, to its Distributed twin, which has no columns of its own to follow). */
+function addColumn(t: TableDef, c: ColumnDef, cluster: string | undefined): string[] {
+  const add = `ADD COLUMN IF NOT EXISTS ${ident(c.name)} ${c.type} COMMENT ${sqlString(c.comment)}`;
+  if (!cluster) return [`ALTER TABLE ${t.name} ${add}`];
+  return [`ALTER TABLE ${t.name}_local ON CLUSTER ${cluster} ${add}`, `ALTER TABLE ${t.name} ON CLUSTER ${cluster} ${add}`];
+}
+
 const versionOf = (x: { since?: number }): number => x.since ?? 1;
 
 /** Highest migration version the schema declares. */
-export const SCHEMA_VERSION = Math.max(...[...TABLES, ...VIEWS, ...INDEXES].map(versionOf));
+export const SCHEMA_VERSION = Math.max(...[...TABLES, ...TABLES.flatMap((t) => t.columns), ...VIEWS, ...INDEXES].map(versionOf));
 
 /**
  * The statements a version creates, in order: tables (and their Distributed twins), one-off
@@ -103,6 +110,7 @@ export function generateDdl(opts: SchemaOptions = {}, version?: number): string[
     out.push(createTable(t, opts));
     if (cluster) out.push(createDistributed(t, cluster));
   }
+  for (const t of TABLES) for (const c of t.columns.filter((x) => x.since === version && versionOf(t) < version)) out.push(...addColumn(t, c, cluster));
   const views = VIEWS.filter((x) => versionOf(x) === version);
   if (version > 1) for (const v of views) out.push(backfill(v, cluster));
   for (const v of views) out.push(createView(v, cluster));

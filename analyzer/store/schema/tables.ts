@@ -9,6 +9,11 @@ export interface ColumnDef {
   name: string;
   type: string;
   comment: string;
+  /**
+   * Migration that adds it to a table created earlier (ALTER TABLE … ADD COLUMN); absent: created
+   * with its table. Such a column is left out of the table's CREATE, whose text is frozen.
+   */
+  since?: number;
 }
 
 export interface TableDef {
@@ -57,6 +62,8 @@ const CLASSIFICATION: ColumnDef[] = [
   { name: 'geo_subkind', type: LC, comment: "abroad-as-registered / abroad-inconsistent for geo-out-of-region; '' otherwise" },
   { name: 'severity', type: LC, comment: "none, info, low, medium or high; '' when not classified" },
   { name: 'visibility', type: 'UInt32', comment: 'Peers announcing this (prefix, origin) when classified' },
+  { name: 'rov', type: LC, comment: "RPKI route-origin validation (RFC 6811): valid, invalid-origin, invalid-length, not-found; '' without RPKI data", since: 7 },
+  { name: 'rpki_tas', type: `Array(${LC})`, comment: 'Trust anchors of the ROAs covering the prefix', since: 7 },
 ];
 
 /** The grouping key the mismatch rollups share (mismatch_prefix_hourly, and those of migration 3), in sort-key order. */

@@ -18,6 +18,7 @@ const FROZEN: Record<number, { single: string; cluster: string }> = {
   4: { single: '674bcfbeeea7ac980475ec064426f4f01366c66d6edfe45289080ae2d7944acc', cluster: '9c31eae7a4fc064481476c393948137c88a9b07719011d34a67d4175b267a363' },
   5: { single: 'dfd7e73398d5212f23129ac8a1735e0e5ee928a6b743703ecd7218786e394d7f', cluster: '312efaca3cd0da05047313d527d43c241845f244ce9dd2a9734bab0a4e418657' },
   6: { single: '26a0466c80baf0a44f42a7636b6ea4fbad52e6a5f154f3c24002e7c91fa44732', cluster: '20fee483513f46e04ff7734f44fb9f66b9270fb1c703fa23b576e47dc6b91046' },
+  7: { single: 'cf7cd802550b20bb763e604ddfd76ba73fcff50cbe77ecdf73c8557679a540cc', cluster: '07bacedb96667e9cf0b56b329599c6927b0196e39fb2bad6f35e06f587c0e1be' },
 };
 
 describe('migration freeze', () => {

@@ -5,12 +5,15 @@ import { MIGRATIONS } from '../../../analyzer/store/migrations.js';
 
 const since = (x: { since?: number }) => x.since ?? 1;
 const backfills = VIEWS.filter((v) => since(v) > 1).length;
+/** Columns added to existing tables by a later migration (ALTER TABLE … ADD COLUMN). */
+const addedColumns = TABLES.flatMap((t) => t.columns.filter((c) => c.since !== undefined && c.since > since(t))).length;
 const sha = (xs: string[]) => createHash('sha256').update(xs.join(';\n')).digest('hex');
 
 describe('generated DDL', () => {
   it('single mode: MergeTree family, no cluster, TTL and dedup window on raw events', () => {
     const ddl = generateDdl({ rawTtlDays: 30 });
-    expect(ddl.length).toBe(TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length);
+    expect(ddl.length).toBe(TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + addedColumns);
+    expect(ddl).toContain("ALTER TABLE finding_events ADD COLUMN IF NOT EXISTS rov LowCardinality(String) COMMENT 'RPKI route-origin validation (RFC 6811): valid, invalid-origin, invalid-length, not-found; \\'\\' without RPKI data'");
     expect(ddl.join('\n')).not.toMatch(/ON CLUSTER|Replicated|Distributed/);
     const events = ddl.find((s) => s.startsWith('CREATE TABLE IF NOT EXISTS route_events\n'))!;
     expect(events).toMatch(/ENGINE = ReplacingMergeTree\(\)/);
@@ -22,7 +25,7 @@ describe('generated DDL', () => {
 
   it('cluster mode: Replicated engines ON CLUSTER with macros, Distributed tables under the same names', () => {
     const ddl = generateDdl({ cluster: 'portolan' });
-    expect(ddl.length).toBe(2 * TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length);
+    expect(ddl.length).toBe(2 * TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + 2 * addedColumns);
     for (const t of TABLES) {
       const local = ddl.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${t.name}_local ON CLUSTER portolan\n`));
       expect(local, t.name).toBeDefined();
