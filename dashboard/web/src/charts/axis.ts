@@ -17,6 +17,6 @@ export const valueTicks = (max: number): Array<{ v: number; label: string }> => 
 export function timeTicks(from: number, to: number, count = 5): Array<{ t: number; label: string }> {
   const span = Math.max(to - from, 1);
   const iso = (t: number) => new Date(t * 1000).toISOString();
-  const label = (t: number) => (span > 3 * 86400 ? iso(t).slice(0, 10) : span > 86400 ? iso(t).slice(5, 16).replace('T', ' ') : iso(t).slice(11, 16));
+  const label = (t: number) => (span > 3 * 86400 ? iso(t).slice(0, 10) : span > 86400 ? iso(t).slice(5, 16).replace('T', ' ') : span > 600 ? iso(t).slice(11, 16) : iso(t).slice(11, 19));
   return Array.from({ length: count }, (_, i) => from + (span * i) / (count - 1)).map((t) => ({ t, label: label(t) }));
 }
