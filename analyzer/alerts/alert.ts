@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MismatchKind, Severity } from '../models/finding.js';
 import { SEVERITIES } from '../models/finding.js';
 import type { Rir } from '../models/registry.js';
+import type { RovState } from '../models/rpki.js';
 import type { AsNameLookup } from '../models/asnames.js';
 import type { RoutedChange } from '../models/change-routing.js';
 
@@ -25,6 +26,9 @@ export interface AlertItem {
   addresses: number;
   /** The first origin's AS name (`--as-names` / asn.txt in the cache); null when unknown, absent without names. */
   originName?: string | null;
+  /** RPKI route-origin state and the covering ROAs' trust anchors; present only when `--rpki` data is loaded. */
+  rov?: RovState | null;
+  rpkiTas?: string[];
   /** The finding's plain-language explanation. */
   why: string;
   /** For an end: the explanation the finding had when it started. */

@@ -311,6 +311,7 @@ export class AlertEngine {
       mainCountry: f.mainCountry,
       shareAbroad: f.shareAbroad,
       addresses: f.addresses,
+      ...(f.rov ? { rov: f.rov, rpkiTas: f.rpkiTas ?? [] } : {}),
       why: f.why,
       link: dashboardLink(this.settings.dashboardUrl, f.prefix),
     };

@@ -9,7 +9,8 @@ import type { RuleConfig } from './rules.js';
  * - prefixes: the finding's prefix equals or lies inside one of them (more-specifics match);
  * - origin-asns: any of the finding's origins (an AS_SET has several) or, for origin-changed, any previous origin;
  * - countries: the main usage country OR the registered country (so "my country's space abroad"
- *   and "foreign space used here" are both caught by one list).
+ *   and "foreign space used here" are both caught by one list);
+ * - rov / ignore-rpki-valid: the finding's RPKI route-origin state (`--rpki`).
  */
 export function ruleMatchesFinding(rule: RuleConfig, finding: Finding, previousOriginAsns: number[] = [], parsed?: Prefix | null): boolean {
   if (rule.prefixes.length) {
@@ -29,6 +30,9 @@ export function ruleMatchesFinding(rule: RuleConfig, finding: Finding, previousO
   if (rule.kinds.length && !finding.kinds.some((k) => rule.kinds.includes(k))) return false;
   if (rule.minSeverity && SEVERITIES.indexOf(finding.severity) < SEVERITIES.indexOf(rule.minSeverity)) return false;
   if (finding.addresses < rule.minAddresses) return false;
+  // A finding without RPKI data (no --rpki) has no state: `rov` lists never match it, `ignore-rpki-valid` keeps it.
+  if (rule.ignoreRpkiValid && finding.rov === 'valid') return false;
+  if (rule.rov.length && (!finding.rov || !rule.rov.includes(finding.rov))) return false;
   return true;
 }
 

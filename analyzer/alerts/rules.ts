@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { parsePrefix, formatPrefix, type Prefix } from '../../common/ip.js';
+import { ROV_STATES, type RovState } from '../models/rpki.js';
 import { MISMATCH_KINDS, SEVERITIES, type MismatchKind, type Severity } from '../models/finding.js';
 import { CHANGE_KINDS, RIRS, type ChangeKind, type Rir } from '../models/registry.js';
 import { CHANNEL_PLUGINS } from './channels/registry.js';
@@ -42,6 +43,9 @@ export interface RuleConfig {
   kinds: MismatchKind[];
   minSeverity: Severity | null;
   minAddresses: number;
+  /** RPKI route-origin states the finding must have (empty: any, including none); `ignore-rpki-valid` drops valid. */
+  rov: RovState[];
+  ignoreRpkiValid: boolean;
   events: EventType[];
   /** registry-change rules: the change kinds, holder opaque-ids (either side), routed space only, logged / unlogged transfers only. */
   changeKinds: ChangeKind[];
@@ -78,9 +82,9 @@ export class AlertsConfigError extends Error {
 
 const TOP_KEYS = ['dashboard-url', 'grouping-window', 'quiet-period', 'dead-letter', 'channels', 'rules'] as const;
 const CHANNEL_COMMON = ['type', 'rate-limit', 'retry'] as const;
-const RULE_KEYS = ['name', 'kind', 'prefixes', 'origin-asns', 'rirs', 'usage-regions', 'countries', 'kinds', 'min-severity', 'min-addresses', 'events', 'change-kinds', 'holders', 'routed', 'transfer', 'channels'] as const;
+const RULE_KEYS = ['name', 'kind', 'prefixes', 'origin-asns', 'rirs', 'usage-regions', 'countries', 'kinds', 'min-severity', 'min-addresses', 'rov', 'ignore-rpki-valid', 'events', 'change-kinds', 'holders', 'routed', 'transfer', 'channels'] as const;
 /** Keys that only one kind of rule takes. */
-const FINDING_ONLY = ['usage-regions', 'kinds', 'min-severity', 'events'];
+const FINDING_ONLY = ['usage-regions', 'kinds', 'min-severity', 'rov', 'ignore-rpki-valid', 'events'];
 const CHANGE_ONLY = ['change-kinds', 'holders', 'routed', 'transfer'];
 
 const TOP_SPECS: FieldSpecs = {
@@ -224,7 +228,7 @@ function parseRules(check: Checker, node: Node | null, channelNames: Set<string>
       name: name ?? `#${index + 1}`,
       kind: 'finding',
       prefixes: [], originAsns: [], rirs: [], usageRegions: [], countries: [], kinds: [],
-      minSeverity: null, minAddresses: 0, events: [...EVENT_TYPES],
+      minSeverity: null, minAddresses: 0, rov: [], ignoreRpkiValid: false, events: [...EVENT_TYPES],
       changeKinds: [], holders: [], routed: null, transfer: null, channels: [],
       line: check.lineOf(map),
     };
@@ -280,6 +284,12 @@ function parseRules(check: Checker, node: Node | null, channelNames: Set<string>
       const v = check.field(minAddr.value, { type: 'number', min: 0 }, `${where}.min-addresses`);
       if (v !== undefined) rule.minAddresses = v as number;
     }
+    rule.rov = each('rov', oneOf(ROV_STATES), `not an RPKI state (one of ${ROV_STATES.join(', ')})`);
+    const ignoreValid = e.get('ignore-rpki-valid');
+    if (ignoreValid) {
+      const v = check.field(ignoreValid.value, { type: 'boolean' }, `${where}.ignore-rpki-valid`);
+      if (v !== undefined) rule.ignoreRpkiValid = v as boolean;
+    }
     const ch = e.get('channels');
     if (!ch) check.report(map, `${where}: "channels" is required (names from the channels section)`);
     else {
@@ -316,6 +326,8 @@ export function describeConfig(config: AlertsConfig): string {
     if (r.kinds.length) crit.push(`kinds ${r.kinds.join(' ')}`);
     if (r.minSeverity) crit.push(`severity ≥ ${r.minSeverity}`);
     if (r.minAddresses) crit.push(`≥ ${r.minAddresses} addresses`);
+    if (r.rov.length) crit.push(`RPKI ${r.rov.join(' ')}`);
+    if (r.ignoreRpkiValid) crit.push('not RPKI-valid');
     if (r.kind === 'registry-change') {
       if (r.changeKinds.length) crit.push(`changes ${r.changeKinds.join(' ')}`);
       if (r.holders.length) crit.push(`holders ${r.holders.join(' ')}`);
