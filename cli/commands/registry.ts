@@ -1,4 +1,4 @@
-/** `portolan registry stats|import|diff|update`: the flags; the work is in registry.action.ts, loaded when a sub-command runs. */
+/** `portolan registry stats|holders|import|diff|update`: the flags; the work is in registry.action.ts, loaded when a sub-command runs. */
 import { Option, type Command } from 'commander';
 import { commonOption } from '../../common/config.js';
 import { DEFAULT_MAX_AGE_DAYS } from '../../analyzer/registry/file-age.js';
@@ -18,6 +18,20 @@ export function register(program: Command): void {
     .addOption(commonOption('cache-dir'))
     .addOption(commonOption('log-level'))
     .action(lazy(() => import('./registry.action.js'), 'stats'));
+
+  registry
+    .command('holders')
+    .description('registered holders: the delegated-extended records grouped by the holder\'s opaque id (RIR, main country, records, IPv4 addresses, IPv6 /48s, ASNs), largest IPv4 space first; named after the holder\'s AS where the AS-name list knows it (the files carry no holder names)')
+    .option('--rir <RIR>', 'only this RIR\'s holders')
+    .option('--cc <CC>', 'only holders with records in this country')
+    .option('--limit <N>', 'at most N holders (0: all)', '50')
+    .option('--format <FORMAT>', 'table, csv or json (one object per line)', 'table')
+    .addOption(commonOption('rir-dir'))
+    .addOption(commonOption('iana-dir'))
+    .addOption(commonOption('cache-dir'))
+    .addOption(commonOption('as-names'))
+    .addOption(commonOption('log-level'))
+    .action(lazy(() => import('./registry-holders.action.js'), 'holders'));
 
   registerArchive(registry);
 
