@@ -13,6 +13,7 @@ import { storeDiff } from './changes-store.js';
 import { diffRegistries } from './diff.js';
 import { loadDiffSnapshot } from './diff-load.js';
 import { DEFAULT_MAX_AGE_DAYS, fileAges, staleWarning } from './file-age.js';
+import { ParseCache } from './parse-cache.js';
 
 export interface ArchiveDiffResult {
   from: string;
@@ -52,7 +53,9 @@ export async function diffNewestArchived(archive: string, client: ClickHouseClie
   const pair = newestArchivedPair(archive);
   if (!pair || pair.to === opts.skipTo) return null;
   const maxAgeDays = opts.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
-  const [a, b] = await Promise.all([loadDiffSnapshot(archive, pair.from), loadDiffSnapshot(archive, pair.to)]);
+  // One cache for both sides: a RIR that published nothing new has one file on both, parsed once.
+  const cache = new ParseCache();
+  const [a, b] = await Promise.all([loadDiffSnapshot(archive, pair.from, cache), loadDiffSnapshot(archive, pair.to, cache)]);
   const result = diffRegistries(a, b);
   const ages = fileAges(a, b, pair.from, pair.to, result.compared, maxAgeDays);
   const stale = staleWarning(ages, pair.from, pair.to, maxAgeDays);

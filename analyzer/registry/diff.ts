@@ -174,7 +174,8 @@ interface Coords {
   family: ResourceType;
   /** IPv6 only: rank → absolute address (rank k covers [coords[k], coords[k+1]) ). */
   v6?: bigint[];
-  items(records: readonly DelegationRecord[]): Items;
+  /** `offset`: where `records` begin in the list the coordinates were made from (IPv6 bounds are computed once per record, by position). */
+  items(records: readonly DelegationRecord[], offset: number): Items;
   /** Absolute first / last of [first, last] in coordinates. */
   abs(first: number, last: number): [bigint, bigint];
 }
@@ -282,18 +283,16 @@ function sortUnique(a: Float64Array, n: number): number {
  * A bound is its top 64 bits, too wide for a double: it is split into its top 48 bits (exact)
  * and the next 16. The distinct top-48 values are ranked by a native sort, and each bound becomes
  * rank48 · 2^16 + low16, again exact (rank48 < 2^22), ranked by a second native sort. Bounds
- * are computed once per record (by position in `all`: records are looked up by identity).
+ * are computed once per record, by its position in `all` (items() gets where its list begins).
  */
 function v6Top64Coords(all: readonly DelegationRecord[]): Coords | null {
   const n = all.length;
   const top48 = new Float64Array(2 * n);
   const low16 = new Float64Array(2 * n);
   const parts = [0, 0, 0];
-  const index = new Map<DelegationRecord, number>();
   for (let i = 0; i < n; i++) {
     const r = all[i];
     if (!(r.value >= 0 && r.value <= 64) || !ipv6Top64Parts(r.start, parts) || parts[2] !== 1) return null;
-    index.set(r, i);
     // start and end (start + 2^(64 - len), in units of 2^64) as hi·2^32 + lo, carried by hand to stay exact.
     const h = parts[0];
     const l = parts[1];
@@ -328,11 +327,11 @@ function v6Top64Coords(all: readonly DelegationRecord[]): Coords | null {
   };
   return {
     family: 'ipv6',
-    items(records) {
+    items(records, offset) {
       const out = new Items(records.length);
-      for (const r of records) {
-        const i = index.get(r)!;
-        out.push(rank[2 * i], rank[2 * i + 1] - 1, r.value, r);
+      for (let k = 0; k < records.length; k++) {
+        const i = offset + k;
+        out.push(rank[2 * i], rank[2 * i + 1] - 1, records[k].value, records[k]);
       }
       return out;
     },
@@ -407,7 +406,11 @@ export function diffRegistries(from: DiffSide, to: DiffSide, opts: DiffOptions =
     const fa = byA[family];
     const fb = byB[family];
     const coords = coordsFor(family, family === 'ipv6' ? [...fa.reg, ...fb.reg, ...fa.free, ...fb.free] : []);
-    const lists = [labelSegments(coords.items(fa.reg)), labelSegments(coords.items(fb.reg)), labelSegments(coords.items(fa.free)), labelSegments(coords.items(fb.free))];
+    // IPv6 coordinates come from the four lists in this order (`offset`: where each begins).
+    const o1 = fa.reg.length;
+    const o2 = o1 + fb.reg.length;
+    const o3 = o2 + fa.free.length;
+    const lists = [labelSegments(coords.items(fa.reg, 0)), labelSegments(coords.items(fb.reg, o1)), labelSegments(coords.items(fa.free, o2)), labelSegments(coords.items(fb.free, o3))];
     overlay(lists, (first, last, recs) => compare(family, coords, first, last, recs[0], recs[1], recs[2], recs[3], raw));
   }
 

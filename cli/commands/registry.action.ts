@@ -8,6 +8,7 @@ import { archiveDirOf, importFolder } from '../../analyzer/registry/archive.js';
 import { diffRegistries } from '../../analyzer/registry/diff.js';
 import { formatDiff } from '../../analyzer/registry/diff-format.js';
 import { loadDiffFolder, loadDiffSnapshot } from '../../analyzer/registry/diff-load.js';
+import { ParseCache } from '../../analyzer/registry/parse-cache.js';
 import { openStore } from '../../analyzer/store/index.js';
 import { storeDiff } from '../../analyzer/registry/changes-store.js';
 import { fileAges, staleWarning } from '../../analyzer/registry/file-age.js';
@@ -94,9 +95,11 @@ export const diff = action(async (opts: DiffOpts) => {
   if ((opts.from ? 1 : 0) + (opts.fromDir ? 1 : 0) !== 1) throw new UsageError('give exactly one of --from DATE or --from-dir DIR');
   if ((opts.to ? 1 : 0) + (opts.toDir ? 1 : 0) !== 1) throw new UsageError('give exactly one of --to DATE or --to-dir DIR');
   const archive = archiveDirOf(opts.cacheDir);
+  // Both sides share one parse cache: a file on both is parsed once.
+  const cache = new ParseCache();
   const [a, b] = await Promise.all([
-    opts.from ? loadDiffSnapshot(archive, opts.from) : loadDiffFolder(opts.fromDir!),
-    opts.to ? loadDiffSnapshot(archive, opts.to) : loadDiffFolder(opts.toDir!),
+    opts.from ? loadDiffSnapshot(archive, opts.from, cache) : loadDiffFolder(opts.fromDir!, cache),
+    opts.to ? loadDiffSnapshot(archive, opts.to, cache) : loadDiffFolder(opts.toDir!, cache),
   ]);
   const maxAgeDays = Number(opts.maxAge);
   if (!Number.isInteger(maxAgeDays) || maxAgeDays < 0) throw new UsageError(`--max-age must be a whole number of days, not ${opts.maxAge}`);
