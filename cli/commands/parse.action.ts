@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { formatBgpdump } from '../../collector/bgpdump/format.js';
 import { BufferedWriter } from '../../collector/bgpdump/writer.js';
-import { readMrtRecords, recordToElems, newStats } from '../../collector/mrt/index.js';
+import { readMrtRecordBatches, recordToElems, newStats } from '../../collector/mrt/index.js';
 import { isUrl } from '../../common/input.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
@@ -12,15 +12,18 @@ export const parse = action(async (file: string, opts: { format: 'jsonl' | 'bgpd
   const out = new BufferedWriter(process.stdout);
   const stats = newStats();
   const bgpdump = opts.format === 'bgpdump';
-  for await (const record of readMrtRecords(file, stats)) {
-    if (bgpdump) await out.write(formatBgpdump(record));
-    else {
-      const elems = recordToElems(record);
-      stats.elements += elems.length;
-      let text = '';
-      for (const e of elems) text += JSON.stringify(e) + '\n';
-      await out.write(text);
+  // A batch of records (one input chunk) becomes one string and one write.
+  for await (const records of readMrtRecordBatches(file, stats)) {
+    let text = '';
+    for (const record of records) {
+      if (bgpdump) text += formatBgpdump(record);
+      else {
+        const elems = recordToElems(record);
+        stats.elements += elems.length;
+        for (const e of elems) text += JSON.stringify(e) + '\n';
+      }
     }
+    await out.write(text);
     if (!out.open) break; // reader went away (| head): stop reading
   }
   await out.end();

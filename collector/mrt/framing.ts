@@ -22,6 +22,14 @@ export const MAX_RECORD_LENGTH = 1 << 26;
 const KNOWN_TYPES = new Set([5, 11, 12, 13, 16, 17, 32, 33, 48, 49]);
 
 export async function* readFrames(stream: Readable, report: Report, onBytes?: (n: number) => void): AsyncGenerator<MrtFrame> {
+  for await (const batch of readFrameBatches(stream, report, onBytes)) yield* batch;
+}
+
+/**
+ * The frames of each input chunk as one array: a caller that handles them in a loop pays one
+ * await per chunk instead of one per record (a RIB has hundreds of thousands of records).
+ */
+export async function* readFrameBatches(stream: Readable, report: Report, onBytes?: (n: number) => void): AsyncGenerator<MrtFrame[]> {
   let buf: Uint8Array = new Uint8Array(0);
   let pos = 0;
   let base = 0; // stream offset of buf[0]
@@ -31,7 +39,8 @@ export async function* readFrames(stream: Readable, report: Report, onBytes?: (n
   let ended = false;
   let skipping = false;
   while (true) {
-    // Emit every complete frame in the buffer.
+    // Collect every complete frame in the buffer.
+    const batch: MrtFrame[] = [];
     while (!skipping && buf.length - pos >= 12) {
       const h = pos;
       const seconds = ((buf[h] << 24) | (buf[h + 1] << 16) | (buf[h + 2] << 8) | buf[h + 3]) >>> 0;
@@ -59,8 +68,9 @@ export async function* readFrames(stream: Readable, report: Report, onBytes?: (n
         microseconds = ((body[0] << 24) | (body[1] << 16) | (body[2] << 8) | body[3]) >>> 0;
         body = body.subarray(4);
       }
-      yield { offset: base + h, seconds, microseconds, type, subtype, body };
+      batch.push({ offset: base + h, seconds, microseconds, type, subtype, body });
     }
+    if (batch.length) yield batch;
     if (ended) break;
     let next: IteratorResult<Buffer>;
     try {

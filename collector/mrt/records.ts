@@ -4,7 +4,7 @@ import { openInput } from '../../common/input.js';
 import type { MrtRecord } from '../models/mrt.js';
 import { parseBgp4mp } from './bgp4mp.js';
 import { parseBgpLegacy } from './bgp-legacy.js';
-import { readFrames, type MrtFrame } from './framing.js';
+import { readFrameBatches, type MrtFrame } from './framing.js';
 import { logSummary, newStats, reporter, type MrtReadStats, type Report } from './stats.js';
 import { parseTableDump } from './table-dump.js';
 import { parseTableDumpV2, type TableDumpV2State } from './table-dump-v2.js';
@@ -34,23 +34,32 @@ function parseFrame(f: MrtFrame, state: TableDumpV2State, report: Report): MrtRe
  * and logged with their byte offset; the read goes on at the next record.
  */
 export async function* readMrtRecords(source: MrtSource, stats: MrtReadStats = newStats(), opts: { summary?: boolean } = {}): AsyncGenerator<MrtRecord> {
+  for await (const batch of readMrtRecordBatches(source, stats, opts)) yield* batch;
+}
+
+/** The same records, one array per input chunk (one await per chunk, not per record). */
+export async function* readMrtRecordBatches(source: MrtSource, stats: MrtReadStats = newStats(), opts: { summary?: boolean } = {}): AsyncGenerator<MrtRecord[]> {
   const file = typeof source === 'string' ? source : '<stream>';
   const stream = typeof source === 'string' ? await openInput(source) : source;
   const report = reporter(stats, file);
   const state: TableDumpV2State = {};
   try {
-    for await (const frame of readFrames(stream, report, (n) => (stats.bytes += n))) {
-      let record: MrtRecord | null;
-      try {
-        record = parseFrame(frame, state, report);
-      } catch (err) {
-        // A decoder bug on odd input must cost one record, not the stream.
-        report('decoder-error', frame.offset, `record could not be decoded: ${(err as Error).message}`);
-        continue;
+    for await (const frames of readFrameBatches(stream, report, (n) => (stats.bytes += n))) {
+      const records: MrtRecord[] = [];
+      for (const frame of frames) {
+        let record: MrtRecord | null;
+        try {
+          record = parseFrame(frame, state, report);
+        } catch (err) {
+          // A decoder bug on odd input must cost one record, not the stream.
+          report('decoder-error', frame.offset, `record could not be decoded: ${(err as Error).message}`);
+          continue;
+        }
+        if (!record) continue;
+        stats.records++;
+        records.push(record);
       }
-      if (!record) continue;
-      stats.records++;
-      yield record;
+      if (records.length) yield records;
     }
   } finally {
     stream.destroy();
