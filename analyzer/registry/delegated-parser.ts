@@ -42,6 +42,20 @@ const MAX_ISSUES = 100;
 const STATUSES = new Set<string>(['allocated', 'assigned', 'available', 'reserved']);
 const RIR_SET = new Set<string>(RIRS);
 const TWO_32 = 4294967296;
+/**
+ * One string per distinct value of the fields that repeat (registry, type, status, country,
+ * date): a file has ~10^5 rows but only a few thousand distinct values, and the split line's
+ * copies would otherwise stay alive with the records (memory, and garbage-collection work).
+ */
+const CANON = new Map<string, string>([...RIRS, 'asn', 'ipv4', 'ipv6', ...STATUSES].map((v) => [v, v]));
+const interned = new Map<string, string>();
+function intern(v: string): string {
+  const hit = interned.get(v);
+  if (hit !== undefined) return hit;
+  if (interned.size >= 200_000) interned.clear();
+  interned.set(v, v);
+  return v;
+}
 /** Scratch for ipv6Top64Parts: high 32, next 32, low 64 all zero (1/0). */
 const v6Parts = [0, 0, 0];
 
@@ -160,7 +174,16 @@ export class DelegatedParser {
     }
     const opaqueId = f.length > 7 && f[7] !== '' ? f[7] : null;
     if (opaqueId !== null || status === 'available' || status === 'reserved') this.extended = true;
-    this.records.push({ rir: registry as Rir, cc, type, start, value, date, status: status as DelegationStatus, opaqueId });
+    this.records.push({
+      rir: CANON.get(registry) as Rir,
+      cc: intern(cc),
+      type: CANON.get(type) as ResourceType,
+      start,
+      value,
+      date: date === null ? null : intern(date),
+      status: CANON.get(status) as DelegationStatus,
+      opaqueId: opaqueId === null ? null : intern(opaqueId),
+    });
     return null;
   }
 
