@@ -13,7 +13,7 @@ import type { AsnRegistration, DelegationRecord, RegisteredSegment, Rir } from '
 import { RIRS } from '../models/registry.js';
 import { splitIpv4Range } from '../registry/prefix-index.js';
 import { regionOf } from '../registry/regions.js';
-import { routedPrefixes, type RoutedPrefix, type RouteTable } from './routed.js';
+import { routedPrefixes, type RoutedPrefix, type RoutedPrefixes, type RouteTable } from './routed.js';
 import { innermostSegments, minus, overlay, plus, type Bound } from './segments.js';
 
 /** What the accounting needs from the registry (RegistryIndex has it). */
@@ -31,7 +31,8 @@ export interface GeoWalk {
 }
 
 export interface AccountingInput {
-  table: RouteTable;
+  /** A routing state, or its routed prefixes already picked with these filters (routedPrefixes). */
+  table: RouteTable | RoutedPrefixes;
   registry: RegisteredSpace;
   geo: GeoWalk;
   filters: RoutedFilters;
@@ -96,7 +97,7 @@ interface PrefixTally<K extends Bound> {
 }
 
 export function accountRoutedSpace(input: AccountingInput): AccountingResult {
-  const routed = routedPrefixes(input.table, input.filters);
+  const routed = 'forEachRoute' in input.table ? routedPrefixes(input.table, input.filters) : input.table;
   const flows = new FlowTally();
   const ipv4 = accountFamily(IPV4, routed[4], input.registry.registeredSegments(4), input, flows);
   const ipv6 = accountFamily(IPV6, routed[6], input.registry.registeredSegments(6), input, flows);

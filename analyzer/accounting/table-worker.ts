@@ -1,51 +1,50 @@
 /**
  * Reads route files into a routing state on a worker thread, so `index build` loads the
  * registry and geo data on the main thread at the same time (two cores, two jobs). The state
- * stays in the worker; what comes back is what the accounting reads: each announced
- * (prefix, origin, peers), in flat arrays.
+ * stays in the worker, which also picks the routed prefixes (filters, origins, parsing): what
+ * comes back is what the accounting reads, IPv4 in transferred columns.
  */
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { FileSource } from '../../collector/sources/file-source.js';
-import type { RouteTable } from './routed.js';
+import type { PrefixFilterCounts, RoutedFilters } from '../models/accounting.js';
+import { routedPrefixes, type RoutedPrefix, type RoutedPrefixes } from './routed.js';
 import { tableFromSource } from './from-files.js';
 
-interface WorkerResult {
-  prefixes: string[];
-  origins: Uint32Array;
+/** IPv4 routed prefixes as columns (typed arrays move to the main thread without a copy). */
+interface Ipv4Columns {
+  text: string[];
+  start: Float64Array;
+  length: Uint8Array;
   peers: Uint32Array;
+  origin: Uint32Array;
+  moas: Uint8Array;
+}
+
+interface WorkerResult {
+  ipv4: Ipv4Columns;
+  ipv6: Array<RoutedPrefix<bigint>>;
+  counts: { ipv4: PrefixFilterCounts; ipv6: PrefixFilterCounts };
   elements: number;
   latest: number | null;
   peerCount: number;
 }
 
-/** A route table as flat arrays (what the worker sends back). */
-export class RouteList implements RouteTable {
-  constructor(
-    private readonly prefixes: string[],
-    private readonly origins: Uint32Array,
-    private readonly peers: Uint32Array,
-  ) {}
-
-  forEachRoute(cb: (prefix: string, origin: number, peers: number) => void): void {
-    for (let i = 0; i < this.prefixes.length; i++) cb(this.prefixes[i], this.origins[i], this.peers[i]);
-  }
-}
-
 export interface FilesTable {
-  table: RouteList;
+  routed: RoutedPrefixes;
   elements: number;
   latest: number | null;
   peers: number;
 }
 
 /** Starts reading now; the promise settles when the worker has applied every element. `onProgress` gets the elements read so far. */
-export function readTableInWorker(files: string[], onProgress?: (elements: number) => void): Promise<FilesTable> {
+export function readTableInWorker(files: string[], filters: RoutedFilters, onProgress?: (elements: number) => void): Promise<FilesTable> {
   const self = new URL(import.meta.url);
+  const data = { files, filters };
   return new Promise((resolve, reject) => {
     const worker = self.pathname.endsWith('.ts')
       ? // From sources (tsx): register the same loader in the worker first (a worker does not inherit it).
-        new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(self.href)}); })`, { eval: true, workerData: { files } })
-      : new Worker(self, { workerData: { files } });
+        new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(self.href)}); })`, { eval: true, workerData: data })
+      : new Worker(self, { workerData: data });
     let done = false;
     worker.on('message', (r: WorkerResult | { error: string } | { progress: number }) => {
       if ('progress' in r) {
@@ -54,7 +53,7 @@ export function readTableInWorker(files: string[], onProgress?: (elements: numbe
       }
       done = true;
       if ('error' in r) reject(new Error(r.error));
-      else resolve({ table: new RouteList(r.prefixes, r.origins, r.peers), elements: r.elements, latest: r.latest, peers: r.peerCount });
+      else resolve({ routed: { 4: fromColumns(r.ipv4), 6: r.ipv6, counts: r.counts }, elements: r.elements, latest: r.latest, peers: r.peerCount });
     });
     worker.once('error', (err) => {
       done = true;
@@ -66,22 +65,38 @@ export function readTableInWorker(files: string[], onProgress?: (elements: numbe
   });
 }
 
-async function work(files: string[]): Promise<void> {
+function toColumns(list: ReadonlyArray<RoutedPrefix<number>>): Ipv4Columns {
+  const c: Ipv4Columns = { text: [], start: new Float64Array(list.length), length: new Uint8Array(list.length), peers: new Uint32Array(list.length), origin: new Uint32Array(list.length), moas: new Uint8Array(list.length) };
+  list.forEach((p, i) => {
+    c.text.push(p.text);
+    c.start[i] = p.start;
+    c.length[i] = p.length;
+    c.peers[i] = p.peers;
+    c.origin[i] = p.origin;
+    c.moas[i] = p.moas ? 1 : 0;
+  });
+  return c;
+}
+
+function fromColumns(c: Ipv4Columns): Array<RoutedPrefix<number>> {
+  const out: Array<RoutedPrefix<number>> = new Array(c.text.length);
+  for (let i = 0; i < out.length; i++) {
+    const start = c.start[i];
+    out[i] = { text: c.text[i], start, end: start + 2 ** (32 - c.length[i]) - 1, length: c.length[i], peers: c.peers[i], origin: c.origin[i], moas: c.moas[i] === 1 };
+  }
+  return out;
+}
+
+async function work({ files, filters }: { files: string[]; filters: RoutedFilters }): Promise<void> {
   try {
     const { state, elements, latest } = await tableFromSource(new FileSource(files), (progress) => parentPort?.postMessage({ progress }));
-    const prefixes: string[] = [];
-    const origins: number[] = [];
-    const peers: number[] = [];
-    state.forEachRoute((prefix, origin, n) => {
-      prefixes.push(prefix);
-      origins.push(origin);
-      peers.push(n);
-    });
-    const result: WorkerResult = { prefixes, origins: Uint32Array.from(origins), peers: Uint32Array.from(peers), elements, latest, peerCount: state.size().peers };
-    parentPort?.postMessage(result, [result.origins.buffer as ArrayBuffer, result.peers.buffer as ArrayBuffer]);
+    const routed = routedPrefixes(state, filters);
+    const ipv4 = toColumns(routed[4]);
+    const result: WorkerResult = { ipv4, ipv6: routed[6], counts: routed.counts, elements, latest, peerCount: state.size().peers };
+    parentPort?.postMessage(result, [ipv4.start.buffer, ipv4.length.buffer, ipv4.peers.buffer, ipv4.origin.buffer, ipv4.moas.buffer] as ArrayBuffer[]);
   } catch (err) {
     parentPort?.postMessage({ error: err instanceof Error ? err.message : String(err) });
   }
 }
 
-if (parentPort && (workerData as { files?: string[] } | null)?.files) void work((workerData as { files: string[] }).files);
+if (parentPort && (workerData as { files?: string[] } | null)?.files) void work(workerData as { files: string[]; filters: RoutedFilters });

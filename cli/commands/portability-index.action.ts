@@ -59,12 +59,12 @@ type Loaded = { registry: Awaited<ReturnType<typeof loadRegistry>>; geo: Awaited
 async function buildDay(files: string[], date: string | undefined, filters: RoutedFilters, loaded: Promise<Loaded>): Promise<PortabilityIndex> {
   const progress = new ProgressLine();
   const started = Date.now();
-  const reading = readTableInWorker(files, (n) => progress.update(() => `${fmtInt(n)} elements, ${fmtInt(n / ((Date.now() - started) / 1000))}/s`));
+  const reading = readTableInWorker(files, filters, (n) => progress.update(() => `${fmtInt(n)} elements, ${fmtInt(n / ((Date.now() - started) / 1000))}/s`));
   const [read, { registry, geo }] = await Promise.all([reading, loaded]);
   progress.done();
   if (read.latest === null && !date) throw new UsageError(`no routes in ${files.join(', ')}: nothing to date the index by (give --date)`);
   return computePortabilityIndex({
-    table: read.table,
+    table: read.routed,
     registry,
     geo,
     filters,
