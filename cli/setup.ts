@@ -5,6 +5,7 @@
 import { createClassifier, type Classifier } from '../analyzer/classify/index.js';
 import { openGeo, type GeoDatabase } from '../analyzer/geo/index.js';
 import { loadRegistry, type RegistryIndex } from '../analyzer/registry/index.js';
+import { loadVrps, RpkiFeed, vrpSources as rpkiSources, type VrpIndex } from '../analyzer/rpki/index.js';
 import { updateRegistry } from '../analyzer/registry/download.js';
 import { archiveDirOf } from '../analyzer/registry/archive.js';
 import { diffNewestArchived } from '../analyzer/registry/diff-archive.js';
@@ -21,17 +22,27 @@ import { resolveAsNames, type AsNameLookup } from '../analyzer/asnames/index.js'
 export interface Analysis {
   registry: RegistryIndex;
   geo: GeoDatabase;
+  /** Validated ROA payloads (`--rpki`); null without. */
+  rpki: VrpIndex | null;
   classifier: Classifier;
 }
 
-export async function loadAnalysis(opts: Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo'>): Promise<Analysis> {
+type AnalysisOptions = Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo' | 'rpki'>;
+
+/**
+ * Registry, geolocation and (with `--rpki`) VRPs, and a classifier over them. `rpki` given:
+ * those VRPs instead of loading `opts.rpki` (a long-running job's feed); a VRP file that cannot
+ * be used is an error here, as for any input a one-shot command was given.
+ */
+export async function loadAnalysis(opts: AnalysisOptions, rpki?: VrpIndex | null): Promise<Analysis> {
   const started = Date.now();
-  const [registry, geo] = await Promise.all([
+  const [registry, geo, vrps] = await Promise.all([
     loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }),
     openGeo(opts.geo),
+    rpki !== undefined ? rpki : opts.rpki ? loadVrps(rpkiSources(opts.rpki)) : null,
   ]);
-  log.info({ files: registry.files().length, geo: geo.info().databaseType, ms: Date.now() - started }, 'registry and geolocation loaded');
-  return { registry, geo, classifier: createClassifier({ registry, geo }) };
+  log.info({ files: registry.files().length, geo: geo.info().databaseType, vrps: vrps?.size, ms: Date.now() - started }, 'registry and geolocation loaded');
+  return { registry, geo, rpki: vrps, classifier: createClassifier({ registry, geo, rpki: vrps }) };
 }
 
 /**
@@ -74,7 +85,7 @@ const REFRESH_MS = 24 * 3600_000;
  * refreshed daily; each new stack replaces the pipeline's classifier and reclassifies.
  */
 export async function keepAnalysisFresh(
-  opts: Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo'>,
+  opts: AnalysisOptions & Pick<CommonOptions, 'rpkiRefresh'>,
   pipeline: { setClassifier(c: Classifier): Promise<void> },
   /** Where the daily registry changes go (null: not diffed). */
   store: Pick<Store, 'client'> | null,
@@ -104,7 +115,7 @@ export async function keepAnalysisFresh(
         await downloadRegistry(opts.cacheDir);
         void diffArchive();
       }
-      current = await loadAnalysis(opts);
+      current = await loadAnalysis(opts, rpki?.current() ?? null);
       await pipeline.setClassifier(current.classifier);
       return true;
     } catch (err) {
@@ -117,6 +128,19 @@ export async function keepAnalysisFresh(
       return false;
     }
   };
+  // RPKI: loaded before the registry so the first classifier has it; a failure is logged and
+  // the job runs without (or, on a later refresh, with the last good set) until a load succeeds.
+  const rpki = opts.rpki ? new RpkiFeed(rpkiSources(opts.rpki)) : null;
+  if (rpki) {
+    const every = rpkiRefreshMs(opts.rpkiRefresh);
+    await rpki.refresh();
+    rpki.schedule(every, async (vrps) => {
+      const was = current;
+      if (!was) return;
+      current = { ...was, rpki: vrps, classifier: createClassifier({ registry: was.registry, geo: was.geo, rpki: vrps }) };
+      await pipeline.setClassifier(current.classifier);
+    });
+  }
   if (!(await attempt(false)) && downloads && !(await attempt(true))) {
     const retry = setInterval(() => {
       void attempt(true).then((ok) => ok && clearInterval(retry));
@@ -125,6 +149,13 @@ export async function keepAnalysisFresh(
   }
   if (downloads) setInterval(() => void attempt(true), REFRESH_MS).unref();
   return { current: () => current };
+}
+
+/** `--rpki-refresh MINUTES` in milliseconds; a bad value is a usage error. */
+export function rpkiRefreshMs(text: string | undefined): number {
+  const minutes = Number(text ?? 60);
+  if (!Number.isFinite(minutes) || minutes < 1) throw new UsageError(`--rpki-refresh takes minutes, at least 1 (not "${text}")`);
+  return minutes * 60_000;
 }
 
 async function downloadRegistry(cacheDir: string): Promise<void> {

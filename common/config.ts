@@ -21,6 +21,8 @@ export const COMMON_OPTIONS = {
   'console-queries': { arg: 'N', help: 'SQL console queries running at once; more are refused with 429 and Retry-After', default: '2' },
   'console-rate': { arg: 'N', help: 'SQL console queries a minute per client address (token bucket, bursts of 10); more are refused with 429', default: '30' },
   'api-token': { arg: 'TOKEN', help: 'bearer token for the dashboard API (Authorization: Bearer TOKEN); required when listening beyond loopback' },
+  rpki: { arg: 'FILE|URL', help: 'validated ROA payloads for route-origin validation (RPKI): rpki-client JSON, Routinator jsonext or RIPE NCC roas.csv; several, comma-separated, are merged' },
+  'rpki-refresh': { arg: 'MINUTES', help: 'how often `run` reloads --rpki (a failed reload keeps the last good set)', default: '60' },
   'log-level': { arg: 'LEVEL', help: 'trace, debug, info, warn, error, fatal or silent', default: 'info' },
 } as const;
 
@@ -78,4 +80,6 @@ export interface CommonOptions {
   consoleRate?: string;
   apiToken?: string;
   publicPages?: boolean;
+  rpki?: string;
+  rpkiRefresh?: string;
 }

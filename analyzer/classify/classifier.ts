@@ -226,6 +226,16 @@ export class Classifier {
     return this.finding(cached, cached.kindsFor(originRir), input.time, originAsns, originRir, originCc, input.visibility, joinWhy(cached.why, clause), true, rov);
   }
 
+  /** Whether RPKI data were given (findings then carry a ROV state). */
+  get hasRpki(): boolean {
+    return !!this.opts.rpki;
+  }
+
+  /** RFC 6811 state of (prefix, origin); null without RPKI data. For lookups and the prefix page. */
+  rov(prefix: string, origin: number | null): RovState | null {
+    return this.opts.rpki ? this.opts.rpki.state(prefix, origin) : null;
+  }
+
   /** Routing-independent description (no origin), as `portolan lookup` shows it. */
   describePrefix(prefix: string, time = Math.floor(Date.now() / 1000)): Finding {
     // Lookups go on to read the registration: keep the context.

@@ -53,6 +53,8 @@ export interface LookupResult {
   kinds: MismatchKind[];
   geoSubkind: GeoSubkind | null;
   severity: Severity;
+  /** Trust anchors of the ROAs covering the prefix; present only with RPKI data (`--rpki`). */
+  rpkiTas?: string[];
   why: string;
 }
 
@@ -122,6 +124,7 @@ function describePrefixTarget(text: string, type: 'ip' | 'prefix', prefix: strin
     kinds: finding.kinds,
     geoSubkind: finding.geoSubkind,
     severity: finding.severity,
+    ...(classifier.hasRpki ? { rpkiTas: finding.rpkiTas ?? [] } : {}),
     why: finding.why,
   };
 }

@@ -23,6 +23,9 @@ export interface VrpLoadOptions {
   now?: number;
 }
 
+/** `--rpki A,B`: the files or URLs, merged into one VRP set. */
+export const vrpSources = (text: string): string[] => text.split(',').map((s) => s.trim()).filter(Boolean);
+
 /** Bad rows logged one by one before only the count is kept. */
 const LOGGED_ROWS = 5;
 

@@ -15,6 +15,7 @@ export function register(program: Command): void {
     .addOption(commonOption('iana-dir'))
     .addOption(commonOption('cache-dir'))
     .addOption(commonOption('geo'))
+    .addOption(commonOption('rpki'))
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('log-level'))

@@ -5,7 +5,9 @@
  * run at a steady pace. A bad target is reported and skipped; the exit code says so at the end.
  */
 import { createInterface } from 'node:readline';
-import { createClassifier } from '../../analyzer/classify/index.js';
+import { createClassifier, type Classifier } from '../../analyzer/classify/index.js';
+import type { RovState } from '../../analyzer/models/rpki.js';
+import { loadVrps, vrpSources } from '../../analyzer/rpki/index.js';
 import { describeTarget, TargetError, type LookupResult } from '../../analyzer/classify/describe.js';
 import { rirName } from '../../analyzer/classify/policy.js';
 import { openGeo } from '../../analyzer/geo/index.js';
@@ -19,7 +21,7 @@ import { log } from '../../common/log.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 
-interface LookupOptions extends Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo' | 'db' | 'clickhouse' | 'asNames'> {
+interface LookupOptions extends Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo' | 'db' | 'clickhouse' | 'asNames' | 'rpki'> {
   json?: boolean;
   routing?: boolean;
 }
@@ -33,6 +35,8 @@ interface RoutingOrigin {
   lastSeen: string;
   announcements: number;
   kinds: string[];
+  /** RPKI route-origin state of (prefix, this origin) against `--rpki`; absent without. */
+  rov?: RovState;
 }
 /**
  * How a prefix whose records come from several RIRs still has one registering RIR: the most
@@ -61,10 +65,14 @@ export const lookup = action(runLookup);
 
 async function runLookup(targets: string[], opts: LookupOptions): Promise<void> {
   if (targets.filter((t) => t === '-').length > 1) throw new UsageError('give - (stdin) at most once');
-  const [registry, geo] = await Promise.all([loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }), openGeo(opts.geo)]);
+  const [registry, geo, rpki] = await Promise.all([
+    loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }),
+    openGeo(opts.geo),
+    opts.rpki ? loadVrps(vrpSources(opts.rpki)) : null,
+  ]);
   // A small cache: batch targets are mostly distinct, and keeping 200,000 prefix contexts (the
   // classifier's default, sized for a BGP stream) only costs memory and collector time here.
-  const classifier = createClassifier({ registry, geo, cacheSize: LOOKUP_CACHE });
+  const classifier = createClassifier({ registry, geo, rpki, cacheSize: LOOKUP_CACHE });
   const names = resolveAsNames({ asNames: opts.asNames, cacheDir: opts.cacheDir });
   const store = opts.routing ? await openStore({ db: opts.db, clickhouse: opts.clickhouse }) : null;
   if (store) onShutdown('store', () => store.close());
@@ -78,7 +86,7 @@ async function runLookup(targets: string[], opts: LookupOptions): Promise<void> 
     try {
       result = describeTarget(target, classifier, registry);
       if (result.type !== 'asn') result = withRegistering(result, classifier.context(result.resource).ctx.registration);
-      if (store && result.type !== 'asn') result = await withRouting(result, store, names);
+      if (store && result.type !== 'asn') result = await withRouting(result, store, names, classifier);
       if (names && result.type === 'asn') result = withAsName(result, names);
     } catch (err) {
       if (!(err instanceof TargetError)) throw err;
@@ -152,7 +160,7 @@ function withAsName(result: LookupOutput, names: AsNameLookup): LookupOutput {
 const named = (asn: number, name: string | null | undefined): string => (name ? `AS${asn} ${name}` : `AS${asn}`);
 
 /** Adds what BGP showed for the prefix; an origin registered with another RIR adds origin-out-of-region. */
-async function withRouting(result: LookupResult, store: Store, names: AsNameLookup | null): Promise<LookupOutput> {
+async function withRouting(result: LookupResult, store: Store, names: AsNameLookup | null, classifier: Classifier): Promise<LookupOutput> {
   const { rows } = await store.namedQuery('origins', { prefix: result.resource });
   const origins: RoutingOrigin[] = rows.map((r) => ({
     asn: Number(r.origin_asn),
@@ -161,6 +169,7 @@ async function withRouting(result: LookupResult, store: Store, names: AsNameLook
     announcements: Number(r.announcements),
     kinds: r.kinds as string[],
     ...(names ? { origin_name: names.get(Number(r.origin_asn))?.name ?? null } : {}),
+    ...(classifier.hasRpki ? { rov: classifier.rov(result.resource, Number(r.origin_asn))! } : {}),
   }));
   const foreign = origins.filter((o) => o.kinds.includes('origin-out-of-region'));
   if (!origins.length) return { ...result, routing: { origins }, why: `${result.why} Not seen in the stored BGP data.` };
@@ -213,7 +222,8 @@ function formatHuman(r: LookupOutput): string {
   }
   row('region', r.region ? `${rirName(r.region)}${r.type === 'asn' ? ' (holder)' : ' (usage)'}` : '-');
   row('kinds', r.kinds.length ? `${r.kinds.join(', ')}${r.geoSubkind ? ` (${r.geoSubkind})` : ''}  severity ${r.severity}` : 'none');
-  for (const o of r.routing?.origins ?? []) row('origin', `${named(o.asn, o.origin_name)} first ${o.firstSeen} last ${o.lastSeen}, ${o.announcements} announcements${o.kinds.length ? `, ${o.kinds.join(', ')}` : ''}`);
+  if (r.rpkiTas) row('rpki', r.rpkiTas.length ? `ROAs cover it under ${r.rpkiTas.join(', ')}` : 'no ROA covers it');
+  for (const o of r.routing?.origins ?? []) row('origin', `${named(o.asn, o.origin_name)} first ${o.firstSeen} last ${o.lastSeen}, ${o.announcements} announcements${o.kinds.length ? `, ${o.kinds.join(', ')}` : ''}${o.rov ? `, RPKI ${o.rov}` : ''}`);
   row('why', r.why);
   return `${lines.join('\n')}\n\n`;
 }

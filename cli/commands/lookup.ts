@@ -16,6 +16,7 @@ export function register(program: Command): void {
     .addOption(commonOption('iana-dir'))
     .addOption(commonOption('cache-dir'))
     .addOption(commonOption('geo'))
+    .addOption(commonOption('rpki'))
     .addOption(commonOption('as-names'))
     .addOption(commonOption('log-level'))
     .addHelpText(

@@ -24,6 +24,8 @@ export function register(program: Command): void {
     .addOption(commonOption('iana-dir'))
     .addOption(commonOption('cache-dir'))
     .addOption(commonOption('geo'))
+    .addOption(commonOption('rpki'))
+    .addOption(commonOption('rpki-refresh'))
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('ris-live'))

@@ -20,6 +20,7 @@ export function register(program: Command): void {
     .addOption(commonOption('iana-dir'))
     .addOption(commonOption('cache-dir'))
     .addOption(commonOption('geo'))
+    .addOption(commonOption('rpki'))
     .addOption(commonOption('as-names'));
   addAccessOptions(cmd)
     .addOption(commonOption('log-level'))

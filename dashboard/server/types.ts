@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Finding } from '../../analyzer/models/finding.js';
 import type { GeoLookup } from '../../analyzer/models/geo.js';
 import type { RegistryLookup } from '../../analyzer/models/registry.js';
+import type { RovState } from '../../analyzer/models/rpki.js';
 import type { AsNameLookup } from '../../analyzer/models/asnames.js';
 import type { StorePort } from './store-port.js';
 import type { LiveFeed } from './feed.js';
@@ -24,7 +25,12 @@ export interface FeedHealth {
 /** Registry, classifier and geo database, when loaded (a `run` that starts offline loads them later). */
 export interface AnalysisParts {
   registry?: RegistryLookup;
-  classifier?: { describePrefix(prefix: string): Finding };
+  classifier?: {
+    describePrefix(prefix: string): Finding;
+    /** With RPKI data (`--rpki`): the RFC 6811 state of (prefix, origin). */
+    readonly hasRpki?: boolean;
+    rov?(prefix: string, origin: number | null): RovState | null;
+  };
   geo?: GeoLookup;
 }
 

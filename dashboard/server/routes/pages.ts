@@ -24,6 +24,25 @@ function optional<T>(notes: string[], what: string, part: unknown, call: () => T
   }
 }
 
+/**
+ * RPKI on the prefix page: the covering ROAs' trust anchors and each stored origin's RFC 6811
+ * state against the server's `--rpki` data; null when the server has none.
+ */
+function rpkiOf(deps: DashboardDeps, prefix: string, origins: ReadonlyArray<Record<string, unknown>>) {
+  const c = deps.classifier;
+  if (!c?.hasRpki || !c.rov) return null;
+  const rov = c.rov.bind(c);
+  try {
+    return {
+      tas: c.describePrefix(prefix).rpkiTas ?? [],
+      origins: origins.map((o) => ({ asn: Number(o.origin_asn), rov: rov(prefix, Number(o.origin_asn)) })),
+    };
+  } catch (err) {
+    log.warn({ err, prefix }, 'RPKI state of the prefix page failed');
+    return null;
+  }
+}
+
 function addressesOf(prefix: string): number {
   const [, len] = prefix.split('/');
   return 2 ** ((prefix.includes(':') ? 128 : 32) - Number(len));
@@ -57,6 +76,7 @@ export const pageRoutes: Route[] = [
         origins: named(deps, history.origins),
         originsOverTime: named(deps, history.originsOverTime),
         findings: named(deps, history.findings),
+        rpki: rpkiOf(deps, prefix, history.origins),
         notes,
       });
     },
