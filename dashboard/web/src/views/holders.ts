@@ -48,7 +48,7 @@ export function holdersView(main: HTMLElement, _p: string[], query: URLSearchPar
       .then((d) =>
         fill(
           holder,
-          h('p', { class: 'note', id: 'holders-count' }, `${integer(d.total)} of ${integer(d.holders)} holders match; the ${integer(d.rows.length)} with the most IPv4 space are listed.`),
+          h('p', { class: 'note', id: 'holders-count' }, d.rows.length < d.total ? `${integer(d.total)} of ${integer(d.holders)} holders match; listed: the ${integer(d.rows.length)} with the most IPv4 space.` : `${integer(d.total)} of ${integer(d.holders)} holders match.`),
           table(
             'Registered holders',
             [
