@@ -17,6 +17,16 @@ export interface PipelineCounters {
   /** Announcements whose finding has a severity other than 'none'. */
   findings: number;
   lifecycle: Record<LifecycleEvent['type'], number>;
+  /** Withdrawals of routes the state did not hold, skipped (not stored) while the source was under pressure (`shed` mode). */
+  shed: number;
+}
+
+export interface PipelineOptions {
+  /**
+   * Overload mode `shed`: true while the source is behind. Withdrawals of routes the state
+   * does not hold then change nothing but the store, and are skipped (counted in `shed`).
+   */
+  shed?: () => boolean;
 }
 
 const NO_LIFECYCLE: LifecycleEvent[] = [];
@@ -35,6 +45,7 @@ const newCounters = (): PipelineCounters => ({
   findingsByKind: Object.fromEntries(MISMATCH_KINDS.map((k) => [k, 0])) as Record<MismatchKind, number>,
   findings: 0,
   lifecycle: { 'finding-started': 0, 'finding-ended': 0, 'origin-changed': 0 },
+  shed: 0,
 });
 
 /**
@@ -54,6 +65,7 @@ export class Pipeline {
     private classifier: Classifier | null,
     private readonly state: PrefixState,
     private readonly sinks: PipelineSink[],
+    private readonly options: PipelineOptions = {},
   ) {}
 
   /** Switches to a classifier built on fresh registry/geo data and reclassifies known pairs. */
@@ -108,8 +120,14 @@ export class Pipeline {
       if (this.classifier) {
         this.now = event.timestamp;
         this.lastFinding = null;
+        const unknownBefore = this.state.counters.withdrawsUnknown;
         lifecycle = this.state.apply(event, this.classifyNow);
-        if (event.elem_type === 'announce') {
+        if (event.elem_type !== 'announce') {
+          if (this.state.counters.withdrawsUnknown !== unknownBefore && this.options.shed?.()) {
+            this.counters.shed++;
+            return;
+          }
+        } else {
           const origins = event.origin_asns ?? [];
           const visibility = origins.length ? this.state.visibility(event.prefix, smallest(origins)) : 0;
           finding = this.eventFinding(event.prefix, origins, visibility);

@@ -15,6 +15,8 @@ import { PrefixState } from '../../analyzer/state/index.js';
 import { DailyIndexer } from '../../analyzer/accounting/daily.js';
 import { writePortabilityIndex } from '../../analyzer/store/portability.js';
 import { FileSource, RisLiveSource, type RouteSource } from '../../collector/sources/index.js';
+import { OVERFLOW_MODES, type OverflowMode } from '../../collector/rislive/client.js';
+import { humanDuration } from '../../common/duration.js';
 import type { RisSubscription } from '../../collector/rislive/protocol.js';
 import { createDashboardServer } from '../../dashboard/server/index.js';
 import { assertBindAllowed } from '../../dashboard/server/auth.js';
@@ -41,11 +43,18 @@ interface RunOptions extends CommonOptions, FilterOptions {
 }
 
 
-function openRunSource(opts: RunOptions): RouteSource {
+/** `--overload`: checked; undefined when not given (each source has its own default). */
+function overloadMode(text: string | undefined): OverflowMode | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (!(OVERFLOW_MODES as readonly string[]).includes(text)) throw new UsageError(`--overload takes ${OVERFLOW_MODES.join(', ')}, not "${text}"`);
+  return text as OverflowMode;
+}
+
+function openRunSource(opts: RunOptions, overload: OverflowMode | undefined): RouteSource {
   if (opts.replay?.length) {
     const [first] = opts.replay;
-    // A replay server speaks RIS Live: old timestamps are expected (no lag watch) and nothing may be dropped.
-    if (opts.replay.length === 1 && /^wss?:\/\//.test(first)) return new RisLiveSource({ url: first, record: opts.record, lagThresholdSec: 0, overflow: 'pause' });
+    // A replay server speaks RIS Live: old timestamps are expected (no lag watch), and by default nothing is dropped.
+    if (opts.replay.length === 1 && /^wss?:\/\//.test(first)) return new RisLiveSource({ url: first, record: opts.record, lagThresholdSec: 0, overflow: overload ?? 'pause' });
     if (opts.record) throw new UsageError('--record records what a RIS Live endpoint sends; files given to --replay are already recorded');
     for (const f of opts.replay) if (!existsSync(f)) throw new UsageError(`--replay ${f}: no such file`);
     return new FileSource(opts.replay);
@@ -54,7 +63,7 @@ function openRunSource(opts: RunOptions): RouteSource {
   const subscriptions: RisSubscription[] | undefined = hosts.length
     ? hosts.map((host) => ({ host, type: 'UPDATE', socketOptions: { includeRaw: true } }))
     : undefined;
-  return new RisLiveSource({ url: opts.risLive, subscriptions, record: opts.record });
+  return new RisLiveSource({ url: opts.risLive, subscriptions, record: opts.record, overflow: overload ?? 'drop' });
 }
 
 function minutes(flag: string, text: string): number {
@@ -76,7 +85,7 @@ async function runJob(opts: RunOptions): Promise<void> {
   const filters = parseFilters(opts);
   const snapshotSeconds = minutes('--snapshot-minutes', opts.snapshotMinutes);
   const indexSeconds = minutes('--index-minutes', opts.indexMinutes);
-  const source = openRunSource(opts);
+  const source = openRunSource(opts, overloadMode(opts.overload));
   const store = await openMigratedStore(opts);
   onShutdown('store', () => store.close());
 
@@ -109,7 +118,8 @@ async function runJob(opts: RunOptions): Promise<void> {
     provisionalSeconds: indexSeconds,
   });
   sinks.push(indexer);
-  const pipeline = new Pipeline(null, state, sinks);
+  const live = source instanceof RisLiveSource ? source : null;
+  const pipeline = new Pipeline(null, state, sinks, live?.client.overflow === 'shed' ? { shed: () => live.underPressure() } : {});
   onShutdown('pipeline', async () => {
     await pipeline.close();
     await state.snapshot(statePath);
@@ -123,7 +133,7 @@ async function runJob(opts: RunOptions): Promise<void> {
       store,
       analysis: analysis.current,
       asNames,
-      health: feedHealth(source),
+      health: overloadHealth(feedHealth(source), live, pipeline),
       port,
       host: opts.host,
       apiToken: opts.apiToken,
@@ -159,6 +169,21 @@ async function runJob(opts: RunOptions): Promise<void> {
     log.info({ ...pipeline.counters, source: source.stats() }, 'source finished; everything is stored (Ctrl-C to stop the dashboard)');
     if (!opts.dashboard) process.kill(process.pid, 'SIGTERM');
   }
+}
+
+/**
+ * The feed's health with the overload mode, what it shed, and the lag in words. A replay's
+ * lag is the age of its (old) data, so it reads "… behind (replay)" rather than a raw count.
+ */
+function overloadHealth<T extends { lagSeconds?: number | null }>(base: () => T, live: RisLiveSource | null, pipeline: Pipeline): () => T & Record<string, unknown> {
+  return () => {
+    const h = base();
+    if (!live) return { ...h, overload: 'pause (file replay)', shed: 0 };
+    const lag = typeof h.lagSeconds === 'number' ? h.lagSeconds : null;
+    const replay = live.client.stats().lagThresholdSec === 0;
+    const lagText = lag === null ? '–' : replay ? `${humanDuration(lag)} behind (replay: event time vs now)` : humanDuration(lag);
+    return { ...h, overload: live.client.overflow, shed: pipeline.counters.shed, replay, lagText };
+  };
 }
 
 async function restoreState(path: string): Promise<PrefixState> {

@@ -29,6 +29,7 @@ export function register(program: Command): void {
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('ris-live'))
+    .addOption(commonOption('overload'))
     .addOption(commonOption('alerts'))
     .addOption(commonOption('as-names'))
     .addOption(commonOption('log-level'))

@@ -47,8 +47,13 @@ export interface RisLiveClientOptions {
   /** After a ris_error, reconnect unless a ris_message arrives within this time. */
   errorGraceMs?: number;
   connectTimeoutMs?: number;
-  /** Decode `raw` when present (and compare it with the JSON projection). */
+  /** Decode `raw` when present, instead of the JSON projection. */
   useRaw?: boolean;
+  /**
+   * With `useRaw`: decode the JSON projection too and compare, for one message in this many
+   * (1: every message). The others are decoded once, from `raw` alone.
+   */
+  checkEvery?: number;
   /** Called with the text of every ris_message frame received (the JSONL recorder). */
   onFrame?: (text: string) => void;
   /** Minimum time between two warnings of the same kind (drops, malformed frames). */
@@ -70,6 +75,7 @@ const DEFAULTS = {
   errorGraceMs: 5_000,
   connectTimeoutMs: 15_000,
   useRaw: true,
+  checkEvery: 64,
   warnIntervalMs: 10_000,
 };
 
@@ -113,6 +119,7 @@ export class RisLiveClient {
   private lastPingAt = 0;
   private lagHighSince = 0;
   private errorAt = 0;
+  private sinceCheck = 0;
   private rrcListWaiters: Array<(list: string[]) => void> = [];
 
   constructor(options: RisLiveClientOptions = {}) {
@@ -169,7 +176,10 @@ export class RisLiveClient {
   /** Decoded RouteEvents. One consumer only (it shares the queue with `messages()`). */
   async *events(): AsyncGenerator<RouteEvent> {
     for await (const data of this.messages()) {
-      const r = decodeRisMessage(data, { useRaw: this.opts.useRaw });
+      const check = ++this.sinceCheck >= this.opts.checkEvery;
+      if (check) this.sinceCheck = 0;
+      const r = decodeRisMessage(data, { useRaw: this.opts.useRaw, check });
+      if (check && r.source === 'raw') this.counters.rawChecked++;
       if (r.source === 'raw') this.counters.rawDecoded++;
       else if (r.source === 'json') this.counters.jsonDecoded++;
       if (r.rawFailed) {

@@ -29,7 +29,9 @@ export interface RisLiveCounters {
   jsonDecoded: number;
   /** `raw` present but not decodable; the JSON projection was used. */
   rawErrors: number;
-  /** Messages where `raw` and the JSON projection gave different elements. */
+  /** UPDATEs decoded from `raw` whose JSON projection was decoded too and compared (one in `checkEvery`). */
+  rawChecked: number;
+  /** Compared messages where `raw` and the JSON projection gave different elements. */
   disagreements: number;
   /** Reconnects because nothing arrived within the idle timeout. */
   idleReconnects: number;
@@ -68,6 +70,7 @@ export function newCounters(queueCapacity = 0, lagThresholdSec = 0): RisLiveCoun
     rawDecoded: 0,
     jsonDecoded: 0,
     rawErrors: 0,
+    rawChecked: 0,
     disagreements: 0,
     idleReconnects: 0,
     lagReconnects: 0,

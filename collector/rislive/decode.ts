@@ -177,17 +177,22 @@ export function elemsAgree(a: BgpElem[], b: BgpElem[]): boolean {
   return keys.every((k, i) => k === other[i]);
 }
 
-/** Decodes one ris_message; prefers `raw` when `useRaw` and it decodes. Never throws. */
-export function decodeRisMessage(data: RisMessageData, opts: { useRaw?: boolean } = {}): DecodeResult {
+/**
+ * Decodes one ris_message; prefers `raw` when `useRaw` and it decodes. With `check` false a
+ * message with `raw` is decoded once, from `raw` alone (its first clean decoding); with `check`
+ * (the default) the JSON projection is decoded too and compared. Never throws.
+ */
+export function decodeRisMessage(data: RisMessageData, opts: { useRaw?: boolean; check?: boolean } = {}): DecodeResult {
   const problems: string[] = [];
   if (data.type !== 'UPDATE') return { events: [], source: 'none', disagreement: false, rawFailed: false, problems };
   const collector = collectorName(String(data.host ?? ''));
-  const json = decodeJson(data, problems);
-  let chosen = json;
+  const useRaw = (opts.useRaw ?? true) && data.raw !== undefined;
+  const json = !useRaw || (opts.check ?? true) ? decodeJson(data, problems) : undefined;
+  let chosen: BgpElem[] | undefined = json;
   let source: DecodeResult['source'] = 'json';
   let disagreement = false;
   let rawFailed = false;
-  if ((opts.useRaw ?? true) && data.raw !== undefined) {
+  if (useRaw) {
     const raw = decodeRaw(data, json);
     if (raw) {
       disagreement = !raw.agrees;
@@ -195,5 +200,9 @@ export function decodeRisMessage(data: RisMessageData, opts: { useRaw?: boolean 
       source = 'raw';
     } else rawFailed = true;
   }
-  return { events: chosen.map((e) => ({ ...e, collector })), source, disagreement, rawFailed, problems };
+  chosen ??= decodeJson(data, problems);
+  // The elements are this call's own objects: each gets its collector in place, not as a copy.
+  const events = chosen as RouteEvent[];
+  for (let i = 0; i < events.length; i++) events[i].collector = collector;
+  return { events, source, disagreement, rawFailed, problems };
 }

@@ -56,6 +56,20 @@ afterAll(async () => {
 });
 
 describe('Pipeline', () => {
+  it('shed: while the source is behind, withdrawals of routes the state does not hold are skipped and counted; other events pass', async () => {
+    const rec = recorder();
+    let behind = true;
+    const pipeline = new Pipeline(classifier, new PrefixState(), [rec], { shed: () => behind });
+    await pipeline.process(event({}));
+    await pipeline.process(event({ elem_type: 'withdraw', prefix: '41.2.0.0/16', as_path: undefined, origin_asns: undefined }));
+    await pipeline.process(event({ elem_type: 'withdraw', as_path: undefined, origin_asns: undefined }));
+    behind = false;
+    await pipeline.process(event({ elem_type: 'withdraw', prefix: '41.3.0.0/16', as_path: undefined, origin_asns: undefined }));
+    expect(rec.events.map(([e]) => e)).toEqual(['announce 41.1.0.0/16', 'withdraw 41.1.0.0/16', 'withdraw 41.3.0.0/16']);
+    expect(pipeline.counters.shed).toBe(1);
+    expect(pipeline.counters.withdrawals).toBe(3);
+  });
+
   it('classifies announcements, tracks lifecycle and stores every event with its classification', async () => {
     const rec = recorder();
     const writer = store.createWriter({ flushIntervalMs: 50 });

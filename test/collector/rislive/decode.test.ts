@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeJson, decodeRisMessage, pathToSegments } from '../../../collector/rislive/decode.js';
+import { readCapture } from '../../../collector/replay/capture.js';
 import { readJsonlCapture } from '../../../collector/replay/jsonl.js';
 import type { RisMessageData } from '../../../collector/rislive/protocol.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
@@ -122,6 +123,22 @@ describe.skipIf(!hasSharedData)(`real RIS Live captures (${hasSharedData ? 'shar
     expect(rawElems).toBe(jsonElems);
     // raw ends in AS_SEQUENCE … 27738 + AS_SET {27738}; RIS Live's JSON path leaves the set out.
     expect(disagreeing).toEqual(['198.32.176.24-1558620047.05-26157964']);
+  });
+
+  it('decoded once (no JSON check) gives the same events as the checked decoding, on every real UPDATE (1k-msgs and a 2016 RIS updates file)', async () => {
+    const files = [sharedData('ris-live', 'morrowc-rislive', '1k-msgs.jsonl'), sharedData('mrt', 'bgpdump-testdata', 'updates.20160811.1600.gz')];
+    let compared = 0;
+    for (const file of files) {
+      for await (const d of readCapture(file)) {
+        if (d.type !== 'UPDATE' || d.raw === undefined) continue;
+        const checked = decodeRisMessage(d);
+        const once = decodeRisMessage(d, { check: false });
+        expect(once.source).toBe(checked.source);
+        expect(once.events).toEqual(checked.events);
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(15_000);
   });
 
   it('fail-as-set: the nested array becomes an AS_SET origin', async () => {

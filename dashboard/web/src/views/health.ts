@@ -29,9 +29,12 @@ export function healthView(main: HTMLElement): () => void {
           ? dl([
               ['Connected', f.connected ? 'yes' : 'no'],
               ['Messages/s', compact(Number(f.messagesPerSecond ?? 0))],
-              ['Lag', f.lagSeconds === null || f.lagSeconds === undefined ? '–' : `${Number(f.lagSeconds).toFixed(1)} s`],
+              // The server words the lag (a replay's is the age of its data, not a delay).
+              ['Lag', typeof f.lagText === 'string' ? f.lagText : f.lagSeconds === null || f.lagSeconds === undefined ? '–' : `${Number(f.lagSeconds).toFixed(1)} s`],
+              ...(f.overload ? [['Overload mode', String(f.overload)] as [string, string]] : []),
               ['Reconnects', integer(Number(f.reconnects ?? 0))],
               ['Drops', integer(Number(f.drops ?? 0))],
+              ...(f.shed !== undefined ? [['Shed (withdrawals of unknown routes not stored)', integer(Number(f.shed))] as [string, string]] : []),
               ...(f.source ? [['Source', String(f.source)] as [string, string]] : []),
             ])
           : note(d.feedNote ?? 'No collector.'),
