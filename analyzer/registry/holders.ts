@@ -56,7 +56,8 @@ export function registeredHolders(records: readonly DelegationRecord[]): Registe
     const ccs = [...ccCount].sort((a, b) => b[1] - a[1]);
     out.push({ ...h, cc: ccs[0][0], other_ccs: ccs.slice(1).map(([cc]) => cc) });
   }
-  return out.sort((a, b) => b.ipv4_addresses - a.ipv4_addresses || b.ipv6_48s - a.ipv6_48s || a.holder_id.localeCompare(b.holder_id));
+  // Ids compared by code unit: localeCompare (ICU) made the sort most of the time on real files.
+  return out.sort((a, b) => b.ipv4_addresses - a.ipv4_addresses || b.ipv6_48s - a.ipv6_48s || (a.holder_id < b.holder_id ? -1 : a.holder_id > b.holder_id ? 1 : 0));
 }
 
 /** A holder's delegated records (one RIR's opaque ids are its own: the id and the RIR name a holder). */
