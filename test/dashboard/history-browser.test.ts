@@ -116,6 +116,12 @@ describe.skipIf(!hasChromium)(browserSuite('history charts in headless Chromium'
     expect(findColour(px, RIR_COLOURS.ripencc).count).toBeGreaterThan(200);
     expect(findColour(px, RIR_COLOURS.afrinic).count).toBeGreaterThan(100);
     await page.screenshot({ path: join(shots, 'country-history-page.png'), fullPage: true });
+    // The family is page state: choosing IPv6 goes into the URL, and HK has no IPv6 space in the index.
+    await page.selectOption('#c-family', '6');
+    await page.waitForURL(/family=6/);
+    await page.locator('#country-history h2', { hasText: 'IPv6' }).waitFor();
+    expect(await page.locator('#country-history svg').count()).toBe(0);
+    expect(await page.inputValue('#c-family')).toBe('6');
     expect(errors).toEqual([]);
   });
 

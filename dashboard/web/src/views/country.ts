@@ -25,6 +25,9 @@ export function countryView(main: HTMLElement, params: string[], query: URLSearc
   const controls = h('div', { class: 'filters' });
   main.append(h('h1', { id: 'page-title' }, `Country ${cc}`), line, controls, holder);
   const family: 4 | 6 = query.get('family') === '6' ? 6 : 4;
+  // The chart's family, in the URL like the day.
+  const famSel = h('select', { id: 'c-family' }, h('option', { value: '4', selected: family === 4 }, 'IPv4'), h('option', { value: '6', selected: family === 6 }, 'IPv6'));
+  famSel.addEventListener('change', () => navigate(withQuery({ family: famSel.value === '6' ? 6 : null })));
   const title = `Space used in ${cc} by registering RIR over time (IPv${family})`;
   const history = section(title, loading());
   history.id = 'country-history';
@@ -33,6 +36,7 @@ export function countryView(main: HTMLElement, params: string[], query: URLSearc
       fill(
         history,
         h('h2', {}, title),
+        h('div', { class: 'filters' }, h('div', { class: 'field' }, h('label', { for: 'c-family' }, 'Family'), famSel)),
         r.rows.length
           ? [note('Routed space the geolocation database places in the country, each address once, from each day’s portability index.'), stackedDays('country-history-chart', title, r.rows, r.unit)]
           : note(r.message ?? 'No index for this country yet.'),
