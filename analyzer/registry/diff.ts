@@ -53,6 +53,7 @@ export interface DiffResult {
 }
 
 const FAMILIES: ResourceType[] = ['ipv4', 'ipv6', 'asn'];
+const TWO_32 = 2 ** 32;
 const SLASH48 = 2 ** 80;
 const RIR_ORDER = new Map(RIRS.map((r, i) => [r, i]));
 
@@ -120,7 +121,6 @@ export function labelSegments(items: Items): Segs {
   const { n, first, last, spec, rirOrder, rec: recs } = items;
   const starts = sortedBy(first, n);
   const ends = sortedBy(last, n);
-  const better = (x: number, y: number): boolean => (spec[x] !== spec[y] ? spec[x] > spec[y] : rirOrder[x] !== rirOrder[y] ? rirOrder[x] < rirOrder[y] : x < y);
   // Never more segments than 2n − 1 (each start and end opens at most one).
   const out = new Segs(2 * n);
   const active: number[] = [];
@@ -147,8 +147,12 @@ export function labelSegments(items: Items): Segs {
       j++;
     }
     while (i < n && first[starts[i]] === pos) active.push(starts[i++]);
+    // The most specific active item; ties: alphabetically first RIR, then input order.
     best = -1;
-    for (const a of active) if (best < 0 || better(a, best)) best = a;
+    for (let k = 0; k < active.length; k++) {
+      const a = active[k];
+      if (best < 0 || (spec[a] !== spec[best] ? spec[a] > spec[best] : rirOrder[a] !== rirOrder[best] ? rirOrder[a] < rirOrder[best] : a < best)) best = a;
+    }
     prev = pos;
   }
   return out;
@@ -187,17 +191,16 @@ function coordsFor(family: ResourceType, all: readonly DelegationRecord[]): Coor
       items(records) {
         const out = new Items(records.length + (records.length >> 1));
         for (const r of records) {
-          // The range as exact CIDRs (splitIpv4Range, without its pairs).
+          // The range as exact CIDRs (splitIpv4Range, without its pairs): each block is the largest
+          // power of two that both divides its start and fits in what is left (bit tricks, no loop).
           let cur = ipv4ToNumber(r.start);
           const last = cur + r.value - 1;
           while (cur <= last) {
-            let size = 1;
-            let len = 32;
-            while (len > 0 && cur % (size * 2) === 0 && cur + size * 2 - 1 <= last) {
-              size *= 2;
-              len--;
-            }
-            out.push(cur, cur + size - 1, len, r);
+            const align = cur === 0 ? TWO_32 : (cur & -cur) >>> 0;
+            const left = last - cur + 1;
+            const fit = left >= TWO_32 ? TWO_32 : 2 ** (31 - Math.clz32(left));
+            const size = align < fit ? align : fit;
+            out.push(cur, cur + size - 1, size === TWO_32 ? 0 : Math.clz32(size) + 1, r);
             cur += size;
           }
         }

@@ -247,3 +247,24 @@ describe('registry diff: IPv6 coordinates', () => {
     expect(fast.filter((e) => e[0] === 'cc-changed').map((e) => e[1])).toEqual(['2800::']);
   });
 });
+
+describe('IPv4 ranges cut into CIDRs at the edges of the space', () => {
+  const file = (rir: string, lines: string[]) => [`2.3|${rir}|20240105|${lines.length}|19850101|20240105|+0000`, ...lines].join('\n') + '\n';
+
+  it('a range that is not one CIDR (a /23 then a /24): specificity follows each CIDR', () => {
+    const arin = parseDelegatedText(file('arin', ['arin|US|ipv4|45.0.0.0|768|20000101|allocated'])).records;
+    const from = { label: 'from', files: [{ rir: 'arin' as const, date: '2024-01-04', records: arin }, { rir: 'ripencc' as const, date: '2024-01-04', records: parseDelegatedText(file('ripencc', ['ripencc|NL|ipv4|46.0.0.0|256|20000101|allocated'])).records }] };
+    const ripe = ['ripencc|NL|ipv4|46.0.0.0|256|20000101|allocated', 'ripencc|NL|ipv4|45.0.1.0|256|20240105|allocated', 'ripencc|NL|ipv4|45.0.2.0|256|20240105|allocated'];
+    const to = { label: 'to', files: [{ rir: 'arin' as const, date: '2024-01-05', records: arin }, { rir: 'ripencc' as const, date: '2024-01-05', records: parseDelegatedText(file('ripencc', ripe)).records }] };
+    // RIPE's /24 inside ARIN's /23 is more specific: moved. RIPE's /24 equal to ARIN's third CIDR
+    // (45.0.2.0/24) ties and ARIN, alphabetically first, keeps it: no event.
+    expect(diffRegistries(from, to).events.map((e) => [e.kind, e.start, e.end, e.from_rir, e.to_rir])).toEqual([['moved', '45.0.1.0', '45.0.1.255', 'arin', 'ripencc']]);
+  });
+
+  it('the whole IPv4 space as one record, and the last address', () => {
+    const all = parseDelegatedText(file('arin', ['arin|ZZ|ipv4|0.0.0.0|4294967296|20000101|allocated'])).records;
+    const from = { label: 'from', files: [{ rir: 'arin' as const, date: '2024-01-04', records: all }, { rir: 'apnic' as const, date: '2024-01-04', records: parseDelegatedText(file('apnic', ['apnic|JP|ipv4|103.0.0.0|256|20000101|allocated'])).records }] };
+    const to = { label: 'to', files: [{ rir: 'arin' as const, date: '2024-01-05', records: all }, { rir: 'apnic' as const, date: '2024-01-05', records: parseDelegatedText(file('apnic', ['apnic|JP|ipv4|103.0.0.0|256|20000101|allocated', 'apnic|AU|ipv4|255.255.255.255|1|20240105|assigned'])).records }] };
+    expect(diffRegistries(from, to).events.map((e) => [e.kind, e.start, e.end, e.addresses])).toEqual([['moved', '255.255.255.255', '255.255.255.255', 1]]);
+  });
+});
