@@ -1,11 +1,12 @@
 /**
  * The one parser for a point in time given by a user (CLI flags and named-query parameters, the
- * dashboard API's `from`/`to`). Accepted, and nothing else:
+ * dashboard API's `from`/`to`), and for a length of time (alerts.yml's durations, ages). Accepted
+ * for a point in time, and nothing else:
  * - seconds since 1970: `1714560000`, `1714560000.5`;
  * - an ISO 8601 date-time WITH a zone: `2024-05-01T12:00Z`, `2024-05-01T12:00:00.250+02:00`,
  *   `2024-05-01 12:00:00Z` (a space for the T);
  * - an ISO date alone: `2024-05-01`, which is midnight UTC;
- * - an age before now: `30s`, `30m`, `24h`, `7d`, `2w`.
+ * - an age before now: a duration (below) such as `30s`, `30m`, `24h`, `7d`, `2w`, `1h30m`.
  * A date-time without a zone is refused ("add Z or an offset"): it would be UTC to some and the
  * host's local time to others (JavaScript's Date.parse), so it is not guessed.
  */
@@ -19,7 +20,45 @@ export class TimeParseError extends Error {
 
 export const TIME_FORMS = 'seconds since 1970, an ISO date-time with a zone (2024-05-01T12:00:00Z, …+02:00), an ISO date (2024-05-01, midnight UTC) or an age like 30m, 24h, 7d';
 
-const AGE_UNITS = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 } as const;
+export const DURATION_FORMS = 'a number with a unit: ms, s, m (minutes), h, d or w, parts added up (90s, 5m, 1h30m, 2d), or a plain number of seconds';
+
+/** Seconds per unit. `m` is minutes; months and years are not lengths of time (they vary), so there is no unit for them. */
+const DURATION_UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w)\s*)+$/;
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g;
+
+/**
+ * Seconds in a length of time: `90s`, `5m`, `1h30m` (parts add up; spaces between them are
+ * allowed), `250ms`, `2d`, `1w`, a plain number of seconds as text (`45`), or a number (a YAML
+ * value such as `quiet-period: 600`). Throws TimeParseError naming `name` for anything else:
+ * negative, empty, unknown units (`5y`, `3mo`), a unit with no number, non-numbers.
+ */
+export function parseDuration(value: unknown, opts: { name?: string } = {}): number {
+  const bad = (what: string): TimeParseError =>
+    new TimeParseError(opts.name ? `${opts.name} must be a duration, not ${what} (use ${DURATION_FORMS})` : `not a duration: ${what} (use ${DURATION_FORMS})`);
+  if (typeof value === 'number') {
+    if (Number.isFinite(value) && value >= 0) return value;
+    throw bad(`${value} (a length of time is 0 or more)`);
+  }
+  if (typeof value !== 'string') throw bad(value === null || value === undefined ? 'empty' : JSON.stringify(value));
+  const text = value.trim();
+  if (text === '') throw bad('empty');
+  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (!DURATION.test(text)) throw bad(JSON.stringify(text));
+  let total = 0;
+  for (const [, n, unit] of text.matchAll(DURATION_PART)) total += Number(n) * DURATION_UNITS[unit];
+  return total;
+}
+
+/** A calendar day `YYYY-MM-DD` (UTC), checked (2024-02-30 is refused); returns it unchanged. */
+export function parseDay(text: string, opts: { name?: string } = {}): string {
+  const name = opts.name ? `${opts.name}: ` : '';
+  const s = String(text).trim();
+  const m = DATE_ONLY.exec(s);
+  if (!m) throw new TimeParseError(`${name}not a date: ${JSON.stringify(s)} (use YYYY-MM-DD)`);
+  if (Number.isNaN(utcMs(Number(m[1]), Number(m[2]), Number(m[3])))) throw new TimeParseError(`${name}${JSON.stringify(s)} is not a calendar date`);
+  return s;
+}
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
@@ -41,8 +80,7 @@ export function parseTime(text: string, opts: { now?: number; name?: string } = 
   const bad = (why: string): TimeParseError => new TimeParseError(`${name}${why}`);
   if (s === '') throw bad(`a time is required (${TIME_FORMS})`);
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
-  const age = /^(\d+)([smhdw])$/.exec(s);
-  if (age) return (opts.now ?? Date.now() / 1000) - Number(age[1]) * AGE_UNITS[age[2] as keyof typeof AGE_UNITS];
+  if (DURATION.test(s)) return (opts.now ?? Date.now() / 1000) - parseDuration(s);
   const day = DATE_ONLY.exec(s);
   if (day) {
     const ms = utcMs(Number(day[1]), Number(day[2]), Number(day[3]));

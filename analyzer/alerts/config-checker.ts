@@ -1,4 +1,5 @@
 import { isMap, isScalar, isSeq, type LineCounter, type Node, type YAMLMap } from 'yaml';
+import { parseDuration, TimeParseError } from '../../common/time.js';
 
 /** One problem in alerts.yml, located at a line and column (1-based). */
 export interface ConfigProblem {
@@ -111,9 +112,12 @@ export class Checker {
         return v;
       }
       case 'duration': {
-        const seconds = parseDuration(v);
-        if (seconds === null) return this.report(node, `${where} must be a duration such as 30s, 5m, 2h, 1d or a number of seconds (got "${String(v)}")`);
-        return seconds;
+        try {
+          return parseDuration(v, { name: where });
+        } catch (err) {
+          if (!(err instanceof TimeParseError)) throw err;
+          return this.report(node, err.message);
+        }
       }
     }
   }
@@ -132,17 +136,4 @@ export class Checker {
     }
     return out;
   }
-}
-
-const UNITS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600, d: 86400 };
-
-/** "90s", "5m", "1h30m", "2d" or a plain number of seconds → seconds; null when invalid. */
-export function parseDuration(value: unknown): number | null {
-  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
-  if (typeof value !== 'string') return null;
-  const text = value.trim();
-  if (!/^(\d+(\.\d+)?(ms|s|m|h|d)\s*)+$/.test(text)) return null;
-  let total = 0;
-  for (const [, n, , unit] of text.matchAll(/(\d+(\.\d+)?)(ms|s|m|h|d)/g)) total += Number(n) * UNITS[unit];
-  return total;
 }

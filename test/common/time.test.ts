@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTime, TimeParseError } from '../../common/time.js';
+import { parseDay, parseDuration, parseTime, TimeParseError } from '../../common/time.js';
 import { timeRange } from '../../dashboard/server/params.js';
 import { HttpError } from '../../dashboard/server/http.js';
 import { bindParams, findNamedQuery, QueryParamError } from '../../analyzer/store/queries.js';
@@ -68,5 +68,45 @@ describe('the same parser behind the API and the named queries', () => {
     expect(bindParams(q, { from: '2024-05-01' }).from).toBe((Date.UTC(2024, 4, 1) / 1000).toFixed(6));
     expect(() => bindParams(q, { from: '2024-05-01T12:00:00' })).toThrow(QueryParamError);
     expect(() => bindParams(q, { from: '2024-05-01T12:00:00' })).toThrow(/add Z \(UTC\) or an offset/);
+  });
+});
+
+describe('parseDuration: one meaning for every length of time (alerts.yml, ages)', () => {
+  it('units add up; a number, or a plain number as text, is seconds', () => {
+    expect(parseDuration('90s')).toBe(90);
+    expect(parseDuration('5m')).toBe(300);
+    expect(parseDuration('1h30m')).toBe(5400);
+    expect(parseDuration('1h 30m')).toBe(5400);
+    expect(parseDuration('250ms')).toBe(0.25);
+    expect(parseDuration('2d')).toBe(172_800);
+    expect(parseDuration('1w')).toBe(604_800);
+    expect(parseDuration('1.5h')).toBe(5400);
+    expect(parseDuration('45')).toBe(45);
+    expect(parseDuration(600)).toBe(600);
+    expect(parseDuration('0s')).toBe(0);
+  });
+  it('refuses negative, empty, unit-less parts, unknown and ambiguous units, naming the value and the forms', () => {
+    for (const v of ['', '  ', 'soon', '-5s', '5y', '3mo', 'h', '5 minutes', '1e3s', '5m30', '1,5h', 'P1D', '--1s']) {
+      expect(() => parseDuration(v), JSON.stringify(v)).toThrow(TimeParseError);
+    }
+    for (const v of [-1, Number.NaN, Number.POSITIVE_INFINITY, true, null, undefined, {}, []]) {
+      expect(() => parseDuration(v), String(v)).toThrow(TimeParseError);
+    }
+    expect(() => parseDuration('5y', { name: 'quiet-period' })).toThrow(/^quiet-period must be a duration, not "5y" \(use a number with a unit: ms, s, m \(minutes\), h, d or w/);
+    expect(() => parseDuration(-1, { name: 'per' })).toThrow(/^per must be a duration, not -1 \(a length of time is 0 or more\)/);
+    expect(() => parseDuration(true, { name: 'timeout' })).toThrow(/^timeout must be a duration, not true/);
+  });
+  it('ages in parseTime are the same durations', () => {
+    expect(parseTime('1h30m', { now: T })).toBe(T - 5400);
+    expect(parseTime('90s', { now: T })).toBe(T - 90);
+  });
+});
+
+describe('parseDay: a checked calendar day', () => {
+  it('returns a valid YYYY-MM-DD unchanged and refuses others with the flag name', () => {
+    expect(parseDay('2024-02-29')).toBe('2024-02-29');
+    expect(parseDay(' 2024-05-01 ')).toBe('2024-05-01');
+    for (const v of ['2023-02-29', '2024-13-01', '2024-5-1', '2024/05/01', '20240501', '', 'today']) expect(() => parseDay(v), v).toThrow(TimeParseError);
+    expect(() => parseDay('2024-02-30', { name: '--date' })).toThrow(/^--date: "2024-02-30" is not a calendar date/);
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../../common/paths.js';
 import { formatPrefix } from '../../../common/ip.js';
 import { AlertsConfigError, asnOf as parseAsn, loadAlertsConfig, parseAlertsConfig } from '../../../analyzer/alerts/rules.js';
-import { parseDuration } from '../../../analyzer/alerts/config-checker.js';
+import { parseDuration, TimeParseError } from '../../../common/time.js';
 
 function problems(text: string) {
   try {
@@ -102,8 +102,8 @@ describe('alerts.yml validation', () => {
     expect(parseDuration('2d')).toBe(172800);
     expect(parseDuration('250ms')).toBe(0.25);
     expect(parseDuration(45)).toBe(45);
-    expect(parseDuration('soon')).toBeNull();
-    expect(parseDuration(-1)).toBeNull();
+    expect(() => parseDuration('soon')).toThrow(TimeParseError);
+    expect(() => parseDuration(-1)).toThrow(TimeParseError);
     expect(parseAsn('AS4294967295')).toBe(4294967295);
     expect(parseAsn(4294967296)).toBeNull();
     expect(parseAsn('AS-SET')).toBeNull();
