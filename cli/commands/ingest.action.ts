@@ -18,6 +18,7 @@ import { UsageError } from '../errors.js';
 import { fmtInt, ProgressLine } from '../progress.js';
 import { loadAnalysis, openMigratedStore } from '../setup.js';
 import { existsSync } from 'node:fs';
+import { TimeSlicer } from '../../common/time-slice.js';
 
 interface IngestOptions extends CommonOptions {
   force?: boolean;
@@ -88,8 +89,12 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
       const source = (current = new FileSource([file], { collector: opts.collector }));
       let elements = 0;
       let findingsAtStart = pipeline.counters.findings;
+      // Breaks every 20 ms of work, so the writer's inserts and a shutdown signal get their turn.
+      const slicer = new TimeSlicer();
       for await (const event of source.events()) {
         await pipeline.process(event);
+        const turn = slicer.tick();
+        if (turn) await turn;
         elements++;
         if (elements % CHECKPOINT_EVERY === 0 && id) {
           await pipeline.flush();

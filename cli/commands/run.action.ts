@@ -29,6 +29,7 @@ import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 import { parseFilters, type FilterOptions } from '../filters.js';
 import { feedHealth, keepAnalysisFresh, loadAsNamesFor, openMigratedStore, parsePort } from '../setup.js';
+import { TimeSlicer } from '../../common/time-slice.js';
 
 interface RunOptions extends CommonOptions, FilterOptions {
   indexMinutes: string;
@@ -163,7 +164,14 @@ async function runJob(opts: RunOptions): Promise<void> {
     await source.close();
   });
   log.info({ source: source.name }, 'collecting');
-  for await (const event of source.events()) await pipeline.process(event);
+  // Breaks every 20 ms of work: /metrics, /healthz, the API and the writer's timers answer
+  // while a backlog or a replayed file saturates the pipeline.
+  const slicer = new TimeSlicer();
+  for await (const event of source.events()) {
+    await pipeline.process(event);
+    const turn = slicer.tick();
+    if (turn) await turn;
+  }
   if (!stopping) {
     await pipeline.flush();
     log.info({ ...pipeline.counters, source: source.stats() }, 'source finished; everything is stored (Ctrl-C to stop the dashboard)');
