@@ -93,8 +93,15 @@ export async function routingSnapshotAt(client: ClickHouseClient, date: string, 
     }
   }
   if (targets.asn.length) {
-    const seen = await rows<{ origin_asn: number; prefix: string }>(client, `SELECT origin_asn, prefix FROM origin_prefixes GROUP BY origin_asn, prefix HAVING min(first_time) < {end:${TIME_T}}`, { end: endParam });
-    for (const { origin_asn, prefix } of seen) if (overlaps(targets.asn, BigInt(origin_asn), BigInt(origin_asn))) candidates.add(prefix);
+    // Only the ASNs of the changed ranges (origin_prefixes is sorted by origin AS).
+    const seen = await rows<{ prefix: string }>(
+      client,
+      `SELECT prefix FROM origin_prefixes
+       WHERE arrayExists((lo, hi) -> origin_asn >= lo AND origin_asn <= hi, {lo:Array(UInt32)}, {hi:Array(UInt32)})
+       GROUP BY origin_asn, prefix HAVING min(first_time) < {end:${TIME_T}}`,
+      { end: endParam, lo: targets.asn.map((r) => Number(r[0])), hi: targets.asn.map((r) => Number(r[1])) },
+    );
+    for (const { prefix } of seen) candidates.add(prefix);
   }
 
   // Each (prefix, peer, path id)'s last event before the moment; the announced ones, per (prefix, origin).
