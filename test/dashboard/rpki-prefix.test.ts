@@ -24,7 +24,7 @@ beforeAll(async () => {
   const w = store.createWriter({ batchSize: 10, flushIntervalMs: 0, spoolDir: join(dir, 'spool') });
   for (const [i, origin] of [4134, 4135].entries()) {
     await w.writeEvent(
-      { timestamp: 1_700_000_000 + i, collector: 'rrc00', peer_ip: '192.0.2.1', peer_asn: 64496, elem_type: 'announce', prefix: '41.1.0.0/16', as_path: [{ type: 'AS_SEQUENCE', asns: [64496, origin] }], origin_asns: [origin] },
+      { timestamp: 1_700_000_000 + i, collector: 'rrc00', peer_ip: '192.0.2.1', peer_asn: 64496, elem_type: 'announce', prefix: '41.1.0.0/16', as_path: [{ type: 'AS_SEQUENCE', asns: [64496, origin] }], origin_asns: [origin], atomic: false },
       null,
     );
   }

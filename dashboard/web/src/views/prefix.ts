@@ -40,6 +40,8 @@ interface PrefixPage {
   originsOverTime: Array<{ bucket: string; origin_asn: number; as_name?: string | null; as_cc?: string | null; events: number }>;
   paths: Array<{ as_path: string; events: number; last_seen: string }>;
   findings: Array<{ time: string; origin_asn: number | null; as_name?: string | null; as_cc?: string | null; kinds: string[]; severity: string; why: string }>;
+  /** With `--rpki`: the covering ROAs' trust anchors and each origin's RFC 6811 state; null without. */
+  rpki?: { tas: string[]; origins: Array<{ asn: number; rov: string | null }> } | null;
 }
 
 export function registrySection(reg: Registration | null, missing: string | undefined): HTMLElement {
@@ -88,6 +90,7 @@ export function prefixView(main: HTMLElement, params: string[]): void {
               'Classification now',
               h('p', {}, kindsList(c.kinds), ' ', severityBadge(c.severity)),
               h('p', { class: 'why' }, c.why),
+              d.rpki ? h('p', { id: 'prefix-rpki' }, d.rpki.tas.length ? `RPKI: ROAs cover it under ${d.rpki.tas.join(', ')}` : 'RPKI: no ROA covers it') : null,
               h('p', {}, 'Usage region ', rirBadge(c.usageRegion), ' · main country ', countryLink(c.mainCountry), ` · share abroad ${percent(c.shareAbroad)}`),
             )
           : null,
@@ -119,6 +122,7 @@ export function prefixView(main: HTMLElement, params: string[]): void {
               { label: 'Events', cell: (r) => integer(r.events), numeric: true, sort: (r) => Number(r.events) },
               { label: 'First seen', cell: (r) => time(r.first_seen) },
               { label: 'Last seen', cell: (r) => time(r.last_seen) },
+              ...(d.rpki ? [{ label: 'RPKI', cell: (r: PrefixPage['origins'][number]) => d.rpki!.origins.find((o) => o.asn === Number(r.origin_asn))?.rov ?? '–' }] : []),
             ],
             d.origins,
           ),
