@@ -125,6 +125,24 @@ describe.skipIf(!hasChromium)(browserSuite('history charts in headless Chromium'
     expect(errors).toEqual([]);
   });
 
+  it('the charts hold on a 390 px phone and in dark mode', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(`${server.url}/prefix/${CHANGING_PREFIX}`);
+    const svg = page.locator('svg#prefix-timeline');
+    await svg.waitFor();
+    const box = await svg.boundingBox();
+    expect(box!.width).toBeLessThanOrEqual(390);
+    // The page does not scroll sideways (wide tables scroll inside their own box).
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    const px = decodePng(await page.screenshot({ path: join(shots, 'prefix-timeline-390-dark.png'), fullPage: false }));
+    expect(findColour(px, RIR_COLOURS.afrinic).count).toBeGreaterThan(20);
+    expect(findColour(px, RIR_COLOURS.apnic).count).toBeGreaterThan(20);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(errors).toEqual([]);
+  });
+
   it('a country without index data says what to run instead of drawing an empty chart', async () => {
     await page.goto(`${server.url}/country/FJ`);
     await page.locator('#country-history p.note').waitFor();

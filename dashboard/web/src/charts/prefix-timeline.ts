@@ -48,15 +48,18 @@ export function findingPeriods(events: TimelineData['findings']): FindingPeriod[
   return out;
 }
 
-const W = 960;
-const LEFT = 200;
 const RIGHT = 16;
+/** A narrower drawing on phones, so its text stays readable when the SVG is scaled to the screen. */
+const narrow = (): boolean => typeof window !== 'undefined' && window.matchMedia('(max-width: 600px)').matches;
 const LANE = 20;
 const GAP = 6;
 const VIS_H = 70;
 
 export function prefixTimeline(d: TimelineData): HTMLElement {
   if (d.from === null || d.to === null || !d.points.length) return h('p', { class: 'note', id: 'prefix-timeline-empty' }, 'No announcements of this prefix in the store, so there is no timeline to draw.');
+  const small = narrow();
+  const W = small ? 440 : 960;
+  const LEFT = small ? 120 : 200;
   const periods = findingPeriods(d.findings);
   // Buckets start at a multiple of their size, before the first announcement: the axis starts with the first bucket.
   const t0 = Math.min(d.from, ...d.points.map((p) => Number(p.t)), ...d.visibility.map((v) => Number(v.t)), ...periods.map((p) => p.start));
@@ -76,7 +79,7 @@ export function prefixTimeline(d: TimelineData): HTMLElement {
   d.origins.forEach((o, i) => {
     const y = lanesTop + i * (LANE + GAP);
     svg.append(svgEl('rect', { x: LEFT, y, width: W - RIGHT - LEFT, height: LANE, class: 'lane' }));
-    svg.append(svgEl('text', { x: LEFT - 6, y: y + LANE - 6, 'text-anchor': 'end', class: 'lane-label' }, asLabel(o.origin_asn, o.as_name, 16), tip(`${asLabel(o.origin_asn, o.as_name, 200)}${o.as_cc ? ` (${o.as_cc})` : ''} · registered by ${rirName(o.origin_rir)}`)));
+    svg.append(svgEl('text', { x: LEFT - 6, y: y + LANE - 6, 'text-anchor': 'end', class: 'lane-label' }, asLabel(o.origin_asn, o.as_name, small ? 6 : 16), tip(`${asLabel(o.origin_asn, o.as_name, 200)}${o.as_cc ? ` (${o.as_cc})` : ''} · registered by ${rirName(o.origin_rir)}`)));
   });
   const rirOf = new Map(d.origins.map((o) => [o.origin_asn, o.origin_rir]));
   for (const p of d.points) {
@@ -121,7 +124,7 @@ export function prefixTimeline(d: TimelineData): HTMLElement {
   if (!periods.length) svg.append(svgEl('text', { x: LEFT + 6, y: findTop + LANE - 6, class: 'tick' }, 'none stored'));
   // Time axis.
   svg.append(svgEl('line', { x1: LEFT, x2: W - RIGHT, y1: axisTop, y2: axisTop, class: 'axis' }));
-  const ticks = timeTicks(t0, t1);
+  const ticks = timeTicks(t0, t1, small ? 3 : 5);
   ticks.forEach((tk, i) => {
     const anchor = i === 0 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle';
     svg.append(svgEl('line', { x1: x(tk.t), x2: x(tk.t), y1: axisTop, y2: axisTop + 5, class: 'axis' }), svgEl('text', { x: x(tk.t), y: axisTop + 18, 'text-anchor': anchor, class: 'tick' }, tk.label));

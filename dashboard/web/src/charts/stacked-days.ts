@@ -12,12 +12,13 @@ export interface DayRow {
   space: number;
 }
 
-const W = 960;
 const H = 260;
 const M = { l: 70, r: 16, t: 28, b: 40 };
 
 /** `id` names the chart (tests, links); `unit` labels the axis (addresses, /48s). */
 export function stackedDays(id: string, title: string, rows: DayRow[], unit: string): HTMLElement {
+  // Narrower on phones, so the text stays readable when the SVG is scaled to the screen.
+  const W = window.matchMedia('(max-width: 600px)').matches ? 440 : 960;
   const days = [...new Set(rows.map((r) => r.day))].sort();
   const rirs = CHART_RIRS.filter((r) => rows.some((row) => (row.rir || 'unknown') === r && Number(row.space) > 0));
   const value = new Map(rows.map((r) => [`${r.day}|${r.rir || 'unknown'}`, Number(r.space)]));
@@ -31,7 +32,7 @@ export function stackedDays(id: string, title: string, rows: DayRow[], unit: str
     svg.append(svgEl('line', { x1: M.l, x2: W - M.r, y1: y(tk.v), y2: y(tk.v), class: tk.v === 0 ? 'axis' : 'grid' }), svgEl('text', { x: M.l - 6, y: y(tk.v) + 4, 'text-anchor': 'end', class: 'tick' }, tk.label));
   }
   svg.append(svgEl('text', { x: 4, y: 12, class: 'tick' }, unit));
-  const every = Math.ceil(days.length / 8);
+  const every = Math.ceil(days.length / (W < 600 ? 3 : 8));
   days.forEach((d, i) => {
     const cx = M.l + slot * (i + 0.5);
     let base = 0;
