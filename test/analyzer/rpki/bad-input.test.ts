@@ -93,4 +93,28 @@ describe('bad VRP input', () => {
     expect(feed.stats).toMatchObject({ loads: 2, failures: 1, lastError: null });
     expect(good).toBeTruthy();
   });
+
+  it('a scheduled refresh hands each new index on, and a failing one keeps the last good', async () => {
+    const path = write('scheduled.json', JSON.stringify({ roas: [{ asn: 1, prefix: '10.0.0.0/16', maxLength: 24, ta: 'ripe', expires: NOW + 3600 }] }));
+    const feed = new RpkiFeed([path], { now: NOW });
+    await feed.refresh();
+    const updates: number[] = [];
+    const until = async (cond: () => boolean) => {
+      for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+      expect(cond()).toBe(true);
+    };
+    writeFileSync(path, JSON.stringify({ roas: [{ asn: 2, prefix: '10.0.0.0/16', maxLength: 24, ta: 'ripe', expires: NOW + 3600 }] }));
+    feed.schedule(20, (index) => void updates.push(index.validate('10.0.0.0/16', 2).state === 'valid' ? 2 : 1));
+    try {
+      await until(() => updates.length > 0);
+      expect(updates[0]).toBe(2);
+      writeFileSync(path, 'not a VRP file');
+      const failures = feed.stats.failures;
+      await until(() => feed.stats.failures > failures);
+      // Still the last good set (a refresh started before the write may have reloaded the same data).
+      expect(feed.current()!.validate('10.0.0.0/16', 2).state).toBe('valid');
+    } finally {
+      feed.stop();
+    }
+  });
 });
