@@ -133,7 +133,8 @@ async function runJob(opts: RunOptions): Promise<void> {
     const dashboard = await createDashboardServer({
       store,
       analysis: analysis.current,
-      asNames,
+      // A first start downloads the registry (asn.txt included) in keepAnalysisFresh: names found only then still show.
+      asNames: asNames ?? loadAsNamesFor(opts),
       health: overloadHealth(feedHealth(source), live, pipeline),
       port,
       host: opts.host,
