@@ -32,6 +32,8 @@ export interface Metrics {
   observeAlerts(read: StatsReader<AlertingStats>): void;
   /** One insert round trip of `rows` rows into `table` that took `seconds`. */
   recordInsert(seconds: number, table?: string): void;
+  /** When the last insert succeeded (ms since 1970), null before the first: evidence the store answers, for /healthz. */
+  lastInsertAt(): number | null;
   /** The Prometheus text exposition. */
   scrape(): Promise<string>;
   readonly contentType: string;
@@ -54,6 +56,7 @@ function setCounter<L extends string>(c: Counter<L>, value: number, labels?: Par
 
 export function createMetrics(opts: MetricsOptions = {}): Metrics {
   const registry = new Registry();
+  let lastInsert: number | null = null;
   if (opts.processMetrics !== false) collectDefaultMetrics({ register: registry });
   const sources: StatsReader<SourceStats>[] = [];
   const writers: StatsReader<WriterStats>[] = [];
@@ -187,7 +190,11 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     observeSource: (read) => void sources.push(read),
     observeWriter: (read) => void writers.push(read),
     observeAlerts: (read) => void alerting.push(read),
-    recordInsert: (seconds, table = 'route_events') => insertSeconds.observe({ table }, seconds),
+    recordInsert: (seconds, table = 'route_events') => {
+      insertSeconds.observe({ table }, seconds);
+      lastInsert = Date.now();
+    },
+    lastInsertAt: () => lastInsert,
     scrape: () => registry.metrics(),
     contentType: registry.contentType,
   };

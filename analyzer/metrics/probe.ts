@@ -11,6 +11,14 @@ export interface HealthProbe {
   /** Lag above this is unhealthy; default 300 s. A source whose own lag watch is off (threshold 0) has none here either. */
   maxLagSeconds?: number;
   pingTimeoutMs?: number;
+  /**
+   * When the writer's last insert succeeded (ms since 1970; e.g. `metrics.lastInsertAt`). An
+   * insert within `recentInsertMs` (default 10 s) answers for the store without a ping: under a
+   * saturating load the ping waits behind the inserts (the embedded store runs one query at a
+   * time), so /healthz would take seconds and a slow ping would read as an outage.
+   */
+  lastInsertAt?: () => number | null;
+  recentInsertMs?: number;
 }
 
 export const DEFAULT_MAX_LAG_SECONDS = 300;
@@ -20,13 +28,18 @@ export const DEFAULT_MAX_LAG_SECONDS = 300;
  * A live source that reports `lagThresholdSec: 0` (the RIS Live client of `run --replay ws://…`)
  * has no lag watch: its lag is reported but never makes the process unhealthy, as the README says.
  */
+function insertedRecently(p: HealthProbe): boolean {
+  const at = p.lastInsertAt?.();
+  return typeof at === 'number' && Date.now() - at <= (p.recentInsertMs ?? 10_000);
+}
+
 export async function probeHealth(p: HealthProbe): Promise<HealthInput> {
   const stats = p.source?.();
   const connected = stats ? feedConnected(stats) : undefined;
   const live = connected !== undefined;
   const lagWatch = stats?.detail?.lagThresholdSec !== 0;
   return {
-    storeReachable: p.ping ? await pingWithin(p.ping, p.pingTimeoutMs) : null,
+    storeReachable: p.ping ? insertedRecently(p) || (await pingWithin(p.ping, p.pingTimeoutMs)) : null,
     feedConnected: live ? connected : null,
     lagSeconds: live && connected && typeof stats?.lagSeconds === 'number' ? stats.lagSeconds : null,
     maxLagSeconds: lagWatch ? (p.maxLagSeconds ?? DEFAULT_MAX_LAG_SECONDS) : null,

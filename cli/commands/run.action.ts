@@ -108,7 +108,7 @@ async function runJob(opts: RunOptions): Promise<void> {
     // The daily registry diff's changes go to the rules of kind registry-change.
     onRegistryChanges = (changes) => alerting.handleRegistryChanges(changes);
   }
-  const ops = { metrics, health: () => probeHealth({ ping: () => store.ping(), source: () => source.stats() }) };
+  const ops = { metrics, health: () => probeHealth({ ping: () => store.ping(), source: () => source.stats(), lastInsertAt: () => metrics.lastInsertAt() }) };
   let current: () => ReturnType<Awaited<ReturnType<typeof keepAnalysisFresh>>['current']> = () => null;
   const indexer = new DailyIndexer({
     table: state,

@@ -173,4 +173,21 @@ describe('probeHealth', () => {
     expect(h).toEqual({ storeReachable: false, feedConnected: null, lagSeconds: null, maxLagSeconds: 300 });
     expect(await probeHealth({})).toEqual({ storeReachable: null, feedConnected: null, lagSeconds: null, maxLagSeconds: 300 });
   });
+
+  it('an insert that landed recently answers for the store: no ping waits behind a saturating load', async () => {
+    const metrics = createMetrics({ processMetrics: false });
+    let pings = 0;
+    const busyPing = () => {
+      pings++;
+      return new Promise<boolean>(() => {}); // queued behind inserts: never answers within the timeout
+    };
+    // No insert yet: the ping decides (and times out: unreachable).
+    expect((await probeHealth({ ping: busyPing, pingTimeoutMs: 50, lastInsertAt: () => metrics.lastInsertAt() })).storeReachable).toBe(false);
+    expect(pings).toBe(1);
+    metrics.recordInsert(0.8, 'route_events');
+    expect((await probeHealth({ ping: busyPing, pingTimeoutMs: 50, lastInsertAt: () => metrics.lastInsertAt() })).storeReachable).toBe(true);
+    expect(pings).toBe(1);
+    // An old insert is no evidence: the ping decides again.
+    expect((await probeHealth({ ping: async () => false, lastInsertAt: () => Date.now() - 60_000 })).storeReachable).toBe(false);
+  });
 });
