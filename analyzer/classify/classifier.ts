@@ -12,7 +12,8 @@
 import { LruCache } from '../../common/lru.js';
 import { UNLOCATED } from '../geo/distribution.js';
 import type { Finding, GeoSubkind, MismatchKind } from '../models/finding.js';
-import type { CountryShare, GeoLookup } from '../models/geo.js';
+import type { CountryShare, GeoConfidence, GeoConsensus, GeoLookup } from '../models/geo.js';
+import { geoConsensus, type NamedGeo } from '../geo/consensus.js';
 import type { RegistryLookup, Rir } from '../models/registry.js';
 import type { RovState, RpkiLookup, TaCheck } from '../models/rpki.js';
 import { checkTrustAnchors } from '../rpki/ta-check.js';
@@ -25,6 +26,11 @@ import { rovClause, taClause } from './rpki-why.js';
 export interface ClassifierOptions {
   registry: RegistryLookup;
   geo: GeoLookup;
+  /**
+   * Every geolocation database (`--geo A,B,C`), `geo` among them: with two or more independent
+   * ones, findings carry their agreement and a confidence, which the why and severity use.
+   */
+  geoSources?: readonly NamedGeo[];
   /** Validated ROA payloads (`--rpki`): ROV state and trust anchors on each finding; none when absent. */
   rpki?: RpkiLookup | null;
   /** Prefixes (and origin ASNs) kept in the caches; default 200,000. */
@@ -67,6 +73,10 @@ class CachedPrefix {
   readonly geo: CountryShare[];
   /** Trust anchors of the covering ROAs (empty without RPKI data). */
   readonly rpkiTas: string[];
+  /** Several databases: their agreement on the usage region (null with one). */
+  readonly geoConfidence: GeoConfidence | null;
+  readonly geoAgreement: number | null;
+  readonly geoDatabases: { agreeing: number; independent: number } | null;
   /** Registration and geo clauses of the why. */
   readonly why: string;
   /** `kinds` plus origin-out-of-region, made on first use (shared like `kinds` by the prefix's findings). */
@@ -79,6 +89,7 @@ class CachedPrefix {
     /** Set only for lookups (Classifier.context); classification does not keep it. */
     public ctx: PrefixContext | undefined,
     ta: TaCheck | null,
+    cons: GeoConsensus | null,
   ) {
     this.prefix = built.prefix;
     this.family = built.family;
@@ -95,8 +106,13 @@ class CachedPrefix {
     this.delegated = built.delegated;
     this.geo = built.geo;
     this.rpkiTas = ta ? ta.tas : NO_TAS;
+    // Agreement is counted on the region the finding reports (the primary database's usage region).
+    const independent = cons ? cons.opinions.filter((o) => !o.echo && o.region !== null) : [];
+    this.geoDatabases = cons && independent.length >= 2 ? { agreeing: independent.filter((o) => o.region === built.usageRegion).length, independent: independent.length } : null;
+    this.geoConfidence = this.geoDatabases ? confidenceOf(this.geoDatabases) : null;
+    this.geoAgreement = this.geoDatabases ? cons!.agreement : null;
     const taText = ta ? taClause(ta, built.prefixRir) : '';
-    this.why = prefixWhy(built, kinds.includes('geo-out-of-region')) + (taText ? `; ${taText}` : '');
+    this.why = prefixWhy(built, kinds.includes('geo-out-of-region'), this.geoDatabases) + (taText ? `; ${taText}` : '');
   }
 
   /** The kinds of an event whose origin is registered with `originRir`. */
@@ -107,6 +123,9 @@ class CachedPrefix {
 }
 
 const NO_TAS: string[] = [];
+
+const confidenceOf = (d: { agreeing: number; independent: number }): GeoConfidence =>
+  d.agreeing === d.independent ? 'confirmed' : d.agreeing * 2 > d.independent ? 'majority' : 'disputed';
 
 interface CachedAsn {
   rir: Rir | null;
@@ -154,7 +173,9 @@ export class Classifier {
       const ta = rpki ? checkTrustAnchors({ tas: rpki.coveringTas(ctx.prefix), prefixRir: ctx.prefixRir, legacy: ctx.legacy }) : null;
       const kinds = prefixKinds(ctx, ta?.mismatch ?? false);
       ctx.geo = this.sharedGeo(ctx);
-      hit = new CachedPrefix(ctx, this.sharedKinds(kinds.kinds), kinds.geoSubkind, keepCtx ? ctx : undefined, ta);
+      const sources = this.opts.geoSources;
+      const cons = sources && sources.length > 1 ? geoConsensus(ctx.prefix, sources) : null;
+      hit = new CachedPrefix(ctx, this.sharedKinds(kinds.kinds), kinds.geoSubkind, keepCtx ? ctx : undefined, ta, cons);
       this.prefixes.add(prefix, hit);
     }
     this.lastPrefix = prefix;
@@ -226,6 +247,12 @@ export class Classifier {
     return this.finding(cached, cached.kindsFor(originRir), input.time, originAsns, originRir, originCc, input.visibility, joinWhy(cached.why, clause), true, rov);
   }
 
+  /** Every database's answer for the prefix, side by side (the lookup and the prefix page); null with one database. */
+  geoOpinions(prefix: string): GeoConsensus | null {
+    const sources = this.opts.geoSources;
+    return sources && sources.length > 1 ? geoConsensus(prefix, sources) : null;
+  }
+
   /** Whether RPKI data were given (findings then carry a ROV state). */
   get hasRpki(): boolean {
     return !!this.opts.rpki;
@@ -286,10 +313,12 @@ export class Classifier {
         delegated: c.delegated,
         visibility,
         announced,
+        geoConfidence: c.geoConfidence,
       }),
       visibility: visibility ?? 0,
       rov,
       rpkiTas: c.rpkiTas,
+      ...(c.geoDatabases ? { geoConfidence: c.geoConfidence, geoAgreement: c.geoAgreement, geoDatabases: c.geoDatabases } : {}),
       why,
     };
   }

@@ -22,6 +22,7 @@
  * - RIPE NCC, APNIC: no restriction: weight 0.3, capped below 'high'.
  */
 import type { GeoSubkind, MismatchKind, Severity } from '../models/finding.js';
+import type { GeoConfidence } from '../models/geo.js';
 import type { Rir } from '../models/registry.js';
 import { assessUse, RIR_POLICIES } from './policy.js';
 
@@ -41,7 +42,12 @@ export interface SeverityInput {
   visibility?: number;
   /** True when the prefix is seen announced (a route event), false for a registry lookup. */
   announced: boolean;
+  /** Agreement of several geolocation databases (null or absent: one database, no scaling). */
+  geoConfidence?: GeoConfidence | null;
 }
+
+/** How much of the geo score stands when the databases do not all agree. */
+export const CONFIDENCE_WEIGHT: Record<GeoConfidence, number> = { confirmed: 1, majority: 0.85, disputed: 0.6 };
 
 /** Score thresholds, highest first. */
 const LEVELS: Array<[number, Severity]> = [
@@ -76,6 +82,8 @@ export function severityScore(input: SeverityInput): number {
       // holder simply being abroad.
       if (input.geoSubkind === 'abroad-inconsistent') geo += 0.05;
       if (status !== 'breach') geo = Math.min(geo, NO_BREACH_CAP);
+      // Databases that disagree on the region make the geolocation, and so the finding, less sure.
+      if (input.geoConfidence) geo *= CONFIDENCE_WEIGHT[input.geoConfidence];
       score = Math.max(score, geo);
     }
   }

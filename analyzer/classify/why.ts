@@ -65,13 +65,15 @@ export function registrationClause(ctx: PrefixContext): string {
 }
 
 /** The geolocation clause: where most of the located addresses are. */
-export function geoClause(ctx: PrefixContext, geoOutOfRegion: boolean): string {
+export function geoClause(ctx: PrefixContext, geoOutOfRegion: boolean, dbs?: GeoAgreementFacts | null): string {
   if (ctx.located === 0 || !ctx.mainCountry) return 'none of its addresses geolocate';
   // For a mismatch, name the main country outside the registering RIR's region.
   const abroad = geoOutOfRegion && ctx.mainForeignCountry;
   const cc = abroad ? ctx.mainForeignCountry! : ctx.mainCountry;
   const share = abroad ? ctx.mainForeignShare : ctx.mainCountryShare;
   let text = `${percent(share)} of its geolocated addresses are in ${cc} (${regionLabel(cc)})`;
+  // With several databases: how many of the independent ones put the prefix in that region.
+  if (dbs && dbs.independent >= 2) text += ` according to ${dbs.agreeing} of ${dbs.independent} databases`;
   if (abroad && ctx.prefixRir && ctx.shareAbroad - share >= 0.05) text += `, ${percent(ctx.shareAbroad)} outside the ${rirName(ctx.prefixRir)} region`;
   if (ctx.located < 0.9) text += ` (${percent(1 - ctx.located)} not geolocated)`;
   return text;
@@ -130,10 +132,16 @@ export function originClause(o: OriginFacts): string {
   return `${set} spans ${names.join(' and ')}`;
 }
 
+/** Several databases: the independent ones that located the prefix, and those that agree on its region. */
+export interface GeoAgreementFacts {
+  agreeing: number;
+  independent: number;
+}
+
 /** The routing-independent part of the sentence (no final period); computed once per prefix. */
-export function prefixWhy(ctx: PrefixContext, geoOutOfRegion: boolean): string {
+export function prefixWhy(ctx: PrefixContext, geoOutOfRegion: boolean, dbs?: GeoAgreementFacts | null): string {
   const clauses = [registrationClause(ctx)];
-  if (ctx.registration.coverage !== 'none' || ctx.located > 0) clauses.push(geoClause(ctx, geoOutOfRegion));
+  if (ctx.registration.coverage !== 'none' || ctx.located > 0) clauses.push(geoClause(ctx, geoOutOfRegion, dbs));
   const rir = ctx.prefixRir;
   if (geoOutOfRegion && rir) {
     const facts = { shareAbroad: ctx.shareAbroad, regionShare: ctx.regionShares[rir] ?? 0, delegated: ctx.delegated };

@@ -1,5 +1,5 @@
 import type { Rir } from './registry.js';
-import type { CountryShare } from './geo.js';
+import type { CountryShare, GeoConfidence } from './geo.js';
 import type { RovState } from './rpki.js';
 
 /** The mismatch kinds (docs/design.md). */
@@ -62,6 +62,15 @@ export interface Finding {
   rov?: RovState | null;
   /** Trust anchors of the ROAs covering the prefix (empty or absent: none, or no RPKI data). */
   rpkiTas?: string[];
+  /**
+   * With several independent geolocation databases (`--geo A,B`): how far they agree on the
+   * usage region (geo/consensus.ts). Absent or null with one database: no second opinion.
+   */
+  geoConfidence?: GeoConfidence | null;
+  /** Share of the located addresses whose region the independent databases agree on. */
+  geoAgreement?: number | null;
+  /** Independent databases that located the prefix, and how many of them put it in the consensus region. */
+  geoDatabases?: { agreeing: number; independent: number } | null;
   /** One sentence a person can check. */
   why: string;
 }

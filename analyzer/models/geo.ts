@@ -1,4 +1,5 @@
 /** Data types of geolocation: where a prefix's addresses are. */
+import type { Rir } from './registry.js';
 
 export interface CountryShare {
   /** ISO 3166 alpha-2 as the database gives it (upper case); 'ZZ' for addresses it does not place. */
@@ -35,4 +36,39 @@ export interface GeoLookup {
    */
   distribution(prefix: string, opts?: { cache?: boolean }): GeoDistribution;
   info(): GeoDatabaseInfo;
+}
+
+/** How far several independent databases agree on where a prefix is used. */
+export const GEO_CONFIDENCES = ['confirmed', 'majority', 'disputed'] as const;
+export type GeoConfidence = (typeof GEO_CONFIDENCES)[number];
+
+/** One database's answer for a prefix. */
+export interface GeoOpinion {
+  /** The database's name (its file name, without `.mmdb`). */
+  db: string;
+  /** Built from registry/WHOIS/ASN data: shown, never counted as independent confirmation. */
+  echo: boolean;
+  countries: CountryShare[];
+  located: number;
+  /** RIR service region holding most of its located addresses; null when none located. */
+  region: Rir | null;
+  mainCountry: string | null;
+}
+
+/** The databases side by side for one prefix. */
+export interface GeoConsensus {
+  /** Region with most located addresses summed over the independent databases; null when none located. */
+  region: Rir | null;
+  /**
+   * Share of the located addresses on whose region the independent databases agree: the sum over
+   * regions of the smallest share any of them puts there (1 when all agree; exact when each
+   * database puts the prefix in one region, an upper bound otherwise).
+   */
+  agreement: number;
+  /** Independent databases that located something, and those whose own region is the consensus. */
+  independent: number;
+  agreeing: number;
+  /** confirmed: all agree; majority: more than half; disputed: otherwise. Null with fewer than two independent databases. */
+  confidence: GeoConfidence | null;
+  opinions: GeoOpinion[];
 }
