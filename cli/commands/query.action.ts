@@ -8,7 +8,6 @@ import { UsageError } from '../errors.js';
 import { render } from '../render.js';
 import { addAsNameColumn } from '../../analyzer/asnames/index.js';
 import { loadAsNamesFor } from '../setup.js';
-import { COMMON_OPTIONS } from '../../common/config.js';
 
 interface QueryOpts {
   name?: string;
@@ -23,6 +22,8 @@ interface QueryOpts {
   clickhouse?: string;
   server: string;
   asNames?: string;
+  /** Where asn.txt is looked for when --as-names is not given (--cache-dir / PORTOLAN_CACHE_DIR). */
+  cacheDir: string;
 }
 
 const memoryOf = (text: string): number => {
@@ -121,7 +122,7 @@ export const query = action(async (sql: string | undefined, opts: QueryOpts) => 
       }
     }
     // A column of AS numbers gets the names beside it (--as-names, or asn.txt in the registry cache).
-    if (!opts.list) ({ columns, rows } = addAsNameColumn(columns, rows, loadAsNamesFor({ asNames: opts.asNames, cacheDir: COMMON_OPTIONS['cache-dir'].default })));
+    if (!opts.list) ({ columns, rows } = addAsNameColumn(columns, rows, loadAsNamesFor({ asNames: opts.asNames, cacheDir: opts.cacheDir })));
     process.stdout.write(render(opts.format, columns, rows));
   } finally {
     await store.close();

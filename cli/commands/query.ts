@@ -25,6 +25,7 @@ export function register(program: Command): void {
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('as-names'))
+    .addOption(commonOption('cache-dir'))
     .addOption(commonOption('log-level'))
     .action(lazy(() => import('./query.action.js'), 'query'));
 }

@@ -37,6 +37,15 @@ describe('AS names in query output', () => {
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split(/\r?\n/)).toEqual(['origin_asn,as_name', '1,', '3333,RIPE-NCC-AS Reseaux IP Europeens', '13335,CLOUDFLARENET']);
   }, 60_000);
+
+  it('without --as-names: asn.txt in --cache-dir (or PORTOLAN_CACHE_DIR), as registry update leaves it', async () => {
+    const sql = 'SELECT arrayJoin([3333, 1]) AS origin_asn ORDER BY origin_asn';
+    const flag = await runCli(['query', '--db', join(dir, 'db2'), '--cache-dir', dir, '--format', 'csv', '--log-level', 'error', sql]);
+    expect(flag.code, flag.stderr).toBe(0);
+    expect(flag.stdout.trim().split(/\r?\n/)).toEqual(['origin_asn,as_name', '1,', '3333,RIPE-NCC-AS Reseaux IP Europeens']);
+    const env = await runCli(['query', '--db', join(dir, 'db2'), '--format', 'csv', '--log-level', 'error', sql], { env: { PORTOLAN_CACHE_DIR: dir } });
+    expect(env.stdout).toContain('3333,RIPE-NCC-AS Reseaux IP Europeens');
+  }, 60_000);
 });
 
 describe('portolan --version', () => {
