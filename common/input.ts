@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
+import { decodeBzip2File, endsWithStreamEnd, jsBzip2, systemBzip2 } from './bzip2.js';
 
 export type Compression = 'gzip' | 'bzip2' | 'none';
 
@@ -59,15 +60,22 @@ async function peek(stream: Readable, n: number): Promise<{ head: Buffer; stream
 /**
  * Opens a local file, `-` (stdin) or an http(s) URL as a stream of decompressed bytes.
  * gzip (multi-member too) and bzip2 are recognised by their magic bytes, so a file's
- * name does not need to tell. A truncated .gz/.bz2 delivers every byte that could be
- * decoded, then fails with a stream error the caller counts and reports.
+ * name does not need to tell (bzip2: the system's bzip2 for local files, else unbzip2-stream).
+ * A truncated .gz/.bz2 delivers every byte that could be decoded, then fails with a stream
+ * error the caller counts and reports.
  */
 export async function openInput(source: string): Promise<Readable> {
   const { head, stream: raw } = await peek(await openRaw(source), 3);
   const kind = detectCompression(head);
   if (kind === 'none') return raw;
-  // The bzip2 decoder loads only for bzip2 input (it is a start-up cost for everything else).
-  const decoder = kind === 'gzip' ? createGunzip({ chunkSize: 1 << 18 }) : ((await import('unbzip2-stream')).default() as unknown as NodeJS.ReadWriteStream);
-  raw.on('error', (err) => (decoder as unknown as Readable).destroy(err));
-  return raw.pipe(decoder as unknown as NodeJS.WritableStream) as unknown as Readable;
+  if (kind === 'bzip2') {
+    // A local file goes through the system bzip2 when there is one (see common/bzip2.ts).
+    const bin = source !== '-' && !isUrl(source) ? systemBzip2() : null;
+    if (!bin || !endsWithStreamEnd(source)) return jsBzip2(raw);
+    raw.destroy();
+    return decodeBzip2File(source, bin);
+  }
+  const decoder = createGunzip({ chunkSize: 1 << 18 });
+  raw.on('error', (err) => decoder.destroy(err));
+  return raw.pipe(decoder);
 }

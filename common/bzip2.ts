@@ -1,0 +1,121 @@
+/**
+ * bzip2 decoding of local files by the system's `bzip2 -dc` (libbz2, about ten times the pure-JS
+ * unbzip2-stream), with an exact fallback: when bzip2 fails or says anything (a truncated or
+ * damaged file), the file is decoded again by unbzip2-stream and its output continues where
+ * bzip2's stopped. bzip2 drops up to one 5000-byte output buffer at a truncated end while
+ * unbzip2-stream (and bgpdump's libbz2 reads) keep every complete block, so a truncated file
+ * yields exactly the bytes, then the error, it yielded before. A file that does not end with
+ * the end-of-stream marker (cut short) goes to unbzip2-stream directly. A damaged block in a
+ * whole-looking file: bzip2, like libbz2 in bgpdump, passes on that block before its CRC fails,
+ * where unbzip2-stream stopped before it; the error that follows is the same.
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { Readable } from 'node:stream';
+
+const CANDIDATES = ['/usr/bin/bzip2', '/bin/bzip2', '/usr/local/bin/bzip2'];
+
+let found: string | null | undefined;
+
+/** The system bzip2, or null (PORTOLAN_BZIP2=js forces the JS decoder; a path picks a binary). */
+export function systemBzip2(): string | null {
+  const forced = process.env.PORTOLAN_BZIP2;
+  if (forced === 'js') return null;
+  if (forced) return forced;
+  if (found === undefined) {
+    found = CANDIDATES.find((p) => {
+      try {
+        accessSync(p, constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    }) ?? null;
+  }
+  return found;
+}
+
+const END_OF_STREAM = 0x177245385090n; // sqrt(pi), the bzip2 end-of-stream marker
+
+/**
+ * Whether a .bz2 file ends with the end-of-stream marker (48 bits, then a 32-bit CRC, then 0-7
+ * padding bits): a file cut short does not, and goes straight to the JS decoder rather than
+ * being decoded twice (bzip2, then the fallback).
+ */
+export function endsWithStreamEnd(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size < 14) return false;
+    const tail = Buffer.alloc(11);
+    readSync(fd, tail, 0, 11, size - 11);
+    const bits = BigInt(`0x${tail.toString('hex')}`);
+    for (let pad = 0n; pad < 8n; pad++) if (((bits >> (32n + pad)) & 0xffffffffffffn) === END_OF_STREAM) return true;
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A stream of the JS decoder's output of a byte stream (errors at a truncated end). */
+export async function jsBzip2(raw: Readable): Promise<Readable> {
+  const { default: unbzip2 } = await import('unbzip2-stream');
+  const decoder = unbzip2() as unknown as NodeJS.ReadWriteStream;
+  raw.on('error', (err) => (decoder as unknown as Readable).destroy(err));
+  return raw.pipe(decoder) as unknown as Readable;
+}
+
+/** The decoded bytes of a local .bz2 file through `bin` (system bzip2), with the exact fallback. */
+export function decodeBzip2File(file: string, bin: string): Readable {
+  let emitted = 0;
+  let source: Readable | undefined;
+  const out = new Readable({
+    highWaterMark: 1 << 20,
+    read: () => source?.resume(),
+    destroy: (err, done) => {
+      child.kill();
+      source?.destroy();
+      done(err);
+    },
+  });
+  const forward = (from: Readable, skip: number) => {
+    source = from;
+    from.on('data', (chunk: Buffer) => {
+      if (skip >= chunk.length) {
+        skip -= chunk.length;
+        return;
+      }
+      const part = skip ? chunk.subarray(skip) : chunk;
+      skip = 0;
+      emitted += part.length;
+      if (!out.push(part)) from.pause();
+    });
+  };
+  // An error reaches the reader only after every byte before it has been read, as with a decoder stream.
+  const fail = (err: Error) => {
+    if (out.destroyed) return;
+    if (out.readableLength === 0) out.destroy(err);
+    else setImmediate(() => fail(err));
+  };
+  const child = spawn(bin, ['-dc', '--', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  let spawnFailed = false;
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.on('error', () => (spawnFailed = true));
+  forward(child.stdout, 0);
+  child.on('close', (code) => {
+    if (out.destroyed) return;
+    if (code === 0 && !spawnFailed && stderr.trim() === '') {
+      out.push(null);
+      return;
+    }
+    // Decode again in JS and go on after what bzip2 delivered.
+    void jsBzip2(createReadStream(file, { highWaterMark: 1 << 20 })).then((js) => {
+      if (out.destroyed) return js.destroy();
+      forward(js, emitted);
+      js.on('end', () => out.push(null));
+      js.on('error', fail);
+    }, fail);
+  });
+  return out;
+}

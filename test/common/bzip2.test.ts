@@ -1,0 +1,133 @@
+/**
+ * The system-bzip2 decoder gives the same bytes, and the same error, as unbzip2-stream: on whole
+ * files, on files cut at several points (bzip2 itself drops the end of its last output buffer
+ * there: the fallback must restore it), with trailing garbage, and when the binary is missing.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { decodeBzip2File, endsWithStreamEnd, jsBzip2, systemBzip2 } from '../../common/bzip2.js';
+import { openInput } from '../../common/input.js';
+import { makeTmpDir } from '../helpers/tmp.js';
+
+const bin = systemBzip2();
+
+/** Every byte a stream delivers, and the message of the error it ends with (null: it ended). */
+function drain(stream: Readable): Promise<{ bytes: Buffer; error: string | null }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => resolve({ bytes: Buffer.concat(chunks), error: null }));
+    stream.on('error', (err: Error) => resolve({ bytes: Buffer.concat(chunks), error: err.message }));
+  });
+}
+
+/** Text that compresses into several 100 kB bzip2 blocks (bzip2 -1), the same on every run. */
+function sample(): Buffer {
+  let x = 12345;
+  const lines: string[] = [];
+  for (let i = 0; i < 40_000; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    lines.push(`BGP4MP|${1_700_000_000 + i}|A|192.0.2.${x % 256}|${x % 65536}|10.${(x >>> 8) % 256}.0.0/16|${x % 7018} ${x % 3356}|IGP`);
+  }
+  return Buffer.from(lines.join('\n'));
+}
+
+describe.skipIf(!bin)(`system bzip2 with the exact unbzip2-stream fallback ${bin ? '' : '(skipped: no bzip2 binary)'}`, () => {
+  const dir = makeTmpDir('bzip2');
+  const plain = sample();
+  const whole = execFileSync(bin!, ['-1', '-c'], { input: plain, maxBuffer: 1 << 28 });
+  const cases: Array<[string, Buffer]> = [
+    ['whole', whole],
+    ['cut in the first block', whole.subarray(0, 40)],
+    ['cut in the middle', whole.subarray(0, whole.length >> 1)],
+    ['cut 1 byte short', whole.subarray(0, whole.length - 1)],
+    ['trailing garbage', Buffer.concat([whole, Buffer.from('not bzip2 at all')])],
+    ['two streams', Buffer.concat([whole, whole])],
+  ];
+  const damaged = Buffer.concat([whole.subarray(0, whole.length >> 1), Buffer.from([whole[whole.length >> 1] ^ 0x55]), whole.subarray((whole.length >> 1) + 1)]);
+
+  it('has more than two blocks to cut between', () => {
+    expect(plain.length).toBeGreaterThan(300_000);
+  });
+
+  it.each(cases)('%s: same bytes and same error as unbzip2-stream', async (name, data) => {
+    const file = join(dir, `${name.replace(/\W+/g, '-')}.bz2`);
+    writeFileSync(file, data);
+    const js = await drain(await jsBzip2(createReadStream(file)));
+    const sys = await drain(decodeBzip2File(file, bin!));
+    expect(sys.bytes.length).toBe(js.bytes.length);
+    expect(sys.bytes.equals(js.bytes)).toBe(true);
+    expect(sys.error).toBe(js.error);
+    if (name === 'whole') expect(sys.bytes.equals(plain)).toBe(true);
+    if (name.startsWith('cut in the middle')) {
+      // Complete blocks come out, then the error: the reader counts a truncated input.
+      expect(sys.bytes.length).toBeGreaterThan(0);
+      expect(sys.error).not.toBeNull();
+      // bzip2 alone gives less here: the fallback is what restores the rest.
+      const alone = spawnSync(bin!, ['-dc', file], { maxBuffer: 1 << 28 });
+      expect(alone.status).not.toBe(0);
+      expect(alone.stdout.length).toBeLessThan(js.bytes.length);
+    }
+  });
+
+  it('a damaged block: every block before it, then the same error (bzip2, like libbz2 in bgpdump, also passes on the damaged block it could not verify)', async () => {
+    const file = join(dir, 'damaged.bz2');
+    writeFileSync(file, damaged);
+    const js = await drain(await jsBzip2(createReadStream(file)));
+    const sys = await drain(decodeBzip2File(file, bin!));
+    expect(js.error).not.toBeNull();
+    expect(sys.error).toBe(js.error);
+    expect(sys.bytes.subarray(0, js.bytes.length).equals(js.bytes)).toBe(true);
+    expect(js.bytes.equals(plain.subarray(0, js.bytes.length))).toBe(true);
+  });
+
+  it('tells a file that ends with the end-of-stream marker from one cut short', () => {
+    const file = (name: string, data: Buffer) => (writeFileSync(join(dir, name), data), join(dir, name));
+    expect(endsWithStreamEnd(file('eos-whole.bz2', whole))).toBe(true);
+    expect(endsWithStreamEnd(file('eos-two.bz2', Buffer.concat([whole, whole])))).toBe(true);
+    expect(endsWithStreamEnd(file('eos-cut.bz2', whole.subarray(0, whole.length - 1)))).toBe(false);
+    expect(endsWithStreamEnd(file('eos-garbage.bz2', Buffer.concat([whole, Buffer.from('xx')])))).toBe(false);
+    expect(endsWithStreamEnd(file('eos-tiny.bz2', Buffer.from('BZh9')))).toBe(false);
+  });
+
+  it('falls back to unbzip2-stream when the binary cannot run', async () => {
+    const file = join(dir, 'cut-missing-binary.bz2');
+    writeFileSync(file, whole.subarray(0, whole.length - 1000));
+    const js = await drain(await jsBzip2(createReadStream(file)));
+    const sys = await drain(decodeBzip2File(file, join(dir, 'no-such-bzip2')));
+    expect(sys.bytes.equals(js.bytes)).toBe(true);
+    expect(sys.error).toBe(js.error);
+  });
+
+  it('openInput uses it for local .bz2 files (PORTOLAN_BZIP2=js turns it off)', async () => {
+    const file = join(dir, 'input.bz2');
+    writeFileSync(file, whole);
+    expect((await drain(await openInput(file))).bytes.equals(plain)).toBe(true);
+    // A file cut short goes to unbzip2-stream directly: same bytes, same error.
+    const cut = join(dir, 'input-cut.bz2');
+    writeFileSync(cut, whole.subarray(0, whole.length - 5000));
+    expect(await drain(await openInput(cut))).toEqual(await drain(await jsBzip2(createReadStream(cut))));
+    process.env.PORTOLAN_BZIP2 = 'js';
+    try {
+      expect(systemBzip2()).toBeNull();
+      expect((await drain(await openInput(file))).bytes.equals(plain)).toBe(true);
+    } finally {
+      delete process.env.PORTOLAN_BZIP2;
+    }
+    expect(existsSync(bin!)).toBe(true);
+  });
+
+  it('stops the bzip2 process when the reader stops early', async () => {
+    const file = join(dir, 'early.bz2');
+    writeFileSync(file, Buffer.concat([whole, whole, whole]));
+    const stream = decodeBzip2File(file, bin!);
+    const first = await new Promise<Buffer>((resolve) => stream.once('data', resolve));
+    stream.destroy();
+    await new Promise((resolve) => stream.once('close', resolve));
+    expect(first.length).toBeGreaterThan(0);
+    expect(stream.destroyed).toBe(true);
+  });
+});
