@@ -3,7 +3,7 @@
  * and the store. Thin helpers; the logic lives in analyzer/.
  */
 import { createClassifier, type Classifier } from '../analyzer/classify/index.js';
-import { openGeo, type GeoDatabase } from '../analyzer/geo/index.js';
+import { openGeoSet, type GeoDatabase, type NamedGeo } from '../analyzer/geo/index.js';
 import { loadRegistry, type RegistryIndex } from '../analyzer/registry/index.js';
 import { loadVrps, RpkiFeed, vrpSources as rpkiSources, type VrpIndex } from '../analyzer/rpki/index.js';
 import { updateRegistry } from '../analyzer/registry/download.js';
@@ -21,7 +21,10 @@ import { resolveAsNames, type AsNameLookup } from '../analyzer/asnames/index.js'
 
 export interface Analysis {
   registry: RegistryIndex;
+  /** The primary geolocation database (the first independent one of `--geo A,B,C`). */
   geo: GeoDatabase;
+  /** Every `--geo` database, for the per-prefix comparison; one entry with a single database. */
+  geoSources: NamedGeo[];
   /** Validated ROA payloads (`--rpki`); null without. */
   rpki: VrpIndex | null;
   classifier: Classifier;
@@ -36,13 +39,15 @@ type AnalysisOptions = Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | '
  */
 export async function loadAnalysis(opts: AnalysisOptions, rpki?: VrpIndex | null): Promise<Analysis> {
   const started = Date.now();
-  const [registry, geo, vrps] = await Promise.all([
+  const [registry, geoSet, vrps] = await Promise.all([
     loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }),
-    openGeo(opts.geo),
+    openGeoSet(opts.geo),
     rpki !== undefined ? rpki : opts.rpki ? loadVrps(rpkiSources(opts.rpki)) : null,
   ]);
-  log.info({ files: registry.files().length, geo: geo.info().databaseType, vrps: vrps?.size, ms: Date.now() - started }, 'registry and geolocation loaded');
-  return { registry, geo, rpki: vrps, classifier: createClassifier({ registry, geo, rpki: vrps }) };
+  const geo = geoSet.primary;
+  const geoSources = geoSet.sources;
+  log.info({ files: registry.files().length, geo: geoSources.map((s) => `${s.name}${s.echo ? ' (registry echo)' : ''}`), vrps: vrps?.size, ms: Date.now() - started }, 'registry and geolocation loaded');
+  return { registry, geo, geoSources, rpki: vrps, classifier: createClassifier({ registry, geo, geoSources, rpki: vrps }) };
 }
 
 /**
@@ -137,7 +142,7 @@ export async function keepAnalysisFresh(
     rpki.schedule(every, async (vrps) => {
       const was = current;
       if (!was) return;
-      current = { ...was, rpki: vrps, classifier: createClassifier({ registry: was.registry, geo: was.geo, rpki: vrps }) };
+      current = { ...was, rpki: vrps, classifier: createClassifier({ registry: was.registry, geo: was.geo, geoSources: was.geoSources, rpki: vrps }) };
       await pipeline.setClassifier(current.classifier);
     });
   }

@@ -4,6 +4,7 @@
  */
 import { formatPrefix, parseIp, parsePrefix } from '../../common/ip.js';
 import type { GeoSubkind, MismatchKind, Severity } from '../models/finding.js';
+import type { GeoConfidence } from '../models/geo.js';
 import type { DelegationRecord, IanaDesignation, RegistryLookup, Rir, Transfer } from '../models/registry.js';
 import { regionOf } from '../registry/regions.js';
 import type { Classifier } from './classifier.js';
@@ -55,6 +56,10 @@ export interface LookupResult {
   severity: Severity;
   /** Trust anchors of the ROAs covering the prefix; present only with RPKI data (`--rpki`). */
   rpkiTas?: string[];
+  /** With several `--geo` databases: each one's answer side by side, their agreement and confidence. */
+  geoDatabases?: Array<{ db: string; echo: boolean; mainCountry: string | null; region: Rir | null; located: number }>;
+  geoAgreement?: number;
+  geoConfidence?: GeoConfidence | null;
   why: string;
 }
 
@@ -125,7 +130,18 @@ function describePrefixTarget(text: string, type: 'ip' | 'prefix', prefix: strin
     geoSubkind: finding.geoSubkind,
     severity: finding.severity,
     ...(classifier.hasRpki ? { rpkiTas: finding.rpkiTas ?? [] } : {}),
+    ...geoSideBySide(classifier, finding.prefix),
     why: finding.why,
+  };
+}
+
+function geoSideBySide(classifier: Classifier, prefix: string): Pick<LookupResult, 'geoDatabases' | 'geoAgreement' | 'geoConfidence'> {
+  const c = classifier.geoOpinions(prefix);
+  if (!c) return {};
+  return {
+    geoDatabases: c.opinions.map((o) => ({ db: o.db, echo: o.echo, mainCountry: o.mainCountry, region: o.region, located: o.located })),
+    geoAgreement: c.agreement,
+    geoConfidence: c.confidence,
   };
 }
 

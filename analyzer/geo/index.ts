@@ -14,6 +14,9 @@ import { MmdbReader, type MmdbMetadata } from './mmdb-reader.js';
 import { canonicalIpv4ToNumber, packedIpv4Prefix } from '../../common/ip.js';
 
 export { UNLOCATED, locatedShares } from './distribution.js';
+export { openGeoSet, type GeoSet } from './open-set.js';
+export { geoConsensus, type NamedGeo } from './consensus.js';
+export { isRegistryEcho, parseGeoSpecs, geoName } from './echo.js';
 export { countryOfRecord } from './mmdb-reader.js';
 
 /** Attribution the DB-IP Lite licence (CC BY 4.0) asks for wherever its results are shown. */

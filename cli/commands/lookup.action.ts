@@ -10,7 +10,7 @@ import type { RovState } from '../../analyzer/models/rpki.js';
 import { loadVrps, vrpSources } from '../../analyzer/rpki/index.js';
 import { describeTarget, TargetError, type LookupResult } from '../../analyzer/classify/describe.js';
 import { rirName } from '../../analyzer/classify/policy.js';
-import { openGeo } from '../../analyzer/geo/index.js';
+import { openGeoSet } from '../../analyzer/geo/index.js';
 import type { PrefixRegistration, Rir } from '../../analyzer/models/registry.js';
 import { loadRegistry } from '../../analyzer/registry/index.js';
 import { resolveAsNames, type AsNameLookup } from '../../analyzer/asnames/index.js';
@@ -65,14 +65,14 @@ export const lookup = action(runLookup);
 
 async function runLookup(targets: string[], opts: LookupOptions): Promise<void> {
   if (targets.filter((t) => t === '-').length > 1) throw new UsageError('give - (stdin) at most once');
-  const [registry, geo, rpki] = await Promise.all([
+  const [registry, { primary: geo, sources: geoSources }, rpki] = await Promise.all([
     loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }),
-    openGeo(opts.geo),
+    openGeoSet(opts.geo),
     opts.rpki ? loadVrps(vrpSources(opts.rpki)) : null,
   ]);
   // A small cache: batch targets are mostly distinct, and keeping 200,000 prefix contexts (the
   // classifier's default, sized for a BGP stream) only costs memory and collector time here.
-  const classifier = createClassifier({ registry, geo, rpki, cacheSize: LOOKUP_CACHE });
+  const classifier = createClassifier({ registry, geo, geoSources, rpki, cacheSize: LOOKUP_CACHE });
   const names = resolveAsNames({ asNames: opts.asNames, cacheDir: opts.cacheDir });
   const store = opts.routing ? await openStore({ db: opts.db, clickhouse: opts.clickhouse }) : null;
   if (store) onShutdown('store', () => store.close());
@@ -220,6 +220,8 @@ function formatHuman(r: LookupOutput): string {
     const shown = entries.slice(0, 8).map(([cc, s]) => `${cc} ${pct(s)}`);
     row('geo', shown.join(', ') + (entries.length > 8 ? `, … (${entries.length - 8} more)` : ''));
   }
+  for (const g of r.geoDatabases ?? []) row('geo db', `${g.db}${g.echo ? ' (registry echo, not counted)' : ''}: ${g.mainCountry ?? 'not located'}${g.region ? ` (${rirName(g.region)} region)` : ''}, ${pct(g.located)} located`);
+  if (r.geoDatabases) row('agreement', `${pct(r.geoAgreement ?? 0)} of the located space${r.geoConfidence ? `, ${r.geoConfidence}` : ' (fewer than two independent databases)'}`);
   row('region', r.region ? `${rirName(r.region)}${r.type === 'asn' ? ' (holder)' : ' (usage)'}` : '-');
   row('kinds', r.kinds.length ? `${r.kinds.join(', ')}${r.geoSubkind ? ` (${r.geoSubkind})` : ''}  severity ${r.severity}` : 'none');
   if (r.rpkiTas) row('rpki', r.rpkiTas.length ? `ROAs cover it under ${r.rpkiTas.join(', ')}` : 'no ROA covers it');
