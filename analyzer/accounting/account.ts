@@ -11,7 +11,7 @@ import { INDEX_RIRS } from '../models/accounting.js';
 import type { GeoDatabaseInfo } from '../models/geo.js';
 import type { AsnRegistration, DelegationRecord, RegisteredSegment, Rir } from '../models/registry.js';
 import { RIRS } from '../models/registry.js';
-import { splitIpv4Range } from '../registry/prefix-index.js';
+import { forEachIpv4Cidr } from '../registry/prefix-index.js';
 import { regionOf } from '../registry/regions.js';
 import { routedPrefixes, type RoutedPrefix, type RoutedPrefixes, type RouteTable } from './routed.js';
 import { innermostSegments, minus, overlay, plus, type Bound } from './segments.js';
@@ -67,7 +67,7 @@ const IPV4: FamilyMath<number> = {
   zero: 0,
   countries(geo, first, last, visit) {
     const each = (cc: string | null, n: number) => visit(cc ?? 'ZZ', n);
-    for (const [start, len] of splitIpv4Range(first, last)) geo.walk(4, start, len, each);
+    forEachIpv4Cidr(first, last, (start, len) => geo.walk(4, start, len, each));
   },
   toUnit: (n) => n,
 };

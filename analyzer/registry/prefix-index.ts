@@ -348,19 +348,27 @@ export class Top64RangeIndex extends RangeIndexBase {
 const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
-/** Splits [first, last] (numbers, inclusive, within 0..2^32-1) into exact CIDR blocks: [start, prefixLength][]. */
-export function splitIpv4Range(first: number, last: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
+/**
+ * Visits the exact CIDR blocks of [first, last] (numbers, inclusive, within 0..2^32-1) in order:
+ * each block is the largest power of two that both divides its start and fits in what is left.
+ */
+export function forEachIpv4Cidr(first: number, last: number, visit: (start: number, length: number) => void): void {
   let cur = first;
   while (cur <= last) {
-    let size = 1;
-    let len = 32;
-    while (len > 0 && cur % (size * 2) === 0 && cur + size * 2 - 1 <= last) {
-      size *= 2;
-      len--;
-    }
-    out.push([cur, len]);
+    const align = cur === 0 ? TWO_32 : (cur & -cur) >>> 0;
+    const left = last - cur + 1;
+    const fit = left >= TWO_32 ? TWO_32 : 2 ** (31 - Math.clz32(left));
+    const size = align < fit ? align : fit;
+    visit(cur, size === TWO_32 ? 0 : Math.clz32(size) + 1);
     cur += size;
   }
+}
+
+/** forEachIpv4Cidr as a list of [start, prefixLength]. */
+export function splitIpv4Range(first: number, last: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  forEachIpv4Cidr(first, last, (start, length) => out.push([start, length]));
   return out;
 }
+
+const TWO_32 = 2 ** 32;
