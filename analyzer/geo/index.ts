@@ -17,6 +17,7 @@ export { UNLOCATED, locatedShares } from './distribution.js';
 export { openGeoSet, type GeoSet } from './open-set.js';
 export { geoConsensus, type NamedGeo } from './consensus.js';
 export { isRegistryEcho, parseGeoSpecs, geoName } from './echo.js';
+import { isRegistryEcho, parseGeoSpecs } from './echo.js';
 export { countryOfRecord } from './mmdb-reader.js';
 
 /** Attribution the DB-IP Lite licence (CC BY 4.0) asks for wherever its results are shown. */
@@ -110,8 +111,17 @@ export class GeoDatabase implements GeoLookup {
   }
 }
 
-/** Opens an MMDB country database; a missing file or a non-MMDB file is an error naming it. */
+/**
+ * Opens an MMDB country database; a missing file or a non-MMDB file is an error naming it. A
+ * `--geo A,B` list gives its primary database (the first independent one; openGeoSet has them all),
+ * so callers that use one database take the same one the classifier does.
+ */
 export async function openGeo(path?: string, opts: GeoOptions = {}): Promise<GeoDatabase> {
+  if (path?.includes(',')) {
+    const specs = parseGeoSpecs(path);
+    const dbs = await Promise.all(specs.map((s) => openGeo(s.path, opts)));
+    return dbs.find((db, i) => !specs[i].echo && !isRegistryEcho(specs[i].path, db.info().databaseType)) ?? dbs[0];
+  }
   const file = path ?? defaultGeoPath();
   let buf: Buffer;
   try {

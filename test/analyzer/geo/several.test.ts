@@ -118,6 +118,13 @@ describe('several geolocation databases', () => {
     expect(severityOf({ ...input, kinds: [...input.kinds], geoConfidence: 'disputed' })).not.toBe('high');
   });
 
+  it('openGeo on a list gives its primary (the first independent database), as single-database callers need', async () => {
+    const echoPath = join(dir, 'geo-whois-asn-country.mmdb');
+    const other = join(dir, 'other-country.mmdb');
+    expect((await openGeo(`${echoPath},${other}`)).info().path).toBe(other);
+    expect((await openGeo(`echo:${other},${echoPath}`)).info().path).toBe(other);
+  });
+
   it('an unreadable database is an error naming it', async () => {
     const bad = join(dir, 'broken.mmdb');
     writeFileSync(bad, 'not an mmdb');
