@@ -1,0 +1,84 @@
+/**
+ * A self-contained capture for the crash and soak runs: a seeded MRT updates file (BGP4MP
+ * announcements and withdrawals from four peers, built with the test MRT encoder) over the
+ * classifier fixture's small, fully known registry and geo database, so findings of several
+ * kinds and lifecycle events come out. The same seed always writes the same bytes.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { rngFor } from '../../fuzz/prng.js';
+import { writeFixture } from '../analyzer/classify/fixture.js';
+import { asPath, bgp4mpMessage, concat, mpReach, mpUnreach, nextHop, origin, prefix, update, type Peer } from '../helpers/mrt-encoder.js';
+
+const PEERS: Peer[] = [
+  { peerAsn: 64501, localAsn: 12654, peerIp: '192.0.2.1', localIp: '192.0.2.254' },
+  { peerAsn: 64502, localAsn: 12654, peerIp: '192.0.2.2', localIp: '192.0.2.254' },
+  { peerAsn: 64503, localAsn: 12654, peerIp: '192.0.2.3', localIp: '192.0.2.254' },
+  { peerAsn: 64504, localAsn: 12654, peerIp: '192.0.2.4', localIp: '192.0.2.254' },
+];
+
+/** Origins registered with four RIRs in the fixture, and one no RIR lists. */
+const ORIGINS = [37000, 3333, 3356, 4134, 64500];
+
+/** /24s inside the fixture's delegated and geolocated blocks (41/8 AFRINIC, 185/8 RIPE NCC, 23/8 ARIN legacy). */
+function v4Pool(): string[] {
+  const out: string[] = [];
+  for (const [a, b] of [[41, 0], [41, 1], [41, 2], [41, 3], [41, 4], [41, 5], [41, 6], [41, 7], [185, 0], [185, 1], [23, 0]]) {
+    for (let c = 0; c < 64; c++) out.push(`${a}.${b}.${c}.0/24`);
+  }
+  return out;
+}
+const V6_POOL = Array.from({ length: 64 }, (_, i) => `2c0f:f000:${i.toString(16)}::/48`);
+
+export interface Capture {
+  /** The MRT file. */
+  mrt: string;
+  /** Route events (elements) it holds. */
+  elements: number;
+  /** Its size (gzipped). */
+  bytes: number;
+  /** Registry folder (delegated files, IANA CSV, transfer log) for --rir-dir. */
+  rirDir: string;
+  /** Country database for --geo. */
+  mmdb: string;
+}
+
+/**
+ * Writes `messages` BGP UPDATEs (1–6 prefixes each, about one in six a withdrawal) into
+ * `dir/updates.mrt.gz`, and the registry and geo fixture beside it.
+ */
+export function writeCapture(dir: string, opts: { seed?: number; messages?: number; startTime?: number } = {}): Capture {
+  const rng = rngFor(opts.seed ?? 1, 'capture', 0);
+  const messages = opts.messages ?? 10_000;
+  const start = opts.startTime ?? 1_700_000_000;
+  const v4 = v4Pool();
+  const records: Uint8Array[] = [];
+  let elements = 0;
+  for (let i = 0; i < messages; i++) {
+    const peer = rng.pick(PEERS);
+    const seconds = start + Math.floor(i / 25);
+    const v6 = rng.chance(0.1);
+    const n = 1 + rng.int(6);
+    const prefixes = Array.from({ length: n }, () => (v6 ? rng.pick(V6_POOL) : rng.pick(v4)));
+    const nlri = prefixes.map((p) => prefix(p));
+    let body: Uint8Array;
+    if (rng.chance(1 / 6)) {
+      body = v6 ? update({ attrs: [mpUnreach(2, nlri)] }) : update({ withdrawn: nlri });
+    } else {
+      const path = [{ type: 2 as const, asns: [peer.peerAsn, 174, rng.pick(ORIGINS)] }];
+      body = v6
+        ? update({ attrs: [origin(0), asPath(path), mpReach(2, ['2001:db8::1'], nlri)] })
+        : update({ attrs: [origin(0), asPath(path), nextHop(peer.peerIp)], nlri });
+    }
+    records.push(bgp4mpMessage(peer, body, 4, { seconds }));
+    elements += n;
+  }
+  // Gzipped, as RIS archives are: the reader then yields to the event loop every inflated
+  // chunk, so timers (timed batch cuts, /metrics) run during the file as they do on real input.
+  const mrt = join(dir, 'updates.mrt.gz');
+  const bytes = gzipSync(concat(...records));
+  writeFileSync(mrt, bytes);
+  const { mmdb } = writeFixture(dir);
+  return { mrt, elements, bytes: bytes.length, rirDir: dir, mmdb };
+}
