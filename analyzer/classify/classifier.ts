@@ -77,6 +77,7 @@ class CachedPrefix {
   readonly geoConfidence: GeoConfidence | null;
   readonly geoAgreement: number | null;
   readonly geoDatabases: { agreeing: number; independent: number } | null;
+  readonly geoAnswers: Array<{ db: string; cc: string | null; echo: boolean }> | null;
   /** Registration and geo clauses of the why. */
   readonly why: string;
   /** `kinds` plus origin-out-of-region, made on first use (shared like `kinds` by the prefix's findings). */
@@ -111,6 +112,7 @@ class CachedPrefix {
     this.geoDatabases = cons && independent.length >= 2 ? { agreeing: independent.filter((o) => o.region === built.usageRegion).length, independent: independent.length } : null;
     this.geoConfidence = this.geoDatabases ? confidenceOf(this.geoDatabases) : null;
     this.geoAgreement = this.geoDatabases ? cons!.agreement : null;
+    this.geoAnswers = cons ? cons.opinions.map((o) => ({ db: o.db, cc: o.mainCountry, echo: o.echo })) : null;
     const taText = ta ? taClause(ta, built.prefixRir) : '';
     this.why = prefixWhy(built, kinds.includes('geo-out-of-region'), this.geoDatabases) + (taText ? `; ${taText}` : '');
   }
@@ -319,6 +321,7 @@ export class Classifier {
       rov,
       rpkiTas: c.rpkiTas,
       ...(c.geoDatabases ? { geoConfidence: c.geoConfidence, geoAgreement: c.geoAgreement, geoDatabases: c.geoDatabases } : {}),
+      ...(c.geoAnswers ? { geoAnswers: c.geoAnswers } : {}),
       why,
     };
   }

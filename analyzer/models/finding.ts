@@ -71,6 +71,8 @@ export interface Finding {
   geoAgreement?: number | null;
   /** Independent databases that located the prefix, and how many of them put it in the consensus region. */
   geoDatabases?: { agreeing: number; independent: number } | null;
+  /** Each database's main country for the prefix, in `--geo` order (several databases only). */
+  geoAnswers?: Array<{ db: string; cc: string | null; echo: boolean }>;
   /** One sentence a person can check. */
   why: string;
 }

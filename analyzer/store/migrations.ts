@@ -50,6 +50,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'RPKI on route and finding events: rov, rpki_tas',
     statements: (opts) => generateDdl(opts, 7),
   },
+  {
+    version: 8,
+    name: 'several geolocation databases: geo_confidence, geo_agreement on route and finding events; each database\'s answer on finding events',
+    statements: (opts) => generateDdl(opts, 8),
+  },
 ];
 
 export interface MigrationResult {

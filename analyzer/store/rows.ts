@@ -46,7 +46,7 @@ const familyOf = (prefix: string): 4 | 6 => (prefix.includes(':') ? 6 : 4);
 
 const CLASSIFICATION_COLUMNS = [
   'addresses', 'prefix_rir', 'registered_cc', 'holder_id', 'iana_rir', 'legacy', 'origin_rir', 'origin_cc',
-  'usage_region', 'main_country', 'share_abroad', 'kinds', 'geo_subkind', 'severity', 'visibility', 'rov', 'rpki_tas',
+  'usage_region', 'main_country', 'share_abroad', 'kinds', 'geo_subkind', 'severity', 'visibility', 'rov', 'rpki_tas', 'geo_confidence', 'geo_agreement',
 ] as const;
 
 function pushClassification(out: unknown[], f: Finding | null): void {
@@ -68,6 +68,8 @@ function pushClassification(out: unknown[], f: Finding | null): void {
     f?.visibility ?? 0,
     f?.rov ?? '',
     f?.rpkiTas ?? [],
+    f?.geoConfidence ?? '',
+    f?.geoAgreement ?? null,
   );
 }
 
@@ -80,7 +82,7 @@ export const ROUTE_EVENT_COLUMNS: readonly string[] = [
 /** Columns of `finding_events` the writer fills, in the order of `lifecycleValues`. */
 export const LIFECYCLE_COLUMNS: readonly string[] = [
   'event_id', 'time', 'type', 'reason', 'prefix', 'family', 'origin_asn', 'origin_asns', 'previous_origin_asns',
-  ...CLASSIFICATION_COLUMNS, 'geo_countries', 'geo_shares', 'why',
+  ...CLASSIFICATION_COLUMNS, 'geo_countries', 'geo_shares', 'why', 'geo_databases', 'geo_database_countries', 'geo_database_echo',
 ];
 
 function smallest(values: number[]): number {
@@ -145,6 +147,9 @@ export function lifecycleValues(ev: LifecycleEvent): unknown[] {
     f.geo.map((g) => g.cc),
     f.geo.map((g) => g.share),
     f.why,
+    f.geoAnswers?.map((a) => a.db) ?? [],
+    f.geoAnswers?.map((a) => a.cc ?? '') ?? [],
+    f.geoAnswers?.map((a) => a.echo) ?? [],
   );
   return out;
 }

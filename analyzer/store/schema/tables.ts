@@ -64,6 +64,8 @@ const CLASSIFICATION: ColumnDef[] = [
   { name: 'visibility', type: 'UInt32', comment: 'Peers announcing this (prefix, origin) when classified' },
   { name: 'rov', type: LC, comment: "RPKI route-origin validation (RFC 6811): valid, invalid-origin, invalid-length, not-found; '' without RPKI data", since: 7 },
   { name: 'rpki_tas', type: `Array(${LC})`, comment: 'Trust anchors of the ROAs covering the prefix', since: 7 },
+  { name: 'geo_confidence', type: LC, comment: "With several --geo databases: confirmed, majority or disputed (how many independent ones agree on the usage region); '' with one", since: 8 },
+  { name: 'geo_agreement', type: 'Nullable(Float32)', comment: 'With several --geo databases: share of the located addresses whose region the independent ones agree on; NULL with one', since: 8 },
 ];
 
 /** The grouping key the mismatch rollups share (mismatch_prefix_hourly, and those of migration 3), in sort-key order. */
@@ -146,6 +148,9 @@ export const TABLES: TableDef[] = [
       ...CLASSIFICATION,
       { name: 'geo_countries', type: `Array(${LC})`, comment: 'Countries of the geo distribution, largest share first' },
       { name: 'geo_shares', type: 'Array(Float32)', comment: 'Share of each of geo_countries' },
+      { name: 'geo_databases', type: `Array(${LC})`, comment: 'With several --geo databases: their names, in the order given', since: 8 },
+      { name: 'geo_database_countries', type: `Array(${LC})`, comment: "Main country each of geo_databases gives ('' when it locates nothing)", since: 8 },
+      { name: 'geo_database_echo', type: 'Array(Bool)', comment: 'Whether each of geo_databases is a registry echo (shown, not counted)', since: 8 },
       { name: 'why', type: 'String', comment: 'One sentence a person can check' },
     ],
     engine: 'ReplacingMergeTree',
