@@ -65,6 +65,15 @@ describe.skipIf(!hasChromium)(browserSuite('view state in the URL, in headless C
     // A preset range from the menu goes into the URL as well.
     await page.selectOption('#t-range', '24h');
     await page.waitForURL(/from=24h/);
+    // The family: IPv6 lists /48s, asked of the API with family=6, and kept in the URL.
+    const asked = page.waitForRequest((r) => r.url().includes('/api/top/holders') && r.url().includes('family=6'));
+    await page.selectOption('#t-family', '6');
+    await page.waitForURL(/family=6/);
+    await asked;
+    await page.locator('p.note', { hasText: 'each address once' }).waitFor();
+    await page.reload();
+    await page.locator('p.note', { hasText: 'each address once' }).waitFor();
+    expect(await page.inputValue('#t-family')).toBe('6');
     expect(errors).toEqual([]);
   });
 

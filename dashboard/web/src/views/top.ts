@@ -16,10 +16,19 @@ type ListName = keyof typeof LISTS;
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
 
-function columnsFor(list: ListName): Column<Row>[] {
+const SPACE_NOTE = 'Addresses (IPv6: /48s) count each address once per row: a prefix inside another of the same row adds nothing.';
+
+const FAMILIES: Array<[string, string]> = [
+  ['4', 'IPv4 (addresses)'],
+  ['6', 'IPv6 (/48s)'],
+];
+
+function columnsFor(list: ListName, family: string): Column<Row>[] {
+  // Each row's space counts every address once (the union of its prefixes), in the family's unit (SPACE_NOTE).
+  const spaceCell = (r: Row) => (family === '6' ? integer(num(r.addresses)) : addressesShort(num(r.addresses)));
   const tail: Column<Row>[] = [
     { label: 'Prefixes', cell: (r) => integer(num(r.prefixes)), numeric: true, sort: (r) => num(r.prefixes) },
-    { label: 'Addresses', cell: (r) => addressesShort(num(r.addresses)), numeric: true, sort: (r) => num(r.addresses) },
+    { label: family === '6' ? '/48s' : 'Addresses', cell: spaceCell, numeric: true, sort: (r) => num(r.addresses) },
     { label: 'Events', cell: (r) => integer(num(r.events)), numeric: true, sort: (r) => num(r.events) },
     { label: 'Last seen', cell: (r) => time(r.last_seen as string) },
   ];
@@ -68,13 +77,14 @@ export function topView(main: HTMLElement, _p: string[], query: URLSearchParams)
   const range = select('t-range', 'Time range (finding time)', RANGES, preset ? qFrom : '');
   const from = h('input', { id: 't-from', type: 'datetime-local', value: preset ? '' : localInput(qFrom) });
   const to = h('input', { id: 't-to', type: 'datetime-local', value: localInput(query.get('to') ?? '') });
+  const family = select('t-family', 'Family', FAMILIES, query.get('family') === '6' ? '6' : '4');
   const apply = h('button', { type: 'submit' }, 'Apply');
   const holder = h('div', {}, loading());
   const tabs = h(
     'div',
     { class: 'tabs', role: 'group', 'aria-label': 'List' },
     (Object.keys(LISTS) as ListName[]).map((k) => {
-      const a = link(`/top${qs({ list: k, from: query.get('from'), to: query.get('to') })}`, LISTS[k]);
+      const a = link(`/top${qs({ list: k, from: query.get('from'), to: query.get('to'), family: query.get('family') })}`, LISTS[k]);
       if (k === list) a.setAttribute('aria-current', 'true');
       return a;
     }),
@@ -82,6 +92,7 @@ export function topView(main: HTMLElement, _p: string[], query: URLSearchParams)
   const form = h(
     'form',
     { class: 'filters', 'aria-label': 'Time range' },
+    family.wrap,
     range.wrap,
     h('div', { class: 'field' }, h('label', { for: 't-from' }, 'or from (UTC)'), from),
     h('div', { class: 'field' }, h('label', { for: 't-to' }, 'to (UTC)'), to),
@@ -89,7 +100,7 @@ export function topView(main: HTMLElement, _p: string[], query: URLSearchParams)
   );
   main.append(h('h1', {}, `Top ${list === 'origins' ? 'origin ASes' : LISTS[list].toLowerCase()}`), tabs, form, holder);
   const params = (): Record<string, string> => {
-    const p: Record<string, string> = { list };
+    const p: Record<string, string> = { list, family: family.el.value };
     if (from.value) p.from = `${from.value}Z`;
     else if (range.el.value) p.from = range.el.value;
     if (to.value) p.to = `${to.value}Z`;
@@ -99,7 +110,7 @@ export function topView(main: HTMLElement, _p: string[], query: URLSearchParams)
     ev.preventDefault();
     // Keeps the other state of the URL (sorts) and sets the range.
     const p = params();
-    setUrlParams({ list: p.list, from: p.from ?? null, to: p.to ?? null });
+    setUrlParams({ list: p.list, family: p.family === '4' ? null : p.family, from: p.from ?? null, to: p.to ?? null });
     load();
   });
   // A preset range replaces a custom one (the custom fields win otherwise); a custom time unsets the preset.
@@ -109,11 +120,12 @@ export function topView(main: HTMLElement, _p: string[], query: URLSearchParams)
     form.requestSubmit();
   });
   for (const el of [from, to]) el.addEventListener('change', () => (range.el.value = ''));
+  family.el.addEventListener('change', () => form.requestSubmit());
   const load = (): void => {
     const { list: _l, ...p } = params();
     fill(holder, loading());
     getJson<{ rows: Row[] }>(`/api/top/${list}${qs({ ...p, limit: 50 })}`)
-      .then(async (d) => fill(holder, d.rows.length ? null : await storeEmptyNote(), table(LISTS[list], columnsFor(list), d.rows, 'none in this time range.'), csvLink(`/api/top/${list}${qs({ ...p, limit: 1000, format: 'csv' })}`)))
+      .then(async (d) => fill(holder, d.rows.length ? null : await storeEmptyNote(), table(LISTS[list], columnsFor(list, p.family), d.rows, 'none in this time range.'), h('p', { class: 'note' }, SPACE_NOTE), csvLink(`/api/top/${list}${qs({ ...p, limit: 1000, format: 'csv' })}`)))
       .catch((err) => fill(holder, errorBox(err)));
   };
   load();
