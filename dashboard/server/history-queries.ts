@@ -1,3 +1,4 @@
+import { coveredSpace } from '../../analyzer/accounting/covered.js';
 import type { QueryRunner } from './sql-runner.js';
 import type { Row } from './store-port.js';
 
@@ -95,21 +96,25 @@ export async function prefixTimeline(run: QueryRunner, prefix: string): Promise<
 
 /**
  * An AS's announced space per day by the registering RIR of the prefixes (each prefix's latest
- * classification), from the stored events: IPv4 in addresses, IPv6 in /48s. Overlapping
- * prefixes are each counted in full (a sum of prefix sizes, not routed space).
+ * classification), from the stored events: IPv4 in addresses, IPv6 in /48s, each address once per
+ * (day, RIR) row (the union of the row's prefixes: a /24 inside an announced /16 adds nothing).
  */
 export async function asnSpaceOverTime(run: QueryRunner, asn: number): Promise<Row[]> {
-  return run(
-    `SELECT toString(d.day) AS day, d.family AS family, if(l.prefix_rir = '', 'unknown', l.prefix_rir) AS rir,
-            count() AS prefixes, sum(if(d.family = 4, l.addresses, l.addresses / pow(2, 80))) AS space
+  const rows = await run(
+    `SELECT toString(d.day) AS day, d.family AS family, if(l.prefix_rir = '', 'unknown', l.prefix_rir) AS rir, groupUniqArray(d.prefix) AS prefix_list
      FROM (SELECT DISTINCT day, prefix, if(position(prefix, ':') > 0, 6, 4) AS family FROM prefix_routes_daily
            WHERE prefix IN (SELECT prefix FROM origin_prefixes WHERE origin_asn = {asn:UInt32})
              AND origin_asn = {asn:UInt32} AND origin_known = 1 AND elem_type = 'announce') AS d
-     INNER JOIN (SELECT prefix, prefix_rir, addresses FROM prefix_latest FINAL
+     INNER JOIN (SELECT prefix, prefix_rir FROM prefix_latest FINAL
                  WHERE prefix IN (SELECT prefix FROM origin_prefixes WHERE origin_asn = {asn:UInt32})) AS l ON l.prefix = d.prefix
      GROUP BY day, family, rir ORDER BY day, family, rir LIMIT 20000`,
     { asn },
   );
+  return rows.map(({ prefix_list, ...r }) => {
+    const list = prefix_list as string[];
+    const space = coveredSpace(list);
+    return { ...r, prefixes: list.length, space: Number(r.family) === 6 ? space.ipv6 : space.ipv4 };
+  });
 }
 
 /**
