@@ -16,7 +16,9 @@
  *
  * BENCH_FIREHOSE_REPEAT (default 4), BENCH_FIREHOSE_RATE (1600), BENCH_FIREHOSE_BURST (900000),
  * BENCH_FIREHOSE_SECONDS (75), BENCH_FIREHOSE_OVERLOAD (pause), BENCH_FIREHOSE_ONLY (steady|burst),
- * BENCH_FIREHOSE_NODE_ARGS (extra node flags for `run`, e.g. --cpu-prof).
+ * BENCH_FIREHOSE_NODE_ARGS (extra node flags for `run`, e.g. --cpu-prof), BENCH_FIREHOSE_ROOTS
+ * (checkouts whose `run` the steady phase measures in turn, twice interleaved, e.g. a worktree
+ * of an older commit beside this one: before/after figures from one run).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -42,6 +44,7 @@ const BURST = Number(process.env.BENCH_FIREHOSE_BURST ?? 900_000);
 const SECONDS = Number(process.env.BENCH_FIREHOSE_SECONDS ?? 75);
 const OVERLOAD = process.env.BENCH_FIREHOSE_OVERLOAD ?? 'pause';
 const ONLY = process.env.BENCH_FIREHOSE_ONLY;
+const ROOTS = process.env.BENCH_FIREHOSE_ROOTS?.split(',').filter(Boolean) ?? [projectRoot()];
 const NODE_ARGS = process.env.BENCH_FIREHOSE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 
 const dir = makeTmpDir('bench-firehose');
@@ -54,11 +57,13 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const now = () => performance.now() / 1000;
 
 /** File source (reference): the same capture read from disk, decoded, no socket. */
-async function fileReference(): Promise<{ elements: number; seconds: number }> {
+async function fileReference(): Promise<{ elements: number; seconds: number; cpu: number }> {
   const t0 = now();
+  const c0 = process.cpuUsage();
   let elements = 0;
   for (let i = 0; i < REPEAT; i++) for await (const _ of new FileSource([steadyFile]).events()) elements++;
-  return { elements, seconds: now() - t0 };
+  const c = process.cpuUsage(c0);
+  return { elements, seconds: now() - t0, cpu: (c.user + c.system) / 1e6 };
 }
 
 /** Client only (reference): replay server → socket → RisLiveClient events, nothing behind it. */
@@ -98,22 +103,32 @@ async function scrape(port: number): Promise<Metrics | null> {
   }
 }
 
-/** RSS now and peak (VmHWM) of a process, in MiB, from /proc. */
-function rss(pid: number): { now: number; peak: number } {
+/**
+ * RSS now and peak (VmHWM) of a process, in MiB, from /proc; `anon` leaves out file-backed
+ * pages (mostly chDB's 540 MB library code, shared and reclaimable).
+ */
+function rss(pid: number): { now: number; peak: number; anon: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+  return { now: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024, anon: kb('RssAnon') / 1024 };
+}
+
+/** CPU seconds (user + system, every thread) a process has used, from /proc/PID/stat (clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 let portSeq = 0;
 
 /** Starts `portolan run` against the server; resolves once it is connected and waiting for data. */
-async function startRun(server: ReplayServer, label: string): Promise<{ child: ChildProcess; port: number; log: () => string }> {
+async function startRun(server: ReplayServer, label: string, root = projectRoot()): Promise<{ child: ChildProcess; port: number; log: () => string }> {
   const port = 19_300 + (process.pid % 500) + portSeq++ * 7;
-  const db = join(dir, `db-${label}`);
+  const db = join(dir, `db-${label}-${portSeq}`);
   const child = spawn(
     process.execPath,
-    [...NODE_ARGS, '--import', TSX, join(projectRoot(), 'cli', 'main.ts'), 'run', '--replay', server.url, '--db', db, '--no-dashboard', '--port', String(port),
+    [...NODE_ARGS, '--import', TSX, join(root, 'cli', 'main.ts'), 'run', '--replay', server.url, '--db', db, '--no-dashboard', '--port', String(port),
       '--rir-dir', sharedData('rir/2013-08-13'), '--iana-dir', sharedData('iana'), '--cache-dir', join(dir, 'cache'), '--snapshot-minutes', '0', '--index-minutes', '0'],
     { cwd: dir, env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json', PORTOLAN_LOG_LEVEL: 'info', PORTOLAN_OVERLOAD: OVERLOAD }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -141,38 +156,48 @@ async function stopRun(child: ChildProcess): Promise<void> {
 }
 
 /** Steady: as fast as `run` takes the capture, REPEAT times. */
-async function steady(): Promise<void> {
+async function steady(root: string): Promise<void> {
   let open!: () => void;
   const gate = new Promise<void>((r) => (open = r));
   const server = await startReplayServer({ files: Array.from({ length: REPEAT }, () => steadyFile), speed: 0, preEncoded: true, gate });
-  const run = await startRun(server, 'steady');
+  const run = await startRun(server, 'steady', root);
   const before = rss(run.child.pid!);
   const want = steadyInfo.prefixes * REPEAT;
+  const cpu0 = cpuSeconds(run.child.pid!);
   open();
-  let t0 = 0;
+  // From the gate: a saturated `run` may not answer /metrics until long after its first message.
+  const t0 = now();
   let last: Metrics = {};
   let peak = before.peak;
   const deadline = Date.now() + 900_000;
+  let slowestScrape = 0;
   while (Date.now() < deadline) {
     await sleep(100);
+    const asked = now();
     const m = await scrape(run.port);
+    slowestScrape = Math.max(slowestScrape, now() - asked);
     if (!m) continue;
     last = m;
     peak = Math.max(peak, rss(run.child.pid!).peak);
-    if (!t0 && (m.portolan_messages_total ?? 0) > 0) t0 = now();
     if ((m.portolan_events_total ?? 0) >= want) break;
   }
   const seconds = now() - t0;
+  const cpu = cpuSeconds(run.child.pid!) - cpu0;
   const msgs = last.portolan_messages_total ?? 0;
   const elems = last.portolan_elements_total ?? 0;
-  report('run steady (2016 capture)', {
+  report(`run steady${ROOTS.length > 1 ? ` [${root}]` : ''}`, {
     messages: msgs,
     elements: elems,
     msgs_per_s: msgs / seconds,
     prefixes_per_s: elems / seconds,
+    // CPU time is what a shared, noisy machine disturbs least (wall-clock rates depend on the other load).
+    msgs_per_cpu_s: msgs / cpu,
+    prefixes_per_cpu_s: elems / cpu,
     drops: last.portolan_drops_total ?? 0,
     rss_before_first_MiB: before.now,
+    anon_before_first_MiB: before.anon,
     run_peak_rss_MiB: peak,
+    slowest_metrics_ms: slowestScrape * 1000,
   });
   steadyRate = elems / seconds;
   await stopRun(run.child);
@@ -233,8 +258,8 @@ async function burst(): Promise<void> {
 }
 
 const file = await fileReference();
-report('file source (reference)', { elements: file.elements, prefixes_per_s: file.elements / file.seconds });
+report('file source (reference)', { elements: file.elements, prefixes_per_s: file.elements / file.seconds, prefixes_per_cpu_s: file.elements / file.cpu });
 const client = await clientReference();
 report('client only (reference, raw)', { messages: client.messages, elements: client.elements, msgs_per_s: client.messages / client.seconds, prefixes_per_s: client.elements / client.seconds });
-if (ONLY !== 'burst') await steady();
+if (ONLY !== 'burst') for (let pass = 0; pass < (ROOTS.length > 1 ? 2 : 1); pass++) for (const root of ROOTS) await steady(root);
 if (ONLY !== 'steady') await burst();
