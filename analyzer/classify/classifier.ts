@@ -176,7 +176,8 @@ export class Classifier {
       const kinds = prefixKinds(ctx, ta?.mismatch ?? false);
       ctx.geo = this.sharedGeo(ctx);
       const sources = this.opts.geoSources;
-      const cons = sources && sources.length > 1 ? geoConsensus(ctx.prefix, sources) : null;
+      // The primary's distribution is in the context already: only the other databases are walked.
+      const cons = sources && sources.length > 1 ? geoConsensus(ctx.prefix, sources, new Map([[this.opts.geo, { prefix: ctx.prefix, countries: ctx.geo, located: ctx.located }]])) : null;
       hit = new CachedPrefix(ctx, this.sharedKinds(kinds.kinds), kinds.geoSubkind, keepCtx ? ctx : undefined, ta, cons);
       this.prefixes.add(prefix, hit);
     }

@@ -3,7 +3,7 @@
  * region, the consensus region (most located addresses summed over the independent databases),
  * how much of the space they agree on, and a confidence. Registry echoes are shown, not counted.
  */
-import type { GeoConfidence, GeoConsensus, GeoLookup, GeoOpinion } from '../models/geo.js';
+import type { GeoConfidence, GeoConsensus, GeoDistribution, GeoLookup, GeoOpinion } from '../models/geo.js';
 import type { Rir } from '../models/registry.js';
 import { regionOf } from '../registry/regions.js';
 import { UNLOCATED } from './distribution.js';
@@ -28,8 +28,9 @@ function regionShares(o: { countries: GeoOpinion['countries'] }): Map<Rir, numbe
   return out;
 }
 
-function opinionOf(db: NamedGeo, prefix: string): GeoOpinion {
-  const d = db.geo.distribution(prefix);
+function opinionOf(db: NamedGeo, prefix: string, known: Map<GeoLookup, GeoDistribution> | undefined): GeoOpinion {
+  // Not cached in the database: the caller (the classifier) keeps what it needs per prefix.
+  const d = known?.get(db.geo) ?? db.geo.distribution(prefix, { cache: false });
   const shares = regionShares(d);
   let region: Rir | null = null;
   for (const [r, s] of shares) if (region === null || s > shares.get(region)!) region = r;
@@ -37,8 +38,9 @@ function opinionOf(db: NamedGeo, prefix: string): GeoOpinion {
   return { db: db.name, echo: db.echo, countries: d.countries, located: d.located, region, mainCountry: main?.cc ?? null };
 }
 
-export function geoConsensus(prefix: string, dbs: readonly NamedGeo[]): GeoConsensus {
-  const opinions = dbs.map((db) => opinionOf(db, prefix));
+/** `known`: distributions the caller already has (the primary's), not walked again. */
+export function geoConsensus(prefix: string, dbs: readonly NamedGeo[], known?: Map<GeoLookup, GeoDistribution>): GeoConsensus {
+  const opinions = dbs.map((db) => opinionOf(db, prefix, known));
   const independent = opinions.filter((o) => !o.echo && o.region !== null);
   const sums = new Map<Rir, number>();
   const perDb = independent.map((o) => regionShares(o));
