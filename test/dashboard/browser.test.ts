@@ -31,7 +31,7 @@ describe.skipIf(!hasChromium)(browserSuite('dashboard in headless Chromium'), ()
       if (f.kinds.length) await writer.writeLifecycle(started(f));
     }
     await writer.flush();
-    server = await createDashboardServer({ store, port: 0, webRoot, asNames: asNameIndex([{ asn: 37011, name: 'LIVE-TEST-AS', cc: 'ZA' }]), health: () => ({ connected: true, messagesPerSecond: 40, lagSeconds: 0.8, reconnects: 1, drops: 3 }) });
+    server = await createDashboardServer({ store, port: 0, webRoot, asNames: asNameIndex([{ asn: 37011, name: 'LIVE-TEST-AS', cc: 'ZA' }]), health: () => ({ connected: true, messagesPerSecond: 40, lagSeconds: 0.8, reconnects: 1, drops: 3, overload: 'shed', shed: 1234, lagText: '10 y 3 mo behind (replay: event time vs now)' }) });
     mkdirSync(shots, { recursive: true });
     // A fresh profile in the temp folder for every run.
     browser = await launchChromium(join(dir, 'chrome'), { width: 1366, height: 860 });
@@ -106,6 +106,10 @@ describe.skipIf(!hasChromium)(browserSuite('dashboard in headless Chromium'), ()
     await page.screenshot({ path: join(shots, 'top.png') });
     await page.goto(server.url + '/health');
     await page.getByText('Messages/s').waitFor();
+    // The overload mode, what was shed and the lag as the server words it (not a count of seconds).
+    await page.getByText('10 y 3 mo behind (replay: event time vs now)').waitFor();
+    expect(await page.locator('dt', { hasText: 'Overload mode' }).locator('xpath=following-sibling::dd[1]').textContent()).toBe('shed');
+    expect(await page.locator('dt', { hasText: /^Shed/ }).locator('xpath=following-sibling::dd[1]').textContent()).toBe('1,234');
     await page.screenshot({ path: join(shots, 'health.png') });
     await page.goto(server.url + '/sql');
     await page.getByRole('button', { name: 'Run query' }).click();
