@@ -74,8 +74,8 @@ export async function summary(run: QueryRunner): Promise<Summary> {
     // Prefixes with at least one mismatched announcement: exactly the prefixes of the small all-time rollup.
     run(`SELECT (SELECT uniqExact(origin_asn) FROM origin_prefixes) AS origins, uniqExact(prefix) AS mismatched_prefixes FROM mismatch_prefix_total`),
     run(`SELECT toString(type) AS type, count() AS events FROM finding_events GROUP BY type ORDER BY type`),
-    run(`SELECT kind, count() AS prefixes, sum(addresses) AS addresses FROM (SELECT kinds, addresses FROM prefix_latest FINAL)
-      ARRAY JOIN kinds AS kind GROUP BY kind ORDER BY prefixes DESC, kind`),
+    run(`SELECT kind, groupUniqArray(prefix) AS prefix_list FROM (SELECT prefix, kinds FROM prefix_latest FINAL)
+      ARRAY JOIN kinds AS kind GROUP BY kind`),
   ]);
   const t = { ...totals, ...origins };
   return {
@@ -88,8 +88,19 @@ export async function summary(run: QueryRunner): Promise<Summary> {
     firstTime: t.first_time === null || t.first_time === undefined ? null : Number(t.first_time),
     lastTime: t.last_time === null || t.last_time === undefined ? null : Number(t.last_time),
     findingEvents,
-    kinds,
+    kinds: kindSpace(kinds),
   };
+}
+
+/** Per kind: its prefixes and the space they cover, each address once (IPv4 addresses, IPv6 /48s), most prefixes first. */
+function kindSpace(rows: Row[]): Row[] {
+  return rows
+    .map(({ kind, prefix_list }) => {
+      const list = prefix_list as string[];
+      const space = coveredSpace(list);
+      return { kind, prefixes: list.length, ipv4_addresses: space.ipv4, ipv6_48s: space.ipv6 };
+    })
+    .sort((a, b) => b.prefixes - a.prefixes || String(a.kind).localeCompare(String(b.kind)));
 }
 
 const cellWhere = (rir: Rir | 'unknown', region: Rir | 'unknown'): Fragment =>

@@ -38,7 +38,11 @@ describe('dashboard API over a real chDB store', () => {
     expect(r.body.prefixes).toBe(FINDINGS.length);
     expect(r.body.origins).toBe(new Set(FINDINGS.map((f) => f.originAsn)).size);
     expect(r.body.mismatchedPrefixes).toBe(new Set(FINDINGS.filter((f) => f.kinds.length).map((f) => f.prefix)).size);
-    expect(r.body.kinds.find((k: any) => k.kind === 'geo-out-of-region').prefixes).toBe(4);
+    const geo = r.body.kinds.find((k: any) => k.kind === 'geo-out-of-region');
+    const mine = FINDINGS.filter((f) => f.kinds.includes('geo-out-of-region'));
+    expect(geo.prefixes).toBe(4);
+    // The fixture's prefixes of a kind do not overlap: their space is the sum of their sizes, per family.
+    expect(geo.ipv4_addresses).toBe(mine.filter((f) => f.family === 4).reduce((a, f) => a + f.addresses, 0));
   });
 
   it('answers the matrix with an empty result and what to run when no index is stored', async () => {
@@ -151,7 +155,7 @@ describe('dashboard API over a real chDB store', () => {
     };
     const s = (await get('/api/summary')).body;
     numbers(s.findingEvents, 'events');
-    numbers(s.kinds, 'prefixes', 'addresses');
+    numbers(s.kinds, 'prefixes', 'ipv4_addresses', 'ipv6_48s');
     const cell = (await get('/api/matrix/cell?rir=afrinic&region=apnic')).body;
     numbers(cell.origins, 'origin_asn', 'prefixes', 'addresses');
     numbers([cell.totals], 'prefixes', 'addresses', 'origins');
