@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Finding } from '../../analyzer/models/finding.js';
-import type { GeoLookup } from '../../analyzer/models/geo.js';
+import type { GeoConsensus, GeoLookup } from '../../analyzer/models/geo.js';
 import type { RegistryLookup } from '../../analyzer/models/registry.js';
 import type { RovState } from '../../analyzer/models/rpki.js';
 import type { AsNameLookup } from '../../analyzer/models/asnames.js';
@@ -30,6 +30,8 @@ export interface AnalysisParts {
     /** With RPKI data (`--rpki`): the RFC 6811 state of (prefix, origin). */
     readonly hasRpki?: boolean;
     rov?(prefix: string, origin: number | null): RovState | null;
+    /** With several `--geo` databases: each one's answer side by side; null with one. */
+    geoOpinions?(prefix: string): GeoConsensus | null;
   };
   geo?: GeoLookup;
 }

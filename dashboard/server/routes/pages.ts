@@ -53,6 +53,8 @@ function prefixPage(deps: DashboardDeps, prefix: string, notes: string[]) {
     registry: optional(notes, 'Registry (RIR delegated files)', deps.registry, () => deps.registry!.prefix(prefix)),
     geo: optional(notes, 'Geolocation database', deps.geo, () => deps.geo!.distribution(prefix)),
     classification: optional(notes, 'Classifier', deps.classifier, () => deps.classifier!.describePrefix(prefix)),
+    // Several geolocation databases side by side (null with one).
+    geoDatabases: deps.classifier?.geoOpinions ? optional(notes, 'Geolocation databases', deps.classifier, () => deps.classifier!.geoOpinions!(prefix)) : null,
   };
 }
 

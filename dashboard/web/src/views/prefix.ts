@@ -40,6 +40,12 @@ interface PrefixPage {
   originsOverTime: Array<{ bucket: string; origin_asn: number; as_name?: string | null; as_cc?: string | null; events: number }>;
   paths: Array<{ as_path: string; events: number; last_seen: string }>;
   findings: Array<{ time: string; origin_asn: number | null; as_name?: string | null; as_cc?: string | null; kinds: string[]; severity: string; why: string }>;
+  /** With several `--geo` databases: each one's answer, the agreement and confidence; null with one. */
+  geoDatabases?: {
+    agreement: number;
+    confidence: string | null;
+    opinions: Array<{ db: string; echo: boolean; mainCountry: string | null; region: string | null; located: number }>;
+  } | null;
   /** With `--rpki`: the covering ROAs' trust anchors and each origin's RFC 6811 state; null without. */
   rpki?: { tas: string[]; origins: Array<{ asn: number; rov: string | null }> } | null;
 }
@@ -111,6 +117,18 @@ export function prefixView(main: HTMLElement, params: string[]): void {
                   d.geo.countries.slice(0, 15),
                 )
               : note('No geolocation database loaded.'),
+            d.geoDatabases
+              ? table(
+                  `Databases side by side (agreement ${percent(d.geoDatabases.agreement)}${d.geoDatabases.confidence ? `, ${d.geoDatabases.confidence}` : ''})`,
+                  [
+                    { label: 'Database', cell: (r) => (r.echo ? `${r.db} (registry echo, not counted)` : r.db) },
+                    { label: 'Main country', cell: (r) => countryLink(r.mainCountry) },
+                    { label: 'Region', cell: (r) => rirBadge(r.region) },
+                    { label: 'Located', cell: (r) => percent(r.located), numeric: true, sort: (r) => Number(r.located) },
+                  ],
+                  d.geoDatabases.opinions,
+                )
+              : null,
           ),
         ),
         section(
