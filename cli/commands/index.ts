@@ -11,6 +11,7 @@ import { register as alerts } from './alerts.js';
 import { register as portabilityIndex } from './portability-index.js';
 import { register as report } from './report.js';
 import { register as completion } from './completion.js';
+import { register as geo } from './geo.js';
 
 /** Every `portolan` sub-command, in the order `--help` lists them. */
-export const commands: Array<(program: Command) => void> = [run, ingest, parse, lookup, registry, query, serve, replayServer, portabilityIndex, report, alerts, completion];
+export const commands: Array<(program: Command) => void> = [run, ingest, parse, lookup, registry, query, serve, replayServer, portabilityIndex, report, geo, alerts, completion];
