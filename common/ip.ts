@@ -18,15 +18,15 @@ export const familyBits = (family: Family): number => (family === 4 ? 32 : 128);
  */
 
 /**
- * The dotted quad in text[0, end) as an unsigned 32-bit integer, or -1, without allocating.
+ * The dotted quad in text[from, end) as an unsigned 32-bit integer, or -1, without allocating.
  * `canonical` refuses leading zeros (`010`); RIR files may have them, prefixes to classify may not.
  */
-function dottedQuad(text: string, end: number, canonical: boolean): number {
+function dottedQuad(text: string, from: number, end: number, canonical: boolean): number {
   let value = 0;
   let octet = 0;
   let digits = 0;
   let dots = 0;
-  for (let i = 0; i < end; i++) {
+  for (let i = from; i < end; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       if (canonical && digits === 1 && octet === 0) return -1;
@@ -44,10 +44,10 @@ function dottedQuad(text: string, end: number, canonical: boolean): number {
 }
 
 /** Dotted-quad IPv4 → unsigned 32-bit integer, or -1 when invalid (leading zeros allowed: RIR files use plain decimals). */
-export const ipv4ToNumber = (text: string): number => dottedQuad(text, text.length, false);
+export const ipv4ToNumber = (text: string): number => dottedQuad(text, 0, text.length, false);
 
 /** As ipv4ToNumber, refusing leading zeros (the canonical spelling only). */
-export const canonicalIpv4ToNumber = (text: string): number => dottedQuad(text, text.length, true);
+export const canonicalIpv4ToNumber = (text: string): number => dottedQuad(text, 0, text.length, true);
 
 function hexGroup(text: string, from: number, to: number): number {
   if (to <= from || to - from > 4) return -1;
@@ -98,45 +98,53 @@ export function ipv6Top64Parts(text: string, out: { [i: number]: number }): bool
   return true;
 }
 
+const tailScratch = new Array<number>(8);
+
+/** The eight groups, in a scratch array (read before the next call), or null. No allocation: every IPv6 row of the RIR files and every IPv6 prefix comes here. */
 function parseIpv6Groups(text: string): number[] | null {
-  if (text.length < 2 || text.length > 45) return null;
+  const n = text.length;
+  if (n < 2 || n > 45) return null;
   const g = groupsScratch;
   const dbl = text.indexOf('::');
-  if (dbl >= 0 && text.indexOf('::', dbl + 1) >= 0) return null;
-  const head = dbl >= 0 ? text.slice(0, dbl) : text;
-  const tail = dbl >= 0 ? text.slice(dbl + 2) : '';
-  const headParts = head === '' ? [] : head.split(':');
-  const tailParts = tail === '' ? [] : tail.split(':');
-  const out: number[] = [];
-  const push = (parts: string[], allowV4Last: boolean): boolean => {
-    for (let i = 0; i < parts.length; i++) {
-      const p = parts[i];
-      if (allowV4Last && i === parts.length - 1 && p.includes('.')) {
-        const v4 = ipv4ToNumber(p);
-        if (v4 < 0) return false;
-        out.push(Math.floor(v4 / 65536), v4 % 65536);
-      } else {
-        const v = hexGroup(p, 0, p.length);
-        if (v < 0) return false;
-        out.push(v);
-      }
-    }
-    return true;
-  };
-  if (!push(headParts, dbl < 0)) return null;
-  const headCount = out.length;
-  if (!push(tailParts, true)) return null;
-  const tailCount = out.length - headCount;
-  if (dbl < 0) {
-    if (out.length !== 8) return null;
-    for (let i = 0; i < 8; i++) g[i] = out[i];
-    return g;
-  }
-  if (out.length > 7) return null;
-  for (let i = 0; i < 8; i++) g[i] = 0;
-  for (let i = 0; i < headCount; i++) g[i] = out[i];
-  for (let i = 0; i < tailCount; i++) g[8 - tailCount + i] = out[headCount + i];
+  if (dbl < 0) return ipv6Parts(text, 0, n, true, g) === 8 ? g : null;
+  if (text.indexOf('::', dbl + 1) >= 0) return null;
+  const head = ipv6Parts(text, 0, dbl, false, g);
+  if (head < 0) return null;
+  const tail = ipv6Parts(text, dbl + 2, n, true, tailScratch);
+  if (tail < 0 || head + tail > 7) return null;
+  for (let i = head; i < 8 - tail; i++) g[i] = 0;
+  for (let i = 0; i < tail; i++) g[8 - tail + i] = tailScratch[i];
   return g;
+}
+
+/**
+ * The groups of the ':'-separated parts of text[from, to) written to `out` from 0 (a dotted
+ * IPv4 last part, where allowed, gives two); their count, or -1 for a bad part or more than 8.
+ */
+function ipv6Parts(text: string, from: number, to: number, v4Last: boolean, out: number[]): number {
+  if (from === to) return 0;
+  let count = 0;
+  for (let ps = from; ; ) {
+    let pe = ps;
+    let dot = false;
+    for (; pe < to; pe++) {
+      const c = text.charCodeAt(pe);
+      if (c === 58) break;
+      if (c === 46) dot = true;
+    }
+    if (dot && v4Last && pe === to) {
+      const v4 = dottedQuad(text, ps, pe, false);
+      if (v4 < 0 || count > 6) return -1;
+      out[count++] = Math.floor(v4 / 65536);
+      out[count++] = v4 % 65536;
+    } else {
+      const v = hexGroup(text, ps, pe);
+      if (v < 0 || count > 7) return -1;
+      out[count++] = v;
+    }
+    if (pe === to) return count;
+    ps = pe + 1;
+  }
 }
 
 /**
@@ -148,7 +156,7 @@ function parseIpv6Groups(text: string): number[] | null {
 export function packedIpv4Prefix(text: string): number {
   const i = text.indexOf('/');
   if (i < 0) return -1;
-  const value = dottedQuad(text, i, true);
+  const value = dottedQuad(text, 0, i, true);
   if (value < 0) return -1;
   const n = text.length;
   const lenDigits = n - i - 1;
