@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { rngFor } from '../../fuzz/prng.js';
 import { writeFixture } from '../analyzer/classify/fixture.js';
-import { asPath, bgp4mpMessage, concat, mpReach, mpUnreach, nextHop, origin, prefix, update, type Peer } from '../helpers/mrt-encoder.js';
+import { asPath, bgp4mpMessage, mpReach, mpUnreach, nextHop, origin, prefix, update, type Peer } from '../helpers/mrt-encoder.js';
 
 const PEERS: Peer[] = [
   { peerAsn: 64501, localAsn: 12654, peerIp: '192.0.2.1', localIp: '192.0.2.254' },
@@ -77,7 +77,7 @@ export function writeCapture(dir: string, opts: { seed?: number; messages?: numb
   // Gzipped, as RIS archives are: the reader then yields to the event loop every inflated
   // chunk, so timers (timed batch cuts, /metrics) run during the file as they do on real input.
   const mrt = join(dir, 'updates.mrt.gz');
-  const bytes = gzipSync(concat(...records));
+  const bytes = gzipSync(Buffer.concat(records));
   writeFileSync(mrt, bytes);
   const { mmdb } = writeFixture(dir);
   return { mrt, elements, bytes: bytes.length, rirDir: dir, mmdb };
