@@ -11,11 +11,11 @@ import { AlertEngine, type EngineCounters, type EngineSettings, type EngineSnaps
 import { RateLimiter } from './rate-limit.js';
 import { watchRules, type RulesWatcher } from './reload.js';
 import { parseAlertsConfig, type AlertsConfig, type ChannelConfig } from './rules.js';
-import { DEFAULT_HOST, DEFAULT_PORT, httpLink } from '../../common/defaults.js';
+import { DEFAULT_DEAD_LETTER, DEFAULT_HOST, DEFAULT_PORT, httpLink } from '../../common/defaults.js';
 import type { AsNameLookup } from '../models/asnames.js';
 
 export const DEFAULT_DASHBOARD_URL = httpLink(DEFAULT_HOST, DEFAULT_PORT);
-export const DEFAULT_DEAD_LETTER = './data/alerts-dead-letter.jsonl';
+export { DEFAULT_DEAD_LETTER }; // one default, in common/defaults.ts (the CLI flags read it without loading alerting)
 
 export interface AlertingOptions {
   /** alerts.yml; watched and reloaded on change unless `watch: false`. */
