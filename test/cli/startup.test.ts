@@ -1,0 +1,57 @@
+/**
+ * Start-up stays light: declaring the commands (for `--help`, parsing, completion) loads no
+ * command's action, and `parse` loads neither the store nor the analyzer. Checked by the modules
+ * a real run loads (a module-loader hook lists them), not by timing.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../common/paths.js';
+import { TSX } from '../helpers/cli.js';
+import { hasSharedData, sharedData, sharedDataSkipReason } from '../helpers/shared-data.js';
+import { makeTmpDir } from '../helpers/tmp.js';
+
+const dir = makeTmpDir('startup');
+const hook = join(dir, 'trace-loads.mjs');
+writeFileSync(hook, "export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context); }\n");
+
+/** The project files and packages a CLI run loads. */
+function loads(args: string[]): string[] {
+  const r = spawnSync(process.execPath, ['--no-warnings', '--experimental-loader', hook, '--import', TSX, join(projectRoot(), 'cli', 'main.ts'), ...args], {
+    cwd: dir,
+    env: { ...process.env, PORTOLAN_LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  expect(r.status, r.stderr).toBe(0);
+  const root = `file://${projectRoot()}/`;
+  return r.stderr
+    .split('\n')
+    .filter((l) => l.startsWith('LOADED ') && l.includes(root))
+    .map((l) => l.slice('LOADED '.length + root.length))
+    .map((p) => (p.startsWith('node_modules/') ? `pkg:${p.split('/')[1].startsWith('@') ? p.split('/').slice(1, 3).join('/') : p.split('/')[1]}` : p.replace(/\?.*$/, '')))
+    .filter((p) => p !== 'pkg:tsx' && p !== 'pkg:get-tsconfig' && p !== 'pkg:esbuild');
+}
+
+const HEAVY = /^(pkg:(chdb|@clickhouse\/client|pino|pino-pretty|yaml|unbzip2-stream|ws|nodemailer|prom-client|mmdb-lib|csv-parse)|analyzer\/(store|pipeline|classify|state|alerts|registry\/index|geo))/;
+
+describe('start-up', () => {
+  it('--help and a command\'s --help load only the declarations', () => {
+    for (const args of [['--help'], ['ingest', '--help'], ['registry', 'diff', '--help']]) {
+      const loaded = loads(args);
+      expect(loaded).toContain('cli/main.ts');
+      expect(loaded).toContain('pkg:commander');
+      expect(loaded.filter((p) => HEAVY.test(p)), args.join(' ')).toEqual([]);
+      expect(loaded.filter((p) => p.endsWith('.action.ts')), args.join(' ')).toEqual([]);
+    }
+  });
+
+  it.skipIf(!hasSharedData)(`parse loads its own action and the MRT reader, not the store or the analyzer ${hasSharedData ? '' : sharedDataSkipReason}`, () => {
+    const loaded = loads(['parse', '--format', 'bgpdump', sharedData('mrt', 'mrtparse-samples', 'quagga_bgp')]);
+    expect(loaded).toContain('cli/commands/parse.action.ts');
+    expect(loaded).toContain('collector/mrt/records.ts');
+    expect(loaded.filter((p) => p.endsWith('.action.ts'))).toEqual(['cli/commands/parse.action.ts']);
+    expect(loaded.filter((p) => HEAVY.test(p) && p !== 'pkg:pino')).toEqual([]); // pino logs the reader's warnings
+  });
+});
