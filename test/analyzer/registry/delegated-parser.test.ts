@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { headerDate, parseDelegatedFile, parseDelegatedText } from '../../../analyzer/registry/delegated-parser.js';
+import { DelegatedParser, headerDate, parseDelegatedChunks, parseDelegatedFile, parseDelegatedText, type DelegatedFile } from '../../../analyzer/registry/delegated-parser.js';
+import { setLogLevel } from '../../../common/log.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
 import { AFRINIC_STANDARD, APNIC_EXTENDED, LACNIC_EXTENDED, RIPE_EXTENDED } from './fixtures.js';
@@ -103,6 +104,87 @@ describe('delegated parser: quirks', () => {
     await expect(parseDelegatedFile(join(dir, 'empty'))).rejects.toThrow(/empty.*is empty|empty/);
     writeFileSync(join(dir, 'junk'), 'hello\nworld\n');
     await expect(parseDelegatedFile(join(dir, 'junk'))).rejects.toThrow(/junk is not an RIR statistics file/);
+  });
+});
+
+/** The general reader alone: every line through DelegatedParser.line(), as split text. */
+function lineByLine(text: string, path: string): DelegatedFile {
+  const parser = new DelegatedParser(path);
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  lines.forEach((l, i) => parser.line(l.endsWith('\r') ? l.slice(0, -1) : l, i + 1));
+  return parser.finish();
+}
+
+describe('delegated parser: the byte reader and the general reader agree', () => {
+  // Well-formed rows of every kind, then each one changed where the byte reader must hand over.
+  const good = [
+    'ripencc|NL|ipv4|193.0.0.0|2048|19930901|allocated|f1d5a7c3',
+    'ripencc||ipv4|193.0.8.0|256||available|',
+    'arin|US|ipv4|8.0.0.0|16777216|19921201|allocated',
+    'arin|US|ipv6|2001:db8::|32|20100101|assigned',
+    'apnic|AU|asn|64496|16|00000000|reserved|A91A6F3C',
+    'lacnic|BR|ipv4|200.0.0.0|512|20000101|allocated|123|extra|fields',
+    'afrinic|ZA|ipv6|2c0f:f7e8::|32|20130101|allocated|F36B9F4B',
+  ];
+  const variants = [
+    ...good,
+    'ripencc|nl|ipv4|193.0.16.0|256|19930901|allocated', // lower-case country: upper-cased
+    'ripencc| NL |ipv4|193.0.17.0|256|19930901|allocated', // spaces around it: trimmed
+    'ripencc|NLD|ipv4|193.0.18.0|256|19930901|allocated',
+    'ripencc|*|ipv4|*|5|summary',
+    'ripencc|NL|ipv4|193.0.19.0|256|19930901|allocated\r', // CRLF
+    'ripencc|NL|ipv4|193.0.20.0|256|19930901|allocated|id\r',
+    'ripencc|NL|ipv4|193.0.21.0|256|19930901|allo\rcated',
+    'ripencc|NL|ipv4|193.0.22.0|256|19930901|allocated|i\rd',
+    'ripencc|NL|ipv4|193.0.23.0|256|19930901|allocated|h\u00e9', // a holder id in UTF-8
+    'ripencc|NL|ipv4|193.0.24.0|0256|19930901|allocated', // leading zero in the count
+    'ripencc|NL|ipv4|010.0.25.0|256|19930901|allocated', // and in the address
+    'ripencc|NL|ipv4|193.0.26.0|1234567890123456|19930901|allocated', // 16 digits
+    'ripencc|NL|ipv4|193.0.27.0||19930901|allocated',
+    'ripencc|NL|ipv4|193.0.28.0|256|1993090|allocated',
+    'ripencc|NL|ipv4|193.0.29.0|256|199309011|allocated',
+    'ripencc|NL|ipv4|255.255.255.0|257|19930901|allocated',
+    'ripencc|NL|ipv4|1.2.3|256|19930901|allocated',
+    'ripencc|NL|ipv4||256|19930901|allocated',
+    'ripencc|NL|ipv5|193.0.30.0|256|19930901|allocated',
+    'ripencc|NL|asn|4294967295|2|19930901|allocated',
+    'ripencc|NL|asn|12x|2|19930901|allocated',
+    'ripencc|NL|asn|64496|0|19930901|allocated',
+    'ripencc|NL|ipv6|2001:db8::1|64|19930901|allocated',
+    'ripencc|NL|ipv6|2001:db8::|129|19930901|allocated',
+    'ripencc|NL|ipv6|2001:db8::|32|19930901|allocatedx',
+    'ripencc|NL|ipv4|193.0.31.0|256|19930901',
+    'ripencc|NL|ipv4|193.0.32.0|256|19930901|',
+    'ripenc|NL|ipv4|193.0.33.0|256|19930901|allocated',
+    'RIPENCC|NL|ipv4|193.0.34.0|256|19930901|allocated',
+    '# a comment',
+    '   ',
+    '',
+    'ripencc|NL|ipv4|193.0.35.0|256|19930901|allocated|',
+  ];
+  const text = ['# banner', '2.3|ripencc|1700000000|40|19830705|20240104|+0100', ...variants].join('\n');
+
+  it('same records, refusals and counts as line() alone, with and without a final newline', () => {
+    setLogLevel('silent');
+    for (const t of [text, text + '\n', text + '\r\n']) {
+      const fast = parseDelegatedText(t, 'x');
+      expect(fast).toEqual(lineByLine(t, 'x'));
+      // The well-formed rows were all kept; the refusals say why.
+      expect(fast.records.length).toBeGreaterThanOrEqual(good.length + 4);
+      expect(fast.skipped).toBeGreaterThan(15);
+    }
+  });
+
+  it('the same in chunks of any size (lines cut between chunks, a UTF-8 character cut in two)', async () => {
+    setLogLevel('silent');
+    const bytes = Buffer.from(text + '\n', 'utf8');
+    const whole = lineByLine(text + '\n', 'x');
+    for (const size of [1, 2, 3, 7, 64, 1000, bytes.length]) {
+      const chunks: Uint8Array[] = [];
+      for (let i = 0; i < bytes.length; i += size) chunks.push(new Uint8Array(bytes.subarray(i, i + size)));
+      expect(await parseDelegatedChunks(chunks, 'x'), `chunks of ${size}`).toEqual(whole);
+    }
   });
 });
 
