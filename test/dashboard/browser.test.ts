@@ -85,7 +85,7 @@ describe.skipIf(!hasChromium)(browserSuite('dashboard in headless Chromium'), ()
   });
 
   it('searches a prefix and shows its page', async () => {
-    await page.getByLabel('Search an IP, prefix, AS number or country').fill('154.80.0.0/16');
+    await page.getByLabel('Search an IP, prefix, AS number, AS name or country').fill('154.80.0.0/16');
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/prefix\/154\.80\.0\.0\/16$/);
     await page.getByRole('heading', { name: 'Findings timeline' }).waitFor();
