@@ -51,16 +51,19 @@ export interface Capture {
 export function writeCapture(dir: string, opts: { seed?: number; messages?: number; startTime?: number } = {}): Capture {
   const rng = rngFor(opts.seed ?? 1, 'capture', 0);
   const messages = opts.messages ?? 10_000;
-  const start = opts.startTime ?? 1_700_000_000;
+  // 2023-11-15 01:00 UTC: 16,000 messages stay within one UTC day.
+  const start = opts.startTime ?? 1_700_010_000;
   const v4 = v4Pool();
   const records: Uint8Array[] = [];
   let elements = 0;
   for (let i = 0; i < messages; i++) {
     const peer = rng.pick(PEERS);
-    const seconds = start + Math.floor(i / 25);
+    // One message a second and distinct prefixes in a message: no two elements are the same
+    // event, so a plain count() of an uninterrupted run is the element count whatever merges do.
+    const seconds = start + i;
     const v6 = rng.chance(0.1);
     const n = 1 + rng.int(6);
-    const prefixes = Array.from({ length: n }, () => (v6 ? rng.pick(V6_POOL) : rng.pick(v4)));
+    const prefixes = [...new Set(Array.from({ length: n }, () => (v6 ? rng.pick(V6_POOL) : rng.pick(v4))))];
     const nlri = prefixes.map((p) => prefix(p));
     let body: Uint8Array;
     if (rng.chance(1 / 6)) {
@@ -72,7 +75,7 @@ export function writeCapture(dir: string, opts: { seed?: number; messages?: numb
         : update({ attrs: [origin(0), asPath(path), nextHop(peer.peerIp)], nlri });
     }
     records.push(bgp4mpMessage(peer, body, 4, { seconds }));
-    elements += n;
+    elements += prefixes.length;
   }
   // Gzipped, as RIS archives are: the reader then yields to the event loop every inflated
   // chunk, so timers (timed batch cuts, /metrics) run during the file as they do on real input.
