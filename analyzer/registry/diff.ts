@@ -82,11 +82,6 @@ export class Items {
 
   push(first: number, last: number, spec: number, rec: DelegationRecord): void {
     if (this.n === this.first.length) {
-      const grow = <T extends Float64Array | Uint8Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-        b.set(a);
-        return b;
-      };
       this.first = grow(this.first);
       this.last = grow(this.last);
       this.spec = grow(this.spec);
@@ -99,6 +94,12 @@ export class Items {
     this.rirOrder[i] = RIR_ORDER.get(rec.rir) ?? 9;
     this.rec.push(rec);
   }
+}
+
+function grow<T extends Float64Array | Uint8Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** Disjoint, sorted segments, each labelled with a record (parallel arrays: first, last, record). */
@@ -353,6 +354,36 @@ function text(family: ResourceType, v: bigint): string {
 
 const isoDate = (d: string | null): string | null => (d ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : null);
 
+function numberText(family: ResourceType, v: number): string {
+  return family === 'ipv4' ? formatIpv4(v) : String(v);
+}
+
+/** The event as printed and stored (`log`: undefined where transfer logs do not apply, null when none explains it). */
+function makeEvent(e: RawEvent, start: string, end: string, addresses: number, fromFileDate: string | null, toFileDate: string | null, log: TransferLogRange | null | undefined): RegistryChange {
+  return {
+    kind: e.kind,
+    family: e.family,
+    start,
+    end,
+    addresses,
+    from_rir: e.a?.rir ?? null,
+    to_rir: e.b?.rir ?? null,
+    from_cc: e.a?.cc ?? null,
+    to_cc: e.b?.cc ?? null,
+    from_status: e.fromStatus,
+    to_status: e.toStatus,
+    from_holder: e.a?.opaqueId ?? null,
+    to_holder: e.b?.opaqueId ?? null,
+    from_reg_date: isoDate(e.a?.date ?? null),
+    to_reg_date: isoDate(e.b?.date ?? null),
+    from_file_date: fromFileDate,
+    to_file_date: toFileDate,
+    transfer: log === undefined ? null : log ? 'logged' : 'unlogged',
+    transfer_date: log ? log.date : null,
+    transfer_type: log ? log.type : null,
+  };
+}
+
 /** An event before formatting: absolute bounds. */
 interface RawEvent {
   kind: ChangeKind;
@@ -421,49 +452,22 @@ export function diffRegistries(from: DiffSide, to: DiffSide, opts: DiffOptions =
   const matchedLogs = new Set<TransferLogRange>();
   const events: RegistryChange[] = [];
   for (const r of raw) {
-    const [first, last] = r.coords.abs(r.first, r.last);
-    const e = { ...r, first, last };
-    const fromRir = e.a?.rir ?? null;
-    const toRir = e.b?.rir ?? null;
+    const fromRir = r.a?.rir ?? null;
+    const toRir = r.b?.rir ?? null;
     const fromFileDate = dateA.get((fromRir ?? toRir)!) ?? null;
     const toFileDate = dateB.get((toRir ?? fromRir)!) ?? null;
-    const base = {
-      from_rir: fromRir,
-      to_rir: toRir,
-      from_cc: e.a?.cc ?? null,
-      to_cc: e.b?.cc ?? null,
-      from_status: e.fromStatus,
-      to_status: e.toStatus,
-      from_holder: e.a?.opaqueId ?? null,
-      to_holder: e.b?.opaqueId ?? null,
-      from_reg_date: isoDate(e.a?.date ?? null),
-      to_reg_date: isoDate(e.b?.date ?? null),
-      from_file_date: fromFileDate,
-      to_file_date: toFileDate,
-    };
-    const make = (first: bigint, last: bigint, log: TransferLogRange | null | undefined): RegistryChange => ({
-      kind: e.kind,
-      family: e.family,
-      start: text(e.family, first),
-      end: text(e.family, last),
-      addresses: sizeOf(e.family, first, last),
-      ...base,
-      transfer: log === undefined ? null : log ? 'logged' : 'unlogged',
-      transfer_date: log ? log.date : null,
-      transfer_type: log ? log.type : null,
-    });
-    if (e.kind !== 'moved' && e.kind !== 'holder-changed') {
-      events.push(make(e.first, e.last, undefined));
+    if (r.kind !== 'moved' && r.kind !== 'holder-changed') {
+      // IPv4 and ASN coordinates are the values themselves: no bigint for the common case.
+      if (r.family === 'ipv6') {
+        const [first, last] = r.coords.abs(r.first, r.last);
+        events.push(makeEvent(r, text('ipv6', first), text('ipv6', last), sizeOf('ipv6', first, last), fromFileDate, toFileDate, undefined));
+      } else events.push(makeEvent(r, numberText(r.family, r.first), numberText(r.family, r.last), r.last - r.first + 1, fromFileDate, toFileDate, undefined));
       continue;
     }
-    const explains = (t: TransferLogRange) =>
-      t.sourceRir === fromRir &&
-      t.recipientRir === toRir &&
-      (!fromFileDate || t.date >= fromFileDate) &&
-      (!toFileDate || t.date <= toFileDate);
-    for (const piece of splitByLogs(e.family, e.first, e.last, logs, explains)) {
+    const [first, last] = r.coords.abs(r.first, r.last);
+    for (const piece of splitByLogs(r.family, first, last, logs, fromRir, toRir, fromFileDate, toFileDate)) {
       if (piece.log) matchedLogs.add(piece.log);
-      events.push(make(piece.first, piece.last, piece.log));
+      events.push(makeEvent(r, text(r.family, piece.first), text(r.family, piece.last), sizeOf(r.family, piece.first, piece.last), fromFileDate, toFileDate, piece.log));
     }
   }
   // Already in order: family, then address; the kinds of one range in CHANGE_KINDS order.
@@ -589,7 +593,16 @@ function mergeLogs(a: TransferLogRange[] | undefined, b: TransferLogRange[] | un
  * [first, last] cut where the log entries that explain it begin and end: each piece with the
  * explaining entry (the latest by date when several cover it), or null where none does.
  */
-function splitByLogs(family: ResourceType, first: bigint, last: bigint, set: LogSet, explains: (t: TransferLogRange) => boolean): Array<{ first: bigint; last: bigint; log: TransferLogRange | null }> {
+function splitByLogs(
+  family: ResourceType,
+  first: bigint,
+  last: bigint,
+  set: LogSet,
+  fromRir: Rir | null,
+  toRir: Rir | null,
+  fromFileDate: string | null,
+  toFileDate: string | null,
+): Array<{ first: bigint; last: bigint; log: TransferLogRange | null }> {
   const { logs, maxLast } = set.byFamily.get(family)!;
   // Entries with start <= last, scanned back while some entry before can still reach `first`.
   let hi = logs.length;
@@ -600,7 +613,11 @@ function splitByLogs(family: ResourceType, first: bigint, last: bigint, set: Log
     else hi = mid;
   }
   const cands: TransferLogRange[] = [];
-  for (let k = lo - 1; k >= 0 && maxLast[k] >= first; k--) if (logs[k].last >= first && explains(logs[k])) cands.push(logs[k]);
+  for (let k = lo - 1; k >= 0 && maxLast[k] >= first; k--) {
+    const t = logs[k];
+    // Explains the change: same RIRs, dated between the two files.
+    if (t.last >= first && t.sourceRir === fromRir && t.recipientRir === toRir && (!fromFileDate || t.date >= fromFileDate) && (!toFileDate || t.date <= toFileDate)) cands.push(t);
+  }
   if (!cands.length) return [{ first, last, log: null }];
   const points = new Set<bigint>([first, last + 1n]);
   for (const c of cands) {
