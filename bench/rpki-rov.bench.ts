@@ -72,7 +72,7 @@ function timeIt(name: string, fn: (q: { prefix: string; origin: number }) => str
   const cpu = process.cpuUsage();
   for (const q of queries) {
     const s = fn(q);
-    if (name.includes('state')) counts[s] = (counts[s] ?? 0) + 1;
+    if (name === 'VrpIndex.state') counts[s] = (counts[s] ?? 0) + 1;
   }
   const used = process.cpuUsage(cpu);
   const perSecond = queries.length / ((performance.now() - started) / 1000);
@@ -83,6 +83,14 @@ function timeIt(name: string, fn: (q: { prefix: string; origin: number }) => str
 }
 
 const ours = timeIt('VrpIndex.state', (q) => index.state(q.prefix, q.origin));
+// Per family: IPv6 text is parsed to its top 64 bits as numbers, IPv4 text straight to one number.
+const all = queries.splice(0);
+for (const [name, family] of [['IPv4', false], ['IPv6', true]] as const) {
+  for (const q of all) if (q.prefix.includes(':') === family) queries.push(q);
+  timeIt(`VrpIndex.state ${name} only`, (q) => index.state(q.prefix, q.origin));
+  queries.length = 0;
+}
+for (const q of all) queries.push(q);
 timeIt('VrpIndex.validate', (q) => index.validate(q.prefix, q.origin).state);
 report('rpki: states', counts);
 
