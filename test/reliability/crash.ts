@@ -5,7 +5,6 @@
  * without opening two chDB engines in one process.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { projectRoot } from '../../common/paths.js';
@@ -68,7 +67,7 @@ export function runChild(
     check();
     const poll = opts.kill?.when ? setInterval(check, 5) : null;
     opts.signalWhen?.((s) => child.kill(s));
-    timers.push(setTimeout(kill, opts.limitMs ?? 120_000));
+    timers.push(setTimeout(kill, opts.limitMs ?? 300_000));
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       stderr += d;
@@ -82,38 +81,6 @@ export function runChild(
       resolve({ code, signal, stderr, stdout, killedAfter: signal === 'SIGKILL' ? killedAfter : '' });
     });
   });
-}
-
-/** The read position of `pid` in its open `path` (Linux /proc), or null when it does not hold the file open. */
-export function readPosition(pid: number, path: string): number | null {
-  try {
-    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-      if (readlinkSafe(`/proc/${pid}/fd/${fd}`) !== path) continue;
-      const m = /^pos:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8'));
-      if (m) return Number(m[1]);
-    }
-  } catch {
-    /* the process is gone or /proc is not there */
-  }
-  return null;
-}
-
-function readlinkSafe(p: string): string {
-  try {
-    return readlinkSync(p);
-  } catch {
-    return '';
-  }
-}
-
-/** Milliseconds between the first log lines matching `from` and `to` (pino's `time` field). */
-export function logSpanMs(stderr: string, from: string, to: string): number {
-  const at = (msg: string): number => {
-    const line = stderr.split('\n').find((l) => l.includes(`"msg":"${msg}"`));
-    if (!line) throw new Error(`no "${msg}" log line in:\n${stderr.slice(-2000)}`);
-    return (JSON.parse(line) as { time: number }).time;
-  };
-  return at(to) - at(from);
 }
 
 /**

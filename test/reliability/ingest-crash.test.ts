@@ -1,28 +1,35 @@
 /**
  * `kill -9` of `portolan ingest` at ten seeded moments (two during start-up and migrations,
- * eight while the file is read, inserted and checkpointed), each followed by the same command
+ * four while the file is processed, four during or just after an insert), each followed by the same command
  * again, then a last run to completion: the store must hold exactly what one uninterrupted
  * ingest of the same file holds. Exactly, not only through FINAL: a rerun cuts its insert
  * batches at the same rows, so their dedup tokens match and ClickHouse drops what already
  * landed, and plain `count()`, the read models' sums and the MergeTree `mismatch_events` agree.
  * PORTOLAN_CRASH_SEED picks other moments (the seed is in the test name).
  */
-import { existsSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rngFor } from '../../fuzz/prng.js';
 import { makeTmpDir } from '../helpers/tmp.js';
-import { fingerprint, readPosition, runChild, type ChildRun, type KillPlan } from './crash.js';
+import { fingerprint, runChild, type ChildRun, type KillPlan } from './crash.js';
 import { writeCapture, type Capture } from './fixture.js';
 
-const HAS_PROC = existsSync('/proc/self/fdinfo');
 const SEED = Number(process.env.PORTOLAN_CRASH_SEED ?? 16016);
 const KILLS = 10;
 const dir = makeTmpDir('ingest-crash');
 // Staging files of killed inserts stay inside the test folder.
 const env = { TMPDIR: dir };
+const safeList = (d: string): string[] => {
+  try {
+    return readdirSync(d);
+  } catch {
+    return [];
+  }
+};
+const stagingDirs = (): string[] => safeList(dir).filter((f) => f.startsWith('portolan-staging-'));
 
-describe.skipIf(!HAS_PROC)(`kill -9 of portolan ingest at ${KILLS} seeded points (seed ${SEED})${HAS_PROC ? '' : ' (skipped: needs Linux /proc to see how far the file is read)'}`, { timeout: 420_000 }, () => {
+describe(`kill -9 of portolan ingest at ${KILLS} seeded points (seed ${SEED})`, { timeout: 600_000 }, () => {
   let capture: Capture;
   const ingest = (db: string, kill?: KillPlan): Promise<ChildRun> =>
     runChild(['ingest', '--json', '--rir-dir', capture.rirDir, '--geo', capture.mmdb, '--db', db, '--log-level', 'info', capture.mrt], { kill, env });
@@ -41,19 +48,22 @@ describe.skipIf(!HAS_PROC)(`kill -9 of portolan ingest at ${KILLS} seeded points
       expect(run.signal, `kill ${i} (${kill.label}) found the child already exited: ${run.stderr.slice(-1500)}`).toBe('SIGKILL');
       landed.push(`#${i} ${kill.label}: after "${run.killedAfter}"`);
     };
-    /** Killed once the ingest has read `share` of the file (its read position, from /proc), or has closed it after reading. */
-    const atShare = (share: number): KillPlan => {
-      const bytes = Math.floor(share * capture.bytes);
-      let opened = false;
+    /**
+     * Killed `delayMs` after the `k`-th insert of the run began: the embedded store's inserts
+     * stage their batch as a file under TMPDIR (portolan-staging-*) for as long as they run.
+     */
+    const atInsert = (k: number, delayMs: number): KillPlan => {
+      const seen = new Set<string>();
+      const before = new Set(stagingDirs());
       return {
-        label: `at byte ${bytes} of ${capture.bytes} (${(share * 100).toFixed(1)}%)`,
-        delayMs: 0,
-        // After "ingesting": before it, the ledger reads the file's ends to identify it.
-        when: ({ pid, stderr }) => {
-          if (!stderr.includes('"msg":"ingesting"')) return false;
-          const pos = readPosition(pid, capture.mrt);
-          opened ||= pos !== null;
-          return pos === null ? opened : pos >= bytes;
+        label: `${delayMs} ms after insert #${k} began`,
+        delayMs,
+        when: () => {
+          for (const d of stagingDirs()) {
+            if (before.has(d)) continue;
+            for (const f of safeList(join(dir, d))) seen.add(`${d}/${f}`);
+          }
+          return seen.size >= k;
         },
       };
     };
@@ -69,8 +79,18 @@ describe.skipIf(!HAS_PROC)(`kill -9 of portolan ingest at ${KILLS} seeded points
     const cleanRun = await clean;
     expect(cleanRun.code, cleanRun.stderr).toBe(0);
 
-    // The rest while the file is read, classified and inserted: at a seeded share of the file.
-    for (let i = 2; i < KILLS; i++) await killed(i, atShare(rng.next()));
+    // The rest while the file is read, classified and inserted: at a seeded moment of the
+    // processing (odd kills), or during or just after one of its first inserts (even kills;
+    // the last inserts of a run get little delay, so the run never marks the file complete).
+    for (let i = 2; i < KILLS; i++) {
+      if (i % 2) {
+        const delayMs = rng.int(1500);
+        await killed(i, { label: `${delayMs} ms after "ingesting"`, delayMs, when: ({ stderr }) => stderr.includes('"msg":"ingesting"') });
+      } else {
+        const k = 1 + rng.int(3);
+        await killed(i, atInsert(k, rng.int(k < 3 ? 300 : 50)));
+      }
+    }
     console.log(`ingest kill points (seed ${SEED}):\n  ${landed.join('\n  ')}`);
 
     const last = await ingest(db);
