@@ -9,18 +9,18 @@ const busy = (ms: number) => {
   while (performance.now() < end);
 };
 
-/** Runs `items` busy items, awaiting only what `turn` returns; the item at which an HTTP request made before the loop was answered. */
+/** Runs `items` busy items, awaiting only what `turn` returns; the item at which an HTTP request sent as the loop starts reached its handler. */
 async function answeredAt(items: number, turn: () => Promise<void> | undefined): Promise<number | null> {
   let done = 0;
-  let answeredAtItem: number | null = null;
-  const server = createServer((_req, res) => res.end('ok'));
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const request = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`).then(async (r) => {
-    await r.text();
-    answeredAtItem ??= done;
+  let handledAt: number | null = null;
+  const server = createServer((_req, res) => {
+    handledAt ??= done;
+    res.end('ok');
   });
-  // Let the request reach the server's socket before the loop takes the thread.
-  await new Promise((r) => setTimeout(r, 50));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  // Connecting, sending and parsing the request all need turns of the event loop (client and
+  // server are in this process), so the handler runs only when the loop lets them.
+  const request = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`).then((r) => r.text());
   for (let i = 0; i < items; i++) {
     busy(1);
     done++;
@@ -29,7 +29,7 @@ async function answeredAt(items: number, turn: () => Promise<void> | undefined):
   }
   await request;
   server.close();
-  return answeredAtItem;
+  return handledAt;
 }
 
 describe('TimeSlicer', () => {
