@@ -55,7 +55,8 @@ export interface DiffResult {
 const FAMILIES: ResourceType[] = ['ipv4', 'ipv6', 'asn'];
 const TWO_32 = 2 ** 32;
 const SLASH48 = 2 ** 80;
-const RIR_ORDER = new Map(RIRS.map((r, i) => [r, i]));
+/** Each RIR's place in RIRS, as a plain object: read once per item (a property read, not a hash). */
+const RIR_ORDER: Record<string, number> = Object.fromEntries(RIRS.map((r, i) => [r, i]));
 
 /**
  * Records' extents in a family's coordinates, with how specific each is (higher wins), as
@@ -91,7 +92,7 @@ export class Items {
     this.first[i] = first;
     this.last[i] = last;
     this.spec[i] = spec;
-    this.rirOrder[i] = RIR_ORDER.get(rec.rir) ?? 9;
+    this.rirOrder[i] = RIR_ORDER[rec.rir] ?? 9;
     this.rec.push(rec);
   }
 }
@@ -480,17 +481,8 @@ export function diffRegistries(from: DiffSide, to: DiffSide, opts: DiffOptions =
  * one of the first two is set. `recs` is reused between calls: read it, do not keep it.
  */
 function overlay(lists: Segs[], visit: (first: number, last: number, recs: Array<DelegationRecord | null>) => void): void {
-  let count = 0;
-  for (const l of lists) count += l.n * 2;
-  const points = new Float64Array(count);
-  let p = 0;
-  for (const l of lists) {
-    for (let i = 0; i < l.n; i++) {
-      points[p++] = l.first[i];
-      points[p++] = l.last[i] + 1;
-    }
-  }
-  points.sort();
+  // A merge of the sorted lists (no sort of their bounds): from each boundary to the next one
+  // of any list, every list's record there.
   const L = lists.length;
   const ptr = new Int32Array(L);
   let cur: Array<DelegationRecord | null> = lists.map(() => null);
@@ -498,23 +490,28 @@ function overlay(lists: Segs[], visit: (first: number, last: number, recs: Array
   let pending = false;
   let pFirst = 0;
   let pLast = 0;
-  for (let k = 0; k + 1 < points.length; k++) {
-    const pos = points[k];
-    const next = points[k + 1];
-    if (next === pos) continue;
+  let pos = Infinity;
+  for (const l of lists) if (l.n > 0 && l.first[0] < pos) pos = l.first[0];
+  while (pos !== Infinity) {
+    let next = Infinity;
     for (let li = 0; li < L; li++) {
       const l = lists[li];
       let q = ptr[li];
       while (q < l.n && l.last[q] < pos) q++;
       ptr[li] = q;
-      cur[li] = q < l.n && l.first[q] <= pos ? l.rec[q] : null;
+      if (q < l.n && l.first[q] <= pos) {
+        cur[li] = l.rec[q];
+        if (l.last[q] + 1 < next) next = l.last[q] + 1;
+      } else {
+        cur[li] = null;
+        if (q < l.n && l.first[q] < next) next = l.first[q];
+      }
     }
+    if (next === Infinity) break;
     if (!cur[0] && !cur[1]) {
       if (pending) visit(pFirst, pLast, pend);
       pending = false;
-      continue;
-    }
-    if (pending && pLast + 1 === pos && sameRecords(pend, cur)) pLast = next - 1;
+    } else if (pending && pLast + 1 === pos && sameRecords(pend, cur)) pLast = next - 1;
     else {
       if (pending) visit(pFirst, pLast, pend);
       // The current labels become the pending range's; the old pending array is reused.
@@ -525,6 +522,7 @@ function overlay(lists: Segs[], visit: (first: number, last: number, recs: Array
       pFirst = pos;
       pLast = next - 1;
     }
+    pos = next;
   }
   if (pending) visit(pFirst, pLast, pend);
 }
