@@ -3,8 +3,7 @@
  * summing prefix sizes would count a /24 inside an announced /16 twice. In the index's units
  * (IPv4 addresses, IPv6 /48s) and exact: IPv4 in numbers, IPv6 in bigints until the end.
  */
-import { packedIpv4Prefix, parsePrefix, prefixEnd } from '../../common/ip.js';
-import { minus, plus, type Bound } from './segments.js';
+import { minus, plus, prefixBounds, type Bound } from './segments.js';
 
 export interface CoveredSpace {
   /** IPv4 addresses. */
@@ -20,16 +19,9 @@ export function coveredSpace(prefixes: Iterable<string>): CoveredSpace {
   const v6: Array<[bigint, bigint]> = [];
   let invalid = 0;
   for (const text of prefixes) {
-    const packed = packedIpv4Prefix(text);
-    if (packed >= 0) {
-      const length = packed % 64;
-      const start = (packed - length) / 64;
-      v4.push([start, start + 2 ** (32 - length) - 1]);
-      continue;
-    }
-    const p = parsePrefix(text);
-    if (p?.family === 6) v6.push([p.start, prefixEnd(p)]);
-    else if (p) v4.push([Number(p.start), Number(prefixEnd(p))]);
+    const p = prefixBounds(text);
+    if (p?.family === 4) v4.push([p.start, p.end]);
+    else if (p) v6.push([p.start, p.end]);
     else invalid++;
   }
   return { ipv4: unionSize(v4, 1), ipv6: Number(unionSize(v6, 1n)) / 2 ** 80, invalid };

@@ -2,9 +2,8 @@
  * Routed prefixes at a moment: the announced prefixes of a routing state that pass the named
  * filters, each with its peers and the origin its addresses are attributed to.
  */
-import { packedIpv4Prefix, parsePrefix, prefixEnd } from '../../common/ip.js';
 import type { PrefixFilterCounts, RoutedFilters } from '../models/accounting.js';
-import type { Bound } from './segments.js';
+import { prefixBounds, type Bound } from './segments.js';
 import { isSpecialPurpose } from './special-purpose.js';
 
 /** The routing state the accounting reads: PrefixState has this shape. */
@@ -76,16 +75,9 @@ export function routedPrefixes(table: RouteTable, filters: RoutedFilters): Route
     }
   };
   for (const text of byPrefix.keys()) {
-    // The state holds canonical prefixes only; IPv4 is read without a bigint.
-    const packed = packedIpv4Prefix(text);
-    if (packed >= 0) {
-      const length = packed % 64;
-      const start = (packed - length) / 64;
-      keep(out[4], out.counts.ipv4, filters.ipv4_length, 4, text, start, start + 2 ** (32 - length) - 1, length);
-      continue;
-    }
-    const p = parsePrefix(text);
-    if (p?.family === 6) keep(out[6], out.counts.ipv6, filters.ipv6_length, 6, text, p.start, prefixEnd(p), p.length);
+    const p = prefixBounds(text); // the state holds canonical prefixes only
+    if (p?.family === 4) keep(out[4], out.counts.ipv4, filters.ipv4_length, 4, text, p.start, p.end, p.length);
+    else if (p) keep(out[6], out.counts.ipv6, filters.ipv6_length, 6, text, p.start, p.end, p.length);
   }
   out[4].sort((a, b) => a.start - b.start || a.length - b.length);
   out[6].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.length - b.length));

@@ -4,7 +4,26 @@
  * bigint for IPv6; one call works on one family, so operands are never mixed.
  */
 
+import { packedIpv4Prefix, parsePrefix, prefixEnd } from '../../common/ip.js';
+
 export type Bound = number | bigint;
+
+/** A prefix's first and last address in the kinds above (IPv4 read without a bigint). */
+export type PrefixBounds = { family: 4; start: number; end: number; length: number } | { family: 6; start: bigint; end: bigint; length: number };
+
+/** The bounds of a prefix's text, or null when it is not a prefix (host bits set, bad syntax). */
+export function prefixBounds(text: string): PrefixBounds | null {
+  const packed = packedIpv4Prefix(text);
+  if (packed >= 0) {
+    const length = packed % 64;
+    const start = (packed - length) / 64;
+    return { family: 4, start, end: start + 2 ** (32 - length) - 1, length };
+  }
+  const p = parsePrefix(text);
+  if (!p) return null;
+  const end = prefixEnd(p);
+  return p.family === 4 ? { family: 4, start: Number(p.start), end: Number(end), length: p.length } : { family: 6, start: p.start, end, length: p.length };
+}
 
 export interface Interval<K extends Bound = bigint> {
   start: K;
