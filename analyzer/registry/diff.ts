@@ -15,6 +15,7 @@
  */
 import { formatIp, formatIpv4, ipv4ToNumber, ipv6ToBigInt, ipv6Top64Parts } from '../../common/ip.js';
 import { RIRS, type ChangeKind, type DelegationRecord, type RegistryChange, type ResourceType, type Rir } from '../models/registry.js';
+import { forEachIpv4Cidr } from './prefix-index.js';
 import type { TransferLogRange } from './transfer-log.js';
 
 export interface DiffFile {
@@ -53,7 +54,6 @@ export interface DiffResult {
 }
 
 const FAMILIES: ResourceType[] = ['ipv4', 'ipv6', 'asn'];
-const TWO_32 = 2 ** 32;
 const SLASH48 = 2 ** 80;
 /** Each RIR's place in RIRS, as a plain object: read once per item (a property read, not a hash). */
 const RIR_ORDER: Record<string, number> = Object.fromEntries(RIRS.map((r, i) => [r, i]));
@@ -193,18 +193,9 @@ function coordsFor(family: ResourceType, all: readonly DelegationRecord[]): Coor
       items(records) {
         const out = new Items(records.length + (records.length >> 1));
         for (const r of records) {
-          // The range as exact CIDRs (splitIpv4Range, without its pairs): each block is the largest
-          // power of two that both divides its start and fits in what is left (bit tricks, no loop).
-          let cur = ipv4ToNumber(r.start);
-          const last = cur + r.value - 1;
-          while (cur <= last) {
-            const align = cur === 0 ? TWO_32 : (cur & -cur) >>> 0;
-            const left = last - cur + 1;
-            const fit = left >= TWO_32 ? TWO_32 : 2 ** (31 - Math.clz32(left));
-            const size = align < fit ? align : fit;
-            out.push(cur, cur + size - 1, size === TWO_32 ? 0 : Math.clz32(size) + 1, r);
-            cur += size;
-          }
+          // The range as exact CIDRs.
+          const first = ipv4ToNumber(r.start);
+          forEachIpv4Cidr(first, first + r.value - 1, (start, length) => out.push(start, start + 2 ** (32 - length) - 1, length, r));
         }
         return out;
       },
