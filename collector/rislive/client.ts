@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { log } from '../../common/log.js';
 import type { RouteEvent } from '../models/route-event.js';
 import { newCounters, snapshotCounters, type RisLiveCounters } from './counters.js';
-import { decodeRisMessage } from './decode.js';
+import { decodeRisMessage, RAW_CHECK_EVERY } from './decode.js';
 import { DEFAULT_RIS_LIVE_URL } from '../../common/defaults.js';
 import type { RisMessageData, RisSubscription } from './protocol.js';
 import { BoundedQueue } from './queue.js';
@@ -75,7 +75,7 @@ const DEFAULTS = {
   errorGraceMs: 5_000,
   connectTimeoutMs: 15_000,
   useRaw: true,
-  checkEvery: 64,
+  checkEvery: RAW_CHECK_EVERY,
   warnIntervalMs: 10_000,
 };
 

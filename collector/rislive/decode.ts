@@ -178,6 +178,12 @@ export function elemsAgree(a: BgpElem[], b: BgpElem[]): boolean {
 }
 
 /**
+ * Messages with `raw` per JSON cross-check (see `decodeRisMessage`'s `check`): the live client
+ * and file replays decode the rest once, from `raw` alone.
+ */
+export const RAW_CHECK_EVERY = 64;
+
+/**
  * Decodes one ris_message; prefers `raw` when `useRaw` and it decodes. With `check` false a
  * message with `raw` is decoded once, from `raw` alone (its first clean decoding); with `check`
  * (the default) the JSON projection is decoded too and compared. Never throws.

@@ -8,7 +8,7 @@ import { newStats, readMrtElems } from '../mrt/index.js';
 import type { RouteEvent } from '../models/route-event.js';
 import { hostFromFileName } from '../replay/mrt-to-ris.js';
 import { isJsonlCapture, newJsonlStats, readJsonlCapture } from '../replay/jsonl.js';
-import { decodeRisMessage } from '../rislive/decode.js';
+import { decodeRisMessage, RAW_CHECK_EVERY } from '../rislive/decode.js';
 import { emptySourceStats, type RouteSource, type SourceStats } from './source.js';
 
 export interface FileSourceOptions {
@@ -16,12 +16,21 @@ export interface FileSourceOptions {
   collector?: string;
   /** Decode RIS Live `raw` when present (default true). */
   useRaw?: boolean;
+  /**
+   * JSONL captures with `raw`: decode the JSON projection too and compare, for one message in
+   * this many (1: every message; default as the live client). The others are decoded once.
+   */
+  checkEvery?: number;
 }
 
 export class FileSource implements RouteSource {
   readonly name: string;
   private readonly counters: SourceStats = emptySourceStats();
   private disagreements = 0;
+  /** Messages decoded from `raw`, and of those, cross-checked against the JSON projection. */
+  private rawDecoded = 0;
+  private rawChecked = 0;
+  private sinceCheck = 0;
   private closed = false;
 
   constructor(
@@ -46,7 +55,13 @@ export class FileSource implements RouteSource {
       for await (const data of readJsonlCapture(file, js)) {
         if (this.closed) return;
         this.counters.messages++;
-        const r = decodeRisMessage(data, { useRaw: this.opts.useRaw });
+        const check = ++this.sinceCheck >= (this.opts.checkEvery ?? RAW_CHECK_EVERY);
+        if (check) this.sinceCheck = 0;
+        const r = decodeRisMessage(data, { useRaw: this.opts.useRaw, check });
+        if (r.source === 'raw') {
+          this.rawDecoded++;
+          if (check) this.rawChecked++;
+        }
         if (r.problems.length) {
           this.counters.errors++;
           log.warn({ file, line: js.lines, problems: r.problems }, 'RIS Live message partly undecodable; skipped the bad parts');
@@ -84,7 +99,7 @@ export class FileSource implements RouteSource {
   }
 
   stats(): SourceStats {
-    return { ...this.counters, detail: { files: this.files.length, disagreements: this.disagreements } };
+    return { ...this.counters, detail: { files: this.files.length, disagreements: this.disagreements, rawDecoded: this.rawDecoded, rawChecked: this.rawChecked } };
   }
 
   async close(): Promise<void> {

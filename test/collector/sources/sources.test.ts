@@ -7,7 +7,7 @@ import { startReplayServer } from '../../../collector/replay/server.js';
 import { FileSource, openSource, RisLiveSource, type RouteSource } from '../../../collector/sources/index.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
-import { syntheticElements, syntheticMessages, writeCapture } from '../rislive/fixtures.js';
+import { REAL_UPDATE, syntheticElements, syntheticMessages, writeCapture } from '../rislive/fixtures.js';
 
 const dir = makeTmpDir('sources');
 
@@ -42,6 +42,22 @@ describe('sources (self-contained)', () => {
     expect(events).toHaveLength(syntheticElements(msgs));
     expect(events[0].collector).toBe('rrc00');
     expect(src.stats()).toMatchObject({ messages: msgs.length, elements: events.length, errors: 2 });
+  });
+
+  it('FileSource decodes raw once and cross-checks one message in checkEvery against the JSON (same events as checking all)', async () => {
+    // 200 copies of a real UPDATE with raw; the JSON of message 64 (the first checked) and of
+    // message 100 (not checked) name another prefix, so only the checked one is a disagreement.
+    const copies = Array.from({ length: 200 }, (_, i) => ({ ...REAL_UPDATE, timestamp: REAL_UPDATE.timestamp + i, id: `real-${i}` }));
+    for (const i of [63, 99]) copies[i] = { ...copies[i], announcements: [{ next_hop: '196.60.9.165', prefixes: ['198.51.100.0/24'] }] };
+    const file = writeCapture(dir, 'raw.jsonl', copies);
+    const sampled = new FileSource([file]);
+    const all = new FileSource([file], { checkEvery: 1 });
+    const [got, want] = [await drain(sampled), await drain(all)];
+    expect(got).toEqual(want);
+    expect(got).toHaveLength(200);
+    expect(new Set(got.map((e) => e.prefix))).toEqual(new Set(['196.50.70.0/24']));
+    expect(sampled.stats().detail).toMatchObject({ rawDecoded: 200, rawChecked: 3, disagreements: 1 });
+    expect(all.stats().detail).toMatchObject({ rawDecoded: 200, rawChecked: 200, disagreements: 2 });
   });
 
   it('RisLiveSource --record writes frames that FileSource reads back to the same events', async () => {
