@@ -22,6 +22,11 @@ export interface BatchBuilder {
   readonly rows: number;
   /** Adds one row (values in `columns` order). A row that cannot be encoded throws and leaves nothing behind. */
   add(values: unknown[]): void;
+  /**
+   * RowBinary builders: adds one row that `encode` writes from `a` and `b` (a table's own encoder,
+   * the same bytes as `add` of its values), with the same rule on failure. Absent for text formats.
+   */
+  addEncoded?<A, B>(encode: (out: ByteSink, a: A, b: B) => void, a: A, b: B): void;
   /** The rows so far; the builder starts empty again. */
   take(): Payload;
 }
@@ -59,6 +64,16 @@ function rowBinaryBuilder(table: string, columns: string[], types: string[]): Ba
       const start = sink.pos;
       try {
         for (let i = 0; i < encoders.length; i++) encoders[i](sink, values[i]);
+      } catch (err) {
+        sink.rewind(start);
+        throw err;
+      }
+      rows++;
+    },
+    addEncoded(encode, a, b) {
+      const start = sink.pos;
+      try {
+        encode(sink, a, b);
       } catch (err) {
         sink.rewind(start);
         throw err;

@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { log } from '../../common/log.js';
 import { LIFECYCLE_COLUMNS, lifecycleValues, ROUTE_EVENT_COLUMNS, routeEventValues } from './rows.js';
 import { storeInserter } from './insert.js';
+import { encodeRouteEvent } from './route-event-encoder.js';
 import { Spool } from './spool.js';
 import { BatchAttempts } from './writer/attempts.js';
 import { Batcher } from './writer/batcher.js';
@@ -61,6 +62,11 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
       s.rejectedRows++;
       return;
     }
+    return accepted();
+  }
+
+  /** Counts a row added; back-pressure when too many batches are held. */
+  function accepted(): Promise<void> | void {
     s.accepted++;
     if (pipeline.held >= o.maxQueuedBatches) return pipeline.room(o.maxQueuedBatches);
   }
@@ -72,6 +78,15 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
 
   return {
     writeEvent(event, finding) {
+      if (closed) throw new Error('store writer is closed');
+      // RowBinary (the embedded store): the row written straight from the event, no values array.
+      try {
+        if (batcher.addEncoded('route_events', ROUTE_EVENT_COLUMNS, encodeRouteEvent, event, finding)) return accepted();
+      } catch (err) {
+        log.warn({ prefix: event?.prefix, collector: event?.collector, err: (err as Error).message }, 'route event not storable; skipped');
+        s.rejectedRows++;
+        return;
+      }
       let values: unknown[];
       try {
         values = routeEventValues(event, finding);

@@ -1,4 +1,5 @@
 import { batchBuilder, payloadToken, type BatchBuilder, type BatchFormat } from '../batch.js';
+import type { ByteSink } from '../rowbinary.js';
 import type { Batch } from './types.js';
 
 /**
@@ -30,11 +31,32 @@ export class Batcher {
 
   /** Adds one row (`values` in `columns` order). A row that cannot be encoded throws and leaves nothing behind. */
   add(table: string, columns: readonly string[], values: unknown[]): void {
+    const builder = this.builder(table, columns);
+    builder.add(values);
+    this.added(table, builder);
+  }
+
+  private builder(table: string, columns: readonly string[]): BatchBuilder {
     let builder = this.builders.get(table);
     if (!builder) this.builders.set(table, (builder = batchBuilder(table, columns, this.format)));
-    builder.add(values);
+    return builder;
+  }
+
+  private added(table: string, builder: BatchBuilder): void {
     if (builder.rows === 1) this.started.set(table, Date.now());
     if (builder.rows >= this.opts.batchSize) this.cut(table);
+  }
+
+  /**
+   * Adds one row through the table's own RowBinary encoder (see BatchBuilder.addEncoded); false,
+   * adding nothing, when this format has none (the caller then adds the row's values).
+   */
+  addEncoded<A, B>(table: string, columns: readonly string[], encode: (out: ByteSink, a: A, b: B) => void, a: A, b: B): boolean {
+    const builder = this.builder(table, columns);
+    if (!builder.addEncoded) return false;
+    builder.addEncoded(encode, a, b);
+    this.added(table, builder);
+    return true;
   }
 
   /** Sends every partly filled batch now. */

@@ -1,0 +1,142 @@
+import type { RouteEvent } from '../../collector/models/route-event.js';
+import type { Finding } from '../models/finding.js';
+import { columnTypes } from './batch.js';
+import { hash64Parts } from './hash.js';
+import type { ByteSink } from './rowbinary.js';
+import { asPathText, communityText, ROUTE_EVENT_COLUMNS } from './rows.js';
+
+/**
+ * One route_events row written straight into a RowBinary sink: the same bytes as encoding
+ * `routeEventValues` column by column (batch.ts), without the array of 35 values per row or a
+ * generic encoder per column (whose shared call site sees every type). This is the writer's
+ * hottest path: every route event goes through it. A value the column cannot take throws, as
+ * the generic encoders do, and the builder drops the half-written row.
+ */
+
+/** The column types this encoder writes, in order; checked against the schema at load. */
+const TYPES = [
+  'UInt64', "DateTime64(6, 'UTC')", 'LowCardinality(String)', 'LowCardinality(String)', 'UInt32', "Enum8('announce' = 1, 'withdraw' = 2)",
+  'String', 'UInt8', 'UInt8', 'UInt32', 'String', 'Nullable(UInt32)', 'Array(UInt32)', 'String', 'Array(String)', 'Bool',
+  // Classification
+  'Float64', 'LowCardinality(String)', 'LowCardinality(String)', 'String', 'LowCardinality(String)', 'Bool', 'LowCardinality(String)',
+  'LowCardinality(String)', 'LowCardinality(String)', 'LowCardinality(String)', 'Float32', 'Array(LowCardinality(String))',
+  'LowCardinality(String)', 'LowCardinality(String)', 'UInt32', 'LowCardinality(String)', 'Array(LowCardinality(String))',
+  'LowCardinality(String)', 'Nullable(Float32)',
+];
+
+const declared = columnTypes('route_events', ROUTE_EVENT_COLUMNS);
+if (declared.join('|') !== TYPES.join('|')) {
+  throw new Error(`route_events columns changed (${declared.join(', ')}): update route-event-encoder.ts with them`);
+}
+
+const fail = (type: string, value: unknown): never => {
+  throw new TypeError(`cannot encode ${JSON.stringify(value)} as ${type}`);
+};
+
+function str(out: ByteSink, v: unknown): void {
+  if (typeof v !== 'string') fail('String', v);
+  out.string(v as string);
+}
+
+function u32(out: ByteSink, v: unknown): void {
+  if (typeof v === 'boolean') v = v ? 1 : 0;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) fail('UInt32', v);
+  out.u32(v as number);
+}
+
+function u8(out: ByteSink, v: unknown): void {
+  if (typeof v === 'boolean') v = v ? 1 : 0;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xff) fail('UInt8', v);
+  out.u8(v as number);
+}
+
+function strings(out: ByteSink, a: unknown): void {
+  if (!Array.isArray(a)) fail('Array(String)', a);
+  const list = a as unknown[];
+  out.varUInt(list.length);
+  for (let i = 0; i < list.length; i++) str(out, list[i]);
+}
+
+function smallest(values: number[]): number {
+  let m = values[0];
+  for (let i = 1; i < values.length; i++) if (values[i] < m) m = values[i];
+  return m;
+}
+
+const NO_STRINGS: string[] = [];
+const NO_NUMBERS: number[] = [];
+
+/** Writes the route_events row of `e` and its classification (null: withdrawal or unclassified). */
+export function encodeRouteEvent(out: ByteSink, e: RouteEvent, f: Finding | null): void {
+  const asPath = asPathText(e.as_path);
+  const comms = e.communities;
+  let communities = NO_STRINGS;
+  let communitiesText = '';
+  if (comms && comms.length) {
+    communities = new Array<string>(comms.length);
+    for (let i = 0; i < comms.length; i++) communities[i] = communityText(comms[i]);
+    communitiesText = communities.join(' ');
+  }
+  const time = e.timestamp.toFixed(6);
+  const announce = e.elem_type === 'announce';
+  const origins = announce ? (e.origin_asns ?? NO_NUMBERS) : NO_NUMBERS;
+  const prefix = e.prefix;
+  const pathId = e.path_id ?? 0;
+  const nextHop = e.next_hop ?? '';
+
+  // The id hashes the time as text, as it always has: the same event keeps its id across versions.
+  out.u64(hash64Parts([e.collector, e.peer_ip, e.peer_asn, time, e.elem_type, prefix, pathId, asPath, nextHop, communitiesText]));
+  const seconds = e.timestamp;
+  if (typeof seconds !== 'number' || !Number.isFinite(seconds)) fail('DateTime64(6)', seconds);
+  out.i64(Math.round(seconds * 1e6));
+  str(out, e.collector);
+  str(out, e.peer_ip);
+  u32(out, e.peer_asn);
+  out.u8(announce ? 1 : e.elem_type === 'withdraw' ? 2 : fail('Enum8', e.elem_type));
+  str(out, prefix);
+  out.u8(prefix.includes(':') ? 6 : 4);
+  u8(out, Number(prefix.slice(prefix.indexOf('/') + 1)));
+  u32(out, pathId);
+  out.string(asPath);
+  if (origins.length) {
+    out.u8(0);
+    u32(out, smallest(origins));
+  } else out.u8(1);
+  if (!Array.isArray(origins)) fail('Array(UInt32)', origins);
+  out.varUInt(origins.length);
+  for (let i = 0; i < origins.length; i++) u32(out, origins[i]);
+  str(out, nextHop);
+  strings(out, communities);
+  out.u8(f !== null ? 1 : 0);
+
+  // Classification, as rows.ts pushClassification gives it (defaults for a missing finding or field).
+  const addresses = f?.addresses ?? 0;
+  if (typeof addresses !== 'number') fail('Float64', addresses);
+  out.f64(addresses);
+  str(out, f?.prefixRir ?? '');
+  str(out, f?.registeredCc ?? '');
+  str(out, f?.holderId ?? '');
+  str(out, f?.ianaRir ?? '');
+  u8(out, f?.legacy ?? false);
+  str(out, f?.originRir ?? '');
+  str(out, f?.originCc ?? '');
+  str(out, f?.usageRegion ?? '');
+  str(out, f?.mainCountry ?? '');
+  const shareAbroad = f?.shareAbroad ?? 0;
+  if (typeof shareAbroad !== 'number') fail('Float32', shareAbroad);
+  out.f32(shareAbroad);
+  strings(out, f?.kinds ?? NO_STRINGS);
+  str(out, f?.geoSubkind ?? '');
+  str(out, f?.severity ?? '');
+  u32(out, f?.visibility ?? 0);
+  str(out, f?.rov ?? '');
+  strings(out, f?.rpkiTas ?? NO_STRINGS);
+  str(out, f?.geoConfidence ?? '');
+  const agreement = f?.geoAgreement ?? null;
+  if (agreement === null || agreement === undefined) out.u8(1);
+  else {
+    if (typeof agreement !== 'number') fail('Float32', agreement);
+    out.u8(0);
+    out.f32(agreement);
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The route_events row encoder writes the same bytes as the generic path (routeEventValues
+ * encoded column by column from the schema's types), and refuses what that path refuses.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createClassifier, type Classifier } from '../../../analyzer/classify/index.js';
+import { openGeo } from '../../../analyzer/geo/index.js';
+import type { Finding } from '../../../analyzer/models/finding.js';
+import { Pipeline } from '../../../analyzer/pipeline/pipeline.js';
+import { loadRegistry } from '../../../analyzer/registry/index.js';
+import { PrefixState } from '../../../analyzer/state/index.js';
+import { batchBuilder } from '../../../analyzer/store/batch.js';
+import { hash64, hash64Parts } from '../../../analyzer/store/hash.js';
+import { encodeRouteEvent } from '../../../analyzer/store/route-event-encoder.js';
+import { ROUTE_EVENT_COLUMNS, routeEventValues } from '../../../analyzer/store/rows.js';
+import { readMrtElems } from '../../../collector/mrt/index.js';
+import type { RouteEvent } from '../../../collector/models/route-event.js';
+import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
+import { makeTmpDir } from '../../helpers/tmp.js';
+import { writeFixture } from '../classify/fixture.js';
+import { dataset } from './fixtures.js';
+
+type Item = { event: RouteEvent; finding: Finding | null };
+
+/** Both encodings of the same rows; rows the generic path refuses are refused by the direct one too. */
+function encodeBoth(items: Item[]): { generic: Buffer; direct: Buffer; refused: [number, number] } {
+  const generic = batchBuilder('route_events', ROUTE_EVENT_COLUMNS, 'RowBinary');
+  const direct = batchBuilder('route_events', ROUTE_EVENT_COLUMNS, 'RowBinary');
+  const refused: [number, number] = [0, 0];
+  for (const { event, finding: f } of items) {
+    try {
+      generic.add(routeEventValues(event, f));
+    } catch {
+      refused[0]++;
+    }
+    try {
+      direct.addEncoded!(encodeRouteEvent, event, f);
+    } catch {
+      refused[1]++;
+    }
+  }
+  expect(direct.rows).toBe(generic.rows);
+  return { generic: generic.take().data, direct: direct.take().data, refused };
+}
+
+/** Variants the fixture dataset lacks: IPv6, ADD-PATH, AS_SET origins, every community type, UTF-8, optional fields. */
+function variants(): Item[] {
+  const base = dataset(1)[0];
+  const e = base.event;
+  const f = base.finding!;
+  const v6: RouteEvent = { ...e, prefix: '2001:db8::/32', peer_ip: '2001:db8::1', next_hop: 'fe80::1', path_id: 7 };
+  const set: RouteEvent = { ...e, as_path: [{ type: 'AS_SEQUENCE', asns: [1, 2] }, { type: 'AS_SET', asns: [9, 3, 5] }, { type: 'AS_CONFED_SET', asns: [4] }], origin_asns: [9, 3, 5] };
+  const comms: RouteEvent = { ...e, communities: [{ type: 'large', global: 1, local1: 2, local2: 3 }, { type: 'extended', hex: '0002fde800000001' }, { type: 'standard', asn: 0, value: 65535 }] };
+  const bare: RouteEvent = { timestamp: 1_600_000_000.123456, elem_type: 'announce', peer_ip: '10.0.0.1', peer_asn: 1, prefix: '10.0.0.0/8', atomic: false, collector: 'rrc00' };
+  const rich: Finding = { ...f, holderId: 'hölder-ünïcode', rov: 'invalid-origin', rpkiTas: ['ripencc', 'arin'], geoConfidence: 'disputed', geoAgreement: 0.25, geoSubkind: 'abroad-inconsistent', legacy: true };
+  const long: Finding = { ...f, holderId: 'x'.repeat(300), why: 'y'.repeat(200) };
+  return [
+    { event: v6, finding: { ...f, family: 6, prefix: v6.prefix } },
+    { event: set, finding: f },
+    { event: comms, finding: rich },
+    { event: bare, finding: null },
+    { event: bare, finding: long },
+    { event: { ...bare, elem_type: 'withdraw' }, finding: null },
+    { event: { ...e, timestamp: 1e9 + 0.0000005 }, finding: { ...f, geoAgreement: undefined, rov: undefined, rpkiTas: undefined, geoConfidence: undefined } },
+  ];
+}
+
+describe('route_events RowBinary encoder', () => {
+  it('writes the same bytes as the generic column encoders', () => {
+    const items: Item[] = [...dataset(500), ...variants()];
+    const { generic, direct, refused } = encodeBoth(items);
+    expect(refused).toEqual([0, 0]);
+    expect(direct.length).toBeGreaterThan(500 * 50);
+    expect(direct.equals(generic)).toBe(true);
+  });
+
+  it('refuses the rows the generic path refuses, leaving the batch as it was', () => {
+    const ok = dataset(3);
+    const e = ok[0].event;
+    const bad: Item[] = [
+      { event: { ...e, peer_asn: -1 }, finding: null },
+      { event: { ...e, peer_asn: 2 ** 32 }, finding: null },
+      { event: { ...e, timestamp: Number.NaN }, finding: null },
+      { event: { ...e, elem_type: 'update' as never }, finding: null },
+      { event: { ...e, prefix: '10.0.0.0/x' }, finding: null },
+      { event: { ...e, origin_asns: [1.5] }, finding: null },
+      { event: { ...e, path_id: -2 }, finding: null },
+      { event: e, finding: { ...ok[0].finding!, visibility: -1 } },
+      { event: e, finding: { ...ok[0].finding!, addresses: 'many' as never } },
+    ];
+    const { generic, direct, refused } = encodeBoth([ok[0], ...bad, ok[1], ok[2]]);
+    expect(refused).toEqual([bad.length, bad.length]);
+    expect(direct.equals(generic)).toBe(true);
+  });
+
+  it('hash64Parts equals hash64 of the parts joined (the stored event ids do not change)', () => {
+    const cases: Array<Array<string | number>> = [[], [''], ['a'], ['', ''], ['rrc00', '192.0.2.1', 65000, '1700000000.000000', 'announce', '10.0.0.0/8', 0, '1 2 3', '', '']];
+    for (let i = 0; i < 200; i++) cases.push(Array.from({ length: 1 + (i % 11) }, (_, j) => (j % 3 === 2 ? i * j : `p${'ü'.repeat(i % 3)}${i * 31 + j}`)));
+    for (const parts of cases) expect(hash64Parts(parts)).toBe(hash64(parts.join('\u0001')));
+  });
+});
+
+describe.skipIf(!hasSharedData)(`route_events RowBinary encoder on real updates (${hasSharedData ? 'shared data' : sharedDataSkipReason})`, () => {
+  let classifier: Classifier;
+  beforeAll(async () => {
+    const { files, mmdb } = writeFixture(makeTmpDir('route-event-encoder'));
+    classifier = createClassifier({ registry: await loadRegistry({ files }), geo: await openGeo(mmdb) });
+  });
+
+  it('the 2016 RIS updates, classified through the pipeline, encode to the same bytes', async () => {
+    const items: Item[] = [];
+    const pipeline = new Pipeline(classifier, new PrefixState(), [{ name: 'rec', onEvent: (event, f) => void items.push({ event, finding: f }) }]);
+    for await (const elem of readMrtElems(sharedData('mrt', 'bgpdump-testdata', 'updates.20160811.1600.gz'))) await pipeline.process({ ...elem, collector: 'rrc01' });
+    expect(items.length).toBe(41_212);
+    expect(items.some((i) => i.finding?.kinds.length)).toBe(true);
+    const { generic, direct, refused } = encodeBoth(items);
+    expect(refused).toEqual([0, 0]);
+    expect(direct.equals(generic)).toBe(true);
+  });
+});
