@@ -4,6 +4,9 @@
  * measured from the state as it stood before the first event of the new day; during a day a
  * provisional index of that day is computed every `provisionalSeconds` of event time, and one
  * more when the run stops. Later builds of a day replace earlier ones (store: latest wins).
+ * The state is copied at that moment (synchronously: the next event must not move it first); the
+ * index is computed from the copy on a worker thread (daily-worker.ts), as a build held the main
+ * thread, and with it /metrics, /healthz and the pipeline, for seconds.
  */
 import { log } from '../../common/log.js';
 import type { PortabilityIndex, RoutedFilters } from '../models/accounting.js';
@@ -11,11 +14,12 @@ import type { RegistryFileInfo } from '../models/registry.js';
 import type { RouteEvent } from '../../collector/models/route-event.js';
 import type { PipelineSink } from '../pipeline/sink.js';
 import type { GeoWalk, RegisteredSpace } from './account.js';
-import { computePortabilityIndex, utcDay } from './portability.js';
+import { buildHere, IndexWorker, snapshotRoutes, workerCanUse, type BuildRequest } from './daily-worker.js';
+import { utcDay } from './portability.js';
 import type { RouteTable } from './routed.js';
 
 export interface DailyIndexOptions {
-  table: RouteTable & { size(): { peers: number }; counters: { events: number } };
+  table: RouteTable & { size(): { peers: number; pairs: number }; counters: { events: number } };
   /** The registry and geo data in use now; null while they are not loaded (no index then). */
   analysis: () => { registry: RegisteredSpace & { files(): RegistryFileInfo[] }; geo: GeoWalk } | null;
   filters: RoutedFilters;
@@ -25,6 +29,8 @@ export interface DailyIndexOptions {
   sourceName: string;
   /** Seconds of event time between provisional indexes of the current day; 0 for none. */
   provisionalSeconds: number;
+  /** Compute on a worker thread (default); false: on the calling thread. */
+  worker?: boolean;
 }
 
 const DAY = 86_400;
@@ -38,9 +44,12 @@ export class DailyIndexer implements PipelineSink {
   /** Built but not yet stored (the store was down): retried at the next build and at close. */
   private unwritten: PortabilityIndex[] = [];
   private writing: Promise<void> = Promise.resolve();
-  readonly counters = { built: 0, stored: 0, writeFailures: 0, skippedNoRegistry: 0 };
+  readonly counters = { built: 0, stored: 0, writeFailures: 0, skippedNoRegistry: 0, builtHere: 0 };
+  private readonly worker: IndexWorker | null;
 
-  constructor(private readonly opts: DailyIndexOptions) {}
+  constructor(private readonly opts: DailyIndexOptions) {
+    this.worker = opts.worker === false ? null : new IndexWorker();
+  }
 
   beforeEvent(event: RouteEvent): void {
     const t = event.timestamp;
@@ -63,6 +72,7 @@ export class DailyIndexer implements PipelineSink {
   async close(): Promise<void> {
     if (this.dayStart !== null) this.build();
     await this.writing;
+    await this.worker?.close();
   }
 
   async flush(): Promise<void> {
@@ -76,20 +86,42 @@ export class DailyIndexer implements PipelineSink {
       log.warn({ day: this.dayStart === null ? null : utcDay(this.dayStart) }, 'portability index not built: the registry and geo data are not loaded');
       return;
     }
-    const started = Date.now();
-    const index = computePortabilityIndex({
-      table: this.opts.table,
+    const size = this.opts.table.size();
+    const copyStarted = performance.now();
+    const req: BuildRequest = {
+      snapshot: snapshotRoutes(this.opts.table, size.pairs),
       registry: analysis.registry,
       geo: analysis.geo,
       filters: this.opts.filters,
       date: utcDay(this.dayStart),
       snapshotAt: Math.max(this.latest, this.dayStart),
-      source: { kind: 'live', files: [this.opts.sourceName], peers: this.opts.table.size().peers, elements: this.opts.table.counters.events },
-    });
-    this.counters.built++;
-    log.info({ date: index.date, snapshot_at: index.params.snapshot_at, ms: Date.now() - started }, 'portability index built');
-    this.unwritten.push(index);
-    this.writing = this.writing.then(() => this.store());
+      source: { kind: 'live', files: [this.opts.sourceName], peers: size.peers, elements: this.opts.table.counters.events },
+    };
+    // The only part that holds the thread: the copy of the routes.
+    const copyMs = Math.round(performance.now() - copyStarted);
+    this.writing = this.writing
+      .then(async () => {
+        const started = Date.now();
+        const index = await this.compute(req);
+        this.counters.built++;
+        log.info({ date: index.date, snapshot_at: index.params.snapshot_at, ms: Date.now() - started, copy_ms: copyMs }, 'portability index built');
+        this.unwritten.push(index);
+        await this.store();
+      })
+      .catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err), date: req.date }, 'portability index not built'));
+  }
+
+  /** On the worker when it can open the same data; here when it cannot or fails (same figures, the thread held). */
+  private async compute(req: BuildRequest): Promise<PortabilityIndex> {
+    if (this.worker && workerCanUse(req.geo)) {
+      try {
+        return await this.worker.build(req);
+      } catch (err) {
+        log.warn({ err: err instanceof Error ? err.message : String(err), date: req.date }, 'portability index worker failed; building on the main thread');
+      }
+    }
+    this.counters.builtHere++;
+    return buildHere(req);
   }
 
   private async store(): Promise<void> {
