@@ -38,7 +38,8 @@ export class GeoDatabase implements GeoLookup {
   private readonly cache: LruCache<string, GeoDistribution>;
 
   constructor(
-    private readonly reader: MmdbReader,
+    /** The tree itself, for walks over several databases at once (agreement.ts). */
+    readonly reader: MmdbReader,
     opts: GeoOptions = {},
   ) {
     this.cache = new LruCache(opts.cacheSize ?? 100_000);

@@ -187,6 +187,29 @@ export class MmdbReader {
   }
 
   /**
+   * The record reached from the family's root after the first `length` bits of the address (as
+   * 32-bit words, most significant first): a node (< metadata.nodeCount), or a terminal record
+   * met on the way, which then covers the whole prefix. For walks over several trees at once.
+   */
+  recordAt(family: Family, words: readonly number[], length: number): number {
+    const root = this.rootOf(family);
+    if (!root) return this.nodeCount; // no such family in the file: "no data"
+    let node = root.node;
+    for (let depth = 0; depth < length && node < this.nodeCount; depth++) node = this.record(node, (words[depth >>> 5] >>> (31 - (depth & 31))) & 1);
+    return node;
+  }
+
+  /** Country of a terminal record (>= metadata.nodeCount); null when the record places no country. */
+  countryOfRecordValue(value: number): string | null {
+    return this.terminalCountry(value);
+  }
+
+  /** Counts a corrupt tree met by a caller's own walk (logged like the reader's). */
+  noteCorrupt(fields: Record<string, unknown>, message: string): void {
+    this.corrupt(fields, message);
+  }
+
+  /**
    * The walk on an address as 32-bit words, most significant first (one for IPv4, four for
    * IPv6): per-bit descent and the subtree search use numbers only, on stacks kept between
    * calls, so a new prefix allocates nothing here.

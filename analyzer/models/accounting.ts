@@ -108,6 +108,8 @@ export interface IndexParams {
   prefixes_seen: { ipv4: PrefixFilterCounts; ipv6: PrefixFilterCounts };
   /** Addresses whose most specific records of identical extent came from two RIRs (resolved by the registry's tie-break). */
   registry_conflicts: { ipv4: number; ipv6: number };
+  /** Present when the build also has a confirmed-only count (`--confirmed`): what it counts. */
+  geo_agreement?: GeoAgreementFilter;
 }
 
 export interface PrefixFilterCounts {
@@ -118,6 +120,28 @@ export interface PrefixFilterCounts {
   min_peers: number;
 }
 
+/** How a confirmed-only count is made (`--confirmed`): stated in its filters block. */
+export interface GeoAgreementFilter {
+  /** Exactly what counts as geolocated. */
+  rule: string;
+  /** The independent databases that must agree, the primary (whose country is kept) first. */
+  databases: Array<{ name: string; database: string; build_date: string }>;
+  /** Registry echoes given with --geo, not consulted. */
+  echoes_ignored: string[];
+}
+
+/**
+ * The same day counted again with only the addresses whose independent geo databases agree
+ * (`index build --confirmed`): routed space is the same, geolocated space is what they agree on.
+ * Flows are stored (portability_confirmed_flows, migration 9), not printed.
+ */
+export interface ConfirmedIndex {
+  filters: RoutedFilters & { geo_agreement: GeoAgreementFilter };
+  ipv4: Record<IndexRir, Figures>;
+  ipv6: Record<IndexRir, Figures>;
+  flows: Flow[];
+}
+
 /** The portability index for one day: what `index build --json` prints and `portability_daily` stores. */
 export interface PortabilityIndex {
   /** UTC day, YYYY-MM-DD. */
@@ -126,4 +150,9 @@ export interface PortabilityIndex {
   ipv4: FamilyIndex;
   ipv6: FamilyIndex;
   flows: Flow[];
+  /** With --confirmed and at least two independent geo databases. */
+  confirmed?: ConfirmedIndex;
 }
+
+/** What `index build --json` prints: the index without its flows. */
+export type PublishedIndex = Omit<PortabilityIndex, 'flows' | 'confirmed'> & { confirmed?: Omit<ConfirmedIndex, 'flows'> };

@@ -2,11 +2,11 @@
  * The data a report is rendered from: the stored series over the period and each day's index
  * as stored (latest build). Loading is ./load.ts; rendering (pure) is ./html.ts and ./series.ts.
  */
-import type { PortabilityIndex } from '../models/accounting.js';
+import type { PublishedIndex } from '../models/accounting.js';
 import type { IndexSeriesRow } from '../store/portability.js';
 
 /** A day's index as published (`index build --json`): date, params, ipv4, ipv6; no flows. */
-export type PublicIndex = Omit<PortabilityIndex, 'flows'>;
+export type PublicIndex = PublishedIndex;
 
 export interface ReportData {
   /** When the report was made (ISO 8601, UTC). */

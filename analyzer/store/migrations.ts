@@ -55,6 +55,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'several geolocation databases: geo_confidence, geo_agreement on route and finding events; each database\'s answer on finding events',
     statements: (opts) => generateDdl(opts, 8),
   },
+  {
+    version: 9,
+    name: 'the index counted with confirmed geolocation only: portability_confirmed_flows (no backfill: builds before it have no confirmed count)',
+    statements: (opts) => generateDdl(opts, 9),
+  },
 ];
 
 export interface MigrationResult {

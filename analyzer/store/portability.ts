@@ -54,6 +54,8 @@ export async function writePortabilityIndex(client: ClickHouseClient, index: Por
   const flows = index.flows.map((f) => ({ ...base, ...f }));
   // Flows and contributors first: a build is visible once its daily rows land.
   if (flows.length) await client.insert({ table: 'portability_flows', values: flows, format: 'JSONEachRow' });
+  const confirmed = index.confirmed?.flows.map((f) => ({ ...base, ...f })) ?? [];
+  if (confirmed.length) await client.insert({ table: 'portability_confirmed_flows', values: confirmed, format: 'JSONEachRow' });
   if (contributors.length) await client.insert({ table: 'portability_contributors', values: contributors, format: 'JSONEachRow' });
   await client.insert({ table: 'portability_daily', values: daily, format: 'JSONEachRow' });
   return computedAt;

@@ -6,7 +6,8 @@ import { basename } from 'node:path';
 import { existsSync } from 'node:fs';
 import { computePortabilityIndex, publicIndex, utcDay } from '../../analyzer/accounting/portability.js';
 import { readTableInWorker } from '../../analyzer/accounting/table-worker.js';
-import { openGeo } from '../../analyzer/geo/index.js';
+import { openGeoSet, type GeoDatabase } from '../../analyzer/geo/index.js';
+import { agreementOf, type AgreementWalk } from '../../analyzer/geo/agreement.js';
 import { INDEX_RIRS, type PortabilityIndex, type RoutedFilters } from '../../analyzer/models/accounting.js';
 import { loadRegistry } from '../../analyzer/registry/index.js';
 import { clientReader, readIndexSeries, writePortabilityIndex } from '../../analyzer/store/portability.js';
@@ -22,6 +23,8 @@ interface BuildOptions extends CommonOptions, FilterOptions {
   date?: string;
   json?: boolean;
   store: boolean;
+  /** Count the day a second time with only the addresses the independent geo databases agree on. */
+  confirmed?: boolean;
 }
 
 interface ShowOptions extends CommonOptions {
@@ -53,20 +56,21 @@ async function buildCommand(files: string[], opts: BuildOptions): Promise<void> 
   process.stdout.write(opts.json ? JSON.stringify(publicIndex(index)) + '\n' : formatIndex(index));
 }
 
-type Loaded = { registry: Awaited<ReturnType<typeof loadRegistry>>; geo: Awaited<ReturnType<typeof openGeo>> };
+type Loaded = { registry: Awaited<ReturnType<typeof loadRegistry>>; geo: GeoDatabase; agreement?: AgreementWalk };
 
 /** Reads the files on a worker thread while `loaded` (registry and geo) is still loading, then measures. */
 async function buildDay(files: string[], date: string | undefined, filters: RoutedFilters, loaded: Promise<Loaded>): Promise<PortabilityIndex> {
   const progress = new ProgressLine();
   const started = Date.now();
   const reading = readTableInWorker(files, filters, (n) => progress.update(() => `${fmtInt(n)} elements, ${fmtInt(n / ((Date.now() - started) / 1000))}/s`));
-  const [read, { registry, geo }] = await Promise.all([reading, loaded]);
+  const [read, { registry, geo, agreement }] = await Promise.all([reading, loaded]);
   progress.done();
   if (read.latest === null && !date) throw new UsageError(`no routes in ${files.join(', ')}: nothing to date the index by (give --date)`);
   return computePortabilityIndex({
     table: read.routed,
     registry,
     geo,
+    agreement,
     filters,
     date: date ?? utcDay(read.latest as number),
     snapshotAt: read.latest ?? Date.parse(`${date}T23:59:59Z`) / 1000,
@@ -75,7 +79,14 @@ async function buildDay(files: string[], date: string | undefined, filters: Rout
 }
 
 const loadData = (opts: BuildOptions): Promise<Loaded> =>
-  Promise.all([loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }), openGeo(opts.geo)]).then(([registry, geo]) => ({ registry, geo }));
+  Promise.all([loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }), openGeoSet(opts.geo)]).then(([registry, set]) => {
+    if (!opts.confirmed) return { registry, geo: set.primary };
+    try {
+      return { registry, geo: set.primary, agreement: agreementOf(set) };
+    } catch (err) {
+      throw new UsageError(`--confirmed: ${(err as Error).message}`);
+    }
+  });
 
 /** The date in an archive file's name: YYYYMMDD (RIS, RouteViews) or a Unix time (BGPStream). */
 export function dateFromFileName(file: string): string | null {
@@ -166,8 +177,26 @@ function formatIndex(index: PortabilityIndex): string {
     `Prefixes: IPv4 ${seen.ipv4.kept} of ${seen.ipv4.announced} kept (length ${seen.ipv4.length}, special-purpose ${seen.ipv4.special_purpose}, too few peers ${seen.ipv4.min_peers}); IPv6 ${seen.ipv6.kept} of ${seen.ipv6.announced}`,
     `Registry: ${p.registry.map((r) => `${r.rir} ${r.date ?? '?'}`).join(', ')}`,
     `Geo: ${p.geo.database} built ${p.geo.build_date}`,
+    ...confirmedLines(index),
     `Source: ${p.source.files.join(', ')} (${fmtInt(p.source.elements)} elements, ${p.source.peers} peers)`,
     '',
   );
   return lines.join('\n');
+}
+
+/** The confirmed count (--confirmed): each family's share out of region, and exactly what it counts. */
+function confirmedLines(index: PortabilityIndex): string[] {
+  const c = index.confirmed;
+  if (!c) return [];
+  const lines = ['', 'Confirmed geolocation only (--confirmed):'];
+  for (const [key, unit] of [['ipv4', 'addresses'], ['ipv6', '/48s']] as const) {
+    const rows = INDEX_RIRS.map((rir) => {
+      const r = c[key][rir];
+      return { rir, routed: r.routed, geolocated: r.geolocated, in_region: r.in_region, out_of_region: r.out_of_region, share_out: r.share_out === null ? '' : `${(100 * r.share_out).toFixed(2)}%` };
+    });
+    lines.push(`${key.toUpperCase()} (${unit})`, render('table', Object.keys(rows[0]), rows));
+  }
+  const g = c.filters.geo_agreement;
+  lines.push(`Counts: ${g.rule}`, `Databases: ${g.databases.map((d) => `${d.name} (${d.database} built ${d.build_date})`).join(', ')}${g.echoes_ignored.length ? `; not consulted: ${g.echoes_ignored.join(', ')}` : ''}`);
+  return lines;
 }

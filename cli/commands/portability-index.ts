@@ -11,6 +11,9 @@ import { lazy } from '../lazy.js';
 const withDataOptions = (cmd: Command): Command =>
   (['rir-dir', 'iana-dir', 'cache-dir', 'geo', 'db', 'clickhouse', 'log-level'] as const).reduce((c, name) => c.addOption(commonOption(name)), cmd);
 
+const CONFIRMED_HELP =
+  'also count the day with only the addresses every independent --geo database places in the same RIR region (needs two or more; registry echoes are not consulted): printed under `confirmed`, stored for the dashboard\'s confirmed-only matrix, map and index';
+
 export function register(program: Command): void {
   const index = program
     .command('index')
@@ -25,13 +28,15 @@ export function register(program: Command): void {
     .argument('<file...>', 'MRT (raw, .gz, .bz2) or RIS Live JSONL files for one day')
     .option('--date <YYYY-MM-DD>', 'the UTC day the files describe (default: the day of the latest element)')
     .option('--json', 'print the index as one JSON object (date, params, ipv4, ipv6)')
-    .option('--no-store', 'do not store the result');
+    .option('--no-store', 'do not store the result')
+    .option('--confirmed', CONFIRMED_HELP);
   withDataOptions(addFilterOptions(build)).action(lazy(() => import('./portability-index.action.js'), 'build'));
 
   const backfill = index
     .command('backfill')
     .description('one index per day over many days: files are grouped by the date in their names (bview.20020722.2337.gz, rib.20140523.0600.bz2, …), each group built and stored like `index build`')
-    .argument('<file...>', 'MRT or JSONL files, several days');
+    .argument('<file...>', 'MRT or JSONL files, several days')
+    .option('--confirmed', CONFIRMED_HELP);
   withDataOptions(addFilterOptions(backfill)).action(lazy(() => import('./portability-index.action.js'), 'backfill'));
 
   index

@@ -33,6 +33,8 @@ export interface IndexMeta {
   geo: IndexParams['geo'] | null;
   units: IndexParams['units'] | null;
   source: IndexParams['source']['kind'] | null;
+  /** What the build's confirmed-only count counts (index build --confirmed); null when it has none. */
+  geo_agreement: IndexParams['geo_agreement'] | null;
   /** Stored days, newest first. */
   dates: string[];
   /** Set when no index is stored: what to run. */
@@ -56,7 +58,7 @@ export async function latestBuild(run: QueryRunner, date: string): Promise<Index
 const isoTime = (t: string): string => (t.includes('T') ? t : `${t.replace(' ', 'T')}Z`);
 
 export function metaOf(build: IndexBuild | null, dates: string[]): IndexMeta {
-  if (!build) return { date: null, computed_at: null, snapshot_at: null, filters: null, registry: null, geo: null, units: null, source: null, dates, message: NO_INDEX_MESSAGE };
+  if (!build) return { date: null, computed_at: null, snapshot_at: null, filters: null, registry: null, geo: null, units: null, source: null, geo_agreement: null, dates, message: NO_INDEX_MESSAGE };
   const p = build.params;
   return {
     date: build.date,
@@ -67,17 +69,25 @@ export function metaOf(build: IndexBuild | null, dates: string[]): IndexMeta {
     geo: p.geo,
     units: p.units,
     source: p.source?.kind ?? null,
+    geo_agreement: p.geo_agreement ?? null,
     dates,
   };
 }
 
 /**
+ * Which count of a build: every geolocated address (the geo database's), or only those the
+ * independent databases agree on (portability_confirmed_flows, migration 9; `--confirmed`).
+ */
+export type GeoScope = 'all' | 'confirmed';
+const FLOW_TABLES: Record<GeoScope, Fragment> = { all: sql`portability_flows`, confirmed: sql`portability_confirmed_flows` };
+
+/**
  * One build's flows of one family, with plain String columns under names that no output alias
  * of the queries below reuses (ClickHouse resolves aliases everywhere in a query).
  */
-function buildFlows(build: IndexBuild, family: 4 | 6): Fragment {
+function buildFlows(build: IndexBuild, family: 4 | 6, scope: GeoScope = 'all'): Fragment {
   return sql`(SELECT toString(rir) AS f_rir, toString(registered_cc) AS f_reg_cc, toString(country) AS f_country, toString(usage_region) AS f_region, addresses AS f_space
-    FROM portability_flows
+    FROM ${FLOW_TABLES[scope]}
     WHERE date = ${param('date', 'Date', build.date)} AND computed_at = toDateTime64(${param('computed_at', 'String', build.computed_at)}, 3, 'UTC') AND family = ${param('family', 'UInt8', family)})`;
 }
 
@@ -92,18 +102,18 @@ const OUT_OF_REGION = `f_rir IN ${FIVE} AND f_region != '' AND f_country != 'ZZ'
 const NOT_A_COUNTRY = "('', 'ZZ', 'EU', 'AP')";
 
 /** Registering RIR × usage region: routed space per cell (each address once). */
-export function matrixCells(run: QueryRunner, build: IndexBuild, family: 4 | 6): Promise<Row[]> {
+export function matrixCells(run: QueryRunner, build: IndexBuild, family: 4 | 6, scope: GeoScope = 'all'): Promise<Row[]> {
   return read(
     run,
     sql`SELECT ${RIR_KEY} AS rir, ${REGION_KEY} AS region, sum(f_space) AS addresses
-     FROM ${buildFlows(build, family)}
+     FROM ${buildFlows(build, family, scope)}
      GROUP BY rir, region ORDER BY rir, region`,
   );
 }
 
 /** One matrix cell of the accounting: its routed space and the usage countries behind it. */
-export async function matrixCell(run: QueryRunner, build: IndexBuild, family: 4 | 6, rir: Rir | 'unknown', region: Rir | 'unknown', limit: number): Promise<{ addresses: number; countries: Row[] }> {
-  const from = sql`${buildFlows(build, family)} WHERE ${RIR_KEY} = ${param('cellRir', 'String', rir)} AND ${REGION_KEY} = ${param('cellRegion', 'String', region)}`;
+export async function matrixCell(run: QueryRunner, build: IndexBuild, family: 4 | 6, rir: Rir | 'unknown', region: Rir | 'unknown', limit: number, scope: GeoScope = 'all'): Promise<{ addresses: number; countries: Row[] }> {
+  const from = sql`${buildFlows(build, family, scope)} WHERE ${RIR_KEY} = ${param('cellRir', 'String', rir)} AND ${REGION_KEY} = ${param('cellRegion', 'String', region)}`;
   const [[total], countries] = await Promise.all([
     read(run, sql`SELECT sum(f_space) AS addresses FROM ${from}`),
     read(run, sql`SELECT f_country AS country, sum(f_space) AS addresses FROM ${from} GROUP BY country ORDER BY addresses DESC, country LIMIT ${param('limit', 'UInt32', limit)}`),
@@ -118,12 +128,12 @@ export type IndexMapView = 'used-here' | 'used-abroad';
  * `used-abroad`: per registered country (of the registering record), its space used outside
  * the registering RIR's region.
  */
-export function mapCountries(run: QueryRunner, build: IndexBuild, view: IndexMapView, family: 4 | 6): Promise<Row[]> {
+export function mapCountries(run: QueryRunner, build: IndexBuild, view: IndexMapView, family: 4 | 6, scope: GeoScope = 'all'): Promise<Row[]> {
   const key = view === 'used-here' ? 'f_country' : 'f_reg_cc';
   return read(
     run,
     sql`SELECT ${key} AS cc, sum(f_space) AS addresses
-     FROM ${buildFlows(build, family)} WHERE ${OUT_OF_REGION} AND ${key} NOT IN ${NOT_A_COUNTRY}
+     FROM ${buildFlows(build, family, scope)} WHERE ${OUT_OF_REGION} AND ${key} NOT IN ${NOT_A_COUNTRY}
      GROUP BY cc ORDER BY addresses DESC, cc`,
   );
 }

@@ -536,6 +536,30 @@ export const TABLES: TableDef[] = [
     since: 6,
     quoteNames: true,
   },
+  // Migration 9: the index counted again with only the addresses whose independent geo databases
+  // agree (index build --confirmed). Rows carry the build of portability_daily they go with; a
+  // build without them (made before migration 9, with one database, or without --confirmed)
+  // has no confirmed count: it cannot be backfilled, the per-database answer of every routed
+  // address is not stored.
+  {
+    name: 'portability_confirmed_flows',
+    comment: 'Routed space as in portability_flows, with only the addresses all independent geo databases place in one RIR region counted as geolocated (the rest: ZZ)',
+    columns: [
+      { name: 'date', type: 'Date', comment: 'UTC day' },
+      { name: 'computed_at', type: "DateTime64(3, 'UTC')", comment: 'The build it belongs to (see portability_daily)' },
+      { name: 'family', type: 'UInt8', comment: '4 or 6' },
+      { name: 'rir', type: LC, comment: 'Registering RIR, or unregistered' },
+      { name: 'registered_cc', type: LC, comment: "Country in the registering record; '' when none" },
+      { name: 'country', type: LC, comment: "The primary database's country where the databases agree on the region; ZZ elsewhere" },
+      { name: 'usage_region', type: LC, comment: "RIR region of the usage country; '' when unknown" },
+      { name: 'origin_rir', type: LC, comment: "Registry of the origin AS; '' when unknown" },
+      { name: 'addresses', type: 'Float64', comment: 'Routed space (IPv4 addresses, IPv6 /48s)' },
+    ],
+    engine: 'MergeTree',
+    orderBy: ['date', 'computed_at', 'family', 'rir', 'country'],
+    shardingKey: 'toYYYYMMDD(date)',
+    since: 9,
+  },
 ];
 
 export const tableDef = (name: string): TableDef => {

@@ -4,6 +4,8 @@ import { latestBuild, metaOf } from '../portability-queries.js';
 import type { Route } from '../types.js';
 import { helpersOf } from './context.js';
 import { dayParam } from './index-build.js';
+import { readConfirmedSeries } from '../../../analyzer/store/portability-confirmed.js';
+import { NO_CONFIRMED_MESSAGE, scopeParam } from './confidence.js';
 
 /** `family` of the index endpoints: 4, 6, or both when absent. */
 function familyFilter(query: URLSearchParams): 4 | 6 | null {
@@ -23,6 +25,19 @@ export const indexRoutes: Route[] = [
       if (from !== null && to !== null && from > to) throw badRequest(`from (${from}) is after to (${to})`);
       const family = familyFilter(query);
       const { run, cache } = helpersOf(deps);
+      if (scopeParam(query) === 'confirmed') {
+        // The confirmed-only count: space figures per day, family and RIR (no prefix counts or origins).
+        const c = await cache.get(`index:confirmed:${from}:${to}`, () => readConfirmedSeries(run, { from, to }));
+        const rows = family === null ? c.rows : c.rows.filter((r) => r.family === family);
+        if (query.get('format') === 'csv') return sendList(res, query, 'portability-index-confirmed', rows);
+        const last = rows.length ? rows[rows.length - 1].date : null;
+        const build = last === null ? null : await cache.get(`index:build:${last}`, () => latestBuild(run, last));
+        const dates = await cache.get('index:dates', () => readIndexDates(run));
+        const meta = metaOf(build, dates);
+        if (dates.length) delete meta.message;
+        const note = c.without.length ? { days_without_confirmed: c.without, message: NO_CONFIRMED_MESSAGE } : { days_without_confirmed: [] };
+        return sendJson(res, 200, { from, to, family, confidence: 'confirmed', ...meta, ...note, params: build?.params ?? null, rows });
+      }
       const series = await cache.get(`index:series:${from}:${to}`, () => readIndexSeries(run, { from, to }));
       const rows = family === null ? series : series.filter((r) => r.family === family);
       const dates = await cache.get('index:dates', () => readIndexDates(run));

@@ -7,6 +7,7 @@ import type { Route } from '../types.js';
 import { familyParam, helpersOf } from './context.js';
 import { resolveBuild } from './index-build.js';
 import { named } from '../as-names.js';
+import { scopeMeta, scopeParam } from './confidence.js';
 
 const AXIS = [...RIRS, 'unknown'];
 
@@ -22,12 +23,13 @@ export const matrixRoutes: Route[] = [
     async handle({ res, query, deps }) {
       const family = familyParam(query);
       refuseRange(query, 'matrix');
+      const scope = scopeParam(query);
       const { run, cache } = helpersOf(deps);
       const { build, meta } = await resolveBuild(deps, query);
-      const cells = build ? await cache.get(`matrix:${family}:${build.date}:${build.computed_at}`, () => matrixCells(run, build, family)) : [];
-      if (query.get('format') === 'csv') return sendList(res, query, `matrix-ipv${family}${build ? `-${build.date}` : ''}`, cells);
+      const cells = build ? await cache.get(`matrix:${scope}:${family}:${build.date}:${build.computed_at}`, () => matrixCells(run, build, family, scope)) : [];
+      if (query.get('format') === 'csv') return sendList(res, query, `matrix-ipv${family}${scope === 'confirmed' ? '-confirmed' : ''}${build ? `-${build.date}` : ''}`, cells);
       const unit = family === 4 ? 'addresses' : '/48s';
-      sendList(res, query, 'matrix', cells, { family, unit, ...meta, rirs: AXIS, regions: AXIS, cells });
+      sendList(res, query, 'matrix', cells, { family, unit, ...meta, ...scopeMeta(build, scope), rirs: AXIS, regions: AXIS, cells });
     },
   },
   {
@@ -40,6 +42,7 @@ export const matrixRoutes: Route[] = [
       const limit = intParam(query, 'limit', 200, 1, 10_000);
       const range = timeRange(query);
       const part = query.get('part');
+      const scope = scopeParam(query);
       if (part !== null && part !== 'prefixes' && part !== 'origins') throw badRequest(`part must be prefixes or origins, not ${JSON.stringify(part)}`);
       const { run, cache } = helpersOf(deps);
       const key = `${family}:${rir}:${region}:${limit}:${range.from}:${range.to}`;
@@ -53,13 +56,14 @@ export const matrixRoutes: Route[] = [
       const [p, o, accounted] = await Promise.all([
         prefixes(),
         origins(),
-        build ? cache.get(`cell-a:${family}:${rir}:${region}:${build.date}:${build.computed_at}`, () => matrixCell(run, build, family, rir, region, 50)) : null,
+        build ? cache.get(`cell-a:${scope}:${family}:${rir}:${region}:${build.date}:${build.computed_at}`, () => matrixCell(run, build, family, rir, region, 50, scope)) : null,
       ]);
       sendJson(res, 200, {
         rir,
         region,
         family,
         ...meta,
+        ...scopeMeta(build, scope),
         // The cell of the index: routed space counted once per address, and the usage countries behind it.
         accounted: accounted && { unit: family === 4 ? 'addresses' : '/48s', addresses: accounted.addresses, countries: accounted.countries },
         // The announced prefixes behind the cell, each by its latest classification; `addresses`

@@ -12,6 +12,10 @@ export interface IndexMeta {
   source?: string | null;
   dates: string[];
   message?: string;
+  /** `confirmed`: only the addresses the independent geo databases agree on (index build --confirmed). */
+  confidence?: 'all' | 'confirmed';
+  confirmed_available?: boolean;
+  geo_agreement?: { rule: string; databases: Array<{ name: string; database: string; build_date: string }>; echoes_ignored: string[] } | null;
 }
 
 export const EMPTY_INDEX = 'No index yet: run `portolan index build FILE…` or let `portolan run` pass a UTC midnight.';
@@ -69,4 +73,30 @@ export function withQuery(params: Record<string, string | number | null | undefi
   }
   const s = q.toString();
   return `${location.pathname}${s ? `?${s}` : ''}`;
+}
+
+/** The `confidence` of the page's URL: 'confirmed', or null for all geolocated space (the default). */
+export const confidenceOf = (query: URLSearchParams): 'confirmed' | null => (query.get('confidence') === 'confirmed' ? 'confirmed' : null);
+
+/** The geolocation select of the index-backed views (kept in the URL as ?confidence=confirmed). */
+export function confidenceSelect(current: 'confirmed' | null, onPick: (value: 'confirmed' | null) => void): HTMLElement {
+  const el = h(
+    'select',
+    { id: 'index-confidence', name: 'confidence' },
+    h('option', { value: '', selected: current === null }, 'as the primary database places it'),
+    h('option', { value: 'confirmed', selected: current === 'confirmed' }, 'confirmed by all databases'),
+  );
+  el.addEventListener('change', () => onPick(el.value === 'confirmed' ? 'confirmed' : null));
+  return h('div', { class: 'field' }, h('label', { for: 'index-confidence' }, 'Geolocation'), el);
+}
+
+/**
+ * What a confirmed-only view counts (the databases and the rule), or why it is empty; null for
+ * the default view.
+ */
+export function confidenceNote(meta: IndexMeta): HTMLElement | null {
+  if (meta.confidence !== 'confirmed' || !meta.date) return null;
+  if (!meta.confirmed_available || !meta.geo_agreement) return h('p', { class: 'empty-index', role: 'status', id: 'confidence-note' }, meta.message ?? 'This day has no confirmed-only count.');
+  const dbs = meta.geo_agreement.databases.map((d) => `${d.name} (${d.database} ${d.build_date})`).join(', ');
+  return h('p', { class: 'note', id: 'confidence-note' }, `Confirmed geolocation only, by ${dbs}: ${meta.geo_agreement.rule}`);
 }

@@ -20,6 +20,7 @@ const FROZEN: Record<number, { single: string; cluster: string }> = {
   6: { single: '26a0466c80baf0a44f42a7636b6ea4fbad52e6a5f154f3c24002e7c91fa44732', cluster: '20fee483513f46e04ff7734f44fb9f66b9270fb1c703fa23b576e47dc6b91046' },
   7: { single: 'cf7cd802550b20bb763e604ddfd76ba73fcff50cbe77ecdf73c8557679a540cc', cluster: '07bacedb96667e9cf0b56b329599c6927b0196e39fb2bad6f35e06f587c0e1be' },
   8: { single: 'b7a4b4ce933a02131b5486606951863938af5d232656d38815f40f9e75ca5047', cluster: '3d966534aa15169f5b9cbabc5a0eb2510ae0a387912bbb016e521b60ae3c4f02' },
+  9: { single: '8474e53f4c14b0dee15e6fcdce6350126cc656a1dc8749a7f0e5f34aed3ad1f6', cluster: 'b066a869477b80934dd9a9b13b3d501370aef2970d98c14fcd1b3ce9d6a5e1c4' },
 };
 
 describe('migration freeze', () => {

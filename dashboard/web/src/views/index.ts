@@ -1,7 +1,7 @@
 import { getJson, qs } from '../api.js';
 import { countryLink, fill, h, link, section } from '../dom.js';
 import { integer, percent, rir } from '../format.js';
-import { daySelect, describeIndex, emptyIndex, space, withQuery, type IndexMeta } from '../index-meta.js';
+import { confidenceNote, confidenceOf, confidenceSelect, daySelect, describeIndex, emptyIndex, space, withQuery, type IndexMeta } from '../index-meta.js';
 import { navigate } from '../router.js';
 import { errorBox, loading, rirBadge } from './common.js';
 import { csvLink, table } from './table.js';
@@ -17,13 +17,16 @@ interface SeriesRow {
   in_region: number;
   out_of_region: number;
   share_out: number | null;
-  prefixes: { routed: number; geolocated: number; in_region: number; out_of_region: number; share_out: number | null };
-  origin_same_rir: number;
-  origin_other_rir: number;
-  origin_unknown: number;
+  /** Absent in the confirmed-only count (space figures only). */
+  prefixes?: { routed: number; geolocated: number; in_region: number; out_of_region: number; share_out: number | null };
+  origin_same_rir?: number;
+  origin_other_rir?: number;
+  origin_unknown?: number;
 }
 interface SeriesAnswer extends IndexMeta {
   rows: SeriesRow[];
+  /** With ?confidence=confirmed: stored days whose latest build has no confirmed count. */
+  days_without_confirmed?: string[];
 }
 interface Contributor {
   key: string;
@@ -120,8 +123,9 @@ function latestTable(rows: SeriesRow[], family: 4 | 6, date: string, picked: str
   const day = rows.filter((r) => r.date === date);
   const byRir = INDEX_RIRS.map((r) => day.find((row) => row.rir === r)).filter((r): r is SeriesRow => !!r);
   const share = (part: number, whole: number): string => (whole > 0 ? percent(part / whole) : '–');
+  const confirmed = byRir.length > 0 && !byRir[0].prefixes;
   return table(
-    `Per RIR on ${date} (IPv${family}, ${family === 4 ? 'addresses' : '/48s'})`,
+    `Per RIR on ${date} (IPv${family}, ${family === 4 ? 'addresses' : '/48s'}${confirmed ? ', confirmed geolocation only' : ''})`,
     [
       {
         label: 'RIR',
@@ -138,10 +142,14 @@ function latestTable(rows: SeriesRow[], family: 4 | 6, date: string, picked: str
       { label: 'In region', cell: (r) => space(r.in_region, family), numeric: true },
       { label: 'Out of region', cell: (r) => space(r.out_of_region, family), numeric: true },
       { label: 'Share out', cell: (r) => percent(r.share_out), numeric: true },
-      { label: 'Prefixes', cell: (r) => integer(r.prefixes.routed), numeric: true },
-      { label: 'Prefixes out', cell: (r) => `${integer(r.prefixes.out_of_region)} (${percent(r.prefixes.share_out)})`, numeric: true },
-      { label: 'Origin in other RIR', cell: (r) => share(r.origin_other_rir, r.origin_same_rir + r.origin_other_rir), numeric: true },
-      { label: 'Origin unknown', cell: (r) => share(r.origin_unknown, r.routed), numeric: true },
+      ...(confirmed
+        ? []
+        : [
+            { label: 'Prefixes', cell: (r: SeriesRow) => integer(r.prefixes?.routed ?? 0), numeric: true },
+            { label: 'Prefixes out', cell: (r: SeriesRow) => `${integer(r.prefixes?.out_of_region ?? 0)} (${percent(r.prefixes?.share_out ?? null)})`, numeric: true },
+            { label: 'Origin in other RIR', cell: (r: SeriesRow) => share(r.origin_other_rir ?? 0, (r.origin_same_rir ?? 0) + (r.origin_other_rir ?? 0)), numeric: true },
+            { label: 'Origin unknown', cell: (r: SeriesRow) => share(r.origin_unknown ?? 0, r.routed), numeric: true },
+          ]),
     ],
     byRir,
   );
@@ -178,6 +186,7 @@ function contributors(day: DayIndex, r: string, family: 4 | 6): HTMLElement {
 export function indexView(main: HTMLElement, _p: string[], query: URLSearchParams): void {
   const family: 4 | 6 = query.get('family') === '6' ? 6 : 4;
   const picked = query.get('rir');
+  const confidence = confidenceOf(query);
   const holder = h('div', {}, loading());
   const line = h('p', { class: 'index-line', id: 'index-line' }, '');
   const famButtons = h(
@@ -189,7 +198,7 @@ export function indexView(main: HTMLElement, _p: string[], query: URLSearchParam
       return a;
     }),
   );
-  const controls = h('div', { class: 'filters' }, famButtons);
+  const controls = h('div', { class: 'filters' }, famButtons, confidenceSelect(confidence, (v) => navigate(withQuery({ confidence: v }))));
   main.append(
     h('h1', {}, 'Portability index'),
     line,
@@ -197,7 +206,7 @@ export function indexView(main: HTMLElement, _p: string[], query: URLSearchParam
     controls,
     holder,
   );
-  getJson<SeriesAnswer>(`/api/index${qs({ family })}`)
+  getJson<SeriesAnswer>(`/api/index${qs({ family, confidence })}`)
     .then(async (s) => {
       if (!s.dates.length) {
         line.hidden = true; // the empty state says it
@@ -212,12 +221,17 @@ export function indexView(main: HTMLElement, _p: string[], query: URLSearchParam
       const meta = date === s.date ? s : await getJson<IndexMeta>(`/api/index${qs({ from: date, to: date, family })}`);
       line.textContent = describeIndex(meta, family);
       const day = picked ? await getJson<DayIndex>(`/api/index/${date}`) : null;
+      // Confirmed only: the figures of days with a confirmed count, and what it counts.
+      const without = confidence && (s.days_without_confirmed ?? []).includes(date);
+      const note = confidence ? confidenceNote({ ...meta, date, confidence: 'confirmed', confirmed_available: !without, message: s.message }) : null;
+      if (note && without) return fill(holder, note);
       fill(
         holder,
+        note ?? '',
         shareChart(s.rows, date, family, pick),
         latestTable(s.rows, family, date, picked),
         h('p', { class: 'note' }, 'Click a RIR for the holders, origin ASes and countries behind its out-of-region space on that day.'),
-        csvLink(`/api/index${qs({ family, format: 'csv' })}`, 'Series as CSV'),
+        csvLink(`/api/index${qs({ family, confidence, format: 'csv' })}`, 'Series as CSV'),
         day && picked ? contributors(day, picked, family) : null,
       );
     })

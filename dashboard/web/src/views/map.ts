@@ -6,7 +6,7 @@ import world from 'world-atlas/countries-110m.json';
 import { getJson, qs } from '../api.js';
 import { h, link, fill } from '../dom.js';
 import { percent } from '../format.js';
-import { daySelect, emptyIndex, indexLine, space, withQuery, type IndexMeta } from '../index-meta.js';
+import { confidenceNote, confidenceOf, confidenceSelect, daySelect, emptyIndex, indexLine, space, withQuery, type IndexMeta } from '../index-meta.js';
 import { navigate } from '../router.js';
 import { NAME_TO_ALPHA2, NUMERIC_TO_ALPHA2, SMALL_STATE_POSITIONS } from '../countries.js';
 import { errorBox, loading } from './common.js';
@@ -66,26 +66,29 @@ function legend(min: number, max: number): HTMLElement {
 export function mapView(main: HTMLElement, _p: string[], query: URLSearchParams): void {
   const view: MapKind = query.get('view') === 'used-abroad' ? 'used-abroad' : 'used-here';
   const date = query.get('date');
+  const confidence = confidenceOf(query);
   const holder = h('div', {}, loading());
   const line = h('p', { class: 'index-line', id: 'index-line' }, '');
   const tabs = h(
     'div',
     { class: 'tabs', role: 'group', 'aria-label': 'Map view' },
     (Object.keys(VIEWS) as MapKind[]).map((k) => {
-      const a = link(`/map${qs({ view: k, date })}`, k === 'used-here' ? 'Used here, registered elsewhere' : 'Registered here, used abroad');
+      const a = link(`/map${qs({ view: k, date, confidence })}`, k === 'used-here' ? 'Used here, registered elsewhere' : 'Registered here, used abroad');
       if (k === view) a.setAttribute('aria-current', 'true');
       return a;
     }),
   );
-  const controls = h('div', { class: 'filters' }, tabs);
+  const controls = h('div', { class: 'filters' }, tabs, confidenceSelect(confidence, (picked) => navigate(withQuery({ confidence: picked }))));
   main.append(h('h1', {}, 'World map'), line, controls, h('p', { class: 'lead' }, VIEWS[view].help), holder);
-  getJson<IndexMeta & { view: string; countries: MapRow[] }>(`/api/map${qs({ view, date })}`)
+  getJson<IndexMeta & { view: string; countries: MapRow[] }>(`/api/map${qs({ view, date, confidence })}`)
     .then((d) => {
       fill(line, indexLine(d, 4).textContent ?? '');
       if (!d.date) line.hidden = true; // the empty state below says it
       const sel = daySelect(d, (picked) => navigate(withQuery({ date: picked })));
       if (sel) controls.append(sel);
       if (!d.date) return fill(holder, emptyIndex());
+      const note = confidenceNote(d);
+      if (note && !d.confirmed_available) return fill(holder, note);
       const byCc = new Map(d.countries.map((c) => [c.cc, c]));
       const max = Math.max(0, ...d.countries.map((c) => c.addresses));
       const total = d.countries.reduce((a, c) => a + c.addresses, 0);
@@ -147,6 +150,7 @@ export function mapView(main: HTMLElement, _p: string[], query: URLSearchParams)
       const top = [...d.countries].sort((a, b) => b.addresses - a.addresses).slice(0, 25);
       fill(
         holder,
+        note ?? '',
         h('figure', { class: 'map-wrap' }, svg, legend(min, max), h('figcaption', {}, `${VIEWS[view].title}, ${d.date}. Darker = more addresses (log scale, smallest to largest country of the day); grey = none; circles mark countries too small to see at this scale.`)),
         table(
           'Countries (largest first)',
@@ -158,7 +162,7 @@ export function mapView(main: HTMLElement, _p: string[], query: URLSearchParams)
           top,
           'none on this day.',
         ),
-        csvLink(`/api/map${qs({ view, date: d.date, format: 'csv' })}`),
+        csvLink(`/api/map${qs({ view, date: d.date, confidence, format: 'csv' })}`),
       );
     })
     .catch((err) => fill(holder, errorBox(err)));

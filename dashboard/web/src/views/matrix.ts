@@ -1,7 +1,7 @@
 import { getJson, qs } from '../api.js';
 import { asnLink, countryLink, h, link, prefixLink, fill } from '../dom.js';
 import { addressesShort, integer, percent, rir } from '../format.js';
-import { daySelect, emptyIndex, indexLine, space, withQuery, type IndexMeta } from '../index-meta.js';
+import { confidenceNote, confidenceOf, confidenceSelect, daySelect, emptyIndex, indexLine, space, withQuery, type IndexMeta } from '../index-meta.js';
 import { navigate } from '../router.js';
 import { errorBox, kindsList, loading, severityBadge } from './common.js';
 import { csvLink, table } from './table.js';
@@ -33,10 +33,16 @@ function shade(value: number, max: number, diagonal: boolean): { bg: string; fg:
 export function matrixView(main: HTMLElement, _p: string[], query: URLSearchParams): void {
   const family: 4 | 6 = query.get('family') === '6' ? 6 : 4;
   const date = query.get('date');
+  const confidence = confidenceOf(query);
   const holder = h('div', {}, loading());
   const line = h('p', { class: 'index-line', id: 'index-line' }, '');
   const famSel = h('select', { id: 'm-family' }, h('option', { value: '4', selected: family === 4 }, 'IPv4'), h('option', { value: '6', selected: family === 6 }, 'IPv6'));
-  const controls = h('div', { class: 'filters' }, h('div', { class: 'field' }, h('label', { for: 'm-family' }, 'Family'), famSel));
+  const controls = h(
+    'div',
+    { class: 'filters' },
+    h('div', { class: 'field' }, h('label', { for: 'm-family' }, 'Family'), famSel),
+    confidenceSelect(confidence, (picked) => navigate(withQuery({ confidence: picked }))),
+  );
   main.append(
     h('h1', {}, 'Flow matrix'),
     line,
@@ -49,13 +55,15 @@ export function matrixView(main: HTMLElement, _p: string[], query: URLSearchPara
     holder,
   );
   famSel.addEventListener('change', () => navigate(withQuery({ family: famSel.value === '6' ? 6 : null })));
-  getJson<Matrix>(`/api/matrix${qs({ family, date })}`)
+  getJson<Matrix>(`/api/matrix${qs({ family, date, confidence })}`)
     .then((d) => {
       fill(line, indexLine(d, family).textContent ?? '');
       if (!d.date) line.hidden = true; // the empty state below says it
       const sel = daySelect(d, (picked) => navigate(withQuery({ date: picked })));
       if (sel) controls.append(sel);
       if (!d.date) return fill(holder, emptyIndex());
+      const note = confidenceNote(d);
+      if (note && !d.confirmed_available) return fill(holder, note);
       const cellOf = (r: string, g: string): Cell | undefined => d.cells.find((c) => c.rir === r && c.region === g);
       const offMax = Math.max(0, ...d.cells.filter((c) => c.rir !== c.region).map((c) => c.addresses));
       const diagMax = Math.max(0, ...d.cells.filter((c) => c.rir === c.region).map((c) => c.addresses));
@@ -69,7 +77,7 @@ export function matrixView(main: HTMLElement, _p: string[], query: URLSearchPara
             const v = cellOf(r, g)?.addresses ?? 0;
             const diag = r === g;
             const { bg, fg } = shade(v, diag ? diagMax : offMax, diag);
-            const a = link(`/matrix/${r}/${g}${qs({ family: family === 6 ? 6 : null, date: d.date })}`, space(v, family));
+            const a = link(`/matrix/${r}/${g}${qs({ family: family === 6 ? 6 : null, date: d.date, confidence })}`, space(v, family));
             a.setAttribute('aria-label', `${rir(r)} registered, used in ${rir(g)}: ${space(v, family)}`);
             a.className = 'cell-link';
             const total = rowTotal(r);
@@ -84,6 +92,7 @@ export function matrixView(main: HTMLElement, _p: string[], query: URLSearchPara
       );
       fill(
         holder,
+        note ?? '',
         h(
           'div',
           { class: 'table-wrap' },
@@ -95,8 +104,12 @@ export function matrixView(main: HTMLElement, _p: string[], query: URLSearchPara
             h('tbody', {}, rows),
           ),
         ),
-        h('p', { class: 'note' }, 'Colour: log scale; in-region cells (diagonal) in grey. Row "unknown": space no RIR has delegated; column "unknown": not placed by the geo database, or in a country with no RIR region.'),
-        csvLink(`/api/matrix${qs({ family, date: d.date, format: 'csv' })}`),
+        h(
+          'p',
+          { class: 'note' },
+          `Colour: log scale; in-region cells (diagonal) in grey. Row "unknown": space no RIR has delegated; column "unknown": not placed by the geo database, or in a country with no RIR region${confidence ? ', or where the databases do not agree' : ''}.`,
+        ),
+        csvLink(`/api/matrix${qs({ family, date: d.date, confidence, format: 'csv' })}`),
       );
     })
     .catch((err) => fill(holder, errorBox(err)));
@@ -116,11 +129,12 @@ export function cellView(main: HTMLElement, params: string[], query: URLSearchPa
   const [r, g] = params;
   const family: 4 | 6 = query.get('family') === '6' ? 6 : 4;
   const date = query.get('date');
+  const confidence = confidenceOf(query);
   const holder = h('div', {}, loading());
   const line = h('p', { class: 'index-line', id: 'index-line' }, '');
-  main.append(h('p', {}, link(`/matrix${qs({ family: family === 6 ? 6 : null, date })}`, '← Flow matrix')), h('h1', {}, `Registered by ${rir(r)}, used in ${rir(g)}`), line, holder);
+  main.append(h('p', {}, link(`/matrix${qs({ family: family === 6 ? 6 : null, date, confidence })}`, '← Flow matrix')), h('h1', {}, `Registered by ${rir(r)}, used in ${rir(g)}`), line, holder);
   const base = { rir: r, region: g, family };
-  getJson<CellDetail>(`/api/matrix/cell${qs({ ...base, date })}`)
+  getJson<CellDetail>(`/api/matrix/cell${qs({ ...base, date, confidence })}`)
     .then((d) => {
       fill(line, indexLine(d, family).textContent ?? '');
       if (!d.date) line.hidden = true; // the empty state below says it
@@ -130,7 +144,7 @@ export function cellView(main: HTMLElement, params: string[], query: URLSearchPa
           ? h(
               'div',
               { class: 'narrow' },
-              h('p', { class: 'lead', id: 'cell-accounted' }, `Routed space in this cell on ${d.date}: ${space(d.accounted.addresses, family)} (each address once).`),
+              h('p', { class: 'lead', id: 'cell-accounted' }, `Routed space in this cell on ${d.date}: ${space(d.accounted.addresses, family)} (each address once${confidence ? ', placed only where the geo databases agree' : ''}).`),
               table(
                 'Usage countries',
                 [
