@@ -1,11 +1,13 @@
 /**
  * Routing state from MRT or RIS Live JSONL files, for `index build`: every element applied to
  * the same PrefixState `portolan run` keeps, so both measure the same table. No classification
- * and no per-element rows: the index needs only who announces what.
+ * and no per-element rows: the index needs only who announces what, so RIB entries are read
+ * for their path alone (RouteSource.readRoutes) where the source can.
  */
 import type { RouteSource } from '../../collector/sources/source.js';
 import type { Finding } from '../models/finding.js';
 import { PrefixState } from '../state/index.js';
+import { originAsnsOfPath } from '../state/origins.js';
 
 /** The state asks for a classification when a pair appears; the index does not use it. */
 const UNCLASSIFIED: Finding = {
@@ -45,11 +47,27 @@ export async function tableFromSource(source: RouteSource, onProgress?: (element
   const state = new PrefixState();
   let elements = 0;
   let latest: number | null = null;
-  for await (const event of source.events()) {
-    state.apply(event, unclassified);
+  const counted = (time: number) => {
     elements++;
-    if (latest === null || event.timestamp > latest) latest = event.timestamp;
+    if (latest === null || time > latest) latest = time;
     if (onProgress && elements % 100_000 === 0) onProgress(elements);
+  };
+  if (source.readRoutes) {
+    await source.readRoutes({
+      ribEntry(collector, prefix, peerIp, peerAsn, pathId, timestamp, path) {
+        state.announce(collector, peerIp, peerAsn, pathId, prefix, timestamp, originAsnsOfPath(path.originAsns, path.asPath), unclassified);
+        counted(timestamp);
+      },
+      event(event) {
+        state.apply(event, unclassified);
+        counted(event.timestamp);
+      },
+    });
+  } else {
+    for await (const event of source.events()) {
+      state.apply(event, unclassified);
+      counted(event.timestamp);
+    }
   }
   return { state, elements, latest };
 }

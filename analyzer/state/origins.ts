@@ -3,13 +3,17 @@
  * A pair stores its origin as the smallest ASN (Finding.originAsn's convention) plus, for AS_SET
  * origins only, an id into an interned table of sorted sets (0 = a single origin).
  */
-import type { BgpElem } from '../../collector/models/route-event.js';
+import type { AsPathSegment, BgpElem } from '../../collector/models/route-event.js';
 
 /** The origin ASNs of an announcement, sorted and unique; null when the path is empty or absent. */
 export function originAsnsOf(elem: BgpElem): number[] | null {
-  let asns = elem.origin_asns;
+  return originAsnsOfPath(elem.origin_asns, elem.as_path);
+}
+
+/** The same from an element's `origin_asns` and `as_path` fields. */
+export function originAsnsOfPath(originAsns: number[] | undefined, path: AsPathSegment[] | undefined): number[] | null {
+  let asns = originAsns;
   if (!asns || asns.length === 0) {
-    const path = elem.as_path;
     const last = path && path.length ? path[path.length - 1] : undefined;
     if (!last || last.asns.length === 0) return null;
     asns = last.type === 'AS_SET' || last.type === 'AS_CONFED_SET' ? last.asns : [last.asns[last.asns.length - 1]];

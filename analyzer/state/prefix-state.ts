@@ -88,26 +88,38 @@ export class PrefixState {
       log.warn({ collector: event?.collector, peer_ip: event?.peer_ip, prefix: event?.prefix, problem }, 'prefix state: event skipped');
       return [];
     }
-    const out: LifecycleEvent[] = [];
-    const { prefix, timestamp: time } = event;
     const source = this.sources.intern(event.collector, event.peer_ip, event.peer_asn, event.path_id);
+    if (event.elem_type === 'announce') {
+      this.counters.announces++;
+      return this.route(event.prefix, source, originAsnsOf(event), event.timestamp, classify);
+    }
+    this.counters.withdraws++;
+    return this.route(event.prefix, source, null, event.timestamp, classify, true);
+  }
+
+  /**
+   * An announcement given as fields (a RIB entry: see RouteVisitor), the same as apply() with
+   * its event; `asns` as originAsnsOf gives them (sorted, unique; null without an origin).
+   */
+  announce(collector: string, peerIp: string, peerAsn: number, pathId: number | undefined, prefix: string, time: number, asns: number[] | null, classify: Classify): LifecycleEvent[] {
+    this.counters.events++;
+    this.counters.announces++;
+    return this.route(prefix, this.sources.intern(collector, peerIp, peerAsn, pathId), asns, time, classify);
+  }
+
+  /** A source's new route for the prefix: `asns` for an announcement (null: none, the path has no origin), or a withdrawal. */
+  private route(prefix: string, source: number, asns: number[] | null, time: number, classify: Classify, withdraw = false): LifecycleEvent[] {
+    const out: LifecycleEvent[] = [];
     this.pairs.ensureSources(this.sources.sourceCount);
     const p = this.pairs;
 
-    let asns: number[] | null = null;
     let origin = 0;
     let setId = 0;
-    if (event.elem_type === 'announce') {
-      this.counters.announces++;
-      asns = originAsnsOf(event);
-      if (asns) {
-        origin = asns[0];
-        setId = this.originSets.intern(asns);
-      } else {
-        this.counters.announcesWithoutOrigin++;
-      }
-    } else {
-      this.counters.withdraws++;
+    if (asns) {
+      origin = asns[0];
+      setId = this.originSets.intern(asns);
+    } else if (!withdraw) {
+      this.counters.announcesWithoutOrigin++;
     }
 
     // One walk finds the pair this source announces now and the pair of the announced origin.
@@ -123,7 +135,7 @@ export class PrefixState {
       return out;
     }
     if (current < 0 && !asns) {
-      if (event.elem_type === 'withdraw') this.counters.withdrawsUnknown++;
+      if (withdraw) this.counters.withdrawsUnknown++;
       return out;
     }
 

@@ -65,6 +65,11 @@ export interface AttrContext {
   ribEntry?: boolean;
   /** Offset of `b` in the message, so warnings give message offsets. */
   base?: number;
+  /**
+   * Decode only these attribute types (a reader that needs the path alone); the others are
+   * framed and checked for duplicates as usual, so the decoded ones come out the same.
+   */
+  only?: ReadonlySet<number>;
 }
 
 export const emptyAttributes = (): PathAttributes => ({ atomicAggregate: false, seen: [] });
@@ -104,6 +109,7 @@ export function decodeAttributes(b: Uint8Array, start: number, end: number, ctx:
       continue;
     }
     attributes.seen.push(type);
+    if (ctx.only && !ctx.only.has(type)) continue;
     if (!spec) {
       (attributes.unknown ??= []).push({ flags, type, hex: toHex(b, off, len) });
       continue;

@@ -3,3 +3,4 @@ export { readMrtRecords, readMrtRecordBatches, type MrtSource } from './records.
 export { readMrtElems, recordToElems } from './elems.js';
 export { newStats, logSummary, type MrtReadStats } from './stats.js';
 export type { MrtRecord, Bgp4mpMessageRecord } from '../models/mrt.js';
+export { readMrtRoutes, PATH_ATTRIBUTES, type MrtRouteVisitor, type RoutePath } from './routes.js';

@@ -67,7 +67,7 @@ function peerIndexTable(f: MrtFrame, report: Report): PeerIndexTableRecord | nul
   return { kind: 'peer-index-table', ...recordBase(f), collectorId: formatIpv4At(b, 0), viewName, peers };
 }
 
-function rib(f: MrtFrame, state: TableDumpV2State, report: Report): RibRecord | null {
+function rib(f: MrtFrame, state: TableDumpV2State, report: Report, only?: ReadonlySet<number>): RibRecord | null {
   const [subAfi, subSafi, addPath] = RIB_SUBTYPES[f.subtype];
   const b = f.body;
   let p = 4;
@@ -123,7 +123,7 @@ function rib(f: MrtFrame, state: TableDumpV2State, report: Report): RibRecord | 
       break;
     }
     const warnings: string[] = [];
-    const { attributes } = decodeAttributes(b, start, end, { as4: true, addPath, ribEntry: true, base: 0 }, warnings);
+    const { attributes } = decodeAttributes(b, start, end, { as4: true, addPath, ribEntry: true, base: 0, only }, warnings);
     for (const w of warnings) report('bad-attribute', f.offset, `RIB entry ${i}: ${w}`);
     const entry: RibEntry = { peerIndex, originatedTime, attributes, warnings };
     const peer = state.peers?.[peerIndex];
@@ -136,13 +136,14 @@ function rib(f: MrtFrame, state: TableDumpV2State, report: Report): RibRecord | 
   return { kind: 'rib', ...recordBase(f), sequence: u32(b, 0), afi, safi, addPath, prefix, entries };
 }
 
-export function parseTableDumpV2(f: MrtFrame, state: TableDumpV2State, report: Report): MrtRecord | null {
+/** `only`: decode only these attribute types of RIB entries (see AttrContext.only). */
+export function parseTableDumpV2(f: MrtFrame, state: TableDumpV2State, report: Report, only?: ReadonlySet<number>): MrtRecord | null {
   if (f.subtype === TDV2.PEER_INDEX_TABLE) {
     const t = peerIndexTable(f, report);
     if (t) state.peers = t.peers;
     return t;
   }
-  if (RIB_SUBTYPES[f.subtype]) return rib(f, state, report);
+  if (RIB_SUBTYPES[f.subtype]) return rib(f, state, report, only);
   report('unknown-subtype', f.offset, `unknown TABLE_DUMP_V2 subtype ${f.subtype}: skipped`);
   return null;
 }

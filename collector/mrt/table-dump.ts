@@ -8,7 +8,7 @@ import type { MrtFrame } from './framing.js';
 import type { Report } from './stats.js';
 
 /** Subtypes 1/2 are the RFC's AFI_IPv4/AFI_IPv6; 3/4 are the 4-byte-AS variants bgpdump also reads. */
-export function parseTableDump(f: MrtFrame, report: Report): TableDumpRecord | null {
+export function parseTableDump(f: MrtFrame, report: Report, only?: ReadonlySet<number>): TableDumpRecord | null {
   const st = f.subtype;
   if (st < 1 || st > 4) {
     report('unknown-subtype', f.offset, `unknown TABLE_DUMP subtype ${st}: skipped`);
@@ -36,7 +36,7 @@ export function parseTableDump(f: MrtFrame, report: Report): TableDumpRecord | n
     warnings.push(`attribute length ${attrLen} runs past the record`);
     end = b.length;
   } else if (end < b.length) warnings.push(`${b.length - end} byte(s) after the attributes ignored`);
-  const { attributes, treatAsWithdraw } = decodeAttributes(b, attrAt + 2, end, { as4: asn === 4, addPath: false, ribEntry: true }, warnings);
+  const { attributes, treatAsWithdraw } = decodeAttributes(b, attrAt + 2, end, { as4: asn === 4, addPath: false, ribEntry: true, only }, warnings);
   if (treatAsWithdraw) warnings.push('malformed attributes');
   for (const w of warnings) report('bad-attribute', f.offset, `TABLE_DUMP entry: ${w}`);
   return {

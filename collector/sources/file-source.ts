@@ -4,12 +4,12 @@
  */
 import { basename } from 'node:path';
 import { log } from '../../common/log.js';
-import { newStats, readMrtElems } from '../mrt/index.js';
-import type { RouteEvent } from '../models/route-event.js';
+import { newStats, readMrtElems, readMrtRoutes, type MrtReadStats } from '../mrt/index.js';
+import type { BgpElem, RouteEvent } from '../models/route-event.js';
 import { hostFromFileName } from '../replay/mrt-to-ris.js';
 import { isJsonlCapture, newJsonlStats, readJsonlCapture } from '../replay/jsonl.js';
 import { decodeRisMessage, RAW_CHECK_EVERY } from '../rislive/decode.js';
-import { emptySourceStats, type RouteSource, type SourceStats } from './source.js';
+import { emptySourceStats, type RouteSource, type RouteVisitor, type SourceStats } from './source.js';
 
 export interface FileSourceOptions {
   /** Collector name for MRT elements (default: from the file name, e.g. rrc06). */
@@ -78,7 +78,7 @@ export class FileSource implements RouteSource {
   }
 
   private async *mrt(file: string): AsyncGenerator<RouteEvent> {
-    const collector = this.opts.collector ?? hostFromFileName(file);
+    const collector = this.collectorOf(file);
     const stats = newStats();
     const before = this.counters.messages;
     try {
@@ -86,16 +86,46 @@ export class FileSource implements RouteSource {
         if (this.closed) return;
         this.counters.messages = before + stats.records;
         this.counters.elements++;
-        // Each element is a fresh object the parser keeps no reference to: label it in place
-        // (same keys, same order as a copy with `collector` last, without copying every field).
-        const event = elem as RouteEvent;
-        event.collector = collector;
-        yield event;
+        yield labelled(elem, collector);
       }
     } finally {
-      this.counters.messages = before + stats.records;
-      this.counters.errors += Object.values(stats.warnings).reduce((a, b) => a + b, 0);
+      this.countRead(before, stats);
     }
+  }
+
+  async readRoutes(visitor: RouteVisitor): Promise<void> {
+    for (const file of this.files) {
+      if (this.closed) return;
+      if (await isJsonlCapture(file)) {
+        for await (const event of this.jsonl(file)) visitor.event(event);
+        continue;
+      }
+      const collector = this.collectorOf(file);
+      const stats = newStats();
+      const before = this.counters.messages;
+      try {
+        await readMrtRoutes(
+          file,
+          {
+            ribEntry: (prefix, peerIp, peerAsn, pathId, timestamp, path) => visitor.ribEntry(collector, prefix, peerIp, peerAsn, pathId, timestamp, path),
+            elem: (elem) => visitor.event(labelled(elem, collector)),
+          },
+          stats,
+        );
+      } finally {
+        this.counters.elements += stats.elements;
+        this.countRead(before, stats);
+      }
+    }
+  }
+
+  private collectorOf(file: string): string {
+    return this.opts.collector ?? hostFromFileName(file);
+  }
+
+  private countRead(before: number, stats: MrtReadStats): void {
+    this.counters.messages = before + stats.records;
+    this.counters.errors += Object.values(stats.warnings).reduce((a, b) => a + b, 0);
   }
 
   stats(): SourceStats {
@@ -105,4 +135,14 @@ export class FileSource implements RouteSource {
   async close(): Promise<void> {
     this.closed = true;
   }
+}
+
+/**
+ * Each element is a fresh object the parser keeps no reference to: label it in place (same
+ * keys, same order as a copy with `collector` last, without copying every field).
+ */
+function labelled(elem: BgpElem, collector: string): RouteEvent {
+  const event = elem as RouteEvent;
+  event.collector = collector;
+  return event;
 }
