@@ -4,11 +4,11 @@
  */
 import type { PrefixFilterCounts, RoutedFilters } from '../models/accounting.js';
 import { prefixBounds, type Bound } from './segments.js';
-import { isSpecialPurpose } from './special-purpose.js';
+import { isSpecialPurpose, isSpecialPurpose4 } from './special-purpose.js';
 
 /** The routing state the accounting reads: PrefixState has this shape. */
 export interface RouteTable {
-  /** Every announced (prefix, origin) pair with the sources announcing it now. */
+  /** Every announced (prefix, origin) pair with the sources announcing it now; the pairs of one prefix one after another. */
   forEachRoute(cb: (prefix: string, origin: number, peers: number) => void): void;
 }
 
@@ -47,38 +47,47 @@ export interface RoutedPrefixes {
 
 /** Per family, the routed prefixes sorted by start address, then shortest first (covering before covered). */
 export function routedPrefixes(table: RouteTable, filters: RoutedFilters): RoutedPrefixes {
-  const byPrefix = new Map<string, { peers: number; origin: number; originPeers: number; origins: number }>();
-  table.forEachRoute((prefix, origin, peers) => {
-    if (peers <= 0) return;
-    const e = byPrefix.get(prefix);
-    if (!e) {
-      byPrefix.set(prefix, { peers, origin, originPeers: peers, origins: 1 });
-      return;
-    }
-    e.peers += peers;
-    e.origins++;
-    if (peers > e.originPeers || (peers === e.originPeers && origin < e.origin)) {
-      e.origin = origin;
-      e.originPeers = peers;
-    }
-  });
   const out: RoutedPrefixes = { 4: [], 6: [], counts: { ipv4: emptyCounts(), ipv6: emptyCounts() } };
-  const keep = <K extends Bound>(list: Array<RoutedPrefix<K>>, c: PrefixFilterCounts, [min, max]: [number, number], family: 4 | 6, text: string, start: K, end: K, length: number) => {
-    const e = byPrefix.get(text)!;
+  // The routes of one prefix come together (RouteTable), so each prefix is summed as it passes.
+  let text: string | null = null;
+  let peers = 0;
+  let origin = 0;
+  let originPeers = 0;
+  let origins = 0;
+  const flush = () => {
+    if (text === null || peers === 0) return;
+    const p = prefixBounds(text); // the state holds canonical prefixes only
+    if (!p) return;
+    const c = p.family === 4 ? out.counts.ipv4 : out.counts.ipv6;
+    const [min, max] = p.family === 4 ? filters.ipv4_length : filters.ipv6_length;
     c.announced++;
-    if (length < min || length > max) c.length++;
-    else if (filters.exclude_special_purpose && isSpecialPurpose(family, start, end)) c.special_purpose++;
-    else if (e.peers < filters.min_peers) c.min_peers++;
+    if (p.length < min || p.length > max) c.length++;
+    else if (filters.exclude_special_purpose && (p.family === 4 ? isSpecialPurpose4(p.start, p.end) : isSpecialPurpose(6, p.start, p.end))) c.special_purpose++;
+    else if (peers < filters.min_peers) c.min_peers++;
     else {
       c.kept++;
-      list.push({ text, start, end, length, peers: e.peers, origin: e.origin, moas: e.origins > 1 });
+      const route = { text, start: p.start, end: p.end, length: p.length, peers, origin, moas: origins > 1 };
+      if (p.family === 4) out[4].push(route as RoutedPrefix<number>);
+      else out[6].push(route as RoutedPrefix<bigint>);
     }
   };
-  for (const text of byPrefix.keys()) {
-    const p = prefixBounds(text); // the state holds canonical prefixes only
-    if (p?.family === 4) keep(out[4], out.counts.ipv4, filters.ipv4_length, 4, text, p.start, p.end, p.length);
-    else if (p) keep(out[6], out.counts.ipv6, filters.ipv6_length, 6, text, p.start, p.end, p.length);
-  }
+  table.forEachRoute((prefix, asn, n) => {
+    if (n <= 0) return;
+    if (prefix !== text) {
+      flush();
+      text = prefix;
+      peers = 0;
+      originPeers = 0;
+      origins = 0;
+    }
+    peers += n;
+    origins++;
+    if (origins === 1 || n > originPeers || (n === originPeers && asn < origin)) {
+      origin = asn;
+      originPeers = n;
+    }
+  });
+  flush();
   out[4].sort((a, b) => a.start - b.start || a.length - b.length);
   out[6].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.length - b.length));
   return out;

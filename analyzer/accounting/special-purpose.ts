@@ -54,6 +54,14 @@ for (const e of SPECIAL_PURPOSE) {
   blocks[p.family].push(p.family === 4 ? { start: Number(p.start), end: Number(end) } : { start: p.start, end });
 }
 
+const ipv4Blocks = blocks[4] as Array<{ start: number; end: number }>;
+
+/** isSpecialPurpose for IPv4 bounds, on numbers only (called once per routed prefix). */
+export function isSpecialPurpose4(start: number, end: number): boolean {
+  for (const b of ipv4Blocks) if (start <= b.end && b.start <= end) return true;
+  return false;
+}
+
 /** True when the prefix overlaps any special-purpose block (so the default route is too). Bounds as in segments.ts: numbers for IPv4, bigints for IPv6. */
 export function isSpecialPurpose(family: Family, start: Bound, end: Bound): boolean {
   for (const b of blocks[family]) if (start <= b.end && b.start <= end) return true;
