@@ -12,6 +12,7 @@ import { isDbIp, methodHtml } from './method.js';
 import { REPORT_RIRS, RIR_STYLE, displayName } from './palette.js';
 import { REPORT_CSS } from './style.js';
 import { lineChart } from './svg-chart.js';
+import { confidenceHtml } from './confidence.js';
 import type { FamilyKey, ReportData } from './types.js';
 
 const FAMILIES: FamilyKey[] = ['ipv4', 'ipv6'];
@@ -187,6 +188,7 @@ export function reportHtml(data: ReportData): string {
     charts(data),
     tables(data),
     contributors(data),
+    confidenceHtml(data.confidence),
     methodHtml(data.days),
     '<footer>',
     dbip ? `<p class="attribution">${esc(DBIP_ATTRIBUTION)}.</p>` : '',

@@ -55,7 +55,7 @@ export function seriesCsvRows(series: IndexSeriesRow[]): SeriesCsvRow[] {
 }
 
 /** index.json: the series and every day's published index (date, params, ipv4, ipv6). */
-export function reportJson(data: ReportData): { generated_at: string; version: string; from: string; to: string; series: IndexSeriesRow[]; days: Record<string, ReportData['days'][number]>; as_names?: ReportData['as_names'] } {
+export function reportJson(data: ReportData): { generated_at: string; version: string; from: string; to: string; series: IndexSeriesRow[]; days: Record<string, ReportData['days'][number]>; confidence?: ReportData['confidence']; as_names?: ReportData['as_names'] } {
   return {
     generated_at: data.generated_at,
     version: data.version,
@@ -63,6 +63,7 @@ export function reportJson(data: ReportData): { generated_at: string; version: s
     to: data.to,
     series: data.series,
     days: Object.fromEntries(data.days.map((d) => [d.date, d])),
+    ...(data.confidence ? { confidence: data.confidence } : {}),
     ...(data.as_names ? { as_names: data.as_names } : {}),
   };
 }

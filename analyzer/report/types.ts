@@ -4,6 +4,7 @@
  */
 import type { PublishedIndex } from '../models/accounting.js';
 import type { IndexSeriesRow } from '../store/portability.js';
+import type { ReportConfidence } from './confidence.js';
 
 /** A day's index as published (`index build --json`): date, params, ipv4, ipv6; no flows. */
 export type PublicIndex = PublishedIndex;
@@ -20,6 +21,8 @@ export interface ReportData {
   series: IndexSeriesRow[];
   /** Every day's index in the period, oldest first; the last one is the day the tables describe. */
   days: PublicIndex[];
+  /** The geolocation databases compared over the last day's routed space; null/absent when not loaded. */
+  confidence?: ReportConfidence | null;
   /** Names of the origin ASes shown, by AS number (`--as-names` / asn.txt in the cache); absent without a list. */
   as_names?: Record<string, { name: string; cc: string | null }>;
 }

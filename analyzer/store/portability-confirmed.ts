@@ -4,7 +4,7 @@
  * The sums follow the accounting's rules exactly (analyzer/accounting/account.ts): geolocated =
  * placed in a country with a region; in and out of region only for space a RIR registered.
  */
-import { INDEX_RIRS, type Figures, type IndexRir } from '../models/accounting.js';
+import { INDEX_RIRS, type Figures, type Flow, type IndexRir } from '../models/accounting.js';
 import type { ReadQuery } from './portability.js';
 
 export interface ConfirmedSeriesRow extends Figures {
@@ -63,4 +63,25 @@ export async function readConfirmedSeries(run: ReadQuery, range: { from?: string
     }
   }
   return { rows, without };
+}
+
+/** The confirmed flows of a day's latest build (empty when it has none). */
+export async function readConfirmedFlows(run: ReadQuery, date: string): Promise<Flow[]> {
+  const rows = await run(
+    `SELECT family AS fam, toString(rir) AS registry, toString(registered_cc) AS reg_cc, toString(country) AS used_in, toString(usage_region) AS region,
+       toString(origin_rir) AS origin_registry, addresses AS space
+     FROM portability_confirmed_flows
+     WHERE (date, computed_at) IN (SELECT date, max(computed_at) FROM portability_daily FINAL WHERE date = {date:Date} GROUP BY date)
+     ORDER BY family, rir, registered_cc, country, origin_rir`,
+    { date },
+  );
+  return rows.map((r) => ({
+    family: Number(r.fam) as 4 | 6,
+    rir: String(r.registry) as IndexRir,
+    registered_cc: String(r.reg_cc),
+    country: String(r.used_in),
+    usage_region: String(r.region) as Flow['usage_region'],
+    origin_rir: String(r.origin_registry) as Flow['origin_rir'],
+    addresses: Number(r.space),
+  }));
 }

@@ -18,6 +18,9 @@ import { openStore, type Store } from '../../../analyzer/store/index.js';
 import { clientReader, writePortabilityIndex } from '../../../analyzer/store/portability.js';
 import { readConfirmedSeries } from '../../../analyzer/store/portability-confirmed.js';
 import { createDashboardServer, type DashboardServer } from '../../../dashboard/server/index.js';
+import { loadReportData } from '../../../analyzer/report/load.js';
+import { reportHtml } from '../../../analyzer/report/html.js';
+import { reportJson } from '../../../analyzer/report/series.js';
 import { runCli } from '../../helpers/cli.js';
 import { fetchBody } from '../../helpers/http.js';
 import { writeMmdb } from '../../helpers/mmdb-writer.js';
@@ -296,6 +299,34 @@ describe('the stored confirmed count in the dashboard', () => {
     expect((await get('/api/matrix?confidence=likely')).status).toBe(400);
   });
 
+  it('the report\'s confidence section: agreement by RIR and the countries they disagree on most, with the databases and versions', async () => {
+    const data = (await loadReportData(store.client, { to: '2024-03-05' }))!;
+    const c = data.confidence!;
+    expect(c.date).toBe('2024-03-05');
+    // Hand count (see the tables above): geolocated by the primary, and agreed.
+    const pick = (f: 'ipv4' | 'ipv6', rir: string) => [c.by_rir[f][rir as 'arin'].geolocated, c.by_rir[f][rir as 'arin'].agreed];
+    expect(pick('ipv4', 'arin')).toEqual([57_344, 32_768]);
+    expect(pick('ipv4', 'apnic')).toEqual([8_192, 0]);
+    expect(pick('ipv4', 'lacnic')).toEqual([65_536, 65_536]); // BR vs BR/AR: one region
+    expect(pick('ipv6', 'ripencc')).toEqual([65_536, 49_152]);
+    expect(c.by_rir.ipv4.arin.share).toBeCloseTo(32_768 / 57_344, 12);
+    // DE: 146.88.192.0/18 split (16,384); HK: the whole /19 (8,192); US: 146.88.96.0/20 split and 146.88.112.0/20 unplaced in B (8,192).
+    expect(c.top_disagreeing.ipv4.map((t) => [t.cc, t.geolocated, t.disagreed])).toEqual([
+      ['DE', 32_768, 16_384],
+      ['HK', 8_192, 8_192],
+      ['US', 24_576, 8_192],
+    ]);
+    expect(c.top_disagreeing.ipv6.map((t) => [t.cc, t.disagreed])).toEqual([['DE', 16_384]]);
+    const html = reportHtml(data);
+    const section = html.slice(html.indexOf('<section id="confidence">'), html.indexOf('</section>', html.indexOf('<section id="confidence">')));
+    expect(section).toContain('<strong>a</strong> (test-a-country, built 2024-03-01)');
+    expect(section).toContain('<strong>b</strong> (test-b-country, built 2024-03-01)');
+    expect(section).toContain('geo-whois-asn-country');
+    expect(section).toMatch(/data-rir="arin"><th scope="row">ARIN<\/th><td class="num">57,344<\/td><td class="num">32,768<\/td><td class="num share">57\.1%<\/td>/);
+    expect(section).toMatch(/data-cc="DE"><th scope="row">DE<\/th><td class="num">32,768<\/td><td class="num">16,384<\/td>/);
+    expect(reportJson(data).confidence).toEqual(c);
+  });
+
   it('a build without a confirmed count says so instead of showing an empty matrix as a measurement', async () => {
     // A later day built without --confirmed.
     await writePortabilityIndex(store.client, { ...plain, date: '2024-03-06', flows: [] });
@@ -306,6 +337,10 @@ describe('the stored confirmed count in the dashboard', () => {
     const i = await get('/api/index?confidence=confirmed');
     expect(new Set(i.body.rows.map((r: any) => r.date))).toEqual(new Set(['2024-03-05']));
     expect(i.body.days_without_confirmed).toEqual(['2024-03-06']);
+    // The report of the later day says it has no second opinion, and how to get one.
+    const later = (await loadReportData(store.client, {}))!;
+    expect(later.confidence).toMatchObject({ date: '2024-03-06', geo_agreement: null });
+    expect(reportHtml(later)).toMatch(/<section id="confidence">[^]*index build --confirmed/);
     // The earlier day still has its confirmed count.
     expect((await get('/api/matrix?confidence=confirmed&date=2024-03-05')).body.confirmed_available).toBe(true);
   });
