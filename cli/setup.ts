@@ -6,6 +6,7 @@ import { createClassifier, type Classifier } from '../analyzer/classify/index.js
 import { openGeoSet, type GeoDatabase, type NamedGeo } from '../analyzer/geo/index.js';
 import { loadRegistry, type RegistryIndex } from '../analyzer/registry/index.js';
 import { loadVrps, RpkiFeed, vrpSources as rpkiSources, type VrpIndex } from '../analyzer/rpki/index.js';
+import { loadVrpsInWorker } from '../analyzer/rpki/load-worker.js';
 import { updateRegistry } from '../analyzer/registry/download.js';
 import { archiveDirOf } from '../analyzer/registry/archive.js';
 import { diffNewestArchived } from '../analyzer/registry/diff-archive.js';
@@ -48,6 +49,20 @@ export async function loadAnalysis(opts: AnalysisOptions, rpki?: VrpIndex | null
   const geoSources = geoSet.sources;
   log.info({ files: registry.files().length, geo: geoSources.map((s) => `${s.name}${s.echo ? ' (registry echo)' : ''}`), vrps: vrps?.size, ms: Date.now() - started }, 'registry and geolocation loaded');
   return { registry, geo, geoSources, rpki: vrps, classifier: createClassifier({ registry, geo, geoSources, rpki: vrps }) };
+}
+
+/**
+ * `--rpki` for a server that can run without it (`serve`): the VRPs, or null with a warning
+ * naming the file and what is wrong with it; the registry and geo are loaded either way.
+ */
+export async function loadVrpsOrWarn(rpki: string | undefined): Promise<VrpIndex | null> {
+  if (!rpki) return null;
+  try {
+    return await loadVrps(rpkiSources(rpki));
+  } catch (err) {
+    log.warn({ rpki, err: err instanceof Error ? err.message : String(err) }, 'RPKI VRPs (--rpki) not loaded: serving without ROV states; fix the file and restart');
+    return null;
+  }
 }
 
 /**
@@ -135,15 +150,18 @@ export async function keepAnalysisFresh(
   };
   // RPKI: loaded before the registry so the first classifier has it; a failure is logged and
   // the job runs without (or, on a later refresh, with the last good set) until a load succeeds.
-  const rpki = opts.rpki ? new RpkiFeed(rpkiSources(opts.rpki)) : null;
+  // Each load (read, parse, index) runs on a worker thread, so a refresh does not hold the loop;
+  // the classifier then swaps its VRPs and keeps its registry and geo caches.
+  const rpki = opts.rpki ? new RpkiFeed(rpkiSources(opts.rpki), { load: (sources) => loadVrpsInWorker(sources) }) : null;
   if (rpki) {
     const every = rpkiRefreshMs(opts.rpkiRefresh);
     await rpki.refresh();
     rpki.schedule(every, async (vrps) => {
       const was = current;
       if (!was) return;
-      current = { ...was, rpki: vrps, classifier: createClassifier({ registry: was.registry, geo: was.geo, geoSources: was.geoSources, rpki: vrps }) };
-      await pipeline.setClassifier(current.classifier);
+      was.classifier.setRpki(vrps);
+      current = { ...was, rpki: vrps };
+      await pipeline.setClassifier(was.classifier);
     });
   }
   if (!(await attempt(false)) && downloads && !(await attempt(true))) {

@@ -18,7 +18,7 @@ import type { RegistryLookup, Rir } from '../models/registry.js';
 import type { RovState, RpkiLookup, TaCheck } from '../models/rpki.js';
 import { checkTrustAnchors } from '../rpki/ta-check.js';
 import { buildPrefixContext, type PrefixContext } from './context.js';
-import { prefixKinds, withOriginKinds } from './kinds.js';
+import { prefixKinds, withOriginKinds, withRpkiMismatch } from './kinds.js';
 import { severityOf } from './severity.js';
 import { joinWhy, originClause, prefixWhy } from './why.js';
 import { rovClause, taClause } from './rpki-why.js';
@@ -71,26 +71,35 @@ class CachedPrefix {
   readonly regionShare: number;
   readonly delegated: string | null;
   readonly geo: CountryShare[];
-  /** Trust anchors of the covering ROAs (empty without RPKI data). */
-  readonly rpkiTas: string[];
+  /** Trust anchors of the covering ROAs (empty without RPKI data); renewed when the VRPs change. */
+  rpkiTas: string[];
   /** Several databases: their agreement on the usage region (null with one). */
   readonly geoConfidence: GeoConfidence | null;
   readonly geoAgreement: number | null;
   readonly geoDatabases: { agreeing: number; independent: number } | null;
   readonly geoAnswers: Array<{ db: string; cc: string | null; echo: boolean }> | null;
-  /** Registration and geo clauses of the why. */
-  readonly why: string;
+  /** Registration and geo clauses of the why (and the trust-anchor clause). */
+  why: string;
+  /** The routing-independent kinds, rpki-rir-mismatch included when the current VRPs say so. */
+  kinds: MismatchKind[];
   /** `kinds` plus origin-out-of-region, made on first use (shared like `kinds` by the prefix's findings). */
   private kindsWithOrigin: MismatchKind[] | undefined;
+  /** The kinds and why without anything the VRPs decide: the parts kept when only the VRPs change. */
+  private readonly baseKinds: MismatchKind[];
+  private readonly baseWhy: string;
+  /** The classifier's VRP generation these RPKI parts were made with. */
+  rpkiGeneration: number;
 
   constructor(
     built: PrefixContext,
-    readonly kinds: MismatchKind[],
+    baseKinds: MismatchKind[],
     readonly geoSubkind: GeoSubkind | null,
     /** Set only for lookups (Classifier.context); classification does not keep it. */
     public ctx: PrefixContext | undefined,
     ta: TaCheck | null,
     cons: GeoConsensus | null,
+    generation: number,
+    share: (kinds: MismatchKind[]) => MismatchKind[],
   ) {
     this.prefix = built.prefix;
     this.family = built.family;
@@ -113,8 +122,23 @@ class CachedPrefix {
     this.geoConfidence = this.geoDatabases ? confidenceOf(this.geoDatabases) : null;
     this.geoAgreement = this.geoDatabases ? cons!.agreement : null;
     this.geoAnswers = cons ? cons.opinions.map((o) => ({ db: o.db, cc: o.mainCountry, echo: o.echo })) : null;
-    const taText = ta ? taClause(ta, built.prefixRir) : '';
-    this.why = prefixWhy(built, kinds.includes('geo-out-of-region'), this.geoDatabases) + (taText ? `; ${taText}` : '');
+    this.baseKinds = baseKinds;
+    this.baseWhy = prefixWhy(built, baseKinds.includes('geo-out-of-region'), this.geoDatabases);
+    this.kinds = baseKinds;
+    this.why = this.baseWhy;
+    this.rpkiTas = NO_TAS;
+    this.rpkiGeneration = generation;
+    this.applyRpki(ta, generation, share);
+  }
+
+  /** The RPKI parts (trust anchors, rpki-rir-mismatch, the trust-anchor clause) from a trust-anchor check of the current VRPs. */
+  applyRpki(ta: TaCheck | null, generation: number, share: (kinds: MismatchKind[]) => MismatchKind[]): void {
+    this.rpkiGeneration = generation;
+    this.rpkiTas = ta ? ta.tas : NO_TAS;
+    this.kinds = ta?.mismatch && this.prefixRir ? share(withRpkiMismatch(this.baseKinds)) : this.baseKinds;
+    this.kindsWithOrigin = undefined;
+    const taText = ta ? taClause(ta, this.prefixRir) : '';
+    this.why = this.baseWhy + (taText ? `; ${taText}` : '');
   }
 
   /** The kinds of an event whose origin is registered with `originRir`. */
@@ -138,6 +162,10 @@ interface CachedAsn {
 
 export class Classifier {
   private readonly prefixes: LruCache<string, CachedPrefix>;
+  /** The VRPs in use (setRpki swaps them) and their generation: cached prefixes made with an older one renew their RPKI parts on use. */
+  private rpki: RpkiLookup | null;
+  private rpkiGeneration = 0;
+  private readonly share = (kinds: MismatchKind[]): MismatchKind[] => this.sharedKinds(kinds);
   private readonly asns: LruCache<number, CachedAsn>;
   private lastPrefix: string | undefined;
   private lastEntry: CachedPrefix | undefined;
@@ -149,6 +177,7 @@ export class Classifier {
 
   constructor(private readonly opts: ClassifierOptions) {
     const size = opts.cacheSize ?? 200_000;
+    this.rpki = opts.rpki ?? null;
     this.prefixes = new LruCache(size);
     this.asns = new LruCache(Math.max(1, Math.min(size, 200_000)));
   }
@@ -164,22 +193,36 @@ export class Classifier {
     return hit as CachedPrefix & { ctx: PrefixContext };
   }
 
+  /**
+   * Uses other VRPs from now on (a refresh in `run`), keeping every cached registry and geo
+   * result: each cached prefix renews only its RPKI parts, on its next use.
+   */
+  setRpki(rpki: RpkiLookup | null): void {
+    this.rpki = rpki;
+    this.rpkiGeneration++;
+  }
+
+  private trustAnchors(prefix: string, prefixRir: Rir | null, legacy: boolean): TaCheck | null {
+    return this.rpki ? checkTrustAnchors({ tas: this.rpki.coveringTas(prefix), prefixRir, legacy }) : null;
+  }
+
   /** The cached entry of a prefix; `keepCtx` keeps the full context on an entry built now. */
   private entry(prefix: string, keepCtx: boolean): CachedPrefix {
     // A pipeline often classifies one prefix several times in a row (state, then the event): skip the map.
-    if (prefix === this.lastPrefix) return this.lastEntry!;
+    if (prefix === this.lastPrefix && this.lastEntry!.rpkiGeneration === this.rpkiGeneration) return this.lastEntry!;
     let hit = this.prefixes.get(prefix);
     if (!hit) {
       const ctx = buildPrefixContext(prefix, this.opts.registry, this.opts.geo);
-      const rpki = this.opts.rpki;
-      const ta = rpki ? checkTrustAnchors({ tas: rpki.coveringTas(ctx.prefix), prefixRir: ctx.prefixRir, legacy: ctx.legacy }) : null;
-      const kinds = prefixKinds(ctx, ta?.mismatch ?? false);
+      const ta = this.trustAnchors(ctx.prefix, ctx.prefixRir, ctx.legacy);
+      const kinds = prefixKinds(ctx, false);
       ctx.geo = this.sharedGeo(ctx);
       const sources = this.opts.geoSources;
       // The primary's distribution is in the context already: only the other databases are walked.
       const cons = sources && sources.length > 1 ? geoConsensus(ctx.prefix, sources, new Map([[this.opts.geo, { prefix: ctx.prefix, countries: ctx.geo, located: ctx.located }]])) : null;
-      hit = new CachedPrefix(ctx, this.sharedKinds(kinds.kinds), kinds.geoSubkind, keepCtx ? ctx : undefined, ta, cons);
+      hit = new CachedPrefix(ctx, this.sharedKinds(kinds.kinds), kinds.geoSubkind, keepCtx ? ctx : undefined, ta, cons, this.rpkiGeneration, this.share);
       this.prefixes.add(prefix, hit);
+    } else if (hit.rpkiGeneration !== this.rpkiGeneration) {
+      hit.applyRpki(this.trustAnchors(hit.prefix, hit.prefixRir, hit.legacy), this.rpkiGeneration, this.share);
     }
     this.lastPrefix = prefix;
     this.lastEntry = hit;
@@ -244,7 +287,7 @@ export class Classifier {
       clause = originClause({ originAsns, originRir, originRirs });
     }
     // RFC 6811: an AS_SET origin is NONE, which no VRP matches.
-    const rpki = this.opts.rpki;
+    const rpki = this.rpki;
     const rov = rpki ? rpki.state(cached.prefix, originAsns.length === 1 ? originAsns[0] : null) : null;
     if (rov) clause = clause ? `${clause}; ${rovClause(rov)}` : rovClause(rov);
     return this.finding(cached, cached.kindsFor(originRir), input.time, originAsns, originRir, originCc, input.visibility, joinWhy(cached.why, clause), true, rov);
@@ -258,12 +301,12 @@ export class Classifier {
 
   /** Whether RPKI data were given (findings then carry a ROV state). */
   get hasRpki(): boolean {
-    return !!this.opts.rpki;
+    return !!this.rpki;
   }
 
   /** RFC 6811 state of (prefix, origin); null without RPKI data. For lookups and the prefix page. */
   rov(prefix: string, origin: number | null): RovState | null {
-    return this.opts.rpki ? this.opts.rpki.state(prefix, origin) : null;
+    return this.rpki ? this.rpki.state(prefix, origin) : null;
   }
 
   /** Routing-independent description (no origin), as `portolan lookup` shows it. */

@@ -53,6 +53,11 @@ export function withOriginKinds(base: MismatchKind[], prefixRir: Rir | null, ori
   return ordered(new Set([...base, 'origin-out-of-region']));
 }
 
+/** The kinds with `rpki-rir-mismatch` added (the trust-anchor check found one; prefixKinds' rpkiRirMismatch). */
+export function withRpkiMismatch(base: MismatchKind[]): MismatchKind[] {
+  return ordered(new Set([...base, 'rpki-rir-mismatch']));
+}
+
 function ordered(kinds: Set<MismatchKind>): MismatchKind[] {
   return MISMATCH_KINDS.filter((k) => kinds.has(k));
 }

@@ -92,6 +92,16 @@ const INVALID_LENGTH = 2;
 const NOT_FOUND = 3;
 const STATES: RovState[] = ['valid', 'invalid-origin', 'invalid-length', 'not-found'];
 
+/** A VrpIndex as structured-clone data (typed arrays, bigint arrays, strings). */
+export interface VrpIndexData {
+  v4: Record<string, unknown>;
+  v6: Record<string, unknown>;
+  v6long: Record<string, unknown>;
+  tas: string[];
+  stats: VrpLoadStats;
+  size: number;
+}
+
 export class VrpIndex implements RpkiLookup {
   private readonly v4 = new WordIndex();
   private readonly v6 = new WordIndex();
@@ -182,6 +192,36 @@ export class VrpIndex implements RpkiLookup {
   }
 
   /** Just the state, for hot loops (no result object). Throws on an invalid prefix. */
+  /**
+   * The index as plain data and the buffers to transfer: a worker builds it (load-worker.ts) and
+   * the main thread takes it over with fromTransfer, without copying or rebuilding anything.
+   */
+  toTransfer(): { data: VrpIndexData; transfer: ArrayBuffer[] } {
+    const data: VrpIndexData = { v4: { ...this.v4 }, v6: { ...this.v6 }, v6long: { ...this.v6long }, tas: this.tas, stats: this.stats, size: this.size };
+    const transfer: ArrayBuffer[] = [];
+    for (const part of [data.v4, data.v6, data.v6long] as Array<Record<string, unknown>>) {
+      for (const v of Object.values(part)) if (ArrayBuffer.isView(v) && v.buffer.byteLength > 0 && !transfer.includes(v.buffer as ArrayBuffer)) transfer.push(v.buffer as ArrayBuffer);
+    }
+    return { data, transfer };
+  }
+
+  /** An index from toTransfer's data (as posted from a worker). */
+  static fromTransfer(data: VrpIndexData): VrpIndex {
+    const index = Object.create(VrpIndex.prototype) as VrpIndex;
+    const fields = index as unknown as Record<string, unknown>;
+    fields.v4 = Object.assign(new WordIndex(), data.v4);
+    fields.v6 = Object.assign(new WordIndex(), data.v6);
+    fields.v6long = Object.assign(new BigIndex(), data.v6long);
+    fields.tas = data.tas;
+    fields.stats = data.stats;
+    fields.size = data.size;
+    fields.taLists = new Map();
+    fields.lastMask = 0;
+    fields.lastCovering = 0;
+    fields.parts = [0, 0, 0];
+    return index;
+  }
+
   state(prefix: string, origin: number | null): RovState {
     const code = this.stateOf(prefix, origin);
     if (code < 0) throw new Error(`invalid prefix: ${JSON.stringify(prefix)}`);

@@ -11,7 +11,7 @@ import { log } from '../../common/log.js';
 import { onShutdown } from '../../common/shutdown.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
-import { loadAnalysis, loadAsNamesFor, openMigratedStore, parsePort } from '../setup.js';
+import { loadAnalysis, loadAsNamesFor, loadVrpsOrWarn, openMigratedStore, parsePort } from '../setup.js';
 
 interface ServeOptions extends CommonOptions {
   port: string;
@@ -30,7 +30,9 @@ export const serve = action(async (opts: ServeOptions) => {
   const asNames = loadAsNamesFor(opts);
   const store = await openMigratedStore(opts);
   onShutdown('store', () => store.close());
-  const analysis = await loadAnalysis(opts).catch((err: unknown) => {
+  // VRPs apart from the registry and geo: a bad --rpki file costs the ROV state, not the analysis, and the warning names it.
+  const vrps = await loadVrpsOrWarn(opts.rpki);
+  const analysis = await loadAnalysis(opts, vrps).catch((err: unknown) => {
     log.warn({ err: err instanceof Error ? err.message : String(err) }, 'registry or geolocation not loaded; the pages that need them will say so');
     return undefined;
   });

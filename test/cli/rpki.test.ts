@@ -7,7 +7,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../analyzer/store/index.js';
-import { runCli } from '../helpers/cli.js';
+import { spawn } from 'node:child_process';
+import { projectRoot } from '../../common/paths.js';
+import { runCli, TSX } from '../helpers/cli.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { writeFixture } from '../analyzer/classify/fixture.js';
 
@@ -78,6 +80,40 @@ describe('--rpki', () => {
       ]);
     } finally {
       await store.close();
+    }
+  }, 120_000);
+
+  it('serve with a VRP file that cannot be used still loads the registry and geo, and its warning names the file and what is wrong', async () => {
+    const broken = join(dir, 'serve-broken.json');
+    writeFileSync(broken, '{"roas": [');
+    const child = spawn(process.execPath, ['--import', TSX, join(projectRoot(), 'cli', 'main.ts'), 'serve', '--rir-dir', dir, '--geo', mmdb, '--rpki', broken, '--db', join(dir, 'serve-db'), '--port', '0', '--log-level', 'warn'], {
+      env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => {
+          out += d;
+          const m = /portolan dashboard on (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${stderr}`)));
+      });
+      const page = (await (await fetch(`${url}/api/prefix/41.1.0.0/16`)).json()) as Record<string, any>;
+      // The analysis is loaded: the prefix is classified (no ROV state without VRPs).
+      expect(page.classification).toMatchObject({ prefixRir: 'afrinic', kinds: expect.arrayContaining(['geo-out-of-region']) });
+      expect(page.classification.rov ?? null).toBeNull();
+      const warnings = stderr.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; err?: string; rpki?: string });
+      const w = warnings.find((x) => /RPKI VRPs/.test(x.msg));
+      expect(w).toMatchObject({ rpki: broken });
+      expect(w!.err).toContain(`RPKI VRP file ${broken}: not valid JSON`);
+      expect(warnings.some((x) => /registry or geolocation not loaded/.test(x.msg))).toBe(false);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('close', r));
     }
   }, 120_000);
 });
