@@ -16,12 +16,14 @@
  *
  * BENCH_FIREHOSE_REPEAT (default 4), BENCH_FIREHOSE_RATE (1600), BENCH_FIREHOSE_BURST (900000),
  * BENCH_FIREHOSE_SECONDS (75), BENCH_FIREHOSE_OVERLOAD (pause), BENCH_FIREHOSE_ONLY (steady|burst),
- * BENCH_FIREHOSE_NODE_ARGS (extra node flags for `run`, e.g. --cpu-prof), BENCH_FIREHOSE_ROOTS
+ * BENCH_FIREHOSE_NODE_ARGS (extra node flags for `run`, e.g. --cpu-prof), BENCH_FIREHOSE_ENTRY
+ * (`dist`: run each root's built dist/cli/main.js, as installed; default `tsx`: the sources
+ * through tsx, whose loader thread and transforms add memory and CPU), BENCH_FIREHOSE_ROOTS
  * (checkouts whose `run` the steady phase measures in turn, twice interleaved, e.g. a worktree
  * of an older commit beside this one: before/after figures from one run).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { RisLiveClient } from '../collector/rislive/client.js';
 import { startReplayServer, type ReplayServer } from '../collector/replay/server.js';
@@ -46,6 +48,15 @@ const OVERLOAD = process.env.BENCH_FIREHOSE_OVERLOAD ?? 'pause';
 const ONLY = process.env.BENCH_FIREHOSE_ONLY;
 const ROOTS = process.env.BENCH_FIREHOSE_ROOTS?.split(',').filter(Boolean) ?? [projectRoot()];
 const NODE_ARGS = process.env.BENCH_FIREHOSE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+const ENTRY = process.env.BENCH_FIREHOSE_ENTRY === 'dist' ? 'dist' : 'tsx';
+
+/** How `run` of a checkout starts: its built CLI, or its sources through tsx. */
+function runEntry(root: string): string[] {
+  if (ENTRY === 'tsx') return ['--import', TSX, join(root, 'cli', 'main.ts')];
+  const main = join(root, 'dist', 'cli', 'main.js');
+  if (!existsSync(main)) throw new Error(`BENCH_FIREHOSE_ENTRY=dist: ${main} is missing (npm run build in ${root})`);
+  return [main];
+}
 
 const dir = makeTmpDir('bench-firehose');
 const mrt = sharedData('mrt/bgpdump-testdata/updates.20160811.1600.gz');
@@ -128,7 +139,7 @@ async function startRun(server: ReplayServer, label: string, root = projectRoot(
   const db = join(dir, `db-${label}-${portSeq}`);
   const child = spawn(
     process.execPath,
-    [...NODE_ARGS, '--import', TSX, join(root, 'cli', 'main.ts'), 'run', '--replay', server.url, '--db', db, '--no-dashboard', '--port', String(port),
+    [...NODE_ARGS, ...runEntry(root), 'run', '--replay', server.url, '--db', db, '--no-dashboard', '--port', String(port),
       '--rir-dir', sharedData('rir/2013-08-13'), '--iana-dir', sharedData('iana'), '--cache-dir', join(dir, 'cache'), '--snapshot-minutes', '0', '--index-minutes', '0'],
     { cwd: dir, env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json', PORTOLAN_LOG_LEVEL: 'info', PORTOLAN_OVERLOAD: OVERLOAD }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -185,7 +196,7 @@ async function steady(root: string): Promise<void> {
   const cpu = cpuSeconds(run.child.pid!) - cpu0;
   const msgs = last.portolan_messages_total ?? 0;
   const elems = last.portolan_elements_total ?? 0;
-  report(`run steady${ROOTS.length > 1 ? ` [${root}]` : ''}`, {
+  report(`run steady (${ENTRY})${ROOTS.length > 1 ? ` [${root}]` : ''}`, {
     messages: msgs,
     elements: elems,
     msgs_per_s: msgs / seconds,
