@@ -8,7 +8,7 @@
 import { rangeToPrefixes, type Family } from '../../common/ip.js';
 import type { Contributor, FamilyIndex, Figures, Flow, IndexRir, OriginFigures, PrefixFilterCounts, RirIndex, RoutedFilters } from '../models/accounting.js';
 import { INDEX_RIRS } from '../models/accounting.js';
-import type { GeoDatabaseInfo } from '../models/geo.js';
+import type { CountryRuns, GeoDatabaseInfo } from '../models/geo.js';
 import type { AsnRegistration, DelegationRecord, RegisteredSegment, Rir } from '../models/registry.js';
 import { RIRS } from '../models/registry.js';
 import { forEachIpv4Cidr } from '../registry/prefix-index.js';
@@ -28,6 +28,8 @@ export interface GeoWalk {
   /** `start` is a number for IPv4 (no bigint on the hot path) and a bigint for IPv6. */
   walk(family: Family, start: number | bigint, length: number, visit: (cc: string | null, addresses: number) => void): void;
   info(): GeoDatabaseInfo;
+  /** Optional: the IPv4 space as runs of one country; each IPv4 range is then placed by a binary search, not tree walks. */
+  ipv4Runs?(): CountryRuns;
 }
 
 export interface AccountingInput {
@@ -52,12 +54,15 @@ export const TOP_N = 10;
 export const PREFIX_RULE =
   "a routed prefix counts once, under the RIR holding the most of its addresses (unregistered when undelegated space is the largest part); it is geolocated when the geo database places any of its addresses, and out of region when more than half of its geolocated addresses lie outside that RIR's service region";
 
-/** What differs between the families: the kind of bound, the walk, and the published unit. */
+/** Places an address range: its countries ('ZZ': not placed) with the addresses in each, adding up to its size. */
+type Placer<K extends Bound> = (first: K, last: K, visit: (cc: string, addresses: K) => void) => void;
+
+/** What differs between the families: the kind of bound, the placing, and the published unit. */
 interface FamilyMath<K extends Bound> {
   family: Family;
   zero: K;
-  /** Country counts of an address range: its exact CIDRs, each walked in the geo database ('ZZ': not placed). */
-  countries(geo: GeoWalk, first: K, last: K, visit: (cc: string, addresses: K) => void): void;
+  one: K;
+  placer(geo: GeoWalk): Placer<K>;
   /** IPv4 figures are addresses; IPv6 figures are /48s (2^80 addresses), rounded once. */
   toUnit(n: K): number;
 }
@@ -65,9 +70,25 @@ interface FamilyMath<K extends Bound> {
 const IPV4: FamilyMath<number> = {
   family: 4,
   zero: 0,
-  countries(geo, first, last, visit) {
-    const each = (cc: string | null, n: number) => visit(cc ?? 'ZZ', n);
-    forEachIpv4Cidr(first, last, (start, len) => geo.walk(4, start, len, each));
+  one: 1,
+  placer(geo) {
+    const runs = geo.ipv4Runs?.();
+    if (!runs) {
+      // The range's exact CIDRs, each walked in the database's tree.
+      return (first, last, visit) => {
+        const each = (cc: string | null, n: number) => visit(cc ?? 'ZZ', n);
+        forEachIpv4Cidr(first, last, (start, len) => geo.walk(4, start, len, each));
+      };
+    }
+    const { starts, countries } = runs;
+    return (first, last, visit) => {
+      let i = runAt(starts, first);
+      for (let at = first; at <= last; i++) {
+        const end = i + 1 < starts.length && starts[i + 1] - 1 < last ? starts[i + 1] - 1 : last;
+        visit(countries[i] ?? 'ZZ', end - at + 1);
+        at = end + 1;
+      }
+    };
   },
   toUnit: (n) => n,
 };
@@ -75,25 +96,71 @@ const IPV4: FamilyMath<number> = {
 const IPV6: FamilyMath<bigint> = {
   family: 6,
   zero: 0n,
-  countries(geo, first, last, visit) {
-    // Walk counts of IPv6 networks are powers of two, so BigInt() is exact.
-    const each = (cc: string | null, n: number) => visit(cc ?? 'ZZ', BigInt(n));
-    for (const p of rangeToPrefixes(6, first, last)) geo.walk(6, p.start, p.length, each);
+  one: 1n,
+  placer(geo) {
+    return (first, last, visit) => {
+      // Walk counts of IPv6 networks are powers of two, so BigInt() is exact.
+      const each = (cc: string | null, n: number) => visit(cc ?? 'ZZ', BigInt(n));
+      for (const p of rangeToPrefixes(6, first, last)) geo.walk(6, p.start, p.length, each);
+    };
   },
   toUnit: (n) => Number(n) / 2 ** 80,
 };
 
+/** The run holding `address`: the last i with starts[i] <= address (starts[0] is 0). */
+function runAt(starts: Float64Array, address: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid] <= address) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 const RIR_SLOT = new Map<IndexRir, number>(INDEX_RIRS.map((r, i) => [r, i]));
 const REGION_SLOT = new Map<Rir, number>(RIRS.map((r, i) => [r, i]));
 
-/** Per routed prefix, while its pieces are visited: addresses per registering RIR and per usage region. */
-interface PrefixTally<K extends Bound> {
-  route: RoutedPrefix<K>;
-  parent: PrefixTally<K> | null;
-  /** By INDEX_RIRS slot. */
-  held: K[];
-  /** By RIRS slot (usage region of geolocated addresses). */
-  used: K[];
+/**
+ * Per routed prefix (by position), while its pieces are visited: addresses per registering RIR
+ * (`held`, INDEX_RIRS slots) and per usage region of geolocated addresses (`used`, RIRS slots),
+ * its own and those of the prefixes it holds; flat arrays, one row per prefix.
+ */
+class PrefixTallies<K extends Bound> {
+  readonly held: K[];
+  readonly used: K[];
+
+  constructor(
+    count: number,
+    /** Position of the prefix directly around each one (-1: none). */
+    readonly outer: Int32Array,
+    zero: K,
+  ) {
+    this.held = new Array<K>(count * INDEX_RIRS.length).fill(zero);
+    this.used = new Array<K>(count * RIRS.length).fill(zero);
+  }
+
+  /** Adds n to slot `slot` of prefix i and every prefix around it. */
+  addHeld(i: number, slot: number, n: K): void {
+    for (; i >= 0; i = this.outer[i]) this.held[i * INDEX_RIRS.length + slot] = plus(this.held[i * INDEX_RIRS.length + slot], n);
+  }
+
+  addUsed(i: number, slot: number, n: K): void {
+    for (; i >= 0; i = this.outer[i]) this.used[i * RIRS.length + slot] = plus(this.used[i * RIRS.length + slot], n);
+  }
+}
+
+/**
+ * Builds now what the accounting reads (registered segments, the ASN table, the geo runs), all
+ * built on first use and kept, so that this work can overlap other work: `index build` does it
+ * while its worker is still reading the route files.
+ */
+export function prepareAccounting(registry: RegisteredSpace, geo: GeoWalk): void {
+  registry.registeredSegments(4);
+  registry.registeredSegments(6);
+  registry.asn(0);
+  geo.ipv4Runs?.();
 }
 
 export function accountRoutedSpace(input: AccountingInput): AccountingResult {
@@ -177,77 +244,106 @@ function accountFamily<K extends Bound>(
 ): { index: FamilyIndex; conflicts: number } {
   const zero = math.zero;
   const acc = INDEX_RIRS.map(() => new RirAccumulator(zero));
-  const asnRirs = new Map<number, { rir: Rir | null; cc: string }>();
+  const asnRirs = new Map<number, { rir: Rir | null; cc: string; key: string }>();
   const originOf = (asn: number) => {
     let o = asnRirs.get(asn);
     if (!o) {
       const reg = input.registry.asn(asn);
-      o = { rir: reg.rir, cc: reg.record?.cc ?? '' };
+      o = { rir: reg.rir, cc: reg.record?.cc ?? '', key: `AS${asn}` };
       asnRirs.set(asn, o);
     }
     return o;
   };
-  const tallies = new Map<RoutedPrefix<K>, PrefixTally<K>>();
-  const segments = innermostSegments<K, RoutedPrefix<K>>(routes, (route, outer) =>
-    tallies.set(route, { route, parent: outer ? (tallies.get(outer) as PrefixTally<K>) : null, held: INDEX_RIRS.map(() => zero), used: RIRS.map(() => zero) }),
-  );
+  const { segments, outer } = innermostSegments(routes);
+  const tallies = new PrefixTallies(routes.length, outer, zero);
+  const place = math.placer(input.geo);
   let conflicts = zero;
 
-  overlay(segments, registered, (first, last, route, seg) => {
+  // Per piece (one routed prefix, one registered record): its size is known, so only what
+  // depends on the country is summed per visit; the rest is added once per piece.
+  const used: K[] = RIRS.map(() => zero);
+  let outside = zero;
+  let a = acc[0];
+  let rir: IndexRir = 'unregistered';
+  let byCountry: Map<string, { sum: K }> = new Map();
+  const visit = (cc: string, n: K) => {
+    const flow = byCountry.get(cc);
+    if (flow) flow.sum = plus(flow.sum, n);
+    else byCountry.set(cc, { sum: n });
+    const region = regionSlotOf(cc);
+    if (region < 0) return;
+    used[region] = plus(used[region], n);
+    if (rir === 'unregistered' || RIRS[region] === rir) return;
+    outside = plus(outside, n);
+    addTo(a.countries, cc, cc, n);
+  };
+
+  overlay(segments, registered, (first, last, at, seg) => {
+    const route = routes[at];
     const record = seg?.record ?? null;
-    const rir: IndexRir = record?.rir ?? 'unregistered';
+    rir = record?.rir ?? 'unregistered';
     const slot = RIR_SLOT.get(rir) as number;
-    const size = plus(minus(last, first), math.family === 4 ? (1 as K) : (1n as K));
+    const size = plus(minus(last, first), math.one);
     if (seg?.conflict) conflicts = plus(conflicts, size);
-    const tally = tallies.get(route) as PrefixTally<K>;
-    for (let t: PrefixTally<K> | null = tally; t; t = t.parent) t.held[slot] = plus(t.held[slot], size);
-    const a = acc[slot];
+    tallies.addHeld(at, slot, size);
+    a = acc[slot];
     const origin = originOf(route.origin);
-    const byCountry = flows.group(math, rir, record?.cc ?? '', origin.rir ?? '');
-    math.countries(input.geo, first, last, (cc, n) => {
-      a.space.routed = plus(a.space.routed, n);
-      if (origin.rir === null) a.origin.unknown = plus(a.origin.unknown, n);
-      else if (origin.rir === rir) a.origin.same_rir = plus(a.origin.same_rir, n);
-      else a.origin.other_rir = plus(a.origin.other_rir, n);
-      const flow = byCountry.get(cc);
-      if (flow) flow.sum = plus(flow.sum, n);
-      else byCountry.set(cc, { sum: n });
-      const region = regionOf(cc);
-      if (!region) return;
-      const regionSlot = REGION_SLOT.get(region) as number;
-      for (let t: PrefixTally<K> | null = tally; t; t = t.parent) t.used[regionSlot] = plus(t.used[regionSlot], n);
-      a.space.geolocated = plus(a.space.geolocated, n);
-      if (rir === 'unregistered') return;
-      if (region === rir) {
-        a.space.in_region = plus(a.space.in_region, n);
-        return;
-      }
-      a.space.out_of_region = plus(a.space.out_of_region, n);
-      addTo(a.holders, holderKey(record as DelegationRecord), (record as DelegationRecord).cc, n);
-      addTo(a.origins, `AS${route.origin}`, origin.cc, n);
-      addTo(a.countries, cc, cc, n);
-    });
+    byCountry = flows.group(math, rir, record?.cc ?? '', origin.rir ?? '');
+    used.fill(zero);
+    outside = zero;
+    place(first, last, visit);
+
+    a.space.routed = plus(a.space.routed, size);
+    if (origin.rir === null) a.origin.unknown = plus(a.origin.unknown, size);
+    else if (origin.rir === rir) a.origin.same_rir = plus(a.origin.same_rir, size);
+    else a.origin.other_rir = plus(a.origin.other_rir, size);
+    let located = zero;
+    for (let r = 0; r < used.length; r++) {
+      if (used[r] === zero) continue;
+      located = plus(located, used[r]);
+      tallies.addUsed(at, r, used[r]);
+    }
+    a.space.geolocated = plus(a.space.geolocated, located);
+    if (rir === 'unregistered') return;
+    a.space.in_region = plus(a.space.in_region, minus(located, outside));
+    if (outside === zero) return;
+    a.space.out_of_region = plus(a.space.out_of_region, outside);
+    addTo(a.holders, holderKey(record as DelegationRecord), (record as DelegationRecord).cc, outside);
+    addTo(a.origins, origin.key, origin.cc, outside);
   });
 
-  for (const t of tallies.values()) countPrefix(t, acc, zero);
+  for (let i = 0; i < routes.length; i++) countPrefix(tallies, i, acc, zero);
 
   const index = {} as FamilyIndex;
-  INDEX_RIRS.forEach((rir, i) => (index[rir] = acc[i].result(math.toUnit)));
+  INDEX_RIRS.forEach((r, i) => (index[r] = acc[i].result(math.toUnit)));
   return { index, conflicts: math.toUnit(conflicts) };
 }
 
-/** The prefix-level figures (PREFIX_RULE) for one routed prefix, from its tally. */
-function countPrefix<K extends Bound>(t: PrefixTally<K>, acc: Array<RirAccumulator<K>>, zero: K): void {
+/** A country's slot in RIRS by service region, -1 for none ('ZZ', unknown codes); memoised. */
+const REGION_SLOT_OF = new Map<string, number>();
+function regionSlotOf(cc: string): number {
+  let slot = REGION_SLOT_OF.get(cc);
+  if (slot === undefined) {
+    const region = regionOf(cc);
+    REGION_SLOT_OF.set(cc, (slot = region ? (REGION_SLOT.get(region) as number) : -1));
+  }
+  return slot;
+}
+
+/** The prefix-level figures (PREFIX_RULE) for routed prefix i, from its tallies. */
+function countPrefix<K extends Bound>(t: PrefixTallies<K>, i: number, acc: Array<RirAccumulator<K>>, zero: K): void {
+  const held = i * INDEX_RIRS.length;
   let slot = 0;
-  for (let i = 1; i < t.held.length; i++) if (t.held[i] > t.held[slot]) slot = i;
+  for (let s = 1; s < INDEX_RIRS.length; s++) if (t.held[held + s] > t.held[held + slot]) slot = s;
   const f = acc[slot].prefixes;
   f.routed++;
-  const located = t.used.reduce(plus, zero);
+  let located = zero;
+  for (let r = 0; r < RIRS.length; r++) located = plus(located, t.used[i * RIRS.length + r]);
   if (located === zero) return;
   f.geolocated++;
   const rir = INDEX_RIRS[slot];
   if (rir === 'unregistered') return;
-  const outside = minus(located, t.used[REGION_SLOT.get(rir) as number]);
+  const outside = minus(located, t.used[i * RIRS.length + (REGION_SLOT.get(rir) as number)]);
   if (plus(outside, outside) > located) f.out_of_region++;
   else f.in_region++;
 }

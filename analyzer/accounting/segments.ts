@@ -45,36 +45,38 @@ export const unitOf = <K extends Bound>(k: K): K => (typeof k === 'bigint' ? 1n 
 /**
  * Nested or disjoint intervals (CIDR prefixes: any two are disjoint or one holds the other),
  * sorted by start and then outermost first, become disjoint segments, each labelled with the
- * innermost interval holding it: the longest match of every address, each address once.
- * `onNest` is told, for each interval in order, the interval directly around it (or null).
+ * position in `sorted` of the innermost interval holding it: the longest match of every
+ * address, each address once. `outer[i]` is the position of the interval directly around
+ * interval i (-1 for none).
  */
-export function innermostSegments<K extends Bound, T extends Interval<K>>(sorted: readonly T[], onNest?: (item: T, outer: T | null) => void): Array<Segment<T, K>> {
-  const out: Array<Segment<T, K>> = [];
-  if (!sorted.length) return out;
+export function innermostSegments<K extends Bound>(sorted: ReadonlyArray<Interval<K>>): { segments: Array<Segment<number, K>>; outer: Int32Array } {
+  const out: Array<Segment<number, K>> = [];
+  const outer = new Int32Array(sorted.length);
+  if (!sorted.length) return { segments: out, outer };
   const one = unitOf(sorted[0].start);
-  const stack: T[] = [];
+  const stack: number[] = [];
   let cursor = minus(one, one);
   const emitUpTo = (last: K) => {
-    const top = stack[stack.length - 1];
-    if (cursor <= last) out.push({ first: cursor, last, item: top });
+    if (cursor <= last) out.push({ first: cursor, last, item: stack[stack.length - 1] });
     cursor = plus(last, one);
   };
-  for (const iv of sorted) {
+  for (let i = 0; i < sorted.length; i++) {
+    const iv = sorted[i];
     // Close every open interval that ends before this one starts.
-    while (stack.length && stack[stack.length - 1].end < iv.start) {
-      emitUpTo(stack[stack.length - 1].end);
+    while (stack.length && sorted[stack[stack.length - 1]].end < iv.start) {
+      emitUpTo(sorted[stack[stack.length - 1]].end);
       stack.pop();
     }
     if (stack.length) emitUpTo(minus(iv.start, one));
     cursor = iv.start;
-    onNest?.(iv, stack.length ? stack[stack.length - 1] : null);
-    stack.push(iv);
+    outer[i] = stack.length ? stack[stack.length - 1] : -1;
+    stack.push(i);
   }
   while (stack.length) {
-    emitUpTo(stack[stack.length - 1].end);
+    emitUpTo(sorted[stack[stack.length - 1]].end);
     stack.pop();
   }
-  return out;
+  return { segments: out, outer };
 }
 
 /**

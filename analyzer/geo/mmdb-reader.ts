@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { Reader, type Response } from 'mmdb-lib';
 import { log } from '../../common/log.js';
 import type { Family } from '../../common/ip.js';
+import type { CountryRuns } from '../models/geo.js';
 
 const DATA_SECTION_SEPARATOR = 16;
 
@@ -184,6 +185,39 @@ export class MmdbReader {
   /** walk() for an IPv4 prefix given as an unsigned 32-bit number (no bigint on the hot path). */
   walkIpv4(start: number, length: number, visit: NetworkVisitor): void {
     this.walkWords(4, [start], length, visit);
+  }
+
+  /** The whole IPv4 tree as runs of one country, ascending (see CountryRuns); `walk` counts the same. */
+  ipv4Runs(): CountryRuns {
+    const starts: number[] = [];
+    const countries: Array<string | null> = [];
+    const emit = (first: number, cc: string | null) => {
+      if (countries.length === 0 || countries[countries.length - 1] !== cc) {
+        starts.push(first);
+        countries.push(cc);
+      }
+    };
+    // Depth-first with the 1 branch pushed before the 0 branch, so networks come in address order.
+    const records = [this.rootOf(4)?.node ?? this.nodeCount]; // no IPv4 tree: one "no data" record
+    const depths = [0];
+    const firsts = [0];
+    while (records.length) {
+      const rec = records.pop() as number;
+      const d = depths.pop() as number;
+      const first = firsts.pop() as number;
+      if (rec >= this.nodeCount) emit(first, this.terminalCountry(rec));
+      else if (d >= 32) {
+        this.corrupt({ node: rec, depth: d }, 'MMDB search tree deeper than the address size');
+        emit(first, null);
+      } else {
+        for (let bit = 1; bit >= 0; bit--) {
+          records.push(this.record(rec, bit));
+          depths.push(d + 1);
+          firsts.push(first + bit * 2 ** (31 - d));
+        }
+      }
+    }
+    return { starts: Float64Array.from(starts), countries };
   }
 
   /**

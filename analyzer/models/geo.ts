@@ -26,6 +26,17 @@ export interface GeoDatabaseInfo {
   description: string;
 }
 
+/**
+ * A database's whole IPv4 space as maximal runs of one country, ascending: run i covers
+ * `starts[i]` up to `starts[i + 1] - 1` (the last one up to 255.255.255.255); `starts[0]` is 0.
+ * For callers that place many ranges (the accounting): a binary search instead of a tree walk each.
+ */
+export interface CountryRuns {
+  starts: Float64Array;
+  /** null: the database places no country there. */
+  countries: Array<string | null>;
+}
+
 /** The geolocation interface the classifier and the CLI use; the MMDB reader implements it. */
 export interface GeoLookup {
   /** Country of one address, or null when the database has no entry. */

@@ -4,6 +4,7 @@
  */
 import { basename } from 'node:path';
 import { existsSync } from 'node:fs';
+import { prepareAccounting } from '../../analyzer/accounting/account.js';
 import { computePortabilityIndex, publicIndex, utcDay } from '../../analyzer/accounting/portability.js';
 import { readTableInWorker } from '../../analyzer/accounting/table-worker.js';
 import { openGeoSet, type GeoDatabase } from '../../analyzer/geo/index.js';
@@ -80,6 +81,8 @@ async function buildDay(files: string[], date: string | undefined, filters: Rout
 
 const loadData = (opts: BuildOptions): Promise<Loaded> =>
   Promise.all([loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }), openGeoSet(opts.geo)]).then(([registry, set]) => {
+    // While the worker still reads the route files.
+    prepareAccounting(registry, set.primary);
     if (!opts.confirmed) return { registry, geo: set.primary };
     try {
       return { registry, geo: set.primary, agreement: agreementOf(set) };
