@@ -191,32 +191,29 @@ export class MmdbReader {
   ipv4Runs(): CountryRuns {
     const starts: number[] = [];
     const countries: Array<string | null> = [];
+    const nodeCount = this.nodeCount;
     const emit = (first: number, cc: string | null) => {
-      if (countries.length === 0 || countries[countries.length - 1] !== cc) {
+      if (starts.length === 0 || countries[countries.length - 1] !== cc) {
         starts.push(first);
         countries.push(cc);
       }
     };
-    // Depth-first with the 1 branch pushed before the 0 branch, so networks come in address order.
-    const records = [this.rootOf(4)?.node ?? this.nodeCount]; // no IPv4 tree: one "no data" record
-    const depths = [0];
-    const firsts = [0];
-    while (records.length) {
-      const rec = records.pop() as number;
-      const d = depths.pop() as number;
-      const first = firsts.pop() as number;
-      if (rec >= this.nodeCount) emit(first, this.terminalCountry(rec));
-      else if (d >= 32) {
-        this.corrupt({ node: rec, depth: d }, 'MMDB search tree deeper than the address size');
-        emit(first, null);
-      } else {
-        for (let bit = 1; bit >= 0; bit--) {
-          records.push(this.record(rec, bit));
-          depths.push(d + 1);
-          firsts.push(first + bit * 2 ** (31 - d));
+    // Depth-first, the 0 branch first, so networks come in address order (recursion depth <= 32).
+    const descend = (node: number, depth: number, first: number): void => {
+      for (let bit = 0; bit < 2; bit++) {
+        const rec = this.record(node, bit);
+        const start = bit ? first + 2 ** (31 - depth) : first;
+        if (rec >= nodeCount) emit(start, this.terminalCountry(rec));
+        else if (depth + 1 < 32) descend(rec, depth + 1, start);
+        else {
+          this.corrupt({ node: rec, depth: depth + 1 }, 'MMDB search tree deeper than the address size');
+          emit(start, null);
         }
       }
-    }
+    };
+    const root = this.rootOf(4)?.node ?? nodeCount; // no IPv4 tree: one "no data" record
+    if (root >= nodeCount) emit(0, this.terminalCountry(root));
+    else descend(root, 0, 0);
     return { starts: Float64Array.from(starts), countries };
   }
 

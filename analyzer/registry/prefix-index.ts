@@ -364,11 +364,4 @@ export function forEachIpv4Cidr(first: number, last: number, visit: (start: numb
   }
 }
 
-/** forEachIpv4Cidr as a list of [start, prefixLength]. */
-export function splitIpv4Range(first: number, last: number): Array<[number, number]> {
-  const out: Array<[number, number]> = [];
-  forEachIpv4Cidr(first, last, (start, length) => out.push([start, length]));
-  return out;
-}
-
 const TWO_32 = 2 ** 32;

@@ -13,7 +13,7 @@ import type {
 } from '../models/registry.js';
 import { ipv4ToNumber, ipv6ToBigInt, formatIpv4, packedIpv4Prefix } from '../../common/ip.js';
 import type { IanaBlock } from './iana-parser.js';
-import { SEVERAL_SEGMENTS, splitIpv4Range, Top64RangeIndex, Uint32RangeIndex } from './prefix-index.js';
+import { forEachIpv4Cidr, SEVERAL_SEGMENTS, Top64RangeIndex, Uint32RangeIndex } from './prefix-index.js';
 import type { TransferRange } from './transfers-parser.js';
 import type { RirStats } from './stats.js';
 
@@ -481,7 +481,13 @@ function labelInnermost<K extends number | bigint>(
   const minus = (a: K, b: K) => ((a as number) - (b as number)) as K;
   // Outermost first at the same start; CIDRs nest or are disjoint, so a stack sweep labels
   // every address with the innermost group (records of identical extent) holding it.
-  const order = Array.from({ length: first.length }, (_, i) => i).sort((a, b) => (first[a] < first[b] ? -1 : first[a] > first[b] ? 1 : len[a] - len[b] || a - b));
+  const order = Array.from({ length: first.length }, (_, i) => i);
+  if (typeof one === 'number') {
+    // IPv4: one exact numeric key per piece (start * 64 + length), so the comparator stays on numbers.
+    const key = new Float64Array(first.length);
+    for (let i = 0; i < key.length; i++) key[i] = (first[i] as number) * 64 + len[i];
+    order.sort((a, b) => key[a] - key[b] || a - b);
+  } else order.sort((a, b) => (first[a] < first[b] ? -1 : first[a] > first[b] ? 1 : len[a] - len[b] || a - b));
   const out: Array<RegisteredSegment<K>> = [];
   const push = (f: K, l: K, record: DelegationRecord, conflict: boolean) => {
     const prev = out[out.length - 1];
@@ -621,15 +627,17 @@ function top64Index<T, V, N extends string>(items: T[], range: (t: T) => [bigint
 /** IPv4 records as exact CIDR pieces, in record order: bounds, prefix length and the record's position. */
 function ipv4CidrPieces(records: readonly DelegationRecord[]): { first: number[]; last: number[]; payload: number[]; lengths: number[] } {
   const out = { first: [] as number[], last: [] as number[], payload: [] as number[], lengths: [] as number[] };
-  records.forEach((r, i) => {
-    const start = ipv4ToNumber(r.start);
-    for (const [s, len] of splitIpv4Range(start, start + r.value - 1)) {
-      out.first.push(s);
-      out.last.push(s + 2 ** (32 - len) - 1);
-      out.payload.push(i);
-      out.lengths.push(len);
-    }
-  });
+  let i = 0;
+  const piece = (s: number, len: number) => {
+    out.first.push(s);
+    out.last.push(s + 2 ** (32 - len) - 1);
+    out.payload.push(i);
+    out.lengths.push(len);
+  };
+  for (; i < records.length; i++) {
+    const start = ipv4ToNumber(records[i].start);
+    forEachIpv4Cidr(start, start + records[i].value - 1, piece);
+  }
   return out;
 }
 
