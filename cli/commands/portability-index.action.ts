@@ -2,6 +2,7 @@
  * `portolan index build FILE…`, `index backfill FILE…` and `index show`: the daily portability
  * index from MRT/JSONL files, and the stored series. The computation is analyzer/accounting.
  */
+import { log } from '../../common/log.js';
 import { basename } from 'node:path';
 import { existsSync } from 'node:fs';
 import { prepareAccounting } from '../../analyzer/accounting/account.js';
@@ -13,6 +14,7 @@ import { INDEX_RIRS, type PortabilityIndex, type RoutedFilters } from '../../ana
 import { loadRegistry } from '../../analyzer/registry/index.js';
 import { clientReader, readIndexSeries, writePortabilityIndex } from '../../analyzer/store/portability.js';
 import type { CommonOptions } from '../../common/config.js';
+import { isDay } from '../../common/time.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 import { parseFilters, type FilterOptions } from '../filters.js';
@@ -35,14 +37,12 @@ interface ShowOptions extends CommonOptions {
   family?: string;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 export const build = action(buildCommand);
 export const backfill = action(backfillCommand);
 export const show = action(showCommand);
 
 async function buildCommand(files: string[], opts: BuildOptions): Promise<void> {
-  if (opts.date !== undefined && !validDate(opts.date)) throw new UsageError(`--date takes a day as YYYY-MM-DD (not "${opts.date}")`);
+  if (opts.date !== undefined && !isDay(opts.date)) throw new UsageError(`--date takes a day as YYYY-MM-DD (not "${opts.date}")`);
   const filters = parseFilters(opts);
   for (const f of files) if (!existsSync(f)) throw new UsageError(`${f}: no such file`);
   const index = await buildDay(files, opts.date, filters, loadData(opts));
@@ -64,10 +64,13 @@ async function buildDay(files: string[], date: string | undefined, filters: Rout
   const progress = new ProgressLine();
   const started = Date.now();
   const reading = readTableInWorker(files, filters, (n) => progress.update(() => `${fmtInt(n)} elements, ${fmtInt(n / ((Date.now() - started) / 1000))}/s`));
-  const [read, { registry, geo, agreement }] = await Promise.all([reading, loaded]);
+  // When each side was ready, for finding which one the build waits for.
+  const readyAt = (p: Promise<unknown>) => p.then(() => (Date.now() - started) / 1000);
+  const [read, { registry, geo, agreement }, routesReadS, dataLoadedS] = await Promise.all([reading, loaded, readyAt(reading), readyAt(loaded)]);
   progress.done();
+  const accountingFrom = Date.now();
   if (read.latest === null && !date) throw new UsageError(`no routes in ${files.join(', ')}: nothing to date the index by (give --date)`);
-  return computePortabilityIndex({
+  const index = computePortabilityIndex({
     table: read.routed,
     registry,
     geo,
@@ -77,6 +80,8 @@ async function buildDay(files: string[], date: string | undefined, filters: Rout
     snapshotAt: read.latest ?? Date.parse(`${date}T23:59:59Z`) / 1000,
     source: { kind: 'files', files: files.map((f) => basename(f)), peers: read.peers, elements: read.elements },
   });
+  log.debug({ routes_read_s: routesReadS, registry_geo_ready_s: dataLoadedS, accounting_s: (Date.now() - accountingFrom) / 1000 }, 'index build: time by phase');
+  return index;
 }
 
 const loadData = (opts: BuildOptions): Promise<Loaded> =>
@@ -125,7 +130,7 @@ async function backfillCommand(files: string[], opts: BuildOptions): Promise<voi
 
 async function showCommand(opts: ShowOptions): Promise<void> {
   if (!FORMATS.includes(opts.format as never)) throw new UsageError(`--format must be table, csv or json, not ${opts.format}`);
-  for (const [flag, v] of [['--from', opts.from], ['--to', opts.to]] as const) if (v !== undefined && !validDate(v)) throw new UsageError(`${flag} takes a day as YYYY-MM-DD (not "${v}")`);
+  for (const [flag, v] of [['--from', opts.from], ['--to', opts.to]] as const) if (v !== undefined && !isDay(v)) throw new UsageError(`${flag} takes a day as YYYY-MM-DD (not "${v}")`);
   if (opts.family !== undefined && opts.family !== '4' && opts.family !== '6') throw new UsageError(`--family must be 4 or 6, not ${opts.family}`);
   const store = await openMigratedStore(opts);
   try {
@@ -155,7 +160,6 @@ async function showCommand(opts: ShowOptions): Promise<void> {
   }
 }
 
-const validDate = (d: string): boolean => DATE.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);
 
 const shareText = (index: PortabilityIndex): string => {
   const all = INDEX_RIRS.filter((r) => r !== 'unregistered').reduce((a, r) => ({ in: a.in + index.ipv4[r].in_region, out: a.out + index.ipv4[r].out_of_region }), { in: 0, out: 0 });
