@@ -14,6 +14,8 @@ import { UNLOCATED } from '../geo/distribution.js';
 import type { Finding, GeoSubkind, MismatchKind } from '../models/finding.js';
 import type { CountryShare, GeoConfidence, GeoConsensus, GeoLookup } from '../models/geo.js';
 import { geoConsensus, type NamedGeo } from '../geo/consensus.js';
+import { wholeCountry } from '../geo/single.js';
+import { regionOf } from '../registry/regions.js';
 import type { RegistryLookup, Rir } from '../models/registry.js';
 import type { RovState, RpkiLookup, TaCheck } from '../models/rpki.js';
 import { checkTrustAnchors } from '../rpki/ta-check.js';
@@ -97,7 +99,7 @@ class CachedPrefix {
     /** Set only for lookups (Classifier.context); classification does not keep it. */
     public ctx: PrefixContext | undefined,
     ta: TaCheck | null,
-    cons: GeoConsensus | null,
+    votes: GeoVotes | null,
     generation: number,
     share: (kinds: MismatchKind[]) => MismatchKind[],
   ) {
@@ -116,12 +118,10 @@ class CachedPrefix {
     this.delegated = built.delegated;
     this.geo = built.geo;
     this.rpkiTas = ta ? ta.tas : NO_TAS;
-    // Agreement is counted on the region the finding reports (the primary database's usage region).
-    const independent = cons ? cons.opinions.filter((o) => !o.echo && o.region !== null) : [];
-    this.geoDatabases = cons && independent.length >= 2 ? { agreeing: independent.filter((o) => o.region === built.usageRegion).length, independent: independent.length } : null;
-    this.geoConfidence = this.geoDatabases ? confidenceOf(this.geoDatabases) : null;
-    this.geoAgreement = this.geoDatabases ? cons!.agreement : null;
-    this.geoAnswers = cons ? cons.opinions.map((o) => ({ db: o.db, cc: o.mainCountry, echo: o.echo })) : null;
+    this.geoDatabases = votes?.geoDatabases ?? null;
+    this.geoConfidence = votes?.geoConfidence ?? null;
+    this.geoAgreement = votes?.geoAgreement ?? null;
+    this.geoAnswers = votes?.geoAnswers ?? null;
     this.baseKinds = baseKinds;
     this.baseWhy = prefixWhy(built, baseKinds.includes('geo-out-of-region'), this.geoDatabases);
     this.kinds = baseKinds;
@@ -153,6 +153,20 @@ const NO_TAS: string[] = [];
 const confidenceOf = (d: { agreeing: number; independent: number }): GeoConfidence =>
   d.agreeing === d.independent ? 'confirmed' : d.agreeing * 2 > d.independent ? 'majority' : 'disputed';
 
+/**
+ * What a prefix's findings carry from several databases. Shared between prefixes with the same
+ * answers (Classifier.votes): kept per cached prefix, one object each would be copied by the GC.
+ */
+interface GeoVotes {
+  geoDatabases: { agreeing: number; independent: number } | null;
+  geoConfidence: GeoConfidence | null;
+  geoAgreement: number | null;
+  geoAnswers: Array<{ db: string; cc: string | null; echo: boolean }>;
+}
+
+/** Votes kept for reuse before the table is emptied (distinct answer combinations are few). */
+const VOTES_KEPT = 50_000;
+
 interface CachedAsn {
   rir: Rir | null;
   cc: string | null;
@@ -172,6 +186,8 @@ export class Classifier {
   private lastAsn = -1;
   private lastAsnEntry: CachedAsn | undefined;
   private readonly kindLists = new Map<string, MismatchKind[]>();
+  private readonly votesByKey = new Map<string, GeoVotes>();
+  private readonly ccs: Array<string | null> = [];
   /** Per country, per prefix size: the shared one-country distribution. */
   private readonly singleCountry = new Map<string, Map<number, CountryShare[]>>();
 
@@ -217,9 +233,8 @@ export class Classifier {
       const kinds = prefixKinds(ctx, false);
       ctx.geo = this.sharedGeo(ctx);
       const sources = this.opts.geoSources;
-      // The primary's distribution is in the context already: only the other databases are walked.
-      const cons = sources && sources.length > 1 ? geoConsensus(ctx.prefix, sources, new Map([[this.opts.geo, { prefix: ctx.prefix, countries: ctx.geo, located: ctx.located }]])) : null;
-      hit = new CachedPrefix(ctx, this.sharedKinds(kinds.kinds), kinds.geoSubkind, keepCtx ? ctx : undefined, ta, cons, this.rpkiGeneration, this.share);
+      const votes = sources && sources.length > 1 ? this.votes(ctx, sources) : null;
+      hit = new CachedPrefix(ctx, this.sharedKinds(kinds.kinds), kinds.geoSubkind, keepCtx ? ctx : undefined, ta, votes, this.rpkiGeneration, this.share);
       this.prefixes.add(prefix, hit);
     } else if (hit.rpkiGeneration !== this.rpkiGeneration) {
       hit.applyRpki(this.trustAnchors(hit.prefix, hit.prefixRir, hit.legacy), this.rpkiGeneration, this.share);
@@ -227,6 +242,50 @@ export class Classifier {
     this.lastPrefix = prefix;
     this.lastEntry = hit;
     return hit;
+  }
+
+  /**
+   * The databases' votes on a prefix. Fast path: the primary and every other database each put
+   * the whole prefix in one country (or none), as for most announced prefixes; the votes then
+   * depend on those countries alone and are shared. Otherwise the full consensus (the primary's
+   * distribution is in the context already: only the other databases are walked).
+   */
+  private votes(ctx: PrefixContext, sources: readonly NamedGeo[]): GeoVotes {
+    const g = ctx.geo;
+    const primary: string | null | undefined = g.length !== 1 ? undefined : g[0].cc === UNLOCATED ? null : g[0].share === 1 ? g[0].cc : undefined;
+    let key = primary === undefined ? null : `${ctx.usageRegion ?? ''}`;
+    const ccs = this.ccs;
+    ccs.length = 0;
+    for (let i = 0; key !== null && i < sources.length; i++) {
+      const cc = sources[i].geo === this.opts.geo ? primary : wholeCountry(sources[i].geo, ctx.prefix);
+      if (cc === undefined) key = null;
+      else {
+        ccs.push(cc);
+        key += `|${cc ?? ''}`;
+      }
+    }
+    if (key !== null) {
+      let v = this.votesByKey.get(key);
+      if (!v) {
+        if (this.votesByKey.size >= VOTES_KEPT) this.votesByKey.clear();
+        const regions = ccs.map((cc) => (cc === null ? null : regionOf(cc)));
+        const independent = regions.filter((r, i): r is Rir => !sources[i].echo && r !== null);
+        // Each database puts all it locates in one region: agreement is all or nothing (consensus.ts's rule).
+        const agreement = independent.length > 0 && independent.every((r) => r === independent[0]) ? 1 : 0;
+        v = this.votesFrom(independent, ctx.usageRegion, agreement, sources.map((s, i) => ({ db: s.name, cc: ccs[i], echo: s.echo })));
+        this.votesByKey.set(key, v);
+      }
+      return v;
+    }
+    const cons = geoConsensus(ctx.prefix, sources, new Map([[this.opts.geo, { prefix: ctx.prefix, countries: ctx.geo, located: ctx.located }]]));
+    const independent = cons.opinions.filter((o) => !o.echo && o.region !== null).map((o) => o.region as Rir);
+    return this.votesFrom(independent, ctx.usageRegion, cons.agreement, cons.opinions.map((o) => ({ db: o.db, cc: o.mainCountry, echo: o.echo })));
+  }
+
+  /** Agreement is counted on the region the finding reports (the primary database's usage region). */
+  private votesFrom(independent: Rir[], usageRegion: Rir | null, agreement: number, geoAnswers: GeoVotes['geoAnswers']): GeoVotes {
+    const geoDatabases = independent.length >= 2 ? { agreeing: independent.filter((r) => r === usageRegion).length, independent: independent.length } : null;
+    return { geoDatabases, geoConfidence: geoDatabases ? confidenceOf(geoDatabases) : null, geoAgreement: geoDatabases ? agreement : null, geoAnswers };
   }
 
   /** One array per distinct kinds list (a handful), instead of one per cached prefix. */
