@@ -50,6 +50,12 @@ export function parseDuration(value: unknown, opts: { name?: string } = {}): num
   return total;
 }
 
+/** Whether `text` is exactly a calendar day `YYYY-MM-DD` (no spaces; 2024-02-30 is not), for callers with their own message. */
+export function isDay(text: string): boolean {
+  const m = DATE_ONLY.exec(text);
+  return !!m && !Number.isNaN(utcMs(Number(m[1]), Number(m[2]), Number(m[3])));
+}
+
 /** A calendar day `YYYY-MM-DD` (UTC), checked (2024-02-30 is refused); returns it unchanged. */
 export function parseDay(text: string, opts: { name?: string } = {}): string {
   const name = opts.name ? `${opts.name}: ` : '';

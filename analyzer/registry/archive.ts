@@ -21,6 +21,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { isDay } from '../../common/time.js';
 import { RIRS, type Rir } from '../models/registry.js';
 import { headerDate, parseDelegatedText } from './delegated-parser.js';
 import { fileKind, IANA_FILE_NAMES, rirFileNames, transferFileNames } from './file-locations.js';
@@ -67,8 +68,7 @@ export interface InspectedFile {
 
 export const archiveDirOf = (cacheDir: string): string => join(cacheDir, 'archive');
 
-const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-const isDate = (s: string): boolean => DATE_RE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`));
+const isDate = isDay; // one check of a YYYY-MM-DD day (common/time.ts): 2024-02-30 is not a folder date
 
 /** Reads a plain or gzip file whole, uncompressed; a cut gzip stream is a clear error. */
 function readContent(path: string): Buffer {

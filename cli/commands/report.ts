@@ -1,6 +1,7 @@
 /** `portolan report`: its flags and the period check; the work is in report.action.ts, loaded when it runs. */
 import type { Command } from 'commander';
 import { commonOption, type CommonOptions } from '../../common/config.js';
+import { isDay } from '../../common/time.js';
 import { UsageError } from '../errors.js';
 import { lazy } from '../lazy.js';
 
@@ -32,11 +33,9 @@ export function register(program: Command): void {
 /** The period asked for: one day, a range, or (neither) every stored day. */
 export function reportRange(opts: Pick<ReportOptions, 'date' | 'from' | 'to'>): { from?: string; to?: string } {
   for (const [flag, v] of [['--date', opts.date], ['--from', opts.from], ['--to', opts.to]] as const) {
-    if (v !== undefined && !validDate(v)) throw new UsageError(`${flag} takes a day as YYYY-MM-DD (not "${v}")`);
+    if (v !== undefined && !isDay(v)) throw new UsageError(`${flag} takes a day as YYYY-MM-DD (not "${v}")`);
   }
   if (opts.date !== undefined && (opts.from !== undefined || opts.to !== undefined)) throw new UsageError('--date and --from/--to exclude each other: give one day or a period');
   if (opts.from !== undefined && opts.to !== undefined && opts.from > opts.to) throw new UsageError(`--from ${opts.from} is after --to ${opts.to}`);
   return opts.date !== undefined ? { from: opts.date, to: opts.date } : { from: opts.from, to: opts.to };
 }
-
-const validDate = (d: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(d) && !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d);

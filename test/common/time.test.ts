@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDay, parseDuration, parseTime, TimeParseError } from '../../common/time.js';
+import { isDay, parseDay, parseDuration, parseTime, TimeParseError } from '../../common/time.js';
 import { timeRange } from '../../dashboard/server/params.js';
 import { HttpError } from '../../dashboard/server/http.js';
 import { bindParams, findNamedQuery, QueryParamError } from '../../analyzer/store/queries.js';
@@ -108,5 +108,10 @@ describe('parseDay: a checked calendar day', () => {
     expect(parseDay(' 2024-05-01 ')).toBe('2024-05-01');
     for (const v of ['2023-02-29', '2024-13-01', '2024-5-1', '2024/05/01', '20240501', '', 'today']) expect(() => parseDay(v), v).toThrow(TimeParseError);
     expect(() => parseDay('2024-02-30', { name: '--date' })).toThrow(/^--date: "2024-02-30" is not a calendar date/);
+  });
+
+  it('isDay: the same check without trimming, for callers with their own message (Date.parse takes 2024-02-30 as 1 March)', () => {
+    expect(['2024-02-29', '1999-12-31'].map(isDay)).toEqual([true, true]);
+    for (const v of ['2024-02-30', '2023-02-29', '2024-04-31', '2024-00-10', ' 2024-05-01', '2024-05-01T00:00', '2024-5-1', '']) expect(isDay(v), v).toBe(false);
   });
 });

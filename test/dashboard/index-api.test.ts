@@ -156,5 +156,6 @@ describe('index endpoints', () => {
     expect(one.body.flows).toHaveLength(day1.flows.length);
     expect((await get('/api/index/2020-01-01')).status).toBe(404);
     expect((await get('/api/index/yesterday')).status).toBe(400);
+    expect((await get('/api/matrix?date=2024-02-30')).status).toBe(400);
   });
 });

@@ -77,6 +77,8 @@ describe('GET /api/registry-changes', () => {
     expect((await get('/api/registry-changes?kind=teleported')).status).toBe(400);
     expect((await get('/api/registry-changes?rir=iana')).status).toBe(400);
     expect((await get('/api/registry-changes?cc=USA')).status).toBe(400);
+    // A day that is not in the calendar (Date.parse would take it as 1 March).
+    expect((await get('/api/registry-changes?from=2024-02-30')).status).toBe(400);
     const bad = await get('/api/registry-changes?from=yesterday');
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toMatch(/from must be a date/);

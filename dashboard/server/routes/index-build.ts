@@ -1,18 +1,15 @@
+import { isDay } from '../../../common/time.js';
 import { badRequest, notFound } from '../http.js';
 import { readIndexDates } from '../../../analyzer/store/portability.js';
 import { latestBuild, metaOf, type IndexBuild, type IndexMeta } from '../portability-queries.js';
 import type { DashboardDeps } from '../types.js';
 import { helpersOf } from './context.js';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 /** A `YYYY-MM-DD` parameter (null when absent); anything else is a 400 naming it. */
 export function dayParam(query: URLSearchParams, name: string): string | null {
   const v = query.get(name);
   if (v === null || v === '') return null;
-  if (!DAY.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)) || new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) !== v) {
-    throw badRequest(`${name} must be a day as YYYY-MM-DD, not ${JSON.stringify(v)}`);
-  }
+  if (!isDay(v)) throw badRequest(`${name} must be a day as YYYY-MM-DD, not ${JSON.stringify(v)}`);
   return v;
 }
 

@@ -1,4 +1,5 @@
 import { RIRS } from '../../../analyzer/models/registry.js';
+import { isDay } from '../../../common/time.js';
 import { badRequest, sendList } from '../http.js';
 import { countryList, intParam, listParam, rirList } from '../params.js';
 import { CHANGE_KINDS, flowCells, flowsByYear, NO_CHANGES_MESSAGE, recentChanges, staleFiles, storedChanges } from '../registry-change-queries.js';
@@ -8,7 +9,7 @@ import { helpersOf } from './context.js';
 const dayParam = (query: URLSearchParams, name: string): string | null => {
   const v = query.get(name);
   if (v === null || v === '') return null;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) throw badRequest(`${name} must be a date YYYY-MM-DD, not ${JSON.stringify(v)}`);
+  if (!isDay(v)) throw badRequest(`${name} must be a date YYYY-MM-DD, not ${JSON.stringify(v)}`);
   return v;
 };
 

@@ -86,6 +86,9 @@ describe('registry archive on fixtures', () => {
 
   it('a file dated after --date is refused', () => {
     expect(() => importFolder(archive, folder({ 'delegated-afrinic-latest': AFRINIC_STANDARD }), { date: '2014-01-01' })).toThrow(ArchiveError);
+    // Days are checked against the calendar (common/time.ts), not rolled over by Date.parse.
+    expect(() => importFolder(archive, folder({ 'delegated-afrinic-latest': AFRINIC_STANDARD }), { date: '2014-02-30' })).toThrow(/--date must be YYYY-MM-DD/);
+    expect(() => snapshotAt(archive, '2014-02-30')).toThrow(/not a date/);
   });
 });
 
