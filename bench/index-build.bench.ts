@@ -1,15 +1,18 @@
 /**
  * `portolan index build` on the largest RIB in shared data against `bgpdump -m` on the same file
- * (wall time, same run; the aim is at most 2×), then the same build in process, phase by phase,
- * with this process's peak RSS. Nothing is stored: a RIB needs no per-element rows to be indexed.
+ * (wall time, same run; the aim is at most 2×; with GNU time also each one's CPU time and the
+ * CLI's peak RSS), then the same build in process, phase by phase, in CPU time. Nothing is
+ * stored: a RIB needs no per-element rows to be indexed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, openSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTableInWorker } from '../analyzer/accounting/table-worker.js';
 import { tableFromSource } from '../analyzer/accounting/from-files.js';
 import { computePortabilityIndex, utcDay } from '../analyzer/accounting/portability.js';
-import { DEFAULT_FILTERS } from '../analyzer/accounting/routed.js';
+import { DEFAULT_FILTERS, routedPrefixes } from '../analyzer/accounting/routed.js';
+import { prepareAccounting } from '../analyzer/accounting/account.js';
 import { openGeo } from '../analyzer/geo/index.js';
 import { loadRegistry } from '../analyzer/registry/index.js';
 import { FileSource } from '../collector/sources/index.js';
@@ -27,11 +30,26 @@ const RIR_DIR = sharedData('rir', '2013-08-13');
 const IANA_DIR = sharedData('iana');
 const devNull = openSync('/dev/null', 'w');
 
-const wall = (cmd: string, args: string[]): number => {
+/** Wall time of a command; with GNU time installed also its CPU time and peak RSS (children are not in this process's rusage). */
+interface Run {
+  wall_s: number;
+  cpu_s: number;
+  peak_rss_mib: number;
+}
+const TIME = '/usr/bin/time';
+const run = (cmd: string, args: string[]): Run => {
+  const out = join(tmpdir(), `index-build-bench-${process.pid}.time`);
+  const timed = existsSync(TIME);
   const t = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', devNull, 'inherit'], env: { ...process.env, PORTOLAN_LOG_LEVEL: 'silent' } });
+  const r = timed
+    ? spawnSync(TIME, ['-f', '%U %S %M', '-o', out, cmd, ...args], { stdio: ['ignore', devNull, 'inherit'], env: { ...process.env, PORTOLAN_LOG_LEVEL: 'silent' } })
+    : spawnSync(cmd, args, { stdio: ['ignore', devNull, 'inherit'], env: { ...process.env, PORTOLAN_LOG_LEVEL: 'silent' } });
+  const wall_s = Number(process.hrtime.bigint() - t) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
-  return Number(process.hrtime.bigint() - t) / 1e9;
+  if (!timed) return { wall_s, cpu_s: NaN, peak_rss_mib: NaN };
+  const [user, sys, rssKb] = readFileSync(out, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
+  rmSync(out, { force: true });
+  return { wall_s, cpu_s: user + sys, peak_rss_mib: rssKb / 1024 };
 };
 
 // The CLI as users run it (dist/, built by `npm ci` or `npm run build`), unless it is older than the
@@ -43,45 +61,64 @@ const args = [...cli, 'index', 'build', RIB, '--rir-dir', RIR_DIR, '--iana-dir',
 
 const runs = Number(process.env.BENCH_INDEX_RUNS ?? 3);
 for (let i = 0; i < runs; i++) {
-  const theirs = existsSync('/usr/bin/bgpdump') ? wall('/usr/bin/bgpdump', ['-m', RIB]) : NaN;
-  const ours = wall(process.execPath, args);
-  report(`index build cli vs bgpdump (run ${i + 1})`, { portolan_s: ours, bgpdump_s: theirs, ratio: ours / theirs, cli: fresh ? 'dist' : 'tsx (dist older than the sources: npm run build)' });
+  const theirs = existsSync('/usr/bin/bgpdump') ? run('/usr/bin/bgpdump', ['-m', RIB]) : { wall_s: NaN, cpu_s: NaN, peak_rss_mib: NaN };
+  const ours = run(process.execPath, args);
+  report(`index build cli vs bgpdump (run ${i + 1})`, {
+    portolan_s: ours.wall_s,
+    bgpdump_s: theirs.wall_s,
+    ratio: ours.wall_s / theirs.wall_s,
+    portolan_cpu_s: ours.cpu_s,
+    bgpdump_cpu_s: theirs.cpu_s,
+    cli_peak_rss_mib: ours.peak_rss_mib,
+    cli: fresh ? 'dist' : 'tsx (dist older than the sources: npm run build)',
+  });
 }
 
-// In process, by phase: one thread (registry and geo, then the file, then the accounting), and
-// the file read on a worker while the registry and geo load, as `index build` does.
-let t = process.hrtime.bigint();
+// In process, by phase, one thread (CPU time of this process, which runs nothing else meanwhile):
+// registry and geo, what the accounting prepares from them, the file into a routing state, its
+// routed prefixes, the accounting; then the file read on a worker while the registry and geo
+// load and are prepared, as `index build` does (wall).
+const filters = { ...DEFAULT_FILTERS, min_peers: 1 };
+let cpu = process.cpuUsage();
 const lap = (): number => {
-  const now = process.hrtime.bigint();
-  const s = Number(now - t) / 1e9;
-  t = now;
-  return s;
+  const d = process.cpuUsage(cpu);
+  cpu = process.cpuUsage();
+  return (d.user + d.system) / 1e6;
 };
 const [registry, geo] = await Promise.all([loadRegistry({ rirDir: RIR_DIR, ianaDir: IANA_DIR }), openGeo()]);
 const loadS = lap();
+prepareAccounting(registry, geo);
+const prepareS = lap();
 const table = await tableFromSource(new FileSource([RIB]));
 const tableS = lap();
+const routed = routedPrefixes(table.state, filters);
+const routedS = lap();
 const index = computePortabilityIndex({
-  table: table.state,
+  table: routed,
   registry,
   geo,
-  filters: { ...DEFAULT_FILTERS, min_peers: 1 },
+  filters,
   date: utcDay(table.latest as number),
   snapshotAt: table.latest as number,
   source: { kind: 'files', files: [RIB], peers: table.state.size().peers, elements: table.elements },
 });
 const accountS = lap();
 const overlapStart = process.hrtime.bigint();
-const [read] = await Promise.all([readTableInWorker([RIB], { ...DEFAULT_FILTERS, min_peers: 1 }), Promise.all([loadRegistry({ rirDir: RIR_DIR, ianaDir: IANA_DIR }), openGeo()])]);
+const [read] = await Promise.all([
+  readTableInWorker([RIB], filters),
+  Promise.all([loadRegistry({ rirDir: RIR_DIR, ianaDir: IANA_DIR }), openGeo()]).then(([r, g]) => prepareAccounting(r, g)),
+]);
 const overlapS = Number(process.hrtime.bigint() - overlapStart) / 1e9;
-report('index build in process', {
-  read_on_worker_while_loading_s: overlapS,
+report('index build in process (cpu s)', {
+  load_registry_geo: loadS,
+  prepare_segments_asn_geo_runs: prepareS,
+  read_rib_into_state: tableS,
+  elements_per_cpu_s: Math.round(table.elements / tableS),
+  routed_prefixes: routedS,
+  accounting: accountS,
+  worker_read_while_loading_wall_s: overlapS,
   worker_routed_equal: String(read.routed[4].length + read.routed[6].length === index.params.prefixes_seen.ipv4.kept + index.params.prefixes_seen.ipv6.kept),
-  load_registry_geo_s: loadS,
-  read_rib_into_state_s: tableS,
-  elements_per_s: Math.round(table.elements / tableS),
-  accounting_s: accountS,
-  routed_prefixes: index.params.prefixes_seen.ipv4.kept + index.params.prefixes_seen.ipv6.kept,
+  prefixes: index.params.prefixes_seen.ipv4.kept + index.params.prefixes_seen.ipv6.kept,
 });
 
 function newestSource(dirs: string[]): number {
