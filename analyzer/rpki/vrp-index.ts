@@ -13,14 +13,16 @@ import { ipv6Top64Parts, packedIpv4Prefix, parsePrefix, prefixSize } from '../..
 import type { RovResult, RovState, RpkiLookup, Vrp, VrpLoadStats } from '../models/rpki.js';
 
 const TWO32 = 2 ** 32;
+/** Buckets of the sorted prefixes by their top 16 bits. */
+const BUCKETS = 65_536;
+const BUCKET_SIZE = TWO32 / BUCKETS;
 
 /** The VRPs of the sorted ROA prefixes: prefix i's are first[i] .. first[i + 1] - 1. */
 interface Vrps {
   parents: Int32Array;
   first: Int32Array;
-  vrpAsn: Uint32Array;
-  vrpMax: Uint8Array;
-  vrpTa: Uint8Array;
+  /** Per VRP, two words side by side (one cache line for both): its ASN, then maxLength | ta << 8. */
+  vrpData: Uint32Array;
 }
 
 /** Prefixes as (hi, lo) words: IPv4, and IPv6 up to /64. */
@@ -32,17 +34,55 @@ class WordIndex implements Vrps {
   lengths = new Uint8Array(0);
   parents = new Int32Array(0);
   first = new Int32Array(1);
-  vrpAsn = new Uint32Array(0);
-  vrpMax = new Uint8Array(0);
-  vrpTa = new Uint8Array(0);
+  vrpData = new Uint32Array(0);
+  /**
+   * Where each value of the top 16 bits starts in the sorted prefixes (65,537 entries): the search
+   * starts inside one bucket (a few entries) instead of over all of them, which cost most of a
+   * lookup in cache misses. A query's predecessor is in its bucket, or is the entry just before it.
+   */
+  bucket = new Uint32Array(BUCKETS + 1);
+  /**
+   * IPv4 only: each prefix as start * 64 + length (packedIpv4Prefix's form), in the same order.
+   * A query's predecessor is then found by comparing one number per step in one array, and a
+   * prefix's end follows from its key, so a lookup touches far fewer cache lines.
+   */
+  keys = new Float64Array(0);
+
+  /** deepest() for an IPv4 query given packed (start * 64 + length). */
+  deepest4(packed: number): number {
+    const keys = this.keys;
+    const length = packed % 64;
+    const start = (packed - length) / 64;
+    const end = start + 2 ** (32 - length) - 1;
+    const top = (start / BUCKET_SIZE) | 0;
+    let a = this.bucket[top];
+    let b = this.bucket[top + 1] - 1;
+    let i = a - 1;
+    while (a <= b) {
+      const m = (a + b) >> 1;
+      if (keys[m] <= packed) {
+        i = m;
+        a = m + 1;
+      } else b = m - 1;
+    }
+    // Up the chain until a prefix reaches past the query's end.
+    while (i >= 0) {
+      const k = keys[i];
+      const l = k % 64;
+      if ((k - l) / 64 + 2 ** (32 - l) - 1 >= end) break;
+      i = this.parents[i];
+    }
+    return i;
+  }
 
   /** The most specific ROA prefix containing the query, or -1; its parents contain it too. */
   deepest(qh: number, ql: number, eh: number, el: number, length: number): number {
     const hi = this.hi;
     const lo = this.lo;
-    let a = 0;
-    let b = hi.length - 1;
-    let i = -1;
+    const top = (qh / BUCKET_SIZE) | 0;
+    let a = this.bucket[top];
+    let b = this.bucket[top + 1] - 1;
+    let i = a - 1;
     while (a <= b) {
       const m = (a + b) >> 1;
       const h = hi[m];
@@ -65,9 +105,7 @@ class BigIndex implements Vrps {
   lengths = new Uint8Array(0);
   parents = new Int32Array(0);
   first = new Int32Array(1);
-  vrpAsn = new Uint32Array(0);
-  vrpMax = new Uint8Array(0);
-  vrpTa = new Uint8Array(0);
+  vrpData = new Uint32Array(0);
 
   deepest(start: bigint, end: bigint, length: number): number {
     const s = this.starts;
@@ -139,14 +177,16 @@ export class VrpIndex implements RpkiLookup {
     let covering = carry === NOT_FOUND ? 0 : this.lastCovering;
     let sameAsn = carry === INVALID_LENGTH;
     let valid = carry === VALID;
+    const data = f.vrpData;
     for (; i >= 0; i = f.parents[i]) {
       const to = f.first[i + 1];
       for (let k = f.first[i]; k < to; k++) {
-        mask |= 1 << f.vrpTa[k];
+        const info = data[2 * k + 1];
+        mask |= 1 << (info >>> 8);
         covering++;
         // AS0 never matches (RFC 6483 §4, RFC 7607): a VRP for AS0 only makes routes invalid.
-        if (f.vrpAsn[k] === origin && origin !== 0) {
-          if (length <= f.vrpMax[k]) valid = true;
+        if (data[2 * k] === origin && origin !== 0) {
+          if (length <= (info & 255)) valid = true;
           else sameAsn = true;
         }
       }
@@ -161,9 +201,7 @@ export class VrpIndex implements RpkiLookup {
   private stateOf(prefix: string, origin: number | null): number {
     const packed = packedIpv4Prefix(prefix);
     if (packed >= 0) {
-      const length = packed % 64;
-      const start = (packed - length) / 64;
-      return this.walk(this.v4, this.v4.deepest(start, 0, start + 2 ** (32 - length) - 1, 0, length), length, origin);
+      return this.walk(this.v4, this.v4.deepest4(packed), packed % 64, origin);
     }
     const slash = prefix.indexOf('/');
     const length = slash > 0 ? Number(prefix.slice(slash + 1)) : -1;
@@ -260,9 +298,7 @@ function words6(v: bigint): [number, number] {
  */
 function layout(f: Vrps, vrps: readonly Vrp[], taId: Map<string, number>, order: Int32Array, same: (a: number, b: number) => boolean, inside: (p: number, k: number) => boolean, add: (k: number) => void): number[] {
   const n = order.length;
-  f.vrpAsn = new Uint32Array(n);
-  f.vrpMax = new Uint8Array(n);
-  f.vrpTa = new Uint8Array(n);
+  f.vrpData = new Uint32Array(2 * n);
   const parents: number[] = [];
   const first: number[] = [];
   const lengths: number[] = [];
@@ -278,9 +314,8 @@ function layout(f: Vrps, vrps: readonly Vrp[], taId: Map<string, number>, order:
       stack.push(parents.length - 1);
       add(k);
     }
-    f.vrpAsn[j] = vrps[k].asn;
-    f.vrpMax[j] = vrps[k].maxLength;
-    f.vrpTa[j] = taId.get(vrps[k].ta)!;
+    f.vrpData[2 * j] = vrps[k].asn;
+    f.vrpData[2 * j + 1] = vrps[k].maxLength | (taId.get(vrps[k].ta)! << 8);
   }
   first.push(n);
   f.parents = Int32Array.from(parents);
@@ -327,6 +362,13 @@ function fillWords(f: WordIndex, vrps: readonly Vrp[], family: 4 | 6, taId: Map<
   f.endHi = Float64Array.from(outEh);
   f.endLo = Float64Array.from(outEl);
   f.lengths = Uint8Array.from(lengths);
+  if (family === 4) f.keys = Float64Array.from(outHi, (h, i) => h * 64 + lengths[i]);
+  // bucket[t] = the first prefix whose top 16 bits are t or more.
+  let j = 0;
+  for (let t = 0; t <= BUCKETS; t++) {
+    while (j < f.hi.length && f.hi[j] < t * BUCKET_SIZE) j++;
+    f.bucket[t] = j;
+  }
 }
 
 function fillBig(f: BigIndex, vrps: readonly Vrp[], taId: Map<string, number>): void {
