@@ -185,8 +185,55 @@ export function parseIp(text: string): { family: Family; value: bigint } | null 
   return v4 < 0 ? null : { family: 4, value: BigInt(v4) };
 }
 
+/**
+ * Dotted quads and IPv4 prefixes are written byte by byte into a scratch buffer and read out as
+ * one string. A template literal makes a rope of seven or more pieces that the first hash or
+ * compare must flatten, and these texts are Map keys everywhere (prefix state, caches): building
+ * them flat measured about 5× faster, and the first lookup of each about twice as fast.
+ */
+const textScratch = Buffer.alloc(24);
+/** Decimal digits of 0..255, three slots each, and how many of them are used. */
+const DIGITS = new Uint8Array(256 * 3);
+const DIGIT_COUNT = new Uint8Array(256);
+for (let v = 0; v < 256; v++) {
+  const text = String(v);
+  DIGIT_COUNT[v] = text.length;
+  for (let k = 0; k < text.length; k++) DIGITS[v * 3 + k] = text.charCodeAt(k);
+}
+
+/** Writes 0..255 in decimal at `p`; returns the position after it. */
+function putDecimal(p: number, v: number): number {
+  const t = textScratch;
+  const at = v * 3;
+  const n = DIGIT_COUNT[v];
+  t[p] = DIGITS[at];
+  if (n > 1) t[p + 1] = DIGITS[at + 1];
+  if (n > 2) t[p + 2] = DIGITS[at + 2];
+  return p + n;
+}
+
+/** Writes a.b.c.d at 0; returns its length. */
+function putQuad(a: number, b: number, c: number, d: number): number {
+  const t = textScratch;
+  let p = putDecimal(0, a);
+  t[p++] = 46; // '.'
+  p = putDecimal(p, b);
+  t[p++] = 46;
+  p = putDecimal(p, c);
+  t[p++] = 46;
+  return putDecimal(p, d);
+}
+
 export function formatIpv4(n: number): string {
-  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  return textScratch.toString('latin1', 0, putQuad(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255));
+}
+
+/** `a.b.c.d/length` of an IPv4 address as an unsigned 32-bit number (length 0..255, as on the wire). */
+export function formatIpv4Prefix(n: number, length: number): string {
+  if (!(length >= 0 && length <= 255 && Number.isInteger(length))) return `${formatIpv4(n)}/${length}`;
+  let p = putQuad(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+  textScratch[p++] = 47; // '/'
+  return textScratch.toString('latin1', 0, putDecimal(p, length));
 }
 
 /** RFC 5952 text of eight 16-bit groups. */
@@ -203,7 +250,7 @@ const bytesScratch = new Uint8Array(16);
 
 /** The dotted quad of 4 bytes at `off`. */
 export function formatIpv4At(b: Uint8Array, off: number): string {
-  return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
+  return textScratch.toString('latin1', 0, putQuad(b[off], b[off + 1], b[off + 2], b[off + 3]));
 }
 
 /**

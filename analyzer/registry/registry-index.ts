@@ -11,7 +11,7 @@ import type {
   Rir,
   Transfer,
 } from '../models/registry.js';
-import { ipv4ToNumber, ipv6ToBigInt, formatIpv4, packedIpv4Prefix } from '../../common/ip.js';
+import { ipv4ToNumber, ipv6ToBigInt, formatIpv4, formatIpv4Prefix, packedIpv4Prefix } from '../../common/ip.js';
 import type { IanaBlock } from './iana-parser.js';
 import { forEachIpv4Cidr, SEVERAL_SEGMENTS, Top64RangeIndex, Uint32RangeIndex } from './prefix-index.js';
 import type { TransferRange } from './transfers-parser.js';
@@ -257,7 +257,7 @@ export class RegistryIndex implements RegistryLookup {
       for (let c = ti.coverFrom(ts); c < ti.coverTo(ts); c++) transfers.push(this.tr4.transfers[ti.payload[ti.coverAt(c)]]);
     }
     const ia = this.iana4.index.first(first);
-    const prefix = text ?? `${formatIpv4(first)}/${len}`;
+    const prefix = text ?? formatIpv4Prefix(first, len);
     return assemble(prefix, records, free, records.length ? 'full' : 'none', ia < 0 ? null : this.iana4.blocks[this.iana4.index.payload[ia]], transfers, conflicts === EMPTY ? [] : conflicts, rir);
   }
 
@@ -302,7 +302,7 @@ export class RegistryIndex implements RegistryLookup {
     const ia = this.iana4.index.first(first);
     const transfers: Transfer[] = [];
     this.tr4.index.overlapping(first, last, (t) => transfers.push(this.tr4.transfers[this.tr4.index.payload[t]]));
-    return assemble(`${formatIpv4(first)}/${len}`, recs, free, covered === size ? 'full' : covered > 0 ? 'partial' : 'none', ia < 0 ? null : this.iana4.blocks[this.iana4.index.payload[ia]], transfers, conflicts, rir);
+    return assemble(formatIpv4Prefix(first, len), recs, free, covered === size ? 'full' : covered > 0 ? 'partial' : 'none', ia < 0 ? null : this.iana4.blocks[this.iana4.index.payload[ia]], transfers, conflicts, rir);
   }
 
   private prefix6(start: bigint, len: number): PrefixRegistration {
@@ -575,7 +575,7 @@ function winnerFirstEntry<N>(overlaps: Array<[number, N]>, covLength: (e: number
 }
 
 function cidr4(set: PieceSet<Uint32RangeIndex>, e: number): string {
-  return (set.cidrs[e] ??= `${formatIpv4(set.index.entryFirst[e])}/${set.length[e]}`);
+  return (set.cidrs[e] ??= formatIpv4Prefix(set.index.entryFirst[e], set.length[e]));
 }
 
 function covering4(index: Uint32RangeIndex, e: number, first: number, last: number): number {

@@ -1,5 +1,5 @@
 /** NLRI prefixes as text, and IPv4 read from the wire; the address formatters are common/ip.ts's. */
-import { formatIpv4, formatIpv6Bytes } from '../../common/ip.js';
+import { formatIpv4Prefix, formatIpv6Bytes } from '../../common/ip.js';
 import type { Nlri } from '../models/bgp.js';
 
 export function readIPv4(b: Uint8Array, off: number): number {
@@ -11,7 +11,7 @@ export function formatNlri(n: Nlri): string {
   if (n.afi === 1) {
     const len = n.length > 32 ? 32 : n.length;
     const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-    return `${formatIpv4((n.v4 & mask) >>> 0)}/${n.length}`;
+    return formatIpv4Prefix((n.v4 & mask) >>> 0, n.length);
   }
   const src = n.v6 as Uint8Array;
   const len = n.length > 128 ? 128 : n.length;
@@ -31,5 +31,5 @@ export function formatNlri(n: Nlri): string {
 
 /** The prefix as bgpdump prints it: the address bytes as on the wire, host bits kept. */
 export function formatNlriAsWire(n: Nlri): string {
-  return n.afi === 1 ? `${formatIpv4(n.v4)}/${n.length}` : `${formatIpv6Bytes(n.v6 as Uint8Array, 0, true)}/${n.length}`;
+  return n.afi === 1 ? formatIpv4Prefix(n.v4, n.length) : `${formatIpv6Bytes(n.v6 as Uint8Array, 0, true)}/${n.length}`;
 }

@@ -60,3 +60,28 @@ describe('address text', () => {
     }
   });
 });
+
+describe('IPv4 text built byte by byte', () => {
+  it('formats addresses, prefixes and wire bytes as the plain template did, flat strings', async () => {
+    const { formatIpv4, formatIpv4At, formatIpv4Prefix } = await import('../../common/ip.js');
+    const reference = (n: number) => `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+    const values = [0, 1, 9, 10, 99, 100, 255, 256, 0x7fffffff, 0x80000000, 0xc0000201, 0xffffffff];
+    let s = 20261202;
+    for (let i = 0; i < 5_000; i++) values.push((s = (Math.imul(s, 1664525) + 1013904223) >>> 0));
+    const bytes = new Uint8Array(8);
+    for (const n of values) {
+      expect(formatIpv4(n)).toBe(reference(n));
+      new DataView(bytes.buffer).setUint32(3, n);
+      expect(formatIpv4At(bytes, 3)).toBe(reference(n));
+      const length = n % 33;
+      expect(formatIpv4Prefix(n, length)).toBe(`${reference(n)}/${length}`);
+    }
+    // Lengths off the wire are bytes: up to 255 built the same way, anything else still printed.
+    expect(formatIpv4Prefix(0x0a000000, 200)).toBe('10.0.0.0/200');
+    expect(formatIpv4Prefix(0x0a000000, 300)).toBe('10.0.0.0/300');
+    // Each call returns its own string (the scratch buffer is not shared with the result).
+    const a = formatIpv4(1);
+    formatIpv4(0xffffffff);
+    expect(a).toBe('0.0.0.1');
+  });
+});
