@@ -1,3 +1,5 @@
+import type { ByteSink } from './rowbinary.js';
+
 /**
  * A fast non-cryptographic 64-bit hash of a string, as a bigint (a ClickHouse UInt64).
  * Two independent 32-bit lanes (MurmurHash3's mixing, different seeds) over UTF-16 code units;
@@ -36,11 +38,12 @@ export function hash64(text: string): bigint {
   return (BigInt(fmix(hi, text.length)) << 32n) | BigInt(fmix(lo, text.length));
 }
 
-/**
- * `hash64(parts.join('\u0001'))` without building the joined text (numbers as `String(n)`, as
- * join writes them): the route-event id on the hot path, one fewer string per row.
- */
-export function hash64Parts(parts: ArrayLike<string | number>): bigint {
+/** The two finalised lanes of the last `mixParts` call (module state: no object per call). */
+let laneHi = 0;
+let laneLo = 0;
+
+/** Both lanes of `hash64(parts.join('\u0001'))`, into laneHi/laneLo, without building the joined text. */
+function mixParts(parts: ArrayLike<string | number>): void {
   let hi = 0x9747b28c | 0;
   let lo = 0x5bd1e995 | 0;
   let length = 0;
@@ -60,5 +63,22 @@ export function hash64Parts(parts: ArrayLike<string | number>): bigint {
     }
     length += text.length + (p === 0 ? 0 : 1);
   }
-  return (BigInt(fmix(hi, length)) << 32n) | BigInt(fmix(lo, length));
+  laneHi = fmix(hi, length);
+  laneLo = fmix(lo, length);
+}
+
+/**
+ * `hash64(parts.join('\u0001'))` without building the joined text (numbers as `String(n)`, as
+ * join writes them): the route-event id on the hot path, one fewer string per row.
+ */
+export function hash64Parts(parts: ArrayLike<string | number>): bigint {
+  mixParts(parts);
+  return (BigInt(laneHi) << 32n) | BigInt(laneLo);
+}
+
+/** `hash64Parts` written to `out` as RowBinary's little-endian UInt64 (low half first), without a bigint per row. */
+export function writeHash64Parts(out: ByteSink, parts: ArrayLike<string | number>): void {
+  mixParts(parts);
+  out.u32(laneLo);
+  out.u32(laneHi);
 }

@@ -1,7 +1,7 @@
 import type { RouteEvent } from '../../collector/models/route-event.js';
 import type { Finding } from '../models/finding.js';
 import { columnTypes } from './batch.js';
-import { hash64Parts } from './hash.js';
+import { writeHash64Parts } from './hash.js';
 import type { ByteSink } from './rowbinary.js';
 import { asPathText, communityText, ROUTE_EVENT_COLUMNS } from './rows.js';
 
@@ -85,7 +85,7 @@ export function encodeRouteEvent(out: ByteSink, e: RouteEvent, f: Finding | null
   const nextHop = e.next_hop ?? '';
 
   // The id hashes the time as text, as it always has: the same event keeps its id across versions.
-  out.u64(hash64Parts([e.collector, e.peer_ip, e.peer_asn, time, e.elem_type, prefix, pathId, asPath, nextHop, communitiesText]));
+  writeHash64Parts(out, [e.collector, e.peer_ip, e.peer_asn, time, e.elem_type, prefix, pathId, asPath, nextHop, communitiesText]);
   const seconds = e.timestamp;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) fail('DateTime64(6)', seconds);
   out.i64(Math.round(seconds * 1e6));

@@ -11,22 +11,27 @@ import { hash64 } from './hash.js';
 
 export type Row = Record<string, unknown>;
 
+function segmentText(s: AsPathSegment): string {
+  switch (s.type) {
+    case 'AS_SEQUENCE':
+      return s.asns.join(' ');
+    case 'AS_SET':
+      return `{${s.asns.join(',')}}`;
+    case 'AS_CONFED_SEQUENCE':
+      return `(${s.asns.join(' ')})`;
+    case 'AS_CONFED_SET':
+      return `[${s.asns.join(',')}]`;
+  }
+  return '';
+}
+
+/** The path as bgpdump writes it (segments joined by spaces); every stored event builds it once. */
 export function asPathText(path: AsPathSegment[] | undefined): string {
-  if (!path) return '';
-  return path
-    .map((s) => {
-      switch (s.type) {
-        case 'AS_SEQUENCE':
-          return s.asns.join(' ');
-        case 'AS_SET':
-          return `{${s.asns.join(',')}}`;
-        case 'AS_CONFED_SEQUENCE':
-          return `(${s.asns.join(' ')})`;
-        case 'AS_CONFED_SET':
-          return `[${s.asns.join(',')}]`;
-      }
-    })
-    .join(' ');
+  if (!path || path.length === 0) return '';
+  // Most paths are one AS_SEQUENCE: no array of segment texts to join.
+  let text = segmentText(path[0]);
+  for (let i = 1; i < path.length; i++) text += ` ${segmentText(path[i])}`;
+  return text;
 }
 
 export function communityText(c: Community): string {

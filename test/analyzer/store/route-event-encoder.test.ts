@@ -12,7 +12,7 @@ import { PrefixState } from '../../../analyzer/state/index.js';
 import { batchBuilder } from '../../../analyzer/store/batch.js';
 import { hash64, hash64Parts } from '../../../analyzer/store/hash.js';
 import { encodeRouteEvent } from '../../../analyzer/store/route-event-encoder.js';
-import { ROUTE_EVENT_COLUMNS, routeEventValues } from '../../../analyzer/store/rows.js';
+import { asPathText, ROUTE_EVENT_COLUMNS, routeEventValues } from '../../../analyzer/store/rows.js';
 import { readMrtElems } from '../../../collector/mrt/index.js';
 import type { RouteEvent } from '../../../collector/models/route-event.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
@@ -91,6 +91,22 @@ describe('route_events RowBinary encoder', () => {
     const { generic, direct, refused } = encodeBoth([ok[0], ...bad, ok[1], ok[2]]);
     expect(refused).toEqual([bad.length, bad.length]);
     expect(direct.equals(generic)).toBe(true);
+  });
+
+  it('as_path text: segments joined by spaces, sets in braces, confederation segments in () and []', () => {
+    expect(asPathText(undefined)).toBe('');
+    expect(asPathText([])).toBe('');
+    expect(asPathText([{ type: 'AS_SEQUENCE', asns: [3356, 1299, 64500] }])).toBe('3356 1299 64500');
+    expect(
+      asPathText([
+        { type: 'AS_SEQUENCE', asns: [1, 2] },
+        { type: 'AS_SET', asns: [9, 3, 5] },
+        { type: 'AS_CONFED_SEQUENCE', asns: [4, 6] },
+        { type: 'AS_CONFED_SET', asns: [7, 8] },
+        { type: 'AS_SET', asns: [10] },
+      ]),
+    ).toBe('1 2 {9,3,5} (4 6) [7,8] {10}');
+    expect(asPathText([{ type: 'AS_SEQUENCE', asns: [] }, { type: 'AS_SEQUENCE', asns: [1] }])).toBe(' 1');
   });
 
   it('hash64Parts equals hash64 of the parts joined (the stored event ids do not change)', () => {
