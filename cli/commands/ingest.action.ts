@@ -3,8 +3,13 @@
  * through the same pipeline as `run`. A file already ingested completely is skipped (the ledger
  * knows it by content); an interrupted one is processed again from the start, which cannot
  * double-count because stored events carry deterministic ids (see the store's README section).
+ * The routing state carries from one file to the next, so a rerun must start the next file
+ * from the state an uninterrupted ingest had there: the state after each completed file is
+ * saved (keyed by the chain of files before it), and a rerun that skips completed files takes
+ * it back, or, without it, replays those files through the state (nothing stored).
  */
-import { basename } from 'node:path';
+import { createHash } from 'node:crypto';
+import { basename, join } from 'node:path';
 import { Pipeline } from '../../analyzer/pipeline/pipeline.js';
 import { storeSink } from '../../analyzer/pipeline/sinks.js';
 import { PrefixState } from '../../analyzer/state/index.js';
@@ -17,7 +22,7 @@ import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 import { fmtInt, ProgressLine } from '../progress.js';
 import { loadAnalysis, openMigratedStore } from '../setup.js';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { TimeSlicer } from '../../common/time-slice.js';
 
 interface IngestOptions extends CommonOptions {
@@ -28,6 +33,12 @@ interface IngestOptions extends CommonOptions {
 
 /** Elements between ledger checkpoints (each waits for a store flush). */
 const CHECKPOINT_EVERY = 200_000;
+
+/** The folder of the state after the last completed file (beside the store, as `run`'s state file). */
+const stateDirOf = (db: string): string => `${db}.ingest-state`;
+/** The chain of files so far (their ledger keys in order): names the state after them; null once a file had no key (a URL). */
+const nextChain = (chain: string | null, key: string | undefined): string | null =>
+  chain === null || key === undefined ? null : createHash('sha256').update(chain).update('\0').update(key).digest('hex').slice(0, 32);
 
 
 export const ingest = action(ingestFiles);
@@ -41,9 +52,45 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
   // No timed batch cuts: a rerun after a crash cuts the same batches (same dedup tokens), so
   // what already landed is dropped by the store and plain count() stays exact.
   const writer = store.createWriter({ flushIntervalMs: 0 });
-  const state = new PrefixState();
-  const pipeline = new Pipeline(analysis.classifier, state, [storeSink(writer)]);
+  let state = new PrefixState();
+  let pipeline = new Pipeline(analysis.classifier, state, [storeSink(writer)]);
   onShutdown('pipeline', () => pipeline.close());
+  const stateDir = stateDirOf(opts.db);
+  /** The state after the files skipped since the last one processed: taken back from its file, else replayed. */
+  const catchUp = async (skipped: string[], chain: string | null, processedAny: boolean): Promise<void> => {
+    const saved = chain ? join(stateDir, chain) : null;
+    if (!processedAny && saved && existsSync(saved)) {
+      try {
+        state = await PrefixState.restore(saved);
+        pipeline = new Pipeline(analysis.classifier, state, [storeSink(writer)]);
+        log.info({ files: skipped.length, ...state.size() }, 'routing state after the completed files taken back');
+        return;
+      } catch (err) {
+        log.warn({ file: saved, err: err instanceof Error ? err.message : String(err) }, 'saved routing state not usable; replaying the completed files instead');
+      }
+    }
+    // Through the same classifier and state, into no sink: the state as an uninterrupted ingest left it.
+    const replay = new Pipeline(analysis.classifier, state, []);
+    const slicer = new TimeSlicer();
+    for await (const event of new FileSource(skipped, { collector: opts.collector }).events()) {
+      if (stopping) return;
+      await replay.process(event);
+      const turn = slicer.tick();
+      if (turn) await turn;
+    }
+    log.info({ files: skipped.length, events: replay.counters.events }, 'completed files replayed into the routing state (not stored again)');
+  };
+  /** Saves the state after a completed file under its chain, replacing the one before (best effort: a rerun can replay). */
+  const saveState = async (chain: string | null): Promise<void> => {
+    if (!chain) return;
+    try {
+      mkdirSync(stateDir, { recursive: true });
+      await state.snapshot(join(stateDir, chain));
+      for (const f of readdirSync(stateDir)) if (f !== chain) rmSync(join(stateDir, f), { force: true });
+    } catch (err) {
+      log.warn({ dir: stateDir, err: err instanceof Error ? err.message : String(err) }, 'routing state after the file not saved; a rerun would replay the file instead');
+    }
+  };
 
   const progress = new ProgressLine();
   const processingStarted = Date.now();
@@ -75,6 +122,9 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
 
   // The files, one after another; a shutdown closer waits for this to end.
   running = (async () => {
+    let chain: string | null = '';
+    let skipped: string[] = [];
+    let processedAny = false;
     for (const [i, file] of files.entries()) {
       if (stopping) break;
       const id = /^https?:\/\//.test(file) ? null : await identifyFile(file);
@@ -82,8 +132,16 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
       if (previous?.status === 'completed' && !opts.force) {
         log.info({ file, elements: previous.elements, at: previous.updatedAt }, 'already ingested; skipped (use --force to redo)');
         summary.files.push({ file, status: 'skipped (already ingested)', records: 0, elements: previous.elements, errors: 0 });
+        chain = nextChain(chain, id?.key);
+        skipped.push(file);
         continue;
       }
+      if (skipped.length) {
+        await catchUp(skipped, chain, processedAny);
+        skipped = [];
+        if (stopping) break;
+      }
+      processedAny = true;
       if (id) await store.ledger.begin(id);
       log.info({ file, resumed: previous?.status === 'started' }, 'ingesting');
       const source = (current = new FileSource([file], { collector: opts.collector }));
@@ -112,6 +170,8 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
         if (stopping) await store.ledger.checkpoint(id, elements, findings);
         else await store.ledger.complete(id, elements, findings);
       }
+      chain = nextChain(chain, id?.key);
+      if (!stopping && i < files.length - 1) await saveState(chain);
       summary.files.push({ file, status: stopping ? 'interrupted' : 'ingested', records: stats.messages, elements, errors: stats.errors });
       findingsAtStart = pipeline.counters.findings;
     }

@@ -42,6 +42,8 @@ export interface Capture {
   rirDir: string;
   /** Country database for --geo. */
   mmdb: string;
+  /** Time of the last message (seconds). */
+  lastTime: number;
 }
 
 /**
@@ -83,5 +85,5 @@ export function writeCapture(dir: string, opts: { seed?: number; messages?: numb
   const bytes = gzipSync(Buffer.concat(records));
   writeFileSync(mrt, bytes);
   const { mmdb } = writeFixture(dir);
-  return { mrt, elements, bytes: bytes.length, rirDir: dir, mmdb };
+  return { mrt, elements, bytes: bytes.length, rirDir: dir, mmdb, lastTime: start + messages - 1 };
 }

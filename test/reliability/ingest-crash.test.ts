@@ -7,7 +7,7 @@
  * landed, and plain `count()`, the read models' sums and the MergeTree `mismatch_events` agree.
  * PORTOLAN_CRASH_SEED picks other moments (the seed is in the test name).
  */
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rngFor } from '../../fuzz/prng.js';
@@ -105,5 +105,49 @@ describe(`kill -9 of portolan ingest at ${KILLS} seeded points (seed ${SEED})`, 
     expect(Number(expected.finding_rows)).toBeGreaterThan(0);
     expect(expected.ledger).toEqual(['completed']);
     expect(got).toEqual(expected);
+  });
+
+  it('two files, killed while the second is ingested: the rerun starts it from the routing state the first left, as an uninterrupted ingest', async () => {
+    // The second file announces and withdraws the same prefixes later the same day: its finding
+    // events (starts, ends, origin changes) depend on what the first file left in the state.
+    mkdirSync(join(dir, 'second'));
+    const second = writeCapture(join(dir, 'second'), { seed: SEED + 1, messages: 6_000, startTime: 1_700_010_000 + 16_000 });
+    const files = [capture.mrt, second.mrt];
+    const ingestBoth = (db: string, kill?: KillPlan): Promise<ChildRun> =>
+      runChild(['ingest', '--json', '--rir-dir', capture.rirDir, '--geo', capture.mmdb, '--db', db, '--log-level', 'info', ...files], { kill, env });
+    const rng = rngFor(SEED, 'ingest-two-files', 0);
+    const reference = join(dir, 'db-two-reference');
+    const clean = await ingestBoth(reference);
+    expect(clean.code, clean.stderr).toBe(0);
+
+    const db = join(dir, 'db-two-crashed');
+    const ingestingSecond = ({ stderr }: { stderr: string }) => stderr.split('"msg":"ingesting"').length > 2;
+    // Killed at a seeded moment of the second file; the second kill lands in a rerun, which took the state back.
+    for (let i = 0; i < 2; i++) {
+      const delayMs = rng.int(1200);
+      const run = await ingestBoth(db, { label: `${delayMs} ms into the second file`, delayMs, when: i === 0 ? ingestingSecond : ({ stderr }) => stderr.includes('"msg":"ingesting"') });
+      expect(run.signal, `kill ${i}: the child already exited: ${run.stderr.slice(-1500)}`).toBe('SIGKILL');
+      if (i > 0) expect(run.stderr).toContain('routing state after the completed files taken back');
+    }
+    const last = await ingestBoth(db);
+    expect(last.code, last.stderr).toBe(0);
+    expect(last.stderr).toContain('routing state after the completed files taken back');
+    const summary = JSON.parse(last.stdout.trim().split('\n').pop()!) as { files: Array<{ status: string }> };
+    expect(summary.files.map((f) => f.status)).toEqual(['skipped (already ingested)', 'ingested']);
+
+    const [expected, got] = await Promise.all([fingerprint(reference), fingerprint(db)]);
+    expect(Number(expected.route_rows)).toBe(capture.elements + second.elements);
+    expect(expected.ledger).toEqual(['completed', 'completed']);
+    expect(got).toEqual(expected);
+
+    // Without the saved state the rerun replays the first file into the state: the same store.
+    const replayed = join(dir, 'db-two-replayed');
+    const killed = await ingestBoth(replayed, { label: 'into the second file', delayMs: rng.int(1200), when: ingestingSecond });
+    expect(killed.signal).toBe('SIGKILL');
+    rmSync(`${replayed}.ingest-state`, { recursive: true, force: true });
+    const rerun = await ingestBoth(replayed);
+    expect(rerun.code, rerun.stderr).toBe(0);
+    expect(rerun.stderr).toContain('completed files replayed into the routing state');
+    expect(await fingerprint(replayed)).toEqual(expected);
   });
 });
