@@ -53,9 +53,15 @@ export class DeliveryQueue {
 
   constructor(readonly channel: AlertChannel, private readonly policy: RetryPolicy, private readonly deadLetterPath: string) {}
 
-  enqueue(alert: Alert): void {
+  /** `onDone` is told once the alert is delivered or dead-lettered (the alerting's outbox drops it then). */
+  enqueue(alert: Alert, onDone?: () => void): void {
     this.waiting++;
-    this.tail = this.tail.then(() => this.deliver(alert)).finally(() => this.waiting--);
+    this.tail = this.tail
+      .then(() => this.deliver(alert))
+      .finally(() => {
+        this.waiting--;
+        onDone?.();
+      });
   }
 
   queued(): number {

@@ -58,19 +58,35 @@ export interface EngineCounters {
 
 const SWEEP_EVERY_SECONDS = 300;
 
-/** A pair as a snapshot keeps it (no open group refers to it once the engine has finished). */
-type SavedPair = Omit<PairState, 'pendingStart'>;
+/** A pair as a snapshot keeps it: an open group's start item is named by its group and item key. */
+type SavedPair = Omit<PairState, 'pendingStart'> & { pendingStart?: { group: string; item: string } };
+
+/** An open group as a snapshot keeps it. */
+interface SavedGroup {
+  rule: string;
+  event: LifecycleEvent['type'];
+  reason?: 'restored' | 'withdrawn';
+  firstTime: number;
+  openedAtMs: number;
+  items: AlertItem[];
+}
 
 /**
  * What the engine knows that must outlive a restart: the pairs (active, or ended within their
- * quiet period) and the origin-change quiet periods. Without it a restarted `run` would announce
- * every active finding again and could not tell how long a restored one lasted.
+ * quiet period), the origin-change quiet periods, and (version 2) what has not gone out yet:
+ * the open groups and the pairs waiting for a catch-up. Without it a restarted `run` would
+ * announce every active finding again, could not tell how long a restored one lasted, and would
+ * lose the alerts a crash caught inside their grouping window.
  */
 export interface EngineSnapshot {
-  version: 1;
+  version: 1 | 2;
   clock: number;
   pairs: Array<[string, SavedPair]>;
   originAlerts: Array<[string, number]>;
+  /** Version 2. */
+  groups?: Array<[string, SavedGroup]>;
+  /** Version 2: pairs whose held-back start is announced when their quiet period ends. */
+  catchUps?: string[];
 }
 
 /**
@@ -170,27 +186,52 @@ export class AlertEngine {
   }
 
   /**
-   * The state to restore after a restart. Taken after `finish()` it is complete; taken while
-   * running (the state file is written as pairs change) it leaves out open groups and pending
-   * catch-ups, which a crash loses anyway: a start in an open group counts as announced.
+   * The state to restore after a restart, complete at any moment: the state file is written as
+   * it changes, so a `kill -9` loses at most the changes since the last write (not the alerts
+   * waiting in their grouping window, nor the starts waiting for a catch-up).
    */
   snapshot(): EngineSnapshot {
     const pairs: Array<[string, SavedPair]> = [];
     for (const [key, st] of this.pairs) {
-      const { pendingStart: _open, ...saved } = st;
-      pairs.push([key, saved]);
+      const { pendingStart, ...saved } = st;
+      const open = pendingStart && this.groups.get(pendingStart.group)?.items.has(itemKey(pendingStart.item));
+      pairs.push([key, open ? { ...saved, pendingStart: { group: pendingStart.group, item: itemKey(pendingStart.item) } } : saved]);
     }
-    return { version: 1, clock: this.clock, pairs, originAlerts: [...this.originAlerts] };
+    const groups: Array<[string, SavedGroup]> = [...this.groups].map(([key, g]) => [key, { rule: g.rule, event: g.event, ...(g.reason ? { reason: g.reason } : {}), firstTime: g.firstTime, openedAtMs: g.openedAtMs, items: [...g.items.values()] }]);
+    return { version: 2, clock: this.clock, pairs, originAlerts: [...this.originAlerts], groups, catchUps: [...this.pendingCatchUp] };
   }
 
-  /** Takes back a snapshot's pairs (of rules that still exist) and quiet periods. */
+  /**
+   * Takes back a snapshot's pairs, open groups and catch-ups (of rules that still exist) and
+   * quiet periods. A restored group keeps its opening time, so it closes when it would have.
+   */
   restore(snapshot: EngineSnapshot): void {
-    if (snapshot.version !== 1) throw new Error(`alert state version ${String(snapshot.version)} is not supported`);
+    if (snapshot.version !== 1 && snapshot.version !== 2) throw new Error(`alert state version ${String(snapshot.version)} is not supported`);
     const names = new Set(this.rules.map((r) => r.name));
-    for (const [key, saved] of snapshot.pairs) if (names.has(saved.rule)) this.pairs.set(key, { ...saved, pendingStart: null });
+    const window = this.settings.groupingWindowSeconds;
+    for (const [key, g] of snapshot.groups ?? []) {
+      if (!names.has(g.rule)) continue;
+      this.groups.set(key, { rule: g.rule, event: g.event, ...(g.reason ? { reason: g.reason } : {}), firstTime: g.firstTime, openedAtMs: g.openedAtMs, items: new Map(g.items.map((item) => [itemKey(item), item])) });
+      this.nextDue = Math.min(this.nextDue, g.firstTime + window);
+    }
+    for (const [key, saved] of snapshot.pairs) {
+      if (!names.has(saved.rule)) continue;
+      const { pendingStart: link, ...rest } = saved;
+      // The start item is the very object in its restored group, so an end can still fold into it.
+      const item = link ? this.groups.get(link.group)?.items.get(link.item) : undefined;
+      this.pairs.set(key, { ...rest, pendingStart: link && item ? { group: link.group, item } : null });
+    }
     for (const [key, time] of snapshot.originAlerts) this.originAlerts.set(key, time);
     this.clock = Math.max(this.clock, snapshot.clock);
     this.lastSweep = this.clock;
+    const quiet = this.settings.quietPeriodSeconds;
+    for (const key of snapshot.catchUps ?? []) {
+      const st = this.pairs.get(key);
+      if (!st || !st.active || st.startAlerted || st.lastAlertAt === null || this.pendingCatchUp.has(key)) continue;
+      this.pendingCatchUp.add(key);
+      this.catchUpQueue.push(st.lastAlertAt + quiet, key);
+      this.nextDue = Math.min(this.nextDue, st.lastAlertAt + quiet);
+    }
   }
 
   private onStart(rule: RuleConfig, event: Extract<LifecycleEvent, { type: 'finding-started' }>): boolean {

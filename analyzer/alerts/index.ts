@@ -36,10 +36,13 @@ export interface AlertingOptions {
   /** Clock of the rate limits (ms). */
   now?: () => number;
   /**
-   * File of the engine's pairs and quiet periods: read at start when present, written as they
-   * change (at most once per `saveIntervalMs`) and at close, each time atomically (temp file,
-   * fsync, rename), so a restart, even after `kill -9`, neither re-announces active findings nor
-   * loses how long they lasted.
+   * File of the engine's pairs, quiet periods, open groups and catch-ups, and of the alerts
+   * handed to a channel but not yet delivered or dead-lettered (the outbox): read at start when
+   * present, written as they change (at most once per `saveIntervalMs`) and at close, each time
+   * atomically (temp file, fsync, rename), so a restart, even after `kill -9`, neither
+   * re-announces active findings nor loses how long they lasted, nor loses an alert held in its
+   * grouping window or waiting for delivery. Outbox alerts are sent again after a restart (with
+   * their ids): one delivered in the last `saveIntervalMs` before a crash may arrive twice.
    */
   statePath?: string;
   /** Least time between two writes of `statePath`; default 1000 ms. */
@@ -105,8 +108,11 @@ export function createAlerting(opts: AlertingOptions): Alerting {
   const deadLetterPath = (c: AlertsConfig): string => opts.deadLetterPath ?? c.deadLetter ?? DEFAULT_DEAD_LETTER;
 
   const engine = new AlertEngine(config.rules, settingsOf(config));
-  if (opts.statePath) restoreEngine(engine, opts.statePath);
-  const saver = opts.statePath ? new StateSaver(opts.statePath, () => JSON.stringify(engine.snapshot()), opts.saveIntervalMs ?? 1000) : undefined;
+  const outboxRestored = opts.statePath ? restoreEngine(engine, opts.statePath) : [];
+  /** Alerts handed to a channel's queue and not yet delivered or dead-lettered, by a sequence number. */
+  const outbox = new Map<number, OutboxEntry>();
+  let outboxSeq = 0;
+  const saver = opts.statePath ? new StateSaver(opts.statePath, () => JSON.stringify({ ...engine.snapshot(), outbox: [...outbox.values()] } satisfies SavedState), opts.saveIntervalMs ?? 1000) : undefined;
   /** Whether the engine's pairs or quiet periods may have changed since the last look. */
   let seen = '';
   const noteChanges = () => {
@@ -151,21 +157,33 @@ export function createAlerting(opts: AlertingOptions): Alerting {
   apply(config, build(config));
 
   const pendingWrites: Promise<void>[] = [];
+  /** Into the channel's queue, and into the outbox until it is delivered or dead-lettered. */
+  const send = (live: LiveChannel, name: string, alert: Alert) => {
+    const seq = ++outboxSeq;
+    outbox.set(seq, { channel: name, alert });
+    saver?.mark();
+    live.queue.enqueue(alert, () => {
+      outbox.delete(seq);
+      saver?.mark();
+    });
+  };
+  const deadLetterUnrouted = (name: string, alert: Alert, error: string) =>
+    pendingWrites.push(
+      appendDeadLetter(deadLetterPath(config!), { failedAt: new Date().toISOString(), channel: name, channelType: 'unknown', error, attempts: 0, alert }).catch((err) =>
+        log.fatal({ err, alert }, 'cannot write the dead-letter file'),
+      ),
+    );
   const dispatch = (alerts: Alert[]) => {
     for (const alert of alerts) {
       for (const name of ruleChannels.get(alert.rule) ?? []) {
         const live = channels.get(name);
         if (!live) {
           // The channel was removed by a reload while this alert was being grouped: keep it for replay.
-          pendingWrites.push(
-            appendDeadLetter(deadLetterPath(config!), { failedAt: new Date().toISOString(), channel: name, channelType: 'unknown', error: 'channel no longer configured', attempts: 0, alert }).catch((err) =>
-              log.fatal({ err, alert }, 'cannot write the dead-letter file'),
-            ),
-          );
+          deadLetterUnrouted(name, alert, 'channel no longer configured');
           continue;
         }
         const admitted = live.limiter.admit(alert);
-        if (admitted) live.queue.enqueue(admitted);
+        if (admitted) send(live, name, admitted);
         else {
           rateLimited++;
           log.info({ channel: name, alert: alert.id, title: alert.title }, 'alert held back by the channel rate limit; summarised in the next one');
@@ -186,9 +204,16 @@ export function createAlerting(opts: AlertingOptions): Alerting {
         title: `${summary.count} alert(s) held back by the rate limit of channel ${live.config.name}`,
         severity: 'info',
       });
-      live.queue.enqueue({ ...alert, suppressed: summary });
+      send(live, live.config.name, { ...alert, suppressed: summary });
     }
   };
+  // What a crash left undelivered goes out first (it was admitted by the rate limit then).
+  for (const { channel, alert } of outboxRestored) {
+    const live = channels.get(channel);
+    if (live) send(live, channel, alert);
+    else deadLetterUnrouted(channel, alert, 'channel no longer configured after a restart');
+  }
+  if (outboxRestored.length) log.info({ alerts: outboxRestored.length }, 'undelivered alerts from the alert state sent again');
   const idle = async () => {
     await Promise.all([...channels.values(), ...retired].map((l) => l.queue.idle()));
     await Promise.all(pendingWrites.splice(0));
@@ -243,10 +268,11 @@ export function createAlerting(opts: AlertingOptions): Alerting {
       watcher?.close();
       clearInterval(tick);
       dispatch(engine.finish());
-      await saver?.close();
       sendSummaries(true);
       await idle();
       await closeRetired();
+      // Last: the outbox is empty now (a file written before would send its alerts again).
+      await saver?.close();
       for (const live of channels.values()) await live.channel.close?.();
     },
     stats() {
@@ -262,15 +288,28 @@ export function createAlerting(opts: AlertingOptions): Alerting {
   };
 }
 
-function restoreEngine(engine: AlertEngine, path: string): void {
-  if (!existsSync(path)) return;
+/** An alert on its way to a channel. */
+interface OutboxEntry {
+  channel: string;
+  alert: Alert;
+}
+
+/** The state file: the engine's snapshot and the outbox. */
+type SavedState = EngineSnapshot & { outbox?: OutboxEntry[] };
+
+/** Restores the engine from the state file and returns its outbox (empty when there is none). */
+function restoreEngine(engine: AlertEngine, path: string): OutboxEntry[] {
+  if (!existsSync(path)) return [];
   try {
-    const snapshot = JSON.parse(readFileSync(path, 'utf8')) as EngineSnapshot;
-    engine.restore(snapshot);
-    log.info({ file: path, pairs: snapshot.pairs.length }, 'alert state restored');
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as SavedState;
+    engine.restore(saved);
+    const outbox = Array.isArray(saved.outbox) ? saved.outbox.filter((e) => typeof e?.channel === 'string' && typeof e.alert === 'object' && e.alert !== null) : [];
+    log.info({ file: path, pairs: saved.pairs.length, groups: saved.groups?.length ?? 0, outbox: outbox.length }, 'alert state restored');
+    return outbox;
   } catch (err) {
     // A damaged file costs repeated alerts, not the run: start without it.
     log.warn({ file: path, err: (err as Error).message }, 'alert state not readable; starting without it');
+    return [];
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Alert pairs survive `kill -9`: a child process feeds starts, waits until the state file holds
  * them (written while running, not at exit), and is killed with SIGKILL; a second instance
- * restores the file and pairs an end with its start ("restored after 1 h").
+ * restores the file, sends the starts the killed one still held in their grouping window, and
+ * pairs an end with its start ("restored after 1 h").
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -37,7 +38,7 @@ function runChildUntilSavedThenKill(file: string, statePath: string): Promise<{ 
 }
 
 describe('alert state after kill -9', () => {
-  it('a restarted instance pairs the end with the start the killed one saw', async () => {
+  it('a restarted instance sends the starts the killed one held in the window, and pairs the end with its start', async () => {
     const tmp = makeTmpDir('alerts-crash');
     const file = join(tmp, 'alerts.yml');
     const first = join(tmp, 'first.jsonl');
@@ -48,19 +49,25 @@ describe('alert state after kill -9', () => {
     const { signal } = await runChildUntilSavedThenKill(file, statePath);
     expect(signal).toBe('SIGKILL');
     // Atomic writes: the file parses, and no temp file is left beside it.
-    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { pairs: unknown[] };
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { pairs: unknown[]; groups: Array<[string, { items: unknown[] }]> };
     expect(state.pairs).toHaveLength(2);
+    // The two starts were still in their 60 s window: saved with it.
+    expect(state.groups.map(([, g]) => g.items.length)).toEqual([2]);
     expect(readdirSync(tmp).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 
     writeFileSync(file, `grouping-window: 60s\nchannels:\n  archive: { type: jsonl, path: "${second}" }\nrules:\n  - name: all\n    channels: [archive]\n`);
     const alerting = createAlerting({ file, statePath, watch: false, deadLetterPath: join(tmp, 'dl.jsonl') });
-    // The start again (the feed replays it after the restart) is a repeat; then the end.
+    // The start again (the feed replays it after the restart) is a repeat; then the end. The
+    // next event closes the restored window: the two starts go out once, then the end.
     alerting.handle([started(T + 100, finding()), ended(T + 3600, finding())]);
     await alerting.close();
     const alerts = readFileSync(second, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Alert);
-    expect(alerts.map((a) => a.event)).toEqual(['finding-ended']);
-    expect(alerts[0].title).toBe('192.0.2.0/24 from AS64500 restored after 1 h');
-    expect(alerts[0].items[0]).toMatchObject({ prefix: '192.0.2.0/24', startedAt: T, durationSeconds: 3600 });
+    expect(alerts.map((a) => a.event)).toEqual(['finding-started', 'finding-ended']);
+    expect(alerts[0].items.map((i) => [i.prefix, i.startedAt])).toEqual([['192.0.2.0/24', T], ['198.51.100.0/24', T + 30]]);
+    expect(alerts[1].title).toBe('192.0.2.0/24 from AS64500 restored after 1 h');
+    expect(alerts[1].items[0]).toMatchObject({ prefix: '192.0.2.0/24', startedAt: T, durationSeconds: 3600 });
+    // Nothing was sent by the killed one (its only channel file stays absent).
+    expect(existsSync(first)).toBe(false);
     expect(alerting.stats().deduped).toBe(1);
   }, 90_000);
 

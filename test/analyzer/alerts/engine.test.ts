@@ -209,6 +209,50 @@ describe('shutdown', () => {
     expect(lost.map((a) => a.title)).toEqual(['192.0.2.0/24 from AS64500: geo-out-of-region', '192.0.2.0/24 from AS64500 restored after 1 h']);
   });
 
+  it('a snapshot taken while groups are open carries them: after a restart the same alerts go out, an end still folds into its start', () => {
+    // One engine runs through; the other is snapshotted mid-window and restored (JSON round trip) in a new engine.
+    const f = finding();
+    const g = finding({ prefix: '198.51.100.0/24' });
+    const h = finding({ prefix: '203.0.113.0/24', originAsn: 64501 });
+    const first = [started(T, f), started(T + 5, g), started(T + 6, h)];
+    const rest = [ended(T + 20, f), started(T + 90, finding({ prefix: '192.0.2.128/25' }))];
+    const whole = new AlertEngine([rule('')], settings);
+    const expected = whole.handle([...first, ...rest], WALL).concat(whole.finish());
+
+    const killed = new AlertEngine([rule('')], settings);
+    expect(killed.handle(first, WALL)).toEqual([]); // all held in their window
+    const saved = JSON.parse(JSON.stringify(killed.snapshot()));
+    expect(saved.groups).toHaveLength(2);
+    const restarted = new AlertEngine([rule('')], settings);
+    restarted.restore(saved);
+    const got = restarted.handle(rest, WALL).concat(restarted.finish());
+    expect(got.map((a) => [a.event, a.title, a.items])).toEqual(expected.map((a) => [a.event, a.title, a.items]));
+    // The end at T+20 folded into the start, which had not gone out yet: no separate end alert.
+    expect(got.map((a) => a.event)).toEqual(['finding-started', 'finding-started', 'finding-started']);
+    expect(got[0].items.find((i) => i.prefix === f.prefix)).toMatchObject({ endedAt: T + 20, durationSeconds: 20 });
+  });
+
+  it('a restored group closes by the wall clock as it would have, and a restored catch-up is still announced', () => {
+    const f = finding();
+    const killed = new AlertEngine([rule('')], settings);
+    // Start, end (both announced), start again inside the quiet period: held for a catch-up.
+    killed.handle([started(T, f), ended(T + 10, f)], WALL);
+    killed.flush();
+    killed.handle([started(T + 100, f), started(T + 101, finding({ prefix: '198.51.100.0/24' }))], 1_000);
+    const saved = JSON.parse(JSON.stringify(killed.snapshot()));
+    expect(saved.catchUps).toHaveLength(1);
+    const restarted = new AlertEngine([rule('')], settings);
+    restarted.restore(saved);
+    // No new event: the wall clock closes the open group 60 s after it opened (before the restart), not earlier.
+    const opened = saved.groups[0][1].openedAtMs as number;
+    expect(restarted.expire(opened + 59_000)).toEqual([]);
+    expect(restarted.expire(opened + 60_000).map((a) => a.items.map((i) => i.prefix))).toEqual([['198.51.100.0/24']]);
+    // The quiet period (30 min from T+10) ends: the held start is announced as a catch-up.
+    const caught = restarted.handle([started(T + 1810, finding({ prefix: '203.0.113.0/24' }))], opened + 60_000).concat(restarted.finish());
+    expect(caught.flatMap((a) => a.items).find((i) => i.prefix === f.prefix)).toMatchObject({ catchUp: true, flaps: 1 });
+    expect(restarted.counters.catchUps).toBe(1);
+  });
+
   it('restores only the pairs of rules that still exist, and refuses an unknown snapshot version', () => {
     const before = new AlertEngine([{ ...rule(''), name: 'old' }], settings);
     before.handle([started(T, finding())], WALL);
@@ -216,6 +260,6 @@ describe('shutdown', () => {
     const after = new AlertEngine([{ ...rule(''), name: 'new' }], settings);
     after.restore(before.snapshot());
     expect(after.snapshot().pairs).toEqual([]);
-    expect(() => after.restore({ ...before.snapshot(), version: 2 as 1 })).toThrow(/version 2/);
+    expect(() => after.restore({ ...before.snapshot(), version: 3 as 2 })).toThrow(/version 3/);
   });
 });
