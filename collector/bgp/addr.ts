@@ -1,5 +1,5 @@
 /** NLRI prefixes as text, and IPv4 read from the wire; the address formatters are common/ip.ts's. */
-import { formatIpv4Prefix, formatIpv6Bytes } from '../../common/ip.js';
+import { formatIpv4Prefix, formatIpv6Prefix } from '../../common/ip.js';
 import type { Nlri } from '../models/bgp.js';
 
 export function readIPv4(b: Uint8Array, off: number): number {
@@ -26,10 +26,10 @@ export function formatNlri(n: Nlri): string {
     clean.set(src.subarray(0, full));
     if (rem) clean[full] = src[full] & ((0xff << (8 - rem)) & 0xff);
   }
-  return `${formatIpv6Bytes(clean)}/${n.length}`;
+  return formatIpv6Prefix(clean, n.length);
 }
 
 /** The prefix as bgpdump prints it: the address bytes as on the wire, host bits kept. */
 export function formatNlriAsWire(n: Nlri): string {
-  return n.afi === 1 ? formatIpv4Prefix(n.v4, n.length) : `${formatIpv6Bytes(n.v6 as Uint8Array, 0, true)}/${n.length}`;
+  return n.afi === 1 ? formatIpv4Prefix(n.v4, n.length) : formatIpv6Prefix(n.v6 as Uint8Array, n.length, true);
 }

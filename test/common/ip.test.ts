@@ -85,3 +85,31 @@ describe('IPv4 text built byte by byte', () => {
     expect(a).toBe('0.0.0.1');
   });
 });
+
+describe('IPv6 text built byte by byte', () => {
+  it('matches the WHATWG serializer (RFC 5952 compression) and keeps prefixes and dotted tails', async () => {
+    const { formatIpv6Bytes, formatIpv6Prefix } = await import('../../common/ip.js');
+    let s = 5952;
+    const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
+    const b = new Uint8Array(16);
+    for (let i = 0; i < 5_000; i++) {
+      // Mostly zero groups, so every length and position of zero runs comes up.
+      for (let g = 0; g < 8; g++) {
+        const w = next() % 3 === 0 ? next() & 0xffff : next() % 4 === 0 ? next() & 0xf : 0;
+        b[2 * g] = w >> 8;
+        b[2 * g + 1] = w & 255;
+      }
+      const mapped = b.subarray(0, 10).every((x) => x === 0) && b[10] === 0xff && b[11] === 0xff;
+      if (mapped) continue; // dotted tail: checked below
+      const text = formatIpv6Bytes(b);
+      expect(text).toBe(new URL(`http://[${text}]/`).hostname.slice(1, -1));
+      const length = next() % 129;
+      expect(formatIpv6Prefix(b, length)).toBe(`${text}/${length}`);
+    }
+    const mappedBytes = Uint8Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 192, 0, 2, 1]);
+    expect(formatIpv6Prefix(mappedBytes, 128)).toBe('::ffff:192.0.2.1/128');
+    expect(formatIpv6Bytes(Uint8Array.from([...new Array(12).fill(0), 10, 0, 0, 1]), 0, true)).toBe('::10.0.0.1');
+    expect(formatIpv6Bytes(Uint8Array.from([0x20, 1, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1]), 0, true)).toBe('2001:db8:0:1::1');
+    expect(formatIpv6Bytes(Uint8Array.from([0x20, 1, 0x0d, 0xb8, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1]), 0, true)).toBe('2001:db8::1:1:1:1:1');
+  });
+});
