@@ -57,6 +57,12 @@ export interface EngineCounters {
 }
 
 const SWEEP_EVERY_SECONDS = 300;
+/**
+ * After a restore, events older than the saved clock by more than this were seen before the
+ * restart (a replay that starts its file again): skipped, as repeats. Within it, events may be
+ * late arrivals of a live feed (collectors' clocks and queues differ by seconds), so they count.
+ */
+const RESTORED_SKEW_SECONDS = 60;
 
 /** A pair as a snapshot keeps it: an open group's start item is named by its group and item key. */
 type SavedPair = Omit<PairState, 'pendingStart'> & { pendingStart?: { group: string; item: string } };
@@ -109,6 +115,8 @@ export class AlertEngine {
   private nextDue = Infinity;
   private parsed: Prefix | null | undefined;
   private lastSweep = 0;
+  /** Events before this time (set by restore) are repeats of what the saved state already holds. */
+  private seenBefore = -Infinity;
   readonly counters: EngineCounters = { events: 0, matched: 0, alerts: 0, deduped: 0, quieted: 0, catchUps: 0 };
 
   constructor(rules: RuleConfig[], settings: EngineSettings) {
@@ -128,6 +136,10 @@ export class AlertEngine {
     const out: Alert[] = [];
     for (const event of events) {
       this.counters.events++;
+      if (event.time < this.seenBefore) {
+        this.counters.deduped++;
+        continue;
+      }
       if (event.time > this.clock) {
         this.clock = event.time;
         if (this.clock >= this.nextDue) out.push(...this.closeDue(nowMs));
@@ -224,6 +236,7 @@ export class AlertEngine {
     for (const [key, time] of snapshot.originAlerts) this.originAlerts.set(key, time);
     this.clock = Math.max(this.clock, snapshot.clock);
     this.lastSweep = this.clock;
+    this.seenBefore = snapshot.clock - RESTORED_SKEW_SECONDS;
     const quiet = this.settings.quietPeriodSeconds;
     for (const key of snapshot.catchUps ?? []) {
       const st = this.pairs.get(key);

@@ -253,6 +253,23 @@ describe('shutdown', () => {
     expect(restarted.counters.catchUps).toBe(1);
   });
 
+  it('after a restore, events older than the saved clock by more than a minute are repeats (a replay from the start), later ones count', () => {
+    const f = finding();
+    const g = finding({ prefix: '198.51.100.0/24' });
+    const before = new AlertEngine([rule('')], settings);
+    // f started and ended long ago (its pair is swept), g started recently; the clock is T+7200.
+    before.handle([started(T, f), ended(T + 10, f), started(T + 7200, g)], WALL);
+    before.finish();
+    const after = new AlertEngine([rule('')], settings);
+    after.restore(JSON.parse(JSON.stringify(before.snapshot())));
+    // The replay from the start: f again (forgotten by the sweep, so it would be announced anew), then g.
+    expect(after.handle([started(T, f), ended(T + 10, f), started(T + 7200, g)], WALL).concat(after.flush())).toEqual([]);
+    expect(after.counters.deduped).toBe(3);
+    // A late arrival within the minute still counts.
+    const late = after.handle([started(T + 7170, finding({ prefix: '203.0.113.0/24' }))], WALL).concat(after.flush());
+    expect(late.map((a) => a.items[0].prefix)).toEqual(['203.0.113.0/24']);
+  });
+
   it('restores only the pairs of rules that still exist, and refuses an unknown snapshot version', () => {
     const before = new AlertEngine([{ ...rule(''), name: 'old' }], settings);
     before.handle([started(T, finding())], WALL);
