@@ -32,6 +32,7 @@ import {
 } from '../../helpers/mrt-encoder.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
+import { syntheticMessages, writeCapture } from '../../collector/rislive/fixtures.js';
 
 const dir = makeTmpDir('route-reader');
 
@@ -133,6 +134,12 @@ describe('RIB entries read for their path only (self-contained)', () => {
 
   it('builds the same routing state, counters and source stats', async () => {
     expect(await expectSameState([file])).toBeGreaterThan(15);
+  });
+
+  it('reads a RIS Live capture after the RIB as events, in order', async () => {
+    const capture = writeCapture(dir, 'after.jsonl', syntheticMessages(30, 1_700_000_100));
+    expect(await routesOf([file, capture])).toEqual(await eventsOf([file, capture]));
+    expect(await expectSameState([file, capture])).toBeGreaterThan(45);
   });
 });
 
