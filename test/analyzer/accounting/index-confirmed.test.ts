@@ -25,6 +25,9 @@ import { runCli } from '../../helpers/cli.js';
 import { fetchBody } from '../../helpers/http.js';
 import { writeMmdb } from '../../helpers/mmdb-writer.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
+import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
+import { copyFileSync } from 'node:fs';
+import { defaultGeoPath } from '../../../analyzer/geo/index.js';
 import { parseAddress, referenceIndex, toUnit, type RefElem } from './reference.js';
 
 const dir = makeTmpDir('index-confirmed');
@@ -344,4 +347,22 @@ describe('the stored confirmed count in the dashboard', () => {
     // The earlier day still has its confirmed count.
     expect((await get('/api/matrix?confidence=confirmed&date=2024-03-05')).body.confirmed_available).toBe(true);
   });
+});
+
+describe.skipIf(!hasSharedData)(`confirmed count on real data${hasSharedData ? '' : ` (skipped: ${sharedDataSkipReason})`}`, () => {
+  it('two copies of one database agree everywhere: on the 2002 RIB the confirmed figures equal the plain ones', async () => {
+    const copy = join(dir, 'dbip-copy.mmdb');
+    copyFileSync(defaultGeoPath(), copy);
+    const r = await runCli(['index', 'build', sharedData('mrt', 'bgpdump-testdata', 'bview.20020722.2337.gz'), '--rir-dir', sharedData('rir', '2013-08-13'), '--iana-dir', sharedData('iana'), '--geo', `${defaultGeoPath()},${copy}`, '--confirmed', '--no-store', '--json', '--log-level', 'error']);
+    expect(r.stderr).toBe('');
+    const index = JSON.parse(r.stdout) as PortabilityIndex;
+    const c = index.confirmed!;
+    for (const family of ['ipv4', 'ipv6'] as const) {
+      for (const rir of INDEX_RIRS) {
+        const { routed, geolocated, in_region, out_of_region, share_out } = index[family][rir];
+        expect([family, rir, c[family][rir]]).toEqual([family, rir, { routed, geolocated, in_region, out_of_region, share_out }]);
+      }
+    }
+    expect(index.ipv4.arin.geolocated).toBeGreaterThan(1_000_000);
+  }, 180_000);
 });
