@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { prepareAccounting } from '../../analyzer/accounting/account.js';
 import { computePortabilityIndex, publicIndex, utcDay } from '../../analyzer/accounting/portability.js';
 import { readTableInWorker } from '../../analyzer/accounting/table-worker.js';
-import { openGeoSet, type GeoDatabase } from '../../analyzer/geo/index.js';
+import { openGeo, openGeoSet, type GeoDatabase } from '../../analyzer/geo/index.js';
 import { agreementOf, type AgreementWalk } from '../../analyzer/geo/agreement.js';
 import { INDEX_RIRS, type PortabilityIndex, type RoutedFilters } from '../../analyzer/models/accounting.js';
 import { loadRegistry } from '../../analyzer/registry/index.js';
@@ -85,7 +85,11 @@ async function buildDay(files: string[], date: string | undefined, filters: Rout
 }
 
 const loadData = (opts: BuildOptions): Promise<Loaded> =>
-  Promise.all([loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }), openGeoSet(opts.geo)]).then(([registry, set]) => {
+  Promise.all([
+    loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }),
+    // Every --geo database only for --confirmed; otherwise the primary alone, as the accounting uses.
+    opts.confirmed ? openGeoSet(opts.geo) : openGeo(opts.geo).then((primary) => ({ primary, sources: [] })),
+  ]).then(([registry, set]) => {
     // While the worker still reads the route files.
     prepareAccounting(registry, set.primary);
     if (!opts.confirmed) return { registry, geo: set.primary };
