@@ -7,7 +7,8 @@
  * reader that reads one second in ten). Every --sample-seconds it prints run's RSS (/proc), heap
  * and event-loop lag (its /metrics), events, drops, reconnects and rows stored; at the end, a
  * summary: start/end/peak RSS, the RSS slope after warm-up (least squares, MB/hour and % per
- * 10 minutes) and stored against sent. --json prints the summary as one JSON object.
+ * 10 minutes), the anonymous part's slope (smaps_rollup: native and heap, not mapped library
+ * pages), both slopes over the second half alone (does growth level off?) and stored against sent. --json prints the summary as one JSON object.
  *
  * Input: --capture FILE (MRT or RIS Live JSONL) with --rir-dir DIR; by default the RIS rrc06
  * updates file of ../shared/data with that era's registry, else a seeded synthetic capture with
@@ -150,9 +151,22 @@ function rssBytes(pid: number): number | null {
   }
 }
 
+/** Anonymous (heap, native allocations) and file-backed resident bytes (/proc smaps_rollup): growth in the first is a leak or a cache filling, in the second mapped library pages the kernel may drop. */
+function rssParts(pid: number): { anon: number; file: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN) * 1024;
+    return { anon: kb('Anonymous'), file: kb('Rss') - kb('Anonymous') };
+  } catch {
+    return null;
+  }
+}
+
 interface Sample {
   t: number;
   rss: number;
+  /** Anonymous resident bytes (NaN where /proc has no smaps_rollup). */
+  anon: number;
   heap: number;
   lagP99: number;
   events: number;
@@ -217,6 +231,7 @@ async function main(): Promise<void> {
     const s: Sample = {
       t: (Date.now() - started) / 1000,
       rss: rssBytes(run.pid!) ?? metric(text, 'process_resident_memory_bytes'),
+      anon: rssParts(run.pid!)?.anon ?? NaN,
       heap: metric(text, 'nodejs_heap_size_used_bytes'),
       lagP99: metric(text, 'nodejs_eventloop_lag_p99_seconds'),
       events: metric(text, 'portolan_events_total'),
@@ -254,6 +269,10 @@ async function main(): Promise<void> {
   const first = samples[0];
   const last = samples[samples.length - 1];
   const meanRss = window.reduce((a, s) => a + s.rss, 0) / window.length;
+  // Whether growth levels off: the slopes over the second half of the run alone.
+  const secondHalf = samples.filter((s) => s.t >= (minutes * 60) / 2);
+  const late = secondHalf.length >= 2 ? secondHalf : window;
+  const perHourMB = (v: number) => +((v * 3600) / MB).toFixed(1);
   const summary = {
     minutes,
     input: src.label,
@@ -264,6 +283,9 @@ async function main(): Promise<void> {
     rssSlopeMBPerHour: +((bytesPerSecond * 3600) / MB).toFixed(1),
     rssGrowthPercentPer10Min: +(((bytesPerSecond * 600) / meanRss) * 100).toFixed(2),
     heapSlopeMBPerHour: +((heapPerSecond * 3600) / MB).toFixed(1),
+    anonSlopeMBPerHour: perHourMB(slope(window.map((s) => [s.t, s.anon]))),
+    secondHalf: { rssSlopeMBPerHour: perHourMB(slope(late.map((s) => [s.t, s.rss]))), anonSlopeMBPerHour: perHourMB(slope(late.map((s) => [s.t, s.anon]))) },
+    anonMB: { start: +(first.anon / MB).toFixed(1), end: +(last.anon / MB).toFixed(1) },
     heapMB: { start: +(first.heap / MB).toFixed(1), end: +(last.heap / MB).toFixed(1), peak: +(Math.max(...samples.map((s) => s.heap)) / MB).toFixed(1) },
     eventLoopLagP99Ms: { median: +((sortedMid(samples.map((s) => s.lagP99)) ?? 0) * 1000).toFixed(1), max: +(Math.max(...samples.map((s) => s.lagP99)) * 1000).toFixed(1) },
     messagesSent: sent ? Number(sent[1]) : null,
@@ -284,6 +306,7 @@ async function main(): Promise<void> {
         '',
         `RSS: start ${summary.rssMB.start} MB, after warm-up ${summary.rssMB.afterWarmup} MB, end ${summary.rssMB.end} MB, peak ${summary.rssMB.peak} MB`,
         `RSS slope after warm-up: ${summary.rssSlopeMBPerHour} MB/hour (${summary.rssGrowthPercentPer10Min}% per 10 minutes); heap ${summary.heapSlopeMBPerHour} MB/hour (start ${summary.heapMB.start}, end ${summary.heapMB.end}, peak ${summary.heapMB.peak} MB)`,
+        `anonymous (native + heap) RSS: start ${summary.anonMB.start} MB, end ${summary.anonMB.end} MB, slope after warm-up ${summary.anonSlopeMBPerHour} MB/hour; second half of the run: RSS ${summary.secondHalf.rssSlopeMBPerHour} MB/hour, anonymous ${summary.secondHalf.anonSlopeMBPerHour} MB/hour`,
         `event-loop lag p99: median ${summary.eventLoopLagP99Ms.median} ms, max ${summary.eventLoopLagP99Ms.max} ms`,
         `messages sent ${summary.messagesSent ?? '?'}, received ${summary.messagesReceived}, malformed counted ${summary.malformedCounted}, dropped ${summary.drops}, reconnects ${summary.reconnects}`,
         `events ${summary.events}, rows stored ${summary.rowsStored} (route + finding events), slow feed client: ${summary.slowClientFeedDrops} items dropped for it`,
