@@ -173,7 +173,11 @@ describe(`alerts across kill -9 of portolan run (seed ${SEED})`, { timeout: 600_
     expect(restart.code, restart.stderr.slice(-1500)).toBe(0);
     expect(restart.stderr).toContain('undelivered alerts from the alert state sent again');
     console.log(`alerts outbox: ${waiting} alerts waiting at the kill; after the restart ${r.requests.length} alerts, ${itemKeys(r).length} items received (expected ${reference.requests.length}, ${expected.length})`);
-    expect(itemKeys(r)).toEqual(expected);
+    const got = itemKeys(r);
+    const extra = got.filter((k) => !expected.includes(k));
+    const missing = expected.filter((k) => !got.includes(k));
+    expect({ extra, missing }).toEqual({ extra: [], missing: [] });
+    expect(got).toEqual(expected);
     // Each alert once (the receiver could dedupe by id, but need not).
     expect(new Set(alertIds(r)).size).toBe(r.requests.length);
     // A clean exit leaves an empty outbox: the next start sends nothing again.
