@@ -31,3 +31,7 @@ export function parseFilters(opts: FilterOptions): RoutedFilters {
   if (!/^\d+$/.test(opts.minPeers.trim()) || Number(opts.minPeers) < 1) throw new UsageError(`--min-peers takes a whole number of at least 1 (not "${opts.minPeers}")`);
   return { ipv4_length: [min[0], max[0]], ipv6_length: [min[1], max[1]], min_peers: Number(opts.minPeers), exclude_special_purpose: true };
 }
+
+/** `--confirmed`, shared by `run` and `index build|backfill`. */
+export const CONFIRMED_HELP =
+  "also count the day with only the addresses every independent --geo database places in the same RIR region (needs two or more; registry echoes are not consulted): printed under `confirmed`, stored for the dashboard's confirmed-only matrix, map and index";

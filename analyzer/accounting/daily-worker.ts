@@ -14,6 +14,7 @@ import type { PortabilityIndex, RoutedFilters } from '../models/accounting.js';
 import type { AsnRegistration, DelegationRecord, RegisteredSegment, RegistryFileInfo } from '../models/registry.js';
 import type { GeoDatabaseInfo } from '../models/geo.js';
 import { GeoDatabase, openGeo } from '../geo/index.js';
+import { openAgreement, type AgreementSpec, type AgreementWalk } from '../geo/agreement.js';
 import type { GeoWalk, RegisteredSpace } from './account.js';
 import { computePortabilityIndex, type IndexInput } from './portability.js';
 import type { RouteTable } from './routed.js';
@@ -68,6 +69,8 @@ export interface BuildRequest {
   date: string;
   snapshotAt: number;
   source: IndexInput['source'];
+  /** `run --confirmed`: the agreement walk over the independent geo databases (IndexInput.agreement). */
+  agreement?: AgreementWalk;
 }
 
 /** The build on the calling thread, from a snapshot (the fallback, and the reference). */
@@ -113,6 +116,8 @@ interface BuildMessage {
   date: string;
   snapshotAt: number;
   source: IndexInput['source'];
+  /** The agreement walk's databases, opened by the worker (kept while they stay the same). */
+  agreement?: AgreementSpec;
 }
 
 type Reply = { id: number; index: PortabilityIndex } | { id: number; error: string };
@@ -218,6 +223,7 @@ export class IndexWorker {
       date: req.date,
       snapshotAt: req.snapshotAt,
       source: req.source,
+      agreement: req.agreement?.spec(),
     };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
@@ -286,6 +292,7 @@ function serve(): void {
   const port = parentPort!;
   let registry: { version: number; v4: Array<RegisteredSegment<number>>; v6: Array<RegisteredSegment<bigint>>; asns: Map<number, AsnRegistration> } | null = null;
   let geo: { info: GeoDatabaseInfo; db: GeoDatabase } | null = null;
+  let agreement: { key: string; walk: AgreementWalk } | null = null;
   port.on('message', (m: RegistryMessage | BuildMessage) => {
     if (m.kind === 'registry') {
       const records = m.records === '' ? [] : m.records.split('\n').map((l) => JSON.parse(l) as DelegationRecord);
@@ -321,7 +328,9 @@ function serve(): void {
       },
       files: () => m.files,
     };
-    return buildHere({ snapshot: m.snapshot, registry: space, geo: geo.db, filters: m.filters, date: m.date, snapshotAt: m.snapshotAt, source: m.source });
+    if (m.agreement && agreement?.key !== JSON.stringify(m.agreement)) agreement = { key: JSON.stringify(m.agreement), walk: await openAgreement(m.agreement) };
+    const walk = m.agreement ? agreement?.walk : undefined;
+    return buildHere({ snapshot: m.snapshot, registry: space, geo: geo.db, filters: m.filters, date: m.date, snapshotAt: m.snapshotAt, source: m.source, agreement: walk });
   }
 }
 

@@ -13,6 +13,7 @@ import type { PortabilityIndex, RoutedFilters } from '../models/accounting.js';
 import type { RegistryFileInfo } from '../models/registry.js';
 import type { RouteEvent } from '../../collector/models/route-event.js';
 import type { PipelineSink } from '../pipeline/sink.js';
+import type { AgreementWalk } from '../geo/agreement.js';
 import type { GeoWalk, RegisteredSpace } from './account.js';
 import { buildHere, IndexWorker, snapshotRoutes, workerCanUse, type BuildRequest } from './daily-worker.js';
 import { utcDay } from './portability.js';
@@ -21,7 +22,7 @@ import type { RouteTable } from './routed.js';
 export interface DailyIndexOptions {
   table: RouteTable & { size(): { peers: number; pairs: number }; counters: { events: number } };
   /** The registry and geo data in use now; null while they are not loaded (no index then). */
-  analysis: () => { registry: RegisteredSpace & { files(): RegistryFileInfo[] }; geo: GeoWalk } | null;
+  analysis: () => { registry: RegisteredSpace & { files(): RegistryFileInfo[] }; geo: GeoWalk; agreement?: AgreementWalk } | null;
   filters: RoutedFilters;
   /** Stores one index (the store's writePortabilityIndex). */
   write: (index: PortabilityIndex) => Promise<unknown>;
@@ -96,6 +97,7 @@ export class DailyIndexer implements PipelineSink {
       date: utcDay(this.dayStart),
       snapshotAt: Math.max(this.latest, this.dayStart),
       source: { kind: 'live', files: [this.opts.sourceName], peers: size.peers, elements: this.opts.table.counters.events },
+      agreement: analysis.agreement,
     };
     // The only part that holds the thread: the copy of the routes.
     const copyMs = Math.round(performance.now() - copyStarted);

@@ -16,11 +16,23 @@ import type { GeoDatabaseInfo } from '../models/geo.js';
 import type { Rir } from '../models/registry.js';
 import { regionOf } from '../registry/regions.js';
 import type { GeoSet } from './open-set.js';
-import type { GeoDatabase } from './index.js';
+import { openGeo, type GeoDatabase } from './index.js';
 import type { MmdbReader } from './mmdb-reader.js';
 
 export const AGREEMENT_RULE =
   'an address counts as geolocated only where every independent geo database listed places it in a country of the same RIR service region; its country is the first (primary) database\'s. Addresses the databases split on, or that any of them leaves unplaced, count as not geolocated (ZZ). Registry echoes are not consulted.';
+
+/** The databases of an AgreementWalk by file, for opening it on another thread. */
+export interface AgreementSpec {
+  dbs: Array<{ name: string; path: string }>;
+  echoes: string[];
+}
+
+/** The same walk over the same files, opened here (a worker thread cannot share the trees). */
+export async function openAgreement(spec: AgreementSpec): Promise<AgreementWalk> {
+  const dbs = await Promise.all(spec.dbs.map(async (d) => ({ name: d.name, geo: await openGeo(d.path) })));
+  return new AgreementWalk(dbs, spec.echoes);
+}
 
 export class AgreementWalk {
   private readonly readers: MmdbReader[];
@@ -107,6 +119,11 @@ export class AgreementWalk {
   }
 
   /** What a confirmed-only count means, with the databases and their versions. */
+  /** What another thread needs to open the same walk (openAgreement): each database's name and file. */
+  spec(): AgreementSpec {
+    return { dbs: this.dbs.map((d) => ({ name: d.name, path: d.geo.info().path })), echoes: [...this.echoes] };
+  }
+
   filter(): GeoAgreementFilter {
     return {
       rule: AGREEMENT_RULE,

@@ -4,15 +4,12 @@
  */
 import type { Command } from 'commander';
 import { commonOption } from '../../common/config.js';
-import { addFilterOptions } from '../filters.js';
+import { addFilterOptions, CONFIRMED_HELP } from '../filters.js';
 import { lazy } from '../lazy.js';
 
 /** The registry, geo and store flags that build and backfill share. */
 const withDataOptions = (cmd: Command): Command =>
   (['rir-dir', 'iana-dir', 'cache-dir', 'geo', 'db', 'clickhouse', 'log-level'] as const).reduce((c, name) => c.addOption(commonOption(name)), cmd);
-
-const CONFIRMED_HELP =
-  'also count the day with only the addresses every independent --geo database places in the same RIR region (needs two or more; registry echoes are not consulted): printed under `confirmed`, stored for the dashboard\'s confirmed-only matrix, map and index';
 
 export function register(program: Command): void {
   const index = program

@@ -13,6 +13,8 @@ import type { PipelineSink } from '../../analyzer/pipeline/sink.js';
 import { alertsSink, storeSink } from '../../analyzer/pipeline/sinks.js';
 import { PrefixState } from '../../analyzer/state/index.js';
 import { DailyIndexer } from '../../analyzer/accounting/daily.js';
+import { agreementOf, type AgreementWalk } from '../../analyzer/geo/agreement.js';
+import type { GeoDatabase, NamedGeo } from '../../analyzer/geo/index.js';
 import { writePortabilityIndex } from '../../analyzer/store/portability.js';
 import { FileSource, RisLiveSource, type RouteSource } from '../../collector/sources/index.js';
 import { OVERFLOW_MODES, type OverflowMode } from '../../collector/rislive/client.js';
@@ -33,6 +35,7 @@ import { TimeSlicer } from '../../common/time-slice.js';
 
 interface RunOptions extends CommonOptions, FilterOptions {
   indexMinutes: string;
+  confirmed?: boolean;
   replay?: string[];
   record?: string;
   hosts?: string;
@@ -110,9 +113,17 @@ async function runJob(opts: RunOptions): Promise<void> {
   }
   const ops = { metrics, health: () => probeHealth({ ping: () => store.ping(), source: () => source.stats(), lastInsertAt: () => metrics.lastInsertAt() }) };
   let current: () => ReturnType<Awaited<ReturnType<typeof keepAnalysisFresh>>['current']> = () => null;
+  // --confirmed: the agreement walk over the loaded databases, made once per analysis (a reload brings new ones).
+  const agreements = new WeakMap<object, AgreementWalk>();
+  const withAgreement = <A extends { geo: GeoDatabase; geoSources: NamedGeo[] }>(a: A | null): (A & { agreement?: AgreementWalk }) | null => {
+    if (!a || !opts.confirmed) return a;
+    let walk = agreements.get(a);
+    if (!walk) agreements.set(a, (walk = agreementOf({ primary: a.geo, sources: a.geoSources })));
+    return { ...a, agreement: walk };
+  };
   const indexer = new DailyIndexer({
     table: state,
-    analysis: () => current(),
+    analysis: () => withAgreement(current()),
     filters,
     write: (index) => writePortabilityIndex(store.client, index),
     sourceName: source.name,
@@ -129,6 +140,11 @@ async function runJob(opts: RunOptions): Promise<void> {
 
   const analysis = await keepAnalysisFresh(opts, pipeline, store, onRegistryChanges);
   current = analysis.current;
+  try {
+    withAgreement(current());
+  } catch (err) {
+    throw new UsageError(`--confirmed: ${(err as Error).message}`);
+  }
   if (opts.dashboard) {
     const dashboard = await createDashboardServer({
       store,

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { commonOption } from '../../common/config.js';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../../common/defaults.js';
 import { addAccessOptions } from '../access-options.js';
-import { addFilterOptions } from '../filters.js';
+import { addFilterOptions, CONFIRMED_HELP } from '../filters.js';
 import { lazy } from '../lazy.js';
 
 export function register(program: Command): void {
@@ -18,7 +18,8 @@ export function register(program: Command): void {
     .option('--no-dashboard', 'serve only /metrics and /healthz (a collector writing to a shared ClickHouse)')
     .option('--state <FILE>', 'prefix-state snapshot, restored at start and saved at exit (default: <db>.state); alert pairs go to <FILE>.alerts.json')
     .option('--snapshot-minutes <N>', 'also save the prefix state every N minutes (0: only at exit)', '15')
-    .option('--index-minutes <N>', "the portability index: the day that ended at each UTC midnight, plus a provisional one of the current day every N minutes of event time and at exit (0: midnight and exit only)", '60');
+    .option('--index-minutes <N>', "the portability index: the day that ended at each UTC midnight, plus a provisional one of the current day every N minutes of event time and at exit (0: midnight and exit only)", '60')
+    .option('--confirmed', CONFIRMED_HELP);
   addAccessOptions(addFilterOptions(cmd))
     .addOption(commonOption('rir-dir'))
     .addOption(commonOption('iana-dir'))

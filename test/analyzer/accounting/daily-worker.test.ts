@@ -14,6 +14,7 @@ import { computePortabilityIndex, utcDay } from '../../../analyzer/accounting/po
 import { DEFAULT_FILTERS } from '../../../analyzer/accounting/routed.js';
 import type { GeoWalk } from '../../../analyzer/accounting/account.js';
 import { openGeo, type GeoDatabase } from '../../../analyzer/geo/index.js';
+import { agreementOf, type AgreementWalk } from '../../../analyzer/geo/agreement.js';
 import type { PortabilityIndex } from '../../../analyzer/models/accounting.js';
 import { loadRegistry, type RegistryIndex } from '../../../analyzer/registry/index.js';
 import { PrefixState } from '../../../analyzer/state/index.js';
@@ -106,6 +107,8 @@ function writeWorld(): { rirA: string; rirB: string; geo: string; capture: strin
 interface Analysis {
   registry: RegistryIndex;
   geo: GeoWalk;
+  /** run --confirmed: the agreement walk over several databases. */
+  agreement?: AgreementWalk;
 }
 
 /**
@@ -122,7 +125,7 @@ async function replay(files: string[], analysisFor: (day: number) => Analysis, o
   /** With `opts.other`: the same moments measured with that registry and geo instead. */
   const otherReference: PortabilityIndex[] = [];
   const measure = (with_: Analysis, dayStart: number, latest: number) =>
-    computePortabilityIndex({ table: state, registry: with_.registry, geo: with_.geo, filters: DEFAULT_FILTERS, date: utcDay(dayStart), snapshotAt: Math.max(latest, dayStart), source: { kind: 'live', files: ['test'], peers: state.size().peers, elements: state.counters.events } });
+    computePortabilityIndex({ table: state, registry: with_.registry, geo: with_.geo, agreement: with_.agreement, filters: DEFAULT_FILTERS, date: utcDay(dayStart), snapshotAt: Math.max(latest, dayStart), source: { kind: 'live', files: ['test'], peers: state.size().peers, elements: state.counters.events } });
   const refAt = (dayStart: number, latest: number) => {
     reference.push(measure(current, dayStart, latest));
     if (opts.other) otherReference.push(measure(opts.other, dayStart, latest));
@@ -177,6 +180,26 @@ describe('live portability index on a worker thread', () => {
     expect(here.counters.builtHere).toBe(here.written.length);
     expect(onWorker.written.length).toBeGreaterThan(20);
     expect(onWorker.written).toEqual(here.written);
+  }, 120_000);
+
+  it('run --confirmed: the confirmed count is made on the worker too, from the same databases', async () => {
+    // A second database with its own, coarser view: the two agree on part of the space only.
+    const other = join(dir, 'geo-b.mmdb');
+    const networks = [];
+    for (let x = 20; x < 60; x++) networks.push({ prefix: `${x}.0.0.0/16`, data: { country: { iso_code: CCS[x % CCS.length] } } });
+    for (let k = 0; k < 12; k++) networks.push({ prefix: `2a0${k.toString(16)}:1000::/32`, data: { country: { iso_code: CCS[k % CCS.length] } } });
+    writeFileSync(other, writeMmdb(networks, { ipVersion: 6, recordSize: 28, databaseType: 'test-country-b', buildEpoch: DAY0 }));
+    const geoB = await openGeo(other);
+    const agreement = agreementOf({ primary: a.geo as GeoDatabase, sources: [{ name: 'geo', geo: a.geo as GeoDatabase, echo: false }, { name: 'geo-b', geo: geoB, echo: false }] });
+    const { written, reference, counters } = await replay([world.capture], () => ({ ...a, agreement }));
+    expect(counters.builtHere).toBe(0);
+    for (let i = 0; i < 3; i++) expect(written[i]).toEqual(reference[i]);
+    const confirmed = written[2].confirmed!;
+    expect(confirmed.filters.geo_agreement.databases.map((d) => d.name)).toEqual(['geo', 'geo-b']);
+    // Agreement is partial: something confirmed, less than everything geolocated.
+    const sum = (f: Record<string, { geolocated: number }>) => Object.values(f).reduce((n, r) => n + r.geolocated, 0);
+    expect(sum(confirmed.ipv4)).toBeGreaterThan(0);
+    expect(sum(confirmed.ipv4)).toBeLessThan(sum(written[2].ipv4));
   }, 120_000);
 
   it('a geo source the worker cannot open (not a database file) is built on the main thread, with the same figures', async () => {
