@@ -23,19 +23,7 @@ function fmix(h: number, length: number): number {
 
 /** Both lanes in one pass over the text (the ids are unchanged: each lane is the same function of it). */
 export function hash64(text: string): bigint {
-  let hi = 0x9747b28c | 0;
-  let lo = 0x5bd1e995 | 0;
-  for (let i = 0; i < text.length; i++) {
-    let k = Math.imul(text.charCodeAt(i), C1);
-    k = Math.imul((k << 15) | (k >>> 17), C2);
-    hi ^= k;
-    hi = (hi << 13) | (hi >>> 19);
-    hi = (Math.imul(hi, 5) + 0xe6546b64) | 0;
-    lo ^= k;
-    lo = (lo << 13) | (lo >>> 19);
-    lo = (Math.imul(lo, 5) + 0xe6546b64) | 0;
-  }
-  return (BigInt(fmix(hi, text.length)) << 32n) | BigInt(fmix(lo, text.length));
+  return hash64Parts([text]);
 }
 
 /** The two finalised lanes of the last `mixParts` call (module state: no object per call). */
