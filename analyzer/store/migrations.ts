@@ -60,6 +60,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'the index counted with confirmed geolocation only: portability_confirmed_flows (no backfill: builds before it have no confirmed count)',
     statements: (opts) => generateDdl(opts, 9),
   },
+  {
+    version: 10,
+    name: 'every read model fed by a view keeps an insert deduplication window: a batch re-inserted after a crash is not counted twice by the views whose part had landed',
+    statements: (opts) => generateDdl(opts, 10),
+  },
 ];
 
 export interface MigrationResult {

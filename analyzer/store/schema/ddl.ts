@@ -19,6 +19,17 @@ export interface SchemaOptions {
 
 export const DEFAULT_RAW_TTL_DAYS = 90;
 
+/**
+ * From this migration on, every table a view writes to keeps a deduplication window too. When a
+ * crashed ingest re-inserts a batch, the raw table drops it by its token, but its views still run
+ * (`deduplicate_blocks_in_dependent_materialized_views`): without a window, a target whose part
+ * had landed before the kill counted the batch twice. The views derive their targets' tokens
+ * from the raw table's, so distinct batches never collide.
+ */
+export const VIEW_TARGET_DEDUP_SINCE = 10;
+const DEDUP_WINDOW = 'non_replicated_deduplication_window = 10000';
+const viewTargets = (): Set<string> => new Set(VIEWS.map((v) => v.to));
+
 const ident = (s: string): string => {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) throw new Error(`invalid identifier ${JSON.stringify(s)}`);
   return s;
@@ -44,7 +55,8 @@ function createTable(t: TableDef, opts: SchemaOptions): string {
   lines.push(`ORDER BY (${(t.quoteNames ? t.orderBy.map(name) : t.orderBy).join(', ')})`);
   if (t.ttl) lines.push(`TTL ${t.ttl.replace('{ttlDays}', String(opts.rawTtlDays ?? DEFAULT_RAW_TTL_DAYS))}`);
   // Replicated tables deduplicate inserted blocks natively; a single node needs the window set.
-  if (t.insertDedup && !cluster) lines.push('SETTINGS non_replicated_deduplication_window = 10000');
+  const dedup = t.insertDedup || (viewTargets().has(t.name) && versionOf(t) >= VIEW_TARGET_DEDUP_SINCE);
+  if (dedup && !cluster) lines.push(`SETTINGS ${DEDUP_WINDOW}`);
   lines.push(`COMMENT ${sqlString(t.comment)}`);
   return lines.join('\n');
 }
@@ -91,7 +103,7 @@ function addColumn(t: TableDef, c: ColumnDef, cluster: string | undefined): stri
 const versionOf = (x: { since?: number }): number => x.since ?? 1;
 
 /** Highest migration version the schema declares. */
-export const SCHEMA_VERSION = Math.max(...[...TABLES, ...TABLES.flatMap((t) => t.columns), ...VIEWS, ...INDEXES].map(versionOf));
+export const SCHEMA_VERSION = Math.max(VIEW_TARGET_DEDUP_SINCE, ...[...TABLES, ...TABLES.flatMap((t) => t.columns), ...VIEWS, ...INDEXES].map(versionOf));
 
 /**
  * The statements a version creates, in order: tables (and their Distributed twins), one-off
@@ -115,5 +127,8 @@ export function generateDdl(opts: SchemaOptions = {}, version?: number): string[
   if (version > 1) for (const v of views) out.push(backfill(v, cluster));
   for (const v of views) out.push(createView(v, cluster));
   for (const i of INDEXES.filter((x) => versionOf(x) === version)) out.push(...addIndex(i, cluster));
+  if (version === VIEW_TARGET_DEDUP_SINCE && !cluster) {
+    for (const t of TABLES) if (viewTargets().has(t.name) && !t.insertDedup && versionOf(t) < version) out.push(`ALTER TABLE ${t.name} MODIFY SETTING ${DEDUP_WINDOW}`);
+  }
   return out;
 }

@@ -7,12 +7,15 @@ const since = (x: { since?: number }) => x.since ?? 1;
 const backfills = VIEWS.filter((v) => since(v) > 1).length;
 /** Columns added to existing tables by a later migration (ALTER TABLE … ADD COLUMN). */
 const addedColumns = TABLES.flatMap((t) => t.columns.filter((c) => c.since !== undefined && c.since > since(t))).length;
+/** Tables views write to, given a deduplication window by migration 10 (single node only). */
+const viewTargets = [...new Set(VIEWS.map((v) => v.to))];
 const sha = (xs: string[]) => createHash('sha256').update(xs.join(';\n')).digest('hex');
 
 describe('generated DDL', () => {
   it('single mode: MergeTree family, no cluster, TTL and dedup window on raw events', () => {
     const ddl = generateDdl({ rawTtlDays: 30 });
-    expect(ddl.length).toBe(TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + addedColumns);
+    expect(ddl.length).toBe(TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + addedColumns + viewTargets.length);
+    for (const t of viewTargets) expect(ddl, t).toContain(`ALTER TABLE ${t} MODIFY SETTING non_replicated_deduplication_window = 10000`);
     expect(ddl).toContain("ALTER TABLE finding_events ADD COLUMN IF NOT EXISTS rov LowCardinality(String) COMMENT 'RPKI route-origin validation (RFC 6811): valid, invalid-origin, invalid-length, not-found; \\'\\' without RPKI data'");
     expect(ddl.join('\n')).not.toMatch(/ON CLUSTER|Replicated|Distributed/);
     const events = ddl.find((s) => s.startsWith('CREATE TABLE IF NOT EXISTS route_events\n'))!;
