@@ -5,7 +5,7 @@
  * stored: a RIB needs no per-element rows to be indexed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTableInWorker } from '../analyzer/accounting/table-worker.js';
@@ -16,8 +16,8 @@ import { prepareAccounting } from '../analyzer/accounting/account.js';
 import { openGeo } from '../analyzer/geo/index.js';
 import { loadRegistry } from '../analyzer/registry/index.js';
 import { FileSource } from '../collector/sources/index.js';
-import { projectRoot } from '../common/paths.js';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
+import { portolanCli } from './cli.js';
 import { report } from './report.js';
 
 if (!hasSharedData) {
@@ -52,12 +52,8 @@ const run = (cmd: string, args: string[]): Run => {
   return { wall_s, cpu_s: user + sys, peak_rss_mib: rssKb / 1024 };
 };
 
-// The CLI as users run it (dist/, built by `npm ci` or `npm run build`), unless it is older than the
-// sources: then through tsx, whose start-up costs about half a second more.
-const dist = join(projectRoot(), 'dist', 'cli', 'main.js');
-const fresh = existsSync(dist) && statSync(dist).mtimeMs >= newestSource(['analyzer', 'cli', 'collector', 'common']);
-const cli = fresh ? [dist] : ['--import', 'tsx', join(projectRoot(), 'cli', 'main.ts')];
-const args = [...cli, 'index', 'build', RIB, '--rir-dir', RIR_DIR, '--iana-dir', IANA_DIR, '--min-peers', '1', '--no-store', '--json'];
+const cli = portolanCli();
+const args = [...cli.args, 'index', 'build', RIB, '--rir-dir', RIR_DIR, '--iana-dir', IANA_DIR, '--min-peers', '1', '--no-store', '--json'];
 
 const runs = Number(process.env.BENCH_INDEX_RUNS ?? 3);
 for (let i = 0; i < runs; i++) {
@@ -70,7 +66,7 @@ for (let i = 0; i < runs; i++) {
     portolan_cpu_s: ours.cpu_s,
     bgpdump_cpu_s: theirs.cpu_s,
     cli_peak_rss_mib: ours.peak_rss_mib,
-    cli: fresh ? 'dist' : 'tsx (dist older than the sources: npm run build)',
+    cli: cli.label,
   });
 }
 
@@ -120,16 +116,3 @@ report('index build in process (cpu s)', {
   worker_routed_equal: String(read.routed[4].length + read.routed[6].length === index.params.prefixes_seen.ipv4.kept + index.params.prefixes_seen.ipv6.kept),
   prefixes: index.params.prefixes_seen.ipv4.kept + index.params.prefixes_seen.ipv6.kept,
 });
-
-function newestSource(dirs: string[]): number {
-  let newest = 0;
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-    }
-  };
-  for (const d of dirs) walk(join(projectRoot(), d));
-  return newest;
-}

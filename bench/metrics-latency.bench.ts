@@ -17,6 +17,7 @@ import { projectRoot } from '../common/paths.js';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
 import { makeTmpDir } from '../test/helpers/tmp.js';
 import { writeCapture } from '../test/reliability/fixture.js';
+import { portolanCli } from './cli.js';
 import { report } from './report.js';
 
 const tmp = makeTmpDir('bench-latency');
@@ -55,22 +56,29 @@ const eventsIn = (text: string): number => [...text.matchAll(/^portolan_events_t
 
 async function main(): Promise<void> {
   const src = input();
-  const args = ['--import', 'tsx', join(projectRoot(), 'cli', 'main.ts'), 'run', '--replay', ...src.files, '--port', '0', '--db', join(tmp, 'db')];
+  const cli = portolanCli();
+  process.stdout.write(`cli: ${cli.label}\n`);
+  const args = [...cli.args, 'run', '--replay', ...src.files, '--port', '0', '--db', join(tmp, 'db')];
   if (src.rirDir) args.push('--rir-dir', src.rirDir);
   if (src.geo) args.push('--geo', src.geo);
-  const child = spawn(process.execPath, args, { cwd: projectRoot(), env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json', PORTOLAN_LOG_LEVEL: 'info', TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: projectRoot(), env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json', PORTOLAN_LOG_LEVEL: process.env.BENCH_LATENCY_LOG_LEVEL ?? 'info', TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   // The portability index builds: computed on a worker; the copy of the routes (copy_ms) holds the thread.
   const builds: number[] = [];
   const copies: number[] = [];
+  /** run's log lines by time (epoch ms), to say what the process was doing during a slow answer. */
+  const logged: Array<{ time: number; msg: string }> = [];
   let partial = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => {
     stderr = (stderr + d).slice(-50_000);
     const lines = (partial + d).split('\n');
     partial = lines.pop() ?? '';
     for (const l of lines) {
+      const time = Number(/"time":(\d+)/.exec(l)?.[1] ?? NaN);
+      const msg = /"msg":"([^"]*)"/.exec(l)?.[1];
+      if (msg && Number.isFinite(time)) logged.push({ time, msg });
       if (!l.includes('"msg":"portability index built"')) continue;
       builds.push(Number(/"ms":(\d+)/.exec(l)?.[1] ?? 0));
       copies.push(Number(/"copy_ms":(\d+)/.exec(l)?.[1] ?? 0));
@@ -86,7 +94,7 @@ async function main(): Promise<void> {
   // Requests in turn; each remembers when it started and the event count /metrics gave. The
   // pipeline is saturated from the first event until the count stops growing; idle once it
   // has not grown for 3 s (the reference). Ends after 40 idle requests per endpoint.
-  const samples: Array<{ ep: 'metrics' | 'healthz'; at: number; ms: number }> = [];
+  const samples: Array<{ ep: 'metrics' | 'healthz'; at: number; ms: number; wall: number }> = [];
   let events = 0;
   let failures = 0;
   let firstEventAt = 0;
@@ -98,8 +106,9 @@ async function main(): Promise<void> {
     if (idle >= 80) break;
     for (const ep of ['metrics', 'healthz'] as const) {
       const at = performance.now();
+      const wall = Date.now();
       const r = await timed(`${base}/${ep}`);
-      samples.push({ ep, at, ms: r.ms });
+      samples.push({ ep, at, ms: r.ms, wall });
       if (r.failed) failures++;
       if (ep === 'metrics' && !r.failed) {
         const n = eventsIn(r.text);
@@ -128,6 +137,11 @@ async function main(): Promise<void> {
       const v = [...lat[phase][ep]].sort((a, b) => a - b);
       report(`/${ep} ${phase}`, { requests: v.length, p50_ms: pct(v, 50), p99_ms: pct(v, 99), max_ms: v.length ? v[v.length - 1] : NaN, over_100ms: v.filter((x) => x > 100).length });
     }
+  }
+  // What run logged while each slow answer was awaited (the stall's likely cause).
+  for (const x of samples.filter((y) => y.ms > 100 && firstEventAt && y.at >= firstEventAt)) {
+    const near = logged.filter((l) => l.time >= x.wall - 1000 && l.time <= x.wall + x.ms + 1000).map((l) => `${l.time - x.wall} ms: ${l.msg}`);
+    process.stdout.write(`  slow /${x.ep}: ${x.ms.toFixed(0)} ms at +${((x.at - firstEventAt) / 1000).toFixed(2)} s; run logged within a second of it (ms from the request): ${near.length ? near.join(' | ') : '(nothing)'}\n`);
   }
   report('portability index builds', { builds: builds.length, total_ms: builds.reduce((a, b) => a + b, 0), max_ms: builds.length ? Math.max(...builds) : 0, max_copy_ms: copies.length ? Math.max(...copies) : 0 });
   for (const ep of ['metrics', 'healthz'] as const) {

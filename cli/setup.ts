@@ -45,6 +45,8 @@ export async function loadAnalysis(opts: AnalysisOptions, rpki?: VrpIndex | null
     openGeoSet(opts.geo),
     rpki !== undefined ? rpki : opts.rpki ? loadVrps(rpkiSources(opts.rpki)) : null,
   ]);
+  // Every command loading an analysis classifies many events (run, ingest) or serves lookups (serve).
+  registry.buildIndexes();
   const geo = geoSet.primary;
   const geoSources = geoSet.sources;
   log.info({ files: registry.files().length, geo: geoSources.map((s) => `${s.name}${s.echo ? ' (registry echo)' : ''}`), vrps: vrps?.size, ms: Date.now() - started }, 'registry and geolocation loaded');

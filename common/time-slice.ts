@@ -14,8 +14,11 @@ export class TimeSlicer {
   constructor(
     /** Longest stretch of work between breaks. */
     private readonly sliceMs = 20,
-    /** Items between clock reads. */
-    private readonly checkEvery = 64,
+    /**
+     * Items between clock reads (a read costs ~50 ns, an event ~10 µs warm but up to ~1 ms while
+     * the code is still cold: at 64, the first slices of a run lasted 60+ ms).
+     */
+    private readonly checkEvery = 8,
   ) {}
 
   tick(): Promise<void> | undefined {

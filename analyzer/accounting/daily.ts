@@ -115,7 +115,7 @@ export class DailyIndexer implements PipelineSink {
 
   /** On the worker when it can open the same data; here when it cannot or fails (same figures, the thread held). */
   private async compute(req: BuildRequest): Promise<PortabilityIndex> {
-    if (this.worker && workerCanUse(req.geo)) {
+    if (this.worker && workerCanUse(req)) {
       try {
         return await this.worker.build(req);
       } catch (err) {

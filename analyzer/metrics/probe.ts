@@ -12,10 +12,11 @@ export interface HealthProbe {
   maxLagSeconds?: number;
   pingTimeoutMs?: number;
   /**
-   * When the writer's last insert succeeded (ms since 1970; e.g. `metrics.lastInsertAt`). An
-   * insert within `recentInsertMs` (default 10 s) answers for the store without a ping: under a
-   * saturating load the ping waits behind the inserts (the embedded store runs one query at a
-   * time), so /healthz would take seconds and a slow ping would read as an outage.
+   * When the store last answered (ms since 1970): the writer's last insert (`metrics.lastInsertAt`),
+   * or before any, the open and migrations at start. An answer within `recentInsertMs` (default
+   * 10 s) stands for the store without a ping: under a saturating load the ping waits behind the
+   * inserts (the embedded store runs one query at a time), so /healthz would take seconds (0.8 s
+   * behind the first 50,000-row insert of a replay) and a slow ping would read as an outage.
    */
   lastInsertAt?: () => number | null;
   recentInsertMs?: number;

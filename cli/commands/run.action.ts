@@ -91,6 +91,7 @@ async function runJob(opts: RunOptions): Promise<void> {
   const indexSeconds = minutes('--index-minutes', opts.indexMinutes);
   const source = openRunSource(opts, overloadMode(opts.overload));
   const store = await openMigratedStore(opts);
+  const storeOpenedAt = Date.now();
   onShutdown('store', () => store.close());
 
   const statePath = opts.state ?? `${opts.db}.state`;
@@ -111,7 +112,7 @@ async function runJob(opts: RunOptions): Promise<void> {
     // The daily registry diff's changes go to the rules of kind registry-change.
     onRegistryChanges = (changes) => alerting.handleRegistryChanges(changes);
   }
-  const ops = { metrics, health: () => probeHealth({ ping: () => store.ping(), source: () => source.stats(), lastInsertAt: () => metrics.lastInsertAt() }) };
+  const ops = { metrics, health: () => probeHealth({ ping: () => store.ping(), source: () => source.stats(), lastInsertAt: () => metrics.lastInsertAt() ?? storeOpenedAt }) };
   let current: () => ReturnType<Awaited<ReturnType<typeof keepAnalysisFresh>>['current']> = () => null;
   // --confirmed: the agreement walk over the loaded databases, made once per analysis (a reload brings new ones).
   const agreements = new WeakMap<object, AgreementWalk>();

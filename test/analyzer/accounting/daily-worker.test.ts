@@ -6,7 +6,7 @@
  * worker then), and a registry swapped between days (the worker is sent the new one).
  * With ../shared/data, the same on a real RIB dump with the 2014 RIR files and the default geo database.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DailyIndexer } from '../../../analyzer/accounting/daily.js';
@@ -200,6 +200,20 @@ describe('live portability index on a worker thread', () => {
     const sum = (f: Record<string, { geolocated: number }>) => Object.values(f).reduce((n, r) => n + r.geolocated, 0);
     expect(sum(confirmed.ipv4)).toBeGreaterThan(0);
     expect(sum(confirmed.ipv4)).toBeLessThan(sum(written[2].ipv4));
+  }, 120_000);
+
+  it('registry files replaced on disk after the main thread loaded them: the worker refuses them and the build runs on the main thread, with the figures of the registry in use', async () => {
+    // The worker loads the registry from the files the main thread names; here they no longer hold what was loaded.
+    const moved = join(dir, 'rir-moved');
+    cpSync(world.rirA, moved, { recursive: true });
+    const registry = await loadRegistry({ rirDir: moved });
+    for (const f of readdirSync(world.rirB)) cpSync(join(world.rirB, f), join(moved, f));
+    const { written, reference, counters } = await replay([world.capture], () => ({ registry, geo: a.geo }));
+    expect(counters.builtHere).toBe(3);
+    for (let i = 0; i < 3; i++) expect(written[i]).toEqual(reference[i]);
+    // The figures are registry A's, as loaded, not B's now on disk.
+    const onA = await replay([world.capture], () => a, { worker: false });
+    expect(written).toEqual(onA.written);
   }, 120_000);
 
   it('a geo source the worker cannot open (not a database file) is built on the main thread, with the same figures', async () => {
