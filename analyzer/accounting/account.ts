@@ -9,18 +9,30 @@ import { rangeToPrefixes, type Family } from '../../common/ip.js';
 import type { Contributor, FamilyIndex, Figures, Flow, IndexRir, OriginFigures, PrefixFilterCounts, RirIndex, RoutedFilters } from '../models/accounting.js';
 import { INDEX_RIRS } from '../models/accounting.js';
 import type { CountryRuns, GeoDatabaseInfo } from '../models/geo.js';
-import type { AsnRegistration, DelegationRecord, RegisteredSegment, Rir } from '../models/registry.js';
+import type { DelegationRecord, Rir } from '../models/registry.js';
 import { RIRS } from '../models/registry.js';
 import { forEachIpv4Cidr } from '../registry/prefix-index.js';
 import { regionOf } from '../registry/regions.js';
 import { routedPrefixes, type RoutedPrefix, type RoutedPrefixes, type RouteTable } from './routed.js';
 import { innermostSegments, minus, overlay, plus, type Bound } from './segments.js';
 
-/** What the accounting needs from the registry (RegistryIndex has it). */
+/** What the accounting reads of a registering record. */
+export type RecordOwner = Pick<DelegationRecord, 'rir' | 'cc' | 'opaqueId'>;
+
+/** A registered segment as the accounting reads it (RegisteredSegment has it). */
+export interface AccountedSegment<K extends Bound> {
+  first: K;
+  last: K;
+  record: RecordOwner;
+  conflict: boolean;
+}
+
+/** What the accounting needs from the registry (RegistryIndex has it; so does a cached SpaceColumns, space-cache.ts). */
 export interface RegisteredSpace {
-  registeredSegments(family: 4): Array<RegisteredSegment<number>>;
-  registeredSegments(family: 6): Array<RegisteredSegment<bigint>>;
-  asn(asn: number): AsnRegistration;
+  registeredSegments(family: 4): ReadonlyArray<AccountedSegment<number>>;
+  registeredSegments(family: 6): ReadonlyArray<AccountedSegment<bigint>>;
+  /** The registry of an AS: its RIR and record (for the country), or nulls. */
+  asn(asn: number): { rir: Rir | null; record: Pick<DelegationRecord, 'cc'> | null };
 }
 
 /** What it needs from the geo database (GeoDatabase has it): every network inside a prefix. */
@@ -238,7 +250,7 @@ class FlowTally {
 function accountFamily<K extends Bound>(
   math: FamilyMath<K>,
   routes: Array<RoutedPrefix<K>>,
-  registered: ReadonlyArray<RegisteredSegment<K>>,
+  registered: ReadonlyArray<AccountedSegment<K>>,
   input: AccountingInput,
   flows: FlowTally,
 ): { index: FamilyIndex; conflicts: number } {
@@ -308,7 +320,7 @@ function accountFamily<K extends Bound>(
     a.space.in_region = plus(a.space.in_region, minus(located, outside));
     if (outside === zero) return;
     a.space.out_of_region = plus(a.space.out_of_region, outside);
-    addTo(a.holders, holderKey(record as DelegationRecord), (record as DelegationRecord).cc, outside);
+    addTo(a.holders, holderKey(record as RecordOwner), (record as RecordOwner).cc, outside);
     addTo(a.origins, origin.key, origin.cc, outside);
   });
 
@@ -348,7 +360,7 @@ function countPrefix<K extends Bound>(t: PrefixTallies<K>, i: number, acc: Array
   else f.in_region++;
 }
 
-const holderKey = (r: DelegationRecord): string => r.opaqueId ?? `cc:${r.cc || '??'}`;
+const holderKey = (r: RecordOwner): string => r.opaqueId ?? `cc:${r.cc || '??'}`;
 
 function addTo<K extends Bound>(map: Sums<K>, key: string, cc: string, n: K): void {
   const c = map.get(key);

@@ -7,7 +7,7 @@ import { parseIp, prefixEnd, rangeToPrefixes, formatPrefix, type Prefix } from '
 import type { RoutedChange } from '../models/change-routing.js';
 import type { Severity } from '../models/finding.js';
 import { CHANGE_KINDS, type Rir } from '../models/registry.js';
-import { buildAlert, dashboardLink, maxSeverity, type Alert, type AlertItem } from './alert.js';
+import { buildAlert, dashboardLink, type Alert, type AlertItem } from './alert.js';
 import type { RuleConfig } from './rules.js';
 import type { AsNameLookup } from '../models/asnames.js';
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { parsePrefix, formatPrefix, type Prefix } from '../../common/ip.js';
 import { ROV_STATES, type RovState } from '../models/rpki.js';
 import { MISMATCH_KINDS, SEVERITIES, type MismatchKind, type Severity } from '../models/finding.js';

@@ -173,8 +173,6 @@ function sortedBy(key: Float64Array, n: number): Int32Array {
   return out;
 }
 
-const delegated = (r: DelegationRecord): boolean => r.status === 'allocated' || r.status === 'assigned';
-
 /** One family's coordinates: IPv4 and ASNs as themselves; IPv6 compressed to ranks of the boundaries present. */
 interface Coords {
   family: ResourceType;

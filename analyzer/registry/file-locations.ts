@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { RIRS, type Rir } from '../models/registry.js';
 import { AS_NAMES_CACHE_FILE, AS_NAMES_URL } from '../asnames/index.js';

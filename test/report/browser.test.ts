@@ -15,7 +15,7 @@ import type { ReportData } from '../../analyzer/report/types.js';
 import { projectRoot } from '../../common/paths.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { buildIndexes } from './fixture.js';
-import { browserSuite, buildWebUi, hasChromium, launchChromium } from '../helpers/browser.js';
+import { browserSuite, hasChromium, launchChromium } from '../helpers/browser.js';
 
 const shots = join(projectRoot(), 'test-output', 'report');
 

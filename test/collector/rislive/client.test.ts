@@ -61,7 +61,7 @@ describe('RisLiveClient against the replay server', () => {
     const c = client({ url: s.url, overflow: 'pause', queueCapacity: 50 });
     let elements = 0;
     const ids: string[] = [];
-    for await (const e of c.events()) {
+    for await (const _ of c.events()) {
       elements++;
       if (elements >= syntheticElements(MSGS)) break;
       void ids;
