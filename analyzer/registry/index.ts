@@ -30,38 +30,39 @@ function requireNonEmpty(path: string): void {
   if (statSync(path).size === 0) throw new Error(`registry file ${path} is empty`);
 }
 
+/** The files loadRegistry reads for these options (its checks included: a missing or empty RIR file is an error). */
+export function registryFiles(opts: LoadRegistryOptions): { rir: string[]; iana: Array<{ path: string; kind: 'iana-csv' | 'iana-delegated' }>; transfers: string[] } {
+  if (opts.files?.length) {
+    const out = { rir: [] as string[], iana: [] as Array<{ path: string; kind: 'iana-csv' | 'iana-delegated' }>, transfers: [] as string[] };
+    for (const f of opts.files) {
+      requireNonEmpty(f);
+      const kind = fileKind(f);
+      if (kind === 'rir') out.rir.push(f);
+      else if (kind === 'transfers') out.transfers.push(f);
+      else out.iana.push({ path: f, kind });
+    }
+    if (!out.rir.length) throw new Error(`no RIR delegated file among ${opts.files.join(', ')}`);
+    return out;
+  }
+  const dir = opts.rirDir ?? opts.cacheDir;
+  if (!dir) throw new Error('no registry folder: pass --rir-dir DIR (or --cache-dir after `portolan registry update`)');
+  const found = findRegistryFiles(resolve(dir), resolve(opts.ianaDir ?? dir));
+  if (!found.rir.length) throw new Error(noRirFilesMessage(dir));
+  for (const f of found.rir) requireNonEmpty(f.path);
+  return {
+    rir: found.rir.map((f) => f.path),
+    iana: found.iana.map((path) => ({ path, kind: fileKind(path) as 'iana-csv' | 'iana-delegated' })),
+    transfers: found.transfers,
+  };
+}
+
 /**
  * Loads every RIR delegated file (plus IANA registries and transfer logs where present)
  * and builds the index. Throws a message naming the file or folder when a RIR file is
  * missing or empty, or when a folder holds none; malformed lines are logged and skipped.
  */
 export async function loadRegistry(opts: LoadRegistryOptions): Promise<RegistryIndex> {
-  let rirPaths: string[];
-  let ianaPaths: Array<{ path: string; kind: 'iana-csv' | 'iana-delegated' }>;
-  let transferPaths: string[];
-  if (opts.files?.length) {
-    rirPaths = [];
-    ianaPaths = [];
-    transferPaths = [];
-    for (const f of opts.files) {
-      requireNonEmpty(f);
-      const kind = fileKind(f);
-      if (kind === 'rir') rirPaths.push(f);
-      else if (kind === 'transfers') transferPaths.push(f);
-      else ianaPaths.push({ path: f, kind });
-    }
-    if (!rirPaths.length) throw new Error(`no RIR delegated file among ${opts.files.join(', ')}`);
-  } else {
-    const dir = opts.rirDir ?? opts.cacheDir;
-    if (!dir) throw new Error('no registry folder: pass --rir-dir DIR (or --cache-dir after `portolan registry update`)');
-    const found = findRegistryFiles(resolve(dir), resolve(opts.ianaDir ?? dir));
-    if (!found.rir.length) throw new Error(noRirFilesMessage(dir));
-    for (const f of found.rir) requireNonEmpty(f.path);
-    rirPaths = found.rir.map((f) => f.path);
-    ianaPaths = found.iana.map((path) => ({ path, kind: fileKind(path) as 'iana-csv' | 'iana-delegated' }));
-    transferPaths = found.transfers;
-  }
-
+  const { rir: rirPaths, iana: ianaPaths, transfers: transferPaths } = registryFiles(opts);
   const [delegated, iana, transfers] = await Promise.all([
     Promise.all(rirPaths.map((p) => parseDelegatedFile(p))),
     Promise.all(ianaPaths.map((f) => optional(f.path, () => (f.kind === 'iana-csv' ? parseIanaCsv(f.path) : parseIanaDelegatedFile(f.path))))),

@@ -11,7 +11,7 @@ import { readTableInWorker } from '../../analyzer/accounting/table-worker.js';
 import { openGeo, openGeoSet, type GeoDatabase } from '../../analyzer/geo/index.js';
 import { agreementOf, type AgreementWalk } from '../../analyzer/geo/agreement.js';
 import { INDEX_RIRS, type PortabilityIndex, type RoutedFilters } from '../../analyzer/models/accounting.js';
-import { loadRegistry } from '../../analyzer/registry/index.js';
+import { loadRegisteredSpace, type CachedSpace } from '../../analyzer/accounting/space-cache.js';
 import { clientReader, readIndexSeries, writePortabilityIndex } from '../../analyzer/store/portability.js';
 import type { CommonOptions } from '../../common/config.js';
 import { isDay } from '../../common/time.js';
@@ -28,6 +28,8 @@ interface BuildOptions extends CommonOptions, FilterOptions {
   store: boolean;
   /** Count the day a second time with only the addresses the independent geo databases agree on. */
   confirmed?: boolean;
+  /** Read and write the registry as prepared for the accounting in <cache-dir>/prepared (--no-prepared: false). */
+  prepared: boolean;
 }
 
 interface ShowOptions extends CommonOptions {
@@ -45,7 +47,8 @@ async function buildCommand(files: string[], opts: BuildOptions): Promise<void> 
   if (opts.date !== undefined && !isDay(opts.date)) throw new UsageError(`--date takes a day as YYYY-MM-DD (not "${opts.date}")`);
   const filters = parseFilters(opts);
   for (const f of files) if (!existsSync(f)) throw new UsageError(`${f}: no such file`);
-  const index = await buildDay(files, opts.date, filters, loadData(opts));
+  const loaded = loadData(opts);
+  const index = await buildDay(files, opts.date, filters, loaded);
   if (opts.store) {
     const store = await openMigratedStore(opts);
     try {
@@ -55,9 +58,11 @@ async function buildCommand(files: string[], opts: BuildOptions): Promise<void> 
     }
   }
   process.stdout.write(opts.json ? JSON.stringify(publicIndex(index)) + '\n' : formatIndex(index));
+  (await loaded).save();
 }
 
-type Loaded = { registry: Awaited<ReturnType<typeof loadRegistry>>; geo: GeoDatabase; agreement?: AgreementWalk };
+/** `save()` keeps the registry as prepared, when it was loaded from its files (after the output: not on the build's path). */
+type Loaded = { registry: CachedSpace; geo: GeoDatabase; agreement?: AgreementWalk; save(): void };
 
 /** Reads the files on a worker thread while `loaded` (registry and geo) is still loading, then measures. */
 async function buildDay(files: string[], date: string | undefined, filters: RoutedFilters, loaded: Promise<Loaded>): Promise<PortabilityIndex> {
@@ -86,15 +91,17 @@ async function buildDay(files: string[], date: string | undefined, filters: Rout
 
 const loadData = (opts: BuildOptions): Promise<Loaded> =>
   Promise.all([
-    loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }),
+    loadRegisteredSpace({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }, opts.prepared ? opts.cacheDir : null),
     // Every --geo database only for --confirmed; otherwise the primary alone, as the accounting uses.
     opts.confirmed ? openGeoSet(opts.geo) : openGeo(opts.geo).then((primary) => ({ primary, sources: [] })),
-  ]).then(([registry, set]) => {
+  ]).then(([space, set]) => {
+    const registry = space.space;
+    log.debug({ prepared: space.cached }, 'registry for the accounting');
     // While the worker still reads the route files.
     prepareAccounting(registry, set.primary);
-    if (!opts.confirmed) return { registry, geo: set.primary };
+    if (!opts.confirmed) return { registry, geo: set.primary, save: space.save };
     try {
-      return { registry, geo: set.primary, agreement: agreementOf(set) };
+      return { registry, geo: set.primary, agreement: agreementOf(set), save: space.save };
     } catch (err) {
       throw new UsageError(`--confirmed: ${(err as Error).message}`);
     }
@@ -127,6 +134,7 @@ async function backfillCommand(files: string[], opts: BuildOptions): Promise<voi
       await writePortabilityIndex(store.client, index);
       process.stdout.write(`${day}: ${dayFiles.length} file(s), ${fmtInt(index.params.source.elements)} elements, IPv4 share out of region ${shareText(index)}\n`);
     }
+    (await loaded).save();
   } finally {
     await store.close();
   }

@@ -9,7 +9,9 @@ import { lazy } from '../lazy.js';
 
 /** The registry, geo and store flags that build and backfill share. */
 const withDataOptions = (cmd: Command): Command =>
-  (['rir-dir', 'iana-dir', 'cache-dir', 'geo', 'db', 'clickhouse', 'log-level'] as const).reduce((c, name) => c.addOption(commonOption(name)), cmd);
+  (['rir-dir', 'iana-dir', 'cache-dir', 'geo', 'db', 'clickhouse', 'log-level'] as const)
+    .reduce((c, name) => c.addOption(commonOption(name)), cmd)
+    .option('--no-prepared', 'neither read nor write the registry as prepared for the accounting in <cache-dir>/prepared (keyed by the registry files\' content; a build on the same files skips parsing them)');
 
 export function register(program: Command): void {
   const index = program
