@@ -12,7 +12,6 @@ import { openGeo, openGeoSet, type GeoDatabase } from '../../analyzer/geo/index.
 import { agreementOf, type AgreementWalk } from '../../analyzer/geo/agreement.js';
 import { INDEX_RIRS, type PortabilityIndex, type RoutedFilters } from '../../analyzer/models/accounting.js';
 import { loadRegisteredSpace, type CachedSpace } from '../../analyzer/accounting/space-cache.js';
-import { clientReader, readIndexSeries, writePortabilityIndex } from '../../analyzer/store/portability.js';
 import type { CommonOptions } from '../../common/config.js';
 import { isDay } from '../../common/time.js';
 import { action } from '../action.js';
@@ -20,7 +19,9 @@ import { UsageError } from '../errors.js';
 import { parseFilters, type FilterOptions } from '../filters.js';
 import { fmtInt, ProgressLine } from '../progress.js';
 import { FORMATS, render } from '../render.js';
-import { openMigratedStore } from '../setup.js';
+
+/** The store and its index tables, loaded only when used (`index build --no-store` never opens a store: ~120 ms of start-up). */
+const storeModules = () => Promise.all([import('../setup.js'), import('../../analyzer/store/portability.js')]).then(([setup, portability]) => ({ ...setup, ...portability }));
 
 interface BuildOptions extends CommonOptions, FilterOptions {
   date?: string;
@@ -50,6 +51,7 @@ async function buildCommand(files: string[], opts: BuildOptions): Promise<void> 
   const loaded = loadData(opts);
   const index = await buildDay(files, opts.date, filters, loaded);
   if (opts.store) {
+    const { openMigratedStore, writePortabilityIndex } = await storeModules();
     const store = await openMigratedStore(opts);
     try {
       await writePortabilityIndex(store.client, index);
@@ -126,6 +128,7 @@ async function backfillCommand(files: string[], opts: BuildOptions): Promise<voi
     days.set(day, [...(days.get(day) ?? []), f]);
   }
   const loaded = loadData(opts);
+  const { openMigratedStore, writePortabilityIndex } = await storeModules();
   const store = await openMigratedStore(opts);
   try {
     for (const day of [...days.keys()].sort()) {
@@ -144,6 +147,7 @@ async function showCommand(opts: ShowOptions): Promise<void> {
   if (!FORMATS.includes(opts.format as never)) throw new UsageError(`--format must be table, csv or json, not ${opts.format}`);
   for (const [flag, v] of [['--from', opts.from], ['--to', opts.to]] as const) if (v !== undefined && !isDay(v)) throw new UsageError(`${flag} takes a day as YYYY-MM-DD (not "${v}")`);
   if (opts.family !== undefined && opts.family !== '4' && opts.family !== '6') throw new UsageError(`--family must be 4 or 6, not ${opts.family}`);
+  const { openMigratedStore, readIndexSeries, clientReader } = await storeModules();
   const store = await openMigratedStore(opts);
   try {
     const series = (await readIndexSeries(clientReader(store.client), { from: opts.from, to: opts.to })).filter((r) => !opts.family || String(r.family) === opts.family);
