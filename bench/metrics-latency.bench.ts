@@ -12,6 +12,8 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, symlinkSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { projectRoot } from '../common/paths.js';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
@@ -54,7 +56,20 @@ async function timed(url: string): Promise<{ ms: number; text: string; failed: b
 
 const eventsIn = (text: string): number => [...text.matchAll(/^portolan_events_total\{elem_type="\w+"\} (\d+)/gm)].reduce((a, m) => a + Number(m[1]), 0);
 
+/**
+ * Node's fetch loads and compiles its HTTP client (undici) on first use, 100+ ms in this
+ * process: without this, the first answer timed looked that much slower than `run` gave it.
+ */
+async function warmFetch(): Promise<void> {
+  const server = createServer((_req, res) => res.end('ok'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  for (let i = 0; i < 3; i++) await (await fetch(`http://127.0.0.1:${port}/`)).text();
+  await new Promise((resolve) => server.close(resolve));
+}
+
 async function main(): Promise<void> {
+  await warmFetch();
   const src = input();
   const cli = portolanCli();
   process.stdout.write(`cli: ${cli.label}\n`);

@@ -13,7 +13,7 @@ export class TimeSlicer {
 
   constructor(
     /** Longest stretch of work between breaks. */
-    private readonly sliceMs = 20,
+    private readonly sliceMs = 10,
     /**
      * Items between clock reads (a read costs ~50 ns, an event ~10 µs warm but up to ~1 ms while
      * the code is still cold: at 64, the first slices of a run lasted 60+ ms).

@@ -147,7 +147,7 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
       const source = (current = new FileSource([file], { collector: opts.collector }));
       let elements = 0;
       let findingsAtStart = pipeline.counters.findings;
-      // Breaks every 20 ms of work, so the writer's inserts and a shutdown signal get their turn.
+      // Breaks every 10 ms of work, so the writer's inserts and a shutdown signal get their turn.
       const slicer = new TimeSlicer();
       for await (const event of source.events()) {
         await pipeline.process(event);

@@ -182,7 +182,7 @@ async function runJob(opts: RunOptions): Promise<void> {
     await source.close();
   });
   log.info({ source: source.name }, 'collecting');
-  // Breaks every 20 ms of work: /metrics, /healthz, the API and the writer's timers answer
+  // Breaks every 10 ms of work: /metrics, /healthz, the API and the writer's timers answer
   // while a backlog or a replayed file saturates the pipeline.
   const slicer = new TimeSlicer();
   for await (const event of source.events()) {
