@@ -20,6 +20,11 @@ export interface MrtFrame {
 /** A length above this is garbage, not a record: reading on would only buffer the file. */
 export const MAX_RECORD_LENGTH = 1 << 26;
 const KNOWN_TYPES = new Set([5, 11, 12, 13, 16, 17, 32, 33, 48, 49]);
+/**
+ * Frames per batch at most. A chunk can hold megabytes (what the decompressor buffered while the
+ * reader was busy): framed in one go, a RIB's chunk held the thread 55-80 ms in `run`.
+ */
+const MAX_BATCH = 4096;
 
 export async function* readFrames(stream: Readable, report: Report, onBytes?: (n: number) => void): AsyncGenerator<MrtFrame> {
   for await (const batch of readFrameBatches(stream, report, onBytes)) yield* batch;
@@ -41,7 +46,7 @@ export async function* readFrameBatches(stream: Readable, report: Report, onByte
   while (true) {
     // Collect every complete frame in the buffer.
     const batch: MrtFrame[] = [];
-    while (!skipping && buf.length - pos >= 12) {
+    while (!skipping && buf.length - pos >= 12 && batch.length < MAX_BATCH) {
       const h = pos;
       const seconds = ((buf[h] << 24) | (buf[h + 1] << 16) | (buf[h + 2] << 8) | buf[h + 3]) >>> 0;
       const type = (buf[h + 4] << 8) | buf[h + 5];
@@ -71,6 +76,7 @@ export async function* readFrameBatches(stream: Readable, report: Report, onByte
       batch.push({ offset: base + h, seconds, microseconds, type, subtype, body });
     }
     if (batch.length) yield batch;
+    if (batch.length === MAX_BATCH) continue; // more frames may be complete in the buffer
     if (ended) break;
     let next: IteratorResult<Buffer>;
     try {
