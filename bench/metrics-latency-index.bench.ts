@@ -3,8 +3,9 @@
  * wait behind in `run`): the longest event-loop stall (the longest gap between the ticks of a 1 ms timer)
  * while DailyIndexer builds, on the main thread (`worker: false`, as before) and on its worker,
  * interleaved in one process. Per round a fresh registry object (its first build also pays the
- * registry's segment build and, on the worker, sending it; its ASN table is built beforehand, as
- * the classifier has in `run`), then two more builds (warm).
+ * registry's segment build: on the main thread, or in the worker, which loads the registry from
+ * its files; its ASN table is built beforehand, as the classifier has in `run`), then two more
+ * builds (warm).
  *
  * Input: the RIB dump bview.20020722.2337.gz after updates.20020722.2238.gz of ../shared/data
  * with the 2013/2014 RIR files and the default geo database; skipped without the data.
