@@ -118,12 +118,12 @@ export class AgreementWalk {
     return this.dbs[0].geo.info();
   }
 
-  /** What a confirmed-only count means, with the databases and their versions. */
   /** What another thread needs to open the same walk (openAgreement): each database's name and file. */
   spec(): AgreementSpec {
     return { dbs: this.dbs.map((d) => ({ name: d.name, path: d.geo.info().path })), echoes: [...this.echoes] };
   }
 
+  /** What a confirmed-only count means, with the databases and their versions. */
   filter(): GeoAgreementFilter {
     return {
       rule: AGREEMENT_RULE,

@@ -13,13 +13,13 @@ export interface HealthProbe {
   pingTimeoutMs?: number;
   /**
    * When the store last answered (ms since 1970): the writer's last insert (`metrics.lastInsertAt`),
-   * or before any, the open and migrations at start. An answer within `recentInsertMs` (default
+   * or before any, the open and migrations at start. An answer within `recentAnswerMs` (default
    * 10 s) stands for the store without a ping: under a saturating load the ping waits behind the
    * inserts (the embedded store runs one query at a time), so /healthz would take seconds (0.8 s
    * behind the first 50,000-row insert of a replay) and a slow ping would read as an outage.
    */
-  lastInsertAt?: () => number | null;
-  recentInsertMs?: number;
+  lastStoreAnswerAt?: () => number | null;
+  recentAnswerMs?: number;
 }
 
 export const DEFAULT_MAX_LAG_SECONDS = 300;
@@ -29,9 +29,9 @@ export const DEFAULT_MAX_LAG_SECONDS = 300;
  * A live source that reports `lagThresholdSec: 0` (the RIS Live client of `run --replay ws://…`)
  * has no lag watch: its lag is reported but never makes the process unhealthy, as the README says.
  */
-function insertedRecently(p: HealthProbe): boolean {
-  const at = p.lastInsertAt?.();
-  return typeof at === 'number' && Date.now() - at <= (p.recentInsertMs ?? 10_000);
+function answeredRecently(p: HealthProbe): boolean {
+  const at = p.lastStoreAnswerAt?.();
+  return typeof at === 'number' && Date.now() - at <= (p.recentAnswerMs ?? 10_000);
 }
 
 export async function probeHealth(p: HealthProbe): Promise<HealthInput> {
@@ -40,7 +40,7 @@ export async function probeHealth(p: HealthProbe): Promise<HealthInput> {
   const live = connected !== undefined;
   const lagWatch = stats?.detail?.lagThresholdSec !== 0;
   return {
-    storeReachable: p.ping ? insertedRecently(p) || (await pingWithin(p.ping, p.pingTimeoutMs)) : null,
+    storeReachable: p.ping ? answeredRecently(p) || (await pingWithin(p.ping, p.pingTimeoutMs)) : null,
     feedConnected: live ? connected : null,
     lagSeconds: live && connected && typeof stats?.lagSeconds === 'number' ? stats.lagSeconds : null,
     maxLagSeconds: lagWatch ? (p.maxLagSeconds ?? DEFAULT_MAX_LAG_SECONDS) : null,

@@ -101,9 +101,10 @@ const loadData = (opts: BuildOptions): Promise<Loaded> =>
     log.debug({ prepared: space.cached }, 'registry for the accounting');
     // While the worker still reads the route files.
     prepareAccounting(registry, set.primary);
-    if (!opts.confirmed) return { registry, geo: set.primary, save: space.save };
+    const loaded = { registry, geo: set.primary, save: space.save };
+    if (!opts.confirmed) return loaded;
     try {
-      return { registry, geo: set.primary, agreement: agreementOf(set), save: space.save };
+      return { ...loaded, agreement: agreementOf(set) };
     } catch (err) {
       throw new UsageError(`--confirmed: ${(err as Error).message}`);
     }

@@ -112,7 +112,7 @@ async function runJob(opts: RunOptions): Promise<void> {
     // The daily registry diff's changes go to the rules of kind registry-change.
     onRegistryChanges = (changes) => alerting.handleRegistryChanges(changes);
   }
-  const ops = { metrics, health: () => probeHealth({ ping: () => store.ping(), source: () => source.stats(), lastInsertAt: () => metrics.lastInsertAt() ?? storeOpenedAt }) };
+  const ops = { metrics, health: () => probeHealth({ ping: () => store.ping(), source: () => source.stats(), lastStoreAnswerAt: () => metrics.lastInsertAt() ?? storeOpenedAt }) };
   let current: () => ReturnType<Awaited<ReturnType<typeof keepAnalysisFresh>>['current']> = () => null;
   // --confirmed: the agreement walk over the loaded databases, made once per analysis (a reload brings new ones).
   const agreements = new WeakMap<object, AgreementWalk>();

@@ -28,7 +28,7 @@ export const DEFAULT_RAW_TTL_DAYS = 90;
  */
 export const VIEW_TARGET_DEDUP_SINCE = 10;
 const DEDUP_WINDOW = 'non_replicated_deduplication_window = 10000';
-const viewTargets = (): Set<string> => new Set(VIEWS.map((v) => v.to));
+const VIEW_TARGETS = new Set(VIEWS.map((v) => v.to));
 
 const ident = (s: string): string => {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) throw new Error(`invalid identifier ${JSON.stringify(s)}`);
@@ -55,7 +55,7 @@ function createTable(t: TableDef, opts: SchemaOptions): string {
   lines.push(`ORDER BY (${(t.quoteNames ? t.orderBy.map(name) : t.orderBy).join(', ')})`);
   if (t.ttl) lines.push(`TTL ${t.ttl.replace('{ttlDays}', String(opts.rawTtlDays ?? DEFAULT_RAW_TTL_DAYS))}`);
   // Replicated tables deduplicate inserted blocks natively; a single node needs the window set.
-  const dedup = t.insertDedup || (viewTargets().has(t.name) && versionOf(t) >= VIEW_TARGET_DEDUP_SINCE);
+  const dedup = t.insertDedup || (VIEW_TARGETS.has(t.name) && versionOf(t) >= VIEW_TARGET_DEDUP_SINCE);
   if (dedup && !cluster) lines.push(`SETTINGS ${DEDUP_WINDOW}`);
   lines.push(`COMMENT ${sqlString(t.comment)}`);
   return lines.join('\n');
@@ -128,7 +128,7 @@ export function generateDdl(opts: SchemaOptions = {}, version?: number): string[
   for (const v of views) out.push(createView(v, cluster));
   for (const i of INDEXES.filter((x) => versionOf(x) === version)) out.push(...addIndex(i, cluster));
   if (version === VIEW_TARGET_DEDUP_SINCE && !cluster) {
-    for (const t of TABLES) if (viewTargets().has(t.name) && !t.insertDedup && versionOf(t) < version) out.push(`ALTER TABLE ${t.name} MODIFY SETTING ${DEDUP_WINDOW}`);
+    for (const t of TABLES) if (VIEW_TARGETS.has(t.name) && !t.insertDedup && versionOf(t) < version) out.push(`ALTER TABLE ${t.name} MODIFY SETTING ${DEDUP_WINDOW}`);
   }
   return out;
 }

@@ -182,12 +182,12 @@ describe('probeHealth', () => {
       return new Promise<boolean>(() => {}); // queued behind inserts: never answers within the timeout
     };
     // No insert yet: the ping decides (and times out: unreachable).
-    expect((await probeHealth({ ping: busyPing, pingTimeoutMs: 50, lastInsertAt: () => metrics.lastInsertAt() })).storeReachable).toBe(false);
+    expect((await probeHealth({ ping: busyPing, pingTimeoutMs: 50, lastStoreAnswerAt: () => metrics.lastInsertAt() })).storeReachable).toBe(false);
     expect(pings).toBe(1);
     metrics.recordInsert(0.8, 'route_events');
-    expect((await probeHealth({ ping: busyPing, pingTimeoutMs: 50, lastInsertAt: () => metrics.lastInsertAt() })).storeReachable).toBe(true);
+    expect((await probeHealth({ ping: busyPing, pingTimeoutMs: 50, lastStoreAnswerAt: () => metrics.lastInsertAt() })).storeReachable).toBe(true);
     expect(pings).toBe(1);
     // An old insert is no evidence: the ping decides again.
-    expect((await probeHealth({ ping: async () => false, lastInsertAt: () => Date.now() - 60_000 })).storeReachable).toBe(false);
+    expect((await probeHealth({ ping: async () => false, lastStoreAnswerAt: () => Date.now() - 60_000 })).storeReachable).toBe(false);
   });
 });
