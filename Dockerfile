@@ -21,10 +21,15 @@ COPY collector ./collector
 COPY analyzer ./analyzer
 COPY dashboard ./dashboard
 COPY cli ./cli
+COPY native ./native
 # `npm run build` compiles to dist/; the web UI (Vite) is built here too when the build script does not do it.
 RUN npm run build \
  && if [ -f dashboard/web/vite.config.ts ] && [ ! -f dashboard/web/dist/index.html ]; then npx vite build --config dashboard/web/vite.config.ts; fi \
  && mkdir -p dashboard/web/dist
+# native/page-out (optional): lets the embedded store hand chDB's start-up pages back (about 150 MiB
+# of RSS). The slim image has no compiler: install one here, in the build stage only.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends python3 make g++ >/dev/null \
+ && npm run build:native && mkdir -p native/build/Release
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
@@ -38,6 +43,7 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/bin ./bin
 COPY --from=build /app/dashboard/web/dist ./dashboard/web/dist
+COPY --from=build /app/native/build/Release ./native/build/Release
 # Relative defaults (./data/portolan, ./data/spool, ./data/alerts-dead-letter.jsonl) land in /app/data.
 RUN groupadd --system portolan \
  && useradd --system --gid portolan --home-dir /app --shell /usr/sbin/nologin portolan \

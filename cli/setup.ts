@@ -88,6 +88,9 @@ export function loadAsNamesFor(opts: Pick<CommonOptions, 'asNames' | 'cacheDir'>
 export async function openMigratedStore(opts: Pick<CommonOptions, 'db' | 'clickhouse'>): Promise<Store> {
   const store = await openStore({ db: opts.db, clickhouse: opts.clickhouse });
   await store.migrate();
+  // The engine is up and its tables are migrated: the library pages that only start-up needed go.
+  const advised = store.releaseStartupPages();
+  if (advised !== null) log.debug({ advisedMiB: Math.round(advised / 2 ** 20) }, 'chDB start-up pages handed back to the kernel');
   return store;
 }
 

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { DEFAULT_DB } from '../../common/defaults.js';
-import { connect } from './connection.js';
+import { connect, releaseEngineStartupPages } from './connection.js';
 import type { EmbeddedChdb } from './insert.js';
 import { IngestLedger } from './ledger.js';
 import { runMigrations, type MigrationResult } from './migrations.js';
@@ -39,6 +39,8 @@ export interface Store {
   namedQueries(): NamedQueryInfo[];
   readonlySql(sql: string, opts?: ReadonlyOptions): Promise<QueryResult>;
   ping(): Promise<boolean>;
+  /** Embedded store: hands the engine library's start-up pages back to the kernel (bytes advised); null with a server or without the addon. */
+  releaseStartupPages(): number | null;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     async ping() {
       return (await client.ping()).success;
     },
+    releaseStartupPages: () => (embeddedPath ? releaseEngineStartupPages() : null),
     async close() {
       for (const w of writers) await w.close();
       await analystClient?.close();

@@ -1,0 +1,8 @@
+{
+  "targets": [
+    {
+      "target_name": "page_out",
+      "sources": ["page-out.c"]
+    }
+  ]
+}
