@@ -9,7 +9,8 @@
  * runs the same routedPrefixes and computePortabilityIndex as a build on the main thread, so
  * the index is the same.
  */
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, workerData, type Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../common/worker.js';
 import type { PortabilityIndex, RoutedFilters } from '../models/accounting.js';
 import type { RegistryFileInfo } from '../models/registry.js';
 import { loadRegistry, type RegistryIndex } from '../registry/index.js';
@@ -162,12 +163,8 @@ export class IndexWorker {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const self = new URL(import.meta.url);
     const data = { dailyIndexWorker: true };
-    const worker = self.pathname.endsWith('.ts')
-      ? // From sources (tsx): register the same loader in the worker first (a worker does not inherit it).
-        new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(self.href)}); })`, { eval: true, workerData: data })
-      : new Worker(self, { workerData: data });
+    const worker = startModuleWorker(import.meta.url, data);
     worker.unref();
     worker.on('message', (r: Reply) => {
       const p = this.pending.get(r.id);

@@ -4,7 +4,8 @@
  * stays in the worker, which also picks the routed prefixes (filters, origins, parsing): what
  * comes back is what the accounting reads, IPv4 in transferred columns.
  */
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { startModuleWorker } from '../../common/worker.js';
 import type { PrefixFilterCounts, RoutedFilters } from '../models/accounting.js';
 import { routedPrefixes, type RoutedPrefix, type RoutedPrefixes } from './routed.js';
 
@@ -36,13 +37,9 @@ export interface FilesTable {
 
 /** Starts reading now; the promise settles when the worker has applied every element. `onProgress` gets the elements read so far. */
 export function readTableInWorker(files: string[], filters: RoutedFilters, onProgress?: (elements: number) => void): Promise<FilesTable> {
-  const self = new URL(import.meta.url);
   const data = { files, filters };
   return new Promise((resolve, reject) => {
-    const worker = self.pathname.endsWith('.ts')
-      ? // From sources (tsx): register the same loader in the worker first (a worker does not inherit it).
-        new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(self.href)}); })`, { eval: true, workerData: data })
-      : new Worker(self, { workerData: data });
+    const worker = startModuleWorker(import.meta.url, data);
     let done = false;
     worker.on('message', (r: WorkerResult | { error: string } | { progress: number }) => {
       if ('progress' in r) {

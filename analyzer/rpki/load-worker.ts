@@ -3,7 +3,8 @@
  * JSON.parse) and building the sorted index all happen there, and the finished index's arrays
  * are transferred back, so a long-running job's refresh does not hold the event loop.
  */
-import { parentPort, Worker, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
+import { startModuleWorker } from '../../common/worker.js';
 import { loadVrps, VrpLoadError, type VrpLoadOptions } from './load.js';
 import { VrpIndex, type VrpIndexData } from './vrp-index.js';
 
@@ -16,13 +17,9 @@ type Reply = { data: VrpIndexData } | { error: string; loadError: boolean };
 
 /** loadVrps on a worker; the same errors (VrpLoadError for a file that cannot be used). */
 export function loadVrpsInWorker(sources: readonly string[], opts: VrpLoadOptions = {}): Promise<VrpIndex> {
-  const self = new URL(import.meta.url);
   const job: Job = { rpkiSources: [...sources], now: opts.now ?? Date.now() / 1000 };
   return new Promise((resolve, reject) => {
-    const worker = self.pathname.endsWith('.ts')
-      ? // From sources (tsx): register the same loader in the worker first (a worker does not inherit it).
-        new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(self.href)}); })`, { eval: true, workerData: job })
-      : new Worker(self, { workerData: job });
+    const worker = startModuleWorker(import.meta.url, job);
     let done = false;
     worker.once('message', (r: Reply) => {
       done = true;
