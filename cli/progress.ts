@@ -1,3 +1,6 @@
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { humanDuration } from '../common/duration.js';
 /** A one-line progress display on a TTY (stderr), redrawn at most a few times a second; silent otherwise. */
 export class ProgressLine {
   private last = 0;
@@ -25,3 +28,53 @@ export class ProgressLine {
 }
 
 export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/**
+ * Progress over a list of files: files done, elements and elements/s so far, and an ETA from
+ * the input bytes of the files done (by file size; unknown for URLs, whose size is not read).
+ */
+export class FilesProgress {
+  private readonly sizes = new Map<string, number>();
+  private totalBytes: number;
+  private bytesDone = 0;
+  private filesDone = 0;
+  private skipped = 0;
+  constructor(
+    private readonly files: readonly string[],
+    private readonly started = Date.now(),
+  ) {
+    for (const f of files) {
+      try {
+        if (!/^https?:\/\//.test(f)) this.sizes.set(f, statSync(f).size);
+      } catch {
+        // unreadable here: the read itself will say why
+      }
+    }
+    this.totalBytes = [...this.sizes.values()].reduce((a, b) => a + b, 0);
+  }
+
+  fileDone(file: string): void {
+    this.filesDone++;
+    this.bytesDone += this.sizes.get(file) ?? 0;
+  }
+
+  /** A file not read (already ingested): done, and left out of the byte rate. */
+  fileSkipped(file: string): void {
+    this.filesDone++;
+    this.totalBytes -= this.sizes.get(file) ?? 0;
+    this.sizes.delete(file);
+    this.skipped++;
+  }
+
+  /** Seconds left at the byte rate of the files done so far; null before the first or without sizes. */
+  etaSeconds(now = Date.now()): number | null {
+    if (!this.bytesDone || this.sizes.size + this.skipped !== this.files.length) return null;
+    return ((this.totalBytes - this.bytesDone) * (now - this.started)) / this.bytesDone / 1000;
+  }
+
+  line(file: string, elements: number, findings: number, now = Date.now()): string {
+    const s = Math.max((now - this.started) / 1000, 1e-3);
+    const eta = this.etaSeconds(now);
+    return `[${this.filesDone}/${this.files.length} files done] ${basename(file)}: ${fmtInt(elements)} elements, ${fmtInt(elements / s)}/s, ${fmtInt(findings)} findings${eta === null ? '' : `, ETA ${humanDuration(eta)}`}`;
+  }
+}

@@ -9,7 +9,7 @@
  * it back, or, without it, replays those files through the state (nothing stored).
  */
 import { createHash } from 'node:crypto';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { Pipeline } from '../../analyzer/pipeline/pipeline.js';
 import { storeSink } from '../../analyzer/pipeline/sinks.js';
 import { PrefixState } from '../../analyzer/state/index.js';
@@ -20,7 +20,7 @@ import { log } from '../../common/log.js';
 import { onShutdown, shutdownNow } from '../../common/shutdown.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
-import { fmtInt, ProgressLine } from '../progress.js';
+import { FilesProgress, fmtInt, ProgressLine } from '../progress.js';
 import { loadAnalysis, openMigratedStore } from '../setup.js';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { TimeSlicer } from '../../common/time-slice.js';
@@ -93,6 +93,7 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
   };
 
   const progress = new ProgressLine();
+  const filesProgress = new FilesProgress(files);
   const processingStarted = Date.now();
   const summary = { files: [] as Array<{ file: string; status: string; records: number; elements: number; errors: number }>, interrupted: false };
   let current: FileSource | undefined;
@@ -132,6 +133,7 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
       if (previous?.status === 'completed' && !opts.force) {
         log.info({ file, elements: previous.elements, at: previous.updatedAt }, 'already ingested; skipped (use --force to redo)');
         summary.files.push({ file, status: 'skipped (already ingested)', records: 0, elements: previous.elements, errors: 0 });
+        filesProgress.fileSkipped(file);
         chain = nextChain(chain, id?.key);
         skipped.push(file);
         continue;
@@ -158,10 +160,7 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
           await pipeline.flush();
           await store.ledger.checkpoint(id, elements, pipeline.counters.findings - findingsAtStart);
         }
-        progress.update(() => {
-          const s = (Date.now() - processingStarted) / 1000;
-          return `[${i + 1}/${files.length}] ${basename(file)}: ${fmtInt(elements)} elements, ${fmtInt(pipeline.counters.events / s)}/s, ${fmtInt(pipeline.counters.findings)} findings`;
-        });
+        progress.update(() => filesProgress.line(file, pipeline.counters.events, pipeline.counters.findings));
       }
       await pipeline.flush();
       const stats = source.stats();
@@ -173,6 +172,7 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
       chain = nextChain(chain, id?.key);
       if (!stopping && i < files.length - 1) await saveState(chain);
       summary.files.push({ file, status: stopping ? 'interrupted' : 'ingested', records: stats.messages, elements, errors: stats.errors });
+      if (!stopping) filesProgress.fileDone(file);
       findingsAtStart = pipeline.counters.findings;
     }
   })();
