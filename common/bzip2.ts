@@ -10,8 +10,9 @@
  * where unbzip2-stream stopped before it; the error that follows is the same.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { accessSync, closeSync, constants, createReadStream, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { splitAtLastBlock, type CutBzip2 } from './bzip2-blocks.js';
 
 const CANDIDATES = ['/usr/bin/bzip2', '/bin/bzip2', '/usr/local/bin/bzip2'];
 
@@ -67,6 +68,31 @@ export async function jsBzip2(raw: Readable): Promise<Readable> {
 
 /** The decoded bytes of a local .bz2 file through `bin` (system bzip2), with the exact fallback. */
 export function decodeBzip2File(file: string, bin: string): Readable {
+  return throughSystemBzip2(file, bin, null);
+}
+
+/**
+ * A local .bz2 file cut short (it does not end with the end-of-stream marker): its complete
+ * blocks through `bin`, rebuilt into a whole stream (common/bzip2-blocks.ts), then the cut end
+ * through the JS decoder, which delivers what it can of it and fails there as on the whole file.
+ * Null when the file cannot be split so (no complete block, several streams, over 1 GiB): the
+ * caller decodes it in JS. Bytes and error are those of unbzip2-stream on the file (tests).
+ */
+export function decodeCutBzip2File(file: string, bin: string): Readable | null {
+  if (statSync(file).size > MAX_SPLIT_BYTES) return null;
+  const cut = splitAtLastBlock(readFileSync(file));
+  return cut ? throughSystemBzip2(file, bin, cut) : null;
+}
+
+/** A cut file is read whole into memory to be split; larger ones go to the JS decoder as a stream. */
+const MAX_SPLIT_BYTES = 1 << 30;
+
+/**
+ * `bin -dc` over the file, or over the rebuilt complete blocks of a cut file (then the JS decoder
+ * over its cut end). When bzip2 fails or says anything, the file is decoded again by
+ * unbzip2-stream and its output continues where bzip2's stopped.
+ */
+function throughSystemBzip2(file: string, bin: string, cut: CutBzip2 | null): Readable {
   let emitted = 0;
   let source: Readable | undefined;
   const out = new Readable({
@@ -97,7 +123,11 @@ export function decodeBzip2File(file: string, bin: string): Readable {
     if (out.readableLength === 0) out.destroy(err);
     else setImmediate(() => fail(err));
   };
-  const child = spawn(bin, ['-dc', '--', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = cut ? spawn(bin, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn(bin, ['-dc', '--', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  if (cut) {
+    child.stdin!.on('error', () => undefined); // bzip2 gone early: its exit code tells
+    child.stdin!.end(cut.complete);
+  }
   let stderr = '';
   let spawnFailed = false;
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -106,7 +136,17 @@ export function decodeBzip2File(file: string, bin: string): Readable {
   child.on('close', (code) => {
     if (out.destroyed) return;
     if (code === 0 && !spawnFailed && stderr.trim() === '') {
-      out.push(null);
+      if (!cut) {
+        out.push(null);
+        return;
+      }
+      // The cut end: whatever the JS decoder makes of it, then its error.
+      void jsBzip2(Readable.from([cut.rest], { objectMode: false })).then((js) => {
+        if (out.destroyed) return js.destroy();
+        forward(js, 0);
+        js.on('end', () => out.push(null));
+        js.on('error', fail);
+      }, fail);
       return;
     }
     // Decode again in JS and go on after what bzip2 delivered.

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
-import { decodeBzip2File, endsWithStreamEnd, jsBzip2, systemBzip2 } from './bzip2.js';
+import { decodeBzip2File, decodeCutBzip2File, endsWithStreamEnd, jsBzip2, systemBzip2 } from './bzip2.js';
 
 export type Compression = 'gzip' | 'bzip2' | 'none';
 
@@ -71,9 +71,11 @@ export async function openInput(source: string): Promise<Readable> {
   if (kind === 'bzip2') {
     // A local file goes through the system bzip2 when there is one (see common/bzip2.ts).
     const bin = source !== '-' && !isUrl(source) ? systemBzip2() : null;
-    if (!bin || !endsWithStreamEnd(source)) return jsBzip2(raw);
+    if (!bin) return jsBzip2(raw);
+    const decoded = endsWithStreamEnd(source) ? decodeBzip2File(source, bin) : decodeCutBzip2File(source, bin);
+    if (!decoded) return jsBzip2(raw);
     raw.destroy();
-    return decodeBzip2File(source, bin);
+    return decoded;
   }
   const decoder = createGunzip({ chunkSize: 1 << 18 });
   raw.on('error', (err) => decoder.destroy(err));

@@ -2,13 +2,17 @@
  * The system-bzip2 decoder gives the same bytes, and the same error, as unbzip2-stream: on whole
  * files, on files cut at several points (bzip2 itself drops the end of its last output buffer
  * there: the fallback must restore it), with trailing garbage, and when the binary is missing.
+ * A file cut short has its complete blocks rebuilt into a whole stream for bzip2 and only its
+ * cut block decoded in JS: the same bytes and error again.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { decodeBzip2File, endsWithStreamEnd, jsBzip2, systemBzip2 } from '../../common/bzip2.js';
+import { decodeBzip2File, decodeCutBzip2File, endsWithStreamEnd, jsBzip2, systemBzip2 } from '../../common/bzip2.js';
+import { splitAtLastBlock } from '../../common/bzip2-blocks.js';
+import { hasSharedData, sharedData, sharedDataSkipReason } from '../helpers/shared-data.js';
 import { openInput } from '../../common/input.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 
@@ -73,6 +77,60 @@ describe.skipIf(!bin)(`system bzip2 with the exact unbzip2-stream fallback ${bin
     }
   });
 
+  it.each(cases)('%s, read as a file cut short: the complete blocks through bzip2, the cut one in JS, same bytes and error', async (name, data) => {
+    const file = join(dir, `cut-path-${name.replace(/\W+/g, '-')}.bz2`);
+    writeFileSync(file, data);
+    const split = decodeCutBzip2File(file, bin!);
+    // Split only where a block is cut after at least one complete block, in a single stream.
+    expect(split !== null).toBe(name === 'cut in the middle');
+    if (!split) return;
+    const [sys, js] = [await drain(split), await drain(await jsBzip2(createReadStream(file)))];
+    expect(sys.bytes.equals(js.bytes)).toBe(true);
+    expect(sys.error).toBe(js.error);
+    expect(sys.error).not.toBeNull();
+  });
+
+  it('splits at the last block: the complete ones form a whole stream, decoded by bzip2 alone', () => {
+    for (const at of [0.3, 0.55, 0.8, 0.99]) {
+      const cut = splitAtLastBlock(whole.subarray(0, Math.floor(whole.length * at)))!;
+      expect(cut).not.toBeNull();
+      const r = spawnSync(bin!, ['-dc'], { input: cut.complete, maxBuffer: 1 << 28 });
+      expect(r.status, r.stderr.toString()).toBe(0);
+      expect(r.stderr.length).toBe(0);
+      // Whole blocks of bzip2 -1 (100 kB each, minus run-length savings), the text's start.
+      expect(r.stdout.equals(plain.subarray(0, r.stdout.length))).toBe(true);
+      expect(r.stdout.length).toBeGreaterThan(0);
+      expect(cut.blocks).toBeGreaterThan(0);
+      expect(cut.rest.subarray(0, 4).equals(whole.subarray(0, 4))).toBe(true);
+    }
+    expect(splitAtLastBlock(Buffer.from('BZh9 not really'))).toBeNull();
+    expect(splitAtLastBlock(Buffer.concat([whole, whole.subarray(0, whole.length >> 1)]))).toBeNull(); // a second stream cut short
+  });
+
+  it('a damaged complete block in a file cut short: bzip2 fails on it and the JS fallback gives the same error', async () => {
+    const file = join(dir, 'cut-damaged.bz2');
+    writeFileSync(file, damaged.subarray(0, damaged.length - 2000));
+    const js = await drain(await jsBzip2(createReadStream(file)));
+    const sys = await drain(decodeCutBzip2File(file, bin!)!);
+    expect(js.error).not.toBeNull();
+    expect(sys.error).toBe(js.error);
+    expect(sys.bytes.subarray(0, js.bytes.length).equals(js.bytes)).toBe(true);
+  });
+
+  it.skipIf(!hasSharedData)(`real RIBs cut after their first MiB: same bytes and error as unbzip2-stream (${sharedDataSkipReason})`, async () => {
+    for (const name of ['rib.20080501.0644_firstMB.bz2', 'rib.20140523.0600_firstMB.bz2']) {
+      const file = sharedData('mrt', 'pyasn-data', name);
+      const split = decodeCutBzip2File(file, bin!);
+      expect(split).not.toBeNull();
+      const js = await drain(await jsBzip2(createReadStream(file)));
+      const sys = await drain(split!);
+      expect(sys.bytes.length).toBe(js.bytes.length);
+      expect(sys.bytes.equals(js.bytes)).toBe(true);
+      expect(sys.error).toBe(js.error);
+      expect(sys.error).not.toBeNull();
+    }
+  });
+
   it('a damaged block: every block before it, then the same error (bzip2, like libbz2 in bgpdump, also passes on the damaged block it could not verify)', async () => {
     const file = join(dir, 'damaged.bz2');
     writeFileSync(file, damaged);
@@ -106,7 +164,7 @@ describe.skipIf(!bin)(`system bzip2 with the exact unbzip2-stream fallback ${bin
     const file = join(dir, 'input.bz2');
     writeFileSync(file, whole);
     expect((await drain(await openInput(file))).bytes.equals(plain)).toBe(true);
-    // A file cut short goes to unbzip2-stream directly: same bytes, same error.
+    // A file cut short: its complete blocks through bzip2, the cut one in JS; same bytes, same error.
     const cut = join(dir, 'input-cut.bz2');
     writeFileSync(cut, whole.subarray(0, whole.length - 5000));
     expect(await drain(await openInput(cut))).toEqual(await drain(await jsBzip2(createReadStream(cut))));
