@@ -5,7 +5,9 @@
  * bzip2's stopped. bzip2 drops up to one 5000-byte output buffer at a truncated end while
  * unbzip2-stream (and bgpdump's libbz2 reads) keep every complete block, so a truncated file
  * yields exactly the bytes, then the error, it yielded before. A file that does not end with
- * the end-of-stream marker (cut short) goes to unbzip2-stream directly. A damaged block in a
+ * the end-of-stream marker (cut short) is split at its last block (bzip2-blocks.ts): the
+ * complete blocks go through bzip2 as a whole stream, the cut one through unbzip2-stream; a
+ * file that cannot be split so goes to unbzip2-stream directly. A damaged block in a
  * whole-looking file: bzip2, like libbz2 in bgpdump, passes on that block before its CRC fails,
  * where unbzip2-stream stopped before it; the error that follows is the same.
  */
