@@ -107,6 +107,19 @@ describe.skipIf(!bin)(`system bzip2 with the exact unbzip2-stream fallback ${bin
     expect(splitAtLastBlock(Buffer.concat([whole, whole.subarray(0, whole.length >> 1)]))).toBeNull(); // a second stream cut short
   });
 
+  it('never throws on bytes that only look like bzip2 (seeded random, magics planted at random bit offsets)', () => {
+    let x = 7;
+    const rand = (n: number) => ((x = (x * 1103515245 + 12345) >>> 0) % n);
+    for (let round = 0; round < 200; round++) {
+      const data = Buffer.from(whole.subarray(0, 4 + rand(3000)));
+      for (let i = 4; i < data.length; i++) if (rand(4) === 0) data[i] = rand(256);
+      // A block magic at a random position (whole bytes here; the search itself is bit-level).
+      if (data.length > 20) Buffer.from('314159265359', 'hex').copy(data, 4 + rand(data.length - 10));
+      const cut = splitAtLastBlock(data);
+      if (cut) expect(cut.complete.subarray(0, 4).equals(data.subarray(0, 4))).toBe(true);
+    }
+  });
+
   it('a damaged complete block in a file cut short: bzip2 fails on it and the JS fallback gives the same error', async () => {
     const file = join(dir, 'cut-damaged.bz2');
     writeFileSync(file, damaged.subarray(0, damaged.length - 2000));
