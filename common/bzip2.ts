@@ -75,10 +75,11 @@ export function decodeBzip2File(file: string, bin: string): Readable {
 
 /**
  * A local .bz2 file cut short (it does not end with the end-of-stream marker): its complete
- * blocks through `bin`, rebuilt into a whole stream (common/bzip2-blocks.ts), then the cut end
- * through the JS decoder, which delivers what it can of it and fails there as on the whole file.
- * Null when the file cannot be split so (no complete block, several streams, over 1 GiB): the
- * caller decodes it in JS. Bytes and error are those of unbzip2-stream on the file (tests).
+ * blocks through `bin`, rebuilt into a whole stream (common/bzip2-blocks.ts), then the cut block
+ * through the JS decoder, which fails on it as on the whole file. Null when the file cannot be
+ * split so (no complete block, an end-of-stream marker anywhere, over 1 GiB): the caller
+ * decodes it in JS. Bytes and error are those of unbzip2-stream on the file (tests). The file
+ * is read and split synchronously: 10-20 ms a MiB here, against about 1.5 s a MiB in JS.
  */
 export function decodeCutBzip2File(file: string, bin: string): Readable | null {
   if (statSync(file).size > MAX_SPLIT_BYTES) return null;

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { log } from './log.js';
 import { projectRoot } from './paths.js';
 
 interface PageOutAddon {
@@ -13,11 +14,18 @@ interface PageOutAddon {
 
 let addon: PageOutAddon | null | undefined;
 
-/** The addon, or null where it was not built (no C compiler or Node headers at install). */
+/** The addon, or null where it was not built (no C compiler or Node headers at install) or does not load. */
 function load(): PageOutAddon | null {
   if (addon !== undefined) return addon;
   const file = join(projectRoot(), 'native', 'build', 'Release', 'page_out.node');
-  addon = existsSync(file) ? (createRequire(import.meta.url)(file) as PageOutAddon) : null;
+  addon = null;
+  if (!existsSync(file)) return addon;
+  try {
+    addon = createRequire(import.meta.url)(file) as PageOutAddon;
+  } catch (err) {
+    // An optional saving: a build that does not load (another platform's) must not stop the store.
+    log.warn({ file, err: err instanceof Error ? err.message : String(err) }, 'native/page-out did not load; chDB start-up pages stay resident');
+  }
   return addon;
 }
 
