@@ -36,9 +36,11 @@ export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US
 export class FilesProgress {
   private readonly sizes = new Map<string, number>();
   private totalBytes: number;
+  /** Files still to read whose size is not known (URLs): no ETA while there are any. */
+  private unsized: number;
   private bytesDone = 0;
   private filesDone = 0;
-  private skipped = 0;
+
   constructor(
     private readonly files: readonly string[],
     private readonly started = Date.now(),
@@ -51,6 +53,7 @@ export class FilesProgress {
       }
     }
     this.totalBytes = [...this.sizes.values()].reduce((a, b) => a + b, 0);
+    this.unsized = files.filter((f) => !this.sizes.has(f)).length;
   }
 
   fileDone(file: string): void {
@@ -61,14 +64,14 @@ export class FilesProgress {
   /** A file not read (already ingested): done, and left out of the byte rate. */
   fileSkipped(file: string): void {
     this.filesDone++;
-    this.totalBytes -= this.sizes.get(file) ?? 0;
-    this.sizes.delete(file);
-    this.skipped++;
+    const size = this.sizes.get(file);
+    if (size === undefined) this.unsized--;
+    else this.totalBytes -= size;
   }
 
   /** Seconds left at the byte rate of the files done so far; null before the first or without sizes. */
   etaSeconds(now = Date.now()): number | null {
-    if (!this.bytesDone || this.sizes.size + this.skipped !== this.files.length) return null;
+    if (!this.bytesDone || this.unsized > 0) return null;
     return ((this.totalBytes - this.bytesDone) * (now - this.started)) / this.bytesDone / 1000;
   }
 

@@ -2,8 +2,8 @@
  * A .bz2 file cut short, split where its last block begins (common/bzip2.ts): the complete
  * blocks rebuilt into a well-formed stream that the system bzip2 decodes at libbz2 speed, and
  * the cut block as a stream of its own for the JS decoder, which fails on it as it fails at the
- * end of the whole file. Block boundaries are
- * found by their 48-bit magic at any bit offset, as bzip2recover finds them.
+ * end of the whole file. Block boundaries are found by their 48-bit magic at any bit offset, as
+ * bzip2recover finds them.
  */
 
 /** Block header and end-of-stream magics (pi and sqrt(pi) in BCD). */
@@ -38,11 +38,8 @@ export function splitAtLastBlock(data: Buffer): CutBzip2 | null {
   let crc = 0;
   for (const p of complete) crc = (((crc << 1) | (crc >>> 31)) ^ readBits(data, p + 48, 32)) >>> 0;
   const body = copyBits(data, complete[0], last, 6 + 4);
-  const tail = body.bits;
-  writeBits(body.out, tail, Number(END_MAGIC >> 24n), 24);
-  writeBits(body.out, tail + 24, Number(END_MAGIC & 0xffffffn), 24);
-  writeBits(body.out, tail + 48, crc >>> 16, 16);
-  writeBits(body.out, tail + 64, crc & 0xffff, 16);
+  writeBits(body.out, body.bits, Number(END_MAGIC), 48);
+  writeBits(body.out, body.bits + 48, crc, 32);
   const rest = copyBits(data, last, data.length * 8, 0);
   return { complete: body.out, rest: rest.out, blocks: complete.length };
 }
@@ -56,13 +53,13 @@ function magicPositions(data: Buffer, magic: bigint): number[] {
     for (let k = 1; k <= 5; k++) needle[k - 1] = Number((magic >> BigInt(40 - 8 * k + shift)) & 0xffn);
     for (let q = data.indexOf(needle, 1); q >= 0; q = data.indexOf(needle, q + 1)) {
       const bit = (q - 1) * 8 + shift;
-      if (bit + 48 <= data.length * 8 && readBits(data, bit, 24) === Number(magic >> 24n) && readBits(data, bit + 24, 24) === Number(magic & 0xffffffn)) found.push(bit);
+      if (bit + 48 <= data.length * 8 && readBits(data, bit, 48) === Number(magic)) found.push(bit);
     }
   }
   return found.sort((a, b) => a - b);
 }
 
-/** `n` (≤ 32) bits from bit `pos`, most significant first. */
+/** `n` (≤ 53) bits from bit `pos`, most significant first. */
 function readBits(data: Buffer, pos: number, n: number): number {
   let v = 0;
   for (let i = 0; i < n; i++) {
@@ -72,7 +69,7 @@ function readBits(data: Buffer, pos: number, n: number): number {
   return v;
 }
 
-/** Writes the low `n` bits of `v` at bit `pos` of `out` (zeroed there before). */
+/** Writes the low `n` (≤ 53) bits of `v` at bit `pos` of `out` (zeroed there before). */
 function writeBits(out: Buffer, pos: number, v: number, n: number): void {
   for (let i = 0; i < n; i++) {
     const bit = Math.floor(v / 2 ** (n - 1 - i)) & 1;

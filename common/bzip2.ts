@@ -126,6 +126,15 @@ function throughSystemBzip2(file: string, bin: string, cut: CutBzip2 | null): Re
     if (out.readableLength === 0) out.destroy(err);
     else setImmediate(() => fail(err));
   };
+  /** The JS decoder's output of `raw`, from byte `skip` on, until it ends or fails. */
+  const continueInJs = (raw: Readable, skip: number) => {
+    void jsBzip2(raw).then((js) => {
+      if (out.destroyed) return js.destroy();
+      forward(js, skip);
+      js.on('end', () => out.push(null));
+      js.on('error', fail);
+    }, fail);
+  };
   const child = cut ? spawn(bin, ['-dc'], { stdio: ['pipe', 'pipe', 'pipe'] }) : spawn(bin, ['-dc', '--', file], { stdio: ['ignore', 'pipe', 'pipe'] });
   if (cut) {
     child.stdin!.on('error', () => undefined); // bzip2 gone early: its exit code tells
@@ -139,26 +148,13 @@ function throughSystemBzip2(file: string, bin: string, cut: CutBzip2 | null): Re
   child.on('close', (code) => {
     if (out.destroyed) return;
     if (code === 0 && !spawnFailed && stderr.trim() === '') {
-      if (!cut) {
-        out.push(null);
-        return;
-      }
-      // The cut end: whatever the JS decoder makes of it, then its error.
-      void jsBzip2(Readable.from([cut.rest], { objectMode: false })).then((js) => {
-        if (out.destroyed) return js.destroy();
-        forward(js, 0);
-        js.on('end', () => out.push(null));
-        js.on('error', fail);
-      }, fail);
+      // A cut file's cut block: whatever the JS decoder makes of it, then its error.
+      if (cut) continueInJs(Readable.from([cut.rest], { objectMode: false }), 0);
+      else out.push(null);
       return;
     }
     // Decode again in JS and go on after what bzip2 delivered.
-    void jsBzip2(createReadStream(file, { highWaterMark: 1 << 20 })).then((js) => {
-      if (out.destroyed) return js.destroy();
-      forward(js, emitted);
-      js.on('end', () => out.push(null));
-      js.on('error', fail);
-    }, fail);
+    continueInJs(createReadStream(file, { highWaterMark: 1 << 20 }), emitted);
   });
   return out;
 }

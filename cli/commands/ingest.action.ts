@@ -93,8 +93,8 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
   };
 
   const progress = new ProgressLine();
-  const filesProgress = new FilesProgress(files);
   const processingStarted = Date.now();
+  const filesProgress = new FilesProgress(files, processingStarted);
   const summary = { files: [] as Array<{ file: string; status: string; records: number; elements: number; errors: number }>, interrupted: false };
   let current: FileSource | undefined;
   let stopping = false;
