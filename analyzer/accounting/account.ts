@@ -177,13 +177,12 @@ export function prepareAccounting(registry: RegisteredSpace, geo: GeoWalk): void
 
 export function accountRoutedSpace(input: AccountingInput): AccountingResult {
   const routed = 'forEachRoute' in input.table ? routedPrefixes(input.table, input.filters) : input.table;
-  const flows = new FlowTally();
-  const ipv4 = accountFamily(IPV4, routed[4], input.registry.registeredSegments(4), input, flows);
-  const ipv6 = accountFamily(IPV6, routed[6], input.registry.registeredSegments(6), input, flows);
+  const ipv4 = accountFamily(IPV4, routed[4], input.registry.registeredSegments(4), input);
+  const ipv6 = accountFamily(IPV6, routed[6], input.registry.registeredSegments(6), input);
   return {
     ipv4: ipv4.index,
     ipv6: ipv6.index,
-    flows: flows.result().sort(compareFlows),
+    flows: [...ipv4.flows, ...ipv6.flows].sort(compareFlows),
     prefixes_seen: routed.counts,
     registry_conflicts: { ipv4: ipv4.conflicts, ipv6: ipv6.conflicts },
   };
@@ -225,24 +224,35 @@ class RirAccumulator<K extends Bound> {
   }
 }
 
-/** Flows (registering RIR and cc, usage country, origin registry): one map per (family, RIR, cc, origin registry), keyed by usage country. */
-class FlowTally {
-  private readonly groups = new Map<string, { family: Family; rir: IndexRir; registered_cc: string; origin_rir: Rir | ''; toUnit: (n: Bound) => number; byCountry: Map<string, { sum: Bound }> }>();
+type FlowSums<K extends Bound> = Map<string, { sum: K }>;
 
-  group<K extends Bound>(math: FamilyMath<K>, rir: IndexRir, registeredCc: string, originRir: Rir | ''): Map<string, { sum: K }> {
-    const key = `${math.family}|${rir}|${registeredCc}|${originRir}`;
-    let g = this.groups.get(key);
-    if (!g) this.groups.set(key, (g = { family: math.family, rir, registered_cc: registeredCc, origin_rir: originRir, toUnit: math.toUnit as (n: Bound) => number, byCountry: new Map() }));
-    return g.byCountry as Map<string, { sum: K }>;
+/**
+ * One family's flows (registering RIR and cc, usage country, origin registry): per (RIR, cc,
+ * origin registry) a map keyed by usage country. Nested maps, so that finding a piece's group
+ * builds no key string.
+ */
+class FlowTally<K extends Bound> {
+  private readonly groups = new Map<IndexRir, Map<string, Map<Rir | '', FlowSums<K>>>>();
+
+  constructor(private readonly math: FamilyMath<K>) {}
+
+  group(rir: IndexRir, registeredCc: string, originRir: Rir | ''): FlowSums<K> {
+    let byCc = this.groups.get(rir);
+    if (!byCc) this.groups.set(rir, (byCc = new Map()));
+    let byOrigin = byCc.get(registeredCc);
+    if (!byOrigin) byCc.set(registeredCc, (byOrigin = new Map()));
+    let byCountry = byOrigin.get(originRir);
+    if (!byCountry) byOrigin.set(originRir, (byCountry = new Map()));
+    return byCountry;
   }
 
   result(): Flow[] {
     const out: Flow[] = [];
-    for (const g of this.groups.values()) {
-      for (const [country, c] of g.byCountry) {
-        out.push({ family: g.family, rir: g.rir, registered_cc: g.registered_cc, country, usage_region: regionOf(country) ?? '', origin_rir: g.origin_rir, addresses: g.toUnit(c.sum) });
-      }
-    }
+    for (const [rir, byCc] of this.groups)
+      for (const [registered_cc, byOrigin] of byCc)
+        for (const [origin_rir, byCountry] of byOrigin)
+          for (const [country, c] of byCountry)
+            out.push({ family: this.math.family, rir, registered_cc, country, usage_region: regionOf(country) ?? '', origin_rir, addresses: this.math.toUnit(c.sum) });
     return out;
   }
 }
@@ -252,8 +262,7 @@ function accountFamily<K extends Bound>(
   routes: Array<RoutedPrefix<K>>,
   registered: ReadonlyArray<AccountedSegment<K>>,
   input: AccountingInput,
-  flows: FlowTally,
-): { index: FamilyIndex; conflicts: number } {
+): { index: FamilyIndex; conflicts: number; flows: Flow[] } {
   const zero = math.zero;
   const acc = INDEX_RIRS.map(() => new RirAccumulator(zero));
   const asnRirs = new Map<number, { rir: Rir | null; cc: string; key: string }>();
@@ -269,6 +278,7 @@ function accountFamily<K extends Bound>(
   const { segments, outer } = innermostSegments(routes);
   const tallies = new PrefixTallies(routes.length, outer, zero);
   const place = math.placer(input.geo);
+  const flows = new FlowTally(math);
   let conflicts = zero;
 
   // Per piece (one routed prefix, one registered record): its size is known, so only what
@@ -300,7 +310,7 @@ function accountFamily<K extends Bound>(
     tallies.addHeld(at, slot, size);
     a = acc[slot];
     const origin = originOf(route.origin);
-    byCountry = flows.group(math, rir, record?.cc ?? '', origin.rir ?? '');
+    byCountry = flows.group(rir, record?.cc ?? '', origin.rir ?? '');
     used.fill(zero);
     outside = zero;
     place(first, last, visit);
@@ -328,7 +338,7 @@ function accountFamily<K extends Bound>(
 
   const index = {} as FamilyIndex;
   INDEX_RIRS.forEach((r, i) => (index[r] = acc[i].result(math.toUnit)));
-  return { index, conflicts: math.toUnit(conflicts) };
+  return { index, conflicts: math.toUnit(conflicts), flows: flows.result() };
 }
 
 /** A country's slot in RIRS by service region, -1 for none ('ZZ', unknown codes); memoised. */
