@@ -50,6 +50,9 @@ export function parseDuration(value: unknown, opts: { name?: string } = {}): num
   return total;
 }
 
+/** The UTC day (YYYY-MM-DD) of a time in seconds. */
+export const utcDay = (seconds: number): string => new Date(seconds * 1000).toISOString().slice(0, 10);
+
 /** Whether `text` is exactly a calendar day `YYYY-MM-DD` (no spaces; 2024-02-30 is not), for callers with their own message. */
 export function isDay(text: string): boolean {
   const m = DATE_ONLY.exec(text);

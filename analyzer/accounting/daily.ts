@@ -16,7 +16,7 @@ import type { PipelineSink } from '../pipeline/sink.js';
 import type { AgreementWalk } from '../geo/agreement.js';
 import type { GeoWalk, RegisteredSpace } from './account.js';
 import { buildHere, IndexWorker, snapshotRoutes, workerCanUse, type BuildRequest } from './daily-worker.js';
-import { utcDay } from './portability.js';
+import { utcDay } from '../../common/time.js';
 import type { RouteTable } from './routed.js';
 
 export interface DailyIndexOptions {

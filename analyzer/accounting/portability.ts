@@ -79,5 +79,3 @@ export function publicIndex(index: PortabilityIndex): PublishedIndex {
   return { ...rest, confirmed: c };
 }
 
-/** The UTC day (YYYY-MM-DD) of a time in seconds. */
-export const utcDay = (seconds: number): string => new Date(seconds * 1000).toISOString().slice(0, 10);

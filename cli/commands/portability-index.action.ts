@@ -5,20 +5,31 @@
 import { log } from '../../common/log.js';
 import { basename } from 'node:path';
 import { existsSync } from 'node:fs';
-import { prepareAccounting } from '../../analyzer/accounting/account.js';
-import { computePortabilityIndex, publicIndex, utcDay } from '../../analyzer/accounting/portability.js';
 import { readTableInWorker } from '../../analyzer/accounting/table-worker.js';
-import { openGeo, openGeoSet, type GeoDatabase } from '../../analyzer/geo/index.js';
-import { agreementOf, type AgreementWalk } from '../../analyzer/geo/agreement.js';
+import type { GeoDatabase } from '../../analyzer/geo/index.js';
+import type { AgreementWalk } from '../../analyzer/geo/agreement.js';
 import { INDEX_RIRS, type PortabilityIndex, type RoutedFilters } from '../../analyzer/models/accounting.js';
-import { loadRegisteredSpace, type CachedSpace } from '../../analyzer/accounting/space-cache.js';
+import type { CachedSpace } from '../../analyzer/accounting/space-cache.js';
 import type { CommonOptions } from '../../common/config.js';
-import { isDay } from '../../common/time.js';
+import { isDay, utcDay } from '../../common/time.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 import { parseFilters, type FilterOptions } from '../filters.js';
 import { fmtInt, ProgressLine } from '../progress.js';
 import { FORMATS, render } from '../render.js';
+
+/**
+ * The registry, geo and accounting code, loaded once the route reader's worker has started (about
+ * 90 ms of module loading that its start-up then overlaps).
+ */
+const accountingModules = () =>
+  Promise.all([
+    import('../../analyzer/accounting/account.js'),
+    import('../../analyzer/accounting/portability.js'),
+    import('../../analyzer/accounting/space-cache.js'),
+    import('../../analyzer/geo/index.js'),
+    import('../../analyzer/geo/agreement.js'),
+  ]).then(([account, portability, spaceCache, geo, agreement]) => ({ ...account, ...portability, ...spaceCache, ...geo, ...agreement }));
 
 /** The store and its index tables, loaded only when used (`index build --no-store` never opens a store: ~120 ms of start-up). */
 const storeModules = () => Promise.all([import('../setup.js'), import('../../analyzer/store/portability.js')]).then(([setup, portability]) => ({ ...setup, ...portability }));
@@ -48,8 +59,8 @@ async function buildCommand(files: string[], opts: BuildOptions): Promise<void> 
   if (opts.date !== undefined && !isDay(opts.date)) throw new UsageError(`--date takes a day as YYYY-MM-DD (not "${opts.date}")`);
   const filters = parseFilters(opts);
   for (const f of files) if (!existsSync(f)) throw new UsageError(`${f}: no such file`);
-  const loaded = loadData(opts);
-  const index = await buildDay(files, opts.date, filters, loaded);
+  const load = dataLoader(opts);
+  const index = await buildDay(files, opts.date, filters, load);
   if (opts.store) {
     const { openMigratedStore, writePortabilityIndex } = await storeModules();
     const store = await openMigratedStore(opts);
@@ -59,24 +70,30 @@ async function buildCommand(files: string[], opts: BuildOptions): Promise<void> 
       await store.close();
     }
   }
+  const { publicIndex } = await accountingModules();
   process.stdout.write(opts.json ? JSON.stringify(publicIndex(index)) + '\n' : formatIndex(index));
-  (await loaded).save();
+  (await load()).save();
 }
 
 /** `save()` keeps the registry as prepared, when it was loaded from its files (after the output: not on the build's path). */
 type Loaded = { registry: CachedSpace; geo: GeoDatabase; agreement?: AgreementWalk; save(): void };
 
-/** Reads the files on a worker thread while `loaded` (registry and geo) is still loading, then measures. */
-async function buildDay(files: string[], date: string | undefined, filters: RoutedFilters, loaded: Promise<Loaded>): Promise<PortabilityIndex> {
+/**
+ * Starts reading the files on a worker thread, then (first call of `load`) loads the registry and
+ * geo data meanwhile, then measures.
+ */
+async function buildDay(files: string[], date: string | undefined, filters: RoutedFilters, load: () => Promise<Loaded>): Promise<PortabilityIndex> {
   const progress = new ProgressLine();
   const started = Date.now();
   const reading = readTableInWorker(files, filters, (n) => progress.update(() => `${fmtInt(n)} elements, ${fmtInt(n / ((Date.now() - started) / 1000))}/s`));
+  const loaded = load();
   // When each side was ready, for finding which one the build waits for.
   const readyAt = (p: Promise<unknown>) => p.then(() => (Date.now() - started) / 1000);
   const [read, { registry, geo, agreement }, routesReadS, dataLoadedS] = await Promise.all([reading, loaded, readyAt(reading), readyAt(loaded)]);
   progress.done();
   const accountingFrom = Date.now();
   if (read.latest === null && !date) throw new UsageError(`no routes in ${files.join(', ')}: nothing to date the index by (give --date)`);
+  const { computePortabilityIndex } = await accountingModules();
   const index = computePortabilityIndex({
     table: read.routed,
     registry,
@@ -91,24 +108,31 @@ async function buildDay(files: string[], date: string | undefined, filters: Rout
   return index;
 }
 
-const loadData = (opts: BuildOptions): Promise<Loaded> =>
-  Promise.all([
+/** The registry and geo data, loaded on the first call and shared by every day built. */
+function dataLoader(opts: BuildOptions): () => Promise<Loaded> {
+  let loading: Promise<Loaded> | undefined;
+  return () => (loading ??= loadData(opts));
+}
+
+async function loadData(opts: BuildOptions): Promise<Loaded> {
+  const { loadRegisteredSpace, openGeo, openGeoSet, prepareAccounting, agreementOf } = await accountingModules();
+  const [space, set] = await Promise.all([
     loadRegisteredSpace({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }, opts.prepared ? opts.cacheDir : null),
     // Every --geo database only for --confirmed; otherwise the primary alone, as the accounting uses.
     opts.confirmed ? openGeoSet(opts.geo) : openGeo(opts.geo).then((primary) => ({ primary, sources: [] })),
-  ]).then(([space, set]) => {
-    const registry = space.space;
-    log.debug({ prepared: space.cached }, 'registry for the accounting');
-    // While the worker still reads the route files.
-    prepareAccounting(registry, set.primary);
-    const loaded = { registry, geo: set.primary, save: space.save };
-    if (!opts.confirmed) return loaded;
-    try {
-      return { ...loaded, agreement: agreementOf(set) };
-    } catch (err) {
-      throw new UsageError(`--confirmed: ${(err as Error).message}`);
-    }
-  });
+  ]);
+  const registry = space.space;
+  log.debug({ prepared: space.cached }, 'registry for the accounting');
+  // While the worker still reads the route files.
+  prepareAccounting(registry, set.primary);
+  const loaded = { registry, geo: set.primary, save: space.save };
+  if (!opts.confirmed) return loaded;
+  try {
+    return { ...loaded, agreement: agreementOf(set) };
+  } catch (err) {
+    throw new UsageError(`--confirmed: ${(err as Error).message}`);
+  }
+}
 
 /** The date in an archive file's name: YYYYMMDD (RIS, RouteViews) or a Unix time (BGPStream). */
 export function dateFromFileName(file: string): string | null {
@@ -128,17 +152,18 @@ async function backfillCommand(files: string[], opts: BuildOptions): Promise<voi
     if (!day) throw new UsageError(`${f}: no date in the file name (YYYYMMDD or a Unix time); build that day with \`portolan index build --date\``);
     days.set(day, [...(days.get(day) ?? []), f]);
   }
-  const loaded = loadData(opts);
+  const load = dataLoader(opts);
+  void load().catch(() => {}); // started now, before the store opens; its error surfaces in buildDay
   const { openMigratedStore, writePortabilityIndex } = await storeModules();
   const store = await openMigratedStore(opts);
   try {
     for (const day of [...days.keys()].sort()) {
       const dayFiles = (days.get(day) as string[]).sort();
-      const index = await buildDay(dayFiles, day, filters, loaded);
+      const index = await buildDay(dayFiles, day, filters, load);
       await writePortabilityIndex(store.client, index);
       process.stdout.write(`${day}: ${dayFiles.length} file(s), ${fmtInt(index.params.source.elements)} elements, IPv4 share out of region ${shareText(index)}\n`);
     }
-    (await loaded).save();
+    (await load()).save();
   } finally {
     await store.close();
   }
