@@ -1,10 +1,15 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { createRequire } from 'node:module';
+import type { Logger, LevelWithSilent } from 'pino';
 
 /**
  * One structured logger for the whole process. JSON lines on stderr by default (stdout is
  * kept for command output such as `portolan parse`); pretty-printed when stderr is a TTY.
+ *
+ * pino loads on the first log call, not at import: about 50 ms of every command's start-up (and
+ * of each worker thread's) that a run which logs nothing never pays.
  */
-function makeLogger(level: LevelWithSilent): Logger {
+function makeLogger(level: string): Logger {
+  const { pino } = createRequire(import.meta.url)('pino') as typeof import('pino');
   const pretty = process.stderr.isTTY && process.env.PORTOLAN_LOG_FORMAT !== 'json';
   if (pretty) {
     return pino({
@@ -15,15 +20,42 @@ function makeLogger(level: LevelWithSilent): Logger {
   return pino({ level }, pino.destination({ fd: 2, sync: false }));
 }
 
-export let log: Logger = makeLogger((process.env.PORTOLAN_LOG_LEVEL as LevelWithSilent) ?? 'info');
+let level: string = (process.env.PORTOLAN_LOG_LEVEL as LevelWithSilent | undefined) || 'info';
+let created: Logger | null = null;
 
-export function setLogLevel(level: string): void {
-  log.level = level;
+/** The process logger, made now if it was not yet; `log` then points at it directly. */
+function processLogger(): Logger {
+  if (!created) {
+    created = makeLogger(level);
+    if (log === standIn) log = created;
+  }
+  return created;
 }
 
-/** Replace the process logger (tests capture warnings this way). */
+/** Stands for the process logger until its first use (a log call, or reading a property). */
+const standIn: Logger = new Proxy({} as Logger, {
+  get(_target, key) {
+    const logger = processLogger();
+    const value: unknown = Reflect.get(logger, key, logger);
+    return typeof value === 'function' ? value.bind(logger) : value;
+  },
+  set(_target, key, value) {
+    return Reflect.set(processLogger(), key, value);
+  },
+});
+
+export let log: Logger = standIn;
+
+export function setLogLevel(next: string): void {
+  if (log === standIn || log === created) {
+    level = next;
+    if (created) created.level = next;
+  } else log.level = next;
+}
+
+/** Replace the process logger (tests capture warnings this way; passing back a saved `log` restores it). */
 export function setLogger(logger: Logger): void {
-  log = logger;
+  log = logger === standIn && created ? created : logger;
 }
 
 export type { Logger };
