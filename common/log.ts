@@ -5,8 +5,8 @@ import type { Logger, LevelWithSilent } from 'pino';
  * One structured logger for the whole process. JSON lines on stderr by default (stdout is
  * kept for command output such as `portolan parse`); pretty-printed when stderr is a TTY.
  *
- * pino loads on the first log call, not at import: about 50 ms of every command's start-up (and
- * of each worker thread's) that a run which logs nothing never pays.
+ * pino loads on the first call that logs, not at import: about 50 ms of every command's
+ * start-up (and of each worker thread's) that a run which logs nothing never pays.
  */
 function makeLogger(level: string): Logger {
   const { pino } = createRequire(import.meta.url)('pino') as typeof import('pino');
@@ -32,9 +32,14 @@ function processLogger(): Logger {
   return created;
 }
 
-/** Stands for the process logger until its first use (a log call, or reading a property). */
+/** pino's levels; a call below the level set logs nothing, so it need not load pino. */
+const LEVEL_VALUES: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+const noop = (): void => {};
+
+/** Stands for the process logger until its first use (a call at or above the level, or reading a property). */
 const standIn: Logger = new Proxy({} as Logger, {
   get(_target, key) {
+    if (!created && typeof key === 'string' && LEVEL_VALUES[key] < (LEVEL_VALUES[level] ?? 0)) return noop;
     const logger = processLogger();
     const value: unknown = Reflect.get(logger, key, logger);
     return typeof value === 'function' ? value.bind(logger) : value;

@@ -34,6 +34,13 @@ describe('the process logger', () => {
     expect(lines(stderr)).toMatchObject([{ level: 40, file: 'x', msg: 'first' }]);
   });
 
+  it('calls below the level never load pino', () => {
+    const { stdout, stderr } = run('below', `log.debug('no'); log.info('no'); log.warn('no'); say(pinoLoaded()); log.error('yes'); say(pinoLoaded());`, { PORTOLAN_LOG_LEVEL: 'error' });
+    expect(lines(stdout)).toEqual([false, true]);
+    expect(lines(stderr).map((l) => l.msg)).toEqual(['yes']);
+    expect(lines(run('silent', `log.fatal('no'); say(pinoLoaded());`, { PORTOLAN_LOG_LEVEL: 'silent' }).stdout)).toEqual([false]);
+  });
+
   it('a level set before the first call applies to it, and later changes apply too', () => {
     const { stderr } = run('level', `setLogLevel('warn'); log.info('hidden'); log.warn('shown'); setLogLevel('info'); log.info('now shown'); say(log.level);`);
     expect(lines(stderr).map((l) => l.msg)).toEqual(['shown', 'now shown']);
