@@ -78,4 +78,3 @@ export function publicIndex(index: PortabilityIndex): PublishedIndex {
   const { flows: _cflows, ...c } = confirmed;
   return { ...rest, confirmed: c };
 }
-
