@@ -117,6 +117,8 @@ export class AlertEngine {
   private lastSweep = 0;
   /** Events before this time (set by restore) are repeats of what the saved state already holds. */
   private seenBefore = -Infinity;
+  /** The restored snapshot's clock: the latest event time seen, kept while the replayed minute moves the clock up to it again. */
+  private restoredClock = -Infinity;
   readonly counters: EngineCounters = { events: 0, matched: 0, alerts: 0, deduped: 0, quieted: 0, catchUps: 0 };
 
   constructor(rules: RuleConfig[], settings: EngineSettings) {
@@ -210,7 +212,7 @@ export class AlertEngine {
       pairs.push([key, open ? { ...saved, pendingStart: { group: pendingStart.group, item: itemKey(pendingStart.item) } } : saved]);
     }
     const groups: Array<[string, SavedGroup]> = [...this.groups].map(([key, g]) => [key, { rule: g.rule, event: g.event, ...(g.reason ? { reason: g.reason } : {}), firstTime: g.firstTime, openedAtMs: g.openedAtMs, items: [...g.items.values()] }]);
-    return { version: 2, clock: this.clock, pairs, originAlerts: [...this.originAlerts], groups, catchUps: [...this.pendingCatchUp] };
+    return { version: 2, clock: Math.max(this.clock, this.restoredClock), pairs, originAlerts: [...this.originAlerts], groups, catchUps: [...this.pendingCatchUp] };
   }
 
   /**
@@ -234,9 +236,13 @@ export class AlertEngine {
       this.pairs.set(key, { ...rest, pendingStart: link && item ? { group: link.group, item } : null });
     }
     for (const [key, time] of snapshot.originAlerts) this.originAlerts.set(key, time);
-    this.clock = Math.max(this.clock, snapshot.clock);
-    this.lastSweep = this.clock;
+    // The clock restarts where the events that still count begin: the minute before the saved
+    // clock is replayed as the run saw it, so a catch-up falls due at the same event as before
+    // the kill (not at once, before a replayed end that had cancelled it).
     this.seenBefore = snapshot.clock - RESTORED_SKEW_SECONDS;
+    this.restoredClock = Math.max(this.restoredClock, snapshot.clock);
+    this.clock = Math.max(this.clock, this.seenBefore);
+    this.lastSweep = this.clock;
     const quiet = this.settings.quietPeriodSeconds;
     for (const key of snapshot.catchUps ?? []) {
       const st = this.pairs.get(key);

@@ -270,6 +270,42 @@ describe('shutdown', () => {
     expect(late.map((a) => a.items[0].prefix)).toEqual(['203.0.113.0/24']);
   });
 
+  it('a replay of the last minute after a restore catches up (or not) as the run did: a start and end in it are held back again, not announced', () => {
+    // Found by reliability/alerts-crash under CPU contention (seed 16016). f was announced and
+    // ended at T+10; it starts again inside its quiet period (T+1790, due T+1810) and ends
+    // before the clock reaches the due time, so the run announces nothing; the kill comes after
+    // an event at T+1820. Before the fix the restored clock (T+1820) was already past the due
+    // time when the replayed start came: a catch-up went out, the replayed end folded into it
+    // ending before it started, and its alert moved f's quiet period so the next start was
+    // held back too.
+    const window = { ...settings, groupingWindowSeconds: 86_400 };
+    const f = finding();
+    const g = finding({ prefix: '198.51.100.0/24', originAsn: 64501 });
+    const upToKill = [started(T, f), ended(T + 10, f), started(T + 1790, f), ended(T + 1800, f), started(T + 1820, g)];
+    const afterKill = [started(T + 1850, f), ended(T + 1900, f)];
+    const items = (alerts: ReturnType<AlertEngine['finish']>) => alerts.flatMap((a) => a.items.map((i) => ({ ...i, flaps: undefined }))).sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0));
+    // Events one at a time, as a live feed hands them over.
+    const feed = (engine: AlertEngine, events: typeof upToKill) => events.flatMap((e) => engine.handle([e], WALL));
+
+    const whole = new AlertEngine([rule('')], window);
+    const expected = items([...feed(whole, [...upToKill, ...afterKill]), ...whole.finish()]);
+    expect(expected.map((i) => [i.prefix, i.startedAt, i.endedAt, i.catchUp])).toEqual([
+      ['192.0.2.0/24', T, T + 10, undefined],
+      ['198.51.100.0/24', T + 1820, undefined, undefined],
+      ['192.0.2.0/24', T + 1850, T + 1900, undefined],
+    ]);
+
+    const killed = new AlertEngine([rule('')], window);
+    expect(feed(killed, upToKill)).toEqual([]); // held in the day's window
+    const restarted = new AlertEngine([rule('')], window);
+    restarted.restore(JSON.parse(JSON.stringify(killed.snapshot())));
+    // The restart reads the capture again from its start.
+    expect(items([...feed(restarted, [...upToKill, ...afterKill]), ...restarted.finish()])).toEqual(expected);
+    expect(restarted.counters.catchUps).toBe(0);
+    // The saved clock stays the latest event seen, so the window of repeats does not move back.
+    expect(restarted.snapshot().clock).toBe(T + 1900);
+  });
+
   it('restores only the pairs of rules that still exist, and refuses an unknown snapshot version', () => {
     const before = new AlertEngine([{ ...rule(''), name: 'old' }], settings);
     before.handle([started(T, finding())], WALL);
