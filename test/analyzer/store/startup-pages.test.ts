@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
 import { pageOutMappedFile } from '../../../common/page-out.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
@@ -33,21 +33,31 @@ let store: Store | undefined;
 afterAll(async () => store?.close());
 
 describe('chDB start-up pages', () => {
-  it.skipIf(!built)(`are released after migration, and the store still works (skipped when ${reason})`, async () => {
+  beforeAll(async () => {
+    if (!built) return;
     store = await openStore({ db: join(makeTmpDir('startup-pages'), 'db') });
     await store.migrate();
+  });
+
+  it.skipIf(!built)(`are released after migration (skipped when ${reason})`, (ctx) => {
     const before = chdbPrivateCleanMiB();
-    const advised = store.releaseStartupPages();
+    const advised = store!.releaseStartupPages();
     const after = chdbPrivateCleanMiB();
     // The library is about 540 MiB; start-up leaves well over 100 MiB of it resident (alone on
     // the machine all of it private), and the release takes back most of what is private.
     expect(advised).toBeGreaterThan(400 * 2 ** 20);
+    // Beside another chDB process (a test file running at the same time) the pages are shared:
+    // the kernel keeps them, and there is nothing this process could release to measure.
+    ctx.skip(before < 50, `only ${before.toFixed(1)} MiB of the library is private to this process (shared with another chDB process): the release cannot be measured`);
     expect(after).toBeLessThanOrEqual(before / 2);
-    // Everything still works: migrations (DDL), an insert through the views, and reads of it.
-    expect((await store.migrate()).applied).toEqual([]);
-    await store.client.command({ query: 'CREATE TABLE t (n UInt64, s String) ENGINE = MergeTree ORDER BY n' });
-    await store.client.command({ query: 'INSERT INTO t SELECT number, toString(number) FROM numbers(100000)' });
-    const rows = await (await store.client.query({ query: 'SELECT count() AS c, sum(n) AS total, uniqExact(s) AS u FROM t', format: 'JSONEachRow' })).json<{ c: number; total: number; u: number }>();
+  });
+
+  it.skipIf(!built)('the store still works after the release', async () => {
+    // Migrations (DDL), an insert through the views, and reads of it: pages read back from the library file.
+    expect((await store!.migrate()).applied).toEqual([]);
+    await store!.client.command({ query: 'CREATE TABLE t (n UInt64, s String) ENGINE = MergeTree ORDER BY n' });
+    await store!.client.command({ query: 'INSERT INTO t SELECT number, toString(number) FROM numbers(100000)' });
+    const rows = await (await store!.client.query({ query: 'SELECT count() AS c, sum(n) AS total, uniqExact(s) AS u FROM t', format: 'JSONEachRow' })).json<{ c: number; total: number; u: number }>();
     expect(rows).toEqual([{ c: 100_000, total: (99_999 * 100_000) / 2, u: 100_000 }]);
   });
 
