@@ -64,8 +64,30 @@ export function endsWithStreamEnd(file: string): boolean {
 export async function jsBzip2(raw: Readable): Promise<Readable> {
   const { default: unbzip2 } = await import('unbzip2-stream');
   const decoder = unbzip2() as unknown as NodeJS.ReadWriteStream;
-  raw.on('error', (err) => (decoder as unknown as Readable).destroy(err));
+  let inputEnded = false;
+  let inputFailed = false;
+  // Registered before the pipe's own listeners: the decoder's error is thrown while the end is handed on.
+  raw.once('end', () => (inputEnded = true));
+  raw.on('error', (err) => {
+    inputFailed = true;
+    (decoder as unknown as Readable).destroy(err);
+  });
+  // Registered before any reader's listener, so every reader sees the explained message.
+  decoder.on('error', (err: Error) => {
+    if (!inputFailed) err.message = explainDecoderError(err.message, inputEnded);
+  });
   return raw.pipe(decoder) as unknown as Readable;
+}
+
+/**
+ * unbzip2-stream's errors do not say what is wrong ("Boom.", "moo i'm a cow", a TypeError when the
+ * data stops inside a block). Blocks are decoded while input arrives only once a whole block's
+ * worth is buffered, so an error after the input ended is a cut or damaged last block; before, a
+ * damaged block.
+ */
+export function explainDecoderError(message: string, inputEnded: boolean): string {
+  const what = inputEnded ? 'the bzip2 data stops inside a block (the file is cut short, or its last block is damaged)' : 'the bzip2 data is damaged';
+  return `${what}; decoder: ${message}`;
 }
 
 /** The decoded bytes of a local .bz2 file through `bin` (system bzip2), with the exact fallback. */

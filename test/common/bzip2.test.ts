@@ -120,6 +120,18 @@ describe.skipIf(!bin)(`system bzip2 with the exact unbzip2-stream fallback ${bin
     }
   });
 
+  it('says what is wrong, not what the JS decoder says: data that stops inside a block, or a damaged block', async () => {
+    const read = async (name: string, data: Buffer) => {
+      const file = join(dir, name);
+      writeFileSync(file, data);
+      return (await drain(await jsBzip2(createReadStream(file)))).error;
+    };
+    // unbzip2-stream fails on these with a TypeError and with "Error in bzip2: crc32 do not match" or a joke.
+    expect(await read('explain-cut.bz2', whole.subarray(0, whole.length >> 1))).toMatch(/^the bzip2 data stops inside a block \(the file is cut short, or its last block is damaged\); decoder: ./);
+    expect(await read('explain-damaged.bz2', damaged)).toMatch(/^the bzip2 data is damaged; decoder: ./);
+    expect(await read('explain-whole.bz2', whole)).toBeNull();
+  });
+
   it('a damaged complete block in a file cut short: bzip2 fails on it and the JS fallback gives the same error', async () => {
     const file = join(dir, 'cut-damaged.bz2');
     writeFileSync(file, damaged.subarray(0, damaged.length - 2000));
