@@ -7,12 +7,14 @@
  * no per-element rows to be indexed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTableInWorker } from '../analyzer/accounting/table-worker.js';
 import { tableFromSource } from '../analyzer/accounting/from-files.js';
 import { computePortabilityIndex } from '../analyzer/accounting/portability.js';
+import { openInput } from '../common/input.js';
 import { utcDay } from '../common/time.js';
 import { DEFAULT_FILTERS, routedPrefixes } from '../analyzer/accounting/routed.js';
 import { prepareAccounting } from '../analyzer/accounting/account.js';
@@ -79,7 +81,6 @@ for (let i = 0; i < runs; i++) {
     });
   }
 }
-rmSync(cacheDir, { recursive: true, force: true });
 // The aim (at most 2x) per variant, over the runs: a noisy machine moves single runs either way.
 for (const [registry, r] of ratios) {
   const sorted = [...r].sort((a, b) => a - b);
@@ -90,6 +91,17 @@ for (const [registry, r] of ratios) {
     runs_at_most_2x: `${r.filter((x) => x <= 2).length} of ${r.length}`,
   });
 }
+
+// The 2002 RIB holds one peer's routes (115,521 entries, 112,988 prefixes): a build's fixed costs
+// (start-up, registry, accounting, which grows with prefixes, not entries) weigh most there. A
+// collector's RIB of today holds tens of millions of entries, dozens per prefix. So the same
+// comparison on RIBs made of the complete records of the 2014 RIS sample (35 peers, ~30 entries
+// a prefix), once and BENCH_INDEX_SCALE times (default 10; copy k with the prefixes' first octet moved up by 16·k: the
+// sample's prefixes lie in 0-12, so copies never meet): the ratio on a large RIB, and what one
+// entry costs each tool (the difference between the two sizes over the entries added).
+if (existsSync('/usr/bin/bgpdump')) await compareOnScaledRibs(Number(process.env.BENCH_INDEX_SCALE ?? 10));
+else process.stdout.write('index build on larger RIBs: skipped (no /usr/bin/bgpdump to compare with)\n');
+rmSync(cacheDir, { recursive: true, force: true });
 
 // In process, by phase, one thread (CPU time of this process, which runs nothing else meanwhile):
 // registry and geo, what the accounting prepares from them, the file into a routing state, its
@@ -137,3 +149,74 @@ report('index build in process (cpu s)', {
   worker_routed_equal: String(read.routed[4].length + read.routed[6].length === index.params.prefixes_seen.ipv4.kept + index.params.prefixes_seen.ipv6.kept),
   prefixes: index.params.prefixes_seen.ipv4.kept + index.params.prefixes_seen.ipv6.kept,
 });
+
+
+async function compareOnScaledRibs(scale: number): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'index-build-scaled-'));
+  const ribs = await scaledRibs(sharedData('mrt', 'pyasn-data', 'rib.20140523.0600_firstMB.bz2'), [1, scale], dir);
+  const argsFor = (file: string) => [...cli.args, 'index', 'build', file, '--rir-dir', sharedData('rir', '2014-07-01'), '--iana-dir', IANA_DIR, '--min-peers', '1', '--no-store', '--json', '--cache-dir', cacheDir];
+  run(process.execPath, argsFor(ribs[0].file)); // prepares this registry
+  const walls = ribs.map(() => ({ ours: [] as number[], theirs: [] as number[] }));
+  for (let i = 0; i < runs; i++) {
+    ribs.forEach((rib, j) => {
+      const theirs = run('/usr/bin/bgpdump', ['-m', rib.file]);
+      const ours = run(process.execPath, argsFor(rib.file));
+      walls[j].theirs.push(theirs.wall_s);
+      walls[j].ours.push(ours.wall_s);
+      report(`index build cli vs bgpdump, RIB of ${rib.entries.toLocaleString('en-US')} entries (run ${i + 1})`, { portolan_s: ours.wall_s, bgpdump_s: theirs.wall_s, ratio: ours.wall_s / theirs.wall_s, cli_peak_rss_mib: ours.peak_rss_mib });
+    });
+  }
+  rmSync(dir, { recursive: true, force: true });
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
+  const [small, large] = ribs.map((rib, j) => ({ entries: rib.entries, ours: median(walls[j].ours), theirs: median(walls[j].theirs) }));
+  const added = large.entries - small.entries;
+  report(`index build cli vs bgpdump on the 2014 sample and ${scale} copies of it (medians of ${runs})`, {
+    ratio_sample: small.ours / small.theirs,
+    ratio_scaled: large.ours / large.theirs,
+    portolan_us_per_entry: ((large.ours - small.ours) * 1e6) / added,
+    bgpdump_us_per_entry: ((large.theirs - small.theirs) * 1e6) / added,
+  });
+}
+
+/**
+ * RIBs of `copies` copies of a TABLE_DUMP_V2 file's complete records (gzip): its peer index table
+ * once, then its RIB records with the first prefix octet moved up by 16·k in copy k (a /0 is kept
+ * in the first copy only).
+ */
+async function scaledRibs(source: string, copies: number[], dir: string): Promise<Array<{ file: string; entries: number }>> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const c of await openInput(source)) chunks.push(c as Buffer);
+  } catch {
+    // The sample is cut short, so its decoder fails at the end: only its complete records are used.
+  }
+  const raw = Buffer.concat(chunks);
+  const peerTables: Buffer[] = [];
+  const ribs: Array<{ record: Buffer; entries: number }> = [];
+  for (let at = 0; at + 12 <= raw.length; ) {
+    const length = raw.readUInt32BE(at + 8);
+    if (at + 12 + length > raw.length) break; // the sample is cut inside its last record
+    const record = raw.subarray(at, at + 12 + length);
+    const [type, subtype] = [raw.readUInt16BE(at + 4), raw.readUInt16BE(at + 6)];
+    if (type === 13 && subtype === 1) peerTables.push(record);
+    // RIB_IPV4_UNICAST body: sequence (4), prefix length (1), prefix bytes, entry count (2).
+    if (type === 13 && subtype === 2) ribs.push({ record, entries: record.readUInt16BE(17 + Math.ceil(record[16] / 8)) });
+    at += 12 + length;
+  }
+  return copies.map((n) => {
+    const out: Buffer[] = [...peerTables];
+    let entries = 0;
+    for (let k = 0; k < n; k++) {
+      for (const { record, entries: e } of ribs) {
+        if (k > 0 && record[16] === 0) continue;
+        const moved = k === 0 ? record : Buffer.from(record);
+        moved[17] = (moved[17] + 16 * k) % 224;
+        out.push(moved);
+        entries += e;
+      }
+    }
+    const file = join(dir, `rib-x${n}.mrt.gz`);
+    writeFileSync(file, gzipSync(Buffer.concat(out)));
+    return { file, entries };
+  });
+}
