@@ -3,7 +3,9 @@
  * build`), unless dist/ is older than the sources; then through tsx, whose start-up costs about
  * half a second more and whose loader also runs in every worker thread.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { existsSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../common/paths.js';
 
@@ -31,4 +33,29 @@ function newestSource(dirs: string[]): number {
   };
   for (const d of dirs) walk(join(projectRoot(), d));
   return newest;
+}
+
+/** A command's wall time; with GNU time installed also its CPU time and peak RSS (a child's are not in the bench's own rusage). */
+export interface TimedRun {
+  wall_s: number;
+  cpu_s: number;
+  peak_rss_mib: number;
+}
+
+const TIME = '/usr/bin/time';
+let devNull: number | undefined;
+
+/** Runs a command to its end, its output discarded and its logs silenced; throws when it fails. */
+export function timedRun(cmd: string, args: string[]): TimedRun {
+  const out = join(tmpdir(), `bench-${process.pid}.time`);
+  const timed = existsSync(TIME);
+  const options: SpawnSyncOptions = { stdio: ['ignore', (devNull ??= openSync('/dev/null', 'w')), 'inherit'], env: { ...process.env, PORTOLAN_LOG_LEVEL: 'silent' } };
+  const t = process.hrtime.bigint();
+  const r = timed ? spawnSync(TIME, ['-f', '%U %S %M', '-o', out, cmd, ...args], options) : spawnSync(cmd, args, options);
+  const wall_s = Number(process.hrtime.bigint() - t) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
+  if (!timed) return { wall_s, cpu_s: NaN, peak_rss_mib: NaN };
+  const [user, sys, rssKb] = readFileSync(out, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
+  rmSync(out, { force: true });
+  return { wall_s, cpu_s: user + sys, peak_rss_mib: rssKb / 1024 };
 }

@@ -6,8 +6,7 @@
  * Then the same build in process, phase by phase, in CPU time. Nothing is stored: a RIB needs
  * no per-element rows to be indexed.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +21,7 @@ import { openGeo } from '../analyzer/geo/index.js';
 import { loadRegistry } from '../analyzer/registry/index.js';
 import { FileSource } from '../collector/sources/index.js';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
-import { portolanCli } from './cli.js';
+import { portolanCli, timedRun as run } from './cli.js';
 import { report } from './report.js';
 
 if (!hasSharedData) {
@@ -33,30 +32,6 @@ if (!hasSharedData) {
 const RIB = sharedData('mrt', 'bgpdump-testdata', 'bview.20020722.2337.gz');
 const RIR_DIR = sharedData('rir', '2013-08-13');
 const IANA_DIR = sharedData('iana');
-const devNull = openSync('/dev/null', 'w');
-
-/** Wall time of a command; with GNU time installed also its CPU time and peak RSS (children are not in this process's rusage). */
-interface Run {
-  wall_s: number;
-  cpu_s: number;
-  peak_rss_mib: number;
-}
-const TIME = '/usr/bin/time';
-const run = (cmd: string, args: string[]): Run => {
-  const out = join(tmpdir(), `index-build-bench-${process.pid}.time`);
-  const timed = existsSync(TIME);
-  const t = process.hrtime.bigint();
-  const r = timed
-    ? spawnSync(TIME, ['-f', '%U %S %M', '-o', out, cmd, ...args], { stdio: ['ignore', devNull, 'inherit'], env: { ...process.env, PORTOLAN_LOG_LEVEL: 'silent' } })
-    : spawnSync(cmd, args, { stdio: ['ignore', devNull, 'inherit'], env: { ...process.env, PORTOLAN_LOG_LEVEL: 'silent' } });
-  const wall_s = Number(process.hrtime.bigint() - t) / 1e9;
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
-  if (!timed) return { wall_s, cpu_s: NaN, peak_rss_mib: NaN };
-  const [user, sys, rssKb] = readFileSync(out, 'utf8').trim().split(/\s+/).slice(-3).map(Number);
-  rmSync(out, { force: true });
-  return { wall_s, cpu_s: user + sys, peak_rss_mib: rssKb / 1024 };
-};
-
 const cli = portolanCli();
 const args = [...cli.args, 'index', 'build', RIB, '--rir-dir', RIR_DIR, '--iana-dir', IANA_DIR, '--min-peers', '1', '--no-store', '--json'];
 const cacheDir = mkdtempSync(join(tmpdir(), 'index-build-bench-'));

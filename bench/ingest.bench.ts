@@ -1,0 +1,64 @@
+/**
+ * `portolan ingest` end to end as users run it (the CLI: start-up, registry and geo, parse,
+ * classify, state, chDB with its views) against `bgpdump -m` on the same file, in the same run
+ * (issue 13), each run into a copy of a store migrated beforehand, as in a backfill:
+ *   - the 2002 RIB: the aim is at most 3× bgpdump's wall time; also into a new store, which adds
+ *     the store's creation (its migrations);
+ *   - the 2016 updates file: a short file, where the fixed costs show;
+ *   - both in one ingest: the peak RSS the memory aim (at most 500 MB) is about.
+ * BENCH_INGEST_RUNS=N runs each N times (default 3); the summary gives min, median and max.
+ */
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
+import { portolanCli, timedRun, type TimedRun } from './cli.js';
+import { report } from './report.js';
+
+if (!hasSharedData) {
+  process.stdout.write('ingest.bench: shared data not found, skipped\n');
+  process.exit(0);
+}
+
+const RIB = sharedData('mrt', 'bgpdump-testdata', 'bview.20020722.2337.gz');
+const UPDATES = sharedData('mrt', 'bgpdump-testdata', 'updates.20160811.1600.gz');
+const cases: Array<{ name: string; files: string[]; store: 'new' | 'migrated' }> = [
+  { name: '2002 RIB, new store', files: [RIB], store: 'new' },
+  { name: '2002 RIB', files: [RIB], store: 'migrated' },
+  { name: '2016 updates', files: [UPDATES], store: 'migrated' },
+  { name: 'both files', files: [RIB, UPDATES], store: 'migrated' },
+];
+const cli = portolanCli();
+const runs = Number(process.env.BENCH_INGEST_RUNS ?? 3);
+const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
+const bgpdump = existsSync('/usr/bin/bgpdump');
+const none: TimedRun = { wall_s: NaN, cpu_s: NaN, peak_rss_mib: NaN };
+const migrated = join(dir, 'migrated');
+timedRun(process.execPath, [...cli.args, 'index', 'show', '--db', migrated]); // creates and migrates the store (and says it holds no index)
+
+const results = new Map(cases.map(({ name }) => [name, { ratio: [] as number[], rss: [] as number[] }]));
+for (let i = 0; i < runs; i++) {
+  for (const { name, files, store } of cases) {
+    // bgpdump reads the files one after the other, as the ingest does.
+    const theirs = bgpdump ? files.map((f) => timedRun('/usr/bin/bgpdump', ['-m', f])).reduce((a, b) => ({ ...a, wall_s: a.wall_s + b.wall_s, cpu_s: a.cpu_s + b.cpu_s })) : none;
+    const db = join(dir, `store-${i}-${name.replace(/\W+/g, '-')}`);
+    if (store === 'migrated') cpSync(migrated, db, { recursive: true });
+    const ours = timedRun(process.execPath, [...cli.args, 'ingest', ...files, '--db', db, '--rir-dir', sharedData('rir', '2013-08-13'), '--iana-dir', sharedData('iana'), '--json']);
+    rmSync(db, { recursive: true, force: true });
+    rmSync(`${db}.ingest-state`, { recursive: true, force: true });
+    results.get(name)!.ratio.push(ours.wall_s / theirs.wall_s);
+    results.get(name)!.rss.push(ours.peak_rss_mib);
+    report(`ingest cli vs bgpdump, ${name} (run ${i + 1})`, { portolan_s: ours.wall_s, bgpdump_s: theirs.wall_s, ratio: ours.wall_s / theirs.wall_s, portolan_cpu_s: ours.cpu_s, cli_peak_rss_mib: ours.peak_rss_mib, cli: cli.label });
+  }
+}
+rmSync(dir, { recursive: true, force: true });
+
+const spread = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0], median: (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2, max: s[s.length - 1] };
+};
+for (const [name, r] of results) {
+  const ratio = spread(r.ratio);
+  const rss = spread(r.rss);
+  report(`ingest cli vs bgpdump, ${name}, ${runs} runs`, { ratio_min: ratio.min, ratio_median: ratio.median, ratio_max: ratio.max, cli_peak_rss_mib_max: rss.max });
+}
