@@ -121,7 +121,7 @@ report('index build in process (cpu s)', {
   routed_prefixes: routedS,
   accounting: accountS,
   worker_read_while_loading_wall_s: overlapS,
-  worker_routed_equal: String(read.routed[4].length + read.routed[6].length === index.params.prefixes_seen.ipv4.kept + index.params.prefixes_seen.ipv6.kept),
+  worker_routed_equal: String(read.routed[4].origin.length + read.routed[6].origin.length === index.params.prefixes_seen.ipv4.kept + index.params.prefixes_seen.ipv6.kept),
   prefixes: index.params.prefixes_seen.ipv4.kept + index.params.prefixes_seen.ipv6.kept,
 });
 

@@ -13,7 +13,7 @@ import type { DelegationRecord, Rir } from '../models/registry.js';
 import { RIRS } from '../models/registry.js';
 import { forEachIpv4Cidr } from '../registry/prefix-index.js';
 import { regionOf } from '../registry/regions.js';
-import { routedPrefixes, type RoutedPrefix, type RoutedPrefixes, type RouteTable } from './routed.js';
+import { routedPrefixes, type RoutedColumns, type RoutedSpace, type RouteTable } from './routed.js';
 import { innermostSegments, minus, overlay, plus, type Bound } from './segments.js';
 
 /** What the accounting reads of a registering record. */
@@ -46,7 +46,7 @@ export interface GeoWalk {
 
 export interface AccountingInput {
   /** A routing state, or its routed prefixes already picked with these filters (routedPrefixes). */
-  table: RouteTable | RoutedPrefixes;
+  table: RouteTable | RoutedSpace;
   registry: RegisteredSpace;
   geo: GeoWalk;
   filters: RoutedFilters;
@@ -149,8 +149,10 @@ class PrefixTallies<K extends Bound> {
     readonly outer: Int32Array,
     zero: K,
   ) {
-    this.held = new Array<K>(count * INDEX_RIRS.length).fill(zero);
-    this.used = new Array<K>(count * RIRS.length).fill(zero);
+    // IPv4 sums (below 2^53) in typed arrays: no element-kind change when the first sum leaves the small-integer range.
+    const column = (n: number): K[] => (typeof zero === 'number' ? (new Float64Array(n) as unknown as K[]) : new Array<K>(n).fill(zero));
+    this.held = column(count * INDEX_RIRS.length);
+    this.used = column(count * RIRS.length);
   }
 
   /** Adds n to slot `slot` of prefix i and every prefix around it. */
@@ -259,7 +261,7 @@ class FlowTally<K extends Bound> {
 
 function accountFamily<K extends Bound>(
   math: FamilyMath<K>,
-  routes: Array<RoutedPrefix<K>>,
+  routes: RoutedColumns<K>,
   registered: ReadonlyArray<AccountedSegment<K>>,
   input: AccountingInput,
 ): { index: FamilyIndex; conflicts: number; flows: Flow[] } {
@@ -275,8 +277,8 @@ function accountFamily<K extends Bound>(
     }
     return o;
   };
-  const { segments, outer } = innermostSegments(routes);
-  const tallies = new PrefixTallies(routes.length, outer, zero);
+  const { segments, outer } = innermostSegments(routes.start, routes.end);
+  const tallies = new PrefixTallies(routes.origin.length, outer, zero);
   const place = math.placer(input.geo);
   const flows = new FlowTally(math);
   let conflicts = zero;
@@ -301,7 +303,6 @@ function accountFamily<K extends Bound>(
   };
 
   overlay(segments, registered, (first, last, at, seg) => {
-    const route = routes[at];
     const record = seg?.record ?? null;
     rir = record?.rir ?? 'unregistered';
     const slot = RIR_SLOT.get(rir) as number;
@@ -309,7 +310,7 @@ function accountFamily<K extends Bound>(
     if (seg?.conflict) conflicts = plus(conflicts, size);
     tallies.addHeld(at, slot, size);
     a = acc[slot];
-    const origin = originOf(route.origin);
+    const origin = originOf(routes.origin[at]);
     byCountry = flows.group(rir, record?.cc ?? '', origin.rir ?? '');
     used.fill(zero);
     outside = zero;
@@ -334,7 +335,7 @@ function accountFamily<K extends Bound>(
     addTo(a.origins, origin.key, origin.cc, outside);
   });
 
-  for (let i = 0; i < routes.length; i++) countPrefix(tallies, i, acc, zero);
+  for (let i = 0; i < routes.origin.length; i++) countPrefix(tallies, i, acc, zero);
 
   const index = {} as FamilyIndex;
   INDEX_RIRS.forEach((r, i) => (index[r] = acc[i].result(math.toUnit)));

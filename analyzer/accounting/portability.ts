@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import { INDEX_RIRS, type FamilyIndex, type Figures, type GeoAgreementFilter, type IndexParams, type IndexRir, type PortabilityIndex, type PublishedIndex, type RoutedFilters } from '../models/accounting.js';
 import type { RegistryFileInfo } from '../models/registry.js';
 import { accountRoutedSpace, PREFIX_RULE, type GeoWalk, type RegisteredSpace } from './account.js';
-import { ORIGIN_RULE, routedPrefixes, type RoutedPrefixes, type RouteTable } from './routed.js';
+import { ORIGIN_RULE, routedPrefixes, type RoutedSpace, type RouteTable } from './routed.js';
 
 export const SNAPSHOT_RULE = {
   live: "the routed table at the end of the UTC day: `portolan run` takes the snapshot when the first event stamped at or after the next day's 00:00 UTC arrives, before applying it",
@@ -16,7 +16,7 @@ export const SNAPSHOT_RULE = {
 
 export interface IndexInput {
   /** A routing state, or its routed prefixes already picked with `filters`. */
-  table: RouteTable | RoutedPrefixes;
+  table: RouteTable | RoutedSpace;
   registry: RegisteredSpace & { files(): RegistryFileInfo[] };
   geo: GeoWalk;
   filters: RoutedFilters;

@@ -30,10 +30,11 @@ export interface Interval<K extends Bound = bigint> {
   end: K;
 }
 
-export interface Segment<T, K extends Bound = bigint> {
-  first: K;
-  last: K;
-  item: T;
+/** Disjoint segments as columns (no object per segment): segment i is first[i]..last[i] (inclusive), labelled item[i]. */
+export interface SegmentColumns<K extends Bound> {
+  first: K[];
+  last: K[];
+  item: number[];
 }
 
 // `+` and `-` on two bounds of one kind (TypeScript has no operator typing for number | bigint).
@@ -44,36 +45,39 @@ export const unitOf = <K extends Bound>(k: K): K => (typeof k === 'bigint' ? 1n 
 
 /**
  * Nested or disjoint intervals (CIDR prefixes: any two are disjoint or one holds the other),
- * sorted by start and then outermost first, become disjoint segments, each labelled with the
- * position in `sorted` of the innermost interval holding it: the longest match of every
- * address, each address once. `outer[i]` is the position of the interval directly around
- * interval i (-1 for none).
+ * given as columns of first and last addresses sorted by start and then outermost first, become
+ * disjoint segments, each labelled with the position of the innermost interval holding it: the
+ * longest match of every address, each address once. `outer[i]` is the position of the interval
+ * directly around interval i (-1 for none).
  */
-export function innermostSegments<K extends Bound>(sorted: ReadonlyArray<Interval<K>>): { segments: Array<Segment<number, K>>; outer: Int32Array } {
-  const out: Array<Segment<number, K>> = [];
-  const outer = new Int32Array(sorted.length);
-  if (!sorted.length) return { segments: out, outer };
-  const one = unitOf(sorted[0].start);
+export function innermostSegments<K extends Bound>(start: ArrayLike<K>, end: ArrayLike<K>): { segments: SegmentColumns<K>; outer: Int32Array } {
+  const out: SegmentColumns<K> = { first: [], last: [], item: [] };
+  const outer = new Int32Array(start.length);
+  if (!start.length) return { segments: out, outer };
+  const one = unitOf(start[0]);
   const stack: number[] = [];
   let cursor = minus(one, one);
   const emitUpTo = (last: K) => {
-    if (cursor <= last) out.push({ first: cursor, last, item: stack[stack.length - 1] });
+    if (cursor <= last) {
+      out.first.push(cursor);
+      out.last.push(last);
+      out.item.push(stack[stack.length - 1]);
+    }
     cursor = plus(last, one);
   };
-  for (let i = 0; i < sorted.length; i++) {
-    const iv = sorted[i];
+  for (let i = 0; i < start.length; i++) {
     // Close every open interval that ends before this one starts.
-    while (stack.length && sorted[stack[stack.length - 1]].end < iv.start) {
-      emitUpTo(sorted[stack[stack.length - 1]].end);
+    while (stack.length && end[stack[stack.length - 1]] < start[i]) {
+      emitUpTo(end[stack[stack.length - 1]]);
       stack.pop();
     }
-    if (stack.length) emitUpTo(minus(iv.start, one));
-    cursor = iv.start;
+    if (stack.length) emitUpTo(minus(start[i], one));
+    cursor = start[i];
     outer[i] = stack.length ? stack[stack.length - 1] : -1;
     stack.push(i);
   }
   while (stack.length) {
-    emitUpTo(sorted[stack[stack.length - 1]].end);
+    emitUpTo(end[stack[stack.length - 1]]);
     stack.pop();
   }
   return { segments: out, outer };
@@ -83,32 +87,30 @@ export function innermostSegments<K extends Bound>(sorted: ReadonlyArray<Interva
  * The pieces where two sorted lists of disjoint segments meet, plus the parts of `a` that `b`
  * does not cover (with `b` null): every address of `a` exactly once.
  */
-export function overlay<A, B, K extends Bound>(
-  a: ReadonlyArray<Segment<A, K>>,
-  b: ReadonlyArray<{ first: K; last: K } & B>,
-  visit: (first: K, last: K, itemA: A, itemB: B | null) => void,
-): void {
-  if (!a.length) return;
-  const one = unitOf(a[0].first);
+export function overlay<B, K extends Bound>(a: SegmentColumns<K>, b: ReadonlyArray<{ first: K; last: K } & B>, visit: (first: K, last: K, itemA: number, itemB: B | null) => void): void {
+  if (!a.first.length) return;
+  const one = unitOf(a.first[0]);
   let j = 0;
-  for (const s of a) {
-    let cursor = s.first;
+  for (let i = 0; i < a.first.length; i++) {
+    const sLast = a.last[i];
+    const item = a.item[i];
+    let cursor = a.first[i];
     while (j < b.length && b[j].last < cursor) j++;
     let k = j;
-    while (cursor <= s.last) {
-      if (k >= b.length || b[k].first > s.last) {
-        visit(cursor, s.last, s.item, null);
+    while (cursor <= sLast) {
+      if (k >= b.length || b[k].first > sLast) {
+        visit(cursor, sLast, item, null);
         break;
       }
       const seg = b[k];
       if (seg.first > cursor) {
-        visit(cursor, minus(seg.first, one), s.item, null);
+        visit(cursor, minus(seg.first, one), item, null);
         cursor = seg.first;
       }
-      const last = seg.last < s.last ? seg.last : s.last;
-      visit(cursor, last, s.item, seg);
+      const last = seg.last < sLast ? seg.last : sLast;
+      visit(cursor, last, item, seg);
       cursor = plus(last, one);
-      if (seg.last <= s.last) k++;
+      if (seg.last <= sLast) k++;
     }
   }
 }

@@ -131,9 +131,10 @@ export async function routingSnapshotAt(client: ClickHouseClient, date: string, 
   const routed = routedPrefixes({ forEachRoute: (cb) => byRoute.forEach((origins, prefix) => origins.forEach((c, asn) => cb(prefix, asn, c.peers.size))) }, filters);
   const routes: RoutedRoute[] = [];
   for (const family of [4, 6] as Family[]) {
-    for (const p of routed[family]) {
-      const c = byRoute.get(p.text)!.get(p.origin)!;
-      routes.push({ text: p.text, family, start: BigInt(p.start), end: BigInt(p.end), length: p.length, origin: p.origin, originRir: c.originRir, usageRegion: c.usageRegion, country: c.country });
+    const r = routed[family];
+    for (let i = 0; i < r.text.length; i++) {
+      const c = byRoute.get(r.text[i])!.get(r.origin[i])!;
+      routes.push({ text: r.text[i], family, start: BigInt(r.start[i]), end: BigInt(r.end[i]), length: r.length[i], origin: r.origin[i], originRir: c.originRir, usageRegion: c.usageRegion, country: c.country });
     }
   }
   return { moment, routes };
