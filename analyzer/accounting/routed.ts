@@ -63,7 +63,7 @@ export interface RoutedPrefixes extends RoutedSpace {
 /** Per family, the routed prefixes sorted by start address, then shortest first (covering before covered). */
 export function routedPrefixes(table: RouteTable, filters: RoutedFilters): RoutedPrefixes {
   const counts = { ipv4: emptyCounts(), ipv6: emptyCounts() };
-  const kept = { 4: new ColumnsBuilder<number>(), 6: new ColumnsBuilder<bigint>() };
+  const kept = { 4: new ColumnsBuilder<number>((n) => new Float64Array(n)), 6: new ColumnsBuilder<bigint>((n) => new Array<bigint>(n)) };
   // The routes of one prefix come together (RouteTable), so each prefix is summed as it passes.
   let text: string | null = null;
   let peers = 0;
@@ -103,45 +103,67 @@ export function routedPrefixes(table: RouteTable, filters: RoutedFilters): Route
     }
   });
   flush();
-  return { 4: kept[4].columns((xs) => Float64Array.from(xs)), 6: kept[6].columns((xs) => xs), counts };
+  return { 4: kept[4].columns(), 6: kept[6].columns(), counts };
 }
 
-/** Collects one family's kept prefixes in arrival order; `columns` sorts them (most tables arrive sorted: then no sort runs). */
-class ColumnsBuilder<K extends Bound> {
-  private readonly text: string[] = [];
-  private readonly start: K[] = [];
-  private readonly end: K[] = [];
-  private readonly length: number[] = [];
-  private readonly peers: number[] = [];
-  private readonly origin: number[] = [];
-  private readonly moas: boolean[] = [];
+/** Writable columns of one type, made at a given size (bounds: a Float64Array for IPv4, an Array of bigints for IPv6). */
+type Column<T> = { [i: number]: T; readonly length: number };
 
-  push(text: string, start: K, end: K, length: number, peers: number, origin: number, moas: boolean): void {
-    this.text.push(text);
-    this.start.push(start);
-    this.end.push(end);
-    this.length.push(length);
-    this.peers.push(peers);
-    this.origin.push(origin);
-    this.moas.push(moas);
+/**
+ * Collects one family's kept prefixes in arrival order, in columns that double when full (no
+ * object per prefix); `columns` sorts them (most tables arrive sorted: then no sort runs).
+ */
+class ColumnsBuilder<K extends Bound> {
+  private size = 0;
+  private text: string[] = [];
+  private start: Column<K>;
+  private end: Column<K>;
+  private length: Uint8Array = new Uint8Array(1024);
+  private peers: Uint32Array = new Uint32Array(1024);
+  private origin: Uint32Array = new Uint32Array(1024);
+  private moas: Uint8Array = new Uint8Array(1024);
+
+  constructor(private readonly bounds: (n: number) => Column<K>) {
+    this.start = bounds(1024);
+    this.end = bounds(1024);
   }
 
-  columns(bounds: (xs: K[]) => ArrayLike<K>): NamedRoutedColumns<K> {
-    const { start, length } = this;
-    const n = start.length;
+  push(text: string, start: K, end: K, length: number, peers: number, origin: number, moas: boolean): void {
+    const i = this.size++;
+    if (i === this.length.length) this.grow(2 * i);
+    this.text.push(text);
+    this.start[i] = start;
+    this.end[i] = end;
+    this.length[i] = length;
+    this.peers[i] = peers;
+    this.origin[i] = origin;
+    this.moas[i] = moas ? 1 : 0;
+  }
+
+  /** The columns at their exact size, sorted. */
+  columns(): NamedRoutedColumns<K> {
+    const { size, start, length } = this;
     const before = (a: number, b: number) => start[a] < start[b] || (start[a] === start[b] && length[a] < length[b]);
     let sorted = true;
-    for (let i = 1; i < n && sorted; i++) sorted = !before(i, i - 1);
-    const order = sorted ? null : Array.from({ length: n }, (_, i) => i).sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
-    const pick = <T>(xs: T[]): T[] => (order ? order.map((i) => xs[i]) : xs);
-    return {
-      text: pick(this.text),
-      start: bounds(pick(start)),
-      end: bounds(pick(this.end)),
-      length: Uint8Array.from(pick(length)),
-      peers: Uint32Array.from(pick(this.peers)),
-      origin: Uint32Array.from(pick(this.origin)),
-      moas: Uint8Array.from(pick(this.moas), Number),
+    for (let i = 1; i < size && sorted; i++) sorted = !before(i, i - 1);
+    const order = sorted ? null : Array.from({ length: size }, (_, i) => i).sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    this.grow(size, order);
+    return { text: this.text, start: this.start, end: this.end, length: this.length, peers: this.peers, origin: this.origin, moas: this.moas };
+  }
+
+  /** Every column moved to new ones of `capacity`, in `order` when given. */
+  private grow(capacity: number, order: number[] | null = null): void {
+    const at = (i: number) => (order ? order[i] : i);
+    const move = <T>(from: Column<T>, to: Column<T>): Column<T> => {
+      for (let i = 0; i < this.size; i++) to[i] = from[at(i)];
+      return to;
     };
+    if (order) this.text = order.map((i) => this.text[i]);
+    this.start = move(this.start, this.bounds(capacity));
+    this.end = move(this.end, this.bounds(capacity));
+    this.length = move(this.length, new Uint8Array(capacity)) as Uint8Array;
+    this.peers = move(this.peers, new Uint32Array(capacity)) as Uint32Array;
+    this.origin = move(this.origin, new Uint32Array(capacity)) as Uint32Array;
+    this.moas = move(this.moas, new Uint8Array(capacity)) as Uint8Array;
   }
 }
