@@ -153,9 +153,9 @@ class ColumnsBuilder<K extends Bound> {
 
   /** Every column moved to new ones of `capacity`, in `order` when given. */
   private grow(capacity: number, order: number[] | null = null): void {
-    const at = (i: number) => (order ? order[i] : i);
     const move = <T>(from: Column<T>, to: Column<T>): Column<T> => {
-      for (let i = 0; i < this.size; i++) to[i] = from[at(i)];
+      if (order) for (let i = 0; i < this.size; i++) to[i] = from[order[i]];
+      else for (let i = 0; i < this.size; i++) to[i] = from[i];
       return to;
     };
     if (order) this.text = order.map((i) => this.text[i]);
