@@ -14,7 +14,7 @@ import { RIRS } from '../models/registry.js';
 import { forEachIpv4Cidr } from '../registry/prefix-index.js';
 import { regionOf } from '../registry/regions.js';
 import { routedPrefixes, type RoutedColumns, type RoutedSpace, type RouteTable } from './routed.js';
-import { innermostSegments, minus, overlay, plus, type Bound } from './segments.js';
+import { boundColumn, innermostSegments, minus, overlay, plus, type Bound } from './segments.js';
 
 /** What the accounting reads of a registering record. */
 export type RecordOwner = Pick<DelegationRecord, 'rir' | 'cc' | 'opaqueId'>;
@@ -149,10 +149,8 @@ class PrefixTallies<K extends Bound> {
     readonly outer: Int32Array,
     zero: K,
   ) {
-    // IPv4 sums (below 2^53) in typed arrays: no element-kind change when the first sum leaves the small-integer range.
-    const column = (n: number): K[] => (typeof zero === 'number' ? (new Float64Array(n) as unknown as K[]) : new Array<K>(n).fill(zero));
-    this.held = column(count * INDEX_RIRS.length);
-    this.used = column(count * RIRS.length);
+    this.held = boundColumn(zero, count * INDEX_RIRS.length);
+    this.used = boundColumn(zero, count * RIRS.length);
   }
 
   /** Adds n to slot `slot` of prefix i and every prefix around it. */

@@ -3,7 +3,7 @@
  * filters, each with its peers and the origin its addresses are attributed to.
  */
 import type { PrefixFilterCounts, RoutedFilters } from '../models/accounting.js';
-import { prefixBounds, type Bound } from './segments.js';
+import { boundColumn, prefixBounds, type Bound } from './segments.js';
 import { isSpecialPurpose, isSpecialPurpose4 } from './special-purpose.js';
 
 /** The routing state the accounting reads: PrefixState has this shape. */
@@ -63,7 +63,7 @@ export interface RoutedPrefixes extends RoutedSpace {
 /** Per family, the routed prefixes sorted by start address, then shortest first (covering before covered). */
 export function routedPrefixes(table: RouteTable, filters: RoutedFilters): RoutedPrefixes {
   const counts = { ipv4: emptyCounts(), ipv6: emptyCounts() };
-  const kept = { 4: new ColumnsBuilder<number>((n) => new Float64Array(n)), 6: new ColumnsBuilder<bigint>((n) => new Array<bigint>(n)) };
+  const kept = { 4: new ColumnsBuilder<number>(0), 6: new ColumnsBuilder<bigint>(0n) };
   // The routes of one prefix come together (RouteTable), so each prefix is summed as it passes.
   let text: string | null = null;
   let peers = 0;
@@ -106,7 +106,7 @@ export function routedPrefixes(table: RouteTable, filters: RoutedFilters): Route
   return { 4: kept[4].columns(), 6: kept[6].columns(), counts };
 }
 
-/** Writable columns of one type, made at a given size (bounds: a Float64Array for IPv4, an Array of bigints for IPv6). */
+/** Writable columns of one type (bounds: a Float64Array for IPv4, an array of bigints for IPv6; see boundColumn). */
 type Column<T> = { [i: number]: T; readonly length: number };
 
 /**
@@ -123,9 +123,10 @@ class ColumnsBuilder<K extends Bound> {
   private origin: Uint32Array = new Uint32Array(1024);
   private moas: Uint8Array = new Uint8Array(1024);
 
-  constructor(private readonly bounds: (n: number) => Column<K>) {
-    this.start = bounds(1024);
-    this.end = bounds(1024);
+  /** `zero`: 0 or 0n, the family's kind of bound. */
+  constructor(private readonly zero: K) {
+    this.start = boundColumn(zero, 1024);
+    this.end = boundColumn(zero, 1024);
   }
 
   push(text: string, start: K, end: K, length: number, peers: number, origin: number, moas: boolean): void {
@@ -159,8 +160,8 @@ class ColumnsBuilder<K extends Bound> {
       return to;
     };
     if (order) this.text = order.map((i) => this.text[i]);
-    this.start = move(this.start, this.bounds(capacity));
-    this.end = move(this.end, this.bounds(capacity));
+    this.start = move(this.start, boundColumn(this.zero, capacity));
+    this.end = move(this.end, boundColumn(this.zero, capacity));
     this.length = move(this.length, new Uint8Array(capacity)) as Uint8Array;
     this.peers = move(this.peers, new Uint32Array(capacity)) as Uint32Array;
     this.origin = move(this.origin, new Uint32Array(capacity)) as Uint32Array;

@@ -30,11 +30,12 @@ export interface Interval<K extends Bound = bigint> {
   end: K;
 }
 
-/** Disjoint segments as columns (no object per segment): segment i is first[i]..last[i] (inclusive), labelled item[i]. */
+/** Disjoint segments as columns (no object per segment): segment i < count is first[i]..last[i] (inclusive), labelled item[i]. */
 export interface SegmentColumns<K extends Bound> {
-  first: K[];
-  last: K[];
-  item: number[];
+  count: number;
+  first: ArrayLike<K>;
+  last: ArrayLike<K>;
+  item: Int32Array;
 }
 
 // `+` and `-` on two bounds of one kind (TypeScript has no operator typing for number | bigint).
@@ -44,6 +45,14 @@ export const minus = <K extends Bound>(a: K, b: K): K => ((a as number) - (b as 
 export const unitOf = <K extends Bound>(k: K): K => (typeof k === 'bigint' ? 1n : 1) as K;
 
 /**
+ * A column of n bounds of the kind of `unit`: a Float64Array for numbers (IPv4: exact below 2^53,
+ * filled without boxing or a change of element kind), an array of bigints otherwise.
+ */
+export function boundColumn<K extends Bound>(unit: K, n: number): K[] {
+  return typeof unit === 'number' ? (new Float64Array(n) as unknown as K[]) : new Array<K>(n).fill(minus(unit, unit));
+}
+
+/**
  * Nested or disjoint intervals (CIDR prefixes: any two are disjoint or one holds the other),
  * given as columns of first and last addresses sorted by start and then outermost first, become
  * disjoint segments, each labelled with the position of the innermost interval holding it: the
@@ -51,17 +60,19 @@ export const unitOf = <K extends Bound>(k: K): K => (typeof k === 'bigint' ? 1n 
  * directly around interval i (-1 for none).
  */
 export function innermostSegments<K extends Bound>(start: ArrayLike<K>, end: ArrayLike<K>): { segments: SegmentColumns<K>; outer: Int32Array } {
-  const out: SegmentColumns<K> = { first: [], last: [], item: [] };
   const outer = new Int32Array(start.length);
-  if (!start.length) return { segments: out, outer };
+  if (!start.length) return { segments: { count: 0, first: [], last: [], item: new Int32Array(0) }, outer };
   const one = unitOf(start[0]);
+  // Each interval emits at most one segment where it starts and one where it ends.
+  const capacity = 2 * start.length;
+  const out = { count: 0, first: boundColumn(one, capacity), last: boundColumn(one, capacity), item: new Int32Array(capacity) };
   const stack: number[] = [];
   let cursor = minus(one, one);
   const emitUpTo = (last: K) => {
     if (cursor <= last) {
-      out.first.push(cursor);
-      out.last.push(last);
-      out.item.push(stack[stack.length - 1]);
+      out.first[out.count] = cursor;
+      out.last[out.count] = last;
+      out.item[out.count++] = stack[stack.length - 1];
     }
     cursor = plus(last, one);
   };
@@ -88,10 +99,10 @@ export function innermostSegments<K extends Bound>(start: ArrayLike<K>, end: Arr
  * does not cover (with `b` null): every address of `a` exactly once.
  */
 export function overlay<B, K extends Bound>(a: SegmentColumns<K>, b: ReadonlyArray<{ first: K; last: K } & B>, visit: (first: K, last: K, itemA: number, itemB: B | null) => void): void {
-  if (!a.first.length) return;
+  if (!a.count) return;
   const one = unitOf(a.first[0]);
   let j = 0;
-  for (let i = 0; i < a.first.length; i++) {
+  for (let i = 0; i < a.count; i++) {
     const sLast = a.last[i];
     const item = a.item[i];
     let cursor = a.first[i];
