@@ -25,11 +25,6 @@ export function prefixBounds(text: string): PrefixBounds | null {
   return p.family === 4 ? { family: 4, start: Number(p.start), end: Number(end), length: p.length } : { family: 6, start: p.start, end, length: p.length };
 }
 
-export interface Interval<K extends Bound = bigint> {
-  start: K;
-  end: K;
-}
-
 /** Disjoint segments as columns (no object per segment): segment i < count is first[i]..last[i] (inclusive), labelled item[i]. */
 export interface SegmentColumns<K extends Bound> {
   count: number;
