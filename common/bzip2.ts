@@ -85,7 +85,7 @@ export async function jsBzip2(raw: Readable): Promise<Readable> {
  * worth is buffered, so an error after the input ended is a cut or damaged last block; before, a
  * damaged block.
  */
-export function explainDecoderError(message: string, inputEnded: boolean): string {
+function explainDecoderError(message: string, inputEnded: boolean): string {
   const what = inputEnded ? 'the bzip2 data stops inside a block (the file is cut short, or its last block is damaged)' : 'the bzip2 data is damaged';
   return `${what}; decoder: ${message}`;
 }
