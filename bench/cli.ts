@@ -59,3 +59,11 @@ export function timedRun(cmd: string, args: string[]): TimedRun {
   rmSync(out, { force: true });
   return { wall_s, cpu_s: user + sys, peak_rss_mib: rssKb / 1024 };
 }
+
+const BGPDUMP = '/usr/bin/bgpdump';
+export const hasBgpdump = existsSync(BGPDUMP);
+
+/** `bgpdump -m FILE` timed as above, the reference of the CLI benches; NaN figures when Debian's bgpdump is not installed. */
+export function timedBgpdump(file: string): TimedRun {
+  return hasBgpdump ? timedRun(BGPDUMP, ['-m', file]) : { wall_s: NaN, cpu_s: NaN, peak_rss_mib: NaN };
+}

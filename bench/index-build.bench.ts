@@ -8,7 +8,7 @@
  * what one entry costs each tool. Then the build in process, phase by phase, in CPU time. Nothing
  * is stored: a RIB needs no per-element rows to be indexed.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,8 +23,8 @@ import { openGeo } from '../analyzer/geo/index.js';
 import { loadRegistry } from '../analyzer/registry/index.js';
 import { FileSource } from '../collector/sources/index.js';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
-import { portolanCli, timedRun as run } from './cli.js';
-import { report } from './report.js';
+import { hasBgpdump, portolanCli, timedBgpdump, timedRun as run } from './cli.js';
+import { report, spread } from './report.js';
 
 if (!hasSharedData) {
   process.stdout.write('index-build.bench: shared data not found, skipped\n');
@@ -44,7 +44,7 @@ const runs = Number(process.env.BENCH_INDEX_RUNS ?? 3);
 const ratios = new Map<string, number[]>(Object.keys(variants).map((v) => [v, []]));
 for (let i = 0; i < runs; i++) {
   for (const [registry, argv] of Object.entries(variants)) {
-    const theirs = existsSync('/usr/bin/bgpdump') ? run('/usr/bin/bgpdump', ['-m', RIB]) : { wall_s: NaN, cpu_s: NaN, peak_rss_mib: NaN };
+    const theirs = timedBgpdump(RIB);
     const ours = run(process.execPath, argv);
     ratios.get(registry)!.push(ours.wall_s / theirs.wall_s);
     report(`index build cli vs bgpdump (registry: ${registry}, run ${i + 1})`, {
@@ -60,11 +60,11 @@ for (let i = 0; i < runs; i++) {
 }
 // The aim (at most 2x) per variant, over the runs: a noisy machine moves single runs either way.
 for (const [registry, r] of ratios) {
-  const sorted = [...r].sort((a, b) => a - b);
+  const { min, median, max } = spread(r);
   report(`index build cli vs bgpdump, ${runs} runs (registry: ${registry})`, {
-    ratio_min: sorted[0],
-    ratio_median: (sorted[(sorted.length - 1) >> 1] + sorted[sorted.length >> 1]) / 2,
-    ratio_max: sorted[sorted.length - 1],
+    ratio_min: min,
+    ratio_median: median,
+    ratio_max: max,
     runs_at_most_2x: `${r.filter((x) => x <= 2).length} of ${r.length}`,
   });
 }
@@ -76,7 +76,7 @@ for (const [registry, r] of ratios) {
 // a prefix), once and BENCH_INDEX_SCALE times (default 10; copy k with the prefixes' first octet moved up by 16·k: the
 // sample's prefixes lie in 0-12, so copies never meet): the ratio on a large RIB, and what one
 // entry costs each tool (the difference between the two sizes over the entries added).
-if (existsSync('/usr/bin/bgpdump')) await compareOnScaledRibs(Number(process.env.BENCH_INDEX_SCALE ?? 10));
+if (hasBgpdump) await compareOnScaledRibs(Number(process.env.BENCH_INDEX_SCALE ?? 10));
 else process.stdout.write('index build on larger RIBs: skipped (no /usr/bin/bgpdump to compare with)\n');
 rmSync(cacheDir, { recursive: true, force: true });
 
@@ -127,7 +127,6 @@ report('index build in process (cpu s)', {
   prefixes: index.params.prefixes_seen.ipv4.kept + index.params.prefixes_seen.ipv6.kept,
 });
 
-
 async function compareOnScaledRibs(scale: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'index-build-scaled-'));
   const ribs = await scaledRibs(sharedData('mrt', 'pyasn-data', 'rib.20140523.0600_firstMB.bz2'), [1, scale], dir);
@@ -136,7 +135,7 @@ async function compareOnScaledRibs(scale: number): Promise<void> {
   const walls = ribs.map(() => ({ ours: [] as number[], theirs: [] as number[] }));
   for (let i = 0; i < runs; i++) {
     ribs.forEach((rib, j) => {
-      const theirs = run('/usr/bin/bgpdump', ['-m', rib.file]);
+      const theirs = timedBgpdump(rib.file);
       const ours = run(process.execPath, argsFor(rib.file));
       walls[j].theirs.push(theirs.wall_s);
       walls[j].ours.push(ours.wall_s);
@@ -144,8 +143,7 @@ async function compareOnScaledRibs(scale: number): Promise<void> {
     });
   }
   rmSync(dir, { recursive: true, force: true });
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[(xs.length - 1) >> 1];
-  const [small, large] = ribs.map((rib, j) => ({ entries: rib.entries, ours: median(walls[j].ours), theirs: median(walls[j].theirs) }));
+  const [small, large] = ribs.map((rib, j) => ({ entries: rib.entries, ours: spread(walls[j].ours).median, theirs: spread(walls[j].theirs).median }));
   const added = large.entries - small.entries;
   report(`index build cli vs bgpdump on the 2014 sample and ${scale} copies of it (medians of ${runs})`, {
     ratio_sample: small.ours / small.theirs,
@@ -187,7 +185,7 @@ async function scaledRibs(source: string, copies: number[], dir: string): Promis
       for (const { record, entries: e } of ribs) {
         if (k > 0 && record[16] === 0) continue;
         const moved = k === 0 ? record : Buffer.from(record);
-        moved[17] = (moved[17] + 16 * k) % 224;
+        if (k > 0) moved[17] += 16 * k;
         out.push(moved);
         entries += e;
       }

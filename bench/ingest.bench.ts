@@ -8,12 +8,12 @@
  *   - both in one ingest: the peak RSS the memory aim (at most 500 MB) is about.
  * BENCH_INGEST_RUNS=N runs each N times (default 3); the summary gives min, median and max.
  */
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
-import { portolanCli, timedRun, type TimedRun } from './cli.js';
-import { report } from './report.js';
+import { portolanCli, timedBgpdump, timedRun } from './cli.js';
+import { report, spread } from './report.js';
 
 if (!hasSharedData) {
   process.stdout.write('ingest.bench: shared data not found, skipped\n');
@@ -31,8 +31,6 @@ const cases: Array<{ name: string; files: string[]; store: 'new' | 'migrated' }>
 const cli = portolanCli();
 const runs = Number(process.env.BENCH_INGEST_RUNS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
-const bgpdump = existsSync('/usr/bin/bgpdump');
-const none: TimedRun = { wall_s: NaN, cpu_s: NaN, peak_rss_mib: NaN };
 const migrated = join(dir, 'migrated');
 timedRun(process.execPath, [...cli.args, 'index', 'show', '--db', migrated]); // creates and migrates the store (and says it holds no index)
 
@@ -40,7 +38,7 @@ const results = new Map(cases.map(({ name }) => [name, { ratio: [] as number[], 
 for (let i = 0; i < runs; i++) {
   for (const { name, files, store } of cases) {
     // bgpdump reads the files one after the other, as the ingest does.
-    const theirs = bgpdump ? files.map((f) => timedRun('/usr/bin/bgpdump', ['-m', f])).reduce((a, b) => ({ ...a, wall_s: a.wall_s + b.wall_s, cpu_s: a.cpu_s + b.cpu_s })) : none;
+    const theirs = files.map(timedBgpdump).reduce((a, b) => ({ ...a, wall_s: a.wall_s + b.wall_s, cpu_s: a.cpu_s + b.cpu_s }));
     const db = join(dir, `store-${i}-${name.replace(/\W+/g, '-')}`);
     if (store === 'migrated') cpSync(migrated, db, { recursive: true });
     const ours = timedRun(process.execPath, [...cli.args, 'ingest', ...files, '--db', db, '--rir-dir', sharedData('rir', '2013-08-13'), '--iana-dir', sharedData('iana'), '--json']);
@@ -53,10 +51,6 @@ for (let i = 0; i < runs; i++) {
 }
 rmSync(dir, { recursive: true, force: true });
 
-const spread = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return { min: s[0], median: (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2, max: s[s.length - 1] };
-};
 for (const [name, r] of results) {
   const ratio = spread(r.ratio);
   const rss = spread(r.rss);

@@ -12,3 +12,9 @@ function fmt(n: number): string {
   if (Number.isInteger(n)) return n.toLocaleString('en-US');
   return n >= 100 ? n.toFixed(0) : n.toFixed(3);
 }
+
+/** The smallest, median (mean of the middle two when even) and largest of some runs' figures. */
+export function spread(xs: readonly number[]): { min: number; median: number; max: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0], median: (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2, max: s[s.length - 1] };
+}
