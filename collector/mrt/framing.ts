@@ -43,6 +43,33 @@ export async function* readFrameBatches(stream: Readable, report: Report, onByte
   const iterator = readable[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let ended = false;
   let skipping = false;
+  // Chunks held back while the record at `pos` is incomplete and they cannot complete it: merged
+  // once when they can (or at the end), so a long record costs one copy, not one per chunk.
+  let held: Uint8Array[] = [];
+  let heldBytes = 0;
+  let missing = 0; // bytes the record at `pos` still lacks, when its header is complete
+  /** Keeps the unread tail and appends the held chunks; each byte is copied about once. */
+  const append = () => {
+    const rest = buf.length - pos;
+    if (rest === 0 && held.length === 1) {
+      base += buf.length;
+      buf = held[0];
+    } else {
+      const merged = new Uint8Array(rest + heldBytes);
+      merged.set(buf.subarray(pos));
+      let at = rest;
+      for (const c of held) {
+        merged.set(c, at);
+        at += c.length;
+      }
+      base += pos;
+      buf = merged;
+    }
+    pos = 0;
+    held = [];
+    heldBytes = 0;
+    missing = 0;
+  };
   while (true) {
     // Collect every complete frame in the buffer.
     const batch: MrtFrame[] = [];
@@ -57,7 +84,10 @@ export async function* readFrameBatches(stream: Readable, report: Report, onByte
         skipping = true;
         break;
       }
-      if (buf.length - pos < 12 + length) break;
+      if (buf.length - pos < 12 + length) {
+        missing = 12 + length - (buf.length - pos);
+        break;
+      }
       pos += 12 + length;
       if (!KNOWN_TYPES.has(type)) {
         report('unknown-type', base + h, `unknown MRT type ${type} subtype ${subtype} (length ${length}): record skipped`);
@@ -96,20 +126,11 @@ export async function* readFrameBatches(stream: Readable, report: Report, onByte
       base += chunk.length;
       continue;
     }
-    // Keep the unread tail and append the new chunk; each byte is copied about once.
-    const rest = buf.length - pos;
-    if (rest === 0) {
-      base += buf.length;
-      buf = chunk;
-    } else {
-      const merged = new Uint8Array(rest + chunk.length);
-      merged.set(buf.subarray(pos));
-      merged.set(chunk, rest);
-      base += pos;
-      buf = merged;
-    }
-    pos = 0;
+    held.push(chunk);
+    heldBytes += chunk.length;
+    if (heldBytes >= missing) append();
   }
+  if (held.length) append();
   const left = skipping ? 0 : buf.length - pos;
   if (failed) report('truncated', base + buf.length, `input ended early (${failed.message}); ${left} byte(s) of a partial record dropped`);
   else if (left > 0) report('truncated', base + pos, `input ends inside a record: ${left} trailing byte(s) dropped`);

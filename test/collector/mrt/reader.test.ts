@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatBgpdump } from '../../../collector/bgpdump/format.js';
 import { newStats, readMrtElems, readMrtRecords, recordToElems } from '../../../collector/mrt/index.js';
+import { readFrameBatches } from '../../../collector/mrt/framing.js';
 import type { MrtRecord } from '../../../collector/models/mrt.js';
 import * as enc from '../../helpers/mrt-encoder.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
@@ -149,6 +150,41 @@ describe('MRT reader on bad input', () => {
     const rs = await records(enc.concat(good(), bad, good()), stats);
     expect(rs).toHaveLength(1);
     expect(stats.warnings['bad-length']).toBe(1);
+  });
+
+  it('frames a record that spans many chunks, and one cut short, as when it comes whole', async () => {
+    // A record of ~200 KB (many NLRI) between two small ones, fed in 1 KB chunks: the chunks are
+    // held until the record is complete (one copy), and every frame and report comes out the same.
+    const nlri = Array.from({ length: 50_000 }, (_, i) => enc.prefix(`10.${(i >> 8) & 255}.${i & 255}.0/24`));
+    const long = enc.bgp4mpMessage(peer4, enc.update({ attrs: basicAttrs(), nlri }), 4);
+    expect(long.length).toBeGreaterThan(100_000);
+    const bytes = enc.concat(good(), long, good());
+    // One chunk per turn of the event loop, so that the reader takes them one by one.
+    const inChunks = (b: Uint8Array, size: number) =>
+      Readable.from(
+        (async function* () {
+          for (let at = 0; at < b.length; at += size) {
+            await new Promise(setImmediate);
+            yield Buffer.from(b.subarray(at, at + size));
+          }
+        })(),
+      );
+    const frame = async (stream: Readable) => {
+      const reports: string[] = [];
+      const frames: Array<[number, number, number[]]> = [];
+      for await (const batch of readFrameBatches(stream, (kind, offset, message) => reports.push(`${kind}@${offset}: ${message}`))) for (const f of batch) frames.push([f.offset, f.type, [...f.body]]);
+      return { frames, reports };
+    };
+    const whole = await frame(Readable.from([Buffer.from(bytes)]));
+    expect(whole.frames.map(([offset]) => offset)).toEqual([0, good().length, good().length + long.length]);
+    expect(whole.reports).toEqual([]);
+    expect(await frame(inChunks(bytes, 1024))).toEqual(whole);
+    // Cut inside the long record: the same trailing bytes are reported dropped, at the same offset.
+    const cut = bytes.subarray(0, good().length + 150_000);
+    const cutWhole = await frame(Readable.from([Buffer.from(cut)]));
+    expect(cutWhole.frames).toHaveLength(1);
+    expect(cutWhole.reports).toEqual([`truncated@${good().length}: input ends inside a record: 150000 trailing byte(s) dropped`]);
+    expect(await frame(inChunks(cut, 1000))).toEqual(cutWhole);
   });
 
   it('survives random mutations of real records (seeded fuzz, bounded)', async () => {
