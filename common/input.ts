@@ -51,7 +51,8 @@ async function peek(stream: Readable, n: number): Promise<{ head: Buffer; stream
     if (stream.errored) throw stream.errored;
     if (stream.readableEnded) break;
   }
-  const head = Buffer.concat(chunks, length);
+  // One chunk (the usual case) is the head as it is: a decompressor's chunk can be megabytes.
+  const head = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
   if (stream.readableEnded) return { head, stream: Readable.from(head.length ? [head] : []) };
   if (head.length) stream.unshift(head);
   return { head, stream };

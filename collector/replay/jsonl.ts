@@ -22,9 +22,8 @@ export async function isJsonlCapture(file: string): Promise<boolean> {
   const stream = await openInput(file);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const text = chunk.toString('latin1');
-      const first = text.search(/\S/);
-      if (first >= 0) return text[first] === '{';
+      // The first byte that is not white space (as /\s/ reads latin1), without a string of the chunk.
+      for (const byte of chunk) if (!((byte >= 0x09 && byte <= 0x0d) || byte === 0x20 || byte === 0xa0)) return byte === 0x7b;
     }
     return false;
   } finally {
