@@ -18,6 +18,9 @@ const FILES = [
   'bgpdump-testdata/updates.20070211.0141.gz',
   'bgpdump-testdata/bview.20020722.2337.gz',
   'pyasn-data/rib.20140523.0600_firstMB.bz2',
+  // The largest file by size (19.5 MB raw): one readable entry, then a header whose length runs to
+  // the end, so both tools report and stop; it measures what reading to the end costs.
+  'bgpkit-fixtures/rrc00/2000.01/bview.20000111.0032.gz',
 ];
 
 if (!hasSharedData) {
