@@ -404,26 +404,31 @@ export async function parseDelegatedFile(path: string): Promise<DelegatedFile> {
 export async function parseDelegatedChunks(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, path: string): Promise<DelegatedFile> {
   const parser = new DelegatedParser(path);
   let n = 0;
-  let cut: Buffer | null = null;
+  // The pieces of a line cut by chunk ends, joined once its end comes: a line that spans many
+  // chunks (a file that is not delegated text, without newlines) is copied once, not per chunk.
+  let cut: Buffer[] = [];
   for await (const chunk of chunks) {
     const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let from = 0;
-    if (cut !== null) {
+    if (cut.length) {
       const nl = b.indexOf(LF);
       if (nl < 0) {
-        cut = Buffer.concat([cut, b]);
+        cut.push(Buffer.from(b));
         continue;
       }
-      const joined = Buffer.concat([cut, b.subarray(0, nl + 1)]);
+      const joined = Buffer.concat([...cut, b.subarray(0, nl + 1)]);
       n = parser.feed(joined, 0, joined.length, n);
-      cut = null;
+      cut = [];
       from = nl + 1;
     }
     const end = Math.max(b.lastIndexOf(LF) + 1, from);
     if (end > from) n = parser.feed(b, from, end, n);
-    if (end < b.length) cut = Buffer.from(b.subarray(end));
+    if (end < b.length) cut.push(Buffer.from(b.subarray(end)));
   }
-  if (cut !== null) parser.feed(cut, 0, cut.length, n);
+  if (cut.length) {
+    const last = Buffer.concat(cut);
+    parser.feed(last, 0, last.length, n);
+  }
   return parser.finish();
 }
 

@@ -186,6 +186,19 @@ describe('delegated parser: the byte reader and the general reader agree', () =>
       expect(await parseDelegatedChunks(chunks, 'x'), `chunks of ${size}`).toEqual(whole);
     }
   });
+
+  it('a line of 300 KB across 1 KB chunks (a file that is not delegated text) is refused, the rows around it kept', async () => {
+    setLogLevel('silent');
+    const long = `${text}\n${'x|'.repeat(150_000)}\n${text}\n`;
+    const bytes = Buffer.from(long, 'utf8');
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < bytes.length; i += 1024) chunks.push(new Uint8Array(bytes.subarray(i, i + 1024)));
+    const whole = lineByLine(long, 'x');
+    expect(await parseDelegatedChunks(chunks, 'x')).toEqual(whole);
+    const once = lineByLine(text + '\n', 'x');
+    expect(whole.records).toHaveLength(2 * once.records.length);
+    expect(whole.skipped).toBeGreaterThan(once.skipped);
+  });
 });
 
 describe.skipIf(!hasSharedData)(`delegated parser: real files (${sharedDataSkipReason})`, () => {
