@@ -6,12 +6,13 @@
  * field by field (test/analyzer/accounting/space-cache.test.ts).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { log } from '../../common/log.js';
 import type { RegistryFileInfo, Rir } from '../models/registry.js';
 import { loadRegistry, registryFiles, type LoadRegistryOptions, type RegistryIndex } from '../registry/index.js';
 import type { AccountedSegment, RecordOwner, RegisteredSpace } from './account.js';
+import { preparedPath, readPrepared, writePrepared } from './prepared-files.js';
 
 /** Bump when what is saved, or how the registry computes it, changes: older files are then never read. */
 const FORMAT = 1;
@@ -177,7 +178,7 @@ export function spaceCachePath(opts: LoadRegistryOptions, cacheDir: string): str
   const found = registryFiles(opts);
   const h = createHash('sha256').update(`portolan registered space ${FORMAT}\n`);
   for (const path of [...found.rir, ...found.iana.map((f) => f.path)].sort()) h.update(basename(path)).update('\0').update(readFileSync(path)).update('\0');
-  return join(cacheDir, 'prepared', `space-${h.digest('hex').slice(0, 32)}.bin`);
+  return preparedPath(cacheDir, `space-${h.digest('hex').slice(0, 32)}.bin`);
 }
 
 /**
@@ -188,12 +189,7 @@ export function spaceCachePath(opts: LoadRegistryOptions, cacheDir: string): str
 export async function loadRegisteredSpace(opts: LoadRegistryOptions, cacheDir: string | null): Promise<{ space: CachedSpace; cached: boolean; save(): void }> {
   const path = cacheDir ? spaceCachePath(opts, cacheDir) : null;
   if (path) {
-    let buf: Buffer | null = null;
-    try {
-      buf = readFileSync(path);
-    } catch {
-      // not prepared yet
-    }
+    const buf = readPrepared(path);
     const columns = buf && decodeSpace(buf);
     if (columns) return { space: spaceFromColumns(columns), cached: true, save() {} };
     if (buf) log.warn({ file: path }, 'prepared registry space unreadable; loading the registry files');
@@ -203,24 +199,7 @@ export async function loadRegisteredSpace(opts: LoadRegistryOptions, cacheDir: s
     space: registry,
     cached: false,
     save() {
-      if (!path) return;
-      try {
-        mkdirSync(join(path, '..'), { recursive: true });
-        const tmp = `${path}.${process.pid}.tmp`;
-        writeFileSync(tmp, encodeSpace(spaceColumns(registry)));
-        renameSync(tmp, path);
-        pruneOld(join(path, '..'));
-      } catch (err) {
-        log.warn({ file: path, err: err instanceof Error ? err.message : String(err) }, 'prepared registry space not saved');
-      }
+      if (path) writePrepared(path, () => encodeSpace(spaceColumns(registry)), /^space-[0-9a-f]+\.bin$/, KEEP, 'prepared registry space');
     },
   };
-}
-
-function pruneOld(dir: string): void {
-  const files = readdirSync(dir)
-    .filter((f) => /^space-[0-9a-f]+\.bin$/.test(f))
-    .map((f) => ({ f, at: statSync(join(dir, f)).mtimeMs }))
-    .sort((a, b) => b.at - a.at);
-  for (const { f } of files.slice(KEEP)) rmSync(join(dir, f), { force: true });
 }
