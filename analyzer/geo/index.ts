@@ -111,6 +111,11 @@ export class GeoDatabase implements GeoLookup {
     return (this.runs ??= this.reader.ipv4Runs());
   }
 
+  /** Runs this database gave earlier, read back (accounting/runs-cache.ts): ipv4Runs() then returns them. */
+  useIpv4Runs(runs: CountryRuns): void {
+    this.runs = runs;
+  }
+
   private runs: CountryRuns | undefined;
 
   info(): GeoDatabaseInfo {

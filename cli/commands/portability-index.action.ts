@@ -27,9 +27,10 @@ const accountingModules = () =>
     import('../../analyzer/accounting/account.js'),
     import('../../analyzer/accounting/portability.js'),
     import('../../analyzer/accounting/space-cache.js'),
+    import('../../analyzer/accounting/runs-cache.js'),
     import('../../analyzer/geo/index.js'),
     import('../../analyzer/geo/agreement.js'),
-  ]).then(([account, portability, spaceCache, geo, agreement]) => ({ ...account, ...portability, ...spaceCache, ...geo, ...agreement }));
+  ]).then(([account, portability, spaceCache, runsCache, geo, agreement]) => ({ ...account, ...portability, ...spaceCache, ...runsCache, ...geo, ...agreement }));
 
 /** The store and its index tables, loaded only when used (`index build --no-store` never opens a store: ~120 ms of start-up). */
 const storeModules = () => Promise.all([import('../setup.js'), import('../../analyzer/store/portability.js')]).then(([setup, portability]) => ({ ...setup, ...portability }));
@@ -75,7 +76,7 @@ async function buildCommand(files: string[], opts: BuildOptions): Promise<void> 
   (await load()).save();
 }
 
-/** `save()` keeps the registry as prepared, when it was loaded from its files (after the output: not on the build's path). */
+/** `save()` keeps the registry and the geo runs as prepared, when they were built here (after the output: not on the build's path). */
 type Loaded = { registry: CachedSpace; geo: GeoDatabase; agreement?: AgreementWalk; save(): void };
 
 /**
@@ -115,17 +116,22 @@ function dataLoader(opts: BuildOptions): () => Promise<Loaded> {
 }
 
 async function loadData(opts: BuildOptions): Promise<Loaded> {
-  const { loadRegisteredSpace, openGeo, openGeoSet, prepareAccounting, agreementOf } = await accountingModules();
+  const { loadRegisteredSpace, usePreparedRuns, openGeo, openGeoSet, prepareAccounting, agreementOf } = await accountingModules();
   const [space, set] = await Promise.all([
     loadRegisteredSpace({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }, opts.prepared ? opts.cacheDir : null),
     // Every --geo database only for --confirmed; otherwise the primary alone, as the accounting uses.
     opts.confirmed ? openGeoSet(opts.geo) : openGeo(opts.geo).then((primary) => ({ primary, sources: [] })),
   ]);
   const registry = space.space;
-  log.debug({ prepared: space.cached }, 'registry for the accounting');
+  const runs = opts.prepared ? usePreparedRuns(set.primary, opts.cacheDir) : { cached: false, save() {} };
+  log.debug({ prepared: space.cached, geo_runs_prepared: runs.cached }, 'registry and geo for the accounting');
   // While the worker still reads the route files.
   prepareAccounting(registry, set.primary);
-  const loaded = { registry, geo: set.primary, save: space.save };
+  const save = () => {
+    space.save();
+    runs.save();
+  };
+  const loaded = { registry, geo: set.primary, save };
   if (!opts.confirmed) return loaded;
   try {
     return { ...loaded, agreement: agreementOf(set) };

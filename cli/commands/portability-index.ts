@@ -11,7 +11,7 @@ import { lazy } from '../lazy.js';
 const withDataOptions = (cmd: Command): Command =>
   (['rir-dir', 'iana-dir', 'cache-dir', 'geo', 'db', 'clickhouse', 'log-level'] as const)
     .reduce((c, name) => c.addOption(commonOption(name)), cmd)
-    .option('--no-prepared', 'neither read nor write the registry as prepared for the accounting in <cache-dir>/prepared (keyed by the registry files\' content; a build on the same files skips parsing them)');
+    .option('--no-prepared', 'neither read nor write the registry and the geo database\'s IPv4 runs as prepared for the accounting in <cache-dir>/prepared (keyed by the files\' content; a build on the same files skips parsing the registry and walking the database)');
 
 export function register(program: Command): void {
   const index = program

@@ -114,7 +114,7 @@ describe('registry prepared for the accounting', () => {
     expect((await loadRegisteredSpace({ rirDir }, null)).cached).toBe(false);
   });
 
-  it('index build prints the same index from the files and from the prepared registry; --no-prepared leaves nothing', async () => {
+  it('index build prints the same index from the files and from the prepared registry and geo runs; --no-prepared leaves nothing', async () => {
     const rirDir = writeRir('cli');
     const capture = join(dir, 'routes.jsonl');
     const msg = (t: number, peer: string, prefixes: string[], origin: number) =>
@@ -124,7 +124,8 @@ describe('registry prepared for the accounting', () => {
     const cacheDir = join(dir, 'cache-cli');
     const fromFiles = await build('--cache-dir', cacheDir);
     expect(fromFiles.code, fromFiles.stderr).toBe(0);
-    expect(readdirSync(join(cacheDir, 'prepared'))).toHaveLength(1);
+    // The registry's space and the geo database's IPv4 runs.
+    expect(readdirSync(join(cacheDir, 'prepared')).map((f) => f.replace(/-[0-9a-f]+\.bin$/, '')).sort()).toEqual(['geo-runs', 'space']);
     const fromCache = await build('--cache-dir', cacheDir);
     expect(fromCache.code, fromCache.stderr).toBe(0);
     expect(fromCache.stdout).toBe(fromFiles.stdout);
