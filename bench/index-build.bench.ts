@@ -8,7 +8,7 @@
  * what one entry costs each tool. Then the build in process, phase by phase, in CPU time. Nothing
  * is stored: a RIB needs no per-element rows to be indexed.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,13 +37,26 @@ const IANA_DIR = sharedData('iana');
 const cli = portolanCli();
 const args = [...cli.args, 'index', 'build', RIB, '--rir-dir', RIR_DIR, '--iana-dir', IANA_DIR, '--min-peers', '1', '--no-store', '--json'];
 const cacheDir = mkdtempSync(join(tmpdir(), 'index-build-bench-'));
-const variants = { files: [...args, '--no-prepared'], prepared: [...args, '--cache-dir', cacheDir] };
-run(process.execPath, variants.prepared); // primes the cache folder
+run(process.execPath, [...args, '--cache-dir', cacheDir]); // primes the cache folder
+// A new day's registry files with the same geo database: the registry from its files, the geo runs
+// prepared (a folder holding only those, emptied of the space each run writes after its output).
+const geoRunsDir = mkdtempSync(join(tmpdir(), 'index-build-bench-runs-'));
+const onlyGeoRuns = () => {
+  rmSync(join(geoRunsDir, 'prepared'), { recursive: true, force: true });
+  mkdirSync(join(geoRunsDir, 'prepared'));
+  for (const f of readdirSync(join(cacheDir, 'prepared'))) if (f.startsWith('geo-runs-')) copyFileSync(join(cacheDir, 'prepared', f), join(geoRunsDir, 'prepared', f));
+};
+const variants: Record<string, { argv: string[]; before?: () => void }> = {
+  files: { argv: [...args, '--no-prepared'] },
+  'new files, geo runs prepared': { argv: [...args, '--cache-dir', geoRunsDir], before: onlyGeoRuns },
+  prepared: { argv: [...args, '--cache-dir', cacheDir] },
+};
 
 const runs = Number(process.env.BENCH_INDEX_RUNS ?? 3);
 const ratios = new Map<string, number[]>(Object.keys(variants).map((v) => [v, []]));
 for (let i = 0; i < runs; i++) {
-  for (const [registry, argv] of Object.entries(variants)) {
+  for (const [registry, { argv, before }] of Object.entries(variants)) {
+    before?.();
     const theirs = timedBgpdump(RIB);
     const ours = run(process.execPath, argv);
     ratios.get(registry)!.push(ours.wall_s / theirs.wall_s);
@@ -78,7 +91,7 @@ for (const [registry, r] of ratios) {
 // entry costs each tool (the difference between the two sizes over the entries added).
 if (hasBgpdump) await compareOnScaledRibs(Number(process.env.BENCH_INDEX_SCALE ?? 10));
 else process.stdout.write('index build on larger RIBs: skipped (no /usr/bin/bgpdump to compare with)\n');
-rmSync(cacheDir, { recursive: true, force: true });
+for (const d of [cacheDir, geoRunsDir]) rmSync(d, { recursive: true, force: true });
 
 // In process, by phase, one thread (CPU time of this process, which runs nothing else meanwhile):
 // registry and geo, what the accounting prepares from them, the file into a routing state, its
