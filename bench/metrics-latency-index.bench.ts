@@ -13,7 +13,7 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { DailyIndexer } from '../analyzer/accounting/daily.js';
-import { DEFAULT_FILTERS } from '../analyzer/accounting/routed.js';
+import { DEFAULT_FILTERS } from '../analyzer/models/accounting.js';
 import { tableFromSource } from '../analyzer/accounting/from-files.js';
 import { openGeo } from '../analyzer/geo/index.js';
 import { loadRegistry } from '../analyzer/registry/index.js';

@@ -1,7 +1,6 @@
 /** The routed-space filter flags, shared by `run` and `index build|backfill`. */
 import type { Command } from 'commander';
-import { DEFAULT_FILTERS } from '../analyzer/accounting/routed.js';
-import type { RoutedFilters } from '../analyzer/models/accounting.js';
+import { DEFAULT_FILTERS, type RoutedFilters } from '../analyzer/models/accounting.js';
 import { UsageError } from './errors.js';
 
 export interface FilterOptions {

@@ -15,6 +15,9 @@ export const DEFAULT_PORT = 8080;
 /** The address they listen on: this machine only. */
 export const DEFAULT_HOST = '127.0.0.1';
 
+/** A RIR file more than this many days older than its snapshot's date is stale (`registry diff --max-age`). */
+export const DEFAULT_MAX_AGE_DAYS = 3;
+
 /** Where alerts that could not be delivered wait for `alerts replay`. */
 export const DEFAULT_DEAD_LETTER = './data/alerts-dead-letter.jsonl';
 

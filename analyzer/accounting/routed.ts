@@ -39,13 +39,6 @@ export interface NamedRoutedColumns<K extends Bound = Bound> extends RoutedColum
 export const ORIGIN_RULE =
   "an address's origin is the origin AS of its longest matching routed prefix; when several origins announce that prefix (MOAS), the one announced by the most peers, ties to the smallest ASN; an AS_SET origin counts as its smallest member";
 
-export const DEFAULT_FILTERS: RoutedFilters = {
-  ipv4_length: [8, 24],
-  ipv6_length: [16, 48],
-  min_peers: 2,
-  exclude_special_purpose: true,
-};
-
 const emptyCounts = (): PrefixFilterCounts => ({ announced: 0, kept: 0, length: 0, special_purpose: 0, min_peers: 0 });
 
 /** What the accounting reads: per family the routed prefixes' columns, and what the filters kept and dropped. */

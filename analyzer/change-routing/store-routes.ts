@@ -7,7 +7,8 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { parsePrefix, parseIp, prefixEnd, type Family } from '../../common/ip.js';
-import { DEFAULT_FILTERS, routedPrefixes } from '../accounting/routed.js';
+import { DEFAULT_FILTERS } from '../models/accounting.js';
+import { routedPrefixes } from '../accounting/routed.js';
 import type { RoutedFilters } from '../models/accounting.js';
 import type { RoutingMoment } from '../models/change-routing.js';
 import type { RegistryChange } from '../models/registry.js';

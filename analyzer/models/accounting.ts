@@ -19,6 +19,14 @@ export interface RoutedFilters {
   exclude_special_purpose: true;
 }
 
+/** The filters' defaults (`--help` shows them; the index records the filters it used). */
+export const DEFAULT_FILTERS: RoutedFilters = {
+  ipv4_length: [8, 24],
+  ipv6_length: [16, 48],
+  min_peers: 2,
+  exclude_special_purpose: true,
+};
+
 /**
  * One set of figures. IPv4 counts addresses; IPv6 counts /48s (an exact double: every IPv6
  * figure is a whole number of /48s under the default length filter, a multiple of 2^-16 at most).

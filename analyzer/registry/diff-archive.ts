@@ -12,7 +12,8 @@ import { archiveDates } from './archive.js';
 import { storeDiff } from './changes-store.js';
 import { diffRegistries } from './diff.js';
 import { loadDiffSnapshot } from './diff-load.js';
-import { DEFAULT_MAX_AGE_DAYS, fileAges, staleWarning } from './file-age.js';
+import { DEFAULT_MAX_AGE_DAYS } from '../../common/defaults.js';
+import { fileAges, staleWarning } from './file-age.js';
 import { ParseCache } from './parse-cache.js';
 
 export interface ArchiveDiffResult {

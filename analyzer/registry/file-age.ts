@@ -5,9 +5,8 @@
  * A file more than `maxAgeDays` older than its side's date is stale: `registry diff` and `run`
  * warn, and the store keeps the ages for the dashboard.
  */
+import { DEFAULT_MAX_AGE_DAYS } from '../../common/defaults.js';
 import { RIRS, type Rir } from '../models/registry.js';
-
-export const DEFAULT_MAX_AGE_DAYS = 3;
 
 export interface RirFileAge {
   rir: Rir;

@@ -1,7 +1,7 @@
 /** `portolan registry stats|holders|import|diff|update`: the flags; the work is in registry.action.ts, loaded when a sub-command runs. */
 import { Option, type Command } from 'commander';
 import { commonOption } from '../../common/config.js';
-import { DEFAULT_MAX_AGE_DAYS } from '../../analyzer/registry/file-age.js';
+import { DEFAULT_MAX_AGE_DAYS } from '../../common/defaults.js';
 import { lazy } from '../lazy.js';
 
 export function register(program: Command): void {

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { computePortabilityIndex } from '../../analyzer/accounting/portability.js';
-import { DEFAULT_FILTERS } from '../../analyzer/accounting/routed.js';
+import { DEFAULT_FILTERS } from '../../analyzer/models/accounting.js';
 import { openGeo, type GeoDatabase } from '../../analyzer/geo/index.js';
 import type { Finding } from '../../analyzer/models/finding.js';
 import type { PortabilityIndex, RoutedFilters } from '../../analyzer/models/accounting.js';

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_FILTERS } from '../../analyzer/accounting/routed.js';
+import { DEFAULT_FILTERS } from '../../analyzer/models/accounting.js';
 import { computePortabilityIndex } from '../../analyzer/accounting/portability.js';
 import type { RouteTable } from '../../analyzer/accounting/routed.js';
 import { openGeo } from '../../analyzer/geo/index.js';

@@ -17,7 +17,7 @@ import { regionOf } from '../../../analyzer/registry/regions.js';
 import { PrefixState } from '../../../analyzer/state/index.js';
 import { openStore } from '../../../analyzer/store/index.js';
 import { clientReader, readIndexSeries } from '../../../analyzer/store/portability.js';
-import { DEFAULT_FILTERS } from '../../../analyzer/accounting/routed.js';
+import { DEFAULT_FILTERS } from '../../../analyzer/models/accounting.js';
 import { FileSource } from '../../../collector/sources/index.js';
 import type { RouteEvent } from '../../../collector/models/route-event.js';
 import { runCli } from '../../helpers/cli.js';
