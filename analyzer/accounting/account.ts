@@ -9,7 +9,7 @@ import { rangeToPrefixes, type Family } from '../../common/ip.js';
 import type { Contributor, FamilyIndex, Figures, Flow, IndexRir, OriginFigures, PrefixFilterCounts, RirIndex, RoutedFilters } from '../models/accounting.js';
 import { INDEX_RIRS } from '../models/accounting.js';
 import type { CountryRuns, GeoDatabaseInfo } from '../models/geo.js';
-import type { DelegationRecord, Rir } from '../models/registry.js';
+import type { DelegationRecord, RegisteredColumns, Rir } from '../models/registry.js';
 import { RIRS } from '../models/registry.js';
 import { forEachIpv4Cidr } from '../registry/prefix-index.js';
 import { regionOf } from '../registry/regions.js';
@@ -19,18 +19,10 @@ import { boundColumn, innermostSegments, minus, overlay, plus, type Bound } from
 /** What the accounting reads of a registering record. */
 export type RecordOwner = Pick<DelegationRecord, 'rir' | 'cc' | 'opaqueId'>;
 
-/** A registered segment as the accounting reads it (RegisteredSegment has it). */
-export interface AccountedSegment<K extends Bound> {
-  first: K;
-  last: K;
-  record: RecordOwner;
-  conflict: boolean;
-}
-
-/** What the accounting needs from the registry (RegistryIndex has it; so does a cached SpaceColumns, space-cache.ts). */
+/** What the accounting needs from the registry (RegistryIndex has it; so does a prepared space, space-cache.ts). */
 export interface RegisteredSpace {
-  registeredSegments(family: 4): ReadonlyArray<AccountedSegment<number>>;
-  registeredSegments(family: 6): ReadonlyArray<AccountedSegment<bigint>>;
+  registeredColumns(family: 4): RegisteredColumns<number, RecordOwner>;
+  registeredColumns(family: 6): RegisteredColumns<bigint, RecordOwner>;
   /** The registry of an AS: its RIR and record (for the country), or nulls. */
   asn(asn: number): { rir: Rir | null; record: Pick<DelegationRecord, 'cc'> | null };
 }
@@ -135,9 +127,10 @@ const RIR_SLOT = new Map<IndexRir, number>(INDEX_RIRS.map((r, i) => [r, i]));
 const REGION_SLOT = new Map<Rir, number>(RIRS.map((r, i) => [r, i]));
 
 /**
- * Per routed prefix (by position), while its pieces are visited: addresses per registering RIR
- * (`held`, INDEX_RIRS slots) and per usage region of geolocated addresses (`used`, RIRS slots),
- * its own and those of the prefixes it holds; flat arrays, one row per prefix.
+ * Per routed prefix (by position): addresses per registering RIR (`held`, INDEX_RIRS slots) and
+ * per usage region of geolocated addresses (`used`, RIRS slots), its own and those of the
+ * prefixes it holds; flat arrays, one row per prefix. Pieces add to their innermost prefix only;
+ * `addNested()` then adds each row to the row of the prefix around it, once.
  */
 class PrefixTallies<K extends Bound> {
   readonly held: K[];
@@ -145,21 +138,30 @@ class PrefixTallies<K extends Bound> {
 
   constructor(
     count: number,
-    /** Position of the prefix directly around each one (-1: none). */
-    readonly outer: Int32Array,
+    /** Position of the prefix directly around each one (-1: none); always before it. */
+    private readonly outer: Int32Array,
     zero: K,
   ) {
     this.held = boundColumn(zero, count * INDEX_RIRS.length);
     this.used = boundColumn(zero, count * RIRS.length);
   }
 
-  /** Adds n to slot `slot` of prefix i and every prefix around it. */
   addHeld(i: number, slot: number, n: K): void {
-    for (; i >= 0; i = this.outer[i]) this.held[i * INDEX_RIRS.length + slot] = plus(this.held[i * INDEX_RIRS.length + slot], n);
+    this.held[i * INDEX_RIRS.length + slot] = plus(this.held[i * INDEX_RIRS.length + slot], n);
   }
 
   addUsed(i: number, slot: number, n: K): void {
-    for (; i >= 0; i = this.outer[i]) this.used[i * RIRS.length + slot] = plus(this.used[i * RIRS.length + slot], n);
+    this.used[i * RIRS.length + slot] = plus(this.used[i * RIRS.length + slot], n);
+  }
+
+  /** Innermost first (a prefix's position is after the one around it), so each row is whole when it is added. */
+  addNested(): void {
+    for (let i = this.outer.length - 1; i >= 0; i--) {
+      const o = this.outer[i];
+      if (o < 0) continue;
+      for (let s = 0; s < INDEX_RIRS.length; s++) this.held[o * INDEX_RIRS.length + s] = plus(this.held[o * INDEX_RIRS.length + s], this.held[i * INDEX_RIRS.length + s]);
+      for (let r = 0; r < RIRS.length; r++) this.used[o * RIRS.length + r] = plus(this.used[o * RIRS.length + r], this.used[i * RIRS.length + r]);
+    }
   }
 }
 
@@ -169,16 +171,16 @@ class PrefixTallies<K extends Bound> {
  * while its worker is still reading the route files.
  */
 export function prepareAccounting(registry: RegisteredSpace, geo: GeoWalk): void {
-  registry.registeredSegments(4);
-  registry.registeredSegments(6);
+  registry.registeredColumns(4);
+  registry.registeredColumns(6);
   registry.asn(0);
   geo.ipv4Runs?.();
 }
 
 export function accountRoutedSpace(input: AccountingInput): AccountingResult {
   const routed = 'forEachRoute' in input.table ? routedPrefixes(input.table, input.filters) : input.table;
-  const ipv4 = accountFamily(IPV4, routed[4], input.registry.registeredSegments(4), input);
-  const ipv6 = accountFamily(IPV6, routed[6], input.registry.registeredSegments(6), input);
+  const ipv4 = accountFamily(IPV4, routed[4], input.registry.registeredColumns(4), input);
+  const ipv6 = accountFamily(IPV6, routed[6], input.registry.registeredColumns(6), input);
   return {
     ipv4: ipv4.index,
     ipv6: ipv6.index,
@@ -260,7 +262,7 @@ class FlowTally<K extends Bound> {
 function accountFamily<K extends Bound>(
   math: FamilyMath<K>,
   routes: RoutedColumns<K>,
-  registered: ReadonlyArray<AccountedSegment<K>>,
+  registered: RegisteredColumns<K, RecordOwner>,
   input: AccountingInput,
 ): { index: FamilyIndex; conflicts: number; flows: Flow[] } {
   const zero = math.zero;
@@ -301,11 +303,11 @@ function accountFamily<K extends Bound>(
   };
 
   overlay(segments, registered, (first, last, at, seg) => {
-    const record = seg?.record ?? null;
+    const record = seg < 0 ? null : registered.record[seg];
     rir = record?.rir ?? 'unregistered';
     const slot = RIR_SLOT.get(rir) as number;
     const size = plus(minus(last, first), math.one);
-    if (seg?.conflict) conflicts = plus(conflicts, size);
+    if (seg >= 0 && registered.conflict[seg] === 1) conflicts = plus(conflicts, size);
     tallies.addHeld(at, slot, size);
     a = acc[slot];
     const origin = originOf(routes.origin[at]);
@@ -333,6 +335,7 @@ function accountFamily<K extends Bound>(
     addTo(a.origins, origin.key, origin.cc, outside);
   });
 
+  tallies.addNested();
   for (let i = 0; i < routes.origin.length; i++) countPrefix(tallies, i, acc, zero);
 
   const index = {} as FamilyIndex;

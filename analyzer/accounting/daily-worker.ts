@@ -199,8 +199,8 @@ async function loadSameRegistry(files: RegistryFileInfo[]): Promise<RegistryInde
   const want = files.map(fileIdentity).sort();
   const got = registry.files().map(fileIdentity).sort();
   if (want.join('\n') !== got.join('\n')) throw new Error('registry files changed on disk since the main thread loaded them');
-  registry.registeredSegments(4);
-  registry.registeredSegments(6);
+  registry.registeredColumns(4);
+  registry.registeredColumns(6);
   return registry;
 }
 

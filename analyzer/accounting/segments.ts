@@ -91,32 +91,35 @@ export function innermostSegments<K extends Bound>(start: ArrayLike<K>, end: Arr
 
 /**
  * The pieces where two sorted lists of disjoint segments meet, plus the parts of `a` that `b`
- * does not cover (with `b` null): every address of `a` exactly once.
+ * does not cover (there `itemB` is -1): every address of `a` exactly once. `itemB` is a segment's
+ * position in `b`.
  */
-export function overlay<B, K extends Bound>(a: SegmentColumns<K>, b: ReadonlyArray<{ first: K; last: K } & B>, visit: (first: K, last: K, itemA: number, itemB: B | null) => void): void {
+export function overlay<K extends Bound>(a: SegmentColumns<K>, b: { first: ArrayLike<K>; last: ArrayLike<K> }, visit: (first: K, last: K, itemA: number, itemB: number) => void): void {
   if (!a.count) return;
   const one = unitOf(a.first[0]);
+  const n = b.first.length;
   let j = 0;
   for (let i = 0; i < a.count; i++) {
     const sLast = a.last[i];
     const item = a.item[i];
     let cursor = a.first[i];
-    while (j < b.length && b[j].last < cursor) j++;
+    while (j < n && b.last[j] < cursor) j++;
     let k = j;
     while (cursor <= sLast) {
-      if (k >= b.length || b[k].first > sLast) {
-        visit(cursor, sLast, item, null);
+      if (k >= n || b.first[k] > sLast) {
+        visit(cursor, sLast, item, -1);
         break;
       }
-      const seg = b[k];
-      if (seg.first > cursor) {
-        visit(cursor, minus(seg.first, one), item, null);
-        cursor = seg.first;
+      const bFirst = b.first[k];
+      const bLast = b.last[k];
+      if (bFirst > cursor) {
+        visit(cursor, minus(bFirst, one), item, -1);
+        cursor = bFirst;
       }
-      const last = seg.last < sLast ? seg.last : sLast;
-      visit(cursor, last, item, seg);
+      const last = bLast < sLast ? bLast : sLast;
+      visit(cursor, last, item, k);
       cursor = plus(last, one);
-      if (seg.last <= sLast) k++;
+      if (bLast <= sLast) k++;
     }
   }
 }

@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { log } from '../../common/log.js';
 import type { RegistryFileInfo, Rir } from '../models/registry.js';
 import { loadRegistry, registryFiles, type LoadRegistryOptions, type RegistryIndex } from '../registry/index.js';
-import type { AccountedSegment, RecordOwner, RegisteredSpace } from './account.js';
+import type { RecordOwner, RegisteredSpace } from './account.js';
 import { preparedPath, readPrepared, writePrepared } from './prepared-files.js';
 
 /** Bump when what is saved, or how the registry computes it, changes: older files are then never read. */
@@ -47,21 +47,11 @@ export function spaceColumns(registry: RegistryIndex): SpaceColumns {
     }
     return id;
   };
-  const s4 = registry.registeredSegments(4);
-  const v4 = { first: new Float64Array(s4.length), last: new Float64Array(s4.length), conflict: new Uint8Array(s4.length), owner: new Uint32Array(s4.length) };
-  s4.forEach((s, i) => {
-    v4.first[i] = s.first;
-    v4.last[i] = s.last;
-    v4.conflict[i] = s.conflict ? 1 : 0;
-    v4.owner[i] = ownerOf(s.record);
-  });
-  const s6 = registry.registeredSegments(6);
-  const v6 = { bounds: new BigUint64Array(4 * s6.length), conflict: new Uint8Array(s6.length), owner: new Uint32Array(s6.length) };
-  s6.forEach((s, i) => {
-    v6.bounds.set([s.first >> 64n, s.first & MASK64, s.last >> 64n, s.last & MASK64], 4 * i);
-    v6.conflict[i] = s.conflict ? 1 : 0;
-    v6.owner[i] = ownerOf(s.record);
-  });
+  const s4 = registry.registeredColumns(4);
+  const v4 = { first: Float64Array.from(s4.first), last: Float64Array.from(s4.last), conflict: Uint8Array.from(s4.conflict), owner: Uint32Array.from(s4.record, ownerOf) };
+  const s6 = registry.registeredColumns(6);
+  const v6 = { bounds: new BigUint64Array(4 * s6.first.length), conflict: Uint8Array.from(s6.conflict), owner: Uint32Array.from(s6.record, ownerOf) };
+  for (let i = 0; i < s6.first.length; i++) v6.bounds.set([s6.first[i] >> 64n, s6.first[i] & MASK64, s6.last[i] >> 64n, s6.last[i] & MASK64], 4 * i);
   // The AS answer changes only where an AS record starts or ends: one lookup per stretch between such points.
   const points = new Set<number>();
   for (const r of registry.records) {
@@ -89,19 +79,20 @@ export function spaceColumns(registry: RegistryIndex): SpaceColumns {
   return { v4, v6, asn, owners, files: registry.files() };
 }
 
-/** The columns read back as a registered space. */
+/** The columns read back as a registered space: IPv4's are used as they are (no object per segment). */
 export function spaceFromColumns(c: SpaceColumns): CachedSpace {
   const owners = c.owners.map(([rir, cc, opaqueId]) => ({ rir, cc, opaqueId }));
-  const v4: Array<AccountedSegment<number>> = new Array(c.v4.first.length);
-  for (let i = 0; i < v4.length; i++) v4[i] = { first: c.v4.first[i], last: c.v4.last[i], record: owners[c.v4.owner[i]], conflict: c.v4.conflict[i] === 1 };
+  const v4 = { first: c.v4.first, last: c.v4.last, conflict: c.v4.conflict, record: Array.from(c.v4.owner, (o) => owners[o]) };
   const b = c.v6.bounds;
-  const v6: Array<AccountedSegment<bigint>> = new Array(c.v6.owner.length);
-  for (let i = 0; i < v6.length; i++) {
-    v6[i] = { first: (b[4 * i] << 64n) | b[4 * i + 1], last: (b[4 * i + 2] << 64n) | b[4 * i + 3], record: owners[c.v6.owner[i]], conflict: c.v6.conflict[i] === 1 };
+  const n6 = c.v6.owner.length;
+  const v6 = { first: new Array<bigint>(n6), last: new Array<bigint>(n6), conflict: c.v6.conflict, record: Array.from(c.v6.owner, (o) => owners[o]) };
+  for (let i = 0; i < n6; i++) {
+    v6.first[i] = (b[4 * i] << 64n) | b[4 * i + 1];
+    v6.last[i] = (b[4 * i + 2] << 64n) | b[4 * i + 3];
   }
   const { first, last, owner } = c.asn;
   return {
-    registeredSegments: ((family: 4 | 6) => (family === 4 ? v4 : v6)) as CachedSpace['registeredSegments'],
+    registeredColumns: ((family: 4 | 6) => (family === 4 ? v4 : v6)) as CachedSpace['registeredColumns'],
     asn(asn) {
       // The last range starting at or before asn.
       let lo = 0;

@@ -105,6 +105,18 @@ export interface RegisteredSegment<K extends number | bigint = bigint> {
   conflict: boolean;
 }
 
+/**
+ * The registered segments as columns, without an object per segment (what the accounting reads,
+ * and what a prepared registry holds): segment i is first[i]..last[i], registered by record[i],
+ * conflict[i] 1 where RegisteredSegment.conflict is true.
+ */
+export interface RegisteredColumns<K extends number | bigint, R = DelegationRecord> {
+  first: ArrayLike<K>;
+  last: ArrayLike<K>;
+  record: ReadonlyArray<R>;
+  conflict: ArrayLike<number>;
+}
+
 export interface AsnRegistration {
   asn: number;
   record: DelegationRecord | null;

@@ -5,6 +5,7 @@ import type {
   IanaDesignation,
   PrefixRegistration,
   RecordOverlap,
+  RegisteredColumns,
   RegisteredSegment,
   RegistryFileInfo,
   RegistryLookup,
@@ -59,6 +60,8 @@ export class RegistryIndex implements RegistryLookup {
   readonly records: readonly DelegationRecord[];
   /** registeredSegments() per family, built on first use. */
   private readonly segmentCache: { 4?: Array<RegisteredSegment<number>>; 6?: Array<RegisteredSegment<bigint>> } = {};
+  /** registeredColumns() per family, built on first use. */
+  private readonly columnCache: { 4?: RegisteredColumns<number>; 6?: RegisteredColumns<bigint> } = {};
   /** The indexes, each built on first use: `index build` needs only the segments and the ASN table. */
   private readonly built: {
     v4?: PieceSet<Uint32RangeIndex>;
@@ -448,6 +451,18 @@ export class RegistryIndex implements RegistryLookup {
     return (this.segmentCache[6] ??= this.buildRegisteredSegments6());
   }
 
+  /** registeredSegments() as columns (what the accounting reads), built once from them. */
+  registeredColumns(family: 4): RegisteredColumns<number>;
+  registeredColumns(family: 6): RegisteredColumns<bigint>;
+  registeredColumns(family: 4 | 6): RegisteredColumns<number> | RegisteredColumns<bigint> {
+    if (family === 4) {
+      const segs = this.registeredSegments(4);
+      return (this.columnCache[4] ??= { ...recordColumns(segs), first: Float64Array.from(segs, (s) => s.first), last: Float64Array.from(segs, (s) => s.last) });
+    }
+    const segs = this.registeredSegments(6);
+    return (this.columnCache[6] ??= { ...recordColumns(segs), first: segs.map((s) => s.first), last: segs.map((s) => s.last) });
+  }
+
   /** The IPv4 records' exact CIDR pieces, as numbers (without building the lookup index). */
   private buildRegisteredSegments4(): Array<RegisteredSegment<number>> {
     const records = this.recordsOf('ipv4', true);
@@ -471,6 +486,8 @@ export class RegistryIndex implements RegistryLookup {
     return labelInnermost(first, last, len, records, 1n, (f, l) => this.ianaParts(6, f, l));
   }
 }
+
+const recordColumns = (segs: Array<RegisteredSegment<number | bigint>>) => ({ record: segs.map((s) => s.record), conflict: Uint8Array.from(segs, (s) => (s.conflict ? 1 : 0)) });
 
 /**
  * The sweep behind registeredSegments: CIDR pieces (bounds, prefix lengths, records), nested or

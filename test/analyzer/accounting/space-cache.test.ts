@@ -39,7 +39,8 @@ function expectSameAnswers(space: CachedSpace, registry: RegistryIndex, asns: It
   const owner = (r: { rir: string; cc: string; opaqueId: string | null } | null) => (r ? [r.rir, r.cc, r.opaqueId] : null);
   for (const family of [4, 6] as const) {
     const want = registry.registeredSegments(family as 4).map((s) => [s.first, s.last, s.conflict, owner(s.record)]);
-    const got = space.registeredSegments(family as 4).map((s) => [s.first, s.last, s.conflict, owner(s.record)]);
+    const c = space.registeredColumns(family as 4);
+    const got = Array.from(c.first, (first, i) => [first, c.last[i], c.conflict[i] === 1, owner(c.record[i])]);
     expect(got.length, `IPv${family} segments`).toBe(want.length);
     expect(got).toEqual(want);
   }
@@ -63,8 +64,9 @@ describe('registry prepared for the accounting', () => {
     const asns = [...Array.from({ length: 600 }, (_, i) => i), 4199999999, 4200000000, 4200000001, 4200000002, 4294967295];
     expectSameAnswers(space, registry, asns);
     // The world has what the cases need: a conflict, a carve-out (three IPv4 segments in ARIN's /16), owners with holder ids.
-    expect(space.registeredSegments(4).some((s) => s.conflict)).toBe(true);
-    expect(space.registeredSegments(4).filter((s) => s.first >= 2 ** 31 + 2 ** 28).length).toBeGreaterThanOrEqual(3);
+    const v4 = space.registeredColumns(4);
+    expect(Array.from(v4.conflict).some((c) => c === 1)).toBe(true);
+    expect(Array.from(v4.first).filter((first) => first >= 2 ** 31 + 2 ** 28).length).toBeGreaterThanOrEqual(3);
     expect(space.asn(112)).toMatchObject({ rir: 'apnic', record: { cc: 'HK', opaqueId: 'h-apnic-1' } });
     expect(space.asn(401)).toEqual({ rir: null, record: null });
     expect(space.asn(500)).toEqual({ rir: null, record: null }); // an available row registers nothing
