@@ -1,20 +1,19 @@
 /**
  * Routed-space accounting: every routed address counted once, with its registering RIR (the
  * most specific delegated record holding it), its country (geo database), that country's RIR
- * service region, and the registry of its origin AS. Exact: ranges are split into CIDRs, each
- * CIDR's networks come from a walk of the geo database's tree, and sums are integers (numbers
- * for IPv4, below 2^53; bigints for IPv6: see segments.ts).
+ * service region, and the registry of its origin AS. Exact: routed prefixes and registered
+ * segments meet in pieces (segments.ts), each piece is placed by the geo database's runs or tree
+ * walks (placement.ts), and sums are integers (numbers for IPv4, below 2^53; bigints for IPv6).
+ * Columns and small ids throughout: one pass over the pieces, no map lookup per address range.
  */
-import { rangeToPrefixes, type Family } from '../../common/ip.js';
 import type { Contributor, FamilyIndex, Figures, Flow, IndexRir, OriginFigures, PrefixFilterCounts, RirIndex, RoutedFilters } from '../models/accounting.js';
 import { INDEX_RIRS } from '../models/accounting.js';
-import type { CountryRuns, GeoDatabaseInfo } from '../models/geo.js';
 import type { DelegationRecord, RegisteredColumns, Rir } from '../models/registry.js';
 import { RIRS } from '../models/registry.js';
-import { forEachIpv4Cidr } from '../registry/prefix-index.js';
 import { regionOf } from '../registry/regions.js';
+import { CountryIds, placeIpv4, placeIpv6, type GeoWalk, type Placements } from './placement.js';
 import { routedPrefixes, type RoutedColumns, type RoutedSpace, type RouteTable } from './routed.js';
-import { boundColumn, innermostSegments, minus, overlay, plus, type Bound } from './segments.js';
+import { boundColumn, innermostSegments, minus, overlay, plus, type Bound, type Pieces } from './segments.js';
 
 /** What the accounting reads of a registering record. */
 export type RecordOwner = Pick<DelegationRecord, 'rir' | 'cc' | 'opaqueId'>;
@@ -25,15 +24,6 @@ export interface RegisteredSpace {
   registeredColumns(family: 6): RegisteredColumns<bigint, RecordOwner>;
   /** The registry of an AS: its RIR and record (for the country), or nulls. */
   asn(asn: number): { rir: Rir | null; record: Pick<DelegationRecord, 'cc'> | null };
-}
-
-/** What it needs from the geo database (GeoDatabase has it): every network inside a prefix. */
-export interface GeoWalk {
-  /** `start` is a number for IPv4 (no bigint on the hot path) and a bigint for IPv6. */
-  walk(family: Family, start: number | bigint, length: number, visit: (cc: string | null, addresses: number) => void): void;
-  info(): GeoDatabaseInfo;
-  /** Optional: the IPv4 space as runs of one country; each IPv4 range is then placed by a binary search, not tree walks. */
-  ipv4Runs?(): CountryRuns;
 }
 
 export interface AccountingInput {
@@ -58,15 +48,12 @@ export const TOP_N = 10;
 export const PREFIX_RULE =
   "a routed prefix counts once, under the RIR holding the most of its addresses (unregistered when undelegated space is the largest part); it is geolocated when the geo database places any of its addresses, and out of region when more than half of its geolocated addresses lie outside that RIR's service region";
 
-/** Places an address range: its countries ('ZZ': not placed) with the addresses in each, adding up to its size. */
-type Placer<K extends Bound> = (first: K, last: K, visit: (cc: string, addresses: K) => void) => void;
-
 /** What differs between the families: the kind of bound, the placing, and the published unit. */
 interface FamilyMath<K extends Bound> {
-  family: Family;
+  family: 4 | 6;
   zero: K;
   one: K;
-  placer(geo: GeoWalk): Placer<K>;
+  place(geo: GeoWalk, pieces: Pieces<K>, ids: CountryIds): Placements<K>;
   /** IPv4 figures are addresses; IPv6 figures are /48s (2^80 addresses), rounded once. */
   toUnit(n: K): number;
 }
@@ -75,25 +62,7 @@ const IPV4: FamilyMath<number> = {
   family: 4,
   zero: 0,
   one: 1,
-  placer(geo) {
-    const runs = geo.ipv4Runs?.();
-    if (!runs) {
-      // The range's exact CIDRs, each walked in the database's tree.
-      return (first, last, visit) => {
-        const each = (cc: string | null, n: number) => visit(cc ?? 'ZZ', n);
-        forEachIpv4Cidr(first, last, (start, len) => geo.walk(4, start, len, each));
-      };
-    }
-    const { starts, countries } = runs;
-    return (first, last, visit) => {
-      let i = runAt(starts, first);
-      for (let at = first; at <= last; i++) {
-        const end = i + 1 < starts.length && starts[i + 1] - 1 < last ? starts[i + 1] - 1 : last;
-        visit(countries[i] ?? 'ZZ', end - at + 1);
-        at = end + 1;
-      }
-    };
-  },
+  place: (geo, pieces, ids) => placeIpv4(geo, pieces.first, pieces.last, pieces.count, ids),
   toUnit: (n) => n,
 };
 
@@ -101,30 +70,13 @@ const IPV6: FamilyMath<bigint> = {
   family: 6,
   zero: 0n,
   one: 1n,
-  placer(geo) {
-    return (first, last, visit) => {
-      // Walk counts of IPv6 networks are powers of two, so BigInt() is exact.
-      const each = (cc: string | null, n: number) => visit(cc ?? 'ZZ', BigInt(n));
-      for (const p of rangeToPrefixes(6, first, last)) geo.walk(6, p.start, p.length, each);
-    };
-  },
+  place: (geo, pieces, ids) => placeIpv6(geo, pieces.first, pieces.last, pieces.count, ids),
   toUnit: (n) => Number(n) / 2 ** 80,
 };
 
-/** The run holding `address`: the last i with starts[i] <= address (starts[0] is 0). */
-function runAt(starts: Float64Array, address: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (starts[mid] <= address) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
-
 const RIR_SLOT = new Map<IndexRir, number>(INDEX_RIRS.map((r, i) => [r, i]));
-const REGION_SLOT = new Map<Rir, number>(RIRS.map((r, i) => [r, i]));
+/** Per INDEX_RIRS slot, the RIR's own service region as a slot in RIRS (-1 for unregistered space). */
+const HOME_REGION = INDEX_RIRS.map((r) => RIRS.indexOf(r as Rir));
 
 /**
  * Per routed prefix (by position): addresses per registering RIR (`held`, INDEX_RIRS slots) and
@@ -199,11 +151,16 @@ class RirAccumulator<K extends Bound> {
   readonly origin: { same_rir: K; other_rir: K; unknown: K };
   readonly holders: Sums<K> = new Map();
   readonly origins: Sums<K> = new Map();
-  readonly countries: Sums<K> = new Map();
+  /** Out-of-region addresses by usage country id. */
+  readonly countries: K[];
 
-  constructor(zero: K) {
+  constructor(
+    zero: K,
+    private readonly ids: CountryIds,
+  ) {
     this.space = { routed: zero, geolocated: zero, in_region: zero, out_of_region: zero };
     this.origin = { same_rir: zero, other_rir: zero, unknown: zero };
+    this.countries = boundColumn(zero, ids.codes.length);
   }
 
   result(toUnit: (n: K) => number): RirIndex {
@@ -215,36 +172,41 @@ class RirAccumulator<K extends Bound> {
         .sort(([ka, a], [kb, b]) => (b.sum > a.sum ? 1 : b.sum < a.sum ? -1 : ka < kb ? -1 : 1))
         .slice(0, TOP_N)
         .map(([key, c]) => ({ key, cc: c.cc, out_of_region: toUnit(c.sum) }));
+    const countries: Sums<K> = new Map();
+    this.ids.codes.forEach((cc, id) => {
+      if (this.countries[id]) countries.set(cc, { cc, sum: this.countries[id] });
+    });
     return {
       ...withShare({ routed: toUnit(s.routed), geolocated: toUnit(s.geolocated), in_region: toUnit(s.in_region), out_of_region: toUnit(s.out_of_region), share_out: null }),
       prefixes: withShare(this.prefixes),
       by_origin: { ...origin, share_other: ratio(origin.other_rir, origin.same_rir + origin.other_rir) } satisfies OriginFigures,
       top_holders: top(this.holders),
       top_origins: top(this.origins),
-      top_countries: top(this.countries),
+      top_countries: top(countries),
     };
   }
 }
 
-type FlowSums<K extends Bound> = Map<string, { sum: K }>;
-
 /**
  * One family's flows (registering RIR and cc, usage country, origin registry): per (RIR, cc,
- * origin registry) a map keyed by usage country. Nested maps, so that finding a piece's group
- * builds no key string.
+ * origin registry) a column of addresses by usage country id. Nested maps, so that finding a
+ * piece's group builds no key string.
  */
 class FlowTally<K extends Bound> {
-  private readonly groups = new Map<IndexRir, Map<string, Map<Rir | '', FlowSums<K>>>>();
+  private readonly groups = new Map<IndexRir, Map<string, Map<Rir | '', K[]>>>();
 
-  constructor(private readonly math: FamilyMath<K>) {}
+  constructor(
+    private readonly math: FamilyMath<K>,
+    private readonly ids: CountryIds,
+  ) {}
 
-  group(rir: IndexRir, registeredCc: string, originRir: Rir | ''): FlowSums<K> {
+  group(rir: IndexRir, registeredCc: string, originRir: Rir | ''): K[] {
     let byCc = this.groups.get(rir);
     if (!byCc) this.groups.set(rir, (byCc = new Map()));
     let byOrigin = byCc.get(registeredCc);
     if (!byOrigin) byCc.set(registeredCc, (byOrigin = new Map()));
     let byCountry = byOrigin.get(originRir);
-    if (!byCountry) byOrigin.set(originRir, (byCountry = new Map()));
+    if (!byCountry) byOrigin.set(originRir, (byCountry = boundColumn(this.math.zero, this.ids.codes.length)));
     return byCountry;
   }
 
@@ -253,10 +215,18 @@ class FlowTally<K extends Bound> {
     for (const [rir, byCc] of this.groups)
       for (const [registered_cc, byOrigin] of byCc)
         for (const [origin_rir, byCountry] of byOrigin)
-          for (const [country, c] of byCountry)
-            out.push({ family: this.math.family, rir, registered_cc, country, usage_region: regionOf(country) ?? '', origin_rir, addresses: this.math.toUnit(c.sum) });
+          this.ids.codes.forEach((country, id) => {
+            if (byCountry[id]) out.push({ family: this.math.family, rir, registered_cc, country, usage_region: regionOf(country) ?? '', origin_rir, addresses: this.math.toUnit(byCountry[id]) });
+          });
     return out;
   }
+}
+
+/** An origin AS as the accounting reads it: its registry and country, and its key in the top lists. */
+interface OriginAs {
+  rir: Rir | null;
+  cc: string;
+  key: string;
 }
 
 function accountFamily<K extends Bound>(
@@ -265,56 +235,54 @@ function accountFamily<K extends Bound>(
   registered: RegisteredColumns<K, RecordOwner>,
   input: AccountingInput,
 ): { index: FamilyIndex; conflicts: number; flows: Flow[] } {
-  const zero = math.zero;
-  const acc = INDEX_RIRS.map(() => new RirAccumulator(zero));
-  const asnRirs = new Map<number, { rir: Rir | null; cc: string; key: string }>();
-  const originOf = (asn: number) => {
-    let o = asnRirs.get(asn);
-    if (!o) {
-      const reg = input.registry.asn(asn);
-      o = { rir: reg.rir, cc: reg.record?.cc ?? '', key: `AS${asn}` };
-      asnRirs.set(asn, o);
-    }
-    return o;
-  };
+  const { zero, one } = math;
   const { segments, outer } = innermostSegments(routes.start, routes.end);
+  const pieces = overlay(segments, registered);
+  const ids = new CountryIds();
+  const placed = math.place(input.geo, pieces, ids);
+  const acc = INDEX_RIRS.map(() => new RirAccumulator(zero, ids));
   const tallies = new PrefixTallies(routes.origin.length, outer, zero);
-  const place = math.placer(input.geo);
-  const flows = new FlowTally(math);
+  const flows = new FlowTally(math, ids);
+  const asnRirs = new Map<number, OriginAs>();
   let conflicts = zero;
 
   // Per piece (one routed prefix, one registered record): its size is known, so only what
-  // depends on the country is summed per visit; the rest is added once per piece.
-  const used: K[] = RIRS.map(() => zero);
-  let outside = zero;
-  let a = acc[0];
-  let rir: IndexRir = 'unregistered';
-  let byCountry: Map<string, { sum: K }> = new Map();
-  const visit = (cc: string, n: K) => {
-    const flow = byCountry.get(cc);
-    if (flow) flow.sum = plus(flow.sum, n);
-    else byCountry.set(cc, { sum: n });
-    const region = regionSlotOf(cc);
-    if (region < 0) return;
-    used[region] = plus(used[region], n);
-    if (rir === 'unregistered' || RIRS[region] === rir) return;
-    outside = plus(outside, n);
-    addTo(a.countries, cc, cc, n);
-  };
-
-  overlay(segments, registered, (first, last, at, seg) => {
+  // depends on the country is summed per placement; the rest is added once per piece.
+  const used: K[] = boundColumn(zero, RIRS.length);
+  // The flow group of the piece before, kept while the record and the origin's registry stay the same.
+  let groupOf: { record: RecordOwner | null; originRir: Rir | null; flow: K[] } | null = null;
+  for (let p = 0, v = 0; p < pieces.count; p++) {
+    const at = pieces.itemA[p];
+    const seg = pieces.itemB[p];
     const record = seg < 0 ? null : registered.record[seg];
-    rir = record?.rir ?? 'unregistered';
+    const rir: IndexRir = record?.rir ?? 'unregistered';
     const slot = RIR_SLOT.get(rir) as number;
-    const size = plus(minus(last, first), math.one);
+    const home = HOME_REGION[slot];
+    const size = plus(minus(pieces.last[p], pieces.first[p]), one);
     if (seg >= 0 && registered.conflict[seg] === 1) conflicts = plus(conflicts, size);
     tallies.addHeld(at, slot, size);
-    a = acc[slot];
-    const origin = originOf(routes.origin[at]);
-    byCountry = flows.group(rir, record?.cc ?? '', origin.rir ?? '');
+    const a = acc[slot];
+    const asn = routes.origin[at];
+    let origin = asnRirs.get(asn);
+    if (!origin) {
+      const reg = input.registry.asn(asn);
+      asnRirs.set(asn, (origin = { rir: reg.rir, cc: reg.record?.cc ?? '', key: `AS${asn}` }));
+    }
+    if (!groupOf || groupOf.record !== record || groupOf.originRir !== origin.rir) groupOf = { record, originRir: origin.rir, flow: flows.group(rir, record?.cc ?? '', origin.rir ?? '') };
+    const flow = groupOf.flow;
     used.fill(zero);
-    outside = zero;
-    place(first, last, visit);
+    let outside = zero;
+    for (const end = placed.end[p]; v < end; v++) {
+      const cc = placed.country[v];
+      const n = placed.addresses[v];
+      flow[cc] = plus(flow[cc], n);
+      const region = ids.region[cc];
+      if (region < 0) continue;
+      used[region] = plus(used[region], n);
+      if (home < 0 || region === home) continue;
+      outside = plus(outside, n);
+      a.countries[cc] = plus(a.countries[cc], n);
+    }
 
     a.space.routed = plus(a.space.routed, size);
     if (origin.rir === null) a.origin.unknown = plus(a.origin.unknown, size);
@@ -327,13 +295,13 @@ function accountFamily<K extends Bound>(
       tallies.addUsed(at, r, used[r]);
     }
     a.space.geolocated = plus(a.space.geolocated, located);
-    if (rir === 'unregistered') return;
+    if (home < 0) continue;
     a.space.in_region = plus(a.space.in_region, minus(located, outside));
-    if (outside === zero) return;
+    if (outside === zero) continue;
     a.space.out_of_region = plus(a.space.out_of_region, outside);
     addTo(a.holders, holderKey(record as RecordOwner), (record as RecordOwner).cc, outside);
     addTo(a.origins, origin.key, origin.cc, outside);
-  });
+  }
 
   tallies.addNested();
   for (let i = 0; i < routes.origin.length; i++) countPrefix(tallies, i, acc, zero);
@@ -341,17 +309,6 @@ function accountFamily<K extends Bound>(
   const index = {} as FamilyIndex;
   INDEX_RIRS.forEach((r, i) => (index[r] = acc[i].result(math.toUnit)));
   return { index, conflicts: math.toUnit(conflicts), flows: flows.result() };
-}
-
-/** A country's slot in RIRS by service region, -1 for none ('ZZ', unknown codes); memoised. */
-const REGION_SLOT_OF = new Map<string, number>();
-function regionSlotOf(cc: string): number {
-  let slot = REGION_SLOT_OF.get(cc);
-  if (slot === undefined) {
-    const region = regionOf(cc);
-    REGION_SLOT_OF.set(cc, (slot = region ? (REGION_SLOT.get(region) as number) : -1));
-  }
-  return slot;
 }
 
 /** The prefix-level figures (PREFIX_RULE) for routed prefix i, from its tallies. */
@@ -365,9 +322,9 @@ function countPrefix<K extends Bound>(t: PrefixTallies<K>, i: number, acc: Array
   for (let r = 0; r < RIRS.length; r++) located = plus(located, t.used[i * RIRS.length + r]);
   if (located === zero) return;
   f.geolocated++;
-  const rir = INDEX_RIRS[slot];
-  if (rir === 'unregistered') return;
-  const outside = minus(located, t.used[i * RIRS.length + (REGION_SLOT.get(rir) as number)]);
+  const home = HOME_REGION[slot];
+  if (home < 0) return;
+  const outside = minus(located, t.used[i * RIRS.length + home]);
   if (plus(outside, outside) > located) f.out_of_region++;
   else f.in_region++;
 }

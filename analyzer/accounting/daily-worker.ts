@@ -17,7 +17,8 @@ import { loadRegistry, type RegistryIndex } from '../registry/index.js';
 import type { GeoDatabaseInfo } from '../models/geo.js';
 import { GeoDatabase, openGeo } from '../geo/index.js';
 import { openAgreement, type AgreementSpec, type AgreementWalk } from '../geo/agreement.js';
-import type { GeoWalk, RegisteredSpace } from './account.js';
+import type { RegisteredSpace } from './account.js';
+import type { GeoWalk } from './placement.js';
 import { computePortabilityIndex, type IndexInput } from './portability.js';
 import type { RouteTable } from './routed.js';
 

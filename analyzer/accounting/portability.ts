@@ -5,7 +5,8 @@
 import { basename } from 'node:path';
 import { INDEX_RIRS, type FamilyIndex, type Figures, type GeoAgreementFilter, type IndexParams, type IndexRir, type PortabilityIndex, type PublishedIndex, type RoutedFilters } from '../models/accounting.js';
 import type { RegistryFileInfo } from '../models/registry.js';
-import { accountRoutedSpace, PREFIX_RULE, type GeoWalk, type RegisteredSpace } from './account.js';
+import { accountRoutedSpace, PREFIX_RULE, type RegisteredSpace } from './account.js';
+import type { GeoWalk } from './placement.js';
 import { ORIGIN_RULE, routedPrefixes, type RoutedSpace, type RouteTable } from './routed.js';
 
 export const SNAPSHOT_RULE = {

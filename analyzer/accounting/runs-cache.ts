@@ -18,22 +18,14 @@ const FORMAT = 1;
 const KEEP = 4;
 const pad8 = (n: number): number => (n + 7) & ~7;
 
-/** A header (JSON: the countries), then the starts (Float64) and each run's country (Uint16: 0 none, i + 1 countries[i]). */
+/** A header (JSON: the countries but the first, null), then the starts (Float64) and each run's country (Uint16). */
 export function encodeRuns(runs: CountryRuns): Buffer {
-  const ids = new Map<string, number>();
-  const codes = new Uint16Array(runs.countries.length);
-  runs.countries.forEach((cc, i) => {
-    if (cc === null) return;
-    let id = ids.get(cc);
-    if (id === undefined) ids.set(cc, (id = ids.size + 1));
-    codes[i] = id;
-  });
-  const header = Buffer.from(JSON.stringify({ format: FORMAT, countries: [...ids.keys()], length: runs.starts.length }));
+  const header = Buffer.from(JSON.stringify({ format: FORMAT, countries: runs.codes.slice(1), length: runs.starts.length }));
   const lead = Buffer.alloc(8);
   lead.writeUInt32LE(header.length, 0);
   const starts = Buffer.from(runs.starts.buffer, runs.starts.byteOffset, runs.starts.byteLength);
-  const countries = Buffer.from(codes.buffer, codes.byteOffset, codes.byteLength);
-  return Buffer.concat([lead, header, Buffer.alloc(pad8(header.length) - header.length), starts, countries]);
+  const country = Buffer.from(runs.country.buffer, runs.country.byteOffset, runs.country.byteLength);
+  return Buffer.concat([lead, header, Buffer.alloc(pad8(header.length) - header.length), starts, country]);
 }
 
 /** The runs in a file written by encodeRuns, or null when it is not one of this format (or is cut short or damaged). */
@@ -53,16 +45,12 @@ export function decodeRuns(buf: Buffer): CountryRuns | null {
   // Copies: the file's bytes need not be aligned for typed arrays.
   const starts = new Float64Array(n);
   new Uint8Array(starts.buffer).set(buf.subarray(at, at + 8 * n));
-  const codes = new Uint16Array(n);
-  new Uint8Array(codes.buffer).set(buf.subarray(at + 8 * n));
-  const countries: Array<string | null> = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const code = codes[i];
-    if (code > header.countries.length) return null;
-    countries[i] = code === 0 ? null : header.countries[code - 1];
-  }
+  const country = new Uint16Array(n);
+  new Uint8Array(country.buffer).set(buf.subarray(at + 8 * n));
+  const codes = [null, ...header.countries];
+  for (let i = 0; i < n; i++) if (country[i] >= codes.length) return null;
   if (starts[0] !== 0) return null;
-  return { starts, countries };
+  return { starts, country, codes };
 }
 
 /** The cache file for this database: named by the content of its file. */

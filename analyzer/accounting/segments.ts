@@ -89,15 +89,32 @@ export function innermostSegments<K extends Bound>(start: ArrayLike<K>, end: Arr
   return { segments: out, outer };
 }
 
+/** Where two lists of segments meet, as columns: piece p is first[p]..last[p], inside a's segment itemA[p] and b's segment itemB[p] (-1: none). */
+export interface Pieces<K extends Bound> {
+  count: number;
+  first: ArrayLike<K>;
+  last: ArrayLike<K>;
+  itemA: Int32Array;
+  itemB: Int32Array;
+}
+
 /**
  * The pieces where two sorted lists of disjoint segments meet, plus the parts of `a` that `b`
- * does not cover (there `itemB` is -1): every address of `a` exactly once. `itemB` is a segment's
- * position in `b`.
+ * does not cover (itemB -1): every address of `a` exactly once, in address order.
  */
-export function overlay<K extends Bound>(a: SegmentColumns<K>, b: { first: ArrayLike<K>; last: ArrayLike<K> }, visit: (first: K, last: K, itemA: number, itemB: number) => void): void {
-  if (!a.count) return;
-  const one = unitOf(a.first[0]);
+export function overlay<K extends Bound>(a: SegmentColumns<K>, b: { first: ArrayLike<K>; last: ArrayLike<K> }): Pieces<K> {
+  if (!a.count) return { count: 0, first: [], last: [], itemA: new Int32Array(0), itemB: new Int32Array(0) };
   const n = b.first.length;
+  // A piece ends where a's segment does or where one of b's starts or ends inside it.
+  const capacity = a.count + 2 * n;
+  const one = unitOf(a.first[0]);
+  const out = { count: 0, first: boundColumn(one, capacity), last: boundColumn(one, capacity), itemA: new Int32Array(capacity), itemB: new Int32Array(capacity) };
+  const piece = (first: K, last: K, itemA: number, itemB: number) => {
+    out.first[out.count] = first;
+    out.last[out.count] = last;
+    out.itemA[out.count] = itemA;
+    out.itemB[out.count++] = itemB;
+  };
   let j = 0;
   for (let i = 0; i < a.count; i++) {
     const sLast = a.last[i];
@@ -107,19 +124,20 @@ export function overlay<K extends Bound>(a: SegmentColumns<K>, b: { first: Array
     let k = j;
     while (cursor <= sLast) {
       if (k >= n || b.first[k] > sLast) {
-        visit(cursor, sLast, item, -1);
+        piece(cursor, sLast, item, -1);
         break;
       }
       const bFirst = b.first[k];
       const bLast = b.last[k];
       if (bFirst > cursor) {
-        visit(cursor, minus(bFirst, one), item, -1);
+        piece(cursor, minus(bFirst, one), item, -1);
         cursor = bFirst;
       }
       const last = bLast < sLast ? bLast : sLast;
-      visit(cursor, last, item, k);
+      piece(cursor, last, item, k);
       cursor = plus(last, one);
       if (bLast <= sLast) k++;
     }
   }
+  return out;
 }

@@ -190,12 +190,19 @@ export class MmdbReader {
   /** The whole IPv4 tree as runs of one country, ascending (see CountryRuns); `walk` counts the same. */
   ipv4Runs(): CountryRuns {
     const starts: number[] = [];
-    const countries: Array<string | null> = [];
+    const country: number[] = [];
+    const codes: Array<string | null> = [null];
+    const ids = new Map<string | null, number>([[null, 0]]);
     const nodeCount = this.nodeCount;
     const emit = (first: number, cc: string | null) => {
-      if (starts.length === 0 || countries[countries.length - 1] !== cc) {
+      let id = ids.get(cc);
+      if (id === undefined) {
+        ids.set(cc, (id = codes.length));
+        codes.push(cc);
+      }
+      if (starts.length === 0 || country[country.length - 1] !== id) {
         starts.push(first);
-        countries.push(cc);
+        country.push(id);
       }
     };
     // Depth-first, the 0 branch first, so networks come in address order (recursion depth <= 32).
@@ -214,7 +221,7 @@ export class MmdbReader {
     const root = this.rootOf(4)?.node ?? nodeCount; // no IPv4 tree: one "no data" record
     if (root >= nodeCount) emit(0, this.terminalCountry(root));
     else descend(root, 0, 0);
-    return { starts: Float64Array.from(starts), countries };
+    return { starts: Float64Array.from(starts), country: Uint16Array.from(country), codes };
   }
 
   /**

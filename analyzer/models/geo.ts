@@ -33,8 +33,10 @@ export interface GeoDatabaseInfo {
  */
 export interface CountryRuns {
   starts: Float64Array;
-  /** null: the database places no country there. */
-  countries: Array<string | null>;
+  /** Run i's country is codes[country[i]]. */
+  country: Uint16Array;
+  /** The countries, each once; codes[0] is null: the database places no country there. */
+  codes: Array<string | null>;
 }
 
 /** The geolocation interface the classifier and the CLI use; the MMDB reader implements it. */

@@ -13,7 +13,7 @@ import { DailyIndexer } from '../../../analyzer/accounting/daily.js';
 import { computePortabilityIndex } from '../../../analyzer/accounting/portability.js';
 import { utcDay } from '../../../common/time.js';
 import { DEFAULT_FILTERS } from '../../../analyzer/models/accounting.js';
-import type { GeoWalk } from '../../../analyzer/accounting/account.js';
+import type { GeoWalk } from '../../../analyzer/accounting/placement.js';
 import { openGeo, type GeoDatabase } from '../../../analyzer/geo/index.js';
 import { agreementOf, type AgreementWalk } from '../../../analyzer/geo/agreement.js';
 import type { PortabilityIndex } from '../../../analyzer/models/accounting.js';

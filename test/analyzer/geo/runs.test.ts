@@ -6,6 +6,7 @@
 import { join, dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultGeoPath, openGeo } from '../../../analyzer/geo/index.js';
+import type { CountryRuns } from '../../../analyzer/models/geo.js';
 
 const TWO_32 = 2 ** 32;
 
@@ -21,18 +22,23 @@ describe.each([
 ])('ipv4Runs on the bundled %s database', (_name, path) => {
   it('covers the space in address order, each run a new country', async () => {
     const runs = (await openGeo(path)).ipv4Runs();
+    const countries = countriesOf(runs);
     expect(runs.starts[0]).toBe(0);
-    expect(runs.starts.length).toBe(runs.countries.length);
+    expect(runs.starts.length).toBe(runs.country.length);
+    expect(runs.codes[0]).toBeNull();
+    expect(new Set(runs.codes).size, 'each country once').toBe(runs.codes.length);
     expect(runs.starts.length).toBeGreaterThan(10_000);
     const outOfOrder: number[] = [];
-    for (let i = 1; i < runs.starts.length; i++) if (runs.starts[i] <= runs.starts[i - 1] || runs.countries[i] === runs.countries[i - 1]) outOfOrder.push(i);
+    for (let i = 1; i < runs.starts.length; i++) if (runs.starts[i] <= runs.starts[i - 1] || countries[i] === countries[i - 1]) outOfOrder.push(i);
     expect(outOfOrder).toEqual([]);
     expect(runs.starts[runs.starts.length - 1]).toBeLessThan(TWO_32);
   });
 
   it('places random prefixes and addresses as the tree walk and single lookups do', async () => {
     const geo = await openGeo(path);
-    const { starts, countries } = geo.ipv4Runs();
+    const runs = geo.ipv4Runs();
+    const { starts } = runs;
+    const countries = countriesOf(runs);
     const next = rng(4242);
     for (let k = 0; k < 2_000; k++) {
       const length = 8 + Math.floor(next() * 25);
@@ -54,6 +60,9 @@ describe.each([
     }
   });
 });
+
+/** Each run's country by code. */
+const countriesOf = (r: CountryRuns) => Array.from(r.country, (id) => r.codes[id]);
 
 /** The run holding an address (the last start at or below it). */
 function runAt(starts: Float64Array, address: number): number {
