@@ -8,20 +8,17 @@
  */
 import type { Contributor, FamilyIndex, Figures, Flow, IndexRir, OriginFigures, PrefixFilterCounts, RirIndex, RoutedFilters } from '../models/accounting.js';
 import { INDEX_RIRS } from '../models/accounting.js';
-import type { DelegationRecord, RegisteredColumns, Rir } from '../models/registry.js';
+import type { DelegationRecord, RecordOwner, RegisteredColumns, Rir } from '../models/registry.js';
 import { RIRS } from '../models/registry.js';
 import { regionOf } from '../registry/regions.js';
 import { CountryIds, placeIpv4, placeIpv6, type GeoWalk, type Placements } from './placement.js';
 import { routedPrefixes, type RoutedColumns, type RoutedSpace, type RouteTable } from './routed.js';
 import { boundColumn, innermostSegments, minus, overlay, plus, type Bound, type Pieces } from './segments.js';
 
-/** What the accounting reads of a registering record. */
-export type RecordOwner = Pick<DelegationRecord, 'rir' | 'cc' | 'opaqueId'>;
-
 /** What the accounting needs from the registry (RegistryIndex has it; so does a prepared space, space-cache.ts). */
 export interface RegisteredSpace {
-  registeredColumns(family: 4): RegisteredColumns<number, RecordOwner>;
-  registeredColumns(family: 6): RegisteredColumns<bigint, RecordOwner>;
+  registeredColumns(family: 4): RegisteredColumns<number>;
+  registeredColumns(family: 6): RegisteredColumns<bigint>;
   /** The registry of an AS: its RIR and record (for the country), or nulls. */
   asn(asn: number): { rir: Rir | null; record: Pick<DelegationRecord, 'cc'> | null };
 }
@@ -232,51 +229,78 @@ interface OriginAs {
 function accountFamily<K extends Bound>(
   math: FamilyMath<K>,
   routes: RoutedColumns<K>,
-  registered: RegisteredColumns<K, RecordOwner>,
+  registered: RegisteredColumns<K>,
   input: AccountingInput,
 ): { index: FamilyIndex; conflicts: number; flows: Flow[] } {
-  const { zero, one } = math;
   const { segments, outer } = innermostSegments(routes.start, routes.end);
   const pieces = overlay(segments, registered);
   const ids = new CountryIds();
   const placed = math.place(input.geo, pieces, ids);
-  const acc = INDEX_RIRS.map(() => new RirAccumulator(zero, ids));
-  const tallies = new PrefixTallies(routes.origin.length, outer, zero);
-  const flows = new FlowTally(math, ids);
-  const asnRirs = new Map<number, OriginAs>();
-  let conflicts = zero;
+  const tally = new PieceTally(math, routes, registered, placed, ids, outer, input.registry);
+  for (let p = 0, v = 0; p < pieces.count; p++) v = tally.add(p, pieces.itemA[p], pieces.itemB[p], plus(minus(pieces.last[p], pieces.first[p]), math.one), v);
+  return tally.result(routes.origin.length);
+}
 
-  // Per piece (one routed prefix, one registered record): its size is known, so only what
-  // depends on the country is summed per placement; the rest is added once per piece.
-  const used: K[] = boundColumn(zero, RIRS.length);
+/**
+ * The sums of one family, piece by piece (one routed prefix, one registered record): the piece's
+ * size is known, so only what depends on the country is summed per placement; the rest is added
+ * once per piece. A method called per piece rather than one long loop: V8 optimizes it after a
+ * few hundred calls, where a loop waits for on-stack replacement (measured ~60 ms slower cold).
+ */
+class PieceTally<K extends Bound> {
+  readonly acc: Array<RirAccumulator<K>>;
+  readonly tallies: PrefixTallies<K>;
+  readonly flows: FlowTally<K>;
+  private readonly origins = new Map<number, OriginAs>();
+  private readonly used: K[];
+  private conflicts: K;
   // The flow group of the piece before, kept while the record and the origin's registry stay the same.
-  let groupOf: { record: RecordOwner | null; originRir: Rir | null; flow: K[] } | null = null;
-  for (let p = 0, v = 0; p < pieces.count; p++) {
-    const at = pieces.itemA[p];
-    const seg = pieces.itemB[p];
-    const record = seg < 0 ? null : registered.record[seg];
+  private groupRecord: RecordOwner | null = null;
+  private groupOriginRir: Rir | null | undefined = undefined;
+  private group: K[] = [];
+
+  constructor(
+    private readonly math: FamilyMath<K>,
+    private readonly routes: RoutedColumns<K>,
+    private readonly registered: RegisteredColumns<K>,
+    private readonly placed: Placements<K>,
+    private readonly ids: CountryIds,
+    outer: Int32Array,
+    private readonly registry: RegisteredSpace,
+  ) {
+    this.acc = INDEX_RIRS.map(() => new RirAccumulator(math.zero, ids));
+    this.tallies = new PrefixTallies(routes.origin.length, outer, math.zero);
+    this.flows = new FlowTally(math, ids);
+    this.used = boundColumn(math.zero, RIRS.length);
+    this.conflicts = math.zero;
+  }
+
+  /** Piece p of routed prefix `at` and registered segment `seg` (-1: none), of `size` addresses; its placements start at v. Returns where the next piece's start. */
+  add(p: number, at: number, seg: number, size: K, v: number): number {
+    const zero = this.math.zero;
+    const record = seg < 0 ? null : this.registered.record[seg];
     const rir: IndexRir = record?.rir ?? 'unregistered';
     const slot = RIR_SLOT.get(rir) as number;
     const home = HOME_REGION[slot];
-    const size = plus(minus(pieces.last[p], pieces.first[p]), one);
-    if (seg >= 0 && registered.conflict[seg] === 1) conflicts = plus(conflicts, size);
-    tallies.addHeld(at, slot, size);
-    const a = acc[slot];
-    const asn = routes.origin[at];
-    let origin = asnRirs.get(asn);
-    if (!origin) {
-      const reg = input.registry.asn(asn);
-      asnRirs.set(asn, (origin = { rir: reg.rir, cc: reg.record?.cc ?? '', key: `AS${asn}` }));
+    if (seg >= 0 && this.registered.conflict[seg] === 1) this.conflicts = plus(this.conflicts, size);
+    this.tallies.addHeld(at, slot, size);
+    const a = this.acc[slot];
+    const origin = this.originOf(this.routes.origin[at]);
+    if (record !== this.groupRecord || origin.rir !== this.groupOriginRir) {
+      this.group = this.flows.group(rir, record?.cc ?? '', origin.rir ?? '');
+      this.groupRecord = record;
+      this.groupOriginRir = origin.rir;
     }
-    if (!groupOf || groupOf.record !== record || groupOf.originRir !== origin.rir) groupOf = { record, originRir: origin.rir, flow: flows.group(rir, record?.cc ?? '', origin.rir ?? '') };
-    const flow = groupOf.flow;
+    const flow = this.group;
+    const used = this.used;
     used.fill(zero);
     let outside = zero;
-    for (const end = placed.end[p]; v < end; v++) {
-      const cc = placed.country[v];
-      const n = placed.addresses[v];
+    const { country, addresses } = this.placed;
+    for (const end = this.placed.end[p]; v < end; v++) {
+      const cc = country[v];
+      const n = addresses[v];
       flow[cc] = plus(flow[cc], n);
-      const region = ids.region[cc];
+      const region = this.ids.region[cc];
       if (region < 0) continue;
       used[region] = plus(used[region], n);
       if (home < 0 || region === home) continue;
@@ -292,23 +316,34 @@ function accountFamily<K extends Bound>(
     for (let r = 0; r < used.length; r++) {
       if (used[r] === zero) continue;
       located = plus(located, used[r]);
-      tallies.addUsed(at, r, used[r]);
+      this.tallies.addUsed(at, r, used[r]);
     }
     a.space.geolocated = plus(a.space.geolocated, located);
-    if (home < 0) continue;
+    if (home < 0) return v;
     a.space.in_region = plus(a.space.in_region, minus(located, outside));
-    if (outside === zero) continue;
+    if (outside === zero) return v;
     a.space.out_of_region = plus(a.space.out_of_region, outside);
     addTo(a.holders, holderKey(record as RecordOwner), (record as RecordOwner).cc, outside);
     addTo(a.origins, origin.key, origin.cc, outside);
+    return v;
   }
 
-  tallies.addNested();
-  for (let i = 0; i < routes.origin.length; i++) countPrefix(tallies, i, acc, zero);
+  result(prefixes: number): { index: FamilyIndex; conflicts: number; flows: Flow[] } {
+    this.tallies.addNested();
+    for (let i = 0; i < prefixes; i++) countPrefix(this.tallies, i, this.acc, this.math.zero);
+    const index = {} as FamilyIndex;
+    INDEX_RIRS.forEach((r, i) => (index[r] = this.acc[i].result(this.math.toUnit)));
+    return { index, conflicts: this.math.toUnit(this.conflicts), flows: this.flows.result() };
+  }
 
-  const index = {} as FamilyIndex;
-  INDEX_RIRS.forEach((r, i) => (index[r] = acc[i].result(math.toUnit)));
-  return { index, conflicts: math.toUnit(conflicts), flows: flows.result() };
+  private originOf(asn: number): OriginAs {
+    let o = this.origins.get(asn);
+    if (!o) {
+      const reg = this.registry.asn(asn);
+      this.origins.set(asn, (o = { rir: reg.rir, cc: reg.record?.cc ?? '', key: `AS${asn}` }));
+    }
+    return o;
+  }
 }
 
 /** The prefix-level figures (PREFIX_RULE) for routed prefix i, from its tallies. */

@@ -9,9 +9,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { log } from '../../common/log.js';
-import type { RegistryFileInfo, Rir } from '../models/registry.js';
+import type { RecordOwner, RegistryFileInfo, Rir } from '../models/registry.js';
 import { loadRegistry, registryFiles, type LoadRegistryOptions, type RegistryIndex } from '../registry/index.js';
-import type { RecordOwner, RegisteredSpace } from './account.js';
+import type { RegisteredSpace } from './account.js';
 import { preparedPath, readPrepared, writePrepared } from './prepared-files.js';
 
 /** Bump when what is saved, or how the registry computes it, changes: older files are then never read. */

@@ -190,19 +190,12 @@ export class MmdbReader {
   /** The whole IPv4 tree as runs of one country, ascending (see CountryRuns); `walk` counts the same. */
   ipv4Runs(): CountryRuns {
     const starts: number[] = [];
-    const country: number[] = [];
-    const codes: Array<string | null> = [null];
-    const ids = new Map<string | null, number>([[null, 0]]);
+    const countries: Array<string | null> = [];
     const nodeCount = this.nodeCount;
     const emit = (first: number, cc: string | null) => {
-      let id = ids.get(cc);
-      if (id === undefined) {
-        ids.set(cc, (id = codes.length));
-        codes.push(cc);
-      }
-      if (starts.length === 0 || country[country.length - 1] !== id) {
+      if (starts.length === 0 || countries[countries.length - 1] !== cc) {
         starts.push(first);
-        country.push(id);
+        countries.push(cc);
       }
     };
     // Depth-first, the 0 branch first, so networks come in address order (recursion depth <= 32).
@@ -221,7 +214,19 @@ export class MmdbReader {
     const root = this.rootOf(4)?.node ?? nodeCount; // no IPv4 tree: one "no data" record
     if (root >= nodeCount) emit(0, this.terminalCountry(root));
     else descend(root, 0, 0);
-    return { starts: Float64Array.from(starts), country: Uint16Array.from(country), codes };
+    // Country ids once the runs are known: one lookup per run, not per network of the tree.
+    const codes: Array<string | null> = [null];
+    const ids = new Map<string | null, number>([[null, 0]]);
+    const country = new Uint16Array(countries.length);
+    for (let i = 0; i < countries.length; i++) {
+      let id = ids.get(countries[i]);
+      if (id === undefined) {
+        ids.set(countries[i], (id = codes.length));
+        codes.push(countries[i]);
+      }
+      country[i] = id;
+    }
+    return { starts: Float64Array.from(starts), country, codes };
   }
 
   /**

@@ -105,15 +105,19 @@ export interface RegisteredSegment<K extends number | bigint = bigint> {
   conflict: boolean;
 }
 
+/** What the accounting reads of a registering record. */
+export type RecordOwner = Pick<DelegationRecord, 'rir' | 'cc' | 'opaqueId'>;
+
 /**
  * The registered segments as columns, without an object per segment (what the accounting reads,
- * and what a prepared registry holds): segment i is first[i]..last[i], registered by record[i],
- * conflict[i] 1 where RegisteredSegment.conflict is true.
+ * and what a prepared registry holds): segment i is first[i]..last[i], registered by record[i]
+ * (one object per record, of one shape whatever the registry's source), conflict[i] 1 where
+ * RegisteredSegment.conflict is true.
  */
-export interface RegisteredColumns<K extends number | bigint, R = DelegationRecord> {
+export interface RegisteredColumns<K extends number | bigint> {
   first: ArrayLike<K>;
   last: ArrayLike<K>;
-  record: ReadonlyArray<R>;
+  record: ReadonlyArray<RecordOwner>;
   conflict: ArrayLike<number>;
 }
 
