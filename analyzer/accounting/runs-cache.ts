@@ -6,7 +6,6 @@
  * (test/analyzer/accounting/runs-cache.test.ts).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { log } from '../../common/log.js';
 import type { GeoDatabase } from '../geo/index.js';
 import type { CountryRuns } from '../models/geo.js';
@@ -53,9 +52,9 @@ export function decodeRuns(buf: Buffer): CountryRuns | null {
   return { starts, country, codes };
 }
 
-/** The cache file for this database: named by the content of its file. */
+/** The cache file for this database: named by the content of its file (as the reader holds it: not read again). */
 export function runsCachePath(geo: GeoDatabase, cacheDir: string): string {
-  const h = createHash('sha256').update(`portolan ipv4 runs ${FORMAT}\n`).update(readFileSync(geo.info().path));
+  const h = createHash('sha256').update(`portolan ipv4 runs ${FORMAT}\n`).update(geo.reader.db);
   return preparedPath(cacheDir, `geo-runs-${h.digest('hex').slice(0, 32)}.bin`);
 }
 

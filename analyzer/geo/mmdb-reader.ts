@@ -66,7 +66,8 @@ export class MmdbReader {
   private readonly stackDepths = new Uint8Array(2 * 129 + 2);
 
   constructor(
-    private readonly db: Buffer,
+    /** The file's bytes as read: its content names what is prepared from it (accounting/runs-cache.ts). */
+    readonly db: Buffer,
     readonly path: string,
   ) {
     let meta: Reader<Response>['metadata'];
