@@ -16,8 +16,12 @@ export const parse = action(async (file: string, opts: { format: 'jsonl' | 'bgpd
   for await (const records of readMrtRecordBatches(file, stats)) {
     let text = '';
     for (const record of records) {
-      if (bgpdump) text += formatBgpdump(record);
-      else {
+      if (bgpdump) {
+        const lines = formatBgpdump(record);
+        text += lines;
+        // The elements printed, for the end-of-file summary: one line each, but state changes.
+        if (record.kind !== 'bgp4mp-state-change') stats.elements += lineCount(lines);
+      } else {
         const elems = recordToElems(record);
         stats.elements += elems.length;
         for (const e of elems) text += JSON.stringify(e) + '\n';
@@ -28,3 +32,9 @@ export const parse = action(async (file: string, opts: { format: 'jsonl' | 'bgpd
   }
   await out.end();
 });
+
+function lineCount(text: string): number {
+  let n = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) n++;
+  return n;
+}
