@@ -221,6 +221,7 @@ class FlowTally<K extends Bound> {
 
 /** An origin AS as the accounting reads it: its registry and country, and its key in the top lists. */
 interface OriginAs {
+  asn: number;
   rir: Rir | null;
   cc: string;
   key: string;
@@ -252,6 +253,7 @@ class PieceTally<K extends Bound> {
   readonly tallies: PrefixTallies<K>;
   readonly flows: FlowTally<K>;
   private readonly origins = new Map<number, OriginAs>();
+  private lastOrigin: OriginAs = { asn: -1, rir: null, cc: '', key: '' };
   private readonly used: K[];
   private conflicts: K;
   // The flow group of the piece before, kept while the record and the origin's registry stay the same.
@@ -337,12 +339,14 @@ class PieceTally<K extends Bound> {
   }
 
   private originOf(asn: number): OriginAs {
+    // The pieces of one prefix come together: most ask for the AS the piece before did.
+    if (asn === this.lastOrigin.asn) return this.lastOrigin;
     let o = this.origins.get(asn);
     if (!o) {
       const reg = this.registry.asn(asn);
-      this.origins.set(asn, (o = { rir: reg.rir, cc: reg.record?.cc ?? '', key: `AS${asn}` }));
+      this.origins.set(asn, (o = { asn, rir: reg.rir, cc: reg.record?.cc ?? '', key: `AS${asn}` }));
     }
-    return o;
+    return (this.lastOrigin = o);
   }
 }
 

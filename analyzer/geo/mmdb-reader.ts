@@ -215,17 +215,20 @@ export class MmdbReader {
     const root = this.rootOf(4)?.node ?? nodeCount; // no IPv4 tree: one "no data" record
     if (root >= nodeCount) emit(0, this.terminalCountry(root));
     else descend(root, 0, 0);
-    // Country ids once the runs are known: one lookup per run, not per network of the tree.
+    // Country ids once the runs are known, by the code's two letters (countryOfRecord gives ISO2
+    // codes only): no map lookup per run.
     const codes: Array<string | null> = [null];
-    const ids = new Map<string | null, number>([[null, 0]]);
+    const idOfLetters = new Uint16Array(26 * 26);
     const country = new Uint16Array(countries.length);
     for (let i = 0; i < countries.length; i++) {
-      let id = ids.get(countries[i]);
-      if (id === undefined) {
-        ids.set(countries[i], (id = codes.length));
-        codes.push(countries[i]);
+      const cc = countries[i];
+      if (cc === null) continue;
+      const letters = (cc.charCodeAt(0) - 65) * 26 + cc.charCodeAt(1) - 65;
+      if (idOfLetters[letters] === 0) {
+        idOfLetters[letters] = codes.length;
+        codes.push(cc);
       }
-      country[i] = id;
+      country[i] = idOfLetters[letters];
     }
     return { starts: Float64Array.from(starts), country, codes };
   }

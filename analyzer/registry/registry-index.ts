@@ -493,14 +493,15 @@ export class RegistryIndex implements RegistryLookup {
 function segmentColumns<K extends number | bigint>(segs: Array<RegisteredSegment<K>>, first: K[] | Float64Array): RegisteredColumns<K> {
   const n = segs.length;
   const out = { first: first as K[], last: first.slice() as K[], record: new Array<RecordOwner>(n), conflict: new Uint8Array(n) };
-  const owners = new Map<DelegationRecord, RecordOwner>();
+  let record: DelegationRecord | null = null;
+  let owner: RecordOwner | null = null;
   for (let i = 0; i < n; i++) {
     const s = segs[i];
-    let owner = owners.get(s.record);
-    if (!owner) owners.set(s.record, (owner = { rir: s.record.rir, cc: s.record.cc, opaqueId: s.record.opaqueId }));
+    // One owner per run of segments of the same record (a record split by what nests in it shows up again later, as another owner of the same fields).
+    if (s.record !== record) owner = { rir: (record = s.record).rir, cc: record.cc, opaqueId: record.opaqueId };
     out.first[i] = s.first;
     out.last[i] = s.last;
-    out.record[i] = owner;
+    out.record[i] = owner as RecordOwner;
     out.conflict[i] = s.conflict ? 1 : 0;
   }
   return out;
