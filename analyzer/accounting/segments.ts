@@ -110,8 +110,7 @@ export interface Pieces<K extends Bound> {
 export function overlay<K extends Bound>(a: SegmentColumns<K>, b: { first: ArrayLike<K>; last: ArrayLike<K> }): Pieces<K> {
   if (!a.count) return { count: 0, first: [], last: [], itemA: new Int32Array(0), itemB: new Int32Array(0) };
   const n = b.first.length;
-  // A piece ends where a's segment does or where one of b's starts or ends inside it.
-  const capacity = a.count + 2 * n;
+  const capacity = countPieces(a, b);
   const one = unitOf(a.first[0]);
   const first = boundColumn(one, capacity);
   const last = boundColumn(one, capacity);
@@ -137,4 +136,21 @@ export function overlay<K extends Bound>(a: SegmentColumns<K>, b: { first: Array
     }
   }
   return { count, first, last, itemA, itemB };
+}
+
+/** How many pieces overlay() makes: a's segments plus b's starts and ends strictly inside them (the columns are then allocated at their size). */
+function countPieces<K extends Bound>(a: SegmentColumns<K>, b: { first: ArrayLike<K>; last: ArrayLike<K> }): number {
+  const n = b.first.length;
+  let count = a.count;
+  let j = 0;
+  for (let i = 0; i < a.count; i++) {
+    const first = a.first[i];
+    const last = a.last[i];
+    while (j < n && b.last[j] < first) j++;
+    for (let k = j; k < n && b.first[k] <= last; k++) {
+      if (b.first[k] > first) count++;
+      if (b.last[k] < last) count++;
+    }
+  }
+  return count;
 }

@@ -110,9 +110,8 @@ export type RecordOwner = Pick<DelegationRecord, 'rir' | 'cc' | 'opaqueId'>;
 
 /**
  * The registered segments as columns, without an object per segment (what the accounting reads,
- * and what a prepared registry holds): segment i is first[i]..last[i], registered by record[i]
- * (one object per record, of one shape whatever the registry's source), conflict[i] 1 where
- * RegisteredSegment.conflict is true.
+ * and what a prepared registry holds): segment i is first[i]..last[i], registered by record[i],
+ * conflict[i] 1 where RegisteredSegment.conflict is true.
  */
 export interface RegisteredColumns<K extends number | bigint> {
   first: ArrayLike<K>;

@@ -484,24 +484,15 @@ export class RegistryIndex implements RegistryLookup {
   }
 }
 
-/**
- * Segments as columns, the bounds into columns of their kind (`first` is given empty, sized), each
- * record as a RecordOwner: the accounting then reads objects of one shape, as from a prepared
- * registry (the parser's records come in several). Plain loops: typed-array `from` with a mapping
- * was ~10x slower.
- */
+/** Segments as columns, the bounds into columns of their kind (`first` is given empty, sized). Plain loops: typed-array `from` with a mapping was ~10x slower. */
 function segmentColumns<K extends number | bigint>(segs: Array<RegisteredSegment<K>>, first: K[] | Float64Array): RegisteredColumns<K> {
   const n = segs.length;
   const out = { first: first as K[], last: first.slice() as K[], record: new Array<RecordOwner>(n), conflict: new Uint8Array(n) };
-  let record: DelegationRecord | null = null;
-  let owner: RecordOwner | null = null;
   for (let i = 0; i < n; i++) {
     const s = segs[i];
-    // One owner per run of segments of the same record (a record split by what nests in it shows up again later, as another owner of the same fields).
-    if (s.record !== record) owner = { rir: (record = s.record).rir, cc: record.cc, opaqueId: record.opaqueId };
     out.first[i] = s.first;
     out.last[i] = s.last;
-    out.record[i] = owner as RecordOwner;
+    out.record[i] = s.record;
     out.conflict[i] = s.conflict ? 1 : 0;
   }
   return out;
