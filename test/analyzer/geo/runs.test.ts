@@ -64,14 +64,14 @@ describe.each([
 /** Each run's country by code. */
 const countriesOf = (r: CountryRuns) => Array.from(r.country, (id) => r.codes[id]);
 
-/** The run holding an address (the last start at or below it). */
+/** The run holding an address (the last start at or below it), found as the first start above it, minus one: not the accounting's search. */
 function runAt(starts: Float64Array, address: number): number {
   let lo = 0;
-  let hi = starts.length - 1;
+  let hi = starts.length;
   while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (starts[mid] <= address) lo = mid;
-    else hi = mid - 1;
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid] > address) hi = mid;
+    else lo = mid + 1;
   }
-  return lo;
+  return lo - 1;
 }
