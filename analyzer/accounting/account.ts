@@ -246,7 +246,7 @@ function accountFamily<K extends Bound>(
  * The sums of one family, piece by piece (one routed prefix, one registered record): the piece's
  * size is known, so only what depends on the country is summed per placement; the rest is added
  * once per piece. A method called per piece rather than one long loop: V8 optimizes it after a
- * few hundred calls, where a loop waits for on-stack replacement (measured ~60 ms slower cold).
+ * few hundred calls, where one long loop waits for on-stack replacement and falls back to the interpreter at each branch not yet taken.
  */
 class PieceTally<K extends Bound> {
   readonly acc: Array<RirAccumulator<K>>;
@@ -277,7 +277,7 @@ class PieceTally<K extends Bound> {
     this.conflicts = math.zero;
   }
 
-  /** Piece p of routed prefix `at` and registered segment `seg` (-1: none), of `size` addresses; its placements start at v. Returns where the next piece's start. */
+  /** Piece p of routed prefix `at` and registered segment `seg` (-1: none), of `size` addresses; its placements start at v. Returns where the next piece's placements start. */
   add(p: number, at: number, seg: number, size: K, v: number): number {
     const zero = this.math.zero;
     const record = seg < 0 ? null : this.registered.record[seg];

@@ -40,7 +40,7 @@ export function decodeRuns(buf: Buffer): CountryRuns | null {
   }
   const n = header.length;
   const at = 8 + pad8(headerLength);
-  if (header.format !== FORMAT || !Array.isArray(header.countries) || !Number.isInteger(n) || n < 1 || buf.length !== at + 10 * n) return null;
+  if (header.format !== FORMAT || !Array.isArray(header.countries) || !header.countries.every((cc) => typeof cc === 'string') || !Number.isInteger(n) || n < 1 || buf.length !== at + 10 * n) return null;
   // Copies: the file's bytes need not be aligned for typed arrays.
   const starts = new Float64Array(n);
   new Uint8Array(starts.buffer).set(buf.subarray(at, at + 8 * n));

@@ -41,6 +41,9 @@ describe('geo runs prepared for the accounting', () => {
     expect(decodeRuns(bytes.subarray(0, bytes.length - 1))).toBeNull();
     expect(decodeRuns(Buffer.from('not prepared runs at all, but long enough'))).toBeNull();
     expect(decodeRuns(Buffer.alloc(3))).toBeNull();
+    // Damaged country lists: a run naming a country past the list, a country that is not a code.
+    expect(decodeRuns(encodeRuns({ ...walked, codes: walked.codes.slice(0, 2) }))).toBeNull();
+    expect(decodeRuns(encodeRuns({ ...walked, codes: [...walked.codes.slice(0, 2), 42 as never, ...walked.codes.slice(3)] }))).toBeNull();
   });
 
   it('the cache folder: written after a walk, read back next time, keyed by the database, a damaged file walked again', async () => {
