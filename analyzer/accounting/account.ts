@@ -10,7 +10,6 @@ import type { Contributor, FamilyIndex, Figures, Flow, IndexRir, OriginFigures, 
 import { INDEX_RIRS } from '../models/accounting.js';
 import type { DelegationRecord, RecordOwner, RegisteredColumns, Rir } from '../models/registry.js';
 import { RIRS } from '../models/registry.js';
-import { regionOf } from '../registry/regions.js';
 import { CountryIds, placeIpv4, placeIpv6, type GeoWalk, type Placements } from './placement.js';
 import { routedPrefixes, type RoutedColumns, type RoutedSpace, type RouteTable } from './routed.js';
 import { boundColumn, innermostSegments, minus, overlay, plus, type Bound, type Pieces } from './segments.js';
@@ -213,7 +212,7 @@ class FlowTally<K extends Bound> {
       for (const [registered_cc, byOrigin] of byCc)
         for (const [origin_rir, byCountry] of byOrigin)
           this.ids.codes.forEach((country, id) => {
-            if (byCountry[id]) out.push({ family: this.math.family, rir, registered_cc, country, usage_region: regionOf(country) ?? '', origin_rir, addresses: this.math.toUnit(byCountry[id]) });
+            if (byCountry[id]) out.push({ family: this.math.family, rir, registered_cc, country, usage_region: RIRS[this.ids.region[id]] ?? '', origin_rir, addresses: this.math.toUnit(byCountry[id]) });
           });
     return out;
   }
