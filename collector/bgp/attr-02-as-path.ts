@@ -1,7 +1,10 @@
 import type { AsPathSegment, AsPathSegmentType } from '../models/route-event.js';
 import { u16, u32, type AttrDecoder } from './attr-input.js';
 
-const SEGMENT_TYPES: Record<number, AsPathSegmentType> = { 1: 'AS_SET', 2: 'AS_SEQUENCE', 3: 'AS_CONFED_SET', 4: 'AS_CONFED_SEQUENCE' };
+/** Segment type codes (RFC 4271 §4.3, RFC 5065 §3). */
+export const AS_PATH_SEGMENT = { AS_SET: 1, AS_SEQUENCE: 2, AS_CONFED_SET: 3, AS_CONFED_SEQUENCE: 4 } as const;
+
+const SEGMENT_TYPES: Record<number, AsPathSegmentType> = Object.fromEntries(Object.entries(AS_PATH_SEGMENT).map(([name, code]) => [code, name as AsPathSegmentType]));
 
 /** Decodes AS path segments with 2- or 4-byte ASNs; null when the encoding is broken. */
 export function decodeSegments(b: Uint8Array, off: number, len: number, asnSize: 2 | 4): AsPathSegment[] | null {

@@ -1,7 +1,7 @@
 /** BGP4MP and BGP4MP_ET records (RFC 6396 §4.4, RFC 8050 ADD-PATH subtypes). */
 import { decodeBgpMessage } from '../bgp/message.js';
 import type { Bgp4mpMessageRecord, Bgp4mpStateChangeRecord, MrtRecord } from '../models/mrt.js';
-import type { MrtFrame } from './framing.js';
+import { frameTime, type MrtFrame } from './framing.js';
 import { ipAt, ipSize, u16, u32 } from './body.js';
 import type { Report } from './stats.js';
 
@@ -36,7 +36,7 @@ function base(f: MrtFrame) {
     offset: f.offset,
     seconds: f.seconds,
     microseconds: f.microseconds,
-    timestamp: f.microseconds ? f.seconds + f.microseconds / 1e6 : f.seconds,
+    timestamp: frameTime(f),
     mrtType: f.type,
     mrtSubtype: f.subtype,
   };

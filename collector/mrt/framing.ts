@@ -17,6 +17,9 @@ export interface MrtFrame {
   body: Uint8Array;
 }
 
+/** Seconds since 1970, with the microseconds of BGP4MP_ET as a fraction. */
+export const frameTime = (f: MrtFrame): number => (f.microseconds ? f.seconds + f.microseconds / 1e6 : f.seconds);
+
 /** A length above this is garbage, not a record: reading on would only buffer the file. */
 export const MAX_RECORD_LENGTH = 1 << 26;
 const KNOWN_TYPES = new Set([5, 11, 12, 13, 16, 17, 32, 33, 48, 49]);

@@ -68,16 +68,39 @@ export async function* readMrtRecordBatches(source: MrtSource, stats: MrtReadSta
  * has hundreds of thousands): for readers that consume each record at once.
  */
 export async function forEachMrtRecord(source: MrtSource, visit: (record: MrtRecord) => void, stats: MrtReadStats = newStats(), opts: MrtReadOptions = {}): Promise<void> {
-  for await (const { frames, decode } of frameBatches(source, stats, opts)) {
-    for (const frame of frames) {
+  await forEachMrtFrame(
+    source,
+    (frame, decode) => {
       const record = decode(frame);
       if (record) visit(record);
-    }
+    },
+    stats,
+    opts,
+  );
+}
+
+/**
+ * Each frame, for readers that read some records straight from their bytes: `decode` makes a
+ * frame a record (counted in stats.records, problems reported) and `tables` holds the
+ * TABLE_DUMP_V2 peers read so far. A reader that takes a frame itself counts it.
+ */
+export async function forEachMrtFrame(
+  source: MrtSource,
+  visit: (frame: MrtFrame, decode: (f: MrtFrame) => MrtRecord | null, tables: Readonly<TableDumpV2State>) => void,
+  stats: MrtReadStats = newStats(),
+  opts: MrtReadOptions = {},
+): Promise<void> {
+  for await (const { frames, decode, tables } of frameBatches(source, stats, opts)) {
+    for (const frame of frames) visit(frame, decode, tables);
   }
 }
 
 /** Each input chunk's frames, with the decoder that turns one into a record (counted) or null. */
-async function* frameBatches(source: MrtSource, stats: MrtReadStats, opts: MrtReadOptions): AsyncGenerator<{ frames: MrtFrame[]; decode: (f: MrtFrame) => MrtRecord | null }> {
+async function* frameBatches(
+  source: MrtSource,
+  stats: MrtReadStats,
+  opts: MrtReadOptions,
+): AsyncGenerator<{ frames: MrtFrame[]; decode: (f: MrtFrame) => MrtRecord | null; tables: TableDumpV2State }> {
   const file = typeof source === 'string' ? source : '<stream>';
   const stream = typeof source === 'string' ? await openInput(source) : source;
   const report = reporter(stats, file);
@@ -95,7 +118,7 @@ async function* frameBatches(source: MrtSource, stats: MrtReadStats, opts: MrtRe
     return record;
   };
   try {
-    for await (const frames of readFrameBatches(stream, report, (n) => (stats.bytes += n))) yield { frames, decode };
+    for await (const frames of readFrameBatches(stream, report, (n) => (stats.bytes += n))) yield { frames, decode, tables: state };
   } finally {
     stream.destroy();
     if (opts.summary !== false) logSummary(stats, file);

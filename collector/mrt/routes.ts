@@ -1,22 +1,27 @@
 /**
  * The routes of an MRT file for readers of routing state (`index build`): RIB entries
- * (TABLE_DUMP, TABLE_DUMP_V2) are decoded for their AS path only and handed over as fields,
- * without an element object each; every other record's elements come as readMrtElems gives
- * them. Same routes, same order, same origins as recordToElems: a RIB is mostly attributes
- * nobody asked for here (communities, next hops), and one element per (prefix, peer).
+ * (TABLE_DUMP, TABLE_DUMP_V2) come as fields with their origin, read straight from the bytes
+ * (rib-direct.ts) or, for a record with anything odd in it, decoded for their AS path only;
+ * every other record's elements come as readMrtElems gives them. Same routes, same order, same
+ * origins as recordToElems: a RIB is mostly attributes nobody asked for here (communities, next
+ * hops), and one element per (prefix, peer).
  */
 import { formatNlri } from '../bgp/addr.js';
 import { effectivePath } from '../bgp/as4-merge.js';
 import { originAsns } from '../bgp/elems.js';
 import type { AsPathSegment, BgpElem } from '../models/route-event.js';
 import { recordToElems } from './elems.js';
-import { forEachMrtRecord, type MrtSource } from './records.js';
+import { forEachMrtFrame, type MrtSource } from './records.js';
+import { DirectRibReader } from './rib-direct.js';
 import { newStats, type MrtReadStats } from './stats.js';
 
 /** AS_PATH, AGGREGATOR, AS4_PATH, AS4_AGGREGATOR: what the effective path (RFC 6793) needs. */
 export const PATH_ATTRIBUTES: ReadonlySet<number> = new Set([2, 7, 17, 18]);
 
-/** An announcement's path, as the element would carry it (`as_path`, `origin_asns`). */
+/**
+ * An announcement's path: `originAsns` as the element's origin_asns would be, and `asPath` when
+ * it was decoded (a RIB entry read from its bytes has only its origins; see originAsnsOfPath).
+ */
 export interface RoutePath {
   asPath: AsPathSegment[] | undefined;
   originAsns: number[] | undefined;
@@ -36,9 +41,21 @@ export async function readMrtRoutes(source: MrtSource, visitor: MrtRouteVisitor,
     path.asPath = effectivePath(attrs, as4).asPath;
     path.originAsns = path.asPath && originAsns(path.asPath);
   };
-  await forEachMrtRecord(
+  const direct = new DirectRibReader((prefix, peerIp, peerAsn, pathId, timestamp, origins) => {
+    path.asPath = undefined;
+    path.originAsns = origins;
+    stats.elements++;
+    visitor.ribEntry(prefix, peerIp, peerAsn, pathId, timestamp, path);
+  });
+  await forEachMrtFrame(
     source,
-    (r) => {
+    (frame, decode, tables) => {
+      if (direct.read(frame, tables)) {
+        stats.records++;
+        return;
+      }
+      const r = decode(frame);
+      if (!r) return;
       if (r.kind === 'table-dump') {
         setPath(r.attributes, false);
         stats.elements++;

@@ -67,30 +67,34 @@ function peerIndexTable(f: MrtFrame, report: Report): PeerIndexTableRecord | nul
   return { kind: 'peer-index-table', ...recordBase(f), collectorId: formatIpv4At(b, 0), viewName, peers };
 }
 
-function rib(f: MrtFrame, state: TableDumpV2State, report: Report, only?: ReadonlySet<number>): RibRecord | null {
+/** A RIB record's fixed part: AFI/SAFI, ADD-PATH, the prefix, and the offset of its entry count. */
+export interface RibHead {
+  afi: number;
+  safi: number;
+  addPath: boolean;
+  prefix: Nlri;
+  countAt: number;
+}
+
+/** The fixed part of a RIB record (see isRibSubtype), or a problem ([kind, message]) when it cannot be read. */
+export function ribHead(f: MrtFrame): RibHead | [kind: string, message: string] {
   const [subAfi, subSafi, addPath] = RIB_SUBTYPES[f.subtype];
   const b = f.body;
   let p = 4;
   let afi = subAfi;
   let safi = subSafi;
   if (afi === 0) {
-    if (b.length < 7) return (report('bad-length', f.offset, 'RIB_GENERIC truncated: skipped'), null);
+    if (b.length < 7) return ['bad-length', 'RIB_GENERIC truncated: skipped'];
     afi = u16(b, 4);
     safi = b[6];
     p = 7;
-    if (afi !== 1 && afi !== 2) {
-      report('unsupported', f.offset, `RIB_GENERIC with AFI ${afi} SAFI ${safi} not decoded`);
-      return null;
-    }
+    if (afi !== 1 && afi !== 2) return ['unsupported', `RIB_GENERIC with AFI ${afi} SAFI ${safi} not decoded`];
   }
-  if (p + 1 > b.length) return (report('bad-length', f.offset, 'RIB record truncated: skipped'), null);
+  if (p + 1 > b.length) return ['bad-length', 'RIB record truncated: skipped'];
   const length = b[p];
   const max = afi === 1 ? 32 : 128;
   const bytes = (length + 7) >> 3;
-  if (length > max || p + 1 + bytes + 2 > b.length) {
-    report('bad-record', f.offset, `RIB record prefix /${length} invalid or truncated: skipped`);
-    return null;
-  }
+  if (length > max || p + 1 + bytes + 2 > b.length) return ['bad-record', `RIB record prefix /${length} invalid or truncated: skipped`];
   let prefix: Nlri;
   if (afi === 1) {
     let v = 0;
@@ -101,7 +105,21 @@ function rib(f: MrtFrame, state: TableDumpV2State, report: Report, only?: Readon
     v6.set(b.subarray(p + 1, p + 1 + bytes));
     prefix = { afi: 2, length, v4: 0, v6 };
   }
-  p += 1 + bytes;
+  return { afi, safi, addPath, prefix, countAt: p + 1 + bytes };
+}
+
+/** A RIB record's subtype (RIB_IPV4_UNICAST … RIB_GENERIC_ADDPATH). */
+export const isRibSubtype = (subtype: number): boolean => RIB_SUBTYPES[subtype] !== undefined;
+
+function rib(f: MrtFrame, state: TableDumpV2State, report: Report, only?: ReadonlySet<number>): RibRecord | null {
+  const head = ribHead(f);
+  if (Array.isArray(head)) {
+    report(head[0], f.offset, head[1]);
+    return null;
+  }
+  const { afi, safi, addPath, prefix } = head;
+  const b = f.body;
+  let p = head.countAt;
   const count = u16(b, p);
   p += 2;
   if (!state.peers) report('no-peer-index', f.offset, 'RIB record before any PEER_INDEX_TABLE: peers unknown');
@@ -143,7 +161,7 @@ export function parseTableDumpV2(f: MrtFrame, state: TableDumpV2State, report: R
     if (t) state.peers = t.peers;
     return t;
   }
-  if (RIB_SUBTYPES[f.subtype]) return rib(f, state, report, only);
+  if (isRibSubtype(f.subtype)) return rib(f, state, report, only);
   report('unknown-subtype', f.offset, `unknown TABLE_DUMP_V2 subtype ${f.subtype}: skipped`);
   return null;
 }
