@@ -4,10 +4,16 @@
  * and no per-element rows: the index needs only who announces what, so RIB entries are read
  * for their path alone (RouteSource.readRoutes) where the source can.
  */
+import { log } from '../../common/log.js';
+import { FileSource } from '../../collector/sources/file-source.js';
 import type { RouteSource } from '../../collector/sources/source.js';
+import type { RoutedFilters } from '../models/accounting.js';
 import type { Finding } from '../models/finding.js';
 import { PrefixState } from '../state/index.js';
 import { originAsnsOfPath } from '../state/origins.js';
+import { NotARibSnapshot, RibSnapshotReader } from './rib-snapshot.js';
+import { routedPrefixes, type NamedRoutedColumns, type RoutedColumns, type RoutedTable } from './routed.js';
+import type { Bound } from './segments.js';
 
 /** The state asks for a classification when a pair appears; the index does not use it. */
 const UNCLASSIFIED: Finding = {
@@ -71,3 +77,27 @@ export async function tableFromSource(source: RouteSource, onProgress?: (element
   }
   return { state, elements, latest };
 }
+
+/**
+ * The routed prefixes of route files: one RIB dump summed as it is read (rib-snapshot.ts), any
+ * other input (several files, updates, JSONL, a dump out of order) through a PrefixState. Both
+ * ways give the same table; the first keeps no routing state.
+ */
+export async function routedFromFiles(files: string[], filters: RoutedFilters, onProgress?: (elements: number) => void): Promise<RoutedTable> {
+  if (files.length === 1) {
+    const rib = new RibSnapshotReader(filters, onProgress);
+    try {
+      await new FileSource(files).readRoutes(rib);
+      return rib.result();
+    } catch (err) {
+      if (!(err instanceof NotARibSnapshot)) throw err;
+      log.debug({ file: files[0], reason: err.message }, 'index build: not a RIB dump in order, read again into a routing state');
+    }
+  }
+  const { state, elements, latest } = await tableFromSource(new FileSource(files), onProgress);
+  const { 4: v4, 6: v6, counts } = routedPrefixes(state, filters);
+  return { routed: { 4: unnamed(v4), 6: unnamed(v6), counts }, elements, latest, peers: state.size().peers };
+}
+
+/** Columns without their texts, which the accounting does not read (112,408 strings took ~50 ms to pass between threads on the 2002 RIB). */
+const unnamed = <K extends Bound>({ text: _, ...columns }: NamedRoutedColumns<K>): RoutedColumns<K> => columns;

@@ -3,7 +3,7 @@
  * filters, each with its peers and the origin its addresses are attributed to.
  */
 import type { PrefixFilterCounts, RoutedFilters } from '../models/accounting.js';
-import { boundColumn, prefixBounds, type Bound } from './segments.js';
+import { boundColumn, prefixBounds, type Bound, type PrefixBounds } from './segments.js';
 import { isSpecialPurpose, isSpecialPurpose4 } from './special-purpose.js';
 
 /** The routing state the accounting reads: PrefixState has this shape. */
@@ -48,6 +48,16 @@ export interface RoutedSpace {
   counts: { ipv4: PrefixFilterCounts; ipv6: PrefixFilterCounts };
 }
 
+/** The routed prefixes of route files, with what was read. */
+export interface RoutedTable {
+  routed: RoutedSpace;
+  elements: number;
+  /** Latest element time (seconds), or null when the files held none. */
+  latest: number | null;
+  /** Distinct peers (collector, address, AS), as PrefixState counts them. */
+  peers: number;
+}
+
 export interface RoutedPrefixes extends RoutedSpace {
   4: NamedRoutedColumns<number>;
   6: NamedRoutedColumns<bigint>;
@@ -55,48 +65,93 @@ export interface RoutedPrefixes extends RoutedSpace {
 
 /** Per family, the routed prefixes sorted by start address, then shortest first (covering before covered). */
 export function routedPrefixes(table: RouteTable, filters: RoutedFilters): RoutedPrefixes {
-  const counts = { ipv4: emptyCounts(), ipv6: emptyCounts() };
-  const kept = { 4: new ColumnsBuilder<number>(0), 6: new ColumnsBuilder<bigint>(0n) };
+  const kept = new RoutedBuilder(filters, true);
+  const vote = new OriginVote();
   // The routes of one prefix come together (RouteTable), so each prefix is summed as it passes.
   let text: string | null = null;
-  let peers = 0;
-  let origin = 0;
-  let originPeers = 0;
-  let origins = 0;
   const flush = () => {
-    if (text === null || peers === 0) return;
+    if (text === null || vote.peers === 0) return;
     const p = prefixBounds(text); // the state holds canonical prefixes only
-    if (!p) return;
-    const c = p.family === 4 ? counts.ipv4 : counts.ipv6;
-    const lengths = p.family === 4 ? filters.ipv4_length : filters.ipv6_length;
-    c.announced++;
-    if (p.length < lengths[0] || p.length > lengths[1]) c.length++;
-    else if (filters.exclude_special_purpose && (p.family === 4 ? isSpecialPurpose4(p.start, p.end) : isSpecialPurpose(6, p.start, p.end))) c.special_purpose++;
-    else if (peers < filters.min_peers) c.min_peers++;
-    else {
-      c.kept++;
-      if (p.family === 4) kept[4].push(text, p.start, p.end, p.length, peers, origin, origins > 1);
-      else kept[6].push(text, p.start, p.end, p.length, peers, origin, origins > 1);
-    }
+    if (p) kept.add(text, p, vote);
   };
   table.forEachRoute((prefix, asn, n) => {
     if (n <= 0) return;
     if (prefix !== text) {
       flush();
       text = prefix;
-      peers = 0;
-      originPeers = 0;
-      origins = 0;
+      vote.reset();
     }
-    peers += n;
-    origins++;
-    if (origins === 1 || n > originPeers || (n === originPeers && asn < origin)) {
-      origin = asn;
-      originPeers = n;
-    }
+    vote.add(asn, n);
   });
   flush();
-  return { 4: kept[4].columns(), 6: kept[6].columns(), counts };
+  return kept.named();
+}
+
+/** One prefix's routes summed by ORIGIN_RULE: add each (origin, sources) of the prefix, then read. */
+export class OriginVote {
+  /** Sources announcing the prefix, any origin. */
+  peers = 0;
+  /** The origin picked. */
+  origin = 0;
+  /** Routes (origins) added: more than one is MOAS. */
+  origins = 0;
+  private originPeers = 0;
+
+  reset(): void {
+    this.peers = 0;
+    this.origins = 0;
+    this.originPeers = 0;
+  }
+
+  add(asn: number, sources: number): void {
+    this.peers += sources;
+    this.origins++;
+    if (this.origins === 1 || sources > this.originPeers || (sources === this.originPeers && asn < this.origin)) {
+      this.origin = asn;
+      this.originPeers = sources;
+    }
+  }
+}
+
+/** Applies the filters to announced prefixes one by one (counting what each drops) and keeps the rest as columns. */
+export class RoutedBuilder {
+  private readonly counts = { ipv4: emptyCounts(), ipv6: emptyCounts() };
+  private readonly kept: { 4: ColumnsBuilder<number>; 6: ColumnsBuilder<bigint> };
+
+  /** `named`: keep each prefix's text (for named()); a table read only for the accounting keeps none. */
+  constructor(
+    private readonly filters: RoutedFilters,
+    named: boolean,
+  ) {
+    this.kept = { 4: new ColumnsBuilder<number>(0, named), 6: new ColumnsBuilder<bigint>(0n, named) };
+  }
+
+  /** An announced prefix (its text and bounds) with its routes summed. */
+  add(text: string, p: PrefixBounds, vote: OriginVote): void {
+    const { filters } = this;
+    const c = p.family === 4 ? this.counts.ipv4 : this.counts.ipv6;
+    const lengths = p.family === 4 ? filters.ipv4_length : filters.ipv6_length;
+    c.announced++;
+    if (p.length < lengths[0] || p.length > lengths[1]) c.length++;
+    else if (filters.exclude_special_purpose && (p.family === 4 ? isSpecialPurpose4(p.start, p.end) : isSpecialPurpose(6, p.start, p.end))) c.special_purpose++;
+    else if (vote.peers < filters.min_peers) c.min_peers++;
+    else {
+      c.kept++;
+      if (p.family === 4) this.kept[4].push(text, p.start, p.end, p.length, vote.peers, vote.origin, vote.origins > 1);
+      else this.kept[6].push(text, p.start, p.end, p.length, vote.peers, vote.origin, vote.origins > 1);
+    }
+  }
+
+  /** The kept prefixes as columns, sorted. */
+  space(): RoutedSpace {
+    return { 4: this.kept[4].columns(), 6: this.kept[6].columns(), counts: this.counts };
+  }
+
+  /** The same with each prefix's text (built `named`). */
+  named(): RoutedPrefixes {
+    const space = this.space();
+    return { 4: { ...space[4], text: this.kept[4].texts() }, 6: { ...space[6], text: this.kept[6].texts() }, counts: space.counts };
+  }
 }
 
 /** Writable columns of one type (bounds: a Float64Array for IPv4, an array of bigints for IPv6; see boundColumn). */
@@ -108,7 +163,7 @@ type Column<T> = { [i: number]: T; readonly length: number };
  */
 class ColumnsBuilder<K extends Bound> {
   private size = 0;
-  private text: string[] = [];
+  private text: string[] | null;
   private start: Column<K>;
   private end: Column<K>;
   private length: Uint8Array = new Uint8Array(1024);
@@ -116,8 +171,12 @@ class ColumnsBuilder<K extends Bound> {
   private origin: Uint32Array = new Uint32Array(1024);
   private moas: Uint8Array = new Uint8Array(1024);
 
-  /** `zero`: 0 or 0n, the family's kind of bound. */
-  constructor(private readonly zero: K) {
+  /** `zero`: 0 or 0n, the family's kind of bound; `named`: keep the texts. */
+  constructor(
+    private readonly zero: K,
+    named: boolean,
+  ) {
+    this.text = named ? [] : null;
     this.start = boundColumn(zero, 1024);
     this.end = boundColumn(zero, 1024);
   }
@@ -125,7 +184,7 @@ class ColumnsBuilder<K extends Bound> {
   push(text: string, start: K, end: K, length: number, peers: number, origin: number, moas: boolean): void {
     const i = this.size++;
     if (i === this.length.length) this.grow(2 * i);
-    this.text.push(text);
+    this.text?.push(text);
     this.start[i] = start;
     this.end[i] = end;
     this.length[i] = length;
@@ -134,15 +193,20 @@ class ColumnsBuilder<K extends Bound> {
     this.moas[i] = moas ? 1 : 0;
   }
 
-  /** The columns at their exact size, sorted. */
-  columns(): NamedRoutedColumns<K> {
+  /** The columns at their exact size, sorted (the texts with them). */
+  columns(): RoutedColumns<K> {
     const { size, start, length } = this;
     const before = (a: number, b: number) => start[a] < start[b] || (start[a] === start[b] && length[a] < length[b]);
     let sorted = true;
     for (let i = 1; i < size && sorted; i++) sorted = !before(i, i - 1);
     const order = sorted ? null : Array.from({ length: size }, (_, i) => i).sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
     this.grow(size, order);
-    return { text: this.text, start: this.start, end: this.end, length: this.length, peers: this.peers, origin: this.origin, moas: this.moas };
+    return { start: this.start, end: this.end, length: this.length, peers: this.peers, origin: this.origin, moas: this.moas };
+  }
+
+  texts(): string[] {
+    if (!this.text) throw new Error('prefix texts were not kept');
+    return this.text;
   }
 
   /** Every column moved to new ones of `capacity`, in `order` when given. */
@@ -152,7 +216,7 @@ class ColumnsBuilder<K extends Bound> {
       else for (let i = 0; i < this.size; i++) to[i] = from[i];
       return to;
     };
-    if (order) this.text = order.map((i) => this.text[i]);
+    if (order && this.text) this.text = order.map((i) => (this.text as string[])[i]);
     this.start = move(this.start, boundColumn(this.zero, capacity));
     this.end = move(this.end, boundColumn(this.zero, capacity));
     this.length = move(this.length, new Uint8Array(capacity)) as Uint8Array;

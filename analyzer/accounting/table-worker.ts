@@ -7,15 +7,8 @@
 import { parentPort, workerData, type Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../../common/worker.js';
 import type { RoutedFilters } from '../models/accounting.js';
-import { routedPrefixes, type NamedRoutedColumns, type RoutedColumns, type RoutedSpace } from './routed.js';
-import type { Bound } from './segments.js';
+import type { RoutedTable } from './routed.js';
 
-export interface FilesTable {
-  routed: RoutedSpace;
-  elements: number;
-  latest: number | null;
-  peers: number;
-}
 
 /** A reader started before its job (prestartTableReader), for the next readTableInWorker to take. */
 let prestarted: { worker: Worker; failed: boolean } | undefined;
@@ -37,7 +30,7 @@ export function prestartTableReader(): void {
 }
 
 /** Starts reading now; the promise settles when the worker has applied every element. `onProgress` gets the elements read so far. */
-export function readTableInWorker(files: string[], filters: RoutedFilters, onProgress?: (elements: number) => void): Promise<FilesTable> {
+export function readTableInWorker(files: string[], filters: RoutedFilters, onProgress?: (elements: number) => void): Promise<RoutedTable> {
   const worker = prestarted && !prestarted.failed ? prestarted.worker : startReader();
   prestarted = undefined;
   worker.ref();
@@ -45,7 +38,7 @@ export function readTableInWorker(files: string[], filters: RoutedFilters, onPro
   worker.postMessage(job);
   return new Promise((resolve, reject) => {
     let done = false;
-    worker.on('message', (r: FilesTable | { error: string } | { progress: number }) => {
+    worker.on('message', (r: RoutedTable | { error: string } | { progress: number }) => {
       if ('progress' in r) {
         onProgress?.(r.progress);
         return;
@@ -69,19 +62,14 @@ interface ReaderJob {
   filters: RoutedFilters;
 }
 
-const unnamed = <K extends Bound>({ text: _, ...columns }: NamedRoutedColumns<K>): RoutedColumns<K> => columns;
-
 /** The readers, loaded in the worker only: the main thread never uses them (~70 ms of module loading). */
-const readerModules = () => Promise.all([import('../../collector/sources/file-source.js'), import('./from-files.js')]);
+const readerModules = () => import('./from-files.js');
 
 async function work({ files, filters }: ReaderJob, modules: ReturnType<typeof readerModules>): Promise<void> {
   try {
-    const [{ FileSource }, { tableFromSource }] = await modules;
-    const { state, elements, latest } = await tableFromSource(new FileSource(files), (progress) => parentPort?.postMessage({ progress }));
-    const named = routedPrefixes(state, filters);
-    // Without the texts, which the accounting does not read: 112,408 strings took ~50 ms to pass on the 2002 RIB.
-    const [v4, v6] = [unnamed(named[4]), unnamed(named[6])];
-    const result: FilesTable = { routed: { 4: v4, 6: v6, counts: named.counts }, elements, latest, peers: state.size().peers };
+    const { routedFromFiles } = await modules;
+    const result: RoutedTable = await routedFromFiles(files, filters, (progress) => parentPort?.postMessage({ progress }));
+    const { 4: v4, 6: v6 } = result.routed;
     // The typed arrays move to the main thread without a copy (IPv6 bounds, bigint arrays, are copied).
     const moved = [v4.start as Float64Array, v4.end as Float64Array, v4.length, v4.peers, v4.origin, v4.moas, v6.length, v6.peers, v6.origin, v6.moas];
     parentPort?.postMessage(result, moved.map((x) => x.buffer as ArrayBuffer));

@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prestartTableReader, readTableInWorker, type FilesTable } from '../../../analyzer/accounting/table-worker.js';
+import type { RoutedTable } from '../../../analyzer/accounting/routed.js';
+import { prestartTableReader, readTableInWorker } from '../../../analyzer/accounting/table-worker.js';
 import { DEFAULT_FILTERS } from '../../../analyzer/models/accounting.js';
 import { projectRoot } from '../../../common/paths.js';
 import { asPath, concat, tableDump } from '../../helpers/mrt-encoder.js';
@@ -30,7 +31,7 @@ writeFileSync(
 const filters = { ...DEFAULT_FILTERS, min_peers: 1 };
 
 /** A table as plain data (typed arrays as arrays), to compare two reads. */
-const plain = (t: FilesTable) => JSON.parse(JSON.stringify(t, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : typeof v === 'bigint' ? String(v) : v)));
+const plain = (t: RoutedTable) => JSON.parse(JSON.stringify(t, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : typeof v === 'bigint' ? String(v) : v)));
 
 describe('the route-file reader thread', () => {
   it('started before its job, reads the same table as one started with it', async () => {
