@@ -29,11 +29,13 @@ export class RibSnapshotReader implements RouteVisitor {
   // The prefix being read, and per source its last route there: smallest origin (-1: none) and origin set id.
   private text: string | null = null;
   private bounds: PrefixBounds | null = null;
-  private readonly runOrigin: number[] = [];
-  private readonly runSet: number[] = [];
-  private readonly groupOrigin: number[] = [];
-  private readonly groupSet: number[] = [];
-  private readonly groupSources: number[] = [];
+  // Typed columns with a count, reused from prefix to prefix (an array emptied by `length = 0` gives its storage up).
+  private runCount = 0;
+  private runOrigin = new Float64Array(64);
+  private runSet = new Int32Array(64);
+  private groupOrigin = new Float64Array(64);
+  private groupSet = new Int32Array(64);
+  private groupSources = new Int32Array(64);
   /** Per source id: its position in the run's columns, valid when runOf[source] === run. */
   private slot = new Int32Array(256);
   private runOf = new Int32Array(256);
@@ -61,15 +63,13 @@ export class RibSnapshotReader implements RouteVisitor {
     // A source listed twice for a prefix: its later route replaces the earlier, as in PrefixState.
     let i = this.runOf[source] === this.run ? this.slot[source] : -1;
     if (i < 0) {
-      i = this.runOrigin.length;
-      this.runOrigin.push(origin);
-      this.runSet.push(set);
+      i = this.runCount++;
+      if (i === this.runOrigin.length) this.growRun();
       this.runOf[source] = this.run;
       this.slot[source] = i;
-    } else {
-      this.runOrigin[i] = origin;
-      this.runSet[i] = set;
     }
+    this.runOrigin[i] = origin;
+    this.runSet[i] = set;
     this.elements++;
     if (this.latest === null || timestamp > this.latest) this.latest = timestamp;
     if (this.onProgress && this.elements % 100_000 === 0) this.onProgress(this.elements);
@@ -92,31 +92,32 @@ export class RibSnapshotReader implements RouteVisitor {
     this.text = prefix;
     this.bounds = p;
     this.run++;
-    this.runOrigin.length = this.runSet.length = 0;
+    this.runCount = 0;
   }
 
   /** Sums the prefix just read: sources per (origin, origin set), the pairs PrefixState would keep, then the vote. */
   private endPrefix(): void {
     if (this.text === null || this.bounds === null) return;
     const { groupOrigin, groupSet, groupSources } = this;
-    groupOrigin.length = groupSet.length = groupSources.length = 0;
-    for (let i = 0; i < this.runOrigin.length; i++) {
+    let groups = 0;
+    for (let i = 0; i < this.runCount; i++) {
       const origin = this.runOrigin[i];
       if (origin < 0) continue;
       const set = this.runSet[i];
       // A prefix has few origins: a scan, no map.
       let g = 0;
-      while (g < groupOrigin.length && !(groupOrigin[g] === origin && groupSet[g] === set)) g++;
-      if (g === groupOrigin.length) {
-        groupOrigin.push(origin);
-        groupSet.push(set);
-        groupSources.push(0);
+      while (g < groups && !(groupOrigin[g] === origin && groupSet[g] === set)) g++;
+      if (g === groups) {
+        groups++;
+        groupOrigin[g] = origin;
+        groupSet[g] = set;
+        groupSources[g] = 0;
       }
       groupSources[g]++;
     }
     const vote = this.vote;
     vote.reset();
-    for (let g = 0; g < groupOrigin.length; g++) vote.add(groupOrigin[g], groupSources[g]);
+    for (let g = 0; g < groups; g++) vote.add(groupOrigin[g], groupSources[g]);
     if (vote.peers > 0) this.kept.add(this.text, this.bounds, vote);
     this.text = null;
     this.bounds = null;
@@ -134,6 +135,21 @@ export class RibSnapshotReader implements RouteVisitor {
       this.last6Length = p.length;
     }
     return true;
+  }
+
+  /** Room for twice the sources per prefix (groups never outnumber them). */
+  private growRun(): void {
+    const size = 2 * this.runOrigin.length;
+    const wider = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(size);
+      b.set(a as never);
+      return b;
+    };
+    this.runOrigin = wider(this.runOrigin, (n) => new Float64Array(n));
+    this.runSet = wider(this.runSet, (n) => new Int32Array(n));
+    this.groupOrigin = new Float64Array(size);
+    this.groupSet = new Int32Array(size);
+    this.groupSources = new Int32Array(size);
   }
 
   private growSources(source: number): void {
