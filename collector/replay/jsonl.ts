@@ -3,7 +3,6 @@
  * as our recorder writes them and as public captures are published. Also recognises a
  * file's format by content, so nobody has to name files a particular way.
  */
-import { createInterface } from 'node:readline';
 import { log } from '../../common/log.js';
 import { openInput } from '../../common/input.js';
 import type { RisMessageData } from '../rislive/protocol.js';
@@ -53,6 +52,7 @@ export function parseCaptureLine(line: string): RisMessageData | null {
 
 /** Streams the ris_messages of a JSONL capture (plain, .gz or .bz2). Bad lines are skipped. */
 export async function* readJsonlCapture(file: string, stats: JsonlReadStats = newJsonlStats()): AsyncGenerator<RisMessageData> {
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: await openInput(file), crlfDelay: Infinity });
   for await (const line of rl) {
     stats.lines++;

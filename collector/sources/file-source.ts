@@ -8,7 +8,6 @@ import { newStats, readMrtElems, readMrtRoutes, type MrtReadStats } from '../mrt
 import type { BgpElem, RouteEvent } from '../models/route-event.js';
 import { hostFromFileName } from '../replay/mrt-to-ris.js';
 import { isJsonlCapture, newJsonlStats, readJsonlCapture } from '../replay/jsonl.js';
-import { decodeRisMessage, RAW_CHECK_EVERY } from '../rislive/decode.js';
 import { emptySourceStats, type RouteSource, type RouteVisitor, type SourceStats } from './source.js';
 
 export interface FileSourceOptions {
@@ -50,6 +49,8 @@ export class FileSource implements RouteSource {
   }
 
   private async *jsonl(file: string): AsyncGenerator<RouteEvent> {
+    // Loaded for a capture only (an MRT reader, such as index build's, never needs it).
+    const { decodeRisMessage, RAW_CHECK_EVERY } = await import('../rislive/decode.js');
     const js = newJsonlStats();
     try {
       for await (const data of readJsonlCapture(file, js)) {
