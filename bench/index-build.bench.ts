@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTableInWorker } from '../analyzer/accounting/table-worker.js';
-import { tableFromSource } from '../analyzer/accounting/from-files.js';
+import { routedFromFiles, tableFromSource } from '../analyzer/accounting/from-files.js';
 import { computePortabilityIndex } from '../analyzer/accounting/portability.js';
 import { openInput } from '../common/input.js';
 import { utcDay } from '../common/time.js';
@@ -116,9 +116,10 @@ else process.stdout.write('index build on larger RIBs: skipped (no /usr/bin/bgpd
 for (const d of [cacheDir, geoRunsDir]) rmSync(d, { recursive: true, force: true });
 
 // In process, by phase, one thread (CPU time of this process, which runs nothing else meanwhile):
-// registry and geo, what the accounting prepares from them, the file into a routing state, its
-// routed prefixes, the accounting; then the file read on a worker while the registry and geo
-// load and are prepared, as `index build` does (wall).
+// registry and geo, what the accounting prepares from them, the file into a routing state and its
+// routed prefixes (any input's way), the same routed prefixes summed as the dump is read (a RIB
+// dump's way, as index build reads it), the accounting; then the file read on a worker while the
+// registry and geo load and are prepared, as `index build` does (wall).
 const filters = { ...DEFAULT_FILTERS, min_peers: 1 };
 let cpu = process.cpuUsage();
 const lap = (): number => {
@@ -134,6 +135,8 @@ const table = await tableFromSource(new FileSource([RIB]));
 const tableS = lap();
 const routed = routedPrefixes(table.state, filters);
 const routedS = lap();
+const summed = await routedFromFiles([RIB], filters);
+const summedS = lap();
 const index = computePortabilityIndex({
   table: routed,
   registry,
@@ -156,6 +159,8 @@ report('index build in process (cpu s)', {
   read_rib_into_state: tableS,
   elements_per_cpu_s: Math.round(table.elements / tableS),
   routed_prefixes: routedS,
+  rib_summed_as_read: summedS,
+  summed_equal: String(JSON.stringify([...summed.routed[4].origin]) === JSON.stringify([...routed[4].origin]) && summed.routed.counts.ipv4.kept === routed.counts.ipv4.kept),
   accounting: accountS,
   worker_read_while_loading_wall_s: overlapS,
   worker_routed_equal: String(read.routed[4].origin.length + read.routed[6].origin.length === index.params.prefixes_seen.ipv4.kept + index.params.prefixes_seen.ipv6.kept),
