@@ -213,6 +213,8 @@ class ColumnsBuilder<K extends Bound> {
   private grow(capacity: number, order: number[] | null = null): void {
     const move = <T>(from: Column<T>, to: Column<T>): Column<T> => {
       if (order) for (let i = 0; i < this.size; i++) to[i] = from[order[i]];
+      // In order, a typed column is one copy (an element loop over six kinds of column ran unoptimized: ~20 ms on the 2002 RIB).
+      else if (ArrayBuffer.isView(to)) (to as unknown as Uint8Array).set((from as unknown as Uint8Array).subarray(0, this.size));
       else for (let i = 0; i < this.size; i++) to[i] = from[i];
       return to;
     };
