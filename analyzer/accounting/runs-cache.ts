@@ -54,7 +54,7 @@ export function decodeRuns(buf: Buffer): CountryRuns | null {
 
 /** The cache file for this database: named by the content of its file (as the reader holds it: not read again). */
 export function runsCachePath(geo: GeoDatabase, cacheDir: string): string {
-  const h = createHash('sha256').update(`portolan ipv4 runs ${FORMAT}\n`).update(geo.reader.db);
+  const h = createHash('sha1').update(`portolan ipv4 runs ${FORMAT}\n`).update(geo.reader.db);
   return preparedPath(cacheDir, `geo-runs-${h.digest('hex').slice(0, 32)}.bin`);
 }
 

@@ -167,7 +167,7 @@ export function decodeSpace(buf: Buffer): SpaceColumns | null {
 /** The cache file for these registry options: named by the content and names of the files the registry would read. */
 export function spaceCachePath(opts: LoadRegistryOptions, cacheDir: string): string {
   const found = registryFiles(opts);
-  const h = createHash('sha256').update(`portolan registered space ${FORMAT}\n`);
+  const h = createHash('sha1').update(`portolan registered space ${FORMAT}\n`);
   for (const path of [...found.rir, ...found.iana.map((f) => f.path)].sort()) h.update(basename(path)).update('\0').update(readFileSync(path)).update('\0');
   return preparedPath(cacheDir, `space-${h.digest('hex').slice(0, 32)}.bin`);
 }
