@@ -2,15 +2,24 @@ import type { Command } from 'commander';
 import { log, setLogLevel } from '../common/log.js';
 import { UsageError } from './errors.js';
 
+export interface ActionOptions {
+  /**
+   * End the process once the command is done and its output is flushed, rather than let Node
+   * free the heap first: a batch command's heap (a registry, a table, its sums) is not worth
+   * tearing down (~30 ms of `index build`).
+   */
+  exitWhenDone?: boolean;
+}
+
 /**
  * Wraps a command handler: applies --log-level, turns thrown errors into a one-line
  * message on stderr and a non-zero exit code (2 for usage errors, 1 otherwise).
  */
-export function action<A extends unknown[]>(handler: (...args: A) => Promise<void> | void) {
+export function action<A extends unknown[]>(handler: (...args: A) => Promise<void> | void, opts: ActionOptions = {}) {
   return async (...args: A): Promise<void> => {
     const command = args[args.length - 1] as Command;
-    const opts = command.opts() as { logLevel?: string };
-    if (opts.logLevel) setLogLevel(opts.logLevel);
+    const { logLevel } = command.opts() as { logLevel?: string };
+    if (logLevel) setLogLevel(logLevel);
     try {
       await handler(...args);
     } catch (err) {
@@ -24,6 +33,11 @@ export function action<A extends unknown[]>(handler: (...args: A) => Promise<voi
         process.stderr.write(`portolan ${name}: ${message}\n`);
         process.exitCode = 1;
       }
+    }
+    if (opts.exitWhenDone) {
+      // Written output first (a pipe is asynchronous on some systems); the logger flushes at exit.
+      await Promise.all([process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write('', resolve))));
+      process.exit();
     }
   };
 }

@@ -52,8 +52,8 @@ interface ShowOptions extends CommonOptions {
   family?: string;
 }
 
-export const build = action(buildCommand);
-export const backfill = action(backfillCommand);
+export const build = action(buildCommand, { exitWhenDone: true });
+export const backfill = action(backfillCommand, { exitWhenDone: true });
 export const show = action(showCommand);
 
 async function buildCommand(files: string[], opts: BuildOptions): Promise<void> {
