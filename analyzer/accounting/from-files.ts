@@ -1,8 +1,9 @@
 /**
- * Routing state from MRT or RIS Live JSONL files, for `index build`: every element applied to
- * the same PrefixState `portolan run` keeps, so both measure the same table. No classification
+ * The routed table of MRT or RIS Live JSONL files, for `index build`: every element applied to
+ * the same PrefixState `portolan run` keeps, so both measure the same table, or, for one RIB
+ * dump in order, the same table summed as the dump is read (rib-snapshot.ts). No classification
  * and no per-element rows: the index needs only who announces what, so RIB entries are read
- * for their path alone (RouteSource.readRoutes) where the source can.
+ * for their origin alone (RouteSource.readRoutes) where the source can.
  */
 import { log } from '../../common/log.js';
 import { FileSource } from '../../collector/sources/file-source.js';

@@ -1,14 +1,13 @@
 /**
- * Reads route files into a routing state on a worker thread, so `index build` loads the
- * registry and geo data on the main thread at the same time (two cores, two jobs). The state
- * stays in the worker, which also picks the routed prefixes (filters, origins, parsing): what
- * comes back is what the accounting reads, columns (IPv4's typed arrays are moved, not copied).
+ * Reads route files on a worker thread, so `index build` loads the registry and geo data on the
+ * main thread at the same time (two cores, two jobs). The worker picks the routed prefixes
+ * (routedFromFiles: filters, origins); what comes back is what the accounting reads, columns
+ * (IPv4's typed arrays are moved, not copied).
  */
 import { parentPort, workerData, type Worker } from 'node:worker_threads';
 import { startModuleWorker } from '../../common/worker.js';
 import type { RoutedFilters } from '../models/accounting.js';
 import type { RoutedTable } from './routed.js';
-
 
 /** A reader started before its job (prestartTableReader), for the next readTableInWorker to take. */
 let prestarted: { worker: Worker; failed: boolean } | undefined;
