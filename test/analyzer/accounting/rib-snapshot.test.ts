@@ -15,6 +15,7 @@ import { DEFAULT_FILTERS, type RoutedFilters } from '../../../analyzer/models/ac
 import { FileSource } from '../../../collector/sources/index.js';
 import { asPath, bgp4mpMessage, concat, origin, peerIndexTable, prefix, rib, tableDump, update, type Seg } from '../../helpers/mrt-encoder.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
+import { plainData } from '../../helpers/plain.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 
 const dir = makeTmpDir('rib-snapshot');
@@ -23,7 +24,7 @@ const set = (asns: number[]): Seg => ({ type: 1, asns });
 const ONE_PEER: RoutedFilters = { ...DEFAULT_FILTERS, min_peers: 1 };
 
 /** Typed arrays and bigints as plain values, to compare two tables. */
-const plain = (t: RoutedTable): unknown => JSON.parse(JSON.stringify(t, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : typeof v === 'bigint' ? String(v) : v)));
+const plain = (t: RoutedTable): unknown => plainData(t);
 
 /** The table through a PrefixState, as for any input. */
 async function viaState(files: string[], filters: RoutedFilters): Promise<unknown> {

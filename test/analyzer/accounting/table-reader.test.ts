@@ -13,6 +13,7 @@ import { DEFAULT_FILTERS } from '../../../analyzer/models/accounting.js';
 import { projectRoot } from '../../../common/paths.js';
 import { asPath, concat, tableDump } from '../../helpers/mrt-encoder.js';
 import { runCli, TSX } from '../../helpers/cli.js';
+import { plainData } from '../../helpers/plain.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 
 const dir = makeTmpDir('table-reader');
@@ -30,8 +31,8 @@ writeFileSync(
 );
 const filters = { ...DEFAULT_FILTERS, min_peers: 1 };
 
-/** A table as plain data (typed arrays as arrays), to compare two reads. */
-const plain = (t: RoutedTable) => JSON.parse(JSON.stringify(t, (_k, v: unknown) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : typeof v === 'bigint' ? String(v) : v)));
+/** Typed arrays and bigints as plain values, to compare two tables. */
+const plain = (t: RoutedTable): unknown => plainData(t);
 
 describe('the route-file reader thread', () => {
   it('started before its job, reads the same table as one started with it', async () => {
