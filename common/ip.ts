@@ -201,9 +201,8 @@ for (let v = 0; v < 256; v++) {
   for (let k = 0; k < text.length; k++) DIGITS[v * 3 + k] = text.charCodeAt(k);
 }
 
-/** Writes 0..255 in decimal at `p`; returns the position after it. */
-function putDecimal(p: number, v: number): number {
-  const t = textScratch;
+/** Writes 0..255 in decimal at `t[p]`; returns the position after it. */
+function putDecimal(t: Uint8Array, p: number, v: number): number {
   const at = v * 3;
   const n = DIGIT_COUNT[v];
   t[p] = DIGITS[at];
@@ -212,28 +211,33 @@ function putDecimal(p: number, v: number): number {
   return p + n;
 }
 
-/** Writes a.b.c.d at `p`; returns the position after it. */
-function putQuad(p: number, a: number, b: number, c: number, d: number): number {
-  const t = textScratch;
-  p = putDecimal(p, a);
+/** Writes a.b.c.d at `t[p]`; returns the position after it. */
+function putQuad(t: Uint8Array, p: number, a: number, b: number, c: number, d: number): number {
+  p = putDecimal(t, p, a);
   t[p++] = 46; // '.'
-  p = putDecimal(p, b);
+  p = putDecimal(t, p, b);
   t[p++] = 46;
-  p = putDecimal(p, c);
+  p = putDecimal(t, p, c);
   t[p++] = 46;
-  return putDecimal(p, d);
+  return putDecimal(t, p, d);
 }
 
+/** Writes the dotted quad of the 4 bytes at `b[off]` into `t` at `p` (no string made); returns the position after it. */
+export const putIpv4At = (t: Uint8Array, p: number, b: Uint8Array, off: number): number => putQuad(t, p, b[off], b[off + 1], b[off + 2], b[off + 3]);
+
+/** Writes the dotted quad of an unsigned 32-bit address into `t` at `p`; returns the position after it. */
+export const putIpv4 = (t: Uint8Array, p: number, n: number): number => putQuad(t, p, n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+
 export function formatIpv4(n: number): string {
-  return textScratch.toString('latin1', 0, putQuad(0, n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255));
+  return textScratch.toString('latin1', 0, putIpv4(textScratch, 0, n));
 }
 
 /** `a.b.c.d/length` of an IPv4 address as an unsigned 32-bit number (length 0..255, as on the wire). */
 export function formatIpv4Prefix(n: number, length: number): string {
   if (!(length >= 0 && length <= 255 && Number.isInteger(length))) return `${formatIpv4(n)}/${length}`;
-  let p = putQuad(0, n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+  let p = putIpv4(textScratch, 0, n);
   textScratch[p++] = 47; // '/'
-  return textScratch.toString('latin1', 0, putDecimal(p, length));
+  return textScratch.toString('latin1', 0, putDecimal(textScratch, p, length));
 }
 
 /** RFC 5952 text of eight 16-bit groups. */
@@ -250,7 +254,7 @@ const bytesScratch = new Uint8Array(16);
 
 /** The dotted quad of 4 bytes at `off`. */
 export function formatIpv4At(b: Uint8Array, off: number): string {
-  return textScratch.toString('latin1', 0, putQuad(0, b[off], b[off + 1], b[off + 2], b[off + 3]));
+  return textScratch.toString('latin1', 0, putIpv4At(textScratch, 0, b, off));
 }
 
 /**
@@ -260,19 +264,19 @@ export function formatIpv4At(b: Uint8Array, off: number): string {
  * addresses dotted too.
  */
 export function formatIpv6Bytes(b: Uint8Array, off = 0, bgpdump = false): string {
-  return textScratch.toString('latin1', 0, putIpv6(b, off, bgpdump));
+  return textScratch.toString('latin1', 0, putIpv6(textScratch, 0, b, off, bgpdump));
 }
 
 /** `address/length` of 16 address bytes (RFC 5952, as formatIpv6Bytes), built flat. */
 export function formatIpv6Prefix(b: Uint8Array, length: number, bgpdump = false): string {
   if (!(length >= 0 && length <= 255 && Number.isInteger(length))) return `${formatIpv6Bytes(b, 0, bgpdump)}/${length}`;
-  let p = putIpv6(b, 0, bgpdump);
+  let p = putIpv6(textScratch, 0, b, 0, bgpdump);
   textScratch[p++] = 47; // '/'
-  return textScratch.toString('latin1', 0, putDecimal(p, length));
+  return textScratch.toString('latin1', 0, putDecimal(textScratch, p, length));
 }
 
-/** Writes formatIpv6Bytes's text at 0; returns its length. */
-function putIpv6(b: Uint8Array, off: number, bgpdump: boolean): number {
+/** Writes formatIpv6Bytes's text of the 16 bytes at `b[off]` into `t` at `p` (at most 45 bytes); returns the position after it. */
+export function putIpv6(t: Uint8Array, p: number, b: Uint8Array, off: number, bgpdump: boolean): number {
   const mixed = bgpdump;
   let bestBase = -1;
   let bestLen = 0;
@@ -293,8 +297,6 @@ function putIpv6(b: Uint8Array, off: number, bgpdump: boolean): number {
   }
   // RFC 5952 §4.2.2: a single zero group is not compressed; bgpdump's formatter does compress it.
   if (bestLen < (mixed ? 1 : 2)) bestBase = -1;
-  const t = textScratch;
-  let p = 0;
   for (let i = 0; i < 8; i++) {
     if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLen) {
       if (i === bestBase) t[p++] = 58; // ':'
@@ -304,9 +306,9 @@ function putIpv6(b: Uint8Array, off: number, bgpdump: boolean): number {
     const w5 = (b[off + 10] << 8) | b[off + 11];
     // RFC 5952 §5: IPv4-mapped addresses end in dotted form; bgpdump also writes IPv4-compatible ones so.
     if (i === 6 && bestBase === 0 && ((mixed && bestLen === 6) || (bestLen === 5 && w5 === 0xffff))) {
-      return putQuad(p, b[off + 12], b[off + 13], b[off + 14], b[off + 15]);
+      return putQuad(t, p, b[off + 12], b[off + 13], b[off + 14], b[off + 15]);
     }
-    p = putHex(p, (b[off + 2 * i] << 8) | b[off + 2 * i + 1]);
+    p = putHex(t, p, (b[off + 2 * i] << 8) | b[off + 2 * i + 1]);
   }
   if (bestBase >= 0 && bestBase + bestLen === 8) t[p++] = 58;
   return p;
@@ -314,9 +316,8 @@ function putIpv6(b: Uint8Array, off: number, bgpdump: boolean): number {
 
 const HEX = [48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 97, 98, 99, 100, 101, 102]; // 0-9 a-f
 
-/** Writes a 16-bit word in lower-case hex without leading zeros at `p`; returns the position after it. */
-function putHex(p: number, w: number): number {
-  const t = textScratch;
+/** Writes a 16-bit word in lower-case hex without leading zeros at `t[p]`; returns the position after it. */
+function putHex(t: Uint8Array, p: number, w: number): number {
   if (w >= 0x1000) t[p++] = HEX[w >> 12];
   if (w >= 0x100) t[p++] = HEX[(w >> 8) & 15];
   if (w >= 0x10) t[p++] = HEX[(w >> 4) & 15];

@@ -2,11 +2,11 @@
  * RIB records (TABLE_DUMP, TABLE_DUMP_V2 RIB subtypes) read straight from their bytes for
  * readers of routing state: per entry the prefix, the peer and the origin ASNs, without a
  * record, attribute or path object. Only records that the full decode reads without a single
- * warning are read here (PathScan decides per entry); `read` returns false for any other, and
+ * warning are read here (an AttributeScan decides per entry); `read` returns false for any other, and
  * the caller decodes that record in full, so the routes are the same either way.
  */
 import { formatNlri } from '../bgp/addr.js';
-import { PathScan, pathOrigins } from '../bgp/path-scan.js';
+import { AttributeScan, pathOrigins, RIB_ORIGIN_RULES } from '../bgp/attribute-scan.js';
 import { MRT_TYPE } from '../models/mrt.js';
 import type { PeerIndexEntry } from '../models/mrt.js';
 import { ipAt, u16, u32 } from './body.js';
@@ -17,8 +17,10 @@ import { isRibSubtype, ribHead, type TableDumpV2State } from './table-dump-v2.js
 /** One RIB entry: `originAsns` as the element's origin_asns would be (undefined: no origin). */
 export type RibEntrySink = (prefix: string, peerIp: string, peerAsn: number, pathId: number | undefined, timestamp: number, originAsns: number[] | undefined) => void;
 
+const AS_PATH = 2;
+
 export class DirectRibReader {
-  private readonly scan = new PathScan();
+  private readonly scan = new AttributeScan(RIB_ORIGIN_RULES);
   // TABLE_DUMP repeats the peer's address in every record: its text is made once per run of records.
   private lastPeer = -1;
   private lastPeerIp = '';
@@ -44,7 +46,7 @@ export class DirectRibReader {
     const end = start + u16(b, layout.attrAt);
     // Attributes that stop short of the record's end (or run past it) are warned about in full.
     if (end !== b.length || !this.scan.scan(b, start, end, layout.asnSize === 4)) return false;
-    const origins = this.scan.pathOff < 0 ? undefined : pathOrigins(b, this.scan.pathOff, this.scan.pathLen, layout.asnSize);
+    const origins = this.scan.has(AS_PATH) ? pathOrigins(b, this.scan.off[AS_PATH], this.scan.len[AS_PATH], layout.asnSize) : undefined;
     this.sink(formatNlri(layout.prefix), this.tableDumpPeer(b, layout.peerAt, layout.afi), layout.peerAsn, undefined, frameTime(f), origins);
     return true;
   }
@@ -74,8 +76,8 @@ export class DirectRibReader {
       const end = start + u16(b, start - 2);
       if (end > b.length || !this.scan.scan(b, start, end, true)) return false;
       this.entryAt[i] = p;
-      this.pathOff[i] = this.scan.pathOff;
-      this.pathLen[i] = this.scan.pathLen;
+      this.pathOff[i] = this.scan.has(AS_PATH) ? this.scan.off[AS_PATH] : -1;
+      this.pathLen[i] = this.scan.len[AS_PATH];
       p = end;
     }
     const prefix = formatNlri(head.prefix);
