@@ -1,8 +1,10 @@
 /** `portolan parse FILE`: what the declaration in parse.ts runs. */
 import { existsSync } from 'node:fs';
+import { DirectBgpdumpWriter } from '../../collector/bgpdump/direct.js';
 import { formatBgpdump } from '../../collector/bgpdump/format.js';
+import { TextBytes } from '../../collector/bgpdump/text-bytes.js';
 import { BufferedWriter } from '../../collector/bgpdump/writer.js';
-import { readMrtRecordBatches, recordToElems, newStats } from '../../collector/mrt/index.js';
+import { readMrtFrameBatches, recordToElems, newStats } from '../../collector/mrt/index.js';
 import { isUrl } from '../../common/input.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
@@ -11,23 +13,34 @@ export const parse = action(async (file: string, opts: { format: 'jsonl' | 'bgpd
   if (file !== '-' && !isUrl(file) && !existsSync(file)) throw new UsageError(`${file}: no such file`);
   const out = new BufferedWriter(process.stdout);
   const stats = newStats();
-  const bgpdump = opts.format === 'bgpdump';
-  // A batch of records (one input chunk) becomes one string and one write.
-  for await (const records of readMrtRecordBatches(file, stats)) {
-    let text = '';
-    for (const record of records) {
-      if (bgpdump) {
+  const text = new TextBytes();
+  // bgpdump text: clean UPDATEs are written from their bytes, every other record decoded and formatted.
+  const direct = opts.format === 'bgpdump' ? new DirectBgpdumpWriter(text) : undefined;
+  // A batch of frames (one input chunk) becomes one write.
+  for await (const { frames, decode } of readMrtFrameBatches(file, stats)) {
+    for (const frame of frames) {
+      if (direct?.message(frame)) {
+        stats.records++;
+        continue;
+      }
+      const record = decode(frame);
+      if (!record) continue;
+      if (direct) {
         const lines = formatBgpdump(record);
-        text += lines;
+        text.text(lines);
         // The elements printed, for the end-of-file summary: one line each, but state changes.
         if (record.kind !== 'bgp4mp-state-change') stats.elements += lineCount(lines);
       } else {
         const elems = recordToElems(record);
         stats.elements += elems.length;
-        for (const e of elems) text += JSON.stringify(e) + '\n';
+        for (const e of elems) text.text(JSON.stringify(e) + '\n');
       }
     }
-    await out.write(text);
+    if (direct) {
+      stats.elements += direct.lines;
+      direct.lines = 0;
+    }
+    await out.write(text.take());
     if (!out.open) break; // reader went away (| head): stop reading
   }
   await out.end();

@@ -10,11 +10,12 @@ import { bgpdumpAsPath } from './aspath.js';
 
 const NO_ADDR = '255.255.255.255';
 
-function origin(a: PathAttributes): string {
-  return a.origin === 0 ? 'IGP' : a.origin === 1 ? 'EGP' : 'INCOMPLETE';
-}
+/** ORIGIN as bgpdump names it (INCOMPLETE also when there is none). */
+export const originName = (code: number | undefined): string => (code === 0 ? 'IGP' : code === 1 ? 'EGP' : 'INCOMPLETE');
 
-function community(c: number): string {
+const origin = (a: PathAttributes): string => originName(a.origin);
+
+export function communityText(c: number): string {
   if (c === 0xffffff01) return 'no-export';
   if (c === 0xffffff02) return 'no-advertise';
   if (c === 0xffffff03) return 'local-AS';
@@ -23,7 +24,7 @@ function community(c: number): string {
 
 /** `communities|AG|aggregator|` — the tail every announce line shares. */
 function tail(a: PathAttributes, asnLen: 2 | 4): string {
-  const comm = a.seen.includes(8) && a.communities ? a.communities.map(community).join(' ') : '';
+  const comm = a.seen.includes(8) && a.communities ? a.communities.map(communityText).join(' ') : '';
   return `${comm}|${a.seen.includes(6) ? 'AG' : 'NAG'}|${aggregator(a, asnLen)}|`;
 }
 
@@ -64,7 +65,7 @@ function v4Of(raw: Uint8Array): string {
 const peerCache = new Map<string, string>();
 
 /** Re-writes one of our IPv6 texts in bgpdump's form (cached: a file has few peers). */
-function peerText(ip: string, afi: number): string {
+export function peerText(ip: string, afi: number): string {
   if (afi !== 2 || !ip.includes(':')) return ip;
   let text = peerCache.get(ip);
   if (text === undefined) {
@@ -91,8 +92,9 @@ function ribV6NextHop(a: PathAttributes): string | undefined {
   return r ? v6Bytes(r.nextHopRaw) : undefined;
 }
 
-function bgp4mpFormat(r: Bgp4mpMessageRecord): string {
-  return `BGP4MP${r.mrtType === 17 ? '_ET' : ''}${r.local ? '_LOCAL' : ''}${r.addPath ? '_AP' : ''}`;
+/** The record name bgpdump prints for a BGP4MP message (MRT type 16 or 17). */
+export function bgp4mpName(mrtType: number, local: boolean, addPath: boolean): string {
+  return `BGP4MP${mrtType === 17 ? '_ET' : ''}${local ? '_LOCAL' : ''}${addPath ? '_AP' : ''}`;
 }
 
 function timeOf(r: MrtRecord): string {
@@ -115,7 +117,7 @@ function bgp4mpLines(r: Bgp4mpMessageRecord): string {
   if (msg.type !== 'update') return '';
   const a = msg.attributes;
   const asnLen = r.as4 ? 4 : 2;
-  const head = `${bgp4mpFormat(r)}|${timeOf(r)}|`;
+  const head = `${bgp4mpName(r.mrtType, r.local, r.addPath)}|${timeOf(r)}|`;
   const peer = `${peerText(r.peerIp, r.afi)}|${r.peerAsn}|`;
   const pid = (n: Nlri) => (r.addPath ? `${n.pathId ?? 0}|` : '');
   let out = '';

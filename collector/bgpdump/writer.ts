@@ -1,12 +1,12 @@
 /**
- * Buffered text output to a stream: batches small strings into large writes, waits for
+ * Buffered output to a stream: batches chunks of text bytes into large writes, waits for
  * 'drain' when the stream is full, and stops quietly when the reader goes away (EPIPE,
  * e.g. `| head`).
  */
 import type { Writable } from 'node:stream';
 
 export class BufferedWriter {
-  private parts: string[] = [];
+  private parts: Uint8Array[] = [];
   private size = 0;
   private closed = false;
   private failure: Error | undefined;
@@ -26,16 +26,17 @@ export class BufferedWriter {
     return !this.closed;
   }
 
-  async write(text: string): Promise<void> {
-    if (this.closed || text.length === 0) return;
-    this.parts.push(text);
-    this.size += text.length;
+  /** Queues `chunk`, which the caller no longer writes to. */
+  async write(chunk: Uint8Array): Promise<void> {
+    if (this.closed || chunk.length === 0) return;
+    this.parts.push(chunk);
+    this.size += chunk.length;
     if (this.size >= this.limit) await this.flush();
   }
 
   async flush(): Promise<void> {
     if (this.closed || this.parts.length === 0) return;
-    const chunk = this.parts.join('');
+    const chunk = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts);
     this.parts = [];
     this.size = 0;
     if (!this.out.write(chunk)) {

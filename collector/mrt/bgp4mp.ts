@@ -31,6 +31,9 @@ const MESSAGE_SUBTYPES: Record<number, { as4: boolean; local: boolean; addPath: 
   11: { as4: true, local: true, addPath: true },
 };
 
+/** What a BGP4MP message subtype says of its session (undefined: not a message subtype). */
+export const bgp4mpMessageSubtype = (subtype: number): { as4: boolean; local: boolean; addPath: boolean } | undefined => MESSAGE_SUBTYPES[subtype];
+
 function base(f: MrtFrame) {
   return {
     offset: f.offset,

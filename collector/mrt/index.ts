@@ -1,5 +1,5 @@
 /** The MRT reader (RFC 6396, RFC 8050): records and elements, streamed with bounded memory. */
-export { readMrtRecords, readMrtRecordBatches, type MrtSource } from './records.js';
+export { readMrtFrameBatches, readMrtRecords, type MrtSource } from './records.js';
 export { readMrtElems, recordToElems } from './elems.js';
 export { newStats, logSummary, type MrtReadStats } from './stats.js';
 export type { MrtRecord, Bgp4mpMessageRecord } from '../models/mrt.js';

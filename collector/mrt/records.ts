@@ -43,23 +43,11 @@ function parseFrame(f: MrtFrame, state: TableDumpV2State, report: Report, ribAtt
  * was measured to double the collector's GC time on a RIB).
  */
 export async function* readMrtRecords(source: MrtSource, stats: MrtReadStats = newStats(), opts: MrtReadOptions = {}): AsyncGenerator<MrtRecord> {
-  for await (const { frames, decode } of frameBatches(source, stats, opts)) {
+  for await (const { frames, decode } of readMrtFrameBatches(source, stats, opts)) {
     for (const frame of frames) {
       const record = decode(frame);
       if (record) yield record;
     }
-  }
-}
-
-/** The same records, one array per input chunk (one await per chunk, not per record: `parse`). */
-export async function* readMrtRecordBatches(source: MrtSource, stats: MrtReadStats = newStats(), opts: MrtReadOptions = {}): AsyncGenerator<MrtRecord[]> {
-  for await (const { frames, decode } of frameBatches(source, stats, opts)) {
-    const records: MrtRecord[] = [];
-    for (const frame of frames) {
-      const record = decode(frame);
-      if (record) records.push(record);
-    }
-    if (records.length) yield records;
   }
 }
 
@@ -90,16 +78,20 @@ export async function forEachMrtFrame(
   stats: MrtReadStats = newStats(),
   opts: MrtReadOptions = {},
 ): Promise<void> {
-  for await (const { frames, decode, tables } of frameBatches(source, stats, opts)) {
+  for await (const { frames, decode, tables } of readMrtFrameBatches(source, stats, opts)) {
     for (const frame of frames) visit(frame, decode, tables);
   }
 }
 
-/** Each input chunk's frames, with the decoder that turns one into a record (counted) or null. */
-async function* frameBatches(
+/**
+ * Each input chunk's frames, with the decoder that turns one into a record (counted in
+ * stats.records, problems reported) or null, and the TABLE_DUMP_V2 peers read so far: for
+ * readers that take some frames straight from their bytes (and count those themselves).
+ */
+export async function* readMrtFrameBatches(
   source: MrtSource,
-  stats: MrtReadStats,
-  opts: MrtReadOptions,
+  stats: MrtReadStats = newStats(),
+  opts: MrtReadOptions = {},
 ): AsyncGenerator<{ frames: MrtFrame[]; decode: (f: MrtFrame) => MrtRecord | null; tables: TableDumpV2State }> {
   const file = typeof source === 'string' ? source : '<stream>';
   const stream = typeof source === 'string' ? await openInput(source) : source;
