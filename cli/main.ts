@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { packageVersion } from '../common/paths.js';
-import { commands } from './commands/index.js';
+import { declareCommands } from './commands/index.js';
 
 const program = new Command('portolan')
   .description('Where IP address space is registered, and where it is used: BGP correlated with the five RIRs and geolocation.')
@@ -11,7 +11,7 @@ const program = new Command('portolan')
 
 try {
   // Registering reads portolan.yml (option defaults), so a broken file is reported here.
-  for (const register of commands) register(program);
+  await declareCommands(program, process.argv.slice(2));
 } catch (err) {
   process.stderr.write(`portolan: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(2);

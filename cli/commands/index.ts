@@ -1,17 +1,35 @@
 import type { Command } from 'commander';
-import { register as run } from './run.js';
-import { register as ingest } from './ingest.js';
-import { register as parse } from './parse.js';
-import { register as lookup } from './lookup.js';
-import { register as registry } from './registry.js';
-import { register as query } from './query.js';
-import { register as serve } from './serve.js';
-import { register as replayServer } from './replay-server.js';
-import { register as alerts } from './alerts.js';
-import { register as portabilityIndex } from './portability-index.js';
-import { register as report } from './report.js';
-import { register as completion } from './completion.js';
-import { register as geo } from './geo.js';
 
-/** Every `portolan` sub-command, in the order `--help` lists them. */
-export const commands: Array<(program: Command) => void> = [run, ingest, parse, lookup, registry, query, serve, replayServer, portabilityIndex, report, geo, alerts, completion];
+type Declaration = { register: (program: Command) => void };
+
+/**
+ * Every `portolan` sub-command's declaration module, by name, in the order `--help` lists them.
+ * Loaded on demand: a command line that names one command loads its declaration alone.
+ */
+const COMMANDS: Array<[name: string, load: () => Promise<Declaration>]> = [
+  ['run', () => import('./run.js')],
+  ['ingest', () => import('./ingest.js')],
+  ['parse', () => import('./parse.js')],
+  ['lookup', () => import('./lookup.js')],
+  ['registry', () => import('./registry.js')],
+  ['query', () => import('./query.js')],
+  ['serve', () => import('./serve.js')],
+  ['replay-server', () => import('./replay-server.js')],
+  ['index', () => import('./portability-index.js')],
+  ['report', () => import('./report.js')],
+  ['geo', () => import('./geo.js')],
+  ['alerts', () => import('./alerts.js')],
+  // Its script is generated from every other declaration.
+  ['completion', () => import('./completion.js')],
+];
+
+/**
+ * Declares the commands `args` (the arguments after `portolan`) needs: the one it starts with
+ * (its declaration alone, ~20 ms less start-up than all thirteen), else every one (`--help`,
+ * `help`, `completion`, an unknown name, which commander answers with a suggestion).
+ */
+export async function declareCommands(program: Command, args: readonly string[] = []): Promise<void> {
+  const named = COMMANDS.find(([name]) => name === args[0] && name !== 'completion');
+  const declarations = await Promise.all((named ? [named] : COMMANDS).map(([, load]) => load()));
+  for (const { register } of declarations) register(program);
+}

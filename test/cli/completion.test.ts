@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { completionScript, SHELLS, type Shell } from '../../cli/completion.js';
-import { commands } from '../../cli/commands/index.js';
+import { declareCommands } from '../../cli/commands/index.js';
 import { runCli } from '../helpers/cli.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 
 const program = new Command('portolan').version('0.0.0');
-for (const register of commands) register(program);
+await declareCommands(program);
 
 /** Every command path and its visible long and short flags, walked here apart from the generator. */
 function declared(cmd: Command, path: string[] = []): Array<{ path: string[]; flags: string[] }> {

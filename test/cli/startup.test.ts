@@ -6,7 +6,9 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { declareCommands } from '../../cli/commands/index.js';
 import { projectRoot } from '../../common/paths.js';
 import { TSX } from '../helpers/cli.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../helpers/shared-data.js';
@@ -44,6 +46,28 @@ describe('start-up', () => {
       expect(loaded).toContain('pkg:commander');
       expect(loaded.filter((p) => HEAVY.test(p)), args.join(' ')).toEqual([]);
       expect(loaded.filter((p) => p.endsWith('.action.ts')), args.join(' ')).toEqual([]);
+    }
+  });
+
+  it('a command line naming a command loads that declaration alone; --help, help and completion load them all', () => {
+    const declarations = (loaded: string[]) => loaded.filter((p) => /^cli\/commands\/[^/]+\.ts$/.test(p) && !p.endsWith('.action.ts') && p !== 'cli/commands/index.ts').sort();
+    expect(declarations(loads(['ingest', '--help']))).toEqual(['cli/commands/ingest.ts']);
+    expect(declarations(loads(['registry', 'diff', '--help']))).toEqual(['cli/commands/registry.ts']);
+    const all = declarations(loads(['--help']));
+    expect(all).toHaveLength(13);
+    expect(declarations(loads(['help', 'parse']))).toEqual(all);
+    expect(declarations(loads(['completion', 'bash']))).toEqual(all);
+  });
+
+  it('a command declared alone is the command declared among all (its help, options and sub-commands)', async () => {
+    const full = new Command('portolan');
+    await declareCommands(full);
+    const describe = (c: Command): unknown => ({ help: c.helpInformation(), commands: c.commands.map(describe) });
+    for (const command of full.commands.filter((c) => c.name() !== 'completion')) {
+      const alone = new Command('portolan');
+      await declareCommands(alone, [command.name(), '--help']);
+      expect(alone.commands.map((c) => c.name())).toEqual([command.name()]);
+      expect(describe(alone.commands[0]), command.name()).toEqual(describe(command));
     }
   });
 
