@@ -8,6 +8,7 @@ import { putIpv4At, putIpv6 } from '../../common/ip.js';
 export class TextBytes {
   buf: Buffer;
   pos = 0;
+  private readonly addr = new Uint8Array(16);
 
   constructor(private readonly capacity = 1 << 16) {
     this.buf = Buffer.allocUnsafe(capacity);
@@ -90,6 +91,24 @@ export class TextBytes {
   /** IPv6 text of the 16 bytes at `b[off]` (bgpdump's form when asked, as formatIpv6Bytes). */
   ipv6At(b: Uint8Array, off: number, bgpdump: boolean): void {
     this.pos = putIpv6(this.buf, this.pos, b, off, bgpdump);
+  }
+
+  /**
+   * The NLRI prefix at `b[p]` (length byte, then its address bytes): as bgpdump prints it (host
+   * bits kept, bgpdump's IPv6 form) or canonical (host bits cleared, RFC 5952, as formatNlri).
+   * Returns the position after it in `b`.
+   */
+  nlriPrefix(b: Uint8Array, p: number, afi: number, bgpdump: boolean): number {
+    const length = b[p++];
+    const bytes = (length + 7) >> 3;
+    const addr = this.addr;
+    for (let i = 0; i < 16; i++) addr[i] = i < bytes ? b[p + i] : 0;
+    if (!bgpdump && (length & 7) !== 0) addr[bytes - 1] &= (0xff << (8 - (length & 7))) & 0xff;
+    if (afi === 1) this.ipv4At(addr, 0);
+    else this.ipv6At(addr, 0, bgpdump);
+    this.byte(47); // '/'
+    this.decimal(length);
+    return p + bytes;
   }
 
   /** Repeats bytes written earlier, [start, end) of the current buffer. */
