@@ -2,10 +2,11 @@
 import { existsSync } from 'node:fs';
 import { DirectBgpdumpWriter } from '../../collector/bgpdump/direct.js';
 import { formatBgpdump } from '../../collector/bgpdump/format.js';
-import { TextBytes } from '../../collector/bgpdump/text-bytes.js';
 import { BufferedWriter } from '../../collector/bgpdump/writer.js';
+import { DirectJsonlWriter } from '../../collector/jsonl/direct.js';
 import { readMrtFrameBatches, recordToElems, newStats } from '../../collector/mrt/index.js';
 import { isUrl } from '../../common/input.js';
+import { TextBytes } from '../../common/text-bytes.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 
@@ -14,18 +15,19 @@ export const parse = action(async (file: string, opts: { format: 'jsonl' | 'bgpd
   const out = new BufferedWriter(process.stdout);
   const stats = newStats();
   const text = new TextBytes();
-  // bgpdump text: clean UPDATEs are written from their bytes, every other record decoded and formatted.
-  const direct = opts.format === 'bgpdump' ? new DirectBgpdumpWriter(text) : undefined;
+  const bgpdump = opts.format === 'bgpdump';
+  // Clean UPDATEs are written straight from their bytes; every other record is decoded and formatted.
+  const direct = bgpdump ? new DirectBgpdumpWriter(text) : new DirectJsonlWriter(text);
   // A batch of frames (one input chunk) becomes one write.
   for await (const { frames, decode } of readMrtFrameBatches(file, stats)) {
     for (const frame of frames) {
-      if (direct?.message(frame)) {
+      if (direct.message(frame)) {
         stats.records++;
         continue;
       }
       const record = decode(frame);
       if (!record) continue;
-      if (direct) {
+      if (bgpdump) {
         const lines = formatBgpdump(record);
         text.text(lines);
         // The elements printed, for the end-of-file summary: one line each, but state changes.
@@ -36,10 +38,8 @@ export const parse = action(async (file: string, opts: { format: 'jsonl' | 'bgpd
         for (const e of elems) text.text(JSON.stringify(e) + '\n');
       }
     }
-    if (direct) {
-      stats.elements += direct.lines;
-      direct.lines = 0;
-    }
+    stats.elements += direct.elements;
+    direct.elements = 0;
     await out.write(text.take());
     if (!out.open) break; // reader went away (| head): stop reading
   }

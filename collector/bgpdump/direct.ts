@@ -10,7 +10,7 @@ import { ATTR, UpdateScan, type NlriField } from '../mrt/update-scan.js';
 import { u16, u32 } from '../mrt/body.js';
 import type { MrtFrame } from '../mrt/framing.js';
 import { bgp4mpName, communityText, originName, peerText } from './format.js';
-import type { TextBytes } from './text-bytes.js';
+import type { TextBytes } from '../../common/text-bytes.js';
 
 const PIPE = 124;
 const NEWLINE = 10;
@@ -27,7 +27,7 @@ const LINE_FIELDS = 256;
 
 export class DirectBgpdumpWriter {
   /** Elements printed here (bgpdump lines). */
-  lines = 0;
+  elements = 0;
   private readonly update = new UpdateScan();
   private headStart = 0;
   private headEnd = 0;
@@ -39,8 +39,7 @@ export class DirectBgpdumpWriter {
   message(f: MrtFrame): boolean {
     const u = this.update;
     if (!u.read(f)) return false;
-    const lines = u.elements;
-    if (lines === 0) return true;
+    if (u.elements === 0) return true;
     const peer = u.peerAfi === 2 ? peerText(u.peerIp(), 2) : u.peerIp();
     const name = NAMES[(f.type === 17 ? 4 : 0) + (u.local ? 2 : 0) + (u.addPath ? 1 : 0)];
     if (u.withdrawn.count + u.unreach.count > 0) {
@@ -53,7 +52,7 @@ export class DirectBgpdumpWriter {
       this.announcements(u.announced);
       this.announcements(u.reach);
     }
-    this.lines += lines;
+    this.elements += u.elements;
     return true;
   }
 
@@ -118,8 +117,8 @@ export class DirectBgpdumpWriter {
     const headLength = this.headEnd - this.headStart;
     let restStart = -1;
     let restEnd = -1;
-    // At most 3 characters per attribute byte (an ASN of 2 bytes as 5 digits and a space), plus the fixed fields.
-    const restMax = 3 * this.update.attributeBytes + LINE_FIELDS;
+    // At most 4 characters per attribute byte (a community's 4 bytes as `no-advertise `), plus the fixed fields.
+    const restMax = 4 * this.update.attributeBytes + LINE_FIELDS;
     for (let p = field.start; p < field.end; ) {
       const pathId = addPath ? u32(b, p) : 0;
       if (addPath) p += 4;

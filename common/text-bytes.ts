@@ -3,7 +3,7 @@
  * numbers and addresses. A formatter that writes here makes no string per field, no rope to
  * flatten and no copy to encode (`parse` prints megabytes of such text).
  */
-import { putIpv4At, putIpv6 } from '../../common/ip.js';
+import { putIpv4At, putIpv6 } from './ip.js';
 
 export class TextBytes {
   buf: Buffer;

@@ -1,0 +1,260 @@
+/**
+ * The JSON lines of BGP4MP UPDATE records (one BgpElem per prefix, as `JSON.stringify` writes
+ * the objects of collector/bgp/elems.ts, keys in the same order) written straight from the
+ * record's bytes, with no record, attribute, element or string per field. Only records an
+ * UpdateScan accepts (the full decode reads them without a single warning, so no RFC 7606
+ * treat-as-withdraw and no AS4 merge) are written here; `message` returns false for any other,
+ * having written nothing, and the caller decodes it into elements, so the lines are the same
+ * either way.
+ */
+import { toHex } from '../bgp/attr-16-extended-communities.js';
+import { u16, u32 } from '../mrt/body.js';
+import { frameTime, type MrtFrame } from '../mrt/framing.js';
+import { ATTR, UpdateScan, type NlriField } from '../mrt/update-scan.js';
+import type { TextBytes } from '../../common/text-bytes.js';
+
+const SEGMENT_NAMES = ['', 'AS_SET', 'AS_SEQUENCE', 'AS_CONFED_SET', 'AS_CONFED_SEQUENCE'];
+const ORIGINS = ['IGP', 'EGP', 'INCOMPLETE'];
+const AS_SET = 1;
+const AS_SEQUENCE = 2;
+/** Room for a line's fields besides its head and the attributes' text: prefix, path id, next hop. */
+const LINE_FIELDS = 256;
+
+export class DirectJsonlWriter {
+  /** Elements written here (JSON lines). */
+  elements = 0;
+  private readonly update = new UpdateScan();
+  private headStart = 0;
+  private headEnd = 0;
+  private headWritten = false;
+
+  constructor(readonly out: TextBytes) {}
+
+  /** True when `f`, a BGP4MP record, was an UPDATE written here; false: nothing written, decode it in full. */
+  message(f: MrtFrame): boolean {
+    const u = this.update;
+    if (!u.read(f)) return false;
+    if (u.elements === 0) return true;
+    const peer = u.peerIp();
+    if (u.withdrawn.count + u.unreach.count > 0) {
+      this.head(f, ',"elem_type":"withdraw","peer_ip":"', peer);
+      this.withdrawals(u.withdrawn);
+      this.withdrawals(u.unreach);
+    }
+    if (u.announced.count + u.reach.count > 0) {
+      this.head(f, ',"elem_type":"announce","peer_ip":"', peer);
+      this.announcements(u.announced);
+      this.announcements(u.reach);
+    }
+    this.elements += u.elements;
+    return true;
+  }
+
+  /**
+   * Starts an element with `{"timestamp":…,"elem_type":…,"peer_ip":…,"peer_asn":…,"prefix":"`:
+   * the first of a record and kind writes it, the next ones repeat its bytes.
+   */
+  private head(f: MrtFrame, kind: string, peer: string): void {
+    const out = this.out;
+    out.reserve(peer.length + 128);
+    this.headStart = out.pos;
+    out.ascii('{"timestamp":');
+    if (f.microseconds) out.ascii(String(frameTime(f)));
+    else out.decimal(f.seconds);
+    out.ascii(kind);
+    out.ascii(peer);
+    out.ascii('","peer_asn":');
+    out.decimal(this.update.peerAsn());
+    out.ascii(',"prefix":"');
+    this.headEnd = out.pos;
+    this.headWritten = true;
+  }
+
+  /** The element head: written by head() for the first element of a kind, repeated for the others. */
+  private elementHead(): void {
+    if (this.headWritten) this.headWritten = false;
+    else this.out.repeat(this.headStart, this.headEnd);
+  }
+
+  private withdrawals(field: NlriField): void {
+    const out = this.out;
+    const { body: b, addPath } = this.update;
+    const headLength = this.headEnd - this.headStart;
+    for (let p = field.start; p < field.end; ) {
+      const pathId = addPath ? u32(b, p) : 0;
+      if (addPath) p += 4;
+      out.reserve(headLength + LINE_FIELDS);
+      this.elementHead();
+      p = out.nlriPrefix(b, p, field.afi, false);
+      out.ascii('","atomic":false');
+      if (addPath) {
+        out.ascii(',"path_id":');
+        out.decimal(pathId);
+      }
+      out.ascii('}\n');
+    }
+  }
+
+  /**
+   * The announcements of one NLRI field (the UPDATE's own, or MP_REACH_NLRI's). The attribute
+   * keys are the same on every line of the field: written once, then copied. The field's next
+   * hop takes NEXT_HOP's place among them, or follows the path id when there is no NEXT_HOP
+   * (announce() in elems.ts).
+   */
+  private announcements(field: NlriField): void {
+    const out = this.out;
+    const { body: b, addPath, attributes } = this.update;
+    const headLength = this.headEnd - this.headStart;
+    const appendNextHop = !attributes.has(ATTR.NEXT_HOP);
+    let fieldsStart = -1;
+    let fieldsEnd = -1;
+    // At most 24 characters per attribute byte (an empty AS_PATH segment's 2 bytes as 41), plus the fixed keys.
+    const fieldsMax = 24 * this.update.attributeBytes + LINE_FIELDS;
+    for (let p = field.start; p < field.end; ) {
+      const pathId = addPath ? u32(b, p) : 0;
+      if (addPath) p += 4;
+      out.reserve(headLength + LINE_FIELDS + (fieldsStart >= 0 ? fieldsEnd - fieldsStart : fieldsMax));
+      this.elementHead();
+      p = out.nlriPrefix(b, p, field.afi, false);
+      out.byte(34); // '"'
+      if (fieldsStart >= 0) out.repeat(fieldsStart, fieldsEnd);
+      else {
+        fieldsStart = out.pos;
+        this.attributeKeys(field);
+        fieldsEnd = out.pos;
+      }
+      if (addPath) {
+        out.ascii(',"path_id":');
+        out.decimal(pathId);
+      }
+      if (appendNextHop) this.nextHop(field);
+      out.ascii('}\n');
+    }
+  }
+
+  /** `,"next_hop":"…"`: the field's own next hop (MP_REACH_NLRI's, RFC 5952), else NEXT_HOP. */
+  private nextHop(field: NlriField): void {
+    const out = this.out;
+    const { body: b, attributes } = this.update;
+    out.ascii(',"next_hop":"');
+    if (field.nextHopAt < 0) out.ipv4At(b, attributes.off[ATTR.NEXT_HOP]);
+    else if (field.afi === 1) out.ipv4At(b, field.nextHopAt);
+    else out.ipv6At(b, field.nextHopAt, false);
+    out.byte(34);
+  }
+
+  /** The keys elemAttributes() makes, in its order, from atomic to only_to_customer. */
+  private attributeKeys(field: NlriField): void {
+    const out = this.out;
+    const { body: b, as4, attributes: a } = this.update;
+    out.ascii(a.has(ATTR.ATOMIC_AGGREGATE) ? ',"atomic":true' : ',"atomic":false');
+    if (a.has(ATTR.NEXT_HOP)) this.nextHop(field);
+    if (a.has(ATTR.AS_PATH)) this.asPath();
+    if (a.has(ATTR.ORIGIN)) {
+      out.ascii(',"origin":"');
+      out.ascii(ORIGINS[b[a.off[ATTR.ORIGIN]]]);
+      out.byte(34);
+    }
+    if (a.has(ATTR.LOCAL_PREF)) {
+      out.ascii(',"local_pref":');
+      out.decimal(u32(b, a.off[ATTR.LOCAL_PREF]));
+    }
+    if (a.has(ATTR.MED)) {
+      out.ascii(',"med":');
+      out.decimal(u32(b, a.off[ATTR.MED]));
+    }
+    if (a.has(ATTR.COMMUNITIES) || a.has(ATTR.EXTENDED_COMMUNITIES) || a.has(ATTR.LARGE_COMMUNITY)) this.communities();
+    if (a.has(ATTR.AGGREGATOR)) {
+      // Its length is the session's (UPDATE_RULES).
+      const off = a.off[ATTR.AGGREGATOR];
+      out.ascii(',"aggr_asn":');
+      out.decimal(as4 ? u32(b, off) : u16(b, off));
+      out.ascii(',"aggr_ip":"');
+      out.ipv4At(b, off + (as4 ? 4 : 2));
+      out.byte(34);
+    }
+    if (a.has(ATTR.ONLY_TO_CUSTOMER)) {
+      out.ascii(',"only_to_customer":');
+      out.decimal(u32(b, a.off[ATTR.ONLY_TO_CUSTOMER]));
+    }
+  }
+
+  /** `,"as_path":[…]` and, when the path has an origin, `,"origin_asns":[…]` (originAsns() in elems.ts). */
+  private asPath(): void {
+    const out = this.out;
+    const { body: b, as4, attributes: a } = this.update;
+    const size = as4 ? 4 : 2;
+    const start = a.off[ATTR.AS_PATH];
+    const end = start + a.len[ATTR.AS_PATH];
+    const asn = (p: number) => (as4 ? u32(b, p) : u16(b, p));
+    out.ascii(',"as_path":[');
+    let origin = -1; // the last non-empty AS_SEQUENCE or AS_SET
+    for (let p = start; p < end; p += 2 + b[p + 1] * size) {
+      if (p > start) out.byte(44);
+      const type = b[p];
+      const count = b[p + 1];
+      if (count > 0 && (type === AS_SEQUENCE || type === AS_SET)) origin = p;
+      out.ascii('{"type":"');
+      out.ascii(SEGMENT_NAMES[type]);
+      out.ascii('","asns":[');
+      for (let i = 0; i < count; i++) {
+        if (i > 0) out.byte(44);
+        out.decimal(asn(p + 2 + i * size));
+      }
+      out.ascii(']}');
+    }
+    out.byte(93); // ']'
+    if (origin < 0) return;
+    out.ascii(',"origin_asns":[');
+    const count = b[origin + 1];
+    if (b[origin] === AS_SEQUENCE) out.decimal(asn(origin + 2 + (count - 1) * size));
+    else
+      for (let i = 0; i < count; i++) {
+        if (i > 0) out.byte(44);
+        out.decimal(asn(origin + 2 + i * size));
+      }
+    out.byte(93);
+  }
+
+  /** `,"communities":[…]`: the standard ones, then the extended, then the large (elemAttributes' order). */
+  private communities(): void {
+    const out = this.out;
+    const { body: b, attributes: a } = this.update;
+    out.ascii(',"communities":[');
+    let first = true;
+    if (a.has(ATTR.COMMUNITIES)) {
+      const off = a.off[ATTR.COMMUNITIES];
+      for (let p = off; p < off + a.len[ATTR.COMMUNITIES]; p += 4) {
+        out.ascii(first ? '{"type":"standard","asn":' : ',{"type":"standard","asn":');
+        first = false;
+        out.decimal(u16(b, p));
+        out.ascii(',"value":');
+        out.decimal(u16(b, p + 2));
+        out.byte(125); // '}'
+      }
+    }
+    if (a.has(ATTR.EXTENDED_COMMUNITIES)) {
+      const off = a.off[ATTR.EXTENDED_COMMUNITIES];
+      for (let p = off; p < off + a.len[ATTR.EXTENDED_COMMUNITIES]; p += 8) {
+        out.ascii(first ? '{"type":"extended","hex":"' : ',{"type":"extended","hex":"');
+        first = false;
+        out.ascii(toHex(b, p, 8));
+        out.ascii('"}');
+      }
+    }
+    if (a.has(ATTR.LARGE_COMMUNITY)) {
+      const off = a.off[ATTR.LARGE_COMMUNITY];
+      for (let p = off; p < off + a.len[ATTR.LARGE_COMMUNITY]; p += 12) {
+        out.ascii(first ? '{"type":"large","global":' : ',{"type":"large","global":');
+        first = false;
+        out.decimal(u32(b, p));
+        out.ascii(',"local1":');
+        out.decimal(u32(b, p + 4));
+        out.ascii(',"local2":');
+        out.decimal(u32(b, p + 8));
+        out.byte(125);
+      }
+    }
+    out.byte(93); // ']'
+  }
+}
