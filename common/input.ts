@@ -2,7 +2,6 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
-import { decodeBzip2File, decodeCutBzip2File, endsWithStreamEnd, jsBzip2, systemBzip2 } from './bzip2.js';
 
 export type Compression = 'gzip' | 'bzip2' | 'none';
 
@@ -70,6 +69,8 @@ export async function openInput(source: string): Promise<Readable> {
   const kind = detectCompression(head);
   if (kind === 'none') return raw;
   if (kind === 'bzip2') {
+    // Loaded for bzip2 input only (it brings child_process): a gzip file's reader starts sooner.
+    const { decodeBzip2File, decodeCutBzip2File, endsWithStreamEnd, jsBzip2, systemBzip2 } = await import('./bzip2.js');
     // A local file goes through the system bzip2 when there is one (see common/bzip2.ts).
     const bin = source !== '-' && !isUrl(source) ? systemBzip2() : null;
     if (!bin) return jsBzip2(raw);

@@ -4,7 +4,8 @@ import { DirectBgpdumpWriter } from '../../collector/bgpdump/direct.js';
 import { formatBgpdump } from '../../collector/bgpdump/format.js';
 import { BufferedWriter } from '../../collector/bgpdump/writer.js';
 import { DirectJsonlWriter } from '../../collector/jsonl/direct.js';
-import { readMrtFrameBatches, recordToElems, newStats } from '../../collector/mrt/index.js';
+import { readMrtFrameBatches } from '../../collector/mrt/records.js';
+import { newStats } from '../../collector/mrt/stats.js';
 import { isUrl } from '../../common/input.js';
 import { TextBytes } from '../../common/text-bytes.js';
 import { action } from '../action.js';
@@ -18,6 +19,8 @@ export const parse = action(async (file: string, opts: { format: 'jsonl' | 'bgpd
   const bgpdump = opts.format === 'bgpdump';
   // Clean UPDATEs are written straight from their bytes; every other record is decoded and formatted.
   const direct = bgpdump ? new DirectBgpdumpWriter(text) : new DirectJsonlWriter(text);
+  // Elements of the other records (only JSON lines need them: loaded for those alone).
+  const recordToElems = bgpdump ? undefined : (await import('../../collector/mrt/elems.js')).recordToElems;
   // A batch of frames (one input chunk) becomes one write.
   for await (const { frames, decode } of readMrtFrameBatches(file, stats)) {
     for (const frame of frames) {
@@ -32,7 +35,7 @@ export const parse = action(async (file: string, opts: { format: 'jsonl' | 'bgpd
         text.text(lines);
         // The elements printed, for the end-of-file summary: one line each, but state changes.
         if (record.kind !== 'bgp4mp-state-change') stats.elements += lineCount(lines);
-      } else {
+      } else if (recordToElems) {
         const elems = recordToElems(record);
         stats.elements += elems.length;
         for (const e of elems) text.text(JSON.stringify(e) + '\n');
@@ -44,7 +47,7 @@ export const parse = action(async (file: string, opts: { format: 'jsonl' | 'bgpd
     if (!out.open) break; // reader went away (| head): stop reading
   }
   await out.end();
-});
+}, { exitWhenDone: true });
 
 function lineCount(text: string): number {
   let n = 0;
