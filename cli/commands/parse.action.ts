@@ -4,7 +4,7 @@ import { DirectBgpdumpWriter } from '../../collector/bgpdump/direct.js';
 import { formatBgpdump } from '../../collector/bgpdump/format.js';
 import { BufferedWriter } from '../../collector/bgpdump/writer.js';
 import { DirectJsonlWriter } from '../../collector/jsonl/direct.js';
-import { readMrtFrameBatches } from '../../collector/mrt/records.js';
+import { readMrtFrameBatches, type FrameDecoder } from '../../collector/mrt/records.js';
 import { newStats } from '../../collector/mrt/stats.js';
 import { isUrl } from '../../common/input.js';
 import { TextBytes } from '../../common/text-bytes.js';
@@ -21,13 +21,15 @@ export const parse = action(async (file: string, opts: { format: 'jsonl' | 'bgpd
   const direct = bgpdump ? new DirectBgpdumpWriter(text) : new DirectJsonlWriter(text);
   // Elements of the other records (only JSON lines need them: loaded for those alone).
   const recordToElems = bgpdump ? undefined : (await import('../../collector/mrt/elems.js')).recordToElems;
+  let decode: FrameDecoder | undefined;
   // A batch of frames (one input chunk) becomes one write.
-  for await (const { frames, decode } of readMrtFrameBatches(file, stats)) {
-    for (const frame of frames) {
+  for await (const batch of readMrtFrameBatches(file, stats)) {
+    for (const frame of batch.frames) {
       if (direct.message(frame)) {
         stats.records++;
         continue;
       }
+      decode ??= await batch.decoder();
       const record = decode(frame);
       if (!record) continue;
       if (bgpdump) {

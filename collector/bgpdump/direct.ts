@@ -1,12 +1,12 @@
 /**
  * `bgpdump -m` lines of BGP4MP UPDATE records written straight from the record's bytes, with no
  * record, attribute, NLRI or string per field: what `parse --format bgpdump` spends its time on
- * in an updates file. Only records an UpdateScan accepts (the full decode reads them without a
+ * in an updates file. Only records an Bgp4mpScan accepts (the full decode reads them without a
  * single warning) are written here; `message` returns false for any other, having written
  * nothing, and the caller decodes and formats that record in full (format.ts, which holds
  * bgpdump's quirks), so the text is the same either way.
  */
-import { ATTR, UpdateScan, type NlriField } from '../mrt/update-scan.js';
+import { ATTR, Bgp4mpScan, type NlriField } from '../mrt/bgp4mp-scan.js';
 import { u16, u32 } from '../mrt/body.js';
 import type { MrtFrame } from '../mrt/framing.js';
 import { bgp4mpName, communityText, originName, peerText } from './format.js';
@@ -28,17 +28,18 @@ const LINE_FIELDS = 256;
 export class DirectBgpdumpWriter {
   /** Elements printed here (bgpdump lines). */
   elements = 0;
-  private readonly update = new UpdateScan();
+  private readonly update = new Bgp4mpScan();
   private headStart = 0;
   private headEnd = 0;
   private headWritten = false;
 
   constructor(readonly out: TextBytes) {}
 
-  /** True when `f`, a BGP4MP record, was an UPDATE printed here; false: nothing written, decode it in full. */
+  /** True when `f`, a BGP4MP record, was printed here (a KEEPALIVE prints nothing); false: nothing written, decode it in full. */
   message(f: MrtFrame): boolean {
     const u = this.update;
     if (!u.read(f)) return false;
+    if (u.kind === 'state-change') this.stateChange(f);
     if (u.elements === 0) return true;
     const peer = u.peerAfi === 2 ? peerText(u.peerIp(), 2) : u.peerIp();
     const name = NAMES[(f.type === 17 ? 4 : 0) + (u.local ? 2 : 0) + (u.addPath ? 1 : 0)];
@@ -57,8 +58,8 @@ export class DirectBgpdumpWriter {
   }
 
   /**
-   * Starts a line with `name|time|W|peer|asn|` (or A): the first line of a record writes it and
-   * the next ones of the kind repeat its bytes (`headStart`, `headEnd`).
+   * Starts a line with `name|time|W|peer|asn|` (A, or STATE for kind 0): the first line of a
+   * record writes it and the next ones of the kind repeat its bytes (`headStart`, `headEnd`).
    */
   private head(f: MrtFrame, name: string, kind: number, peer: string, peerAsn: number): void {
     const out = this.out;
@@ -73,7 +74,8 @@ export class DirectBgpdumpWriter {
       for (let d = 100000; d >= 1; d /= 10) out.byte(48 + (Math.floor(micro / d) % 10));
     }
     out.byte(PIPE);
-    out.byte(kind);
+    if (kind === 0) out.ascii('STATE');
+    else out.byte(kind);
     out.byte(PIPE);
     out.ascii(peer);
     out.byte(PIPE);
@@ -81,6 +83,18 @@ export class DirectBgpdumpWriter {
     out.byte(PIPE);
     this.headEnd = out.pos;
     this.headWritten = true;
+  }
+
+  /** `BGP4MP|time|STATE|peer|asn|old|new` (not an element). */
+  private stateChange(f: MrtFrame): void {
+    const u = this.update;
+    const peer = u.peerAfi === 2 ? peerText(u.peerIp(), 2) : u.peerIp();
+    this.head(f, f.type === 17 ? 'BGP4MP_ET' : 'BGP4MP', 0, peer, u.peerAsn());
+    const out = this.out;
+    out.decimal(u.oldState);
+    out.byte(PIPE);
+    out.decimal(u.newState);
+    out.byte(NEWLINE);
   }
 
   /** The line head: written by head() for the first line of a kind, repeated for the others. */

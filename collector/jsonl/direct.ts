@@ -2,7 +2,7 @@
  * The JSON lines of BGP4MP UPDATE records (one BgpElem per prefix, as `JSON.stringify` writes
  * the objects of collector/bgp/elems.ts, keys in the same order) written straight from the
  * record's bytes, with no record, attribute, element or string per field. Only records an
- * UpdateScan accepts (the full decode reads them without a single warning, so no RFC 7606
+ * Bgp4mpScan accepts (the full decode reads them without a single warning, so no RFC 7606
  * treat-as-withdraw and no AS4 merge) are written here; `message` returns false for any other,
  * having written nothing, and the caller decodes it into elements, so the lines are the same
  * either way.
@@ -10,7 +10,7 @@
 import { toHex } from '../bgp/attr-16-extended-communities.js';
 import { u16, u32 } from '../mrt/body.js';
 import { frameTime, type MrtFrame } from '../mrt/framing.js';
-import { ATTR, UpdateScan, type NlriField } from '../mrt/update-scan.js';
+import { ATTR, Bgp4mpScan, type NlriField } from '../mrt/bgp4mp-scan.js';
 import type { TextBytes } from '../../common/text-bytes.js';
 
 const SEGMENT_NAMES = ['', 'AS_SET', 'AS_SEQUENCE', 'AS_CONFED_SET', 'AS_CONFED_SEQUENCE'];
@@ -23,14 +23,14 @@ const LINE_FIELDS = 256;
 export class DirectJsonlWriter {
   /** Elements written here (JSON lines). */
   elements = 0;
-  private readonly update = new UpdateScan();
+  private readonly update = new Bgp4mpScan();
   private headStart = 0;
   private headEnd = 0;
   private headWritten = false;
 
   constructor(readonly out: TextBytes) {}
 
-  /** True when `f`, a BGP4MP record, was an UPDATE written here; false: nothing written, decode it in full. */
+  /** True when `f`, a BGP4MP record, was written here (a KEEPALIVE or state change has no element); false: nothing written, decode it in full. */
   message(f: MrtFrame): boolean {
     const u = this.update;
     if (!u.read(f)) return false;

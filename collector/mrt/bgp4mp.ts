@@ -3,6 +3,7 @@ import { decodeBgpMessage } from '../bgp/message.js';
 import type { Bgp4mpMessageRecord, Bgp4mpStateChangeRecord, MrtRecord } from '../models/mrt.js';
 import { frameTime, type MrtFrame } from './framing.js';
 import { ipAt, ipSize, u16, u32 } from './body.js';
+import { bgp4mpMessageSubtype } from './bgp4mp-subtypes.js';
 import type { Report } from './stats.js';
 
 export const BGP4MP = {
@@ -20,19 +21,6 @@ export const BGP4MP = {
   MESSAGE_AS4_LOCAL_ADDPATH: 11,
 } as const;
 
-const MESSAGE_SUBTYPES: Record<number, { as4: boolean; local: boolean; addPath: boolean }> = {
-  1: { as4: false, local: false, addPath: false },
-  4: { as4: true, local: false, addPath: false },
-  6: { as4: false, local: true, addPath: false },
-  7: { as4: true, local: true, addPath: false },
-  8: { as4: false, local: false, addPath: true },
-  9: { as4: true, local: false, addPath: true },
-  10: { as4: false, local: true, addPath: true },
-  11: { as4: true, local: true, addPath: true },
-};
-
-/** What a BGP4MP message subtype says of its session (undefined: not a message subtype). */
-export const bgp4mpMessageSubtype = (subtype: number): { as4: boolean; local: boolean; addPath: boolean } | undefined => MESSAGE_SUBTYPES[subtype];
 
 function base(f: MrtFrame) {
   return {
@@ -82,7 +70,7 @@ function stateChange(f: MrtFrame, as4: boolean, report: Report): Bgp4mpStateChan
 }
 
 function message(f: MrtFrame, report: Report): Bgp4mpMessageRecord | null {
-  const spec = MESSAGE_SUBTYPES[f.subtype];
+  const spec = bgp4mpMessageSubtype(f.subtype)!;
   const b = f.body;
   const asn = spec.as4 ? 4 : 2;
   if (b.length < 2 * asn + 4) {
@@ -125,7 +113,7 @@ function message(f: MrtFrame, report: Report): Bgp4mpMessageRecord | null {
 
 export function parseBgp4mp(f: MrtFrame, report: Report): MrtRecord | null {
   if (f.subtype === BGP4MP.STATE_CHANGE || f.subtype === BGP4MP.STATE_CHANGE_AS4) return stateChange(f, f.subtype === BGP4MP.STATE_CHANGE_AS4, report);
-  if (MESSAGE_SUBTYPES[f.subtype]) return message(f, report);
+  if (bgp4mpMessageSubtype(f.subtype)) return message(f, report);
   if (f.subtype === BGP4MP.ENTRY || f.subtype === BGP4MP.SNAPSHOT) {
     report('unsupported', f.offset, `deprecated BGP4MP subtype ${f.subtype} (${f.subtype === 2 ? 'ENTRY' : 'SNAPSHOT'}) not decoded`);
     return { kind: 'other', ...base(f), description: f.subtype === 2 ? 'BGP4MP_ENTRY' : 'BGP4MP_SNAPSHOT' };

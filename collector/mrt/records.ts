@@ -2,12 +2,9 @@
 import type { Readable } from 'node:stream';
 import { openInput } from '../../common/input.js';
 import type { MrtRecord } from '../models/mrt.js';
-import { parseBgp4mp } from './bgp4mp.js';
-import { parseBgpLegacy } from './bgp-legacy.js';
 import { readFrameBatches, type MrtFrame } from './framing.js';
-import { logSummary, newStats, reporter, type MrtReadStats, type Report } from './stats.js';
-import { parseTableDump } from './table-dump.js';
-import { parseTableDumpV2, type TableDumpV2State } from './table-dump-v2.js';
+import { logSummary, newStats, reporter, type MrtReadStats } from './stats.js';
+import type { TableDumpV2State } from './table-dump-v2.js';
 
 export type MrtSource = string | Readable;
 
@@ -18,21 +15,16 @@ export interface MrtReadOptions {
   ribAttributes?: ReadonlySet<number>;
 }
 
-function parseFrame(f: MrtFrame, state: TableDumpV2State, report: Report, ribAttributes: ReadonlySet<number> | undefined): MrtRecord | null {
-  switch (f.type) {
-    case 16:
-    case 17:
-      return parseBgp4mp(f, report);
-    case 13:
-      return parseTableDumpV2(f, state, report, ribAttributes);
-    case 12:
-      return parseTableDump(f, report, ribAttributes);
-    case 5:
-      return parseBgpLegacy(f, report);
-    default:
-      report('unsupported', f.offset, `MRT type ${f.type} (OSPF/ISIS family) not decoded: skipped`);
-      return null;
-  }
+/** Decodes a frame into its record (counted in stats.records, problems reported), or null. */
+export type FrameDecoder = (f: MrtFrame) => MrtRecord | null;
+
+/** One input chunk's frames. */
+export interface FrameBatch {
+  frames: MrtFrame[];
+  /** The TABLE_DUMP_V2 peers read so far. */
+  tables: Readonly<TableDumpV2State>;
+  /** The read's decoder (the same for every batch); the decoders' modules load on the first call. */
+  decoder(): Promise<FrameDecoder>;
 }
 
 /**
@@ -43,8 +35,9 @@ function parseFrame(f: MrtFrame, state: TableDumpV2State, report: Report, ribAtt
  * was measured to double the collector's GC time on a RIB).
  */
 export async function* readMrtRecords(source: MrtSource, stats: MrtReadStats = newStats(), opts: MrtReadOptions = {}): AsyncGenerator<MrtRecord> {
-  for await (const { frames, decode } of readMrtFrameBatches(source, stats, opts)) {
-    for (const frame of frames) {
+  for await (const batch of readMrtFrameBatches(source, stats, opts)) {
+    const decode = await batch.decoder();
+    for (const frame of batch.frames) {
       const record = decode(frame);
       if (record) yield record;
     }
@@ -74,43 +67,46 @@ export async function forEachMrtRecord(source: MrtSource, visit: (record: MrtRec
  */
 export async function forEachMrtFrame(
   source: MrtSource,
-  visit: (frame: MrtFrame, decode: (f: MrtFrame) => MrtRecord | null, tables: Readonly<TableDumpV2State>) => void,
+  visit: (frame: MrtFrame, decode: FrameDecoder, tables: Readonly<TableDumpV2State>) => void,
   stats: MrtReadStats = newStats(),
   opts: MrtReadOptions = {},
 ): Promise<void> {
-  for await (const { frames, decode, tables } of readMrtFrameBatches(source, stats, opts)) {
-    for (const frame of frames) visit(frame, decode, tables);
+  for await (const batch of readMrtFrameBatches(source, stats, opts)) {
+    const decode = await batch.decoder();
+    for (const frame of batch.frames) visit(frame, decode, batch.tables);
   }
 }
 
 /**
  * Each input chunk's frames, with the decoder that turns one into a record (counted in
  * stats.records, problems reported) or null, and the TABLE_DUMP_V2 peers read so far: for
- * readers that take some frames straight from their bytes (and count those themselves).
+ * readers that take some frames straight from their bytes (and count those themselves), and
+ * load the decoders only for the others.
  */
-export async function* readMrtFrameBatches(
-  source: MrtSource,
-  stats: MrtReadStats = newStats(),
-  opts: MrtReadOptions = {},
-): AsyncGenerator<{ frames: MrtFrame[]; decode: (f: MrtFrame) => MrtRecord | null; tables: TableDumpV2State }> {
+export async function* readMrtFrameBatches(source: MrtSource, stats: MrtReadStats = newStats(), opts: MrtReadOptions = {}): AsyncGenerator<FrameBatch> {
   const file = typeof source === 'string' ? source : '<stream>';
   const stream = typeof source === 'string' ? await openInput(source) : source;
   const report = reporter(stats, file);
   const state: TableDumpV2State = {};
-  const decode = (frame: MrtFrame): MrtRecord | null => {
-    let record: MrtRecord | null;
-    try {
-      record = parseFrame(frame, state, report, opts.ribAttributes);
-    } catch (err) {
-      // A decoder bug on odd input must cost one record, not the stream.
-      report('decoder-error', frame.offset, `record could not be decoded: ${(err as Error).message}`);
-      return null;
-    }
-    if (record) stats.records++;
-    return record;
+  let decode: FrameDecoder | undefined;
+  const decoder = async (): Promise<FrameDecoder> => {
+    if (decode) return decode;
+    const { parseFrame } = await import('./frame-decoder.js');
+    return (decode ??= (frame) => {
+      let record: MrtRecord | null;
+      try {
+        record = parseFrame(frame, state, report, opts.ribAttributes);
+      } catch (err) {
+        // A decoder bug on odd input must cost one record, not the stream.
+        report('decoder-error', frame.offset, `record could not be decoded: ${(err as Error).message}`);
+        return null;
+      }
+      if (record) stats.records++;
+      return record;
+    });
   };
   try {
-    for await (const frames of readFrameBatches(stream, report, (n) => (stats.bytes += n))) yield { frames, decode, tables: state };
+    for await (const frames of readFrameBatches(stream, report, (n) => (stats.bytes += n))) yield { frames, tables: state, decoder };
   } finally {
     stream.destroy();
     if (opts.summary !== false) logSummary(stats, file);

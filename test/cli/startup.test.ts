@@ -78,4 +78,13 @@ describe('start-up', () => {
     expect(loaded.filter((p) => p.endsWith('.action.ts'))).toEqual(['cli/commands/parse.action.ts']);
     expect(loaded.filter((p) => HEAVY.test(p) && p !== 'pkg:pino')).toEqual([]); // pino logs the reader's warnings
   });
+
+  it.skipIf(!hasSharedData)(`parse of a file whose records are all read from their bytes loads no record decoder ${hasSharedData ? '' : sharedDataSkipReason}`, () => {
+    for (const format of ['bgpdump', 'jsonl']) {
+      const loaded = loads(['parse', '--format', format, sharedData('mrt', 'bgpdump-testdata', 'updates.20070211.0141.gz')]);
+      expect(loaded).toContain('collector/mrt/bgp4mp-scan.ts');
+      const decoders = ['collector/mrt/frame-decoder.ts', 'collector/mrt/bgp4mp.ts', 'collector/bgp/message.ts', 'collector/bgp/attributes.ts'];
+      expect(loaded.filter((p) => decoders.includes(p)), format).toEqual([]);
+    }
+  });
 });

@@ -1,18 +1,25 @@
 /**
- * A BGP4MP record holding an UPDATE, read in place for writers that print it straight from its
- * bytes (bgpdump text, JSON lines): where its fields are, and whether the full decode (parseBgp4mp)
- * would read it without a single warning and take it as it stands. A writer prints only records
- * `read` accepts; any other it leaves to the full decode, so the output is the same either way.
+ * A BGP4MP record (an UPDATE, a KEEPALIVE or a state change) read in place for writers that print
+ * it straight from its bytes (bgpdump text, JSON lines): where its fields are, and whether the
+ * full decode (parseBgp4mp) would read it without a single warning and take it as it stands. A
+ * writer prints only records `read` accepts; any other it leaves to the full decode, so the
+ * output is the same either way.
  */
 import { AttributeScan, UPDATE_RULES } from '../bgp/attribute-scan.js';
-import { bgp4mpMessageSubtype } from './bgp4mp.js';
+import { bgp4mpMessageSubtype } from './bgp4mp-subtypes.js';
 import { ipAt, ipSize, u16, u32 } from './body.js';
 import type { MrtFrame } from './framing.js';
 
 export const ATTR = { ORIGIN: 1, AS_PATH: 2, NEXT_HOP: 3, MED: 4, LOCAL_PREF: 5, ATOMIC_AGGREGATE: 6, AGGREGATOR: 7, COMMUNITIES: 8, MP_REACH: 14, MP_UNREACH: 15, EXTENDED_COMMUNITIES: 16, LARGE_COMMUNITY: 32, ONLY_TO_CUSTOMER: 35 } as const;
 
 const UPDATE = 2;
+const KEEPALIVE = 4;
 const BGP_HEADER = 19;
+const STATE_CHANGE = 0;
+const STATE_CHANGE_AS4 = 5;
+
+/** What an accepted record is: an UPDATE's routes, or a KEEPALIVE or state change (no routes). */
+export type Bgp4mpKind = 'update' | 'keepalive' | 'state-change';
 
 /** One NLRI field of the UPDATE: its family, where its prefixes are, and how many. */
 export interface NlriField {
@@ -26,16 +33,20 @@ export interface NlriField {
 
 const field = (): NlriField => ({ afi: 1, start: 0, end: 0, count: 0, nextHopAt: -1 });
 
-export class UpdateScan {
+export class Bgp4mpScan {
   readonly attributes = new AttributeScan(UPDATE_RULES);
   // What `read` found in the last record it accepted.
+  kind: Bgp4mpKind = 'update';
   body: Uint8Array = new Uint8Array(0);
   as4 = false;
   addPath = false;
   local = false;
-  /** The peer's address family and where its address is in `body`. */
+  /** The peer's address family and where its address is in `body` (-1: none, Zebra's short state change). */
   peerAfi = 1;
   peerAt = 0;
+  /** A state change's old and new states (RFC 6396 §4.4.1). */
+  oldState = 0;
+  newState = 0;
   readonly withdrawn = field();
   readonly unreach = field();
   readonly announced = field();
@@ -45,13 +56,19 @@ export class UpdateScan {
   private readonly ipv4Peers = new Map<number, string>();
 
   /**
-   * True when `f` is a BGP4MP message record holding an UPDATE whose framing, attributes and
-   * NLRI read cleanly, with at most one MP_REACH_NLRI and one MP_UNREACH_NLRI (SAFI 1-3, a plain
-   * next hop, no SNPA) and the mandatory attributes its routes need.
+   * True when `f` is a BGP4MP state change of the length its AFI says, or a message record
+   * holding a KEEPALIVE, or an UPDATE whose framing, attributes and NLRI read cleanly, with at
+   * most one MP_REACH_NLRI and one MP_UNREACH_NLRI (SAFI 1-3, a plain next hop, no SNPA) and
+   * the mandatory attributes its routes need.
    */
   read(f: MrtFrame): boolean {
     // (Microseconds past 999,999 are the full decode's: writers print six digits.)
     if ((f.type !== 16 && f.type !== 17) || f.microseconds > 999_999) return false;
+    clear(this.withdrawn);
+    clear(this.unreach);
+    clear(this.announced);
+    clear(this.reach);
+    if (f.subtype === STATE_CHANGE || f.subtype === STATE_CHANGE_AS4) return this.stateChange(f.body, f.subtype === STATE_CHANGE_AS4);
     const spec = bgp4mpMessageSubtype(f.subtype);
     if (!spec) return false;
     const { as4, addPath } = spec;
@@ -65,8 +82,17 @@ export class UpdateScan {
     if (b.length < m + BGP_HEADER) return false;
     for (let i = 0; i < 16; i++) if (b[m + i] !== 0xff) return false;
     const declared = u16(b, m + 16);
-    // A message longer than the record, or not an UPDATE, is the full decode's to report or skip.
-    if (declared < BGP_HEADER || declared > b.length - m || b[m + 18] !== UPDATE) return false;
+    // A message longer than the record is the full decode's to report; OPENs and others, to show.
+    if (declared < BGP_HEADER || declared > b.length - m) return false;
+    this.body = b;
+    this.as4 = as4;
+    this.peerAfi = afi;
+    this.peerAt = peerAt;
+    if (b[m + 18] === KEEPALIVE) {
+      this.kind = 'keepalive';
+      return true;
+    }
+    if (b[m + 18] !== UPDATE) return false;
     const end = m + declared;
     const wStart = m + BGP_HEADER + 2;
     if (wStart > end) return false;
@@ -78,26 +104,48 @@ export class UpdateScan {
     const attrs = this.attributes;
     if (!attrs.scan(b, aStart, aEnd, as4)) return false;
     if (!nlri(this.withdrawn, b, 1, wStart, wEnd, addPath) || !nlri(this.announced, b, 1, aEnd, end, addPath)) return false;
-    clear(this.unreach);
-    clear(this.reach);
     if (attrs.has(ATTR.MP_UNREACH) && !this.mpUnreach(b, addPath)) return false;
     if (attrs.has(ATTR.MP_REACH) && !this.mpReach(b, addPath)) return false;
     const routes = this.announced.count + this.reach.count;
     // Routes without the mandatory attributes are treat-as-withdraw, warned about in full.
     if (routes > 0 && !(attrs.has(ATTR.ORIGIN) && attrs.has(ATTR.AS_PATH))) return false;
     if (this.announced.count > 0 && !attrs.has(ATTR.NEXT_HOP)) return false;
-    this.body = b;
-    this.as4 = as4;
+    this.kind = 'update';
     this.addPath = addPath;
     this.local = spec.local;
-    this.peerAfi = afi;
-    this.peerAt = peerAt;
     this.attributeBytes = aEnd - aStart;
+    return true;
+  }
+
+  /** A state change as stateChange() in bgp4mp.ts reads it without a problem. */
+  private stateChange(b: Uint8Array, as4: boolean): boolean {
+    const asnSize = as4 ? 4 : 2;
+    this.kind = 'state-change';
+    this.body = b;
+    this.as4 = as4;
+    // Zebra wrote 8-byte state changes without interface, AFI and addresses.
+    if (!as4 && b.length === 8) {
+      this.peerAfi = 1;
+      this.peerAt = -1;
+      this.oldState = u16(b, 4);
+      this.newState = u16(b, 6);
+      return true;
+    }
+    if (b.length < 2 * asnSize + 4) return false;
+    const afi = u16(b, 2 * asnSize + 2);
+    if (afi !== 1 && afi !== 2) return false;
+    const need = 2 * asnSize + 4 + 2 * ipSize(afi) + 4;
+    if (b.length !== need) return false;
+    this.peerAfi = afi;
+    this.peerAt = 2 * asnSize + 4;
+    this.oldState = u16(b, need - 4);
+    this.newState = u16(b, need - 2);
     return true;
   }
 
   /** The peer's address as text (RFC 5952 for IPv6); IPv4 ones are kept per address, as a file has few peers. */
   peerIp(): string {
+    if (this.peerAt < 0) return '0.0.0.0';
     if (this.peerAfi === 2) return ipAt(this.body, this.peerAt, 2);
     const key = u32(this.body, this.peerAt);
     let text = this.ipv4Peers.get(key);
