@@ -25,10 +25,12 @@ const COMMANDS: Array<[name: string, load: () => Promise<Declaration>]> = [
 
 /**
  * Declares the commands `args` (the arguments after `portolan`) needs: the one it starts with
- * (its declaration alone, ~20 ms less start-up than all thirteen), else every one (`--help`,
- * `help`, `completion`, an unknown name, which commander answers with a suggestion).
+ * (its declaration alone, ~20 ms less start-up than all thirteen), none for `--version`, else
+ * every one (`--help`, `help`, `completion`, an unknown name, which commander answers with a
+ * suggestion).
  */
 export async function declareCommands(program: Command, args: readonly string[] = []): Promise<void> {
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) return; // needs none
   const named = COMMANDS.find(([name]) => name === args[0] && name !== 'completion');
   const declarations = await Promise.all((named ? [named] : COMMANDS).map(([, load]) => load()));
   for (const { register } of declarations) register(program);

@@ -35,7 +35,7 @@ export class DirectBgpdumpWriter {
 
   constructor(readonly out: TextBytes) {}
 
-  /** True when `f`, a BGP4MP record, was printed here (a KEEPALIVE prints nothing); false: nothing written, decode it in full. */
+  /** True when `f`, a BGP4MP record, was printed here (an OPEN, NOTIFICATION or KEEPALIVE prints nothing); false: nothing written, decode it in full. */
   message(f: MrtFrame): boolean {
     const u = this.update;
     if (!u.read(f)) return false;

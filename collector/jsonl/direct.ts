@@ -30,7 +30,7 @@ export class DirectJsonlWriter {
 
   constructor(readonly out: TextBytes) {}
 
-  /** True when `f`, a BGP4MP record, was written here (a KEEPALIVE or state change has no element); false: nothing written, decode it in full. */
+  /** True when `f`, a BGP4MP record, was written here (another message or a state change has no element); false: nothing written, decode it in full. */
   message(f: MrtFrame): boolean {
     const u = this.update;
     if (!u.read(f)) return false;

@@ -1,5 +1,5 @@
 /**
- * A BGP4MP record (an UPDATE, a KEEPALIVE or a state change) read in place for writers that print
+ * A BGP4MP record (an UPDATE, another BGP message or a state change) read in place for writers that print
  * it straight from its bytes (bgpdump text, JSON lines): where its fields are, and whether the
  * full decode (parseBgp4mp) would read it without a single warning and take it as it stands. A
  * writer prints only records `read` accepts; any other it leaves to the full decode, so the
@@ -12,14 +12,17 @@ import type { MrtFrame } from './framing.js';
 
 export const ATTR = { ORIGIN: 1, AS_PATH: 2, NEXT_HOP: 3, MED: 4, LOCAL_PREF: 5, ATOMIC_AGGREGATE: 6, AGGREGATOR: 7, COMMUNITIES: 8, MP_REACH: 14, MP_UNREACH: 15, EXTENDED_COMMUNITIES: 16, LARGE_COMMUNITY: 32, ONLY_TO_CUSTOMER: 35 } as const;
 
+const OPEN = 1;
 const UPDATE = 2;
+const NOTIFICATION = 3;
 const KEEPALIVE = 4;
+const ROUTE_REFRESH = 5;
 const BGP_HEADER = 19;
 const STATE_CHANGE = 0;
 const STATE_CHANGE_AS4 = 5;
 
-/** What an accepted record is: an UPDATE's routes, or a KEEPALIVE or state change (no routes). */
-export type Bgp4mpKind = 'update' | 'keepalive' | 'state-change';
+/** What an accepted record is: an UPDATE's routes, another BGP message or a state change (no routes). */
+export type Bgp4mpKind = 'update' | 'other-message' | 'state-change';
 
 /** One NLRI field of the UPDATE: its family, where its prefixes are, and how many. */
 export interface NlriField {
@@ -57,7 +60,7 @@ export class Bgp4mpScan {
 
   /**
    * True when `f` is a BGP4MP state change of the length its AFI says, or a message record
-   * holding a KEEPALIVE, or an UPDATE whose framing, attributes and NLRI read cleanly, with at
+   * holding a well-formed OPEN, NOTIFICATION, KEEPALIVE or ROUTE-REFRESH, or an UPDATE whose framing, attributes and NLRI read cleanly, with at
    * most one MP_REACH_NLRI and one MP_UNREACH_NLRI (SAFI 1-3, a plain next hop, no SNPA) and
    * the mandatory attributes its routes need.
    */
@@ -88,11 +91,16 @@ export class Bgp4mpScan {
     this.as4 = as4;
     this.peerAfi = afi;
     this.peerAt = peerAt;
-    if (b[m + 18] === KEEPALIVE) {
-      this.kind = 'keepalive';
-      return true;
+    const type = b[m + 18];
+    if (type !== UPDATE) {
+      // No routes: taken when decodeBgpMessage reads it without a warning (an OPEN's parameters
+      // inside it, a NOTIFICATION's code and subcode, a ROUTE-REFRESH's AFI and SAFI).
+      this.kind = 'other-message';
+      if (type === KEEPALIVE) return true;
+      if (type === OPEN) return declared >= 29 && 29 + b[m + 28] <= declared;
+      if (type === NOTIFICATION) return declared >= 21;
+      return type === ROUTE_REFRESH && declared >= 23;
     }
-    if (b[m + 18] !== UPDATE) return false;
     const end = m + declared;
     const wStart = m + BGP_HEADER + 2;
     if (wStart > end) return false;

@@ -49,7 +49,7 @@ describe('start-up', () => {
     }
   });
 
-  it('a command line naming a command loads that declaration alone; --help, help and completion load them all', () => {
+  it('a command line naming a command loads that declaration alone; --version none; --help, help and completion all', () => {
     const declarations = (loaded: string[]) => loaded.filter((p) => /^cli\/commands\/[^/]+\.ts$/.test(p) && !p.endsWith('.action.ts') && p !== 'cli/commands/index.ts').sort();
     expect(declarations(loads(['ingest', '--help']))).toEqual(['cli/commands/ingest.ts']);
     expect(declarations(loads(['registry', 'diff', '--help']))).toEqual(['cli/commands/registry.ts']);
@@ -57,6 +57,7 @@ describe('start-up', () => {
     expect(all).toHaveLength(13);
     expect(declarations(loads(['help', 'parse']))).toEqual(all);
     expect(declarations(loads(['completion', 'bash']))).toEqual(all);
+    expect(declarations(loads(['--version']))).toEqual([]);
   });
 
   it('a command declared alone is the command declared among all (its help, options and sub-commands)', async () => {

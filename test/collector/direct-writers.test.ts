@@ -129,6 +129,9 @@ const clean: Array<[string, Uint8Array]> = [
   ['IPv4 in MP_REACH: LOCAL_PREF and MED printed signed', bgp4mpMessage(V4, update({ attrs: [origin(0), asPath([seq([64496])]), med(0xffffffff), localPref(0x80000001), nextHop('192.0.2.1'), mpReach(1, ['192.0.2.1'], [prefix('10.16.0.0/16')], 2)], nlri: [prefix('10.17.0.0/16')] }))],
   ['an UPDATE with nothing in it', bgp4mpMessage(V4, update({}))],
   ['a KEEPALIVE', bgp4mpMessage(V4, bgpMessage(4))],
+  ['an OPEN with a 4-byte AS capability', bgp4mpMessage(V4, bgpMessage(1, concat([4], u16(23456), u16(180), [192, 0, 2, 1], [8], [2, 6, 65, 4], u32(4200000001))))],
+  ['a NOTIFICATION', bgp4mpMessage(V4, bgpMessage(3, [6, 2, 0xde, 0xad]))],
+  ['a ROUTE-REFRESH', bgp4mpMessage(V4, bgpMessage(5, [0, 1, 0, 1]))],
   ['a state change', bgp4mpStateChange(V4, 1, 2)],
   ['a state change of an IPv6 peer, _ET, 2-byte AS', bgp4mpStateChange({ ...V6, peerAsn: 64501 }, 6, 1, false, 123456)],
   ["Zebra's 8-byte state change", mrtRecord(16, 0, concat(u16(64500), u16(12654), u16(3), u16(4)))],
@@ -137,7 +140,10 @@ const clean: Array<[string, Uint8Array]> = [
 
 const odd: Array<[string, Uint8Array]> = [
   ['a bad marker', bgp4mpMessage(V4, concat([0], update({ attrs: base }).subarray(1)))],
-  ['an OPEN', bgp4mpMessage(V4, bgpMessage(1, concat([4], u16(64500), u16(180), [192, 0, 2, 1], [0])))],
+  ['an OPEN whose parameters run past it', bgp4mpMessage(V4, bgpMessage(1, concat([4], u16(64500), u16(180), [192, 0, 2, 1], [8], [2, 6, 65, 4])))],
+  ['a NOTIFICATION without its subcode', bgp4mpMessage(V4, bgpMessage(3, [6]))],
+  ['a ROUTE-REFRESH cut short', bgp4mpMessage(V4, bgpMessage(5, [0, 1, 0]))],
+  ['a BGP message of type 9', bgp4mpMessage(V4, bgpMessage(9))],
   ['a message longer than its record', bgp4mpMessage(V4, update({ attrs: base, nlri: [prefix('10.0.0.0/8')] }).subarray(0, 40))],
   ['a duplicate attribute', bgp4mpMessage(V4, update({ attrs: [...base, origin(0)], nlri: [prefix('10.0.0.0/8')] }))],
   ['a malformed AS_PATH', bgp4mpMessage(V4, update({ attrs: [origin(0), attr(2, [2, 3, 0, 0, 0, 1]), nextHop('192.0.2.1')], nlri: [prefix('10.0.0.0/8')] }))],
