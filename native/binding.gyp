@@ -3,6 +3,10 @@
     {
       "target_name": "page_out",
       "sources": ["page-out.c"]
+    },
+    {
+      "target_name": "exit_now",
+      "sources": ["exit-now.c"]
     }
   ]
 }
