@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { exitNow } from '../common/exit-now.js';
+import { exitWhenWritten } from '../common/exit-now.js';
 import { log, setLogLevel } from '../common/log.js';
 import { UsageError } from './errors.js';
 
@@ -36,11 +36,7 @@ export function action<A extends unknown[]>(handler: (...args: A) => Promise<voi
         process.exitCode = 1;
       }
     }
-    if (opts.exitWhenDone) {
-      // Written output first (a pipe is asynchronous on some systems); the logger flushes at exit.
-      await Promise.all([process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write('', resolve))));
-      exitNow();
-    }
+    if (opts.exitWhenDone) await exitWhenWritten();
   };
 }
 

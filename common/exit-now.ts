@@ -9,10 +9,17 @@ interface ExitNowAddon {
   exitNow(code: number): never;
 }
 
+/** Waits until what was written to stdout and stderr has gone out (a pipe is asynchronous on some systems), then exitNow(). */
+export async function exitWhenWritten(): Promise<never> {
+  await Promise.all([process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write('', resolve))));
+  return exitNow();
+}
+
 export function exitNow(code: number = Number(process.exitCode ?? 0)): never {
   const addon = nativeAddon<ExitNowAddon>('exit_now', 'commands end through process.exit()');
   if (!addon) process.exit(code);
   process.exitCode = code;
   process.emit('exit', code);
-  return addon.exitNow(code);
+  // As process.exit(): an 'exit' listener may still set the code.
+  return addon.exitNow(Number(process.exitCode ?? code));
 }
