@@ -10,132 +10,63 @@
 import { toHex } from '../bgp/attr-16-extended-communities.js';
 import { u16, u32 } from '../mrt/body.js';
 import { frameTime, type MrtFrame } from '../mrt/framing.js';
-import { ATTR, Bgp4mpScan, type NlriField } from '../mrt/bgp4mp-scan.js';
-import type { TextBytes } from '../../common/text-bytes.js';
+import { ATTR, type NlriField } from '../mrt/bgp4mp-scan.js';
+import { Bgp4mpTextWriter } from '../mrt/bgp4mp-text.js';
 
 const SEGMENT_NAMES = ['', 'AS_SET', 'AS_SEQUENCE', 'AS_CONFED_SET', 'AS_CONFED_SEQUENCE'];
 const ORIGINS = ['IGP', 'EGP', 'INCOMPLETE'];
 const AS_SET = 1;
 const AS_SEQUENCE = 2;
-/** Room for a line's fields besides its head and the attributes' text: prefix, path id, next hop. */
-const LINE_FIELDS = 256;
 
-export class DirectJsonlWriter {
-  /** Elements written here (JSON lines). */
-  elements = 0;
-  private readonly update = new Bgp4mpScan();
-  private headStart = 0;
-  private headEnd = 0;
-  private headWritten = false;
+export class DirectJsonlWriter extends Bgp4mpTextWriter {
+  protected readonly wirePrefixes = false;
+  // At most 24 characters per attribute byte (an empty AS_PATH segment's 2 bytes as 41).
+  protected readonly charsPerAttributeByte = 24;
 
-  constructor(readonly out: TextBytes) {}
-
-  /** True when `f`, a BGP4MP record, was written here (another message or a state change has no element); false: nothing written, decode it in full. */
-  message(f: MrtFrame): boolean {
-    const u = this.update;
-    if (!u.read(f)) return false;
-    if (u.elements === 0) return true;
-    const peer = u.peerIp();
-    if (u.withdrawn.count + u.unreach.count > 0) {
-      this.head(f, ',"elem_type":"withdraw","peer_ip":"', peer);
-      this.withdrawals(u.withdrawn);
-      this.withdrawals(u.unreach);
-    }
-    if (u.announced.count + u.reach.count > 0) {
-      this.head(f, ',"elem_type":"announce","peer_ip":"', peer);
-      this.announcements(u.announced);
-      this.announcements(u.reach);
-    }
-    this.elements += u.elements;
-    return true;
-  }
-
-  /**
-   * Starts an element with `{"timestamp":…,"elem_type":…,"peer_ip":…,"peer_asn":…,"prefix":"`:
-   * the first of a record and kind writes it, the next ones repeat its bytes.
-   */
-  private head(f: MrtFrame, kind: string, peer: string): void {
+  /** `{"timestamp":…,"elem_type":…,"peer_ip":…,"peer_asn":…,"prefix":"`. */
+  protected head(f: MrtFrame, kind: 'withdraw' | 'announce'): void {
     const out = this.out;
-    out.reserve(peer.length + 128);
-    this.headStart = out.pos;
+    const r = this.record;
     out.ascii('{"timestamp":');
     if (f.microseconds) out.ascii(String(frameTime(f)));
     else out.decimal(f.seconds);
-    out.ascii(kind);
-    out.ascii(peer);
+    out.ascii(kind === 'withdraw' ? ',"elem_type":"withdraw","peer_ip":"' : ',"elem_type":"announce","peer_ip":"');
+    out.ascii(r.peerIp());
     out.ascii('","peer_asn":');
-    out.decimal(this.update.peerAsn());
+    out.decimal(r.peerAsn());
     out.ascii(',"prefix":"');
-    this.headEnd = out.pos;
-    this.headWritten = true;
   }
 
-  /** The element head: written by head() for the first element of a kind, repeated for the others. */
-  private elementHead(): void {
-    if (this.headWritten) this.headWritten = false;
-    else this.out.repeat(this.headStart, this.headEnd);
+  protected withdrawalEnd(pathId: number): void {
+    this.out.ascii('","atomic":false');
+    this.pathId(pathId);
+    this.out.ascii('}\n');
   }
 
-  private withdrawals(field: NlriField): void {
-    const out = this.out;
-    const { body: b, addPath } = this.update;
-    const headLength = this.headEnd - this.headStart;
-    for (let p = field.start; p < field.end; ) {
-      const pathId = addPath ? u32(b, p) : 0;
-      if (addPath) p += 4;
-      out.reserve(headLength + LINE_FIELDS);
-      this.elementHead();
-      p = out.nlriPrefix(b, p, field.afi, false);
-      out.ascii('","atomic":false');
-      if (addPath) {
-        out.ascii(',"path_id":');
-        out.decimal(pathId);
-      }
-      out.ascii('}\n');
-    }
+  protected announcementStart(): void {
+    this.out.byte(34); // '"'
   }
 
   /**
-   * The announcements of one NLRI field (the UPDATE's own, or MP_REACH_NLRI's). The attribute
-   * keys are the same on every line of the field: written once, then copied. The field's next
-   * hop takes NEXT_HOP's place among them, or follows the path id when there is no NEXT_HOP
-   * (announce() in elems.ts).
+   * After the shared keys: the path id, then the field's next hop when there is no NEXT_HOP
+   * (announce() in elems.ts: it takes NEXT_HOP's place among the keys when there is one).
    */
-  private announcements(field: NlriField): void {
-    const out = this.out;
-    const { body: b, addPath, attributes } = this.update;
-    const headLength = this.headEnd - this.headStart;
-    const appendNextHop = !attributes.has(ATTR.NEXT_HOP);
-    let fieldsStart = -1;
-    let fieldsEnd = -1;
-    // At most 24 characters per attribute byte (an empty AS_PATH segment's 2 bytes as 41), plus the fixed keys.
-    const fieldsMax = 24 * this.update.attributeBytes + LINE_FIELDS;
-    for (let p = field.start; p < field.end; ) {
-      const pathId = addPath ? u32(b, p) : 0;
-      if (addPath) p += 4;
-      out.reserve(headLength + LINE_FIELDS + (fieldsStart >= 0 ? fieldsEnd - fieldsStart : fieldsMax));
-      this.elementHead();
-      p = out.nlriPrefix(b, p, field.afi, false);
-      out.byte(34); // '"'
-      if (fieldsStart >= 0) out.repeat(fieldsStart, fieldsEnd);
-      else {
-        fieldsStart = out.pos;
-        this.attributeKeys(field);
-        fieldsEnd = out.pos;
-      }
-      if (addPath) {
-        out.ascii(',"path_id":');
-        out.decimal(pathId);
-      }
-      if (appendNextHop) this.nextHop(field);
-      out.ascii('}\n');
-    }
+  protected announcementEnd(field: NlriField, pathId: number): void {
+    this.pathId(pathId);
+    if (!this.record.attributes.has(ATTR.NEXT_HOP)) this.nextHop(field);
+    this.out.ascii('}\n');
+  }
+
+  private pathId(pathId: number): void {
+    if (!this.record.addPath) return;
+    this.out.ascii(',"path_id":');
+    this.out.decimal(pathId);
   }
 
   /** `,"next_hop":"…"`: the field's own next hop (MP_REACH_NLRI's, RFC 5952), else NEXT_HOP. */
   private nextHop(field: NlriField): void {
     const out = this.out;
-    const { body: b, attributes } = this.update;
+    const { body: b, attributes } = this.record;
     out.ascii(',"next_hop":"');
     if (field.nextHopAt < 0) out.ipv4At(b, attributes.off[ATTR.NEXT_HOP]);
     else if (field.afi === 1) out.ipv4At(b, field.nextHopAt);
@@ -144,9 +75,9 @@ export class DirectJsonlWriter {
   }
 
   /** The keys elemAttributes() makes, in its order, from atomic to only_to_customer. */
-  private attributeKeys(field: NlriField): void {
+  protected sharedFields(field: NlriField): void {
     const out = this.out;
-    const { body: b, as4, attributes: a } = this.update;
+    const { body: b, as4, attributes: a } = this.record;
     out.ascii(a.has(ATTR.ATOMIC_AGGREGATE) ? ',"atomic":true' : ',"atomic":false');
     if (a.has(ATTR.NEXT_HOP)) this.nextHop(field);
     if (a.has(ATTR.AS_PATH)) this.asPath();
@@ -182,7 +113,7 @@ export class DirectJsonlWriter {
   /** `,"as_path":[…]` and, when the path has an origin, `,"origin_asns":[…]` (originAsns() in elems.ts). */
   private asPath(): void {
     const out = this.out;
-    const { body: b, as4, attributes: a } = this.update;
+    const { body: b, as4, attributes: a } = this.record;
     const size = as4 ? 4 : 2;
     const start = a.off[ATTR.AS_PATH];
     const end = start + a.len[ATTR.AS_PATH];
@@ -219,7 +150,7 @@ export class DirectJsonlWriter {
   /** `,"communities":[…]`: the standard ones, then the extended, then the large (elemAttributes' order). */
   private communities(): void {
     const out = this.out;
-    const { body: b, attributes: a } = this.update;
+    const { body: b, attributes: a } = this.record;
     out.ascii(',"communities":[');
     let first = true;
     if (a.has(ATTR.COMMUNITIES)) {

@@ -1,0 +1,119 @@
+/**
+ * What the writers of BGP4MP records as text (bgpdump lines, JSON lines) share: the record read
+ * in place (Bgp4mpScan), a line per withdrawn then per announced prefix, the line head (what
+ * comes before the prefix) written for a record's first line of a kind and copied for the
+ * others, and an announcement's attribute fields written for a field's first prefix and copied
+ * for the others. A writer says how each part looks.
+ */
+import type { TextBytes } from '../../common/text-bytes.js';
+import { Bgp4mpScan, type NlriField } from './bgp4mp-scan.js';
+import { u32 } from './body.js';
+import type { MrtFrame } from './framing.js';
+
+/** Room for a line's parts besides its head and the attributes' text: prefix, path id, addresses, numbers. */
+const LINE_FIELDS = 256;
+
+export abstract class Bgp4mpTextWriter {
+  /** Elements written (one per withdrawn or announced prefix). */
+  elements = 0;
+  protected readonly record = new Bgp4mpScan();
+  private headStart = 0;
+  private headEnd = 0;
+  private headFresh = false;
+
+  constructor(readonly out: TextBytes) {}
+
+  /** True when `f`, a BGP4MP record, was written here (a message without routes may write nothing); false: nothing written, decode it in full. */
+  message(f: MrtFrame): boolean {
+    const r = this.record;
+    if (!r.read(f)) return false;
+    if (r.kind === 'state-change') this.stateChange(f);
+    if (r.elements === 0) return true;
+    if (r.withdrawn.count + r.unreach.count > 0) {
+      this.writeHead(f, 'withdraw');
+      this.withdrawals(r.withdrawn);
+      this.withdrawals(r.unreach);
+    }
+    if (r.announced.count + r.reach.count > 0) {
+      this.writeHead(f, 'announce');
+      this.announcements(r.announced);
+      this.announcements(r.reach);
+    }
+    this.elements += r.elements;
+    return true;
+  }
+
+  /** A state change's text (none by default: it is no element). */
+  protected stateChange(_f: MrtFrame): void {}
+
+  /** Prefixes as on the wire with bgpdump's IPv6 text (true), or canonical (false; see TextBytes.nlriPrefix). */
+  protected abstract readonly wirePrefixes: boolean;
+  /** The most characters the shared fields write per byte of path attributes (to reserve room). */
+  protected abstract readonly charsPerAttributeByte: number;
+
+  /** Writes the head of the record's lines of this kind (at most 174 bytes). */
+  protected abstract head(f: MrtFrame, kind: 'withdraw' | 'announce'): void;
+  /** What follows a withdrawn prefix (`pathId` 0 without ADD-PATH). */
+  protected abstract withdrawalEnd(pathId: number): void;
+  /** What follows an announced prefix, up to the fields every prefix of the field shares. */
+  protected abstract announcementStart(pathId: number): void;
+  /** The fields every announced prefix of the field shares (written once, then copied). */
+  protected abstract sharedFields(field: NlriField): void;
+  /** What follows the shared fields. */
+  protected abstract announcementEnd(field: NlriField, pathId: number): void;
+
+  private withdrawals(field: NlriField): void {
+    const out = this.out;
+    const { body: b, addPath } = this.record;
+    for (let p = field.start; p < field.end; ) {
+      const pathId = addPath ? u32(b, p) : 0;
+      if (addPath) p += 4;
+      out.reserve(this.headLength + LINE_FIELDS);
+      this.lineHead();
+      p = out.nlriPrefix(b, p, field.afi, this.wirePrefixes);
+      this.withdrawalEnd(pathId);
+    }
+  }
+
+  private announcements(field: NlriField): void {
+    const out = this.out;
+    const { body: b, addPath } = this.record;
+    let sharedStart = -1;
+    let sharedEnd = -1;
+    const sharedMax = this.charsPerAttributeByte * this.record.attributeBytes + LINE_FIELDS;
+    for (let p = field.start; p < field.end; ) {
+      const pathId = addPath ? u32(b, p) : 0;
+      if (addPath) p += 4;
+      out.reserve(this.headLength + LINE_FIELDS + (sharedStart >= 0 ? sharedEnd - sharedStart : sharedMax));
+      this.lineHead();
+      p = out.nlriPrefix(b, p, field.afi, this.wirePrefixes);
+      this.announcementStart(pathId);
+      if (sharedStart >= 0) out.repeat(sharedStart, sharedEnd);
+      else {
+        sharedStart = out.pos;
+        this.sharedFields(field);
+        sharedEnd = out.pos;
+      }
+      this.announcementEnd(field, pathId);
+    }
+  }
+
+  /** Writes a head through head(), and remembers its bytes for the record's next lines of the kind. */
+  private writeHead(f: MrtFrame, kind: 'withdraw' | 'announce'): void {
+    this.out.reserve(128 + 46);
+    this.headStart = this.out.pos;
+    this.head(f, kind);
+    this.headEnd = this.out.pos;
+    this.headFresh = true;
+  }
+
+  /** A line's head: the one writeHead() just wrote for the first line, a copy of it for the others. */
+  private lineHead(): void {
+    if (this.headFresh) this.headFresh = false;
+    else this.out.repeat(this.headStart, this.headEnd);
+  }
+
+  private get headLength(): number {
+    return this.headEnd - this.headStart;
+  }
+}
