@@ -18,11 +18,28 @@ export interface ScanRules {
   mpMayRepeat: boolean;
 }
 
-const AS_PATH = 2;
-const AGGREGATOR = 7;
-const AS4_PATH = 17;
-const AS4_AGGREGATOR = 18;
-const isMp = (type: number) => type === 14 || type === 15;
+/** Path attribute type codes (IANA BGP Path Attributes registry). */
+export const ATTR = {
+  ORIGIN: 1,
+  AS_PATH: 2,
+  NEXT_HOP: 3,
+  MED: 4,
+  LOCAL_PREF: 5,
+  ATOMIC_AGGREGATE: 6,
+  AGGREGATOR: 7,
+  COMMUNITIES: 8,
+  ORIGINATOR_ID: 9,
+  CLUSTER_LIST: 10,
+  MP_REACH: 14,
+  MP_UNREACH: 15,
+  EXTENDED_COMMUNITIES: 16,
+  AS4_PATH: 17,
+  AS4_AGGREGATOR: 18,
+  LARGE_COMMUNITY: 32,
+  ONLY_TO_CUSTOMER: 35,
+} as const;
+
+const isMp = (type: number) => type === ATTR.MP_REACH || type === ATTR.MP_UNREACH;
 
 const length = (n: number): ValueCheck => (_b, _off, len) => len === n;
 const multipleOf = (n: number): ValueCheck => (_b, _off, len) => len % n === 0;
@@ -42,7 +59,7 @@ function rules(checks: Record<number, ValueCheck>, mpMayRepeat: boolean): ScanRu
  * nothing else): a well-formed AS_PATH, an AGGREGATOR of the context's length, and no AS4_PATH
  * or AS4_AGGREGATOR, whose merge and checks the full decode does.
  */
-export const RIB_ORIGIN_RULES = rules({ [AS_PATH]: asPath, [AGGREGATOR]: aggregator, [AS4_PATH]: never, [AS4_AGGREGATOR]: never }, true);
+export const RIB_ORIGIN_RULES = rules({ [ATTR.AS_PATH]: asPath, [ATTR.AGGREGATOR]: aggregator, [ATTR.AS4_PATH]: never, [ATTR.AS4_AGGREGATOR]: never }, true);
 
 /**
  * UPDATEs printed in full (every attribute decodeAttributes decodes must read cleanly): the
@@ -51,21 +68,21 @@ export const RIB_ORIGIN_RULES = rules({ [AS_PATH]: asPath, [AGGREGATOR]: aggrega
  */
 export const UPDATE_RULES = rules(
   {
-    1: (b, off, len) => len === 1 && b[off] <= 2, // ORIGIN
-    [AS_PATH]: asPath,
-    3: length(4), // NEXT_HOP
-    4: length(4), // MULTI_EXIT_DISC
-    5: length(4), // LOCAL_PREF
-    6: length(0), // ATOMIC_AGGREGATE
-    [AGGREGATOR]: aggregator,
-    8: multipleOf(4), // COMMUNITIES
-    9: length(4), // ORIGINATOR_ID
-    10: multipleOf(4), // CLUSTER_LIST
-    16: multipleOf(8), // EXTENDED_COMMUNITIES
-    [AS4_PATH]: (b, off, len, as4) => as4 && segmentsWellFormed(b, off, len, 4, AS_PATH_SEGMENT.AS_SEQUENCE),
-    [AS4_AGGREGATOR]: (_b, _off, len, as4) => as4 && len === 8,
-    32: multipleOf(12), // LARGE_COMMUNITY
-    35: length(4), // ONLY_TO_CUSTOMER
+    [ATTR.ORIGIN]: (b, off, len) => len === 1 && b[off] <= 2,
+    [ATTR.AS_PATH]: asPath,
+    [ATTR.NEXT_HOP]: length(4),
+    [ATTR.MED]: length(4),
+    [ATTR.LOCAL_PREF]: length(4),
+    [ATTR.ATOMIC_AGGREGATE]: length(0),
+    [ATTR.AGGREGATOR]: aggregator,
+    [ATTR.COMMUNITIES]: multipleOf(4),
+    [ATTR.ORIGINATOR_ID]: length(4),
+    [ATTR.CLUSTER_LIST]: multipleOf(4),
+    [ATTR.EXTENDED_COMMUNITIES]: multipleOf(8),
+    [ATTR.AS4_PATH]: (b, off, len, as4) => as4 && segmentsWellFormed(b, off, len, 4, AS_PATH_SEGMENT.AS_SEQUENCE),
+    [ATTR.AS4_AGGREGATOR]: (_b, _off, len, as4) => as4 && len === 8,
+    [ATTR.LARGE_COMMUNITY]: multipleOf(12),
+    [ATTR.ONLY_TO_CUSTOMER]: length(4),
   },
   false,
 );

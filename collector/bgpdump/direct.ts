@@ -6,7 +6,8 @@
  * nothing, and the caller decodes and formats that record in full (format.ts, which holds
  * bgpdump's quirks), so the text is the same either way.
  */
-import { ATTR, type NlriField } from '../mrt/bgp4mp-scan.js';
+import { ATTR } from '../bgp/attribute-scan.js';
+import type { NlriField } from '../mrt/bgp4mp-scan.js';
 import { Bgp4mpTextWriter } from '../mrt/bgp4mp-text.js';
 import { u16, u32 } from '../mrt/body.js';
 import type { MrtFrame } from '../mrt/framing.js';

@@ -10,7 +10,8 @@
 import { toHex } from '../bgp/attr-16-extended-communities.js';
 import { u16, u32 } from '../mrt/body.js';
 import { frameTime, type MrtFrame } from '../mrt/framing.js';
-import { ATTR, type NlriField } from '../mrt/bgp4mp-scan.js';
+import { ATTR } from '../bgp/attribute-scan.js';
+import type { NlriField } from '../mrt/bgp4mp-scan.js';
 import { Bgp4mpTextWriter } from '../mrt/bgp4mp-text.js';
 
 const SEGMENT_NAMES = ['', 'AS_SET', 'AS_SEQUENCE', 'AS_CONFED_SET', 'AS_CONFED_SEQUENCE'];

@@ -1,16 +1,14 @@
 /**
- * A BGP4MP record (an UPDATE, another BGP message or a state change) read in place for writers that print
- * it straight from its bytes (bgpdump text, JSON lines): where its fields are, and whether the
- * full decode (parseBgp4mp) would read it without a single warning and take it as it stands. A
- * writer prints only records `read` accepts; any other it leaves to the full decode, so the
- * output is the same either way.
+ * A BGP4MP record (an UPDATE, another BGP message or a state change) read in place for writers
+ * that print it straight from its bytes (bgpdump text, JSON lines): where its fields are, and
+ * whether the full decode (parseBgp4mp) would read it without a single warning and take it as it
+ * stands. A writer prints only records `read` accepts; any other it leaves to the full decode, so
+ * the output is the same either way.
  */
-import { AttributeScan, UPDATE_RULES } from '../bgp/attribute-scan.js';
+import { ATTR, AttributeScan, UPDATE_RULES } from '../bgp/attribute-scan.js';
 import { bgp4mpMessageSubtype } from './bgp4mp-subtypes.js';
 import { ipAt, ipSize, u16, u32 } from './body.js';
 import type { MrtFrame } from './framing.js';
-
-export const ATTR = { ORIGIN: 1, AS_PATH: 2, NEXT_HOP: 3, MED: 4, LOCAL_PREF: 5, ATOMIC_AGGREGATE: 6, AGGREGATOR: 7, COMMUNITIES: 8, MP_REACH: 14, MP_UNREACH: 15, EXTENDED_COMMUNITIES: 16, LARGE_COMMUNITY: 32, ONLY_TO_CUSTOMER: 35 } as const;
 
 const OPEN = 1;
 const UPDATE = 2;

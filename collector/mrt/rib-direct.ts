@@ -6,7 +6,7 @@
  * the caller decodes that record in full, so the routes are the same either way.
  */
 import { formatNlri } from '../bgp/addr.js';
-import { AttributeScan, pathOrigins, RIB_ORIGIN_RULES } from '../bgp/attribute-scan.js';
+import { ATTR, AttributeScan, pathOrigins, RIB_ORIGIN_RULES } from '../bgp/attribute-scan.js';
 import { MRT_TYPE } from '../models/mrt.js';
 import type { PeerIndexEntry } from '../models/mrt.js';
 import { ipAt, u16, u32 } from './body.js';
@@ -16,8 +16,6 @@ import { isRibSubtype, ribHead, type TableDumpV2State } from './table-dump-v2.js
 
 /** One RIB entry: `originAsns` as the element's origin_asns would be (undefined: no origin). */
 export type RibEntrySink = (prefix: string, peerIp: string, peerAsn: number, pathId: number | undefined, timestamp: number, originAsns: number[] | undefined) => void;
-
-const AS_PATH = 2;
 
 export class DirectRibReader {
   private readonly scan = new AttributeScan(RIB_ORIGIN_RULES);
@@ -46,7 +44,7 @@ export class DirectRibReader {
     const end = start + u16(b, layout.attrAt);
     // Attributes that stop short of the record's end (or run past it) are warned about in full.
     if (end !== b.length || !this.scan.scan(b, start, end, layout.asnSize === 4)) return false;
-    const origins = this.scan.has(AS_PATH) ? pathOrigins(b, this.scan.off[AS_PATH], this.scan.len[AS_PATH], layout.asnSize) : undefined;
+    const origins = this.scan.has(ATTR.AS_PATH) ? pathOrigins(b, this.scan.off[ATTR.AS_PATH], this.scan.len[ATTR.AS_PATH], layout.asnSize) : undefined;
     this.sink(formatNlri(layout.prefix), this.tableDumpPeer(b, layout.peerAt, layout.afi), layout.peerAsn, undefined, frameTime(f), origins);
     return true;
   }
@@ -76,8 +74,8 @@ export class DirectRibReader {
       const end = start + u16(b, start - 2);
       if (end > b.length || !this.scan.scan(b, start, end, true)) return false;
       this.entryAt[i] = p;
-      this.pathOff[i] = this.scan.has(AS_PATH) ? this.scan.off[AS_PATH] : -1;
-      this.pathLen[i] = this.scan.len[AS_PATH];
+      this.pathOff[i] = this.scan.has(ATTR.AS_PATH) ? this.scan.off[ATTR.AS_PATH] : -1;
+      this.pathLen[i] = this.scan.len[ATTR.AS_PATH];
       p = end;
     }
     const prefix = formatNlri(head.prefix);
