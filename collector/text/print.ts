@@ -8,6 +8,7 @@ import { formatBgpdump } from '../bgpdump/format.js';
 import { DirectJsonlWriter } from '../jsonl/direct.js';
 import { readMrtFrameBatches, type FrameDecoder, type MrtSource } from '../mrt/records.js';
 import { newStats, type MrtReadStats } from '../mrt/stats.js';
+import { log } from '../../common/log.js';
 import { TextBytes } from '../../common/text-bytes.js';
 
 export type TextFormat = 'bgpdump' | 'jsonl';
@@ -25,9 +26,17 @@ export async function printMrt(source: MrtSource, format: TextFormat, write: (ch
   let decode: FrameDecoder | undefined;
   for await (const batch of readMrtFrameBatches(source, stats)) {
     for (const frame of batch.frames) {
-      if (direct.message(frame)) {
-        stats.records++;
-        continue;
+      const mark = text.pos;
+      try {
+        if (direct.message(frame)) {
+          stats.records++;
+          continue;
+        }
+      } catch (err) {
+        // A writer's bug on odd input must cost its speed, not the record: what it wrote is
+        // dropped and the full decoder reads the record (and reports what is wrong with it).
+        text.pos = mark;
+        log.warn({ offset: frame.offset, err: err instanceof Error ? err.message : String(err) }, 'record not written from its bytes; decoded in full');
       }
       decode ??= await batch.decoder();
       const record = decode(frame);

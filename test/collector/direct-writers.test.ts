@@ -7,7 +7,8 @@
  * the test encoder, then mutated at random, then every record of the real updates files.
  */
 import { existsSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { Readable } from 'node:stream';
+import { describe, expect, it, vi } from 'vitest';
 import { DirectBgpdumpWriter } from '../../collector/bgpdump/direct.js';
 import { formatBgpdump } from '../../collector/bgpdump/format.js';
 import { DirectJsonlWriter } from '../../collector/jsonl/direct.js';
@@ -15,6 +16,8 @@ import type { MrtFrame } from '../../collector/mrt/framing.js';
 import type { MrtRecord } from '../../collector/models/mrt.js';
 import { newStats, readMrtFrameBatches, recordToElems } from '../../collector/mrt/index.js';
 import { parseBgp4mp } from '../../collector/mrt/bgp4mp.js';
+import { Bgp4mpTextWriter } from '../../collector/mrt/bgp4mp-text.js';
+import { printMrt, type TextFormat } from '../../collector/text/print.js';
 import { TextBytes } from '../../common/text-bytes.js';
 import {
   aggregator,
@@ -240,6 +243,36 @@ describe.each(FORMATS)('$name written straight from the bytes of BGP4MP records'
     // Both sides were exercised.
     expect(taken).toBeGreaterThan(200);
     expect(left).toBeGreaterThan(200);
+  });
+});
+
+describe.each(['bgpdump', 'jsonl'] as TextFormat[])('printMrt (%s) when a direct writer throws', (format) => {
+  it('drops what the writer wrote and prints the record from the full decode, the rest unchanged', async () => {
+    const file = Buffer.concat(clean.map(([, record]) => Buffer.from(record)));
+    const print = async () => {
+      const chunks: Uint8Array[] = [];
+      await printMrt(Readable.from([file]), format, (chunk) => (chunks.push(Buffer.from(chunk)), true), newStats());
+      return Buffer.concat(chunks).toString('latin1');
+    };
+    const expected = await print();
+    expect(expected.length).toBeGreaterThan(0);
+    // A bug injected into our own writer (not a mock of anything outside): the 4th record throws after writing.
+    let calls = 0;
+    const real = Bgp4mpTextWriter.prototype.message;
+    const spy = vi.spyOn(Bgp4mpTextWriter.prototype, 'message').mockImplementation(function (this: Bgp4mpTextWriter, f: MrtFrame) {
+      if (++calls === 4) {
+        this.out.reserve(16);
+        this.out.ascii('half a line|');
+        throw new Error('writer bug');
+      }
+      return real.call(this, f);
+    });
+    try {
+      expect(await print()).toBe(expected);
+      expect(calls).toBe(clean.length);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
 
