@@ -8,7 +8,7 @@
  */
 import { ATTR } from '../bgp/attribute-scan.js';
 import type { NlriField } from '../mrt/bgp4mp-scan.js';
-import { Bgp4mpTextWriter } from '../mrt/bgp4mp-text.js';
+import { Bgp4mpTextWriter, HEAD_ROOM } from '../mrt/bgp4mp-text.js';
 import { u16, u32 } from '../mrt/body.js';
 import type { MrtFrame } from '../mrt/framing.js';
 import { bgp4mpName, communityText, originName, peerText } from './format.js';
@@ -37,7 +37,7 @@ export class DirectBgpdumpWriter extends Bgp4mpTextWriter {
   protected override stateChange(f: MrtFrame): void {
     const r = this.record;
     const out = this.out;
-    out.reserve(128 + 46);
+    out.reserve(HEAD_ROOM);
     this.start(f, f.type === 17 ? 'BGP4MP_ET' : 'BGP4MP', 'STATE');
     out.decimal(r.oldState);
     out.byte(PIPE);

@@ -153,39 +153,35 @@ export class DirectJsonlWriter extends Bgp4mpTextWriter {
     const out = this.out;
     const { body: b, attributes: a } = this.record;
     out.ascii(',"communities":[');
-    let first = true;
-    if (a.has(ATTR.COMMUNITIES)) {
-      const off = a.off[ATTR.COMMUNITIES];
-      for (let p = off; p < off + a.len[ATTR.COMMUNITIES]; p += 4) {
-        out.ascii(first ? '{"type":"standard","asn":' : ',{"type":"standard","asn":');
-        first = false;
-        out.decimal(u16(b, p));
-        out.ascii(',"value":');
-        out.decimal(u16(b, p + 2));
-        out.byte(125); // '}'
-      }
+    const open = out.pos;
+    // Each entry after the first follows a comma.
+    const entry = (text: string) => {
+      if (out.pos > open) out.byte(44);
+      out.ascii(text);
+    };
+    // An attribute's value bytes; an absent attribute's range is empty.
+    const off = (type: number) => (a.has(type) ? a.off[type] : 0);
+    const end = (type: number) => (a.has(type) ? a.off[type] + a.len[type] : 0);
+    for (let p = off(ATTR.COMMUNITIES); p < end(ATTR.COMMUNITIES); p += 4) {
+      entry('{"type":"standard","asn":');
+      out.decimal(u16(b, p));
+      out.ascii(',"value":');
+      out.decimal(u16(b, p + 2));
+      out.byte(125); // '}'
     }
-    if (a.has(ATTR.EXTENDED_COMMUNITIES)) {
-      const off = a.off[ATTR.EXTENDED_COMMUNITIES];
-      for (let p = off; p < off + a.len[ATTR.EXTENDED_COMMUNITIES]; p += 8) {
-        out.ascii(first ? '{"type":"extended","hex":"' : ',{"type":"extended","hex":"');
-        first = false;
-        out.ascii(toHex(b, p, 8));
-        out.ascii('"}');
-      }
+    for (let p = off(ATTR.EXTENDED_COMMUNITIES); p < end(ATTR.EXTENDED_COMMUNITIES); p += 8) {
+      entry('{"type":"extended","hex":"');
+      out.ascii(toHex(b, p, 8));
+      out.ascii('"}');
     }
-    if (a.has(ATTR.LARGE_COMMUNITY)) {
-      const off = a.off[ATTR.LARGE_COMMUNITY];
-      for (let p = off; p < off + a.len[ATTR.LARGE_COMMUNITY]; p += 12) {
-        out.ascii(first ? '{"type":"large","global":' : ',{"type":"large","global":');
-        first = false;
-        out.decimal(u32(b, p));
-        out.ascii(',"local1":');
-        out.decimal(u32(b, p + 4));
-        out.ascii(',"local2":');
-        out.decimal(u32(b, p + 8));
-        out.byte(125);
-      }
+    for (let p = off(ATTR.LARGE_COMMUNITY); p < end(ATTR.LARGE_COMMUNITY); p += 12) {
+      entry('{"type":"large","global":');
+      out.decimal(u32(b, p));
+      out.ascii(',"local1":');
+      out.decimal(u32(b, p + 4));
+      out.ascii(',"local2":');
+      out.decimal(u32(b, p + 8));
+      out.byte(125);
     }
     out.byte(93); // ']'
   }

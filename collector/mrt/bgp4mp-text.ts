@@ -12,6 +12,8 @@ import type { MrtFrame } from './framing.js';
 
 /** Room for a line's parts besides its head and the attributes' text: prefix, path id, addresses, numbers. */
 const LINE_FIELDS = 256;
+/** Room for a line head: the fixed keys and numbers (128) and a peer address of up to 45 characters. */
+export const HEAD_ROOM = 128 + 46;
 
 export abstract class Bgp4mpTextWriter {
   /** Elements written (one per withdrawn or announced prefix). */
@@ -51,7 +53,7 @@ export abstract class Bgp4mpTextWriter {
   /** The most characters the shared fields write per byte of path attributes (to reserve room). */
   protected abstract readonly charsPerAttributeByte: number;
 
-  /** Writes the head of the record's lines of this kind (at most 174 bytes). */
+  /** Writes the head of the record's lines of this kind (at most HEAD_ROOM bytes). */
   protected abstract head(f: MrtFrame, kind: 'withdraw' | 'announce'): void;
   /** What follows a withdrawn prefix (`pathId` 0 without ADD-PATH). */
   protected abstract withdrawalEnd(pathId: number): void;
@@ -100,7 +102,7 @@ export abstract class Bgp4mpTextWriter {
 
   /** Writes a head through head(), and remembers its bytes for the record's next lines of the kind. */
   private writeHead(f: MrtFrame, kind: 'withdraw' | 'announce'): void {
-    this.out.reserve(128 + 46);
+    this.out.reserve(HEAD_ROOM);
     this.headStart = this.out.pos;
     this.head(f, kind);
     this.headEnd = this.out.pos;
