@@ -51,6 +51,35 @@ const standIn: Logger = new Proxy({} as Logger, {
 
 export let log: Logger = standIn;
 
+/** The stream the logger writes to (SonicBoom on fd 2, or the pretty transport's thread stream). */
+interface LogStream {
+  end(): void;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/**
+ * Resolves once every line logged so far has been written, by ending the logger's stream (it
+ * finishes a write in flight on libuv's threads, then writes the rest): for the process's last
+ * moment, before an exit that would cut such a write (common/exit-now.ts). At most `timeoutMs`.
+ */
+export function endLog(timeoutMs = 5_000): Promise<void> {
+  if (!created) return Promise.resolve();
+  const { pino } = createRequire(import.meta.url)('pino') as typeof import('pino');
+  const stream = (created as unknown as Record<symbol, LogStream | undefined>)[pino.symbols.streamSym];
+  if (!stream || typeof stream.end !== 'function') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    stream.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    stream.end();
+  });
+}
+
+/** Whether the process logger was made (something logged at or above the level). */
+export const loggerStarted = (): boolean => created !== null;
+
 export function setLogLevel(next: string): void {
   if (log === standIn || log === created) {
     level = next;
