@@ -65,6 +65,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'every read model fed by a view keeps an insert deduplication window: a batch re-inserted after a crash is not counted twice by the views whose part had landed',
     statements: (opts) => generateDdl(opts, 10),
   },
+  {
+    version: 11,
+    name: 'RIB dumps stored as snapshots: rib_snapshots (one row per collector, dump time, prefix and origin, the routes in arrays), feeding every read model through its own views',
+    statements: (opts) => generateDdl(opts, 11),
+  },
 ];
 
 export interface MigrationResult {

@@ -124,7 +124,7 @@ export function generateDdl(opts: SchemaOptions = {}, version?: number): string[
   }
   for (const t of TABLES) for (const c of t.columns.filter((x) => x.since === version && versionOf(t) < version)) out.push(...addColumn(t, c, cluster));
   const views = VIEWS.filter((x) => versionOf(x) === version);
-  if (version > 1) for (const v of views) out.push(backfill(v, cluster));
+  if (version > 1) for (const v of views) if (v.backfill !== false) out.push(backfill(v, cluster));
   for (const v of views) out.push(createView(v, cluster));
   for (const i of INDEXES.filter((x) => versionOf(x) === version)) out.push(...addIndex(i, cluster));
   if (version === VIEW_TARGET_DEDUP_SINCE && !cluster) {

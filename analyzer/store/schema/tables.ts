@@ -560,6 +560,43 @@ export const TABLES: TableDef[] = [
     shardingKey: 'toYYYYMMDD(date)',
     since: 9,
   },
+  // Migration 11: a RIB dump stored as the table it is (issue 13). Its entries become one row per
+  // (collector, time, prefix, origin) with the routes of every peer in arrays, classified once,
+  // instead of one route_events row each; views feed the same read models from the routes
+  // (views.ts RIB_VIEWS), and readers of route events read them as events (schema/route-events.ts).
+  {
+    name: 'rib_snapshots',
+    comment: 'RIB dumps (TABLE_DUMP, TABLE_DUMP_V2): one row per collector, dump time, prefix and origin, with every peer\'s route in the route_* arrays (one entry each) and the classification',
+    columns: [
+      { name: 'event_id', type: 'UInt64', comment: 'The first route\'s event id: identifies the row (deduplication)' },
+      { name: 'time', type: TIME, comment: 'Dump time of the entries (UTC, microseconds)' },
+      { name: 'collector', type: LC, comment: 'RIS collector (rrc00…) or the source file name' },
+      { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
+      { name: 'family', type: 'UInt8', comment: '4 or 6' },
+      { name: 'prefix_length', type: 'UInt8', comment: 'Prefix length in bits' },
+      { name: 'origin_asn', type: 'Nullable(UInt32)', comment: 'Origin AS (smallest ASN of a final AS_SET); NULL when the paths have none' },
+      { name: 'origin_asns', type: 'Array(UInt32)', comment: 'Every origin AS (several when the path ends in an AS_SET)' },
+      { name: 'route_event_id', type: 'Array(UInt64)', comment: 'Per route: the id its route_events row would have (the same event, the same id)' },
+      { name: 'route_peer_ip', type: `Array(${LC})`, comment: 'Per route: BGP peer address' },
+      { name: 'route_peer_asn', type: 'Array(UInt32)', comment: 'Per route: BGP peer AS' },
+      { name: 'route_path_id', type: 'Array(UInt32)', comment: 'Per route: ADD-PATH path id (0 when none)' },
+      { name: 'route_as_path', type: 'Array(String)', comment: 'Per route: AS path as text, bgpdump style' },
+      { name: 'route_next_hop', type: 'Array(String)', comment: "Per route: next hop; '' when none" },
+      { name: 'route_communities', type: 'Array(Array(String))', comment: 'Per route: communities as text' },
+      { name: 'route_severity', type: `Array(${LC})`, comment: "Per route: the severity its event was classified with (it scales with the peers seen so far); '' when not classified" },
+      { name: 'route_visibility', type: 'Array(UInt32)', comment: 'Per route: peers announcing the (prefix, origin) when its event was classified' },
+      { name: 'stored_at', type: "DateTime('UTC') DEFAULT now()", comment: 'When the row was stored (drives the retention TTL, as for route_events)' },
+      { name: 'classified', type: 'Bool', comment: 'A finding was attached' },
+      ...CLASSIFICATION.filter((c) => c.name !== 'severity' && c.name !== 'visibility').map(({ since: _since, ...c }) => c),
+    ],
+    engine: 'ReplacingMergeTree',
+    orderBy: ['prefix', 'time', 'event_id'],
+    partitionBy: 'toYYYYMM(time)',
+    ttl: 'stored_at + INTERVAL {ttlDays} DAY',
+    shardingKey: 'cityHash64(prefix)',
+    insertDedup: true,
+    since: 11,
+  },
 ];
 
 export const tableDef = (name: string): TableDef => {

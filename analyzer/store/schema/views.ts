@@ -1,4 +1,5 @@
 /** The materialized views that feed the read models from the raw tables (data only; `ddl.ts` writes their SQL). */
+import { RIB_ROUTE_EVENTS } from './route-events.js';
 import { LATEST_TUPLE, MISMATCH_KEY } from './tables.js';
 
 export interface ViewDef {
@@ -10,13 +11,15 @@ export interface ViewDef {
   select: string;
   /** Migration that creates it (default 1). */
   since?: number;
+  /** False when its source is new in the same migration (nothing to backfill its target from). */
+  backfill?: false;
 }
 
 /** Mismatched classified announcements, the rows every mismatch rollup is built from. */
 const MISMATCH_FILTER = "elem_type = 'announce' AND classified AND notEmpty(src.kinds)";
 const MISMATCH_KEY_SELECT = 'prefix, toUInt8(isNotNull(origin_asn)) AS origin_known, ifNull(origin_asn, 0) AS origin_asn, src.kinds AS kinds, main_country, holder_id, prefix_rir, registered_cc';
 
-export const VIEWS: ViewDef[] = [
+const ROUTE_EVENT_VIEWS: ViewDef[] = [
   {
     name: 'mismatch_matrix_hourly_mv',
     comment: 'Feeds mismatch_matrix_hourly from route_events',
@@ -142,3 +145,20 @@ FROM {from} GROUP BY prefix, day, elem_type, origin_known, origin_asn, as_path, 
     since: 3,
   },
 ];
+
+/**
+ * Migration 11: each read model is fed from RIB snapshots too, by the same SELECT over the
+ * snapshots' routes read as route events, so a RIB stored as a snapshot gives the read models
+ * what its entries gave as route_events rows.
+ */
+const RIB_VIEWS: ViewDef[] = ROUTE_EVENT_VIEWS.map((v) => ({
+  name: v.name.replace(/_mv$/, '_rib_mv'),
+  comment: `As ${v.name}, from rib_snapshots (their routes read as route events)`,
+  from: 'rib_snapshots',
+  to: v.to,
+  select: v.select.replace('{from}', `(${RIB_ROUTE_EVENTS})`),
+  since: 11,
+  backfill: false,
+}));
+
+export const VIEWS: ViewDef[] = [...ROUTE_EVENT_VIEWS, ...RIB_VIEWS];

@@ -23,6 +23,7 @@ const FROZEN: Record<number, { single: string; cluster: string }> = {
   9: { single: '8474e53f4c14b0dee15e6fcdce6350126cc656a1dc8749a7f0e5f34aed3ad1f6', cluster: 'b066a869477b80934dd9a9b13b3d501370aef2970d98c14fcd1b3ce9d6a5e1c4' },
   // Nothing to do in a cluster (Replicated tables deduplicate natively): the checksum of no statements.
   10: { single: '39086df8f3c7d42d75468611281b3fc5cb4ce9f39a0acf6aa72def21d11b14da', cluster: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' },
+  11: { single: '7034030f338823fa69367b7aef716b963cd2331c607f60e3bbc6cdc98adf3969', cluster: 'c104cbba33af0bfda27982b6714c9e4c16eb591c6a202273bf342518e09e83cc' },
 };
 
 describe('migration freeze', () => {

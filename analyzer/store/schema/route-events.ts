@@ -1,0 +1,48 @@
+/**
+ * Route events as stored: the rows of route_events, and the routes of RIB snapshots as the
+ * events they were (one per entry of the array columns). The RIB snapshots' views and every
+ * reader of route events read them through here, so a RIB stored as a snapshot reads as it did
+ * when each entry was a route_events row. Data only, like the rest of schema/.
+ */
+import { tableDef } from './tables.js';
+
+/** route_events' columns, in its declared order: the shape both halves give. */
+export const ROUTE_EVENT_FIELDS: readonly string[] = tableDef('route_events').columns.map((c) => c.name);
+
+/** rib_snapshots' per-route arrays and the route_events column each entry becomes. */
+const PER_ROUTE: Record<string, string> = {
+  event_id: 'route_event_id',
+  peer_ip: 'route_peer_ip',
+  peer_asn: 'route_peer_asn',
+  path_id: 'route_path_id',
+  as_path: 'route_as_path',
+  next_hop: 'route_next_hop',
+  communities: 'route_communities',
+  severity: 'route_severity',
+  visibility: 'route_visibility',
+};
+const ELEM_TYPE = tableDef('route_events').columns.find((c) => c.name === 'elem_type')!.type;
+
+const ribField = (name: string): string => {
+  if (name === 'elem_type') return `CAST('announce', '${ELEM_TYPE.replace(/'/g, "\\'")}') AS elem_type`;
+  // Qualified: rib_snapshots has an event_id of its own (the row's), which is not the route's.
+  return PER_ROUTE[name] ? `a_${name} AS ${name}` : `s.${name} AS ${name}`;
+};
+
+/** A RIB snapshot table's rows as route events (every entry of a RIB dump is an announcement). */
+const ribRouteEvents = (table: string, final: boolean): string => `SELECT ${ROUTE_EVENT_FIELDS.map(ribField).join(', ')}
+FROM ${table} AS s${final ? ' FINAL' : ''} ARRAY JOIN ${Object.entries(PER_ROUTE).map(([name, a]) => `s.${a} AS a_${name}`).join(', ')}`;
+
+/** The same for the views, with `{from}` for the table (`_local` in a cluster). */
+export const RIB_ROUTE_EVENTS = ribRouteEvents('{from}', false);
+
+/**
+ * Every stored route event, as a subquery to read from in place of `route_events`. `final`
+ * reads both tables with FINAL (each event once, before merges have removed repeats).
+ */
+export function routeEvents(opts: { final?: boolean } = {}): string {
+  const final = opts.final === true;
+  return `(SELECT ${ROUTE_EVENT_FIELDS.join(', ')} FROM route_events${final ? ' FINAL' : ''}
+UNION ALL
+${ribRouteEvents('rib_snapshots', final)})`;
+}
