@@ -88,10 +88,11 @@ function rowBinaryBuilder(table: string, columns: string[], types: string[]): Ba
   };
 }
 
-/** Text forms JSON cannot carry as is: times with six decimals (a bare number reads as ticks), UInt64 as a string. */
+/** Text forms JSON cannot carry as is: times with six decimals (a bare number reads as ticks), UInt64 (alone or in arrays) as a string. */
 function jsonValue(type: string): ((v: unknown) => unknown) | null {
   if (/^DateTime64\(6\b/.test(type)) return (v) => (typeof v === 'number' ? v.toFixed(6) : v);
   if (type === 'UInt64') return (v) => (typeof v === 'bigint' ? v.toString() : v);
+  if (type === 'Array(UInt64)') return (v) => (Array.isArray(v) ? v.map((x) => (typeof x === 'bigint' ? x.toString() : x)) : v);
   return null;
 }
 

@@ -3,7 +3,7 @@ import type { Finding } from '../models/finding.js';
 import { columnTypes } from './batch.js';
 import { writeHash64Parts } from './hash.js';
 import type { ByteSink } from './rowbinary.js';
-import { asPathText, communityText, ROUTE_EVENT_COLUMNS } from './rows.js';
+import { asPathText, communityTexts, eventIdParts, ROUTE_EVENT_COLUMNS } from './rows.js';
 
 /**
  * One route_events row written straight into a RowBinary sink: the same bytes as encoding
@@ -69,23 +69,14 @@ const NO_NUMBERS: number[] = [];
 /** Writes the route_events row of `e` and its classification (null: withdrawal or unclassified). */
 export function encodeRouteEvent(out: ByteSink, e: RouteEvent, f: Finding | null): void {
   const asPath = asPathText(e.as_path);
-  const comms = e.communities;
-  let communities = NO_STRINGS;
-  let communitiesText = '';
-  if (comms && comms.length) {
-    communities = new Array<string>(comms.length);
-    for (let i = 0; i < comms.length; i++) communities[i] = communityText(comms[i]);
-    communitiesText = communities.join(' ');
-  }
-  const time = e.timestamp.toFixed(6);
+  const communities = communityTexts(e.communities);
   const announce = e.elem_type === 'announce';
   const origins = announce ? (e.origin_asns ?? NO_NUMBERS) : NO_NUMBERS;
   const prefix = e.prefix;
   const pathId = e.path_id ?? 0;
   const nextHop = e.next_hop ?? '';
 
-  // The id hashes the time as text, as it always has: the same event keeps its id across versions.
-  writeHash64Parts(out, [e.collector, e.peer_ip, e.peer_asn, time, e.elem_type, prefix, pathId, asPath, nextHop, communitiesText]);
+  writeHash64Parts(out, eventIdParts(e, asPath, nextHop, communities));
   const seconds = e.timestamp;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) fail('DateTime64(6)', seconds);
   out.i64(Math.round(seconds * 1e6));

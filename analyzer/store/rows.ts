@@ -1,7 +1,8 @@
 import type { AsPathSegment, Community, RouteEvent } from '../../collector/models/route-event.js';
 import type { Finding } from '../models/finding.js';
 import type { LifecycleEvent } from '../models/lifecycle.js';
-import { hash64 } from './hash.js';
+import type { RibSnapshotRow } from '../models/rib-snapshot.js';
+import { hash64, hash64Parts } from './hash.js';
 
 /**
  * Model → row conversion. Column names match schema.ts. A row is built once, as its values in
@@ -42,6 +43,25 @@ export function communityText(c: Community): string {
 
 const timeText = (seconds: number): string => seconds.toFixed(6);
 
+const NO_STRINGS: string[] = [];
+
+/** Communities as stored, each as text; one shared empty array when there are none. */
+export function communityTexts(communities: Community[] | undefined): string[] {
+  if (!communities || communities.length === 0) return NO_STRINGS;
+  const out = new Array<string>(communities.length);
+  for (let i = 0; i < communities.length; i++) out[i] = communityText(communities[i]);
+  return out;
+}
+
+/**
+ * What a route event's id hashes, in order. The time is hashed as text, as it always has been:
+ * the same event keeps its id across versions, and a RIB entry's id is the same whether it is
+ * stored as a route_events row or in a RIB snapshot.
+ */
+export function eventIdParts(e: RouteEvent, asPath: string, nextHop: string, communities: readonly string[]): Array<string | number> {
+  return [e.collector, e.peer_ip, e.peer_asn, timeText(e.timestamp), e.elem_type, e.prefix, e.path_id ?? 0, asPath, nextHop, communities.join(' ')];
+}
+
 /** A 64-bit hash of the parts (fast, non-cryptographic), a UInt64. */
 export function stableId(parts: Array<string | number>): bigint {
   return hash64(parts.join('\u0001'));
@@ -54,7 +74,12 @@ const CLASSIFICATION_COLUMNS = [
   'usage_region', 'main_country', 'share_abroad', 'kinds', 'geo_subkind', 'severity', 'visibility', 'rov', 'rpki_tas', 'geo_confidence', 'geo_agreement',
 ] as const;
 
-function pushClassification(out: unknown[], f: Finding | null): void {
+/** The classification columns a RIB snapshot row holds per route instead of once (they grow with the peers seen). */
+const PER_ROUTE_CLASSIFICATION: ReadonlySet<string> = new Set(['severity', 'visibility']);
+
+/** The finding as CLASSIFICATION_COLUMNS values; `perRoute` false leaves out PER_ROUTE_CLASSIFICATION's. */
+function pushClassification(out: unknown[], f: Finding | null, perRoute = true): void {
+  const start = out.length;
   out.push(
     f?.addresses ?? 0,
     f?.prefixRir ?? '',
@@ -76,12 +101,20 @@ function pushClassification(out: unknown[], f: Finding | null): void {
     f?.geoConfidence ?? '',
     f?.geoAgreement ?? null,
   );
+  if (!perRoute) out.splice(start + CLASSIFICATION_COLUMNS.indexOf('severity'), 2);
 }
 
 /** Columns of `route_events` the writer fills, in the order of `routeEventValues`. */
 export const ROUTE_EVENT_COLUMNS: readonly string[] = [
   'event_id', 'time', 'collector', 'peer_ip', 'peer_asn', 'elem_type', 'prefix', 'family', 'prefix_length', 'path_id',
   'as_path', 'origin_asn', 'origin_asns', 'next_hop', 'communities', 'classified', ...CLASSIFICATION_COLUMNS,
+];
+
+/** Columns of `rib_snapshots` the writer fills, in the order of `ribSnapshotValues`. */
+export const RIB_SNAPSHOT_COLUMNS: readonly string[] = [
+  'event_id', 'time', 'collector', 'prefix', 'family', 'prefix_length', 'origin_asn', 'origin_asns',
+  'route_event_id', 'route_peer_ip', 'route_peer_asn', 'route_path_id', 'route_as_path', 'route_next_hop', 'route_communities',
+  'route_severity', 'route_visibility', 'classified', ...CLASSIFICATION_COLUMNS.filter((c) => !PER_ROUTE_CLASSIFICATION.has(c)),
 ];
 
 /** Columns of `finding_events` the writer fills, in the order of `lifecycleValues`. */
@@ -99,16 +132,14 @@ function smallest(values: number[]): number {
 /** A route event and its classification (null for withdrawals or when not classified), as ROUTE_EVENT_COLUMNS values. */
 export function routeEventValues(e: RouteEvent, finding: Finding | null): unknown[] {
   const asPath = asPathText(e.as_path);
-  const communities = e.communities ? e.communities.map(communityText) : [];
-  const time = timeText(e.timestamp);
+  const communities = communityTexts(e.communities);
   const origins = e.origin_asns ?? [];
   const announce = e.elem_type === 'announce';
   const slash = e.prefix.indexOf('/');
   const pathId = e.path_id ?? 0;
   const nextHop = e.next_hop ?? '';
   const out: unknown[] = [
-    // The id hashes the time as text, as it always has: the same event keeps its id across versions.
-    stableId([e.collector, e.peer_ip, e.peer_asn, time, e.elem_type, e.prefix, pathId, asPath, nextHop, communities.join(' ')]),
+    hash64Parts(eventIdParts(e, asPath, nextHop, communities)),
     e.timestamp,
     e.collector,
     e.peer_ip,
@@ -126,6 +157,32 @@ export function routeEventValues(e: RouteEvent, finding: Finding | null): unknow
     finding !== null,
   ];
   pushClassification(out, finding);
+  return out;
+}
+
+/** A RIB snapshot row as RIB_SNAPSHOT_COLUMNS values. */
+export function ribSnapshotValues(r: RibSnapshotRow): unknown[] {
+  const out: unknown[] = [
+    r.eventIds[0],
+    r.time,
+    r.collector,
+    r.prefix,
+    familyOf(r.prefix),
+    Number(r.prefix.slice(r.prefix.indexOf('/') + 1)),
+    r.originAsns.length ? smallest(r.originAsns) : null,
+    r.originAsns,
+    r.eventIds,
+    r.peerIps,
+    r.peerAsns,
+    r.pathIds,
+    r.asPaths,
+    r.nextHops,
+    r.communities,
+    r.severities,
+    r.visibilities,
+    r.finding !== null,
+  ];
+  pushClassification(out, r.finding, false);
   return out;
 }
 

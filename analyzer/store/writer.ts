@@ -1,6 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { log } from '../../common/log.js';
-import { LIFECYCLE_COLUMNS, lifecycleValues, ROUTE_EVENT_COLUMNS, routeEventValues } from './rows.js';
+import type { RibSnapshotRow } from '../models/rib-snapshot.js';
+import { LIFECYCLE_COLUMNS, lifecycleValues, RIB_SNAPSHOT_COLUMNS, ribSnapshotValues, ROUTE_EVENT_COLUMNS, routeEventValues } from './rows.js';
+import { RibSnapshots } from './rib-snapshot.js';
 import { storeInserter } from './insert.js';
 import { encodeRouteEvent } from './route-event-encoder.js';
 import { Spool } from './spool.js';
@@ -32,6 +34,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     maxQueuedBatches: 4,
     concurrentInserts: 2,
     distributed: false,
+    ribSnapshots: true,
     ...options,
   };
   const s: WriterCounters = { accepted: 0, inserted: 0, insertedBatches: 0, retriedBatches: 0, failedAttempts: 0, spooledRows: 0, replayedRows: 0, rejectedRows: 0, storeDown: false };
@@ -50,13 +53,14 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
   // One insert at a time while the store is down, so batches spool in order.
   const pipeline = new InsertPipeline(() => (s.storeDown ? 1 : o.concurrentInserts), deliver, changes);
   const batcher = new Batcher(inserter.format, o, (b) => pipeline.push(b));
+  const snapshots = new RibSnapshots();
   let closed = false;
 
   /** Adds one row (`values` in `columns` order); a row that cannot be encoded is counted, logged and skipped. */
-  function add(table: string, columns: readonly string[], values: unknown[], context: object): Promise<void> | void {
+  function add(table: string, columns: readonly string[], values: unknown[], context: object, weight = 1): Promise<void> | void {
     if (closed) throw new Error('store writer is closed');
     try {
-      batcher.add(table, columns, values);
+      batcher.add(table, columns, values, weight);
     } catch (err) {
       log.warn({ table, ...context, err: (err as Error).message }, 'row not storable; skipped');
       s.rejectedRows++;
@@ -71,7 +75,15 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     if (pipeline.held >= o.maxQueuedBatches) return pipeline.room(o.maxQueuedBatches);
   }
 
+  /** RIB snapshot rows a new prefix closed, or a flush. */
+  function addSnapshots(rows: RibSnapshotRow[]): Promise<void> | void {
+    let wait: Promise<void> | void = undefined;
+    for (const r of rows) wait = add('rib_snapshots', RIB_SNAPSHOT_COLUMNS, ribSnapshotValues(r), { prefix: r.prefix, collector: r.collector, routes: r.eventIds.length }, r.eventIds.length) ?? wait;
+    return wait;
+  }
+
   async function flush(): Promise<void> {
+    await addSnapshots(snapshots.take());
     batcher.cutAll();
     await pipeline.drained();
   }
@@ -79,6 +91,8 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
   return {
     writeEvent(event, finding) {
       if (closed) throw new Error('store writer is closed');
+      // A RIB dump's entry goes into its prefix's snapshot row, stored when the prefix is complete.
+      if (event.from_rib === true && event.elem_type === 'announce' && o.ribSnapshots) return addSnapshots(snapshots.add(event, finding));
       // RowBinary (the embedded store): the row written straight from the event, no values array.
       try {
         if (batcher.addEncoded('route_events', ROUTE_EVENT_COLUMNS, encodeRouteEvent, event, finding)) return accepted();

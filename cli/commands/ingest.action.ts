@@ -29,6 +29,7 @@ interface IngestOptions extends CommonOptions {
   force?: boolean;
   collector?: string;
   json?: boolean;
+  ribRows?: 'snapshot' | 'events';
 }
 
 /** Elements between ledger checkpoints (each waits for a store flush). */
@@ -51,7 +52,7 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
   onShutdown('store', () => store.close());
   // No timed batch cuts: a rerun after a crash cuts the same batches (same dedup tokens), so
   // what already landed is dropped by the store and plain count() stays exact.
-  const writer = store.createWriter({ flushIntervalMs: 0 });
+  const writer = store.createWriter({ flushIntervalMs: 0, ribSnapshots: opts.ribRows !== 'events' });
   let state = new PrefixState();
   let pipeline = new Pipeline(analysis.classifier, state, [storeSink(writer)]);
   onShutdown('pipeline', () => pipeline.close());

@@ -1,5 +1,5 @@
 /** `portolan ingest FILE…`: its flags; the work is in ingest.action.ts, loaded when it runs. */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { commonOption } from '../../common/config.js';
 import { lazy } from '../lazy.js';
 
@@ -11,6 +11,11 @@ export function register(program: Command): void {
     .option('--force', 'ingest files again even if the ledger says they are complete (stored events are still deduplicated)')
     .option('--collector <NAME>', 'collector name for MRT elements (default: from the file name, e.g. rrc06)')
     .option('--json', 'print the summary as one JSON object')
+    .addOption(
+      new Option('--rib-rows <FORM>', 'how RIB dump entries are stored: snapshot (one rib_snapshots row per prefix, origin and classification, the peers\' routes in arrays) or events (one route_events row each); the read models and readers of route events see the same either way')
+        .choices(['snapshot', 'events'])
+        .default('snapshot'),
+    )
     .addOption(commonOption('rir-dir'))
     .addOption(commonOption('iana-dir'))
     .addOption(commonOption('cache-dir'))

@@ -48,4 +48,6 @@ export interface BgpElem {
 export interface RouteEvent extends BgpElem {
   /** RIS collector (e.g. `rrc00`), or the file name for archives without one. */
   collector: string;
+  /** An entry of a RIB dump (TABLE_DUMP, TABLE_DUMP_V2): part of a table, not a BGP message (the store keeps such entries as snapshots). */
+  from_rib?: true;
 }

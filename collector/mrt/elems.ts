@@ -37,11 +37,19 @@ export function recordToElems(r: MrtRecord): BgpElem[] {
   }
 }
 
-/** Streams the elements (one per prefix) of an MRT file, in file order. RIB entries are 'announce'. */
-export async function* readMrtElems(source: MrtSource, stats: MrtReadStats = newStats()): AsyncGenerator<BgpElem> {
+/** Whether a record is an entry of a RIB dump (a table), not a BGP message. */
+export const isRibRecord = (r: MrtRecord): boolean => r.kind === 'table-dump' || r.kind === 'rib';
+
+/** Each record with its elements, in file order (records without elements too). */
+export async function* readMrtRecordElems(source: MrtSource, stats: MrtReadStats = newStats()): AsyncGenerator<{ record: MrtRecord; elems: BgpElem[] }> {
   for await (const record of readMrtRecords(source, stats)) {
     const elems = recordToElems(record);
     stats.elements += elems.length;
-    yield* elems;
+    yield { record, elems };
   }
+}
+
+/** Streams the elements (one per prefix) of an MRT file, in file order. RIB entries are 'announce'. */
+export async function* readMrtElems(source: MrtSource, stats: MrtReadStats = newStats()): AsyncGenerator<BgpElem> {
+  for await (const { elems } of readMrtRecordElems(source, stats)) yield* elems;
 }

@@ -4,7 +4,7 @@
  */
 import { basename } from 'node:path';
 import { log } from '../../common/log.js';
-import { newStats, readMrtElems, readMrtRoutes, type MrtReadStats } from '../mrt/index.js';
+import { isRibRecord, newStats, readMrtRecordElems, readMrtRoutes, type MrtReadStats } from '../mrt/index.js';
 import type { BgpElem, RouteEvent } from '../models/route-event.js';
 import { hostFromFileName } from '../replay/mrt-to-ris.js';
 import { isJsonlCapture, newJsonlStats, readJsonlCapture } from '../replay/jsonl.js';
@@ -83,11 +83,16 @@ export class FileSource implements RouteSource {
     const stats = newStats();
     const before = this.counters.messages;
     try {
-      for await (const elem of readMrtElems(file, stats)) {
-        if (this.closed) return;
-        this.counters.messages = before + stats.records;
-        this.counters.elements++;
-        yield labelled(elem, collector);
+      for await (const { record, elems } of readMrtRecordElems(file, stats)) {
+        const rib = isRibRecord(record);
+        for (const elem of elems) {
+          if (this.closed) return;
+          this.counters.messages = before + stats.records;
+          this.counters.elements++;
+          const event = labelled(elem, collector);
+          if (rib) event.from_rib = true;
+          yield event;
+        }
       }
     } finally {
       this.countRead(before, stats);

@@ -12,6 +12,8 @@ import type { Batch } from './types.js';
 export class Batcher {
   /** One builder per table for the writer's life (it keeps its buffer, sized by the last batch). */
   private readonly builders = new Map<string, BatchBuilder>();
+  /** The weight of each table's current batch (its rows, unless they stand for more). */
+  private readonly weights = new Map<string, number>();
   /** When the first row of each table's current batch came. */
   private readonly started = new Map<string, number>();
   private readonly timer: NodeJS.Timeout | null = null;
@@ -29,11 +31,15 @@ export class Batcher {
     this.timer.unref();
   }
 
-  /** Adds one row (`values` in `columns` order). A row that cannot be encoded throws and leaves nothing behind. */
-  add(table: string, columns: readonly string[], values: unknown[]): void {
+  /**
+   * Adds one row (`values` in `columns` order). A row that cannot be encoded throws and leaves
+   * nothing behind. `weight`: the events the row stands for (a RIB snapshot row's routes), which
+   * count towards `batchSize` as rows do, so an insert carries about as much work whatever its rows.
+   */
+  add(table: string, columns: readonly string[], values: unknown[], weight = 1): void {
     const builder = this.builder(table, columns);
     builder.add(values);
-    this.added(table, builder);
+    this.added(table, builder, weight);
   }
 
   private builder(table: string, columns: readonly string[]): BatchBuilder {
@@ -42,9 +48,11 @@ export class Batcher {
     return builder;
   }
 
-  private added(table: string, builder: BatchBuilder): void {
+  private added(table: string, builder: BatchBuilder, weight = 1): void {
     if (builder.rows === 1) this.started.set(table, Date.now());
-    if (builder.rows >= this.opts.batchSize) this.cut(table);
+    const weighed = (this.weights.get(table) ?? 0) + weight;
+    this.weights.set(table, weighed);
+    if (weighed >= this.opts.batchSize) this.cut(table);
   }
 
   /**
@@ -79,6 +87,7 @@ export class Batcher {
     const builder = this.builders.get(table);
     if (!builder || builder.rows === 0) return;
     this.started.delete(table);
+    this.weights.delete(table);
     const payload = builder.take();
     this.emit({ payload, token: payloadToken(payload) });
   }

@@ -31,6 +31,12 @@ export interface WriterOptions {
   chdb?: EmbeddedChdb | null;
   /** Cluster mode: inserts go through Distributed tables synchronously. */
   distributed?: boolean;
+  /**
+   * The entries of RIB dumps (events with `from_rib`) stored as rib_snapshots rows, one per
+   * collector, dump time, prefix, origin and classification (default); false: one route_events
+   * row each, as any event.
+   */
+  ribSnapshots?: boolean;
   /** Called after each successful batch insert (first tries, retries and spool replays) with its wall time. */
   onInsert?(seconds: number, table: string, rows: number): void;
 }

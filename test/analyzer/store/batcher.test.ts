@@ -38,4 +38,13 @@ describe('Batcher cut points', () => {
     expect(a.map(([n]) => n)).toEqual([4, 10, 4, 7]);
     expect((await cut(20, 12, 17)).map(([n]) => n)).toEqual([10, 3, 5, 7]);
   });
+
+  it('a row that stands for several events (a RIB snapshot row and its routes) weighs them towards the batch size', () => {
+    const out: Batch[] = [];
+    const b = new Batcher('RowBinary', { batchSize: 10, flushIntervalMs: 0 }, (batch) => out.push(batch));
+    for (const weight of [4, 5, 1, 12, 3, 3, 3]) b.add('route_events', ROUTE_EVENT_COLUMNS, rows[0], weight);
+    b.cutAll();
+    // 4+5+1 = 10 cuts; 12 alone cuts; 3+3+3 waits for the flush.
+    expect(out.map((x) => x.payload.rows)).toEqual([3, 1, 3]);
+  });
 });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readMrtElems } from '../../../collector/mrt/index.js';
@@ -7,6 +7,7 @@ import { startReplayServer } from '../../../collector/replay/server.js';
 import { FileSource, openSource, RisLiveSource, type RouteSource } from '../../../collector/sources/index.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
+import * as enc from '../../helpers/mrt-encoder.js';
 import { REAL_UPDATE, syntheticElements, syntheticMessages, writeCapture } from '../rislive/fixtures.js';
 
 const dir = makeTmpDir('sources');
@@ -30,6 +31,29 @@ describe('sources (self-contained)', () => {
     expect(openSource({ kind: 'files', files: [capture] })).toBeInstanceOf(FileSource);
     expect(() => openSource(['ws://x/', capture])).toThrow(/either/);
     expect(() => openSource([])).toThrow(/no input files/);
+  });
+
+  it('FileSource marks the entries of RIB dumps (TABLE_DUMP, TABLE_DUMP_V2) from_rib, and no BGP message\'s element', async () => {
+    const attrs = [enc.origin(0), enc.asPath([{ type: 2, asns: [65001, 64500] }]), enc.nextHop('192.0.2.1')];
+    const peer = { peerIp: '192.0.2.1', peerAsn: 65001, localIp: '192.0.2.254', localAsn: 65000 };
+    const file = join(dir, 'mixed.mrt');
+    writeFileSync(
+      file,
+      enc.concat(
+        enc.tableDump('10.0.0.0/8', '192.0.2.1', 65001, attrs),
+        enc.peerIndexTable([{ ip: '192.0.2.1', asn: 65001 }, { ip: '192.0.2.2', asn: 65002 }]),
+        enc.rib('10.1.0.0/16', [{ peerIndex: 0, attrs }, { peerIndex: 1, attrs }]),
+        enc.bgp4mpMessage(peer, enc.update({ attrs, nlri: [enc.prefix('10.2.0.0/16')], withdrawn: [enc.prefix('10.3.0.0/16')] })),
+      ),
+    );
+    const events = await drain(new FileSource([file]));
+    expect(events.map((e) => [e.prefix, e.elem_type, e.from_rib ?? false])).toEqual([
+      ['10.0.0.0/8', 'announce', true],
+      ['10.1.0.0/16', 'announce', true],
+      ['10.1.0.0/16', 'announce', true],
+      ['10.3.0.0/16', 'withdraw', false],
+      ['10.2.0.0/16', 'announce', false],
+    ]);
   });
 
   it('FileSource reads a JSONL capture (recognised by content), counting bad lines', async () => {
