@@ -11,7 +11,8 @@ export interface RibSnapshotRow {
   originAsns: number[];
   /** The classification the routes share (null: not classified); their severity and visibility are per route. */
   finding: Finding | null;
-  eventIds: bigint[];
+  /** Each route's event id (a UInt64) as two 32-bit halves, low then high: two numbers per route, no bigint. */
+  eventIdHalves: number[];
   peerIps: string[];
   peerAsns: number[];
   pathIds: number[];

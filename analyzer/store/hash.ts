@@ -70,3 +70,12 @@ export function writeHash64Parts(out: ByteSink, parts: ArrayLike<string | number
   out.u32(laneLo);
   out.u32(laneHi);
 }
+
+/** `hash64Parts` appended to `halves` as its low then high 32 bits (a UInt64 without a bigint, for many ids in an array). */
+export function pushHash64Parts(halves: number[], parts: ArrayLike<string | number>): void {
+  mixParts(parts);
+  halves.push(laneLo, laneHi);
+}
+
+/** The bigint of the id `pushHash64Parts` appended at `halves[2 * i]`. */
+export const hash64Of = (halves: readonly number[], i: number): bigint => (BigInt(halves[2 * i + 1]) << 32n) | BigInt(halves[2 * i]);

@@ -1,7 +1,7 @@
 import type { RouteEvent } from '../../collector/models/route-event.js';
 import type { Finding } from '../models/finding.js';
 import type { RibSnapshotRow } from '../models/rib-snapshot.js';
-import { hash64Parts } from './hash.js';
+import { pushHash64Parts } from './hash.js';
 import { asPathText, communityTexts, eventIdParts } from './rows.js';
 
 const NO_NUMBERS: number[] = [];
@@ -73,7 +73,7 @@ export class RibSnapshots {
     const asPath = asPathText(e.as_path);
     const communities = communityTexts(e.communities);
     const nextHop = e.next_hop ?? '';
-    row.eventIds.push(hash64Parts(eventIdParts(e, asPath, nextHop, communities)));
+    pushHash64Parts(row.eventIdHalves, eventIdParts(e, asPath, nextHop, communities));
     row.peerIps.push(e.peer_ip);
     row.peerAsns.push(e.peer_asn);
     row.pathIds.push(e.path_id ?? 0);
@@ -101,7 +101,7 @@ const newRow = (e: RouteEvent, originAsns: number[], finding: Finding | null): R
   prefix: e.prefix,
   originAsns,
   finding,
-  eventIds: [],
+  eventIdHalves: [],
   peerIps: [],
   peerAsns: [],
   pathIds: [],

@@ -1,16 +1,17 @@
 import type { RouteEvent } from '../../collector/models/route-event.js';
 import type { Finding } from '../models/finding.js';
+import type { RibSnapshotRow } from '../models/rib-snapshot.js';
 import { columnTypes } from './batch.js';
 import { writeHash64Parts } from './hash.js';
 import type { ByteSink } from './rowbinary.js';
-import { asPathText, communityTexts, eventIdParts, ROUTE_EVENT_COLUMNS } from './rows.js';
+import { asPathText, communityTexts, eventIdParts, RIB_SNAPSHOT_COLUMNS, ROUTE_EVENT_COLUMNS } from './rows.js';
 
 /**
- * One route_events row written straight into a RowBinary sink: the same bytes as encoding
- * `routeEventValues` column by column (batch.ts), without the array of 35 values per row or a
- * generic encoder per column (whose shared call site sees every type). This is the writer's
- * hottest path: every route event goes through it. A value the column cannot take throws, as
- * the generic encoders do, and the builder drops the half-written row.
+ * One route_events row (or rib_snapshots row) written straight into a RowBinary sink: the same
+ * bytes as encoding `routeEventValues` (`ribSnapshotValues`) column by column (batch.ts), without
+ * an array of values per row or a generic encoder per column (whose shared call site sees every
+ * type). This is the writer's hottest path: every route event goes through it. A value the
+ * column cannot take throws, as the generic encoders do, and the builder drops the half-written row.
  */
 
 /** The column types this encoder writes, in order; checked against the schema at load. */
@@ -100,7 +101,15 @@ export function encodeRouteEvent(out: ByteSink, e: RouteEvent, f: Finding | null
   strings(out, communities);
   out.u8(f !== null ? 1 : 0);
 
-  // Classification, as rows.ts pushClassification gives it (defaults for a missing finding or field).
+  writeClassification(out, f, true);
+}
+
+/**
+ * The classification columns, as rows.ts pushClassification gives them (defaults for a missing
+ * finding or field); `perRoute` false leaves out severity and visibility, which a RIB snapshot
+ * row holds per route.
+ */
+function writeClassification(out: ByteSink, f: Finding | null, perRoute: boolean): void {
   const addresses = f?.addresses ?? 0;
   if (typeof addresses !== 'number') fail('Float64', addresses);
   out.f64(addresses);
@@ -118,8 +127,10 @@ export function encodeRouteEvent(out: ByteSink, e: RouteEvent, f: Finding | null
   out.f32(shareAbroad);
   strings(out, f?.kinds ?? NO_STRINGS);
   str(out, f?.geoSubkind ?? '');
-  str(out, f?.severity ?? '');
-  u32(out, f?.visibility ?? 0);
+  if (perRoute) {
+    str(out, f?.severity ?? '');
+    u32(out, f?.visibility ?? 0);
+  }
   str(out, f?.rov ?? '');
   strings(out, f?.rpkiTas ?? NO_STRINGS);
   str(out, f?.geoConfidence ?? '');
@@ -130,4 +141,60 @@ export function encodeRouteEvent(out: ByteSink, e: RouteEvent, f: Finding | null
     out.u8(0);
     out.f32(agreement);
   }
+}
+
+/** The rib_snapshots column types encodeRibSnapshot writes, in order; checked against the schema at load. */
+const RIB_TYPES = [
+  'UInt64', "DateTime64(6, 'UTC')", 'LowCardinality(String)', 'String', 'UInt8', 'UInt8', 'Nullable(UInt32)', 'Array(UInt32)',
+  'Array(UInt64)', 'Array(LowCardinality(String))', 'Array(UInt32)', 'Array(UInt32)', 'Array(String)', 'Array(String)', 'Array(Array(String))',
+  'Array(LowCardinality(String))', 'Array(UInt32)', 'Bool',
+  // Classification but severity and visibility
+  'Float64', 'LowCardinality(String)', 'LowCardinality(String)', 'String', 'LowCardinality(String)', 'Bool', 'LowCardinality(String)',
+  'LowCardinality(String)', 'LowCardinality(String)', 'LowCardinality(String)', 'Float32', 'Array(LowCardinality(String))',
+  'LowCardinality(String)', 'LowCardinality(String)', 'Array(LowCardinality(String))', 'LowCardinality(String)', 'Nullable(Float32)',
+];
+
+const ribDeclared = columnTypes('rib_snapshots', RIB_SNAPSHOT_COLUMNS);
+if (ribDeclared.join('|') !== RIB_TYPES.join('|')) {
+  throw new Error(`rib_snapshots columns changed (${ribDeclared.join(', ')}): update route-event-encoder.ts with them`);
+}
+
+function u32s(out: ByteSink, a: readonly number[]): void {
+  out.varUInt(a.length);
+  for (let i = 0; i < a.length; i++) u32(out, a[i]);
+}
+
+/** Writes the rib_snapshots row of `r` (the same bytes as encoding `ribSnapshotValues(r)` column by column). */
+export function encodeRibSnapshot(out: ByteSink, r: RibSnapshotRow): void {
+  const n = r.peerIps.length;
+  const ids = r.eventIdHalves;
+  if (n === 0 || ids.length !== 2 * n) fail('a RIB snapshot row', { routes: n, ids: ids.length });
+  out.u32(ids[0]);
+  out.u32(ids[1]);
+  if (typeof r.time !== 'number' || !Number.isFinite(r.time)) fail('DateTime64(6)', r.time);
+  out.i64(Math.round(r.time * 1e6));
+  str(out, r.collector);
+  const prefix = r.prefix;
+  str(out, prefix);
+  out.u8(prefix.includes(':') ? 6 : 4);
+  u8(out, Number(prefix.slice(prefix.indexOf('/') + 1)));
+  const origins = r.originAsns;
+  if (origins.length) {
+    out.u8(0);
+    u32(out, smallest(origins));
+  } else out.u8(1);
+  u32s(out, origins);
+  out.varUInt(n);
+  for (let i = 0; i < 2 * n; i++) out.u32(ids[i]);
+  strings(out, r.peerIps);
+  u32s(out, r.peerAsns);
+  u32s(out, r.pathIds);
+  strings(out, r.asPaths);
+  strings(out, r.nextHops);
+  out.varUInt(n);
+  for (let i = 0; i < n; i++) strings(out, r.communities[i]);
+  strings(out, r.severities);
+  u32s(out, r.visibilities);
+  out.u8(r.finding !== null ? 1 : 0);
+  writeClassification(out, r.finding, false);
 }

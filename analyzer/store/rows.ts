@@ -2,7 +2,7 @@ import type { AsPathSegment, Community, RouteEvent } from '../../collector/model
 import type { Finding } from '../models/finding.js';
 import type { LifecycleEvent } from '../models/lifecycle.js';
 import type { RibSnapshotRow } from '../models/rib-snapshot.js';
-import { hash64, hash64Parts } from './hash.js';
+import { hash64, hash64Of, hash64Parts } from './hash.js';
 
 /**
  * Model → row conversion. Column names match schema.ts. A row is built once, as its values in
@@ -162,8 +162,9 @@ export function routeEventValues(e: RouteEvent, finding: Finding | null): unknow
 
 /** A RIB snapshot row as RIB_SNAPSHOT_COLUMNS values. */
 export function ribSnapshotValues(r: RibSnapshotRow): unknown[] {
+  const ids = r.peerIps.map((_, i) => hash64Of(r.eventIdHalves, i));
   const out: unknown[] = [
-    r.eventIds[0],
+    ids[0],
     r.time,
     r.collector,
     r.prefix,
@@ -171,7 +172,7 @@ export function ribSnapshotValues(r: RibSnapshotRow): unknown[] {
     Number(r.prefix.slice(r.prefix.indexOf('/') + 1)),
     r.originAsns.length ? smallest(r.originAsns) : null,
     r.originAsns,
-    r.eventIds,
+    ids,
     r.peerIps,
     r.peerAsns,
     r.pathIds,

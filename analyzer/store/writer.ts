@@ -1,10 +1,13 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { log } from '../../common/log.js';
+import type { RouteEvent } from '../../collector/models/route-event.js';
+import type { LifecycleEvent } from '../models/lifecycle.js';
 import type { RibSnapshotRow } from '../models/rib-snapshot.js';
 import { LIFECYCLE_COLUMNS, lifecycleValues, RIB_SNAPSHOT_COLUMNS, ribSnapshotValues, ROUTE_EVENT_COLUMNS, routeEventValues } from './rows.js';
 import { RibSnapshots } from './rib-snapshot.js';
 import { storeInserter } from './insert.js';
-import { encodeRouteEvent } from './route-event-encoder.js';
+import { encodeRibSnapshot, encodeRouteEvent } from './route-event-encoder.js';
+import type { ByteSink } from './rowbinary.js';
 import { Spool } from './spool.js';
 import { BatchAttempts } from './writer/attempts.js';
 import { Batcher } from './writer/batcher.js';
@@ -14,6 +17,11 @@ import { Spooler } from './writer/spooler.js';
 import type { Batch, StoreWriter, WriterCounters, WriterOptions } from './writer/types.js';
 
 export type { StoreWriter, WriterOptions, WriterStats } from './writer/types.js';
+
+/** What a skipped row's warning says of it. */
+const eventContext = (e: RouteEvent) => ({ prefix: e?.prefix, collector: e?.collector });
+const snapshotContext = (r: RibSnapshotRow) => ({ prefix: r.prefix, collector: r.collector, routes: r.peerIps.length });
+const lifecycleContext = (e: LifecycleEvent) => ({ type: e?.type });
 
 /**
  * The store writer, put together from its parts (analyzer/store/writer/): rows go into per-table
@@ -56,13 +64,26 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
   const snapshots = new RibSnapshots();
   let closed = false;
 
-  /** Adds one row (`values` in `columns` order); a row that cannot be encoded is counted, logged and skipped. */
-  function add(table: string, columns: readonly string[], values: unknown[], context: object, weight = 1): Promise<void> | void {
+  /**
+   * Adds one row: written by the table's own RowBinary encoder where the batches are RowBinary,
+   * else as its `values`. A row that cannot be built or encoded is counted, logged and skipped.
+   * `weight`: the events the row stands for (see Batcher.add).
+   */
+  function addRow<A, B>(
+    table: string,
+    columns: readonly string[],
+    encode: ((out: ByteSink, a: A, b: B) => void) | null,
+    values: (a: A, b: B) => unknown[],
+    a: A,
+    b: B,
+    context: (a: A, b: B) => object,
+    weight = 1,
+  ): Promise<void> | void {
     if (closed) throw new Error('store writer is closed');
     try {
-      batcher.add(table, columns, values, weight);
+      if (!encode || !batcher.addEncoded(table, columns, encode, a, b, weight)) batcher.add(table, columns, values(a, b), weight);
     } catch (err) {
-      log.warn({ table, ...context, err: (err as Error).message }, 'row not storable; skipped');
+      log.warn({ table, ...context(a, b), err: (err as Error).message }, 'row not storable; skipped');
       s.rejectedRows++;
       return;
     }
@@ -75,10 +96,10 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     if (pipeline.held >= o.maxQueuedBatches) return pipeline.room(o.maxQueuedBatches);
   }
 
-  /** RIB snapshot rows a new prefix closed, or a flush. */
+  /** RIB snapshot rows a new prefix closed, or a flush; each weighs its routes towards the batch size. */
   function addSnapshots(rows: RibSnapshotRow[]): Promise<void> | void {
     let wait: Promise<void> | void = undefined;
-    for (const r of rows) wait = add('rib_snapshots', RIB_SNAPSHOT_COLUMNS, ribSnapshotValues(r), { prefix: r.prefix, collector: r.collector, routes: r.eventIds.length }, r.eventIds.length) ?? wait;
+    for (const r of rows) wait = addRow('rib_snapshots', RIB_SNAPSHOT_COLUMNS, encodeRibSnapshot, ribSnapshotValues, r, null, snapshotContext, r.peerIps.length) ?? wait;
     return wait;
   }
 
@@ -93,34 +114,10 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
       if (closed) throw new Error('store writer is closed');
       // A RIB dump's entry goes into its prefix's snapshot row, stored when the prefix is complete.
       if (event.from_rib === true && event.elem_type === 'announce' && o.ribSnapshots) return addSnapshots(snapshots.add(event, finding));
-      // RowBinary (the embedded store): the row written straight from the event, no values array.
-      try {
-        if (batcher.addEncoded('route_events', ROUTE_EVENT_COLUMNS, encodeRouteEvent, event, finding)) return accepted();
-      } catch (err) {
-        log.warn({ prefix: event?.prefix, collector: event?.collector, err: (err as Error).message }, 'route event not storable; skipped');
-        s.rejectedRows++;
-        return;
-      }
-      let values: unknown[];
-      try {
-        values = routeEventValues(event, finding);
-      } catch (err) {
-        log.warn({ prefix: event?.prefix, collector: event?.collector, err: (err as Error).message }, 'route event not storable; skipped');
-        s.rejectedRows++;
-        return;
-      }
-      return add('route_events', ROUTE_EVENT_COLUMNS, values, { prefix: event.prefix, collector: event.collector });
+      return addRow('route_events', ROUTE_EVENT_COLUMNS, encodeRouteEvent, routeEventValues, event, finding, eventContext);
     },
     writeLifecycle(event) {
-      let values: unknown[];
-      try {
-        values = lifecycleValues(event);
-      } catch (err) {
-        log.warn({ type: event?.type, err: (err as Error).message }, 'lifecycle event not storable; skipped');
-        s.rejectedRows++;
-        return;
-      }
-      return add('finding_events', LIFECYCLE_COLUMNS, values, { type: event.type });
+      return addRow('finding_events', LIFECYCLE_COLUMNS, null, lifecycleValues, event, null, lifecycleContext);
     },
     flush,
     async close() {

@@ -59,11 +59,11 @@ export class Batcher {
    * Adds one row through the table's own RowBinary encoder (see BatchBuilder.addEncoded); false,
    * adding nothing, when this format has none (the caller then adds the row's values).
    */
-  addEncoded<A, B>(table: string, columns: readonly string[], encode: (out: ByteSink, a: A, b: B) => void, a: A, b: B): boolean {
+  addEncoded<A, B>(table: string, columns: readonly string[], encode: (out: ByteSink, a: A, b: B) => void, a: A, b: B, weight = 1): boolean {
     const builder = this.builder(table, columns);
     if (!builder.addEncoded) return false;
     builder.addEncoded(encode, a, b);
-    this.added(table, builder);
+    this.added(table, builder, weight);
     return true;
   }
 

@@ -4,6 +4,7 @@ import type { RouteEvent } from '../../../collector/models/route-event.js';
 import type { Finding, Severity } from '../../../analyzer/models/finding.js';
 import { RibSnapshots, sameClassification } from '../../../analyzer/store/rib-snapshot.js';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
+import { hash64Of } from '../../../analyzer/store/hash.js';
 import { routeEventValues } from '../../../analyzer/store/rows.js';
 import { clientQuery } from '../../../dashboard/server/sql-runner.js';
 import { prefixTimeline } from '../../../dashboard/server/history-queries.js';
@@ -80,7 +81,7 @@ describe('RibSnapshots: a RIB dump into rows', () => {
     const b = new RibSnapshots();
     const rows = events.flatMap((e, i) => b.add(e, findings[i])).concat(b.take());
     // Every entry is in exactly one row, in order within its row.
-    expect(rows.reduce((n, r) => n + r.eventIds.length, 0)).toBe(events.length);
+    expect(rows.reduce((n, r) => n + r.peerIps.length, 0)).toBe(events.length);
     for (const r of rows) {
       const members = events.map((e, i) => [e, findings[i]] as const).filter(([e]) => e.prefix === r.prefix && e.timestamp === r.time && e.origin_asns!.join() === r.originAsns.join());
       const mine = members.filter(([, f]) => sameClassification(f, r.finding));
@@ -88,7 +89,7 @@ describe('RibSnapshots: a RIB dump into rows', () => {
       expect(r.severities).toEqual(mine.map(([, f]) => f?.severity ?? ''));
       expect(r.visibilities).toEqual(mine.map(([, f]) => f?.visibility ?? 0));
       // The id each route_events row would have had: the same event, the same id.
-      expect(r.eventIds).toEqual(mine.map(([e, f]) => routeEventValues(e, f)[0]));
+      expect(r.peerIps.map((_, i) => hash64Of(r.eventIdHalves, i))).toEqual(mine.map(([e, f]) => routeEventValues(e, f)[0]));
       expect(r.communities).toEqual(mine.map(([e]) => routeEventValues(e, null)[14]));
     }
     // One row per (time, prefix, origins, classified or not): the unclassified peer 9 has rows of its own.

@@ -1,6 +1,7 @@
 /**
- * The route_events row encoder writes the same bytes as the generic path (routeEventValues
- * encoded column by column from the schema's types), and refuses what that path refuses.
+ * The route_events and rib_snapshots row encoders write the same bytes as the generic path
+ * (routeEventValues, ribSnapshotValues encoded column by column from the schema's types), and
+ * refuse what that path refuses.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createClassifier, type Classifier } from '../../../analyzer/classify/index.js';
@@ -11,8 +12,10 @@ import { loadRegistry } from '../../../analyzer/registry/index.js';
 import { PrefixState } from '../../../analyzer/state/index.js';
 import { batchBuilder } from '../../../analyzer/store/batch.js';
 import { hash64, hash64Parts } from '../../../analyzer/store/hash.js';
-import { encodeRouteEvent } from '../../../analyzer/store/route-event-encoder.js';
-import { asPathText, ROUTE_EVENT_COLUMNS, routeEventValues } from '../../../analyzer/store/rows.js';
+import type { RibSnapshotRow } from '../../../analyzer/models/rib-snapshot.js';
+import { RibSnapshots } from '../../../analyzer/store/rib-snapshot.js';
+import { encodeRibSnapshot, encodeRouteEvent } from '../../../analyzer/store/route-event-encoder.js';
+import { asPathText, RIB_SNAPSHOT_COLUMNS, ribSnapshotValues, ROUTE_EVENT_COLUMNS, routeEventValues } from '../../../analyzer/store/rows.js';
 import { readMrtElems } from '../../../collector/mrt/index.js';
 import type { RouteEvent } from '../../../collector/models/route-event.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
@@ -107,6 +110,32 @@ describe('route_events RowBinary encoder', () => {
       ]),
     ).toBe('1 2 {9,3,5} (4 6) [7,8] {10}');
     expect(asPathText([{ type: 'AS_SEQUENCE', asns: [] }, { type: 'AS_SEQUENCE', asns: [1] }])).toBe(' 1');
+  });
+
+  it('rib_snapshots rows: the same bytes as the generic column encoders, refusing what they refuse', () => {
+    const items = [...dataset(400), ...variants()].filter((x) => x.event.elem_type === 'announce');
+    const snapshots = new RibSnapshots();
+    const rows = items.flatMap(({ event, finding: f }, i) => snapshots.add({ ...event, prefix: `10.${i >> 3}.0.0/16` }, f)).concat(snapshots.take());
+    expect(rows.length).toBeGreaterThan(40);
+    const bad: RibSnapshotRow[] = [{ ...rows[0], time: Number.NaN }, { ...rows[0], peerAsns: [-1, ...rows[0].peerAsns.slice(1)] }, { ...rows[0], eventIdHalves: [] }, { ...rows[0], prefix: '10.0.0.0/x' }];
+    const generic = batchBuilder('rib_snapshots', RIB_SNAPSHOT_COLUMNS, 'RowBinary');
+    const direct = batchBuilder('rib_snapshots', RIB_SNAPSHOT_COLUMNS, 'RowBinary');
+    const refused = [0, 0];
+    for (const r of [...rows.slice(0, 5), ...bad, ...rows.slice(5)]) {
+      try {
+        generic.add(ribSnapshotValues(r));
+      } catch {
+        refused[0]++;
+      }
+      try {
+        direct.addEncoded!(encodeRibSnapshot, r, null);
+      } catch {
+        refused[1]++;
+      }
+    }
+    expect(refused).toEqual([bad.length, bad.length]);
+    expect(direct.rows).toBe(rows.length);
+    expect(direct.take().data.equals(generic.take().data)).toBe(true);
   });
 
   it('hash64Parts equals hash64 of the parts joined (the stored event ids do not change)', () => {
