@@ -3,7 +3,10 @@
  * classify, state, chDB with its views) against `bgpdump -m` on the same file, in the same run
  * (issue 13), each run into a copy of a store migrated beforehand, as in a backfill:
  *   - the 2002 RIB: the aim is at most 3× bgpdump's wall time; also into a new store, which adds
- *     the store's creation (its migrations);
+ *     the store's creation (its migrations), and with --rib-rows events (each entry a route event,
+ *     as before RIB snapshots);
+ *   - the first MB of a 2014 RouteViews RIB (270,005 entries from 35 peers, bzip2): a table with
+ *     many peers per prefix, the shape of a real RIB, as a snapshot and with --rib-rows events;
  *   - the 2016 updates file: a short file, where the fixed costs show;
  *   - both in one ingest: the peak RSS the memory aim (at most 500 MB) is about.
  * BENCH_INGEST_RUNS=N runs each N times (default 3); the summary gives min, median and max.
@@ -21,12 +24,18 @@ if (!hasSharedData) {
 }
 
 const RIB = sharedData('mrt', 'bgpdump-testdata', 'bview.20020722.2337.gz');
+const PEERS_RIB = sharedData('mrt', 'pyasn-data', 'rib.20140523.0600_firstMB.bz2');
 const UPDATES = sharedData('mrt', 'bgpdump-testdata', 'updates.20160811.1600.gz');
-const cases: Array<{ name: string; files: string[]; store: 'new' | 'migrated' }> = [
-  { name: '2002 RIB, new store', files: [RIB], store: 'new' },
-  { name: '2002 RIB', files: [RIB], store: 'migrated' },
-  { name: '2016 updates', files: [UPDATES], store: 'migrated' },
-  { name: 'both files', files: [RIB, UPDATES], store: 'migrated' },
+const REGISTRY_2013 = ['--rir-dir', sharedData('rir', '2013-08-13')];
+const REGISTRY_2014 = ['--rir-dir', sharedData('rir', '2014-07-01')];
+const cases: Array<{ name: string; files: string[]; store: 'new' | 'migrated'; extra: string[] }> = [
+  { name: '2002 RIB, new store', files: [RIB], store: 'new', extra: REGISTRY_2013 },
+  { name: '2002 RIB', files: [RIB], store: 'migrated', extra: REGISTRY_2013 },
+  { name: '2002 RIB, --rib-rows events', files: [RIB], store: 'migrated', extra: [...REGISTRY_2013, '--rib-rows', 'events'] },
+  { name: '2014 RIB sample (35 peers)', files: [PEERS_RIB], store: 'migrated', extra: REGISTRY_2014 },
+  { name: '2014 RIB sample, --rib-rows events', files: [PEERS_RIB], store: 'migrated', extra: [...REGISTRY_2014, '--rib-rows', 'events'] },
+  { name: '2016 updates', files: [UPDATES], store: 'migrated', extra: REGISTRY_2013 },
+  { name: 'both files', files: [RIB, UPDATES], store: 'migrated', extra: REGISTRY_2013 },
 ];
 const cli = portolanCli();
 const runs = Number(process.env.BENCH_INGEST_RUNS ?? 3);
@@ -36,12 +45,12 @@ timedRun(process.execPath, [...cli.args, 'index', 'show', '--db', migrated]); //
 
 const results = new Map(cases.map(({ name }) => [name, { ratio: [] as number[], rss: [] as number[] }]));
 for (let i = 0; i < runs; i++) {
-  for (const { name, files, store } of cases) {
+  for (const { name, files, store, extra } of cases) {
     // bgpdump reads the files one after the other, as the ingest does.
     const theirs = files.map(timedBgpdump).reduce((a, b) => ({ ...a, wall_s: a.wall_s + b.wall_s, cpu_s: a.cpu_s + b.cpu_s }));
     const db = join(dir, `store-${i}-${name.replace(/\W+/g, '-')}`);
     if (store === 'migrated') cpSync(migrated, db, { recursive: true });
-    const ours = timedRun(process.execPath, [...cli.args, 'ingest', ...files, '--db', db, '--rir-dir', sharedData('rir', '2013-08-13'), '--iana-dir', sharedData('iana'), '--json']);
+    const ours = timedRun(process.execPath, [...cli.args, 'ingest', ...files, '--db', db, ...extra, '--iana-dir', sharedData('iana'), '--json']);
     rmSync(db, { recursive: true, force: true });
     rmSync(`${db}.ingest-state`, { recursive: true, force: true });
     results.get(name)!.ratio.push(ours.wall_s / theirs.wall_s);
