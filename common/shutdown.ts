@@ -4,7 +4,7 @@
  * that drains it, which flushes before the store closes), each step logged, within one time budget.
  * A second signal, or an exhausted budget, forces the exit with a message.
  */
-import { log } from './log.js';
+import { endLog, log } from './log.js';
 
 export type Closer = () => unknown | Promise<unknown>;
 
@@ -126,8 +126,10 @@ function installSignalHandlers(): void {
 
 function exitAfter(r: ShutdownResult): void {
   if (!r.ok) process.stderr.write(`portolan: shutdown incomplete (failed: ${r.failed.join(', ') || 'none'}; timed out: ${r.timedOut.join(', ') || 'none'})\n`);
-  // Exit explicitly: a closed part may still hold a handle (a socket in TIME_WAIT, a timer).
-  process.exit(r.ok ? 0 : 1);
+  // Exit explicitly: a closed part may still hold a handle (a socket in TIME_WAIT, a timer). The
+  // logger's stream is ended first: a line still being written on libuv's threads (the last
+  // ones, "shutdown complete" among them) would be cut by the exit (see exit-now.ts).
+  void endLog().finally(() => process.exit(r.ok ? 0 : 1));
 }
 
 /**

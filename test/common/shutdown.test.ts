@@ -14,12 +14,13 @@ const shutdownModule = join(projectRoot(), 'common', 'shutdown.ts');
  * A child that registers closers a, b, c (c behaves as `behaviour` says), prints "ready" and
  * idles; each closer prints its name when it finishes.
  */
-function childScript(name: string, behaviour: 'ok' | 'throw' | 'hang' | 'slow' | 'now'): string {
+function childScript(name: string, behaviour: 'ok' | 'throw' | 'hang' | 'slow' | 'now' | 'chatty'): string {
   const file = join(dir, `${name}.mts`); // ESM: the script uses top-level await
   writeFileSync(
     file,
     `import { writeSync } from 'node:fs';
 import { onShutdown, shutdownNow } from ${JSON.stringify(shutdownModule)};
+import { log } from ${JSON.stringify(join(projectRoot(), 'common', 'log.ts'))};
 const say = (s: string) => writeSync(1, s + '\\n');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 onShutdown('a', async () => { await sleep(20); say('closed a'); });
@@ -29,6 +30,8 @@ onShutdown('c', async () => {
   if (how === 'throw') throw new Error('c broke');
   if (how === 'hang') await new Promise(() => {});
   if (how === 'slow') { say('c started'); await sleep(3000); }
+  // 40 MB of log: lines are still being written on libuv's threads when the shutdown ends.
+  if (how === 'chatty') for (let i = 0; i < 20000; i++) log.warn({ i, pad: 'x'.repeat(2000) }, 'closer line');
   say('closed c');
 });
 if (${JSON.stringify(behaviour)} === 'now') {
@@ -86,6 +89,14 @@ describe('graceful shutdown on signals (child process)', () => {
     const logged = r.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; closer?: string; reason?: string });
     expect(logged.find((l) => l.msg === 'shutting down')?.reason).toBe('SIGTERM');
     expect(logged.filter((l) => l.msg === 'closed').map((l) => l.closer)).toEqual(['c', 'b', 'a']);
+  });
+
+  it('the log lines of the shutdown all arrive before the exit (the logger writes asynchronously)', async () => {
+    const r = await runChild(childScript('chatty', 'chatty'), ['SIGTERM']);
+    expect(r.code).toBe(0);
+    const logged = r.stderr.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; i?: number });
+    expect(logged.filter((l) => l.msg === 'closer line').map((l) => l.i)).toEqual(Array.from({ length: 20000 }, (_, i) => i));
+    expect(logged.at(-1)?.msg).toBe('shutdown complete');
   });
 
   it('SIGINT works the same way', async () => {
