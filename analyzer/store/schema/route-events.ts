@@ -2,12 +2,12 @@
  * Route events as stored: the rows of route_events, and the routes of RIB snapshots as the
  * events they were (one per entry of the array columns). The RIB snapshots' views and every
  * reader of route events read them through here, so a RIB stored as a snapshot reads as it did
- * when each entry was a route_events row. Data only, like the rest of schema/.
+ * when each entry was a route_events row. SQL text only, from the declared tables.
  */
 import { tableDef } from './tables.js';
 
-/** route_events' columns, in its declared order: the shape both halves give. */
-export const ROUTE_EVENT_FIELDS: readonly string[] = tableDef('route_events').columns.map((c) => c.name);
+/** Every column of route_events, in its declared order: the shape both halves give. */
+const COLUMNS: readonly string[] = tableDef('route_events').columns.map((c) => c.name);
 
 /** rib_snapshots' per-route arrays and the route_events column each entry becomes. */
 const PER_ROUTE: Record<string, string> = {
@@ -30,7 +30,7 @@ const ribField = (name: string): string => {
 };
 
 /** A RIB snapshot table's rows as route events (every entry of a RIB dump is an announcement). */
-const ribRouteEvents = (table: string, final: boolean): string => `SELECT ${ROUTE_EVENT_FIELDS.map(ribField).join(', ')}
+const ribRouteEvents = (table: string, final: boolean): string => `SELECT ${COLUMNS.map(ribField).join(', ')}
 FROM ${table} AS s${final ? ' FINAL' : ''} ARRAY JOIN ${Object.entries(PER_ROUTE).map(([name, a]) => `s.${a} AS a_${name}`).join(', ')}`;
 
 /** The same for the views, with `{from}` for the table (`_local` in a cluster). */
@@ -42,7 +42,7 @@ export const RIB_ROUTE_EVENTS = ribRouteEvents('{from}', false);
  */
 export function routeEvents(opts: { final?: boolean } = {}): string {
   const final = opts.final === true;
-  return `(SELECT ${ROUTE_EVENT_FIELDS.join(', ')} FROM route_events${final ? ' FINAL' : ''}
+  return `(SELECT ${COLUMNS.join(', ')} FROM route_events${final ? ' FINAL' : ''}
 UNION ALL
 ${ribRouteEvents('rib_snapshots', final)})`;
 }

@@ -42,7 +42,7 @@ export interface WriterOptions {
 }
 
 export interface WriterStats {
-  /** Rows given to writeEvent/writeLifecycle. */
+  /** Rows accepted into batches (a RIB snapshot row holds several of the events given to writeEvent). */
   accepted: number;
   /** Rows the store acknowledged (directly or by replay). */
   inserted: number;
