@@ -4,6 +4,7 @@
  * registries and the usage regions, and the share of the range they cover. An ASN range is
  * joined with the routed prefixes its ASNs originate.
  */
+import { sameItems } from '../../common/arrays.js';
 import { familyBits, parseIp, type Family } from '../../common/ip.js';
 import { PREFIX_LIMIT, type ChangeRouting, type RoutingMoment, type SideRouting } from '../models/change-routing.js';
 import type { RegistryChange } from '../models/registry.js';
@@ -135,7 +136,6 @@ function summarise(found: RoutedRoute[], routed: number): SideRouting {
   };
 }
 
-const same = (a: ReadonlyArray<unknown>, b: ReadonlyArray<unknown>): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 const list = (xs: ReadonlyArray<string | number>, prefix = ''): string => xs.map((x) => `${prefix}${x}`).join('/');
 
 /** One sentence on the routing before and after, e.g. "routed before and after; origin AS unchanged (AS64500); used in HK before and after". */
@@ -150,11 +150,11 @@ export function routingSummary(from: SideRouting, to: SideRouting): string {
   }
   parts.push(a && b ? 'routed before and after' : a ? `routed before, ${to.routing === 'unknown' ? 'routing after unknown' : 'not after'}` : `routed after, ${from.routing === 'unknown' ? 'routing before unknown' : 'not before'}`);
   if (a && b) {
-    parts.push(same(from.origins, to.origins) ? `origin AS unchanged (${list(from.origins, 'AS')})` : `origin ${list(from.origins, 'AS')} → ${list(to.origins, 'AS')}`);
+    parts.push(sameItems(from.origins, to.origins) ? `origin AS unchanged (${list(from.origins, 'AS')})` : `origin ${list(from.origins, 'AS')} → ${list(to.origins, 'AS')}`);
     if (from.origin_rirs.length || to.origin_rirs.length)
-      parts.push(same(from.origin_rirs, to.origin_rirs) ? `origin registered with ${list(from.origin_rirs)}` : `origin registry ${list(from.origin_rirs) || '?'} → ${list(to.origin_rirs) || '?'}`);
+      parts.push(sameItems(from.origin_rirs, to.origin_rirs) ? `origin registered with ${list(from.origin_rirs)}` : `origin registry ${list(from.origin_rirs) || '?'} → ${list(to.origin_rirs) || '?'}`);
     if (from.countries.length || to.countries.length)
-      parts.push(same(from.countries, to.countries) ? `used in ${list(from.countries)} before and after` : `used in ${list(from.countries) || '?'} before, ${list(to.countries) || '?'} after`);
+      parts.push(sameItems(from.countries, to.countries) ? `used in ${list(from.countries)} before and after` : `used in ${list(from.countries) || '?'} before, ${list(to.countries) || '?'} after`);
   } else {
     const s = a ? from : to;
     parts.push(`origin ${list(s.origins, 'AS')}`);

@@ -6,7 +6,7 @@
  * those originated by an ASN of an ASN range.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { routeEvents } from '../store/schema/route-events.js';
+import { ROUTE_EVENTS } from '../store/schema/route-events.js';
 import { parsePrefix, parseIp, prefixEnd, type Family } from '../../common/ip.js';
 import { DEFAULT_FILTERS } from '../models/accounting.js';
 import { routedPrefixes } from '../accounting/routed.js';
@@ -15,8 +15,6 @@ import type { RoutingMoment } from '../models/change-routing.js';
 import type { RegistryChange } from '../models/registry.js';
 import type { RoutedRoute, RoutingSnapshot } from './join.js';
 
-/** Every stored route event (RIB snapshots' routes included), as a subquery. */
-const ALL_EVENTS = routeEvents();
 
 const DAY = 86_400;
 const TIME_T = "DateTime64(6, 'UTC')";
@@ -73,7 +71,7 @@ function targetsOf(events: readonly Pick<RegistryChange, 'family' | 'start' | 'e
 /** Whether the store holds route events of the UTC day `date`. */
 export async function routingKnown(client: ClickHouseClient, date: string): Promise<boolean> {
   const s = dayStart(date);
-  const r = await rows<{ one: number }>(client, `SELECT 1 AS one FROM ${ALL_EVENTS} WHERE time >= {s:${TIME_T}} AND time < {e:${TIME_T}} LIMIT 1`, { s: String(s), e: String(s + DAY) });
+  const r = await rows<{ one: number }>(client, `SELECT 1 AS one FROM ${ROUTE_EVENTS} WHERE time >= {s:${TIME_T}} AND time < {e:${TIME_T}} LIMIT 1`, { s: String(s), e: String(s + DAY) });
   return r.length > 0;
 }
 
@@ -117,7 +115,7 @@ export async function routingSnapshotAt(client: ClickHouseClient, date: string, 
     const got = await rows<{ prefix: string; peer_ip: string; last: [string, number | string, string, string, string]; t: number | string }>(
       client,
       `SELECT prefix, peer_ip, argMax(tuple(toString(elem_type), ifNull(origin_asn, 0), origin_rir, usage_region, main_country), time) AS last, toFloat64(max(time)) AS t
-       FROM ${ALL_EVENTS} WHERE prefix IN {prefixes:Array(String)} AND time < {end:${TIME_T}}
+       FROM ${ROUTE_EVENTS} WHERE prefix IN {prefixes:Array(String)} AND time < {end:${TIME_T}}
        GROUP BY prefix, peer_ip, path_id`,
       { prefixes: list.slice(i, i + CHUNK), end: endParam },
     );

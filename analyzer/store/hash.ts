@@ -61,8 +61,10 @@ function mixParts(parts: ArrayLike<string | number>): void {
  */
 export function hash64Parts(parts: ArrayLike<string | number>): bigint {
   mixParts(parts);
-  return (BigInt(laneHi) << 32n) | BigInt(laneLo);
+  return uint64(laneLo, laneHi);
 }
+
+const uint64 = (lo: number, hi: number): bigint => (BigInt(hi) << 32n) | BigInt(lo);
 
 /** `hash64Parts` written to `out` as RowBinary's little-endian UInt64 (low half first), without a bigint per row. */
 export function writeHash64Parts(out: ByteSink, parts: ArrayLike<string | number>): void {
@@ -78,4 +80,4 @@ export function pushHash64Parts(halves: number[], parts: ArrayLike<string | numb
 }
 
 /** The bigint of the id `pushHash64Parts` appended at `halves[2 * i]`. */
-export const hash64Of = (halves: readonly number[], i: number): bigint => (BigInt(halves[2 * i + 1]) << 32n) | BigInt(halves[2 * i]);
+export const hash64Of = (halves: readonly number[], i: number): bigint => uint64(halves[2 * i], halves[2 * i + 1]);

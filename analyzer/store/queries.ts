@@ -2,7 +2,7 @@ import { canonicalPrefix } from '../../common/ip.js';
 import { parseTime as parseTimeText, TimeParseError } from '../../common/time.js';
 import { MISMATCH_KINDS } from '../models/finding.js';
 import { parseAsn } from '../../common/asn.js';
-import { routeEvents } from './schema/route-events.js';
+import { ROUTE_EVENTS_FINAL } from './schema/route-events.js';
 
 /**
  * The named analyst queries. Every value reaches ClickHouse as a bound query parameter
@@ -93,8 +93,6 @@ const ccParam: ParamSpec = {
   },
 };
 
-/** Every stored route event, each once (RIB snapshots' routes included). */
-const ALL_EVENTS_FINAL = routeEvents({ final: true });
 const IN_RANGE = 'time >= {from:' + TIME_T + '} AND time < {to:' + TIME_T + '}';
 const kindCol = (k: string) => `pairs_${k.replace(/-/g, '_')}`;
 
@@ -109,7 +107,7 @@ export const NAMED_QUERIES: NamedQuery[] = [
   uniqExact(prefix) AS prefixes,
   uniqExactIf((prefix, origin_asn), elem_type = 'announce') AS prefix_origin_pairs,
 ${MISMATCH_KINDS.map((k) => `  uniqExactIf((prefix, origin_asn), elem_type = 'announce' AND has(kinds, '${k}')) AS ${kindCol(k)}`).join(',\n')}
-FROM ${ALL_EVENTS_FINAL} WHERE ${IN_RANGE}`,
+FROM ${ROUTE_EVENTS_FINAL} WHERE ${IN_RANGE}`,
   },
   {
     name: 'mismatch-matrix',
@@ -118,7 +116,7 @@ FROM ${ALL_EVENTS_FINAL} WHERE ${IN_RANGE}`,
     sql: `SELECT prefix_rir, usage_region, count() AS prefixes, sum(addr) AS addresses, length(groupUniqArrayArray(origins)) AS origin_ases
 FROM (
   SELECT prefix_rir, usage_region, prefix, any(addresses) AS addr, groupUniqArray(assumeNotNull(origin_asn)) AS origins
-  FROM ${ALL_EVENTS_FINAL}
+  FROM ${ROUTE_EVENTS_FINAL}
   WHERE elem_type = 'announce' AND classified AND ${IN_RANGE}
   GROUP BY prefix_rir, usage_region, prefix
 )
@@ -151,7 +149,7 @@ GROUP BY origin_asn ORDER BY mismatched_prefixes DESC, prefixes DESC, origin_asn
     sql: `SELECT prefix, count() AS events, countIf(elem_type = 'announce') AS announcements, countIf(elem_type = 'withdraw') AS withdrawals,
   uniqExactIf(origin_asn, elem_type = 'announce') AS origins, uniqExact(peer_ip) AS peers,
   anyIf(prefix_rir, classified) AS prefix_rir, anyIf(usage_region, classified) AS usage_region, arraySort(groupUniqArrayArray(kinds)) AS kinds
-FROM ${ALL_EVENTS_FINAL} WHERE ${IN_RANGE}
+FROM ${ROUTE_EVENTS_FINAL} WHERE ${IN_RANGE}
 GROUP BY prefix ORDER BY events DESC, prefix LIMIT {limit:UInt32}`,
   },
   {
@@ -162,7 +160,7 @@ GROUP BY prefix ORDER BY events DESC, prefix LIMIT {limit:UInt32}`,
   SELECT min(time) AS at, 'route' AS source, 'origin-seen' AS event, origin_asn,
     arraySort(groupUniqArrayArray(kinds)) AS kinds, argMax(severity, time) AS severity,
     concat('last seen ', toString(max(time)), '; ', toString(count()), ' announcements from ', toString(uniqExact(peer_ip)), ' peers') AS detail
-  FROM ${ALL_EVENTS_FINAL}
+  FROM ${ROUTE_EVENTS_FINAL}
   WHERE prefix = {prefix:String} AND elem_type = 'announce' AND ${IN_RANGE}
   GROUP BY origin_asn
   UNION ALL
@@ -179,7 +177,7 @@ GROUP BY prefix ORDER BY events DESC, prefix LIMIT {limit:UInt32}`,
     sql: `SELECT prefix, min(time) AS first_seen, max(time) AS last_seen, count() AS announcements, uniqExact(peer_ip) AS peers,
   argMax(prefix_rir, time) AS prefix_rir, argMax(usage_region, time) AS usage_region, argMax(main_country, time) AS main_country,
   argMax(origin_rir, time) AS origin_rir, arraySort(groupUniqArrayArray(kinds)) AS kinds, argMax(severity, time) AS severity
-FROM ${ALL_EVENTS_FINAL}
+FROM ${ROUTE_EVENTS_FINAL}
 WHERE origin_asn = {asn:UInt32} AND elem_type = 'announce' AND ${IN_RANGE}
 GROUP BY prefix ORDER BY prefix`,
   },
@@ -191,7 +189,7 @@ GROUP BY prefix ORDER BY prefix`,
   argMax(prefix_rir, time) AS prefix_rir, argMax(usage_region, time) AS usage_region,
   arraySort(groupUniqArray(assumeNotNull(origin_asn))) AS origins, arraySort(groupUniqArrayArray(kinds)) AS kinds,
   argMax(severity, time) AS severity, max(time) AS last_seen
-FROM ${ALL_EVENTS_FINAL} AS r
+FROM ${ROUTE_EVENTS_FINAL} AS r
 WHERE r.elem_type = 'announce' AND r.classified AND (r.main_country = {cc:String} OR r.registered_cc = {cc:String}) AND ${IN_RANGE}
 GROUP BY prefix ORDER BY prefix`,
   },

@@ -1,24 +1,13 @@
 import type { RouteEvent } from '../../collector/models/route-event.js';
+import { sameItems } from '../../common/arrays.js';
 import type { Finding } from '../models/finding.js';
 import type { RibSnapshotRow } from '../models/rib-snapshot.js';
 import { pushHash64Parts } from './hash.js';
 import { asPathText, communityTexts, eventIdParts } from './rows.js';
 
 const NO_NUMBERS: number[] = [];
+const NO_STRINGS: string[] = [];
 const NO_ROWS: RibSnapshotRow[] = [];
-
-function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function sameStrings(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  if (a === b) return true;
-  if (!a || !b || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /** Whether two findings give the same stored classification, severity and visibility aside (the row's columns). */
 export function sameClassification(a: Finding | null, b: Finding | null): boolean {
@@ -36,10 +25,10 @@ export function sameClassification(a: Finding | null, b: Finding | null): boolea
     a.usageRegion === b.usageRegion &&
     a.mainCountry === b.mainCountry &&
     a.shareAbroad === b.shareAbroad &&
-    sameStrings(a.kinds, b.kinds) &&
+    sameItems(a.kinds, b.kinds) &&
     a.geoSubkind === b.geoSubkind &&
     (a.rov ?? null) === (b.rov ?? null) &&
-    sameStrings(a.rpkiTas ?? [], b.rpkiTas ?? []) &&
+    sameItems(a.rpkiTas ?? NO_STRINGS, b.rpkiTas ?? NO_STRINGS) &&
     (a.geoConfidence ?? null) === (b.geoConfidence ?? null) &&
     (a.geoAgreement ?? null) === (b.geoAgreement ?? null)
   );
@@ -68,7 +57,7 @@ export class RibSnapshots {
       this.prefix = e.prefix;
     }
     const origins = e.origin_asns ?? NO_NUMBERS;
-    let row = this.open.find((r) => sameNumbers(r.originAsns, origins) && sameClassification(r.finding, f));
+    let row = this.open.find((r) => sameItems(r.originAsns, origins) && sameClassification(r.finding, f));
     if (!row) this.open.push((row = newRow(e, origins, f)));
     const asPath = asPathText(e.as_path);
     const communities = communityTexts(e.communities);

@@ -1,13 +1,11 @@
 import type { Rir } from '../../analyzer/models/registry.js';
-import { routeEvents } from '../../analyzer/store/schema/route-events.js';
+import { ROUTE_EVENTS } from '../../analyzer/store/schema/route-events.js';
 import type { QueryRunner } from './sql-runner.js';
 import type { Row } from './store-port.js';
 import type { TimeRange } from './params.js';
 import { frag, join, param, read, sql, type Fragment } from './sql-fragment.js';
 import { coveredSpace } from '../../analyzer/accounting/covered.js';
 
-/** Every stored route event (RIB snapshots' routes included), as a subquery. */
-const ALL_EVENTS = routeEvents();
 
 /**
  * The dashboard's reads of the stored route and finding events and their read models
@@ -49,7 +47,7 @@ function latestPerPrefix(family: 4 | 6, range: TimeRange | undefined): Fragment 
       argMax(main_country, time) AS main_country, argMax(registered_cc, time) AS registered_cc,
       argMax(origin_asn, time) AS origin_asn, argMax(kinds, time) AS kinds, argMax(severity, time) AS severity,
       any(addresses) AS addresses, max(time) AS last_time
-    FROM ${ALL_EVENTS}
+    FROM ${ROUTE_EVENTS}
     WHERE elem_type = 'announce' AND classified AND family = ${fam}${rangeClause(range)}
     GROUP BY prefix`;
 }
@@ -347,7 +345,7 @@ export async function recentFindings(run: QueryRunner, limit: number): Promise<{
        FROM finding_events ORDER BY time DESC LIMIT {limit:UInt32}`,
       { limit },
     ),
-    run(`SELECT count() AS events FROM ${ALL_EVENTS}`),
+    run(`SELECT count() AS events FROM ${ROUTE_EVENTS}`),
   ]);
   return { rows, storedEvents: Number(count?.events ?? 0) };
 }

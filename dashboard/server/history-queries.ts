@@ -1,10 +1,8 @@
 import { coveredSpace } from '../../analyzer/accounting/covered.js';
-import { routeEvents } from '../../analyzer/store/schema/route-events.js';
+import { ROUTE_EVENTS } from '../../analyzer/store/schema/route-events.js';
 import type { QueryRunner } from './sql-runner.js';
 import type { Row } from './store-port.js';
 
-/** Every stored route event (RIB snapshots' routes included), as a subquery. */
-const ALL_EVENTS = routeEvents();
 
 /**
  * The series the history charts draw (prefix, ASN and country pages). Each reads by primary
@@ -57,7 +55,7 @@ export async function prefixTimeline(run: QueryRunner, prefix: string): Promise<
     ),
     run(
       `SELECT origin_asn, argMax(origin_rir, time) AS origin_rir
-       FROM ${ALL_EVENTS} WHERE prefix = {prefix:String} AND elem_type = 'announce' AND origin_asn IS NOT NULL
+       FROM ${ROUTE_EVENTS} WHERE prefix = {prefix:String} AND elem_type = 'announce' AND origin_asn IS NOT NULL
        GROUP BY origin_asn ORDER BY origin_asn LIMIT 200`,
       p,
     ),
@@ -85,13 +83,13 @@ export async function prefixTimeline(run: QueryRunner, prefix: string): Promise<
     : await Promise.all([
         run(
           `SELECT intDiv(toUnixTimestamp(time), {bucket:UInt32}) * {bucket:UInt32} AS t, origin_asn, count() AS events, uniqExact(peer_ip) AS peers
-           FROM ${ALL_EVENTS} WHERE prefix = {prefix:String} AND elem_type = 'announce' AND origin_asn IS NOT NULL
+           FROM ${ROUTE_EVENTS} WHERE prefix = {prefix:String} AND elem_type = 'announce' AND origin_asn IS NOT NULL
            GROUP BY t, origin_asn ORDER BY t, origin_asn`,
           q,
         ),
         run(
           `SELECT intDiv(toUnixTimestamp(time), {bucket:UInt32}) * {bucket:UInt32} AS t, uniqExact(peer_ip) AS peers
-           FROM ${ALL_EVENTS} WHERE prefix = {prefix:String} AND elem_type = 'announce' GROUP BY t ORDER BY t`,
+           FROM ${ROUTE_EVENTS} WHERE prefix = {prefix:String} AND elem_type = 'announce' GROUP BY t ORDER BY t`,
           q,
         ),
       ]);

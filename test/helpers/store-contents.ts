@@ -4,7 +4,7 @@
  * `stored_at` (when a row was written) is left out: it is the clock's, not the data's.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { routeEvents } from '../../analyzer/store/schema/route-events.js';
+import { ROUTE_EVENTS_FINAL } from '../../analyzer/store/schema/route-events.js';
 import { tableDef, VIEWS } from '../../analyzer/store/schema.js';
 
 const text = async (client: ClickHouseClient, query: string): Promise<string> => (await client.query({ query, format: 'TabSeparated' })).text();
@@ -29,5 +29,5 @@ export async function readModelContents(client: ClickHouseClient): Promise<Recor
 /** Every stored route event, each once, as readers of route events see it, sorted. */
 export async function routeEventContents(client: ClickHouseClient): Promise<string> {
   const columns = tableDef('route_events').columns.map((c) => c.name).filter((n) => n !== 'stored_at');
-  return text(client, `SELECT ${columns.join(', ')} FROM ${routeEvents({ final: true })} ORDER BY prefix, time, event_id`);
+  return text(client, `SELECT ${columns.join(', ')} FROM ${ROUTE_EVENTS_FINAL} ORDER BY prefix, time, event_id`);
 }

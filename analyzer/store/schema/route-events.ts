@@ -36,13 +36,12 @@ FROM ${table} AS s${final ? ' FINAL' : ''} ARRAY JOIN ${Object.entries(PER_ROUTE
 /** The same for the views, with `{from}` for the table (`_local` in a cluster). */
 export const RIB_ROUTE_EVENTS = ribRouteEvents('{from}', false);
 
-/**
- * Every stored route event, as a subquery to read from in place of `route_events`. `final`
- * reads both tables with FINAL (each event once, before merges have removed repeats).
- */
-export function routeEvents(opts: { final?: boolean } = {}): string {
-  const final = opts.final === true;
-  return `(SELECT ${COLUMNS.join(', ')} FROM route_events${final ? ' FINAL' : ''}
+const routeEvents = (final: boolean): string => `(SELECT ${COLUMNS.join(', ')} FROM route_events${final ? ' FINAL' : ''}
 UNION ALL
 ${ribRouteEvents('rib_snapshots', final)})`;
-}
+
+/** Every stored route event, as a subquery to read from in place of `route_events`. */
+export const ROUTE_EVENTS = routeEvents(false);
+
+/** The same with FINAL on both tables: each event once, before merges have removed repeats. */
+export const ROUTE_EVENTS_FINAL = routeEvents(true);
