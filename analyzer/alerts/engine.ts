@@ -22,6 +22,8 @@ interface PairState {
   rule: string;
   active: boolean;
   startedAt: number;
+  /** Event time of the pair's last start or end (0 in a snapshot from before it was kept). */
+  changedAt: number;
   start: Finding | null;
   /** The current start was announced (so its end will be). */
   startAlerted: boolean;
@@ -233,7 +235,7 @@ export class AlertEngine {
       const { pendingStart: link, ...rest } = saved;
       // The start item is the very object in its restored group, so an end can still fold into it.
       const item = link ? this.groups.get(link.group)?.items.get(link.item) : undefined;
-      this.pairs.set(key, { ...rest, pendingStart: link && item ? { group: link.group, item } : null });
+      this.pairs.set(key, { ...rest, changedAt: rest.changedAt ?? 0, pendingStart: link && item ? { group: link.group, item } : null });
     }
     for (const [key, time] of snapshot.originAlerts) this.originAlerts.set(key, time);
     // The clock restarts where the events that still count begin: the minute before the saved
@@ -257,14 +259,14 @@ export class AlertEngine {
     if (!ruleMatchesFinding(rule, event.finding, [], this.prefixOf(rule, event.finding))) return false;
     const key = pairKey(rule.name, event.finding);
     let st = this.pairs.get(key);
-    if (st?.active) {
+    if (st?.active || (st && this.replayedBefore(st, event.time))) {
       this.counters.deduped++;
       return true;
     }
-    st ??= { rule: rule.name, active: false, startedAt: 0, start: null, startAlerted: false, lastAlertAt: null, flaps: 0, pendingStart: null };
+    st ??= { rule: rule.name, active: false, startedAt: 0, changedAt: 0, start: null, startAlerted: false, lastAlertAt: null, flaps: 0, pendingStart: null };
     this.pairs.set(key, st);
     st.active = true;
-    st.startedAt = event.time;
+    st.startedAt = st.changedAt = event.time;
     st.start = event.finding;
     if (!rule.events.includes('finding-started')) {
       // The rule only wants ends: remember the start silently so the end can say how long it lasted.
@@ -289,7 +291,7 @@ export class AlertEngine {
   private onEnd(rule: RuleConfig, event: Extract<LifecycleEvent, { type: 'finding-ended' }>): boolean {
     const key = pairKey(rule.name, event.finding);
     const st = this.pairs.get(key);
-    if (st && !st.active) {
+    if (st && (!st.active || this.replayedBefore(st, event.time))) {
       // An end for a pair that is not active: a repeat, unless this rule has never seen the start.
       if (st.start) this.counters.deduped++;
       return st.start !== null;
@@ -298,10 +300,11 @@ export class AlertEngine {
       // The start happened before we were running: report the end when the finding itself matches.
       if (!ruleMatchesEvent(rule, event, this.prefixOf(rule, event.finding))) return false;
       this.add(rule.name, event, this.item(event.finding), event.time);
-      this.pairs.set(key, { rule: rule.name, active: false, startedAt: 0, start: null, startAlerted: false, lastAlertAt: event.time, flaps: 0, pendingStart: null });
+      this.pairs.set(key, { rule: rule.name, active: false, startedAt: 0, changedAt: event.time, start: null, startAlerted: false, lastAlertAt: event.time, flaps: 0, pendingStart: null });
       return true;
     }
     st.active = false;
+    st.changedAt = event.time;
     this.pendingCatchUp.delete(key);
     if (!st.startAlerted) return true; // its start was held back by the quiet period: so is its end
     st.startAlerted = false;
@@ -340,6 +343,15 @@ export class AlertEngine {
     this.originAlerts.set(key, event.time);
     this.add(rule.name, event, { ...this.item(event.finding), previousOriginAsns: event.previousOriginAsns }, event.time);
     return true;
+  }
+
+  /**
+   * In the minute replayed after a restore, an event older than the pair's last change was seen
+   * before the kill: the saved pair already holds it (an end of an earlier start must not end,
+   * or fold into, the start that came after it).
+   */
+  private replayedBefore(st: PairState, time: number): boolean {
+    return time <= this.restoredClock && time < st.changedAt;
   }
 
   private announceStart(ruleName: string, st: PairState, time: number, finding: Finding, catchUp: boolean): void {

@@ -307,6 +307,34 @@ describe('shutdown', () => {
     expect(restarted.snapshot().clock).toBe(T + 1900);
   });
 
+  it('a replay of the last minute after a restore skips events older than a pair\'s last change: an end of an earlier start does not fold into the later start', () => {
+    // Found by reliability/alerts-crash (1 run in 9). f's start at T+1790 is held by the quiet
+    // period and ends at T+1800; it starts again at T+1815, after the quiet period, and is
+    // announced; the kill comes after T+1820. Before the fix the replayed end at T+1800 met the
+    // pair active since T+1815 and folded into its item: ended before it started.
+    const window = { ...settings, groupingWindowSeconds: 86_400 };
+    const f = finding();
+    const g = finding({ prefix: '198.51.100.0/24', originAsn: 64501 });
+    const upToKill = [started(T, f), ended(T + 10, f), started(T + 1790, f), ended(T + 1800, f), started(T + 1815, f), started(T + 1820, g)];
+    const afterKill = [ended(T + 1900, f)];
+    const items = (alerts: ReturnType<AlertEngine['finish']>) => alerts.flatMap((a) => a.items.map((i) => ({ ...i, flaps: undefined }))).sort((a, b) => (a.startedAt ?? 0) - (b.startedAt ?? 0));
+    const feed = (engine: AlertEngine, events: typeof upToKill) => events.flatMap((e) => engine.handle([e], WALL));
+
+    const whole = new AlertEngine([rule('')], window);
+    const expected = items([...feed(whole, [...upToKill, ...afterKill]), ...whole.finish()]);
+    expect(expected.map((i) => [i.prefix, i.startedAt, i.endedAt])).toEqual([
+      ['192.0.2.0/24', T, T + 10],
+      ['192.0.2.0/24', T + 1815, T + 1900],
+      ['198.51.100.0/24', T + 1820, undefined],
+    ]);
+
+    const killed = new AlertEngine([rule('')], window);
+    expect(feed(killed, upToKill)).toEqual([]);
+    const restarted = new AlertEngine([rule('')], window);
+    restarted.restore(JSON.parse(JSON.stringify(killed.snapshot())));
+    expect(items([...feed(restarted, [...upToKill, ...afterKill]), ...restarted.finish()])).toEqual(expected);
+  });
+
   it('restores only the pairs of rules that still exist, and refuses an unknown snapshot version', () => {
     const before = new AlertEngine([{ ...rule(''), name: 'old' }], settings);
     before.handle([started(T, finding())], WALL);
