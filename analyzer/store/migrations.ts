@@ -70,6 +70,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'RIB dumps stored as snapshots: rib_snapshots (one row per collector, dump time, prefix and origin, the routes in arrays), feeding every read model through its own views',
     statements: (opts) => generateDdl(opts, 11),
   },
+  {
+    version: 12,
+    name: 'prefix_latest keeps, among announcements of one time, the one with the most peers (a RIB dump\'s entries share its time): its views redefined, the table filled again',
+    statements: (opts) => generateDdl(opts, 12),
+  },
 ];
 
 export interface MigrationResult {

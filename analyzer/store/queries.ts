@@ -2,7 +2,7 @@ import { canonicalPrefix } from '../../common/ip.js';
 import { parseTime as parseTimeText, TimeParseError } from '../../common/time.js';
 import { MISMATCH_KINDS } from '../models/finding.js';
 import { parseAsn } from '../../common/asn.js';
-import { ROUTE_EVENTS_FINAL } from './schema/route-events.js';
+import { LATEST_ORDER, ROUTE_EVENTS_FINAL } from './schema/route-events.js';
 
 /**
  * The named analyst queries. Every value reaches ClickHouse as a bound query parameter
@@ -158,7 +158,7 @@ GROUP BY prefix ORDER BY events DESC, prefix LIMIT {limit:UInt32}`,
     params: [prefixParam, from, to],
     sql: `SELECT * FROM (
   SELECT min(time) AS at, 'route' AS source, 'origin-seen' AS event, origin_asn,
-    arraySort(groupUniqArrayArray(kinds)) AS kinds, argMax(severity, time) AS severity,
+    arraySort(groupUniqArrayArray(kinds)) AS kinds, argMax(severity, ${LATEST_ORDER}) AS severity,
     concat('last seen ', toString(max(time)), '; ', toString(count()), ' announcements from ', toString(uniqExact(peer_ip)), ' peers') AS detail
   FROM ${ROUTE_EVENTS_FINAL}
   WHERE prefix = {prefix:String} AND elem_type = 'announce' AND ${IN_RANGE}
@@ -175,8 +175,8 @@ GROUP BY prefix ORDER BY events DESC, prefix LIMIT {limit:UInt32}`,
     description: 'prefixes originated by one AS, with their registration, usage and findings',
     params: [asnParam, from, to],
     sql: `SELECT prefix, min(time) AS first_seen, max(time) AS last_seen, count() AS announcements, uniqExact(peer_ip) AS peers,
-  argMax(prefix_rir, time) AS prefix_rir, argMax(usage_region, time) AS usage_region, argMax(main_country, time) AS main_country,
-  argMax(origin_rir, time) AS origin_rir, arraySort(groupUniqArrayArray(kinds)) AS kinds, argMax(severity, time) AS severity
+  argMax(prefix_rir, ${LATEST_ORDER}) AS prefix_rir, argMax(usage_region, ${LATEST_ORDER}) AS usage_region, argMax(main_country, ${LATEST_ORDER}) AS main_country,
+  argMax(origin_rir, ${LATEST_ORDER}) AS origin_rir, arraySort(groupUniqArrayArray(kinds)) AS kinds, argMax(severity, ${LATEST_ORDER}) AS severity
 FROM ${ROUTE_EVENTS_FINAL}
 WHERE origin_asn = {asn:UInt32} AND elem_type = 'announce' AND ${IN_RANGE}
 GROUP BY prefix ORDER BY prefix`,
@@ -185,10 +185,10 @@ GROUP BY prefix ORDER BY prefix`,
     name: 'country',
     description: 'prefixes used in (main country) or registered to one country, with their origins and findings',
     params: [ccParam, from, to],
-    sql: `SELECT prefix, argMax(registered_cc, time) AS registered_cc, argMax(main_country, time) AS main_country,
-  argMax(prefix_rir, time) AS prefix_rir, argMax(usage_region, time) AS usage_region,
+    sql: `SELECT prefix, argMax(registered_cc, ${LATEST_ORDER}) AS registered_cc, argMax(main_country, ${LATEST_ORDER}) AS main_country,
+  argMax(prefix_rir, ${LATEST_ORDER}) AS prefix_rir, argMax(usage_region, ${LATEST_ORDER}) AS usage_region,
   arraySort(groupUniqArray(assumeNotNull(origin_asn))) AS origins, arraySort(groupUniqArrayArray(kinds)) AS kinds,
-  argMax(severity, time) AS severity, max(time) AS last_seen
+  argMax(severity, ${LATEST_ORDER}) AS severity, max(time) AS last_seen
 FROM ${ROUTE_EVENTS_FINAL} AS r
 WHERE r.elem_type = 'announce' AND r.classified AND (r.main_country = {cc:String} OR r.registered_cc = {cc:String}) AND ${IN_RANGE}
 GROUP BY prefix ORDER BY prefix`,

@@ -23,7 +23,7 @@ export function schemaMarkdown(): string {
     out.push('');
   }
   out.push('### Materialized views', '', '| view | from → to | what |', '|---|---|---|');
-  for (const v of VIEWS) out.push(`| ${v.name} | ${v.from} → ${v.to} | ${cell(v.comment)} |`);
+  for (const v of VIEWS) out.push(`| ${v.name} | ${v.from} → ${v.to} | ${cell(v.comment)}${v.redefined ? ` (SELECT replaced by migration ${v.redefined.since})` : ''} |`);
   out.push('', '### Skip indexes', '', '| table | index | on | type |', '|---|---|---|---|');
   for (const i of INDEXES) out.push(`| ${i.table} | ${i.name} | \`${cell(i.expression)}\` | ${i.type} |`);
   return `${out.join('\n')}\n`;

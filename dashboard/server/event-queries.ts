@@ -1,5 +1,5 @@
 import type { Rir } from '../../analyzer/models/registry.js';
-import { ROUTE_EVENTS } from '../../analyzer/store/schema/route-events.js';
+import { LATEST_ORDER, ROUTE_EVENTS } from '../../analyzer/store/schema/route-events.js';
 import type { QueryRunner } from './sql-runner.js';
 import type { Row } from './store-port.js';
 import type { TimeRange } from './params.js';
@@ -42,14 +42,14 @@ function latestPerPrefix(family: 4 | 6, range: TimeRange | undefined): Fragment 
     return sql`SELECT prefix, prefix_rir, usage_region, main_country, registered_cc, origin_asn, kinds, severity, addresses, last_time
     FROM prefix_latest FINAL WHERE family = ${fam}`;
   }
-  return sql`SELECT prefix,
-      argMax(prefix_rir, time) AS prefix_rir, argMax(usage_region, time) AS usage_region,
-      argMax(main_country, time) AS main_country, argMax(registered_cc, time) AS registered_cc,
-      argMax(origin_asn, time) AS origin_asn, argMax(kinds, time) AS kinds, argMax(severity, time) AS severity,
-      any(addresses) AS addresses, max(time) AS last_time
-    FROM ${ROUTE_EVENTS}
-    WHERE elem_type = 'announce' AND classified AND family = ${fam}${rangeClause(range)}
-    GROUP BY prefix`;
+  // One argMax over a tuple, as prefix_latest's view: every column from the same (latest) event.
+  return sql`SELECT prefix, latest.1 AS prefix_rir, latest.2 AS usage_region, latest.3 AS main_country, latest.4 AS registered_cc,
+      latest.5 AS origin_asn, latest.6 AS kinds, latest.7 AS severity, addresses, last_time
+    FROM (SELECT prefix, argMax((prefix_rir, usage_region, main_country, registered_cc, origin_asn, kinds, severity), ${LATEST_ORDER}) AS latest,
+        any(addresses) AS addresses, max(time) AS last_time
+      FROM ${ROUTE_EVENTS}
+      WHERE elem_type = 'announce' AND classified AND family = ${fam}${rangeClause(range)}
+      GROUP BY prefix)`;
 }
 
 export interface Summary {

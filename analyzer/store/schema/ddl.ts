@@ -69,19 +69,34 @@ function createDistributed(t: TableDef, cluster: string): string {
   ].join('\n');
 }
 
-function createView(v: ViewDef, cluster: string | undefined): string {
+/** The view's SELECT as a migration creates it: before a later redefinition, the earlier text. */
+const selectAt = (v: ViewDef, version: number): string => (v.redefined && version < v.redefined.since ? v.redefined.before : v.select);
+
+function createView(v: ViewDef, cluster: string | undefined, version: number): string {
   // In a cluster each node's view reads its local shard and writes its local target.
   const sfx = cluster ? '_local' : '';
-  const select = v.select.replace('{from}', `${v.from}${sfx}`);
+  const select = selectAt(v, version).replace('{from}', `${v.from}${sfx}`);
   return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${v.name}${cluster ? ` ON CLUSTER ${ident(cluster)}` : ''} TO ${v.to}${sfx}\nAS ${select}\nCOMMENT ${sqlString(v.comment)}`;
 }
 
-function backfill(v: ViewDef, cluster: string | undefined): string {
-  // Distributed names in a cluster: the initiator reads every shard and the insert is sharded again.
+/** The target filled from the view's source. Distributed names in a cluster: the initiator reads every shard and the insert is sharded again. */
+function insertFromSource(v: ViewDef, version: number): string {
   const cols = tableDef(v.to).columns.map((c) => c.name).join(', ');
-  const select = v.select.replace('{from}', v.from);
-  // Only into an empty target: a migration re-run after a crash must not count rows twice.
-  return `INSERT INTO ${v.to} (${cols})\nSELECT ${cols} FROM (${select})\nWHERE (SELECT count() FROM ${v.to}) = 0`;
+  return `INSERT INTO ${v.to} (${cols})\nSELECT ${cols} FROM (${selectAt(v, version).replace('{from}', v.from)})`;
+}
+
+// Only into an empty target: a migration re-run after a crash must not count rows twice.
+const backfill = (v: ViewDef, version: number): string => `${insertFromSource(v, version)}\nWHERE (SELECT count() FROM ${v.to}) = 0`;
+
+/**
+ * A view whose SELECT this version replaces: dropped, created again, then its target filled
+ * again from the source (after the view exists, so rows another node inserts meanwhile are not
+ * missed). The target replaces rows by key, so a re-run after a crash inserts the same rows again.
+ */
+function redefineView(v: ViewDef, cluster: string | undefined, version: number): string[] {
+  if (tableDef(v.to).engine !== 'ReplacingMergeTree') throw new Error(`view ${v.name}: only a view into a ReplacingMergeTree can be redefined (its target is filled again)`);
+  const name = cluster ? `${v.name} ON CLUSTER ${ident(cluster)}` : v.name;
+  return [`DROP VIEW IF EXISTS ${name}`, createView(v, cluster, version), insertFromSource(v, version)];
 }
 
 function addIndex(i: IndexDef, cluster: string | undefined): string[] {
@@ -103,11 +118,15 @@ function addColumn(t: TableDef, c: ColumnDef, cluster: string | undefined): stri
 const versionOf = (x: { since?: number }): number => x.since ?? 1;
 
 /** Highest migration version the schema declares. */
-export const SCHEMA_VERSION = Math.max(VIEW_TARGET_DEDUP_SINCE, ...[...TABLES, ...TABLES.flatMap((t) => t.columns), ...VIEWS, ...INDEXES].map(versionOf));
+export const SCHEMA_VERSION = Math.max(
+  VIEW_TARGET_DEDUP_SINCE,
+  ...[...TABLES, ...TABLES.flatMap((t) => t.columns), ...VIEWS, ...VIEWS.flatMap((v) => (v.redefined ? [v.redefined] : [])), ...INDEXES].map(versionOf),
+);
 
 /**
  * The statements a version creates, in order: tables (and their Distributed twins), one-off
- * backfills of new read models from the raw tables (versions after 1), views, skip indexes.
+ * backfills of new read models from the raw tables (versions after 1), views, views redefined
+ * (with their targets filled again), skip indexes.
  * Without a version: every version's statements in turn (the whole schema).
  */
 export function generateDdl(opts: SchemaOptions = {}, version?: number): string[] {
@@ -124,8 +143,9 @@ export function generateDdl(opts: SchemaOptions = {}, version?: number): string[
   }
   for (const t of TABLES) for (const c of t.columns.filter((x) => x.since === version && versionOf(t) < version)) out.push(...addColumn(t, c, cluster));
   const views = VIEWS.filter((x) => versionOf(x) === version);
-  if (version > 1) for (const v of views) if (v.backfill !== false) out.push(backfill(v, cluster));
-  for (const v of views) out.push(createView(v, cluster));
+  if (version > 1) for (const v of views) if (v.backfill !== false) out.push(backfill(v, version));
+  for (const v of views) out.push(createView(v, cluster, version));
+  for (const v of VIEWS.filter((x) => x.redefined?.since === version)) out.push(...redefineView(v, cluster, version));
   for (const i of INDEXES.filter((x) => versionOf(x) === version)) out.push(...addIndex(i, cluster));
   if (version === VIEW_TARGET_DEDUP_SINCE && !cluster) {
     for (const t of TABLES) if (VIEW_TARGETS.has(t.name) && !t.insertDedup && versionOf(t) < version) out.push(`ALTER TABLE ${t.name} MODIFY SETTING ${DEDUP_WINDOW}`);

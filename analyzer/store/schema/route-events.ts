@@ -45,3 +45,11 @@ export const ROUTE_EVENTS = routeEvents(false);
 
 /** The same with FINAL on both tables: each event once, before merges have removed repeats. */
 export const ROUTE_EVENTS_FINAL = routeEvents(true);
+
+/**
+ * What "latest" means among route events: by time, then by visibility. A RIB dump's entries of
+ * one prefix share the dump's time; the latest of them is the one the most peers carried, the
+ * classification the routing state held at the end of the dump (by time alone, the first entry
+ * won: its severity weighed by a visibility of one peer). For argMax and ORDER BY.
+ */
+export const LATEST_ORDER = '(time, visibility)';

@@ -1,5 +1,5 @@
 /** The materialized views that feed the read models from the raw tables (data only; `ddl.ts` writes their SQL). */
-import { RIB_ROUTE_EVENTS } from './route-events.js';
+import { LATEST_ORDER, RIB_ROUTE_EVENTS } from './route-events.js';
 import { LATEST_TUPLE, MISMATCH_KEY } from './tables.js';
 
 export interface ViewDef {
@@ -13,11 +13,27 @@ export interface ViewDef {
   since?: number;
   /** False when its source is new in the same migration (nothing to backfill its target from). */
   backfill?: false;
+  /**
+   * A later migration replaced the SELECT: it drops the view, creates it with `select` and
+   * inserts its target again from the source (a ReplacingMergeTree target, where the new rows
+   * replace the old). `before` is the SELECT the earlier migrations created (their text is frozen).
+   */
+  redefined?: { since: number; before: string };
 }
 
 /** Mismatched classified announcements, the rows every mismatch rollup is built from. */
 const MISMATCH_FILTER = "elem_type = 'announce' AND classified AND notEmpty(src.kinds)";
 const MISMATCH_KEY_SELECT = 'prefix, toUInt8(isNotNull(origin_asn)) AS origin_known, ifNull(origin_asn, 0) AS origin_asn, src.kinds AS kinds, main_country, holder_id, prefix_rir, registered_cc';
+
+/** prefix_latest's SELECT, with what orders "latest" (migration 2: time alone; 12: LATEST_ORDER). */
+const prefixLatestSelect = (order: string): string => `SELECT family, prefix, last_time, latest.1 AS origin_asn, latest.2 AS addresses, latest.3 AS prefix_rir,
+  latest.4 AS registered_cc, latest.5 AS holder_id, latest.6 AS usage_region, latest.7 AS main_country, latest.8 AS kinds, latest.9 AS severity
+FROM (
+  SELECT family, prefix, max(time) AS last_time,
+    argMax((origin_asn, addresses, prefix_rir, registered_cc, holder_id, usage_region, main_country, kinds, severity), ${order}) AS latest
+  FROM {from} WHERE elem_type = 'announce' AND classified
+  GROUP BY family, prefix
+)`;
 
 const ROUTE_EVENT_VIEWS: ViewDef[] = [
   {
@@ -59,15 +75,9 @@ GROUP BY hour, main_country, prefix_rir`,
     from: 'route_events',
     to: 'prefix_latest',
     // One argMax over a tuple keeps every column from the same (latest) row.
-    select: `SELECT family, prefix, last_time, latest.1 AS origin_asn, latest.2 AS addresses, latest.3 AS prefix_rir,
-  latest.4 AS registered_cc, latest.5 AS holder_id, latest.6 AS usage_region, latest.7 AS main_country, latest.8 AS kinds, latest.9 AS severity
-FROM (
-  SELECT family, prefix, max(time) AS last_time,
-    argMax((origin_asn, addresses, prefix_rir, registered_cc, holder_id, usage_region, main_country, kinds, severity), time) AS latest
-  FROM {from} WHERE elem_type = 'announce' AND classified
-  GROUP BY family, prefix
-)`,
+    select: prefixLatestSelect(LATEST_ORDER),
     since: 2,
+    redefined: { since: 12, before: prefixLatestSelect('time') },
   },
   {
     name: 'prefix_activity_mv',
@@ -151,14 +161,16 @@ FROM {from} GROUP BY prefix, day, elem_type, origin_known, origin_asn, as_path, 
  * snapshots' routes read as route events, so a RIB stored as a snapshot gives the read models
  * what its entries gave as route_events rows.
  */
+const overRibRoutes = (select: string): string => select.replace('{from}', `(${RIB_ROUTE_EVENTS})`);
 const RIB_VIEWS: ViewDef[] = ROUTE_EVENT_VIEWS.map((v) => ({
   name: v.name.replace(/_mv$/, '_rib_mv'),
   comment: `As ${v.name}, from rib_snapshots (their routes read as route events)`,
   from: 'rib_snapshots',
   to: v.to,
-  select: v.select.replace('{from}', `(${RIB_ROUTE_EVENTS})`),
+  select: overRibRoutes(v.select),
   since: 11,
   backfill: false,
+  ...(v.redefined ? { redefined: { since: v.redefined.since, before: overRibRoutes(v.redefined.before) } } : {}),
 }));
 
 export const VIEWS: ViewDef[] = [...ROUTE_EVENT_VIEWS, ...RIB_VIEWS];

@@ -1,77 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import type { RouteEvent } from '../../../collector/models/route-event.js';
-import type { Finding, Severity } from '../../../analyzer/models/finding.js';
+import type { Finding } from '../../../analyzer/models/finding.js';
 import { RibSnapshots, sameClassification } from '../../../analyzer/store/rib-snapshot.js';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
 import { hash64Of } from '../../../analyzer/store/hash.js';
 import { routeEventValues } from '../../../analyzer/store/rows.js';
 import { clientQuery } from '../../../dashboard/server/sql-runner.js';
 import { prefixTimeline } from '../../../dashboard/server/history-queries.js';
+import { cellPrefixes } from '../../../dashboard/server/event-queries.js';
+import type { Rir } from '../../../analyzer/models/registry.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { readModelContents, routeEventContents } from '../../helpers/store-contents.js';
 import { finding } from './fixtures.js';
-
-const T0 = 1_400_000_000;
-
-/** A RIB entry of `peer` for `prefix` with the path `peer … origin` (an AS_SET origin when `origins` has several). */
-function entry(prefix: string, peer: number, origins: number[], time = T0, collector = 'rrc00'): RouteEvent {
-  return {
-    timestamp: time,
-    elem_type: 'announce',
-    peer_ip: `192.0.2.${peer}`,
-    peer_asn: 65000 + peer,
-    prefix,
-    collector,
-    atomic: false,
-    as_path: origins.length > 1 ? [{ type: 'AS_SEQUENCE', asns: [65000 + peer] }, { type: 'AS_SET', asns: origins }] : [{ type: 'AS_SEQUENCE', asns: [65000 + peer, 3356, origins[0]] }],
-    origin_asns: origins,
-    next_hop: `192.0.2.${peer}`,
-    communities: peer % 2 ? [{ type: 'standard', asn: 3356, value: peer }, { type: 'large', global: 1, local1: 2, local2: peer }] : [],
-    from_rib: true,
-  };
-}
-
-/** The classification the pipeline gives: per (prefix, origin), with the visibility (and so the severity) of the peers seen so far. */
-function classify(events: RouteEvent[]): Array<Finding | null> {
-  const seen = new Map<string, number>();
-  return events.map((e, i) => {
-    if (e.peer_ip.endsWith('.9')) return null; // an entry the classifier could not classify (stored unclassified)
-    const key = `${e.prefix} ${e.origin_asns?.join(',')}`;
-    const visibility = (seen.get(key) ?? 0) + 1;
-    seen.set(key, visibility);
-    const severity: Severity = visibility >= 3 ? 'high' : visibility === 2 ? 'medium' : 'low';
-    // Usage by prefix alone: queries that take a prefix's latest usage (argMax by time) cannot tell a dump's entries apart.
-    const f = finding(e, 0);
-    return { ...f, usageRegion: f.prefixRir === 'arin' ? 'ripencc' : 'arin', mainCountry: f.prefixRir === 'arin' ? 'DE' : 'US', shareAbroad: 0.5, severity, visibility, why: `entry ${i}` };
-  });
-}
-
-/** Two dumps (two times) of a small table: several peers per prefix, several origins, an AS_SET, an unclassified entry. */
-function rib(): RouteEvent[] {
-  const out: RouteEvent[] = [];
-  for (const time of [T0, T0 + 8 * 3600]) {
-    for (let p = 0; p < 12; p++) {
-      const prefix = `10.${p}.0.0/${16 + (p % 3)}`;
-      for (let peer = 1; peer <= 9; peer++) {
-        if ((p + peer) % 5 === 0) continue; // not every peer has every prefix
-        const origins = p === 3 && peer > 6 ? [64501, 64500] : [64500 + ((p * peer) % 3 === 0 ? 7 : p % 4)];
-        out.push(entry(prefix, peer, origins, time));
-      }
-    }
-  }
-  return out;
-}
-
-/** BGP messages' events of the same prefixes (not RIB entries): they stay route_events rows. */
-function updates(): RouteEvent[] {
-  return [3, 5, 8].flatMap((p, i) => {
-    const a = { ...entry(`10.${p}.0.0/${16 + (p % 3)}`, 2, [64502], T0 + 3600 * (i + 1)) };
-    delete a.from_rib;
-    const w: RouteEvent = { timestamp: a.timestamp + 60, elem_type: 'withdraw', peer_ip: a.peer_ip, peer_asn: a.peer_asn, prefix: a.prefix, collector: 'rrc00', atomic: false };
-    return [a, w];
-  });
-}
+import { classify, entry, latestByPeers, rib, T0, updates } from './rib-fixture.js';
 
 describe('RibSnapshots: a RIB dump into rows', () => {
   const events = rib();
@@ -144,8 +85,7 @@ describe('a RIB stored as snapshots reads as its entries stored as route events'
       ['asn', { ...range, asn: 64500 }],
       ['country', { ...range, cc: 'BR' }],
     ] as const) {
-      // argMax(severity, time) over same-time entries picks any of them: severity is compared route by route below.
-      named[name] = (await store.namedQuery(name, params)).rows.map((r) => ({ ...r, severity: undefined }));
+      named[name] = (await store.namedQuery(name, params)).rows;
     }
     const run = clientQuery(store.client, 30);
     return {
@@ -156,12 +96,11 @@ describe('a RIB stored as snapshots reads as its entries stored as route events'
     };
   }
 
-  async function write(ribSnapshots: boolean): Promise<Record<string, unknown>> {
+  async function write(ribSnapshots: boolean, all = [...rib(), ...updates()]): Promise<Record<string, unknown>> {
     for (const t of (await store.readonlySql("SELECT name FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree'")).rows) {
       await store.client.command({ query: `TRUNCATE TABLE ${String(t.name)}` });
     }
     const w = store.createWriter({ flushIntervalMs: 0, batchSize: 100_000, ribSnapshots });
-    const all = [...rib(), ...updates()];
     const findings = classify(all);
     for (const [i, e] of all.entries()) await w.writeEvent(e, e.elem_type === 'announce' ? findings[i] : null);
     await w.close();
@@ -182,5 +121,33 @@ describe('a RIB stored as snapshots reads as its entries stored as route events'
     expect(Number(stored.events)).toBe(updates().length);
     expect(String(asEvents.routeEvents).split('\n').length).toBe(rib().length + updates().length + 1);
     for (const key of Object.keys(asEvents)) expect(asSnapshots[key], key).toEqual(asEvents[key]);
+  });
+
+  it('a prefix\'s latest classification is that of its dump entry the most peers carried, stored either way', async () => {
+    // A collector's first dump: visibility grows entry by entry.
+    const all = rib().filter((e) => e.timestamp === T0);
+    const findings = classify(all);
+    const expected = latestByPeers(all, findings);
+    // Neither the first nor the last classified entry of a prefix's latest time would do: the test tells them apart.
+    const atLatest = (prefix: string) => all.map((e, i) => [e, findings[i]] as const).filter(([e, f]) => f && e.prefix === prefix && e.elem_type === 'announce' && e.timestamp === expected.get(prefix)!.time);
+    expect([...expected.keys()].some((p) => atLatest(p)[0][1]!.severity !== expected.get(p)!.severity)).toBe(true);
+    expect([...expected.keys()].some((p) => atLatest(p).at(-1)![1]!.severity !== expected.get(p)!.severity)).toBe(true);
+    for (const ribSnapshots of [false, true]) {
+      await write(ribSnapshots, all);
+      const latest = (await store.readonlySql('SELECT prefix, toUnixTimestamp(last_time) AS t, severity FROM prefix_latest FINAL ORDER BY prefix')).rows;
+      expect(Object.fromEntries(latest.map((r) => [r.prefix, [Number(r.t), r.severity]])), `snapshots: ${ribSnapshots}`).toEqual(
+        Object.fromEntries([...expected].sort().map(([prefix, x]) => [prefix, [x.time, x.severity]])),
+      );
+      // The named queries' "latest" is the same, and the dashboard's matrix cells', from prefix_latest or, over a range, from the events.
+      const country = (await store.namedQuery('country', { from: '2014-01-01', to: '2015-01-01', cc: 'BR' })).rows;
+      expect(country.length).toBeGreaterThan(0);
+      for (const r of country) expect(r.severity, String(r.prefix)).toBe(expected.get(String(r.prefix))!.severity);
+      const cells = new Set(findings.filter((f) => f).map((f) => `${f!.prefixRir} ${f!.usageRegion}`));
+      for (const range of [undefined, { from: T0 - 1, to: T0 + 1 }]) {
+        const rows = [];
+        for (const cell of cells) rows.push(...(await cellPrefixes(clientQuery(store.client, 30), 4, ...(cell.split(' ') as [Rir, Rir]), 100, range)));
+        expect(Object.fromEntries(rows.map((r) => [r.prefix, r.severity])), JSON.stringify(range)).toEqual(Object.fromEntries([...expected].map(([prefix, x]) => [prefix, x.severity])));
+      }
+    }
   });
 });

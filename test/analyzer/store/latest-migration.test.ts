@@ -1,0 +1,61 @@
+/**
+ * Migration 12 on a store written before it: prefix_latest, whose views broke ties of time
+ * arbitrarily (a RIB dump's entries all share its time), is filled again from the stored route
+ * events and RIB snapshots, and then holds each prefix's dump entry the most peers carried.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { generateDdl } from '../../../analyzer/store/schema.js';
+import { MIGRATIONS, migrationChecksum } from '../../../analyzer/store/migrations.js';
+import { openStore, type Store } from '../../../analyzer/store/index.js';
+import { makeTmpDir } from '../../helpers/tmp.js';
+import { classify, latestByPeers, rib, T0 } from './rib-fixture.js';
+
+describe('migration 12 on a store written before it', () => {
+  const dir = makeTmpDir('latest-migration');
+  let store: Store;
+  beforeAll(async () => {
+    store = await openStore({ db: join(dir, 'db') });
+  });
+  afterAll(async () => store?.close());
+
+  const latest = async (): Promise<Record<string, unknown>> =>
+    Object.fromEntries((await store.readonlySql('SELECT prefix, toUnixTimestamp(last_time) AS t, severity FROM prefix_latest FINAL ORDER BY prefix')).rows.map((r) => [r.prefix, [Number(r.t), r.severity]]));
+
+  it('fills prefix_latest again: every prefix gets its latest classification, from route events and RIB snapshots alike', async () => {
+    // The store as version 11 left it, as runMigrations records it.
+    await store.client.command({ query: generateDdl({}, 1)[0] });
+    for (const m of MIGRATIONS.filter((x) => x.version <= 11)) {
+      for (const query of m.statements({})) await store.client.command({ query });
+      await store.client.insert({ table: 'schema_migrations', values: [{ version: m.version, name: m.name, checksum: migrationChecksum(m.statements({})), applied_at: 0 }], format: 'JSONEachRow' });
+    }
+    // A collector's first dump: half its prefixes stored as route events, half as snapshots.
+    const dump = rib().filter((e) => e.timestamp === T0);
+    const findings = classify(dump);
+    const expected = latestByPeers(dump, findings);
+    for (const ribSnapshots of [false, true]) {
+      const w = store.createWriter({ flushIntervalMs: 0, batchSize: 100_000, ribSnapshots });
+      for (const [i, e] of dump.entries()) if ((Number(e.prefix.split('.')[1]) % 2 === 1) === ribSnapshots) await w.writeEvent(e, findings[i]);
+      await w.close();
+    }
+    expect(Number((await store.readonlySql('SELECT count() AS n FROM rib_snapshots')).rows[0].n)).toBeGreaterThan(0);
+    // What a tie broken the other way leaves: each prefix's row at its time with its first entry's severity.
+    await store.client.insert({
+      table: 'prefix_latest',
+      values: [...expected].map(([prefix, x]) => ({ family: 4, prefix, last_time: x.time, addresses: 0, prefix_rir: '', registered_cc: '', holder_id: '', usage_region: '', main_country: '', kinds: [], severity: 'low' })),
+      format: 'JSONEachRow',
+    });
+    const want = Object.fromEntries([...expected].sort().map(([prefix, x]) => [prefix, [x.time, x.severity]]));
+    expect(Object.values(want).some(([, severity]) => severity !== 'low')).toBe(true);
+    expect(await latest()).not.toEqual(want);
+
+    expect((await store.migrate()).applied).toEqual([12]);
+    expect(await latest()).toEqual(want);
+    // The redefined views feed it from now on: a later dump of one prefix with fewer peers is its latest.
+    const later = dump.filter((e) => e.prefix === '10.1.0.0/17').slice(0, 2).map((e) => ({ ...e, timestamp: T0 + 60 }));
+    const w = store.createWriter({ flushIntervalMs: 0, batchSize: 100_000, ribSnapshots: true });
+    for (const e of later) await w.writeEvent(e, { ...classify(later)[0]!, severity: 'medium' });
+    await w.close();
+    expect((await latest())['10.1.0.0/17']).toEqual([T0 + 60, 'medium']);
+  });
+});
