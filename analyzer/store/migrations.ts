@@ -72,7 +72,7 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 12,
-    name: 'prefix_latest keeps, among announcements of one time, the one with the most peers (a RIB dump\'s entries share its time): its views redefined, the table filled again',
+    name: '"latest" among announcements of one time is the one the most peers carried (a RIB dump\'s entries share its time): prefix_latest\'s views redefined and the table filled again; origin_prefixes.latest_by_peers',
     statements: (opts) => generateDdl(opts, 12),
   },
 ];

@@ -81,7 +81,8 @@ function createView(v: ViewDef, cluster: string | undefined, version: number): s
 
 /** The target filled from the view's source. Distributed names in a cluster: the initiator reads every shard and the insert is sharded again. */
 function insertFromSource(v: ViewDef, version: number): string {
-  const cols = tableDef(v.to).columns.map((c) => c.name).join(', ');
+  // The target's columns as this version has them (a later one may add some).
+  const cols = tableDef(v.to).columns.filter((c) => (c.since ?? 1) <= version).map((c) => c.name).join(', ');
   return `INSERT INTO ${v.to} (${cols})\nSELECT ${cols} FROM (${selectAt(v, version).replace('{from}', v.from)})`;
 }
 
@@ -89,14 +90,18 @@ function insertFromSource(v: ViewDef, version: number): string {
 const backfill = (v: ViewDef, version: number): string => `${insertFromSource(v, version)}\nWHERE (SELECT count() FROM ${v.to}) = 0`;
 
 /**
- * A view whose SELECT this version replaces: dropped, created again, then its target filled
- * again from the source (after the view exists, so rows another node inserts meanwhile are not
- * missed). The target replaces rows by key, so a re-run after a crash inserts the same rows again.
+ * A view whose SELECT this version replaces, in place (`MODIFY QUERY`: no moment without the
+ * view, when another node's inserts would miss it), then, with `refill`, its target filled again
+ * from the source: the target replaces rows by key, so a re-run after a crash inserts the same
+ * rows again.
  */
 function redefineView(v: ViewDef, cluster: string | undefined, version: number): string[] {
-  if (tableDef(v.to).engine !== 'ReplacingMergeTree') throw new Error(`view ${v.name}: only a view into a ReplacingMergeTree can be redefined (its target is filled again)`);
+  const sfx = cluster ? '_local' : '';
   const name = cluster ? `${v.name} ON CLUSTER ${ident(cluster)}` : v.name;
-  return [`DROP VIEW IF EXISTS ${name}`, createView(v, cluster, version), insertFromSource(v, version)];
+  const out = [`ALTER TABLE ${name} MODIFY QUERY ${v.select.replace('{from}', `${v.from}${sfx}`)}`];
+  if (!v.redefined!.refill) return out;
+  if (tableDef(v.to).engine !== 'ReplacingMergeTree') throw new Error(`view ${v.name}: only a ReplacingMergeTree target can be filled again (an aggregating one would count twice)`);
+  return [...out, insertFromSource(v, version)];
 }
 
 function addIndex(i: IndexDef, cluster: string | undefined): string[] {

@@ -44,6 +44,10 @@ const LC = 'LowCardinality(String)';
 const TIME = "DateTime64(6, 'UTC')";
 /** The classification origin_prefixes keeps per (origin, prefix), as plain types so the state type is stable. */
 export const LATEST_TUPLE = 'Tuple(String, String, String, Array(String), String, Float64)';
+/** The same with a last element of 1: an empty state (rows stored before the column) reads 0 there. */
+export const LATEST_BY_PEERS_TUPLE = 'Tuple(String, String, String, Array(String), String, Float64, UInt8)';
+/** What orders latest_by_peers: (time, visibility), as schema/route-events.ts LATEST_ORDER. */
+export const LATEST_ORDER_TYPE = `Tuple(${TIME}, UInt32)`;
 
 /** Classification columns shared by route events and finding events (from `Finding`). */
 const CLASSIFICATION: ColumnDef[] = [
@@ -284,6 +288,12 @@ export const TABLES: TableDef[] = [
         name: 'latest',
         type: `AggregateFunction(argMax, ${LATEST_TUPLE}, ${TIME})`,
         comment: 'argMaxMerge: (prefix_rir, usage_region, main_country, kinds, severity, addresses) of the latest announcement',
+      },
+      {
+        name: 'latest_by_peers',
+        type: `AggregateFunction(argMax, ${LATEST_BY_PEERS_TUPLE}, ${LATEST_ORDER_TYPE})`,
+        comment: 'argMaxMerge: the same and 1, of the latest announcement and, among those of its time, the one the most peers carried; (…, 0) in rows stored before migration 12 (read latest there)',
+        since: 12,
       },
     ],
     engine: 'AggregatingMergeTree',

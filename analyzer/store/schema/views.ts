@@ -1,6 +1,6 @@
 /** The materialized views that feed the read models from the raw tables (data only; `ddl.ts` writes their SQL). */
 import { LATEST_ORDER, RIB_ROUTE_EVENTS } from './route-events.js';
-import { LATEST_TUPLE, MISMATCH_KEY } from './tables.js';
+import { LATEST_BY_PEERS_TUPLE, LATEST_TUPLE, MISMATCH_KEY } from './tables.js';
 
 export interface ViewDef {
   name: string;
@@ -14,11 +14,11 @@ export interface ViewDef {
   /** False when its source is new in the same migration (nothing to backfill its target from). */
   backfill?: false;
   /**
-   * A later migration replaced the SELECT: it drops the view, creates it with `select` and
-   * inserts its target again from the source (a ReplacingMergeTree target, where the new rows
-   * replace the old). `before` is the SELECT the earlier migrations created (their text is frozen).
+   * A later migration replaced the SELECT (`before`: the one earlier migrations created, their
+   * text is frozen). With `refill`, the migration then inserts the target again from the source:
+   * only into a ReplacingMergeTree, where the new rows replace the old.
    */
-  redefined?: { since: number; before: string };
+  redefined?: { since: number; before: string; refill: boolean };
 }
 
 /** Mismatched classified announcements, the rows every mismatch rollup is built from. */
@@ -34,6 +34,13 @@ FROM (
   FROM {from} WHERE elem_type = 'announce' AND classified
   GROUP BY family, prefix
 )`;
+
+/** origin_prefixes' SELECT; migration 12 adds the latest_by_peers state (`byPeers`). */
+const originPrefixesSelect = (byPeers: string): string => `SELECT assumeNotNull(origin_asn) AS origin_asn, prefix, any(family) AS family, count() AS events,
+  min(time) AS first_time, max(time) AS last_time, max(toUInt8(notEmpty(src.kinds))) AS mismatched,
+  argMaxState(CAST((prefix_rir, usage_region, main_country, src.kinds, severity, addresses) AS ${LATEST_TUPLE}), time) AS latest${byPeers}
+FROM {from} AS src WHERE elem_type = 'announce' AND origin_asn IS NOT NULL
+GROUP BY origin_asn, prefix`;
 
 const ROUTE_EVENT_VIEWS: ViewDef[] = [
   {
@@ -77,7 +84,7 @@ GROUP BY hour, main_country, prefix_rir`,
     // One argMax over a tuple keeps every column from the same (latest) row.
     select: prefixLatestSelect(LATEST_ORDER),
     since: 2,
-    redefined: { since: 12, before: prefixLatestSelect('time') },
+    redefined: { since: 12, before: prefixLatestSelect('time'), refill: true },
   },
   {
     name: 'prefix_activity_mv',
@@ -94,12 +101,11 @@ FROM {from} GROUP BY family, prefix`,
     comment: 'Feeds origin_prefixes from route_events (announcements with an origin)',
     from: 'route_events',
     to: 'origin_prefixes',
-    select: `SELECT assumeNotNull(origin_asn) AS origin_asn, prefix, any(family) AS family, count() AS events,
-  min(time) AS first_time, max(time) AS last_time, max(toUInt8(notEmpty(src.kinds))) AS mismatched,
-  argMaxState(CAST((prefix_rir, usage_region, main_country, src.kinds, severity, addresses) AS ${LATEST_TUPLE}), time) AS latest
-FROM {from} AS src WHERE elem_type = 'announce' AND origin_asn IS NOT NULL
-GROUP BY origin_asn, prefix`,
+    select: originPrefixesSelect(`,
+  argMaxState(CAST((prefix_rir, usage_region, main_country, src.kinds, severity, addresses, 1) AS ${LATEST_BY_PEERS_TUPLE}), ${LATEST_ORDER}) AS latest_by_peers`),
     since: 2,
+    // Old rows cannot be filled again (the sums would count twice): they keep latest alone.
+    redefined: { since: 12, before: originPrefixesSelect(''), refill: false },
   },
   {
     name: 'mismatch_prefix_hourly_mv',
@@ -170,7 +176,7 @@ const RIB_VIEWS: ViewDef[] = ROUTE_EVENT_VIEWS.map((v) => ({
   select: overRibRoutes(v.select),
   since: 11,
   backfill: false,
-  ...(v.redefined ? { redefined: { since: v.redefined.since, before: overRibRoutes(v.redefined.before) } } : {}),
+  ...(v.redefined ? { redefined: { ...v.redefined, before: overRibRoutes(v.redefined.before) } } : {}),
 }));
 
 export const VIEWS: ViewDef[] = [...ROUTE_EVENT_VIEWS, ...RIB_VIEWS];

@@ -1,7 +1,8 @@
 /**
- * Migration 12 on a store written before it: prefix_latest, whose views broke ties of time
+ * Migration 12 on a store written before it. prefix_latest, whose views broke ties of time
  * arbitrarily (a RIB dump's entries all share its time), is filled again from the stored route
  * events and RIB snapshots, and then holds each prefix's dump entry the most peers carried.
+ * origin_prefixes (the ASN page) keeps what it held, and takes the same rule for what comes after.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import { generateDdl } from '../../../analyzer/store/schema.js';
 import { MIGRATIONS, migrationChecksum } from '../../../analyzer/store/migrations.js';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
+import { asnHistory } from '../../../dashboard/server/event-queries.js';
+import { clientQuery } from '../../../dashboard/server/sql-runner.js';
 import { classify, latestByPeers, rib, T0 } from './rib-fixture.js';
 
 describe('migration 12 on a store written before it', () => {
@@ -22,7 +25,7 @@ describe('migration 12 on a store written before it', () => {
   const latest = async (): Promise<Record<string, unknown>> =>
     Object.fromEntries((await store.readonlySql('SELECT prefix, toUnixTimestamp(last_time) AS t, severity FROM prefix_latest FINAL ORDER BY prefix')).rows.map((r) => [r.prefix, [Number(r.t), r.severity]]));
 
-  it('fills prefix_latest again: every prefix gets its latest classification, from route events and RIB snapshots alike', async () => {
+  it('fills prefix_latest again from route events and RIB snapshots alike; the ASN page keeps its rows and reads new ones by peers', async () => {
     // The store as version 11 left it, as runMigrations records it.
     await store.client.command({ query: generateDdl({}, 1)[0] });
     for (const m of MIGRATIONS.filter((x) => x.version <= 11)) {
@@ -49,13 +52,33 @@ describe('migration 12 on a store written before it', () => {
     expect(Object.values(want).some(([, severity]) => severity !== 'low')).toBe(true);
     expect(await latest()).not.toEqual(want);
 
+    const asnPage = async (): Promise<Record<string, unknown>> =>
+      Object.fromEntries((await asnHistory(clientQuery(store.client, 30), 64507, 100)).prefixes.map((r) => [r.prefix, r.severity]));
+    // What version 11's origin_prefixes holds for AS64507 (its page's reader is version 12's).
+    const before = Object.fromEntries(
+      (await store.readonlySql('SELECT prefix, tupleElement(argMaxMerge(latest), 5) AS severity FROM origin_prefixes WHERE origin_asn = 64507 GROUP BY prefix')).rows.map((r) => [r.prefix, r.severity]),
+    );
+    expect(Object.keys(before).length).toBeGreaterThan(2);
+
     expect((await store.migrate()).applied).toEqual([12]);
     expect(await latest()).toEqual(want);
+    // origin_prefixes cannot be filled again (its sums would count twice): rows stored before
+    // the migration keep their classification, read from latest (by time).
+    expect(await asnPage()).toEqual(before);
     // The redefined views feed it from now on: a later dump of one prefix with fewer peers is its latest.
     const later = dump.filter((e) => e.prefix === '10.1.0.0/17').slice(0, 2).map((e) => ({ ...e, timestamp: T0 + 60 }));
     const w = store.createWriter({ flushIntervalMs: 0, batchSize: 100_000, ribSnapshots: true });
     for (const e of later) await w.writeEvent(e, { ...classify(later)[0]!, severity: 'medium' });
     await w.close();
     expect((await latest())['10.1.0.0/17']).toEqual([T0 + 60, 'medium']);
+    // A later dump of AS64507's prefixes: its page reads the entry the most peers carried, not the first.
+    const again = dump.filter((e) => e.origin_asns!.join() === '64507').map((e) => ({ ...e, timestamp: T0 + 120 }));
+    const againFindings = classify(again).map((f) => f && { ...f, severity: f.visibility >= 3 ? ('high' as const) : ('info' as const) });
+    const w2 = store.createWriter({ flushIntervalMs: 0, batchSize: 100_000, ribSnapshots: true });
+    for (const [i, e] of again.entries()) await w2.writeEvent(e, againFindings[i]);
+    await w2.close();
+    const byPeers = latestByPeers(again, againFindings);
+    expect([...byPeers.values()].some((x) => x.severity === 'high')).toBe(true);
+    expect(await asnPage()).toEqual({ ...before, ...Object.fromEntries([...byPeers].map(([prefix, x]) => [prefix, x.severity])) });
   });
 });

@@ -7,7 +7,7 @@ import { hash64Of } from '../../../analyzer/store/hash.js';
 import { routeEventValues } from '../../../analyzer/store/rows.js';
 import { clientQuery } from '../../../dashboard/server/sql-runner.js';
 import { prefixTimeline } from '../../../dashboard/server/history-queries.js';
-import { cellPrefixes } from '../../../dashboard/server/event-queries.js';
+import { asnHistory, cellPrefixes } from '../../../dashboard/server/event-queries.js';
 import type { Rir } from '../../../analyzer/models/registry.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { readModelContents, routeEventContents } from '../../helpers/store-contents.js';
@@ -128,10 +128,16 @@ describe('a RIB stored as snapshots reads as its entries stored as route events'
     const all = rib().filter((e) => e.timestamp === T0);
     const findings = classify(all);
     const expected = latestByPeers(all, findings);
+    // The ASN page's: per prefix, of one origin's entries (origin 64507 has several peers on several prefixes).
+    const ORIGIN = 64507;
+    const ofOrigin = all.map((e, i) => [e, findings[i]] as const).filter(([e]) => e.origin_asns!.join() === String(ORIGIN));
+    const expectedOfOrigin = latestByPeers(ofOrigin.map(([e]) => e), ofOrigin.map(([, f]) => f));
     // Neither the first nor the last classified entry of a prefix's latest time would do: the test tells them apart.
-    const atLatest = (prefix: string) => all.map((e, i) => [e, findings[i]] as const).filter(([e, f]) => f && e.prefix === prefix && e.elem_type === 'announce' && e.timestamp === expected.get(prefix)!.time);
-    expect([...expected.keys()].some((p) => atLatest(p)[0][1]!.severity !== expected.get(p)!.severity)).toBe(true);
-    expect([...expected.keys()].some((p) => atLatest(p).at(-1)![1]!.severity !== expected.get(p)!.severity)).toBe(true);
+    for (const [events, fs, want] of [[all, findings, expected], [ofOrigin.map(([e]) => e), ofOrigin.map(([, f]) => f), expectedOfOrigin]] as const) {
+      const atLatest = (prefix: string) => events.map((e, i) => [e, fs[i]] as const).filter(([e, f]) => f && e.prefix === prefix && e.timestamp === want.get(prefix)!.time);
+      expect([...want.keys()].some((p) => atLatest(p)[0][1]!.severity !== want.get(p)!.severity)).toBe(true);
+      if (want === expected) expect([...want.keys()].some((p) => atLatest(p).at(-1)![1]!.severity !== want.get(p)!.severity)).toBe(true);
+    }
     for (const ribSnapshots of [false, true]) {
       await write(ribSnapshots, all);
       const latest = (await store.readonlySql('SELECT prefix, toUnixTimestamp(last_time) AS t, severity FROM prefix_latest FINAL ORDER BY prefix')).rows;
@@ -148,6 +154,8 @@ describe('a RIB stored as snapshots reads as its entries stored as route events'
         for (const cell of cells) rows.push(...(await cellPrefixes(clientQuery(store.client, 30), 4, ...(cell.split(' ') as [Rir, Rir]), 100, range)));
         expect(Object.fromEntries(rows.map((r) => [r.prefix, r.severity])), JSON.stringify(range)).toEqual(Object.fromEntries([...expected].map(([prefix, x]) => [prefix, x.severity])));
       }
+      const asn = await asnHistory(clientQuery(store.client, 30), ORIGIN, 100);
+      expect(Object.fromEntries(asn.prefixes.map((r) => [r.prefix, r.severity]))).toEqual(Object.fromEntries([...expectedOfOrigin].map(([prefix, x]) => [prefix, x.severity])));
     }
   });
 });

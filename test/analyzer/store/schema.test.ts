@@ -10,14 +10,15 @@ const backfills = VIEWS.filter((v) => since(v) > 1 && v.backfill !== false).leng
 const addedColumns = TABLES.flatMap((t) => t.columns.filter((c) => c.since !== undefined && c.since > since(t))).length;
 /** Tables views write to, given a deduplication window by migration 10 (single node only). */
 const viewTargets = [...new Set(VIEWS.map((v) => v.to))];
-/** Views whose SELECT a later migration replaced: dropped, created again, their target filled again. */
+/** Views whose SELECT a later migration replaced (ALTER … MODIFY QUERY), some with their target filled again. */
 const redefined = VIEWS.filter((v) => v.redefined);
+const redefinitions = redefined.length + redefined.filter((v) => v.redefined!.refill).length;
 const sha = (xs: string[]) => createHash('sha256').update(xs.join(';\n')).digest('hex');
 
 describe('generated DDL', () => {
   it('single mode: MergeTree family, no cluster, TTL and dedup window on raw events', () => {
     const ddl = generateDdl({ rawTtlDays: 30 });
-    expect(ddl.length).toBe(TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + addedColumns + viewTargets.length + 3 * redefined.length);
+    expect(ddl.length).toBe(TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + addedColumns + viewTargets.length + redefinitions);
     for (const t of viewTargets) expect(ddl, t).toContain(`ALTER TABLE ${t} MODIFY SETTING non_replicated_deduplication_window = 10000`);
     expect(ddl).toContain("ALTER TABLE finding_events ADD COLUMN IF NOT EXISTS rov LowCardinality(String) COMMENT 'RPKI route-origin validation (RFC 6811): valid, invalid-origin, invalid-length, not-found; \\'\\' without RPKI data'");
     expect(ddl.join('\n')).not.toMatch(/ON CLUSTER|Replicated|Distributed/);
@@ -31,7 +32,7 @@ describe('generated DDL', () => {
 
   it('cluster mode: Replicated engines ON CLUSTER with macros, Distributed tables under the same names', () => {
     const ddl = generateDdl({ cluster: 'portolan' });
-    expect(ddl.length).toBe(2 * TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + 2 * addedColumns + 3 * redefined.length);
+    expect(ddl.length).toBe(2 * TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + 2 * addedColumns + redefinitions);
     for (const t of TABLES) {
       const local = ddl.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${t.name}_local ON CLUSTER portolan\n`));
       expect(local, t.name).toBeDefined();
@@ -65,31 +66,44 @@ describe('generated DDL', () => {
     }
   });
 
-  it('migration 12: prefix_latest\'s two views redefined to break ties of time by visibility, each dropped, created and its source read again, in both modes', () => {
-    expect(redefined.map((v) => v.name)).toEqual(['prefix_latest_mv', 'prefix_latest_rib_mv']);
+  it('migration 12: the "latest" views redefined in place to break ties of time by visibility; prefix_latest filled again, origin_prefixes given a column', () => {
+    expect(redefined.map((v) => [v.name, v.redefined!.refill])).toEqual([
+      ['prefix_latest_mv', true],
+      ['origin_prefixes_mv', false],
+      ['prefix_latest_rib_mv', true],
+      ['origin_prefixes_rib_mv', false],
+    ]);
     for (const cluster of [undefined, 'portolan'] as const) {
       const ddl = MIGRATIONS.find((m) => m.version === 12)!.statements({ cluster });
       const on = cluster ? ' ON CLUSTER portolan' : '';
       const sfx = cluster ? '_local' : '';
-      expect(ddl).toHaveLength(6);
-      for (const [i, v] of redefined.entries()) {
-        const [drop, create, fill] = ddl.slice(3 * i, 3 * i + 3);
-        expect(drop).toBe(`DROP VIEW IF EXISTS ${v.name}${on}`);
-        expect(create).toContain(`MATERIALIZED VIEW IF NOT EXISTS ${v.name}${on} TO prefix_latest${sfx}\n`);
-        expect(create).toContain(`FROM ${v.from}${sfx}`);
-        expect(create).toContain(', (time, visibility)) AS latest');
+      // The column first (on the Distributed table too in a cluster), then each view and, for prefix_latest, its refill.
+      expect(ddl.filter((s) => s.includes('ADD COLUMN IF NOT EXISTS latest_by_peers'))).toHaveLength(cluster ? 2 : 1);
+      const rest = ddl.filter((s) => !s.includes('ADD COLUMN'));
+      expect(rest).toHaveLength(6);
+      for (const v of redefined) {
+        const i = rest.findIndex((s) => s.startsWith(`ALTER TABLE ${v.name}${on} MODIFY QUERY SELECT`));
+        expect(i, v.name).toBeGreaterThanOrEqual(0);
+        expect(rest[i]).toContain(`FROM ${v.from}${sfx}`);
+        expect(rest[i]).toContain(', (time, visibility)) AS latest');
+        const fill = rest[i + 1];
+        if (!v.redefined!.refill) {
+          expect(fill ?? '').not.toMatch(/^INSERT/);
+          continue;
+        }
         // Filled again through the Distributed names, with no empty-target guard: the rows replace those there.
-        expect(fill).toMatch(new RegExp(`^INSERT INTO prefix_latest \\(`));
+        expect(fill).toMatch(/^INSERT INTO prefix_latest \(/);
         expect(fill).toContain(`FROM ${v.from} `);
         expect(fill).not.toContain('_local');
         expect(fill).not.toContain('count()');
       }
     }
-    // Migrations 2 and 11 keep the text they shipped with: time alone.
+    // Migrations 2 and 11 keep the text they shipped with: time alone, no new column.
     for (const version of [2, 11]) {
       const text = MIGRATIONS.find((m) => m.version === version)!.statements({}).join('\n');
       expect(text).toContain('severity), time) AS latest');
       expect(text).not.toContain('(time, visibility)');
+      expect(text).not.toContain('latest_by_peers');
     }
   });
 
