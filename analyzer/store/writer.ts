@@ -103,10 +103,18 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     return wait;
   }
 
-  async function flush(): Promise<void> {
-    await addSnapshots(snapshots.take());
-    batcher.cutAll();
-    await pipeline.drained();
+  /**
+   * Hands over what was written before the call, at once unless the queue is full, and waits
+   * for it alone: rows a caller writes meanwhile (ingest reads on past a checkpoint) are not
+   * waited for, nor handed over unless the queue made the flush wait.
+   */
+  function flush(): Promise<void> {
+    const wait = addSnapshots(snapshots.take());
+    const handOver = (): Promise<void> => {
+      batcher.cutAll();
+      return pipeline.landed();
+    };
+    return wait ? wait.then(handOver) : handOver();
   }
 
   return {
@@ -123,6 +131,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     async close() {
       if (closed) return;
       await flush();
+      await pipeline.drained();
       closed = true;
       batcher.stop();
       await spooler.close();

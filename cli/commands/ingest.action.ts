@@ -152,18 +152,23 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
       let findingsAtStart = pipeline.counters.findings;
       // Breaks every 10 ms of work, so the writer's inserts and a shutdown signal get their turn.
       const slicer = new TimeSlicer();
+      // Checkpoints in order, each written once the rows before it have landed; reading goes on
+      // meanwhile (waiting for the store at each one left the main thread idle about a second).
+      let checkpointed: Promise<void> = Promise.resolve();
       for await (const event of source.events()) {
         await pipeline.process(event);
         const turn = slicer.tick();
         if (turn) await turn;
         elements++;
         if (elements % CHECKPOINT_EVERY === 0 && id) {
-          await pipeline.flush();
-          await store.ledger.checkpoint(id, elements, pipeline.counters.findings - findingsAtStart);
+          const [landed, at, findings] = [writer.flush(), elements, pipeline.counters.findings - findingsAtStart];
+          checkpointed = checkpointed.then(() => landed).then(() => store.ledger.checkpoint(id, at, findings));
+          checkpointed.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
         }
         progress.update(() => filesProgress.line(file, pipeline.counters.events, pipeline.counters.findings));
       }
       await pipeline.flush();
+      await checkpointed;
       const stats = source.stats();
       if (id) {
         const findings = pipeline.counters.findings - findingsAtStart;

@@ -39,9 +39,18 @@ export class InsertPipeline {
     while (this.held >= max) await this.changes.next();
   }
 
-  /** Resolves once every batch pushed so far is delivered. */
+  /** Resolves once nothing is held: every batch pushed so far, and any pushed meanwhile, delivered. */
   async drained(): Promise<void> {
     while (this.held > 0) await this.changes.next();
+  }
+
+  /** Resolves once every batch held now is delivered; batches pushed meanwhile are not waited for. */
+  async landed(): Promise<void> {
+    const waiting = new Set([...this.queue, ...this.inFlight]);
+    while (waiting.size > 0) {
+      await this.changes.next();
+      for (const b of waiting) if (!this.inFlight.has(b) && !this.queue.includes(b)) waiting.delete(b);
+    }
   }
 
   /** Starts deliveries while slots are free. */

@@ -66,7 +66,7 @@ export interface WriterStats {
 export interface StoreWriter {
   writeEvent(event: RouteEvent, finding: Finding | null): Promise<void> | void;
   writeLifecycle(event: LifecycleEvent): Promise<void> | void;
-  /** Resolves when every row written so far is in the store or in the on-disk spool. */
+  /** Resolves when every row written before the call is in the store or in the on-disk spool (rows written meanwhile are not waited for). */
   flush(): Promise<void>;
   /** Flush, try a last replay, stop timers. A non-empty spool stays on disk for the next start. */
   close(): Promise<void>;

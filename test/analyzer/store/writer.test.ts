@@ -65,6 +65,34 @@ describe('store writer', () => {
     await w.close();
   });
 
+  it('flush waits for the rows written before it, not for those written after (ingest reads on while a checkpoint lands)', async () => {
+    // The real store, its inserts after the first three held at a gate until released.
+    let inserts = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const client = new Proxy(store.client, {
+      get(target, prop, receiver) {
+        if (prop !== 'command') return Reflect.get(target, prop, receiver) as unknown;
+        return async (...args: Parameters<ClickHouseClient['command']>) => {
+          if (args[0].query.startsWith('INSERT') && ++inserts > 3) await gate;
+          return target.command(...args);
+        };
+      },
+    });
+    const w = createStoreWriter(client, { chdb: store.chdb, spoolDir: join(dir, 'spool-flush'), batchSize: 50, flushIntervalMs: 0 });
+    for (const x of relabel('flush-before', 120)) await w.writeEvent(x.event, x.finding);
+    const flushed = w.flush(); // three batches: two full, the rest cut by the flush
+    for (const x of relabel('flush-after', 100)) await w.writeEvent(x.event, x.finding);
+    w.flush().catch(() => undefined); // the rows after it handed over, held at the gate
+    const waitedForLater = new Promise<string>((r) => setTimeout(() => r('flush waited for rows written after it'), 20_000).unref());
+    expect(await Promise.race([flushed.then(() => 'landed'), waitedForLater])).toBe('landed');
+    expect(await count('flush-before')).toBe(120);
+    expect(await count('flush-after')).toBe(0);
+    release();
+    await w.close();
+    expect(await count('flush-after')).toBe(100);
+  });
+
   it('an outage mid-write loses nothing: retries, spools, replays in order, counts equal', async () => {
     const { client, chdb, state } = flakyClient(store.client, store.chdb);
     const spoolDir = join(dir, 'spool-b');
