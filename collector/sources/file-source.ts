@@ -41,6 +41,14 @@ export class FileSource implements RouteSource {
   }
 
   async *events(): AsyncGenerator<RouteEvent> {
+    for await (const batch of this.eventBatches()) yield* batch;
+  }
+
+  /**
+   * The same events, an MRT record's or a RIS Live message's at a time: a reader that takes
+   * hundreds of thousands of events saves an async generator step (about 1 µs) on each.
+   */
+  async *eventBatches(): AsyncGenerator<RouteEvent[]> {
     for (const file of this.files) {
       if (this.closed) return;
       if (await isJsonlCapture(file)) yield* this.jsonl(file);
@@ -48,7 +56,7 @@ export class FileSource implements RouteSource {
     }
   }
 
-  private async *jsonl(file: string): AsyncGenerator<RouteEvent> {
+  private async *jsonl(file: string): AsyncGenerator<RouteEvent[]> {
     // Loaded for a capture only (an MRT reader, such as index build's, never needs it).
     const { decodeRisMessage, RAW_CHECK_EVERY } = await import('../rislive/decode.js');
     const js = newJsonlStats();
@@ -68,31 +76,30 @@ export class FileSource implements RouteSource {
           log.warn({ file, line: js.lines, problems: r.problems }, 'RIS Live message partly undecodable; skipped the bad parts');
         }
         if (r.disagreement) this.disagreements++;
-        for (const e of r.events) {
-          this.counters.elements++;
-          yield e;
-        }
+        this.counters.elements += r.events.length;
+        if (r.events.length) yield r.events;
       }
     } finally {
       this.counters.errors += js.bad;
     }
   }
 
-  private async *mrt(file: string): AsyncGenerator<RouteEvent> {
+  private async *mrt(file: string): AsyncGenerator<RouteEvent[]> {
     const collector = this.collectorOf(file);
     const stats = newStats();
     const before = this.counters.messages;
     try {
       for await (const { record, elems } of readMrtRecordElems(file, stats)) {
+        if (this.closed) return;
+        this.counters.messages = before + stats.records;
+        if (!elems.length) continue;
         const rib = isRibRecord(record);
         for (const elem of elems) {
-          if (this.closed) return;
-          this.counters.messages = before + stats.records;
-          this.counters.elements++;
           const event = labelled(elem, collector);
           if (rib) event.from_rib = true;
-          yield event;
         }
+        this.counters.elements += elems.length;
+        yield elems as RouteEvent[]; // labelled in place
       }
     } finally {
       this.countRead(before, stats);
@@ -103,7 +110,7 @@ export class FileSource implements RouteSource {
     for (const file of this.files) {
       if (this.closed) return;
       if (await isJsonlCapture(file)) {
-        for await (const event of this.jsonl(file)) visitor.event(event);
+        for await (const events of this.jsonl(file)) for (const event of events) visitor.event(event);
         continue;
       }
       const collector = this.collectorOf(file);
