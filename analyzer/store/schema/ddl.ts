@@ -131,7 +131,7 @@ export const SCHEMA_VERSION = Math.max(
 /**
  * The statements a version creates, in order: tables (and their Distributed twins), one-off
  * backfills of new read models from the raw tables (versions after 1), views, views redefined
- * (with their targets filled again), skip indexes.
+ * (a ReplacingMergeTree target filled again), skip indexes.
  * Without a version: every version's statements in turn (the whole schema).
  */
 export function generateDdl(opts: SchemaOptions = {}, version?: number): string[] {
