@@ -15,7 +15,6 @@ import type { RoutingMoment } from '../models/change-routing.js';
 import type { RegistryChange } from '../models/registry.js';
 import type { RoutedRoute, RoutingSnapshot } from './join.js';
 
-
 const DAY = 86_400;
 const TIME_T = "DateTime64(6, 'UTC')";
 const CHUNK = 5_000;

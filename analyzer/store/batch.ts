@@ -9,6 +9,9 @@ import { tableDef } from './schema.js';
  */
 export type BatchFormat = 'RowBinary' | 'JSONCompactEachRow';
 
+/** A table's own RowBinary row writer: the row of (a, b), the same bytes as its values encoded column by column. */
+export type RowEncoder<A, B> = (out: ByteSink, a: A, b: B) => void;
+
 export interface Payload {
   table: string;
   columns: string[];
@@ -26,7 +29,7 @@ export interface BatchBuilder {
    * RowBinary builders: adds one row that `encode` writes from `a` and `b` (a table's own encoder,
    * the same bytes as `add` of its values), with the same rule on failure. Absent for text formats.
    */
-  addEncoded?<A, B>(encode: (out: ByteSink, a: A, b: B) => void, a: A, b: B): void;
+  addEncoded?<A, B>(encode: RowEncoder<A, B>, a: A, b: B): void;
   /** The rows so far; the builder starts empty again. */
   take(): Payload;
 }

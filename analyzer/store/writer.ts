@@ -7,7 +7,7 @@ import { LIFECYCLE_COLUMNS, lifecycleValues, RIB_SNAPSHOT_COLUMNS, ribSnapshotVa
 import { RibSnapshots } from './rib-snapshot.js';
 import { storeInserter } from './insert.js';
 import { encodeRibSnapshot, encodeRouteEvent } from './route-event-encoder.js';
-import type { ByteSink } from './rowbinary.js';
+import type { RowEncoder } from './batch.js';
 import { Spool } from './spool.js';
 import { BatchAttempts } from './writer/attempts.js';
 import { Batcher } from './writer/batcher.js';
@@ -72,7 +72,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
   function addRow<A, B>(
     table: string,
     columns: readonly string[],
-    encode: ((out: ByteSink, a: A, b: B) => void) | null,
+    encode: RowEncoder<A, B> | null,
     values: (a: A, b: B) => unknown[],
     a: A,
     b: B,

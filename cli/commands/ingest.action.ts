@@ -73,11 +73,14 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
     // Through the same classifier and state, into no sink: the state as an uninterrupted ingest left it.
     const replay = new Pipeline(analysis.classifier, state, []);
     const slicer = new TimeSlicer();
-    for await (const event of new FileSource(skipped, { collector: opts.collector }).events()) {
+    for await (const batch of new FileSource(skipped, { collector: opts.collector }).eventBatches()) {
       if (stopping) return;
-      await replay.process(event);
-      const turn = slicer.tick();
-      if (turn) await turn;
+      for (const event of batch) {
+        const wait = replay.process(event);
+        if (wait) await wait;
+        const turn = slicer.tick();
+        if (turn) await turn;
+      }
     }
     log.info({ files: skipped.length, events: replay.counters.events }, 'completed files replayed into the routing state (not stored again)');
   };

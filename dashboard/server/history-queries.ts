@@ -3,7 +3,6 @@ import { ROUTE_EVENTS } from '../../analyzer/store/schema/route-events.js';
 import type { QueryRunner } from './sql-runner.js';
 import type { Row } from './store-port.js';
 
-
 /**
  * The series the history charts draw (prefix, ASN and country pages). Each reads by primary
  * key or a small table: route_events, rib_snapshots and prefix_routes_daily are ordered by prefix first,

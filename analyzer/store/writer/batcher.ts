@@ -1,5 +1,4 @@
-import { batchBuilder, payloadToken, type BatchBuilder, type BatchFormat } from '../batch.js';
-import type { ByteSink } from '../rowbinary.js';
+import { batchBuilder, payloadToken, type BatchBuilder, type BatchFormat, type RowEncoder } from '../batch.js';
 import type { Batch } from './types.js';
 
 /**
@@ -59,7 +58,7 @@ export class Batcher {
    * Adds one row through the table's own RowBinary encoder (see BatchBuilder.addEncoded); false,
    * adding nothing, when this format has none (the caller then adds the row's values).
    */
-  addEncoded<A, B>(table: string, columns: readonly string[], encode: (out: ByteSink, a: A, b: B) => void, a: A, b: B, weight = 1): boolean {
+  addEncoded<A, B>(table: string, columns: readonly string[], encode: RowEncoder<A, B>, a: A, b: B, weight = 1): boolean {
     const builder = this.builder(table, columns);
     if (!builder.addEncoded) return false;
     builder.addEncoded(encode, a, b);

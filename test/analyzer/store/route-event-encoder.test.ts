@@ -10,7 +10,7 @@ import type { Finding } from '../../../analyzer/models/finding.js';
 import { Pipeline } from '../../../analyzer/pipeline/pipeline.js';
 import { loadRegistry } from '../../../analyzer/registry/index.js';
 import { PrefixState } from '../../../analyzer/state/index.js';
-import { batchBuilder } from '../../../analyzer/store/batch.js';
+import { batchBuilder, type RowEncoder } from '../../../analyzer/store/batch.js';
 import { hash64, hash64Parts } from '../../../analyzer/store/hash.js';
 import type { RibSnapshotRow } from '../../../analyzer/models/rib-snapshot.js';
 import { RibSnapshots } from '../../../analyzer/store/rib-snapshot.js';
@@ -25,26 +25,30 @@ import { dataset } from './fixtures.js';
 
 type Item = { event: RouteEvent; finding: Finding | null };
 
-/** Both encodings of the same rows; rows the generic path refuses are refused by the direct one too. */
-function encodeBoth(items: Item[]): { generic: Buffer; direct: Buffer; refused: [number, number] } {
-  const generic = batchBuilder('route_events', ROUTE_EVENT_COLUMNS, 'RowBinary');
-  const direct = batchBuilder('route_events', ROUTE_EVENT_COLUMNS, 'RowBinary');
+/** Both encodings of the same rows of a table: its generic values and its direct encoder; refusals counted for each. */
+function encodeBothWays<A, B>(table: string, columns: readonly string[], rows: Array<[A, B]>, values: (a: A, b: B) => unknown[], encode: RowEncoder<A, B>) {
+  const generic = batchBuilder(table, columns, 'RowBinary');
+  const direct = batchBuilder(table, columns, 'RowBinary');
   const refused: [number, number] = [0, 0];
-  for (const { event, finding: f } of items) {
+  for (const [a, b] of rows) {
     try {
-      generic.add(routeEventValues(event, f));
+      generic.add(values(a, b));
     } catch {
       refused[0]++;
     }
     try {
-      direct.addEncoded!(encodeRouteEvent, event, f);
+      direct.addEncoded!(encode, a, b);
     } catch {
       refused[1]++;
     }
   }
   expect(direct.rows).toBe(generic.rows);
-  return { generic: generic.take().data, direct: direct.take().data, refused };
+  const stored = direct.rows;
+  return { generic: generic.take().data, direct: direct.take().data, refused, rows: stored };
 }
+
+/** route_events rows both ways; rows the generic path refuses are refused by the direct one too. */
+const encodeBoth = (items: Item[]) => encodeBothWays('route_events', ROUTE_EVENT_COLUMNS, items.map((x) => [x.event, x.finding] as [RouteEvent, Finding | null]), routeEventValues, encodeRouteEvent);
 
 /** Variants the fixture dataset lacks: IPv6, ADD-PATH, AS_SET origins, every community type, UTF-8, optional fields. */
 function variants(): Item[] {
@@ -118,24 +122,11 @@ describe('route_events RowBinary encoder', () => {
     const rows = items.flatMap(({ event, finding: f }, i) => snapshots.add({ ...event, prefix: `10.${i >> 3}.0.0/16` }, f)).concat(snapshots.take());
     expect(rows.length).toBeGreaterThan(40);
     const bad: RibSnapshotRow[] = [{ ...rows[0], time: Number.NaN }, { ...rows[0], peerAsns: [-1, ...rows[0].peerAsns.slice(1)] }, { ...rows[0], eventIdHalves: [] }, { ...rows[0], prefix: '10.0.0.0/x' }];
-    const generic = batchBuilder('rib_snapshots', RIB_SNAPSHOT_COLUMNS, 'RowBinary');
-    const direct = batchBuilder('rib_snapshots', RIB_SNAPSHOT_COLUMNS, 'RowBinary');
-    const refused = [0, 0];
-    for (const r of [...rows.slice(0, 5), ...bad, ...rows.slice(5)]) {
-      try {
-        generic.add(ribSnapshotValues(r));
-      } catch {
-        refused[0]++;
-      }
-      try {
-        direct.addEncoded!(encodeRibSnapshot, r, null);
-      } catch {
-        refused[1]++;
-      }
-    }
-    expect(refused).toEqual([bad.length, bad.length]);
-    expect(direct.rows).toBe(rows.length);
-    expect(direct.take().data.equals(generic.take().data)).toBe(true);
+    const all = [...rows.slice(0, 5), ...bad, ...rows.slice(5)].map((r) => [r, null] as [RibSnapshotRow, null]);
+    const both = encodeBothWays('rib_snapshots', RIB_SNAPSHOT_COLUMNS, all, (r) => ribSnapshotValues(r), (out, r) => encodeRibSnapshot(out, r));
+    expect(both.refused).toEqual([bad.length, bad.length]);
+    expect(both.rows).toBe(rows.length);
+    expect(both.direct.equals(both.generic)).toBe(true);
   });
 
   it('hash64Parts equals hash64 of the parts joined (the stored event ids do not change)', () => {
