@@ -53,12 +53,14 @@ function relabel(collector: string, n: number) {
 
 describe('store writer', () => {
   it('sends a batch when it reaches the batch size, and a partial one after the interval', async () => {
-    const w = store.createWriter({ batchSize: 50, flushIntervalMs: 1500, spoolDir: join(dir, 'spool-a') });
+    // The interval is long enough for the two full batches to land first on a loaded machine (a
+    // 1.5 s interval and a 1 s wait failed once in CI, 2026-12-03: a cold first insert).
+    const w = store.createWriter({ batchSize: 50, flushIntervalMs: 6000, spoolDir: join(dir, 'spool-a') });
     for (const x of relabel('size', 120)) await w.writeEvent(x.event, x.finding);
-    for (let i = 0; i < 50 && w.stats().insertedBatches < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 250 && w.stats().insertedBatches < 2; i++) await new Promise((r) => setTimeout(r, 20));
     expect(w.stats().insertedBatches).toBe(2); // 2 full batches, 20 rows still buffered
     expect(w.stats().pendingRows).toBe(20);
-    for (let i = 0; i < 100 && w.stats().insertedBatches < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && w.stats().insertedBatches < 3; i++) await new Promise((r) => setTimeout(r, 50));
     expect(w.stats().insertedBatches).toBe(3); // the interval sent the rest without a flush()
     expect(w.stats().inserted).toBe(120);
     expect(await count('size')).toBe(120);
