@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
 import { batchBuilder, payloadToken } from '../../../analyzer/store/batch.js';
-import { storeInserter } from '../../../analyzer/store/insert.js';
+import { stagedType, storeInserter } from '../../../analyzer/store/insert.js';
+import { tableDef } from '../../../analyzer/store/schema/tables.js';
 import { ROUTE_EVENT_COLUMNS, routeEventValues } from '../../../analyzer/store/rows.js';
 import { ByteSink, encoderFor } from '../../../analyzer/store/rowbinary.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
@@ -98,6 +99,26 @@ describe('batches', () => {
     inserter.close();
     const r = await store.readonlySql("SELECT collector, count() AS n, sum(peer_asn) AS asns FROM route_events WHERE startsWith(collector, 'batch-') GROUP BY collector");
     expect(r.rows.map((x) => [x.collector, Number(x.n), Number(x.asns)])).toEqual([['batch-good', 50, items.reduce((a, x) => a + x.event.peer_asn, 0)]]);
+  });
+
+  it('LowCardinality columns are staged as their plain type and land with every value', async () => {
+    expect(['LowCardinality(String)', 'Array(LowCardinality(String))', 'Nullable(UInt32)'].map(stagedType)).toEqual(['String', 'Array(String)', 'Nullable(UInt32)']);
+    const lowCardinality = tableDef('route_events').columns.filter((c) => c.type.includes('LowCardinality')).map((c) => c.name);
+    expect(lowCardinality.length).toBeGreaterThan(5);
+    const items = dataset(40).map((x, i) => ({ event: { ...x.event, collector: `lc-${i % 3}` }, finding: x.finding }));
+    const builder = batchBuilder('route_events', ROUTE_EVENT_COLUMNS, 'RowBinary');
+    const expected = items.map((x) => {
+      const values = routeEventValues(x.event, x.finding);
+      builder.add(values);
+      return [values[ROUTE_EVENT_COLUMNS.indexOf('event_id')], ...lowCardinality.map((c) => values[ROUTE_EVENT_COLUMNS.indexOf(c)])];
+    });
+    const payload = builder.take();
+    const inserter = storeInserter(store.client, { chdb: store.chdb });
+    await inserter.insert(payload, payloadToken(payload));
+    inserter.close();
+    const r = await store.readonlySql(`SELECT toString(event_id) AS event_id, ${lowCardinality.join(', ')} FROM route_events WHERE startsWith(collector, 'lc-')`);
+    const byId = (rows: unknown[][]) => rows.map((row) => JSON.stringify(row)).sort();
+    expect(byId(r.rows.map((row) => [row.event_id, ...lowCardinality.map((c) => row[c])]))).toEqual(byId(expected.map((e) => [String(e[0]), ...e.slice(1)])));
   });
 
   it('the writer counts and skips a row it cannot store, and stores the rest', async () => {
