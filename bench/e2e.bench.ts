@@ -1,5 +1,6 @@
 /**
- * End-to-end prefix-events/s on one core, the path `portolan ingest` takes: FileSource → Pipeline
+ * End-to-end prefix-events/s on one core, the path `portolan ingest` takes (its loop: the source
+ * an MRT record at a time, a wait only when the writer asks): FileSource → Pipeline
  * (real classifier on the 2013-08-13 RIR files + IANA + bundled geo, real PrefixState) → real
  * chDB store in a temp folder. For each input, in the same process:
  *   - parser alone (FileSource, no analysis): the reference;
@@ -29,6 +30,7 @@ import { PrefixState } from '../analyzer/state/index.js';
 import { openStore, type Store } from '../analyzer/store/index.js';
 import type { RouteEvent } from '../collector/models/route-event.js';
 import { FileSource } from '../collector/sources/index.js';
+import { TimeSlicer } from '../common/time-slice.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../test/helpers/shared-data.js';
 import { makeTmpDir } from '../test/helpers/tmp.js';
 import { report } from './report.js';
@@ -101,22 +103,23 @@ async function measure(count: () => Promise<number>): Promise<Run> {
 }
 
 /** A file's events `times` times over, each pass `shiftSeconds` later: a long stream of the same kind. */
-async function* repeated(file: string, times: number, shiftSeconds: number): AsyncGenerator<RouteEvent> {
+async function* repeated(file: string, times: number, shiftSeconds: number): AsyncGenerator<RouteEvent[]> {
   for (let r = 0; r < times; r++) {
-    for await (const e of new FileSource([file]).events()) {
-      e.timestamp += r * shiftSeconds;
-      yield e;
+    for await (const batch of new FileSource([file]).eventBatches()) {
+      for (const e of batch) e.timestamp += r * shiftSeconds;
+      yield batch;
     }
   }
 }
 
-type Events = () => AsyncIterable<RouteEvent>;
-const fileEvents = (file: string): Events => () => new FileSource([file]).events();
+/** The events as `portolan ingest` reads them: an MRT record's (or RIS message's) at a time. */
+type Events = () => AsyncIterable<RouteEvent[]>;
+const fileEvents = (file: string): Events => () => new FileSource([file]).eventBatches();
 
 const parseOnly = (events: Events): Promise<Run> =>
   measure(async () => {
     let n = 0;
-    for await (const e of events()) if (e.prefix) n++;
+    for await (const batch of events()) for (const e of batch) if (e.prefix) n++;
     return n;
   });
 
@@ -124,9 +127,16 @@ const parseOnly = (events: Events): Promise<Run> =>
 const endToEnd = (events: Events, classifier: Classifier, sinks: PipelineSink[], phase: string): Promise<Run> =>
   measure(async () => {
     const pipeline = new Pipeline(classifier, new PrefixState(), sinks);
-    for await (const e of events()) {
-      e.collector = `${e.collector}#${phase}`;
-      await pipeline.process(e);
+    const slicer = new TimeSlicer();
+    for await (const batch of events()) {
+      for (const e of batch) {
+        e.collector = `${e.collector}#${phase}`;
+        // As `ingest` does: awaited only when the writer asks to wait, a break every 10 ms of work.
+        const wait = pipeline.process(e);
+        if (wait) await wait;
+        const turn = slicer.tick();
+        if (turn) await turn;
+      }
     }
     await pipeline.flush();
     return pipeline.counters.events;
