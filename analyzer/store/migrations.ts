@@ -75,6 +75,11 @@ export const MIGRATIONS: Migration[] = [
     name: '"latest" among announcements of one time is the one the most peers carried (a RIB dump\'s entries share its time): prefix_latest\'s views redefined and the table filled again; origin_prefixes.latest_by_peers',
     statements: (opts) => generateDdl(opts, 12),
   },
+  {
+    version: 13,
+    name: 'the views migration 12 changed in place (prefix_latest\'s and origin_prefixes\' four) dropped and created again: changed in place, they counted a batch twice when the process that migrated stored it and a later one stored it again after a crash',
+    statements: (opts) => generateDdl(opts, 13),
+  },
 ];
 
 export interface MigrationResult {

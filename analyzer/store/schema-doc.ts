@@ -2,7 +2,7 @@
  * The analysts' reference of the store, generated from the one schema definition so it cannot
  * drift: `npm run docs` writes it into the README, and a test checks the README is current.
  */
-import { INDEXES, TABLES, VIEWS, type TableDef } from './schema.js';
+import { INDEXES, TABLES, VIEWS, type TableDef, type ViewDef } from './schema.js';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -15,6 +15,12 @@ function storage(t: TableDef): string {
   return parts.join(' · ');
 }
 
+/** What later migrations did to a view, for its row: " (SELECT replaced by migration 12; created again by migration 13)". */
+const viewHistory = (v: ViewDef): string => {
+  const notes = [v.redefined ? `SELECT replaced by migration ${v.redefined.since}` : '', v.recreated ? `created again by migration ${v.recreated}` : ''].filter(Boolean);
+  return notes.length ? ` (${notes.join('; ')})` : '';
+};
+
 export function schemaMarkdown(): string {
   const out: string[] = [];
   for (const t of TABLES) {
@@ -23,7 +29,7 @@ export function schemaMarkdown(): string {
     out.push('');
   }
   out.push('### Materialized views', '', '| view | from → to | what |', '|---|---|---|');
-  for (const v of VIEWS) out.push(`| ${v.name} | ${v.from} → ${v.to} | ${cell(v.comment)}${v.redefined ? ` (SELECT replaced by migration ${v.redefined.since})` : ''} |`);
+  for (const v of VIEWS) out.push(`| ${v.name} | ${v.from} → ${v.to} | ${cell(v.comment)}${viewHistory(v)} |`);
   out.push('', '### Skip indexes', '', '| table | index | on | type |', '|---|---|---|---|');
   for (const i of INDEXES) out.push(`| ${i.table} | ${i.name} | \`${cell(i.expression)}\` | ${i.type} |`);
   return `${out.join('\n')}\n`;

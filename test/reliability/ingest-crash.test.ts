@@ -107,6 +107,26 @@ describe(`kill -9 of portolan ingest at ${KILLS} seeded points (seed ${SEED})`, 
     expect(got).toEqual(expected);
   });
 
+  // Found in CI (2026-12-03): migration 12 changed two views in place (MODIFY QUERY); in the
+  // process that applied it their targets took other deduplication tokens than in any later one,
+  // so a batch that process stored and a rerun stored again counted twice in origin_prefixes
+  // (81,944 events against 64,139), until migration 13 created those views again. No kill is
+  // needed to show it: the process that creates the store stores the file, a later one stores it
+  // again (--force), with the same batches and tokens.
+  it('a file stored by the process that created the store and again by a later one counts once in every read model', async () => {
+    const reference = join(dir, 'db-once');
+    const once = await ingest(reference);
+    expect(once.code, once.stderr).toBe(0);
+    const db = join(dir, 'db-twice');
+    for (const extra of [[], ['--force']]) {
+      const run = await runChild(['ingest', '--json', '--rir-dir', capture.rirDir, '--geo', capture.mmdb, '--db', db, '--log-level', 'info', ...extra, capture.mrt], { env });
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const [expected, got] = await Promise.all([fingerprint(reference), fingerprint(db)]);
+    expect(Number(expected.route_rows)).toBe(capture.elements);
+    expect(got).toEqual(expected);
+  });
+
   // Found in CI (2026-12-02): a kill after a batch's part landed in some read models left them
   // counting the rerun's copy again (70,786 mismatch events against 55,361), until migration 10
   // gave every view target an insert deduplication window.

@@ -93,7 +93,7 @@ const backfill = (v: ViewDef, version: number): string => `${insertFromSource(v,
  * A view whose SELECT this version replaces, in place (`MODIFY QUERY`: no moment without the
  * view, when another node's inserts would miss it), then, with `refill`, its target filled again
  * from the source: the target replaces rows by key, so a re-run after a crash inserts the same
- * rows again.
+ * rows again. Migration 12's form, frozen; a view changed so is created again later (`recreated`).
  */
 function redefineView(v: ViewDef, cluster: string | undefined, version: number): string[] {
   const sfx = cluster ? '_local' : '';
@@ -102,6 +102,15 @@ function redefineView(v: ViewDef, cluster: string | undefined, version: number):
   if (!v.redefined!.refill) return out;
   if (tableDef(v.to).engine !== 'ReplacingMergeTree') throw new Error(`view ${v.name}: only a ReplacingMergeTree target can be filled again (an aggregating one would count twice)`);
   return [...out, insertFromSource(v, version)];
+}
+
+/**
+ * A view dropped and created again with its SELECT (see ViewDef.recreated). In a cluster,
+ * another node's inserts in the moment between the two statements miss the view; a single
+ * node runs its migrations before it writes.
+ */
+function recreateView(v: ViewDef, cluster: string | undefined, version: number): string[] {
+  return [`DROP VIEW IF EXISTS ${v.name}${cluster ? ` ON CLUSTER ${ident(cluster)}` : ''}`, createView(v, cluster, version)];
 }
 
 function addIndex(i: IndexDef, cluster: string | undefined): string[] {
@@ -125,13 +134,13 @@ const versionOf = (x: { since?: number }): number => x.since ?? 1;
 /** Highest migration version the schema declares. */
 export const SCHEMA_VERSION = Math.max(
   VIEW_TARGET_DEDUP_SINCE,
-  ...[...TABLES, ...TABLES.flatMap((t) => t.columns), ...VIEWS, ...VIEWS.flatMap((v) => (v.redefined ? [v.redefined] : [])), ...INDEXES].map(versionOf),
+  ...[...TABLES, ...TABLES.flatMap((t) => t.columns), ...VIEWS, ...VIEWS.flatMap((v) => (v.redefined ? [v.redefined] : [])), ...VIEWS.map((v) => ({ since: v.recreated })), ...INDEXES].map(versionOf),
 );
 
 /**
  * The statements a version creates, in order: tables (and their Distributed twins), one-off
  * backfills of new read models from the raw tables (versions after 1), views, views redefined
- * (a ReplacingMergeTree target filled again), skip indexes.
+ * (a ReplacingMergeTree target filled again), views created again, skip indexes.
  * Without a version: every version's statements in turn (the whole schema).
  */
 export function generateDdl(opts: SchemaOptions = {}, version?: number): string[] {
@@ -151,6 +160,7 @@ export function generateDdl(opts: SchemaOptions = {}, version?: number): string[
   if (version > 1) for (const v of views) if (v.backfill !== false) out.push(backfill(v, version));
   for (const v of views) out.push(createView(v, cluster, version));
   for (const v of VIEWS.filter((x) => x.redefined?.since === version)) out.push(...redefineView(v, cluster, version));
+  for (const v of VIEWS.filter((x) => x.recreated === version)) out.push(...recreateView(v, cluster, version));
   for (const i of INDEXES.filter((x) => versionOf(x) === version)) out.push(...addIndex(i, cluster));
   if (version === VIEW_TARGET_DEDUP_SINCE && !cluster) {
     for (const t of TABLES) if (VIEW_TARGETS.has(t.name) && !t.insertDedup && versionOf(t) < version) out.push(`ALTER TABLE ${t.name} MODIFY SETTING ${DEDUP_WINDOW}`);

@@ -19,6 +19,13 @@ export interface ViewDef {
    * only into a ReplacingMergeTree, where the new rows replace the old.
    */
   redefined?: { since: number; before: string; refill: boolean };
+  /**
+   * A later migration dropped the view and created it again with its SELECT. A view changed in
+   * place (`MODIFY QUERY`, migration 12) derived other deduplication tokens for its target in the
+   * process that changed it than any process after: a batch that process stored, stored again
+   * after a crash, was counted twice there. A view created anew has no such difference.
+   */
+  recreated?: number;
 }
 
 /** Mismatched classified announcements, the rows every mismatch rollup is built from. */
@@ -85,6 +92,7 @@ GROUP BY hour, main_country, prefix_rir`,
     select: prefixLatestSelect(LATEST_ORDER),
     since: 2,
     redefined: { since: 12, before: prefixLatestSelect('time'), refill: true },
+    recreated: 13,
   },
   {
     name: 'prefix_activity_mv',
@@ -106,6 +114,7 @@ FROM {from} GROUP BY family, prefix`,
     since: 2,
     // Old rows cannot be filled again (the sums would count twice): they keep latest alone.
     redefined: { since: 12, before: originPrefixesSelect(''), refill: false },
+    recreated: 13,
   },
   {
     name: 'mismatch_prefix_hourly_mv',
@@ -177,6 +186,7 @@ const RIB_VIEWS: ViewDef[] = ROUTE_EVENT_VIEWS.map((v) => ({
   since: 11,
   backfill: false,
   ...(v.redefined ? { redefined: { ...v.redefined, before: overRibRoutes(v.redefined.before) } } : {}),
+  ...(v.recreated ? { recreated: v.recreated } : {}),
 }));
 
 export const VIEWS: ViewDef[] = [...ROUTE_EVENT_VIEWS, ...RIB_VIEWS];

@@ -13,12 +13,14 @@ const viewTargets = [...new Set(VIEWS.map((v) => v.to))];
 /** Views whose SELECT a later migration replaced (ALTER … MODIFY QUERY), some with their target filled again. */
 const redefined = VIEWS.filter((v) => v.redefined);
 const redefinitions = redefined.length + redefined.filter((v) => v.redefined!.refill).length;
+/** Views a later migration dropped and created again: two statements each. */
+const recreated = VIEWS.filter((v) => v.recreated);
 const sha = (xs: string[]) => createHash('sha256').update(xs.join(';\n')).digest('hex');
 
 describe('generated DDL', () => {
   it('single mode: MergeTree family, no cluster, TTL and dedup window on raw events', () => {
     const ddl = generateDdl({ rawTtlDays: 30 });
-    expect(ddl.length).toBe(TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + addedColumns + viewTargets.length + redefinitions);
+    expect(ddl.length).toBe(TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + addedColumns + viewTargets.length + redefinitions + 2 * recreated.length);
     for (const t of viewTargets) expect(ddl, t).toContain(`ALTER TABLE ${t} MODIFY SETTING non_replicated_deduplication_window = 10000`);
     expect(ddl).toContain("ALTER TABLE finding_events ADD COLUMN IF NOT EXISTS rov LowCardinality(String) COMMENT 'RPKI route-origin validation (RFC 6811): valid, invalid-origin, invalid-length, not-found; \\'\\' without RPKI data'");
     expect(ddl.join('\n')).not.toMatch(/ON CLUSTER|Replicated|Distributed/);
@@ -32,7 +34,7 @@ describe('generated DDL', () => {
 
   it('cluster mode: Replicated engines ON CLUSTER with macros, Distributed tables under the same names', () => {
     const ddl = generateDdl({ cluster: 'portolan' });
-    expect(ddl.length).toBe(2 * TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + 2 * addedColumns + redefinitions);
+    expect(ddl.length).toBe(2 * TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + 2 * addedColumns + redefinitions + 2 * recreated.length);
     for (const t of TABLES) {
       const local = ddl.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${t.name}_local ON CLUSTER portolan\n`));
       expect(local, t.name).toBeDefined();
@@ -104,6 +106,21 @@ describe('generated DDL', () => {
       expect(text).toContain('severity), time) AS latest');
       expect(text).not.toContain('(time, visibility)');
       expect(text).not.toContain('latest_by_peers');
+    }
+  });
+
+  it('migration 13: the views migration 12 changed in place dropped and created again with their SELECT', () => {
+    expect(recreated.map((v) => v.name)).toEqual(redefined.map((v) => v.name));
+    for (const cluster of [undefined, 'portolan'] as const) {
+      const ddl = MIGRATIONS.find((m) => m.version === 13)!.statements({ cluster });
+      const on = cluster ? ' ON CLUSTER portolan' : '';
+      const sfx = cluster ? '_local' : '';
+      expect(ddl).toHaveLength(2 * recreated.length);
+      for (const v of recreated) {
+        const i = ddl.indexOf(`DROP VIEW IF EXISTS ${v.name}${on}`);
+        expect(i, v.name).toBeGreaterThanOrEqual(0);
+        expect(ddl[i + 1]).toContain(`CREATE MATERIALIZED VIEW IF NOT EXISTS ${v.name}${on} TO ${v.to}${sfx}\nAS ${v.select.replace('{from}', `${v.from}${sfx}`)}`);
+      }
     }
   });
 
