@@ -131,11 +131,9 @@ const endToEnd = (events: Events, classifier: Classifier, sinks: PipelineSink[],
     for await (const batch of events()) {
       for (const e of batch) {
         e.collector = `${e.collector}#${phase}`;
-        // As `ingest` does: awaited only when the writer asks to wait, a break every 10 ms of work.
-        const wait = pipeline.process(e);
+        // As `ingest` does: awaited only when the writer asks to wait or a break (every 10 ms of work) is due.
+        const wait = pipeline.processSliced(e, slicer);
         if (wait) await wait;
-        const turn = slicer.tick();
-        if (turn) await turn;
       }
     }
     await pipeline.flush();

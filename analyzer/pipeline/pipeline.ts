@@ -4,6 +4,7 @@ import { MISMATCH_KINDS, type Finding, type MismatchKind } from '../models/findi
 import type { LifecycleEvent } from '../models/lifecycle.js';
 import type { PrefixState } from '../state/index.js';
 import { log } from '../../common/log.js';
+import type { TimeSlicer } from '../../common/time-slice.js';
 import type { PipelineSink } from './sink.js';
 
 export interface PipelineCounters {
@@ -103,6 +104,16 @@ export class Pipeline {
     const last = this.lastFinding;
     if (last && origins.length === 1 && origins[0] === this.lastAsn && visibility === this.lastVisibility && prefix === this.lastPrefix) return last;
     return this.classifyNow(prefix, origins, visibility);
+  }
+
+  /**
+   * `process`, then the slicer's break when one is due: for a loop over buffered events (a file),
+   * a promise only when it must wait (back-pressure or the end of a slice of work), so most events
+   * cost no microtask.
+   */
+  processSliced(event: RouteEvent, slicer: TimeSlicer): Promise<void> | undefined {
+    const wait = this.process(event);
+    return wait ? wait.then(() => slicer.tick()) : slicer.tick();
   }
 
   /**

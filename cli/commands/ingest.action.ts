@@ -76,10 +76,8 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
     for await (const batch of new FileSource(skipped, { collector: opts.collector }).eventBatches()) {
       if (stopping) return;
       for (const event of batch) {
-        const wait = replay.process(event);
+        const wait = replay.processSliced(event, slicer);
         if (wait) await wait;
-        const turn = slicer.tick();
-        if (turn) await turn;
       }
     }
     log.info({ files: skipped.length, events: replay.counters.events }, 'completed files replayed into the routing state (not stored again)');
@@ -160,11 +158,9 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
       let checkpointed: Promise<void> = Promise.resolve();
       for await (const batch of source.eventBatches()) {
         for (const event of batch) {
-          // Awaited only when the writer asks to wait (a full queue): no microtask per event.
-          const wait = pipeline.process(event);
+          // Awaited only when the writer asks to wait (a full queue) or a break is due: no microtask per event.
+          const wait = pipeline.processSliced(event, slicer);
           if (wait) await wait;
-          const turn = slicer.tick();
-          if (turn) await turn;
           elements++;
           if (elements % CHECKPOINT_EVERY === 0 && id) {
             const [landed, at, findings] = [writer.flush(), elements, pipeline.counters.findings - findingsAtStart];

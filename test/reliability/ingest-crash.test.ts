@@ -31,8 +31,8 @@ const stagingDirs = (): string[] => safeList(dir).filter((f) => f.startsWith('po
 
 describe(`kill -9 of portolan ingest at ${KILLS} seeded points (seed ${SEED})`, { timeout: 600_000 }, () => {
   let capture: Capture;
-  const ingest = (db: string, kill?: KillPlan): Promise<ChildRun> =>
-    runChild(['ingest', '--json', '--rir-dir', capture.rirDir, '--geo', capture.mmdb, '--db', db, '--log-level', 'info', capture.mrt], { kill, env });
+  const ingest = (db: string, kill?: KillPlan, extra: string[] = []): Promise<ChildRun> =>
+    runChild(['ingest', '--json', '--rir-dir', capture.rirDir, '--geo', capture.mmdb, '--db', db, '--log-level', 'info', ...extra, capture.mrt], { kill, env });
 
   beforeAll(() => {
     // About 55,000 elements: more than one 50,000-row batch per table, a few seconds of work.
@@ -119,7 +119,7 @@ describe(`kill -9 of portolan ingest at ${KILLS} seeded points (seed ${SEED})`, 
     expect(once.code, once.stderr).toBe(0);
     const db = join(dir, 'db-twice');
     for (const extra of [[], ['--force']]) {
-      const run = await runChild(['ingest', '--json', '--rir-dir', capture.rirDir, '--geo', capture.mmdb, '--db', db, '--log-level', 'info', ...extra, capture.mrt], { env });
+      const run = await ingest(db, undefined, extra);
       expect(run.code, run.stderr).toBe(0);
     }
     const [expected, got] = await Promise.all([fingerprint(reference), fingerprint(db)]);

@@ -8,6 +8,7 @@ import type { PipelineSink } from '../../../analyzer/pipeline/sink.js';
 import { storeSink } from '../../../analyzer/pipeline/sinks.js';
 import { loadRegistry } from '../../../analyzer/registry/index.js';
 import { PrefixState } from '../../../analyzer/state/index.js';
+import { TimeSlicer } from '../../../common/time-slice.js';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
 import type { RouteEvent } from '../../../collector/models/route-event.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
@@ -140,5 +141,26 @@ describe('Pipeline', () => {
     await first;
     expect(pipeline.process(event({ prefix: '41.0.0.0/16', origin_asns: [37000] }))).toBeUndefined();
     expect(seen).toEqual(['slow 41.1.0.0/16', 'after 41.1.0.0/16', 'after finding-started', 'slow 41.0.0.0/16', 'after 41.0.0.0/16']);
+  });
+
+  it('processSliced: a promise only for back-pressure or a due break, the break after the wait', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const seen: string[] = [];
+    const slow: PipelineSink = { name: 'slow', onEvent: (e) => (e.prefix === '41.1.0.0/16' ? gate : undefined) };
+    const pipeline = new Pipeline(classifier, new PrefixState(), [slow]);
+    // A slicer whose break is never due, then one whose break is due at every event.
+    expect(pipeline.processSliced(event({ prefix: '41.0.0.0/16', origin_asns: [37000] }), new TimeSlicer(60_000, 1))).toBeUndefined();
+    const due = new TimeSlicer(0, 1);
+    const tick = due.tick.bind(due);
+    due.tick = () => (seen.push('tick'), tick());
+    const waiting = pipeline.processSliced(event({}), due);
+    expect(waiting).toBeInstanceOf(Promise);
+    expect(seen).toEqual([]); // no break before the sink's wait is over
+    release();
+    await waiting;
+    expect(seen).toEqual(['tick']);
+    expect(pipeline.processSliced(event({ prefix: '41.0.0.0/16', origin_asns: [37000] }), due)).toBeInstanceOf(Promise);
+    expect(pipeline.counters.events).toBe(3);
   });
 });
