@@ -1,0 +1,93 @@
+/**
+ * The bundled start (scripts/bundle-cli.mjs, run by `npm run build`): `bin/portolan.js` runs
+ * `parse`, help and the version from dist/cli/main.bundle.js and every other command from the
+ * compiled modules. Checked on the built files, as a user runs them: the same output as the CLI
+ * from sources, the bundle alone loaded for those commands, and never for the others. Skips
+ * where the CLI is not built (`npm ci` builds it).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../common/paths.js';
+import { runCli } from '../helpers/cli.js';
+import * as enc from '../helpers/mrt-encoder.js';
+import { hasSharedData, sharedData } from '../helpers/shared-data.js';
+import { makeTmpDir } from '../helpers/tmp.js';
+
+const root = projectRoot();
+const bundle = join(root, 'dist/cli/main.bundle.js');
+const built = existsSync(bundle) && existsSync(join(root, 'dist/cli/main.js'));
+const dir = makeTmpDir('bundle');
+const hook = join(dir, 'trace-loads.mjs');
+writeFileSync(hook, "export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context); }\n");
+
+/** bin/portolan.js as installed; `trace` lists the project's files it loads (packages apart). */
+function bin(args: string[], trace = false): { status: number | null; stdout: string; stderr: string; loaded: string[] } {
+  const r = spawnSync(process.execPath, [...(trace ? ['--no-warnings', '--experimental-loader', hook] : []), join(root, 'bin/portolan.js'), ...args], {
+    cwd: dir,
+    env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json', PORTOLAN_LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  const prefix = `LOADED file://${root}/`;
+  const loaded = r.stderr.split('\n').filter((l) => l.startsWith(prefix) && !l.includes('/node_modules/')).map((l) => l.slice(prefix.length));
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, loaded };
+}
+
+/** A small MRT file of RIB entries, an UPDATE with attributes of several kinds and a state change. */
+function mrtFile(): string {
+  const peer = { peerAsn: 65010, localAsn: 65000, peerIp: '192.0.2.10', localIp: '192.0.2.1' };
+  const attrs = [enc.origin(0), enc.asPath([{ type: 2, asns: [65010, 65020] }], 2), enc.nextHop('192.0.2.10'), enc.communities([[65010, 7]])];
+  const records = [
+    enc.tableDump('10.0.0.0/8', '192.0.2.1', 65001, attrs),
+    enc.bgp4mpStateChange(peer, 3, 6),
+    enc.bgp4mpMessage(peer, enc.update({ attrs: [enc.origin(1), enc.asPath([{ type: 2, asns: [65010, 4200000000] }]), enc.nextHop('192.0.2.10'), enc.largeCommunities([[65010, 1, 2]])], nlri: [enc.prefix('203.0.113.0/24')], withdrawn: [enc.prefix('192.0.2.0/24')] })),
+  ];
+  const file = join(dir, 'small.mrt');
+  writeFileSync(file, Buffer.concat(records.map((r) => Buffer.from(r))));
+  return file;
+}
+
+describe.skipIf(!built)(`the bundled start${built ? '' : ' (skipped: the CLI is not built here; `npm run build` writes dist/)'}`, () => {
+  const file = mrtFile();
+  const inputs = [file, ...(hasSharedData ? [sharedData('mrt', 'bgpdump-testdata', 'updates.20020722.2238.gz')] : [])];
+
+  it.each(['bgpdump', 'jsonl'])('parse --format %s prints what the CLI from sources prints, from the bundle alone', async (format) => {
+    for (const input of inputs) {
+      const fromBundle = bin(['parse', '--format', format, input], true);
+      expect(fromBundle.status, fromBundle.stderr).toBe(0);
+      expect(fromBundle.loaded).toEqual(['bin/portolan.js', 'dist/cli/main.bundle.js']);
+      const fromSources = await runCli(['parse', '--format', format, input]);
+      expect(fromSources.code).toBe(0);
+      expect(fromBundle.stdout.length).toBeGreaterThan(0);
+      expect(fromBundle.stdout).toBe(fromSources.stdout);
+    }
+  });
+
+  it('help and the version are those of the CLI from sources', async () => {
+    for (const args of [['--help'], ['help', 'ingest'], ['parse', '--help'], ['--version']]) {
+      const fromBundle = bin(args, true);
+      expect(fromBundle.status, args.join(' ')).toBe(0);
+      expect(fromBundle.loaded, args.join(' ')).toEqual(['bin/portolan.js', 'dist/cli/main.bundle.js']);
+      expect(fromBundle.stdout, args.join(' ')).toBe((await runCli(args)).stdout);
+    }
+  });
+
+  it('other commands start from the compiled modules, never from the bundle', () => {
+    const r = bin(['ingest', '--help'], true);
+    expect(r.status).toBe(0);
+    expect(r.loaded).toContain('dist/cli/main.js');
+    expect(r.loaded).not.toContain('dist/cli/main.bundle.js');
+  });
+
+  it('holds no other command\'s action: each is imported from the compiled file beside it, which exists', () => {
+    const text = readFileSync(bundle, 'utf8');
+    const imports = [...text.matchAll(/import\("(\.\/[^"]+\.action\.js)"\)/g)].map((m) => m[1]);
+    const actions = readdirSync(join(root, 'dist/cli/commands')).filter((f) => f.endsWith('.action.js'));
+    expect(new Set(imports).size).toBe(actions.length - 1); // every action but parse's
+    for (const path of imports) expect(existsSync(resolve(dirname(bundle), path)), path).toBe(true);
+    expect(imports.some((p) => p.endsWith('/parse.action.js'))).toBe(false);
+  });
+});
+
