@@ -16,7 +16,7 @@
  *
  * BENCH_E2E_FILES=path,path overrides the inputs; BENCH_E2E_STEADY=path and BENCH_E2E_STEADY_REPEAT=N
  * the sustained stream; BENCH_E2E_BATCH=N the writer's batch size (default 50,000: 10,000 and
- * 20,000 measured slower here).
+ * 20,000 measured slower here); BENCH_E2E_PHASES=e2e,raw-only,no-store the phases to run (default all).
  */
 import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -157,7 +157,8 @@ const setViews = async (attached: boolean) => {
 
 // e2e: the store as `portolan ingest` writes it; raw-only: route events without the read
 // models' views (their share of the cost); no-store: the pipeline alone.
-for (const label of ['e2e', 'raw-only', 'no-store'] as const) {
+const phases = process.env.BENCH_E2E_PHASES?.split(',') ?? ['e2e', 'raw-only', 'no-store'];
+for (const label of (['e2e', 'raw-only', 'no-store'] as const).filter((p) => phases.includes(p))) {
   const writer = label === 'no-store' ? null : store.createWriter(process.env.BENCH_E2E_BATCH ? { batchSize: Number(process.env.BENCH_E2E_BATCH) } : {});
   const sinks = writer ? [storeSink(writer)] : [];
   if (label === 'raw-only') await setViews(false);
