@@ -59,7 +59,8 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     ledger: new IngestLedger(client),
     migrate: () => runMigrations(client, { cluster: opts.cluster, rawTtlDays: opts.rawTtlDays }),
     createWriter(w = {}) {
-      const writer = createStoreWriter(client, { spoolDir, chdb, distributed: Boolean(opts.cluster), ...w });
+      const openConnection = embeddedPath ? () => connect({ db: embeddedPath }).client : undefined;
+      const writer = createStoreWriter(client, { spoolDir, chdb, distributed: Boolean(opts.cluster), openConnection, ...w });
       writers.push(writer);
       return writer;
     },

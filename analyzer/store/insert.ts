@@ -32,15 +32,26 @@ const insertSettings = (token: string): string[] => [`insert_deduplication_token
  * `INSERT … SELECT FROM file()` (the connection takes no binary payload, and parsing text is
  * most of a text insert's cost); text batches (old spools) through its raw insert. A server (or
  * `distributed`): the batch as the HTTP body of `INSERT … FORMAT`, text by default.
+ * `more`: further connections to the same embedded store; each insert takes a free one, so
+ * concurrent inserts run at once (one chDB connection runs one query at a time, a server runs
+ * concurrent requests at once).
  */
-export function storeInserter(client: ClickHouseClient, opts: { chdb?: EmbeddedChdb | null; distributed?: boolean } = {}): Inserter {
+export function storeInserter(client: ClickHouseClient, opts: { chdb?: EmbeddedChdb | null; distributed?: boolean; more?: ClickHouseClient[] } = {}): Inserter {
   const chdb = opts.distributed ? null : opts.chdb;
-  return chdb ? embeddedInserter(client, chdb) : serverInserter(client, Boolean(opts.distributed));
+  return chdb ? embeddedInserter([client, ...(opts.more ?? [])], chdb) : serverInserter(client, Boolean(opts.distributed));
 }
 
-function embeddedInserter(client: ClickHouseClient, chdb: EmbeddedChdb): Inserter {
+function embeddedInserter(clients: ClickHouseClient[], chdb: EmbeddedChdb): Inserter {
   // One folder per writer; a staged file lives only for the duration of its insert.
   let stagingDir: string | null = null;
+  const idle = [...clients];
+  const waiting: Array<(c: ClickHouseClient) => void> = [];
+  const acquire = (): ClickHouseClient | Promise<ClickHouseClient> => idle.pop() ?? new Promise((r) => waiting.push(r));
+  const release = (c: ClickHouseClient): void => {
+    const next = waiting.shift();
+    if (next) next(c);
+    else idle.push(c);
+  };
   return {
     format: 'RowBinary',
     async insert(p, token) {
@@ -54,9 +65,14 @@ function embeddedInserter(client: ClickHouseClient, chdb: EmbeddedChdb): Inserte
       try {
         const types = columnTypes(p.table, p.columns).map(stagedType);
         const structure = p.columns.map((c, i) => `${c} ${types[i]}`).join(', ');
-        await client.command({
-          query: `INSERT INTO ${p.table} (${p.columns.join(', ')}) SETTINGS ${insertSettings(token).join(', ')} SELECT * FROM file(${sqlString(file)}, 'RowBinary', ${sqlString(structure)})`,
-        });
+        const client = await acquire();
+        try {
+          await client.command({
+            query: `INSERT INTO ${p.table} (${p.columns.join(', ')}) SETTINGS ${insertSettings(token).join(', ')} SELECT * FROM file(${sqlString(file)}, 'RowBinary', ${sqlString(structure)})`,
+          });
+        } finally {
+          release(client);
+        }
       } finally {
         rmSync(file, { force: true });
       }

@@ -1,3 +1,4 @@
+import type { ClickHouseClient } from '@clickhouse/client';
 import type { RouteEvent } from '../../../collector/models/route-event.js';
 import type { Finding } from '../../models/finding.js';
 import type { LifecycleEvent } from '../../models/lifecycle.js';
@@ -24,11 +25,15 @@ export interface WriterOptions {
   /**
    * Inserts in flight at once. Two let the store work on one batch while it merges or feeds the
    * views of the other (one insert leaves a core idle); the order batches land in carries no
-   * meaning (rows carry their times, read models are order-free).
+   * meaning (rows carry their times, read models are order-free). An embedded store runs them
+   * at once only on as many connections (`openConnection`): one chDB connection runs one query
+   * at a time.
    */
   concurrentInserts?: number;
   /** The embedded store's chDB (`connect` returns it): batches go in as RowBinary through it. Without it, over `client` as text. */
   chdb?: EmbeddedChdb | null;
+  /** Embedded store: opens another connection to it, one for each concurrent insert but the first; the writer closes them. */
+  openConnection?: () => ClickHouseClient;
   /** Cluster mode: inserts go through Distributed tables synchronously. */
   distributed?: boolean;
   /**

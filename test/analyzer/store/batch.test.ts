@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
 import { batchBuilder, payloadToken } from '../../../analyzer/store/batch.js';
+import { connect } from '../../../analyzer/store/connection.js';
 import { stagedType, storeInserter } from '../../../analyzer/store/insert.js';
 import { tableDef } from '../../../analyzer/store/schema/tables.js';
 import { ROUTE_EVENT_COLUMNS, routeEventValues } from '../../../analyzer/store/rows.js';
@@ -119,6 +120,61 @@ describe('batches', () => {
     const r = await store.readonlySql(`SELECT toString(event_id) AS event_id, ${lowCardinality.join(', ')} FROM route_events WHERE startsWith(collector, 'lc-')`);
     const byId = (rows: unknown[][]) => rows.map((row) => JSON.stringify(row)).sort();
     expect(byId(r.rows.map((row) => [row.event_id, ...lowCardinality.map((c) => row[c])]))).toEqual(byId(expected.map((e) => [String(e[0]), ...e.slice(1)])));
+  });
+
+  it('concurrent inserts each take a free connection of their own: two run at once, a third waits for one', async () => {
+    // The store's client and a second connection to the same folder, each recording its inserts.
+    const events: string[] = [];
+    const recorded = (client: Store['client'], name: string): Store['client'] => {
+      const command = client.command.bind(client);
+      return Object.assign(Object.create(client) as Store['client'], {
+        command: async (params: Parameters<Store['client']['command']>[0]) => {
+          events.push(`${name} start`);
+          try {
+            return await command(params);
+          } finally {
+            events.push(`${name} end`);
+          }
+        },
+      });
+    };
+    const second = connect({ db: join(dir, 'db') }).client;
+    const inserter = storeInserter(recorded(store.client, 'a'), { chdb: store.chdb, more: [recorded(second, 'b')] });
+    const payloads = [0, 1, 2].map((k) => {
+      const builder = batchBuilder('route_events', ROUTE_EVENT_COLUMNS, 'RowBinary');
+      for (const x of dataset(20, 1_700_000_000 + k * 1000)) builder.add(routeEventValues({ ...x.event, collector: `pool-${k}` }, x.finding));
+      return builder.take();
+    });
+    await Promise.all(payloads.map((p) => inserter.insert(p, payloadToken(p))));
+    inserter.close();
+    await second.close();
+    // Both connections started before either ended; the third insert started after one ended,
+    // and no connection ever ran two at once.
+    expect(events.slice(0, 2).sort()).toEqual(['a start', 'b start']);
+    expect(events.filter((e) => e.endsWith('start'))).toHaveLength(3);
+    const running = new Map<string, number>();
+    for (const e of events) {
+      const [name, what] = e.split(' ');
+      running.set(name, (running.get(name) ?? 0) + (what === 'start' ? 1 : -1));
+      expect(running.get(name)).toBeLessThanOrEqual(1);
+    }
+    const r = await store.readonlySql("SELECT collector, count() AS n FROM route_events WHERE startsWith(collector, 'pool-') GROUP BY collector ORDER BY collector");
+    expect(r.rows.map((x) => [x.collector, Number(x.n)])).toEqual([['pool-0', 20], ['pool-1', 20], ['pool-2', 20]]);
+  });
+
+  it('an embedded writer opens a connection for each concurrent insert but the first, and closes them', async () => {
+    const opened: Array<Store['client']> = [];
+    const w = store.createWriter({ spoolDir: join(dir, 'spool-conns'), concurrentInserts: 3, openConnection: () => {
+      const c = connect({ db: join(dir, 'db') }).client;
+      opened.push(c);
+      return c;
+    } });
+    for (const x of dataset(10)) await w.writeEvent({ ...x.event, collector: 'conns' }, x.finding);
+    await w.close();
+    expect(opened).toHaveLength(2);
+    for (const c of opened) await expect(c.query({ query: 'SELECT 1' })).rejects.toThrow();
+    const r = await store.readonlySql("SELECT count() AS n FROM route_events WHERE collector = 'conns'");
+    expect(Number(r.rows[0].n)).toBe(10);
   });
 
   it('the writer counts and skips a row it cannot store, and stores the rest', async () => {
