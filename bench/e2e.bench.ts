@@ -16,7 +16,8 @@
  *
  * BENCH_E2E_FILES=path,path overrides the inputs; BENCH_E2E_STEADY=path and BENCH_E2E_STEADY_REPEAT=N
  * the sustained stream; BENCH_E2E_BATCH=N the writer's batch size (default 50,000: 10,000 and
- * 20,000 measured slower here); BENCH_E2E_PHASES=e2e,raw-only,no-store the phases to run (default all).
+ * 20,000 measured slower here); BENCH_E2E_PHASES=e2e,raw-only,no-store the phases to run (default all);
+ * BENCH_E2E_ONE_CONNECTION=1 inserts over the store's one connection (concurrent inserts then queue).
  */
 import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -159,7 +160,14 @@ const setViews = async (attached: boolean) => {
 // models' views (their share of the cost); no-store: the pipeline alone.
 const phases = process.env.BENCH_E2E_PHASES?.split(',') ?? ['e2e', 'raw-only', 'no-store'];
 for (const label of (['e2e', 'raw-only', 'no-store'] as const).filter((p) => phases.includes(p))) {
-  const writer = label === 'no-store' ? null : store.createWriter(process.env.BENCH_E2E_BATCH ? { batchSize: Number(process.env.BENCH_E2E_BATCH) } : {});
+  const writer =
+    label === 'no-store'
+      ? null
+      : store.createWriter({
+          ...(process.env.BENCH_E2E_BATCH ? { batchSize: Number(process.env.BENCH_E2E_BATCH) } : {}),
+          // One connection: the writer's two concurrent inserts queue behind each other (as before session 18).
+          ...(process.env.BENCH_E2E_ONE_CONNECTION ? { openConnection: undefined } : {}),
+        });
   const sinks = writer ? [storeSink(writer)] : [];
   if (label === 'raw-only') await setViews(false);
   for (const file of files) {
