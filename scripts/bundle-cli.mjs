@@ -1,14 +1,14 @@
 /**
  * Writes dist/cli/main.bundle.js: the compiled CLI's entry, its command declarations and the
- * `parse` action with the MRT reader, in one file. `bin/portolan.js` starts `parse`, `--help` and
+ * `parse` action with the MRT reader, in one file. `bin/portolan.js` starts `parse`, help and
  * `--version` from it: Node then loads one module instead of about 70 (commander's seven among
- * them), some 15-20 ms of a 150 ms start.
+ * them), 15-30 ms of a 150 ms start (docs/scaling.md).
  *
  * Every other action stays out, imported from dist/ as compiled, and bin/portolan.js starts
  * those commands from dist/cli/main.js: a process must not mix the bundle's copies of the shared
- * modules (logger, shutdown hooks) with dist/'s. Packages that are native, load workers or read
- * files beside themselves (chdb, pino, yaml) stay external, as does any package a command loads
- * only when it needs it.
+ * modules (logger, shutdown hooks) with dist/'s. Packages that are native, start workers or read
+ * files beside themselves (chdb, pino, yaml) stay external; the others parse uses (commander,
+ * unbzip2-stream) are bundled.
  *
  * Run by `npm run build`, after tsc: it bundles tsc's output, the same code the other commands run.
  */
