@@ -1,17 +1,19 @@
 import type { RouteEvent } from '../../collector/models/route-event.js';
 import type { Finding } from '../models/finding.js';
+import type { LifecycleEvent } from '../models/lifecycle.js';
 import type { RibSnapshotRow } from '../models/rib-snapshot.js';
 import { columnTypes } from './batch.js';
 import { writeHash64Parts } from './hash.js';
 import type { ByteSink } from './rowbinary.js';
-import { asPathText, communityTexts, eventIdParts, RIB_SNAPSHOT_COLUMNS, ROUTE_EVENT_COLUMNS } from './rows.js';
+import { asPathText, communityTexts, eventIdParts, LIFECYCLE_COLUMNS, RIB_SNAPSHOT_COLUMNS, ROUTE_EVENT_COLUMNS, timeText } from './rows.js';
 
 /**
- * One route_events row (or rib_snapshots row) written straight into a RowBinary sink: the same
- * bytes as encoding `routeEventValues` (`ribSnapshotValues`) column by column (batch.ts), without
- * an array of values per row or a generic encoder per column (whose shared call site sees every
- * type). This is the writer's hottest path: every route event goes through it. A value the
- * column cannot take throws, as the generic encoders do, and the builder drops the half-written row.
+ * One route_events row (or rib_snapshots, finding_events row) written straight into a RowBinary
+ * sink: the same bytes as encoding `routeEventValues` (`ribSnapshotValues`, `lifecycleValues`)
+ * column by column (batch.ts), without an array of values per row or a generic encoder per column
+ * (whose shared call site sees every type). This is the writer's hottest path: every route event
+ * goes through it, and on a RIB dump every new finding. A value the column cannot take throws, as
+ * the generic encoders do, and the builder drops the half-written row.
  */
 
 /** The column types this encoder writes, in order; checked against the schema at load. */
@@ -197,4 +199,62 @@ export function encodeRibSnapshot(out: ByteSink, r: RibSnapshotRow): void {
   u32s(out, r.visibilities);
   out.u8(r.finding !== null ? 1 : 0);
   writeClassification(out, r.finding, false);
+}
+
+/** The finding_events column types encodeLifecycle writes, in order; checked against the schema at load. */
+const LIFECYCLE_TYPES = [
+  'UInt64', "DateTime64(6, 'UTC')", "Enum8('finding-started' = 1, 'finding-ended' = 2, 'origin-changed' = 3)", 'LowCardinality(String)', 'String', 'UInt8',
+  'Nullable(UInt32)', 'Array(UInt32)', 'Array(UInt32)',
+  // Classification
+  ...TYPES.slice(ROUTE_EVENT_COLUMNS.indexOf('addresses')),
+  'Array(LowCardinality(String))', 'Array(Float32)', 'String', 'Array(LowCardinality(String))', 'Array(LowCardinality(String))', 'Array(Bool)',
+];
+
+const lifecycleDeclared = columnTypes('finding_events', LIFECYCLE_COLUMNS);
+if (lifecycleDeclared.join('|') !== LIFECYCLE_TYPES.join('|')) {
+  throw new Error(`finding_events columns changed (${lifecycleDeclared.join(', ')}): update route-event-encoder.ts with them`);
+}
+
+const LIFECYCLE_TYPE_CODES: Record<string, number> = { 'finding-started': 1, 'finding-ended': 2, 'origin-changed': 3 };
+
+function f32(out: ByteSink, v: unknown): void {
+  if (typeof v !== 'number') fail('Float32', v);
+  out.f32(v as number);
+}
+
+/** Writes the finding_events row of `ev` (the same bytes as encoding `lifecycleValues(ev)` column by column). */
+export function encodeLifecycle(out: ByteSink, ev: LifecycleEvent): void {
+  const f = ev.finding;
+  const time = ev.time;
+  if (typeof time !== 'number' || !Number.isFinite(time)) fail('DateTime64(6)', time);
+  const reason = ev.type === 'finding-ended' ? ev.reason : '';
+  const prefix = ev.type === 'origin-changed' ? ev.prefix : f.prefix;
+  const previous = ev.type === 'origin-changed' ? ev.previousOriginAsns : NO_NUMBERS;
+  writeHash64Parts(out, [ev.type, timeText(time), prefix, reason, f.originAsns.join(','), previous.join(','), f.kinds.join(',')]);
+  out.i64(Math.round(time * 1e6));
+  out.u8(LIFECYCLE_TYPE_CODES[ev.type] ?? fail('Enum8', ev.type));
+  str(out, reason);
+  str(out, prefix);
+  u8(out, f.family ?? (prefix.includes(':') ? 6 : 4));
+  if (f.originAsn === null || f.originAsn === undefined) out.u8(1);
+  else {
+    out.u8(0);
+    u32(out, f.originAsn);
+  }
+  u32s(out, f.originAsns);
+  u32s(out, previous);
+  writeClassification(out, f, true);
+  const geo = f.geo;
+  out.varUInt(geo.length);
+  for (let i = 0; i < geo.length; i++) str(out, geo[i].cc);
+  out.varUInt(geo.length);
+  for (let i = 0; i < geo.length; i++) f32(out, geo[i].share);
+  str(out, f.why);
+  const answers = f.geoAnswers ?? [];
+  out.varUInt(answers.length);
+  for (let i = 0; i < answers.length; i++) str(out, answers[i].db);
+  out.varUInt(answers.length);
+  for (let i = 0; i < answers.length; i++) str(out, answers[i].cc ?? '');
+  out.varUInt(answers.length);
+  for (let i = 0; i < answers.length; i++) u8(out, answers[i].echo);
 }

@@ -41,7 +41,8 @@ export function communityText(c: Community): string {
   return c.hex;
 }
 
-const timeText = (seconds: number): string => seconds.toFixed(6);
+/** A time as the ids hash it: seconds with six decimals. */
+export const timeText = (seconds: number): string => seconds.toFixed(6);
 
 const NO_STRINGS: string[] = [];
 

@@ -6,7 +6,7 @@ import type { RibSnapshotRow } from '../models/rib-snapshot.js';
 import { LIFECYCLE_COLUMNS, lifecycleValues, RIB_SNAPSHOT_COLUMNS, ribSnapshotValues, ROUTE_EVENT_COLUMNS, routeEventValues } from './rows.js';
 import { RibSnapshots } from './rib-snapshot.js';
 import { storeInserter } from './insert.js';
-import { encodeRibSnapshot, encodeRouteEvent } from './route-event-encoder.js';
+import { encodeLifecycle, encodeRibSnapshot, encodeRouteEvent } from './route-event-encoder.js';
 import type { RowEncoder } from './batch.js';
 import { Spool } from './spool.js';
 import { BatchAttempts } from './writer/attempts.js';
@@ -127,7 +127,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
       return addRow('route_events', ROUTE_EVENT_COLUMNS, encodeRouteEvent, routeEventValues, event, finding, eventContext);
     },
     writeLifecycle(event) {
-      return addRow('finding_events', LIFECYCLE_COLUMNS, null, lifecycleValues, event, null, lifecycleContext);
+      return addRow('finding_events', LIFECYCLE_COLUMNS, encodeLifecycle, lifecycleValues, event, null, lifecycleContext);
     },
     flush,
     async close() {

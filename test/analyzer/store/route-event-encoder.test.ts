@@ -1,7 +1,7 @@
 /**
- * The route_events and rib_snapshots row encoders write the same bytes as the generic path
- * (routeEventValues, ribSnapshotValues encoded column by column from the schema's types), and
- * refuse what that path refuses.
+ * The route_events, rib_snapshots and finding_events row encoders write the same bytes as the
+ * generic path (routeEventValues, ribSnapshotValues, lifecycleValues encoded column by column from
+ * the schema's types), and refuse what that path refuses.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createClassifier, type Classifier } from '../../../analyzer/classify/index.js';
@@ -14,8 +14,9 @@ import { batchBuilder, type RowEncoder } from '../../../analyzer/store/batch.js'
 import { hash64, hash64Parts } from '../../../analyzer/store/hash.js';
 import type { RibSnapshotRow } from '../../../analyzer/models/rib-snapshot.js';
 import { RibSnapshots } from '../../../analyzer/store/rib-snapshot.js';
-import { encodeRibSnapshot, encodeRouteEvent } from '../../../analyzer/store/route-event-encoder.js';
-import { asPathText, RIB_SNAPSHOT_COLUMNS, ribSnapshotValues, ROUTE_EVENT_COLUMNS, routeEventValues } from '../../../analyzer/store/rows.js';
+import { encodeLifecycle, encodeRibSnapshot, encodeRouteEvent } from '../../../analyzer/store/route-event-encoder.js';
+import { asPathText, LIFECYCLE_COLUMNS, lifecycleValues, RIB_SNAPSHOT_COLUMNS, ribSnapshotValues, ROUTE_EVENT_COLUMNS, routeEventValues } from '../../../analyzer/store/rows.js';
+import type { LifecycleEvent } from '../../../analyzer/models/lifecycle.js';
 import { readMrtElems } from '../../../collector/mrt/index.js';
 import type { RouteEvent } from '../../../collector/models/route-event.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
@@ -126,6 +127,34 @@ describe('route_events RowBinary encoder', () => {
     const both = encodeBothWays('rib_snapshots', RIB_SNAPSHOT_COLUMNS, all, (r) => ribSnapshotValues(r), (out, r) => encodeRibSnapshot(out, r));
     expect(both.refused).toEqual([bad.length, bad.length]);
     expect(both.rows).toBe(rows.length);
+    expect(both.direct.equals(both.generic)).toBe(true);
+  });
+
+  it('finding_events rows: the same bytes as the generic column encoders, refusing what they refuse', () => {
+    const findings = [...dataset(300), ...variants()].map((x) => x.finding).filter((f): f is Finding => f !== null);
+    const answers = [{ db: 'dbip', cc: 'DE', echo: false }, { db: 'echo', cc: null, echo: true }];
+    const events: LifecycleEvent[] = findings.flatMap((f, i): LifecycleEvent[] => {
+      const g = i % 4 === 0 ? { ...f, geoAnswers: answers, geo: [{ cc: 'DE', share: 0.75, addresses: 192 }, { cc: 'FR', share: 0.25, addresses: 64 }] } : f;
+      const time = 1_700_000_000 + i + 0.5;
+      return [
+        { type: 'finding-started', time, finding: g },
+        { type: 'finding-ended', time: time + 60, reason: i % 2 ? 'restored' : 'withdrawn', finding: i % 5 === 0 ? { ...g, originAsn: null, originAsns: [], family: undefined as never } : g },
+        { type: 'origin-changed', time: time + 120, prefix: g.prefix, previousOriginAsns: [64500 + i, 7], finding: g },
+      ];
+    });
+    expect(events.length).toBeGreaterThan(700);
+    const f0 = events[0].finding;
+    const bad: LifecycleEvent[] = [
+      { type: 'finding-started', time: Number.NaN, finding: f0 },
+      { type: 'finding-started', time: 1, finding: { ...f0, originAsns: [-1] } },
+      { type: 'finding-started', time: 1, finding: { ...f0, geo: [{ cc: 'DE', share: 'half' as never, addresses: 1 }] } },
+      { type: 'finding-started', time: 1, finding: { ...f0, why: 5 as never } },
+      { type: 'started' as never, time: 1, finding: f0 },
+    ];
+    const all = [...events.slice(0, 5), ...bad, ...events.slice(5)].map((ev) => [ev, null] as [LifecycleEvent, null]);
+    const both = encodeBothWays('finding_events', LIFECYCLE_COLUMNS, all, (ev) => lifecycleValues(ev), (out, ev) => encodeLifecycle(out, ev));
+    expect(both.refused).toEqual([bad.length, bad.length]);
+    expect(both.rows).toBe(events.length);
     expect(both.direct.equals(both.generic)).toBe(true);
   });
 
