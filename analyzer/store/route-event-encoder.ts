@@ -4,7 +4,7 @@ import type { LifecycleEvent } from '../models/lifecycle.js';
 import type { RibSnapshotRow } from '../models/rib-snapshot.js';
 import { columnTypes } from './batch.js';
 import { writeHash64Parts } from './hash.js';
-import type { ByteSink } from './rowbinary.js';
+import { encoderFor, type ByteSink } from './rowbinary.js';
 import { asPathText, communityTexts, eventIdParts, LIFECYCLE_COLUMNS, RIB_SNAPSHOT_COLUMNS, ROUTE_EVENT_COLUMNS, timeText } from './rows.js';
 
 /**
@@ -215,7 +215,10 @@ if (lifecycleDeclared.join('|') !== LIFECYCLE_TYPES.join('|')) {
   throw new Error(`finding_events columns changed (${lifecycleDeclared.join(', ')}): update route-event-encoder.ts with them`);
 }
 
-const LIFECYCLE_TYPE_CODES: Record<string, number> = { 'finding-started': 1, 'finding-ended': 2, 'origin-changed': 3 };
+/** The event type's Enum8 code, read off the declared type above (not repeated here). */
+const writeLifecycleType = encoderFor(LIFECYCLE_TYPES[2]);
+/** Findings without several geo databases' answers. */
+const NO_ANSWERS: NonNullable<Finding['geoAnswers']> = [];
 
 function f32(out: ByteSink, v: unknown): void {
   if (typeof v !== 'number') fail('Float32', v);
@@ -232,7 +235,7 @@ export function encodeLifecycle(out: ByteSink, ev: LifecycleEvent): void {
   const previous = ev.type === 'origin-changed' ? ev.previousOriginAsns : NO_NUMBERS;
   writeHash64Parts(out, [ev.type, timeText(time), prefix, reason, f.originAsns.join(','), previous.join(','), f.kinds.join(',')]);
   out.i64(Math.round(time * 1e6));
-  out.u8(LIFECYCLE_TYPE_CODES[ev.type] ?? fail('Enum8', ev.type));
+  writeLifecycleType(out, ev.type);
   str(out, reason);
   str(out, prefix);
   u8(out, f.family ?? (prefix.includes(':') ? 6 : 4));
@@ -250,7 +253,7 @@ export function encodeLifecycle(out: ByteSink, ev: LifecycleEvent): void {
   out.varUInt(geo.length);
   for (let i = 0; i < geo.length; i++) f32(out, geo[i].share);
   str(out, f.why);
-  const answers = f.geoAnswers ?? [];
+  const answers = f.geoAnswers ?? NO_ANSWERS;
   out.varUInt(answers.length);
   for (let i = 0; i < answers.length; i++) str(out, answers[i].db);
   out.varUInt(answers.length);
