@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ChdbExtension } from 'chdb/connection';
+import { log } from '../../common/log.js';
 import { columnTypes, type BatchFormat, type Payload } from './batch.js';
 import { sqlString } from './sql.js';
 
@@ -12,8 +13,8 @@ export interface Inserter {
   /** The format the writer builds new batches in. */
   readonly format: BatchFormat;
   insert(p: Payload, token: string): Promise<void>;
-  /** Removes what the inserter staged on disk. */
-  close(): void;
+  /** Removes what the inserter staged on disk and closes the connections it opened. */
+  close(): Promise<void>;
 }
 
 /** What the embedded inserts use of the chDB connection (`connect` returns it): its raw passthrough insert (text formats only). */
@@ -32,21 +33,42 @@ const insertSettings = (token: string): string[] => [`insert_deduplication_token
  * `INSERT … SELECT FROM file()` (the connection takes no binary payload, and parsing text is
  * most of a text insert's cost); text batches (old spools) through its raw insert. A server (or
  * `distributed`): the batch as the HTTP body of `INSERT … FORMAT`, text by default.
- * `more`: further connections to the same embedded store; each insert takes a free one, so
- * concurrent inserts run at once (one chDB connection runs one query at a time, a server runs
- * concurrent requests at once).
+ * Embedded, each insert takes a free connection: one chDB connection runs one query at a time,
+ * so concurrent inserts run at once only on as many (a server runs concurrent requests at once).
+ * `openConnection` opens another to the same store when an insert finds none free, up to
+ * `connections` in all; a writer whose inserts never overlap (a live feed's) opens none.
  */
-export function storeInserter(client: ClickHouseClient, opts: { chdb?: EmbeddedChdb | null; distributed?: boolean; more?: ClickHouseClient[] } = {}): Inserter {
+export function storeInserter(
+  client: ClickHouseClient,
+  opts: { chdb?: EmbeddedChdb | null; distributed?: boolean; connections?: number; openConnection?: () => ClickHouseClient } = {},
+): Inserter {
   const chdb = opts.distributed ? null : opts.chdb;
-  return chdb ? embeddedInserter([client, ...(opts.more ?? [])], chdb) : serverInserter(client, Boolean(opts.distributed));
+  if (!chdb) return serverInserter(client, Boolean(opts.distributed));
+  return embeddedInserter(client, chdb, opts.connections ?? 1, opts.openConnection);
 }
 
-function embeddedInserter(clients: ClickHouseClient[], chdb: EmbeddedChdb): Inserter {
+function embeddedInserter(client: ClickHouseClient, chdb: EmbeddedChdb, connections: number, openConnection?: () => ClickHouseClient): Inserter {
   // One folder per writer; a staged file lives only for the duration of its insert.
   let stagingDir: string | null = null;
-  const idle = [...clients];
+  const idle = [client];
+  const opened: ClickHouseClient[] = [];
   const waiting: Array<(c: ClickHouseClient) => void> = [];
-  const acquire = (): ClickHouseClient | Promise<ClickHouseClient> => idle.pop() ?? new Promise((r) => waiting.push(r));
+  const acquire = (): ClickHouseClient | Promise<ClickHouseClient> => {
+    const free = idle.pop();
+    if (free) return free;
+    if (openConnection && 1 + opened.length < connections) {
+      try {
+        const another = openConnection();
+        opened.push(another);
+        return another;
+      } catch (err) {
+        // Not a failed insert: the batch waits for a connection already open, and no more are tried.
+        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'another connection to the embedded store could not be opened; inserts share the open ones');
+        openConnection = undefined;
+      }
+    }
+    return new Promise((r) => waiting.push(r));
+  };
   const release = (c: ClickHouseClient): void => {
     const next = waiting.shift();
     if (next) next(c);
@@ -77,9 +99,10 @@ function embeddedInserter(clients: ClickHouseClient[], chdb: EmbeddedChdb): Inse
         rmSync(file, { force: true });
       }
     },
-    close() {
+    async close() {
       if (stagingDir) rmSync(stagingDir, { recursive: true, force: true });
       stagingDir = null;
+      await Promise.all(opened.splice(0).map((c) => c.close()));
     },
   };
 }
@@ -104,7 +127,7 @@ function serverInserter(client: ClickHouseClient, distributed: boolean): Inserte
       });
       rs.stream.destroy();
     },
-    close() {},
+    async close() {},
   };
 }
 

@@ -46,9 +46,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     ...options,
   };
   const s: WriterCounters = { accepted: 0, inserted: 0, insertedBatches: 0, retriedBatches: 0, failedAttempts: 0, spooledRows: 0, replayedRows: 0, rejectedRows: 0, storeDown: false };
-  const embedded = Boolean(o.chdb) && !o.distributed;
-  const connections = embedded && o.openConnection ? Array.from({ length: Math.max(0, o.concurrentInserts - 1) }, () => o.openConnection!()) : [];
-  const inserter = storeInserter(client, { chdb: o.chdb, distributed: o.distributed, more: connections });
+  const inserter = storeInserter(client, { chdb: o.chdb, distributed: o.distributed, connections: o.concurrentInserts, openConnection: o.openConnection });
   const changes = new Changes();
   const spool = new Spool(o.spoolDir);
   const rejected = new Spool(`${o.spoolDir}/rejected`);
@@ -137,8 +135,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
       closed = true;
       batcher.stop();
       await spooler.close();
-      inserter.close();
-      await Promise.all(connections.map((c) => c.close()));
+      await inserter.close();
       if (spool.depthRows > 0) log.warn({ rows: spool.depthRows, spool: o.spoolDir }, 'store writer closed with rows in the spool; they replay on the next start');
     },
     stats() {

@@ -32,7 +32,7 @@ export interface WriterOptions {
   concurrentInserts?: number;
   /** The embedded store's chDB (`connect` returns it): batches go in as RowBinary through it. Without it, over `client` as text. */
   chdb?: EmbeddedChdb | null;
-  /** Embedded store: opens another connection to it, one for each concurrent insert but the first; the writer closes them. */
+  /** Embedded store: opens another connection to it, when an insert finds every one busy (up to `concurrentInserts`); the writer closes them. */
   openConnection?: () => ClickHouseClient;
   /** Cluster mode: inserts go through Distributed tables synchronously. */
   distributed?: boolean;

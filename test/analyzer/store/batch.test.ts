@@ -139,15 +139,15 @@ describe('batches', () => {
       });
     };
     const second = connect({ db: join(dir, 'db') }).client;
-    const inserter = storeInserter(recorded(store.client, 'a'), { chdb: store.chdb, more: [recorded(second, 'b')] });
+    const inserter = storeInserter(recorded(store.client, 'a'), { chdb: store.chdb, connections: 2, openConnection: () => recorded(second, 'b') });
     const payloads = [0, 1, 2].map((k) => {
       const builder = batchBuilder('route_events', ROUTE_EVENT_COLUMNS, 'RowBinary');
       for (const x of dataset(20, 1_700_000_000 + k * 1000)) builder.add(routeEventValues({ ...x.event, collector: `pool-${k}` }, x.finding));
       return builder.take();
     });
     await Promise.all(payloads.map((p) => inserter.insert(p, payloadToken(p))));
-    inserter.close();
-    await second.close();
+    await inserter.close();
+    await expect(second.query({ query: 'SELECT 1' })).rejects.toThrow(); // closed by the inserter that opened it
     // Both connections started before either ended; the third insert started after one ended,
     // and no connection ever ran two at once.
     expect(events.slice(0, 2).sort()).toEqual(['a start', 'b start']);
@@ -162,19 +162,47 @@ describe('batches', () => {
     expect(r.rows.map((x) => [x.collector, Number(x.n)])).toEqual([['pool-0', 20], ['pool-1', 20], ['pool-2', 20]]);
   });
 
-  it('an embedded writer opens a connection for each concurrent insert but the first, and closes them', async () => {
+  it('a connection that cannot be opened is not a failed insert: the batches share the open one', async () => {
+    let tries = 0;
+    const inserter = storeInserter(store.client, { chdb: store.chdb, connections: 3, openConnection: () => {
+      tries++;
+      throw new Error('no more connections here');
+    } });
+    const payloads = [0, 1, 2].map((k) => {
+      const builder = batchBuilder('route_events', ROUTE_EVENT_COLUMNS, 'RowBinary');
+      for (const x of dataset(10, 1_710_000_000 + k * 1000)) builder.add(routeEventValues({ ...x.event, collector: `noconn-${k}` }, x.finding));
+      return builder.take();
+    });
+    await Promise.all(payloads.map((p) => inserter.insert(p, payloadToken(p))));
+    await inserter.close();
+    expect(tries).toBe(1);
+    const r = await store.readonlySql("SELECT count() AS n FROM route_events WHERE startsWith(collector, 'noconn-')");
+    expect(Number(r.rows[0].n)).toBe(30);
+  });
+
+  it('an embedded writer opens another connection only when its inserts overlap, up to concurrentInserts, and closes them', async () => {
     const opened: Array<Store['client']> = [];
-    const w = store.createWriter({ spoolDir: join(dir, 'spool-conns'), concurrentInserts: 3, openConnection: () => {
+    const openConnection = () => {
       const c = connect({ db: join(dir, 'db') }).client;
       opened.push(c);
       return c;
-    } });
-    for (const x of dataset(10)) await w.writeEvent({ ...x.event, collector: 'conns' }, x.finding);
-    await w.close();
+    };
+    // One insert at a time (each batch waited for): the store's own connection is enough.
+    const one = store.createWriter({ spoolDir: join(dir, 'spool-conns-1'), batchSize: 5, concurrentInserts: 3, openConnection });
+    for (const [i, x] of dataset(20).entries()) {
+      await one.writeEvent({ ...x.event, collector: 'conns-1' }, x.finding);
+      if (i % 5 === 4) await one.flush();
+    }
+    await one.close();
+    expect(opened).toHaveLength(0);
+    // Batches cut faster than they land: three inserts at once, on three connections.
+    const three = store.createWriter({ spoolDir: join(dir, 'spool-conns-3'), batchSize: 5, concurrentInserts: 3, openConnection });
+    for (const x of dataset(40)) await three.writeEvent({ ...x.event, collector: 'conns-3' }, x.finding);
+    await three.close();
     expect(opened).toHaveLength(2);
     for (const c of opened) await expect(c.query({ query: 'SELECT 1' })).rejects.toThrow();
-    const r = await store.readonlySql("SELECT count() AS n FROM route_events WHERE collector = 'conns'");
-    expect(Number(r.rows[0].n)).toBe(10);
+    const r = await store.readonlySql("SELECT collector, count() AS n FROM route_events WHERE startsWith(collector, 'conns-') GROUP BY collector ORDER BY collector");
+    expect(r.rows.map((x) => [x.collector, Number(x.n)])).toEqual([['conns-1', 20], ['conns-3', 40]]);
   });
 
   it('the writer counts and skips a row it cannot store, and stores the rest', async () => {
