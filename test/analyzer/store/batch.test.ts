@@ -81,6 +81,14 @@ describe('RowBinary encoding', () => {
   });
 });
 
+/** Three RowBinary route_events batches of `rows` each, collectors `<name>-0` to `<name>-2`. */
+const threeBatches = (name: string, rows: number, start: number) =>
+  [0, 1, 2].map((k) => {
+    const builder = batchBuilder('route_events', ROUTE_EVENT_COLUMNS, 'RowBinary');
+    for (const x of dataset(rows, start + k * 1000)) builder.add(routeEventValues({ ...x.event, collector: `${name}-${k}` }, x.finding));
+    return builder.take();
+  });
+
 describe('batches', () => {
   it('a row that cannot be encoded leaves nothing behind; the batch stores exactly the good rows', async () => {
     const items = dataset(50).map((x) => ({ event: { ...x.event, collector: 'batch-good' }, finding: x.finding }));
@@ -140,11 +148,7 @@ describe('batches', () => {
     };
     const second = connect({ db: join(dir, 'db') }).client;
     const inserter = storeInserter(recorded(store.client, 'a'), { chdb: store.chdb, connections: 2, openConnection: () => recorded(second, 'b') });
-    const payloads = [0, 1, 2].map((k) => {
-      const builder = batchBuilder('route_events', ROUTE_EVENT_COLUMNS, 'RowBinary');
-      for (const x of dataset(20, 1_700_000_000 + k * 1000)) builder.add(routeEventValues({ ...x.event, collector: `pool-${k}` }, x.finding));
-      return builder.take();
-    });
+    const payloads = threeBatches('pool', 20, 1_700_000_000);
     await Promise.all(payloads.map((p) => inserter.insert(p, payloadToken(p))));
     await inserter.close();
     await expect(second.query({ query: 'SELECT 1' })).rejects.toThrow(); // closed by the inserter that opened it
@@ -168,11 +172,7 @@ describe('batches', () => {
       tries++;
       throw new Error('no more connections here');
     } });
-    const payloads = [0, 1, 2].map((k) => {
-      const builder = batchBuilder('route_events', ROUTE_EVENT_COLUMNS, 'RowBinary');
-      for (const x of dataset(10, 1_710_000_000 + k * 1000)) builder.add(routeEventValues({ ...x.event, collector: `noconn-${k}` }, x.finding));
-      return builder.take();
-    });
+    const payloads = threeBatches('noconn', 10, 1_710_000_000);
     await Promise.all(payloads.map((p) => inserter.insert(p, payloadToken(p))));
     await inserter.close();
     expect(tries).toBe(1);
