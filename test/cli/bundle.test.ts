@@ -22,18 +22,26 @@ const main = join(root, 'dist/cli/main.js');
 const built = existsSync(bundle) && existsSync(main) && statSync(bundle).mtimeMs >= statSync(main).mtimeMs;
 const dir = makeTmpDir('bundle');
 const hook = join(dir, 'trace-loads.mjs');
-writeFileSync(hook, "export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context); }\n");
+// Written synchronously to a file: the hooks run on their own thread, whose stderr reaches the
+// process's asynchronously and can be lost when a command ends at once (`_exit`).
+writeFileSync(
+  hook,
+  "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(process.env.TRACE_LOADS, `LOADED ${url}\\n`); return next(url, context); }\n",
+);
+let traces = 0;
 
 /** bin/portolan.js as installed; `trace` lists the project's files it loads (packages apart). */
 function bin(args: string[], trace = false): { status: number | null; stdout: string; stderr: string; loaded: string[] } {
+  const traceFile = join(dir, `loads-${++traces}.txt`);
+  writeFileSync(traceFile, '');
   const r = spawnSync(process.execPath, [...(trace ? ['--no-warnings', '--experimental-loader', hook] : []), join(root, 'bin/portolan.js'), ...args], {
     cwd: dir,
-    env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json', PORTOLAN_LOG_LEVEL: 'silent' },
+    env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json', PORTOLAN_LOG_LEVEL: 'silent', TRACE_LOADS: traceFile },
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
   const prefix = `LOADED file://${root}/`;
-  const loaded = r.stderr.split('\n').filter((l) => l.startsWith(prefix) && !l.includes('/node_modules/')).map((l) => l.slice(prefix.length));
+  const loaded = readFileSync(traceFile, 'utf8').split('\n').filter((l) => l.startsWith(prefix) && !l.includes('/node_modules/')).map((l) => l.slice(prefix.length));
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, loaded };
 }
 
