@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/paths.js';
 import { runCli } from '../helpers/cli.js';
 import * as enc from '../helpers/mrt-encoder.js';
+import { runTracingLoads } from '../helpers/load-trace.js';
 import { hasSharedData, sharedData } from '../helpers/shared-data.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 
@@ -21,28 +22,17 @@ const main = join(root, 'dist/cli/main.js');
 /** Built, and not older than tsc's output (bin/portolan.js does not start a stale bundle). */
 const built = existsSync(bundle) && existsSync(main) && statSync(bundle).mtimeMs >= statSync(main).mtimeMs;
 const dir = makeTmpDir('bundle');
-const hook = join(dir, 'trace-loads.mjs');
-// Written synchronously to a file: the hooks run on their own thread, whose stderr reaches the
-// process's asynchronously and can be lost when a command ends at once (`_exit`).
-writeFileSync(
-  hook,
-  "import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(process.env.TRACE_LOADS, `LOADED ${url}\\n`); return next(url, context); }\n",
-);
-let traces = 0;
-
 /** bin/portolan.js as installed; `trace` lists the project's files it loads (packages apart). */
 function bin(args: string[], trace = false): { status: number | null; stdout: string; stderr: string; loaded: string[] } {
-  const traceFile = join(dir, `loads-${++traces}.txt`);
-  writeFileSync(traceFile, '');
-  const r = spawnSync(process.execPath, [...(trace ? ['--no-warnings', '--experimental-loader', hook] : []), join(root, 'bin/portolan.js'), ...args], {
-    cwd: dir,
-    env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json', PORTOLAN_LOG_LEVEL: 'silent', TRACE_LOADS: traceFile },
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  const prefix = `LOADED file://${root}/`;
-  const loaded = readFileSync(traceFile, 'utf8').split('\n').filter((l) => l.startsWith(prefix) && !l.includes('/node_modules/')).map((l) => l.slice(prefix.length));
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, loaded };
+  const env = { PORTOLAN_LOG_FORMAT: 'json', PORTOLAN_LOG_LEVEL: 'silent' };
+  const entry = [join(root, 'bin/portolan.js'), ...args];
+  if (!trace) {
+    const r = spawnSync(process.execPath, entry, { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 26 });
+    return { status: r.status, stdout: r.stdout, stderr: r.stderr, loaded: [] };
+  }
+  const r = runTracingLoads(dir, entry, env);
+  const prefix = `file://${root}/`;
+  return { ...r, loaded: r.loaded.filter((u) => u.startsWith(prefix) && !u.includes('/node_modules/')).map((u) => u.slice(prefix.length)) };
 }
 
 /** A small MRT file of RIB entries, an UPDATE with attributes of several kinds and a state change. */

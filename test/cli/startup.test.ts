@@ -3,35 +3,25 @@
  * command's action, and `parse` loads neither the store nor the analyzer. Checked by the modules
  * a real run loads (a module-loader hook lists them), not by timing.
  */
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { declareCommands } from '../../cli/commands/index.js';
 import { projectRoot } from '../../common/paths.js';
 import { TSX } from '../helpers/cli.js';
+import { runTracingLoads } from '../helpers/load-trace.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../helpers/shared-data.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 
 const dir = makeTmpDir('startup');
-const hook = join(dir, 'trace-loads.mjs');
-writeFileSync(hook, "export async function load(url, context, next) { process.stderr.write(`LOADED ${url}\\n`); return next(url, context); }\n");
-
 /** The project files and packages a CLI run loads. */
 function loads(args: string[]): string[] {
-  const r = spawnSync(process.execPath, ['--no-warnings', '--experimental-loader', hook, '--import', TSX, join(projectRoot(), 'cli', 'main.ts'), ...args], {
-    cwd: dir,
-    env: { ...process.env, PORTOLAN_LOG_LEVEL: 'silent' },
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
+  const r = runTracingLoads(dir, ['--import', TSX, join(projectRoot(), 'cli', 'main.ts'), ...args], { PORTOLAN_LOG_LEVEL: 'silent' });
   expect(r.status, r.stderr).toBe(0);
   const root = `file://${projectRoot()}/`;
-  return r.stderr
-    .split('\n')
-    .filter((l) => l.startsWith('LOADED ') && l.includes(root))
-    .map((l) => l.slice('LOADED '.length + root.length))
+  return r.loaded
+    .filter((u) => u.startsWith(root))
+    .map((u) => u.slice(root.length))
     .map((p) => (p.startsWith('node_modules/') ? `pkg:${p.split('/')[1].startsWith('@') ? p.split('/').slice(1, 3).join('/') : p.split('/')[1]}` : p.replace(/\?.*$/, '')))
     .filter((p) => p !== 'pkg:tsx' && p !== 'pkg:get-tsconfig' && p !== 'pkg:esbuild');
 }
