@@ -22,6 +22,7 @@ const main = join(root, 'dist/cli/main.js');
 /** Built, and not older than tsc's output (bin/portolan.js does not start a stale bundle). */
 const built = existsSync(bundle) && existsSync(main) && statSync(bundle).mtimeMs >= statSync(main).mtimeMs;
 const dir = makeTmpDir('bundle');
+
 /** bin/portolan.js as installed; `trace` lists the project's files it loads (packages apart). */
 function bin(args: string[], trace = false): { status: number | null; stdout: string; stderr: string; loaded: string[] } {
   const env = { PORTOLAN_LOG_FORMAT: 'json', PORTOLAN_LOG_LEVEL: 'silent' };
