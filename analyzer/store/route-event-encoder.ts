@@ -53,6 +53,20 @@ function u8(out: ByteSink, v: unknown): void {
   out.u8(v as number);
 }
 
+function f32(out: ByteSink, v: unknown): void {
+  if (typeof v !== 'number') fail('Float32', v);
+  out.f32(v as number);
+}
+
+/** A Nullable column: its null flag, then the value unless null. */
+function nullable<T>(out: ByteSink, v: T | null | undefined, write: (out: ByteSink, v: T) => void): void {
+  if (v === null || v === undefined) out.u8(1);
+  else {
+    out.u8(0);
+    write(out, v);
+  }
+}
+
 function strings(out: ByteSink, a: unknown): void {
   if (!Array.isArray(a)) fail('Array(String)', a);
   const list = a as unknown[];
@@ -92,10 +106,7 @@ export function encodeRouteEvent(out: ByteSink, e: RouteEvent, f: Finding | null
   u8(out, Number(prefix.slice(prefix.indexOf('/') + 1)));
   u32(out, pathId);
   out.string(asPath);
-  if (origins.length) {
-    out.u8(0);
-    u32(out, smallest(origins));
-  } else out.u8(1);
+  nullable(out, origins.length ? smallest(origins) : null, u32);
   if (!Array.isArray(origins)) fail('Array(UInt32)', origins);
   out.varUInt(origins.length);
   for (let i = 0; i < origins.length; i++) u32(out, origins[i]);
@@ -124,9 +135,7 @@ function writeClassification(out: ByteSink, f: Finding | null, perRoute: boolean
   str(out, f?.originCc ?? '');
   str(out, f?.usageRegion ?? '');
   str(out, f?.mainCountry ?? '');
-  const shareAbroad = f?.shareAbroad ?? 0;
-  if (typeof shareAbroad !== 'number') fail('Float32', shareAbroad);
-  out.f32(shareAbroad);
+  f32(out, f?.shareAbroad ?? 0);
   strings(out, f?.kinds ?? NO_STRINGS);
   str(out, f?.geoSubkind ?? '');
   if (perRoute) {
@@ -136,13 +145,7 @@ function writeClassification(out: ByteSink, f: Finding | null, perRoute: boolean
   str(out, f?.rov ?? '');
   strings(out, f?.rpkiTas ?? NO_STRINGS);
   str(out, f?.geoConfidence ?? '');
-  const agreement = f?.geoAgreement ?? null;
-  if (agreement === null || agreement === undefined) out.u8(1);
-  else {
-    if (typeof agreement !== 'number') fail('Float32', agreement);
-    out.u8(0);
-    out.f32(agreement);
-  }
+  nullable(out, f?.geoAgreement, f32);
 }
 
 /** The rib_snapshots column types encodeRibSnapshot writes, in order; checked against the schema at load. */
@@ -181,10 +184,7 @@ export function encodeRibSnapshot(out: ByteSink, r: RibSnapshotRow): void {
   out.u8(prefix.includes(':') ? 6 : 4);
   u8(out, Number(prefix.slice(prefix.indexOf('/') + 1)));
   const origins = r.originAsns;
-  if (origins.length) {
-    out.u8(0);
-    u32(out, smallest(origins));
-  } else out.u8(1);
+  nullable(out, origins.length ? smallest(origins) : null, u32);
   u32s(out, origins);
   out.varUInt(n);
   for (let i = 0; i < 2 * n; i++) out.u32(ids[i]);
@@ -220,11 +220,6 @@ const writeLifecycleType = encoderFor(LIFECYCLE_TYPES[2]);
 /** Findings without several geo databases' answers. */
 const NO_ANSWERS: NonNullable<Finding['geoAnswers']> = [];
 
-function f32(out: ByteSink, v: unknown): void {
-  if (typeof v !== 'number') fail('Float32', v);
-  out.f32(v as number);
-}
-
 /** Writes the finding_events row of `ev` (the same bytes as encoding `lifecycleValues(ev)` column by column). */
 export function encodeLifecycle(out: ByteSink, ev: LifecycleEvent): void {
   const f = ev.finding;
@@ -239,11 +234,7 @@ export function encodeLifecycle(out: ByteSink, ev: LifecycleEvent): void {
   str(out, reason);
   str(out, prefix);
   u8(out, f.family ?? (prefix.includes(':') ? 6 : 4));
-  if (f.originAsn === null || f.originAsn === undefined) out.u8(1);
-  else {
-    out.u8(0);
-    u32(out, f.originAsn);
-  }
+  nullable(out, f.originAsn, u32);
   u32s(out, f.originAsns);
   u32s(out, previous);
   writeClassification(out, f, true);
