@@ -87,13 +87,13 @@ function embeddedInserter(client: ClickHouseClient, chdb: EmbeddedChdb, connecti
       try {
         const types = columnTypes(p.table, p.columns).map(stagedType);
         const structure = p.columns.map((c, i) => `${c} ${types[i]}`).join(', ');
-        const client = await acquire();
+        const connection = await acquire();
         try {
-          await client.command({
+          await connection.command({
             query: `INSERT INTO ${p.table} (${p.columns.join(', ')}) SETTINGS ${insertSettings(token).join(', ')} SELECT * FROM file(${sqlString(file)}, 'RowBinary', ${sqlString(structure)})`,
           });
         } finally {
-          release(client);
+          release(connection);
         }
       } finally {
         rmSync(file, { force: true });
