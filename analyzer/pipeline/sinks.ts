@@ -1,9 +1,9 @@
 import type { Alerting } from '../alerts/index.js';
-import type { StoreWriter } from '../store/index.js';
+import type { RowWriter } from '../store/index.js';
 import type { PipelineSink } from './sink.js';
 
 /** Every event and lifecycle change into the ClickHouse store (batched, spooled when down). */
-export function storeSink(writer: StoreWriter): PipelineSink {
+export function storeSink(writer: RowWriter): PipelineSink {
   return {
     name: 'store',
     onEvent: (event, finding) => writer.writeEvent(event, finding),

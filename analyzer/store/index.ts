@@ -91,7 +91,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
   };
 }
 
-export type { StoreWriter, WriterOptions, WriterStats } from './writer.js';
+export type { Batch, BatchOutlet, RowWriter, StoreWriter, WriterOptions, WriterStats } from './writer.js';
 export type { QueryResult, ReadonlyOptions } from './readonly.js';
 export type { FileIdentity, LedgerEntry, IngestLedger } from './ledger.js';
 export { StoreLockedError } from './connection.js';

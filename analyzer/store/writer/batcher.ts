@@ -71,6 +71,18 @@ export class Batcher {
     for (const table of [...this.started.keys()]) this.cut(table);
   }
 
+  /** Drops every partly filled batch; returns its rows. */
+  dropAll(): number {
+    let rows = 0;
+    for (const table of [...this.started.keys()]) {
+      const builder = this.builders.get(table);
+      if (builder) rows += builder.take().rows;
+      this.started.delete(table);
+      this.weights.delete(table);
+    }
+    return rows;
+  }
+
   /** Rows in batches not sent yet. */
   get rows(): number {
     let n = 0;

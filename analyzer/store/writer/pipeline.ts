@@ -44,9 +44,9 @@ export class InsertPipeline {
     while (this.held > 0) await this.changes.next();
   }
 
-  /** Resolves once every batch held now is delivered; batches pushed meanwhile are not waited for. */
-  async landed(): Promise<void> {
-    const waiting = new Set([...this.queue, ...this.inFlight]);
+  /** Resolves once every batch held now (or those of `batches`) is delivered; batches pushed meanwhile are not waited for. */
+  async landed(batches: Iterable<Batch> = [...this.queue, ...this.inFlight]): Promise<void> {
+    const waiting = new Set(batches);
     while (waiting.size > 0) {
       await this.changes.next();
       for (const b of waiting) if (!this.inFlight.has(b) && !this.queue.includes(b)) waiting.delete(b);

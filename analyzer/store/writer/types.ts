@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { RouteEvent } from '../../../collector/models/route-event.js';
 import type { Finding } from '../../models/finding.js';
 import type { LifecycleEvent } from '../../models/lifecycle.js';
-import type { Payload } from '../batch.js';
+import type { BatchFormat, Payload } from '../batch.js';
 import type { EmbeddedChdb } from '../insert.js';
 
 export interface WriterOptions {
@@ -68,14 +68,50 @@ export interface WriterStats {
   storeDown: boolean;
 }
 
-export interface StoreWriter {
+/** Rows in, batches out (analyzer/store/row-writer.ts). */
+export interface RowWriter {
   writeEvent(event: RouteEvent, finding: Finding | null): Promise<void> | void;
   writeLifecycle(event: LifecycleEvent): Promise<void> | void;
   /** Resolves when every row written before the call is in the store or in the on-disk spool (rows written meanwhile are not waited for). */
   flush(): Promise<void>;
+  /**
+   * Drops the rows not yet cut into a batch (an interrupted ingest's: its rerun reads the file
+   * again and cuts them the same way, where flushing them now would cut them differently, so
+   * the store could not recognise them again); returns how many.
+   */
+  discard(): number;
+  /** Flushes, waits for every batch, stops timers. */
+  close(): Promise<void>;
+  /** Rows waiting in memory (buffers + batches held by the outlet). */
+  readonly pendingRows: number;
+}
+
+export interface StoreWriter extends RowWriter {
+  /** The format new batches are built in (a row writer elsewhere builds its batches in it for `insertBatch`). */
+  readonly format: BatchFormat;
+  /**
+   * A batch another row writer built (an ingest worker's): inserted as the writer's own, with its
+   * retries and spool; resolves once it is in the store or the spool.
+   */
+  insertBatch(batch: Batch): Promise<void>;
   /** Flush, try a last replay, stop timers. A non-empty spool stays on disk for the next start. */
   close(): Promise<void>;
   stats(): WriterStats;
+}
+
+/** Where a row writer's batches go; what it waits on for back-pressure and flushes. */
+export interface BatchOutlet {
+  readonly format: BatchFormat;
+  push(b: Batch): void;
+  /** Batches handed over and not yet delivered, and their rows. */
+  readonly held: number;
+  readonly rows: number;
+  /** Resolves once fewer than `max` batches are held. */
+  room(max: number): Promise<void>;
+  /** Resolves once every batch held now is delivered. */
+  landed(): Promise<void>;
+  /** Resolves once nothing is held. */
+  drained(): Promise<void>;
 }
 
 /** A batch ready to send: its bytes and its deduplication token. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { openStore, type Store } from '../../../analyzer/store/index.js';
+import { openStore, type Batch, type BatchOutlet, type Store } from '../../../analyzer/store/index.js';
+import { createRowWriter } from '../../../analyzer/store/row-writer.js';
 import { batchBuilder, payloadToken } from '../../../analyzer/store/batch.js';
 import { connect } from '../../../analyzer/store/connection.js';
 import { stagedType, storeInserter } from '../../../analyzer/store/insert.js';
@@ -203,6 +204,23 @@ describe('batches', () => {
     for (const c of opened) await expect(c.query({ query: 'SELECT 1' })).rejects.toThrow();
     const r = await store.readonlySql("SELECT collector, count() AS n FROM route_events WHERE startsWith(collector, 'conns-') GROUP BY collector ORDER BY collector");
     expect(r.rows.map((x) => [x.collector, Number(x.n)])).toEqual([['conns-1', 20], ['conns-3', 40]]);
+  });
+
+  it('batches a row writer built elsewhere (an ingest worker) go in through the store writer\'s insertBatch; discard drops only rows no batch holds yet', async () => {
+    const batches: Batch[] = [];
+    const outlet: BatchOutlet = { format: 'RowBinary', push: (b) => batches.push(b), held: 0, rows: 0, room: async () => {}, landed: async () => {}, drained: async () => {} };
+    const rows = createRowWriter(outlet, { batchSize: 10, flushIntervalMs: 0, maxQueuedBatches: 4, ribSnapshots: true }, { accepted: 0, rejectedRows: 0 });
+    for (const x of dataset(25)) rows.writeEvent({ ...x.event, collector: 'elsewhere' }, x.finding);
+    expect(batches.map((b) => b.payload.rows)).toEqual([10, 10]);
+    expect(rows.discard()).toBe(5);
+    await rows.flush();
+    expect(batches).toHaveLength(2);
+    const w = store.createWriter({ spoolDir: join(dir, 'spool-elsewhere') });
+    for (const b of batches) await w.insertBatch(b);
+    await w.close();
+    expect(w.stats()).toMatchObject({ accepted: 20, inserted: 20, insertedBatches: 2 });
+    const r = await store.readonlySql("SELECT count() AS n FROM route_events WHERE collector = 'elsewhere'");
+    expect(Number(r.rows[0].n)).toBe(20);
   });
 
   it('the writer counts and skips a row it cannot store, and stores the rest', async () => {
