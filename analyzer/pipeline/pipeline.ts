@@ -38,7 +38,7 @@ function smallest(values: number[]): number {
   return m;
 }
 
-const newCounters = (): PipelineCounters => ({
+export const newPipelineCounters = (): PipelineCounters => ({
   events: 0,
   announcements: 0,
   withdrawals: 0,
@@ -55,7 +55,7 @@ const newCounters = (): PipelineCounters => ({
  * returned promise is back-pressure on the source.
  */
 export class Pipeline {
-  readonly counters = newCounters();
+  readonly counters = newPipelineCounters();
 
   /**
    * `classifier` is null while no registry is available (e.g. a first start offline): events

@@ -61,7 +61,7 @@ const newCounters = (): PrefixStateCounters => ({
 
 /** Eviction frees this share of maxPairs at once, so that it runs rarely. */
 const EVICT_TO = 0.9;
-const DEFAULT_MAX_PAIRS = 4_000_000;
+export const DEFAULT_MAX_PAIRS = 4_000_000;
 
 export class PrefixState {
   readonly maxPairs: number;

@@ -5,9 +5,16 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ROUTE_EVENTS_FINAL } from '../../analyzer/store/schema/route-events.js';
-import { tableDef, VIEWS } from '../../analyzer/store/schema.js';
+import { TABLES, tableDef, VIEWS, type ColumnDef } from '../../analyzer/store/schema.js';
 
 const text = async (client: ClickHouseClient, query: string): Promise<string> => (await client.query({ query, format: 'TabSeparated' })).text();
+
+/** A column as readers see it: an aggregate state finalized, an unordered array (groupUniqArray's) sorted. */
+function readable(c: ColumnDef): string {
+  const agg = /^AggregateFunction\((\w+)/.exec(c.type);
+  if (!agg) return c.name;
+  return agg[1].startsWith('groupUniqArray') ? `arraySort(finalizeAggregation(${c.name}))` : `finalizeAggregation(${c.name})`;
+}
 
 /** Each read model's rows (aggregate states finalized; unordered arrays sorted), sorted. */
 export async function readModelContents(client: ClickHouseClient): Promise<Record<string, string>> {
@@ -15,11 +22,7 @@ export async function readModelContents(client: ClickHouseClient): Promise<Recor
   for (const table of [...new Set(VIEWS.map((v) => v.to))]) {
     const def = tableDef(table);
     const columns = def.columns.filter((c) => c.name !== 'stored_at');
-    const select = columns.map((c) => {
-      const agg = /^AggregateFunction\((\w+)/.exec(c.type);
-      if (!agg) return c.name;
-      return agg[1].startsWith('groupUniqArray') ? `arraySort(finalizeAggregation(${c.name}))` : `finalizeAggregation(${c.name})`;
-    });
+    const select = columns.map(readable);
     const key = columns.filter((c) => !c.type.startsWith('AggregateFunction')).map((c) => c.name);
     out[table] = await text(client, `SELECT ${select.join(', ')} FROM ${table}${def.engine === 'MergeTree' ? '' : ' FINAL'} ORDER BY ${key.join(', ')}`);
   }
@@ -30,4 +33,18 @@ export async function readModelContents(client: ClickHouseClient): Promise<Recor
 export async function routeEventContents(client: ClickHouseClient): Promise<string> {
   const columns = tableDef('route_events').columns.map((c) => c.name).filter((n) => n !== 'stored_at');
   return text(client, `SELECT ${columns.join(', ')} FROM ${ROUTE_EVENTS_FINAL} ORDER BY prefix, time, event_id`);
+}
+
+/**
+ * One query: for each table a store's data lives in (every one but the migrations and the
+ * ledger), its rows and an order-free hash of them as readers see them (`stored_at` left out).
+ * Two stores compare by it through `portolan query`, without opening either here (one chDB engine
+ * per process).
+ */
+export function storeDigestSql(): string {
+  const selects = TABLES.filter((t) => t.name !== 'schema_migrations' && t.name !== 'ingest_ledger').map((t) => {
+    const columns = t.columns.filter((c) => c.name !== 'stored_at').map(readable);
+    return `SELECT '${t.name}' AS table, count() AS rows, toString(sum(cityHash64(toString(tuple(${columns.join(', ')}))))) AS hash FROM ${t.name}${t.engine === 'MergeTree' ? '' : ' FINAL'}`;
+  });
+  return `SELECT * FROM (${selects.join(' UNION ALL ')}) ORDER BY table`;
 }

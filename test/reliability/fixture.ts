@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { rngFor } from '../../fuzz/prng.js';
 import { writeFixture } from '../analyzer/classify/fixture.js';
-import { asPath, bgp4mpMessage, mpReach, mpUnreach, nextHop, origin, prefix, update, type Peer } from '../helpers/mrt-encoder.js';
+import { asPath, bgp4mpMessage, mpReach, mpUnreach, nextHop, origin, peerIndexTable, prefix, rib, ribMpReach, update, type Peer } from '../helpers/mrt-encoder.js';
 
 const PEERS: Peer[] = [
   { peerAsn: 64501, localAsn: 12654, peerIp: '192.0.2.1', localIp: '192.0.2.254' },
@@ -50,7 +50,7 @@ export interface Capture {
  * Writes `messages` BGP UPDATEs (1–6 prefixes each, about one in six a withdrawal) into
  * `dir/updates.mrt.gz`, and the registry and geo fixture beside it.
  */
-export function writeCapture(dir: string, opts: { seed?: number; messages?: number; startTime?: number } = {}): Capture {
+export function writeCapture(dir: string, opts: { seed?: number; messages?: number; startTime?: number; name?: string } = {}): Capture {
   const rng = rngFor(opts.seed ?? 1, 'capture', 0);
   const messages = opts.messages ?? 10_000;
   // 2023-11-15 01:00 UTC: 16,000 messages stay within one UTC day.
@@ -81,9 +81,35 @@ export function writeCapture(dir: string, opts: { seed?: number; messages?: numb
   }
   // Gzipped, as RIS archives are: the reader then yields to the event loop every inflated
   // chunk, so timers (timed batch cuts, /metrics) run during the file as they do on real input.
-  const mrt = join(dir, 'updates.mrt.gz');
+  const mrt = join(dir, opts.name ?? 'updates.mrt.gz');
   const bytes = gzipSync(Buffer.concat(records));
   writeFileSync(mrt, bytes);
   const { mmdb } = writeFixture(dir);
   return { mrt, elements, bytes: bytes.length, rirDir: dir, mmdb, lastTime: start + messages - 1 };
+}
+
+/**
+ * A TABLE_DUMP_V2 RIB (`dir/<name>`, gzipped) of the capture's prefix pools as the four peers saw
+ * them before a capture starts: each prefix from a seeded subset of the peers, with a seeded
+ * origin, and one prefix in eight from two origins at once (a MOAS).
+ */
+export function writeRib(dir: string, opts: { seed?: number; name?: string } = {}): { file: string; entries: number } {
+  const rng = rngFor(opts.seed ?? 1, 'rib', 0);
+  const records: Uint8Array[] = [peerIndexTable(PEERS.map((p) => ({ ip: p.peerIp, asn: p.peerAsn })))];
+  let entries = 0;
+  for (const [seq, p] of [...v4Pool(), ...V6_POOL].entries()) {
+    const v6 = p.includes(':');
+    const origins = rng.chance(1 / 8) ? [rng.pick(ORIGINS), rng.pick(ORIGINS)] : [rng.pick(ORIGINS)];
+    const peers = PEERS.map((_, i) => i).filter(() => rng.chance(0.7));
+    if (!peers.length) continue;
+    const routes = peers.map((peerIndex, k) => {
+      const path = [{ type: 2 as const, asns: [PEERS[peerIndex].peerAsn, 174, origins[k % origins.length]] }];
+      return { peerIndex, attrs: [origin(0), asPath(path), v6 ? ribMpReach('2001:db8::1') : nextHop(PEERS[peerIndex].peerIp)] };
+    });
+    records.push(rib(p, routes, seq));
+    entries += routes.length;
+  }
+  const file = join(dir, opts.name ?? 'rib.mrt.gz');
+  writeFileSync(file, gzipSync(Buffer.concat(records)));
+  return { file, entries };
 }

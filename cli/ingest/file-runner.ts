@@ -1,0 +1,196 @@
+/**
+ * The work of `ingest` on one shard of the prefixes (all of them with one job): its files in
+ * order through one routing state and pipeline into a row writer; the files already ingested
+ * caught up through the state without storing them again. `runPlan` drives it; the ledger is
+ * the caller's (hooks), since with several jobs a file is complete only once every shard is.
+ */
+import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import type { Classifier } from '../../analyzer/classify/index.js';
+import { Pipeline } from '../../analyzer/pipeline/pipeline.js';
+import { storeSink } from '../../analyzer/pipeline/sinks.js';
+import { DEFAULT_MAX_PAIRS, PrefixState } from '../../analyzer/state/index.js';
+import type { RowWriter } from '../../analyzer/store/index.js';
+import type { RouteEvent } from '../../collector/models/route-event.js';
+import { FileSource } from '../../collector/sources/index.js';
+import { log } from '../../common/log.js';
+import { TimeSlicer } from '../../common/time-slice.js';
+import { otherShardsFile, shardOf, stateFileName, type Shard } from './shard.js';
+
+/** One file of an ingest: read, or skipped (already in the ledger as complete). `chain` names the routing state after it (null past a URL). */
+export interface PlannedFile {
+  file: string;
+  process: boolean;
+  chain: string | null;
+}
+
+/** What one shard read of one file. */
+export interface FileResult {
+  elements: number;
+  findings: number;
+  /** The file's MRT records or JSONL messages, and the bad ones skipped (every shard reads them all). */
+  records: number;
+  errors: number;
+  interrupted: boolean;
+}
+
+export interface PlanHooks {
+  fileStarted(index: number): Promise<void> | void;
+  /** Every `every` elements, once their rows have landed (a resumable ledger checkpoint). */
+  checkpoint?: { every: number; at(index: number, elements: number, findings: number): Promise<void> };
+  /** After the file's rows have landed. */
+  fileDone(index: number, result: FileResult): Promise<void> | void;
+  /** After each record's events. */
+  progress?(index: number, events: number, findings: number): void;
+}
+
+export interface RunnerOptions {
+  collector?: string;
+  /** The folder of the routing state after each completed file. */
+  stateDir: string;
+  shard: Shard;
+}
+
+export class FileRunner {
+  private state: PrefixState;
+  pipeline: Pipeline;
+  private current: FileSource | undefined;
+  private stopping = false;
+
+  constructor(
+    private readonly classifier: Classifier,
+    private readonly writer: RowWriter,
+    private readonly opts: RunnerOptions,
+  ) {
+    this.state = this.newState();
+    this.pipeline = new Pipeline(classifier, this.state, [storeSink(writer)]);
+  }
+
+  get stopped(): boolean {
+    return this.stopping;
+  }
+
+  /** Stops reading; the file being read ends as interrupted. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.current?.close();
+  }
+
+  /** A shard's share of the state's pair cap: the shards together hold what one state would. */
+  private newState(): PrefixState {
+    return new PrefixState({ maxPairs: Math.ceil(DEFAULT_MAX_PAIRS / this.opts.shard.count) });
+  }
+
+  private mine(event: RouteEvent): boolean {
+    const { count, index } = this.opts.shard;
+    // An event without a prefix text is the first shard's (the state counts and logs it once).
+    return count === 1 || (typeof event.prefix === 'string' ? shardOf(event.prefix, count) : 0) === index;
+  }
+
+  /** Runs the plan: skipped files caught up before the next one read, each read one stored and its state saved. */
+  async run(plan: PlannedFile[], hooks: PlanHooks): Promise<void> {
+    let skipped: string[] = [];
+    let processedAny = false;
+    for (const [i, item] of plan.entries()) {
+      if (this.stopping) break;
+      if (!item.process) {
+        skipped.push(item.file);
+        continue;
+      }
+      if (skipped.length) {
+        await this.catchUp(skipped, plan[i - 1].chain, processedAny);
+        skipped = [];
+        if (this.stopping) break;
+      }
+      processedAny = true;
+      await hooks.fileStarted(i);
+      const result = await this.read(i, item.file, hooks);
+      await hooks.fileDone(i, result);
+      if (!this.stopping && i < plan.length - 1) await this.saveState(item.chain);
+    }
+  }
+
+  /** Reads one file into the pipeline; resolves once its rows have landed. */
+  private async read(index: number, file: string, hooks: PlanHooks): Promise<FileResult> {
+    const source = (this.current = new FileSource([file], { collector: this.opts.collector }));
+    const pipeline = this.pipeline;
+    const findingsAtStart = pipeline.counters.findings;
+    let elements = 0;
+    // Breaks every 10 ms of work, so the writer's inserts and a shutdown signal get their turn.
+    const slicer = new TimeSlicer();
+    // Checkpoints in order, each written once the rows before it have landed; reading goes on
+    // meanwhile (waiting for the store at each one left the main thread idle about a second).
+    let checkpointed: Promise<void> = Promise.resolve();
+    const checkpoint = hooks.checkpoint;
+    for await (const batch of source.eventBatches()) {
+      for (const event of batch) {
+        if (!this.mine(event)) continue;
+        // Awaited only when the writer asks to wait (a full queue) or a break is due: no microtask per event.
+        const wait = pipeline.processSliced(event, slicer);
+        if (wait) await wait;
+        elements++;
+        if (checkpoint && elements % checkpoint.every === 0) {
+          const [landed, at, findings] = [this.writer.flush(), elements, pipeline.counters.findings - findingsAtStart];
+          checkpointed = checkpointed.then(() => landed).then(() => checkpoint.at(index, at, findings));
+          checkpointed.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+        }
+      }
+      hooks.progress?.(index, pipeline.counters.events, pipeline.counters.findings);
+    }
+    if (this.stopping) {
+      // The rerun reads the file again from its start and cuts its batches where this run did,
+      // so the store drops those that landed; a batch cut here would land twice.
+      const rows = this.writer.discard();
+      log.info({ file, elements, rows }, 'interrupted: rows after the last full batch not stored; the rerun stores them');
+    }
+    const read = Date.now();
+    await pipeline.flush();
+    await checkpointed;
+    // The tail: the rows still queued for the store when reading ended (chDB's inserts, the views' work).
+    log.debug({ file, elements, ms: Date.now() - read }, 'file read; its last rows stored');
+    const stats = source.stats();
+    return { elements, findings: pipeline.counters.findings - findingsAtStart, records: stats.messages, errors: stats.errors, interrupted: this.stopping };
+  }
+
+  /** The state after the files skipped since the last one read: taken back from its file, else replayed. */
+  private async catchUp(skipped: string[], chain: string | null, processedAny: boolean): Promise<void> {
+    const saved = chain ? join(this.opts.stateDir, stateFileName(chain, this.opts.shard)) : null;
+    if (!processedAny && saved && existsSync(saved)) {
+      try {
+        this.state = await PrefixState.restore(saved);
+        this.pipeline = new Pipeline(this.classifier, this.state, [storeSink(this.writer)]);
+        log.info({ files: skipped.length, ...this.state.size() }, 'routing state after the completed files taken back');
+        return;
+      } catch (err) {
+        log.warn({ file: saved, err: err instanceof Error ? err.message : String(err) }, 'saved routing state not usable; replaying the completed files instead');
+      }
+    }
+    // Through the same classifier and state, into no sink: the state as an uninterrupted ingest left it.
+    const replay = new Pipeline(this.classifier, this.state, []);
+    const slicer = new TimeSlicer();
+    const source = (this.current = new FileSource(skipped, { collector: this.opts.collector }));
+    for await (const batch of source.eventBatches()) {
+      if (this.stopping) return;
+      for (const event of batch) {
+        if (!this.mine(event)) continue;
+        const wait = replay.processSliced(event, slicer);
+        if (wait) await wait;
+      }
+    }
+    log.info({ files: skipped.length, events: replay.counters.events }, 'completed files replayed into the routing state (not stored again)');
+  }
+
+  /** Saves the state after a completed file under its chain, replacing this shard's one before (best effort: a rerun can replay). */
+  private async saveState(chain: string | null): Promise<void> {
+    if (!chain) return;
+    const dir = this.opts.stateDir;
+    const name = stateFileName(chain, this.opts.shard);
+    try {
+      mkdirSync(dir, { recursive: true });
+      await this.state.snapshot(join(dir, name));
+      for (const f of readdirSync(dir)) if (f !== name && !otherShardsFile(f, this.opts.shard)) rmSync(join(dir, f), { force: true });
+    } catch (err) {
+      log.warn({ dir, err: err instanceof Error ? err.message : String(err) }, 'routing state after the file not saved; a rerun would replay the file instead');
+    }
+  }
+}

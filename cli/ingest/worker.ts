@@ -1,0 +1,56 @@
+/**
+ * An `ingest --jobs N` worker thread: one shard of the prefixes of every file (shard.ts), through
+ * its own registry, geo, routing state and pipeline, into batches it hands to the thread that
+ * owns the store (PortOutlet). It reads every file, keeps its shard's events, and says when it
+ * starts and ends each file; the ledger is written by the owner once every shard is done.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { createRowWriter } from '../../analyzer/store/row-writer.js';
+import { setLogLevel } from '../../common/log.js';
+import { loadAnalysis } from '../setup.js';
+import { FileRunner } from './file-runner.js';
+import type { FromWorker, ToWorker, WorkerJob } from './messages.js';
+import { PortOutlet } from './port-outlet.js';
+
+/** Progress messages at most this often (the owner's line redraws at about this rate). */
+const PROGRESS_MS = 200;
+
+async function work(port: MessagePort, job: WorkerJob): Promise<void> {
+  const post = (m: FromWorker) => port.postMessage(m);
+  if (job.logLevel) setLogLevel(job.logLevel);
+  const outlet = new PortOutlet(port, job.format);
+  let runner: FileRunner | undefined;
+  let stopAsked = false;
+  port.on('message', (m: ToWorker) => {
+    if (m.type === 'landed') outlet.onLanded(m);
+    else if (m.type === 'stop') {
+      stopAsked = true;
+      void runner?.stop();
+    }
+  });
+  try {
+    const analysis = await loadAnalysis(job.analysis);
+    const writer = createRowWriter(outlet, { batchSize: 50_000, flushIntervalMs: 0, maxQueuedBatches: 2, ribSnapshots: job.ribSnapshots }, { accepted: 0, rejectedRows: 0 });
+    runner = new FileRunner(analysis.classifier, writer, { collector: job.collector, stateDir: job.stateDir, shard: job.shard });
+    if (stopAsked) await runner.stop();
+    let lastProgress = 0;
+    await runner.run(job.plan, {
+      fileStarted: (index) => post({ type: 'file-started', index }),
+      fileDone: (index, result) => post({ type: 'file-done', index, result }),
+      progress: (index, events, findings) => {
+        const now = Date.now();
+        if (now - lastProgress < PROGRESS_MS) return;
+        lastProgress = now;
+        post({ type: 'progress', index, events, findings });
+      },
+    });
+    await runner.pipeline.close();
+    post({ type: 'done', counters: runner.pipeline.counters });
+  } catch (err) {
+    post({ type: 'failed', error: err instanceof Error ? err.message : String(err) });
+  }
+  port.unref(); // the worker ends once its last messages are out
+}
+
+const job = (workerData as { ingestWorker?: WorkerJob } | null)?.ingestWorker;
+if (parentPort && job) void work(parentPort, job);

@@ -1,0 +1,131 @@
+/**
+ * `portolan ingest --jobs N` against `--jobs 1` on self-contained files (a TABLE_DUMP_V2 RIB and
+ * two updates files written by the test MRT encoder, over the classifier fixture's registry and
+ * geo database), each run a real CLI process into its own real chDB store: the stores must hold
+ * the same rows in every table, the summaries the same counts, through reruns (saved shard
+ * states taken back, or replayed under another N) and a SIGTERM.
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../common/paths.js';
+import { runCli, TSX } from '../helpers/cli.js';
+import { storeDigestSql } from '../helpers/store-contents.js';
+import { makeTmpDir } from '../helpers/tmp.js';
+import { writeCapture, writeRib, type Capture } from '../reliability/fixture.js';
+
+const dir = makeTmpDir('ingest-jobs');
+let files: string[];
+let empty: string;
+let capture: Capture;
+let elements: number;
+
+const args = (db: string, jobs: number) => ['ingest', '--json', '--jobs', String(jobs), '--rir-dir', capture.rirDir, '--geo', capture.mmdb, '--db', db, '--log-level', 'info'];
+
+interface Summary {
+  files: Array<{ file: string; status: string; records: number; elements: number; errors: number }>;
+  elements: number;
+  stored: number;
+  [k: string]: unknown;
+}
+
+async function ingest(db: string, jobs: number, input = files): Promise<{ summary: Summary; stderr: string }> {
+  const r = await runCli([...args(db, jobs), ...input]);
+  expect(r.code, r.stderr.slice(-3000)).toBe(0);
+  return { summary: JSON.parse(r.stdout.trim().split('\n').pop()!) as Summary, stderr: r.stderr };
+}
+
+/** Each table's rows and order-free hash, as `portolan query` reads them. */
+async function digest(db: string): Promise<Record<string, string>> {
+  const r = await runCli(['query', storeDigestSql(), '--format', 'json', '--max-rows', '1000', '--db', db, '--log-level', 'warn']);
+  expect(r.code, r.stderr).toBe(0);
+  const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { table: string; rows: string | number; hash: string });
+  return Object.fromEntries(rows.map((x) => [x.table, `${x.rows} rows, hash ${x.hash}`]));
+}
+
+/** What a summary says of the data (not of the clock or the store's insert counts). */
+const counts = (s: Summary) => {
+  const { elapsedSeconds, processingSeconds, elementsPerSecond, stored, spooled, ...rest } = s;
+  return rest;
+};
+
+const messagesOf = (stderr: string, msg: string): number => stderr.split('\n').filter((l) => l.includes(`"msg":"${msg}"`)).length;
+
+describe('portolan ingest --jobs N stores what --jobs 1 stores', { timeout: 300_000 }, () => {
+  let single: { summary: Summary; digest: Record<string, string> };
+
+  beforeAll(async () => {
+    const rib = writeRib(dir, { seed: 7 });
+    capture = writeCapture(dir, { seed: 8, messages: 3000, name: 'a.mrt.gz' });
+    const b = writeCapture(dir, { seed: 9, messages: 3000, startTime: capture.lastTime + 1, name: 'b.mrt.gz' });
+    files = [rib.file, capture.mrt, b.mrt];
+    empty = join(dir, 'empty.mrt.gz');
+    writeFileSync(empty, gzipSync(Buffer.alloc(0)));
+    elements = rib.entries + capture.elements + b.elements;
+    const db = join(dir, 'db-jobs-1');
+    const { summary } = await ingest(db, 1);
+    single = { summary, digest: await digest(db) };
+  });
+
+  it('three jobs: the same rows in every table and the same counts as one', async () => {
+    expect(single.summary.elements).toBe(elements);
+    // The comparison means something: the RIB's snapshot rows, route events, lifecycle events and findings are all there.
+    for (const table of ['rib_snapshots', 'route_events', 'finding_events', 'mismatch_events', 'origin_prefixes', 'prefix_latest']) {
+      expect(Number(single.digest[table].split(' ')[0]), table).toBeGreaterThan(0);
+    }
+    const db = join(dir, 'db-jobs-3');
+    const { summary } = await ingest(db, 3);
+    expect(counts(summary)).toEqual(counts(single.summary));
+    expect(summary.stored).toBeGreaterThan(0);
+    expect(await digest(db)).toEqual(single.digest);
+  });
+
+  it('a later run with the same jobs takes back each shard\'s saved state; with other jobs it replays the files done; both end as one job does', async () => {
+    for (const [label, rerunJobs, message, times] of [
+      ['same', 3, 'routing state after the completed files taken back', 3],
+      ['other', 2, 'completed files replayed into the routing state (not stored again)', 2],
+    ] as const) {
+      const db = join(dir, `db-rerun-${label}`);
+      // A run's last file leaves no saved state: an empty one comes last, so each shard saves the state after the first two.
+      await ingest(db, 3, [...files.slice(0, 2), empty]);
+      expect(readdirSync(`${db}.ingest-state`).filter((f) => f.endsWith('-of-3'))).toHaveLength(3);
+      const { summary, stderr } = await ingest(db, rerunJobs);
+      expect(summary.files.map((f) => f.status)).toEqual(['skipped (already ingested)', 'skipped (already ingested)', 'ingested']);
+      expect(messagesOf(stderr, message), label).toBe(times);
+      expect(await digest(db), label).toEqual(single.digest);
+    }
+  });
+
+  // One job too: a stop used to flush its partial batches, cut where the rerun does not cut, so they landed twice.
+  it.each([1, 2])('SIGTERM with %i job(s) stops the reading, keeps what landed, exits 130; the rerun completes the store to what one job stores, nothing twice', async (jobs) => {
+    const db = join(dir, `db-sigterm-${jobs}`);
+    const child = spawn(process.execPath, ['--import', TSX, join(projectRoot(), 'cli', 'main.ts'), ...args(db, jobs), ...files], {
+      cwd: projectRoot(),
+      env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    let sent = false;
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      // Stopped while the workers read the second file.
+      if (!sent && messagesOf(stderr, 'ingesting') >= 2) {
+        sent = true;
+        child.kill('SIGTERM');
+      }
+    });
+    const code = await exited;
+    expect([0, 130]).toContain(code);
+    expect(stderr).toContain('"msg":"shutdown complete"');
+    const stopped = JSON.parse(stdout.trim().split('\n').pop()!) as Summary & { interrupted: boolean };
+    expect(stopped.interrupted).toBe(code === 130);
+
+    await ingest(db, jobs);
+    expect(await digest(db)).toEqual(single.digest);
+  });
+});
