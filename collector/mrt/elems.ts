@@ -3,7 +3,7 @@ import { formatNlri } from '../bgp/addr.js';
 import { announce, elemAttributes, updateToElems } from '../bgp/elems.js';
 import type { BgpElem } from '../models/route-event.js';
 import type { MrtRecord } from '../models/mrt.js';
-import { readMrtRecords, type MrtSource } from './records.js';
+import { readMrtRecords, type MrtReadOptions, type MrtSource } from './records.js';
 import { newStats, type MrtReadStats } from './stats.js';
 
 /** The elements of one record (empty for state changes, peer tables, keepalives…). */
@@ -41,8 +41,8 @@ export function recordToElems(r: MrtRecord): BgpElem[] {
 export const isRibRecord = (r: MrtRecord): boolean => r.kind === 'table-dump' || r.kind === 'rib';
 
 /** Each record with its elements, in file order (records without elements too). */
-export async function* readMrtRecordElems(source: MrtSource, stats: MrtReadStats = newStats()): AsyncGenerator<{ record: MrtRecord; elems: BgpElem[] }> {
-  for await (const record of readMrtRecords(source, stats)) {
+export async function* readMrtRecordElems(source: MrtSource, stats: MrtReadStats = newStats(), opts: MrtReadOptions = {}): AsyncGenerator<{ record: MrtRecord; elems: BgpElem[] }> {
+  for await (const record of readMrtRecords(source, stats, opts)) {
     const elems = recordToElems(record);
     stats.elements += elems.length;
     yield { record, elems };

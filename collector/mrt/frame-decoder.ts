@@ -8,8 +8,18 @@ import { parseBgp4mp } from './bgp4mp.js';
 import { parseBgpLegacy } from './bgp-legacy.js';
 import type { MrtFrame } from './framing.js';
 import type { Report } from './stats.js';
-import { parseTableDump } from './table-dump.js';
-import { parseTableDumpV2, type TableDumpV2State } from './table-dump-v2.js';
+import { formatNlri } from '../bgp/addr.js';
+import { parseTableDump, tableDumpLayout } from './table-dump.js';
+import { isRibSubtype, parseTableDumpV2, ribHead, type TableDumpV2State } from './table-dump-v2.js';
+
+/** A RIB record's frame: TABLE_DUMP, or a TABLE_DUMP_V2 RIB subtype (not its peer table). */
+export const isRibFrame = (f: MrtFrame): boolean => f.type === 12 || (f.type === 13 && isRibSubtype(f.subtype));
+
+/** The prefix a RIB record's elements carry, read without decoding its entries; null when the record cannot be read (its decoder says why). */
+export function ribPrefixOf(f: MrtFrame): string | null {
+  const head = f.type === 12 ? tableDumpLayout(f) : ribHead(f);
+  return Array.isArray(head) ? null : formatNlri(head.prefix);
+}
 
 export function parseFrame(f: MrtFrame, state: TableDumpV2State, report: Report, ribAttributes: ReadonlySet<number> | undefined): MrtRecord | null {
   switch (f.type) {

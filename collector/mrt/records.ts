@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { openInput } from '../../common/input.js';
 import type { MrtRecord } from '../models/mrt.js';
 import { readFrameBatches, type MrtFrame } from './framing.js';
-import { logSummary, newStats, reporter, type MrtReadStats } from './stats.js';
+import { logSummary, newStats, reporter, type MrtReadStats, type Report } from './stats.js';
 import type { TableDumpV2State } from './table-dump-v2.js';
 
 export type MrtSource = string | Readable;
@@ -13,6 +13,11 @@ export interface MrtReadOptions {
   summary?: boolean;
   /** Decode only these attribute types of RIB entries (see AttrContext.only); UPDATEs are decoded in full. */
   ribAttributes?: ReadonlySet<number>;
+  /**
+   * Decode only the RIB records whose prefix (as its elements carry it) this accepts; the others
+   * are counted (records, ribSkipped) and not decoded: an `ingest --jobs` worker's share of a RIB.
+   */
+  ribPrefixes?: (prefix: string) => boolean;
 }
 
 /** Decodes a frame into its record (counted in stats.records, problems reported), or null. */
@@ -86,20 +91,37 @@ export async function forEachMrtFrame(
 export async function* readMrtFrameBatches(source: MrtSource, stats: MrtReadStats = newStats(), opts: MrtReadOptions = {}): AsyncGenerator<FrameBatch> {
   const file = typeof source === 'string' ? source : '<stream>';
   const stream = typeof source === 'string' ? await openInput(source) : source;
-  const report = reporter(stats, file);
+  const reportAny = reporter(stats, file);
+  let decodingRib = false;
+  const report: Report = (kind, offset, message) => {
+    if (decodingRib) stats.ribWarnings++;
+    reportAny(kind, offset, message);
+  };
   const state: TableDumpV2State = {};
   let decode: FrameDecoder | undefined;
   const decoder = async (): Promise<FrameDecoder> => {
     if (decode) return decode;
-    const { parseFrame } = await import('./frame-decoder.js');
+    const { parseFrame, isRibFrame, ribPrefixOf } = await import('./frame-decoder.js');
+    const wanted = opts.ribPrefixes;
     return (decode ??= (frame) => {
       let record: MrtRecord | null;
+      decodingRib = isRibFrame(frame);
+      if (decodingRib && wanted) {
+        const prefix = ribPrefixOf(frame);
+        if (prefix !== null && !wanted(prefix)) {
+          stats.records++;
+          stats.ribSkipped++;
+          return null;
+        }
+      }
       try {
         record = parseFrame(frame, state, report, opts.ribAttributes);
       } catch (err) {
         // A decoder bug on odd input must cost one record, not the stream.
         report('decoder-error', frame.offset, `record could not be decoded: ${(err as Error).message}`);
         return null;
+      } finally {
+        decodingRib = false;
       }
       if (record) stats.records++;
       return record;

@@ -8,9 +8,13 @@ export interface MrtReadStats {
   bytes: number;
   /** Problems found, by kind (truncated, bad-length, unknown-type, bad-attribute, …). */
   warnings: Record<string, number>;
+  /** Of the problems, those found decoding RIB records (TABLE_DUMP, TABLE_DUMP_V2 RIB subtypes). */
+  ribWarnings: number;
+  /** RIB records counted but not decoded: their prefix was not asked for (MrtReadOptions.ribPrefixes). */
+  ribSkipped: number;
 }
 
-export const newStats = (): MrtReadStats => ({ records: 0, elements: 0, bytes: 0, warnings: {} });
+export const newStats = (): MrtReadStats => ({ records: 0, elements: 0, bytes: 0, warnings: {}, ribWarnings: 0, ribSkipped: 0 });
 
 /** Past this many warnings of one kind, further ones are logged at debug level only. */
 const LOG_LIMIT = 20;

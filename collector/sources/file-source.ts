@@ -20,6 +20,8 @@ export interface FileSourceOptions {
    * this many (1: every message; default as the live client). The others are decoded once.
    */
   checkEvery?: number;
+  /** MRT RIB records: decode only those whose prefix this accepts (the others are counted, not decoded). */
+  ribPrefixes?: (prefix: string) => boolean;
 }
 
 export class FileSource implements RouteSource {
@@ -29,6 +31,8 @@ export class FileSource implements RouteSource {
   /** Messages decoded from `raw`, and of those, cross-checked against the JSON projection. */
   private rawDecoded = 0;
   private rawChecked = 0;
+  /** Of the errors, those in MRT RIB records (a reader that skips some RIB records sees only its own). */
+  private ribErrors = 0;
   private sinceCheck = 0;
   private closed = false;
 
@@ -89,7 +93,7 @@ export class FileSource implements RouteSource {
     const stats = newStats();
     const before = this.counters.messages;
     try {
-      for await (const { record, elems } of readMrtRecordElems(file, stats)) {
+      for await (const { record, elems } of readMrtRecordElems(file, stats, { ribPrefixes: this.opts.ribPrefixes })) {
         if (this.closed) return;
         this.counters.messages = before + stats.records;
         if (!elems.length) continue;
@@ -139,10 +143,11 @@ export class FileSource implements RouteSource {
   private countRead(before: number, stats: MrtReadStats): void {
     this.counters.messages = before + stats.records;
     this.counters.errors += Object.values(stats.warnings).reduce((a, b) => a + b, 0);
+    this.ribErrors += stats.ribWarnings;
   }
 
   stats(): SourceStats {
-    return { ...this.counters, detail: { files: this.files.length, disagreements: this.disagreements, rawDecoded: this.rawDecoded, rawChecked: this.rawChecked } };
+    return { ...this.counters, detail: { files: this.files.length, disagreements: this.disagreements, rawDecoded: this.rawDecoded, rawChecked: this.rawChecked, ribErrors: this.ribErrors } };
   }
 
   async close(): Promise<void> {
