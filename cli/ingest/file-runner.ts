@@ -28,8 +28,9 @@ export interface PlannedFile {
 export interface FileResult {
   elements: number;
   findings: number;
-  /** The file's MRT records or JSONL messages, and the bad ones skipped (every shard reads them all). */
+  /** The file's MRT records or JSONL messages (every shard counts them all). */
   records: number;
+  /** Bad inputs skipped: this shard's share (those in its RIB records, and the first shard all others), so the shards' sum is the file's. */
   errors: number;
   interrupted: boolean;
 }
@@ -112,7 +113,7 @@ export class FileRunner {
 
   /** Reads one file into the pipeline; resolves once its rows have landed. */
   private async read(index: number, file: string, hooks: PlanHooks): Promise<FileResult> {
-    const source = (this.current = new FileSource([file], { collector: this.opts.collector }));
+    const source = (this.current = this.source([file]));
     const pipeline = this.pipeline;
     const findingsAtStart = pipeline.counters.findings;
     let elements = 0;
@@ -149,7 +150,16 @@ export class FileRunner {
     // The tail: the rows still queued for the store when reading ended (chDB's inserts, the views' work).
     log.debug({ file, elements, ms: Date.now() - read }, 'file read; its last rows stored');
     const stats = source.stats();
-    return { elements, findings: pipeline.counters.findings - findingsAtStart, records: stats.messages, errors: stats.errors, interrupted: this.stopping };
+    const { index: shard, count } = this.opts.shard;
+    const ribErrors = (stats.detail?.ribErrors as number | undefined) ?? 0;
+    const errors = count === 1 ? stats.errors : ribErrors + (shard === 0 ? stats.errors - ribErrors : 0);
+    return { elements, findings: pipeline.counters.findings - findingsAtStart, records: stats.messages, errors, interrupted: this.stopping };
+  }
+
+  /** The files' events; a shard's reader decodes only its own RIB records (a RIB record holds one prefix). */
+  private source(files: string[]): FileSource {
+    const { index, count } = this.opts.shard;
+    return new FileSource(files, { collector: this.opts.collector, ribPrefixes: count === 1 ? undefined : (prefix) => shardOf(prefix, count) === index });
   }
 
   /** The state after the files skipped since the last one read: taken back from its file, else replayed. */
@@ -168,7 +178,7 @@ export class FileRunner {
     // Through the same classifier and state, into no sink: the state as an uninterrupted ingest left it.
     const replay = new Pipeline(this.classifier, this.state, []);
     const slicer = new TimeSlicer();
-    const source = (this.current = new FileSource(skipped, { collector: this.opts.collector }));
+    const source = (this.current = this.source(skipped));
     for await (const batch of source.eventBatches()) {
       if (this.stopping) return;
       for (const event of batch) {

@@ -141,9 +141,9 @@ export class IngestJobs {
     const t = this.tallies.get(index)!;
     t.elements += r.elements;
     t.findings += r.findings;
-    // Every shard reads every record: the file's records and bad inputs are any one shard's.
+    // Every shard counts every record; each reports its own share of the bad inputs.
     t.records = Math.max(t.records, r.records);
-    t.errors = Math.max(t.errors, r.errors);
+    t.errors += r.errors;
     t.interrupted ||= r.interrupted;
     if (++t.shardsDone === this.jobs.length) this.hook(() => this.hooks.fileDone(index, t));
   }

@@ -15,6 +15,7 @@ import { runCli, TSX } from '../helpers/cli.js';
 import { storeDigestSql } from '../helpers/store-contents.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { writeCapture, writeRib, type Capture } from '../reliability/fixture.js';
+import { asPath, attr, bgp4mpMessage, nextHop, origin, peerIndexTable, prefix, rib, update } from '../helpers/mrt-encoder.js';
 
 const dir = makeTmpDir('ingest-jobs');
 let files: string[];
@@ -51,6 +52,29 @@ const counts = (s: Summary) => {
   return rest;
 };
 
+/**
+ * Bad input of each kind the shards count differently: RIB records with a malformed attribute
+ * (only the shard owning the prefix decodes them), an UPDATE with one (every shard decodes it)
+ * and a truncated record at the end.
+ */
+function writeBadFile(): string {
+  const peer = { peerAsn: 64501, localAsn: 12654, peerIp: '192.0.2.1', localIp: '192.0.2.254' };
+  const badPath = attr(2, [2, 5, 0, 0]);
+  const good = [origin(0), asPath([{ type: 2, asns: [64501, 174, 37000] }]), nextHop('192.0.2.1')];
+  const ribPrefixes = ['41.0.1.0/24', '41.0.2.0/24', '185.0.3.0/24', '185.1.4.0/24', '23.0.5.0/24', '41.3.6.0/24', '41.4.7.0/24', '185.0.8.0/24'];
+  const file = join(dir, 'bad.mrt');
+  writeFileSync(
+    file,
+    Buffer.concat([
+      peerIndexTable([{ ip: peer.peerIp, asn: peer.peerAsn }]),
+      ...ribPrefixes.map((p, i) => rib(p, [{ peerIndex: 0, attrs: i % 2 ? [origin(0), badPath] : good }], i)),
+      bgp4mpMessage(peer, update({ attrs: [origin(0), badPath, nextHop(peer.peerIp)], nlri: [prefix('41.0.9.0/24')] }), 4, { seconds: 1_700_000_100 }),
+      Buffer.from([0, 0, 0, 1, 0, 13]),
+    ]),
+  );
+  return file;
+}
+
 const messagesOf = (stderr: string, msg: string): number => stderr.split('\n').filter((l) => l.includes(`"msg":"${msg}"`)).length;
 
 describe('portolan ingest --jobs N stores what --jobs 1 stores', { timeout: 300_000 }, () => {
@@ -60,7 +84,7 @@ describe('portolan ingest --jobs N stores what --jobs 1 stores', { timeout: 300_
     const rib = writeRib(dir, { seed: 7 });
     capture = writeCapture(dir, { seed: 8, messages: 3000, name: 'a.mrt.gz' });
     const b = writeCapture(dir, { seed: 9, messages: 3000, startTime: capture.lastTime + 1, name: 'b.mrt.gz' });
-    files = [rib.file, capture.mrt, b.mrt];
+    files = [rib.file, capture.mrt, b.mrt, writeBadFile()];
     empty = join(dir, 'empty.mrt.gz');
     writeFileSync(empty, gzipSync(Buffer.alloc(0)));
     elements = rib.entries + capture.elements + b.elements;
@@ -70,7 +94,9 @@ describe('portolan ingest --jobs N stores what --jobs 1 stores', { timeout: 300_
   });
 
   it('three jobs: the same rows in every table and the same counts as one', async () => {
-    expect(single.summary.elements).toBe(elements);
+    expect(single.summary.elements).toBe(elements + 9);
+    // Its nine elements; four RIB records and the UPDATE with a bad attribute, the truncated record: each counted once.
+    expect(single.summary.files[3]).toMatchObject({ records: 10, errors: 6 });
     // The comparison means something: the RIB's snapshot rows, route events, lifecycle events and findings are all there.
     for (const table of ['rib_snapshots', 'route_events', 'finding_events', 'mismatch_events', 'origin_prefixes', 'prefix_latest']) {
       expect(Number(single.digest[table].split(' ')[0]), table).toBeGreaterThan(0);
@@ -92,7 +118,7 @@ describe('portolan ingest --jobs N stores what --jobs 1 stores', { timeout: 300_
       await ingest(db, 3, [...files.slice(0, 2), empty]);
       expect(readdirSync(`${db}.ingest-state`).filter((f) => f.endsWith('-of-3'))).toHaveLength(3);
       const { summary, stderr } = await ingest(db, rerunJobs);
-      expect(summary.files.map((f) => f.status)).toEqual(['skipped (already ingested)', 'skipped (already ingested)', 'ingested']);
+      expect(summary.files.map((f) => f.status)).toEqual(['skipped (already ingested)', 'skipped (already ingested)', 'ingested', 'ingested']);
       expect(messagesOf(stderr, message), label).toBe(times);
       expect(await digest(db), label).toEqual(single.digest);
     }
