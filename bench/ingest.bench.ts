@@ -8,11 +8,12 @@
  *   - the first MB of a 2014 RouteViews RIB (270,005 entries from 35 peers, bzip2): a table with
  *     many peers per prefix, the shape of a real RIB, as a snapshot and with --rib-rows events;
  *   - the 2016 updates file: a short file, where the fixed costs show;
- *   - both in one ingest: the peak RSS the memory aim (at most 500 MB) is about.
+ *   - both in one ingest: the peak RSS the memory aim (at most 500 MB) is about; and the same
+ *     with `--jobs` = the cores here, against `--jobs 1` in the same run.
  * BENCH_INGEST_RUNS=N runs each N times (default 3); the summary gives min, median and max.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
 import { portolanCli, timedBgpdump, timedRun } from './cli.js';
@@ -28,6 +29,7 @@ const PEERS_RIB = sharedData('mrt', 'pyasn-data', 'rib.20140523.0600_firstMB.bz2
 const UPDATES = sharedData('mrt', 'bgpdump-testdata', 'updates.20160811.1600.gz');
 const REGISTRY_2013 = ['--rir-dir', sharedData('rir', '2013-08-13')];
 const REGISTRY_2014 = ['--rir-dir', sharedData('rir', '2014-07-01')];
+const JOBS = Math.max(2, availableParallelism());
 const cases: Array<{ name: string; files: string[]; store: 'new' | 'migrated'; extra: string[] }> = [
   { name: '2002 RIB, new store', files: [RIB], store: 'new', extra: REGISTRY_2013 },
   { name: '2002 RIB', files: [RIB], store: 'migrated', extra: REGISTRY_2013 },
@@ -36,6 +38,7 @@ const cases: Array<{ name: string; files: string[]; store: 'new' | 'migrated'; e
   { name: '2014 RIB sample, --rib-rows events', files: [PEERS_RIB], store: 'migrated', extra: [...REGISTRY_2014, '--rib-rows', 'events'] },
   { name: '2016 updates', files: [UPDATES], store: 'migrated', extra: REGISTRY_2013 },
   { name: 'both files', files: [RIB, UPDATES], store: 'migrated', extra: REGISTRY_2013 },
+  { name: `both files, --jobs ${JOBS}`, files: [RIB, UPDATES], store: 'migrated', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
 ];
 const cli = portolanCli();
 const runs = Number(process.env.BENCH_INGEST_RUNS ?? 3);
@@ -43,7 +46,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
 const migrated = join(dir, 'migrated');
 timedRun(process.execPath, [...cli.args, 'index', 'show', '--db', migrated]); // creates and migrates the store (and says it holds no index)
 
-const results = new Map(cases.map(({ name }) => [name, { ratio: [] as number[], rss: [] as number[] }]));
+const results = new Map(cases.map(({ name }) => [name, { ratio: [] as number[], rss: [] as number[], wall: [] as number[] }]));
 for (let i = 0; i < runs; i++) {
   for (const { name, files, store, extra } of cases) {
     // bgpdump reads the files one after the other, as the ingest does.
@@ -55,6 +58,7 @@ for (let i = 0; i < runs; i++) {
     rmSync(`${db}.ingest-state`, { recursive: true, force: true });
     results.get(name)!.ratio.push(ours.wall_s / theirs.wall_s);
     results.get(name)!.rss.push(ours.peak_rss_mib);
+    results.get(name)!.wall.push(ours.wall_s);
     report(`ingest cli vs bgpdump, ${name} (run ${i + 1})`, { portolan_s: ours.wall_s, bgpdump_s: theirs.wall_s, ratio: ours.wall_s / theirs.wall_s, portolan_cpu_s: ours.cpu_s, cli_peak_rss_mib: ours.peak_rss_mib, cli: cli.label });
   }
 }
@@ -65,3 +69,7 @@ for (const [name, r] of results) {
   const rss = spread(r.rss);
   report(`ingest cli vs bgpdump, ${name}, ${runs} runs`, { ratio_min: ratio.min, ratio_median: ratio.median, ratio_max: ratio.max, cli_peak_rss_mib_max: rss.max });
 }
+// --jobs against one job on the same files, run by run (a ratio below 1: the jobs are faster).
+const one = results.get('both files')!.wall;
+const jobs = spread(results.get(`both files, --jobs ${JOBS}`)!.wall.map((w, i) => w / one[i]));
+report(`ingest --jobs ${JOBS} vs --jobs 1, both files, ${runs} runs`, { wall_ratio_min: jobs.min, wall_ratio_median: jobs.median, wall_ratio_max: jobs.max, cores: availableParallelism() });
