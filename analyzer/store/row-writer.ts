@@ -14,6 +14,9 @@ const eventContext = (e: RouteEvent) => ({ prefix: e?.prefix, collector: e?.coll
 const snapshotContext = (r: RibSnapshotRow) => ({ prefix: r.prefix, collector: r.collector, routes: r.peerIps.length });
 const lifecycleContext = (e: LifecycleEvent) => ({ type: e?.type });
 
+/** Rows a batch is cut at by default (the same cuts give the same dedup tokens: every writer of a store uses it). */
+export const BATCH_ROWS = 50_000;
+
 /**
  * Rows into the store's tables, as batches handed to `outlet`: events (a RIB dump's entries
  * grouped into snapshot rows), lifecycle changes. Writers wait (back-pressure) while the outlet

@@ -1,7 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { log } from '../../common/log.js';
 import { storeInserter } from './insert.js';
-import { createRowWriter } from './row-writer.js';
+import { BATCH_ROWS, createRowWriter } from './row-writer.js';
 import { Spool } from './spool.js';
 import { BatchAttempts } from './writer/attempts.js';
 import { Changes } from './writer/changes.js';
@@ -20,7 +20,7 @@ export type { Batch, BatchOutlet, RowWriter, StoreWriter, WriterOptions, WriterS
  */
 export function createStoreWriter(client: ClickHouseClient, options: WriterOptions): StoreWriter {
   const o = {
-    batchSize: 50_000,
+    batchSize: BATCH_ROWS,
     flushIntervalMs: 1000,
     maxRetries: 3,
     retryBaseMs: 200,

@@ -5,7 +5,7 @@
  * starts and ends each file; the ledger is written by the owner once every shard is done.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { createRowWriter } from '../../analyzer/store/row-writer.js';
+import { BATCH_ROWS, createRowWriter } from '../../analyzer/store/row-writer.js';
 import { setLogLevel } from '../../common/log.js';
 import { loadAnalysis } from '../setup.js';
 import { FileRunner } from './file-runner.js';
@@ -30,7 +30,9 @@ async function work(port: MessagePort, job: WorkerJob): Promise<void> {
   });
   try {
     const analysis = await loadAnalysis(job.analysis);
-    const writer = createRowWriter(outlet, { batchSize: 50_000, flushIntervalMs: 0, maxQueuedBatches: 2, ribSnapshots: job.ribSnapshots }, { accepted: 0, rejectedRows: 0 });
+    // The owner's batch cuts (dedup tokens) and no timed cuts, as one job's; two batches in flight
+    // per worker (the owner queues its own), so N workers do not hold N times one job's memory.
+    const writer = createRowWriter(outlet, { batchSize: BATCH_ROWS, flushIntervalMs: 0, maxQueuedBatches: 2, ribSnapshots: job.ribSnapshots }, { accepted: 0, rejectedRows: 0 });
     runner = new FileRunner(analysis.classifier, writer, { collector: job.collector, stateDir: job.stateDir, shard: job.shard });
     if (stopAsked) await runner.stop();
     let lastProgress = 0;
