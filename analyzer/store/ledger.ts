@@ -9,11 +9,10 @@ import type { ClickHouseClient } from '@clickhouse/client';
  * so a renamed or copied file is still recognised.
  *
  * Resume without double counting: the ingest calls `begin` (skip the file when completed;
- * otherwise skip the first `elements` elements, already durable), then every so often
- * `writer.flush()` followed by `checkpoint`, and `complete` at the end. Rows written again
- * after a crash between a flush and its checkpoint carry the same deterministic event_id:
- * route_events/finding_events are ReplacingMergeTree on it (queries read them with FINAL)
- * and the hourly aggregates hold only uniq states, so repeats never inflate a count.
+ * otherwise read it again from the start), then every so often `writer.flush()` followed by
+ * `checkpoint`, and `complete` at the end. Rows written again carry the same deterministic
+ * event_id, and come in the same batches (same dedup tokens) when the file is read again with
+ * the same `jobs`: the store drops those that landed, so repeats never inflate a count.
  */
 export interface FileIdentity {
   key: string;
@@ -27,6 +26,8 @@ export interface LedgerEntry extends FileIdentity {
   findings: number;
   startedAt: string;
   updatedAt: string;
+  /** The `ingest --jobs` the file's batches were cut under (1 for files ingested before --jobs). */
+  jobs: number;
 }
 
 const CHUNK = 1 << 20;
@@ -62,7 +63,7 @@ export class IngestLedger {
 
   async get(key: string): Promise<LedgerEntry | null> {
     const rs = await this.client.query({
-      query: `SELECT file_key, path, size, status, elements, findings, toString(started_at) AS started_at, toString(updated_at) AS updated_at
+      query: `SELECT file_key, path, size, status, elements, findings, toString(started_at) AS started_at, toString(updated_at) AS updated_at, jobs
               FROM ingest_ledger FINAL WHERE file_key = {key:String}`,
       query_params: { key },
       format: 'JSONEachRow',
@@ -73,7 +74,7 @@ export class IngestLedger {
 
   async list(): Promise<LedgerEntry[]> {
     const rs = await this.client.query({
-      query: `SELECT file_key, path, size, status, elements, findings, toString(started_at) AS started_at, toString(updated_at) AS updated_at
+      query: `SELECT file_key, path, size, status, elements, findings, toString(started_at) AS started_at, toString(updated_at) AS updated_at, jobs
               FROM ingest_ledger FINAL ORDER BY updated_at`,
       format: 'JSONEachRow',
     });
@@ -81,28 +82,28 @@ export class IngestLedger {
   }
 
   /** The entry to work from: a completed one (skip the file), a started one (resume) or a new one. */
-  async begin(id: FileIdentity): Promise<LedgerEntry> {
+  async begin(id: FileIdentity, jobs = 1): Promise<LedgerEntry> {
     const existing = await this.get(id.key);
     if (existing) return existing;
-    await this.write(id, 'started', 0, 0, nowText());
+    await this.write(id, 'started', 0, 0, nowText(), jobs);
     return (await this.get(id.key))!;
   }
 
   /** Call after `writer.flush()`: the first `elements` elements of the file are durable. */
   async checkpoint(id: FileIdentity, elements: number, findings: number): Promise<void> {
     const e = await this.get(id.key);
-    await this.write(id, 'started', elements, findings, e?.startedAt ?? nowText());
+    await this.write(id, 'started', elements, findings, e?.startedAt ?? nowText(), e?.jobs ?? 1);
   }
 
   async complete(id: FileIdentity, elements: number, findings: number): Promise<void> {
     const e = await this.get(id.key);
-    await this.write(id, 'completed', elements, findings, e?.startedAt ?? nowText());
+    await this.write(id, 'completed', elements, findings, e?.startedAt ?? nowText(), e?.jobs ?? 1);
   }
 
-  private async write(id: FileIdentity, status: string, elements: number, findings: number, startedAt: string): Promise<void> {
+  private async write(id: FileIdentity, status: string, elements: number, findings: number, startedAt: string, jobs: number): Promise<void> {
     await this.client.insert({
       table: 'ingest_ledger',
-      values: [{ file_key: id.key, path: id.path, size: id.size, status, elements, findings, started_at: startedAt, updated_at: nowText() }],
+      values: [{ file_key: id.key, path: id.path, size: id.size, status, elements, findings, started_at: startedAt, updated_at: nowText(), jobs }],
       format: 'JSONEachRow',
     });
   }
@@ -118,5 +119,6 @@ function toEntry(r: Record<string, string | number>): LedgerEntry {
     findings: Number(r.findings),
     startedAt: String(r.started_at),
     updatedAt: String(r.updated_at),
+    jobs: Number(r.jobs) || 1,
   };
 }

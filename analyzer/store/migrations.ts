@@ -80,6 +80,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'the views migration 12 changed in place (prefix_latest\'s and origin_prefixes\' four) dropped and created again: changed in place, they counted a batch twice when the process that migrated stored it and a later one stored it again after a crash',
     statements: (opts) => generateDdl(opts, 13),
   },
+  {
+    version: 14,
+    name: 'ingest_ledger.jobs: the --jobs a file\'s batches were cut under, so a rerun of an interrupted file, or --force, cuts the same batches (dedup tokens) whatever --jobs it is given',
+    statements: (opts) => generateDdl(opts, 14),
+  },
 ];
 
 export interface MigrationResult {

@@ -62,14 +62,33 @@ export function parseJobs(text: string | undefined): number {
   return n;
 }
 
+/**
+ * The jobs to run with. A file read again must be cut into the batches it was cut into before,
+ * so that the store drops what already landed (same dedup tokens): it is redone with the --jobs
+ * it was stored under, whatever was asked. A URL is read with one job (every worker reads every
+ * input: it would be downloaded once per worker).
+ */
+export function jobsFor(asked: number, redone: ReadonlyMap<number, string[]>, hasUrl: boolean): number {
+  if (redone.size > 1) {
+    const list = [...redone].map(([n, fs]) => `--jobs ${n}: ${fs.join(', ')}`).join('; ');
+    throw new UsageError(`files stored before under different --jobs are read again (${list}): redo them in separate runs`);
+  }
+  const stored = redone.size ? [...redone.keys()][0] : undefined;
+  if (hasUrl && (stored ?? 1) > 1) throw new UsageError(`a URL is read with one job, and ${redone.get(stored!)!.join(', ')} were stored with --jobs ${stored}: ingest the URL in a run of its own`);
+  if (stored !== undefined && stored !== asked) {
+    log.warn({ files: redone.get(stored), stored, asked }, `files read again are redone with the --jobs they were stored under (${stored}), so what already landed is not stored twice`);
+    return stored;
+  }
+  if (hasUrl && asked > 1) {
+    log.info({ jobs: asked }, 'an input is a URL: ingesting with one job');
+    return 1;
+  }
+  return asked;
+}
+
 async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> {
   for (const f of files) if (!isUrl(f) && !existsSync(f)) throw new UsageError(`${f}: no such file`);
-  let jobs = parseJobs(opts.jobs);
-  if (jobs > 1 && files.some(isUrl)) {
-    // Every worker reads every file: a URL would be downloaded once per worker.
-    log.info({ jobs }, 'an input is a URL: ingesting with one job');
-    jobs = 1;
-  }
+  const asked = parseJobs(opts.jobs);
   const started = Date.now();
   const store = await openMigratedStore(opts);
   onShutdown('store', () => store.close());
@@ -84,6 +103,8 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
   const ids = await Promise.all(files.map((f) => (isUrl(f) ? null : identifyFile(f))));
   const plan: PlannedFile[] = [];
   const resumed = files.map(() => false);
+  /** Files read again (interrupted before, or --force), by the --jobs they were stored under. */
+  const redone = new Map<number, string[]>();
   let chain: string | null = '';
   for (const [i, file] of files.entries()) {
     const previous = ids[i] ? await store.ledger.get(ids[i]!.key) : null;
@@ -94,8 +115,9 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
     if (skip) {
       log.info({ file, elements: previous!.elements, at: previous!.updatedAt }, 'already ingested; skipped (use --force to redo)');
       lines[i] = { file, status: 'skipped (already ingested)', records: 0, elements: previous!.elements, errors: 0 };
-    }
+    } else if (previous) redone.set(previous.jobs, [...(redone.get(previous.jobs) ?? []), file]);
   }
+  const jobs = jobsFor(asked, redone, files.some(isUrl));
 
   const progress = new ProgressLine();
   const processingStarted = Date.now();
@@ -106,7 +128,7 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
   const hooks: PlanHooks = {
     async fileStarted(i) {
       log.info({ file: files[i], resumed: resumed[i] }, 'ingesting');
-      if (ids[i]) await store.ledger.begin(ids[i]!);
+      if (ids[i]) await store.ledger.begin(ids[i]!, jobs);
     },
     async fileDone(i, r: FileResult) {
       const id = ids[i];

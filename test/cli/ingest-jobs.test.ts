@@ -10,6 +10,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { jobsFor } from '../../cli/commands/ingest.action.js';
 import { projectRoot } from '../../common/paths.js';
 import { runCli, TSX } from '../helpers/cli.js';
 import { storeDigestSql } from '../helpers/store-contents.js';
@@ -32,17 +33,22 @@ interface Summary {
   [k: string]: unknown;
 }
 
-async function ingest(db: string, jobs: number, input = files): Promise<{ summary: Summary; stderr: string }> {
-  const r = await runCli([...args(db, jobs), ...input]);
+async function ingest(db: string, jobs: number, input = files, extra: string[] = []): Promise<{ summary: Summary; stderr: string }> {
+  const r = await runCli([...args(db, jobs), ...extra, ...input]);
   expect(r.code, r.stderr.slice(-3000)).toBe(0);
   return { summary: JSON.parse(r.stdout.trim().split('\n').pop()!) as Summary, stderr: r.stderr };
 }
 
-/** Each table's rows and order-free hash, as `portolan query` reads them. */
-async function digest(db: string): Promise<Record<string, string>> {
-  const r = await runCli(['query', storeDigestSql(), '--format', 'json', '--max-rows', '1000', '--db', db, '--log-level', 'warn']);
+/** The rows of a query, as `portolan query` prints them. */
+async function query<T>(db: string, sql: string): Promise<T[]> {
+  const r = await runCli(['query', sql, '--format', 'json', '--max-rows', '1000', '--db', db, '--log-level', 'warn']);
   expect(r.code, r.stderr).toBe(0);
-  const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { table: string; rows: string | number; hash: string });
+  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as T);
+}
+
+/** Each table's rows and order-free hash. */
+async function digest(db: string): Promise<Record<string, string>> {
+  const rows = await query<{ table: string; rows: string | number; hash: string }>(db, storeDigestSql());
   return Object.fromEntries(rows.map((x) => [x.table, `${x.rows} rows, hash ${x.hash}`]));
 }
 
@@ -124,6 +130,16 @@ describe('portolan ingest --jobs N stores what --jobs 1 stores', { timeout: 300_
     }
   });
 
+  it('a file read again (--force) is redone with the --jobs it was stored under, whatever is asked: the same batches, so nothing is stored twice', async () => {
+    const db = join(dir, 'db-force');
+    await ingest(db, 2);
+    // Under one job its batches would differ from the two shards' (other dedup tokens), and the summing read models would count the landed rows again.
+    const { stderr } = await ingest(db, 1, files, ['--force']);
+    expect(messagesOf(stderr, 'files read again are redone with the --jobs they were stored under (2), so what already landed is not stored twice')).toBe(1);
+    expect(await digest(db)).toEqual(single.digest);
+    expect(await query(db, 'SELECT DISTINCT jobs FROM ingest_ledger FINAL')).toEqual([{ jobs: 2 }]);
+  });
+
   // One job too: a stop used to flush its partial batches, cut where the rerun does not cut, so they landed twice.
   it.each([1, 2])('SIGTERM with %i job(s) stops the reading, keeps what landed, exits 130; the rerun completes the store to what one job stores, nothing twice', async (jobs) => {
     const db = join(dir, `db-sigterm-${jobs}`);
@@ -153,5 +169,24 @@ describe('portolan ingest --jobs N stores what --jobs 1 stores', { timeout: 300_
 
     await ingest(db, jobs);
     expect(await digest(db)).toEqual(single.digest);
+  });
+});
+
+describe('jobsFor: the jobs an ingest runs with', () => {
+  const none = new Map<number, string[]>();
+  it('runs with the jobs asked when no file is read again', () => {
+    expect(jobsFor(3, none, false)).toBe(3);
+  });
+  it('redoes files with the jobs they were stored under', () => {
+    expect(jobsFor(1, new Map([[4, ['a', 'b']]]), false)).toBe(4);
+    expect(jobsFor(4, new Map([[1, ['a']]]), false)).toBe(1);
+  });
+  it('reads a URL with one job', () => {
+    expect(jobsFor(3, none, true)).toBe(1);
+    expect(jobsFor(3, new Map([[1, ['a']]]), true)).toBe(1);
+  });
+  it('refuses what cannot be redone exactly in one run', () => {
+    expect(() => jobsFor(2, new Map([[1, ['a']], [2, ['b']]]), false)).toThrow(/a.*--jobs 2: b.*separate runs/);
+    expect(() => jobsFor(1, new Map([[2, ['a']]]), true)).toThrow(/URL.*run of its own/);
   });
 });

@@ -175,6 +175,7 @@ export const TABLES: TableDef[] = [
       { name: 'findings', type: 'UInt64', comment: 'Findings among them' },
       { name: 'started_at', type: TIME, comment: 'When the ingest started' },
       { name: 'updated_at', type: TIME, comment: 'When this row was written (version)' },
+      { name: 'jobs', type: 'UInt8', comment: 'The ingest --jobs its insert batches were cut under (0: before --jobs existed, one job); redone with the same, so the batches repeat their dedup tokens', since: 14 },
     ],
     engine: 'ReplacingMergeTree',
     versionColumn: 'updated_at',

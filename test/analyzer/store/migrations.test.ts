@@ -26,6 +26,7 @@ const FROZEN: Record<number, { single: string; cluster: string }> = {
   11: { single: '7034030f338823fa69367b7aef716b963cd2331c607f60e3bbc6cdc98adf3969', cluster: 'c104cbba33af0bfda27982b6714c9e4c16eb591c6a202273bf342518e09e83cc' },
   12: { single: 'b16b1813ca1dd9556e6e5857bc82f372b90df922e71157ebfa22710315735b4f', cluster: '0c3241559dc18f6af60b500dacc63076da5d9ce4e5267557895b6de0caf97d1f' },
   13: { single: '9f978345e8f2ead775e70f0dd28fdd3bd4adb33d85ee9d84169d86d1cb57bfed', cluster: '2c3b326a0ae7a9f308b20f48999a28ee4ff1cb2d0df3075f858dfac201cc7f67' },
+  14: { single: '7f7706e741c615088dc2706a06c7ca56bb4e42aed096452983cb7daa11fc6b70', cluster: 'f3ba8e4c1da3e0c61c8aeb090439bfa03464dc3f7571077701b8529f8974cc78' },
 };
 
 describe('migration freeze', () => {
