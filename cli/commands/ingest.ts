@@ -11,7 +11,7 @@ export function register(program: Command): void {
     .option('--force', 'ingest files again even if the ledger says they are complete (stored events are still deduplicated)')
     .option('--collector <NAME>', 'collector name for MRT elements (default: from the file name, e.g. rrc06)')
     .option('--json', 'print the summary as one JSON object')
-    .option('--jobs <N>', 'worker threads, each reading every file for its share of the prefixes (the store and ledger stay with the main thread); the result is that of one job', '1')
+    .option('--jobs <N>', 'worker threads, each reading every file for its share of the prefixes (the store and ledger stay with the main thread); the result is that of one job; a file read again (interrupted, --force) is redone with the jobs it was stored under', '1')
     .addOption(
       new Option('--rib-rows <FORM>', 'how RIB dump entries are stored: snapshot (one rib_snapshots row per prefix, origin and classification, the peers\' routes in arrays) or events (one route_events row each); the read models and readers of route events see the same either way')
         .choices(['snapshot', 'events'])
