@@ -1,7 +1,7 @@
 /**
  * The work of `ingest` on one shard of the prefixes (all of them with one job): its files in
  * order through one routing state and pipeline into a row writer; the files already ingested
- * caught up through the state without storing them again. `runPlan` drives it; the ledger is
+ * caught up through the state without storing them again. `run` takes the plan; the ledger is
  * the caller's (hooks), since with several jobs a file is complete only once every shard is.
  */
 import { join } from 'node:path';
@@ -88,7 +88,7 @@ export class FileRunner {
     return count === 1 || (typeof event.prefix === 'string' ? shardOf(event.prefix, count) : 0) === index;
   }
 
-  /** Runs the plan: skipped files caught up before the next one read, each read one stored and its state saved. */
+  /** Runs the plan: the skipped files caught up before the next file read; each file read is stored, then the state after it saved. */
   async run(plan: PlannedFile[], hooks: PlanHooks): Promise<void> {
     let skipped: string[] = [];
     let processedAny = false;
