@@ -108,7 +108,9 @@ export async function* readMrtFrameBatches(source: MrtSource, stats: MrtReadStat
       decodingRib = isRibFrame(frame);
       if (decodingRib && wanted) {
         const prefix = ribPrefixOf(frame);
-        if (prefix !== null && !wanted(prefix)) {
+        // A record whose prefix cannot be read is every reader's (each reports it): its warnings are not this reader's share.
+        if (prefix === null) decodingRib = false;
+        else if (!wanted(prefix)) {
           stats.records++;
           stats.ribSkipped++;
           return null;

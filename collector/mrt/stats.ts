@@ -8,7 +8,7 @@ export interface MrtReadStats {
   bytes: number;
   /** Problems found, by kind (truncated, bad-length, unknown-type, bad-attribute, …). */
   warnings: Record<string, number>;
-  /** Of the problems, those found decoding RIB records (TABLE_DUMP, TABLE_DUMP_V2 RIB subtypes). */
+  /** Of the problems, those found decoding RIB records (TABLE_DUMP, TABLE_DUMP_V2 RIB subtypes); with ribPrefixes, only those this reader's share holds (not a record whose prefix cannot be read, which every reader reports). */
   ribWarnings: number;
   /** RIB records counted but not decoded: their prefix was not asked for (MrtReadOptions.ribPrefixes). */
   ribSkipped: number;

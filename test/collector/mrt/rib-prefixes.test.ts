@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { Readable } from 'node:stream';
 import { newStats, readMrtRecordElems } from '../../../collector/mrt/index.js';
-import { asPath, attr, bgp4mpMessage, nextHop, origin, peerIndexTable, prefix, rib, tableDump, update, type Peer } from '../../helpers/mrt-encoder.js';
+import { asPath, attr, bgp4mpMessage, mrt, nextHop, origin, peerIndexTable, prefix, rib, tableDump, update, type Peer } from '../../helpers/mrt-encoder.js';
 
 const PEER: Peer = { peerAsn: 64501, localAsn: 12654, peerIp: '192.0.2.1', localIp: '192.0.2.254' };
 const good = [origin(0), asPath([{ type: 2, asns: [64501, 3356] }]), nextHop('192.0.2.1')];
@@ -23,10 +23,10 @@ function file(): Buffer {
   ]);
 }
 
-async function read(ribPrefixes?: (p: string) => boolean) {
+async function read(ribPrefixes?: (p: string) => boolean, bytes = file()) {
   const stats = newStats();
   const prefixes: string[] = [];
-  for await (const { elems } of readMrtRecordElems(Readable.from([file()]), stats, { ribPrefixes })) for (const e of elems) prefixes.push(e.prefix);
+  for await (const { elems } of readMrtRecordElems(Readable.from([bytes]), stats, { ribPrefixes })) for (const e of elems) prefixes.push(e.prefix);
   return { stats, prefixes };
 }
 
@@ -49,5 +49,17 @@ describe('reading only some prefixes of a RIB', () => {
     expect([...some.prefixes, ...rest.prefixes].sort()).toEqual([...all.prefixes, '192.0.2.128/25'].sort());
     expect(some.stats.ribWarnings + rest.stats.ribWarnings).toBe(all.stats.ribWarnings);
     expect(total(some.stats) - some.stats.ribWarnings).toBe(total(all.stats) - all.stats.ribWarnings);
+  });
+
+  it('a RIB record whose prefix cannot be read is every reader\'s: its warning goes with the others, so the shares still sum to one full read', async () => {
+    // RIB_IPV4_UNICAST claiming a /40: its head is unreadable, so no reader can tell whose it is.
+    const bytes = Buffer.concat([file(), mrt(13, 2, new Uint8Array([0, 0, 0, 9, 40, 1, 2, 3, 4, 5, 0, 0]))]);
+    const total = (s: Awaited<ReturnType<typeof read>>['stats']) => Object.values(s.warnings).reduce((a, b) => a + b, 0);
+    const all = await read(undefined, bytes);
+    const isTen = (p: string) => p.startsWith('10.');
+    const [first, second] = [await read(isTen, bytes), await read((p) => !isTen(p), bytes)];
+    for (const part of [first, second]) expect(part.stats.warnings['bad-record']).toBe(all.stats.warnings['bad-record']);
+    // What an ingest worker reports: its RIB share, and the first one all other warnings.
+    expect(first.stats.ribWarnings + (total(first.stats) - first.stats.ribWarnings) + second.stats.ribWarnings).toBe(total(all.stats));
   });
 });
