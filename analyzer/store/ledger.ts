@@ -32,6 +32,10 @@ export interface LedgerEntry extends FileIdentity {
 
 const CHUNK = 1 << 20;
 
+/** The latest row of each file, as toEntry reads it. */
+const SELECT_ENTRIES = `SELECT file_key, path, size, status, elements, findings, toString(started_at) AS started_at, toString(updated_at) AS updated_at, jobs
+  FROM ingest_ledger FINAL`;
+
 export async function identifyFile(path: string): Promise<FileIdentity> {
   const abs = resolve(path);
   const { size } = await stat(abs);
@@ -63,8 +67,7 @@ export class IngestLedger {
 
   async get(key: string): Promise<LedgerEntry | null> {
     const rs = await this.client.query({
-      query: `SELECT file_key, path, size, status, elements, findings, toString(started_at) AS started_at, toString(updated_at) AS updated_at, jobs
-              FROM ingest_ledger FINAL WHERE file_key = {key:String}`,
+      query: `${SELECT_ENTRIES} WHERE file_key = {key:String}`,
       query_params: { key },
       format: 'JSONEachRow',
     });
@@ -74,8 +77,7 @@ export class IngestLedger {
 
   async list(): Promise<LedgerEntry[]> {
     const rs = await this.client.query({
-      query: `SELECT file_key, path, size, status, elements, findings, toString(started_at) AS started_at, toString(updated_at) AS updated_at, jobs
-              FROM ingest_ledger FINAL ORDER BY updated_at`,
+      query: `${SELECT_ENTRIES} ORDER BY updated_at`,
       format: 'JSONEachRow',
     });
     return (await rs.json<Record<string, string | number>>()).map(toEntry);

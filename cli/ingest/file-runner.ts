@@ -57,12 +57,16 @@ export class FileRunner {
   pipeline: Pipeline;
   private current: FileSource | undefined;
   private stopping = false;
+  /** Whether a prefix is this shard's (undefined with one job: all are). */
+  private readonly inShard: ((prefix: string) => boolean) | undefined;
 
   constructor(
     private readonly classifier: Classifier,
     private readonly writer: RowWriter,
     private readonly opts: RunnerOptions,
   ) {
+    const { index, count } = opts.shard;
+    this.inShard = count === 1 ? undefined : (prefix) => shardOf(prefix, count) === index;
     this.state = this.newState();
     this.pipeline = new Pipeline(classifier, this.state, [storeSink(writer)]);
   }
@@ -83,9 +87,8 @@ export class FileRunner {
   }
 
   private mine(event: RouteEvent): boolean {
-    const { count, index } = this.opts.shard;
     // An event without a prefix text is the first shard's (the state counts and logs it once).
-    return count === 1 || (typeof event.prefix === 'string' ? shardOf(event.prefix, count) : 0) === index;
+    return !this.inShard || (typeof event.prefix === 'string' ? this.inShard(event.prefix) : this.opts.shard.index === 0);
   }
 
   /** Runs the plan: the skipped files caught up before the next file read; each file read is stored, then the state after it saved. */
@@ -150,16 +153,14 @@ export class FileRunner {
     // The tail: the rows still queued for the store when reading ended (chDB's inserts, the views' work).
     log.debug({ file, elements, ms: Date.now() - read }, 'file read; its last rows stored');
     const stats = source.stats();
-    const { index: shard, count } = this.opts.shard;
     const ribErrors = (stats.detail?.ribErrors as number | undefined) ?? 0;
-    const errors = count === 1 ? stats.errors : ribErrors + (shard === 0 ? stats.errors - ribErrors : 0);
+    const errors = ribErrors + (this.opts.shard.index === 0 ? stats.errors - ribErrors : 0);
     return { elements, findings: pipeline.counters.findings - findingsAtStart, records: stats.messages, errors, interrupted: this.stopping };
   }
 
   /** The files' events; a shard's reader decodes only its own RIB records (a RIB record holds one prefix). */
   private source(files: string[]): FileSource {
-    const { index, count } = this.opts.shard;
-    return new FileSource(files, { collector: this.opts.collector, ribPrefixes: count === 1 ? undefined : (prefix) => shardOf(prefix, count) === index });
+    return new FileSource(files, { collector: this.opts.collector, ribPrefixes: this.inShard });
   }
 
   /** The state after the files skipped since the last one read: taken back from its file, else replayed. */
