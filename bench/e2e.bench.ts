@@ -17,6 +17,8 @@
  * BENCH_E2E_FILES=path,path overrides the inputs; BENCH_E2E_STEADY=path and BENCH_E2E_STEADY_REPEAT=N
  * the sustained stream; BENCH_E2E_BATCH=N the writer's batch size (default 50,000: 10,000 and
  * 20,000 measured slower here); BENCH_E2E_PHASES=e2e,raw-only,no-store the phases to run (default all);
+ * BENCH_E2E_DETACH=name,name the views raw-only detaches, by the start of their names (default all:
+ * e.g. `prefix_activity,prefix_routes_daily,mismatch_prefix,mismatch_events` leaves the `uniq` ones);
  * BENCH_E2E_ONE_CONNECTION=1 inserts over the store's one connection (concurrent inserts then queue).
  */
 import { rmSync } from 'node:fs';
@@ -150,8 +152,11 @@ const line = (name: string, r: Run, ref?: Run) =>
     ...(ref ? { vs_parser: `${((r.events / r.seconds / (ref.events / ref.seconds)) * 100).toFixed(0)}%` } : {}),
   });
 
-/** The materialized views that feed the read models: detached for the `raw-only` phase. */
-const views = (await (await store.client.query({ query: "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView'", format: 'JSONEachRow' })).json<{ name: string }>()).map((r) => r.name);
+/** The materialized views that feed the read models: detached for the `raw-only` phase (those BENCH_E2E_DETACH names, when set). */
+const detach = process.env.BENCH_E2E_DETACH?.split(',');
+const views = (await (await store.client.query({ query: "SELECT name FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView'", format: 'JSONEachRow' })).json<{ name: string }>())
+  .map((r) => r.name)
+  .filter((name) => !detach || detach.some((start) => name.startsWith(start)));
 const setViews = async (attached: boolean) => {
   for (const v of views) await store.client.command({ query: `${attached ? 'ATTACH' : 'DETACH'} TABLE ${v}` });
 };
