@@ -1,12 +1,13 @@
 /**
  * The bundled start (scripts/bundle-cli.mjs, run by `npm run build`): `bin/portolan.js` runs
- * `parse`, help and the version from dist/cli/main.bundle.js and every other command from the
- * compiled modules. Checked on the built files, as a user runs them: the same output as the CLI
- * from sources, the bundle alone loaded for those commands, and never for the others. Skips
- * where the CLI is not built (`npm ci` builds it).
+ * `parse`, help and the version from dist/cli/main.bundle.cjs (with V8's code cache the build
+ * wrote beside it) and every other command from the compiled modules. Checked on the built files,
+ * as a user runs them: the same output as the CLI from sources, no compiled module loaded for
+ * those commands and the bundle never for the others, and a code cache that is used only when it
+ * describes the bundle. Skips where the CLI is not built (`npm ci` builds it).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/paths.js';
@@ -17,16 +18,17 @@ import { hasSharedData, sharedData } from '../helpers/shared-data.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 
 const root = projectRoot();
-const bundle = join(root, 'dist/cli/main.bundle.js');
+const bundle = join(root, 'dist/cli/main.bundle.cjs');
+const codeCache = `${bundle}.v8cache`;
 const main = join(root, 'dist/cli/main.js');
 /** Built, and not older than tsc's output (bin/portolan.js does not start a stale bundle). */
 const built = existsSync(bundle) && existsSync(main) && statSync(bundle).mtimeMs >= statSync(main).mtimeMs;
 const dir = makeTmpDir('bundle');
 
 /** bin/portolan.js as installed; `trace` lists the project's files it loads (packages apart). */
-function bin(args: string[], trace = false): { status: number | null; stdout: string; stderr: string; loaded: string[] } {
+function bin(args: string[], trace = false, from = root): { status: number | null; stdout: string; stderr: string; loaded: string[] } {
   const env = { PORTOLAN_LOG_FORMAT: 'json', PORTOLAN_LOG_LEVEL: 'silent' };
-  const entry = [join(root, 'bin/portolan.js'), ...args];
+  const entry = [join(from, 'bin/portolan.js'), ...args];
   if (!trace) {
     const r = spawnSync(process.execPath, entry, { cwd: dir, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 26 });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr, loaded: [] };
@@ -58,7 +60,7 @@ describe.skipIf(!built)(`the bundled start${built ? '' : ' (skipped: the CLI is 
     for (const input of inputs) {
       const fromBundle = bin(['parse', '--format', format, input], true);
       expect(fromBundle.status, fromBundle.stderr).toBe(0);
-      expect(fromBundle.loaded).toEqual(['bin/portolan.js', 'dist/cli/main.bundle.js']);
+      expect(fromBundle.loaded).toEqual(['bin/portolan.js']); // the bundle is read as a script, not loaded as a module
       const fromSources = await runCli(['parse', '--format', format, input]);
       expect(fromSources.code).toBe(0);
       expect(fromBundle.stdout.length).toBeGreaterThan(0);
@@ -70,7 +72,7 @@ describe.skipIf(!built)(`the bundled start${built ? '' : ' (skipped: the CLI is 
     for (const args of [['--help'], ['help', 'ingest'], ['parse', '--help'], ['--version']]) {
       const fromBundle = bin(args, true);
       expect(fromBundle.status, args.join(' ')).toBe(0);
-      expect(fromBundle.loaded, args.join(' ')).toEqual(['bin/portolan.js', 'dist/cli/main.bundle.js']);
+      expect(fromBundle.loaded, args.join(' ')).toEqual(['bin/portolan.js']);
       expect(fromBundle.stdout, args.join(' ')).toBe((await runCli(args)).stdout);
     }
   });
@@ -79,7 +81,7 @@ describe.skipIf(!built)(`the bundled start${built ? '' : ' (skipped: the CLI is 
     const r = bin(['ingest', '--help'], true);
     expect(r.status).toBe(0);
     expect(r.loaded).toContain('dist/cli/main.js');
-    expect(r.loaded).not.toContain('dist/cli/main.bundle.js');
+    expect(r.loaded.filter((f) => f.includes('bundle'))).toEqual([]);
   });
 
   it('holds no other command\'s action: each is imported from the compiled file beside it, which exists', () => {
@@ -90,5 +92,67 @@ describe.skipIf(!built)(`the bundled start${built ? '' : ' (skipped: the CLI is 
     for (const path of imports) expect(existsSync(resolve(dirname(bundle), path)), path).toBe(true);
     expect(imports.some((p) => p.endsWith('/parse.action.js'))).toBe(false);
   });
+
+  it('the build wrote a code cache after the bundle, which Node takes', () => {
+    expect(statSync(codeCache).mtimeMs).toBeGreaterThanOrEqual(statSync(bundle).mtimeMs);
+    expect(cacheAccepted(bundle, codeCache)).toBe(true);
+  });
+
+  it('a code cache older than the bundle is not used: V8 would take it for a changed bundle of the same length', () => {
+    const to = copyOfBuild('stale-cache');
+    const changed = join(to, 'dist/cli/main.bundle.cjs');
+    const text = readFileSync(changed, 'utf8');
+    expect(text.split(USAGE_HINT).length).toBe(2);
+    writeFileSync(changed, text.replace(USAGE_HINT, USAGE_HINT.toUpperCase()));
+    expect(cacheAccepted(changed, codeCache)).toBe(true); // V8 checks the source's length, not its text
+    utimesSync(changed, BUILT_AT + 20, BUILT_AT + 20); // the bundle changed after its cache was written
+
+    const r = bin(['parse'], false, to); // a usage error, then the hint
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(USAGE_HINT.toUpperCase());
+  });
+
+  it('a code cache that Node refuses (another build of Node, a damaged file) only costs the compile', () => {
+    const to = copyOfBuild('damaged-cache');
+    const cache = join(to, 'dist/cli/main.bundle.cjs.v8cache');
+    writeFileSync(cache, Buffer.from(readFileSync(codeCache).map((b, i) => (i < 64 ? b ^ 0xff : b))));
+    utimesSync(cache, BUILT_AT + 20, BUILT_AT + 20);
+    expect(cacheAccepted(bundle, cache)).toBe(false);
+    for (const args of [['--version'], ['parse', '--format', 'bgpdump', file]]) {
+      const r = bin(args, false, to);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout, args.join(' ')).toBe(bin(args).stdout);
+    }
+  });
 });
+
+const USAGE_HINT = '(run with --help for usage)';
+/** The copies' times, in seconds: the compiled entry, then 10 s later the bundle and its cache. */
+const BUILT_AT = Math.floor(Date.now() / 1000) - 3600;
+
+/** The built entry, bundle and code cache copied under the temporary folder, with the project's packages. */
+function copyOfBuild(name: string): string {
+  const to = join(dir, name);
+  mkdirSync(join(to, 'dist/cli'), { recursive: true });
+  cpSync(join(root, 'bin'), join(to, 'bin'), { recursive: true });
+  copyFileSync(join(root, 'package.json'), join(to, 'package.json'));
+  symlinkSync(join(root, 'node_modules'), join(to, 'node_modules'));
+  const files: Array<[string, number]> = [[main, 0], [bundle, 10], [codeCache, 10]];
+  for (const [from, at] of files) {
+    const copy = join(to, 'dist/cli', from.slice(from.lastIndexOf('/') + 1));
+    copyFileSync(from, copy);
+    utimesSync(copy, BUILT_AT + at, BUILT_AT + at);
+  }
+  return to;
+}
+
+/** Whether a plain `node` (V8 keys a cache by its flags too, and this test's process has others) takes `cache` for the script `source`. */
+function cacheAccepted(source: string, cache: string): boolean {
+  const check = `const fs = require('node:fs');
+const s = new (require('node:vm').Script)(require('node:module').Module.wrap(fs.readFileSync(process.argv[1], 'utf8')), { filename: process.argv[1], cachedData: fs.readFileSync(process.argv[2]) });
+process.stdout.write(String(!s.cachedDataRejected));`;
+  const r = spawnSync(process.execPath, ['-e', check, source, cache], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return r.stdout === 'true';
+}
 
