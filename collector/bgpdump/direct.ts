@@ -1,16 +1,18 @@
 /**
- * `bgpdump -m` lines of BGP4MP UPDATE records written straight from the record's bytes, with no
- * record, attribute, NLRI or string per field: what `parse --format bgpdump` spends its time on
- * in an updates file. Only records a Bgp4mpScan accepts (the full decode reads them without a
- * single warning) are written here; `message` returns false for any other, having written
- * nothing, and the caller decodes and formats that record in full (format.ts, which holds
- * bgpdump's quirks), so the text is the same either way.
+ * `bgpdump -m` lines written straight from the record's bytes, with no record, attribute, NLRI
+ * or string per field: what `parse --format bgpdump` spends its time on. BGP4MP UPDATE records a
+ * Bgp4mpScan accepts, and IPv4 TABLE_DUMP entries whose attributes an AttributeScan accepts (the
+ * full decode reads either without a single warning). `message` returns false for any other
+ * record, having written nothing, and the caller decodes and formats that record in full
+ * (format.ts, which holds bgpdump's quirks), so the text is the same either way.
  */
-import { ATTR } from '../bgp/attribute-scan.js';
+import { ATTR, AttributeScan, UPDATE_RULES } from '../bgp/attribute-scan.js';
+import { MRT_TYPE } from '../models/mrt.js';
 import type { NlriField } from '../mrt/bgp4mp-scan.js';
-import { Bgp4mpTextWriter, HEAD_ROOM } from '../mrt/bgp4mp-text.js';
+import { Bgp4mpTextWriter, HEAD_ROOM, LINE_FIELDS } from '../mrt/bgp4mp-text.js';
 import { u16, u32 } from '../mrt/body.js';
 import type { MrtFrame } from '../mrt/framing.js';
+import { tableDumpLayout } from '../mrt/table-dump.js';
 import { bgp4mpName, communityText, originName, peerText } from './format.js';
 
 const PIPE = 124;
@@ -26,6 +28,46 @@ export class DirectBgpdumpWriter extends Bgp4mpTextWriter {
   protected readonly wirePrefixes = true;
   // At most 4 characters per attribute byte (a community's 4 bytes as `no-advertise `).
   protected readonly charsPerAttributeByte = 4;
+  private readonly tableDumpAttributes = new AttributeScan(UPDATE_RULES);
+
+  /** True when `f` was written here: a BGP4MP record (as Bgp4mpTextWriter writes it) or a TABLE_DUMP entry. */
+  override message(f: MrtFrame): boolean {
+    return f.type === MRT_TYPE.TABLE_DUMP ? this.tableDump(f) : super.message(f);
+  }
+
+  /**
+   * `TABLE_DUMP|time|B|peer|asn|prefix|` then the attribute fields, for an IPv4 entry (subtype 1,
+   * or 3 with 4-byte ASNs) whose attributes read cleanly, fill the record to its end and hold no
+   * MP_REACH_NLRI or MP_UNREACH_NLRI (an IPv6 entry's next hop is in the former): what the full
+   * decode reads without a warning and format.ts prints from the same fields.
+   */
+  private tableDump(f: MrtFrame): boolean {
+    if (f.subtype !== 1 && f.subtype !== 3) return false;
+    const layout = tableDumpLayout(f);
+    if (Array.isArray(layout)) return false;
+    const b = f.body;
+    const start = layout.attrAt + 2;
+    const end = start + u16(b, layout.attrAt);
+    const as4 = layout.asnSize === 4;
+    const scan = this.tableDumpAttributes;
+    if (end !== b.length || !scan.scan(b, start, end, as4) || scan.has(ATTR.MP_REACH) || scan.has(ATTR.MP_UNREACH)) return false;
+    const out = this.out;
+    out.reserve(HEAD_ROOM + 2 * LINE_FIELDS + this.charsPerAttributeByte * (end - start));
+    out.ascii('TABLE_DUMP|');
+    out.decimal(f.seconds);
+    out.ascii('|B|');
+    out.ipv4At(b, layout.peerAt);
+    out.byte(PIPE);
+    out.decimal(layout.peerAsn);
+    out.byte(PIPE);
+    out.ipv4At(b, 4); // the prefix's address as stored: host bits kept
+    out.byte(47); // '/'
+    out.decimal(b[8]);
+    out.byte(PIPE);
+    this.attributeFields(b, as4, scan, 1, -1);
+    this.elements++;
+    return true;
+  }
 
   /** `name|time|W|peer|asn|` (A for announcements). */
   protected head(f: MrtFrame, kind: 'withdraw' | 'announce'): void {
@@ -84,12 +126,19 @@ export class DirectBgpdumpWriter extends Bgp4mpTextWriter {
 
   protected announcementEnd(): void {}
 
-  /** `path|origin|next hop|local pref|med|communities|AG|aggregator|` and the newline. */
   protected sharedFields(field: NlriField): void {
+    const { body, as4, attributes } = this.record;
+    this.attributeFields(body, as4, attributes, field.afi, field.nextHopAt);
+  }
+
+  /**
+   * `path|origin|next hop|local pref|med|communities|AG|aggregator|` and the newline, from the
+   * attributes `scan` found in `b`; the next hop at `nextHopAt` (MP_REACH_NLRI's, of `afi`) or,
+   * when -1, NEXT_HOP's.
+   */
+  private attributeFields(b: Uint8Array, as4: boolean, scan: AttributeScan, afi: number, nextHopAt: number): void {
     const out = this.out;
-    const { body: b, as4, attributes: scan } = this.record;
-    const { afi, nextHopAt } = field;
-    this.asPath();
+    this.asPath(b, as4, scan);
     out.byte(PIPE);
     out.ascii(originName(scan.has(ATTR.ORIGIN) ? b[scan.off[ATTR.ORIGIN]] : undefined));
     out.byte(PIPE);
@@ -142,8 +191,7 @@ export class DirectBgpdumpWriter extends Bgp4mpTextWriter {
   }
 
   /** The AS path as aspath.ts's text() writes it, from the (well-formed) AS_PATH bytes. */
-  private asPath(): void {
-    const { body: b, as4, attributes: scan } = this.record;
+  private asPath(b: Uint8Array, as4: boolean, scan: AttributeScan): void {
     if (!scan.has(ATTR.AS_PATH)) return;
     const out = this.out;
     const off = scan.off[ATTR.AS_PATH];

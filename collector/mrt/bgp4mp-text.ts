@@ -11,7 +11,7 @@ import { u32 } from './body.js';
 import type { MrtFrame } from './framing.js';
 
 /** Room for a line's parts besides its head and the attributes' text: prefix, path id, addresses, numbers. */
-const LINE_FIELDS = 256;
+export const LINE_FIELDS = 256;
 /** Room for a line head: the fixed keys and numbers (128) and a peer address of up to 45 characters. */
 export const HEAD_ROOM = 128 + 46;
 

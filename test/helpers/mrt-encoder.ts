@@ -92,12 +92,13 @@ export function bgp4mpStateChange(peer: Peer, oldState: number, newState: number
   return mrt(et === undefined ? 16 : 17, as4 ? 5 : 0, body, undefined, et);
 }
 
-/** TABLE_DUMP (type 12) entry, 2-byte ASNs. */
-export function tableDump(p: string, peerIp: string, peerAsn: number, attrs: Uint8Array[]): Uint8Array {
+/** TABLE_DUMP (type 12) entry: subtype 1/2 with 2-byte ASNs, or 3/4 (bgpdump's 4-byte variants) with `asnSize` 4. */
+export function tableDump(p: string, peerIp: string, peerAsn: number, attrs: Uint8Array[], asnSize: 2 | 4 = 2): Uint8Array {
   const [a, len] = p.split('/');
   const a6 = a.includes(':');
   const attrBytes = cat(...attrs);
-  return mrt(12, a6 ? 2 : 1, cat(u16(0), u16(1), a6 ? ip6(a) : ip4(a), [Number(len), 1], u32(1_600_000_000), addr(peerIp), u16(peerAsn), u16(attrBytes.length), attrBytes));
+  const subtype = (a6 ? 2 : 1) + (asnSize === 4 ? 2 : 0);
+  return mrt(12, subtype, cat(u16(0), u16(1), a6 ? ip6(a) : ip4(a), [Number(len), 1], u32(1_600_000_000), addr(peerIp), asnSize === 4 ? u32(peerAsn) : u16(peerAsn), u16(attrBytes.length), attrBytes));
 }
 
 export function peerIndexTable(peers: Array<{ ip: string; asn: number; bgpId?: string }>): Uint8Array {
