@@ -10,8 +10,11 @@ export class TextBytes {
   pos = 0;
   private readonly addr = new Uint8Array(16);
 
-  constructor(private readonly capacity = 1 << 16) {
+  private largest: number;
+
+  constructor(capacity = 1 << 16) {
     this.buf = Buffer.allocUnsafe(capacity);
+    this.largest = capacity;
   }
 
   /** Makes room for `n` more bytes; the writers below do not check. */
@@ -22,10 +25,14 @@ export class TextBytes {
     this.buf = grown;
   }
 
-  /** The bytes written so far, handed over; writing goes on in a new buffer (as large as they were). */
+  /**
+   * The bytes written so far, handed over; writing goes on in a new buffer as large as the most
+   * ever taken at once (a reader's batches of text differ in size, and growing copies).
+   */
   take(): Uint8Array {
     const done = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(Math.max(this.capacity, this.pos));
+    this.largest = Math.max(this.largest, this.pos);
+    this.buf = Buffer.allocUnsafe(this.largest);
     this.pos = 0;
     return done;
   }
@@ -101,6 +108,16 @@ export class TextBytes {
   nlriPrefix(b: Uint8Array, p: number, afi: number, bgpdump: boolean): number {
     const length = b[p++];
     const bytes = (length + 7) >> 3;
+    this.prefix(b, p, bytes, length, afi, bgpdump);
+    return p + bytes;
+  }
+
+  /**
+   * A prefix of `length` bits (at most the family's) whose address is the `stored` bytes at
+   * `b[p]` (the rest read as 0): all of them (bgpdump's form) or canonical, as nlriPrefix says.
+   */
+  prefix(b: Uint8Array, p: number, stored: number, length: number, afi: number, bgpdump: boolean): void {
+    const bytes = bgpdump ? stored : Math.min(stored, (length + 7) >> 3);
     const addr = this.addr;
     for (let i = 0; i < 16; i++) addr[i] = i < bytes ? b[p + i] : 0;
     if (!bgpdump && (length & 7) !== 0) addr[bytes - 1] &= (0xff << (8 - (length & 7))) & 0xff;
@@ -108,7 +125,6 @@ export class TextBytes {
     else this.ipv6At(addr, 0, bgpdump);
     this.byte(47); // '/'
     this.decimal(length);
-    return p + bytes;
   }
 
   /** Repeats bytes written earlier, [start, end) of the current buffer. */

@@ -1,18 +1,17 @@
 /**
  * `bgpdump -m` lines written straight from the record's bytes, with no record, attribute, NLRI
- * or string per field: what `parse --format bgpdump` spends its time on. BGP4MP UPDATE records a
- * Bgp4mpScan accepts, and IPv4 TABLE_DUMP entries whose attributes an AttributeScan accepts (the
- * full decode reads either without a single warning). `message` returns false for any other
- * record, having written nothing, and the caller decodes and formats that record in full
- * (format.ts, which holds bgpdump's quirks), so the text is the same either way.
+ * or string per field: what `parse --format bgpdump` spends its time on. Only BGP4MP records a
+ * Bgp4mpScan accepts and TABLE_DUMP entries a TableDumpScan accepts (the full decode reads them
+ * without a single warning) are written here; `message` returns false for any other, having
+ * written nothing, and the caller decodes and formats that record in full (format.ts, which
+ * holds bgpdump's quirks), so the text is the same either way.
  */
-import { ATTR, AttributeScan, UPDATE_RULES } from '../bgp/attribute-scan.js';
-import { MRT_TYPE } from '../models/mrt.js';
+import { ATTR, type AttributeScan } from '../bgp/attribute-scan.js';
 import type { NlriField } from '../mrt/bgp4mp-scan.js';
-import { Bgp4mpTextWriter, HEAD_ROOM, LINE_FIELDS } from '../mrt/bgp4mp-text.js';
 import { u16, u32 } from '../mrt/body.js';
 import type { MrtFrame } from '../mrt/framing.js';
-import { tableDumpLayout } from '../mrt/table-dump.js';
+import { PEER_AT, PREFIX_AT, PREFIX_LENGTH_AT } from '../mrt/table-dump-scan.js';
+import { HEAD_ROOM, MrtTextWriter } from '../mrt/text-writer.js';
 import { bgp4mpName, communityText, originName, peerText } from './format.js';
 
 const PIPE = 124;
@@ -24,49 +23,25 @@ const SEQUENCE = 2;
 /** bgpdump's record names, by (_ET ? 4 : 0) + (_LOCAL ? 2 : 0) + (_AP ? 1 : 0). */
 const NAMES = Array.from({ length: 8 }, (_, i) => bgp4mpName(i & 4 ? 17 : 16, (i & 2) !== 0, (i & 1) !== 0));
 
-export class DirectBgpdumpWriter extends Bgp4mpTextWriter {
+export class DirectBgpdumpWriter extends MrtTextWriter {
   protected readonly wirePrefixes = true;
   // At most 4 characters per attribute byte (a community's 4 bytes as `no-advertise `).
   protected readonly charsPerAttributeByte = 4;
-  private readonly tableDumpAttributes = new AttributeScan(UPDATE_RULES);
 
-  /** True when `f` was written here: a BGP4MP record (as Bgp4mpTextWriter writes it) or a TABLE_DUMP entry. */
-  override message(f: MrtFrame): boolean {
-    return f.type === MRT_TYPE.TABLE_DUMP ? this.tableDump(f) : super.message(f);
-  }
-
-  /**
-   * `TABLE_DUMP|time|B|peer|asn|prefix|` then the attribute fields, for an IPv4 entry (subtype 1,
-   * or 3 with 4-byte ASNs) whose attributes read cleanly, fill the record to its end and hold no
-   * MP_REACH_NLRI or MP_UNREACH_NLRI (an IPv6 entry's next hop is in the former): what the full
-   * decode reads without a warning and format.ts prints from the same fields.
-   */
-  private tableDump(f: MrtFrame): boolean {
-    if (f.subtype !== 1 && f.subtype !== 3) return false;
-    const layout = tableDumpLayout(f);
-    if (Array.isArray(layout)) return false;
-    const b = f.body;
-    const start = layout.attrAt + 2;
-    const end = start + u16(b, layout.attrAt);
-    const as4 = layout.asnSize === 4;
-    const scan = this.tableDumpAttributes;
-    if (end !== b.length || !scan.scan(b, start, end, as4) || scan.has(ATTR.MP_REACH) || scan.has(ATTR.MP_UNREACH)) return false;
+  /** `TABLE_DUMP|time|B|peer|asn|prefix|` (the prefix's address as stored: host bits kept), then the attribute fields. */
+  protected entryLine(f: MrtFrame): void {
     const out = this.out;
-    out.reserve(HEAD_ROOM + 2 * LINE_FIELDS + this.charsPerAttributeByte * (end - start));
+    const { body: b, as4, attributes, peerAsn } = this.entry;
     out.ascii('TABLE_DUMP|');
     out.decimal(f.seconds);
     out.ascii('|B|');
-    out.ipv4At(b, layout.peerAt);
+    out.ipv4At(b, PEER_AT);
     out.byte(PIPE);
-    out.decimal(layout.peerAsn);
+    out.decimal(peerAsn);
     out.byte(PIPE);
-    out.ipv4At(b, 4); // the prefix's address as stored: host bits kept
-    out.byte(47); // '/'
-    out.decimal(b[8]);
+    out.prefix(b, PREFIX_AT, 4, b[PREFIX_LENGTH_AT], 1, true);
     out.byte(PIPE);
-    this.attributeFields(b, as4, scan, 1, -1);
-    this.elements++;
-    return true;
+    this.attributeFields(b, as4, attributes, 1, -1);
   }
 
   /** `name|time|W|peer|asn|` (A for announcements). */

@@ -1,28 +1,48 @@
 /**
- * The JSON lines of BGP4MP UPDATE records (one BgpElem per prefix, as `JSON.stringify` writes
- * the objects of collector/bgp/elems.ts, keys in the same order) written straight from the
- * record's bytes, with no record, attribute, element or string per field. Only records an
- * Bgp4mpScan accepts (the full decode reads them without a single warning, so no RFC 7606
- * treat-as-withdraw and no AS4 merge) are written here; `message` returns false for any other,
- * having written nothing, and the caller decodes it into elements, so the lines are the same
- * either way.
+ * The JSON lines of BGP4MP UPDATE records and TABLE_DUMP entries (one BgpElem per prefix, as
+ * `JSON.stringify` writes the objects of collector/bgp/elems.ts, keys in the same order) written
+ * straight from the record's bytes, with no record, attribute, element or string per field. Only
+ * records a Bgp4mpScan or TableDumpScan accepts (the full decode reads them without a single
+ * warning, so no RFC 7606 treat-as-withdraw and no AS4 merge) are written here; `message`
+ * returns false for any other, having written nothing, and the caller decodes it into elements,
+ * so the lines are the same either way.
  */
 import { toHex } from '../bgp/attr-16-extended-communities.js';
+import { ATTR, type AttributeScan } from '../bgp/attribute-scan.js';
+import type { NlriField } from '../mrt/bgp4mp-scan.js';
 import { u16, u32 } from '../mrt/body.js';
 import { frameTime, type MrtFrame } from '../mrt/framing.js';
-import { ATTR } from '../bgp/attribute-scan.js';
-import type { NlriField } from '../mrt/bgp4mp-scan.js';
-import { Bgp4mpTextWriter } from '../mrt/bgp4mp-text.js';
+import { PEER_AT, PREFIX_AT, PREFIX_LENGTH_AT } from '../mrt/table-dump-scan.js';
+import { MrtTextWriter } from '../mrt/text-writer.js';
 
 const SEGMENT_NAMES = ['', 'AS_SET', 'AS_SEQUENCE', 'AS_CONFED_SET', 'AS_CONFED_SEQUENCE'];
 const ORIGINS = ['IGP', 'EGP', 'INCOMPLETE'];
 const AS_SET = 1;
 const AS_SEQUENCE = 2;
+/** A TABLE_DUMP entry's one IPv4 route, as an NLRI field whose next hop is NEXT_HOP's. */
+const ENTRY_FIELD: NlriField = { afi: 1, start: 0, end: 0, count: 1, nextHopAt: -1 };
 
-export class DirectJsonlWriter extends Bgp4mpTextWriter {
+export class DirectJsonlWriter extends MrtTextWriter {
   protected readonly wirePrefixes = false;
   // At most 24 characters per attribute byte (an empty AS_PATH segment's 2 bytes as 41).
   protected readonly charsPerAttributeByte = 24;
+
+  /** An entry's announcement: as recordToElems makes it of a TABLE_DUMP record, its prefix canonical. */
+  protected entryLine(f: MrtFrame): void {
+    const out = this.out;
+    const { body: b, as4, attributes, peerAsn } = this.entry;
+    out.ascii('{"timestamp":');
+    out.decimal(f.seconds);
+    out.ascii(',"elem_type":"announce","peer_ip":"');
+    out.ipv4At(b, PEER_AT);
+    out.ascii('","peer_asn":');
+    out.decimal(peerAsn);
+    out.ascii(',"prefix":"');
+    out.prefix(b, PREFIX_AT, 4, b[PREFIX_LENGTH_AT], 1, false);
+    out.byte(34);
+    this.attributeKeys(b, as4, attributes, ENTRY_FIELD);
+    out.ascii('}\n');
+  }
 
   /** `{"timestamp":…,"elem_type":…,"peer_ip":…,"peer_asn":…,"prefix":"`. */
   protected head(f: MrtFrame, kind: 'withdraw' | 'announce'): void {
@@ -54,7 +74,8 @@ export class DirectJsonlWriter extends Bgp4mpTextWriter {
    */
   protected announcementEnd(field: NlriField, pathId: number): void {
     this.pathId(pathId);
-    if (!this.record.attributes.has(ATTR.NEXT_HOP)) this.nextHop(field);
+    const { body, attributes } = this.record;
+    if (!attributes.has(ATTR.NEXT_HOP)) this.nextHop(body, attributes, field);
     this.out.ascii('}\n');
   }
 
@@ -65,9 +86,8 @@ export class DirectJsonlWriter extends Bgp4mpTextWriter {
   }
 
   /** `,"next_hop":"…"`: the field's own next hop (MP_REACH_NLRI's, RFC 5952), else NEXT_HOP. */
-  private nextHop(field: NlriField): void {
+  private nextHop(b: Uint8Array, attributes: AttributeScan, field: NlriField): void {
     const out = this.out;
-    const { body: b, attributes } = this.record;
     out.ascii(',"next_hop":"');
     if (field.nextHopAt < 0) out.ipv4At(b, attributes.off[ATTR.NEXT_HOP]);
     else if (field.afi === 1) out.ipv4At(b, field.nextHopAt);
@@ -75,13 +95,17 @@ export class DirectJsonlWriter extends Bgp4mpTextWriter {
     out.byte(34);
   }
 
-  /** The keys elemAttributes() makes, in its order, from atomic to only_to_customer. */
   protected sharedFields(field: NlriField): void {
+    const { body, as4, attributes } = this.record;
+    this.attributeKeys(body, as4, attributes, field);
+  }
+
+  /** The keys elemAttributes() makes, in its order, from atomic to only_to_customer, of the attributes `a` found in `b`. */
+  private attributeKeys(b: Uint8Array, as4: boolean, a: AttributeScan, field: NlriField): void {
     const out = this.out;
-    const { body: b, as4, attributes: a } = this.record;
     out.ascii(a.has(ATTR.ATOMIC_AGGREGATE) ? ',"atomic":true' : ',"atomic":false');
-    if (a.has(ATTR.NEXT_HOP)) this.nextHop(field);
-    if (a.has(ATTR.AS_PATH)) this.asPath();
+    if (a.has(ATTR.NEXT_HOP)) this.nextHop(b, a, field);
+    if (a.has(ATTR.AS_PATH)) this.asPath(b, as4, a);
     if (a.has(ATTR.ORIGIN)) {
       out.ascii(',"origin":"');
       out.ascii(ORIGINS[b[a.off[ATTR.ORIGIN]]]);
@@ -95,7 +119,7 @@ export class DirectJsonlWriter extends Bgp4mpTextWriter {
       out.ascii(',"med":');
       out.decimal(u32(b, a.off[ATTR.MED]));
     }
-    if (a.has(ATTR.COMMUNITIES) || a.has(ATTR.EXTENDED_COMMUNITIES) || a.has(ATTR.LARGE_COMMUNITY)) this.communities();
+    if (a.has(ATTR.COMMUNITIES) || a.has(ATTR.EXTENDED_COMMUNITIES) || a.has(ATTR.LARGE_COMMUNITY)) this.communities(b, a);
     if (a.has(ATTR.AGGREGATOR)) {
       // Its length is the session's (UPDATE_RULES).
       const off = a.off[ATTR.AGGREGATOR];
@@ -112,9 +136,8 @@ export class DirectJsonlWriter extends Bgp4mpTextWriter {
   }
 
   /** `,"as_path":[…]` and, when the path has an origin, `,"origin_asns":[…]` (originAsns() in elems.ts). */
-  private asPath(): void {
+  private asPath(b: Uint8Array, as4: boolean, a: AttributeScan): void {
     const out = this.out;
-    const { body: b, as4, attributes: a } = this.record;
     const size = as4 ? 4 : 2;
     const start = a.off[ATTR.AS_PATH];
     const end = start + a.len[ATTR.AS_PATH];
@@ -149,9 +172,8 @@ export class DirectJsonlWriter extends Bgp4mpTextWriter {
   }
 
   /** `,"communities":[…]`: the standard ones, then the extended, then the large (elemAttributes' order). */
-  private communities(): void {
+  private communities(b: Uint8Array, a: AttributeScan): void {
     const out = this.out;
-    const { body: b, attributes: a } = this.record;
     out.ascii(',"communities":[');
     const open = out.pos;
     // Each entry after the first follows a comma.

@@ -5,7 +5,7 @@
  * lines), and must leave every record with anything odd in it (which the full decode warns
  * about, or prints its own way) to the full decode, having written nothing. Records built by
  * the test encoder, then mutated at random, then every record of the real updates files. The
- * bgpdump writer also takes IPv4 TABLE_DUMP entries: the same checks, and the 2002 RIB dump.
+ * writers also take IPv4 TABLE_DUMP entries: the same checks, and the 2002 RIB dump.
  */
 import { existsSync } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -18,7 +18,7 @@ import type { MrtRecord } from '../../collector/models/mrt.js';
 import { newStats, readMrtFrameBatches, recordToElems } from '../../collector/mrt/index.js';
 import { parseBgp4mp } from '../../collector/mrt/bgp4mp.js';
 import { parseTableDump } from '../../collector/mrt/table-dump.js';
-import { Bgp4mpTextWriter } from '../../collector/mrt/bgp4mp-text.js';
+import { MrtTextWriter } from '../../collector/mrt/text-writer.js';
 import { printMrt, type TextFormat } from '../../collector/text/print.js';
 import { TextBytes } from '../../common/text-bytes.js';
 import {
@@ -257,7 +257,6 @@ function mutated(format: Format, clean: Array<[string, Uint8Array]>): void {
   expect(left).toBeGreaterThan(200);
 }
 
-const BGPDUMP = FORMATS[0];
 const PEER = '192.0.2.1';
 const entryBase = (asnSize: 2 | 4) => [origin(0), asPath([seq([64500, 3356])], asnSize), nextHop('192.0.2.1')];
 const cleanEntries: Array<[string, Uint8Array]> = [
@@ -271,7 +270,8 @@ const cleanEntries: Array<[string, Uint8Array]> = [
   ['confederation segments and an empty segment', tableDump('10.5.0.0/16', PEER, 64500, [origin(2), asPath([{ type: 4, asns: [65001] }, { type: 3, asns: [65003, 65004] }, seq([]), seq([3356])], 2), nextHop('192.0.2.1')])],
   ['no ORIGIN, AS_PATH or NEXT_HOP (printed as INCOMPLETE, nothing and 255.255.255.255)', tableDump('10.6.0.0/16', PEER, 64500, [])],
   ['the attributes bgpdump does not print', tableDump('10.7.0.0/16', PEER, 64500, [...entryBase(2), originatorId('192.0.2.3'), clusterList(['192.0.2.4']), extCommunities(['0002fde800000001']), largeCommunities([[4200000001, 1, 2]]), attr(99, [1, 2, 3], 0xc0)])],
-  ['4-byte ASNs (subtype 3), AS4_PATH and AS4_AGGREGATOR', tableDump('10.8.0.0/16', PEER, 4200000001, [...entryBase(4), aggregator(4200000009, '192.0.2.9'), as4Path([seq([1, 2])]), as4Aggregator(4200000009, '192.0.2.9')], 4)],
+  ['4-byte ASNs (subtype 3)', tableDump('10.8.0.0/16', PEER, 4200000001, [...entryBase(4), aggregator(4200000009, '192.0.2.9')], 4)],
+  ['the default route', tableDump('0.0.0.0/0', PEER, 64500, entryBase(2))],
 ];
 const oddEntries: Array<[string, Uint8Array]> = [
   ['an IPv6 entry (its next hop is in MP_REACH_NLRI)', tableDump('2001:db8::/32', '2001:db8::1', 64500, entryBase(2))],
@@ -286,31 +286,34 @@ const oddEntries: Array<[string, Uint8Array]> = [
   ['AS4_PATH with 2-byte ASNs (merged by bgpdump)', tableDump('10.0.0.0/8', PEER, 64500, [...entryBase(2), as4Path([seq([4200000001])])])],
   ['a 4-byte AGGREGATOR with 2-byte ASNs', tableDump('10.0.0.0/8', PEER, 64500, [...entryBase(2), aggregator(64496, '192.0.2.9', 4)])],
   ['an unknown subtype', mrtRecord(12, 5, tableDump('10.0.0.0/8', PEER, 64500, entryBase(2)).subarray(12))],
+  // The JSON lines merge AS4_PATH into the path of every TABLE_DUMP entry, as a 2-byte session's.
+  ['AS4_PATH with 4-byte ASNs', tableDump('10.0.0.0/8', PEER, 4200000001, [...entryBase(4), as4Path([seq([1, 2])])], 4)],
+  ['AS4_AGGREGATOR with 4-byte ASNs', tableDump('10.0.0.0/8', PEER, 4200000001, [...entryBase(4), as4Aggregator(4200000009, '192.0.2.9')], 4)],
 ];
 
-describe('bgpdump written straight from the bytes of TABLE_DUMP entries', () => {
+describe.each(FORMATS)('$name written straight from the bytes of TABLE_DUMP entries', (format) => {
   it.each(cleanEntries)('%s: the full decode text, no warning', (_name, record) => {
     const f = frameOf(record);
-    const ours = direct(BGPDUMP, f);
-    const theirs = full(BGPDUMP, f);
+    const ours = direct(format, f);
+    const theirs = full(format, f);
     expect(theirs.warnings).toEqual([]);
     expect(ours).toEqual({ text: theirs.text, elements: 1 });
   });
 
   it.each(oddEntries)('%s: left to the full decode', (_name, record) => {
-    expect(direct(BGPDUMP, frameOf(record))).toBeNull();
+    expect(direct(format, frameOf(record))).toBeNull();
   });
 
   it('one writer over entries and UPDATEs in turn gives the text of each', () => {
     const out = new TextBytes(16);
-    const writer = BGPDUMP.writer(out);
+    const writer = format.writer(out);
     const frames = [...cleanEntries, ...clean.slice(0, 4), ...cleanEntries].map(([, r]) => frameOf(r));
     for (const f of frames) expect(writer.message(f)).toBe(true);
-    expect(Buffer.from(out.take()).toString('latin1')).toBe(frames.map((f) => full(BGPDUMP, f).text).join(''));
+    expect(Buffer.from(out.take()).toString('latin1')).toBe(frames.map((f) => full(format, f).text).join(''));
   });
 
   it('takes a mutated entry only when the full decode prints the same text without a warning', () => {
-    mutated(BGPDUMP, cleanEntries);
+    mutated(format, cleanEntries);
   });
 });
 
@@ -326,8 +329,8 @@ describe.each(['bgpdump', 'jsonl'] as TextFormat[])('printMrt (%s) when a direct
     expect(expected.length).toBeGreaterThan(0);
     // A bug injected into our own writer (not a mock of anything outside): the 4th record throws after writing.
     let calls = 0;
-    const real = Bgp4mpTextWriter.prototype.message;
-    const spy = vi.spyOn(Bgp4mpTextWriter.prototype, 'message').mockImplementation(function (this: Bgp4mpTextWriter, f: MrtFrame) {
+    const real = MrtTextWriter.prototype.message;
+    const spy = vi.spyOn(MrtTextWriter.prototype, 'message').mockImplementation(function (this: MrtTextWriter, f: MrtFrame) {
       if (++calls === 4) {
         this.out.reserve(16);
         this.out.ascii('half a line|');
@@ -394,12 +397,12 @@ describe.skipIf(!hasSharedData).each(FORMATS)('the direct $name writer on real u
   });
 });
 
-describe.skipIf(!hasSharedData)('the direct bgpdump writer on a real RIB dump (needs ../shared/data)', () => {
+describe.skipIf(!hasSharedData).each(FORMATS)('the direct $name writer on a real RIB dump (needs ../shared/data)', (format) => {
   it('bgpdump-testdata/bview.20020722.2337.gz (TABLE_DUMP): every entry it takes prints as the full decode prints it', async () => {
     let taken = 0;
     let entries = 0;
     const out = new TextBytes();
-    const writer = BGPDUMP.writer(out);
+    const writer = format.writer(out);
     for await (const { frames } of readMrtFrameBatches(sharedData('mrt', 'bgpdump-testdata', 'bview.20020722.2337.gz'), newStats(), { summary: false })) {
       for (const f of frames) {
         if (f.type === 12) entries++;
@@ -411,7 +414,7 @@ describe.skipIf(!hasSharedData)('the direct bgpdump writer on a real RIB dump (n
           continue;
         }
         taken++;
-        const theirs = full(BGPDUMP, f);
+        const theirs = full(format, f);
         expect(theirs.warnings).toEqual([]);
         expect(ours).toBe(theirs.text);
       }

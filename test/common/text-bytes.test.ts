@@ -62,4 +62,35 @@ describe('TextBytes', () => {
       }
     }
   });
+
+  it('writes prefixes stored as whole addresses (TABLE_DUMP) as those of the full decode', () => {
+    const cases = ['10.1.2.3/9', '10.1.2.3/32', '10.255.255.255/0', '192.0.2.255/25', '192.0.2.255/24'];
+    for (const text of cases) {
+      const [address, length] = text.split('/');
+      const stored = Uint8Array.from(address.split('.').map(Number));
+      const nlri = { afi: 1 as const, length: Number(length), v4: Buffer.from(stored).readUInt32BE(0) };
+      for (const bgpdump of [true, false]) {
+        const t = new TextBytes(4);
+        t.reserve(64);
+        t.prefix(stored, 0, 4, nlri.length, 1, bgpdump);
+        expect(read(t), `${text} ${bgpdump ? 'bgpdump' : 'canonical'}`).toBe(bgpdump ? formatNlriAsWire(nlri) : formatNlri(nlri));
+      }
+    }
+  });
+
+  it('after take(), holds as much as was ever taken at once without growing (batches of text differ in size)', () => {
+    const t = new TextBytes(16);
+    const write = (n: number) => {
+      t.reserve(n);
+      t.ascii('x'.repeat(n));
+    };
+    write(100_000);
+    t.take();
+    write(10);
+    t.take();
+    const buffer = t.buf;
+    write(100_000);
+    expect(t.buf).toBe(buffer);
+    expect(t.take().length).toBe(100_000);
+  });
 });

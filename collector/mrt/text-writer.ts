@@ -1,32 +1,37 @@
 /**
- * What the writers of BGP4MP records as text (bgpdump lines, JSON lines) share: the record read
- * in place (Bgp4mpScan), a line per withdrawn then per announced prefix, the line head (what
- * comes before the prefix) written for a record's first line of a kind and copied for the
- * others, and an announcement's attribute fields written for a field's first prefix and copied
- * for the others. A writer says how each part looks.
+ * What the writers of MRT records as text (bgpdump lines, JSON lines) share. A BGP4MP record is
+ * read in place (Bgp4mpScan) and written a line per withdrawn then per announced prefix: the line
+ * head (what comes before the prefix) written for a record's first line of a kind and copied for
+ * the others, and an announcement's attribute fields written for a field's first prefix and
+ * copied for the others. A TABLE_DUMP entry (TableDumpScan) is one line. A writer says how each
+ * part looks.
  */
 import type { TextBytes } from '../../common/text-bytes.js';
+import { MRT_TYPE } from '../models/mrt.js';
 import { Bgp4mpScan, type NlriField } from './bgp4mp-scan.js';
 import { u32 } from './body.js';
 import type { MrtFrame } from './framing.js';
+import { TableDumpScan } from './table-dump-scan.js';
 
 /** Room for a line's parts besides its head and the attributes' text: prefix, path id, addresses, numbers. */
-export const LINE_FIELDS = 256;
+const LINE_FIELDS = 256;
 /** Room for a line head: the fixed keys and numbers (128) and a peer address of up to 45 characters. */
 export const HEAD_ROOM = 128 + 46;
 
-export abstract class Bgp4mpTextWriter {
+export abstract class MrtTextWriter {
   /** Elements written (one per withdrawn or announced prefix). */
   elements = 0;
   protected readonly record = new Bgp4mpScan();
+  protected readonly entry = new TableDumpScan();
   private headStart = 0;
   private headEnd = 0;
   private headFresh = false;
 
   constructor(readonly out: TextBytes) {}
 
-  /** True when `f`, a BGP4MP record, was written here (a message without routes may write nothing); false: nothing written, decode it in full. */
+  /** True when `f`, a BGP4MP record or a TABLE_DUMP entry, was written here (a message without routes may write nothing); false: nothing written, decode it in full. */
   message(f: MrtFrame): boolean {
+    if (f.type === MRT_TYPE.TABLE_DUMP) return this.tableDumpEntry(f);
     const r = this.record;
     if (!r.read(f)) return false;
     if (r.kind === 'state-change') this.stateChange(f);
@@ -44,6 +49,18 @@ export abstract class Bgp4mpTextWriter {
     this.elements += r.elements;
     return true;
   }
+
+  private tableDumpEntry(f: MrtFrame): boolean {
+    const e = this.entry;
+    if (!e.read(f)) return false;
+    this.out.reserve(HEAD_ROOM + 2 * LINE_FIELDS + this.charsPerAttributeByte * e.attributeBytes);
+    this.entryLine(f);
+    this.elements++;
+    return true;
+  }
+
+  /** The line of the TABLE_DUMP entry `entry` just read (room for it is reserved). */
+  protected abstract entryLine(f: MrtFrame): void;
 
   /** A state change's text (none by default: it is no element). */
   protected stateChange(_f: MrtFrame): void {}
