@@ -1,8 +1,8 @@
 /**
  * `bgpdump -m` lines written straight from the record's bytes, with no record, attribute, NLRI
  * or string per field: what `parse --format bgpdump` spends its time on. Only BGP4MP records a
- * Bgp4mpScan accepts and TABLE_DUMP entries a TableDumpScan accepts (the full decode reads them
- * without a single warning) are written here; `message` returns false for any other, having
+ * Bgp4mpScan accepts, TABLE_DUMP entries a TableDumpScan accepts and RIB records a RibScan
+ * accepts (the full decode reads them without a single warning) are written here; `message` returns false for any other, having
  * written nothing, and the caller decodes and formats that record in full (format.ts, which
  * holds bgpdump's quirks), so the text is the same either way.
  */
@@ -10,6 +10,7 @@ import { ATTR, type AttributeScan } from '../bgp/attribute-scan.js';
 import type { NlriField } from '../mrt/bgp4mp-scan.js';
 import { u16, u32 } from '../mrt/body.js';
 import type { MrtFrame } from '../mrt/framing.js';
+import { RIB_PREFIX_AT } from '../mrt/rib-scan.js';
 import { PEER_AT, PREFIX_AT, PREFIX_LENGTH_AT } from '../mrt/table-dump-scan.js';
 import { HEAD_ROOM, MrtTextWriter } from '../mrt/text-writer.js';
 import { bgp4mpName, communityText, originName, peerText } from './format.js';
@@ -42,6 +43,23 @@ export class DirectBgpdumpWriter extends MrtTextWriter {
     out.prefix(b, PREFIX_AT, 4, b[PREFIX_LENGTH_AT], 1, true);
     out.byte(PIPE);
     this.attributeFields(b, as4, attributes, 1, -1);
+  }
+
+  /** `TABLE_DUMP2|time|B|peer|asn|prefix|` (the prefix as on the wire), then the attribute fields. */
+  protected ribEntryLine(f: MrtFrame): void {
+    const out = this.out;
+    const { body: b, afi, peer, attributes, nextHopAt } = this.rib;
+    out.ascii('TABLE_DUMP2|');
+    out.decimal(f.seconds);
+    out.ascii('|B|');
+    out.ascii(peerText(peer.ip, peer.afi));
+    out.byte(PIPE);
+    out.decimal(peer.asn);
+    out.byte(PIPE);
+    out.nlriPrefix(b, RIB_PREFIX_AT, afi, true);
+    out.byte(PIPE);
+    // An IPv6 next hop (when there is one) prints unsigned numbers, as NEXT_HOP's lines do.
+    this.attributeFields(b, true, attributes, 2, nextHopAt);
   }
 
   /** `name|time|W|peer|asn|` (A for announcements). */

@@ -1,8 +1,8 @@
 /**
- * The JSON lines of BGP4MP UPDATE records and TABLE_DUMP entries (one BgpElem per prefix, as
+ * The JSON lines of BGP4MP UPDATE records and RIB entries (one BgpElem per prefix, as
  * `JSON.stringify` writes the objects of collector/bgp/elems.ts, keys in the same order) written
  * straight from the record's bytes, with no record, attribute, element or string per field. Only
- * records a Bgp4mpScan or TableDumpScan accepts (the full decode reads them without a single
+ * records a Bgp4mpScan, TableDumpScan or RibScan accepts (the full decode reads them without a single
  * warning, so no RFC 7606 treat-as-withdraw and no AS4 merge) are written here; `message`
  * returns false for any other, having written nothing, and the caller decodes it into elements,
  * so the lines are the same either way.
@@ -12,6 +12,7 @@ import { ATTR, type AttributeScan } from '../bgp/attribute-scan.js';
 import type { NlriField } from '../mrt/bgp4mp-scan.js';
 import { u16, u32 } from '../mrt/body.js';
 import { frameTime, type MrtFrame } from '../mrt/framing.js';
+import { RIB_PREFIX_AT } from '../mrt/rib-scan.js';
 import { PEER_AT, PREFIX_AT, PREFIX_LENGTH_AT } from '../mrt/table-dump-scan.js';
 import { MrtTextWriter } from '../mrt/text-writer.js';
 
@@ -19,13 +20,15 @@ const SEGMENT_NAMES = ['', 'AS_SET', 'AS_SEQUENCE', 'AS_CONFED_SET', 'AS_CONFED_
 const ORIGINS = ['IGP', 'EGP', 'INCOMPLETE'];
 const AS_SET = 1;
 const AS_SEQUENCE = 2;
-/** A TABLE_DUMP entry's one IPv4 route, as an NLRI field whose next hop is NEXT_HOP's. */
+/** A TABLE_DUMP entry's one route, as an NLRI field whose next hop is NEXT_HOP's. */
 const ENTRY_FIELD: NlriField = { afi: 1, start: 0, end: 0, count: 1, nextHopAt: -1 };
 
 export class DirectJsonlWriter extends MrtTextWriter {
   protected readonly wirePrefixes = false;
   // At most 24 characters per attribute byte (an empty AS_PATH segment's 2 bytes as 41).
   protected readonly charsPerAttributeByte = 24;
+  /** A RIB entry's route as an NLRI field: its next hop the abbreviated MP_REACH_NLRI's (IPv6), or NEXT_HOP's at -1. */
+  private readonly ribField: NlriField = { afi: 2, start: 0, end: 0, count: 1, nextHopAt: -1 };
 
   /** An entry's announcement: as recordToElems makes it of a TABLE_DUMP record, its prefix canonical. */
   protected entryLine(f: MrtFrame): void {
@@ -41,6 +44,27 @@ export class DirectJsonlWriter extends MrtTextWriter {
     out.prefix(b, PREFIX_AT, 4, b[PREFIX_LENGTH_AT], 1, false);
     out.byte(34);
     this.attributeKeys(b, as4, attributes, ENTRY_FIELD);
+    out.ascii('}\n');
+  }
+
+  /** A RIB entry's announcement, as recordToElems makes it: the record's prefix, canonical; the next hop MP_REACH_NLRI's, else NEXT_HOP's. */
+  protected ribEntryLine(f: MrtFrame): void {
+    const out = this.out;
+    const { body: b, afi, peer, attributes, nextHopAt } = this.rib;
+    out.ascii('{"timestamp":');
+    out.decimal(f.seconds);
+    out.ascii(',"elem_type":"announce","peer_ip":"');
+    out.ascii(peer.ip);
+    out.ascii('","peer_asn":');
+    out.decimal(peer.asn);
+    out.ascii(',"prefix":"');
+    out.nlriPrefix(b, RIB_PREFIX_AT, afi, false);
+    out.byte(34);
+    const field = this.ribField;
+    field.nextHopAt = nextHopAt;
+    this.attributeKeys(b, true, attributes, field);
+    // announce() in elems.ts: a next hop without NEXT_HOP comes last.
+    if (nextHopAt >= 0 && !attributes.has(ATTR.NEXT_HOP)) this.nextHop(b, attributes, field);
     out.ascii('}\n');
   }
 

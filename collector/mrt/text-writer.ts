@@ -3,14 +3,15 @@
  * read in place (Bgp4mpScan) and written a line per withdrawn then per announced prefix: the line
  * head (what comes before the prefix) written for a record's first line of a kind and copied for
  * the others, and an announcement's attribute fields written for a field's first prefix and
- * copied for the others. A TABLE_DUMP entry (TableDumpScan) is one line. A writer says how each
- * part looks.
+ * copied for the others. A TABLE_DUMP entry (TableDumpScan) is one line, and so is each entry of
+ * a TABLE_DUMP_V2 RIB record (RibScan). A writer says how each part looks.
  */
 import type { TextBytes } from '../../common/text-bytes.js';
-import { MRT_TYPE } from '../models/mrt.js';
+import { MRT_TYPE, type PeerIndexEntry } from '../models/mrt.js';
 import { Bgp4mpScan, type NlriField } from './bgp4mp-scan.js';
 import { u32 } from './body.js';
 import type { MrtFrame } from './framing.js';
+import { RibScan } from './rib-scan.js';
 import { TableDumpScan } from './table-dump-scan.js';
 
 /** Room for a line's parts besides its head and the attributes' text: prefix, path id, addresses, numbers. */
@@ -23,6 +24,9 @@ export abstract class MrtTextWriter {
   elements = 0;
   protected readonly record = new Bgp4mpScan();
   protected readonly entry = new TableDumpScan();
+  protected readonly rib = new RibScan();
+  /** The peers of the last PEER_INDEX_TABLE the full decode read (the caller hands them over): RIB records name theirs by index. */
+  peers: PeerIndexEntry[] | undefined;
   private headStart = 0;
   private headEnd = 0;
   private headFresh = false;
@@ -32,6 +36,7 @@ export abstract class MrtTextWriter {
   /** True when `f`, a BGP4MP record or a TABLE_DUMP entry, was written here (a message without routes may write nothing); false: nothing written, decode it in full. */
   message(f: MrtFrame): boolean {
     if (f.type === MRT_TYPE.TABLE_DUMP) return this.tableDumpEntry(f);
+    if (f.type === MRT_TYPE.TABLE_DUMP_V2) return this.ribEntries(f);
     const r = this.record;
     if (!r.read(f)) return false;
     if (r.kind === 'state-change') this.stateChange(f);
@@ -61,6 +66,27 @@ export abstract class MrtTextWriter {
 
   /** The line of the TABLE_DUMP entry `entry` just read (room for it is reserved). */
   protected abstract entryLine(f: MrtFrame): void;
+
+  /** A line per entry; at an entry the full decode would read otherwise, nothing (what was written of the record is dropped). */
+  private ribEntries(f: MrtFrame): boolean {
+    const r = this.rib;
+    if (!r.start(f, this.peers)) return false;
+    const out = this.out;
+    const mark = out.pos;
+    for (let i = 0; i < r.count; i++) {
+      if (!r.next()) {
+        out.pos = mark;
+        return false;
+      }
+      out.reserve(HEAD_ROOM + 2 * LINE_FIELDS + this.charsPerAttributeByte * r.attributeBytes);
+      this.ribEntryLine(f);
+    }
+    this.elements += r.count;
+    return true;
+  }
+
+  /** The line of the RIB entry `rib` just read (room for it is reserved); the record's prefix is at RIB_PREFIX_AT. */
+  protected abstract ribEntryLine(f: MrtFrame): void;
 
   /** A state change's text (none by default: it is no element). */
   protected stateChange(_f: MrtFrame): void {}

@@ -1,7 +1,8 @@
 /**
  * An MRT file as text, bgpdump's lines or JSON lines (one BgpElem each), handed over one input
- * chunk at a time: what `portolan parse` prints. Clean BGP4MP records are written straight from
- * their bytes (the direct writers); every other record is decoded and formatted in full.
+ * chunk at a time: what `portolan parse` prints. Clean BGP4MP records and RIB entries are written
+ * straight from their bytes (the direct writers); every other record is decoded and formatted in
+ * full.
  */
 import { DirectBgpdumpWriter } from '../bgpdump/direct.js';
 import { formatBgpdump } from '../bgpdump/format.js';
@@ -41,6 +42,7 @@ export async function printMrt(source: MrtSource, format: TextFormat, write: (ch
       decode ??= await batch.decoder();
       const record = decode(frame);
       if (!record) continue;
+      if (record.kind === 'peer-index-table') direct.peers = record.peers;
       if (recordToElems) {
         const elems = recordToElems(record);
         stats.elements += elems.length;

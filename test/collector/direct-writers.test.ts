@@ -14,10 +14,11 @@ import { DirectBgpdumpWriter } from '../../collector/bgpdump/direct.js';
 import { formatBgpdump } from '../../collector/bgpdump/format.js';
 import { DirectJsonlWriter } from '../../collector/jsonl/direct.js';
 import type { MrtFrame } from '../../collector/mrt/framing.js';
-import type { MrtRecord } from '../../collector/models/mrt.js';
+import type { MrtRecord, PeerIndexEntry } from '../../collector/models/mrt.js';
 import { newStats, readMrtFrameBatches, recordToElems } from '../../collector/mrt/index.js';
 import { parseBgp4mp } from '../../collector/mrt/bgp4mp.js';
 import { parseTableDump } from '../../collector/mrt/table-dump.js';
+import { parseTableDumpV2 } from '../../collector/mrt/table-dump-v2.js';
 import { MrtTextWriter } from '../../collector/mrt/text-writer.js';
 import { printMrt, type TextFormat } from '../../collector/text/print.js';
 import { TextBytes } from '../../common/text-bytes.js';
@@ -35,6 +36,7 @@ import {
   communities,
   concat,
   extCommunities,
+  ip6,
   largeCommunities,
   localPref,
   med,
@@ -45,7 +47,10 @@ import {
   onlyToCustomer,
   origin,
   originatorId,
+  peerIndexTable,
   prefix,
+  rib,
+  ribMpReach,
   tableDump,
   u16,
   u32,
@@ -73,7 +78,7 @@ function frameOf(bytes: Uint8Array): MrtFrame {
 /** A direct writer and the full decode it must agree with. */
 interface Format {
   name: string;
-  writer: (out: TextBytes) => { elements: number; message(f: MrtFrame): boolean };
+  writer: (out: TextBytes) => { elements: number; peers: PeerIndexEntry[] | undefined; message(f: MrtFrame): boolean };
   /** The text of a record decoded in full. */
   text: (record: MrtRecord) => string;
 }
@@ -84,9 +89,10 @@ const FORMATS: Format[] = [
 ];
 
 /** What a direct writer writes for a frame (null: it left the frame to the full decode), and the elements it counted. */
-function direct(format: Format, f: MrtFrame): { text: string; elements: number } | null {
+function direct(format: Format, f: MrtFrame, peers?: PeerIndexEntry[]): { text: string; elements: number } | null {
   const out = new TextBytes(16);
   const writer = format.writer(out);
+  writer.peers = peers;
   const taken = writer.message(f);
   const text = Buffer.from(out.take()).toString('latin1');
   if (!taken) {
@@ -96,11 +102,11 @@ function direct(format: Format, f: MrtFrame): { text: string; elements: number }
   return { text, elements: writer.elements };
 }
 
-/** The full decode: the text the format makes of the frame, and the decoder's warnings. */
-function full(format: Format, f: MrtFrame): { text: string; warnings: string[] } {
+/** The full decode (after the PEER_INDEX_TABLE of `peers`, when given): the text the format makes of the frame, and the decoder's warnings. */
+function full(format: Format, f: MrtFrame, peers?: PeerIndexEntry[]): { text: string; warnings: string[] } {
   const warnings: string[] = [];
   const report = (_kind: string, _offset: number, message: string) => warnings.push(message);
-  const record = f.type === 12 ? parseTableDump(f, report) : parseBgp4mp(f, report);
+  const record = f.type === 12 ? parseTableDump(f, report) : f.type === 13 ? parseTableDumpV2(f, { peers }, report) : parseBgp4mp(f, report);
   return { text: record ? format.text(record) : '', warnings };
 }
 
@@ -227,7 +233,7 @@ describe.each(FORMATS)('$name written straight from the bytes of BGP4MP records'
  * one the writer takes, the full decode prints the same and warns about nothing; both sides are
  * exercised. Deterministic (a fixed-seed generator), so a failure names a reproducible case.
  */
-function mutated(format: Format, clean: Array<[string, Uint8Array]>): void {
+function mutated(format: Format, clean: Array<[string, Uint8Array]>, peers?: PeerIndexEntry[]): void {
   let seed = 0x2545f491;
   const random = (n: number) => {
     seed ^= seed << 13;
@@ -243,13 +249,13 @@ function mutated(format: Format, clean: Array<[string, Uint8Array]>): void {
     for (let k = 0; k < flips; k++) record[12 + random(record.length - 12)] = random(4) === 0 ? 0xff : random(256);
     const f = frameOf(record);
     if (f.body.length !== record.length - (f.type === 17 ? 16 : 12)) continue; // the length field was hit: not one frame
-    const ours = direct(format, f);
+    const ours = direct(format, f, peers);
     if (ours === null) {
       left++;
       continue;
     }
     taken++;
-    const theirs = full(format, f);
+    const theirs = full(format, f, peers);
     expect(theirs.warnings, `case ${i}`).toEqual([]);
     expect(ours.text, `case ${i}`).toBe(theirs.text);
   }
@@ -397,15 +403,96 @@ describe.skipIf(!hasSharedData).each(FORMATS)('the direct $name writer on real u
   });
 });
 
-describe.skipIf(!hasSharedData).each(FORMATS)('the direct $name writer on a real RIB dump (needs ../shared/data)', (format) => {
-  it('bgpdump-testdata/bview.20020722.2337.gz (TABLE_DUMP): every entry it takes prints as the full decode prints it', async () => {
+/** The peers of a PEER_INDEX_TABLE as the full decode reads them: an IPv4 peer, an IPv6 one, a 2-byte AS one. */
+const PEERS = (() => {
+  const state: { peers?: PeerIndexEntry[] } = {};
+  parseTableDumpV2(frameOf(peerIndexTable([{ ip: '192.0.2.1', asn: 4200000001 }, { ip: '2001:db8::1', asn: 64501 }, { ip: '198.51.100.7', asn: 3356 }])), state, () => {});
+  return state.peers!;
+})();
+const ribBase = [origin(0), asPath([seq([4200000001, 3356])]), nextHop('192.0.2.1')];
+const v6Base = [origin(0), asPath([seq([64501, 3356])])];
+const cleanRibs: Array<[string, Uint8Array]> = [
+  ['IPv4 entries of three peers', rib('10.0.0.0/8', [0, 1, 2].map((peerIndex) => ({ peerIndex, attrs: ribBase })))],
+  [
+    'every printed attribute',
+    rib('10.3.0.0/16', [{ peerIndex: 0, attrs: [origin(1), asPath([seq([4200000001, 3356]), set([64496, 64497])]), nextHop('192.0.2.1'), med(0xfffffffe), localPref(0x80000000), atomic(), aggregator(64496, '192.0.2.9'), communities([[65535, 65281], [3356, 2]]), largeCommunities([[4200000001, 1, 2]]), extCommunities(['0002fde800000001'])] }]),
+  ],
+  ['host bits kept as on the wire', rib('10.1.2.3/9', [{ peerIndex: 2, attrs: ribBase }])],
+  ['the default route', rib('0.0.0.0/0', [{ peerIndex: 0, attrs: ribBase }])],
+  ['no ORIGIN, AS_PATH or NEXT_HOP', rib('10.6.0.0/16', [{ peerIndex: 0, attrs: [] }])],
+  ['AS4_PATH and AS4_AGGREGATOR (4-byte ASNs: not merged)', rib('10.7.0.0/16', [{ peerIndex: 0, attrs: [...ribBase, as4Path([seq([1, 2])]), as4Aggregator(4200000009, '192.0.2.9')] }])],
+  ['IPv6 with the abbreviated MP_REACH_NLRI', rib('2001:db8:1::/48', [{ peerIndex: 1, attrs: [...v6Base, ribMpReach('2001:db8::1')] }])],
+  ['IPv6 with a link-local next hop too', rib('2001:db8:2::/47', [{ peerIndex: 1, attrs: [...v6Base, attr(14, concat([32], ip6('2001:db8::1'), ip6('fe80::1')), 0x80)] }])],
+  ['IPv6 with MP_REACH_NLRI and NEXT_HOP', rib('2001:db8:3::/48', [{ peerIndex: 1, attrs: [...v6Base, nextHop('192.0.2.1'), ribMpReach('2001:db8::1')] }])],
+  ['IPv6 without a next hop', rib('2001:db8:4::/48', [{ peerIndex: 1, attrs: v6Base }])],
+  ['no entries', rib('10.8.0.0/16', [])],
+];
+const oddRibs: Array<[string, Uint8Array]> = [
+  ['an unknown peer index', rib('10.0.0.0/8', [{ peerIndex: 0, attrs: ribBase }, { peerIndex: 9, attrs: ribBase }])],
+  ['a bad attribute in the second entry', rib('10.0.0.0/8', [{ peerIndex: 0, attrs: ribBase }, { peerIndex: 1, attrs: [...ribBase, origin(0)] }])],
+  ['an entry cut short', Buffer.from(rib('10.0.0.0/8', [{ peerIndex: 0, attrs: ribBase }, { peerIndex: 1, attrs: ribBase }])).subarray(0, 50)],
+  ['an MP_REACH_NLRI in an IPv4 record', rib('10.0.0.0/8', [{ peerIndex: 0, attrs: [...ribBase, ribMpReach('2001:db8::1')] }])],
+  ['a full MP_REACH_NLRI in an IPv6 record', rib('2001:db8::/32', [{ peerIndex: 1, attrs: [...v6Base, mpReach(2, ['2001:db8::1'], [prefix('2001:db8::/32')])] }])],
+  ['an IPv4 next hop in an IPv6 record', rib('2001:db8::/32', [{ peerIndex: 1, attrs: [...v6Base, ribMpReach('192.0.2.1')] }])],
+  ['an MP_UNREACH_NLRI', rib('2001:db8::/32', [{ peerIndex: 1, attrs: [...v6Base, ribMpReach('2001:db8::1'), mpUnreach(2, [prefix('2001:db8:9::/48')])] }])],
+  ['ADD-PATH', rib('10.0.0.0/8', [{ peerIndex: 0, attrs: ribBase, pathId: 1 }])],
+  ['a multicast record', mrtRecord(13, 3, rib('10.0.0.0/8', [{ peerIndex: 0, attrs: ribBase }]).subarray(12))],
+  ['a prefix longer than 32 bits', mrtRecord(13, 2, concat(u32(0), [33, 10, 0, 0, 0, 0], u16(0)))],
+];
+
+describe.each(FORMATS)('$name written straight from the bytes of TABLE_DUMP_V2 RIB records', (format) => {
+  it.each(cleanRibs)('%s: the full decode text, no warning', (_name, record) => {
+    const f = frameOf(record);
+    const ours = direct(format, f, PEERS);
+    const theirs = full(format, f, PEERS);
+    expect(theirs.warnings).toEqual([]);
+    expect(ours).toEqual({ text: theirs.text, elements: lineCount(theirs.text) });
+  });
+
+  it.each(oddRibs)('%s: left to the full decode', (_name, record) => {
+    expect(direct(format, frameOf(record), PEERS)).toBeNull();
+  });
+
+  it('a RIB record before any PEER_INDEX_TABLE is left to the full decode', () => {
+    expect(direct(format, frameOf(cleanRibs[0][1]))).toBeNull();
+  });
+
+  it('one writer over RIB records, entries and UPDATEs in turn gives the text of each', () => {
+    const out = new TextBytes(16);
+    const writer = format.writer(out);
+    writer.peers = PEERS;
+    const frames = [...cleanRibs, ...cleanEntries.slice(0, 3), ...clean.slice(0, 4), ...cleanRibs].map(([, r]) => frameOf(r));
+    for (const f of frames) expect(writer.message(f)).toBe(true);
+    expect(Buffer.from(out.take()).toString('latin1')).toBe(frames.map((f) => full(format, f, PEERS).text).join(''));
+  });
+
+  it('takes a mutated RIB record only when the full decode prints the same text without a warning', () => {
+    mutated(format, cleanRibs, PEERS);
+  });
+});
+
+const RIB_FILES: Array<[string, string, number]> = [
+  ['bgpdump-testdata', 'bview.20020722.2337.gz', 115_521], // TABLE_DUMP
+  ['pyasn-data', 'rib.20080501.0644_firstMB.bz2', 0], // TABLE_DUMP_V2, cut after 1 MiB
+  ['pyasn-data', 'rib.20140523.0600_firstMB.bz2', 0],
+];
+
+describe.skipIf(!hasSharedData).each(FORMATS)('the direct $name writer on real RIB dumps (needs ../shared/data)', (format) => {
+  it.each(RIB_FILES)('%s/%s: every record it takes prints as the full decode prints it', async (dir, name, expectedRecords) => {
     let taken = 0;
-    let entries = 0;
+    let records = 0;
+    const state: { peers?: PeerIndexEntry[] } = {};
     const out = new TextBytes();
     const writer = format.writer(out);
-    for await (const { frames } of readMrtFrameBatches(sharedData('mrt', 'bgpdump-testdata', 'bview.20020722.2337.gz'), newStats(), { summary: false })) {
+    for await (const { frames } of readMrtFrameBatches(sharedData('mrt', dir, name), newStats(), { summary: false })) {
       for (const f of frames) {
-        if (f.type === 12) entries++;
+        if (f.type === 13 && f.subtype === 1) {
+          // As printMrt: the full decode reads the peer table, and the writer gets its peers.
+          parseTableDumpV2(f, state, () => {});
+          writer.peers = state.peers;
+          continue;
+        }
+        if (f.type === 12 || f.type === 13) records++;
         const start = out.pos;
         const isTaken = writer.message(f);
         const ours = out.buf.subarray(start, out.pos).toString('latin1');
@@ -414,13 +501,13 @@ describe.skipIf(!hasSharedData).each(FORMATS)('the direct $name writer on a real
           continue;
         }
         taken++;
-        const theirs = full(format, f);
+        const theirs = full(format, f, state.peers);
         expect(theirs.warnings).toEqual([]);
         expect(ours).toBe(theirs.text);
       }
       out.take();
     }
-    expect(entries).toBe(115_521);
-    expect(taken).toBeGreaterThan(0.99 * entries);
+    if (expectedRecords) expect(records).toBe(expectedRecords);
+    expect(taken).toBeGreaterThan(0.99 * records);
   });
 });
