@@ -1,10 +1,10 @@
 /**
  * `bgpdump -m` lines written straight from the record's bytes, with no record, attribute, NLRI
- * or string per field: what `parse --format bgpdump` spends its time on. Only BGP4MP records a
- * Bgp4mpScan accepts, TABLE_DUMP entries a TableDumpScan accepts and RIB records a RibScan
- * accepts (the full decode reads them without a single warning) are written here; `message` returns false for any other, having
- * written nothing, and the caller decodes and formats that record in full (format.ts, which
- * holds bgpdump's quirks), so the text is the same either way.
+ * or string per field: what `parse --format bgpdump` spends its time on. Only the BGP4MP records,
+ * TABLE_DUMP entries and TABLE_DUMP_V2 RIB records that a Bgp4mpScan, TableDumpScan or RibScan
+ * accepts (the full decode reads them without a single warning) are written here; `message`
+ * returns false for any other, having written nothing, and the caller decodes and formats that
+ * record in full (format.ts, which holds bgpdump's quirks), so the text is the same either way.
  */
 import { ATTR, type AttributeScan } from '../bgp/attribute-scan.js';
 import type { NlriField } from '../mrt/bgp4mp-scan.js';
@@ -30,9 +30,9 @@ export class DirectBgpdumpWriter extends MrtTextWriter {
   protected readonly charsPerAttributeByte = 4;
 
   /** `TABLE_DUMP|time|B|peer|asn|prefix|` (the prefix's address as stored: host bits kept), then the attribute fields. */
-  protected entryLine(f: MrtFrame): void {
+  protected tableDumpLine(f: MrtFrame): void {
     const out = this.out;
-    const { body: b, as4, attributes, peerAsn } = this.entry;
+    const { body: b, as4, attributes, peerAsn } = this.tableDump;
     out.ascii('TABLE_DUMP|');
     out.decimal(f.seconds);
     out.ascii('|B|');

@@ -2,8 +2,8 @@
  * The JSON lines of BGP4MP UPDATE records and RIB entries (one BgpElem per prefix, as
  * `JSON.stringify` writes the objects of collector/bgp/elems.ts, keys in the same order) written
  * straight from the record's bytes, with no record, attribute, element or string per field. Only
- * records a Bgp4mpScan, TableDumpScan or RibScan accepts (the full decode reads them without a single
- * warning, so no RFC 7606 treat-as-withdraw and no AS4 merge) are written here; `message`
+ * records a Bgp4mpScan, TableDumpScan or RibScan accepts (the full decode reads them without a
+ * single warning, so no RFC 7606 treat-as-withdraw and no AS4 merge) are written here; `message`
  * returns false for any other, having written nothing, and the caller decodes it into elements,
  * so the lines are the same either way.
  */
@@ -30,10 +30,10 @@ export class DirectJsonlWriter extends MrtTextWriter {
   /** A RIB entry's route as an NLRI field: its next hop the abbreviated MP_REACH_NLRI's (IPv6), or NEXT_HOP's at -1. */
   private readonly ribField: NlriField = { afi: 2, start: 0, end: 0, count: 1, nextHopAt: -1 };
 
-  /** An entry's announcement: as recordToElems makes it of a TABLE_DUMP record, its prefix canonical. */
-  protected entryLine(f: MrtFrame): void {
+  /** A TABLE_DUMP entry's announcement, as recordToElems makes it: its prefix canonical. */
+  protected tableDumpLine(f: MrtFrame): void {
     const out = this.out;
-    const { body: b, as4, attributes, peerAsn } = this.entry;
+    const { body: b, as4, attributes, peerAsn } = this.tableDump;
     out.ascii('{"timestamp":');
     out.decimal(f.seconds);
     out.ascii(',"elem_type":"announce","peer_ip":"');

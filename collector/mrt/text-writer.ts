@@ -23,7 +23,7 @@ export abstract class MrtTextWriter {
   /** Elements written (one per withdrawn or announced prefix). */
   elements = 0;
   protected readonly record = new Bgp4mpScan();
-  protected readonly entry = new TableDumpScan();
+  protected readonly tableDump = new TableDumpScan();
   protected readonly rib = new RibScan();
   /** The peers of the last PEER_INDEX_TABLE the full decode read (the caller hands them over): RIB records name theirs by index. */
   peers: PeerIndexEntry[] | undefined;
@@ -33,10 +33,10 @@ export abstract class MrtTextWriter {
 
   constructor(readonly out: TextBytes) {}
 
-  /** True when `f`, a BGP4MP record or a TABLE_DUMP entry, was written here (a message without routes may write nothing); false: nothing written, decode it in full. */
+  /** True when `f`, a BGP4MP or RIB record, was written here (a message without routes may write nothing); false: nothing written, decode it in full. */
   message(f: MrtFrame): boolean {
-    if (f.type === MRT_TYPE.TABLE_DUMP) return this.tableDumpEntry(f);
-    if (f.type === MRT_TYPE.TABLE_DUMP_V2) return this.ribEntries(f);
+    if (f.type === MRT_TYPE.TABLE_DUMP) return this.writeTableDump(f);
+    if (f.type === MRT_TYPE.TABLE_DUMP_V2) return this.writeRib(f);
     const r = this.record;
     if (!r.read(f)) return false;
     if (r.kind === 'state-change') this.stateChange(f);
@@ -55,20 +55,20 @@ export abstract class MrtTextWriter {
     return true;
   }
 
-  private tableDumpEntry(f: MrtFrame): boolean {
-    const e = this.entry;
+  private writeTableDump(f: MrtFrame): boolean {
+    const e = this.tableDump;
     if (!e.read(f)) return false;
     this.out.reserve(HEAD_ROOM + 2 * LINE_FIELDS + this.charsPerAttributeByte * e.attributeBytes);
-    this.entryLine(f);
+    this.tableDumpLine(f);
     this.elements++;
     return true;
   }
 
-  /** The line of the TABLE_DUMP entry `entry` just read (room for it is reserved). */
-  protected abstract entryLine(f: MrtFrame): void;
+  /** The line of the TABLE_DUMP entry `tableDump` just read (room for it is reserved). */
+  protected abstract tableDumpLine(f: MrtFrame): void;
 
   /** A line per entry; at an entry the full decode would read otherwise, nothing (what was written of the record is dropped). */
-  private ribEntries(f: MrtFrame): boolean {
+  private writeRib(f: MrtFrame): boolean {
     const r = this.rib;
     if (!r.start(f, this.peers)) return false;
     const out = this.out;
