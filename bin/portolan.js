@@ -21,7 +21,8 @@ const light = command === undefined || command === 'parse' || command === 'help'
 const main = join(dist, 'cli', 'main.js');
 const bundle = join(dist, 'cli', 'main.bundle.cjs');
 const modified = (path) => statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-if (light && modified(bundle) >= modified(main)) runBundle();
+const bundleTime = light ? modified(bundle) : -1;
+if (light && bundleTime >= modified(main)) runBundle();
 else
   import(pathToFileURL(main).href).catch((err) => {
     if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main')) {
@@ -40,7 +41,7 @@ else
 function runBundle() {
   const cache = `${bundle}.v8cache`;
   const write = process.env.PORTOLAN_WRITE_CODE_CACHE;
-  const cachedData = !write && modified(cache) >= modified(bundle) ? readFileSync(cache) : undefined;
+  const cachedData = !write && modified(cache) >= bundleTime ? readFileSync(cache) : undefined;
   const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), {
     filename: bundle,
     cachedData,

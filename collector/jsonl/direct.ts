@@ -20,15 +20,13 @@ const SEGMENT_NAMES = ['', 'AS_SET', 'AS_SEQUENCE', 'AS_CONFED_SET', 'AS_CONFED_
 const ORIGINS = ['IGP', 'EGP', 'INCOMPLETE'];
 const AS_SET = 1;
 const AS_SEQUENCE = 2;
-/** A TABLE_DUMP entry's one route, as an NLRI field whose next hop is NEXT_HOP's. */
-const ENTRY_FIELD: NlriField = { afi: 1, start: 0, end: 0, count: 1, nextHopAt: -1 };
 
 export class DirectJsonlWriter extends MrtTextWriter {
   protected readonly wirePrefixes = false;
   // At most 24 characters per attribute byte (an empty AS_PATH segment's 2 bytes as 41).
   protected readonly charsPerAttributeByte = 24;
-  /** A RIB entry's route as an NLRI field: its next hop the abbreviated MP_REACH_NLRI's (IPv6), or NEXT_HOP's at -1. */
-  private readonly ribField: NlriField = { afi: 2, start: 0, end: 0, count: 1, nextHopAt: -1 };
+  /** A RIB entry's one route as an NLRI field: its next hop the abbreviated MP_REACH_NLRI's (IPv6), or NEXT_HOP's at -1. */
+  private readonly entryField: NlriField = { afi: 2, start: 0, end: 0, count: 1, nextHopAt: -1 };
 
   /** A TABLE_DUMP entry's announcement, as recordToElems makes it: its prefix canonical. */
   protected tableDumpLine(f: MrtFrame): void {
@@ -43,7 +41,8 @@ export class DirectJsonlWriter extends MrtTextWriter {
     out.ascii(',"prefix":"');
     out.prefix(b, PREFIX_AT, 4, b[PREFIX_LENGTH_AT], 1, false);
     out.byte(34);
-    this.attributeKeys(b, as4, attributes, ENTRY_FIELD);
+    this.entryField.nextHopAt = -1;
+    this.attributeKeys(b, as4, attributes, this.entryField);
     out.ascii('}\n');
   }
 
@@ -60,7 +59,7 @@ export class DirectJsonlWriter extends MrtTextWriter {
     out.ascii(',"prefix":"');
     out.nlriPrefix(b, RIB_PREFIX_AT, afi, false);
     out.byte(34);
-    const field = this.ribField;
+    const field = this.entryField;
     field.nextHopAt = nextHopAt;
     this.attributeKeys(b, true, attributes, field);
     // announce() in elems.ts: a next hop without NEXT_HOP comes last.

@@ -58,7 +58,7 @@ export abstract class MrtTextWriter {
   private writeTableDump(f: MrtFrame): boolean {
     const e = this.tableDump;
     if (!e.read(f)) return false;
-    this.out.reserve(HEAD_ROOM + 2 * LINE_FIELDS + this.charsPerAttributeByte * e.attributeBytes);
+    this.reserveLine(e.attributeBytes);
     this.tableDumpLine(f);
     this.elements++;
     return true;
@@ -78,11 +78,16 @@ export abstract class MrtTextWriter {
         out.pos = mark;
         return false;
       }
-      out.reserve(HEAD_ROOM + 2 * LINE_FIELDS + this.charsPerAttributeByte * r.attributeBytes);
+      this.reserveLine(r.attributeBytes);
       this.ribEntryLine(f);
     }
     this.elements += r.count;
     return true;
+  }
+
+  /** Room for one RIB line: its head, its other fields and the text of `attributeBytes` of path attributes. */
+  private reserveLine(attributeBytes: number): void {
+    this.out.reserve(HEAD_ROOM + 2 * LINE_FIELDS + this.charsPerAttributeByte * attributeBytes);
   }
 
   /** The line of the RIB entry `rib` just read (room for it is reserved); the record's prefix is at RIB_PREFIX_AT. */
