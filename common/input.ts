@@ -1,7 +1,7 @@
-import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
+import { fileStream } from './file-stream.js';
 
 export type Compression = 'gzip' | 'bzip2' | 'none';
 
@@ -18,7 +18,7 @@ export function isUrl(source: string): boolean {
 
 async function openRaw(source: string): Promise<Readable> {
   if (source === '-') return process.stdin;
-  if (!isUrl(source)) return createReadStream(source, { highWaterMark: 1 << 20 });
+  if (!isUrl(source)) return fileStream(source, 1 << 20);
   const res = await fetch(source);
   if (!res.ok || !res.body) throw new Error(`GET ${source} failed: HTTP ${res.status}`);
   return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
