@@ -42,7 +42,8 @@ function runBundle() {
   const cache = `${bundle}.v8cache`;
   const write = process.env.PORTOLAN_WRITE_CODE_CACHE;
   const cachedData = !write && modified(cache) >= bundleTime ? readFileSync(cache) : undefined;
-  const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), {
+  // The bundle is ASCII (the build checks): latin1 copies it, where utf8 would decode it.
+  const script = new Script(Module.wrap(readFileSync(bundle, 'latin1')), {
     filename: bundle,
     cachedData,
     importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../common/paths.js';
 import { runCli } from '../helpers/cli.js';
@@ -82,6 +83,21 @@ describe.skipIf(!built)(`the bundled start${built ? '' : ' (skipped: the CLI is 
     expect(r.status).toBe(0);
     expect(r.loaded).toContain('dist/cli/main.js');
     expect(r.loaded.filter((f) => f.includes('bundle'))).toEqual([]);
+  });
+
+  it('parse (plain or gzip) and help load neither child_process (commander asks for it) nor Node’s fs streams', () => {
+    const list = join(dir, 'builtins.cjs');
+    writeFileSync(list, "process.on('exit', () => require('node:fs').writeFileSync(process.env.BUILTINS_OUT, process.moduleLoadList.join('\\n')));\n");
+    const gz = join(dir, 'small.mrt.gz');
+    writeFileSync(gz, gzipSync(readFileSync(file)));
+    for (const args of [['parse', '--format', 'bgpdump', file], ['parse', gz], ['--help']]) {
+      const out = join(dir, 'builtins.txt');
+      const r = spawnSync(process.execPath, ['--require', list, join(root, 'bin/portolan.js'), ...args], { cwd: dir, env: { ...process.env, PORTOLAN_LOG_LEVEL: 'silent', BUILTINS_OUT: out }, encoding: 'utf8' });
+      expect(r.status, r.stderr).toBe(0);
+      const builtins = readFileSync(out, 'utf8').split('\n');
+      expect(builtins, args.join(' ')).toContain('NativeModule stream'); // the list is Node's own
+      expect(builtins.filter((m) => /^NativeModule (child_process|internal\/fs\/(streams|promises))$/.test(m)), args.join(' ')).toEqual([]);
+    }
   });
 
   it('holds no other command\'s action: each is imported from the compiled file beside it, which exists', () => {
