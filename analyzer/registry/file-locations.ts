@@ -41,7 +41,7 @@ export interface FoundFiles {
 
 /** The registry files present in a folder (each RIR's best file, IANA files, transfer logs). */
 export function findRegistryFiles(rirDir: string, ianaDir = rirDir): FoundFiles {
-  if (!existsSync(rirDir) || !statSync(rirDir).isDirectory()) throw new Error(`registry folder ${rirDir} does not exist`);
+  if (!existsSync(rirDir) || !statSync(rirDir).isDirectory()) throw new Error(`registry folder ${rirDir} does not exist; ${REMEDY}`);
   const rir: FoundFiles['rir'] = [];
   for (const r of RIRS) {
     const name = rirFileNames(r).find((n) => isFile(join(rirDir, n)));
@@ -64,10 +64,13 @@ export function findRegistryFiles(rirDir: string, ianaDir = rirDir): FoundFiles 
   return { rir, iana, transfers };
 }
 
+/** What to do when the registry folder is missing or holds no RIR file. */
+const REMEDY = 'pass --rir-dir DIR, or run `portolan registry update` (with the same --cache-dir) to download the files';
+
 /** The message for a folder with no RIR file in it. */
 export function noRirFilesMessage(dir: string): string {
   const names = RIRS.map((r) => `delegated-${r}-extended-latest or delegated-${r}-latest`).join(', ');
-  return `no RIR delegated file in ${dir}: expected at least one of ${names} (plain or .gz); pass --rir-dir DIR or run \`portolan registry update\``;
+  return `no RIR delegated file in ${dir}: expected at least one of ${names} (plain or .gz); ${REMEDY}`;
 }
 
 /** One file `registry update` downloads. */

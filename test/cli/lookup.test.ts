@@ -70,7 +70,7 @@ describe('portolan lookup', () => {
   it('names the missing folder or geo file', async () => {
     const noDir = await runCli(['lookup', '--rir-dir', join(dir, 'nope'), '--geo', mmdb, '1.1.1.1']);
     expect(noDir.code).not.toBe(0);
-    expect(noDir.stderr).toMatch(/portolan lookup: .*nope.* does not exist/);
+    expect(noDir.stderr).toMatch(/portolan lookup: .*nope.* does not exist; pass --rir-dir DIR, or run `portolan registry update`/);
     const noGeo = await runCli(['lookup', '--rir-dir', dir, '--geo', join(dir, 'missing.mmdb'), '1.1.1.1']);
     expect(noGeo.code).not.toBe(0);
     expect(noGeo.stderr).toContain(`portolan lookup: geo database ${join(dir, 'missing.mmdb')} does not exist`);
