@@ -187,6 +187,41 @@ describe('MRT reader on bad input', () => {
     expect(await frame(inChunks(cut, 1000))).toEqual(cutWhole);
   });
 
+  it('frames the same at every chunk size: records and headers cut anywhere, _ET, unknown types, a bad length', async () => {
+    const state = enc.bgp4mpStateChange(peer4, 1, 2);
+    const et = enc.mrt(17, 4, enc.concat(enc.u32(123_456), enc.bgp4mpMessage(peer4, enc.update({ attrs: basicAttrs(), nlri: [enc.prefix('10.1.0.0/16')] }), 4).subarray(12)));
+    const shortEt = enc.mrt(17, 4, Uint8Array.from([0, 1]));
+    const unknown = enc.mrt(99, 1, Uint8Array.from([1, 2, 3]));
+    const empty = enc.mrt(16, 4, new Uint8Array(0));
+    const bad = enc.mrt(16, 4, new Uint8Array(4));
+    bad.set(enc.u32(0xfffffff0), 8);
+    const clean = enc.concat(good(), state, et, unknown, shortEt, empty, good(), et, state);
+    const inputs = { clean, cut: clean.subarray(0, clean.length - 7), 'bad length': enc.concat(clean, bad, good()) };
+    const frame = async (chunks: Uint8Array[]) => {
+      const reports: string[] = [];
+      const frames: string[] = [];
+      for await (const batch of readFrameBatches(Readable.from(chunks.map((c) => Buffer.from(c))), (kind, offset, message) => reports.push(`${kind}@${offset}: ${message}`)))
+        for (const f of batch) frames.push(`${f.offset} ${f.type}/${f.subtype} ${f.seconds}.${f.microseconds} ${Buffer.from(f.body).toString('hex')}`);
+      return { frames, reports };
+    };
+    for (const [name, bytes] of Object.entries(inputs)) {
+      const whole = await frame([bytes]);
+      expect(whole.frames.length, name).toBeGreaterThan(5);
+      for (let size = 1; size <= good().length + 13; size++) {
+        const chunks: Uint8Array[] = [];
+        for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+        expect(await frame(chunks), `${name}, chunks of ${size}`).toEqual(whole);
+      }
+    }
+  });
+
+  it('destroys its source when the reader stops early', async () => {
+    // Endless, one record per turn of the event loop: only the reader can stop it.
+    const source = new Readable({ read() { setImmediate(() => this.push(Buffer.from(good()))); } });
+    for await (const batch of readFrameBatches(source, () => {})) if (batch.length) break;
+    expect(source.destroyed).toBe(true);
+  });
+
   it('survives random mutations of real records (seeded fuzz, bounded)', async () => {
     let seed = 12345;
     const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
