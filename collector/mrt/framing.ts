@@ -201,8 +201,12 @@ class ChunkQueue {
     });
   }
 
-  /** The next chunk, or null once the source has ended or failed and every chunk is taken. */
-  async next(): Promise<Buffer | null> {
+  /**
+   * The next chunk, or null once the source has ended or failed and every chunk is taken. A plain
+   * Uint8Array over the Buffer's bytes: the frames are views into it, and a Buffer's views are
+   * Buffers, built by a JavaScript constructor (about 3% of a `parse`).
+   */
+  async next(): Promise<Uint8Array | null> {
     while (!this.queue.length) {
       if (this.done) return null;
       await new Promise<void>((resolve) => (this.wake = resolve));
@@ -210,7 +214,7 @@ class ChunkQueue {
     const chunk = this.queue.shift() as Buffer;
     this.bytes -= chunk.length;
     if (this.bytes <= ChunkQueue.PAUSE_ABOVE / 2 && this.stream.isPaused() && !this.done) this.stream.resume();
-    return chunk;
+    return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   }
 
   /** Stops the source (a reader that stops early). */
