@@ -1,8 +1,8 @@
 /**
  * MRT framing (RFC 6396 §2): a 12-byte header (timestamp, type, subtype, length), then the
  * body; BGP4MP_ET (type 17) starts the body with 4 bytes of microseconds, counted in the
- * length. Reads a byte stream with bounded memory: only the current chunk plus one
- * partial record are held.
+ * length. Reads a byte stream with bounded memory: the current chunk, one partial record, and
+ * about 32 MiB of chunks the source has produced ahead of the reader (then it is paused).
  */
 import type { Readable } from 'node:stream';
 import type { Report } from './stats.js';
@@ -98,49 +98,52 @@ export async function* readFrameBatches(stream: Readable, report: Report, onByte
     missing = 0;
     return true;
   };
+  /** Frames what is complete in the buffer into `batch`, up to MAX_BATCH. */
+  const frameBuffer = (batch: MrtFrame[]) => {
+    while (!skipping && buf.length - pos >= 12 && batch.length < MAX_BATCH) {
+      const h = pos;
+      const seconds = ((buf[h] << 24) | (buf[h + 1] << 16) | (buf[h + 2] << 8) | buf[h + 3]) >>> 0;
+      const type = (buf[h + 4] << 8) | buf[h + 5];
+      const subtype = (buf[h + 6] << 8) | buf[h + 7];
+      const length = ((buf[h + 8] << 24) | (buf[h + 9] << 16) | (buf[h + 10] << 8) | buf[h + 11]) >>> 0;
+      if (length > MAX_RECORD_LENGTH) {
+        report('bad-length', base + h, `record length ${length} (type ${type}) is not plausible: the rest of the input cannot be framed and is skipped`);
+        skipping = true;
+        break;
+      }
+      if (buf.length - pos < 12 + length) {
+        missing = 12 + length - (buf.length - pos);
+        break;
+      }
+      pos += 12 + length;
+      if (!KNOWN_TYPES.has(type)) {
+        report('unknown-type', base + h, `unknown MRT type ${type} subtype ${subtype} (length ${length}): record skipped`);
+        continue;
+      }
+      let body = buf.subarray(h + 12, h + 12 + length);
+      let microseconds = 0;
+      if (type === 17) {
+        if (length < 4) {
+          report('bad-length', base + h, `BGP4MP_ET record of length ${length} has no microseconds: skipped`);
+          continue;
+        }
+        microseconds = ((body[0] << 24) | (body[1] << 16) | (body[2] << 8) | body[3]) >>> 0;
+        body = body.subarray(4);
+      }
+      batch.push({ offset: base + h, seconds, microseconds, type, subtype, body });
+    }
+  };
   try {
     while (true) {
-      // Collect every complete frame in the buffer (and in the chunk after a copied record).
       const batch: MrtFrame[] = [];
-      for (;;) {
-        while (!skipping && buf.length - pos >= 12 && batch.length < MAX_BATCH) {
-          const h = pos;
-          const seconds = ((buf[h] << 24) | (buf[h + 1] << 16) | (buf[h + 2] << 8) | buf[h + 3]) >>> 0;
-          const type = (buf[h + 4] << 8) | buf[h + 5];
-          const subtype = (buf[h + 6] << 8) | buf[h + 7];
-          const length = ((buf[h + 8] << 24) | (buf[h + 9] << 16) | (buf[h + 10] << 8) | buf[h + 11]) >>> 0;
-          if (length > MAX_RECORD_LENGTH) {
-            report('bad-length', base + h, `record length ${length} (type ${type}) is not plausible: the rest of the input cannot be framed and is skipped`);
-            skipping = true;
-            break;
-          }
-          if (buf.length - pos < 12 + length) {
-            missing = 12 + length - (buf.length - pos);
-            break;
-          }
-          pos += 12 + length;
-          if (!KNOWN_TYPES.has(type)) {
-            report('unknown-type', base + h, `unknown MRT type ${type} subtype ${subtype} (length ${length}): record skipped`);
-            continue;
-          }
-          let body = buf.subarray(h + 12, h + 12 + length);
-          let microseconds = 0;
-          if (type === 17) {
-            if (length < 4) {
-              report('bad-length', base + h, `BGP4MP_ET record of length ${length} has no microseconds: skipped`);
-              continue;
-            }
-            microseconds = ((body[0] << 24) | (body[1] << 16) | (body[2] << 8) | body[3]) >>> 0;
-            body = body.subarray(4);
-          }
-          batch.push({ offset: base + h, seconds, microseconds, type, subtype, body });
-        }
-        if (!after || pos < buf.length) break;
+      frameBuffer(batch);
+      if (after && pos === buf.length) {
         // The copied record is framed: on with the chunk that completed it, in the same batch.
         base += buf.length;
         buf = after;
         pos = 0;
         after = undefined;
+        frameBuffer(batch);
       }
       if (batch.length) yield batch;
       if (batch.length === MAX_BATCH) continue; // more frames may be complete in the buffer
