@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { newPipelineCounters, type PipelineCounters } from '../../analyzer/pipeline/pipeline.js';
+import { registryFiles } from '../../analyzer/registry/index.js';
 import { identifyFile } from '../../analyzer/store/ledger.js';
 import type { CommonOptions } from '../../common/config.js';
 import { log } from '../../common/log.js';
@@ -88,6 +89,8 @@ export function jobsFor(asked: number, redone: ReadonlyMap<number, string[]>, ha
 
 async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> {
   for (const f of files) if (!isUrl(f) && !existsSync(f)) throw new UsageError(`${f}: no such file`);
+  // A registry folder that is missing or holds no RIR file fails here, before a store is created.
+  registryFiles({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir });
   const asked = parseJobs(opts.jobs);
   const started = Date.now();
   const store = await openMigratedStore(opts);
