@@ -39,39 +39,63 @@ export async function* readFrames(stream: Readable, report: Report, onBytes?: (n
  * The frames of each input chunk as one array: a caller that handles them in a loop pays one
  * await per chunk instead of one per record (a RIB has hundreds of thousands of records).
  *
- * Frames are views into the chunks, not copies. A record cut by a chunk boundary is copied
- * alone, when the next chunk completes it; one that needs more chunks than that holds them
- * until it is complete, and is copied once with them.
+ * Frames are views into the chunks, not copies. A record cut by chunk boundaries is copied
+ * alone, once, when the chunks held for it complete it.
  */
 export async function* readFrameBatches(stream: Readable, report: Report, onBytes?: (n: number) => void): AsyncGenerator<MrtFrame[]> {
   let buf: Uint8Array = new Uint8Array(0);
   let pos = 0;
   let base = 0; // stream offset of buf[0]
-  // When buf is a record copied across a boundary: the rest of the chunk that completed it.
+  // When buf is a record copied across a chunk boundary: the rest of the chunk that completed it.
   let after: Uint8Array | undefined;
   let failed: Error | undefined;
   const chunks = new ChunkQueue(stream, (err) => (failed ??= err));
   let ended = false;
   let skipping = false;
-  // Chunks held back while the record at `pos` is incomplete and they cannot complete it: merged
+  // Chunks held back while the record at `pos` is incomplete and they cannot complete it: joined
   // once when they can (or at the end), so a long record costs one copy, not one per chunk.
   let held: Uint8Array[] = [];
   let heldBytes = 0;
   let missing = 0; // bytes the record at `pos` still lacks, when its header is complete
-  /** Keeps the unread tail and appends the held chunks; each byte is copied about once. */
+  /** Byte `i` of the unread tail followed by the held chunks. */
+  const heldByte = (i: number): number => {
+    const rest = buf.length - pos;
+    if (i < rest) return buf[pos + i];
+    i -= rest;
+    for (const c of held) {
+      if (i < c.length) return c[i];
+      i -= c.length;
+    }
+    return 0;
+  };
+  /**
+   * Joins the unread tail with the held chunks, copying each byte about once. When they complete
+   * the record cut at `pos` and it ends in the last chunk, that record alone is copied and the
+   * rest of the chunk is read next (`after`); otherwise (a header still cut, a length the loop
+   * refuses, the input's end) everything is merged.
+   */
   const append = () => {
     const rest = buf.length - pos;
+    const last = held[held.length - 1];
     if (rest === 0 && held.length === 1) {
       base += buf.length;
-      buf = held[0];
+      buf = last;
     } else {
-      const merged = new Uint8Array(rest + heldBytes);
+      const total = rest + heldBytes;
+      let size = total;
+      if (total >= 12) {
+        const length = ((heldByte(8) << 24) | (heldByte(9) << 16) | (heldByte(10) << 8) | heldByte(11)) >>> 0;
+        if (length <= MAX_RECORD_LENGTH && 12 + length <= total && total - (12 + length) <= last.length) size = 12 + length;
+      }
+      const merged = new Uint8Array(size);
       merged.set(buf.subarray(pos));
       let at = rest;
       for (const c of held) {
-        merged.set(c, at);
-        at += c.length;
+        const n = Math.min(c.length, size - at);
+        merged.set(n === c.length ? c : c.subarray(0, n), at);
+        at += n;
       }
+      if (size < total) after = last.subarray(last.length - (total - size));
       base += pos;
       buf = merged;
     }
@@ -79,24 +103,6 @@ export async function* readFrameBatches(stream: Readable, report: Report, onByte
     held = [];
     heldBytes = 0;
     missing = 0;
-  };
-  /** The record cut at `pos`, copied alone when `chunk` completes it; false when it does not. */
-  const completeAcross = (chunk: Uint8Array): boolean => {
-    const rest = buf.length - pos;
-    if (rest + chunk.length < 12) return false;
-    const at = (i: number) => (i < rest ? buf[pos + i] : chunk[i - rest]);
-    const length = ((at(8) << 24) | (at(9) << 16) | (at(10) << 8) | at(11)) >>> 0;
-    const take = 12 + length - rest;
-    if (length > MAX_RECORD_LENGTH || take > chunk.length) return false;
-    const record = new Uint8Array(12 + length);
-    record.set(buf.subarray(pos));
-    record.set(chunk.subarray(0, take), rest);
-    base += pos;
-    buf = record;
-    pos = 0;
-    after = chunk.subarray(take);
-    missing = 0;
-    return true;
   };
   /** Frames what is complete in the buffer into `batch`, up to MAX_BATCH. */
   const frameBuffer = (batch: MrtFrame[]) => {
@@ -158,7 +164,6 @@ export async function* readFrameBatches(stream: Readable, report: Report, onByte
         base += chunk.length;
         continue;
       }
-      if (!held.length && completeAcross(chunk)) continue;
       held.push(chunk);
       heldBytes += chunk.length;
       if (heldBytes >= missing) append();
@@ -222,7 +227,7 @@ class ChunkQueue {
 
   /** Stops the source (a reader that stops early). */
   close(): void {
-    this.stream.destroy?.();
+    this.stream.destroy();
   }
 
   private finish(): void {
