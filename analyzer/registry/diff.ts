@@ -193,7 +193,7 @@ function coordsFor(family: ResourceType, all: readonly DelegationRecord[]): Coor
         for (const r of records) {
           // The range as exact CIDRs.
           const first = ipv4ToNumber(r.start);
-          forEachIpv4Cidr(first, first + r.value - 1, (start, length) => out.push(start, start + 2 ** (32 - length) - 1, length, r));
+          forEachIpv4Cidr(first, first + r.value - 1, (start, length, size) => out.push(start, start + size - 1, length, r));
         }
         return out;
       },

@@ -63,10 +63,11 @@ function cmp<K extends number | bigint>(a: K, b: K): number {
 /* eslint-enable @typescript-eslint/no-explicit-any */
 
 /**
- * The same sweep as buildSegments for number keys, on typed arrays with native numeric
- * sorts: the IPv4 index has ~10^5 entries and must build in well under a second.
+ * The same sweep as buildSegments for number keys, on typed arrays with native numeric sorts and
+ * outputs sized up front (no array growth): the IPv4 index has ~10^5 entries and is built by every
+ * command that classifies.
  */
-function buildSegments32(first: Float64Array, last: Float64Array): Segments<number> {
+function buildSegments32(first: Float64Array, last: Float64Array): { first: Uint32Array; last: Uint32Array; coverStart: Int32Array; covers: Int32Array } {
   const n = first.length;
   const order = sortedOrder(first, last);
   const bounds = new Float64Array(2 * n);
@@ -75,11 +76,14 @@ function buildSegments32(first: Float64Array, last: Float64Array): Segments<numb
     bounds[2 * i + 1] = last[i] + 1;
   }
   bounds.sort();
-  const segFirst: number[] = [];
-  const segLast: number[] = [];
-  const coverStart: number[] = [0];
-  const covers: number[] = [];
-  let active: number[] = [];
+  // A segment starts at a bound and ends before the next one: fewer segments than bounds.
+  const segFirst = new Uint32Array(bounds.length);
+  const segLast = new Uint32Array(bounds.length);
+  const coverStart = new Int32Array(bounds.length + 1);
+  let covers = new Int32Array(bounds.length + 16);
+  let segments = 0;
+  let covered = 0;
+  const active: number[] = [];
   let p = 0;
   for (let i = 0; i < bounds.length; i++) {
     const b = bounds[i];
@@ -94,16 +98,21 @@ function buildSegments32(first: Float64Array, last: Float64Array): Segments<numb
     let j = i + 1;
     while (j < bounds.length && bounds[j] === b) j++;
     if (j === bounds.length) continue;
-    segFirst.push(b);
-    segLast.push(bounds[j] - 1);
-    if (active.length === 1) covers.push(active[0]);
+    segFirst[segments] = b;
+    segLast[segments] = bounds[j] - 1;
+    if (covered + active.length > covers.length) {
+      const grown = new Int32Array(2 * (covered + active.length));
+      grown.set(covers);
+      covers = grown;
+    }
+    if (active.length === 1) covers[covered++] = active[0];
     else {
       const sorted = active.slice().sort((x, y) => last[x] - first[x] - (last[y] - first[y]) || x - y);
-      for (const e of sorted) covers.push(e);
+      for (const e of sorted) covers[covered++] = e;
     }
-    coverStart.push(covers.length);
+    coverStart[++segments] = covered;
   }
-  return { first: segFirst, last: segLast, coverStart: Int32Array.from(coverStart), covers: Int32Array.from(covers) };
+  return { first: segFirst.slice(0, segments), last: segLast.slice(0, segments), coverStart: coverStart.slice(0, segments + 1), covers: covers.slice(0, covered) };
 }
 
 /**
@@ -172,15 +181,15 @@ export class Uint32RangeIndex extends RangeIndexBase {
   private readonly segFirst: Uint32Array;
   private readonly segLast: Uint32Array;
 
-  constructor(first: number[], last: number[], payload: number[]) {
+  constructor(first: ArrayLike<number>, last: ArrayLike<number>, payload: ArrayLike<number>) {
     const entryFirst = Float64Array.from(first);
     const entryLast = Float64Array.from(last);
     const s = buildSegments32(entryFirst, entryLast);
     super(Int32Array.from(payload), s.coverStart, s.covers);
     this.entryFirst = entryFirst;
     this.entryLast = entryLast;
-    this.segFirst = Uint32Array.from(s.first);
-    this.segLast = Uint32Array.from(s.last);
+    this.segFirst = s.first;
+    this.segLast = s.last;
   }
 
   get segments(): number {
@@ -349,17 +358,19 @@ const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
 const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 
 /**
- * Visits the exact CIDR blocks of [first, last] (numbers, inclusive, within 0..2^32-1) in order:
- * each block is the largest power of two that both divides its start and fits in what is left.
+ * Visits the exact CIDR blocks of [first, last] (numbers, inclusive, within 0..2^32-1) in order,
+ * with each block's prefix length and address count: each block is the largest power of two
+ * that both divides its start and fits in what is left.
  */
-export function forEachIpv4Cidr(first: number, last: number, visit: (start: number, length: number) => void): void {
+export function forEachIpv4Cidr(first: number, last: number, visit: (start: number, length: number, size: number) => void): void {
   let cur = first;
   while (cur <= last) {
     const align = cur === 0 ? TWO_32 : (cur & -cur) >>> 0;
     const left = last - cur + 1;
-    const fit = left >= TWO_32 ? TWO_32 : 2 ** (31 - Math.clz32(left));
+    // The largest power of two in `left`, by shift: Math.pow is a call into C.
+    const fit = left >= TWO_32 ? TWO_32 : 0x80000000 >>> Math.clz32(left);
     const size = align < fit ? align : fit;
-    visit(cur, size === TWO_32 ? 0 : Math.clz32(size) + 1);
+    visit(cur, size === TWO_32 ? 0 : Math.clz32(size) + 1, size);
     cur += size;
   }
 }

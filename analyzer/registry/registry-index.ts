@@ -465,7 +465,7 @@ export class RegistryIndex implements RegistryLookup {
     const records = this.recordsOf('ipv4', true);
     const { first, last, payload, lengths } = ipv4CidrPieces(records);
     const ianaParts = (f: number, l: number) => this.ianaParts(4, BigInt(f), BigInt(l)).map((p) => ({ first: Number(p.first), last: Number(p.last), rir: p.rir }));
-    return labelInnermost(first, last, lengths, payload.map((i) => records[i]), 1, ianaParts);
+    return labelInnermost(first, last, lengths, Array.from(payload, (i) => records[i]), 1, ianaParts);
   }
 
   /** The IPv6 records themselves (each is a CIDR). */
@@ -660,25 +660,36 @@ function top64Index<T, V, N extends string>(items: T[], range: (t: T) => [bigint
 }
 
 /** IPv4 records as exact CIDR pieces, in record order: bounds, prefix length and the record's position. */
-function ipv4CidrPieces(records: readonly DelegationRecord[]): { first: number[]; last: number[]; payload: number[]; lengths: number[] } {
-  const out = { first: [] as number[], last: [] as number[], payload: [] as number[], lengths: [] as number[] };
+function ipv4CidrPieces(records: readonly DelegationRecord[]): { first: Float64Array; last: Float64Array; payload: Int32Array; lengths: Uint8Array } {
+  // Typed columns sized for two pieces a record (most are one), doubled if a file needs more.
+  const columns = (c: number) => ({ first: new Float64Array(c), last: new Float64Array(c), payload: new Int32Array(c), lengths: new Uint8Array(c) });
+  let out = columns(2 * records.length + 16);
+  let n = 0;
   let i = 0;
-  const piece = (s: number, len: number) => {
-    out.first.push(s);
-    out.last.push(s + 2 ** (32 - len) - 1);
-    out.payload.push(i);
-    out.lengths.push(len);
+  const piece = (s: number, len: number, size: number) => {
+    if (n === out.first.length) {
+      const grown = columns(2 * n);
+      grown.first.set(out.first);
+      grown.last.set(out.last);
+      grown.payload.set(out.payload);
+      grown.lengths.set(out.lengths);
+      out = grown;
+    }
+    out.first[n] = s;
+    out.last[n] = s + size - 1;
+    out.payload[n] = i;
+    out.lengths[n++] = len;
   };
   for (; i < records.length; i++) {
     const start = ipv4ToNumber(records[i].start);
     forEachIpv4Cidr(start, start + records[i].value - 1, piece);
   }
-  return out;
+  return { first: out.first.slice(0, n), last: out.last.slice(0, n), payload: out.payload.slice(0, n), lengths: out.lengths.slice(0, n) };
 }
 
 function ipv4Pieces(records: DelegationRecord[]): PieceSet<Uint32RangeIndex> {
   const { first, last, payload, lengths } = ipv4CidrPieces(records);
-  return { index: new Uint32RangeIndex(first, last, payload), records, length: Uint8Array.from(lengths), cidrs: new Array<string>(first.length) };
+  return { index: new Uint32RangeIndex(first, last, payload), records, length: lengths, cidrs: new Array<string>(first.length) };
 }
 
 function ipv6Pieces(records: DelegationRecord[]): PieceSet<Top64RangeIndex> {
