@@ -1,7 +1,8 @@
 /**
- * How a bench runs the `portolan` CLI: as users run it (dist/, built by `npm ci` or `npm run
- * build`), unless dist/ is older than the sources; then through tsx, whose start-up costs about
- * half a second more and whose loader also runs in every worker thread.
+ * How a bench runs the `portolan` CLI: as users run it (bin/portolan.js, which starts the bundles
+ * and dist/ that `npm ci` or `npm run build` wrote), unless dist/ is older than the sources; then
+ * through tsx, whose start-up costs about half a second more and whose loader also runs in every
+ * worker thread.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -12,14 +13,14 @@ import { projectRoot } from '../common/paths.js';
 export interface CliCommand {
   /** Arguments for process.execPath before the command's own. */
   args: string[];
-  /** 'dist', or why it is not. */
+  /** 'bin (dist)', or why it is not. */
   label: string;
 }
 
 export function portolanCli(): CliCommand {
   const dist = join(projectRoot(), 'dist', 'cli', 'main.js');
   const fresh = existsSync(dist) && statSync(dist).mtimeMs >= newestSource(['analyzer', 'cli', 'collector', 'common']);
-  return fresh ? { args: [dist], label: 'dist' } : { args: ['--import', 'tsx', join(projectRoot(), 'cli', 'main.ts')], label: 'tsx (dist older than the sources: npm run build)' };
+  return fresh ? { args: [join(projectRoot(), 'bin', 'portolan.js')], label: 'bin (dist)' } : { args: ['--import', 'tsx', join(projectRoot(), 'cli', 'main.ts')], label: 'tsx (dist older than the sources: npm run build)' };
 }
 
 function newestSource(dirs: string[]): number {

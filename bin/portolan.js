@@ -14,15 +14,18 @@ const [command, sub] = process.argv.slice(2);
 // start-up overlaps the CLI's own (~60 ms). Unused (a usage error, --help), it stops at exit.
 if (command === 'index' && (sub === 'build' || sub === 'backfill')) import(pathToFileURL(join(dist, 'analyzer/accounting/table-worker.js')).href).then((m) => m.prestartTableReader(), () => {});
 
-// `parse`, help and the version start from one bundled file (scripts/bundle-cli.mjs); every other
-// command from the compiled modules, never from both in one process. A bundle older than the
-// compiled entry (tsc run alone since) is not used: it would run the code before that build.
+// `parse`, help and the version start from the light bundle, with its code cache; `index build` and
+// `index backfill` from the compiled modules, since their reader thread was started above from a
+// compiled module whose state the command must find; every other command from the bundle of all
+// actions (scripts/bundle-cli.mjs). Never from two of these in one process. A bundle older than
+// the compiled entry (tsc run alone since) is not used: it would run the code before that build.
 const light = command === undefined || command === 'parse' || command === 'help' || command === '--help' || command === '-h' || command === '--version' || command === '-V';
+const compiledOnly = command === 'index' && (sub === 'build' || sub === 'backfill');
 const main = join(dist, 'cli', 'main.js');
-const bundle = join(dist, 'cli', 'main.bundle.cjs');
+const bundle = join(dist, 'cli', light ? 'main.bundle.cjs' : 'main.all.cjs');
 const modified = (path) => statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const bundleTime = light ? modified(bundle) : -1;
-if (light && bundleTime >= modified(main)) runBundle();
+const bundleTime = compiledOnly ? -1 : modified(bundle);
+if (bundleTime >= modified(main)) runBundle();
 else
   import(pathToFileURL(main).href).catch((err) => {
     if (err && err.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/cli/main')) {

@@ -1,21 +1,24 @@
 /**
- * Writes dist/cli/main.bundle.cjs: the compiled CLI's entry, its command declarations and the
- * `parse` action with the MRT reader, in one file. `bin/portolan.js` starts `parse`, help and
- * `--version` from it: Node then loads one module instead of about 70 (commander's seven among
- * them), 15-30 ms of a 150 ms start (docs/scaling.md).
+ * Writes the CLI's two bundles (esbuild, CommonJS), from tsc's output in dist/:
  *
- * Every other action stays out, imported from dist/ as compiled, and bin/portolan.js starts
- * those commands from dist/cli/main.js: a process must not mix the bundle's copies of the shared
- * modules (logger, shutdown hooks) with dist/'s. Packages that are native, start workers or read
- * files beside themselves (chdb, pino, yaml) stay external; the others parse uses (commander,
- * unbzip2-stream) are bundled.
+ * - dist/cli/main.bundle.cjs: the entry, its command declarations and the `parse` action with the
+ *   MRT reader. `bin/portolan.js` starts `parse`, help and `--version` from it, with V8's code
+ *   cache (below): one 190 KB file instead of about 70 modules, the start-up the issue-13 aim is
+ *   about (docs/scaling.md). Every other action stays out, as an import of the compiled module.
+ * - dist/cli/main.all.cjs: the same entry with every action bundled, for every other command but
+ *   `index build` and `index backfill` (bin/portolan.js says why): about 530 modules, 1.6 MB, that
+ *   the ES module loader took ~240 ms to find, link and start before a store command ran; from
+ *   the bundle, ~120 ms less (docs/scaling.md).
  *
- * The bundle is CommonJS, so bin/portolan.js (CommonJS too) runs it without starting Node's ES
- * module loader, and from V8's code cache: dist/cli/main.bundle.cjs.v8cache, written here by a
- * `parse` of a small MRT file, so it holds the bytecode of what `parse` runs (the start-up of
- * `parse` and help, 10-15 ms less; docs/scaling.md).
+ * In both, each module keeps its own `import.meta.url` (its file in dist/, found from the bundle's
+ * location): the workers start from their compiled module files as without a bundle, and files
+ * found beside a module (packages, native addons, the dashboard) are found where they are. A
+ * process runs one bundle, or dist/'s modules, never two of them: each has its own copy of the
+ * shared modules (logger, shutdown hooks). Packages that are native, start workers or read files
+ * beside themselves (chdb, pino, yaml) stay external; the others are bundled.
  *
- * Run by `npm run build`, after tsc: it bundles tsc's output, the same code the other commands run.
+ * CommonJS, so bin/portolan.js (CommonJS too) runs a bundle without starting Node's ES module
+ * loader. Run by `npm run build`, after tsc: it bundles tsc's output, the code the workers run.
  */
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -27,6 +30,7 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const entry = resolve(root, 'dist/cli/main.js');
 const outfile = resolve(root, 'dist/cli/main.bundle.cjs');
+const allOutfile = resolve(root, 'dist/cli/main.all.cjs');
 const codeCache = `${outfile}.v8cache`;
 
 /** Actions other than parse's: left as imports of the compiled modules, relative to the bundle. */
@@ -53,26 +57,49 @@ const lazyChildProcess = {
   },
 };
 
-rmSync(codeCache, { force: true }); // it would describe the bundle before this one
-await build({
+/**
+ * Each compiled module's `import.meta.url` as its own file's URL, found from the bundle's location
+ * at run time (the two bundles sit in dist/cli/): the project can be moved after the build.
+ */
+const moduleUrls = {
+  name: 'module-urls',
+  setup(b) {
+    b.onLoad({ filter: /\.js$/ }, (args) => {
+      if (!args.path.startsWith(resolve(root, 'dist') + '/')) return undefined;
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      const own = JSON.stringify(relative(dirname(outfile), args.path));
+      return { contents: text.replaceAll('import.meta.url', `new URL(${own}, __bundleUrl).href`), loader: 'js' };
+    });
+  },
+};
+
+/** What both bundles share. */
+const bundleOptions = {
   entryPoints: [entry],
-  outfile,
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
   external: ['chdb', 'chdb/*', 'pino', 'pino-pretty', 'yaml'],
-  plugins: [otherActionsExternal, lazyChildProcess],
-  // The modules find the package and its files from their own URL.
-  define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  // Without blanks and comments the bundle is 190 KB instead of 310: less to read at each start.
+  // Without blanks and comments the light bundle is 190 KB instead of 310: less to read at each start.
   minifyWhitespace: true,
   logLevel: 'warning',
+};
+
+rmSync(codeCache, { force: true }); // it would describe the bundle before this one
+await build({ ...bundleOptions, outfile, plugins: [otherActionsExternal, lazyChildProcess, moduleUrls] });
+await build({
+  ...bundleOptions,
+  outfile: allOutfile,
+  plugins: [lazyChildProcess, moduleUrls],
+  // import.meta.resolve is used only when a worker starts from TypeScript sources (common/worker.ts), never from a bundle.
+  logOverride: { 'empty-import-meta': 'silent' },
 });
-// bin/portolan.js reads the bundle as latin1, a plain copy, which only ASCII text survives (esbuild
+// bin/portolan.js reads a bundle as latin1, a plain copy, which only ASCII text survives (esbuild
 // escapes other characters in strings; comments are gone).
-if (readFileSync(outfile).some((byte) => byte > 0x7f)) throw new Error(`bundle-cli: ${outfile} is not ASCII; bin/portolan.js reads it as latin1`);
+for (const file of [outfile, allOutfile]) if (readFileSync(file).some((byte) => byte > 0x7f)) throw new Error(`bundle-cli: ${file} is not ASCII; bin/portolan.js reads it as latin1`);
 
 /**
  * The code cache, from a `parse --format bgpdump` of one RIB entry and one UPDATE (an announcement

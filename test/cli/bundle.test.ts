@@ -1,10 +1,11 @@
 /**
  * The bundled start (scripts/bundle-cli.mjs, run by `npm run build`): `bin/portolan.js` runs
  * `parse`, help and the version from dist/cli/main.bundle.cjs (with V8's code cache the build
- * wrote beside it) and every other command from the compiled modules. Checked on the built files,
- * as a user runs them: the same output as the CLI from sources, no compiled module loaded for
- * those commands and the bundle never for the others, and a code cache that is used only when it
- * describes the bundle. Skips where the CLI is not built (`npm ci` builds it).
+ * wrote beside it), `index build` and `index backfill` from the compiled modules, and every other
+ * command from dist/cli/main.all.cjs. Checked on the built files, as a user runs them: the same
+ * output as the CLI from sources, no compiled module loaded on the main thread from a bundle, the
+ * workers from their compiled modules, and a code cache that is used only when it describes the
+ * light bundle. Skips where the CLI is not built (`npm ci` builds it).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
@@ -21,9 +22,10 @@ import { makeTmpDir } from '../helpers/tmp.js';
 const root = projectRoot();
 const bundle = join(root, 'dist/cli/main.bundle.cjs');
 const codeCache = `${bundle}.v8cache`;
+const allBundle = join(root, 'dist/cli/main.all.cjs');
 const main = join(root, 'dist/cli/main.js');
 /** Built, and not older than tsc's output (bin/portolan.js does not start a stale bundle). */
-const built = existsSync(bundle) && existsSync(main) && statSync(bundle).mtimeMs >= statSync(main).mtimeMs;
+const built = existsSync(main) && [bundle, allBundle].every((b) => existsSync(b) && statSync(b).mtimeMs >= statSync(main).mtimeMs);
 const dir = makeTmpDir('bundle');
 
 /** bin/portolan.js as installed; `trace` lists the project's files it loads (packages apart). */
@@ -78,11 +80,45 @@ describe.skipIf(!built)(`the bundled start${built ? '' : ' (skipped: the CLI is 
     }
   });
 
-  it('other commands start from the compiled modules, never from the bundle', () => {
-    const r = bin(['ingest', '--help'], true);
-    expect(r.status).toBe(0);
-    expect(r.loaded).toContain('dist/cli/main.js');
-    expect(r.loaded.filter((f) => f.includes('bundle'))).toEqual([]);
+  it('index build and backfill start from the compiled modules (their reader thread is started from one), never from a bundle', () => {
+    for (const sub of ['build', 'backfill']) {
+      const r = bin(['index', sub, '--help'], true);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.loaded).toContain('dist/cli/main.js');
+      expect(r.loaded).toContain('dist/analyzer/accounting/table-worker.js');
+    }
+  });
+
+  it('every other command runs from the bundle of all actions as from sources; its workers start from their compiled modules', async () => {
+    const rir = join(dir, 'rir');
+    mkdirSync(rir, { recursive: true });
+    const rows = ['ripencc|NL|ipv4|10.0.0.0|16777216|20000101|allocated', 'ripencc|FR|ipv4|203.0.113.0|256|20100101|assigned'];
+    writeFileSync(join(rir, 'delegated-ripencc-latest'), ['2.3|ripencc|20240101|2|19850101|20240101|+0000', ...rows, ''].join('\n'));
+    const summary = (stdout: string) => {
+      const { elapsedSeconds, processingSeconds, elementsPerSecond, ...rest } = JSON.parse(stdout) as Record<string, unknown>;
+      expect([elapsedSeconds, processingSeconds, elementsPerSecond].every((v) => typeof v === 'number')).toBe(true);
+      return rest;
+    };
+    const fromSources = await runCli(['ingest', file, '--db', join(dir, 'db-sources'), '--rir-dir', rir, '--json']);
+    expect(fromSources.code, fromSources.stderr).toBe(0);
+    expect(summary(fromSources.stdout)).toMatchObject({ elements: 3, announcements: 2, withdrawals: 1 });
+    for (const jobs of ['1', '2']) {
+      const db = join(dir, `db-bundle-${jobs}`);
+      const r = bin(['ingest', file, '--db', db, '--rir-dir', rir, '--jobs', jobs, '--json'], true);
+      expect(r.status, r.stderr).toBe(0);
+      expect(summary(r.stdout), `--jobs ${jobs}`).toEqual(summary(fromSources.stdout));
+      // This thread loads no compiled module (the bundle is read as a script); each worker its own.
+      expect(r.loaded[0]).toBe('bin/portolan.js');
+      expect(r.loaded).not.toContain('dist/cli/main.js');
+      expect(r.loaded.includes('dist/cli/ingest/worker.js'), `--jobs ${jobs}`).toBe(jobs === '2');
+      const sql = 'SELECT * FROM prefix_latest FINAL ORDER BY prefix';
+      const stored = bin(['query', '--db', db, '--format', 'csv', sql]);
+      expect(stored.status, stored.stderr).toBe(0);
+      expect(stored.stdout.trim().split('\n')).toHaveLength(3); // the header and both prefixes
+      expect(stored.stdout).toBe((await runCli(['query', '--db', join(dir, 'db-sources'), '--format', 'csv', sql])).stdout);
+    }
+    const lookup = ['lookup', '10.1.0.0/16', '203.0.113.7', '--rir-dir', rir];
+    expect(bin(lookup).stdout).toBe((await runCli(lookup)).stdout);
   });
 
   it('parse (plain or gzip) and help load neither child_process (commander asks for it) nor Node’s fs streams', () => {
