@@ -67,17 +67,15 @@ export function createRowWriter(
   }
 
   /**
-   * Hands over what was written before the call, at once unless the queue is full, and waits
-   * for it alone: rows a caller writes meanwhile (ingest reads on past a checkpoint) are not
-   * waited for, nor handed over unless the queue made the flush wait.
+   * Hands over what was written before the call, at once, and waits for it alone: rows a caller
+   * writes meanwhile (ingest reading on past a checkpoint, or the next file) are not waited for.
+   * The cut never waits for the store, so where batches end (their dedup tokens) does not depend
+   * on its pace; the queue may hold a few batches over its bound, and the next row waits for room.
    */
   function flush(): Promise<void> {
-    const wait = addSnapshots(snapshots.take());
-    const handOver = (): Promise<void> => {
-      batcher.cutAll();
-      return outlet.landed();
-    };
-    return wait ? wait.then(handOver) : handOver();
+    addSnapshots(snapshots.take());
+    batcher.cutAll();
+    return outlet.landed();
   }
 
   return {

@@ -139,6 +139,8 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
         if (r.interrupted) await store.ledger.checkpoint(id, r.elements, r.findings);
         else await store.ledger.complete(id, r.elements, r.findings);
       }
+      // Its rows have landed: the next file may have been read meanwhile (FileRunner.run).
+      if (!r.interrupted) log.info({ file: files[i], elements: r.elements, findings: r.findings }, 'file ingested; its rows stored');
       lines[i] = { file: files[i], status: r.interrupted ? 'interrupted' : 'ingested', records: r.records, elements: r.elements, errors: r.errors };
       if (!r.interrupted) filesProgress.fileDone(files[i]);
     },

@@ -91,31 +91,52 @@ export class FileRunner {
     return !this.inShard || (typeof event.prefix === 'string' ? this.inShard(event.prefix) : this.opts.shard.index === 0);
   }
 
-  /** Runs the plan: the skipped files caught up before the next file read; each file read is stored, then the state after it saved. */
+  /**
+   * Runs the plan: the skipped files caught up before the next file read; each file read, the
+   * state after it saved, and the next file read while the store takes the last rows of the one
+   * before (its tail was the main thread's idle time: a third of an updates file's). A file is
+   * done (hooks.fileDone, the ledger) once its rows have landed, in file order.
+   */
   async run(plan: PlannedFile[], hooks: PlanHooks): Promise<void> {
     let skipped: string[] = [];
     let processedAny = false;
-    for (const [i, item] of plan.entries()) {
-      if (this.stopping) break;
-      if (!item.process) {
-        skipped.push(item.file);
-        continue;
-      }
-      if (skipped.length) {
-        await this.catchUp(skipped, plan[i - 1].chain, processedAny);
-        skipped = [];
+    let done: Promise<void> = Promise.resolve();
+    /** The states saved, oldest first: once a file is done, those before its own go. */
+    const saved: string[] = [];
+    try {
+      for (const [i, item] of plan.entries()) {
         if (this.stopping) break;
+        if (!item.process) {
+          skipped.push(item.file);
+          continue;
+        }
+        if (skipped.length) {
+          await this.catchUp(skipped, plan[i - 1].chain, processedAny);
+          skipped = [];
+          if (this.stopping) break;
+        }
+        processedAny = true;
+        await hooks.fileStarted(i);
+        const { result, landed } = await this.read(i, item.file, hooks);
+        // Saved before the next file changes the state; the one before it is kept until this file
+        // is done, so a rerun after a crash in between still takes back the state it needs.
+        const state = !this.stopping && i < plan.length - 1 ? await this.saveState(item.chain) : null;
+        if (state) saved.push(state);
+        done = Promise.all([done, landed]).then(async () => {
+          await hooks.fileDone(i, result);
+          if (state) this.pruneStates(saved.slice(saved.indexOf(state)));
+        });
+        done.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
       }
-      processedAny = true;
-      await hooks.fileStarted(i);
-      const result = await this.read(i, item.file, hooks);
-      await hooks.fileDone(i, result);
-      if (!this.stopping && i < plan.length - 1) await this.saveState(item.chain);
+    } catch (err) {
+      await done.catch(() => undefined);
+      throw err;
     }
+    await done;
   }
 
-  /** Reads one file into the pipeline; resolves once its rows have landed. */
-  private async read(index: number, file: string, hooks: PlanHooks): Promise<FileResult> {
+  /** Reads one file into the pipeline; resolves once it is read and its batches cut, with a promise of their landing. */
+  private async read(index: number, file: string, hooks: PlanHooks): Promise<{ result: FileResult; landed: Promise<void> }> {
     const source = (this.current = this.source([file]));
     const pipeline = this.pipeline;
     const findingsAtStart = pipeline.counters.findings;
@@ -148,14 +169,15 @@ export class FileRunner {
       log.info({ file, elements, rows }, 'interrupted: rows after the last full batch not stored; the rerun stores them');
     }
     const read = Date.now();
-    await pipeline.flush();
-    await checkpointed;
-    // The tail: the rows still queued for the store when reading ended (chDB's inserts, the views' work).
-    log.debug({ file, elements, ms: Date.now() - read }, 'file read; its last rows stored');
+    // The file's last batches are cut here, at its end, whatever the store's pace (their dedup tokens).
+    const landed = Promise.all([this.writer.flush(), checkpointed]).then(() => {
+      // The tail: the rows still queued for the store when reading ended (chDB's inserts, the views' work).
+      log.debug({ file, elements, ms: Date.now() - read }, 'file read; its last rows stored');
+    });
     const stats = source.stats();
     const ribErrors = (stats.detail?.ribErrors as number | undefined) ?? 0;
     const errors = ribErrors + (this.opts.shard.index === 0 ? stats.errors - ribErrors : 0);
-    return { elements, findings: pipeline.counters.findings - findingsAtStart, records: stats.messages, errors, interrupted: this.stopping };
+    return { result: { elements, findings: pipeline.counters.findings - findingsAtStart, records: stats.messages, errors, interrupted: this.stopping }, landed };
   }
 
   /** The files' events; a shard's reader decodes only its own RIB records (a RIB record holds one prefix). */
@@ -191,17 +213,28 @@ export class FileRunner {
     log.info({ files: skipped.length, events: replay.counters.events }, 'completed files replayed into the routing state (not stored again)');
   }
 
-  /** Saves the state after a completed file under its chain, replacing this shard's one before (best effort: a rerun can replay). */
-  private async saveState(chain: string | null): Promise<void> {
-    if (!chain) return;
+  /** Saves the state after a file read under its chain; its name, or null (best effort: a rerun can replay). */
+  private async saveState(chain: string | null): Promise<string | null> {
+    if (!chain) return null;
     const dir = this.opts.stateDir;
     const name = stateFileName(chain, this.opts.shard);
     try {
       mkdirSync(dir, { recursive: true });
       await this.state.snapshot(join(dir, name));
-      for (const f of readdirSync(dir)) if (f !== name && !otherShardsFile(f, this.opts.shard)) rmSync(join(dir, f), { force: true });
+      return name;
     } catch (err) {
       log.warn({ dir, err: err instanceof Error ? err.message : String(err) }, 'routing state after the file not saved; a rerun would replay the file instead');
+      return null;
+    }
+  }
+
+  /** Removes this shard's saved states but those in `keep` (the state after the last completed file, and any newer). */
+  private pruneStates(keep: string[]): void {
+    const dir = this.opts.stateDir;
+    try {
+      for (const f of readdirSync(dir)) if (!keep.includes(f) && !otherShardsFile(f, this.opts.shard)) rmSync(join(dir, f), { force: true });
+    } catch (err) {
+      log.warn({ dir, err: err instanceof Error ? err.message : String(err) }, 'older routing states not removed');
     }
   }
 }

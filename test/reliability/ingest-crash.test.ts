@@ -143,7 +143,8 @@ describe(`kill -9 of portolan ingest at ${KILLS} seeded points (seed ${SEED})`, 
     const clean = await ingestBoth(reference);
     expect(clean.code, clean.stderr).toBe(0);
 
-    const ingestingSecond = ({ stderr }: { stderr: string }) => stderr.split('"msg":"ingesting"').length > 2;
+    // The first file complete (its rows stored; the second is read meanwhile), the second not yet.
+    const ingestingSecond = ({ stderr }: { stderr: string }) => stderr.includes('"msg":"file ingested; its rows stored"');
     // Killed at a seeded moment of the second file; the second kill lands in a rerun, which took the
     // state back. A quick machine may finish a file before a seeded delay is over: then the whole
     // sequence starts again on a fresh store with the delays halved (up to 8 times).
@@ -184,6 +185,20 @@ describe(`kill -9 of portolan ingest at ${KILLS} seeded points (seed ${SEED})`, 
     expect(rerun.code, rerun.stderr).toBe(0);
     expect(rerun.stderr).toContain('completed files replayed into the routing state');
     expect(await fingerprint(replayed)).toEqual(expected);
+
+    // Killed once the second file is being read but before the first is complete (its last rows
+    // still landing, the state after it already saved): the rerun redoes both from the start.
+    let early = '';
+    for (let attempt = 0; attempt < 8; attempt++) {
+      early = join(dir, `db-two-early-${attempt}`);
+      const killed = await ingestBoth(early, { label: 'as the second file starts', delayMs: 0, when: ({ stderr }) => stderr.split('"msg":"ingesting"').length > 2 });
+      if (killed.signal === 'SIGKILL' && !killed.stderr.includes('"msg":"file ingested; its rows stored"')) break;
+      expect(attempt, 'every kill came after the first file was complete').toBeLessThan(7);
+    }
+    const redone = await ingestBoth(early);
+    expect(redone.code, redone.stderr).toBe(0);
+    expect((JSON.parse(redone.stdout.trim().split('\n').pop()!) as { files: Array<{ status: string }> }).files.map((f) => f.status)).toEqual(['ingested', 'ingested']);
+    expect(await fingerprint(early)).toEqual(expected);
 
     // The scenario needs the state: the second file ingested on its own (an empty state, as a
     // rerun had before) stores other finding events.

@@ -10,6 +10,7 @@ import { ROUTE_EVENT_COLUMNS, routeEventValues } from '../../../analyzer/store/r
 import { ByteSink, encoderFor } from '../../../analyzer/store/rowbinary.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { dataset } from './fixtures.js';
+import { rib, T0, updates } from './rib-fixture.js';
 
 const dir = makeTmpDir('batch');
 let store: Store;
@@ -204,6 +205,24 @@ describe('batches', () => {
     for (const c of opened) await expect(c.query({ query: 'SELECT 1' })).rejects.toThrow();
     const r = await store.readonlySql("SELECT collector, count() AS n FROM route_events WHERE startsWith(collector, 'conns-') GROUP BY collector ORDER BY collector");
     expect(r.rows.map((x) => [x.collector, Number(x.n)])).toEqual([['conns-1', 20], ['conns-3', 40]]);
+  });
+
+  it('flush cuts every batch at once, even with the queue full: where batches end (their dedup tokens) never depends on the store\'s pace', async () => {
+    // An outlet whose queue stays full: room is never given, so a cut that waited for it would
+    // take the rows written after the flush into the flushed batches.
+    const batches: Batch[] = [];
+    const outlet: BatchOutlet = { format: 'RowBinary', push: (b) => batches.push(b), held: 4, rows: 0, room: () => new Promise(() => {}), landed: async () => {}, drained: async () => {} };
+    const rows = createRowWriter(outlet, { batchSize: 1000, flushIntervalMs: 0, maxQueuedBatches: 4, ribSnapshots: true }, { accepted: 0, rejectedRows: 0 });
+    const table = rib();
+    const firstDump = table.filter((e) => e.timestamp === T0);
+    for (const e of firstDump) void rows.writeEvent(e, null); // each write asks to wait for room; not awaited here
+    void rows.flush();
+    const cut = batches.map((b) => [b.payload.table, b.payload.rows]);
+    // One row per prefix and origin of the dump, the last prefix's included (the flush closes it).
+    expect(cut).toEqual([['rib_snapshots', new Set(firstDump.map((e) => `${e.prefix} ${e.origin_asns!.join(',')}`)).size]]);
+    for (const e of updates()) void rows.writeEvent(e, null);
+    void rows.flush();
+    expect(batches.map((b) => [b.payload.table, b.payload.rows])).toEqual([...cut, ['route_events', updates().length]]);
   });
 
   it('batches a row writer built elsewhere (an ingest worker) go in through the store writer\'s insertBatch; discard drops only rows no batch holds yet', async () => {

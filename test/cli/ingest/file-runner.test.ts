@@ -1,0 +1,90 @@
+/**
+ * The ingest's file runner: the next file is read while the store takes the last rows of the one
+ * before; a file is done (the ledger's hook) only once its rows have landed, in file order; each
+ * file's batches end with it; the saved state before a file's is kept until that file is done.
+ * Real registry, geo and classifier (the reliability fixture) and real MRT files (the test
+ * encoder); the store side is an in-memory batch outlet whose landing the test releases: the
+ * store's own inserts are tested in test/analyzer/store, here only the order is.
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Batch, BatchOutlet } from '../../../analyzer/store/index.js';
+import { createRowWriter } from '../../../analyzer/store/row-writer.js';
+import { FileRunner } from '../../../cli/ingest/file-runner.js';
+import { stateFileName, WHOLE } from '../../../cli/ingest/shard.js';
+import { loadAnalysis } from '../../../cli/setup.js';
+import { makeTmpDir } from '../../helpers/tmp.js';
+import { writeCapture } from '../../reliability/fixture.js';
+
+/** Takes every batch at once; says they landed only once released. */
+class GatedOutlet implements BatchOutlet {
+  readonly format = 'RowBinary' as const;
+  readonly batches: Batch[] = [];
+  readonly held = 0;
+  readonly rows = 0;
+  private released = false;
+  private readonly waiting: Array<() => void> = [];
+
+  push(b: Batch): void {
+    this.batches.push(b);
+  }
+  async room(): Promise<void> {}
+  landed(): Promise<void> {
+    return this.released ? Promise.resolve() : new Promise((resolve) => this.waiting.push(resolve));
+  }
+  async drained(): Promise<void> {}
+  release(): void {
+    this.released = true;
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
+}
+
+const routeEventRows = (batches: Batch[]) => batches.filter((b) => b.payload.table === 'route_events').reduce((n, b) => n + b.payload.rows, 0);
+
+describe('ingest file runner', { timeout: 60_000 }, () => {
+  it('reads the next file while the rows of the one before land; files are done in order, once landed; each file\'s batches end with it', async () => {
+    const dir = makeTmpDir('file-runner');
+    const a = writeCapture(dir, { seed: 3, messages: 300, name: 'a.mrt.gz' });
+    const b = writeCapture(dir, { seed: 4, messages: 300, startTime: a.lastTime + 1, name: 'b.mrt.gz' });
+    const analysis = await loadAnalysis({ rirDir: a.rirDir, geo: a.mmdb, cacheDir: join(dir, 'cache') });
+    const outlet = new GatedOutlet();
+    const writer = createRowWriter(outlet, { batchSize: 1_000_000, flushIntervalMs: 0, maxQueuedBatches: 4, ribSnapshots: true }, { accepted: 0, rejectedRows: 0 });
+    const stateDir = join(dir, 'state');
+    mkdirSync(stateDir);
+    const stale = join(stateDir, stateFileName('an-earlier-run', WHOLE));
+    writeFileSync(stale, 'a state an earlier run left');
+
+    const events: string[] = [];
+    let batchesOfFirst = -1;
+    const runner = new FileRunner(analysis.classifier, writer, { stateDir, shard: WHOLE });
+    const running = runner.run(
+      [
+        { file: a.mrt, process: true, chain: 'after-a' },
+        { file: b.mrt, process: true, chain: 'after-b' },
+      ],
+      {
+        fileStarted: (i) => {
+          events.push(`started ${i}`);
+          if (i === 1) batchesOfFirst = outlet.batches.length;
+        },
+        fileDone: (i, r) => void events.push(`done ${i}: ${r.elements} elements`),
+      },
+    );
+    // Both files read with nothing landed yet: neither is done.
+    for (let i = 0; i < 600 && routeEventRows(outlet.batches) < a.elements + b.elements; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(routeEventRows(outlet.batches)).toBe(a.elements + b.elements);
+    expect(events).toEqual(['started 0', 'started 1']);
+    // The first file's batches were all cut before the second began: none holds rows of both.
+    expect(routeEventRows(outlet.batches.slice(0, batchesOfFirst))).toBe(a.elements);
+    // The state after the first file is saved; the earlier one is kept until that file is done.
+    expect(existsSync(join(stateDir, 'after-a'))).toBe(true);
+    expect(existsSync(stale)).toBe(true);
+
+    outlet.release();
+    await running;
+    expect(events).toEqual(['started 0', 'started 1', `done 0: ${a.elements} elements`, `done 1: ${b.elements} elements`]);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(join(stateDir, 'after-a'))).toBe(true);
+  });
+});
