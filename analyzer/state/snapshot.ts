@@ -75,8 +75,11 @@ function* sections(image: StateImage): Generator<Buffer> {
   }
 }
 
+/** The start of the names a snapshot of `path` is written under before its rename (a write in progress, or one a crash cut). */
+export const partialSnapshotPrefix = (path: string): string => `${path}.tmp-`;
+
 export async function writeSnapshot(path: string, image: StateImage): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tmp = `${partialSnapshotPrefix(path)}${process.pid}-${randomBytes(4).toString('hex')}`;
   const hash = createHash('sha256');
   async function* body(): AsyncGenerator<Buffer> {
     hash.update(MAGIC);

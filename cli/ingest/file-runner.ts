@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import type { Classifier } from '../../analyzer/classify/index.js';
 import { Pipeline } from '../../analyzer/pipeline/pipeline.js';
 import { storeSink } from '../../analyzer/pipeline/sinks.js';
-import { DEFAULT_MAX_PAIRS, PrefixState } from '../../analyzer/state/index.js';
+import { DEFAULT_MAX_PAIRS, partialSnapshotPrefix, PrefixState } from '../../analyzer/state/index.js';
 import type { RowWriter } from '../../analyzer/store/index.js';
 import type { RouteEvent } from '../../collector/models/route-event.js';
 import { FileSource } from '../../collector/sources/index.js';
@@ -119,9 +119,13 @@ export class FileRunner {
         await hooks.fileStarted(i);
         const { result, landed } = await this.read(i, item.file, hooks);
         // Saved before the next file changes the state; the one before it is kept until this file
-        // is done, so a rerun after a crash in between still takes back the state it needs.
-        const state = !this.stopping && i < plan.length - 1 ? await this.saveState(item.chain) : null;
-        if (state) saved.push(state);
+        // is done, so a rerun after a crash in between still takes back the state it needs. Listed
+        // before it is written: a file done meanwhile prunes the states, and must keep this one.
+        const state = !this.stopping && i < plan.length - 1 && item.chain ? stateFileName(item.chain, this.opts.shard) : null;
+        if (state) {
+          saved.push(state);
+          await this.saveState(state);
+        }
         done = Promise.all([done, landed]).then(async () => {
           await hooks.fileDone(i, result);
           if (state) this.pruneStates(saved.slice(saved.indexOf(state)));
@@ -213,26 +217,22 @@ export class FileRunner {
     log.info({ files: skipped.length, events: replay.counters.events }, 'completed files replayed into the routing state (not stored again)');
   }
 
-  /** Saves the state after a file read under its chain; its name, or null (best effort: a rerun can replay). */
-  private async saveState(chain: string | null): Promise<string | null> {
-    if (!chain) return null;
+  /** Saves the state after a file read as `name` (best effort: a rerun can replay). */
+  private async saveState(name: string): Promise<void> {
     const dir = this.opts.stateDir;
-    const name = stateFileName(chain, this.opts.shard);
     try {
       mkdirSync(dir, { recursive: true });
       await this.state.snapshot(join(dir, name));
-      return name;
     } catch (err) {
       log.warn({ dir, err: err instanceof Error ? err.message : String(err) }, 'routing state after the file not saved; a rerun would replay the file instead');
-      return null;
     }
   }
 
-  /** Removes this shard's saved states but those in `keep` (the state after the last completed file, and any newer). */
+  /** Removes this shard's saved states (and partial writes) but those in `keep`: the state after the last completed file, and any newer, written or being written. */
   private pruneStates(keep: string[]): void {
     const dir = this.opts.stateDir;
     try {
-      for (const f of readdirSync(dir)) if (!keep.includes(f) && !otherShardsFile(f, this.opts.shard)) rmSync(join(dir, f), { force: true });
+      for (const f of readdirSync(dir)) if (!keep.some((k) => f === k || f.startsWith(partialSnapshotPrefix(k))) && !otherShardsFile(f, this.opts.shard)) rmSync(join(dir, f), { force: true });
     } catch (err) {
       log.warn({ dir, err: err instanceof Error ? err.message : String(err) }, 'older routing states not removed');
     }

@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Batch, BatchOutlet } from '../../../analyzer/store/index.js';
+import { partialSnapshotPrefix } from '../../../analyzer/state/index.js';
 import { createRowWriter } from '../../../analyzer/store/row-writer.js';
 import { FileRunner } from '../../../cli/ingest/file-runner.js';
 import { stateFileName, WHOLE } from '../../../cli/ingest/shard.js';
@@ -54,6 +55,8 @@ describe('ingest file runner', { timeout: 60_000 }, () => {
     mkdirSync(stateDir);
     const stale = join(stateDir, stateFileName('an-earlier-run', WHOLE));
     writeFileSync(stale, 'a state an earlier run left');
+    const cut = join(stateDir, `${partialSnapshotPrefix(stale).split('/').pop()}1-ab`);
+    writeFileSync(cut, 'a state write a crash cut short');
 
     const events: string[] = [];
     let batchesOfFirst = -1;
@@ -80,11 +83,13 @@ describe('ingest file runner', { timeout: 60_000 }, () => {
     // The state after the first file is saved; the earlier one is kept until that file is done.
     expect(existsSync(join(stateDir, 'after-a'))).toBe(true);
     expect(existsSync(stale)).toBe(true);
+    expect(existsSync(cut)).toBe(true);
 
     outlet.release();
     await running;
     expect(events).toEqual(['started 0', 'started 1', `done 0: ${a.elements} elements`, `done 1: ${b.elements} elements`]);
     expect(existsSync(stale)).toBe(false);
+    expect(existsSync(cut)).toBe(false);
     expect(existsSync(join(stateDir, 'after-a'))).toBe(true);
   });
 });
