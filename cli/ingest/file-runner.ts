@@ -101,11 +101,13 @@ export class FileRunner {
     let skipped: string[] = [];
     let processedAny = false;
     let done: Promise<void> = Promise.resolve();
+    /** A file's landing or its hook failed: no further file is read (the error is thrown below). */
+    let failed = false;
     /** The states saved, oldest first: once a file is done, those before its own go. */
     const saved: string[] = [];
     try {
       for (const [i, item] of plan.entries()) {
-        if (this.stopping) break;
+        if (this.stopping || failed) break;
         if (!item.process) {
           skipped.push(item.file);
           continue;
@@ -130,7 +132,7 @@ export class FileRunner {
           await hooks.fileDone(i, result);
           if (state) this.pruneStates(saved.slice(saved.indexOf(state)));
         });
-        done.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+        done.catch(() => (failed = true)); // awaited below; not an unhandled rejection meanwhile
       }
     } catch (err) {
       await done.catch(() => undefined);
