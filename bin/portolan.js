@@ -12,7 +12,8 @@ const dist = join(__dirname, '..', 'dist');
 const [command, sub] = process.argv.slice(2);
 // `index build` and `index backfill` read their route files on a worker thread: started here, its
 // start-up overlaps the CLI's own (~60 ms). Unused (a usage error, --help), it stops at exit.
-if (command === 'index' && (sub === 'build' || sub === 'backfill')) import(pathToFileURL(join(dist, 'analyzer/accounting/table-worker.js')).href).then((m) => m.prestartTableReader(), () => {});
+const readsRouteTables = command === 'index' && (sub === 'build' || sub === 'backfill');
+if (readsRouteTables) import(pathToFileURL(join(dist, 'analyzer/accounting/table-worker.js')).href).then((m) => m.prestartTableReader(), () => {});
 
 // `parse`, help and the version start from the light bundle, with its code cache; `index build` and
 // `index backfill` from the compiled modules, since their reader thread was started above from a
@@ -20,11 +21,10 @@ if (command === 'index' && (sub === 'build' || sub === 'backfill')) import(pathT
 // actions (scripts/bundle-cli.mjs). Never from two of these in one process. A bundle older than
 // the compiled entry (tsc run alone since) is not used: it would run the code before that build.
 const light = command === undefined || command === 'parse' || command === 'help' || command === '--help' || command === '-h' || command === '--version' || command === '-V';
-const compiledOnly = command === 'index' && (sub === 'build' || sub === 'backfill');
 const main = join(dist, 'cli', 'main.js');
 const bundle = join(dist, 'cli', light ? 'main.bundle.cjs' : 'main.all.cjs');
 const modified = (path) => statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const bundleTime = compiledOnly ? -1 : modified(bundle);
+const bundleTime = readsRouteTables ? -1 : modified(bundle);
 if (bundleTime >= modified(main)) runBundle();
 else
   import(pathToFileURL(main).href).catch((err) => {

@@ -55,7 +55,7 @@ describe('ingest file runner', { timeout: 60_000 }, () => {
     mkdirSync(stateDir);
     const stale = join(stateDir, stateFileName('an-earlier-run', WHOLE));
     writeFileSync(stale, 'a state an earlier run left');
-    const cut = join(stateDir, `${partialSnapshotPrefix(stale).split('/').pop()}1-ab`);
+    const cut = `${partialSnapshotPrefix(stale)}1-ab`;
     writeFileSync(cut, 'a state write a crash cut short');
 
     const events: string[] = [];
