@@ -6,48 +6,32 @@
  * (test/analyzer/accounting/runs-cache.test.ts).
  */
 import { createHash } from 'node:crypto';
+import { decodeColumns, encodeColumns } from '../../common/columns-file.js';
 import { log } from '../../common/log.js';
 import type { GeoDatabase } from '../geo/index.js';
 import type { CountryRuns } from '../models/geo.js';
-import { preparedPath, readPrepared, writePrepared } from './prepared-files.js';
+import { preparedPath, readPrepared, writePrepared } from '../../common/prepared-files.js';
 
 /** Bump when what is saved, or how the runs are computed, changes: older files are then never read. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** Databases' runs kept in the folder (the oldest go). */
 const KEEP = 4;
-const pad8 = (n: number): number => (n + 7) & ~7;
 
 /** A header (JSON: the countries but the first, null), then the starts (Float64) and each run's country (Uint16). */
 export function encodeRuns(runs: CountryRuns): Buffer {
-  const header = Buffer.from(JSON.stringify({ format: FORMAT, countries: runs.codes.slice(1), length: runs.starts.length }));
-  const lead = Buffer.alloc(8);
-  lead.writeUInt32LE(header.length, 0);
-  const starts = Buffer.from(runs.starts.buffer, runs.starts.byteOffset, runs.starts.byteLength);
-  const country = Buffer.from(runs.country.buffer, runs.country.byteOffset, runs.country.byteLength);
-  return Buffer.concat([lead, header, Buffer.alloc(pad8(header.length) - header.length), starts, country]);
+  return encodeColumns({ format: FORMAT, countries: runs.codes.slice(1) }, [runs.starts, runs.country]);
 }
 
 /** The runs in a file written by encodeRuns, or null when it is not one of this format (or is cut short or damaged). */
 export function decodeRuns(buf: Buffer): CountryRuns | null {
-  if (buf.length < 8) return null;
-  const headerLength = buf.readUInt32LE(0);
-  if (8 + headerLength > buf.length) return null;
-  let header: { format: number; countries: string[]; length: number };
-  try {
-    header = JSON.parse(buf.toString('utf8', 8, 8 + headerLength));
-  } catch {
-    return null;
-  }
-  const n = header.length;
-  const at = 8 + pad8(headerLength);
-  if (header.format !== FORMAT || !Array.isArray(header.countries) || !header.countries.every((cc) => typeof cc === 'string') || !Number.isInteger(n) || n < 1 || buf.length !== at + 10 * n) return null;
-  // Copies: the file's bytes need not be aligned for typed arrays.
-  const starts = new Float64Array(n);
-  new Uint8Array(starts.buffer).set(buf.subarray(at, at + 8 * n));
-  const country = new Uint16Array(n);
-  new Uint8Array(country.buffer).set(buf.subarray(at + 8 * n));
+  const file = decodeColumns(buf);
+  if (!file) return null;
+  const header = file.header as { format: number; countries: string[] };
+  const [starts, country] = file.columns;
+  if (header.format !== FORMAT || !Array.isArray(header.countries) || !header.countries.every((cc) => typeof cc === 'string')) return null;
+  if (file.columns.length !== 2 || !(starts instanceof Float64Array) || !(country instanceof Uint16Array) || starts.length < 1 || country.length !== starts.length) return null;
   const codes = [null, ...header.countries];
-  for (let i = 0; i < n; i++) if (country[i] >= codes.length) return null;
+  for (let i = 0; i < country.length; i++) if (country[i] >= codes.length) return null;
   if (starts[0] !== 0) return null;
   return { starts, country, codes };
 }

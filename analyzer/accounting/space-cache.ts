@@ -8,14 +8,15 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { decodeColumns, encodeColumns, type Column } from '../../common/columns-file.js';
 import { log } from '../../common/log.js';
 import type { RecordOwner, RegistryFileInfo, Rir } from '../models/registry.js';
 import { loadRegistry, registryFiles, type LoadRegistryOptions, type RegistryIndex } from '../registry/index.js';
 import type { RegisteredSpace } from './account.js';
-import { preparedPath, readPrepared, writePrepared } from './prepared-files.js';
+import { preparedPath, readPrepared, writePrepared } from '../../common/prepared-files.js';
 
 /** Bump when what is saved, or how the registry computes it, changes: older files are then never read. */
-const FORMAT = 1;
+const FORMAT = 2;
 /** Prepared spaces kept in the folder (the oldest go). */
 const KEEP = 8;
 const MASK64 = (1n << 64n) - 1n;
@@ -109,50 +110,21 @@ export function spaceFromColumns(c: SpaceColumns): CachedSpace {
   };
 }
 
-// ---- the file: a header (JSON) and the arrays, each at a multiple of 8 bytes ----
+// ---- the file: a header (JSON: format, owners, files) and the columns ----
 
-type Column = Float64Array | Uint8Array | Uint32Array | BigUint64Array;
 const columnsOf = (c: SpaceColumns): Column[] => [c.v4.first, c.v4.last, c.v4.conflict, c.v4.owner, c.v6.bounds, c.v6.conflict, c.v6.owner, c.asn.first, c.asn.last, c.asn.owner];
-const pad8 = (n: number): number => (n + 7) & ~7;
+const KINDS = [Float64Array, Float64Array, Uint8Array, Uint32Array, BigUint64Array, Uint8Array, Uint32Array, Float64Array, Float64Array, Uint32Array] as const;
 
 export function encodeSpace(c: SpaceColumns): Buffer {
-  const columns = columnsOf(c);
-  const header = Buffer.from(JSON.stringify({ format: FORMAT, owners: c.owners, files: c.files, lengths: columns.map((a) => a.length) }));
-  const parts: Buffer[] = [];
-  const lead = Buffer.alloc(8);
-  lead.writeUInt32LE(header.length, 0);
-  parts.push(lead, header, Buffer.alloc(pad8(header.length) - header.length));
-  for (const a of columns) {
-    parts.push(Buffer.from(a.buffer, a.byteOffset, a.byteLength), Buffer.alloc(pad8(a.byteLength) - a.byteLength));
-  }
-  return Buffer.concat(parts);
+  return encodeColumns({ format: FORMAT, owners: c.owners, files: c.files }, columnsOf(c));
 }
 
 /** The columns in a file written by encodeSpace, or null when it is not one of this format (or is cut short). */
 export function decodeSpace(buf: Buffer): SpaceColumns | null {
-  if (buf.length < 8) return null;
-  const headerLength = buf.readUInt32LE(0);
-  if (8 + headerLength > buf.length) return null;
-  let header: { format: number; owners: SpaceColumns['owners']; files: RegistryFileInfo[]; lengths: number[] };
-  try {
-    header = JSON.parse(buf.toString('utf8', 8, 8 + headerLength));
-  } catch {
-    return null;
-  }
-  if (header.format !== FORMAT || header.lengths?.length !== 10) return null;
-  // A copy aligned to 8 bytes: typed arrays over it need their offsets aligned.
-  const body = new Uint8Array(buf.length - 8 - pad8(headerLength));
-  body.set(buf.subarray(8 + pad8(headerLength)));
-  let offset = 0;
-  const kinds = [Float64Array, Float64Array, Uint8Array, Uint32Array, BigUint64Array, Uint8Array, Uint32Array, Float64Array, Float64Array, Uint32Array] as const;
-  const arrays: Column[] = [];
-  for (let i = 0; i < kinds.length; i++) {
-    const bytes = header.lengths[i] * kinds[i].BYTES_PER_ELEMENT;
-    if (offset + bytes > body.byteLength) return null;
-    arrays.push(new kinds[i](body.buffer, offset, header.lengths[i]));
-    offset = pad8(offset + bytes);
-  }
-  const [f4, l4, c4, o4, b6, c6, o6, fa, la, oa] = arrays;
+  const file = decodeColumns(buf);
+  const header = file?.header as { format: number; owners: SpaceColumns['owners']; files: RegistryFileInfo[] } | undefined;
+  if (!file || !header || header.format !== FORMAT || file.columns.length !== KINDS.length || !file.columns.every((c, i) => c instanceof KINDS[i])) return null;
+  const [f4, l4, c4, o4, b6, c6, o6, fa, la, oa] = file.columns;
   return {
     v4: { first: f4 as Float64Array, last: l4 as Float64Array, conflict: c4 as Uint8Array, owner: o4 as Uint32Array },
     v6: { bounds: b6 as BigUint64Array, conflict: c6 as Uint8Array, owner: o6 as Uint32Array },

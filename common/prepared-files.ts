@@ -1,10 +1,11 @@
 /**
- * The cache folder's `prepared/` files (the registry's space, a geo database's IPv4 runs): each
+ * The cache folder's `prepared/` files (the registry, its space, a geo database's IPv4 runs): each
  * named by the content it was made from, written whole or not at all, the oldest of a kind pruned.
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { log } from '../../common/log.js';
+import { threadId } from 'node:worker_threads';
+import { log } from './log.js';
 
 export const preparedPath = (cacheDir: string, name: string): string => join(cacheDir, 'prepared', name);
 
@@ -25,7 +26,8 @@ export function writePrepared(path: string, bytes: () => Buffer, kind: RegExp, k
   try {
     const dir = join(path, '..');
     mkdirSync(dir, { recursive: true });
-    const tmp = `${path}.${process.pid}.tmp`;
+    // Per process and thread: the jobs of one ingest may prepare the same file at once.
+    const tmp = `${path}.${process.pid}-${threadId}.tmp`;
     writeFileSync(tmp, bytes());
     renameSync(tmp, path);
     const files = readdirSync(dir)
