@@ -16,12 +16,16 @@ export const SEVERAL_SEGMENTS = -2;
 
 /** Disjoint segments with their covering entries; the builder shared by both key widths. */
 interface Segments<K> {
-  first: K[];
-  last: K[];
+  first: ArrayLike<K>;
+  last: ArrayLike<K>;
   /** covers[coverStart[s] .. coverStart[s+1]) are the entries covering segment s. */
   coverStart: Int32Array;
   covers: Int32Array;
 }
+/** An IPv4/ASN index's segments, as it keeps them. */
+export type Segments32 = Segments<number> & { first: Uint32Array; last: Uint32Array };
+/** An IPv6 index's segments (top-64-bit keys). */
+export type Segments64 = Segments<bigint> & { first: BigUint64Array; last: BigUint64Array };
 
 // The sweep works on numbers and bigints alike (only <, +, - are used): typed loosely here.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -181,15 +185,22 @@ export class Uint32RangeIndex extends RangeIndexBase {
   private readonly segFirst: Uint32Array;
   private readonly segLast: Uint32Array;
 
-  constructor(first: ArrayLike<number>, last: ArrayLike<number>, payload: ArrayLike<number>) {
-    const entryFirst = Float64Array.from(first);
-    const entryLast = Float64Array.from(last);
-    const s = buildSegments32(entryFirst, entryLast);
-    super(Int32Array.from(payload), s.coverStart, s.covers);
+  /** `segments`: what columns() gave of an index built on the same entries (a prepared registry); built here when absent. */
+  constructor(first: ArrayLike<number>, last: ArrayLike<number>, payload: ArrayLike<number>, segments?: Segments32) {
+    // Typed columns are kept as given (the index never writes to them), other arrays copied into them.
+    const entryFirst = first instanceof Float64Array ? first : Float64Array.from(first);
+    const entryLast = last instanceof Float64Array ? last : Float64Array.from(last);
+    const s = segments ?? buildSegments32(entryFirst, entryLast);
+    super(payload instanceof Int32Array ? payload : Int32Array.from(payload), s.coverStart, s.covers);
     this.entryFirst = entryFirst;
     this.entryLast = entryLast;
     this.segFirst = s.first;
     this.segLast = s.last;
+  }
+
+  /** The entries and segments, to build the same index again without the sweep. */
+  columns(): { first: Float64Array; last: Float64Array; payload: Int32Array; segments: Segments32 } {
+    return { first: this.entryFirst, last: this.entryLast, payload: this.payload, segments: { first: this.segFirst, last: this.segLast, coverStart: this.coverStart, covers: this.covers } };
   }
 
   get segments(): number {
@@ -284,14 +295,20 @@ export class Top64RangeIndex extends RangeIndexBase {
   private readonly segFirst: BigUint64Array;
   private readonly segLast: BigUint64Array;
 
-  /** `first`/`last` are top-64-bit keys (inclusive). */
-  constructor(first: bigint[], last: bigint[], payload: number[]) {
-    const s = buildSegments<bigint>(first, last, 1n);
-    super(Int32Array.from(payload), s.coverStart, s.covers);
-    this.entryFirst = BigUint64Array.from(first);
-    this.entryLast = BigUint64Array.from(last);
-    this.segFirst = BigUint64Array.from(s.first);
-    this.segLast = BigUint64Array.from(s.last);
+  /** `first`/`last` are top-64-bit keys (inclusive); `segments` as for Uint32RangeIndex. */
+  constructor(first: ArrayLike<bigint>, last: ArrayLike<bigint>, payload: ArrayLike<number>, segments?: Segments64) {
+    const s = segments ?? buildSegments<bigint>(first, last, 1n);
+    const column = (a: ArrayLike<bigint>) => (a instanceof BigUint64Array ? a : BigUint64Array.from(a));
+    super(payload instanceof Int32Array ? payload : Int32Array.from(payload), s.coverStart, s.covers);
+    this.entryFirst = column(first);
+    this.entryLast = column(last);
+    this.segFirst = column(s.first);
+    this.segLast = column(s.last);
+  }
+
+  /** The entries and segments, to build the same index again without the sweep. */
+  columns(): { first: BigUint64Array; last: BigUint64Array; payload: Int32Array; segments: Segments64 } {
+    return { first: this.entryFirst, last: this.entryLast, payload: this.payload, segments: { first: this.segFirst, last: this.segLast, coverStart: this.coverStart, covers: this.covers } };
   }
 
   get segments(): number {

@@ -16,18 +16,32 @@ import type {
 import { ipv4ToNumber, ipv6ToBigInt, formatIpv4, formatIpv4Prefix, packedIpv4Prefix } from '../../common/ip.js';
 import type { IanaBlock } from './iana-parser.js';
 import { forEachIpv4Cidr, SEVERAL_SEGMENTS, Top64RangeIndex, Uint32RangeIndex } from './prefix-index.js';
+import { RecordTable } from './record-table.js';
 import type { TransferRange } from './transfers-parser.js';
 import type { RirStats } from './stats.js';
 
 /** Everything the index is built from (see loadRegistry in index.ts). */
 export interface RegistryData {
-  records: DelegationRecord[];
+  /** Every record, in file order: as parsed, or a prepared registry's table. */
+  records: DelegationRecord[] | RecordTable;
   iana: IanaBlock[];
   transfers: TransferRange[];
   files: RegistryFileInfo[];
   /** Per-RIR-file totals (registry stats), or how to compute them when first asked (most commands never do). */
   stats?: RirStats[] | (() => RirStats[]);
+  /** Context files (IANA, transfer logs) found but not loaded (each logged): the index lacks what they hold. */
+  unloaded?: string[];
 }
+
+/** The record lookup indexes as columns, to build the same index again without building them (a prepared registry). */
+export interface IndexColumns {
+  v4: PieceColumns<Uint32RangeIndex>;
+  v4free: PieceColumns<Uint32RangeIndex>;
+  v6: PieceColumns<Top64RangeIndex>;
+  v6free: PieceColumns<Top64RangeIndex>;
+  asns: ReturnType<Uint32RangeIndex['columns']>;
+}
+type PieceColumns<I extends Uint32RangeIndex | Top64RangeIndex> = ReturnType<I['columns']> & { length: Uint8Array };
 
 const TOP64 = (v: bigint): bigint => v >> 64n;
 const LOW64 = (1n << 64n) - 1n;
@@ -38,9 +52,9 @@ const EMPTY: RecordOverlap[] = [];
 
 /** A family's CIDR pieces of delegated (or free) records, indexed. */
 interface PieceSet<I> {
+  /** Each piece's payload is its record's position in `records`. */
   index: I;
-  /** piece → record */
-  records: DelegationRecord[];
+  records: RecordTable;
   length: Uint8Array;
   /** piece → its exact CIDR text, made on first use and kept (most are never shown). */
   cidrs: string[];
@@ -57,8 +71,7 @@ export class RegistryIndex implements RegistryLookup {
   private readonly data: RegistryData;
   private readonly fileInfo: RegistryFileInfo[];
   private statsList: RirStats[] | (() => RirStats[]);
-  /** Every record loaded, in file order (stats, exports). */
-  readonly records: readonly DelegationRecord[];
+  private readonly table: RecordTable;
   /** registeredSegments() per family, built on first use. */
   private readonly segmentCache: { 4?: Array<RegisteredSegment<number>>; 6?: Array<RegisteredSegment<bigint>> } = {};
   /** registeredColumns() per family, built on first use. */
@@ -69,7 +82,7 @@ export class RegistryIndex implements RegistryLookup {
     v4free?: PieceSet<Uint32RangeIndex>;
     v6?: PieceSet<Top64RangeIndex>;
     v6free?: PieceSet<Top64RangeIndex>;
-    asns?: { index: Uint32RangeIndex; records: DelegationRecord[] };
+    asns?: { index: Uint32RangeIndex; records: RecordTable };
     iana4?: { index: Uint32RangeIndex; blocks: IanaDesignation[] };
     iana6?: { index: Top64RangeIndex; blocks: IanaDesignation[] };
     ianaAsn?: { index: Uint32RangeIndex; blocks: IanaDesignation[] };
@@ -78,33 +91,78 @@ export class RegistryIndex implements RegistryLookup {
     trAsn?: { index: Uint32RangeIndex; transfers: Transfer[] };
   } = {};
 
-  constructor(data: RegistryData) {
+  /** `indexes`: what indexColumns() gave for the same records (a prepared registry); built on first use when absent. */
+  constructor(data: RegistryData, indexes?: IndexColumns) {
     this.data = data;
-    this.records = data.records;
+    this.table = data.records instanceof RecordTable ? data.records : RecordTable.of(data.records);
     this.fileInfo = data.files;
     this.statsList = data.stats ?? [];
+    if (indexes) {
+      const table = this.table;
+      const set = <I>(index: I, length: Uint8Array): PieceSet<I> => ({ index, records: table, length, cidrs: new Array<string>(length.length) });
+      const u32 = (c: ReturnType<Uint32RangeIndex['columns']>) => new Uint32RangeIndex(c.first, c.last, c.payload, c.segments);
+      const top64 = (c: ReturnType<Top64RangeIndex['columns']>) => new Top64RangeIndex(c.first, c.last, c.payload, c.segments);
+      this.built.v4 = set(u32(indexes.v4), indexes.v4.length);
+      this.built.v4free = set(u32(indexes.v4free), indexes.v4free.length);
+      this.built.v6 = set(top64(indexes.v6), indexes.v6.length);
+      this.built.v6free = set(top64(indexes.v6free), indexes.v6free.length);
+      this.built.asns = { index: u32(indexes.asns), records: table };
+    }
   }
 
-  private recordsOf(type: DelegationRecord['type'], delegated: boolean): DelegationRecord[] {
-    return this.data.records.filter((r) => r.type === type && (r.status === 'allocated' || r.status === 'assigned') === delegated);
+  /** Every record loaded, in file order (stats, exports). */
+  get records(): readonly DelegationRecord[] {
+    return this.table.all();
+  }
+
+  /** The records in file order, by position (what a prepared registry keeps). */
+  recordTable(): RecordTable {
+    return this.table;
+  }
+
+  /** The IANA blocks and transfer ranges loaded (what a prepared registry keeps beside the records). */
+  contextRanges(): { iana: IanaBlock[]; transfers: TransferRange[] } {
+    return { iana: this.data.iana, transfers: this.data.transfers };
+  }
+
+  /** Context files found but not loaded (see RegistryData.unloaded). */
+  unloadedFiles(): string[] {
+    return this.data.unloaded ?? [];
+  }
+
+  /** The record lookup indexes as columns (built now if they were not yet). */
+  indexColumns(): IndexColumns {
+    const pieces = <I extends Uint32RangeIndex | Top64RangeIndex>(p: PieceSet<I>) => ({ ...(p.index.columns() as ReturnType<I['columns']>), length: p.length });
+    return { v4: pieces(this.v4), v4free: pieces(this.v4free), v6: pieces(this.v6), v6free: pieces(this.v6free), asns: this.asns.index.columns() };
+  }
+
+  /** Positions of the records of a type, delegated (allocated, assigned) or free, in file order. */
+  private positionsOf(type: DelegationRecord['type'], delegated: boolean): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.table.length; i++) {
+      const r = this.table.at(i);
+      if (r.type === type && (r.status === 'allocated' || r.status === 'assigned') === delegated) out.push(i);
+    }
+    return out;
   }
 
   private get v4(): PieceSet<Uint32RangeIndex> {
-    return (this.built.v4 ??= ipv4Pieces(this.recordsOf('ipv4', true)));
+    return (this.built.v4 ??= ipv4Pieces(this.table, this.positionsOf('ipv4', true)));
   }
   private get v4free(): PieceSet<Uint32RangeIndex> {
-    return (this.built.v4free ??= ipv4Pieces(this.recordsOf('ipv4', false)));
+    return (this.built.v4free ??= ipv4Pieces(this.table, this.positionsOf('ipv4', false)));
   }
   private get v6(): PieceSet<Top64RangeIndex> {
-    return (this.built.v6 ??= ipv6Pieces(this.recordsOf('ipv6', true)));
+    return (this.built.v6 ??= ipv6Pieces(this.table, this.positionsOf('ipv6', true)));
   }
   private get v6free(): PieceSet<Top64RangeIndex> {
-    return (this.built.v6free ??= ipv6Pieces(this.recordsOf('ipv6', false)));
+    return (this.built.v6free ??= ipv6Pieces(this.table, this.positionsOf('ipv6', false)));
   }
-  private get asns(): { index: Uint32RangeIndex; records: DelegationRecord[] } {
+  private get asns(): { index: Uint32RangeIndex; records: RecordTable } {
     return (this.built.asns ??= (() => {
-      const records = this.recordsOf('asn', true);
-      return { index: new Uint32RangeIndex(records.map((r) => Number(r.start)), records.map((r) => Number(r.start) + r.value - 1), records.map((_, i) => i)), records };
+      const at = this.positionsOf('asn', true);
+      const start = (i: number) => Number(this.table.at(i).start);
+      return { index: new Uint32RangeIndex(at.map(start), at.map((i) => start(i) + this.table.at(i).value - 1), at), records: this.table };
     })());
   }
   // IANA: the CSV registries (with LEGACY status) win over the delegated-format file for a family they cover.
@@ -206,7 +264,7 @@ export class RegistryIndex implements RegistryLookup {
   asn(asn: number): AsnRegistration {
     if (!Number.isInteger(asn) || asn < 0 || asn > 4294967295) throw new LookupInputError(`not an AS number: ${asn}`);
     const e = this.asns.index.first(asn);
-    const record = e < 0 ? null : this.asns.records[this.asns.index.payload[e]];
+    const record = e < 0 ? null : this.asns.records.at(this.asns.index.payload[e]);
     const ia = this.ianaAsn.index.first(asn);
     const transfers: Transfer[] = [];
     this.trAsn.index.overlapping(asn, asn, (t) => transfers.push(this.trAsn.transfers[this.trAsn.index.payload[t]]));
@@ -241,7 +299,7 @@ export class RegistryIndex implements RegistryLookup {
       let mixed = false;
       for (let i = 0; i < records.length; i++) {
         const e = index.coverAt(from + i);
-        const record = set.records[index.payload[e]];
+        const record = set.records.at(index.payload[e]);
         if (i > 0 && record.rir !== records[0].record.rir) mixed = true;
         records[i] = { record, cidr: cidr4(set, e), share: 1 };
       }
@@ -262,7 +320,7 @@ export class RegistryIndex implements RegistryLookup {
     const free: RecordOverlap[] = [];
     if (fs >= 0) {
       const fi = this.v4free.index;
-      for (let c = fi.coverFrom(fs); c < fi.coverTo(fs); c++) free.push({ record: this.v4free.records[fi.payload[fi.coverAt(c)]], cidr: cidr4(this.v4free, fi.coverAt(c)), share: 1 });
+      for (let c = fi.coverFrom(fs); c < fi.coverTo(fs); c++) free.push({ record: this.v4free.records.at(fi.payload[fi.coverAt(c)]), cidr: cidr4(this.v4free, fi.coverAt(c)), share: 1 });
     }
     const transfers: Transfer[] = [];
     if (ts >= 0) {
@@ -298,18 +356,18 @@ export class RegistryIndex implements RegistryLookup {
     );
     if (split) rir = null;
     const toOverlap = (e: number, n: number): RecordOverlap => ({
-      record: records[index.payload[e]],
+      record: records.at(index.payload[e]),
       cidr: cidr4(this.v4, e),
       share: n / size,
     });
     // Covering pieces first (most specific first), then the pieces inside, by address.
     overlaps.sort((a, b) => covering4(index, b[0], first, last) - covering4(index, a[0], first, last) || (covering4(index, a[0], first, last) ? length[b[0]] - length[a[0]] : index.entryFirst[a[0]] - index.entryFirst[b[0]]));
-    if (rir && overlaps.length > 1) winnerFirstEntry(overlaps, (e) => (covering4(index, e, first, last) ? length[e] : -1), (e) => records[index.payload[e]].rir, rir);
+    if (rir && overlaps.length > 1) winnerFirstEntry(overlaps, (e) => (covering4(index, e, first, last) ? length[e] : -1), (e) => records.at(index.payload[e]).rir, rir);
     const recs = overlaps.map(([e, n]) => toOverlap(e, n));
     const free: RecordOverlap[] = [];
     const fi = this.v4free;
     fi.index.overlapping(first, last, (e, n) =>
-      free.push({ record: fi.records[fi.index.payload[e]], cidr: cidr4(fi, e), share: n / size }),
+      free.push({ record: fi.records.at(fi.index.payload[e]), cidr: cidr4(fi, e), share: n / size }),
     );
     const conflicts = overlaps.filter(([e]) => conflicted.has(e)).map(([e, n]) => toOverlap(e, n));
     const ia = this.iana4.index.first(first);
@@ -346,17 +404,17 @@ export class RegistryIndex implements RegistryLookup {
     const unitsN = Number(units);
     // IPv6 records are single CIDRs: the piece is the record itself (exact even past /64).
     const cidr6 = (set: PieceSet<Top64RangeIndex>, e: number) => {
-      const r = set.records[set.index.payload[e]];
+      const r = set.records.at(set.index.payload[e]);
       return (set.cidrs[e] ??= `${formatIp(6, ipv6ToBigInt(r.start) as bigint)}/${r.value}`);
     };
-    const toOverlap = (e: number, n: bigint): RecordOverlap => ({ record: records[index.payload[e]], cidr: cidr6(this.v6, e), share: Number(n) / unitsN });
+    const toOverlap = (e: number, n: bigint): RecordOverlap => ({ record: records.at(index.payload[e]), cidr: cidr6(this.v6, e), share: Number(n) / unitsN });
     const isCovering = (e: number) => (index.entryFirst[e] <= first && index.entryLast[e] >= last ? 1 : 0);
     overlaps.sort((a, b) => isCovering(b[0]) - isCovering(a[0]) || (isCovering(a[0]) ? length[b[0]] - length[a[0]] : index.entryFirst[a[0]] < index.entryFirst[b[0]] ? -1 : 1));
-    if (rir && overlaps.length > 1) winnerFirstEntry(overlaps, (e) => (isCovering(e) ? length[e] : -1), (e) => records[index.payload[e]].rir, rir);
+    if (rir && overlaps.length > 1) winnerFirstEntry(overlaps, (e) => (isCovering(e) ? length[e] : -1), (e) => records.at(index.payload[e]).rir, rir);
     const recs = overlaps.map(([e, n]) => toOverlap(e, n));
     const free: RecordOverlap[] = [];
     const fi = this.v6free;
-    fi.index.overlapping(first, last, (e, n) => free.push({ record: fi.records[fi.index.payload[e]], cidr: cidr6(fi, e), share: Number(n) / unitsN }));
+    fi.index.overlapping(first, last, (e, n) => free.push({ record: fi.records.at(fi.index.payload[e]), cidr: cidr6(fi, e), share: Number(n) / unitsN }));
     const conflicts = overlaps.filter(([e]) => conflicted.has(e)).map(([e, n]) => toOverlap(e, n));
     const ia = this.iana6.index.first(first);
     const transfers: Transfer[] = [];
@@ -373,10 +431,10 @@ export class RegistryIndex implements RegistryLookup {
   private segmentRir4(a: number, b: number, from: number, to: number): Rir | null {
     const { index, records, length } = this.v4;
     const e0 = index.coverAt(a);
-    const r0 = records[index.payload[e0]];
+    const r0 = records.at(index.payload[e0]);
     if (b - a < 2 || length[index.coverAt(a + 1)] !== length[e0]) return r0.rir;
     const group = [r0];
-    for (let c = a + 1; c < b && length[index.coverAt(c)] === length[e0]; c++) group.push(records[index.payload[index.coverAt(c)]]);
+    for (let c = a + 1; c < b && length[index.coverAt(c)] === length[e0]; c++) group.push(records.at(index.payload[index.coverAt(c)]));
     return this.tieRir(4, group, BigInt(from), BigInt(to));
   }
 
@@ -390,7 +448,7 @@ export class RegistryIndex implements RegistryLookup {
     let best = -1;
     for (let c = a; c < b; c++) best = Math.max(best, length[index.coverAt(c)]);
     const group: DelegationRecord[] = [];
-    for (let c = a; c < b; c++) if (length[index.coverAt(c)] === best) group.push(records[index.payload[index.coverAt(c)]]);
+    for (let c = a; c < b; c++) if (length[index.coverAt(c)] === best) group.push(records.at(index.payload[index.coverAt(c)]));
     return group.length === 1 ? group[0].rir : this.tieRir(6, group, from << 64n, (to << 64n) | LOW64);
   }
 
@@ -462,10 +520,9 @@ export class RegistryIndex implements RegistryLookup {
 
   /** The IPv4 records' exact CIDR pieces, as numbers (without building the lookup index). */
   private buildRegisteredSegments4(): Array<RegisteredSegment<number>> {
-    const records = this.recordsOf('ipv4', true);
-    const { first, last, payload, lengths } = ipv4CidrPieces(records);
+    const { first, last, payload, lengths } = ipv4CidrPieces(this.table, this.positionsOf('ipv4', true));
     const ianaParts = (f: number, l: number) => this.ianaParts(4, BigInt(f), BigInt(l)).map((p) => ({ first: Number(p.first), last: Number(p.last), rir: p.rir }));
-    return labelInnermost(first, last, lengths, Array.from(payload, (i) => records[i]), 1, ianaParts);
+    return labelInnermost(first, last, lengths, Array.from(payload, (i) => this.table.at(i)), 1, ianaParts);
   }
 
   /** The IPv6 records themselves (each is a CIDR). */
@@ -473,7 +530,7 @@ export class RegistryIndex implements RegistryLookup {
     const first: bigint[] = [];
     const last: bigint[] = [];
     const len: number[] = [];
-    const records = this.recordsOf('ipv6', true);
+    const records = this.positionsOf('ipv6', true).map((i) => this.table.at(i));
     for (const r of records) {
       const start = ipv6ToBigInt(r.start) as bigint;
       first.push(start);
@@ -659,13 +716,13 @@ function top64Index<T, V, N extends string>(items: T[], range: (t: T) => [bigint
   return { index, [name]: items.map(value) } as { index: Top64RangeIndex } & Record<N, V[]>;
 }
 
-/** IPv4 records as exact CIDR pieces, in record order: bounds, prefix length and the record's position. */
-function ipv4CidrPieces(records: readonly DelegationRecord[]): { first: Float64Array; last: Float64Array; payload: Int32Array; lengths: Uint8Array } {
+/** The IPv4 records at `positions` as exact CIDR pieces, in that order: bounds, prefix length and the record's position. */
+function ipv4CidrPieces(table: RecordTable, positions: readonly number[]): { first: Float64Array; last: Float64Array; payload: Int32Array; lengths: Uint8Array } {
   // Typed columns sized for two pieces a record (most are one), doubled if a file needs more.
   const columns = (c: number) => ({ first: new Float64Array(c), last: new Float64Array(c), payload: new Int32Array(c), lengths: new Uint8Array(c) });
-  let out = columns(2 * records.length + 16);
+  let out = columns(2 * positions.length + 16);
   let n = 0;
-  let i = 0;
+  let at = 0;
   const piece = (s: number, len: number, size: number) => {
     if (n === out.first.length) {
       const grown = columns(2 * n);
@@ -677,35 +734,36 @@ function ipv4CidrPieces(records: readonly DelegationRecord[]): { first: Float64A
     }
     out.first[n] = s;
     out.last[n] = s + size - 1;
-    out.payload[n] = i;
+    out.payload[n] = at;
     out.lengths[n++] = len;
   };
-  for (; i < records.length; i++) {
-    const start = ipv4ToNumber(records[i].start);
-    forEachIpv4Cidr(start, start + records[i].value - 1, piece);
+  for (const i of positions) {
+    const r = table.at(i);
+    const start = ipv4ToNumber(r.start);
+    at = i;
+    forEachIpv4Cidr(start, start + r.value - 1, piece);
   }
   return { first: out.first.slice(0, n), last: out.last.slice(0, n), payload: out.payload.slice(0, n), lengths: out.lengths.slice(0, n) };
 }
 
-function ipv4Pieces(records: DelegationRecord[]): PieceSet<Uint32RangeIndex> {
-  const { first, last, payload, lengths } = ipv4CidrPieces(records);
-  return { index: new Uint32RangeIndex(first, last, payload), records, length: lengths, cidrs: new Array<string>(first.length) };
+function ipv4Pieces(table: RecordTable, positions: readonly number[]): PieceSet<Uint32RangeIndex> {
+  const { first, last, payload, lengths } = ipv4CidrPieces(table, positions);
+  return { index: new Uint32RangeIndex(first, last, payload), records: table, length: lengths, cidrs: new Array<string>(first.length) };
 }
 
-function ipv6Pieces(records: DelegationRecord[]): PieceSet<Top64RangeIndex> {
+function ipv6Pieces(table: RecordTable, positions: readonly number[]): PieceSet<Top64RangeIndex> {
   const first: bigint[] = [];
   const last: bigint[] = [];
-  const payload: number[] = [];
   const lengths: number[] = [];
-  records.forEach((r, i) => {
+  for (const i of positions) {
+    const r = table.at(i);
     const start = ipv6ToBigInt(r.start) as bigint; // validated by the parser
     const top = TOP64(start);
     first.push(top);
     last.push(r.value >= 64 ? top : top + (1n << BigInt(64 - r.value)) - 1n);
-    payload.push(i);
     lengths.push(r.value);
-  });
-  return { index: new Top64RangeIndex(first, last, payload), records, length: Uint8Array.from(lengths), cidrs: new Array<string>(first.length) };
+  }
+  return { index: new Top64RangeIndex(first, last, positions), records: table, length: Uint8Array.from(lengths), cidrs: new Array<string>(first.length) };
 }
 
 /**
@@ -714,15 +772,15 @@ function ipv6Pieces(records: DelegationRecord[]): PieceSet<Top64RangeIndex> {
  */
 function collectConflicts(
   index: { payload: Int32Array; coverAt(c: number): number },
-  records: DelegationRecord[],
+  records: RecordTable,
   coverFrom: number,
   coverTo: number,
   into: Set<number>,
 ): void {
   if (coverTo - coverFrom < 2) return;
-  const rir0 = records[index.payload[index.coverAt(coverFrom)]].rir;
+  const rir0 = records.at(index.payload[index.coverAt(coverFrom)]).rir;
   for (let c = coverFrom + 1; c < coverTo; c++) {
-    if (records[index.payload[index.coverAt(c)]].rir !== rir0) {
+    if (records.at(index.payload[index.coverAt(c)]).rir !== rir0) {
       for (let d = coverFrom; d < coverTo; d++) into.add(index.coverAt(d));
       return;
     }
