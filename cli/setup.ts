@@ -4,7 +4,8 @@
  */
 import { createClassifier, type Classifier } from '../analyzer/classify/index.js';
 import { openGeoSet, type GeoDatabase, type NamedGeo } from '../analyzer/geo/index.js';
-import { loadRegistry, type RegistryIndex } from '../analyzer/registry/index.js';
+import type { RegistryIndex } from '../analyzer/registry/index.js';
+import { loadPreparedRegistry } from '../analyzer/registry/prepared.js';
 import { loadVrps, RpkiFeed, vrpSources as rpkiSources, type VrpIndex } from '../analyzer/rpki/index.js';
 import { loadVrpsInWorker } from '../analyzer/rpki/load-worker.js';
 import { updateRegistry } from '../analyzer/registry/download.js';
@@ -40,16 +41,16 @@ type AnalysisOptions = Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | '
  */
 export async function loadAnalysis(opts: AnalysisOptions, rpki?: VrpIndex | null): Promise<Analysis> {
   const started = Date.now();
-  const [registry, geoSet, vrps] = await Promise.all([
-    loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }),
+  // Every command loading an analysis classifies many events (run, ingest) or serves lookups
+  // (serve): the registry comes with its indexes built, as prepared by an earlier command when it can.
+  const [{ registry, prepared }, geoSet, vrps] = await Promise.all([
+    loadPreparedRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }),
     openGeoSet(opts.geo),
     rpki !== undefined ? rpki : opts.rpki ? loadVrps(rpkiSources(opts.rpki)) : null,
   ]);
-  // Every command loading an analysis classifies many events (run, ingest) or serves lookups (serve).
-  registry.buildIndexes();
   const geo = geoSet.primary;
   const geoSources = geoSet.sources;
-  log.info({ files: registry.files().length, geo: geoSources.map((s) => `${s.name}${s.echo ? ' (registry echo)' : ''}`), vrps: vrps?.size, ms: Date.now() - started }, 'registry and geolocation loaded');
+  log.info({ files: registry.files().length, prepared, geo: geoSources.map((s) => `${s.name}${s.echo ? ' (registry echo)' : ''}`), vrps: vrps?.size, ms: Date.now() - started }, 'registry and geolocation loaded');
   return { registry, geo, geoSources, rpki: vrps, classifier: createClassifier({ registry, geo, geoSources, rpki: vrps }) };
 }
 

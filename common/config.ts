@@ -10,7 +10,7 @@ import { DEFAULT_DB, DEFAULT_RIS_LIVE_URL } from './defaults.js';
 export const COMMON_OPTIONS = {
   'rir-dir': { arg: 'DIR', help: 'local folder of RIR delegated files (delegated-<rir>-[extended-]latest[.gz]) instead of the download cache' },
   'iana-dir': { arg: 'DIR', help: 'local folder of IANA registry CSVs (ipv4-address-space.csv, ipv6-unicast-address-assignments.csv, as-numbers-*.csv)' },
-  'cache-dir': { arg: 'DIR', help: 'where `registry update` keeps downloaded registry files', default: './data/registry' },
+  'cache-dir': { arg: 'DIR', help: 'where `registry update` keeps downloaded registry files (and prepared/, the registry as commands loaded it, to load it faster on the same files)', default: './data/registry' },
   geo: { arg: 'FILE[,FILE…]', help: 'MaxMind-format country database(s) (.mmdb); several, comma-separated (or a YAML list), are compared per prefix, the first independent one drives the kinds; echo:FILE marks a registry echo (shown, never counted as confirmation); default: the bundled DB-IP Lite country database' },
   db: { arg: 'PATH', help: 'embedded ClickHouse (chDB) store folder', default: DEFAULT_DB },
   clickhouse: { arg: 'URL', help: 'ClickHouse server URL (e.g. http://user:pass@host:8123/portolan) instead of the embedded store' },

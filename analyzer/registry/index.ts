@@ -75,8 +75,8 @@ export async function loadRegistry(opts: LoadRegistryOptions): Promise<RegistryI
     const rir = fileRir(file);
     for (const r of file.records) records.push(r);
     files.push({ rir, path: file.path, version: file.header.version, serial: file.header.serial, date: headerDate(file.header), extended: file.extended, records: file.records.length, skipped: file.skipped });
-    if (file.skipped) log.warn({ file: file.path, skipped: file.skipped }, 'delegated file had malformed lines (skipped)');
   }
+  warnSkippedLines(files);
   const ianaBlocks: IanaBlock[] = [];
   for (const f of iana) {
     if (!f) continue;
@@ -89,7 +89,13 @@ export async function loadRegistry(opts: LoadRegistryOptions): Promise<RegistryI
     for (const r of t.ranges) transferRanges.push(r);
   }
   const stats = (): RirStats[] => delegated.map((file) => fileStats(file, fileRir(file)));
-  return new RegistryIndex({ records, iana: ianaBlocks, transfers: transferRanges, files, stats });
+  const unloaded = [...ianaPaths.filter((_, i) => !iana[i]).map((f) => f.path), ...transferPaths.filter((_, i) => !transfers[i])];
+  return new RegistryIndex({ records, iana: ianaBlocks, transfers: transferRanges, files, stats, unloaded });
+}
+
+/** One warning per delegated file with malformed lines (the parser logged each line as it read them). */
+export function warnSkippedLines(files: readonly RegistryFileInfo[]): void {
+  for (const f of files) if (f.skipped && f.rir !== 'iana') log.warn({ file: f.path, skipped: f.skipped }, 'delegated file had malformed lines (skipped)');
 }
 
 /** The RIR a delegated file belongs to: its version line's registry, else its records'. */

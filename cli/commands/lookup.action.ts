@@ -12,7 +12,7 @@ import { describeTarget, TargetError, type LookupResult } from '../../analyzer/c
 import { rirName } from '../../analyzer/classify/policy.js';
 import { openGeoSet } from '../../analyzer/geo/index.js';
 import type { PrefixRegistration, Rir } from '../../analyzer/models/registry.js';
-import { loadRegistry } from '../../analyzer/registry/index.js';
+import { loadPreparedRegistry } from '../../analyzer/registry/prepared.js';
 import { resolveAsNames, type AsNameLookup } from '../../analyzer/asnames/index.js';
 import { openStore, type Store } from '../../analyzer/store/index.js';
 import { onShutdown } from '../../common/shutdown.js';
@@ -65,8 +65,8 @@ export const lookup = action(runLookup);
 
 async function runLookup(targets: string[], opts: LookupOptions): Promise<void> {
   if (targets.filter((t) => t === '-').length > 1) throw new UsageError('give - (stdin) at most once');
-  const [registry, { primary: geo, sources: geoSources }, rpki] = await Promise.all([
-    loadRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }),
+  const [{ registry }, { primary: geo, sources: geoSources }, rpki] = await Promise.all([
+    loadPreparedRegistry({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir }),
     openGeoSet(opts.geo),
     opts.rpki ? loadVrps(vrpSources(opts.rpki)) : null,
   ]);
