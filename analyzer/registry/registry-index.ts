@@ -160,9 +160,9 @@ export class RegistryIndex implements RegistryLookup {
   }
   private get asns(): { index: Uint32RangeIndex; records: RecordTable } {
     return (this.built.asns ??= (() => {
-      const at = this.positionsOf('asn', true);
-      const start = (i: number) => Number(this.table.at(i).start);
-      return { index: new Uint32RangeIndex(at.map(start), at.map((i) => start(i) + this.table.at(i).value - 1), at), records: this.table };
+      const positions = this.positionsOf('asn', true);
+      const first = (i: number) => Number(this.table.at(i).start);
+      return { index: new Uint32RangeIndex(positions.map(first), positions.map((i) => first(i) + this.table.at(i).value - 1), positions), records: this.table };
     })());
   }
   // IANA: the CSV registries (with LEGACY status) win over the delegated-format file for a family they cover.
