@@ -5,13 +5,10 @@
  * (about 1.3 s of CPU on the 2013/2014 files). Exact: the columns are what the registry answers,
  * field by field (test/analyzer/accounting/space-cache.test.ts).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { decodeColumns, encodeColumns, type Column } from '../../common/columns-file.js';
 import { log } from '../../common/log.js';
 import type { RecordOwner, RegistryFileInfo, Rir } from '../models/registry.js';
-import { loadRegistry, registryFiles, type LoadRegistryOptions, type RegistryIndex } from '../registry/index.js';
+import { loadRegistry, registryFilesDigest, type LoadRegistryOptions, type RegistryIndex } from '../registry/index.js';
 import type { RegisteredSpace } from './account.js';
 import { preparedPath, readPrepared, writePrepared } from '../../common/prepared-files.js';
 
@@ -136,12 +133,9 @@ export function decodeSpace(buf: Buffer): SpaceColumns | null {
 
 // ---- the cache folder ----
 
-/** The cache file for these registry options: named by the content and names of the files the registry would read. */
+/** The cache file for these registry options: named by the paths and content of the files the registry reads. */
 export function spaceCachePath(opts: LoadRegistryOptions, cacheDir: string): string {
-  const found = registryFiles(opts);
-  const h = createHash('sha1').update(`portolan registered space ${FORMAT}\n`);
-  for (const path of [...found.rir, ...found.iana.map((f) => f.path)].sort()) h.update(basename(path)).update('\0').update(readFileSync(path)).update('\0');
-  return preparedPath(cacheDir, `space-${h.digest('hex').slice(0, 32)}.bin`);
+  return preparedPath(cacheDir, `space-${registryFilesDigest(opts, `registered space ${FORMAT}`)}.bin`);
 }
 
 /**

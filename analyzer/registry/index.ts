@@ -1,4 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { log } from '../../common/log.js';
 import { RIRS, type DelegationRecord, type RegistryFileInfo, type Rir } from '../models/registry.js';
@@ -54,6 +55,18 @@ export function registryFiles(opts: LoadRegistryOptions): { rir: string[]; iana:
     iana: found.iana.map((path) => ({ path, kind: fileKind(path) as 'iana-csv' | 'iana-delegated' })),
     transfers: found.transfers,
   };
+}
+
+/**
+ * A digest of the full paths and content of every file loadRegistry reads for these options,
+ * under `label` (what is prepared from them, and its format): it names a prepared file. The
+ * paths count too, since what is prepared names its files (`registry stats`, reports' versions).
+ */
+export function registryFilesDigest(opts: LoadRegistryOptions, label: string): string {
+  const found = registryFiles(opts);
+  const h = createHash('sha1').update(`portolan ${label}\n`);
+  for (const path of [...found.rir, ...found.iana.map((f) => f.path), ...found.transfers].map((p) => resolve(p)).sort()) h.update(path).update('\0').update(readFileSync(path)).update('\0');
+  return h.digest('hex').slice(0, 32);
 }
 
 /**

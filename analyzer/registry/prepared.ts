@@ -6,15 +6,12 @@
  * objects as lookups reach them. Exact: the same answers, field by field
  * (test/analyzer/registry/prepared.test.ts).
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { decodeColumns, encodeColumns, type Column } from '../../common/columns-file.js';
 import { log } from '../../common/log.js';
 import { preparedPath, readPrepared, writePrepared } from '../../common/prepared-files.js';
 import type { RegistryFileInfo } from '../models/registry.js';
 import type { IanaBlock } from './iana-parser.js';
-import { loadRegistry, registryFiles, warnSkippedLines, type LoadRegistryOptions } from './index.js';
+import { loadRegistry, registryFilesDigest, warnSkippedLines, type LoadRegistryOptions } from './index.js';
 import { RecordTable, type RecordColumns } from './record-table.js';
 import { RegistryIndex, type IndexColumns } from './registry-index.js';
 import type { RirStats } from './stats.js';
@@ -26,15 +23,9 @@ const FORMAT = 1;
 const KEEP = 4;
 const NAME = /^registry-[0-9a-f]+\.bin$/;
 
-/**
- * The cache file for these registry options: named by the paths and content of every file the
- * registry would read (the paths too: the registry names its files, in `registry stats` and reports).
- */
+/** The cache file for these registry options: named by the paths and content of every file the registry reads. */
 export function preparedRegistryPath(opts: LoadRegistryOptions, cacheDir: string): string {
-  const found = registryFiles(opts);
-  const h = createHash('sha1').update(`portolan registry ${FORMAT}\n`);
-  for (const path of [...found.rir, ...found.iana.map((f) => f.path), ...found.transfers].map((p) => resolve(p)).sort()) h.update(path).update('\0').update(readFileSync(path)).update('\0');
-  return preparedPath(cacheDir, `registry-${h.digest('hex').slice(0, 32)}.bin`);
+  return preparedPath(cacheDir, `registry-${registryFilesDigest(opts, `registry ${FORMAT}`)}.bin`);
 }
 
 /**

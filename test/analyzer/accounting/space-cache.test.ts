@@ -5,7 +5,7 @@
  * the cache folder is keyed by the files' content, survives a damaged file, and `index build`
  * prints the same index from it as from the files.
  */
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CachedSpace } from '../../../analyzer/accounting/space-cache.js';
@@ -114,6 +114,18 @@ describe('registry prepared for the accounting', () => {
 
     // No cache folder: never read or written.
     expect((await loadRegisteredSpace({ rirDir }, null)).cached).toBe(false);
+
+    // The same files in another folder: a space of its own, naming its own files (the index's
+    // data versions), not the first folder's.
+    const copy = join(dir, 'folder-copy');
+    cpSync(rirDir, copy, { recursive: true });
+    const copied = await loadRegisteredSpace({ rirDir: copy }, cacheDir);
+    expect(copied.cached).toBe(false);
+    copied.save();
+    const readBack = await loadRegisteredSpace({ rirDir: copy }, cacheDir);
+    expect(readBack.cached).toBe(true);
+    expect(readBack.space.files().length).toBe(3);
+    expect(readBack.space.files().every((f) => f.path.startsWith(copy))).toBe(true);
   });
 
   it('index build prints the same index from the files and from the prepared registry and geo runs; --no-prepared leaves nothing', async () => {
