@@ -2,7 +2,7 @@
  * The registry as prepared for the accounting (space-cache.ts): the columns, written to a file
  * and read back, answer what the registry answers (every segment, every AS), on small files with
  * nested records, a conflict, AS ranges side by side and gaps, and on the real 2013/2014 files;
- * the cache folder is keyed by the files' content, survives a damaged file, and `index build`
+ * the cache folder is keyed by the files' paths and content, survives a damaged file, and `index build`
  * prints the same index from it as from the files.
  */
 import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
