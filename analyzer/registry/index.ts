@@ -60,7 +60,8 @@ export function registryFiles(opts: LoadRegistryOptions): { rir: string[]; iana:
 /**
  * A digest of the full paths and content of every file loadRegistry reads for these options,
  * under `label` (what is prepared from them, and its format): it names a prepared file. The
- * paths count too, since what is prepared names its files (`registry stats`, reports' versions).
+ * paths count too, since what is prepared names its files (`registry stats`; index backfill's
+ * workers load the registry again from them).
  */
 export function registryFilesDigest(opts: LoadRegistryOptions, label: string): string {
   const found = registryFiles(opts);
