@@ -17,10 +17,14 @@ export interface CliCommand {
   label: string;
 }
 
-export function portolanCli(): CliCommand {
+/** Whether dist/ is at least as new as the sources, so a bench may run the compiled modules users run. */
+export function distIsFresh(): boolean {
   const dist = join(projectRoot(), 'dist', 'cli', 'main.js');
-  const fresh = existsSync(dist) && statSync(dist).mtimeMs >= newestSource(['analyzer', 'cli', 'collector', 'common']);
-  return fresh ? { args: [join(projectRoot(), 'bin', 'portolan.js')], label: 'bin (dist)' } : { args: ['--import', 'tsx', join(projectRoot(), 'cli', 'main.ts')], label: 'tsx (dist older than the sources: npm run build)' };
+  return existsSync(dist) && statSync(dist).mtimeMs >= newestSource(['analyzer', 'cli', 'collector', 'common']);
+}
+
+export function portolanCli(): CliCommand {
+  return distIsFresh() ? { args: [join(projectRoot(), 'bin', 'portolan.js')], label: 'bin (dist)' } : { args: ['--import', 'tsx', join(projectRoot(), 'cli', 'main.ts')], label: 'tsx (dist older than the sources: npm run build)' };
 }
 
 function newestSource(dirs: string[]): number {
