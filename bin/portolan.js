@@ -9,18 +9,23 @@ const { pathToFileURL } = require('node:url');
 const { Script, constants } = require('node:vm');
 
 const dist = join(__dirname, '..', 'dist');
-const [command, sub] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const [command, sub] = args;
+// A command's help (`portolan ingest --help`): commander prints it from the declarations, which
+// the light bundle holds, and runs no action. Only when the flag ends the line after a word that
+// is not an option: after an option it may be that option's value, and the action would run.
+const asksHelp = args.length > 1 && (args.at(-1) === '--help' || args.at(-1) === '-h') && !args.at(-2).startsWith('-');
 // `index build` and `index backfill` read their route files on a worker thread: started here, its
-// start-up overlaps the CLI's own (~60 ms). Unused (a usage error, --help), it stops at exit.
-const readsRouteTables = command === 'index' && (sub === 'build' || sub === 'backfill');
+// start-up overlaps the CLI's own (~60 ms). Unused (a usage error), it stops at exit.
+const readsRouteTables = !asksHelp && command === 'index' && (sub === 'build' || sub === 'backfill');
 if (readsRouteTables) import(pathToFileURL(join(dist, 'analyzer/accounting/table-worker.js')).href).then((m) => m.prestartTableReader(), () => {});
 
-// `parse`, help and the version start from the light bundle, with its code cache; `index build` and
+// `parse`, help (a command's too) and the version start from the light bundle, with its code cache; `index build` and
 // `index backfill` from the compiled modules, since their reader thread was started above from a
 // compiled module whose state the command must find; every other command from the bundle of all
 // actions (scripts/bundle-cli.mjs). Never from two of these in one process. A bundle older than
 // the compiled entry (tsc run alone since) is not used: it would run the code before that build.
-const light = command === undefined || command === 'parse' || command === 'help' || command === '--help' || command === '-h' || command === '--version' || command === '-V';
+const light = asksHelp || command === undefined || command === 'parse' || command === 'help' || command === '--help' || command === '-h' || command === '--version' || command === '-V';
 const main = join(dist, 'cli', 'main.js');
 const bundle = join(dist, 'cli', light ? 'main.bundle.cjs' : 'main.all.cjs');
 const modified = (path) => statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? -1;

@@ -1,6 +1,6 @@
 /**
  * The bundled start (scripts/bundle-cli.mjs, run by `npm run build`): `bin/portolan.js` runs
- * `parse`, help and the version from dist/cli/main.bundle.cjs (with V8's code cache the build
+ * `parse`, help (a command's too) and the version from dist/cli/main.bundle.cjs (with V8's code cache the build
  * wrote beside it), `index build` and `index backfill` from the compiled modules, and every other
  * command from dist/cli/main.all.cjs. Checked on the built files, as a user runs them: the same
  * output as the CLI from sources, no compiled module loaded on the main thread from a bundle, the
@@ -71,8 +71,9 @@ describe.skipIf(!built)(`the bundled start${built ? '' : ' (skipped: the CLI is 
     }
   });
 
-  it('help and the version are those of the CLI from sources', async () => {
-    for (const args of [['--help'], ['help', 'ingest'], ['parse', '--help'], ['--version']]) {
+  it('help (a command\'s too) and the version are those of the CLI from sources, from the light bundle', async () => {
+    const commandHelp = [['ingest', '--help'], ['index', 'build', '--help'], ['query', 'SELECT 1', '-h']];
+    for (const args of [['--help'], ['help', 'ingest'], ['parse', '--help'], ['--version'], ...commandHelp]) {
       const fromBundle = bin(args, true);
       expect(fromBundle.status, args.join(' ')).toBe(0);
       expect(fromBundle.loaded, args.join(' ')).toEqual(['bin/portolan.js']);
@@ -80,10 +81,19 @@ describe.skipIf(!built)(`the bundled start${built ? '' : ' (skipped: the CLI is 
     }
   });
 
+  it('a help flag after an option (it may be that option\'s value) is left to the bundle of all actions, which prints the same help', async () => {
+    const args = ['ingest', '--force', '--help'];
+    const r = bin(args, true);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe((await runCli(args)).stdout);
+    expect(r.stdout).toContain('Usage: portolan ingest');
+  });
+
   it('index build and backfill start from the compiled modules (their reader thread is started from one), never from a bundle', () => {
     for (const sub of ['build', 'backfill']) {
-      const r = bin(['index', sub, '--help'], true);
-      expect(r.status, r.stderr).toBe(0);
+      const r = bin(['index', sub, '--no-such-option'], true);
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stderr).toContain("unknown option '--no-such-option'");
       expect(r.loaded).toContain('dist/cli/main.js');
       expect(r.loaded).toContain('dist/analyzer/accounting/table-worker.js');
     }
