@@ -28,6 +28,8 @@ const cases: Array<[string, string[]]> = [
   ['portolan --help', [bin, '--help']],
   ['portolan --version', [bin, '--version']],
   ['portolan ingest --help', [bin, 'ingest', '--help']],
+  // `eval "$(portolan completion bash)"` in a shell's rc file: every new shell waits for it.
+  ['portolan completion bash', [bin, 'completion', 'bash']],
 ];
 // The 5 KB file has malformed attributes (warnings: the logger loads); the 13 KB gzip file has none.
 if (hasSharedData && existsSync(tiny)) cases.push(['portolan parse (5 KB file)', [bin, 'parse', '--format', 'bgpdump', tiny]]);

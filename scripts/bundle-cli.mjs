@@ -1,10 +1,11 @@
 /**
  * Writes the CLI's two bundles (esbuild, CommonJS), from tsc's output in dist/:
  *
- * - dist/cli/main.bundle.cjs: the entry, its command declarations and the `parse` action with the
- *   MRT reader. `bin/portolan.js` starts `parse`, help and `--version` from it, with V8's code
- *   cache (below): one 190 KB file instead of about 70 modules, the start-up the issue-13 aim is
- *   about (docs/scaling.md). Every other action stays out, as an import of the compiled module.
+ * - dist/cli/main.bundle.cjs: the entry, its command declarations, the `parse` action with the
+ *   MRT reader and the `completion` action (a shell's start runs it). `bin/portolan.js` starts
+ *   `parse`, `completion`, help and `--version` from it, with V8's code cache (below): one 190 KB
+ *   file instead of about 70 modules, the start-up the issue-13 aim is about (docs/scaling.md).
+ *   Every other action stays out, as an import of the compiled module.
  * - dist/cli/main.all.cjs: the same entry with every action bundled, for every other command but
  *   `index build` and `index backfill` (bin/portolan.js says why): about 530 modules, 1.6 MB, that
  *   the ES module loader took ~240 ms to find, link and start before a store command ran; from
@@ -33,13 +34,14 @@ const outfile = resolve(root, 'dist/cli/main.bundle.cjs');
 const allOutfile = resolve(root, 'dist/cli/main.all.cjs');
 const codeCache = `${outfile}.v8cache`;
 
-/** Actions other than parse's: left as imports of the compiled modules, relative to the bundle. */
+/** The actions the light bundle holds; the others stay imports of the compiled modules, relative to the bundle. */
+const LIGHT_ACTIONS = ['/parse.action.js', '/completion.action.js'];
 const otherActionsExternal = {
   name: 'other-actions-external',
   setup(b) {
     b.onResolve({ filter: /\.action\.js$/ }, (args) => {
       const path = resolve(args.resolveDir, args.path);
-      if (path.endsWith('/parse.action.js')) return undefined;
+      if (LIGHT_ACTIONS.some((a) => path.endsWith(a))) return undefined;
       return { path: `./${relative(dirname(outfile), path)}`, external: true };
     });
   },

@@ -1,11 +1,12 @@
 /**
  * The bundled start (scripts/bundle-cli.mjs, run by `npm run build`): `bin/portolan.js` runs
- * `parse`, help (a command's too) and the version from dist/cli/main.bundle.cjs (with V8's code cache the build
- * wrote beside it), `index build` and `index backfill` from the compiled modules, and every other
- * command from dist/cli/main.all.cjs. Checked on the built files, as a user runs them: the same
- * output as the CLI from sources, no compiled module loaded on the main thread from a bundle, the
- * workers from their compiled modules, and a code cache that is used only when it describes the
- * light bundle. Skips where the CLI is not built (`npm ci` builds it).
+ * `parse`, `completion`, help (a command's too) and the version from dist/cli/main.bundle.cjs
+ * (with V8's code cache the build wrote beside it), `index build` and `index backfill` from the
+ * compiled modules, and every other command from dist/cli/main.all.cjs. Checked on the built
+ * files, as a user runs them: the same output as the CLI from sources, no compiled module loaded
+ * on the main thread from a bundle, the workers from their compiled modules, and a code cache
+ * that is used only when it describes the light bundle. Skips where the CLI is not built (`npm
+ * ci` builds it).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
@@ -71,9 +72,10 @@ describe.skipIf(!built)(`the bundled start${built ? '' : ' (skipped: the CLI is 
     }
   });
 
-  it('help (a command\'s too) and the version are those of the CLI from sources, from the light bundle', async () => {
+  it('help (a command\'s too), the completion scripts and the version are those of the CLI from sources, from the light bundle', async () => {
     const commandHelp = [['ingest', '--help'], ['index', 'build', '--help'], ['query', 'SELECT 1', '-h']];
-    for (const args of [['--help'], ['help', 'ingest'], ['parse', '--help'], ['--version'], ...commandHelp]) {
+    const completion = [['completion', 'bash'], ['completion', 'fish']]; // a shell's start runs it
+    for (const args of [['--help'], ['help', 'ingest'], ['parse', '--help'], ['--version'], ...commandHelp, ...completion]) {
       const fromBundle = bin(args, true);
       expect(fromBundle.status, args.join(' ')).toBe(0);
       expect(fromBundle.loaded, args.join(' ')).toEqual(['bin/portolan.js']);
@@ -150,9 +152,9 @@ describe.skipIf(!built)(`the bundled start${built ? '' : ' (skipped: the CLI is 
     const text = readFileSync(bundle, 'utf8');
     const imports = [...text.matchAll(/import\("(\.\/[^"]+\.action\.js)"\)/g)].map((m) => m[1]);
     const actions = readdirSync(join(root, 'dist/cli/commands')).filter((f) => f.endsWith('.action.js'));
-    expect(new Set(imports).size).toBe(actions.length - 1); // every action but parse's
+    expect(new Set(imports).size).toBe(actions.length - 2); // every action but parse's and completion's
     for (const path of imports) expect(existsSync(resolve(dirname(bundle), path)), path).toBe(true);
-    expect(imports.some((p) => p.endsWith('/parse.action.js'))).toBe(false);
+    expect(imports.some((p) => p.endsWith('/parse.action.js') || p.endsWith('/completion.action.js'))).toBe(false);
   });
 
   it('the build wrote a code cache after the bundle, which Node takes', () => {
