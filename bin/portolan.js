@@ -20,11 +20,12 @@ const asksHelp = args.length > 1 && (args.at(-1) === '--help' || args.at(-1) ===
 const readsRouteTables = !asksHelp && command === 'index' && (sub === 'build' || sub === 'backfill');
 if (readsRouteTables) import(pathToFileURL(join(dist, 'analyzer/accounting/table-worker.js')).href).then((m) => m.prestartTableReader(), () => {});
 
-// `parse`, `completion`, help (a command's too) and the version start from the light bundle, with its code cache; `index build` and
-// `index backfill` from the compiled modules, since their reader thread was started above from a
-// compiled module whose state the command must find; every other command from the bundle of all
-// actions (scripts/bundle-cli.mjs). Never from two of these in one process. A bundle older than
-// the compiled entry (tsc run alone since) is not used: it would run the code before that build.
+// `parse`, `completion`, help (a command's too) and the version start from the light bundle, with
+// its code cache; `index build` and `index backfill` from the compiled modules, since their reader
+// thread was started above from a compiled module whose state the command must find; every other
+// command from the bundle of all actions (scripts/bundle-cli.mjs). Never from two of these in one
+// process. A bundle older than the compiled entry (tsc run alone since) is not used: it would run
+// the code before that build.
 const light = asksHelp || command === undefined || command === 'parse' || command === 'completion' || command === 'help' || command === '--help' || command === '-h' || command === '--version' || command === '-V';
 const main = join(dist, 'cli', 'main.js');
 const bundle = join(dist, 'cli', light ? 'main.bundle.cjs' : 'main.all.cjs');
