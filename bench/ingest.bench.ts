@@ -9,13 +9,18 @@
  *   - the first MB of a 2014 RouteViews RIB (270,005 entries from 35 peers, bzip2): a table with
  *     many peers per prefix, the shape of a real RIB, as a snapshot and with --rib-rows events;
  *   - the 2016 updates file: a short file, where the fixed costs show;
- *   - both in one ingest: the peak RSS the memory aim (at most 500 MB) is about; and the same
- *     with `--jobs` = the cores here, against `--jobs 1` in the same run.
+ *   - an update stream of 587,815 elements: the size of the file the memory aim (at most 500 MB
+ *     of peak RSS for a 577,740-element file) was set on, which shared data lacks. Built here
+ *     from the five RIS updates files of shared data (1999, 2007, 2010 twice, 2016), their gzip
+ *     members concatenated (one .gz file to readers) until the count is reached: 219,580
+ *     elements twice, then 148,655 more. Its repeats do not grow the routing state;
+ *   - the RIB and the 2016 file in one ingest; and the same with `--jobs` = the cores here,
+ *     against `--jobs 1` in the same run.
  * Every other case reads the registry as an earlier command prepared it (`<cache-dir>/prepared/`),
  * as every ingest after the first on the same registry files does.
  * BENCH_INGEST_RUNS=N runs each N times (default 3); the summary gives min, median and max.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
@@ -30,6 +35,17 @@ if (!hasSharedData) {
 const RIB = sharedData('mrt', 'bgpdump-testdata', 'bview.20020722.2337.gz');
 const PEERS_RIB = sharedData('mrt', 'pyasn-data', 'rib.20140523.0600_firstMB.bz2');
 const UPDATES = sharedData('mrt', 'bgpdump-testdata', 'updates.20160811.1600.gz');
+/** The RIS updates files the stream is made of, the largest first: 41,212 + 53,657 + 53,786 + 65,311 + 5,614 elements. */
+const STREAM_PARTS = [
+  UPDATES,
+  sharedData('mrt', 'bgpdump-testdata', 'updates.20070211.0141.gz'),
+  sharedData('mrt', 'bgpkit-fixtures', 'rrc15', '2010.02', 'updates.20100227.1600.gz'),
+  sharedData('mrt', 'bgpkit-fixtures', 'rrc00', '1999.09', 'updates.19990903.1041.gz'),
+  sharedData('mrt', 'bgpdump-testdata', 'updates.20100722.2015.gz'),
+];
+const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
+const STREAM = join(dir, 'updates-stream.gz');
+writeFileSync(STREAM, Buffer.concat([...STREAM_PARTS, ...STREAM_PARTS, ...STREAM_PARTS.slice(0, 3)].map((f) => readFileSync(f))));
 const REGISTRY_2013 = ['--rir-dir', sharedData('rir', '2013-08-13')];
 const REGISTRY_2014 = ['--rir-dir', sharedData('rir', '2014-07-01')];
 const JOBS = Math.max(2, availableParallelism());
@@ -40,12 +56,12 @@ const cases: Array<{ name: string; files: string[]; store: 'new' | 'migrated'; e
   { name: '2014 RIB sample (35 peers)', files: [PEERS_RIB], store: 'migrated', extra: REGISTRY_2014 },
   { name: '2014 RIB sample, --rib-rows events', files: [PEERS_RIB], store: 'migrated', extra: [...REGISTRY_2014, '--rib-rows', 'events'] },
   { name: '2016 updates', files: [UPDATES], store: 'migrated', extra: REGISTRY_2013 },
+  { name: 'update stream (587,815 elements)', files: [STREAM], store: 'migrated', extra: REGISTRY_2013 },
   { name: 'both files', files: [RIB, UPDATES], store: 'migrated', extra: REGISTRY_2013 },
   { name: `both files, --jobs ${JOBS}`, files: [RIB, UPDATES], store: 'migrated', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
 ];
 const cli = portolanCli();
 const runs = Number(process.env.BENCH_INGEST_RUNS ?? 3);
-const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
 const migrated = join(dir, 'migrated');
 timedRun(process.execPath, [...cli.args, 'index', 'show', '--db', migrated]); // creates and migrates the store (and says it holds no index)
 const IANA = ['--iana-dir', sharedData('iana')];
