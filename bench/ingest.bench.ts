@@ -35,7 +35,7 @@ if (!hasSharedData) {
 const RIB = sharedData('mrt', 'bgpdump-testdata', 'bview.20020722.2337.gz');
 const PEERS_RIB = sharedData('mrt', 'pyasn-data', 'rib.20140523.0600_firstMB.bz2');
 const UPDATES = sharedData('mrt', 'bgpdump-testdata', 'updates.20160811.1600.gz');
-/** The RIS updates files the stream is made of, the largest first: 41,212 + 53,657 + 53,786 + 65,311 + 5,614 elements. */
+/** The RIS updates files the stream is made of, in its order: 41,212 + 53,657 + 53,786 + 65,311 + 5,614 elements. */
 const STREAM_PARTS = [
   UPDATES,
   sharedData('mrt', 'bgpdump-testdata', 'updates.20070211.0141.gz'),

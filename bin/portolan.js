@@ -26,7 +26,8 @@ if (readsRouteTables) import(pathToFileURL(join(dist, 'analyzer/accounting/table
 // command from the bundle of all actions (scripts/bundle-cli.mjs). Never from two of these in one
 // process. A bundle older than the compiled entry (tsc run alone since) is not used: it would run
 // the code before that build.
-const light = asksHelp || command === undefined || command === 'parse' || command === 'completion' || command === 'help' || command === '--help' || command === '-h' || command === '--version' || command === '-V';
+const LIGHT_COMMANDS = new Set([undefined, 'parse', 'completion', 'help', '--help', '-h', '--version', '-V']);
+const light = asksHelp || LIGHT_COMMANDS.has(command);
 const main = join(dist, 'cli', 'main.js');
 const bundle = join(dist, 'cli', light ? 'main.bundle.cjs' : 'main.all.cjs');
 const modified = (path) => statSync(path, { throwIfNoEntry: false })?.mtimeMs ?? -1;
