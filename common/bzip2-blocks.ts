@@ -8,7 +8,7 @@
 
 /** Block header and end-of-stream magics (pi and sqrt(pi) in BCD). */
 const BLOCK_MAGIC = 0x314159265359n;
-const END_MAGIC = 0x177245385090n;
+export const END_MAGIC = 0x177245385090n;
 /** The stream header: "BZh" and the block size digit. */
 const HEADER_BYTES = 4;
 
@@ -43,6 +43,9 @@ export function splitAtLastBlock(data: Buffer): CutBzip2 | null {
   const rest = copyBits(data, last, data.length * 8, 0);
   return { complete: body.out, rest: rest.out, blocks: complete.length };
 }
+
+/** Bit positions (from the first bit of `data`) where an end-of-stream marker starts, in order. */
+export const streamEndPositions = (data: Buffer): number[] => magicPositions(data, END_MAGIC);
 
 /** Bit positions (from the file's first bit) where the 48-bit `magic` starts, in order. */
 function magicPositions(data: Buffer, magic: bigint): number[] {

@@ -60,7 +60,7 @@ async function peek(stream: Readable, n: number): Promise<{ head: Buffer; stream
 /**
  * Opens a local file, `-` (stdin) or an http(s) URL as a stream of decompressed bytes.
  * gzip (multi-member too) and bzip2 are recognised by their magic bytes, so a file's
- * name does not need to tell (bzip2: the system's bzip2 for local files, else unbzip2-stream).
+ * name does not need to tell (bzip2: the system's lbzip2 or bzip2 for local files, else unbzip2-stream).
  * A truncated .gz/.bz2 delivers every byte that could be decoded, then fails with a stream
  * error the caller counts and reports.
  */
@@ -70,11 +70,9 @@ export async function openInput(source: string): Promise<Readable> {
   if (kind === 'none') return raw;
   if (kind === 'bzip2') {
     // Loaded for bzip2 input only (it brings child_process): a gzip file's reader starts sooner.
-    const { decodeBzip2File, decodeCutBzip2File, endsWithStreamEnd, jsBzip2, systemBzip2 } = await import('./bzip2.js');
-    // A local file goes through the system bzip2 when there is one (see common/bzip2.ts).
-    const bin = source !== '-' && !isUrl(source) ? systemBzip2() : null;
-    if (!bin) return jsBzip2(raw);
-    const decoded = endsWithStreamEnd(source) ? decodeBzip2File(source, bin) : decodeCutBzip2File(source, bin);
+    const { decodeLocalBzip2, jsBzip2, systemBzip2 } = await import('./bzip2.js');
+    // A local file goes through a system decoder when there is one (see common/bzip2.ts).
+    const decoded = source !== '-' && !isUrl(source) ? await decodeLocalBzip2(source, systemBzip2()) : null;
     if (!decoded) return jsBzip2(raw);
     raw.destroy();
     return decoded;

@@ -1,22 +1,23 @@
 /**
- * The system-bzip2 decoder gives the same bytes, and the same error, as unbzip2-stream: on whole
- * files, on files cut at several points (bzip2 itself drops the end of its last output buffer
- * there: the fallback must restore it), with trailing garbage, and when the binary is missing.
- * A file cut short has its complete blocks rebuilt into a whole stream for bzip2 and only its
- * cut block decoded in JS: the same bytes and error again.
+ * The system decoders give the same bytes, and the same error, as unbzip2-stream: on whole files,
+ * on files cut at several points (bzip2 itself drops the end of its last output buffer there: the
+ * fallback must restore it), with trailing garbage, and when the binary is missing. A file cut
+ * short has its complete blocks rebuilt into a whole stream for the system decoder and only its
+ * cut block decoded in JS: the same bytes and error again. lbzip2 (every core) is given only the
+ * files it decodes exactly: those whose one end-of-stream marker is their end, and cut files.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { decodeBzip2File, decodeCutBzip2File, endsWithStreamEnd, jsBzip2, systemBzip2 } from '../../common/bzip2.js';
+import { decodeBzip2File, decodeCutBzip2File, decodeLocalBzip2, endsWithStreamEnd, jsBzip2, streamEndsIn, systemBzip2, type SystemBzip2 } from '../../common/bzip2.js';
 import { splitAtLastBlock } from '../../common/bzip2-blocks.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../helpers/shared-data.js';
 import { openInput } from '../../common/input.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 
-const bin = systemBzip2();
+const { serial: bin, parallel } = systemBzip2();
 
 /** Every byte a stream delivers, and the message of the error it ends with (null: it ended). */
 function drain(stream: Readable): Promise<{ bytes: Buffer; error: string | null }> {
@@ -50,6 +51,7 @@ describe.skipIf(!bin)(`system bzip2 with the exact unbzip2-stream fallback ${bin
     ['cut 1 byte short', whole.subarray(0, whole.length - 1)],
     ['trailing garbage', Buffer.concat([whole, Buffer.from('not bzip2 at all')])],
     ['two streams', Buffer.concat([whole, whole])],
+    ['garbage between two streams', Buffer.concat([whole, Buffer.from('not bzip2'), whole])],
   ];
   const damaged = Buffer.concat([whole.subarray(0, whole.length >> 1), Buffer.from([whole[whole.length >> 1] ^ 0x55]), whole.subarray((whole.length >> 1) + 1)]);
 
@@ -142,17 +144,19 @@ describe.skipIf(!bin)(`system bzip2 with the exact unbzip2-stream fallback ${bin
     expect(sys.bytes.subarray(0, js.bytes.length).equals(js.bytes)).toBe(true);
   });
 
-  it.skipIf(!hasSharedData)(`real RIBs cut after their first MiB: same bytes and error as unbzip2-stream (${sharedDataSkipReason})`, async () => {
+  it.skipIf(!hasSharedData)(`real RIBs cut after their first MiB: same bytes and error as unbzip2-stream, through bzip2 and lbzip2 (${sharedDataSkipReason})`, async () => {
     for (const name of ['rib.20080501.0644_firstMB.bz2', 'rib.20140523.0600_firstMB.bz2']) {
       const file = sharedData('mrt', 'pyasn-data', name);
-      const split = decodeCutBzip2File(file, bin!);
-      expect(split).not.toBeNull();
       const js = await drain(await jsBzip2(createReadStream(file)));
-      const sys = await drain(split!);
-      expect(sys.bytes.length).toBe(js.bytes.length);
-      expect(sys.bytes.equals(js.bytes)).toBe(true);
-      expect(sys.error).toBe(js.error);
-      expect(sys.error).not.toBeNull();
+      for (const decoder of [bin!, parallel].filter((b) => b !== null)) {
+        const split = decodeCutBzip2File(file, decoder);
+        expect(split).not.toBeNull();
+        const sys = await drain(split!);
+        expect(sys.bytes.length).toBe(js.bytes.length);
+        expect(sys.bytes.equals(js.bytes)).toBe(true);
+        expect(sys.error).toBe(js.error);
+        expect(sys.error).not.toBeNull();
+      }
     }
   });
 
@@ -185,7 +189,7 @@ describe.skipIf(!bin)(`system bzip2 with the exact unbzip2-stream fallback ${bin
     expect(sys.error).toBe(js.error);
   });
 
-  it('openInput uses it for local .bz2 files (PORTOLAN_BZIP2=js turns it off)', async () => {
+  it('openInput uses the system decoders for local .bz2 files (PORTOLAN_BZIP2=js turns them off)', async () => {
     const file = join(dir, 'input.bz2');
     writeFileSync(file, whole);
     expect((await drain(await openInput(file))).bytes.equals(plain)).toBe(true);
@@ -195,8 +199,13 @@ describe.skipIf(!bin)(`system bzip2 with the exact unbzip2-stream fallback ${bin
     expect(await drain(await openInput(cut))).toEqual(await drain(await jsBzip2(createReadStream(cut))));
     process.env.PORTOLAN_BZIP2 = 'js';
     try {
-      expect(systemBzip2()).toBeNull();
+      expect(systemBzip2()).toEqual({ serial: null, parallel: null });
       expect((await drain(await openInput(file))).bytes.equals(plain)).toBe(true);
+      // A path picks that one binary, as lbzip2 when its name says so.
+      process.env.PORTOLAN_BZIP2 = '/opt/x/lbzip2';
+      expect(systemBzip2()).toEqual({ serial: null, parallel: '/opt/x/lbzip2' });
+      process.env.PORTOLAN_BZIP2 = '/opt/x/bzip2';
+      expect(systemBzip2()).toEqual({ serial: '/opt/x/bzip2', parallel: null });
     } finally {
       delete process.env.PORTOLAN_BZIP2;
     }
@@ -212,5 +221,72 @@ describe.skipIf(!bin)(`system bzip2 with the exact unbzip2-stream fallback ${bin
     await new Promise((resolve) => stream.once('close', resolve));
     expect(first.length).toBeGreaterThan(0);
     expect(stream.destroyed).toBe(true);
+  });
+  it('counts end-of-stream markers across read boundaries, whatever the read size', async () => {
+    const file = (name: string, data: Buffer) => (writeFileSync(join(dir, name), data), join(dir, name));
+    const two = file('ends-two.bz2', Buffer.concat([whole, whole]));
+    for (const chunk of [7, 8, 13, 64, 1000, 1 << 20]) expect(await streamEndsIn(two, chunk)).toBe(2);
+    expect(await streamEndsIn(file('ends-one.bz2', whole), 7)).toBe(1);
+    expect(await streamEndsIn(file('ends-cut.bz2', whole.subarray(0, whole.length >> 1)))).toBe(0);
+    expect(await streamEndsIn(file('ends-empty.bz2', Buffer.alloc(0)))).toBe(0);
+  });
+
+  describe.skipIf(!parallel)(`lbzip2, on every core ${parallel ? '' : '(skipped: no lbzip2 binary)'}`, () => {
+    /** A copy of `target` that leaves a mark in `dir` each time it runs: which decoder a file went to. */
+    const marking = (name: string, target: string) => {
+      const path = join(dir, name);
+      writeFileSync(path, `#!/bin/sh\necho x >> "${path}.ran"\nexec "${target}" "$@"\n`);
+      chmodSync(path, 0o755);
+      return { path, runs: () => (existsSync(`${path}.ran`) ? spawnSync('wc', ['-l', `${path}.ran`]).stdout.toString().trim().split(' ')[0] : '0') };
+    };
+
+    it('is what the reader picks when installed', () => {
+      expect(existsSync(parallel!)).toBe(true);
+      if (!process.env.PORTOLAN_BZIP2) expect(systemBzip2()).toEqual({ serial: bin, parallel });
+    });
+
+    it('says nothing about bytes after a stream that start no other stream, where bzip2 warns: the premise of what it is given', () => {
+      const file = join(dir, 'lbzip2-premise.bz2');
+      writeFileSync(file, Buffer.concat([whole, Buffer.from('not bzip2'), whole]));
+      const lb = spawnSync(parallel!, ['-dc', file], { maxBuffer: 1 << 28 });
+      expect(lb.status).toBe(0);
+      expect(lb.stderr.length).toBe(0);
+      expect(lb.stdout.equals(plain)).toBe(true); // the second stream is dropped without a word
+      const bz = spawnSync(bin!, ['-dc', file], { maxBuffer: 1 << 28 });
+      expect(bz.stderr.toString()).toMatch(/trailing garbage/);
+    });
+
+    it.each(cases)('%s: the same bytes and error as unbzip2-stream with lbzip2, bzip2, or both installed', async (name, data) => {
+      const file = join(dir, `local-${name.replace(/\W+/g, '-')}.bz2`);
+      writeFileSync(file, data);
+      const js = await drain(await jsBzip2(createReadStream(file)));
+      const installed: SystemBzip2[] = [
+        { serial: bin, parallel },
+        { serial: null, parallel },
+        { serial: bin, parallel: null },
+      ];
+      for (const bins of installed) {
+        const decoded = await decodeLocalBzip2(file, bins);
+        const got = decoded ? await drain(decoded) : js; // null: the reader decodes it in JS
+        expect(got.bytes.equals(js.bytes), `${name} with ${JSON.stringify(bins)}`).toBe(true);
+        expect(got.error).toBe(js.error);
+      }
+    });
+
+    it('takes a file with one stream, and the rebuilt stream of a cut file; bzip2 takes the rest', async () => {
+      const lb = marking('lbzip2-marked', parallel!);
+      const bz = marking('bzip2-marked', bin!);
+      const bins = { serial: bz.path, parallel: lb.path };
+      const drainLocal = async (name: string, data: Buffer) => {
+        writeFileSync(join(dir, name), data);
+        return drain((await decodeLocalBzip2(join(dir, name), bins))!);
+      };
+      expect((await drainLocal('pick-whole.bz2', whole)).bytes.equals(plain)).toBe(true);
+      expect([lb.runs(), bz.runs()]).toEqual(['1', '0']);
+      expect((await drainLocal('pick-cut.bz2', whole.subarray(0, whole.length >> 1))).error).not.toBeNull();
+      expect([lb.runs(), bz.runs()]).toEqual(['2', '0']);
+      expect((await drainLocal('pick-two.bz2', Buffer.concat([whole, whole]))).bytes.length).toBe(2 * plain.length);
+      expect([lb.runs(), bz.runs()]).toEqual(['2', '1']);
+    });
   });
 });
