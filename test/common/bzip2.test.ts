@@ -222,6 +222,7 @@ describe.skipIf(!bin)(`system bzip2 with the exact unbzip2-stream fallback ${bin
     expect(first.length).toBeGreaterThan(0);
     expect(stream.destroyed).toBe(true);
   });
+
   it('counts end-of-stream markers across read boundaries, whatever the read size', async () => {
     const file = (name: string, data: Buffer) => (writeFileSync(join(dir, name), data), join(dir, name));
     const two = file('ends-two.bz2', Buffer.concat([whole, whole]));
