@@ -18,6 +18,7 @@ import { systemBzip2 } from '../common/bzip2.js';
 import { projectRoot } from '../common/paths.js';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
 import { distIsFresh } from './cli.js';
+import { mrtRecords } from './mrt-records.js';
 import { report } from './report.js';
 
 const { serial: bin, parallel } = systemBzip2();
@@ -27,13 +28,8 @@ if (!bin || !hasSharedData || !existsSync(truncated)) {
   process.exit(0);
 }
 const dir = mkdtempSync(join(tmpdir(), 'portolan-bzip2-bench-'));
-/** The MRT up to its last whole record (the cut original ends inside one), so copies of it read as records too. */
-const wholeRecords = (mrt: Buffer): Buffer => {
-  let end = 0;
-  while (end + 12 <= mrt.length && end + 12 + mrt.readUInt32BE(end + 8) <= mrt.length) end += 12 + mrt.readUInt32BE(end + 8);
-  return mrt.subarray(0, end);
-};
-const decoded = wholeRecords(spawnSync(bin, ['-dc', truncated], { maxBuffer: 1 << 30 }).stdout);
+// Its whole records only (the cut original ends inside one), so copies of it read as records too.
+const decoded = Buffer.concat(mrtRecords(spawnSync(bin, ['-dc', truncated], { maxBuffer: 1 << 30 }).stdout));
 const compressed = (name: string, copies: number): string => {
   const file = join(dir, name);
   writeFileSync(file, execFileSync(bin, ['-c'], { input: Buffer.concat(Array<Buffer>(copies).fill(decoded)), maxBuffer: 1 << 30 }));

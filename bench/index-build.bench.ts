@@ -27,6 +27,7 @@ import { loadRegistry } from '../analyzer/registry/index.js';
 import { FileSource } from '../collector/sources/index.js';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
 import { hasBgpdump, portolanCli, timedBgpdump, timedRun as run } from './cli.js';
+import { mrtRecords } from './mrt-records.js';
 import { report, spread } from './report.js';
 
 if (!hasSharedData) {
@@ -208,15 +209,11 @@ async function scaledRibs(source: string, copies: number[], dir: string): Promis
   const raw = Buffer.concat(chunks);
   const peerTables: Buffer[] = [];
   const ribs: Array<{ record: Buffer; entries: number }> = [];
-  for (let at = 0; at + 12 <= raw.length; ) {
-    const length = raw.readUInt32BE(at + 8);
-    if (at + 12 + length > raw.length) break; // the sample is cut inside its last record
-    const record = raw.subarray(at, at + 12 + length);
-    const [type, subtype] = [raw.readUInt16BE(at + 4), raw.readUInt16BE(at + 6)];
+  for (const record of mrtRecords(raw)) {
+    const [type, subtype] = [record.readUInt16BE(4), record.readUInt16BE(6)];
     if (type === 13 && subtype === 1) peerTables.push(record);
     // RIB_IPV4_UNICAST body: sequence (4), prefix length (1), prefix bytes, entry count (2).
     if (type === 13 && subtype === 2) ribs.push({ record, entries: record.readUInt16BE(17 + Math.ceil(record[16] / 8)) });
-    at += 12 + length;
   }
   return copies.map((n) => {
     const out: Buffer[] = [...peerTables];
