@@ -6,6 +6,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { ChdbExtension } from 'chdb/connection';
 import { log } from '../../common/log.js';
 import { columnTypes, type BatchFormat, type Payload } from './batch.js';
+import { repairOnce } from './dedup-repair.js';
 import { sqlString } from './sql.js';
 
 /** Sends one batch to the store; throws errors whose `code` is the ClickHouse error code as text. */
@@ -77,6 +78,8 @@ function embeddedInserter(client: ClickHouseClient, chdb: EmbeddedChdb, connecti
   return {
     format: 'RowBinary',
     async insert(p, token) {
+      // Before the first batch: an id a killed process logged without its part would drop the retry.
+      await repairOnce(client);
       if (p.format !== 'RowBinary') {
         await asClickHouseError(chdb.rawInsert({ table: p.table, values: p.data, format: p.format, columns: p.columns, settings: { insert_deduplication_token: token, optimize_on_insert: '0' } }));
         return;

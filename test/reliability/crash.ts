@@ -37,13 +37,22 @@ const lastMessage = (stderr: string): string => {
  * Runs `portolan ARGS` (JSON logs on stderr). With a `kill` plan, sends SIGKILL `delayMs` after
  * its `when` first holds; a child still running after `limitMs` is killed too (a bounded test).
  * `signalWhen` hands out a way to send the child a signal (e.g. SIGINT for a clean stop).
+ * `under` runs it under another command (its argv before node's), e.g. strace.
  */
 export function runChild(
   args: string[],
-  opts: { kill?: KillPlan; env?: NodeJS.ProcessEnv; limitMs?: number; onStderr?: (all: string) => void; signalWhen?: (send: (s: NodeJS.Signals) => void) => void } = {},
+  opts: {
+    kill?: KillPlan;
+    env?: NodeJS.ProcessEnv;
+    limitMs?: number;
+    onStderr?: (all: string) => void;
+    signalWhen?: (send: (s: NodeJS.Signals) => void) => void;
+    under?: string[];
+  } = {},
 ): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, join(projectRoot(), 'cli', 'main.ts'), ...args], {
+    const argv = [...(opts.under ?? []), process.execPath, '--import', TSX, join(projectRoot(), 'cli', 'main.ts'), ...args];
+    const child = spawn(argv[0], argv.slice(1), {
       cwd: projectRoot(),
       env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json', ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
