@@ -14,7 +14,8 @@ import { log } from '../../common/log.js';
  * whose own parts landed or land now, count it: its rows are lost without a word. Found by the
  * ingest kill test in CI: route_events held 5,549 of 55,549 events while every read model held all.
  *
- * Before a process's first insert (`repairOnce`, from the embedded inserter; readers never pay for
+ * Before a process's first insert (`repairOnce`: from the embedded inserter, and before pending
+ * migrations, whose backfills are deduplicated by their blocks' hashes; readers never pay for
  * it), each table's log is replayed as ClickHouse replays it, and every id in its window whose
  * part no part of the table covers gets a DROP record, the record ClickHouse itself writes for a
  * dropped part. The table is detached and attached again around the write, so it loads the log

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { DEFAULT_DB } from '../../common/defaults.js';
 import { connect, releaseEngineStartupPages } from './connection.js';
+import { repairOnce } from './dedup-repair.js';
 import type { EmbeddedChdb } from './insert.js';
 import { IngestLedger } from './ledger.js';
 import { runMigrations, type MigrationResult } from './migrations.js';
@@ -57,7 +58,7 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     client,
     chdb,
     ledger: new IngestLedger(client),
-    migrate: () => runMigrations(client, { cluster: opts.cluster, rawTtlDays: opts.rawTtlDays }),
+    migrate: () => runMigrations(client, { cluster: opts.cluster, rawTtlDays: opts.rawTtlDays }, embeddedPath ? () => repairOnce(client) : undefined),
     createWriter(w = {}) {
       const openConnection = embeddedPath ? () => connect({ db: embeddedPath }).client : undefined;
       const writer = createStoreWriter(client, { spoolDir, chdb, distributed: Boolean(opts.cluster), openConnection, ...w });

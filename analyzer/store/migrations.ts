@@ -134,7 +134,12 @@ export function verifyApplied(applied: Array<{ version: number; checksum: string
   }
 }
 
-export async function runMigrations(client: ClickHouseClient, opts: SchemaOptions = {}): Promise<MigrationResult> {
+/**
+ * Applies the pending migrations in order. `beforeApplying` runs once before the first pending
+ * one: a migration's backfill (INSERT … SELECT into a read model) is deduplicated by its blocks'
+ * hashes, so the embedded store's deduplication logs are repaired before it (dedup-repair.ts).
+ */
+export async function runMigrations(client: ClickHouseClient, opts: SchemaOptions = {}, beforeApplying?: () => Promise<void>): Promise<MigrationResult> {
   // The bookkeeping table itself (and its Distributed twin in cluster mode) comes first.
   const bootstrap = generateDdl(opts, 1).slice(0, opts.cluster ? 2 : 1);
   if (!bootstrap[0].includes(tableDef('schema_migrations').name)) throw new Error('schema_migrations must be the first table');
@@ -152,6 +157,7 @@ export async function runMigrations(client: ClickHouseClient, opts: SchemaOption
       result.skipped.push(m.version);
       continue;
     }
+    if (result.applied.length === 0) await beforeApplying?.();
     const statements = m.statements(opts);
     for (const sql of statements) await client.command({ query: sql });
     await client.insert({

@@ -71,12 +71,17 @@ describe('runMigrations on a store', () => {
   afterAll(async () => store?.close());
 
   it('records the checksum of what it applied, and a second start verifies and applies nothing', async () => {
-    const first = await store.migrate();
+    // The hook (the embedded store's deduplication-log repair) runs once, before the first pending migration.
+    const hookSaw: number[] = [];
+    const countApplied = async () => Number((await store.readonlySql('SELECT count() AS n FROM schema_migrations')).rows[0].n);
+    const first = await runMigrations(store.client, {}, async () => void hookSaw.push(await countApplied()));
+    expect(hookSaw).toEqual([0]);
     expect(first.applied).toEqual(MIGRATIONS.map((m) => m.version));
     const rows = (await store.readonlySql('SELECT version, checksum FROM schema_migrations FINAL ORDER BY version')).rows;
     expect(rows.map((r) => [Number(r.version), r.checksum])).toEqual(MIGRATIONS.map((m) => [m.version, migrationChecksum(m.statements({}))]));
     expect((await store.migrate()).applied).toEqual([]);
-    expect((await runMigrations(store.client, { rawTtlDays: 30 })).applied).toEqual([]);
+    expect((await runMigrations(store.client, { rawTtlDays: 30 }, async () => void hookSaw.push(-1))).applied).toEqual([]);
+    expect(hookSaw).toEqual([0]);
   });
 
   it('refuses to start when an applied migration was edited', async () => {
