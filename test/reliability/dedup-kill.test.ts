@@ -22,7 +22,7 @@ describe.skipIf(Boolean(straceMissing))(`kill -9 between a block's deduplication
   const dir = makeTmpDir('dedup-kill');
   let capture: Capture;
   let expected: Fingerprint;
-  /** The parts the reference stored in each table, in the order it logged them. */
+  /** The parts the reference stored in each table (their partition names the temporary folders). */
   const referenceParts = new Map<string, string[]>();
   const empty = join(dir, 'empty.mrt');
 
@@ -34,7 +34,7 @@ describe.skipIf(Boolean(straceMissing))(`kill -9 between a block's deduplication
     return (JSON.parse(r.stdout) as { path: string }).path;
   };
   const loggedParts = (tablePath: string): string[] => replayLog(logFiles(join(tablePath, 'deduplication_logs')).map((f) => readFileSync(f, 'utf8'))).map((b) => b.part);
-  /** A new store, created (migrated) by an ingest of an empty file, so its tables number their parts as the reference's did. */
+  /** A new store, created (migrated) by an ingest of an empty file: its tables' folders are known before the run strace watches. */
   const newStore = async (name: string): Promise<string> => {
     const db = join(dir, name);
     const created = await ingest(db, empty);
@@ -59,8 +59,8 @@ describe.skipIf(Boolean(straceMissing))(`kill -9 between a block's deduplication
     const db = await newStore(`db-${table}`);
     const tablePath = await dataPath(db, table);
 
-    // strace matches a rename by its source, the part's temporary folder, whose number is the
-    // writer's own: each the table's first parts could take is named, and the first rename dies.
+    // strace matches a rename by its source path, the part's temporary folder, numbered by the
+    // engine: the names the table's first eight parts could take are given, and the first dies.
     const partition = parts[0].split('_')[0];
     const temporary = Array.from({ length: 8 }, (_, i) => ['-P', join(tablePath, `tmp_insert_${partition}_${i + 1}_${i + 1}_0`) + '/']).flat();
     const killed = await ingest(db, capture.mrt, ['strace', '-f', '-o', '/dev/null', ...temporary, '-e', 'trace=rename', '-e', 'inject=rename:signal=KILL']);
