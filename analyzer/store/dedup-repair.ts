@@ -83,7 +83,12 @@ export function partRange(name: string): PartRange | null {
   return { partitionId: f[0], minBlock: Number(f[1]), maxBlock: Number(f[2]) };
 }
 
-/** The logged ids whose part no part of the table covers: their blocks never landed. */
+/**
+ * The logged ids whose part no part of the table covers: their blocks never landed. Sound because
+ * the engine numbers blocks under the lock it commits under: the block killed there has the
+ * highest number of its table, no merge can span it, and the next part (which may take its
+ * number) comes from an insert, after this check.
+ */
 export function danglingIds(logged: LoggedBlock[], parts: PartRange[]): LoggedBlock[] {
   return logged.filter(({ part }) => {
     const r = partRange(part);
