@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { log } from '../../common/log.js';
 
@@ -43,16 +43,24 @@ export interface DanglingBlock extends LoggedBlock {
 
 const ADD = '1';
 const DROP = '2';
+const LOG_DIR = 'deduplication_logs';
 const LOG_FILE = /^deduplication_log_(\d+)\.txt$/;
 
-/** The log's files, oldest first (ClickHouse replays them in number order). */
-export function logFiles(dir: string): string[] {
+/** A table's log files and their numbers, oldest first (ClickHouse replays them in number order). */
+function logFiles(tablePath: string): Array<{ path: string; number: number }> {
+  const dir = join(tablePath, LOG_DIR);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
-    .map((f) => ({ f, n: LOG_FILE.exec(f) }))
-    .filter((x): x is { f: string; n: RegExpExecArray } => x.n !== null)
-    .sort((a, b) => Number(a.n[1]) - Number(b.n[1]))
-    .map((x) => join(dir, x.f));
+    .flatMap((f) => {
+      const m = LOG_FILE.exec(f);
+      return m ? [{ path: join(dir, f), number: Number(m[1]) }] : [];
+    })
+    .sort((a, b) => a.number - b.number);
+}
+
+/** The ids a table's deduplication log holds, the newest `window` of them (none without a log). */
+export function loggedBlocks(tablePath: string, window = Infinity): LoggedBlock[] {
+  return replayLog(logFiles(tablePath).map((f) => readFileSync(f.path, 'utf8')), window);
 }
 
 /**
@@ -73,7 +81,7 @@ export function replayLog(texts: string[], window = Infinity): LoggedBlock[] {
     }
   }
   // ClickHouse keeps the newest `window` ids: an older one deduplicates nothing.
-  return [...held].slice(-window).map(([blockId, part]) => ({ blockId, part }));
+  return [...held].slice(-window).map(([blockId, part]) => ({ part, blockId }));
 }
 
 /** A part name's partition and block range (`<partition>_<min>_<max>_<level>[_<mutation>]`); null for another shape. */
@@ -108,7 +116,7 @@ export async function repairDeduplicationLogs(client: ClickHouseClient): Promise
     `SELECT name, data_paths[1] AS path, extract(create_table_query, 'non_replicated_deduplication_window = ([0-9]+)') AS dedup_window
      FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND notEmpty(data_paths)`,
   );
-  const logged = tables.map((t) => ({ ...t, files: logFiles(join(t.path, 'deduplication_logs')) })).filter((t) => t.files.length > 0);
+  const logged = tables.map((t) => ({ ...t, blocks: loggedBlocks(t.path, Number(t.dedup_window) || Infinity) })).filter((t) => t.blocks.length > 0);
   if (logged.length === 0) return [];
   const parts = await rows<{ table: string; partition_id: string; min_block_number: string; max_block_number: string }>(
     client,
@@ -117,21 +125,20 @@ export async function repairDeduplicationLogs(client: ClickHouseClient): Promise
   const repaired: DanglingBlock[] = [];
   for (const t of logged) {
     const ranges = parts.filter((p) => p.table === t.name).map((p) => ({ partitionId: p.partition_id, minBlock: Number(p.min_block_number), maxBlock: Number(p.max_block_number) }));
-    const dangling = danglingIds(replayLog(t.files.map((f) => readFileSync(f, 'utf8')), Number(t.dedup_window) || Infinity), ranges);
+    const dangling = danglingIds(t.blocks, ranges);
     if (dangling.length === 0) continue;
     // Detached, the table's log is closed; attached again, it replays its files, the DROPs last:
     // they go in a file of their own, numbered after the others, so a record a crash cut short
     // at the end of the last file cannot swallow them.
     await client.command({ query: `DETACH TABLE \`${t.name}\`` });
     try {
-      const files = logFiles(join(t.path, 'deduplication_logs'));
-      const next = Number(LOG_FILE.exec(basename(files[files.length - 1]))![1]) + 1;
-      writeFileSync(join(t.path, 'deduplication_logs', `deduplication_log_${next}.txt`), dropRecords(dangling), { flag: 'wx' });
+      const next = logFiles(t.path).at(-1)!.number + 1;
+      writeFileSync(join(t.path, LOG_DIR, `deduplication_log_${next}.txt`), dropRecords(dangling), { flag: 'wx' });
     } finally {
       await client.command({ query: `ATTACH TABLE \`${t.name}\`` });
     }
     log.warn(
-      { table: t.name, blocks: dangling.map((d) => ({ part: d.part, blockId: d.blockId })) },
+      { table: t.name, blocks: dangling },
       'insert deduplication ids whose parts are not in the table (a process killed between logging a block and storing it) dropped: a retry of those batches is stored',
     );
     repaired.push(...dangling.map((d) => ({ ...d, table: t.name })));

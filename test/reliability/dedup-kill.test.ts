@@ -6,10 +6,10 @@
  * The rerun must store the batch: the store then equals an uninterrupted ingest's.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { logFiles, replayLog } from '../../analyzer/store/dedup-repair.js';
+import { loggedBlocks } from '../../analyzer/store/dedup-repair.js';
 import { runCli } from '../helpers/cli.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { fingerprint, runChild, type ChildRun, type Fingerprint } from './crash.js';
@@ -33,7 +33,7 @@ describe.skipIf(Boolean(straceMissing))(`kill -9 between a block's deduplication
     expect(r.code, r.stderr).toBe(0);
     return (JSON.parse(r.stdout) as { path: string }).path;
   };
-  const loggedParts = (tablePath: string): string[] => replayLog(logFiles(join(tablePath, 'deduplication_logs')).map((f) => readFileSync(f, 'utf8'))).map((b) => b.part);
+  const loggedParts = (tablePath: string): string[] => loggedBlocks(tablePath).map((b) => b.part);
   /** A new store, created (migrated) by an ingest of an empty file: its tables' folders are known before the run strace watches. */
   const newStore = async (name: string): Promise<string> => {
     const db = join(dir, name);
