@@ -105,17 +105,20 @@ export async function* readMrtFrameBatches(source: MrtSource, stats: MrtReadStat
     const wanted = opts.ribPrefixes;
     return (decode ??= (frame) => {
       let record: MrtRecord | null;
-      decodingRib = isRibFrame(frame);
-      if (decodingRib && wanted) {
+      let rib = isRibFrame(frame);
+      if (rib && wanted) {
         const prefix = ribPrefixOf(frame);
         // A record whose prefix cannot be read is every reader's (each reports it): its warnings are not this reader's share.
-        if (prefix === null) decodingRib = false;
+        if (prefix === null) rib = false;
         else if (!wanted(prefix)) {
           stats.records++;
           stats.ribSkipped++;
           return null;
         }
       }
+      // Set only while this record decodes: a skipped record must not make the framing's next
+      // report (a truncated end) one reader's RIB warning, counted once per shard that skipped.
+      decodingRib = rib;
       try {
         record = parseFrame(frame, state, report, opts.ribAttributes);
       } catch (err) {

@@ -59,9 +59,9 @@ const counts = (s: Summary) => {
 };
 
 /**
- * Bad input of each kind the shards count differently: RIB records with a malformed attribute
- * (only the shard owning the prefix decodes them), an UPDATE with one (every shard decodes it)
- * and a truncated record at the end.
+ * Bad input of each kind the shards count differently: an UPDATE with a malformed attribute
+ * (every shard decodes it), RIB records with one (only the shard owning the prefix decodes them)
+ * and a truncated record at the end, right after a RIB record all shards but one skip.
  */
 function writeBadFile(): string {
   const peer = { peerAsn: 64501, localAsn: 12654, peerIp: '192.0.2.1', localIp: '192.0.2.254' };
@@ -73,8 +73,8 @@ function writeBadFile(): string {
     file,
     Buffer.concat([
       peerIndexTable([{ ip: peer.peerIp, asn: peer.peerAsn }]),
-      ...ribPrefixes.map((p, i) => rib(p, [{ peerIndex: 0, attrs: i % 2 ? [origin(0), badPath] : good }], i)),
       bgp4mpMessage(peer, update({ attrs: [origin(0), badPath, nextHop(peer.peerIp)], nlri: [prefix('41.0.9.0/24')] }), 4, { seconds: 1_700_000_100 }),
+      ...ribPrefixes.map((p, i) => rib(p, [{ peerIndex: 0, attrs: i % 2 ? [origin(0), badPath] : good }], i)),
       Buffer.from([0, 0, 0, 1, 0, 13]),
     ]),
   );
