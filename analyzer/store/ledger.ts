@@ -9,7 +9,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
  * so a renamed or copied file is still recognised.
  *
  * Resume without double counting: the ingest calls `begin` (skip the file when completed;
- * otherwise read it again from the start), then every so often `writer.flush()` followed by
+ * otherwise read it again from the start), then every so often `writer.flushComplete()` followed by
  * `checkpoint`, and `complete` at the end. Rows written again carry the same deterministic
  * event_id, and come in the same batches (same dedup tokens) when the file is read again with
  * the same `jobs`: the store drops those that landed, so repeats never inflate a count.
@@ -91,7 +91,7 @@ export class IngestLedger {
     return (await this.get(id.key))!;
   }
 
-  /** Call after `writer.flush()`: the first `elements` elements of the file are durable. */
+  /** Call after `writer.flushComplete()`: the rows of the first `elements` elements of the file are durable, but for the RIB snapshot rows still open (the prefix being read). */
   async checkpoint(id: FileIdentity, elements: number, findings: number): Promise<void> {
     const e = await this.get(id.key);
     await this.write(id, 'started', elements, findings, e?.startedAt ?? nowText(), e?.jobs ?? 1);

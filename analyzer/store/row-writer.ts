@@ -71,12 +71,15 @@ export function createRowWriter(
    * writes meanwhile (ingest reading on past a checkpoint, or the next file) are not waited for.
    * The cut never waits for the store, so where batches end (their dedup tokens) does not depend
    * on its pace; the queue may hold a few batches over its bound, and the next row waits for room.
+   * `closeSnapshot`: the RIB snapshot rows of the prefix being read go too (the input ended);
+   * else they stay open for its entries still to come.
    */
-  function flush(): Promise<void> {
-    addSnapshots(snapshots.take());
+  function handOver(closeSnapshot: boolean): Promise<void> {
+    if (closeSnapshot) addSnapshots(snapshots.take());
     batcher.cutAll();
     return outlet.landed();
   }
+  const flush = () => handOver(true);
 
   return {
     writeEvent(event, finding) {
@@ -89,6 +92,7 @@ export function createRowWriter(
       return addRow('finding_events', LIFECYCLE_COLUMNS, encodeLifecycle, lifecycleValues, event, null, lifecycleContext);
     },
     flush,
+    flushComplete: () => handOver(false),
     discard() {
       return snapshots.take().length + batcher.dropAll();
     },

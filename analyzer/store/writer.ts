@@ -68,6 +68,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     writeEvent: rows.writeEvent,
     writeLifecycle: rows.writeLifecycle,
     flush: rows.flush,
+    flushComplete: rows.flushComplete,
     discard: rows.discard,
     async insertBatch(b) {
       s.accepted += b.payload.rows;

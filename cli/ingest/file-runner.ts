@@ -37,7 +37,7 @@ export interface FileResult {
 
 export interface PlanHooks {
   fileStarted(index: number): Promise<void> | void;
-  /** Every `every` elements, once their rows have landed (a resumable ledger checkpoint). */
+  /** Every `every` elements, once their rows have landed, but for the RIB snapshot rows of the prefix being read (a ledger checkpoint). */
   checkpoint?: { every: number; at(index: number, elements: number, findings: number): Promise<void> };
   /** After the file's rows have landed. */
   fileDone(index: number, result: FileResult): Promise<void> | void;
@@ -161,7 +161,7 @@ export class FileRunner {
         if (wait) await wait;
         elements++;
         if (checkpoint && elements % checkpoint.every === 0) {
-          const [landed, at, findings] = [this.writer.flush(), elements, pipeline.counters.findings - findingsAtStart];
+          const [landed, at, findings] = [this.writer.flushComplete(), elements, pipeline.counters.findings - findingsAtStart];
           checkpointed = checkpointed.then(() => landed).then(() => checkpoint.at(index, at, findings));
           checkpointed.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
         }

@@ -75,6 +75,12 @@ export interface RowWriter {
   /** Resolves when every row written before the call is in the store or in the on-disk spool (rows written meanwhile are not waited for). */
   flush(): Promise<void>;
   /**
+   * As flush, but for the RIB snapshot rows of the prefix being read, which stay open for its
+   * entries still to come: an ingest's checkpoint, which may fall inside a prefix's entries,
+   * leaves its routes in one row (so the rows do not depend on where checkpoints fall, or on --jobs).
+   */
+  flushComplete(): Promise<void>;
+  /**
    * Drops the rows not yet cut into a batch (an interrupted ingest's: its rerun reads the file
    * again and cuts them the same way, where flushing them now would cut them differently, so
    * the store could not recognise them again); returns how many.

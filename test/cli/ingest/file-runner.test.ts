@@ -1,7 +1,8 @@
 /**
  * The ingest's file runner: the next file is read while the store takes the last rows of the one
  * before; a file is done (the ledger's hook) only once its rows have landed, in file order; each
- * file's batches end with it; the saved state before a file's is kept until that file is done.
+ * file's batches end with it; the saved state before a file's is kept until that file is done; a
+ * checkpoint inside a prefix's RIB entries leaves its routes in one snapshot row.
  * Real registry, geo and classifier (the reliability fixture) and real MRT files (the test
  * encoder); the store side is an in-memory batch outlet whose landing the test releases: the
  * store's own inserts are tested in test/analyzer/store, here only the order is.
@@ -16,7 +17,7 @@ import { FileRunner } from '../../../cli/ingest/file-runner.js';
 import { stateFileName, WHOLE } from '../../../cli/ingest/shard.js';
 import { loadAnalysis } from '../../../cli/setup.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
-import { writeCapture } from '../../reliability/fixture.js';
+import { writeCapture, writeRib } from '../../reliability/fixture.js';
 
 /** Takes every batch at once; says they landed only once released. */
 class GatedOutlet implements BatchOutlet {
@@ -91,5 +92,33 @@ describe('ingest file runner', { timeout: 60_000 }, () => {
     expect(existsSync(stale)).toBe(false);
     expect(existsSync(cut)).toBe(false);
     expect(existsSync(join(stateDir, 'after-a'))).toBe(true);
+  });
+
+  it('a checkpoint inside a prefix\'s RIB entries leaves its routes in one snapshot row: the rows are those of a read without checkpoints', async () => {
+    const dir = makeTmpDir('file-runner-rib');
+    const { rirDir, mmdb } = writeCapture(dir, { seed: 5, messages: 10 });
+    const rib = writeRib(dir, { seed: 6 });
+    const analysis = await loadAnalysis({ rirDir, geo: mmdb, cacheDir: join(dir, 'cache') });
+    /** The rib_snapshots rows of one read of the dump (their RowBinary bytes, in order), and the checkpoints it made. */
+    const snapshotRows = async (every: number | null) => {
+      const outlet = new GatedOutlet();
+      outlet.release();
+      const writer = createRowWriter(outlet, { batchSize: 1_000_000, flushIntervalMs: 0, maxQueuedBatches: 4, ribSnapshots: true }, { accepted: 0, rejectedRows: 0 });
+      let checkpoints = 0;
+      const checkpoint = every ? { every, at: async () => void checkpoints++ } : undefined;
+      const runner = new FileRunner(analysis.classifier, writer, { stateDir: join(dir, 'state'), shard: WHOLE });
+      await runner.run([{ file: rib.file, process: true, chain: null }], { fileStarted: () => undefined, fileDone: () => undefined, checkpoint });
+      const batches = outlet.batches.filter((b) => b.payload.table === 'rib_snapshots');
+      return { rows: batches.reduce((n, b) => n + b.payload.rows, 0), bytes: Buffer.concat(batches.map((b) => b.payload.data)), batches: batches.length, checkpoints };
+    };
+    const whole = await snapshotRows(null);
+    // Every 5 entries, with 4 peers: most checkpoints fall between two entries of one prefix.
+    const checkpointed = await snapshotRows(5);
+    expect(checkpointed.checkpoints).toBe(Math.floor(rib.entries / 5));
+    expect(checkpointed.batches).toBeGreaterThan(whole.batches);
+    expect(whole.rows).toBeGreaterThan(0);
+    expect(whole.rows).toBeLessThan(rib.entries);
+    expect(checkpointed.rows).toBe(whole.rows);
+    expect(checkpointed.bytes.equals(whole.bytes)).toBe(true);
   });
 });
