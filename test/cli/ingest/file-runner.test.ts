@@ -2,12 +2,13 @@
  * The ingest's file runner: the next file is read while the store takes the last rows of the one
  * before; a file is done (the ledger's hook) only once its rows have landed, in file order; each
  * file's batches end with it; the saved state before a file's is kept until that file is done; a
- * checkpoint inside a prefix's RIB entries leaves its routes in one snapshot row.
+ * checkpoint inside a prefix's RIB entries leaves its routes in one snapshot row; the state is saved
+ * only when due, and a rerun takes back the latest one saved and replays only the files after it.
  * Real registry, geo and classifier (the reliability fixture) and real MRT files (the test
  * encoder); the store side is an in-memory batch outlet whose landing the test releases: the
  * store's own inserts are tested in test/analyzer/store, here only the order is.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Batch, BatchOutlet } from '../../../analyzer/store/index.js';
@@ -120,5 +121,35 @@ describe('ingest file runner', { timeout: 60_000 }, () => {
     expect(whole.rows).toBeLessThan(rib.entries);
     expect(checkpointed.rows).toBe(whole.rows);
     expect(checkpointed.bytes.equals(whole.bytes)).toBe(true);
+  });
+
+  it('saves the state after a file only when due; a rerun takes back the latest saved and replays only the files after it, to the same rows', async () => {
+    const dir = makeTmpDir('file-runner-saves');
+    const a = writeCapture(dir, { seed: 11, messages: 2000, name: 'a.mrt.gz' });
+    const b = writeCapture(dir, { seed: 12, messages: 100, startTime: a.lastTime + 1, name: 'b.mrt.gz' });
+    const c = writeCapture(dir, { seed: 13, messages: 300, startTime: b.lastTime + 1, name: 'c.mrt.gz' });
+    const analysis = await loadAnalysis({ rirDir: a.rirDir, geo: a.mmdb, cacheDir: join(dir, 'cache') });
+    const stateDir = join(dir, 'state');
+    /** Runs the plan (files marked false are skipped, as completed); the route_events bytes stored, in order. */
+    const run = async (process: [boolean, boolean, boolean]) => {
+      const outlet = new GatedOutlet();
+      outlet.release();
+      const writer = createRowWriter(outlet, { batchSize: 1_000_000, flushIntervalMs: 0, maxQueuedBatches: 4, ribSnapshots: true }, { accepted: 0, rejectedRows: 0 });
+      const runner = new FileRunner(analysis.classifier, writer, { stateDir, shard: WHOLE });
+      const plan = [a.mrt, b.mrt, c.mrt].map((file, i) => ({ file, process: process[i], chain: `after-${'abc'[i]}` }));
+      await runner.run(plan, { fileStarted: () => undefined, fileDone: () => undefined });
+      return Buffer.concat(outlet.batches.filter((x) => x.payload.table === 'route_events').map((x) => x.payload.data));
+    };
+    const whole = await run([true, true, true]);
+    // Due after the first file (its elements are at least the pairs it left), not after the short
+    // second one; never after the last.
+    expect(existsSync(join(stateDir, 'after-a'))).toBe(true);
+    expect(existsSync(join(stateDir, 'after-b'))).toBe(false);
+    expect(existsSync(join(stateDir, 'after-c'))).toBe(false);
+    // The rerun reads the second file again, not the first (gone now): the state after it is taken back.
+    rmSync(a.mrt);
+    const rerun = await run([false, false, true]);
+    expect(rerun.length).toBeGreaterThan(0);
+    expect(rerun.equals(whole.subarray(whole.length - rerun.length))).toBe(true);
   });
 });
