@@ -15,12 +15,16 @@
  *     members concatenated (one .gz file to readers) until the count is reached: 219,580
  *     elements twice, then 148,655 more. Its repeats do not grow the routing state;
  *   - the RIB and the 2016 file in one ingest; and the same with `--jobs` = the cores here,
- *     against `--jobs 1` in the same run.
+ *     against `--jobs 1` in the same run;
+ *   - the RIB, then the 2016 file cut at record boundaries into 50 files, as a backfill of
+ *     5-minute updates files reads them: what each file costs beyond its elements (the ledger,
+ *     the saved routing state, each table's last batch).
  * Every other case reads the registry as an earlier command prepared it (`<cache-dir>/prepared/`),
  * as every ingest after the first on the same registry files does.
  * BENCH_INGEST_RUNS=N runs each N times (default 3); the summary gives min, median and max.
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
@@ -46,6 +50,19 @@ const STREAM_PARTS = [
 const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
 const STREAM = join(dir, 'updates-stream.gz');
 writeFileSync(STREAM, Buffer.concat([...STREAM_PARTS, ...STREAM_PARTS, ...STREAM_PARTS.slice(0, 3)].map((f) => readFileSync(f))));
+/** The 2016 file's MRT records (a 12-byte header, the length in its last four) in `n` gzip files of as many records each. */
+function cutIntoFiles(file: string, n: number): string[] {
+  const mrt = gunzipSync(readFileSync(file));
+  const ends: number[] = [];
+  for (let at = 0; at + 12 <= mrt.length; ) ends.push((at += 12 + mrt.readUInt32BE(at + 8)));
+  const per = Math.ceil(ends.length / n);
+  return Array.from({ length: n }, (_, i) => {
+    const piece = join(dir, `updates-piece-${String(i).padStart(3, '0')}.gz`);
+    writeFileSync(piece, gzipSync(mrt.subarray(i ? ends[i * per - 1] : 0, ends[Math.min((i + 1) * per, ends.length) - 1])));
+    return piece;
+  });
+}
+const PIECES = cutIntoFiles(UPDATES, 50);
 const REGISTRY_2013 = ['--rir-dir', sharedData('rir', '2013-08-13')];
 const REGISTRY_2014 = ['--rir-dir', sharedData('rir', '2014-07-01')];
 const JOBS = Math.max(2, availableParallelism());
@@ -59,6 +76,7 @@ const cases: Array<{ name: string; files: string[]; store: 'new' | 'migrated'; e
   { name: 'update stream (587,815 elements)', files: [STREAM], store: 'migrated', extra: REGISTRY_2013 },
   { name: 'both files', files: [RIB, UPDATES], store: 'migrated', extra: REGISTRY_2013 },
   { name: `both files, --jobs ${JOBS}`, files: [RIB, UPDATES], store: 'migrated', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
+  { name: 'the RIB, then the 2016 updates in 50 files', files: [RIB, ...PIECES], store: 'migrated', extra: REGISTRY_2013 },
 ];
 const cli = portolanCli();
 const runs = Number(process.env.BENCH_INGEST_RUNS ?? 3);
