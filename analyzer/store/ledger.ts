@@ -56,9 +56,17 @@ export async function identifyFile(path: string): Promise<FileIdentity> {
   return { key: h.digest('hex'), path: abs, size };
 }
 
-const nowText = () => (Date.now() / 1000).toFixed(6);
+/** Now, as the ledger's times read back (`toString` of a DateTime64(6, 'UTC')). */
+const nowText = () => `${new Date().toISOString().replace('T', ' ').slice(0, 23)}000`;
 
 export class IngestLedger {
+  /**
+   * Each file's entry as this process last read or wrote it (null: none), so that begin,
+   * checkpoint and complete do not read it again: an ingest of many small files asked the store
+   * three times per file.
+   */
+  private readonly known = new Map<string, LedgerEntry | null>();
+
   constructor(private readonly client: ClickHouseClient) {}
 
   identify(path: string): Promise<FileIdentity> {
@@ -66,13 +74,26 @@ export class IngestLedger {
   }
 
   async get(key: string): Promise<LedgerEntry | null> {
+    return (await this.entries([key])).get(key)!;
+  }
+
+  /** The entries of `keys` (null: none), read in one query. */
+  async entries(keys: string[]): Promise<Map<string, LedgerEntry | null>> {
+    if (!keys.length) return new Map();
     const rs = await this.client.query({
-      query: `${SELECT_ENTRIES} WHERE file_key = {key:String}`,
-      query_params: { key },
+      query: `${SELECT_ENTRIES} WHERE file_key IN {keys:Array(String)}`,
+      query_params: { keys },
       format: 'JSONEachRow',
     });
-    const rows = await rs.json<Record<string, string | number>>();
-    return rows.length ? toEntry(rows[0]) : null;
+    const found = new Map((await rs.json<Record<string, string | number>>()).map((r) => [String(r.file_key), toEntry(r)]));
+    const out = new Map(keys.map((k) => [k, found.get(k) ?? null]));
+    for (const [k, e] of out) this.known.set(k, e);
+    return out;
+  }
+
+  /** The entry as this process knows it, else as the store has it. */
+  private async current(key: string): Promise<LedgerEntry | null> {
+    return this.known.has(key) ? this.known.get(key)! : this.get(key);
   }
 
   async list(): Promise<LedgerEntry[]> {
@@ -85,29 +106,29 @@ export class IngestLedger {
 
   /** The entry to work from: a completed one (skip the file), a started one (resume) or a new one. */
   async begin(id: FileIdentity, jobs = 1): Promise<LedgerEntry> {
-    const existing = await this.get(id.key);
-    if (existing) return existing;
-    await this.write(id, 'started', 0, 0, nowText(), jobs);
-    return (await this.get(id.key))!;
+    return (await this.current(id.key)) ?? this.write(id, 'started', 0, 0, nowText(), jobs);
   }
 
   /** Call after `writer.flushComplete()`: the rows of the first `elements` elements of the file are durable, but for the RIB snapshot rows still open (the prefix being read). */
   async checkpoint(id: FileIdentity, elements: number, findings: number): Promise<void> {
-    const e = await this.get(id.key);
+    const e = await this.current(id.key);
     await this.write(id, 'started', elements, findings, e?.startedAt ?? nowText(), e?.jobs ?? 1);
   }
 
   async complete(id: FileIdentity, elements: number, findings: number): Promise<void> {
-    const e = await this.get(id.key);
+    const e = await this.current(id.key);
     await this.write(id, 'completed', elements, findings, e?.startedAt ?? nowText(), e?.jobs ?? 1);
   }
 
-  private async write(id: FileIdentity, status: string, elements: number, findings: number, startedAt: string, jobs: number): Promise<void> {
+  private async write(id: FileIdentity, status: LedgerEntry['status'], elements: number, findings: number, startedAt: string, jobs: number): Promise<LedgerEntry> {
+    const entry: LedgerEntry = { key: id.key, path: id.path, size: id.size, status, elements, findings, startedAt, updatedAt: nowText(), jobs };
     await this.client.insert({
       table: 'ingest_ledger',
-      values: [{ file_key: id.key, path: id.path, size: id.size, status, elements, findings, started_at: startedAt, updated_at: nowText(), jobs }],
+      values: [{ file_key: id.key, path: id.path, size: id.size, status, elements, findings, started_at: startedAt, updated_at: entry.updatedAt, jobs }],
       format: 'JSONEachRow',
     });
+    this.known.set(id.key, entry);
+    return entry;
   }
 }
 

@@ -109,8 +109,9 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
   /** Files read again (interrupted before, or --force), by the --jobs they were stored under. */
   const redone = new Map<number, string[]>();
   let chain: string | null = '';
+  const entries = await store.ledger.entries(ids.flatMap((id) => (id ? [id.key] : [])));
   for (const [i, file] of files.entries()) {
-    const previous = ids[i] ? await store.ledger.get(ids[i]!.key) : null;
+    const previous = ids[i] ? entries.get(ids[i]!.key)! : null;
     const skip = previous?.status === 'completed' && !opts.force;
     chain = nextChain(chain, ids[i]?.key);
     plan.push({ file, process: !skip, chain });

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
-import { identifyFile } from '../../../analyzer/store/ledger.js';
+import { identifyFile, IngestLedger } from '../../../analyzer/store/ledger.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 
 describe('ingest ledger', () => {
@@ -41,6 +41,29 @@ describe('ingest ledger', () => {
       format: 'JSONEachRow',
     });
     expect(await store.ledger.get(id.key)).toMatchObject({ status: 'completed', jobs: 1 });
+  });
+
+  it('reads many files in one query; begin, checkpoint and complete then read nothing, and what they wrote reads back as they return it', async () => {
+    const [x, y] = await Promise.all([file('e.mrt', 10), file('f.mrt', 20)]);
+    let queries = 0;
+    const client = new Proxy(store.client, {
+      get(target, name) {
+        const value = Reflect.get(target, name) as unknown;
+        if (name === 'query') queries++;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const ledger = new IngestLedger(client);
+    expect([...(await ledger.entries([x.key, y.key])).values()]).toEqual([null, null]);
+    expect(await ledger.entries([])).toEqual(new Map());
+    const begun = await ledger.begin(x, 2);
+    await ledger.checkpoint(x, 5, 1);
+    await ledger.complete(x, 9, 3);
+    expect(queries).toBe(1);
+    const completed = await ledger.begin(x, 1);
+    expect(completed).toMatchObject({ status: 'completed', elements: 9, findings: 3, jobs: 2, startedAt: begun.startedAt });
+    expect(await new IngestLedger(store.client).get(x.key)).toEqual(completed);
+    expect(await store.ledger.get(y.key)).toBeNull();
   });
 
   it('a file is known by its content, not its path', async () => {
