@@ -29,6 +29,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
 import { portolanCli, timedBgpdump, timedRun } from './cli.js';
+import { mrtRecords } from './mrt-records.js';
 import { report, spread } from './report.js';
 
 if (!hasSharedData) {
@@ -50,15 +51,13 @@ const STREAM_PARTS = [
 const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
 const STREAM = join(dir, 'updates-stream.gz');
 writeFileSync(STREAM, Buffer.concat([...STREAM_PARTS, ...STREAM_PARTS, ...STREAM_PARTS.slice(0, 3)].map((f) => readFileSync(f))));
-/** The 2016 file's MRT records (a 12-byte header, the length in its last four) in `n` gzip files of as many records each. */
+/** A gzip file's MRT records in `n` gzip files of as many records each. */
 function cutIntoFiles(file: string, n: number): string[] {
-  const mrt = gunzipSync(readFileSync(file));
-  const ends: number[] = [];
-  for (let at = 0; at + 12 <= mrt.length; ) ends.push((at += 12 + mrt.readUInt32BE(at + 8)));
-  const per = Math.ceil(ends.length / n);
+  const records = mrtRecords(gunzipSync(readFileSync(file)));
+  const per = Math.ceil(records.length / n);
   return Array.from({ length: n }, (_, i) => {
     const piece = join(dir, `updates-piece-${String(i).padStart(3, '0')}.gz`);
-    writeFileSync(piece, gzipSync(mrt.subarray(i ? ends[i * per - 1] : 0, ends[Math.min((i + 1) * per, ends.length) - 1])));
+    writeFileSync(piece, gzipSync(Buffer.concat(records.slice(i * per, (i + 1) * per))));
     return piece;
   });
 }
