@@ -3,6 +3,7 @@
  * as our recorder writes them and as public captures are published. Also recognises a
  * file's format by content, so nobody has to name files a particular way.
  */
+import { createRequire } from 'node:module';
 import { log } from '../../common/log.js';
 import { openInput } from '../../common/input.js';
 import type { RisMessageData } from '../rislive/protocol.js';
@@ -52,7 +53,9 @@ export function parseCaptureLine(line: string): RisMessageData | null {
 
 /** Streams the ris_messages of a JSONL capture (plain, .gz or .bz2). Bad lines are skipped. */
 export async function* readJsonlCapture(file: string, stats: JsonlReadStats = newJsonlStats()): AsyncGenerator<RisMessageData> {
-  const { createInterface } = await import('node:readline');
+  // Loaded when a capture is read, not at import (parse's start-up); required, not import()ed:
+  // in the bundles bin/portolan.js runs, an import() is Node's experimental loader, with a warning.
+  const { createInterface } = createRequire(import.meta.url)('node:readline') as typeof import('node:readline');
   const rl = createInterface({ input: await openInput(file), crlfDelay: Infinity });
   for await (const line of rl) {
     stats.lines++;

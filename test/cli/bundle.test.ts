@@ -56,8 +56,18 @@ function mrtFile(): string {
   return file;
 }
 
+/** A RIR folder of one tiny delegated file. */
+function registryDir(): string {
+  const rir = join(dir, 'rir');
+  mkdirSync(rir, { recursive: true });
+  const rows = ['ripencc|NL|ipv4|10.0.0.0|16777216|20000101|allocated', 'ripencc|FR|ipv4|203.0.113.0|256|20100101|assigned'];
+  writeFileSync(join(rir, 'delegated-ripencc-latest'), ['2.3|ripencc|20240101|2|19850101|20240101|+0000', ...rows, ''].join('\n'));
+  return rir;
+}
+
 describe.skipIf(!built)(`the bundled start${built ? '' : ' (skipped: the CLI is not built here, or tsc ran alone after the bundle; `npm run build` writes both)'}`, () => {
   const file = mrtFile();
+  const rir = registryDir();
   const inputs = [file, ...(hasSharedData ? [sharedData('mrt', 'bgpdump-testdata', 'updates.20020722.2238.gz')] : [])];
 
   it.each(['bgpdump', 'jsonl'])('parse --format %s prints what the CLI from sources prints, from the bundle alone', async (format) => {
@@ -102,10 +112,6 @@ describe.skipIf(!built)(`the bundled start${built ? '' : ' (skipped: the CLI is 
   });
 
   it('every other command runs from the bundle of all actions as from sources; its workers start from their compiled modules', async () => {
-    const rir = join(dir, 'rir');
-    mkdirSync(rir, { recursive: true });
-    const rows = ['ripencc|NL|ipv4|10.0.0.0|16777216|20000101|allocated', 'ripencc|FR|ipv4|203.0.113.0|256|20100101|assigned'];
-    writeFileSync(join(rir, 'delegated-ripencc-latest'), ['2.3|ripencc|20240101|2|19850101|20240101|+0000', ...rows, ''].join('\n'));
     const summary = (stdout: string) => {
       const { elapsedSeconds, processingSeconds, elementsPerSecond, ...rest } = JSON.parse(stdout) as Record<string, unknown>;
       expect([elapsedSeconds, processingSeconds, elementsPerSecond].every((v) => typeof v === 'number')).toBe(true);
@@ -131,6 +137,21 @@ describe.skipIf(!built)(`the bundled start${built ? '' : ' (skipped: the CLI is 
     }
     const lookup = ['lookup', '10.1.0.0/16', '203.0.113.7', '--rir-dir', rir];
     expect(bin(lookup).stdout).toBe((await runCli(lookup)).stdout);
+  });
+
+  it('reads a RIS Live capture from the bundle with nothing on stderr: the bundles import() no package or builtin (Node would warn of its experimental loader)', async () => {
+    const capture = join(dir, 'capture.jsonl');
+    const data = { timestamp: 1558620047.08, peer: '192.0.2.10', peer_asn: '65010', host: 'rrc00', type: 'UPDATE', path: [65010, 65020], origin: 'igp', announcements: [{ next_hop: '192.0.2.10', prefixes: ['203.0.113.0/24'] }] };
+    writeFileSync(capture, `${JSON.stringify({ type: 'ris_message', data })}\nnot json\n`);
+    const args = ['ingest', capture, '--db', join(dir, 'db-capture'), '--rir-dir', rir, '--json'];
+    const r = bin(args);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ elements: 1, announcements: 1 });
+    expect(r.stderr).toBe(''); // the log is silenced; before, the import() of node:readline warned here
+    for (const b of [bundle, allBundle]) {
+      const specifiers = [...readFileSync(b, 'utf8').matchAll(/\bimport\("([^"]+)"\)/g)].map((m) => m[1]);
+      expect(specifiers.filter((s) => !s.startsWith('./')), b).toEqual([]); // only the actions' compiled modules
+    }
   });
 
   it('parse (plain or gzip) and help load neither child_process (commander asks for it) nor Node’s fs streams', () => {
