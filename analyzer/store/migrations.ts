@@ -85,6 +85,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'ingest_ledger.jobs: the --jobs a file\'s batches were cut under, so a rerun of an interrupted file, or --force, cuts the same batches (dedup tokens) whatever --jobs it is given',
     statements: (opts) => generateDdl(opts, 14),
   },
+  {
+    version: 15,
+    name: 'the collector columns\' comments: an MRT file whose path names no collector (rrc00…, route-views…) is labelled unknown, no longer by its file name, so one collector\'s files share their peers',
+    statements: (opts) => generateDdl(opts, 15),
+  },
 ];
 
 export interface MigrationResult {

@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .option('--host <ADDR>', 'address to listen on', '127.0.0.1')
     .option('--speed <X>', '1 keeps the capture timing, 10 is ten times faster, 0 sends as fast as the client reads', '1')
     .option('--loop', 'start again at the end of the capture')
-    .option('--collector <NAME>', 'collector (host) name for MRT files (default: from the file name, e.g. rrc06)')
+    .option('--collector <NAME>', 'collector (host) name for MRT files (default: from the file path, rrcNN or route-views…, else `unknown`)')
     .addOption(new Option('--close-after <N>', 'fault injection: drop each connection after N messages').hideHelp())
     .addOption(new Option('--stall-after <N>', 'fault injection: stop sending after N messages, keep the socket open').hideHelp())
     .addOption(new Option('--malformed-every <N>', 'fault injection: add a malformed frame after every N messages').hideHelp())

@@ -46,7 +46,7 @@ export interface BgpElem {
 }
 
 export interface RouteEvent extends BgpElem {
-  /** RIS collector (e.g. `rrc00`), or the file name for archives without one. */
+  /** Collector (e.g. `rrc00`, `route-views.jinx`); `unknown` for archive files whose path names none. */
   collector: string;
   /** An entry of a RIB dump (TABLE_DUMP, TABLE_DUMP_V2): part of a table, not a BGP message (the store keeps such entries as snapshots). */
   from_rib?: true;

@@ -5,7 +5,8 @@
 import { newStats, readMrtRecords } from '../mrt/index.js';
 import type { RisMessageData } from '../rislive/protocol.js';
 import { isJsonlCapture, newJsonlStats, readJsonlCapture } from './jsonl.js';
-import { hostFromFileName, isBgp4mpMessage, isBgp4mpStateChange, mrtRecordToRis, stateChangeToRis } from './mrt-to-ris.js';
+import { collectorFromPath } from '../mrt/collector-name.js';
+import { isBgp4mpMessage, isBgp4mpStateChange, mrtRecordToRis, stateChangeToRis } from './mrt-to-ris.js';
 
 export interface CaptureStats {
   messages: number;
@@ -32,7 +33,7 @@ export async function* readCapture(file: string, opts: { host?: string; stats?: 
     }
     return;
   }
-  const host = opts.host ?? hostFromFileName(file);
+  const host = opts.host ?? collectorFromPath(file);
   const mrtStats = newStats();
   let seq = 0;
   try {

@@ -4,7 +4,6 @@
  * `aggregator` as "asn:ip", `announcements` grouped by next hop, `peer_asn` as a string and
  * `raw` as upper-case hex of the whole BGP message.
  */
-import { basename } from 'node:path';
 import { updateToElems } from '../bgp/index.js';
 import type { Bgp4mpMessageRecord, Bgp4mpStateChangeRecord } from '../models/mrt.js';
 import type { BgpElem } from '../models/route-event.js';
@@ -19,13 +18,6 @@ export function isBgp4mpStateChange(record: unknown): record is Bgp4mpStateChang
 }
 
 const TYPES: Record<string, string> = { update: 'UPDATE', keepalive: 'KEEPALIVE', open: 'OPEN', notification: 'NOTIFICATION' };
-
-/** `rrc06` from `ris.rrc06.updates.1427846400.gz` or `.../rrc06/updates…`; else the file name. */
-export function hostFromFileName(file: string): string {
-  const m = /(?:^|[^a-z0-9])(rrc\d{2,3})(?![0-9])/i.exec(file);
-  if (m) return m[1].toLowerCase();
-  return basename(file).replace(/\.(gz|bz2)$/i, '');
-}
 
 /** The RIS Live `path` of an element: sequences flattened, sets as nested arrays. */
 export function segmentsToRisPath(elem: BgpElem): RisPathElement[] | undefined {

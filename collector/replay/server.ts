@@ -12,7 +12,7 @@ import { log } from '../../common/log.js';
 import { collectorName, type RisMessageData, type RisSocketOptions, type ServerMessage } from '../rislive/protocol.js';
 import { newCaptureStats, readCapture } from './capture.js';
 import { isJsonlCapture, readJsonlCapture } from './jsonl.js';
-import { hostFromFileName } from './mrt-to-ris.js';
+import { collectorFromPath } from '../mrt/collector-name.js';
 import { compileFilter, filterKey, parseSubscription, RisProtocolError, withoutNulls, type MessagePredicate, type ParsedSubscription } from './subscription.js';
 
 export interface ReplayFaults {
@@ -34,7 +34,7 @@ export interface ReplayServerOptions {
   speed?: number;
   /** Start again at the end of the capture. */
   loop?: boolean;
-  /** Collector name for MRT files (default: from the file name, e.g. rrc06). */
+  /** Collector name for MRT files (default: from the file's path, e.g. rrc06; else `unknown`). */
   collector?: string;
   faults?: ReplayFaults;
   /**
@@ -118,7 +118,7 @@ async function listHosts(files: string[], collector?: string): Promise<string[]>
   for (const f of files) {
     if (await isJsonlCapture(f)) {
       for await (const d of readJsonlCapture(f)) if (d.host) set.add(collectorName(d.host));
-    } else set.add(collector ?? hostFromFileName(f));
+    } else set.add(collector ?? collectorFromPath(f));
   }
   return [...set].sort();
 }

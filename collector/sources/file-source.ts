@@ -4,14 +4,14 @@
  */
 import { basename } from 'node:path';
 import { log } from '../../common/log.js';
+import { collectorFromPath, UNNAMED_COLLECTOR } from '../mrt/collector-name.js';
 import { isRibRecord, newStats, readMrtRecordElems, readMrtRoutes, type MrtReadStats } from '../mrt/index.js';
 import type { BgpElem, RouteEvent } from '../models/route-event.js';
-import { hostFromFileName } from '../replay/mrt-to-ris.js';
 import { isJsonlCapture, newJsonlStats, readJsonlCapture } from '../replay/jsonl.js';
 import { emptySourceStats, type RouteSource, type RouteVisitor, type SourceStats } from './source.js';
 
 export interface FileSourceOptions {
-  /** Collector name for MRT elements (default: from the file name, e.g. rrc06). */
+  /** Collector name for MRT elements (default: from the file's path, e.g. rrc06; else UNNAMED_COLLECTOR). */
   collector?: string;
   /** Decode RIS Live `raw` when present (default true). */
   useRaw?: boolean;
@@ -35,6 +35,7 @@ export class FileSource implements RouteSource {
   private ribErrors = 0;
   private sinceCheck = 0;
   private closed = false;
+  private unnamedLogged = false;
 
   constructor(
     readonly files: string[],
@@ -137,7 +138,13 @@ export class FileSource implements RouteSource {
   }
 
   private collectorOf(file: string): string {
-    return this.opts.collector ?? hostFromFileName(file);
+    if (this.opts.collector !== undefined) return this.opts.collector;
+    const collector = collectorFromPath(file);
+    if (collector === UNNAMED_COLLECTOR && !this.unnamedLogged) {
+      this.unnamedLogged = true;
+      log.debug({ file, collector }, 'the path names no collector (rrcNN, route-views…): its elements, and those of every other such file, are labelled as one collector; --collector names it');
+    }
+    return collector;
   }
 
   private countRead(before: number, stats: MrtReadStats): void {

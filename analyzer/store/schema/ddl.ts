@@ -48,7 +48,7 @@ function createTable(t: TableDef, opts: SchemaOptions): string {
   const local = cluster ? `${t.name}_local` : t.name;
   // Backquoted names where the table was first shipped that way (its migration's text is frozen).
   const name = (s: string): string => (t.quoteNames ? `\`${ident(s)}\`` : ident(s));
-  const columns = t.columns.filter((c) => c.since === undefined).map((c) => `  ${name(c.name)} ${c.type} COMMENT ${sqlString(c.comment)}`).join(',\n');
+  const columns = t.columns.filter((c) => c.since === undefined).map((c) => `  ${name(c.name)} ${c.type} COMMENT ${sqlString(commentAt(c, versionOf(t)))}`).join(',\n');
   const lines = [`CREATE TABLE IF NOT EXISTS ${local}${cluster ? ` ON CLUSTER ${cluster}` : ''}\n(\n${columns}\n)`];
   lines.push(`ENGINE = ${engineSql(t, local, cluster)}`);
   if (t.partitionBy) lines.push(`PARTITION BY ${t.partitionBy}`);
@@ -122,19 +122,27 @@ function addIndex(i: IndexDef, cluster: string | undefined): string[] {
   ];
 }
 
-/** A column added to an existing table (and, in a cluster, to its Distributed twin, which has no columns of its own to follow). */
-function addColumn(t: TableDef, c: ColumnDef, cluster: string | undefined): string[] {
-  const add = `ADD COLUMN IF NOT EXISTS ${ident(c.name)} ${c.type} COMMENT ${sqlString(c.comment)}`;
-  if (!cluster) return [`ALTER TABLE ${t.name} ${add}`];
-  return [`ALTER TABLE ${t.name}_local ON CLUSTER ${cluster} ${add}`, `ALTER TABLE ${t.name} ON CLUSTER ${cluster} ${add}`];
+/** The comment a column is created (or added) with by migration `version`: before a later one replaced it, the earlier text. */
+const commentAt = (c: ColumnDef, version: number): string => (c.recommented && version < c.recommented.since ? c.recommented.was : c.comment);
+
+/** An ALTER TABLE on an existing table (and, in a cluster, on its Distributed twin, which has no columns of its own to follow). */
+function alterTable(t: TableDef, cluster: string | undefined, alter: string): string[] {
+  if (!cluster) return [`ALTER TABLE ${t.name} ${alter}`];
+  return [`ALTER TABLE ${t.name}_local ON CLUSTER ${cluster} ${alter}`, `ALTER TABLE ${t.name} ON CLUSTER ${cluster} ${alter}`];
 }
+
+const addColumn = (t: TableDef, c: ColumnDef, cluster: string | undefined): string[] =>
+  alterTable(t, cluster, `ADD COLUMN IF NOT EXISTS ${ident(c.name)} ${c.type} COMMENT ${sqlString(commentAt(c, versionOf(c)))}`);
+
+const recommentColumn = (t: TableDef, c: ColumnDef, cluster: string | undefined): string[] =>
+  alterTable(t, cluster, `COMMENT COLUMN ${ident(c.name)} ${sqlString(c.comment)}`);
 
 const versionOf = (x: { since?: number }): number => x.since ?? 1;
 
 /** Highest migration version the schema declares. */
 export const SCHEMA_VERSION = Math.max(
   VIEW_TARGET_DEDUP_SINCE,
-  ...[...TABLES, ...TABLES.flatMap((t) => t.columns), ...VIEWS, ...VIEWS.flatMap((v) => (v.redefined ? [v.redefined] : [])), ...VIEWS.map((v) => ({ since: v.recreated })), ...INDEXES].map(versionOf),
+  ...[...TABLES, ...TABLES.flatMap((t) => t.columns), ...TABLES.flatMap((t) => t.columns.flatMap((c) => (c.recommented ? [c.recommented] : []))), ...VIEWS, ...VIEWS.flatMap((v) => (v.redefined ? [v.redefined] : [])), ...VIEWS.map((v) => ({ since: v.recreated })), ...INDEXES].map(versionOf),
 );
 
 /**
@@ -156,6 +164,7 @@ export function generateDdl(opts: SchemaOptions = {}, version?: number): string[
     if (cluster) out.push(createDistributed(t, cluster));
   }
   for (const t of TABLES) for (const c of t.columns.filter((x) => x.since === version && versionOf(t) < version)) out.push(...addColumn(t, c, cluster));
+  for (const t of TABLES) for (const c of t.columns.filter((x) => x.recommented?.since === version && Math.max(versionOf(t), versionOf(x)) < version)) out.push(...recommentColumn(t, c, cluster));
   const views = VIEWS.filter((x) => versionOf(x) === version);
   if (version > 1) for (const v of views) if (v.backfill !== false) out.push(backfill(v, version));
   for (const v of views) out.push(createView(v, cluster, version));

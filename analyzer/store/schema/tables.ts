@@ -14,6 +14,11 @@ export interface ColumnDef {
    * with its table. Such a column is left out of the table's CREATE, whose text is frozen.
    */
   since?: number;
+  /**
+   * Migration that replaced the comment (ALTER TABLE … COMMENT COLUMN), and the comment the
+   * column was created with, which its creating migration's frozen text keeps.
+   */
+  recommented?: { since: number; was: string };
 }
 
 export interface TableDef {
@@ -90,6 +95,10 @@ const MISMATCH_VALUE_COLUMNS: ColumnDef[] = [
   { name: 'last_time', type: `SimpleAggregateFunction(max, ${TIME})`, comment: 'Last announcement' },
 ];
 
+/** The collector a route came from; MRT files whose path names none were labelled by file name before migration 15, which split one collector's files into as many sets of peers. */
+const COLLECTOR_COMMENT = "Collector: RIS Live's host, or named by the MRT file's path (rrc00…, route-views.jinx…); 'unknown' when the path names none (or as ingest --collector set it)";
+const COLLECTOR_RECOMMENTED = { since: 15, was: 'RIS collector (rrc00…) or the source file name' };
+
 export const TABLES: TableDef[] = [
   {
     name: 'schema_migrations',
@@ -111,7 +120,7 @@ export const TABLES: TableDef[] = [
     columns: [
       { name: 'event_id', type: 'UInt64', comment: 'Deterministic hash of the event: the same event always gets the same id (deduplication)' },
       { name: 'time', type: TIME, comment: 'BGP message time (UTC, microseconds)' },
-      { name: 'collector', type: LC, comment: 'RIS collector (rrc00…) or the source file name' },
+      { name: 'collector', type: LC, comment: COLLECTOR_COMMENT, recommented: COLLECTOR_RECOMMENTED },
       { name: 'peer_ip', type: LC, comment: 'BGP peer address' },
       { name: 'peer_asn', type: 'UInt32', comment: 'BGP peer AS' },
       { name: 'elem_type', type: "Enum8('announce' = 1, 'withdraw' = 2)", comment: 'announce or withdraw' },
@@ -581,7 +590,7 @@ export const TABLES: TableDef[] = [
     columns: [
       { name: 'event_id', type: 'UInt64', comment: 'The first route\'s event id: identifies the row (deduplication)' },
       { name: 'time', type: TIME, comment: 'Dump time of the entries (UTC, microseconds)' },
-      { name: 'collector', type: LC, comment: 'RIS collector (rrc00…) or the source file name' },
+      { name: 'collector', type: LC, comment: COLLECTOR_COMMENT, recommented: COLLECTOR_RECOMMENTED },
       { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
       { name: 'family', type: 'UInt8', comment: '4 or 6' },
       { name: 'prefix_length', type: 'UInt8', comment: 'Prefix length in bits' },

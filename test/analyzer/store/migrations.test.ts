@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
 import { MIGRATIONS, MigrationChecksumError, migrationChecksum, runMigrations, verifyApplied } from '../../../analyzer/store/migrations.js';
+import { generateDdl, TABLES } from '../../../analyzer/store/schema.js';
+import { sqlString } from '../../../analyzer/store/sql.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 
 /**
@@ -27,6 +29,7 @@ const FROZEN: Record<number, { single: string; cluster: string }> = {
   12: { single: 'b16b1813ca1dd9556e6e5857bc82f372b90df922e71157ebfa22710315735b4f', cluster: '0c3241559dc18f6af60b500dacc63076da5d9ce4e5267557895b6de0caf97d1f' },
   13: { single: '9f978345e8f2ead775e70f0dd28fdd3bd4adb33d85ee9d84169d86d1cb57bfed', cluster: '2c3b326a0ae7a9f308b20f48999a28ee4ff1cb2d0df3075f858dfac201cc7f67' },
   14: { single: '7f7706e741c615088dc2706a06c7ca56bb4e42aed096452983cb7daa11fc6b70', cluster: 'f3ba8e4c1da3e0c61c8aeb090439bfa03464dc3f7571077701b8529f8974cc78' },
+  15: { single: '6f923a6bdb3b176177c9f8afd86d36527daae0895e630db421f46f318a35d959', cluster: '380f89078ad94f1bdc07df273b7cb9ecab5c3f7d8fef08707452fa7eb8352daa' },
 };
 
 describe('migration freeze', () => {
@@ -82,6 +85,17 @@ describe('runMigrations on a store', () => {
     expect((await store.migrate()).applied).toEqual([]);
     expect((await runMigrations(store.client, { rawTtlDays: 30 }, async () => void hookSaw.push(-1))).applied).toEqual([]);
     expect(hookSaw).toEqual([0]);
+  });
+
+  it('a column comment a later migration replaced reads as the schema states it (created with the earlier text, then replaced)', async () => {
+    const recommented = TABLES.flatMap((t) => t.columns.filter((c) => c.recommented).map((c) => ({ table: t.name, column: c.name, comment: c.comment, was: c.recommented!.was })));
+    expect(recommented.map((c) => `${c.table}.${c.column}`)).toEqual(['route_events.collector', 'rib_snapshots.collector']);
+    for (const c of recommented) {
+      const create = generateDdl({}).find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${c.table}\n`))!;
+      expect(create, c.table).toContain(sqlString(c.was)); // the creating migration's frozen text
+      const stored = await store.readonlySql(`SELECT comment FROM system.columns WHERE database = currentDatabase() AND table = '${c.table}' AND name = '${c.column}'`);
+      expect(stored.rows, c.table).toEqual([{ comment: c.comment }]);
+    }
   });
 
   it('refuses to start when an applied migration was edited', async () => {

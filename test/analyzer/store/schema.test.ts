@@ -8,6 +8,8 @@ const since = (x: { since?: number }) => x.since ?? 1;
 const backfills = VIEWS.filter((v) => since(v) > 1 && v.backfill !== false).length;
 /** Columns added to existing tables by a later migration (ALTER TABLE … ADD COLUMN). */
 const addedColumns = TABLES.flatMap((t) => t.columns.filter((c) => c.since !== undefined && c.since > since(t))).length;
+/** Column comments a later migration replaced (ALTER TABLE … COMMENT COLUMN). */
+const recommented = TABLES.flatMap((t) => t.columns.filter((c) => c.recommented)).length;
 /** Tables views write to, given a deduplication window by migration 10 (single node only). */
 const viewTargets = [...new Set(VIEWS.map((v) => v.to))];
 /** Views whose SELECT a later migration replaced (ALTER … MODIFY QUERY), some with their target filled again. */
@@ -20,7 +22,7 @@ const sha = (xs: string[]) => createHash('sha256').update(xs.join(';\n')).digest
 describe('generated DDL', () => {
   it('single mode: MergeTree family, no cluster, TTL and dedup window on raw events', () => {
     const ddl = generateDdl({ rawTtlDays: 30 });
-    expect(ddl.length).toBe(TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + addedColumns + viewTargets.length + redefinitions + 2 * recreated.length);
+    expect(ddl.length).toBe(TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + addedColumns + recommented + viewTargets.length + redefinitions + 2 * recreated.length);
     for (const t of viewTargets) expect(ddl, t).toContain(`ALTER TABLE ${t} MODIFY SETTING non_replicated_deduplication_window = 10000`);
     expect(ddl).toContain("ALTER TABLE finding_events ADD COLUMN IF NOT EXISTS rov LowCardinality(String) COMMENT 'RPKI route-origin validation (RFC 6811): valid, invalid-origin, invalid-length, not-found; \\'\\' without RPKI data'");
     expect(ddl.join('\n')).not.toMatch(/ON CLUSTER|Replicated|Distributed/);
@@ -34,7 +36,7 @@ describe('generated DDL', () => {
 
   it('cluster mode: Replicated engines ON CLUSTER with macros, Distributed tables under the same names', () => {
     const ddl = generateDdl({ cluster: 'portolan' });
-    expect(ddl.length).toBe(2 * TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + 2 * addedColumns + redefinitions + 2 * recreated.length);
+    expect(ddl.length).toBe(2 * TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + 2 * addedColumns + 2 * recommented + redefinitions + 2 * recreated.length);
     for (const t of TABLES) {
       const local = ddl.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${t.name}_local ON CLUSTER portolan\n`));
       expect(local, t.name).toBeDefined();
