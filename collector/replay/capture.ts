@@ -2,10 +2,10 @@
  * A replayable capture: an MRT updates file or a RIS Live JSONL capture, recognised by
  * content, read as a stream of ris_message data.
  */
+import { collectorFromPath } from '../mrt/collector-name.js';
 import { newStats, readMrtRecords } from '../mrt/index.js';
 import type { RisMessageData } from '../rislive/protocol.js';
 import { isJsonlCapture, newJsonlStats, readJsonlCapture } from './jsonl.js';
-import { collectorFromPath } from '../mrt/collector-name.js';
 import { isBgp4mpMessage, isBgp4mpStateChange, mrtRecordToRis, stateChangeToRis } from './mrt-to-ris.js';
 
 export interface CaptureStats {

@@ -23,6 +23,11 @@ describe('collectorFromPath', () => {
     ['/mirror/route-views6/bgpdata/2024.01/UPDATES/updates.20240101.0000.bz2', 'route-views6'],
     ['routeviews.route-views.jinx.updates.1427846400.bz2', 'route-views.jinx'],
     ['route-views.updates.1427846400.bz2', 'route-views'],
+    ['http://archive.routeviews.org/route-views.sydney/bgpdata/2024.01/RIBS/rib.20240101.0000.bz2', 'route-views.sydney'],
+    ['https://data.ris.ripe.net/rrc06/2015.04/updates.20150401.0000.gz', 'rrc06'],
+    // route-views2's archive has no folder of its own; a mirror made with `wget -r` keeps the host.
+    ['http://archive.routeviews.org/bgpdata/2015.04/UPDATES/updates.20150401.0000.bz2', 'route-views2'],
+    ['/mirror/archive.routeviews.org/bgpdata/2015.04/RIBS/rib.20150401.0000.bz2', 'route-views2'],
     // The file name is read before its folders: a RIS file kept in a RouteViews folder is RIS's.
     ['/mirror/route-views.jinx/ris.rrc01.updates.1427846400.gz', 'rrc01'],
     ['/work/shared/data/mrt/bgpdump-testdata/updates.20160811.1600.gz', UNNAMED_COLLECTOR],
