@@ -60,7 +60,7 @@ describe('migration 12 on a store written before it', () => {
     );
     expect(Object.keys(before).length).toBeGreaterThan(2);
 
-    expect((await store.migrate()).applied).toEqual([12, 13, 14]);
+    expect((await store.migrate()).applied).toEqual(MIGRATIONS.filter((m) => m.version > 11).map((m) => m.version));
     expect(await latest()).toEqual(want);
     // origin_prefixes cannot be filled again (its sums would count twice): rows stored before
     // the migration keep their classification, read from latest (by time).
