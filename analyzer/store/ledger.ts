@@ -10,7 +10,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
  *
  * Resume without double counting: the ingest calls `begin` (skip the file when completed;
  * otherwise read it again from the start), then every so often `writer.flushComplete()` followed by
- * `checkpoint`, and `complete` at the end. Rows written again carry the same deterministic
+ * `checkpoint`, and `complete` (or `settle`, for several files at once) at the end. Rows written again carry the same deterministic
  * event_id, and come in the same batches (same dedup tokens) when the file is read again with
  * the same `jobs`: the store drops those that landed, so repeats never inflate a count.
  */
@@ -116,19 +116,41 @@ export class IngestLedger {
   }
 
   async complete(id: FileIdentity, elements: number, findings: number): Promise<void> {
-    const e = await this.current(id.key);
-    await this.write(id, 'completed', elements, findings, e?.startedAt ?? nowText(), e?.jobs ?? 1);
+    await this.settle([{ id, elements, findings, completed: true }]);
+  }
+
+  /**
+   * Several files' ends in one insert, which lands whole or not at all: the files an ingest cut
+   * one batch boundary after are complete together, so a completed file always ends at a cut (an
+   * interrupted one records how far it got, as `checkpoint`).
+   */
+  async settle(files: Array<{ id: FileIdentity; elements: number; findings: number; completed: boolean }>): Promise<void> {
+    const entries: LedgerEntry[] = [];
+    for (const f of files) {
+      const e = await this.current(f.id.key);
+      entries.push(this.entry(f.id, f.completed ? 'completed' : 'started', f.elements, f.findings, e?.startedAt ?? nowText(), e?.jobs ?? 1));
+    }
+    await this.insert(entries);
   }
 
   private async write(id: FileIdentity, status: LedgerEntry['status'], elements: number, findings: number, startedAt: string, jobs: number): Promise<LedgerEntry> {
-    const entry: LedgerEntry = { key: id.key, path: id.path, size: id.size, status, elements, findings, startedAt, updatedAt: nowText(), jobs };
+    const entry = this.entry(id, status, elements, findings, startedAt, jobs);
+    await this.insert([entry]);
+    return entry;
+  }
+
+  private entry(id: FileIdentity, status: LedgerEntry['status'], elements: number, findings: number, startedAt: string, jobs: number): LedgerEntry {
+    return { key: id.key, path: id.path, size: id.size, status, elements, findings, startedAt, updatedAt: nowText(), jobs };
+  }
+
+  private async insert(entries: LedgerEntry[]): Promise<void> {
+    if (!entries.length) return;
     await this.client.insert({
       table: 'ingest_ledger',
-      values: [{ file_key: id.key, path: id.path, size: id.size, status, elements, findings, started_at: startedAt, updated_at: entry.updatedAt, jobs }],
+      values: entries.map((e) => ({ file_key: e.key, path: e.path, size: e.size, status: e.status, elements: e.elements, findings: e.findings, started_at: e.startedAt, updated_at: e.updatedAt, jobs: e.jobs })),
       format: 'JSONEachRow',
     });
-    this.known.set(id.key, entry);
-    return entry;
+    for (const e of entries) this.known.set(e.key, e);
   }
 }
 

@@ -93,6 +93,9 @@ export function createRowWriter(
     },
     flush,
     flushComplete: () => handOver(false),
+    endInput() {
+      addSnapshots(snapshots.take()); // the queue's bound is the next row's to wait for, as after a cut
+    },
     discard() {
       return snapshots.take().length + batcher.dropAll();
     },

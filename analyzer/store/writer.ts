@@ -69,6 +69,7 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
     writeLifecycle: rows.writeLifecycle,
     flush: rows.flush,
     flushComplete: rows.flushComplete,
+    endInput: rows.endInput,
     discard: rows.discard,
     async insertBatch(b) {
       s.accepted += b.payload.rows;

@@ -21,7 +21,7 @@ import { log } from '../../common/log.js';
 import { onShutdown, shutdownNow } from '../../common/shutdown.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
-import { FileRunner, type FileResult, type PlanHooks, type PlannedFile } from '../ingest/file-runner.js';
+import { FileRunner, type PlanHooks, type PlannedFile } from '../ingest/file-runner.js';
 import { IngestJobs } from '../ingest/jobs.js';
 import { WHOLE } from '../ingest/shard.js';
 import { FilesProgress, fmtInt, ProgressLine } from '../progress.js';
@@ -134,16 +134,15 @@ async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> 
       log.info({ file: files[i], resumed: resumed[i] }, 'ingesting');
       if (ids[i]) await store.ledger.begin(ids[i]!, jobs);
     },
-    async fileDone(i, r: FileResult) {
-      const id = ids[i];
-      if (id) {
-        if (r.interrupted) await store.ledger.checkpoint(id, r.elements, r.findings);
-        else await store.ledger.complete(id, r.elements, r.findings);
+    async filesDone(done) {
+      // One ledger insert: the files a cut completes are complete together (FileRunner.run).
+      await store.ledger.settle(done.flatMap(({ index, result: r }) => (ids[index] ? [{ id: ids[index]!, elements: r.elements, findings: r.findings, completed: !r.interrupted }] : [])));
+      for (const { index: i, result: r } of done) {
+        // Its rows have landed: the next files may have been read meanwhile (FileRunner.run).
+        if (!r.interrupted) log.info({ file: files[i], elements: r.elements, findings: r.findings }, 'file ingested; its rows stored');
+        lines[i] = { file: files[i], status: r.interrupted ? 'interrupted' : 'ingested', records: r.records, elements: r.elements, errors: r.errors };
+        if (!r.interrupted) filesProgress.fileDone(files[i]);
       }
-      // Its rows have landed: the next file may have been read meanwhile (FileRunner.run).
-      if (!r.interrupted) log.info({ file: files[i], elements: r.elements, findings: r.findings }, 'file ingested; its rows stored');
-      lines[i] = { file: files[i], status: r.interrupted ? 'interrupted' : 'ingested', records: r.records, elements: r.elements, errors: r.errors };
-      if (!r.interrupted) filesProgress.fileDone(files[i]);
     },
     progress: (i, events, findings) => progress.update(() => filesProgress.line(files[i], events, findings)),
   };

@@ -35,12 +35,27 @@ export interface FileResult {
   interrupted: boolean;
 }
 
+/** A file read to its end (or interrupted). */
+export interface DoneFile {
+  index: number;
+  result: FileResult;
+}
+
+/** A file read, and the landing of its checkpoints. */
+interface ReadFile extends DoneFile {
+  checkpointed: Promise<void>;
+}
+
 export interface PlanHooks {
   fileStarted(index: number): Promise<void> | void;
   /** Every `every` elements, once their rows have landed, but for the RIB snapshot rows of the prefix being read (a ledger checkpoint). */
   checkpoint?: { every: number; at(index: number, elements: number, findings: number): Promise<void> };
-  /** After the file's rows have landed. */
-  fileDone(index: number, result: FileResult): Promise<void> | void;
+  /**
+   * Once the rows of the files read since the last cut have landed, in file order: one call for
+   * them all, so that they are recorded complete at once (a completed file then always ends at a
+   * cut, where a rerun starts from empty batches, as the first run did).
+   */
+  filesDone(files: DoneFile[]): Promise<void> | void;
   /** After each record's events. */
   progress?(index: number, events: number, findings: number): void;
 }
@@ -103,10 +118,16 @@ export class FileRunner {
   }
 
   /**
-   * Runs the plan: the skipped files caught up before the next file read; each file read, the
-   * state after it saved when due (stateSaveDue), and the next file read while the store takes the
-   * last rows of the one before (its tail was the main thread's idle time: a third of an updates
-   * file's). A file is done (hooks.fileDone, the ledger) once its rows have landed, in file order.
+   * Runs the plan: the skipped files caught up before the next file read; each file read, and the
+   * state after it saved when due (stateSaveDue). Batches are cut when full, at checkpoints, and at
+   * those saves (and after the last file), not at every file's end: a file's tail shares its batch
+   * with the next file's rows, so a backfill of thousands of small files makes as many inserts as
+   * one file of their size. A file is done (hooks.filesDone, the ledger) once the cut after it has
+   * landed, in file order; the next files are read meanwhile.
+   *
+   * A rerun is exact because a completed file always ends where a state was saved (or its plan
+   * ended): it takes back that state, and its first file starts from empty batches, as it did.
+   * With several jobs each shard's saves fall elsewhere, so every file's end is cut there.
    */
   async run(plan: PlannedFile[], hooks: PlanHooks): Promise<void> {
     let skipped: PlannedFile[] = [];
@@ -116,6 +137,23 @@ export class FileRunner {
     let failed = false;
     /** The states saved, oldest first: once a file is done, those before its own go. */
     const saved: string[] = [];
+    /** Files read since the last cut: done once the next cut has landed. */
+    let uncut: ReadFile[] = [];
+    /** Cuts every batch; the files read since the last cut are done once it lands (interrupted ones as such). */
+    const cut = (state: string | null) => {
+      const files = uncut;
+      uncut = [];
+      // Stopped: the rows not cut are dropped (a rerun cuts them elsewhere: cut here, they would
+      // land twice), and the files since the last cut are interrupted with them.
+      const interrupted = this.stopping;
+      if (interrupted) this.writer.discard();
+      const landed = Promise.all([this.writer.flush(), ...files.map((f) => f.checkpointed)]);
+      done = Promise.all([done, landed]).then(async () => {
+        await hooks.filesDone(files.map((f) => ({ index: f.index, result: { ...f.result, interrupted: f.result.interrupted || interrupted } })));
+        if (state) this.pruneStates(saved.slice(saved.indexOf(state)));
+      });
+      done.catch(() => (failed = true)); // awaited below; not an unhandled rejection meanwhile
+    };
     try {
       for (const [i, item] of plan.entries()) {
         if (this.stopping || failed) break;
@@ -130,24 +168,24 @@ export class FileRunner {
         }
         processedAny = true;
         await hooks.fileStarted(i);
-        const { result, landed } = await this.read(i, item.file, hooks);
+        const file = await this.read(i, item.file, hooks);
+        uncut.push(file);
+        if (this.stopping) break;
         // Saved before the next file changes the state; the one saved before it is kept until this
         // file is done, so a rerun after a crash in between still takes back a state it can use.
         // Listed before it is written: a file done meanwhile prunes the states, and must keep this one.
-        this.sinceSave += result.elements;
-        const due = !this.stopping && i < plan.length - 1 && item.chain && stateSaveDue(this.sinceSave, this.state.size().pairs);
+        // The sum is reset even when the save fails, so the cuts stay where a rerun makes them.
+        this.sinceSave += file.result.elements;
+        const due = i < plan.length - 1 && item.chain !== null && stateSaveDue(this.sinceSave, this.state.size().pairs);
         const state = due ? stateFileName(item.chain!, this.opts.shard) : null;
         if (state) {
           saved.push(state);
           await this.saveState(state);
           this.sinceSave = 0;
         }
-        done = Promise.all([done, landed]).then(async () => {
-          await hooks.fileDone(i, result);
-          if (state) this.pruneStates(saved.slice(saved.indexOf(state)));
-        });
-        done.catch(() => (failed = true)); // awaited below; not an unhandled rejection meanwhile
+        if (due || this.opts.shard.count > 1) cut(state);
       }
+      if (uncut.length && !failed) cut(null);
     } catch (err) {
       await done.catch(() => undefined);
       throw err;
@@ -155,8 +193,8 @@ export class FileRunner {
     await done;
   }
 
-  /** Reads one file into the pipeline; resolves once it is read and its batches cut, with a promise of their landing. */
-  private async read(index: number, file: string, hooks: PlanHooks): Promise<{ result: FileResult; landed: Promise<void> }> {
+  /** Reads one file into the pipeline; resolves once it is read, its rows in the batches (not cut). */
+  private async read(index: number, file: string, hooks: PlanHooks): Promise<ReadFile> {
     const source = (this.current = this.source([file]));
     const pipeline = this.pipeline;
     const findingsAtStart = pipeline.counters.findings;
@@ -183,21 +221,15 @@ export class FileRunner {
       hooks.progress?.(index, pipeline.counters.events, pipeline.counters.findings);
     }
     if (this.stopping) {
-      // The rerun reads the file again from its start and cuts its batches where this run did,
-      // so the store drops those that landed; a batch cut here would land twice.
+      // The rerun reads the files since the last cut again and cuts their batches where this run
+      // did, so the store drops those that landed; a batch cut here would land twice.
       const rows = this.writer.discard();
       log.info({ file, elements, rows }, 'interrupted: rows after the last full batch not stored; the rerun stores them');
-    }
-    const read = Date.now();
-    // The file's last batches are cut here, at its end, whatever the store's pace (their dedup tokens).
-    const landed = Promise.all([this.writer.flush(), checkpointed]).then(() => {
-      // The tail: the rows still queued for the store when reading ended (chDB's inserts, the views' work).
-      log.debug({ file, elements, ms: Date.now() - read }, 'file read; its last rows stored');
-    });
+    } else this.writer.endInput();
     const stats = source.stats();
     const ribErrors = (stats.detail?.ribErrors as number | undefined) ?? 0;
     const errors = ribErrors + (this.opts.shard.index === 0 ? stats.errors - ribErrors : 0);
-    return { result: { elements, findings: pipeline.counters.findings - findingsAtStart, records: stats.messages, errors, interrupted: this.stopping }, landed };
+    return { index, result: { elements, findings: pipeline.counters.findings - findingsAtStart, records: stats.messages, errors, interrupted: this.stopping }, checkpointed };
   }
 
   /** The files' events; a shard's reader decodes only its own RIB records (a RIB record holds one prefix). */
@@ -239,7 +271,9 @@ export class FileRunner {
         if (wait) await wait;
       }
     }
-    this.sinceSave += replay.counters.events;
+    // At the start, the last completed file ended at a cut, where the count restarts (a save, due
+    // there, may have failed): a rerun then cuts where the first run did.
+    this.sinceSave = processedAny ? this.sinceSave + replay.counters.events : 0;
     log.info({ files: files.length, events: replay.counters.events }, 'completed files replayed into the routing state (not stored again)');
   }
 

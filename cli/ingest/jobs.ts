@@ -58,7 +58,7 @@ export class IngestJobs {
       throw err;
     } finally {
       // Files some shard began and not every shard finished: interrupted (their ledger rows stay resumable).
-      for (const [index, t] of this.tallies) if (t.shardsDone < this.jobs.length) this.hook(() => this.hooks.fileDone(index, { ...t, interrupted: true }));
+      for (const [index, t] of this.tallies) if (t.shardsDone < this.jobs.length) this.hook(() => this.hooks.filesDone([{ index, result: { ...t, interrupted: true } }]));
       await this.hooked;
     }
   }
@@ -145,6 +145,6 @@ export class IngestJobs {
     t.records = Math.max(t.records, r.records);
     t.errors += r.errors;
     t.interrupted ||= r.interrupted;
-    if (++t.shardsDone === this.jobs.length) this.hook(() => this.hooks.fileDone(index, t));
+    if (++t.shardsDone === this.jobs.length) this.hook(() => this.hooks.filesDone([{ index, result: t }]));
   }
 }

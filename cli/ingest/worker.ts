@@ -38,7 +38,10 @@ async function work(port: MessagePort, job: WorkerJob): Promise<void> {
     let lastProgress = 0;
     await runner.run(job.plan, {
       fileStarted: (index) => post({ type: 'file-started', index }),
-      fileDone: (index, result) => post({ type: 'file-done', index, result }),
+      // With several jobs, each file's end is cut: a call holds one file.
+      filesDone: (files) => {
+        for (const { index, result } of files) post({ type: 'file-done', index, result });
+      },
       progress: (index, events, findings) => {
         const now = Date.now();
         if (now - lastProgress < PROGRESS_MS) return;

@@ -81,6 +81,11 @@ export interface RowWriter {
    */
   flushComplete(): Promise<void>;
   /**
+   * The input ended (an ingest's file): the RIB snapshot rows of the prefix being read are added
+   * to the batches, which stay open for the next input's rows. Nothing is cut or waited for.
+   */
+  endInput(): void;
+  /**
    * Drops the rows not yet cut into a batch (an interrupted ingest's: its rerun reads the file
    * again and cuts them the same way, where flushing them now would cut them differently, so
    * the store could not recognise them again); returns how many.

@@ -66,6 +66,30 @@ describe('ingest ledger', () => {
     expect(await store.ledger.get(y.key)).toBeNull();
   });
 
+  it('settles several files in one insert: the completed ones and an interrupted one\'s progress', async () => {
+    const [x, y, z] = await Promise.all([file('g.mrt', 10), file('h.mrt', 20), file('i.mrt', 30)]);
+    let inserts = 0;
+    const client = new Proxy(store.client, {
+      get(target, name) {
+        const value = Reflect.get(target, name) as unknown;
+        if (name === 'insert') inserts++;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const ledger = new IngestLedger(client);
+    await ledger.entries([x.key, y.key, z.key]);
+    for (const f of [x, y, z]) await ledger.begin(f, 1);
+    expect(inserts).toBe(3);
+    await ledger.settle([
+      { id: x, elements: 4, findings: 1, completed: true },
+      { id: y, elements: 6, findings: 0, completed: true },
+      { id: z, elements: 2, findings: 0, completed: false },
+    ]);
+    expect(inserts).toBe(4);
+    const stored = await new IngestLedger(store.client).entries([x.key, y.key, z.key]);
+    expect([...stored.values()].map((e) => [e?.status, e?.elements])).toEqual([['completed', 4], ['completed', 6], ['started', 2]]);
+  });
+
   it('a file is known by its content, not its path', async () => {
     const a = await file('c.mrt', 2 << 20);
     const copy = join(dir, 'copy-of-c.mrt');

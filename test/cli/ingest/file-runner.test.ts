@@ -1,9 +1,10 @@
 /**
  * The ingest's file runner: the next file is read while the store takes the last rows of the one
- * before; a file is done (the ledger's hook) only once its rows have landed, in file order; each
- * file's batches end with it; the saved state before a file's is kept until that file is done; a
- * checkpoint inside a prefix's RIB entries leaves its routes in one snapshot row; the state is saved
- * only when due, and a rerun takes back the latest one saved and replays only the files after it.
+ * before; a file is done (the ledger's hook) only once its rows have landed, in file order;
+ * batches are cut where the state is saved (when due) and after the last file, and span the files
+ * between, which are done at that cut; the saved state before a file's is kept until that file is
+ * done; a checkpoint inside a prefix's RIB entries leaves its routes in one snapshot row; a rerun
+ * takes back the latest state saved, replays only the files after it and cuts the same batches.
  * Real registry, geo and classifier (the reliability fixture) and real MRT files (the test
  * encoder); the store side is an in-memory batch outlet whose landing the test releases: the
  * store's own inserts are tested in test/analyzer/store, here only the order is.
@@ -46,7 +47,7 @@ class GatedOutlet implements BatchOutlet {
 const routeEventRows = (batches: Batch[]) => batches.filter((b) => b.payload.table === 'route_events').reduce((n, b) => n + b.payload.rows, 0);
 
 describe('ingest file runner', { timeout: 60_000 }, () => {
-  it('reads the next file while the rows of the one before land; files are done in order, once landed; each file\'s batches end with it', async () => {
+  it('reads the next file while the rows of the one before land; files are done in order, once landed; a file after which the state is saved ends its batches', async () => {
     const dir = makeTmpDir('file-runner');
     const a = writeCapture(dir, { seed: 3, messages: 300, name: 'a.mrt.gz' });
     const b = writeCapture(dir, { seed: 4, messages: 300, startTime: a.lastTime + 1, name: 'b.mrt.gz' });
@@ -73,7 +74,7 @@ describe('ingest file runner', { timeout: 60_000 }, () => {
           events.push(`started ${i}`);
           if (i === 1) batchesOfFirst = outlet.batches.length;
         },
-        fileDone: (i, r) => void events.push(`done ${i}: ${r.elements} elements`),
+        filesDone: (done) => void events.push(...done.map(({ index, result }) => `done ${index}: ${result.elements} elements`)),
       },
     );
     // Both files read with nothing landed yet: neither is done.
@@ -108,7 +109,7 @@ describe('ingest file runner', { timeout: 60_000 }, () => {
       let checkpoints = 0;
       const checkpoint = every ? { every, at: async () => void checkpoints++ } : undefined;
       const runner = new FileRunner(analysis.classifier, writer, { stateDir: join(dir, 'state'), shard: WHOLE });
-      await runner.run([{ file: rib.file, process: true, chain: null }], { fileStarted: () => undefined, fileDone: () => undefined, checkpoint });
+      await runner.run([{ file: rib.file, process: true, chain: null }], { fileStarted: () => undefined, filesDone: () => undefined, checkpoint });
       const batches = outlet.batches.filter((b) => b.payload.table === 'rib_snapshots');
       return { rows: batches.reduce((n, b) => n + b.payload.rows, 0), bytes: Buffer.concat(batches.map((b) => b.payload.data)), batches: batches.length, checkpoints };
     };
@@ -123,33 +124,61 @@ describe('ingest file runner', { timeout: 60_000 }, () => {
     expect(checkpointed.bytes.equals(whole.bytes)).toBe(true);
   });
 
-  it('saves the state after a file only when due; a rerun takes back the latest saved and replays only the files after it, to the same rows', async () => {
+  it('saves the state after a file only when due, and cuts the batches there; the files between share batches and are done at the next cut', async () => {
     const dir = makeTmpDir('file-runner-saves');
     const a = writeCapture(dir, { seed: 11, messages: 2000, name: 'a.mrt.gz' });
     const b = writeCapture(dir, { seed: 12, messages: 100, startTime: a.lastTime + 1, name: 'b.mrt.gz' });
     const c = writeCapture(dir, { seed: 13, messages: 300, startTime: b.lastTime + 1, name: 'c.mrt.gz' });
+    const d = writeCapture(dir, { seed: 14, messages: 100, startTime: c.lastTime + 1, name: 'd.mrt.gz' });
     const analysis = await loadAnalysis({ rirDir: a.rirDir, geo: a.mmdb, cacheDir: join(dir, 'cache') });
     const stateDir = join(dir, 'state');
-    /** Runs the plan (files marked false are skipped, as completed); the route_events bytes stored, in order. */
-    const run = async (process: [boolean, boolean, boolean]) => {
+    /**
+     * Runs the plan (files marked false are skipped, as completed; `stopAt`: stop when that file
+     * starts); the route_events batches' tokens and rows, in order, and what the hooks saw.
+     */
+    const run = async (process: boolean[], batchSize: number, stopAt = -1) => {
       const outlet = new GatedOutlet();
       outlet.release();
-      const writer = createRowWriter(outlet, { batchSize: 1_000_000, flushIntervalMs: 0, maxQueuedBatches: 4, ribSnapshots: true }, { accepted: 0, rejectedRows: 0 });
+      const writer = createRowWriter(outlet, { batchSize, flushIntervalMs: 0, maxQueuedBatches: 4, ribSnapshots: true }, { accepted: 0, rejectedRows: 0 });
       const runner = new FileRunner(analysis.classifier, writer, { stateDir, shard: WHOLE });
-      const plan = [a.mrt, b.mrt, c.mrt].map((file, i) => ({ file, process: process[i], chain: `after-${'abc'[i]}` }));
-      await runner.run(plan, { fileStarted: () => undefined, fileDone: () => undefined });
-      return Buffer.concat(outlet.batches.filter((x) => x.payload.table === 'route_events').map((x) => x.payload.data));
+      const plan = [a.mrt, b.mrt, c.mrt, d.mrt].map((file, i) => ({ file, process: process[i], chain: `after-${'abcd'[i]}` }));
+      const hooks: string[] = [];
+      await runner.run(plan, {
+        fileStarted: (i) => {
+          hooks.push(`started ${i} after ${routeEventRows(outlet.batches)} rows cut`);
+          if (i === stopAt) void runner.stop();
+        },
+        // One call per cut: the files it completes together.
+        filesDone: (done) => void hooks.push(`done ${done.map((f) => `${f.index}${f.result.interrupted ? ' (interrupted)' : ''}`).join(', ')}`),
+      });
+      const events = outlet.batches.filter((x) => x.payload.table === 'route_events');
+      return { tokens: events.map((x) => x.token), rows: events.map((x) => x.payload.rows), hooks };
     };
-    const whole = await run([true, true, true]);
+    const whole = await run([true, true, true, true], 1_000_000);
     // Due after the first file (its elements are at least the pairs it left), not after the short
-    // second one; never after the last.
-    expect(existsSync(join(stateDir, 'after-a'))).toBe(true);
-    expect(existsSync(join(stateDir, 'after-b'))).toBe(false);
-    expect(existsSync(join(stateDir, 'after-c'))).toBe(false);
-    // The rerun reads the second file again, not the first (gone now): the state after it is taken back.
-    rmSync(a.mrt);
-    const rerun = await run([false, false, true]);
-    expect(rerun.length).toBeGreaterThan(0);
-    expect(rerun.equals(whole.subarray(whole.length - rerun.length))).toBe(true);
+    // ones; never after the last. The cut is there and after the last file: two batches.
+    expect(['after-a', 'after-b', 'after-c', 'after-d'].map((f) => existsSync(join(stateDir, f)))).toEqual([true, false, false, false]);
+    expect(whole.rows).toEqual([a.elements, b.elements + c.elements + d.elements]);
+    expect(whole.hooks.filter((h) => h.startsWith('started'))).toEqual([0, a.elements, a.elements, a.elements].map((n, i) => `started ${i} after ${n} rows cut`));
+    expect(whole.hooks.filter((h) => h.startsWith('done'))).toEqual(['done 0', 'done 1, 2, 3']);
+    // The short files are done only at the cut after the last: once it was read.
+    expect(whole.hooks.indexOf('done 1, 2, 3')).toBeGreaterThan(whole.hooks.indexOf('started 3'));
+
+    // Smaller batches: several full ones span the short files. Stopped as the third file starts,
+    // the second (read, not cut) and the third are interrupted: their rows not cut were dropped.
+    const small = await run([true, true, true, true], 400);
+    expect(small.rows.reduce((x, y) => x + y, 0)).toBe(a.elements + b.elements + c.elements + d.elements);
+    const stopped = await run([true, true, true, true], 400, 2);
+    expect(stopped.hooks.filter((h) => h.startsWith('done'))).toEqual(['done 0', 'done 1 (interrupted), 2 (interrupted)']);
+    expect(stopped.tokens).toEqual(small.tokens.slice(0, stopped.tokens.length)); // only full batches, as the whole run cut them
+    // The rerun (the first file completed, its state saved) reads the others from empty batches,
+    // as the first run did after its cut: the same batches, so the store drops those that landed.
+    const rerun = await run([false, true, true, true], 400);
+    const afterA = small.tokens.length - rerun.tokens.length;
+    expect(small.rows.slice(0, afterA).reduce((x, y) => x + y, 0)).toBe(a.elements);
+    expect(rerun.tokens).toEqual(small.tokens.slice(afterA));
+    // Its state file gone, the first file is replayed (not stored) into an empty state: the same.
+    rmSync(join(stateDir, 'after-a'));
+    expect((await run([false, true, true, true], 400)).tokens).toEqual(rerun.tokens);
   });
 });
