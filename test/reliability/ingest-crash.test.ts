@@ -35,8 +35,10 @@ const completedFiles = (run: Pick<ChildRun, 'stderr'>): number => run.stderr.spl
 
 describe(`kill -9 of portolan ingest at ${KILLS} seeded points (seed ${SEED})`, { timeout: 600_000 }, () => {
   let capture: Capture;
-  const ingest = (db: string, kill?: KillPlan, extra: string[] = []): Promise<ChildRun> =>
-    runChild(['ingest', '--json', '--rir-dir', capture.rirDir, '--geo', capture.mmdb, '--db', db, '--log-level', 'info', ...extra, capture.mrt], { kill, env });
+  /** `portolan ingest` of `files` into `db` (the capture's registry and geo), killed as planned. */
+  const ingestFiles = (files: string[], db: string, kill?: KillPlan, extra: string[] = []): Promise<ChildRun> =>
+    runChild(['ingest', '--json', '--rir-dir', capture.rirDir, '--geo', capture.mmdb, '--db', db, '--log-level', 'info', ...extra, ...files], { kill, env });
+  const ingest = (db: string, kill?: KillPlan, extra: string[] = []): Promise<ChildRun> => ingestFiles([capture.mrt], db, kill, extra);
 
   beforeAll(() => {
     // About 55,000 elements: more than one 50,000-row batch per table, a few seconds of work.
@@ -165,8 +167,7 @@ describe(`kill -9 of portolan ingest at ${KILLS} seeded points (seed ${SEED})`, 
       start = shorts[k].lastTime + 1;
     }
     const files = [capture.mrt, ...shorts.map((c) => c.mrt)];
-    const ingestAll = (db: string, kill?: KillPlan): Promise<ChildRun> =>
-      runChild(['ingest', '--json', '--rir-dir', capture.rirDir, '--geo', capture.mmdb, '--db', db, '--log-level', 'info', ...files], { kill, env });
+    const ingestAll = (db: string, kill?: KillPlan): Promise<ChildRun> => ingestFiles(files, db, kill);
     const rng = rngFor(SEED, 'ingest-short-files', 0);
     const reference = join(dir, 'db-short-reference');
     const clean = await ingestAll(reference);
@@ -201,8 +202,7 @@ describe(`kill -9 of portolan ingest at ${KILLS} seeded points (seed ${SEED})`, 
     mkdirSync(join(dir, 'second'));
     const second = writeCapture(join(dir, 'second'), { seed: SEED + 1, messages: 6_000, startTime: 1_700_010_000 + 16_000 });
     const files = [capture.mrt, second.mrt];
-    const ingestBoth = (db: string, kill?: KillPlan): Promise<ChildRun> =>
-      runChild(['ingest', '--json', '--rir-dir', capture.rirDir, '--geo', capture.mmdb, '--db', db, '--log-level', 'info', ...files], { kill, env });
+    const ingestBoth = (db: string, kill?: KillPlan): Promise<ChildRun> => ingestFiles(files, db, kill);
     const rng = rngFor(SEED, 'ingest-two-files', 0);
     const reference = join(dir, 'db-two-reference');
     const clean = await ingestBoth(reference);

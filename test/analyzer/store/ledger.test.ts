@@ -6,6 +6,19 @@ import { openStore, type Store } from '../../../analyzer/store/index.js';
 import { identifyFile, IngestLedger } from '../../../analyzer/store/ledger.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 
+/** The client, counting the calls of its method `method` (the ledger's queries or inserts). */
+function counting<T extends object>(client: T, method: string): { client: T; calls: () => number } {
+  let n = 0;
+  const counted = new Proxy(client, {
+    get(target, name) {
+      const value = Reflect.get(target, name) as unknown;
+      if (name === method) n++;
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { client: counted, calls: () => n };
+}
+
 describe('ingest ledger', () => {
   let store: Store;
   const dir = makeTmpDir('ledger');
@@ -45,21 +58,14 @@ describe('ingest ledger', () => {
 
   it('reads many files in one query; begin, checkpoint and complete then read nothing, and what they wrote reads back as they return it', async () => {
     const [x, y] = await Promise.all([file('e.mrt', 10), file('f.mrt', 20)]);
-    let queries = 0;
-    const client = new Proxy(store.client, {
-      get(target, name) {
-        const value = Reflect.get(target, name) as unknown;
-        if (name === 'query') queries++;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const { client, calls } = counting(store.client, 'query');
     const ledger = new IngestLedger(client);
     expect([...(await ledger.entries([x.key, y.key])).values()]).toEqual([null, null]);
     expect(await ledger.entries([])).toEqual(new Map());
     const begun = await ledger.begin(x, 2);
     await ledger.checkpoint(x, 5, 1);
     await ledger.complete(x, 9, 3);
-    expect(queries).toBe(1);
+    expect(calls()).toBe(1);
     const completed = await ledger.begin(x, 1);
     expect(completed).toMatchObject({ status: 'completed', elements: 9, findings: 3, jobs: 2, startedAt: begun.startedAt });
     expect(await new IngestLedger(store.client).get(x.key)).toEqual(completed);
@@ -68,24 +74,17 @@ describe('ingest ledger', () => {
 
   it('settles several files in one insert: the completed ones and an interrupted one\'s progress', async () => {
     const [x, y, z] = await Promise.all([file('g.mrt', 10), file('h.mrt', 20), file('i.mrt', 30)]);
-    let inserts = 0;
-    const client = new Proxy(store.client, {
-      get(target, name) {
-        const value = Reflect.get(target, name) as unknown;
-        if (name === 'insert') inserts++;
-        return typeof value === 'function' ? value.bind(target) : value;
-      },
-    });
+    const { client, calls: inserts } = counting(store.client, 'insert');
     const ledger = new IngestLedger(client);
     await ledger.entries([x.key, y.key, z.key]);
     for (const f of [x, y, z]) await ledger.begin(f, 1);
-    expect(inserts).toBe(3);
+    expect(inserts()).toBe(3);
     await ledger.settle([
       { id: x, elements: 4, findings: 1, completed: true },
       { id: y, elements: 6, findings: 0, completed: true },
       { id: z, elements: 2, findings: 0, completed: false },
     ]);
-    expect(inserts).toBe(4);
+    expect(inserts()).toBe(4);
     const stored = await new IngestLedger(store.client).entries([x.key, y.key, z.key]);
     expect([...stored.values()].map((e) => [e?.status, e?.elements])).toEqual([['completed', 4], ['completed', 6], ['started', 2]]);
   });
