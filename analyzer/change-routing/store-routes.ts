@@ -7,6 +7,7 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { ROUTE_EVENTS } from '../store/schema/route-events.js';
+import { queryRows } from '../store/sql.js';
 import { parsePrefix, parseIp, prefixEnd, type Family } from '../../common/ip.js';
 import { DEFAULT_FILTERS } from '../models/accounting.js';
 import { routedPrefixes } from '../accounting/routed.js';
@@ -21,11 +22,6 @@ const CHUNK = 5_000;
 
 /** Seconds of the start of a YYYY-MM-DD UTC day. */
 const dayStart = (date: string): number => Date.parse(`${date}T00:00:00Z`) / 1000;
-
-async function rows<T>(client: ClickHouseClient, query: string, params: Record<string, unknown>): Promise<T[]> {
-  const rs = await client.query({ query, query_params: params, format: 'JSONEachRow' });
-  return rs.json<T>();
-}
 
 type Interval = [bigint, bigint];
 
@@ -70,7 +66,7 @@ function targetsOf(events: readonly Pick<RegistryChange, 'family' | 'start' | 'e
 /** Whether the store holds route events of the UTC day `date`. */
 export async function routingKnown(client: ClickHouseClient, date: string): Promise<boolean> {
   const s = dayStart(date);
-  const r = await rows<{ one: number }>(client, `SELECT 1 AS one FROM ${ROUTE_EVENTS} WHERE time >= {s:${TIME_T}} AND time < {e:${TIME_T}} LIMIT 1`, { s: String(s), e: String(s + DAY) });
+  const r = await queryRows<{ one: number }>(client, `SELECT 1 AS one FROM ${ROUTE_EVENTS} WHERE time >= {s:${TIME_T}} AND time < {e:${TIME_T}} LIMIT 1`, { s: String(s), e: String(s + DAY) });
   return r.length > 0;
 }
 
@@ -88,7 +84,7 @@ export async function routingSnapshotAt(client: ClickHouseClient, date: string, 
   // Candidate prefixes: seen before the moment and overlapping an IP range, or originated by an ASN of an ASN range.
   const candidates = new Set<string>();
   if (targets[4].length || targets[6].length) {
-    const seen = await rows<{ prefix: string }>(client, `SELECT prefix FROM prefix_activity GROUP BY family, prefix HAVING min(first_time) < {end:${TIME_T}}`, { end: endParam });
+    const seen = await queryRows<{ prefix: string }>(client, `SELECT prefix FROM prefix_activity GROUP BY family, prefix HAVING min(first_time) < {end:${TIME_T}}`, { end: endParam });
     for (const { prefix } of seen) {
       const p = parsePrefix(prefix);
       if (p && overlaps(targets[p.family], p.start, prefixEnd(p))) candidates.add(prefix);
@@ -96,7 +92,7 @@ export async function routingSnapshotAt(client: ClickHouseClient, date: string, 
   }
   if (targets.asn.length) {
     // Only the ASNs of the changed ranges (origin_prefixes is sorted by origin AS).
-    const seen = await rows<{ prefix: string }>(
+    const seen = await queryRows<{ prefix: string }>(
       client,
       `SELECT prefix FROM origin_prefixes
        WHERE arrayExists((lo, hi) -> origin_asn >= lo AND origin_asn <= hi, {lo:Array(UInt32)}, {hi:Array(UInt32)})
@@ -111,7 +107,7 @@ export async function routingSnapshotAt(client: ClickHouseClient, date: string, 
   const byRoute = new Map<string, Map<number, Cls>>();
   const list = [...candidates];
   for (let i = 0; i < list.length; i += CHUNK) {
-    const got = await rows<{ prefix: string; peer_ip: string; last: [string, number | string, string, string, string]; t: number | string }>(
+    const got = await queryRows<{ prefix: string; peer_ip: string; last: [string, number | string, string, string, string]; t: number | string }>(
       client,
       `SELECT prefix, peer_ip, argMax(tuple(toString(elem_type), ifNull(origin_asn, 0), origin_rir, usage_region, main_country), time) AS last, toFloat64(max(time)) AS t
        FROM ${ROUTE_EVENTS} WHERE prefix IN {prefixes:Array(String)} AND time < {end:${TIME_T}}

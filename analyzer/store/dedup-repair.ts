@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { log } from '../../common/log.js';
+import { queryRows } from './sql.js';
 
 /**
  * Repairs what a `kill -9` can leave in the embedded store's insert deduplication logs.
@@ -111,14 +112,14 @@ const dropRecords = (blocks: LoggedBlock[]): string => blocks.map((b) => `${DROP
  * Run before the first insert of a process that holds the store (chDB's lock: no other writer).
  */
 export async function repairDeduplicationLogs(client: ClickHouseClient): Promise<DanglingBlock[]> {
-  const tables = await rows<{ name: string; path: string; dedup_window: string }>(
+  const tables = await queryRows<{ name: string; path: string; dedup_window: string }>(
     client,
     `SELECT name, data_paths[1] AS path, extract(create_table_query, 'non_replicated_deduplication_window = ([0-9]+)') AS dedup_window
      FROM system.tables WHERE database = currentDatabase() AND engine LIKE '%MergeTree' AND notEmpty(data_paths)`,
   );
   const logged = tables.map((t) => ({ ...t, blocks: loggedBlocks(t.path, Number(t.dedup_window) || Infinity) })).filter((t) => t.blocks.length > 0);
   if (logged.length === 0) return [];
-  const parts = await rows<{ table: string; partition_id: string; min_block_number: string; max_block_number: string }>(
+  const parts = await queryRows<{ table: string; partition_id: string; min_block_number: string; max_block_number: string }>(
     client,
     'SELECT table, partition_id, min_block_number, max_block_number FROM system.parts WHERE database = currentDatabase() AND active',
   );
@@ -162,9 +163,4 @@ export function repairOnce(client: ClickHouseClient): Promise<void> {
     repairs.set(client, done);
   }
   return done;
-}
-
-async function rows<T>(client: ClickHouseClient, query: string): Promise<T[]> {
-  const rs = await client.query({ query, format: 'JSONEachRow' });
-  return rs.json<T>();
 }

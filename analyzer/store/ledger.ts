@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { queryRows } from './sql.js';
 
 /**
  * What was ingested. A file is identified by its size and a hash of its first and last MiB
@@ -9,10 +10,11 @@ import type { ClickHouseClient } from '@clickhouse/client';
  * so a renamed or copied file is still recognised.
  *
  * Resume without double counting: the ingest calls `begin` (skip the file when completed;
- * otherwise read it again from the start), then every so often `writer.flushComplete()` followed by
- * `checkpoint`, and `complete` (or `settle`, for several files at once) at the end. Rows written again carry the same deterministic
- * event_id, and come in the same batches (same dedup tokens) when the file is read again with
- * the same `jobs`: the store drops those that landed, so repeats never inflate a count.
+ * otherwise read it again from the start), then every so often `writer.flushComplete()` followed
+ * by `checkpoint`, and `settle` at the end (with the other files read since the last cut). Rows
+ * written again carry the same deterministic event_id, and come in the same batches (same dedup
+ * tokens) when the file is read again with the same `jobs`: the store drops those that landed, so
+ * repeats never inflate a count.
  */
 export interface FileIdentity {
   key: string;
@@ -62,7 +64,7 @@ const nowText = () => `${new Date().toISOString().replace('T', ' ').slice(0, 23)
 export class IngestLedger {
   /**
    * Each file's entry as this process last read or wrote it (null: none), so that begin,
-   * checkpoint and complete do not read it again: an ingest of many small files asked the store
+   * checkpoint and settle do not read it again: an ingest of many small files asked the store
    * three times per file.
    */
   private readonly known = new Map<string, LedgerEntry | null>();
@@ -80,12 +82,8 @@ export class IngestLedger {
   /** The entries of `keys` (null: none), read in one query. */
   async entries(keys: string[]): Promise<Map<string, LedgerEntry | null>> {
     if (!keys.length) return new Map();
-    const rs = await this.client.query({
-      query: `${SELECT_ENTRIES} WHERE file_key IN {keys:Array(String)}`,
-      query_params: { keys },
-      format: 'JSONEachRow',
-    });
-    const found = new Map((await rs.json<Record<string, string | number>>()).map((r) => [String(r.file_key), toEntry(r)]));
+    const rows = await queryRows<Record<string, string | number>>(this.client, `${SELECT_ENTRIES} WHERE file_key IN {keys:Array(String)}`, { keys });
+    const found = new Map(rows.map((r) => [String(r.file_key), toEntry(r)]));
     const out = new Map(keys.map((k) => [k, found.get(k) ?? null]));
     for (const [k, e] of out) this.known.set(k, e);
     return out;
@@ -97,26 +95,21 @@ export class IngestLedger {
   }
 
   async list(): Promise<LedgerEntry[]> {
-    const rs = await this.client.query({
-      query: `${SELECT_ENTRIES} ORDER BY updated_at`,
-      format: 'JSONEachRow',
-    });
-    return (await rs.json<Record<string, string | number>>()).map(toEntry);
+    return (await queryRows<Record<string, string | number>>(this.client, `${SELECT_ENTRIES} ORDER BY updated_at`)).map(toEntry);
   }
 
   /** The entry to work from: a completed one (skip the file), a started one (resume) or a new one. */
   async begin(id: FileIdentity, jobs = 1): Promise<LedgerEntry> {
-    return (await this.current(id.key)) ?? this.write(id, 'started', 0, 0, nowText(), jobs);
+    const known = await this.current(id.key);
+    if (known) return known;
+    const entry = this.entry(id, 'started', 0, 0, nowText(), jobs);
+    await this.insert([entry]);
+    return entry;
   }
 
   /** Call after `writer.flushComplete()`: the rows of the first `elements` elements of the file are durable, but for the RIB snapshot rows still open (the prefix being read). */
   async checkpoint(id: FileIdentity, elements: number, findings: number): Promise<void> {
-    const e = await this.current(id.key);
-    await this.write(id, 'started', elements, findings, e?.startedAt ?? nowText(), e?.jobs ?? 1);
-  }
-
-  async complete(id: FileIdentity, elements: number, findings: number): Promise<void> {
-    await this.settle([{ id, elements, findings, completed: true }]);
+    await this.settle([{ id, elements, findings, completed: false }]);
   }
 
   /**
@@ -131,12 +124,6 @@ export class IngestLedger {
       entries.push(this.entry(f.id, f.completed ? 'completed' : 'started', f.elements, f.findings, e?.startedAt ?? nowText(), e?.jobs ?? 1));
     }
     await this.insert(entries);
-  }
-
-  private async write(id: FileIdentity, status: LedgerEntry['status'], elements: number, findings: number, startedAt: string, jobs: number): Promise<LedgerEntry> {
-    const entry = this.entry(id, status, elements, findings, startedAt, jobs);
-    await this.insert([entry]);
-    return entry;
   }
 
   private entry(id: FileIdentity, status: LedgerEntry['status'], elements: number, findings: number, startedAt: string, jobs: number): LedgerEntry {

@@ -71,15 +71,20 @@ export function createRowWriter(
    * writes meanwhile (ingest reading on past a checkpoint, or the next file) are not waited for.
    * The cut never waits for the store, so where batches end (their dedup tokens) does not depend
    * on its pace; the queue may hold a few batches over its bound, and the next row waits for room.
-   * `closeSnapshot`: the RIB snapshot rows of the prefix being read go too (the input ended);
-   * else they stay open for its entries still to come.
+   * The RIB snapshot rows of the prefix being read stay open for its entries still to come.
    */
-  function handOver(closeSnapshot: boolean): Promise<void> {
-    if (closeSnapshot) addSnapshots(snapshots.take());
+  function handOver(): Promise<void> {
     batcher.cutAll();
     return outlet.landed();
   }
-  const flush = () => handOver(true);
+  /** The input ended: the RIB snapshot rows of its last prefix go into the batches (not cut). */
+  function endInput(): void {
+    addSnapshots(snapshots.take()); // the queue's bound is the next row's to wait for, as after a cut
+  }
+  const flush = () => {
+    endInput();
+    return handOver();
+  };
 
   return {
     writeEvent(event, finding) {
@@ -92,10 +97,8 @@ export function createRowWriter(
       return addRow('finding_events', LIFECYCLE_COLUMNS, encodeLifecycle, lifecycleValues, event, null, lifecycleContext);
     },
     flush,
-    flushComplete: () => handOver(false),
-    endInput() {
-      addSnapshots(snapshots.take()); // the queue's bound is the next row's to wait for, as after a cut
-    },
+    flushComplete: handOver,
+    endInput,
     discard() {
       return snapshots.take().length + batcher.dropAll();
     },

@@ -40,7 +40,7 @@ describe('ingest ledger', () => {
     expect(await store.ledger.begin(id, 3)).toMatchObject({ status: 'started', elements: 0, jobs: 3 });
     await store.ledger.checkpoint(id, 10, 2);
     expect(await store.ledger.get(id.key)).toMatchObject({ status: 'started', elements: 10, findings: 2, jobs: 3 });
-    await store.ledger.complete(id, 25, 4);
+    await store.ledger.settle([{ id, elements: 25, findings: 4, completed: true }]);
     expect(await store.ledger.get(id.key)).toMatchObject({ status: 'completed', elements: 25, findings: 4, jobs: 3 });
     // A second begin (a rerun) returns the entry as it is.
     expect(await store.ledger.begin(id, 1)).toMatchObject({ status: 'completed', jobs: 3 });
@@ -56,7 +56,7 @@ describe('ingest ledger', () => {
     expect(await store.ledger.get(id.key)).toMatchObject({ status: 'completed', jobs: 1 });
   });
 
-  it('reads many files in one query; begin, checkpoint and complete then read nothing, and what they wrote reads back as they return it', async () => {
+  it('reads many files in one query; begin, checkpoint and settle then read nothing, and what they wrote reads back as they return it', async () => {
     const [x, y] = await Promise.all([file('e.mrt', 10), file('f.mrt', 20)]);
     const { client, calls } = counting(store.client, 'query');
     const ledger = new IngestLedger(client);
@@ -64,7 +64,7 @@ describe('ingest ledger', () => {
     expect(await ledger.entries([])).toEqual(new Map());
     const begun = await ledger.begin(x, 2);
     await ledger.checkpoint(x, 5, 1);
-    await ledger.complete(x, 9, 3);
+    await ledger.settle([{ id: x, elements: 9, findings: 3, completed: true }]);
     expect(calls()).toBe(1);
     const completed = await ledger.begin(x, 1);
     expect(completed).toMatchObject({ status: 'completed', elements: 9, findings: 3, jobs: 2, startedAt: begun.startedAt });
