@@ -16,7 +16,7 @@ import type { GeoDatabaseInfo } from '../models/geo.js';
 import type { Rir } from '../models/registry.js';
 import { regionOf } from '../registry/regions.js';
 import type { GeoSet } from './open-set.js';
-import { openGeo, type GeoDatabase } from './index.js';
+import { openGeo, type GeoDatabase } from './database.js';
 import type { MmdbReader } from './mmdb-reader.js';
 
 export const AGREEMENT_RULE =

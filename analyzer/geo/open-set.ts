@@ -5,7 +5,7 @@
  */
 import type { NamedGeo } from './consensus.js';
 import { geoName, isRegistryEcho, parseGeoSpecs } from './echo.js';
-import { openGeo, type GeoDatabase, type GeoOptions } from './index.js';
+import { openGeo, type GeoDatabase, type GeoOptions } from './database.js';
 
 export interface GeoSet {
   primary: GeoDatabase;
