@@ -10,25 +10,7 @@ import { INDEX_RIRS, type Flow, type GeoAgreementFilter, type IndexRir } from '.
 import { esc } from './escape.js';
 import { FAMILY_LABEL, UNIT_LABEL, fmtCount, fmtShare } from './format.js';
 import { displayName } from './palette.js';
-import type { FamilyKey } from './types.js';
-
-export interface AgreementRow {
-  /** Routed space the primary database places in a country with a region. */
-  geolocated: number;
-  /** Of it, placed in the same region by every independent database. */
-  agreed: number;
-  /** agreed / geolocated; null when nothing is geolocated. */
-  share: number | null;
-}
-
-export interface ReportConfidence {
-  date: string;
-  /** The databases, their versions, and the rule; null when the day has no confirmed count. */
-  geo_agreement: GeoAgreementFilter | null;
-  by_rir: Record<FamilyKey, Record<IndexRir, AgreementRow>>;
-  /** Countries (the primary's) with the most geolocated space the databases do not agree on, per family, largest first. */
-  top_disagreeing: Record<FamilyKey, Array<AgreementRow & { cc: string; disagreed: number }>>;
-}
+import type { AgreementRow, ReportConfidence } from './types.js';
 
 /** Countries listed per family. */
 export const TOP_DISAGREEING = 10;

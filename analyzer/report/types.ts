@@ -2,9 +2,8 @@
  * The data a report is rendered from: the stored series over the period and each day's index
  * as stored (latest build). Loading is ./load.ts; rendering (pure) is ./html.ts and ./series.ts.
  */
-import type { PublishedIndex } from '../models/accounting.js';
+import type { GeoAgreementFilter, IndexRir, PublishedIndex } from '../models/accounting.js';
 import type { IndexSeriesRow } from '../store/portability.js';
-import type { ReportConfidence } from './confidence.js';
 
 /** A day's index as published (`index build --json`): date, params, ipv4, ipv6; no flows. */
 export type PublicIndex = PublishedIndex;
@@ -29,3 +28,22 @@ export interface ReportData {
 
 /** The report's series family key. */
 export type FamilyKey = 'ipv4' | 'ipv6';
+
+/** The confidence section's figures for one RIR or country (confidence.ts computes them). */
+export interface AgreementRow {
+  /** Routed space the primary database places in a country with a region. */
+  geolocated: number;
+  /** Of it, placed in the same region by every independent database. */
+  agreed: number;
+  /** agreed / geolocated; null when nothing is geolocated. */
+  share: number | null;
+}
+
+export interface ReportConfidence {
+  date: string;
+  /** The databases, their versions, and the rule; null when the day has no confirmed count. */
+  geo_agreement: GeoAgreementFilter | null;
+  by_rir: Record<FamilyKey, Record<IndexRir, AgreementRow>>;
+  /** Countries (the primary's) with the most geolocated space the databases do not agree on, per family, largest first. */
+  top_disagreeing: Record<FamilyKey, Array<AgreementRow & { cc: string; disagreed: number }>>;
+}
