@@ -1,7 +1,6 @@
 import type { Rir } from '../../analyzer/models/registry.js';
 import { LATEST_ORDER, ROUTE_EVENTS } from '../../analyzer/store/schema/route-events.js';
-import type { QueryRunner } from './sql-runner.js';
-import type { Row } from './store-port.js';
+import type { QueryRunner, Row } from './query-types.js';
 import type { TimeRange } from './params.js';
 import { frag, join, param, read, sql, type Fragment } from './sql-fragment.js';
 import { coveredSpace } from '../../analyzer/accounting/covered.js';

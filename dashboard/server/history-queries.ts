@@ -1,7 +1,6 @@
 import { coveredSpace } from '../../analyzer/accounting/covered.js';
 import { ROUTE_EVENTS } from '../../analyzer/store/schema/route-events.js';
-import type { QueryRunner } from './sql-runner.js';
-import type { Row } from './store-port.js';
+import type { QueryRunner, Row } from './query-types.js';
 
 /**
  * The series the history charts draw (prefix, ASN and country pages). Each reads by primary

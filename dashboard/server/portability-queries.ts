@@ -1,7 +1,6 @@
 import type { IndexParams } from '../../analyzer/models/accounting.js';
 import type { Rir } from '../../analyzer/models/registry.js';
-import type { QueryRunner } from './sql-runner.js';
-import type { Row } from './store-port.js';
+import type { QueryRunner, Row } from './query-types.js';
 import { param, read, sql, type Fragment } from './sql-fragment.js';
 
 /**

@@ -1,7 +1,6 @@
 import { RIRS } from '../../analyzer/models/registry.js';
 import { formatPrefix, parseIp, rangeToPrefixes } from '../../common/ip.js';
-import type { QueryRunner } from './sql-runner.js';
-import type { Row } from './store-port.js';
+import type { QueryRunner, Row } from './query-types.js';
 import { frag, join, param, read, sql, type Fragment } from './sql-fragment.js';
 
 /**

@@ -1,5 +1,4 @@
-import type { QueryRunner } from './sql-runner.js';
-import type { Params, Row } from './store-port.js';
+import type { Params, QueryRunner, Row } from './query-types.js';
 
 /**
  * A piece of the dashboard's own SQL with the `{name:Type}` parameters it uses. Fragments

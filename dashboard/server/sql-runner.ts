@@ -1,9 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { Params, Row, StoreRows } from './store-port.js';
+import type { Params, QueryRunner, Row, StoreRows } from './query-types.js';
 import { sqlString } from '../../analyzer/store/sql.js';
-
-/** Runs one of the dashboard's own read queries with typed `{name:Type}` parameters. */
-export type QueryRunner = (sql: string, params?: Params) => Promise<Row[]>;
 
 /**
  * Through the store's ClickHouse client: the server binds the parameters. Counts (UInt64)

@@ -1,17 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
+import type { Params, Row, StoreRows } from './query-types.js';
 import { clientQuery, literalQuery } from './sql-runner.js';
-
-export type Row = Record<string, unknown>;
-
-/** `{name:Type}` query parameters, bound by name. */
-export type Params = Record<string, unknown>;
-
-/** Rows as the store answers analyst SQL and named queries. */
-export interface StoreRows {
-  columns: string[];
-  rows: Row[];
-  truncated?: boolean;
-}
 
 /** A named query as the store lists it. */
 export interface NamedQueryInfo {

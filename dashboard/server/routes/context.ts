@@ -1,5 +1,5 @@
 import type { DashboardDeps } from '../types.js';
-import type { QueryRunner } from '../sql-runner.js';
+import type { QueryRunner } from '../query-types.js';
 import { TtlCache } from '../cache.js';
 import { badRequest } from '../http.js';
 

@@ -5,8 +5,7 @@ import { nameFields } from '../as-names.js';
 import { countryValue, intParam, rirValue } from '../params.js';
 import type { DashboardDeps, Route } from '../types.js';
 import { helpersOf } from './context.js';
-import type { QueryRunner } from '../sql-runner.js';
-import type { Row } from '../store-port.js';
+import type { QueryRunner, Row } from '../query-types.js';
 
 /** The registry's records (the loaded index has them; the lookup interface does not promise them). */
 function recordsOf(deps: DashboardDeps): readonly DelegationRecord[] {
