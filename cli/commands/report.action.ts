@@ -5,6 +5,8 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { CommonOptions } from '../../common/config.js';
+import { isDay } from '../../common/time.js';
 import { reportHtml } from '../../analyzer/report/html.js';
 import { loadReportData } from '../../analyzer/report/load.js';
 import { SERIES_COLUMNS, reportJson, seriesCsvRows } from '../../analyzer/report/series.js';
@@ -13,7 +15,15 @@ import { UsageError } from '../errors.js';
 import { render } from '../render.js';
 import { loadAsNamesFor, openMigratedStore } from '../setup.js';
 import { withReportAsNames } from '../../analyzer/report/names.js';
-import { BUILD_HINT, reportRange, type ReportOptions } from './report.js';
+
+export interface ReportOptions extends CommonOptions {
+  date?: string;
+  from?: string;
+  to?: string;
+  out: string;
+}
+
+const BUILD_HINT = 'run `portolan index build FILE…` (or `portolan run`, which stores one each UTC midnight) first';
 
 export const report = action(reportCommand);
 
@@ -40,4 +50,14 @@ async function reportCommand(opts: ReportOptions): Promise<void> {
   writeFileSync(join(dir, 'index.csv'), render('csv', [...SERIES_COLUMNS], seriesCsvRows(data.series)));
   writeFileSync(join(dir, 'index.json'), JSON.stringify(reportJson(data), null, 1) + '\n');
   process.stdout.write(`report ${data.from === data.to ? `for ${data.from}` : `for ${data.from} to ${data.to}`} (${data.days.length} day${data.days.length === 1 ? '' : 's'}) written to ${join(dir, 'report.html')}, index.csv, index.json\n`);
+}
+
+/** The period asked for: one day, a range, or (neither) every stored day. */
+export function reportRange(opts: Pick<ReportOptions, 'date' | 'from' | 'to'>): { from?: string; to?: string } {
+  for (const [flag, v] of [['--date', opts.date], ['--from', opts.from], ['--to', opts.to]] as const) {
+    if (v !== undefined && !isDay(v)) throw new UsageError(`${flag} takes a day as YYYY-MM-DD (not "${v}")`);
+  }
+  if (opts.date !== undefined && (opts.from !== undefined || opts.to !== undefined)) throw new UsageError('--date and --from/--to exclude each other: give one day or a period');
+  if (opts.from !== undefined && opts.to !== undefined && opts.from > opts.to) throw new UsageError(`--from ${opts.from} is after --to ${opts.to}`);
+  return opts.date !== undefined ? { from: opts.date, to: opts.date } : { from: opts.from, to: opts.to };
 }

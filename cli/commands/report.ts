@@ -1,18 +1,7 @@
-/** `portolan report`: its flags and the period check; the work is in report.action.ts, loaded when it runs. */
+/** `portolan report`: its flags; the period check and the work are in report.action.ts, loaded when it runs. */
 import type { Command } from 'commander';
-import { commonOption, type CommonOptions } from '../../common/config.js';
-import { isDay } from '../../common/time.js';
-import { UsageError } from '../errors.js';
+import { commonOption } from '../../common/config.js';
 import { lazy } from '../lazy.js';
-
-export interface ReportOptions extends CommonOptions {
-  date?: string;
-  from?: string;
-  to?: string;
-  out: string;
-}
-
-export const BUILD_HINT = 'run `portolan index build FILE…` (or `portolan run`, which stores one each UTC midnight) first';
 
 export function register(program: Command): void {
   program
@@ -28,14 +17,4 @@ export function register(program: Command): void {
     .addOption(commonOption('cache-dir'))
     .addOption(commonOption('log-level'))
     .action(lazy(() => import('./report.action.js'), 'report'));
-}
-
-/** The period asked for: one day, a range, or (neither) every stored day. */
-export function reportRange(opts: Pick<ReportOptions, 'date' | 'from' | 'to'>): { from?: string; to?: string } {
-  for (const [flag, v] of [['--date', opts.date], ['--from', opts.from], ['--to', opts.to]] as const) {
-    if (v !== undefined && !isDay(v)) throw new UsageError(`${flag} takes a day as YYYY-MM-DD (not "${v}")`);
-  }
-  if (opts.date !== undefined && (opts.from !== undefined || opts.to !== undefined)) throw new UsageError('--date and --from/--to exclude each other: give one day or a period');
-  if (opts.from !== undefined && opts.to !== undefined && opts.from > opts.to) throw new UsageError(`--from ${opts.from} is after --to ${opts.to}`);
-  return opts.date !== undefined ? { from: opts.date, to: opts.date } : { from: opts.from, to: opts.to };
 }

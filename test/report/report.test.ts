@@ -25,7 +25,7 @@ import { esc } from '../../analyzer/report/escape.js';
 import { reportJson, seriesCsvRows, SERIES_COLUMNS } from '../../analyzer/report/series.js';
 import type { ReportData } from '../../analyzer/report/types.js';
 import { lineChart, shareTicks } from '../../analyzer/report/svg-chart.js';
-import { reportRange } from '../../cli/commands/report.js';
+import { reportRange } from '../../cli/commands/report.action.js';
 import { DBIP_ATTRIBUTION } from '../../analyzer/geo/index.js';
 import { runCli } from '../helpers/cli.js';
 import { makeTmpDir } from '../helpers/tmp.js';
