@@ -3,7 +3,9 @@
  * TypeScript compiler's pre-processor, dynamic `import()` included):
  * - arrows only point down: cli → dashboard → analyzer → collector → common;
  * - the data types (`models/`) import no code but other models and common;
- * - no module imports itself back through others (no import cycle).
+ * - no module imports itself back through others (no import cycle), and no folder reaches a
+ *   sibling folder that reaches it back (a folder's own files may use its subfolders, which may
+ *   use those files: a package and its parts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -72,6 +74,28 @@ function cycles(graph: Map<string, string[]>): string[][] {
   return found;
 }
 
+/** For each folder, the import graph between its subfolders (each with all it holds). */
+function siblingGraphs(graph: Map<string, string[]>): Map<string, Map<string, string[]>> {
+  const graphs = new Map<string, Map<string, string[]>>();
+  for (const [from, targets] of graph) {
+    for (const to of targets) {
+      const a = from.split('/');
+      const b = to.split('/');
+      let i = 0;
+      while (i < a.length - 1 && i < b.length - 1 && a[i] === b[i]) i++;
+      // Both sides below the shared folder are subfolders (not a file of the shared folder itself).
+      if (i >= a.length - 1 || i >= b.length - 1) continue;
+      const parent = a.slice(0, i).join('/') || '.';
+      const siblings = graphs.get(parent) ?? new Map<string, string[]>();
+      graphs.set(parent, siblings);
+      const edges = siblings.get(a[i]) ?? [];
+      siblings.set(a[i], edges);
+      if (!edges.includes(b[i])) edges.push(b[i]);
+    }
+  }
+  return graphs;
+}
+
 const layerOf = (file: string): number => LAYERS.indexOf(file.split('/')[0] as (typeof LAYERS)[number]);
 
 describe('the import graph follows the layout', () => {
@@ -95,8 +119,11 @@ describe('the import graph follows the layout', () => {
     expect(fromModels.filter(({ to }) => !model(to) && !to.startsWith('common/')).map(({ from, to }) => `${from} → ${to}`)).toEqual([]);
   });
 
-  it('has no import cycle', () => {
+  it('has no import cycle, between modules or between sibling folders', () => {
     expect(cycles(graph)).toEqual([]);
+    const siblings = siblingGraphs(graph);
+    expect([...siblings.keys()]).toEqual(expect.arrayContaining(['.', 'analyzer', 'collector', 'cli']));
+    expect([...siblings].flatMap(([parent, g]) => cycles(g).map((c) => `${parent}: ${c.join(' ↔ ')}`))).toEqual([]);
   });
 
   it('finds a cycle and an upward arrow where there is one (the checks themselves)', () => {
@@ -107,6 +134,14 @@ describe('the import graph follows the layout', () => {
       ['analyzer/d.ts', []],
     ]);
     expect(cycles(made)).toEqual([['collector/a.ts', 'collector/b.ts']]);
+    const folders = siblingGraphs(
+      new Map([
+        ['analyzer/x/a.ts', ['analyzer/y/b.ts', 'analyzer/c.ts']],
+        ['analyzer/y/b.ts', ['analyzer/x/deep/d.ts']],
+        ['analyzer/c.ts', ['analyzer/x/a.ts']],
+      ]),
+    );
+    expect(cycles(folders.get('analyzer')!)).toEqual([['x', 'y']]);
     expect(layerOf('analyzer/d.ts')).toBeGreaterThan(layerOf('common/c.ts'));
   });
 });
