@@ -21,13 +21,14 @@ import { log } from '../../common/log.js';
 import { onShutdown, shutdownNow } from '../../common/shutdown.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
+import { inputFiles, type FileListOptions } from '../file-list.js';
 import { FileRunner, type PlanHooks, type PlannedFile } from '../ingest/file-runner.js';
 import { IngestJobs } from '../ingest/jobs.js';
 import { WHOLE } from '../ingest/shard.js';
 import { FilesProgress, fmtInt, ProgressLine } from '../progress.js';
 import { loadAnalysis, openMigratedStore } from '../setup.js';
 
-interface IngestOptions extends CommonOptions {
+interface IngestOptions extends CommonOptions, FileListOptions {
   force?: boolean;
   collector?: string;
   json?: boolean;
@@ -87,7 +88,8 @@ export function jobsFor(asked: number, redone: ReadonlyMap<number, string[]>, ha
   return asked;
 }
 
-async function ingestFiles(files: string[], opts: IngestOptions): Promise<void> {
+async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
+  const files = inputFiles(args, opts);
   for (const f of files) if (!isUrl(f) && !existsSync(f)) throw new UsageError(`${f}: no such file`);
   // A registry folder that is missing or holds no RIR file fails here, before a store is created.
   registryFiles({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir });

@@ -1,13 +1,12 @@
 /** `portolan ingest FILE…`: its flags; the work is in ingest.action.ts, loaded when it runs. */
 import { Option, type Command } from 'commander';
 import { commonOption } from '../../common/config.js';
+import { fileListInput } from '../file-list.js';
 import { lazy } from '../lazy.js';
 
 export function register(program: Command): void {
-  program
-    .command('ingest')
+  fileListInput(program.command('ingest'), 'MRT updates/RIB files or RIS Live JSONL captures (local paths or http(s) URLs)')
     .description('backfill MRT (raw, .gz, .bz2) or RIS Live JSONL files into the store; prints a summary')
-    .argument('<file...>', 'MRT updates/RIB files or RIS Live JSONL captures (local paths or http(s) URLs)')
     .option('--force', 'ingest files again even if the ledger says they are complete (stored events are still deduplicated)')
     .option('--collector <NAME>', 'collector name for MRT elements (default: from the file path, rrcNN or route-views…; files whose path names none share the collector `unknown`)')
     .option('--json', 'print the summary as one JSON object')

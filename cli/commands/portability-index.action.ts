@@ -14,6 +14,7 @@ import type { CommonOptions } from '../../common/config.js';
 import { isDay, utcDay } from '../../common/time.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
+import { inputFiles, type FileListOptions } from '../file-list.js';
 import { parseFilters, type FilterOptions } from '../filters.js';
 import { fmtInt, ProgressLine } from '../progress.js';
 import { FORMATS, render } from '../render.js';
@@ -35,7 +36,7 @@ const accountingModules = () =>
 /** The store and its index tables, loaded only when used (`index build --no-store` never opens a store: ~120 ms of start-up). */
 const storeModules = () => Promise.all([import('../setup.js'), import('../../analyzer/store/portability.js')]).then(([setup, portability]) => ({ ...setup, ...portability }));
 
-interface BuildOptions extends CommonOptions, FilterOptions {
+interface BuildOptions extends CommonOptions, FilterOptions, FileListOptions {
   date?: string;
   json?: boolean;
   store: boolean;
@@ -56,7 +57,8 @@ export const build = action(buildCommand, { exitWhenDone: true });
 export const backfill = action(backfillCommand, { exitWhenDone: true });
 export const show = action(showCommand);
 
-async function buildCommand(files: string[], opts: BuildOptions): Promise<void> {
+async function buildCommand(args: string[], opts: BuildOptions): Promise<void> {
+  const files = inputFiles(args, opts);
   if (opts.date !== undefined && !isDay(opts.date)) throw new UsageError(`--date takes a day as YYYY-MM-DD (not "${opts.date}")`);
   const filters = parseFilters(opts);
   for (const f of files) if (!existsSync(f)) throw new UsageError(`${f}: no such file`);
@@ -149,7 +151,8 @@ export function dateFromFileName(file: string): string | null {
   return unix ? utcDay(Number(unix[1])) : null;
 }
 
-async function backfillCommand(files: string[], opts: BuildOptions): Promise<void> {
+async function backfillCommand(args: string[], opts: BuildOptions): Promise<void> {
+  const files = inputFiles(args, opts);
   const filters = parseFilters(opts);
   const days = new Map<string, string[]>();
   for (const f of files) {

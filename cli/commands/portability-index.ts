@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { commonOption } from '../../common/config.js';
 import { addFilterOptions, CONFIRMED_HELP } from '../filters.js';
+import { fileListInput } from '../file-list.js';
 import { lazy } from '../lazy.js';
 
 /** The registry, geo and store flags that build and backfill share. */
@@ -18,23 +19,19 @@ export function register(program: Command): void {
     .command('index')
     .description('the daily portability index per RIR: build it from MRT files, show the stored series');
 
-  const build = index
-    .command('build')
+  const build = fileListInput(index.command('build'), 'MRT (raw, .gz, .bz2) or RIS Live JSONL files for one day')
     .description(
       'one day\'s index from MRT RIB/updates or RIS Live JSONL files (applied in order; the table after the last element is measured), stored and printed. ' +
         'Routed space = announced prefixes within the length range, not IANA special-purpose, seen by at least --min-peers peers; each address counted once',
     )
-    .argument('<file...>', 'MRT (raw, .gz, .bz2) or RIS Live JSONL files for one day')
     .option('--date <YYYY-MM-DD>', 'the UTC day the files describe (default: the day of the latest element)')
     .option('--json', 'print the index as one JSON object (date, params, ipv4, ipv6)')
     .option('--no-store', 'do not store the result')
     .option('--confirmed', CONFIRMED_HELP);
   withDataOptions(addFilterOptions(build)).action(lazy(() => import('./portability-index.action.js'), 'build'));
 
-  const backfill = index
-    .command('backfill')
+  const backfill = fileListInput(index.command('backfill'), 'MRT or JSONL files, several days')
     .description('one index per day over many days: files are grouped by the date in their names (bview.20020722.2337.gz, rib.20140523.0600.bz2, …), each group built and stored like `index build`')
-    .argument('<file...>', 'MRT or JSONL files, several days')
     .option('--confirmed', CONFIRMED_HELP);
   withDataOptions(addFilterOptions(backfill)).action(lazy(() => import('./portability-index.action.js'), 'backfill'));
 

@@ -1,0 +1,137 @@
+/**
+ * `--files-from LIST` (ingest, index build, index backfill): the files a list names, after the
+ * FILE arguments, are read as if they were given on the command line, from a file or stdin. And
+ * what a backfill in several commands gives: each command's routing state is that of its own
+ * files, so a later command continues an earlier one exactly when its list begins with the
+ * earlier files (skipped as complete, their state taken back or replayed). Self-contained files
+ * (a TABLE_DUMP_V2 RIB and two updates files written by the test MRT encoder, over the
+ * classifier fixture's registry and geo database), each run a real CLI process into its own
+ * real chDB store.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { INDEX_RIRS } from '../../analyzer/models/accounting.js';
+import { inputFiles } from '../../cli/file-list.js';
+import { UsageError } from '../../cli/errors.js';
+import { runCli } from '../helpers/cli.js';
+import { storeDigestSql } from '../helpers/store-contents.js';
+import { makeTmpDir } from '../helpers/tmp.js';
+import { writeCapture, writeRib, type Capture } from '../reliability/fixture.js';
+
+const dir = makeTmpDir('ingest-files-from');
+let capture: Capture;
+let rib: string;
+let a: string;
+let b: string;
+
+const data = (): string[] => ['--rir-dir', capture.rirDir, '--geo', capture.mmdb, '--log-level', 'warn'];
+
+async function ingest(db: string, args: string[], input?: string): Promise<{ files: Array<{ file: string; status: string; elements: number }> }> {
+  const r = await runCli(['ingest', '--json', '--db', db, ...data(), ...args], { input });
+  expect(r.code, r.stderr.slice(-3000)).toBe(0);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as { files: Array<{ file: string; status: string; elements: number }> };
+}
+
+async function query<T>(db: string, sql: string): Promise<T[]> {
+  const r = await runCli(['query', sql, '--format', 'json', '--max-rows', '1000', '--db', db, '--log-level', 'warn']);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as T);
+}
+
+/** Each table's rows and order-free hash. */
+async function digest(db: string): Promise<Record<string, string>> {
+  const rows = await query<{ table: string; rows: string | number; hash: string }>(db, storeDigestSql());
+  return Object.fromEntries(rows.map((x) => [x.table, `${x.rows} rows, hash ${x.hash}`]));
+}
+
+const started = async (db: string): Promise<number> =>
+  Number((await query<{ n: string | number }>(db, "SELECT count() AS n FROM finding_events FINAL WHERE type = 'finding-started'"))[0].n);
+
+describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
+  let whole: Record<string, string>;
+
+  beforeAll(async () => {
+    rib = writeRib(dir, { seed: 21, name: 'bview.20231115.0000.gz' }).file;
+    capture = writeCapture(dir, { seed: 22, messages: 2000, name: 'updates.20231115.0100.gz' });
+    a = capture.mrt;
+    b = writeCapture(dir, { seed: 23, messages: 2000, startTime: capture.lastTime + 1, name: 'updates.20231115.0140.gz' }).mrt;
+    const db = join(dir, 'db-args');
+    await ingest(db, [rib, a, b]);
+    whole = await digest(db);
+  });
+
+  it('ingest reads a list file (blank lines, comments and spaces around paths ignored) as the same files given as arguments', async () => {
+    const list = join(dir, 'list.txt');
+    writeFileSync(list, `# one day of rrc00\n\n  ${a}  \n${b}\r\n`);
+    const db = join(dir, 'db-list');
+    const summary = await ingest(db, [rib, '--files-from', list]);
+    expect(summary.files.map((f) => [f.file, f.status])).toEqual([rib, a, b].map((f) => [f, 'ingested']));
+    expect(await digest(db)).toEqual(whole);
+  });
+
+  it('ingest reads the list from stdin with -', async () => {
+    const db = join(dir, 'db-stdin');
+    const summary = await ingest(db, ['--files-from', '-'], `${rib}\n${a}\n${b}\n`);
+    expect(summary.files.map((f) => f.file)).toEqual([rib, a, b]);
+    expect(await digest(db)).toEqual(whole);
+  });
+
+  it('a later command continues an earlier one exactly when its list begins with the earlier files; alone, it starts from an empty routing state', async () => {
+    const continued = join(dir, 'db-continued');
+    await ingest(continued, [rib, a]);
+    const second = await ingest(continued, ['--files-from', '-'], `${rib}\n${a}\n${b}\n`);
+    expect(second.files.map((f) => f.status)).toEqual(['skipped (already ingested)', 'skipped (already ingested)', 'ingested']);
+    expect(await digest(continued)).toEqual(whole);
+
+    const separate = join(dir, 'db-separate');
+    await ingest(separate, [rib, a]);
+    await ingest(separate, [b]);
+    // b's announcements of routes the RIB and a had made are new to an empty state: findings start again.
+    expect(await started(separate)).toBeGreaterThan(await started(continued));
+    expect((await digest(separate)).finding_events).not.toEqual(whole.finding_events);
+  });
+
+  it('index build and index backfill read the list as their arguments', async () => {
+    const list = join(dir, 'index-list.txt');
+    writeFileSync(list, `${a}\n${b}\n`);
+    const build = async (args: string[]) => {
+      const r = await runCli(['index', 'build', '--json', '--no-store', '--no-prepared', ...data(), ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      const { params, ...figures } = JSON.parse(r.stdout) as { params: Record<string, unknown> };
+      return { figures, sources: params.source };
+    };
+    const fromList = await build([rib, '--files-from', list]);
+    expect(fromList).toEqual(await build([rib, a, b]));
+    expect(JSON.stringify(fromList.sources)).toContain('updates.20231115.0140.gz');
+
+    const backfill = async (db: string, args: string[]) => {
+      const r = await runCli(['index', 'backfill', '--db', join(dir, db), ...data(), ...args]);
+      expect(r.code, r.stderr).toBe(0);
+      const shown = await runCli(['index', 'show', '--format', 'json', '--db', join(dir, db), '--log-level', 'warn']);
+      expect(shown.code, shown.stderr).toBe(0);
+      return shown.stdout.trim().split('\n');
+    };
+    const series = await backfill('db-backfill-list', [rib, '--files-from', list]);
+    expect(series).toHaveLength(2 * INDEX_RIRS.length); // one day: each family's registries
+    expect(series).toEqual(await backfill('db-backfill-args', [rib, a, b]));
+  });
+});
+
+describe('inputFiles', () => {
+  it('keeps the arguments first, then the list, in order', () => {
+    const list = join(dir, 'order.txt');
+    writeFileSync(list, 'c\n#d\nd\n');
+    expect(inputFiles(['a', 'b'], { filesFrom: list })).toEqual(['a', 'b', 'c', 'd']);
+    expect(inputFiles(['a'], {})).toEqual(['a']);
+  });
+
+  it('refuses no input at all, a list it cannot read, and an empty list with no argument, saying which', () => {
+    const empty = join(dir, 'empty.txt');
+    writeFileSync(empty, '# nothing yet\n\n');
+    expect(() => inputFiles([], {})).toThrow(new UsageError('no input files: give FILE… or --files-from LIST'));
+    expect(() => inputFiles([], { filesFrom: join(dir, 'missing.txt') })).toThrow(/--files-from .*missing\.txt: cannot read the list \(ENOENT\)/);
+    expect(() => inputFiles([], { filesFrom: empty })).toThrow(/the list names no file, and no FILE was given/);
+    expect(inputFiles(['x'], { filesFrom: empty })).toEqual(['x']);
+  });
+});
