@@ -29,6 +29,33 @@ describe('fileStream', () => {
     expect(stream.closed).toBe(true);
   });
 
+  it('allocates for each read no more than the file has left, at least 64 KiB: a small file does not take a whole chunk', async () => {
+    const KIB = 1024;
+    const small = join(dir, 'small');
+    writeFileSync(small, randomBytes(100 * KIB));
+    const [only] = await chunksOf(fileStream(small, 1024 * KIB));
+    expect(only.length).toBe(100 * KIB);
+    expect(only.buffer.byteLength).toBeLessThan(1024 * KIB);
+    const large = join(dir, 'larger');
+    const bytes = randomBytes(2 * 256 * KIB + 10 * KIB);
+    writeFileSync(large, bytes);
+    const chunks = await chunksOf(fileStream(large, 256 * KIB));
+    expect(Buffer.concat(chunks)).toEqual(bytes);
+    expect(chunks.map((c) => [c.length, c.buffer.byteLength])).toEqual([
+      [256 * KIB, 256 * KIB],
+      [256 * KIB, 256 * KIB],
+      [10 * KIB, 64 * KIB],
+    ]);
+  });
+
+  it('reads what a file gained after it was opened', async () => {
+    const growing = join(dir, 'growing');
+    writeFileSync(growing, Buffer.alloc(1000, 1));
+    const stream = fileStream(growing, 4096);
+    writeFileSync(growing, Buffer.alloc(200 * 1024, 2), { flag: 'a' });
+    expect(Buffer.concat(await chunksOf(stream)).length).toBe(1000 + 200 * 1024);
+  });
+
   it('reads an empty file as no chunks', async () => {
     writeFileSync(join(dir, 'empty'), '');
     expect(await chunksOf(fileStream(join(dir, 'empty'), 4096))).toEqual([]);
