@@ -18,7 +18,8 @@
  *     against `--jobs 1` in the same run;
  *   - the RIB, then the 2016 file cut at record boundaries into 50 files, as a backfill of
  *     5-minute updates files reads them: what each file costs beyond its elements (the ledger,
- *     the saved routing state, each table's last batch).
+ *     the saved routing state, each table's last batch); and the 2016 file in 1,000 files (about
+ *     17 records each) given as a --files-from list, where that cost is nearly all there is.
  * Every other case reads the registry as an earlier command prepared it (`<cache-dir>/prepared/`),
  * as every ingest after the first on the same registry files does.
  * BENCH_INGEST_RUNS=N runs each N times (default 3); the summary gives min, median and max.
@@ -52,20 +53,22 @@ const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
 const STREAM = join(dir, 'updates-stream.gz');
 writeFileSync(STREAM, Buffer.concat([...STREAM_PARTS, ...STREAM_PARTS, ...STREAM_PARTS.slice(0, 3)].map((f) => readFileSync(f))));
 /** A gzip file's MRT records in `n` gzip files of as many records each. */
-function cutIntoFiles(file: string, n: number): string[] {
+function cutIntoFiles(file: string, n: number, name: string): string[] {
   const records = mrtRecords(gunzipSync(readFileSync(file)));
   const per = Math.ceil(records.length / n);
   return Array.from({ length: n }, (_, i) => {
-    const piece = join(dir, `updates-piece-${String(i).padStart(3, '0')}.gz`);
+    const piece = join(dir, `${name}-${String(i).padStart(4, '0')}.gz`);
     writeFileSync(piece, gzipSync(Buffer.concat(records.slice(i * per, (i + 1) * per))));
     return piece;
   });
 }
-const PIECES = cutIntoFiles(UPDATES, 50);
+const PIECES = cutIntoFiles(UPDATES, 50, 'updates-piece');
+const SMALL_PIECES = join(dir, 'small-pieces.txt');
+writeFileSync(SMALL_PIECES, cutIntoFiles(UPDATES, 1000, 'updates-small-piece').join('\n'));
 const REGISTRY_2013 = ['--rir-dir', sharedData('rir', '2013-08-13')];
 const REGISTRY_2014 = ['--rir-dir', sharedData('rir', '2014-07-01')];
 const JOBS = Math.max(2, availableParallelism());
-const cases: Array<{ name: string; files: string[]; store: 'new' | 'migrated'; extra: string[] }> = [
+const cases: Array<{ name: string; files: string[]; list?: string; store: 'new' | 'migrated'; extra: string[] }> = [
   { name: '2002 RIB, new store, registry from its files', files: [RIB], store: 'new', extra: REGISTRY_2013 },
   { name: '2002 RIB', files: [RIB], store: 'migrated', extra: REGISTRY_2013 },
   { name: '2002 RIB, --rib-rows events', files: [RIB], store: 'migrated', extra: [...REGISTRY_2013, '--rib-rows', 'events'] },
@@ -76,6 +79,7 @@ const cases: Array<{ name: string; files: string[]; store: 'new' | 'migrated'; e
   { name: 'both files', files: [RIB, UPDATES], store: 'migrated', extra: REGISTRY_2013 },
   { name: `both files, --jobs ${JOBS}`, files: [RIB, UPDATES], store: 'migrated', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
   { name: 'the RIB, then the 2016 updates in 50 files', files: [RIB, ...PIECES], store: 'migrated', extra: REGISTRY_2013 },
+  { name: 'the 2016 updates in 1,000 files (--files-from)', files: [], list: SMALL_PIECES, store: 'migrated', extra: REGISTRY_2013 },
 ];
 const cli = portolanCli();
 const runs = Number(process.env.BENCH_INGEST_RUNS ?? 3);
@@ -88,14 +92,16 @@ for (const registry of [REGISTRY_2013, REGISTRY_2014]) timedRun(process.execPath
 
 const results = new Map(cases.map(({ name }) => [name, { ratio: [] as number[], rss: [] as number[], wall: [] as number[] }]));
 for (let i = 0; i < runs; i++) {
-  for (const { name, files, store, extra } of cases) {
+  for (const { name, files: given, list, store, extra } of cases) {
+    const files = list ? readFileSync(list, 'utf8').split('\n') : given;
     // bgpdump reads the files one after the other, as the ingest does.
     const theirs = files.map(timedBgpdump).reduce((a, b) => ({ ...a, wall_s: a.wall_s + b.wall_s, cpu_s: a.cpu_s + b.cpu_s }));
     const db = join(dir, `store-${i}-${name.replace(/\W+/g, '-')}`);
     if (store === 'migrated') cpSync(migrated, db, { recursive: true });
     // A new store comes with a cache folder of its own: nothing prepared yet.
     const cacheDir = store === 'new' ? `${db}.cache` : prepared;
-    const ours = timedRun(process.execPath, [...cli.args, 'ingest', ...files, '--db', db, ...extra, ...IANA, '--cache-dir', cacheDir, '--json']);
+    const inputs = list ? ['--files-from', list] : files;
+    const ours = timedRun(process.execPath, [...cli.args, 'ingest', ...inputs, '--db', db, ...extra, ...IANA, '--cache-dir', cacheDir, '--json']);
     rmSync(db, { recursive: true, force: true });
     rmSync(`${db}.cache`, { recursive: true, force: true });
     rmSync(`${db}.ingest-state`, { recursive: true, force: true });
