@@ -214,6 +214,23 @@ async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
   report();
 }
 
+/** Files the text summary lists one a line; beyond, it counts them by status and lists those to look at. */
+const LISTED_FILES = 20;
+
+/** Each file's line, or for a long list (a backfill's thousands) the count by status and the files with bad inputs or interrupted. */
+function fileLines(files: FileLine[]): string[] {
+  const line = (f: FileLine) => `${f.file}: ${f.status}, ${fmtInt(f.records)} records, ${fmtInt(f.elements)} elements${f.errors ? `, ${fmtInt(f.errors)} bad inputs skipped` : ''}`;
+  if (files.length <= LISTED_FILES) return files.map(line);
+  const byStatus = new Map<string, number>();
+  for (const f of files) byStatus.set(f.status, (byStatus.get(f.status) ?? 0) + 1);
+  const notable = files.filter((f) => f.errors > 0 || f.status === 'interrupted');
+  return [
+    `files: ${fmtInt(files.length)}, ${[...byStatus].map(([status, n]) => `${fmtInt(n)} ${status}`).join(', ')}; --json lists each`,
+    ...notable.slice(0, LISTED_FILES).map(line),
+    ...(notable.length > LISTED_FILES ? [`… and ${fmtInt(notable.length - LISTED_FILES)} more with bad inputs or interrupted (--json lists each)`] : []),
+  ];
+}
+
 function printSummary(
   files: FileLine[],
   interrupted: boolean,
@@ -245,7 +262,7 @@ function printSummary(
     return;
   }
   const lines = [
-    ...files.map((f) => `${f.file}: ${f.status}, ${fmtInt(f.records)} records, ${fmtInt(f.elements)} elements${f.errors ? `, ${fmtInt(f.errors)} bad inputs skipped` : ''}`),
+    ...fileLines(files),
     `elements: ${fmtInt(c.events)} (${fmtInt(c.announcements)} announcements, ${fmtInt(c.withdrawals)} withdrawals${c.failed ? `, ${fmtInt(c.failed)} failed` : ''})`,
     `findings: ${fmtInt(c.findings)} announcements with a mismatch`,
     ...Object.entries(c.findingsByKind)

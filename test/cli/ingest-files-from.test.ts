@@ -92,6 +92,23 @@ describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
     expect((await digest(separate)).finding_events).not.toEqual(whole.finding_events);
   });
 
+  it('a long list: the text summary counts the files by status and lists those with bad inputs; --json lists each', async () => {
+    const many = Array.from({ length: 24 }, (_, i) => writeCapture(dir, { seed: 100 + i, messages: 3, startTime: capture.lastTime + 10_000 + 10 * i, name: `small-${i}.mrt.gz` }).mrt);
+    const bad = join(dir, 'cut-short.mrt');
+    writeFileSync(bad, Buffer.from([0, 0, 0, 1, 0, 13]));
+    const list = join(dir, 'many.txt');
+    writeFileSync(list, [...many, bad].join('\n'));
+    const db = join(dir, 'db-many');
+    const r = await runCli(['ingest', '--files-from', list, '--db', db, ...data()]);
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toBe('files: 25, 25 ingested; --json lists each');
+    expect(lines[1]).toBe(`${bad}: ingested, 0 records, 0 elements, 1 bad inputs skipped`);
+    expect(lines[2]).toMatch(/^elements: /);
+    const rerun = await ingest(db, ['--files-from', list]);
+    expect(rerun.files.map((f) => f.status)).toEqual(Array(25).fill('skipped (already ingested)'));
+  });
+
   it('index build and index backfill read the list as their arguments', async () => {
     const list = join(dir, 'index-list.txt');
     writeFileSync(list, `${a}\n${b}\n`);
