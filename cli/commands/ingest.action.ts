@@ -137,7 +137,8 @@ async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
   let finished = false;
   // Files are begun in the ledger ahead of their reading, BEGIN_AHEAD at a time: one insert per
   // group instead of one per file, which was most of what a backfill's small files cost. A crash
-  // leaves a group's unread files `started`: a rerun reads them again under the jobs recorded.
+  // leaves a group's unread files `started`: a rerun reads them again, under the jobs recorded
+  // (none of their rows landed, so any jobs would do).
   const begun: Array<Promise<unknown> | undefined> = files.map(() => undefined);
   const begin = (i: number): Promise<unknown> => {
     if (!begun[i]) {
