@@ -15,7 +15,7 @@ import { INDEX_RIRS } from '../../analyzer/models/accounting.js';
 import { inputFiles } from '../../cli/file-list.js';
 import { UsageError } from '../../cli/errors.js';
 import { runCli } from '../helpers/cli.js';
-import { storeDigestSql } from '../helpers/store-contents.js';
+import { queryStore, storeDigest } from '../helpers/store-contents.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { writeCapture, writeRib, type Capture } from '../reliability/fixture.js';
 
@@ -33,20 +33,9 @@ async function ingest(db: string, args: string[], input?: string): Promise<{ fil
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as { files: Array<{ file: string; status: string; elements: number }> };
 }
 
-async function query<T>(db: string, sql: string): Promise<T[]> {
-  const r = await runCli(['query', sql, '--format', 'json', '--max-rows', '1000', '--db', db, '--log-level', 'warn']);
-  expect(r.code, r.stderr).toBe(0);
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as T);
-}
-
-/** Each table's rows and order-free hash. */
-async function digest(db: string): Promise<Record<string, string>> {
-  const rows = await query<{ table: string; rows: string | number; hash: string }>(db, storeDigestSql());
-  return Object.fromEntries(rows.map((x) => [x.table, `${x.rows} rows, hash ${x.hash}`]));
-}
 
 const started = async (db: string): Promise<number> =>
-  Number((await query<{ n: string | number }>(db, "SELECT count() AS n FROM finding_events FINAL WHERE type = 'finding-started'"))[0].n);
+  Number((await queryStore<{ n: string | number }>(db, "SELECT count() AS n FROM finding_events FINAL WHERE type = 'finding-started'"))[0].n);
 
 describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
   let whole: Record<string, string>;
@@ -58,7 +47,7 @@ describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
     b = writeCapture(dir, { seed: 23, messages: 2000, startTime: capture.lastTime + 1, name: 'updates.20231115.0140.gz' }).mrt;
     const db = join(dir, 'db-args');
     await ingest(db, [rib, a, b]);
-    whole = await digest(db);
+    whole = await storeDigest(db);
   });
 
   it('ingest reads a list file (blank lines, comments and spaces around paths ignored) as the same files given as arguments', async () => {
@@ -67,14 +56,14 @@ describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
     const db = join(dir, 'db-list');
     const summary = await ingest(db, [rib, '--files-from', list]);
     expect(summary.files.map((f) => [f.file, f.status])).toEqual([rib, a, b].map((f) => [f, 'ingested']));
-    expect(await digest(db)).toEqual(whole);
+    expect(await storeDigest(db)).toEqual(whole);
   });
 
   it('ingest reads the list from stdin with -', async () => {
     const db = join(dir, 'db-stdin');
     const summary = await ingest(db, ['--files-from', '-'], `${rib}\n${a}\n${b}\n`);
     expect(summary.files.map((f) => f.file)).toEqual([rib, a, b]);
-    expect(await digest(db)).toEqual(whole);
+    expect(await storeDigest(db)).toEqual(whole);
   });
 
   it('a later command continues an earlier one exactly when its list begins with the earlier files; alone, it starts from an empty routing state', async () => {
@@ -82,14 +71,14 @@ describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
     await ingest(continued, [rib, a]);
     const second = await ingest(continued, ['--files-from', '-'], `${rib}\n${a}\n${b}\n`);
     expect(second.files.map((f) => f.status)).toEqual(['skipped (already ingested)', 'skipped (already ingested)', 'ingested']);
-    expect(await digest(continued)).toEqual(whole);
+    expect(await storeDigest(continued)).toEqual(whole);
 
     const separate = join(dir, 'db-separate');
     await ingest(separate, [rib, a]);
     await ingest(separate, [b]);
     // b's announcements of routes the RIB and a had made are new to an empty state: findings start again.
     expect(await started(separate)).toBeGreaterThan(await started(continued));
-    expect((await digest(separate)).finding_events).not.toEqual(whole.finding_events);
+    expect((await storeDigest(separate)).finding_events).not.toEqual(whole.finding_events);
   });
 
   it('a long list: the text summary counts the files by status and lists those with bad inputs; --json lists each', async () => {

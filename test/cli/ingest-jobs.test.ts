@@ -15,7 +15,7 @@ import { jobsFor } from '../../cli/commands/ingest.action.js';
 import { projectRoot } from '../../common/paths.js';
 import { runCli, TSX } from '../helpers/cli.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../helpers/shared-data.js';
-import { storeDigestSql } from '../helpers/store-contents.js';
+import { queryStore, storeDigest } from '../helpers/store-contents.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { writeCapture, writeRib, type Capture } from '../reliability/fixture.js';
 import { asPath, attr, bgp4mpMessage, nextHop, origin, peerIndexTable, prefix, rib, update } from '../helpers/mrt-encoder.js';
@@ -43,18 +43,6 @@ async function ingest(db: string, jobs: number, input = files, extra: string[] =
   return { summary: JSON.parse(r.stdout.trim().split('\n').pop()!) as Summary, stderr: r.stderr };
 }
 
-/** The rows of a query, as `portolan query` prints them. */
-async function query<T>(db: string, sql: string): Promise<T[]> {
-  const r = await runCli(['query', sql, '--format', 'json', '--max-rows', '1000', '--db', db, '--log-level', 'warn']);
-  expect(r.code, r.stderr).toBe(0);
-  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as T);
-}
-
-/** Each table's rows and order-free hash. */
-async function digest(db: string): Promise<Record<string, string>> {
-  const rows = await query<{ table: string; rows: string | number; hash: string }>(db, storeDigestSql());
-  return Object.fromEntries(rows.map((x) => [x.table, `${x.rows} rows, hash ${x.hash}`]));
-}
 
 /** What a summary says of the data (not of the clock or the store's insert counts). */
 const counts = (s: Summary) => {
@@ -100,7 +88,7 @@ describe('portolan ingest --jobs N stores what --jobs 1 stores', { timeout: 300_
     elements = rib.entries + capture.elements + b.elements;
     const db = join(dir, 'db-jobs-1');
     const { summary } = await ingest(db, 1);
-    single = { summary, digest: await digest(db) };
+    single = { summary, digest: await storeDigest(db) };
   });
 
   it('three jobs: the same rows in every table and the same counts as one', async () => {
@@ -115,7 +103,7 @@ describe('portolan ingest --jobs N stores what --jobs 1 stores', { timeout: 300_
     const { summary } = await ingest(db, 3);
     expect(counts(summary)).toEqual(counts(single.summary));
     expect(summary.stored).toBeGreaterThan(0);
-    expect(await digest(db)).toEqual(single.digest);
+    expect(await storeDigest(db)).toEqual(single.digest);
   });
 
   it('a later run with the same jobs takes back each shard\'s saved state; with other jobs it replays the files done; both end as one job does', async () => {
@@ -130,7 +118,7 @@ describe('portolan ingest --jobs N stores what --jobs 1 stores', { timeout: 300_
       const { summary, stderr } = await ingest(db, rerunJobs);
       expect(summary.files.map((f) => f.status)).toEqual(['skipped (already ingested)', 'skipped (already ingested)', 'ingested', 'ingested']);
       expect(messagesOf(stderr, message), label).toBe(times);
-      expect(await digest(db), label).toEqual(single.digest);
+      expect(await storeDigest(db), label).toEqual(single.digest);
     }
   });
 
@@ -140,8 +128,8 @@ describe('portolan ingest --jobs N stores what --jobs 1 stores', { timeout: 300_
     // Under one job its batches would differ from the two shards' (other dedup tokens), and the summing read models would count the landed rows again.
     const { stderr } = await ingest(db, 1, files, ['--force']);
     expect(messagesOf(stderr, 'files read again are redone with the --jobs they were stored under (2), so what already landed is not stored twice')).toBe(1);
-    expect(await digest(db)).toEqual(single.digest);
-    expect(await query(db, 'SELECT DISTINCT jobs FROM ingest_ledger FINAL')).toEqual([{ jobs: 2 }]);
+    expect(await storeDigest(db)).toEqual(single.digest);
+    expect(await queryStore(db, 'SELECT DISTINCT jobs FROM ingest_ledger FINAL')).toEqual([{ jobs: 2 }]);
   });
 
   // One job too: a stop used to flush its partial batches, cut where the rerun does not cut, so they landed twice.
@@ -172,7 +160,7 @@ describe('portolan ingest --jobs N stores what --jobs 1 stores', { timeout: 300_
     expect(stopped.interrupted).toBe(code === 130);
 
     await ingest(db, jobs);
-    expect(await digest(db)).toEqual(single.digest);
+    expect(await storeDigest(db)).toEqual(single.digest);
   });
 });
 
@@ -207,8 +195,8 @@ describe.skipIf(!hasSharedData)(`every MRT file of shared data at once: --jobs 3
     const three = await ingest(join(dir, 'db-shared-3'), 3, all, [], data);
     expect(one.summary.files).toHaveLength(all.length);
     expect(counts(three.summary)).toEqual(counts(one.summary));
-    const stored = await digest(join(dir, 'db-shared-1'));
-    expect(await digest(join(dir, 'db-shared-3'))).toEqual(stored);
+    const stored = await storeDigest(join(dir, 'db-shared-1'));
+    expect(await storeDigest(join(dir, 'db-shared-3'))).toEqual(stored);
     // What makes the comparison mean something: cut and damaged files (counted once, not once per
     // shard), and a RIB of more than 200,000 entries, so that one job's ledger checkpoint falls
     // inside a prefix's entries (its snapshot rows must not depend on where).

@@ -4,8 +4,10 @@
  * `stored_at` (when a row was written) is left out: it is the clock's, not the data's.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
+import { expect } from 'vitest';
 import { ROUTE_EVENTS_FINAL } from '../../analyzer/store/schema/route-events.js';
 import { TABLES, tableDef, VIEWS, type ColumnDef } from '../../analyzer/store/schema.js';
+import { runCli } from './cli.js';
 
 const text = async (client: ClickHouseClient, query: string): Promise<string> => (await client.query({ query, format: 'TabSeparated' })).text();
 
@@ -47,4 +49,17 @@ export function storeDigestSql(): string {
     return `SELECT '${t.name}' AS table, count() AS rows, toString(sum(cityHash64(toString(tuple(${columns.join(', ')}))))) AS hash FROM ${t.name}${t.engine === 'MergeTree' ? '' : ' FINAL'}`;
   });
   return `SELECT * FROM (${selects.join(' UNION ALL ')}) ORDER BY table`;
+}
+
+/** The rows of a query on the store at `db`, as `portolan query --format json` prints them (in another process: one chDB engine per process). */
+export async function queryStore<T>(db: string, sql: string): Promise<T[]> {
+  const r = await runCli(['query', sql, '--format', 'json', '--max-rows', '1000', '--db', db, '--log-level', 'warn']);
+  expect(r.code, r.stderr).toBe(0);
+  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as T);
+}
+
+/** Each table's rows and order-free hash (storeDigestSql), by table. */
+export async function storeDigest(db: string): Promise<Record<string, string>> {
+  const rows = await queryStore<{ table: string; rows: string | number; hash: string }>(db, storeDigestSql());
+  return Object.fromEntries(rows.map((x) => [x.table, `${x.rows} rows, hash ${x.hash}`]));
 }
