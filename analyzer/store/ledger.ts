@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { isUrl } from '../../common/input.js';
 import { queryRows } from './sql.js';
 
 /**
@@ -39,40 +40,80 @@ const SELECT_ENTRIES = `SELECT file_key, path, size, status, elements, findings,
   FROM ingest_ledger FINAL`;
 
 /**
- * Identifies files a few at a time, each reader with one buffer it reuses, so memory stays a few
- * MiB however many files an ingest lists (all at once, each held its first and last MiB: 3,000
- * files of 1 MiB took 3.6 GB).
+ * Identifies files (and URLs) a few at a time, each reader with one buffer it reuses, so memory
+ * stays a few MiB however many files an ingest lists (all at once, each held its first and last
+ * MiB: 3,000 files of 1 MiB took 3.1 GB). A URL's identity is null when its server answers no
+ * byte ranges.
  */
-export async function identifyFiles(paths: readonly string[], readers = 4): Promise<FileIdentity[]> {
-  const ids = new Array<FileIdentity>(paths.length);
+export async function identifyFiles(paths: readonly string[], readers = 4): Promise<Array<FileIdentity | null>> {
+  const ids = new Array<FileIdentity | null>(paths.length);
   let next = 0;
   const reader = async (): Promise<void> => {
     const buf = Buffer.allocUnsafe(CHUNK);
     while (next < paths.length) {
       const i = next++;
-      ids[i] = await identifyFile(paths[i], buf);
+      ids[i] = isUrl(paths[i]) ? await identifyUrl(paths[i]) : await identifyFile(paths[i], buf);
     }
   };
   await Promise.all(Array.from({ length: Math.min(readers, paths.length) }, reader));
   return ids;
 }
 
-/** A file's identity: SHA-256 of its size, its first MiB and its last MiB (after the first); `buf` (a MiB) is reused. */
+/** The hash a file's identity is: SHA-256 of its size, then its first MiB and its last MiB after the first. */
+const identityHash = (size: number): Hash => createHash('sha256').update(`size:${size}\n`);
+/** How long the tail hashed after the first MiB is. */
+const tailLength = (size: number): number => Math.max(0, Math.min(CHUNK, size - CHUNK));
+
+/** A local file's identity; `buf` (a MiB) is reused. */
 export async function identifyFile(path: string, buf: Buffer = Buffer.allocUnsafe(CHUNK)): Promise<FileIdentity> {
   const abs = resolve(path);
   const { size } = await stat(abs);
-  const h = createHash('sha256').update(`size:${size}\n`);
+  const h = identityHash(size);
   const fh = await open(abs, 'r');
   try {
     h.update(await readFully(fh, buf, Math.min(CHUNK, size), 0));
-    if (size > CHUNK) {
-      const tail = Math.min(CHUNK, size - CHUNK);
-      h.update(await readFully(fh, buf, tail, size - tail));
-    }
+    const tail = tailLength(size);
+    if (tail) h.update(await readFully(fh, buf, tail, size - tail));
   } finally {
     await fh.close();
   }
   return { key: h.digest('hex'), path: abs, size };
+}
+
+/**
+ * A URL's identity, the same as a local copy's: its size and first and last MiB fetched as byte
+ * ranges (RIS and RouteViews archives answer them), so an archive ingested from its URLs is
+ * resumed and skipped as local files are. Null when the server answers no ranges or fails: the
+ * URL is then read untracked, every time.
+ */
+export async function identifyUrl(url: string): Promise<FileIdentity | null> {
+  const head = await fetchRange(url, 0, CHUNK);
+  if (!head) return null;
+  const h = identityHash(head.size).update(head.bytes);
+  const tail = tailLength(head.size);
+  if (tail) {
+    const end = await fetchRange(url, head.size - tail, tail);
+    if (!end || end.size !== head.size) return null;
+    h.update(end.bytes);
+  }
+  return { key: h.digest('hex'), path: url, size: head.size };
+}
+
+/** `length` bytes of the URL from `first` (fewer at its end) and its whole size, or null. */
+async function fetchRange(url: string, first: number, length: number): Promise<{ size: number; bytes: Buffer } | null> {
+  try {
+    const res = await fetch(url, { headers: { range: `bytes=${first}-${first + length - 1}` } });
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(res.headers.get('content-range') ?? '');
+    if (res.status !== 206 || !range || Number(range[1]) !== first) {
+      await res.body?.cancel();
+      return null;
+    }
+    const size = Number(range[3]);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    return bytes.length === Math.min(length, size - first) ? { size, bytes } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** `length` bytes from `position` into the start of `buf`; zeros past a file that shrank meanwhile. */

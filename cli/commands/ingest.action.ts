@@ -17,6 +17,7 @@ import { newPipelineCounters, type PipelineCounters } from '../../analyzer/pipel
 import { registryFiles } from '../../analyzer/registry/index.js';
 import { identifyFiles } from '../../analyzer/store/ledger.js';
 import type { CommonOptions } from '../../common/config.js';
+import { isUrl } from '../../common/input.js';
 import { log } from '../../common/log.js';
 import { onShutdown, shutdownNow } from '../../common/shutdown.js';
 import { action } from '../action.js';
@@ -43,10 +44,9 @@ const BEGIN_AHEAD = 64;
 
 /** The folder of the state after the last completed file (beside the store, as `run`'s state file). */
 const stateDirOf = (db: string): string => `${db}.ingest-state`;
-/** The chain of files so far (their ledger keys in order): names the state after them; null once a file had no key (a URL). */
+/** The chain of files so far (their ledger keys in order): names the state after them; null once a file had no key (a URL not identified). */
 const nextChain = (chain: string | null, key: string | undefined): string | null =>
   chain === null || key === undefined ? null : createHash('sha256').update(chain).update('\0').update(key).digest('hex').slice(0, 32);
-const isUrl = (f: string): boolean => /^https?:\/\//.test(f);
 
 interface FileLine {
   file: string;
@@ -107,9 +107,8 @@ async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
 
   // What to read: a file the ledger has as complete is skipped (its state caught up), unless --force.
   const lines: Array<FileLine | undefined> = files.map(() => undefined);
-  const local = await identifyFiles(files.filter((f) => !isUrl(f)));
-  let nextLocal = 0;
-  const ids = files.map((f) => (isUrl(f) ? null : local[nextLocal++]));
+  const ids = await identifyFiles(files);
+  for (const [i, id] of ids.entries()) if (!id) log.warn({ url: files[i] }, 'the server answers no byte ranges, so the URL cannot be identified: it is read untracked (a rerun reads it again, and the routing state is not saved after it)');
   const plan: PlannedFile[] = [];
   const resumed = files.map(() => false);
   /** Files read again (interrupted before, or --force), by the --jobs they were stored under. */

@@ -9,12 +9,13 @@
  * real chDB store.
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INDEX_RIRS } from '../../analyzer/models/accounting.js';
 import { inputFiles } from '../../cli/file-list.js';
 import { UsageError } from '../../cli/errors.js';
 import { runCli } from '../helpers/cli.js';
+import { fileServer } from '../helpers/http.js';
 import { queryStore, storeDigest } from '../helpers/store-contents.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { writeCapture, writeRib, type Capture } from '../reliability/fixture.js';
@@ -96,6 +97,35 @@ describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
     expect(lines[2]).toMatch(/^elements: /);
     const rerun = await ingest(db, ['--files-from', list]);
     expect(rerun.files.map((f) => f.status)).toEqual(Array(25).fill('skipped (already ingested)'));
+  });
+
+  it('URLs a server answers byte ranges for are identified as their local copies: a rerun skips them, and so does an ingest of the copies', async () => {
+    const ranged = await fileServer(dir, { ranges: true });
+    const plain = await fileServer(dir, { ranges: false });
+    try {
+      const urls = [rib, a, b].map((f) => `${ranged.base}/${basename(f)}`);
+      const db = join(dir, 'db-urls');
+      const first = await ingest(db, ['--files-from', '-'], urls.join('\n'));
+      expect(first.files.map((f) => [f.file, f.status])).toEqual(urls.map((u) => [u, 'ingested']));
+      expect(await storeDigest(db)).toEqual(whole);
+      expect((await ingest(db, urls)).files.map((f) => f.status)).toEqual(Array(3).fill('skipped (already ingested)'));
+      expect((await ingest(db, [b])).files.map((f) => f.status)).toEqual(['skipped (already ingested)']);
+      const ledger = await queryStore<{ path: string; status: string }>(db, 'SELECT path, status FROM ingest_ledger FINAL ORDER BY path');
+      expect(ledger).toEqual([...urls].sort().map((path) => ({ path, status: 'completed' })));
+
+      // A server that answers no ranges: read every time, and said so.
+      const untracked = join(dir, 'db-untracked');
+      const url = `${plain.base}/${basename(a)}`;
+      for (let i = 0; i < 2; i++) {
+        const r = await runCli(['ingest', '--json', '--db', untracked, ...data(), url]);
+        expect(r.code, r.stderr).toBe(0);
+        expect(JSON.parse(r.stdout.trim()).files[0].status).toBe('ingested');
+        expect(r.stderr).toContain('the server answers no byte ranges');
+      }
+    } finally {
+      await ranged.close();
+      await plain.close();
+    }
   });
 
   it('index build and index backfill read the list as their arguments', async () => {

@@ -10,3 +10,30 @@ export async function fetchBody(url: string, init?: RequestInit): Promise<{ stat
   }
   return { status: res.status, headers: res.headers, body, text };
 }
+
+/**
+ * A local HTTP server of the files in `dir` (127.0.0.1, a free port), answering single byte ranges
+ * (`Range: bytes=A-B`, 206 with Content-Range) as archive servers do, or (ranges: false) ignoring
+ * them with the whole file, as some servers do. `requests` counts what it was asked.
+ */
+export async function fileServer(dir: string, opts: { ranges: boolean }): Promise<{ base: string; requests: () => number; close: () => Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const { readFileSync, existsSync } = await import('node:fs');
+  const { join, basename } = await import('node:path');
+  let requests = 0;
+  const server = createServer((req, res) => {
+    requests++;
+    const file = join(dir, basename(decodeURIComponent(req.url ?? '/')));
+    if (!existsSync(file)) return void res.writeHead(404).end();
+    const bytes = readFileSync(file);
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+    if (!opts.ranges || !range) return void res.writeHead(200, { 'content-length': bytes.length }).end(bytes);
+    const first = Number(range[1]);
+    const last = Math.min(range[2] ? Number(range[2]) : bytes.length - 1, bytes.length - 1);
+    if (first >= bytes.length) return void res.writeHead(416, { 'content-range': `bytes */${bytes.length}` }).end();
+    res.writeHead(206, { 'content-range': `bytes ${first}-${last}/${bytes.length}`, 'content-length': last - first + 1 }).end(bytes.subarray(first, last + 1));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return { base: `http://127.0.0.1:${port}`, requests: () => requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}

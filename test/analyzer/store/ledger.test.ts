@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
-import { identifyFile, identifyFiles, IngestLedger } from '../../../analyzer/store/ledger.js';
+import { identifyFile, identifyFiles, identifyUrl, IngestLedger } from '../../../analyzer/store/ledger.js';
+import { fileServer } from '../../helpers/http.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 
 /** The client, counting the calls of its method `method` (the ledger's queries or inserts). */
@@ -126,7 +127,28 @@ describe('file identity', () => {
     const files = Array.from({ length: 9 }, (_, i) => write(`m-${i}.mrt`, [100, MIB + 5, 2 * MIB + 7][i % 3], i).path);
     const ids = await identifyFiles(files, 2);
     expect(ids).toEqual(await Promise.all(files.map((f) => identifyFile(f))));
-    expect(new Set(ids.map((id) => id.key)).size).toBe(9);
+    expect(new Set(ids.map((id) => id?.key)).size).toBe(9);
     expect(await identifyFiles([])).toEqual([]);
+  });
+
+  it('a URL whose server answers byte ranges has the identity of its local copy; one that answers none, or not at all, has none', async () => {
+    const files = [3000, MIB + MIB / 2, 3 * MIB].map((size, i) => write(`u-${i}.mrt`, size, 40 + i).path);
+    const ranged = await fileServer(dir, { ranges: true });
+    const whole = await fileServer(dir, { ranges: false });
+    try {
+      for (const f of files) {
+        const name = f.split('/').pop()!;
+        const local = await identifyFile(f);
+        expect(await identifyUrl(`${ranged.base}/${name}`), name).toEqual({ ...local, path: `${ranged.base}/${name}` });
+        expect(await identifyUrl(`${whole.base}/${name}`), name).toBeNull();
+      }
+      expect(await identifyUrl(`${ranged.base}/absent.mrt`)).toBeNull();
+      expect(await identifyUrl('http://127.0.0.1:1/refused.mrt')).toBeNull();
+      const name = files[1].split('/').pop()!;
+      expect((await identifyFiles([files[0], `${ranged.base}/${name}`, `${whole.base}/${name}`])).map((id) => id?.key ?? null)).toEqual([(await identifyFile(files[0])).key, (await identifyFile(files[1])).key, null]);
+    } finally {
+      await ranged.close();
+      await whole.close();
+    }
   });
 });
