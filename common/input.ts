@@ -16,12 +16,44 @@ export function isUrl(source: string): boolean {
   return /^https?:\/\//i.test(source);
 }
 
+/** Marks an error of reading an input itself (the network, the disk), as opposed to what the input holds. */
+const READ_FAILURE = Symbol('portolan.inputReadFailure');
+
+/**
+ * Whether `err` came from reading the input itself: a connection lost or refused, an HTTP error,
+ * an I/O error. Such an input was not read to its end, and reading it again may succeed; a
+ * truncated or corrupt file fails the same way every time (its decoder's error, unmarked).
+ */
+export function isInputReadFailure(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { [READ_FAILURE]?: boolean })[READ_FAILURE] === true;
+}
+
+/** A read failure of an input, marked as such. */
+export const inputReadFailure = (message: string): Error => markReadFailure(new Error(message));
+
+function markReadFailure<E>(err: E): E {
+  if (typeof err === 'object' && err !== null) (err as { [READ_FAILURE]?: boolean })[READ_FAILURE] = true;
+  return err;
+}
+
+/** The raw bytes; its errors, and a failure to open a URL, are marked as read failures. */
 async function openRaw(source: string): Promise<Readable> {
-  if (source === '-') return process.stdin;
-  if (!isUrl(source)) return fileStream(source, 1 << 20);
-  const res = await fetch(source);
-  if (!res.ok || !res.body) throw new Error(`GET ${source} failed: HTTP ${res.status}`);
-  return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+  // Registered first, so every other listener sees the mark, and the input named in the message.
+  const marking = (raw: Readable): Readable =>
+    raw.on('error', (err: Error) => {
+      if (!isInputReadFailure(err)) err.message = `reading ${source} failed (${err.message})`;
+      markReadFailure(err);
+    });
+  if (source === '-') return marking(process.stdin);
+  if (!isUrl(source)) return marking(fileStream(source, 1 << 20));
+  let res: Response;
+  try {
+    res = await fetch(source);
+  } catch (err) {
+    throw inputReadFailure(`GET ${source} failed: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`);
+  }
+  if (!res.ok || !res.body) throw inputReadFailure(`GET ${source} failed: HTTP ${res.status}`);
+  return marking(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>));
 }
 
 /**

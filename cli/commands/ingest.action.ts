@@ -54,6 +54,8 @@ interface FileLine {
   records: number;
   elements: number;
   errors: number;
+  /** Why a failed file was not read to its end. */
+  reason?: string;
 }
 
 export const ingest = action(ingestFiles);
@@ -108,7 +110,7 @@ async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
   // What to read: a file the ledger has as complete is skipped (its state caught up), unless --force.
   const lines: Array<FileLine | undefined> = files.map(() => undefined);
   const ids = await identifyFiles(files);
-  for (const [i, id] of ids.entries()) if (!id) log.warn({ url: files[i] }, 'the server answers no byte ranges, so the URL cannot be identified: it is read untracked (a rerun reads it again, and the routing state is not saved after it)');
+  for (const [i, id] of ids.entries()) if (!id) log.warn({ url: files[i] }, 'the URL cannot be identified (its server answered no byte ranges, or did not answer): it is read untracked (a rerun reads it again, and the routing state is not saved after it)');
   const plan: PlannedFile[] = [];
   const resumed = files.map(() => false);
   /** Files read again (interrupted before, or --force), by the --jobs they were stored under. */
@@ -159,7 +161,7 @@ async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
       for (const { index: i, result: r } of done) {
         // Its rows have landed: the next files may have been read meanwhile (FileRunner.run).
         if (!r.interrupted) log.info({ file: files[i], elements: r.elements, findings: r.findings }, 'file ingested; its rows stored');
-        lines[i] = { file: files[i], status: r.interrupted ? 'interrupted' : 'ingested', records: r.records, elements: r.elements, errors: r.errors };
+        lines[i] = { file: files[i], status: r.failed ? 'failed' : r.interrupted ? 'interrupted' : 'ingested', records: r.records, elements: r.elements, errors: r.errors, ...(r.failed ? { reason: r.failed } : {}) };
         if (!r.interrupted) filesProgress.fileDone(files[i]);
       }
     },
@@ -212,22 +214,27 @@ async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
   finished = true;
   await shutdownNow('ingest finished');
   report();
+  const failed = lines.find((l) => l?.status === 'failed');
+  if (failed) {
+    process.stderr.write(`portolan ingest: ${failed.file} was not read to its end (${failed.reason}); the files before it are stored: run the same command again to resume there\n`);
+    process.exitCode = 1;
+  }
 }
 
 /** Files the text summary lists one a line; beyond, it counts them by status and lists those to look at. */
 const LISTED_FILES = 20;
 
-/** Each file's line, or for a long list (a backfill's thousands) the count by status and the files with bad inputs or interrupted. */
+/** Each file's line, or for a long list (a backfill's thousands) the count by status and the files with bad inputs, interrupted or failed. */
 function fileLines(files: FileLine[]): string[] {
-  const line = (f: FileLine) => `${f.file}: ${f.status}, ${fmtInt(f.records)} records, ${fmtInt(f.elements)} elements${f.errors ? `, ${fmtInt(f.errors)} bad inputs skipped` : ''}`;
+  const line = (f: FileLine) => `${f.file}: ${f.status}${f.reason ? ` (${f.reason})` : ''}, ${fmtInt(f.records)} records, ${fmtInt(f.elements)} elements${f.errors ? `, ${fmtInt(f.errors)} bad inputs skipped` : ''}`;
   if (files.length <= LISTED_FILES) return files.map(line);
   const byStatus = new Map<string, number>();
   for (const f of files) byStatus.set(f.status, (byStatus.get(f.status) ?? 0) + 1);
-  const notable = files.filter((f) => f.errors > 0 || f.status === 'interrupted');
+  const notable = files.filter((f) => f.errors > 0 || f.status !== 'ingested' && !f.status.startsWith('skipped'));
   return [
     `files: ${fmtInt(files.length)}, ${[...byStatus].map(([status, n]) => `${fmtInt(n)} ${status}`).join(', ')}; --json lists each`,
     ...notable.slice(0, LISTED_FILES).map(line),
-    ...(notable.length > LISTED_FILES ? [`… and ${fmtInt(notable.length - LISTED_FILES)} more with bad inputs or interrupted (--json lists each)`] : []),
+    ...(notable.length > LISTED_FILES ? [`… and ${fmtInt(notable.length - LISTED_FILES)} more with bad inputs, interrupted or failed (--json lists each)`] : []),
   ];
 }
 

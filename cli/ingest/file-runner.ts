@@ -13,6 +13,7 @@ import { DEFAULT_MAX_PAIRS, partialSnapshotPrefix, PrefixState } from '../../ana
 import type { RowWriter } from '../../analyzer/store/index.js';
 import type { RouteEvent } from '../../collector/models/route-event.js';
 import { FileSource } from '../../collector/sources/index.js';
+import { isInputReadFailure } from '../../common/input.js';
 import { log } from '../../common/log.js';
 import { TimeSlicer } from '../../common/time-slice.js';
 import { otherShardsFile, shardOf, stateFileName, type Shard } from './shard.js';
@@ -33,6 +34,8 @@ export interface FileResult {
   /** Bad inputs skipped: this shard's share (those in its RIB records, and the first shard all others), so the shards' sum is the file's. */
   errors: number;
   interrupted: boolean;
+  /** Why the file was not read to its end (the network, the disk): the ingest stopped there. */
+  failed?: string;
 }
 
 /** A file read to its end (or interrupted). */
@@ -205,20 +208,31 @@ export class FileRunner {
     // meanwhile (waiting for the store at each one left the main thread idle about a second).
     let checkpointed: Promise<void> = Promise.resolve();
     const checkpoint = hooks.checkpoint;
-    for await (const batch of source.eventBatches()) {
-      for (const event of batch) {
-        if (!this.mine(event)) continue;
-        // Awaited only when the writer asks to wait (a full queue) or a break is due: no microtask per event.
-        const wait = pipeline.processSliced(event, slicer);
-        if (wait) await wait;
-        elements++;
-        if (checkpoint && elements % checkpoint.every === 0) {
-          const [landed, at, findings] = [this.writer.flushComplete(), elements, pipeline.counters.findings - findingsAtStart];
-          checkpointed = checkpointed.then(() => landed).then(() => checkpoint.at(index, at, findings));
-          checkpointed.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    let failed: string | undefined;
+    try {
+      for await (const batch of source.eventBatches()) {
+        for (const event of batch) {
+          if (!this.mine(event)) continue;
+          // Awaited only when the writer asks to wait (a full queue) or a break is due: no microtask per event.
+          const wait = pipeline.processSliced(event, slicer);
+          if (wait) await wait;
+          elements++;
+          if (checkpoint && elements % checkpoint.every === 0) {
+            const [landed, at, findings] = [this.writer.flushComplete(), elements, pipeline.counters.findings - findingsAtStart];
+            checkpointed = checkpointed.then(() => landed).then(() => checkpoint.at(index, at, findings));
+            checkpointed.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+          }
         }
+        hooks.progress?.(index, pipeline.counters.events, pipeline.counters.findings);
       }
-      hooks.progress?.(index, pipeline.counters.events, pipeline.counters.findings);
+    } catch (err) {
+      // The network or the disk, not the file: the ingest stops here as if interrupted, so a rerun
+      // reads this file again from the state before it (files after it would be read from a state
+      // missing its end).
+      if (!isInputReadFailure(err)) throw err;
+      failed = (err as Error).message;
+      log.error({ file, elements, err: failed }, 'input not read to its end: the ingest stops at this file; run it again to resume here');
+      this.stopping = true;
     }
     if (this.stopping) {
       // The rerun reads the files since the last cut again and cuts their batches where this run
@@ -229,7 +243,7 @@ export class FileRunner {
     const stats = source.stats();
     const ribErrors = (stats.detail?.ribErrors as number | undefined) ?? 0;
     const errors = ribErrors + (this.opts.shard.index === 0 ? stats.errors - ribErrors : 0);
-    return { index, result: { elements, findings: pipeline.counters.findings - findingsAtStart, records: stats.messages, errors, interrupted: this.stopping }, checkpointed };
+    return { index, result: { elements, findings: pipeline.counters.findings - findingsAtStart, records: stats.messages, errors, interrupted: this.stopping, ...(failed ? { failed } : {}) }, checkpointed };
   }
 
   /** The files' events; a shard's reader decodes only its own RIB records (a RIB record holds one prefix). */

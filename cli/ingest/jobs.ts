@@ -145,6 +145,11 @@ export class IngestJobs {
     t.records = Math.max(t.records, r.records);
     t.errors += r.errors;
     t.interrupted ||= r.interrupted;
+    if (r.failed && !t.failed) {
+      // A shard could not read the file to its end: every shard stops, as the one job would.
+      t.failed = r.failed;
+      this.stop();
+    }
     if (++t.shardsDone === this.jobs.length) this.hook(() => this.hooks.filesDone([{ index, result: t }]));
   }
 }

@@ -5,6 +5,7 @@
  * about 32 MiB of chunks the source has produced ahead of the reader (then it is paused).
  */
 import type { Readable } from 'node:stream';
+import { inputReadFailure, isInputReadFailure } from '../../common/input.js';
 import type { Report } from './stats.js';
 
 export interface MrtFrame {
@@ -170,6 +171,9 @@ export async function* readFrameBatches(stream: Readable, report: Report, onByte
     }
     if (held.length) append();
     const left = skipping ? 0 : buf.length - pos;
+    // The network or the disk failed, not the file: its end was never read, so the reader is told
+    // (after the complete records), where a file cut short ends with a warning.
+    if (failed && isInputReadFailure(failed)) throw inputReadFailure(`${failed.message} after ${base + buf.length} bytes of its content: its end is missing`);
     if (failed) report('truncated', base + buf.length, `input ended early (${failed.message}); ${left} byte(s) of a partial record dropped`);
     else if (left > 0) report('truncated', base + pos, `input ends inside a record: ${left} trailing byte(s) dropped`);
   } finally {

@@ -120,11 +120,35 @@ describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
         const r = await runCli(['ingest', '--json', '--db', untracked, ...data(), url]);
         expect(r.code, r.stderr).toBe(0);
         expect(JSON.parse(r.stdout.trim()).files[0].status).toBe('ingested');
-        expect(r.stderr).toContain('the server answers no byte ranges');
+        expect(r.stderr).toContain('the URL cannot be identified');
       }
     } finally {
       await ranged.close();
       await plain.close();
+    }
+  });
+
+  it('a URL whose connection drops half way stops the ingest there, exit 1, nothing after it read; run again, it resumes and the store is that of one uninterrupted ingest', async () => {
+    const server = await fileServer(dir, { ranges: true });
+    try {
+      const list = [rib, `${server.base}/${basename(a)}`, b];
+      const db = join(dir, 'db-dropped');
+      server.cutBodies(true);
+      const cut = await runCli(['ingest', '--json', '--db', db, ...data(), ...list]);
+      expect(cut.code, cut.stderr).toBe(1);
+      const summary = JSON.parse(cut.stdout.trim().split('\n').pop()!) as { files: Array<{ file: string; status: string; reason?: string }> };
+      expect(summary.files.map((f) => [f.file, f.status])).toEqual([
+        [rib, 'ingested'],
+        [list[1], 'failed'],
+      ]);
+      expect(summary.files[1].reason).toMatch(new RegExp(`^reading ${list[1]} failed \\(.+\\)`));
+      expect(cut.stderr).toContain(`portolan ingest: ${list[1]} was not read to its end`);
+      server.cutBodies(false);
+      const rerun = await ingest(db, list);
+      expect(rerun.files.map((f) => f.status)).toEqual(['skipped (already ingested)', 'ingested', 'ingested']);
+      expect(await storeDigest(db)).toEqual(whole);
+    } finally {
+      await server.close();
     }
   });
 

@@ -14,20 +14,28 @@ export async function fetchBody(url: string, init?: RequestInit): Promise<{ stat
 /**
  * A local HTTP server of the files in `dir` (127.0.0.1, a free port), answering single byte ranges
  * (`Range: bytes=A-B`, 206 with Content-Range) as archive servers do, or (ranges: false) ignoring
- * them with the whole file, as some servers do. `requests` counts what it was asked.
+ * them with the whole file, as some servers do. While `cutBodies(true)`, a whole file it sends stops half
+ * way (the connection dropped). `requests` counts what it was asked.
  */
-export async function fileServer(dir: string, opts: { ranges: boolean }): Promise<{ base: string; requests: () => number; close: () => Promise<void> }> {
+export async function fileServer(dir: string, opts: { ranges: boolean }): Promise<{ base: string; requests: () => number; cutBodies: (on: boolean) => void; close: () => Promise<void> }> {
   const { createServer } = await import('node:http');
   const { readFileSync, existsSync } = await import('node:fs');
   const { join, basename } = await import('node:path');
   let requests = 0;
+  let cutting = false;
   const server = createServer((req, res) => {
     requests++;
     const file = join(dir, basename(decodeURIComponent(req.url ?? '/')));
     if (!existsSync(file)) return void res.writeHead(404).end();
     const bytes = readFileSync(file);
     const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
-    if (!opts.ranges || !range) return void res.writeHead(200, { 'content-length': bytes.length }).end(bytes);
+    if (!opts.ranges || !range) {
+      res.writeHead(200, { 'content-length': bytes.length });
+      if (!cutting) return void res.end(bytes);
+      // The connection lost half way through the body.
+      res.write(bytes.subarray(0, bytes.length >> 1), () => res.socket?.destroy());
+      return;
+    }
     const first = Number(range[1]);
     const last = Math.min(range[2] ? Number(range[2]) : bytes.length - 1, bytes.length - 1);
     if (first >= bytes.length) return void res.writeHead(416, { 'content-range': `bytes */${bytes.length}` }).end();
@@ -35,5 +43,5 @@ export async function fileServer(dir: string, opts: { ranges: boolean }): Promis
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  return { base: `http://127.0.0.1:${port}`, requests: () => requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { base: `http://127.0.0.1:${port}`, requests: () => requests, cutBodies: (on) => (cutting = on), close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
