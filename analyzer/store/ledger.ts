@@ -11,11 +11,11 @@ import { queryRows } from './sql.js';
  * so a renamed or copied file is still recognised.
  *
  * Resume without double counting: the ingest calls `begin` (skip the file when completed;
- * otherwise read it again from the start; the next files to read are begun with it, in one insert), then every so often `writer.flushComplete()` followed
- * by `checkpoint`, and `settle` at the end (with the other files read since the last cut). Rows
- * written again carry the same deterministic event_id, and come in the same batches (same dedup
- * tokens) when the file is read again with the same `jobs`: the store drops those that landed, so
- * repeats never inflate a count.
+ * otherwise read it again from the start; the next files to read are begun with it, in one
+ * insert), then every so often `writer.flushComplete()` followed by `checkpoint`, and `settle` at
+ * the end (with the other files read since the last cut). Rows written again carry the same
+ * deterministic event_id, and come in the same batches (same dedup tokens) when the file is read
+ * again with the same `jobs`: the store drops those that landed, so repeats never inflate a count.
  */
 export interface FileIdentity {
   key: string;
