@@ -12,7 +12,7 @@
  * file (cli/ingest/); this thread inserts their batches and keeps the ledger.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { newPipelineCounters, type PipelineCounters } from '../../analyzer/pipeline/pipeline.js';
 import { registryFiles } from '../../analyzer/registry/index.js';
 import { identifyFiles } from '../../analyzer/store/ledger.js';
@@ -94,7 +94,12 @@ export function jobsFor(asked: number, redone: ReadonlyMap<number, string[]>, ha
 
 async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
   const files = inputFiles(args, opts);
-  for (const f of files) if (!isUrl(f) && !existsSync(f)) throw new UsageError(`${f}: no such file`);
+  for (const f of files) {
+    if (isUrl(f)) continue;
+    const st = statSync(f, { throwIfNoEntry: false });
+    if (!st) throw new UsageError(`${f}: no such file`);
+    if (st.isDirectory()) throw new UsageError(`${f}: a folder, not a file (give its files, or list them with --files-from)`);
+  }
   // A registry folder that is missing or holds no RIR file fails here, before a store is created.
   registryFiles({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir });
   const asked = parseJobs(opts.jobs);

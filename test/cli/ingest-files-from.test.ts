@@ -8,7 +8,7 @@
  * classifier fixture's registry and geo database), each run a real CLI process into its own
  * real chDB store.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INDEX_RIRS } from '../../analyzer/models/accounting.js';
@@ -150,6 +150,14 @@ describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('a folder given as an input is refused before any store is made', async () => {
+    const db = join(dir, 'db-folder');
+    const r = await runCli(['ingest', '--db', db, ...data(), dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`portolan ingest: ${dir}: a folder, not a file`);
+    expect(existsSync(db)).toBe(false);
   });
 
   it('index build and index backfill read the list as their arguments', async () => {
