@@ -199,6 +199,7 @@ export class FileRunner {
   /** Reads one file into the pipeline; resolves once it is read, its rows in the batches (not cut). */
   private async read(index: number, file: string, hooks: PlanHooks): Promise<ReadFile> {
     const source = (this.current = this.source([file]));
+    if (this.stopping) await source.close(); // a stop while the file waited for its start: read nothing
     const pipeline = this.pipeline;
     const findingsAtStart = pipeline.counters.findings;
     let elements = 0;

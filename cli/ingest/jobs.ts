@@ -35,8 +35,11 @@ export class IngestJobs {
   private readonly tallies = new Map<number, FileTally>();
   /** The latest progress of each worker: the file it reads and its counts. */
   private readonly progress: Array<{ index: number; events: number; findings: number }>;
-  /** The hooks' calls, one after another (a file's start is written before its end). */
+  /** The hooks' calls for files done, one after another. */
   private hooked: Promise<void> = Promise.resolve();
+  /** Each file's ledger row being written (hooks.fileStarted), which its shards wait for before reading it. */
+  private readonly begun = new Map<number, Promise<void>>();
+  private beginFailed: unknown;
 
   constructor(
     private readonly jobs: WorkerJob[],
@@ -51,6 +54,7 @@ export class IngestJobs {
     const ends = this.jobs.map((job, k) => this.start(job, k));
     try {
       const [first, ...rest] = await Promise.all(ends);
+      if (this.beginFailed) throw this.beginFailed;
       for (const c of rest) addCounters(first, c);
       return first;
     } catch (err) {
@@ -99,13 +103,23 @@ export class IngestJobs {
               (err: unknown) => log.error({ err, shard: k }, 'batch from an ingest worker neither stored nor spooled'),
             );
             break;
-          case 'file-started':
-            if (!this.tallies.has(m.index)) {
+          case 'file-started': {
+            let begun = this.begun.get(m.index);
+            if (!begun) {
               this.tallies.set(m.index, { elements: 0, findings: 0, records: 0, errors: 0, interrupted: false, shardsDone: 0 });
-              this.hook(() => this.hooks.fileStarted(m.index));
+              begun = Promise.resolve(this.hooks.fileStarted(m.index));
+              this.begun.set(m.index, begun);
+              // A ledger row that could not be written: the run fails (below), every worker stops.
+              begun.catch((err: unknown) => {
+                this.beginFailed ??= err;
+                this.stop();
+              });
             }
+            // Each shard reads the file once its row is in (or, failed, to see the stop).
+            void begun.catch(() => undefined).then(() => worker.postMessage({ type: 'begun', index: m.index } satisfies ToWorker));
             this.progress[k] = { ...this.progress[k], index: m.index };
             break;
+          }
           case 'file-done':
             this.fileDone(m.index, m.result);
             break;

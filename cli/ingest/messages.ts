@@ -31,7 +31,13 @@ export interface LandedMessage {
   id: number;
 }
 
-export type ToWorker = LandedMessage | { type: 'stop' };
+/** The inserting thread says a file's ledger row is in: the worker may read it (its rows may then land). */
+export interface BegunMessage {
+  type: 'begun';
+  index: number;
+}
+
+export type ToWorker = LandedMessage | BegunMessage | { type: 'stop' };
 
 export type FromWorker =
   | BatchMessage

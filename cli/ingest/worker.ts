@@ -21,8 +21,14 @@ async function work(port: MessagePort, job: WorkerJob): Promise<void> {
   const outlet = new PortOutlet(port, job.format);
   let runner: FileRunner | undefined;
   let stopAsked = false;
+  /** Files waiting for their ledger row before they are read. */
+  const waiting = new Map<number, () => void>();
   port.on('message', (m: ToWorker) => {
     if (m.type === 'landed') outlet.onLanded(m);
+    else if (m.type === 'begun') {
+      waiting.get(m.index)?.();
+      waiting.delete(m.index);
+    }
     else if (m.type === 'stop') {
       stopAsked = true;
       void runner?.stop();
@@ -37,7 +43,13 @@ async function work(port: MessagePort, job: WorkerJob): Promise<void> {
     if (stopAsked) await runner.stop();
     let lastProgress = 0;
     await runner.run(job.plan, {
-      fileStarted: (index) => post({ type: 'file-started', index }),
+      // Read once the owner has the file's ledger row in, as one job waits for it: a rerun must
+      // find the file begun (and the jobs it was cut under) once any of its rows has landed.
+      fileStarted: (index) =>
+        new Promise<void>((resolve) => {
+          waiting.set(index, resolve);
+          post({ type: 'file-started', index });
+        }),
       // With several jobs, each file's end is cut: a call holds one file.
       filesDone: (files) => {
         for (const { index, result } of files) post({ type: 'file-done', index, result });
