@@ -5,8 +5,9 @@
  * (ARG_MAX, 2 MiB on Linux), and splitting them over several commands (`xargs`) would start each
  * command from an empty routing state.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
+import { isUrl } from '../common/url.js';
 import { UsageError } from './errors.js';
 
 export interface FileListOptions {
@@ -20,8 +21,11 @@ export function fileListInput(command: Command, files: string): Command {
     .option('--files-from <LIST>', 'more inputs, read from the file LIST, one a line, after any FILE arguments (blank lines and lines starting with # skipped); - reads the list from stdin');
 }
 
-/** The files to read, in order: the arguments, then the list's lines. */
-export function inputFiles(args: readonly string[], opts: FileListOptions): string[] {
+/**
+ * The files to read, in order: the arguments, then the list's lines. Each local one must be a file
+ * (checked before anything is opened); http(s) URLs are taken where `urls` (ingest), else refused.
+ */
+export function inputFiles(args: readonly string[], opts: FileListOptions, accept: { urls: boolean }): string[] {
   const files = [...args];
   const source = opts.filesFrom === '-' ? 'stdin' : opts.filesFrom;
   if (opts.filesFrom !== undefined) {
@@ -37,5 +41,11 @@ export function inputFiles(args: readonly string[], opts: FileListOptions): stri
     }
   }
   if (files.length === 0) throw new UsageError(source ? `--files-from ${source}: the list names no file, and no FILE was given` : 'no input files: give FILE… or --files-from LIST');
+  for (const f of files) {
+    if (accept.urls && isUrl(f)) continue;
+    const st = statSync(f, { throwIfNoEntry: false });
+    if (!st) throw new UsageError(`${f}: no such file`);
+    if (st.isDirectory()) throw new UsageError(`${f}: a folder, not a file (give its files, or list them with --files-from)`);
+  }
   return files;
 }

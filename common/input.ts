@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
 import { fileStream } from './file-stream.js';
+import { isUrl } from './url.js';
 
 export type Compression = 'gzip' | 'bzip2' | 'none';
 
@@ -10,10 +11,6 @@ export function detectCompression(head: Uint8Array): Compression {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 3 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) return 'bzip2';
   return 'none';
-}
-
-export function isUrl(source: string): boolean {
-  return /^https?:\/\//i.test(source);
 }
 
 /** Marks an error of reading an input itself (the network, the disk), as opposed to what the input holds. */

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { isUrl } from '../../common/input.js';
+import { isUrl } from '../../common/url.js';
 import { queryRows } from './sql.js';
 
 /**

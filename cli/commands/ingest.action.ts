@@ -12,12 +12,11 @@
  * file (cli/ingest/); this thread inserts their batches and keeps the ledger.
  */
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
 import { newPipelineCounters, type PipelineCounters } from '../../analyzer/pipeline/pipeline.js';
 import { registryFiles } from '../../analyzer/registry/index.js';
 import { identifyFiles } from '../../analyzer/store/ledger.js';
 import type { CommonOptions } from '../../common/config.js';
-import { isUrl } from '../../common/input.js';
+import { isUrl } from '../../common/url.js';
 import { log } from '../../common/log.js';
 import { onShutdown, shutdownNow } from '../../common/shutdown.js';
 import { action } from '../action.js';
@@ -93,13 +92,7 @@ export function jobsFor(asked: number, redone: ReadonlyMap<number, string[]>, ha
 }
 
 async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
-  const files = inputFiles(args, opts);
-  for (const f of files) {
-    if (isUrl(f)) continue;
-    const st = statSync(f, { throwIfNoEntry: false });
-    if (!st) throw new UsageError(`${f}: no such file`);
-    if (st.isDirectory()) throw new UsageError(`${f}: a folder, not a file (give its files, or list them with --files-from)`);
-  }
+  const files = inputFiles(args, opts, { urls: true });
   // A registry folder that is missing or holds no RIR file fails here, before a store is created.
   registryFiles({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir });
   const asked = parseJobs(opts.jobs);
@@ -235,7 +228,7 @@ function fileLines(files: FileLine[]): string[] {
   if (files.length <= LISTED_FILES) return files.map(line);
   const byStatus = new Map<string, number>();
   for (const f of files) byStatus.set(f.status, (byStatus.get(f.status) ?? 0) + 1);
-  const notable = files.filter((f) => f.errors > 0 || f.status !== 'ingested' && !f.status.startsWith('skipped'));
+  const notable = files.filter((f) => f.errors > 0 || f.status === 'interrupted' || f.status === 'failed');
   return [
     `files: ${fmtInt(files.length)}, ${[...byStatus].map(([status, n]) => `${fmtInt(n)} ${status}`).join(', ')}; --json lists each`,
     ...notable.slice(0, LISTED_FILES).map(line),

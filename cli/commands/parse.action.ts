@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { BufferedWriter } from '../../collector/text/buffered-writer.js';
 import { printMrt, type TextFormat } from '../../collector/text/print.js';
-import { isUrl } from '../../common/input.js';
+import { isUrl } from '../../common/url.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 

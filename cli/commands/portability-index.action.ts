@@ -4,7 +4,6 @@
  */
 import { log } from '../../common/log.js';
 import { basename } from 'node:path';
-import { existsSync } from 'node:fs';
 import { readTableInWorker } from '../../analyzer/accounting/table-worker.js';
 import type { GeoDatabase } from '../../analyzer/geo/index.js';
 import type { AgreementWalk } from '../../analyzer/geo/agreement.js';
@@ -58,10 +57,9 @@ export const backfill = action(backfillCommand, { exitWhenDone: true });
 export const show = action(showCommand);
 
 async function buildCommand(args: string[], opts: BuildOptions): Promise<void> {
-  const files = inputFiles(args, opts);
+  const files = inputFiles(args, opts, { urls: false });
   if (opts.date !== undefined && !isDay(opts.date)) throw new UsageError(`--date takes a day as YYYY-MM-DD (not "${opts.date}")`);
   const filters = parseFilters(opts);
-  for (const f of files) if (!existsSync(f)) throw new UsageError(`${f}: no such file`);
   const load = dataLoader(opts);
   const index = await buildDay(files, opts.date, filters, load);
   if (opts.store) {
@@ -152,11 +150,10 @@ export function dateFromFileName(file: string): string | null {
 }
 
 async function backfillCommand(args: string[], opts: BuildOptions): Promise<void> {
-  const files = inputFiles(args, opts);
+  const files = inputFiles(args, opts, { urls: false });
   const filters = parseFilters(opts);
   const days = new Map<string, string[]>();
   for (const f of files) {
-    if (!existsSync(f)) throw new UsageError(`${f}: no such file`);
     const day = dateFromFileName(f);
     if (!day) throw new UsageError(`${f}: no date in the file name (YYYYMMDD or a Unix time); build that day with \`portolan index build --date\``);
     days.set(day, [...(days.get(day) ?? []), f]);

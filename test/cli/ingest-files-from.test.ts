@@ -187,19 +187,38 @@ describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
 });
 
 describe('inputFiles', () => {
+  /** Files named `names` in their own folder; the paths in order. */
+  const files = (...names: string[]): string[] => {
+    const at = makeTmpDir('input-files');
+    return names.map((n) => {
+      writeFileSync(join(at, n), n);
+      return join(at, n);
+    });
+  };
+
   it('keeps the arguments first, then the list, in order', () => {
+    const [fa, fb, fc, fd] = files('a', 'b', 'c', 'd');
     const list = join(dir, 'order.txt');
-    writeFileSync(list, 'c\n#d\nd\n');
-    expect(inputFiles(['a', 'b'], { filesFrom: list })).toEqual(['a', 'b', 'c', 'd']);
-    expect(inputFiles(['a'], {})).toEqual(['a']);
+    writeFileSync(list, `${fc}\n#${fd}\n${fd}\n`);
+    expect(inputFiles([fa, fb], { filesFrom: list }, { urls: false })).toEqual([fa, fb, fc, fd]);
+    expect(inputFiles([fa], {}, { urls: false })).toEqual([fa]);
   });
 
   it('refuses no input at all, a list it cannot read, and an empty list with no argument, saying which', () => {
     const empty = join(dir, 'empty.txt');
     writeFileSync(empty, '# nothing yet\n\n');
-    expect(() => inputFiles([], {})).toThrow(new UsageError('no input files: give FILE… or --files-from LIST'));
-    expect(() => inputFiles([], { filesFrom: join(dir, 'missing.txt') })).toThrow(/--files-from .*missing\.txt: cannot read the list \(ENOENT\)/);
-    expect(() => inputFiles([], { filesFrom: empty })).toThrow(/the list names no file, and no FILE was given/);
-    expect(inputFiles(['x'], { filesFrom: empty })).toEqual(['x']);
+    const [fx] = files('x');
+    expect(() => inputFiles([], {}, { urls: false })).toThrow(new UsageError('no input files: give FILE… or --files-from LIST'));
+    expect(() => inputFiles([], { filesFrom: join(dir, 'missing.txt') }, { urls: false })).toThrow(/--files-from .*missing\.txt: cannot read the list \(ENOENT\)/);
+    expect(() => inputFiles([], { filesFrom: empty }, { urls: false })).toThrow(/the list names no file, and no FILE was given/);
+    expect(inputFiles([fx], { filesFrom: empty }, { urls: false })).toEqual([fx]);
+  });
+
+  it('refuses a missing file, a folder, and a URL where only files are read, before anything is opened', () => {
+    const [fx] = files('x');
+    expect(() => inputFiles([fx, join(dir, 'absent.mrt')], {}, { urls: true })).toThrow(new UsageError(`${join(dir, 'absent.mrt')}: no such file`));
+    expect(() => inputFiles([dir], {}, { urls: true })).toThrow(/a folder, not a file/);
+    expect(inputFiles(['http://127.0.0.1:1/x.gz'], {}, { urls: true })).toEqual(['http://127.0.0.1:1/x.gz']);
+    expect(() => inputFiles(['http://127.0.0.1:1/x.gz'], {}, { urls: false })).toThrow(new UsageError('http://127.0.0.1:1/x.gz: no such file'));
   });
 });

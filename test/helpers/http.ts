@@ -1,3 +1,8 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { basename, join } from 'node:path';
+
 /** One HTTP request from a test: status, headers, the body as JSON when it parses (else the text, e.g. CSV), and the text. */
 export async function fetchBody(url: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: any; text: string }> {
   const res = await fetch(url, init);
@@ -18,9 +23,6 @@ export async function fetchBody(url: string, init?: RequestInit): Promise<{ stat
  * way (the connection dropped). `requests` counts what it was asked.
  */
 export async function fileServer(dir: string, opts: { ranges: boolean }): Promise<{ base: string; requests: () => number; cutBodies: (on: boolean) => void; close: () => Promise<void> }> {
-  const { createServer } = await import('node:http');
-  const { readFileSync, existsSync } = await import('node:fs');
-  const { join, basename } = await import('node:path');
   let requests = 0;
   let cutting = false;
   const server = createServer((req, res) => {
@@ -42,6 +44,6 @@ export async function fileServer(dir: string, opts: { ranges: boolean }): Promis
     res.writeHead(206, { 'content-range': `bytes ${first}-${last}/${bytes.length}`, 'content-length': last - first + 1 }).end(bytes.subarray(first, last + 1));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  const { port } = server.address() as AddressInfo;
   return { base: `http://127.0.0.1:${port}`, requests: () => requests, cutBodies: (on) => (cutting = on), close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
