@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { writeFileAtomic } from '../../common/atomic-file.js';
 import { log } from '../../common/log.js';
 import type { LifecycleEvent } from '../models/lifecycle.js';
 import type { RoutedChange } from '../models/change-routing.js';
@@ -365,29 +364,6 @@ class StateSaver {
     this.timer = undefined;
     this.dirty = true;
     await this.save();
-  }
-}
-
-/** Temp file in the same folder, fsync, rename over the target, fsync the folder (best effort). */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(text);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
-  try {
-    const dir = await open(dirname(path), 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
-  } catch {
-    // Some file systems cannot fsync a directory; the rename is still atomic.
   }
 }
 
