@@ -160,6 +160,11 @@ export class IngestLedger {
     return this.known.has(key) ? this.known.get(key)! : this.get(key);
   }
 
+  /** Whether any file was ingested completely. */
+  async hasCompleted(): Promise<boolean> {
+    return (await queryRows(this.client, "SELECT 1 FROM ingest_ledger FINAL WHERE status = 'completed' LIMIT 1")).length > 0;
+  }
+
   async list(): Promise<LedgerEntry[]> {
     return (await queryRows<Record<string, string | number>>(this.client, `${SELECT_ENTRIES} ORDER BY updated_at`)).map(toEntry);
   }

@@ -22,7 +22,9 @@ import { onShutdown, shutdownNow } from '../../common/shutdown.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 import { inputFiles, type FileListOptions } from '../file-list.js';
+import { continueFrom, lastIngest } from '../ingest/continue.js';
 import { FileRunner, type PlanHooks, type PlannedFile } from '../ingest/file-runner.js';
+import { HeadTracker, type ChainFile } from '../ingest/head.js';
 import { IngestJobs } from '../ingest/jobs.js';
 import { WHOLE } from '../ingest/shard.js';
 import { FilesProgress, fmtInt, ProgressLine } from '../progress.js';
@@ -30,6 +32,7 @@ import { loadAnalysis, openMigratedStore } from '../setup.js';
 
 interface IngestOptions extends CommonOptions, FileListOptions {
   force?: boolean;
+  continue?: boolean;
   collector?: string;
   json?: boolean;
   ribRows?: 'snapshot' | 'events';
@@ -91,11 +94,23 @@ export function jobsFor(asked: number, redone: ReadonlyMap<number, string[]>, ha
   return asked;
 }
 
+/**
+ * The jobs of a run that continues from states saved by `stateJobs` shards: theirs (a shard takes
+ * back its own state), unless files read again must be cut under others.
+ */
+export function continuedJobs(jobs: number, stateJobs: number | undefined, redone: boolean): number {
+  if (stateJobs === undefined || stateJobs === jobs) return jobs;
+  if (redone) throw new UsageError(`--continue: the last ingest saved its routing state under --jobs ${stateJobs}, and files read again were stored under --jobs ${jobs}: finish those in a run without --continue first`);
+  log.warn({ jobs, stateJobs }, `--continue: run with the --jobs the last ingest saved its routing state under (${stateJobs})`);
+  return stateJobs;
+}
+
 async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
   const files = inputFiles(args, opts, { urls: true });
   // A registry folder that is missing or holds no RIR file fails here, before a store is created.
   registryFiles({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir });
   const asked = parseJobs(opts.jobs);
+  if (opts.continue && opts.force) throw new UsageError('--continue and --force cannot be combined: the routing state continued from holds the files --force would read again');
   const started = Date.now();
   const store = await openMigratedStore(opts);
   onShutdown('store', () => store.close());
@@ -108,25 +123,45 @@ async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
   // What to read: a file the ledger has as complete is skipped (its state caught up), unless --force.
   const lines: Array<FileLine | undefined> = files.map(() => undefined);
   const ids = await identifyFiles(files);
+  const unidentified = files.find((_, i) => !ids[i]);
+  if (opts.continue && unidentified) throw new UsageError(`--continue: ${unidentified} cannot be identified (its server answers no byte ranges), so the routing state after it could not be recorded for the next ingest: ingest it without --continue`);
   for (const [i, id] of ids.entries()) if (!id) log.warn({ url: files[i] }, 'the URL cannot be identified (its server answered no byte ranges, or did not answer): it is read untracked (a rerun reads it again, and the routing state is not saved after it)');
   const plan: PlannedFile[] = [];
   const resumed = files.map(() => false);
   /** Files read again (interrupted before, or --force), by the --jobs they were stored under. */
   const redone = new Map<number, string[]>();
-  let chain: string | null = '';
+  // --continue: the routing state where the last ingest ended; the files it holds are neither read nor replayed.
+  const head = opts.continue ? await lastIngest(stateDir, store.ledger) : null;
+  const inHead = new Map(head?.files.map((f) => [f.key, f]));
+  let chain: string | null = head?.chain ?? '';
+  /** The run's chain of files (head.ts): the head's, then the plan's but those the head's state holds. */
+  const chainFiles: ChainFile[] = head?.files.map((f) => ({ ...f })) ?? [];
+  const positionOf = new Map<number, number>();
+  let firstRead: string | undefined;
   const entries = await store.ledger.entries(ids.flatMap((id) => (id ? [id.key] : [])));
   for (const [i, file] of files.entries()) {
     const previous = ids[i] ? entries.get(ids[i]!.key)! : null;
-    const skip = previous?.status === 'completed' && !opts.force;
-    chain = nextChain(chain, ids[i]?.key);
-    plan.push({ file, process: !skip, chain });
-    resumed[i] = previous?.status === 'started';
+    const held = ids[i] ? inHead.get(ids[i]!.key) : undefined;
+    const skip = held !== undefined || (previous?.status === 'completed' && !opts.force);
+    if (opts.continue && skip && firstRead) throw new UsageError(`--continue: ${file} was ingested before, but ${firstRead}, listed before it, was not: the files continued with must come after those ingested`);
+    if (!skip) firstRead ??= file;
+    const inState = opts.continue && skip;
+    if (!inState) {
+      chain = nextChain(chain, ids[i]?.key);
+      positionOf.set(i, chainFiles.length);
+      chainFiles.push({ file, key: ids[i]?.key, chain, elements: skip ? previous!.elements : 0, findings: skip ? previous!.findings : 0 });
+    }
+    plan.push({ file, process: !skip, chain, ...(inState ? { inState } : {}) });
+    resumed[i] = previous?.status === 'started' && !held;
     if (skip) {
-      log.info({ file, elements: previous!.elements, at: previous!.updatedAt }, 'already ingested; skipped (use --force to redo)');
-      lines[i] = { file, status: 'skipped (already ingested)', records: 0, elements: previous!.elements, errors: 0 };
+      const elements = held?.elements ?? previous!.elements;
+      log.info({ file, elements, at: previous?.updatedAt }, 'already ingested; skipped (use --force to redo)');
+      lines[i] = { file, status: 'skipped (already ingested)', records: 0, elements, errors: 0 };
     } else if (previous) redone.set(previous.jobs, [...(redone.get(previous.jobs) ?? []), file]);
   }
-  const jobs = jobsFor(asked, redone, files.some(isUrl));
+  const jobs = continuedJobs(jobsFor(asked, redone, files.some(isUrl)), head?.fromState ? head.jobs : undefined, redone.size > 0);
+  const continued = opts.continue ? continueFrom(head) : undefined;
+  const headTracker = new HeadTracker(stateDir, jobs, chainFiles, head?.fromState ?? false);
 
   const progress = new ProgressLine();
   const processingStarted = Date.now();
@@ -154,6 +189,10 @@ async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
       await begin(i);
     },
     async filesDone(done) {
+      // The head first: a crash before the ledger's insert leaves it ahead, which --continue mends.
+      const complete = done.filter(({ result: r }) => !r.interrupted);
+      for (const { index, result: r } of complete) headTracker.count(positionOf.get(index)!, r.elements, r.findings);
+      if (complete.length) await headTracker.done(Math.max(...complete.map(({ index }) => positionOf.get(index)!)));
       // One ledger insert: the files a cut completes are complete together (FileRunner.run).
       await store.ledger.settle(done.flatMap(({ index, result: r }) => (ids[index] ? [{ id: ids[index]!, elements: r.elements, findings: r.findings, completed: !r.interrupted }] : [])));
       for (const { index: i, result: r } of done) {
@@ -176,10 +215,10 @@ async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
     counters = () => runner.pipeline.counters;
     stop = () => runner.stop();
     hooks.checkpoint = { every: CHECKPOINT_EVERY, at: (i, elements, findings) => (ids[i] ? store.ledger.checkpoint(ids[i]!, elements, findings) : Promise.resolve()) };
-    running = runner.run(plan, hooks);
+    running = runner.run(plan, hooks, continued);
   } else {
     const analysisOptions = { rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir, geo: opts.geo, rpki: opts.rpki };
-    const shards = Array.from({ length: jobs }, (_, index) => ({ shard: { index, count: jobs }, plan, analysis: analysisOptions, collector: opts.collector, stateDir, format: writer.format, ribSnapshots, logLevel: opts.logLevel }));
+    const shards = Array.from({ length: jobs }, (_, index) => ({ shard: { index, count: jobs }, plan, continued, analysis: analysisOptions, collector: opts.collector, stateDir, format: writer.format, ribSnapshots, logLevel: opts.logLevel }));
     const workers = new IngestJobs(shards, writer, hooks);
     let summed: PipelineCounters | undefined;
     counters = () => summed ?? newPipelineCounters();

@@ -8,6 +8,7 @@ export function register(program: Command): void {
   fileListInput(program.command('ingest'), 'MRT updates/RIB files or RIS Live JSONL captures (local paths or http(s) URLs)')
     .description('backfill MRT (raw, .gz, .bz2) or RIS Live JSONL files into the store; prints a summary')
     .option('--force', 'ingest files again even if the ledger says they are complete (stored events are still deduplicated)')
+    .option('--continue', 'start from the routing state the last ingest into this store ended with, as if its files headed the list: files already ingested are skipped and not replayed (for a backfill kept up to date in several runs, e.g. from cron)')
     .option('--collector <NAME>', 'collector name for MRT elements (default: from the file path, rrcNN or route-views…; files whose path names none share the collector `unknown`)')
     .option('--json', 'print the summary as one JSON object')
     .option('--jobs <N>', 'worker threads, each reading every file for its share of the prefixes (the store and ledger stay with the main thread); the result is that of one job; a file read again (interrupted, --force) is redone with the jobs it was stored under', '1')

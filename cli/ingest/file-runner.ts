@@ -16,6 +16,7 @@ import { FileSource } from '../../collector/sources/index.js';
 import { isInputReadFailure } from '../../common/input.js';
 import { log } from '../../common/log.js';
 import { TimeSlicer } from '../../common/time-slice.js';
+import { isHeadFile } from './head.js';
 import { otherShardsFile, shardOf, stateFileName, type Shard } from './shard.js';
 
 /** One file of an ingest: read, or skipped (already in the ledger as complete). `chain` names the routing state after it (null past a URL). */
@@ -23,6 +24,19 @@ export interface PlannedFile {
   file: string;
   process: boolean;
   chain: string | null;
+  /** Skipped and not caught up: the state taken back holds it already (`ingest --continue`). */
+  inState?: boolean;
+}
+
+/**
+ * Where `ingest --continue` starts: the last ingest's files from the earliest state a shard saved
+ * (taken back, the files after it replayed); and the state is saved after the last file read, so
+ * that the next run takes it back rather than replays this one's files.
+ */
+export interface ContinueFrom {
+  files: PlannedFile[];
+  /** Whether each shard must take back a state saved after one of `files` (else they are replayed from no routes). */
+  fromState: boolean;
 }
 
 /** What one shard read of one file. */
@@ -132,9 +146,10 @@ export class FileRunner {
    * ended): it takes back that state, and its first file starts from empty batches, as it did.
    * With several jobs each shard's saves fall elsewhere, so every file's end is cut there.
    */
-  async run(plan: PlannedFile[], hooks: PlanHooks): Promise<void> {
-    let skipped: PlannedFile[] = [];
+  async run(plan: PlannedFile[], hooks: PlanHooks, continued?: ContinueFrom): Promise<void> {
+    let skipped: PlannedFile[] = [...(continued?.files ?? [])];
     let processedAny = false;
+    const lastRead = plan.findLastIndex((f) => f.process);
     let done: Promise<void> = Promise.resolve();
     /** A file's landing or its hook failed: no further file is read (the error is thrown below). */
     let failed = false;
@@ -153,19 +168,22 @@ export class FileRunner {
       const landed = Promise.all([this.writer.flush(), ...files.map((f) => f.checkpointed)]);
       done = Promise.all([done, landed]).then(async () => {
         await hooks.filesDone(files.map((f) => ({ index: f.index, result: { ...f.result, interrupted: f.result.interrupted || interrupted } })));
-        if (state) this.pruneStates(saved.slice(saved.indexOf(state)));
+        // Not once stopped: the files done may not all be recorded (the head, the ledger), and
+        // the states before them are what a rerun takes back.
+        if (state && !this.stopping) this.pruneStates(saved.slice(saved.indexOf(state)));
       });
       done.catch(() => (failed = true)); // awaited below; not an unhandled rejection meanwhile
     };
     try {
       for (const [i, item] of plan.entries()) {
         if (this.stopping || failed) break;
+        if (item.inState) continue;
         if (!item.process) {
           skipped.push(item);
           continue;
         }
         if (skipped.length) {
-          await this.catchUp(skipped, processedAny);
+          await this.catchUp(skipped, processedAny, !processedAny && continued?.fromState === true);
           skipped = [];
           if (this.stopping) break;
         }
@@ -179,7 +197,7 @@ export class FileRunner {
         // Listed before it is written: a file done meanwhile prunes the states, and must keep this one.
         // The sum is reset even when the save fails, so the cuts stay where a rerun makes them.
         this.sinceSave += file.result.elements;
-        const due = i < plan.length - 1 && item.chain !== null && stateSaveDue(this.sinceSave, this.state.size().pairs);
+        const due = item.chain !== null && ((i < plan.length - 1 && stateSaveDue(this.sinceSave, this.state.size().pairs)) || (continued !== undefined && i === lastRead));
         const state = due ? stateFileName(item.chain!, this.opts.shard) : null;
         if (state) {
           saved.push(state);
@@ -255,9 +273,10 @@ export class FileRunner {
   /**
    * The state after the files skipped since the last one read. At the start of a run: the latest
    * state saved after one of them taken back, and the files after that one replayed (all of them
-   * when none was saved); after a file read, they are replayed into the state it left.
+   * when none was saved, unless one must be: `mustRestore`); after a file read, they are replayed
+   * into the state it left.
    */
-  private async catchUp(skipped: PlannedFile[], processedAny: boolean): Promise<void> {
+  private async catchUp(skipped: PlannedFile[], processedAny: boolean, mustRestore: boolean): Promise<void> {
     let from = 0;
     for (let j = skipped.length - 1; j >= 0 && !processedAny; j--) {
       const saved = skipped[j].chain ? join(this.opts.stateDir, stateFileName(skipped[j].chain!, this.opts.shard)) : null;
@@ -272,6 +291,7 @@ export class FileRunner {
         log.warn({ file: saved, err: err instanceof Error ? err.message : String(err) }, 'saved routing state not usable; an earlier one taken back, or the completed files replayed, instead');
       }
     }
+    if (mustRestore && from === 0) throw new Error(`no routing state the last ingest saved (in ${this.opts.stateDir}) could be taken back: --continue cannot start where it ended`);
     if (from === skipped.length) return;
     // Through the same classifier and state, into no sink: the state as an uninterrupted ingest left it.
     const files = skipped.slice(from).map((f) => f.file);
@@ -307,7 +327,7 @@ export class FileRunner {
   private pruneStates(keep: string[]): void {
     const dir = this.opts.stateDir;
     try {
-      for (const f of readdirSync(dir)) if (!keep.some((k) => f === k || f.startsWith(partialSnapshotPrefix(k))) && !otherShardsFile(f, this.opts.shard)) rmSync(join(dir, f), { force: true });
+      for (const f of readdirSync(dir)) if (!isHeadFile(f) && !keep.some((k) => f === k || f.startsWith(partialSnapshotPrefix(k))) && !otherShardsFile(f, this.opts.shard)) rmSync(join(dir, f), { force: true });
     } catch (err) {
       log.warn({ dir, err: err instanceof Error ? err.message : String(err) }, 'older routing states not removed');
     }

@@ -164,6 +164,13 @@ export class IngestJobs {
       t.failed = r.failed;
       this.stop();
     }
-    if (++t.shardsDone === this.jobs.length) this.hook(() => this.hooks.filesDone([{ index, result: t }]));
+    if (++t.shardsDone === this.jobs.length) {
+      // Recorded or not (a failed hook fails the run), the shards waiting on it go on.
+      const recorded = () => {
+        for (const w of this.workers) w.postMessage({ type: 'recorded', index } satisfies ToWorker);
+      };
+      this.hook(() => this.hooks.filesDone([{ index, result: t }]));
+      void this.hooked.then(recorded, recorded);
+    }
   }
 }

@@ -3,13 +3,15 @@ import type { PipelineCounters } from '../../analyzer/pipeline/pipeline.js';
 import type { Batch } from '../../analyzer/store/index.js';
 import type { BatchFormat } from '../../analyzer/store/batch.js';
 import type { CommonOptions } from '../../common/config.js';
-import type { FileResult, PlannedFile } from './file-runner.js';
+import type { ContinueFrom, FileResult, PlannedFile } from './file-runner.js';
 import type { Shard } from './shard.js';
 
 /** The job a worker starts with (its workerData). */
 export interface WorkerJob {
   shard: Shard;
   plan: PlannedFile[];
+  /** `ingest --continue`: where the last ingest ended. */
+  continued?: ContinueFrom;
   analysis: Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo' | 'rpki'>;
   collector?: string;
   stateDir: string;
@@ -37,7 +39,13 @@ export interface BegunMessage {
   index: number;
 }
 
-export type ToWorker = LandedMessage | BegunMessage | { type: 'stop' };
+/** The inserting thread has recorded a file every shard is done with (the head, the ledger): its shards may remove older states. */
+export interface RecordedMessage {
+  type: 'recorded';
+  index: number;
+}
+
+export type ToWorker = LandedMessage | BegunMessage | RecordedMessage | { type: 'stop' };
 
 export type FromWorker =
   | BatchMessage

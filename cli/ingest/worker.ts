@@ -23,14 +23,21 @@ async function work(port: MessagePort, job: WorkerJob): Promise<void> {
   let stopAsked = false;
   /** Files waiting for their ledger row before they are read. */
   const waiting = new Map<number, () => void>();
+  /** Files done here, waiting for the owner to record them (the head, the ledger) before older states go. */
+  const recording = new Map<number, () => void>();
   port.on('message', (m: ToWorker) => {
     if (m.type === 'landed') outlet.onLanded(m);
     else if (m.type === 'begun') {
       waiting.get(m.index)?.();
       waiting.delete(m.index);
-    }
-    else if (m.type === 'stop') {
+    } else if (m.type === 'recorded') {
+      recording.get(m.index)?.();
+      recording.delete(m.index);
+    } else if (m.type === 'stop') {
       stopAsked = true;
+      // Stopped, the runner removes no state: nothing waits for the owner's records.
+      for (const release of recording.values()) release();
+      recording.clear();
       void runner?.stop();
     }
   });
@@ -42,7 +49,9 @@ async function work(port: MessagePort, job: WorkerJob): Promise<void> {
     runner = new FileRunner(analysis.classifier, writer, { collector: job.collector, stateDir: job.stateDir, shard: job.shard });
     if (stopAsked) await runner.stop();
     let lastProgress = 0;
-    await runner.run(job.plan, {
+    await runner.run(
+      job.plan,
+      {
       // Read once the owner has the file's ledger row in, as one job waits for it: a rerun must
       // find the file begun (and the jobs it was cut under) once any of its rows has landed.
       fileStarted: (index) =>
@@ -50,17 +59,26 @@ async function work(port: MessagePort, job: WorkerJob): Promise<void> {
           waiting.set(index, resolve);
           post({ type: 'file-started', index });
         }),
-      // With several jobs, each file's end is cut: a call holds one file.
-      filesDone: (files) => {
-        for (const { index, result } of files) post({ type: 'file-done', index, result });
-      },
+      // With several jobs, each file's end is cut: a call holds one file. The runner then removes
+      // the states before it: not before the owner has recorded the file (once every shard is done
+      // with it), so the head and the ledger never name a state that is gone.
+      filesDone: (files) =>
+        Promise.all(
+          files.map(({ index, result }) => {
+            const recorded = stopAsked || result.interrupted ? Promise.resolve() : new Promise<void>((resolve) => recording.set(index, resolve));
+            post({ type: 'file-done', index, result });
+            return recorded;
+          }),
+        ).then(() => undefined),
       progress: (index, events, findings) => {
         const now = Date.now();
         if (now - lastProgress < PROGRESS_MS) return;
         lastProgress = now;
         post({ type: 'progress', index, events, findings });
       },
-    });
+      },
+      job.continued,
+    );
     await runner.pipeline.close();
     post({ type: 'done', counters: runner.pipeline.counters });
   } catch (err) {
