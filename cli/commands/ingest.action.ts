@@ -151,7 +151,7 @@ async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
       positionOf.set(i, chainFiles.length);
       chainFiles.push({ file, key: ids[i]?.key, chain, elements: skip ? previous!.elements : 0, findings: skip ? previous!.findings : 0 });
     }
-    plan.push({ file, process: !skip, chain, ...(inState ? { inState } : {}) });
+    plan.push({ file, process: !skip, chain, ...(inState ? { inState } : {}), ...(ids[i] ? { size: ids[i]!.size } : {}) });
     resumed[i] = previous?.status === 'started' && !held;
     if (skip) {
       const elements = held?.elements ?? previous!.elements;

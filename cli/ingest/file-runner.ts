@@ -26,6 +26,8 @@ export interface PlannedFile {
   chain: string | null;
   /** Skipped and not caught up: the state taken back holds it already (`ingest --continue`). */
   inState?: boolean;
+  /** Its bytes (the ledger's size), where known: with several jobs, where batches are cut. */
+  size?: number;
 }
 
 /**
@@ -61,6 +63,8 @@ export interface DoneFile {
 /** A file read, and the landing of its checkpoints. */
 interface ReadFile extends DoneFile {
   checkpointed: Promise<void>;
+  /** The state saved after it, if one was. */
+  state?: string;
 }
 
 export interface PlanHooks {
@@ -92,6 +96,15 @@ export interface RunnerOptions {
  * reading the file. A rerun takes back the latest state saved and replays the files after it.
  */
 export const stateSaveDue = (elementsSinceSave: number, pairs: number): boolean => elementsSinceSave >= pairs;
+
+/**
+ * With several jobs, every shard cuts its batches after the same files, so that a file is complete
+ * once each has cut after it: after the file that brings the input read since the last cut (the
+ * files' sizes, the same for every shard) to this, after the last file, and after any file of
+ * unknown size. Cut after every file instead, a backfill of 1,000 small files made 1,000 inserts
+ * per table and shard.
+ */
+export const SHARED_CUT_BYTES = 16 * 1024 * 1024;
 
 export class FileRunner {
   private state: PrefixState;
@@ -142,14 +155,19 @@ export class FileRunner {
    * one file of their size. A file is done (hooks.filesDone, the ledger) once the cut after it has
    * landed, in file order; the next files are read meanwhile.
    *
-   * A rerun is exact because a completed file always ends where a state was saved (or its plan
-   * ended): it takes back that state, and its first file starts from empty batches, as it did.
-   * With several jobs each shard's saves fall elsewhere, so every file's end is cut there.
+   * A rerun is exact because a completed file always ends at a cut, where a state was saved (or
+   * its plan ended): it takes back the latest state saved after a completed file and replays the
+   * completed files after it, and its first file starts from empty batches, as it did. With
+   * several jobs the shards cut after the same files (SHARED_CUT_BYTES) and each saves its state
+   * where it is due: a shard's state after a file is taken back once the cut after it has landed.
    */
   async run(plan: PlannedFile[], hooks: PlanHooks, continued?: ContinueFrom): Promise<void> {
     let skipped: PlannedFile[] = [...(continued?.files ?? [])];
     let processedAny = false;
     const lastRead = plan.findLastIndex((f) => f.process);
+    const shared = this.opts.shard.count > 1;
+    /** Input bytes read since the last cut (several jobs: where the shards cut). */
+    let bytesSinceCut = 0;
     let done: Promise<void> = Promise.resolve();
     /** A file's landing or its hook failed: no further file is read (the error is thrown below). */
     let failed = false;
@@ -158,8 +176,9 @@ export class FileRunner {
     /** Files read since the last cut: done once the next cut has landed. */
     let uncut: ReadFile[] = [];
     /** Cuts every batch; the files read since the last cut are done once it lands (interrupted ones as such). */
-    const cut = (state: string | null) => {
+    const cut = () => {
       const files = uncut;
+      const state = files.findLast((f) => f.state)?.state;
       uncut = [];
       // Stopped: the rows not cut are dropped (a rerun cuts them elsewhere: cut here, they would
       // land twice), and the files since the last cut are interrupted with them.
@@ -198,15 +217,20 @@ export class FileRunner {
         // The sum is reset even when the save fails, so the cuts stay where a rerun makes them.
         this.sinceSave += file.result.elements;
         const due = item.chain !== null && ((i < plan.length - 1 && stateSaveDue(this.sinceSave, this.state.size().pairs)) || (continued !== undefined && i === lastRead));
-        const state = due ? stateFileName(item.chain!, this.opts.shard) : null;
-        if (state) {
-          saved.push(state);
-          await this.saveState(state);
+        if (due) {
+          file.state = stateFileName(item.chain!, this.opts.shard);
+          saved.push(file.state);
+          await this.saveState(file.state);
           this.sinceSave = 0;
         }
-        if (due || this.opts.shard.count > 1) cut(state);
+        // One job cuts where it saves; several cut after the same files, whatever each saves.
+        bytesSinceCut += item.size ?? Infinity;
+        if (shared ? i === lastRead || bytesSinceCut >= SHARED_CUT_BYTES : due) {
+          cut();
+          bytesSinceCut = 0;
+        }
       }
-      if (uncut.length && !failed) cut(null);
+      if (uncut.length && !failed) cut();
     } catch (err) {
       await done.catch(() => undefined);
       throw err;

@@ -10,7 +10,7 @@ import type { PipelineCounters } from '../../analyzer/pipeline/pipeline.js';
 import type { StoreWriter } from '../../analyzer/store/index.js';
 import { log } from '../../common/log.js';
 import { startModuleWorker } from '../../common/worker.js';
-import type { FileResult, PlanHooks } from './file-runner.js';
+import type { DoneFile, FileResult, PlanHooks } from './file-runner.js';
 import type { FromWorker, ToWorker, WorkerJob } from './messages.js';
 import { receivedBatch } from './port-outlet.js';
 
@@ -40,6 +40,8 @@ export class IngestJobs {
   /** Each file's ledger row being written (hooks.fileStarted), which its shards wait for before reading it. */
   private readonly begun = new Map<number, Promise<void>>();
   private beginFailed: unknown;
+  /** Files every shard is done with, not yet told to the hooks. */
+  private readonly complete: DoneFile[] = [];
 
   constructor(
     private readonly jobs: WorkerJob[],
@@ -61,6 +63,7 @@ export class IngestJobs {
       await Promise.all(this.workers.map((w) => w.terminate()));
       throw err;
     } finally {
+      this.recordComplete();
       // Files some shard began and not every shard finished: interrupted (their ledger rows stay resumable).
       for (const [index, t] of this.tallies) if (t.shardsDone < this.jobs.length) this.hook(() => this.hooks.filesDone([{ index, result: { ...t, interrupted: true } }]));
       await this.hooked;
@@ -165,12 +168,21 @@ export class IngestJobs {
       this.stop();
     }
     if (++t.shardsDone === this.jobs.length) {
-      // Recorded or not (a failed hook fails the run), the shards waiting on it go on.
-      const recorded = () => {
-        for (const w of this.workers) w.postMessage({ type: 'recorded', index } satisfies ToWorker);
-      };
-      this.hook(() => this.hooks.filesDone([{ index, result: t }]));
-      void this.hooked.then(recorded, recorded);
+      // The files a cut completes arrive together (a message each): recorded together, in one ledger insert.
+      this.complete.push({ index, result: t });
+      if (this.complete.length === 1) setImmediate(() => this.recordComplete());
     }
+  }
+
+  /** Tells the hooks (the head, the ledger) about the files every shard is done with, then the shards. */
+  private recordComplete(): void {
+    const files = this.complete.splice(0);
+    if (!files.length) return;
+    // Recorded or not (a failed hook fails the run), the shards waiting on it go on.
+    const recorded = () => {
+      for (const { index } of files) for (const w of this.workers) w.postMessage({ type: 'recorded', index } satisfies ToWorker);
+    };
+    this.hook(() => this.hooks.filesDone(files));
+    void this.hooked.then(recorded, recorded);
   }
 }

@@ -15,7 +15,7 @@ import { describe, expect, it } from 'vitest';
 import type { Batch, BatchOutlet } from '../../../analyzer/store/index.js';
 import { partialSnapshotPrefix } from '../../../analyzer/state/index.js';
 import { createRowWriter } from '../../../analyzer/store/row-writer.js';
-import { FileRunner } from '../../../cli/ingest/file-runner.js';
+import { FileRunner, SHARED_CUT_BYTES } from '../../../cli/ingest/file-runner.js';
 import { stateFileName, WHOLE } from '../../../cli/ingest/shard.js';
 import { loadAnalysis } from '../../../cli/setup.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
@@ -180,5 +180,37 @@ describe('ingest file runner', { timeout: 60_000 }, () => {
     // Its state file gone, the first file is replayed (not stored) into an empty state: the same.
     rmSync(join(stateDir, 'after-a'));
     expect((await run([false, true, true, true], 400)).tokens).toEqual(rerun.tokens);
+  });
+
+  it('with several jobs, every shard cuts after the same files (after SHARED_CUT_BYTES of input, and after the last), whatever it saves; a rerun cuts them again', async () => {
+    const dir = makeTmpDir('file-runner-shards');
+    const files = [21, 22, 23, 24].map((seed, i) => writeCapture(dir, { seed, messages: i === 0 ? 2000 : 200, startTime: 1_700_000_000 + 10_000 * i, name: `${'abcd'[i]}.mrt.gz` }));
+    const sizes = [10, SHARED_CUT_BYTES, 5, 5];
+    const analysis = await loadAnalysis({ rirDir: files[0].rirDir, geo: files[0].mmdb, cacheDir: join(dir, 'cache') });
+    const stateDir = join(dir, 'state');
+    const run = async (index: number, process: boolean[]) => {
+      const outlet = new GatedOutlet();
+      outlet.release();
+      const writer = createRowWriter(outlet, { batchSize: 1_000_000, flushIntervalMs: 0, maxQueuedBatches: 4, ribSnapshots: true }, { accepted: 0, rejectedRows: 0 });
+      const shard = { index, count: 2 };
+      const runner = new FileRunner(analysis.classifier, writer, { stateDir, shard });
+      const plan = files.map((f, i) => ({ file: f.mrt, process: process[i], chain: `after-${'abcd'[i]}`, size: sizes[i] }));
+      const done: string[] = [];
+      await runner.run(plan, { fileStarted: () => undefined, filesDone: (d) => void done.push(d.map((f) => f.index).join(', ')) });
+      const saved = plan.map((f) => existsSync(join(stateDir, stateFileName(f.chain, shard))));
+      return { done, saved, tokens: outlet.batches.filter((x) => x.payload.table === 'route_events').map((x) => x.token) };
+    };
+    for (const index of [0, 1]) {
+      const whole = await run(index, [true, true, true, true]);
+      // The input reaches SHARED_CUT_BYTES with the second file: a cut there and after the last, not after each file.
+      expect(whole.done, `shard ${index}`).toEqual(['0, 1', '2, 3']);
+      expect(whole.tokens).toHaveLength(2);
+      // The shard's state is due after the first file (not a cut): saved there all the same.
+      expect(whole.saved[0]).toBe(true);
+      // The rerun after the first cut reads the others from empty batches, as the first run did.
+      const rerun = await run(index, [false, false, true, true]);
+      expect(rerun.done).toEqual(['2, 3']);
+      expect(rerun.tokens).toEqual(whole.tokens.slice(1));
+    }
   });
 });
