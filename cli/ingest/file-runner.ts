@@ -102,9 +102,9 @@ export const stateSaveDue = (elementsSinceSave: number, pairs: number): boolean 
  * once each has cut after it: after the file that brings the input read since the last cut (the
  * files' sizes, the same for every shard) to this, after the last file, and after any file of
  * unknown size. Cut after every file instead, a backfill of 1,000 small files made 1,000 inserts
- * per table and shard.
+ * per table and shard. (One job cuts where it saves its state, as a rerun takes it back there.)
  */
-export const SHARED_CUT_BYTES = 16 * 1024 * 1024;
+export const SHARED_CUT_BYTES = 32 * 1024 * 1024;
 
 export class FileRunner {
   private state: PrefixState;
@@ -149,17 +149,16 @@ export class FileRunner {
 
   /**
    * Runs the plan: the skipped files caught up before the next file read; each file read, and the
-   * state after it saved when due (stateSaveDue). Batches are cut when full, at checkpoints, and at
-   * those saves (and after the last file), not at every file's end: a file's tail shares its batch
-   * with the next file's rows, so a backfill of thousands of small files makes as many inserts as
-   * one file of their size. A file is done (hooks.filesDone, the ledger) once the cut after it has
-   * landed, in file order; the next files are read meanwhile.
+   * state after it saved when due (stateSaveDue). Batches are cut when full, at checkpoints, at
+   * those saves (several jobs: after SHARED_CUT_BYTES of input instead) and after the last file,
+   * not at every file's end: a file's tail shares its batch with the next file's rows, so a
+   * backfill of thousands of small files makes as many inserts as one file of their size. A file
+   * is done (hooks.filesDone, the ledger) once the cut after it has landed, in file order; the next
+   * files are read meanwhile.
    *
-   * A rerun is exact because a completed file always ends at a cut, where a state was saved (or
-   * its plan ended): it takes back the latest state saved after a completed file and replays the
-   * completed files after it, and its first file starts from empty batches, as it did. With
-   * several jobs the shards cut after the same files (SHARED_CUT_BYTES) and each saves its state
-   * where it is due: a shard's state after a file is taken back once the cut after it has landed.
+   * A rerun is exact because a completed file always ends at a cut: it takes back the latest state
+   * saved after a completed file (one job: saved at that cut) and replays the completed files
+   * after it, and its first file starts from empty batches, as the first run's did after the cut.
    */
   async run(plan: PlannedFile[], hooks: PlanHooks, continued?: ContinueFrom): Promise<void> {
     let skipped: PlannedFile[] = [...(continued?.files ?? [])];
@@ -224,8 +223,8 @@ export class FileRunner {
           this.sinceSave = 0;
         }
         // One job cuts where it saves; several cut after the same files, whatever each saves.
-        bytesSinceCut += item.size ?? Infinity;
-        if (shared ? i === lastRead || bytesSinceCut >= SHARED_CUT_BYTES : due) {
+        bytesSinceCut += item.size ?? SHARED_CUT_BYTES;
+        if (shared ? bytesSinceCut >= SHARED_CUT_BYTES || i === lastRead : due) {
           cut();
           bytesSinceCut = 0;
         }

@@ -59,9 +59,9 @@ async function work(port: MessagePort, job: WorkerJob): Promise<void> {
           waiting.set(index, resolve);
           post({ type: 'file-started', index });
         }),
-      // With several jobs, each file's end is cut: a call holds one file. The runner then removes
-      // the states before it: not before the owner has recorded the file (once every shard is done
-      // with it), so the head and the ledger never name a state that is gone.
+      // The files a cut completes here; each is complete once every shard has cut after it. The
+      // runner then removes the states before the latest: not before the owner has recorded the
+      // files, so the head and the ledger never name a state that is gone.
       filesDone: (files) =>
         Promise.all(
           files.map(({ index, result }) => {

@@ -188,11 +188,10 @@ describe('ingest file runner', { timeout: 60_000 }, () => {
     const sizes = [10, SHARED_CUT_BYTES, 5, 5];
     const analysis = await loadAnalysis({ rirDir: files[0].rirDir, geo: files[0].mmdb, cacheDir: join(dir, 'cache') });
     const stateDir = join(dir, 'state');
-    const run = async (index: number, process: boolean[]) => {
+    const run = async (shard: { index: number; count: number }, process: boolean[]) => {
       const outlet = new GatedOutlet();
       outlet.release();
       const writer = createRowWriter(outlet, { batchSize: 1_000_000, flushIntervalMs: 0, maxQueuedBatches: 4, ribSnapshots: true }, { accepted: 0, rejectedRows: 0 });
-      const shard = { index, count: 2 };
       const runner = new FileRunner(analysis.classifier, writer, { stateDir, shard });
       const plan = files.map((f, i) => ({ file: f.mrt, process: process[i], chain: `after-${'abcd'[i]}`, size: sizes[i] }));
       const done: string[] = [];
@@ -200,15 +199,17 @@ describe('ingest file runner', { timeout: 60_000 }, () => {
       const saved = plan.map((f) => existsSync(join(stateDir, stateFileName(f.chain, shard))));
       return { done, saved, tokens: outlet.batches.filter((x) => x.payload.table === 'route_events').map((x) => x.token) };
     };
+    // One job cuts where its state is due, after the first file, whatever the sizes.
+    expect((await run(WHOLE, [true, true, true, true])).done).toEqual(['0', '1, 2, 3']);
     for (const index of [0, 1]) {
-      const whole = await run(index, [true, true, true, true]);
+      const whole = await run({ index, count: 2 }, [true, true, true, true]);
       // The input reaches SHARED_CUT_BYTES with the second file: a cut there and after the last, not after each file.
       expect(whole.done, `shard ${index}`).toEqual(['0, 1', '2, 3']);
       expect(whole.tokens).toHaveLength(2);
       // The shard's state is due after the first file (not a cut): saved there all the same.
       expect(whole.saved[0]).toBe(true);
       // The rerun after the first cut reads the others from empty batches, as the first run did.
-      const rerun = await run(index, [false, false, true, true]);
+      const rerun = await run({ index, count: 2 }, [false, false, true, true]);
       expect(rerun.done).toEqual(['2, 3']);
       expect(rerun.tokens).toEqual(whole.tokens.slice(1));
     }
