@@ -4,12 +4,14 @@
  * head's files as complete (the head is written first, so a crash can leave the ledger behind it).
  */
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { identifyFiles, type IngestLedger } from '../../analyzer/store/ledger.js';
 import { log } from '../../common/log.js';
 import { isUrl } from '../../common/url.js';
 import { UsageError } from '../errors.js';
 import type { ContinueFrom } from './file-runner.js';
 import { readHead, type IngestHead } from './head.js';
+import { stateFileName } from './shard.js';
 
 const LIST_THEM = 'run one ingest that lists all the files, in order (--files-from), then --continue';
 
@@ -23,6 +25,9 @@ export async function lastIngest(stateDir: string, ledger: IngestLedger): Promis
   }
   if ('unusable' in head) throw new UsageError(`--continue: ${head.unusable}: ${LIST_THEM}`);
 
+  // Each shard takes back its own state, saved after one of the head's files.
+  const lost = head.fromState ? Array.from({ length: head.jobs }, (_, index) => index).find((index) => !head.files.some((f) => existsSync(join(stateDir, stateFileName(f.chain, { index, count: head.jobs }))))) : undefined;
+  if (lost !== undefined) throw new UsageError(`--continue: the routing state the last ingest saved${head.jobs > 1 ? ` (shard ${lost + 1} of ${head.jobs})` : ''} is gone from ${stateDir}: ${LIST_THEM}`);
   // The files after the states are replayed: each must be what was read then.
   const replayed = head.fromState ? head.files.slice(1) : head.files;
   const gone = replayed.find((f) => !isUrl(f.file) && !existsSync(f.file));

@@ -60,9 +60,12 @@ describe('ingest --continue: the head checked against the files and the ledger',
     // A file it replays changed since: refused, not replayed.
     writeFileSync(b.path, 'second file, rewritten');
     await expect(lastIngest(stateDir, store.ledger)).rejects.toThrow(new RegExp(`${b.path}, which the last ingest read after the routing state it saved, is not the file it read`));
-    // The first file is the state's when it was saved after it: only those after it are checked.
+    // The first file is the state's when it was saved after it: only those after it are checked,
+    // and the state must be there.
     writeFileSync(a.path, 'first file, rewritten');
     writeHead({ ...head, fromState: true, files: [head.files[0]] });
+    await expect(lastIngest(stateDir, store.ledger)).rejects.toThrow(`--continue: the routing state the last ingest saved is gone from ${stateDir}`);
+    writeFileSync(join(stateDir, head.files[0].chain), 'a saved state');
     expect((await lastIngest(stateDir, store.ledger))?.files).toHaveLength(1);
   });
 
