@@ -19,7 +19,11 @@
  *   - the RIB, then the 2016 file cut at record boundaries into 50 files, as a backfill of
  *     5-minute updates files reads them: what each file costs beyond its elements (the ledger,
  *     the saved routing state, each table's last batch); and the 2016 file in 1,000 files (about
- *     17 records each) given as a --files-from list, where that cost is nearly all there is.
+ *     17 records each) given as a --files-from list, where that cost is nearly all there is,
+ *     with one job and with `--jobs`;
+ *   - the same RIB and 50 files as a backfill kept up to date: the RIB, then `ingest --continue`
+ *     runs of 5 files each (a new process each, taking back the state the last one saved), against
+ *     one ingest of them all.
  * Every other case reads the registry as an earlier command prepared it (`<cache-dir>/prepared/`),
  * as every ingest after the first on the same registry files does.
  * BENCH_INGEST_RUNS=N runs each N times (default 3); the summary gives min, median and max.
@@ -80,7 +84,10 @@ const cases: Array<{ name: string; files: string[]; list?: string; store: 'new' 
   { name: `both files, --jobs ${JOBS}`, files: [RIB, UPDATES], store: 'migrated', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
   { name: 'the RIB, then the 2016 updates in 50 files', files: [RIB, ...PIECES], store: 'migrated', extra: REGISTRY_2013 },
   { name: 'the 2016 updates in 1,000 files (--files-from)', files: [], list: SMALL_PIECES, store: 'migrated', extra: REGISTRY_2013 },
+  { name: `the 2016 updates in 1,000 files (--files-from), --jobs ${JOBS}`, files: [], list: SMALL_PIECES, store: 'migrated', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
 ];
+/** Runs of `ingest --continue` after the RIB, each given the next of the 50 pieces in groups of this many (a cron job's share). */
+const CONTINUE_GROUP = 5;
 const cli = portolanCli();
 const runs = Number(process.env.BENCH_INGEST_RUNS ?? 3);
 const migrated = join(dir, 'migrated');
@@ -111,6 +118,27 @@ for (let i = 0; i < runs; i++) {
     report(`ingest cli vs bgpdump, ${name} (run ${i + 1})`, { portolan_s: ours.wall_s, bgpdump_s: theirs.wall_s, ratio: ours.wall_s / theirs.wall_s, portolan_cpu_s: ours.cpu_s, cli_peak_rss_mib: ours.peak_rss_mib, cli: cli.label });
   }
 }
+
+// A backfill kept up to date (`--continue`): the RIB, then the 50 pieces CONTINUE_GROUP at a time,
+// each run a new process taking back the state the last one saved; against one ingest of them all.
+for (let i = 0; i < runs; i++) {
+  const db = join(dir, `store-continue-${i}`);
+  cpSync(migrated, db, { recursive: true });
+  const common = ['--db', db, ...REGISTRY_2013, ...IANA, '--cache-dir', prepared, '--json'];
+  const first = timedRun(process.execPath, [...cli.args, 'ingest', RIB, ...common]);
+  const later = [];
+  for (let k = 0; k < PIECES.length; k += CONTINUE_GROUP) later.push(timedRun(process.execPath, [...cli.args, 'ingest', '--continue', ...PIECES.slice(k, k + CONTINUE_GROUP), ...common]));
+  rmSync(db, { recursive: true, force: true });
+  rmSync(`${db}.ingest-state`, { recursive: true, force: true });
+  const wall = first.wall_s + later.reduce((a, r) => a + r.wall_s, 0);
+  const once = spread(results.get('the RIB, then the 2016 updates in 50 files')!.wall).median;
+  report(`ingest --continue: the RIB, then the 50 files in ${later.length} runs (run ${i + 1})`, {
+    wall_s: wall,
+    vs_one_ingest: wall / once,
+    per_continued_run_s: spread(later.map((r) => r.wall_s)).median,
+    peak_rss_mib_max: Math.max(first.peak_rss_mib, ...later.map((r) => r.peak_rss_mib)),
+  });
+}
 rmSync(dir, { recursive: true, force: true });
 
 for (const [name, r] of results) {
@@ -119,6 +147,11 @@ for (const [name, r] of results) {
   report(`ingest cli vs bgpdump, ${name}, ${runs} runs`, { ratio_min: ratio.min, ratio_median: ratio.median, ratio_max: ratio.max, cli_peak_rss_mib_max: rss.max });
 }
 // --jobs against one job on the same files, run by run (a ratio below 1: the jobs are faster).
-const one = results.get('both files')!.wall;
-const jobs = spread(results.get(`both files, --jobs ${JOBS}`)!.wall.map((w, i) => w / one[i]));
-report(`ingest --jobs ${JOBS} vs --jobs 1, both files, ${runs} runs`, { wall_ratio_min: jobs.min, wall_ratio_median: jobs.median, wall_ratio_max: jobs.max, cores: availableParallelism() });
+for (const [single, many] of [
+  ['both files', `both files, --jobs ${JOBS}`],
+  ['the 2016 updates in 1,000 files (--files-from)', `the 2016 updates in 1,000 files (--files-from), --jobs ${JOBS}`],
+]) {
+  const one = results.get(single)!.wall;
+  const jobs = spread(results.get(many)!.wall.map((w, i) => w / one[i]));
+  report(`ingest --jobs ${JOBS} vs --jobs 1, ${single}, ${runs} runs`, { wall_ratio_min: jobs.min, wall_ratio_median: jobs.median, wall_ratio_max: jobs.max, cores: availableParallelism() });
+}
