@@ -9,6 +9,7 @@ export default defineConfig({
     // took 950 s one at a time and 712 s two at a time on a 2-core VM; CI has 20 minutes.
     maxWorkers: 2,
     globalSetup: ['test/helpers/global-setup.ts'],
+    setupFiles: ['test/helpers/remove-tmp-dirs.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
