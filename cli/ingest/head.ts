@@ -80,6 +80,8 @@ export class HeadTracker {
   /** Per shard, the position of the latest file it saved its state after (-1: none yet). */
   private readonly latest: number[];
   private scanned = -1;
+  /** The first file scanned that breaks the chain (no key), if any. */
+  private broken: ChainFile | undefined;
   private readonly chain: ChainFile[];
 
   constructor(
@@ -102,7 +104,10 @@ export class HeadTracker {
   async done(position: number): Promise<void> {
     for (let p = this.scanned + 1; p <= position; p++) {
       const f = this.chain[p];
-      if (!f.chain) continue;
+      if (!f.chain || f.key === undefined) {
+        this.broken ??= f;
+        continue;
+      }
       for (let index = 0; index < this.jobs; index++) if (existsSync(join(this.stateDir, stateFileName(f.chain, { index, count: this.jobs })))) this.latest[index] = p;
     }
     this.scanned = Math.max(this.scanned, position);
@@ -123,7 +128,7 @@ export class HeadTracker {
 
   private head(position: number): HeadRecord {
     const at = new Date().toISOString();
-    const broken = this.chain.slice(0, position + 1).find((f) => f.key === undefined || f.chain === null);
+    const broken = this.broken;
     if (broken) return { unusable: `the last ingest read ${broken.file}, which could not be identified (a URL whose server answers no byte ranges): its routing state after it is not recorded`, at };
     const first = Math.min(...this.latest);
     // A run that started from a saved state and lost it: replaying from no routes would be wrong.
