@@ -90,6 +90,16 @@ export const MIGRATIONS: Migration[] = [
     name: 'the collector columns\' comments: an MRT file whose path names no collector (rrc00…, route-views…) is labelled unknown, no longer by its file name, so one collector\'s files share their peers',
     statements: (opts) => generateDdl(opts, 15),
   },
+  {
+    version: 16,
+    name: 'route_events rebuilt with visibility as its version: of two announcements sharing an id (announced again within a second), FINAL keeps the one the most peers carried, whatever order their batches were stored in',
+    statements: (opts) => generateDdl(opts, 16),
+  },
+  {
+    version: 17,
+    name: 'prefix_latest\'s version is latest_order (time, visibility, event id as one number): of two blocks\' rows of one prefix and time, the latest by that order wins, not the last stored; its two views created again to fill it, and the table filled again',
+    statements: (opts) => generateDdl(opts, 17),
+  },
 ];
 
 export interface MigrationResult {

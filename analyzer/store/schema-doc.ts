@@ -11,7 +11,7 @@ function storage(t: TableDef): string {
   const parts = [`Engine ${engine}`, `ORDER BY (${t.orderBy.join(', ')})`];
   if (t.partitionBy) parts.push(`PARTITION BY ${t.partitionBy}`);
   if (t.ttl) parts.push(`TTL ${t.ttl.replace('{ttlDays}', 'rawTtlDays (default 90)')}`);
-  parts.push(`since migration ${t.since ?? 1}`);
+  parts.push(`since migration ${t.since ?? 1}${t.versionSince ? ` (rebuilt with its version by migration ${t.versionSince})` : ''}`);
   return parts.join(' · ');
 }
 

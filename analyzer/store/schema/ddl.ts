@@ -35,30 +35,42 @@ const ident = (s: string): string => {
   return s;
 };
 
-function engineSql(t: TableDef, localName: string, cluster: string | undefined): string {
+/** A table's version column at a migration: before its rebuild (TableDef.versionSince), the one it had. */
+const versionColumnAt = (t: TableDef, version: number): string | undefined => (version >= (t.versionSince ?? 0) ? t.versionColumn : t.versionBefore);
+
+function engineSql(t: TableDef, zooKeeperPath: string, cluster: string | undefined, version: number): string {
   const args: string[] = [];
-  if (cluster) args.push(sqlString(`/clickhouse/tables/{shard}/{database}/${localName}`), sqlString('{replica}'));
-  if (t.versionColumn) args.push(t.versionColumn);
+  if (cluster) args.push(sqlString(zooKeeperPath), sqlString('{replica}'));
+  const versionColumn = versionColumnAt(t, version);
+  if (versionColumn) args.push(versionColumn);
   const engine = cluster ? `Replicated${t.engine}` : t.engine;
   return `${engine}(${args.join(', ')})`;
 }
 
+/** A column's name as the table's CREATE has it: backquoted where the table was first shipped that way (its migration's text is frozen). */
+const columnName = (t: TableDef, s: string): string => (t.quoteNames ? `\`${ident(s)}\`` : ident(s));
+
+/** Everything of a CREATE TABLE after its columns, as migration `version` states it. */
+function tableClauses(t: TableDef, opts: SchemaOptions, zooKeeperPath: string, version: number): string[] {
+  const cluster = opts.cluster ? ident(opts.cluster) : undefined;
+  const lines = [`ENGINE = ${engineSql(t, zooKeeperPath, cluster, version)}`];
+  if (t.partitionBy) lines.push(`PARTITION BY ${t.partitionBy}`);
+  lines.push(`ORDER BY (${(t.quoteNames ? t.orderBy.map((c) => columnName(t, c)) : t.orderBy).join(', ')})`);
+  if (t.ttl) lines.push(`TTL ${t.ttl.replace('{ttlDays}', String(opts.rawTtlDays ?? DEFAULT_RAW_TTL_DAYS))}`);
+  // Replicated tables deduplicate inserted blocks natively; a single node needs the window set.
+  const dedup = t.insertDedup || (VIEW_TARGETS.has(t.name) && version >= VIEW_TARGET_DEDUP_SINCE);
+  if (dedup && !cluster) lines.push(`SETTINGS ${DEDUP_WINDOW}`);
+  lines.push(`COMMENT ${sqlString(t.comment)}`);
+  return lines;
+}
+
+const zooKeeperPath = (localName: string): string => `/clickhouse/tables/{shard}/{database}/${localName}`;
+
 function createTable(t: TableDef, opts: SchemaOptions): string {
   const cluster = opts.cluster ? ident(opts.cluster) : undefined;
   const local = cluster ? `${t.name}_local` : t.name;
-  // Backquoted names where the table was first shipped that way (its migration's text is frozen).
-  const name = (s: string): string => (t.quoteNames ? `\`${ident(s)}\`` : ident(s));
-  const columns = t.columns.filter((c) => c.since === undefined).map((c) => `  ${name(c.name)} ${c.type} COMMENT ${sqlString(commentAt(c, versionOf(t)))}`).join(',\n');
-  const lines = [`CREATE TABLE IF NOT EXISTS ${local}${cluster ? ` ON CLUSTER ${cluster}` : ''}\n(\n${columns}\n)`];
-  lines.push(`ENGINE = ${engineSql(t, local, cluster)}`);
-  if (t.partitionBy) lines.push(`PARTITION BY ${t.partitionBy}`);
-  lines.push(`ORDER BY (${(t.quoteNames ? t.orderBy.map(name) : t.orderBy).join(', ')})`);
-  if (t.ttl) lines.push(`TTL ${t.ttl.replace('{ttlDays}', String(opts.rawTtlDays ?? DEFAULT_RAW_TTL_DAYS))}`);
-  // Replicated tables deduplicate inserted blocks natively; a single node needs the window set.
-  const dedup = t.insertDedup || (VIEW_TARGETS.has(t.name) && versionOf(t) >= VIEW_TARGET_DEDUP_SINCE);
-  if (dedup && !cluster) lines.push(`SETTINGS ${DEDUP_WINDOW}`);
-  lines.push(`COMMENT ${sqlString(t.comment)}`);
-  return lines.join('\n');
+  const columns = t.columns.filter((c) => c.since === undefined).map((c) => `  ${columnName(t, c.name)} ${c.type} COMMENT ${sqlString(commentAt(c, versionOf(t)))}`).join(',\n');
+  return [`CREATE TABLE IF NOT EXISTS ${local}${cluster ? ` ON CLUSTER ${cluster}` : ''}\n(\n${columns}\n)`, ...tableClauses(t, opts, zooKeeperPath(local), versionOf(t))].join('\n');
 }
 
 function createDistributed(t: TableDef, cluster: string): string {
@@ -69,8 +81,35 @@ function createDistributed(t: TableDef, cluster: string): string {
   ].join('\n');
 }
 
+/**
+ * A table rebuilt with its version column (TableDef.versionSince): a copy with the new engine
+ * (columns, comments and skip indexes taken from the table) is given the table's parts (ATTACH
+ * PARTITION ALL FROM: hard links, so nothing is rewritten and no disk is taken, whatever the
+ * size), then exchanged with it; the views that read the table follow its name. Every statement
+ * can run again from any point: a copy a crash left is dropped first, and after the exchange the
+ * copy holds the old parts, so a second pass rebuilds the rebuilt table. Nothing may write
+ * meanwhile: a single node migrates before it writes; a cluster's writers must be stopped (rows
+ * inserted between the attach and the exchange would go with the old table).
+ */
+function rebuildTable(t: TableDef, opts: SchemaOptions, version: number): string[] {
+  const cluster = opts.cluster ? ident(opts.cluster) : undefined;
+  const [table, copy] = cluster ? [`${t.name}_local`, `${t.name}_rebuild_local`] : [t.name, `${t.name}_rebuild`];
+  const onCluster = cluster ? ` ON CLUSTER ${cluster}` : '';
+  // SYNC: the old parts' disk is freed now, not minutes later (an Atomic database's delay).
+  const drop = (ifExists: boolean): string => `DROP TABLE ${ifExists ? 'IF EXISTS ' : ''}${copy}${onCluster} SYNC`;
+  // A fresh replication path for every copy ({uuid}): after an exchange, the table runs on the last one.
+  const create = [`CREATE TABLE ${copy}${onCluster} AS ${table}`, ...tableClauses(t, opts, `${zooKeeperPath(table)}/{uuid}`, version)].join('\n');
+  // On a replicated table, an ALTER ON CLUSTER runs on one replica of each shard, and the others fetch.
+  const attach = `ALTER TABLE ${copy}${onCluster} ATTACH PARTITION ALL FROM ${table}`;
+  return [drop(true), create, attach, `EXCHANGE TABLES ${table} AND ${copy}${onCluster}`, drop(false)];
+}
+
 /** The view's SELECT as a migration creates it: before a later redefinition, the earlier text. */
-const selectAt = (v: ViewDef, version: number): string => (v.redefined && version < v.redefined.since ? v.redefined.before : v.select);
+function selectAt(v: ViewDef, version: number): string {
+  if (v.redefined && version < v.redefined.since) return v.redefined.before;
+  if (v.replaced && version < v.replaced.since) return v.replaced.before;
+  return v.select;
+}
 
 function createView(v: ViewDef, cluster: string | undefined, version: number): string {
   // In a cluster each node's view reads its local shard and writes its local target.
@@ -86,6 +125,12 @@ function insertFromSource(v: ViewDef, version: number): string {
   return `INSERT INTO ${v.to} (${cols})\nSELECT ${cols} FROM (${selectAt(v, version).replace('{from}', v.from)})`;
 }
 
+/** The target filled again from the source, its rows replacing the old ones by key: a re-run after a crash inserts the same rows again. */
+function refill(v: ViewDef, version: number): string {
+  if (tableDef(v.to).engine !== 'ReplacingMergeTree') throw new Error(`view ${v.name}: only a ReplacingMergeTree target can be filled again (an aggregating one would count twice)`);
+  return insertFromSource(v, version);
+}
+
 // Only into an empty target: a migration re-run after a crash must not count rows twice.
 const backfill = (v: ViewDef, version: number): string => `${insertFromSource(v, version)}\nWHERE (SELECT count() FROM ${v.to}) = 0`;
 
@@ -98,10 +143,8 @@ const backfill = (v: ViewDef, version: number): string => `${insertFromSource(v,
 function redefineView(v: ViewDef, cluster: string | undefined, version: number): string[] {
   const sfx = cluster ? '_local' : '';
   const name = cluster ? `${v.name} ON CLUSTER ${ident(cluster)}` : v.name;
-  const out = [`ALTER TABLE ${name} MODIFY QUERY ${v.select.replace('{from}', `${v.from}${sfx}`)}`];
-  if (!v.redefined!.refill) return out;
-  if (tableDef(v.to).engine !== 'ReplacingMergeTree') throw new Error(`view ${v.name}: only a ReplacingMergeTree target can be filled again (an aggregating one would count twice)`);
-  return [...out, insertFromSource(v, version)];
+  const out = [`ALTER TABLE ${name} MODIFY QUERY ${selectAt(v, version).replace('{from}', `${v.from}${sfx}`)}`];
+  return v.redefined!.refill ? [...out, refill(v, version)] : out;
 }
 
 /**
@@ -111,6 +154,11 @@ function redefineView(v: ViewDef, cluster: string | undefined, version: number):
  */
 function recreateView(v: ViewDef, cluster: string | undefined, version: number): string[] {
   return [`DROP VIEW IF EXISTS ${v.name}${cluster ? ` ON CLUSTER ${ident(cluster)}` : ''}`, createView(v, cluster, version)];
+}
+
+/** A view given a new SELECT (see ViewDef.replaced): created again with it, and its target filled again. */
+function replaceView(v: ViewDef, cluster: string | undefined, version: number): string[] {
+  return [...recreateView(v, cluster, version), refill(v, version)];
 }
 
 function addIndex(i: IndexDef, cluster: string | undefined): string[] {
@@ -142,13 +190,15 @@ const versionOf = (x: { since?: number }): number => x.since ?? 1;
 /** Highest migration version the schema declares. */
 export const SCHEMA_VERSION = Math.max(
   VIEW_TARGET_DEDUP_SINCE,
-  ...[...TABLES, ...TABLES.flatMap((t) => t.columns), ...TABLES.flatMap((t) => t.columns.flatMap((c) => (c.recommented ? [c.recommented] : []))), ...VIEWS, ...VIEWS.flatMap((v) => (v.redefined ? [v.redefined] : [])), ...VIEWS.map((v) => ({ since: v.recreated })), ...INDEXES].map(versionOf),
+  ...[...TABLES, ...TABLES.flatMap((t) => t.columns), ...TABLES.flatMap((t) => t.columns.flatMap((c) => (c.recommented ? [c.recommented] : []))), ...VIEWS, ...VIEWS.flatMap((v) => (v.redefined ? [v.redefined] : [])), ...VIEWS.map((v) => ({ since: v.recreated })), ...VIEWS.map((v) => ({ since: v.replaced?.since })), ...TABLES.map((t) => ({ since: t.versionSince })), ...INDEXES].map(versionOf),
 );
 
 /**
- * The statements a version creates, in order: tables (and their Distributed twins), one-off
+ * The statements a version creates, in order: tables (and their Distributed twins), columns
+ * added, comments replaced, tables rebuilt with a version column, one-off
  * backfills of new read models from the raw tables (versions after 1), views, views redefined
- * (a ReplacingMergeTree target filled again), views created again, skip indexes.
+ * (a ReplacingMergeTree target filled again), views created again, views replaced (created
+ * again with a new SELECT, their target filled again), skip indexes.
  * Without a version: every version's statements in turn (the whole schema).
  */
 export function generateDdl(opts: SchemaOptions = {}, version?: number): string[] {
@@ -165,11 +215,13 @@ export function generateDdl(opts: SchemaOptions = {}, version?: number): string[
   }
   for (const t of TABLES) for (const c of t.columns.filter((x) => x.since === version && versionOf(t) < version)) out.push(...addColumn(t, c, cluster));
   for (const t of TABLES) for (const c of t.columns.filter((x) => x.recommented?.since === version && Math.max(versionOf(t), versionOf(x)) < version)) out.push(...recommentColumn(t, c, cluster));
+  for (const t of TABLES.filter((x) => x.versionSince === version && versionOf(x) < version)) out.push(...rebuildTable(t, opts, version));
   const views = VIEWS.filter((x) => versionOf(x) === version);
   if (version > 1) for (const v of views) if (v.backfill !== false) out.push(backfill(v, version));
   for (const v of views) out.push(createView(v, cluster, version));
   for (const v of VIEWS.filter((x) => x.redefined?.since === version)) out.push(...redefineView(v, cluster, version));
   for (const v of VIEWS.filter((x) => x.recreated === version)) out.push(...recreateView(v, cluster, version));
+  for (const v of VIEWS.filter((x) => x.replaced?.since === version)) out.push(...replaceView(v, cluster, version));
   for (const i of INDEXES.filter((x) => versionOf(x) === version)) out.push(...addIndex(i, cluster));
   if (version === VIEW_TARGET_DEDUP_SINCE && !cluster) {
     for (const t of TABLES) if (VIEW_TARGETS.has(t.name) && !t.insertDedup && versionOf(t) < version) out.push(`ALTER TABLE ${t.name} MODIFY SETTING ${DEDUP_WINDOW}`);

@@ -47,9 +47,17 @@ export const ROUTE_EVENTS = routeEvents(false);
 export const ROUTE_EVENTS_FINAL = routeEvents(true);
 
 /**
- * What "latest" means among route events: by time, then by visibility. A RIB dump's entries of
- * one prefix share the dump's time; the latest of them is the one the most peers carried, the
- * classification the routing state held at the end of the dump (by time alone, the first entry
- * won: its severity weighed by a visibility of one peer). For argMax and ORDER BY.
+ * What "latest" means among route events: by time, then by visibility, then by event id. A RIB
+ * dump's entries of one prefix share the dump's time; the latest of them is the one the most
+ * peers carried, the classification the routing state held at the end of the dump (by time alone,
+ * the first entry won: its severity weighed by a visibility of one peer). The event id settles
+ * what is left (two announcements of one time carried by as many peers), so every reader picks
+ * the same row whatever order the rows were stored and merged in. For argMax and ORDER BY.
  */
-export const LATEST_ORDER = '(time, visibility)';
+export const LATEST_ORDER = '(time, visibility, event_id)';
+
+/** LATEST_ORDER as one number (time in microseconds, visibility, event id), for a version column: prefix_latest's since migration 17. */
+export const LATEST_ORDER_KEY = 'bitShiftLeft(toUInt256(toUnixTimestamp64Micro(time)), 96) + bitShiftLeft(toUInt256(visibility), 64) + event_id';
+
+/** Migration 12's order, without the event id: frozen in the views it created, and origin_prefixes.latest_by_peers' state type. */
+export const LATEST_ORDER_12 = '(time, visibility)';

@@ -26,8 +26,16 @@ export interface TableDef {
   comment: string;
   columns: ColumnDef[];
   engine: EngineKind;
-  /** ReplacingMergeTree's version column. */
+  /** ReplacingMergeTree's version column: of rows with one sort key, the one with the highest is kept. */
   versionColumn?: string;
+  /**
+   * Migration that rebuilt the table to give it versionColumn (an engine cannot be altered: its
+   * parts are attached to a table with the new engine, which then takes its place). The creating
+   * migration's frozen text has versionBefore.
+   */
+  versionSince?: number;
+  /** The version column the table had before that rebuild (none when absent). */
+  versionBefore?: string;
   orderBy: string[];
   partitionBy?: string;
   /** TTL expression; `{ttlDays}` is replaced with the configured retention. */
@@ -51,7 +59,7 @@ const TIME = "DateTime64(6, 'UTC')";
 export const LATEST_TUPLE = 'Tuple(String, String, String, Array(String), String, Float64)';
 /** The same with a last element of 1: an empty state (rows stored before the column) reads 0 there. */
 export const LATEST_BY_PEERS_TUPLE = 'Tuple(String, String, String, Array(String), String, Float64, UInt8)';
-/** What orders latest_by_peers: (time, visibility), as schema/route-events.ts LATEST_ORDER. */
+/** What orders latest_by_peers: (time, visibility), as schema/route-events.ts LATEST_ORDER_12. */
 export const LATEST_ORDER_TYPE = `Tuple(${TIME}, UInt32)`;
 
 /** Classification columns shared by route events and finding events (from `Finding`). */
@@ -138,6 +146,13 @@ export const TABLES: TableDef[] = [
       ...CLASSIFICATION,
     ],
     engine: 'ReplacingMergeTree',
+    // Two announcements can share an id: the same route announced again within one second, a
+    // withdrawal between them, so their visibilities differ. Without a version, FINAL kept the
+    // row whose part committed last, which the writer's concurrent inserts and the batches' cuts
+    // decide: one ingest and the same files in two commands showed other rows. The most peers
+    // is what "latest" means among one time's announcements (LATEST_ORDER), in any insert order.
+    versionColumn: 'visibility',
+    versionSince: 16,
     orderBy: ['prefix', 'time', 'event_id'],
     partitionBy: 'toYYYYMM(time)',
     // Retention counts from storage, not event time, so a backfill of old archives is kept.
@@ -249,7 +264,12 @@ export const TABLES: TableDef[] = [
     columns: [
       { name: 'family', type: 'UInt8', comment: '4 or 6' },
       { name: 'prefix', type: 'String', comment: 'Canonical CIDR' },
-      { name: 'last_time', type: TIME, comment: 'Time of the latest classified announcement (the version: the latest wins)' },
+      {
+        name: 'last_time',
+        type: TIME,
+        comment: 'Time of the latest classified announcement',
+        recommented: { since: 17, was: 'Time of the latest classified announcement (the version: the latest wins)' },
+      },
       { name: 'origin_asn', type: 'Nullable(UInt32)', comment: 'Origin AS of that announcement' },
       { name: 'addresses', type: 'Float64', comment: 'Addresses in the prefix' },
       { name: 'prefix_rir', type: LC, comment: "Registering RIR; '' when none" },
@@ -259,9 +279,20 @@ export const TABLES: TableDef[] = [
       { name: 'main_country', type: LC, comment: "Main usage country; '' when unknown" },
       { name: 'kinds', type: `Array(${LC})`, comment: 'Mismatch kinds' },
       { name: 'severity', type: LC, comment: 'Severity' },
+      {
+        name: 'latest_order',
+        // Rows stored before it are ordered by their time alone.
+        type: 'UInt256 DEFAULT bitShiftLeft(toUInt256(toUnixTimestamp64Micro(last_time)), 96)',
+        comment: 'The version: time (microseconds), visibility and event id of that announcement as one number; of rows of one prefix, the highest wins',
+        since: 17,
+      },
     ],
     engine: 'ReplacingMergeTree',
-    versionColumn: 'last_time',
+    // Until migration 17 the version was last_time: of two blocks' rows of one prefix and time,
+    // the last stored won, which the batches' cuts decided, not LATEST_ORDER.
+    versionColumn: 'latest_order',
+    versionSince: 17,
+    versionBefore: 'last_time',
     orderBy: ['family', 'prefix'],
     shardingKey: 'cityHash64(prefix)',
     since: 2,

@@ -1,5 +1,5 @@
 /** The materialized views that feed the read models from the raw tables (data only; `ddl.ts` writes their SQL). */
-import { LATEST_ORDER, RIB_ROUTE_EVENTS } from './route-events.js';
+import { LATEST_ORDER_12, LATEST_ORDER_KEY, RIB_ROUTE_EVENTS } from './route-events.js';
 import { LATEST_BY_PEERS_TUPLE, LATEST_TUPLE, MISMATCH_KEY } from './tables.js';
 
 export interface ViewDef {
@@ -26,18 +26,29 @@ export interface ViewDef {
    * after a crash, was counted twice there. A view created anew has no such difference.
    */
   recreated?: number;
+  /**
+   * A later migration dropped the view and created it with a new SELECT (`before`: the one it
+   * had since its creation or `redefined`), then filled its target again from the source (a
+   * ReplacingMergeTree: the new rows replace the old). After any `redefined`.
+   */
+  replaced?: { since: number; before: string };
 }
 
 /** Mismatched classified announcements, the rows every mismatch rollup is built from. */
 const MISMATCH_FILTER = "elem_type = 'announce' AND classified AND notEmpty(src.kinds)";
 const MISMATCH_KEY_SELECT = 'prefix, toUInt8(isNotNull(origin_asn)) AS origin_known, ifNull(origin_asn, 0) AS origin_asn, src.kinds AS kinds, main_country, holder_id, prefix_rir, registered_cc';
 
-/** prefix_latest's SELECT, with what orders "latest" (migration 2: time alone; 12: LATEST_ORDER). */
-const prefixLatestSelect = (order: string): string => `SELECT family, prefix, last_time, latest.1 AS origin_asn, latest.2 AS addresses, latest.3 AS prefix_rir,
-  latest.4 AS registered_cc, latest.5 AS holder_id, latest.6 AS usage_region, latest.7 AS main_country, latest.8 AS kinds, latest.9 AS severity
+/**
+ * prefix_latest's SELECT, with what orders "latest" (migration 2: time alone; 12: LATEST_ORDER_12;
+ * 17: LATEST_ORDER_KEY, which the rows then carry as the table's version, so that of two blocks'
+ * rows of one prefix and time the latest by that order wins, not the last stored).
+ */
+const prefixLatestSelect = (order: string, version = false): string => `SELECT family, prefix, last_time, latest.1 AS origin_asn, latest.2 AS addresses, latest.3 AS prefix_rir,
+  latest.4 AS registered_cc, latest.5 AS holder_id, latest.6 AS usage_region, latest.7 AS main_country, latest.8 AS kinds, latest.9 AS severity${version ? ', latest_order' : ''}
 FROM (
   SELECT family, prefix, max(time) AS last_time,
-    argMax((origin_asn, addresses, prefix_rir, registered_cc, holder_id, usage_region, main_country, kinds, severity), ${order}) AS latest
+    argMax((origin_asn, addresses, prefix_rir, registered_cc, holder_id, usage_region, main_country, kinds, severity), ${order}) AS latest${version ? `,
+    max(${order}) AS latest_order` : ''}
   FROM {from} WHERE elem_type = 'announce' AND classified
   GROUP BY family, prefix
 )`;
@@ -89,10 +100,11 @@ GROUP BY hour, main_country, prefix_rir`,
     from: 'route_events',
     to: 'prefix_latest',
     // One argMax over a tuple keeps every column from the same (latest) row.
-    select: prefixLatestSelect(LATEST_ORDER),
+    select: prefixLatestSelect(LATEST_ORDER_KEY, true),
     since: 2,
     redefined: { since: 12, before: prefixLatestSelect('time'), refill: true },
     recreated: 13,
+    replaced: { since: 17, before: prefixLatestSelect(LATEST_ORDER_12) },
   },
   {
     name: 'prefix_activity_mv',
@@ -110,7 +122,7 @@ FROM {from} GROUP BY family, prefix`,
     from: 'route_events',
     to: 'origin_prefixes',
     select: originPrefixesSelect(`,
-  argMaxState(CAST((prefix_rir, usage_region, main_country, src.kinds, severity, addresses, 1) AS ${LATEST_BY_PEERS_TUPLE}), ${LATEST_ORDER}) AS latest_by_peers`),
+  argMaxState(CAST((prefix_rir, usage_region, main_country, src.kinds, severity, addresses, 1) AS ${LATEST_BY_PEERS_TUPLE}), ${LATEST_ORDER_12}) AS latest_by_peers`),
     since: 2,
     // Old rows cannot be filled again (the sums would count twice): they keep latest alone.
     redefined: { since: 12, before: originPrefixesSelect(''), refill: false },
@@ -187,6 +199,7 @@ const RIB_VIEWS: ViewDef[] = ROUTE_EVENT_VIEWS.map((v) => ({
   backfill: false,
   ...(v.redefined ? { redefined: { ...v.redefined, before: overRibRoutes(v.redefined.before) } } : {}),
   ...(v.recreated ? { recreated: v.recreated } : {}),
+  ...(v.replaced ? { replaced: { ...v.replaced, before: overRibRoutes(v.replaced.before) } } : {}),
 }));
 
 export const VIEWS: ViewDef[] = [...ROUTE_EVENT_VIEWS, ...RIB_VIEWS];

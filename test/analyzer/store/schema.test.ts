@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { generateDdl, INDEXES, TABLES, VIEWS } from '../../../analyzer/store/schema.js';
 import { MIGRATIONS } from '../../../analyzer/store/migrations.js';
+import { LATEST_ORDER_KEY } from '../../../analyzer/store/schema/route-events.js';
 
 const since = (x: { since?: number }) => x.since ?? 1;
 /** Views of later migrations backfill their targets, but those whose source is new with them. */
@@ -17,12 +18,16 @@ const redefined = VIEWS.filter((v) => v.redefined);
 const redefinitions = redefined.length + redefined.filter((v) => v.redefined!.refill).length;
 /** Views a later migration dropped and created again: two statements each. */
 const recreated = VIEWS.filter((v) => v.recreated);
+/** Tables a later migration rebuilt with a version column: a copy made, given the parts, exchanged (5 statements). */
+const rebuilt = TABLES.filter((t) => t.versionSince !== undefined).length;
+/** Views a later migration created again with a new SELECT, their target filled again: three statements each. */
+const replaced = VIEWS.filter((v) => v.replaced);
 const sha = (xs: string[]) => createHash('sha256').update(xs.join(';\n')).digest('hex');
 
 describe('generated DDL', () => {
   it('single mode: MergeTree family, no cluster, TTL and dedup window on raw events', () => {
     const ddl = generateDdl({ rawTtlDays: 30 });
-    expect(ddl.length).toBe(TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + addedColumns + recommented + viewTargets.length + redefinitions + 2 * recreated.length);
+    expect(ddl.length).toBe(TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + addedColumns + recommented + viewTargets.length + redefinitions + 2 * recreated.length + 5 * rebuilt + 3 * replaced.length);
     for (const t of viewTargets) expect(ddl, t).toContain(`ALTER TABLE ${t} MODIFY SETTING non_replicated_deduplication_window = 10000`);
     expect(ddl).toContain("ALTER TABLE finding_events ADD COLUMN IF NOT EXISTS rov LowCardinality(String) COMMENT 'RPKI route-origin validation (RFC 6811): valid, invalid-origin, invalid-length, not-found; \\'\\' without RPKI data'");
     expect(ddl.join('\n')).not.toMatch(/ON CLUSTER|Replicated|Distributed/);
@@ -36,7 +41,7 @@ describe('generated DDL', () => {
 
   it('cluster mode: Replicated engines ON CLUSTER with macros, Distributed tables under the same names', () => {
     const ddl = generateDdl({ cluster: 'portolan' });
-    expect(ddl.length).toBe(2 * TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + 2 * addedColumns + 2 * recommented + redefinitions + 2 * recreated.length);
+    expect(ddl.length).toBe(2 * TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + 2 * addedColumns + 2 * recommented + redefinitions + 2 * recreated.length + 5 * rebuilt + 3 * replaced.length);
     for (const t of TABLES) {
       const local = ddl.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${t.name}_local ON CLUSTER portolan\n`));
       expect(local, t.name).toBeDefined();
@@ -121,9 +126,55 @@ describe('generated DDL', () => {
       for (const v of recreated) {
         const i = ddl.indexOf(`DROP VIEW IF EXISTS ${v.name}${on}`);
         expect(i, v.name).toBeGreaterThanOrEqual(0);
-        expect(ddl[i + 1]).toContain(`CREATE MATERIALIZED VIEW IF NOT EXISTS ${v.name}${on} TO ${v.to}${sfx}\nAS ${v.select.replace('{from}', `${v.from}${sfx}`)}`);
+        expect(ddl[i + 1]).toContain(`CREATE MATERIALIZED VIEW IF NOT EXISTS ${v.name}${on} TO ${v.to}${sfx}\nAS ${(v.replaced?.before ?? v.select).replace('{from}', `${v.from}${sfx}`)}`);
       }
     }
+  });
+
+  it('migration 16: route_events\' parts attached to a table with visibility as its version, exchanged with it, in both modes', () => {
+    const [single, cluster] = [generateDdl({}, 16), generateDdl({ cluster: 'portolan' }, 16)];
+    expect(single.map((q) => q.split('\n')[0])).toEqual([
+      'DROP TABLE IF EXISTS route_events_rebuild SYNC',
+      'CREATE TABLE route_events_rebuild AS route_events',
+      'ALTER TABLE route_events_rebuild ATTACH PARTITION ALL FROM route_events',
+      'EXCHANGE TABLES route_events AND route_events_rebuild',
+      'DROP TABLE route_events_rebuild SYNC',
+    ]);
+    // The engine and everything after the columns as a table created now has them, but the version.
+    const created = generateDdl({}).find((q) => q.startsWith('CREATE TABLE IF NOT EXISTS route_events\n'))!;
+    expect(single[1].split('\n').slice(1).join('\n')).toBe(created.slice(created.indexOf('ENGINE')).replace('ReplacingMergeTree()', 'ReplacingMergeTree(visibility)'));
+    expect(cluster.map((q) => q.split('\n')[0])).toEqual([
+      'DROP TABLE IF EXISTS route_events_rebuild_local ON CLUSTER portolan SYNC',
+      'CREATE TABLE route_events_rebuild_local ON CLUSTER portolan AS route_events_local',
+      'ALTER TABLE route_events_rebuild_local ON CLUSTER portolan ATTACH PARTITION ALL FROM route_events_local',
+      'EXCHANGE TABLES route_events_local AND route_events_rebuild_local ON CLUSTER portolan',
+      'DROP TABLE route_events_rebuild_local ON CLUSTER portolan SYNC',
+    ]);
+    // A replication path of its own for each copy: run again after the exchange, the last copy's path is the table's.
+    expect(cluster[1]).toContain("ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/route_events_local/{uuid}', '{replica}', visibility)");
+  });
+
+  it('migration 17: prefix_latest given latest_order and rebuilt with it as its version (keeping its dedup window), its two views created again to fill it, and the table filled again', () => {
+    const ddl = generateDdl({}, 17);
+    expect(ddl.map((q) => q.split('\n')[0])).toEqual([
+      expect.stringMatching(/^ALTER TABLE prefix_latest ADD COLUMN IF NOT EXISTS latest_order UInt256 DEFAULT bitShiftLeft\(toUInt256\(toUnixTimestamp64Micro\(last_time\)\), 96\) COMMENT /),
+      "ALTER TABLE prefix_latest COMMENT COLUMN last_time 'Time of the latest classified announcement'",
+      'DROP TABLE IF EXISTS prefix_latest_rebuild SYNC',
+      'CREATE TABLE prefix_latest_rebuild AS prefix_latest',
+      'ALTER TABLE prefix_latest_rebuild ATTACH PARTITION ALL FROM prefix_latest',
+      'EXCHANGE TABLES prefix_latest AND prefix_latest_rebuild',
+      'DROP TABLE prefix_latest_rebuild SYNC',
+      'DROP VIEW IF EXISTS prefix_latest_mv',
+      'CREATE MATERIALIZED VIEW IF NOT EXISTS prefix_latest_mv TO prefix_latest',
+      expect.stringMatching(/^INSERT INTO prefix_latest \(.*, latest_order\)$/),
+      'DROP VIEW IF EXISTS prefix_latest_rib_mv',
+      'CREATE MATERIALIZED VIEW IF NOT EXISTS prefix_latest_rib_mv TO prefix_latest',
+      expect.stringMatching(/^INSERT INTO prefix_latest \(.*, latest_order\)$/),
+    ]);
+    expect(ddl[3]).toContain('ENGINE = ReplacingMergeTree(latest_order)\nORDER BY (family, prefix)\nSETTINGS non_replicated_deduplication_window = 10000\n');
+    // Migration 2 created it with last_time as its version; its text is unchanged.
+    expect(generateDdl({}, 2).find((q) => q.startsWith('CREATE TABLE IF NOT EXISTS prefix_latest\n'))).toContain('ENGINE = ReplacingMergeTree(last_time)');
+    for (const i of [8, 11]) expect(ddl[i]).toContain(`max(${LATEST_ORDER_KEY}) AS latest_order`);
   });
 
   it('refuses a cluster name that is not an identifier', () => {
