@@ -5,6 +5,7 @@ import { connect, releaseEngineStartupPages } from './connection.js';
 import { repairOnce } from './dedup-repair.js';
 import type { EmbeddedChdb } from './insert.js';
 import { IngestLedger } from './ledger.js';
+import { LOCK_TIMING } from './migration-lock.js';
 import { runMigrations, type MigrationResult } from './migrations.js';
 import { bindParams, findNamedQuery, NAMED_QUERIES } from './queries.js';
 import { runReadonly, type QueryResult, type ReadonlyOptions } from './readonly.js';
@@ -64,7 +65,8 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     get ledger() {
       return (ledger ??= new IngestLedger(embeddedPath ? (ledgerClient = connect({ db: embeddedPath }).client) : client));
     },
-    migrate: () => runMigrations(client, { cluster: opts.cluster, rawTtlDays: opts.rawTtlDays }, embeddedPath ? () => repairOnce(client) : undefined),
+    // The embedded store is one process's (chDB locks its folder); a server's may be migrated by several at once.
+    migrate: () => runMigrations(client, { cluster: opts.cluster, rawTtlDays: opts.rawTtlDays }, embeddedPath ? () => repairOnce(client) : undefined, embeddedPath ? undefined : LOCK_TIMING),
     createWriter(w = {}) {
       const openConnection = embeddedPath ? () => connect({ db: embeddedPath }).client : undefined;
       const writer = createStoreWriter(client, { spoolDir, chdb, distributed: Boolean(opts.cluster), openConnection, ...w });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { log } from '../../common/log.js';
+import { withMigrationLock, type LockTiming } from './migration-lock.js';
 import { DEFAULT_RAW_TTL_DAYS, generateDdl, tableDef, type SchemaOptions } from './schema.js';
 
 /**
@@ -153,35 +154,45 @@ export function verifyApplied(applied: Array<{ version: number; checksum: string
  * Applies the pending migrations in order. `beforeApplying` runs once before the first pending
  * one: a migration's backfill (INSERT … SELECT into a read model) is deduplicated by its blocks'
  * hashes, so the embedded store's deduplication logs are repaired before it (dedup-repair.ts).
+ * With `lock` (a server, which other processes may be migrating too), they are applied holding
+ * the migration lock, and what is pending is read again once it is held.
  */
-export async function runMigrations(client: ClickHouseClient, opts: SchemaOptions = {}, beforeApplying?: () => Promise<void>): Promise<MigrationResult> {
+export async function runMigrations(client: ClickHouseClient, opts: SchemaOptions = {}, beforeApplying?: () => Promise<void>, lock?: LockTiming): Promise<MigrationResult> {
   // The bookkeeping table itself (and its Distributed twin in cluster mode) comes first.
   const bootstrap = generateDdl(opts, 1).slice(0, opts.cluster ? 2 : 1);
   if (!bootstrap[0].includes(tableDef('schema_migrations').name)) throw new Error('schema_migrations must be the first table');
   for (const sql of bootstrap) await client.command({ query: sql });
 
-  const rs = await client.query({ query: 'SELECT version, checksum FROM schema_migrations FINAL', format: 'JSONEachRow' });
-  const rows = (await rs.json<{ version: number | string; checksum: string }>()).map((r) => ({ version: Number(r.version), checksum: String(r.checksum) }));
-  verifyApplied(rows, opts);
-  const newer = rows.filter((r) => !MIGRATIONS.some((m) => m.version === r.version)).map((r) => r.version);
-  if (newer.length) log.warn({ versions: newer }, 'the store has migrations this version of Portolan does not know (written by a newer version)');
-  const done = new Set(rows.map((r) => r.version));
-  const result: MigrationResult = { applied: [], skipped: [] };
-  for (const m of MIGRATIONS) {
-    if (done.has(m.version)) {
-      result.skipped.push(m.version);
-      continue;
+  const applied = async (): Promise<Set<number>> => {
+    const rs = await client.query({ query: 'SELECT version, checksum FROM schema_migrations FINAL', format: 'JSONEachRow' });
+    const rows = (await rs.json<{ version: number | string; checksum: string }>()).map((r) => ({ version: Number(r.version), checksum: String(r.checksum) }));
+    verifyApplied(rows, opts);
+    const newer = rows.filter((r) => !MIGRATIONS.some((m) => m.version === r.version)).map((r) => r.version);
+    if (newer.length) log.warn({ versions: newer }, 'the store has migrations this version of Portolan does not know (written by a newer version)');
+    return new Set(rows.map((r) => r.version));
+  };
+  const apply = async (done: Set<number>): Promise<MigrationResult> => {
+    const result: MigrationResult = { applied: [], skipped: [] };
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) {
+        result.skipped.push(m.version);
+        continue;
+      }
+      if (result.applied.length === 0) await beforeApplying?.();
+      const statements = m.statements(opts);
+      for (const sql of statements) await client.command({ query: sql });
+      await client.insert({
+        table: 'schema_migrations',
+        values: [{ version: m.version, name: m.name, checksum: checksum(statements), applied_at: Math.floor(Date.now() / 1000) }],
+        format: 'JSONEachRow',
+      });
+      log.info({ version: m.version, name: m.name }, 'store migration applied');
+      result.applied.push(m.version);
     }
-    if (result.applied.length === 0) await beforeApplying?.();
-    const statements = m.statements(opts);
-    for (const sql of statements) await client.command({ query: sql });
-    await client.insert({
-      table: 'schema_migrations',
-      values: [{ version: m.version, name: m.name, checksum: checksum(statements), applied_at: Math.floor(Date.now() / 1000) }],
-      format: 'JSONEachRow',
-    });
-    log.info({ version: m.version, name: m.name }, 'store migration applied');
-    result.applied.push(m.version);
-  }
-  return result;
+    return result;
+  };
+
+  const done = await applied();
+  if (!lock || MIGRATIONS.every((m) => done.has(m.version))) return apply(done);
+  return withMigrationLock(client, async () => apply(await applied()), lock);
 }
