@@ -16,6 +16,7 @@ import type { RoutedChange } from '../analyzer/models/change-routing.js';
 import type { RouteSource } from '../collector/sources/index.js';
 import type { FeedHealth } from '../dashboard/server/types.js';
 import { openStore, type Store } from '../analyzer/store/index.js';
+import { storeTarget } from './store-target.js';
 import type { CommonOptions } from '../common/config.js';
 import { log } from '../common/log.js';
 import { UsageError } from './errors.js';
@@ -85,9 +86,9 @@ export function loadAsNamesFor(opts: Pick<CommonOptions, 'asNames' | 'cacheDir'>
   }
 }
 
-/** Opens the embedded store (`--db`) or a ClickHouse server (`--clickhouse`) and migrates it. */
-export async function openMigratedStore(opts: Pick<CommonOptions, 'db' | 'clickhouse'>): Promise<Store> {
-  const store = await openStore({ db: opts.db, clickhouse: opts.clickhouse });
+/** Opens the store (storeTarget) and migrates it. */
+export async function openMigratedStore(opts: Pick<CommonOptions, 'db' | 'clickhouse' | 'clickhouseCluster'>): Promise<Store> {
+  const store = await openStore(storeTarget(opts));
   await store.migrate();
   // The engine is up and its tables are migrated: the library pages that only start-up needed go.
   const advised = store.releaseStartupPages();

@@ -14,6 +14,7 @@ export const COMMON_OPTIONS = {
   geo: { arg: 'FILE[,FILE…]', help: 'MaxMind-format country database(s) (.mmdb); several, comma-separated (or a YAML list), are compared per prefix, the first independent one drives the kinds; echo:FILE marks a registry echo (shown, never counted as confirmation); default: the bundled DB-IP Lite country database' },
   db: { arg: 'PATH', help: 'embedded ClickHouse (chDB) store folder', default: DEFAULT_DB },
   clickhouse: { arg: 'URL', help: 'ClickHouse server URL (e.g. http://user:pass@host:8123/portolan) instead of the embedded store' },
+  'clickhouse-cluster': { arg: 'NAME', help: 'with --clickhouse: the cluster the store spans (Replicated tables ON CLUSTER with {shard}/{replica} macros, Distributed tables under the same names; untested on a live cluster)' },
   'ris-live': { arg: 'URL', help: 'RIS Live WebSocket endpoint', default: DEFAULT_RIS_LIVE_URL },
   alerts: { arg: 'FILE', help: 'alert rules and channels (alerts.yml)' },
   'as-names': { arg: 'FILE', help: 'AS names with countries (RIPE NCC asn.txt, potaroo asn.txt[.gz], pyasn JSON); default: asn.txt in --cache-dir when present' },
@@ -72,6 +73,7 @@ export interface CommonOptions {
   geo?: string;
   db: string;
   clickhouse?: string;
+  clickhouseCluster?: string;
   risLive: string;
   alerts?: string;
   asNames?: string;

@@ -1,4 +1,5 @@
 /** `portolan geo compare`: prefixes → the databases' agreement by RIR and country, as tables or JSON. */
+import { storeTarget } from '../store-target.js';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { compareDatabases, type CompareGroup } from '../../analyzer/geo/compare.js';
@@ -10,7 +11,7 @@ import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 import { render } from '../render.js';
 
-interface CompareOptions extends Pick<CommonOptions, 'geo' | 'rirDir' | 'ianaDir' | 'cacheDir' | 'clickhouse'> {
+interface CompareOptions extends Pick<CommonOptions, 'geo' | 'rirDir' | 'ianaDir' | 'cacheDir' | 'clickhouse' | 'clickhouseCluster'> {
   /** The databases to compare (repeated --db). */
   db?: string[];
   store: string;
@@ -21,7 +22,7 @@ interface CompareOptions extends Pick<CommonOptions, 'geo' | 'rirDir' | 'ianaDir
 
 async function prefixesOf(files: string[], opts: CompareOptions): Promise<string[]> {
   if (opts.routed) {
-    const store = await openStore({ db: opts.store, clickhouse: opts.clickhouse });
+    const store = await openStore(storeTarget({ ...opts, db: opts.store }));
     try {
       return (await store.readonlySql('SELECT DISTINCT prefix FROM prefix_latest ORDER BY prefix')).rows.map((r) => String(r.prefix));
     } finally {

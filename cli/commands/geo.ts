@@ -20,6 +20,7 @@ export function register(program: Command): void {
     .addOption(commonOption('cache-dir'))
     .option('--store <PATH>', 'with --routed: the embedded store folder (as --db elsewhere; here --db names databases)', DEFAULT_DB)
     .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('clickhouse-cluster'))
     .addOption(commonOption('log-level'))
     .action(lazy(() => import('./geo.action.js'), 'geoCompare'));
 }

@@ -24,6 +24,7 @@ export function register(program: Command): void {
     .addOption(commonOption('rpki'))
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('clickhouse-cluster'))
     .addOption(commonOption('log-level'))
     .action(lazy(() => import('./ingest.action.js'), 'ingest'));
 }

@@ -4,6 +4,7 @@
  * from stdin (one per line); output is flushed in chunks with backpressure, so a million targets
  * run at a steady pace. A bad target is reported and skipped; the exit code says so at the end.
  */
+import { storeTarget } from '../store-target.js';
 import { createInterface } from 'node:readline';
 import { createClassifier, type Classifier } from '../../analyzer/classify/index.js';
 import type { RovState } from '../../analyzer/models/rpki.js';
@@ -21,7 +22,7 @@ import { log } from '../../common/log.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 
-interface LookupOptions extends Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo' | 'db' | 'clickhouse' | 'asNames' | 'rpki'> {
+interface LookupOptions extends Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo' | 'db' | 'clickhouse' | 'clickhouseCluster' | 'asNames' | 'rpki'> {
   json?: boolean;
   routing?: boolean;
 }
@@ -74,7 +75,7 @@ async function runLookup(targets: string[], opts: LookupOptions): Promise<void> 
   // classifier's default, sized for a BGP stream) only costs memory and collector time here.
   const classifier = createClassifier({ registry, geo, geoSources, rpki, cacheSize: LOOKUP_CACHE });
   const names = resolveAsNames({ asNames: opts.asNames, cacheDir: opts.cacheDir });
-  const store = opts.routing ? await openStore({ db: opts.db, clickhouse: opts.clickhouse }) : null;
+  const store = opts.routing ? await openStore(storeTarget(opts)) : null;
   if (store) onShutdown('store', () => store.close());
   const out = new ChunkedWriter();
   let bad = 0;

@@ -12,6 +12,7 @@ export function register(program: Command): void {
     .option('--routing', 'add the routing view from the store (--db or --clickhouse): origins seen, first/last seen, origin-out-of-region')
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('clickhouse-cluster'))
     .addOption(commonOption('rir-dir'))
     .addOption(commonOption('iana-dir'))
     .addOption(commonOption('cache-dir'))

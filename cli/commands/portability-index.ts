@@ -10,7 +10,7 @@ import { lazy } from '../lazy.js';
 
 /** The registry, geo and store flags that build and backfill share. */
 const withDataOptions = (cmd: Command): Command =>
-  (['rir-dir', 'iana-dir', 'cache-dir', 'geo', 'db', 'clickhouse', 'log-level'] as const)
+  (['rir-dir', 'iana-dir', 'cache-dir', 'geo', 'db', 'clickhouse', 'clickhouse-cluster', 'log-level'] as const)
     .reduce((c, name) => c.addOption(commonOption(name)), cmd)
     .option('--no-prepared', 'neither read nor write the registry and the geo database\'s IPv4 runs as prepared for the accounting in <cache-dir>/prepared (keyed by the files\' content; a build on the same files skips parsing the registry and walking the database)');
 
@@ -44,6 +44,7 @@ export function register(program: Command): void {
     .option('-f, --format <FORMAT>', 'table, csv (RFC 4180) or json (one object per line)', 'table')
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('clickhouse-cluster'))
     .addOption(commonOption('log-level'))
     .action(lazy(() => import('./portability-index.action.js'), 'show'));
 }

@@ -1,4 +1,5 @@
 /** `portolan query`: what the declaration in query.ts runs (the store, or a running server's API when it holds the store). */
+import { storeTarget } from '../store-target.js';
 import { openStore, StoreLockedError, type NamedQueryInfo } from '../../analyzer/store/index.js';
 import { QueryParamError } from '../../analyzer/store/queries.js';
 import { parseByteSize, ReadonlyQueryError } from '../../analyzer/store/readonly.js';
@@ -20,6 +21,7 @@ interface QueryOpts {
   apiToken?: string;
   db: string;
   clickhouse?: string;
+  clickhouseCluster?: string;
   server: string;
   asNames?: string;
   /** Where asn.txt is looked for when --as-names is not given (--cache-dir / PORTOLAN_CACHE_DIR). */
@@ -94,7 +96,7 @@ export const query = action(async (sql: string | undefined, opts: QueryOpts) => 
   }
   let store: QueryPort;
   try {
-    store = await openStore({ db: opts.db, clickhouse: opts.clickhouse });
+    store = await openStore(storeTarget(opts));
   } catch (err) {
     // One process owns an embedded store: ask the running server that holds it instead.
     if (!(err instanceof StoreLockedError)) throw err;

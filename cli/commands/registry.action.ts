@@ -1,4 +1,5 @@
 /** `portolan registry stats|import|diff|update`: what the declarations in registry.ts run. */
+import { storeTarget } from '../store-target.js';
 import { loadRegistry } from '../../analyzer/registry/index.js';
 import { formatStats } from '../../analyzer/registry/stats.js';
 import { updateRegistry, type UpdateResult } from '../../analyzer/registry/download.js';
@@ -47,6 +48,7 @@ interface DiffOpts {
   maxAge: string;
   db: string;
   clickhouse?: string;
+  clickhouseCluster?: string;
 }
 
 function describe(r: UpdateResult): string {
@@ -111,7 +113,7 @@ export const diff = action(async (opts: DiffOpts) => {
   const ages = fromDate && toDate ? fileAges(a, b, fromDate, toDate, result.compared, maxAgeDays) : [];
   const stale = fromDate && toDate ? staleWarning(ages, fromDate, toDate, maxAgeDays) : null;
   if (stale) process.stderr.write(`portolan registry diff: WARNING: ${stale}\n`);
-  const store = opts.store ? await openStore({ db: opts.db, clickhouse: opts.clickhouse }) : null;
+  const store = opts.store ? await openStore(storeTarget(opts)) : null;
   try {
     let routed: RoutedChanges | null = null;
     if (store) {

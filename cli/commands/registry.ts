@@ -70,6 +70,7 @@ function registerArchive(registry: Command): void {
     .addOption(commonOption('cache-dir'))
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('clickhouse-cluster'))
     .addOption(commonOption('log-level'))
     .action(lazy(() => import('./registry.action.js'), 'diff'));
 }

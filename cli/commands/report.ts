@@ -13,6 +13,7 @@ export function register(program: Command): void {
     .requiredOption('--out <DIR>', 'folder to write report.html, index.csv and index.json into (created if missing)')
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('clickhouse-cluster'))
     .addOption(commonOption('as-names'))
     .addOption(commonOption('cache-dir'))
     .addOption(commonOption('log-level'))

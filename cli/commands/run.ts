@@ -29,6 +29,7 @@ export function register(program: Command): void {
     .addOption(commonOption('rpki-refresh'))
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('clickhouse-cluster'))
     .addOption(commonOption('ris-live'))
     .addOption(commonOption('overload'))
     .addOption(commonOption('alerts'))

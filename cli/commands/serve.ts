@@ -16,6 +16,7 @@ export function register(program: Command): void {
     .addOption(new Option('--host <HOST>', 'address to listen on').default(DEFAULT_HOST).env('PORTOLAN_HOST'))
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
+    .addOption(commonOption('clickhouse-cluster'))
     .addOption(commonOption('rir-dir'))
     .addOption(commonOption('iana-dir'))
     .addOption(commonOption('cache-dir'))

@@ -66,5 +66,8 @@ describe('portolan query', () => {
     const ro = await runCli(['query', 'DROP TABLE route_events', '--db', db]);
     expect(ro.code).toBe(2);
     expect(ro.stderr).toMatch(/only SELECT queries/);
+    const cluster = await runCli(['query', 'SELECT 1', '--db', db, '--clickhouse-cluster', 'portolan']);
+    expect(cluster.code).toBe(2);
+    expect(cluster.stderr).toMatch(/portolan query: --clickhouse-cluster needs --clickhouse/);
   });
 });
