@@ -11,7 +11,11 @@ export interface ConnectionOptions {
   db?: string;
   /** ClickHouse server URL, e.g. http://user:pass@host:8123/portolan (the path names the database). */
   clickhouse?: string;
+  /** A server's request fails once its connection has been idle this long (default REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
 }
+
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 /** Thrown when another process holds the embedded store (chDB allows one process per folder). */
 export class StoreLockedError extends Error {
@@ -48,7 +52,7 @@ export const CHDB_ALLOCATOR = 'dirty_decay_ms:250';
  */
 export function connect(opts: ConnectionOptions): StoreConnection {
   if (opts.clickhouse) {
-    return { client: createClient({ url: opts.clickhouse, request_timeout: 30_000 }), embeddedPath: null, chdb: null };
+    return { client: createClient({ url: opts.clickhouse, request_timeout: opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS }), embeddedPath: null, chdb: null };
   }
   const path = resolve(opts.db ?? DEFAULT_DB);
   mkdirSync(path, { recursive: true });

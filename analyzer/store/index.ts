@@ -22,7 +22,19 @@ export interface StoreOptions {
   rawTtlDays?: number;
   /** Spool folder (default `<db>/spool`, or ./data/spool with a server). */
   spoolDir?: string;
+  /** A server's requests: how long one may go without a byte back (default 30 s). */
+  requestTimeoutMs?: number;
+  /** The same for a migration's statements (default MIGRATION_TIMEOUT_MS). */
+  migrationTimeoutMs?: number;
 }
+
+/**
+ * A migration's statement can run long on a server without a byte back: a read model filled
+ * again from route_events aggregates the whole table (migrations 12, 17), an hour or more at a
+ * billion rows. The client gives up on a connection idle past its request timeout, so the
+ * migrations get their own client that waits this long.
+ */
+export const MIGRATION_TIMEOUT_MS = 24 * 3_600_000;
 
 export interface NamedQueryInfo {
   name: string;
@@ -47,7 +59,7 @@ export interface Store {
 }
 
 export async function openStore(opts: StoreOptions = {}): Promise<Store> {
-  const { client, embeddedPath, chdb } = connect({ db: opts.db ?? DEFAULT_DB, clickhouse: opts.clickhouse });
+  const { client, embeddedPath, chdb } = connect({ db: opts.db ?? DEFAULT_DB, clickhouse: opts.clickhouse, requestTimeoutMs: opts.requestTimeoutMs });
   // Analyst SQL (the console, `query`) on its own embedded connection: one chDB connection runs
   // one query at a time, so a console query at its limits would hold up the dashboard's own
   // queries and the writer. A server runs queries concurrently anyway.
@@ -65,8 +77,17 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
     get ledger() {
       return (ledger ??= new IngestLedger(embeddedPath ? (ledgerClient = connect({ db: embeddedPath }).client) : client));
     },
-    // The embedded store is one process's (chDB locks its folder); a server's may be migrated by several at once.
-    migrate: () => runMigrations(client, { cluster: opts.cluster, rawTtlDays: opts.rawTtlDays }, embeddedPath ? () => repairOnce(client) : undefined, embeddedPath ? undefined : LOCK_TIMING),
+    async migrate() {
+      const schema = { cluster: opts.cluster, rawTtlDays: opts.rawTtlDays };
+      // The embedded store is one process's (chDB locks its folder); a server's may be migrated by several at once.
+      if (embeddedPath) return runMigrations(client, schema, () => repairOnce(client));
+      const migrating = connect({ clickhouse: opts.clickhouse, requestTimeoutMs: opts.migrationTimeoutMs ?? MIGRATION_TIMEOUT_MS }).client;
+      try {
+        return await runMigrations(migrating, schema, undefined, LOCK_TIMING);
+      } finally {
+        await migrating.close();
+      }
+    },
     createWriter(w = {}) {
       const openConnection = embeddedPath ? () => connect({ db: embeddedPath }).client : undefined;
       const writer = createStoreWriter(client, { spoolDir, chdb, distributed: Boolean(opts.cluster), openConnection, ...w });
