@@ -1,5 +1,4 @@
 /** `portolan geo compare`: prefixes → the databases' agreement by RIR and country, as tables or JSON. */
-import { storeTarget } from '../store-target.js';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { compareDatabases, type CompareGroup } from '../../analyzer/geo/compare.js';
@@ -10,6 +9,7 @@ import type { CommonOptions } from '../../common/config.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 import { render } from '../render.js';
+import { storeTarget } from '../store-target.js';
 
 interface CompareOptions extends Pick<CommonOptions, 'geo' | 'rirDir' | 'ianaDir' | 'cacheDir' | 'clickhouse' | 'clickhouseCluster'> {
   /** The databases to compare (repeated --db). */

@@ -4,7 +4,6 @@
  * from stdin (one per line); output is flushed in chunks with backpressure, so a million targets
  * run at a steady pace. A bad target is reported and skipped; the exit code says so at the end.
  */
-import { storeTarget } from '../store-target.js';
 import { createInterface } from 'node:readline';
 import { createClassifier, type Classifier } from '../../analyzer/classify/index.js';
 import type { RovState } from '../../analyzer/models/rpki.js';
@@ -21,6 +20,7 @@ import type { CommonOptions } from '../../common/config.js';
 import { log } from '../../common/log.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
+import { storeTarget } from '../store-target.js';
 
 interface LookupOptions extends Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo' | 'db' | 'clickhouse' | 'clickhouseCluster' | 'asNames' | 'rpki'> {
   json?: boolean;

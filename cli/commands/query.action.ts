@@ -1,5 +1,4 @@
 /** `portolan query`: what the declaration in query.ts runs (the store, or a running server's API when it holds the store). */
-import { storeTarget } from '../store-target.js';
 import { openStore, StoreLockedError, type NamedQueryInfo } from '../../analyzer/store/index.js';
 import { QueryParamError } from '../../analyzer/store/queries.js';
 import { parseByteSize, ReadonlyQueryError } from '../../analyzer/store/readonly.js';
@@ -9,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { render } from '../render.js';
 import { addAsNameColumn } from '../../analyzer/asnames/index.js';
 import { loadAsNamesFor } from '../setup.js';
+import { storeTarget } from '../store-target.js';
 
 interface QueryOpts {
   name?: string;

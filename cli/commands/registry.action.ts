@@ -1,5 +1,4 @@
 /** `portolan registry stats|import|diff|update`: what the declarations in registry.ts run. */
-import { storeTarget } from '../store-target.js';
 import { loadRegistry } from '../../analyzer/registry/index.js';
 import { formatStats } from '../../analyzer/registry/stats.js';
 import { updateRegistry, type UpdateResult } from '../../analyzer/registry/download.js';
@@ -16,6 +15,7 @@ import { fileAges, staleWarning } from '../../analyzer/registry/file-age.js';
 import { routeChanges } from '../../analyzer/change-routing/index.js';
 import { routingFields, type RoutedChanges } from '../../analyzer/models/change-routing.js';
 import { fmtInt, ProgressLine } from '../progress.js';
+import { storeTarget } from '../store-target.js';
 
 interface StatsOptions {
   json?: boolean;
