@@ -87,7 +87,7 @@ export function loadAsNamesFor(opts: Pick<CommonOptions, 'asNames' | 'cacheDir'>
 }
 
 /** Opens the store (storeTarget) and migrates it. */
-export async function openMigratedStore(opts: Pick<CommonOptions, 'db' | 'clickhouse' | 'clickhouseCluster'>): Promise<Store> {
+export async function openMigratedStore(opts: Pick<CommonOptions, 'db' | 'clickhouse' | 'clickhouseCluster' | 'rawTtlDays'>): Promise<Store> {
   const store = await openStore(storeTarget(opts));
   await store.migrate();
   // The engine is up and its tables are migrated: the library pages that only start-up needed go.

@@ -15,6 +15,7 @@ export const COMMON_OPTIONS = {
   db: { arg: 'PATH', help: 'embedded ClickHouse (chDB) store folder', default: DEFAULT_DB },
   clickhouse: { arg: 'URL', help: 'ClickHouse server URL (e.g. http://user:pass@host:8123/portolan) instead of the embedded store' },
   'clickhouse-cluster': { arg: 'NAME', help: 'with --clickhouse: the cluster the store spans (Replicated tables ON CLUSTER with {shard}/{replica} macros, Distributed tables under the same names; untested on a live cluster)' },
+  'raw-ttl-days': { arg: 'DAYS', help: "days raw route events are kept after they are stored (route_events, rib_snapshots, mismatch_events; 0: forever); when given, an existing store's tables are changed to it; a new store's default: 90" },
   'ris-live': { arg: 'URL', help: 'RIS Live WebSocket endpoint', default: DEFAULT_RIS_LIVE_URL },
   alerts: { arg: 'FILE', help: 'alert rules and channels (alerts.yml)' },
   'as-names': { arg: 'FILE', help: 'AS names with countries (RIPE NCC asn.txt, potaroo asn.txt[.gz], pyasn JSON); default: asn.txt in --cache-dir when present' },
@@ -74,6 +75,7 @@ export interface CommonOptions {
   db: string;
   clickhouse?: string;
   clickhouseCluster?: string;
+  rawTtlDays?: string;
   risLive: string;
   alerts?: string;
   asNames?: string;

@@ -8,6 +8,7 @@ import { IngestLedger } from './ledger.js';
 import { LOCK_TIMING } from './migration-lock.js';
 import { runMigrations, type MigrationResult } from './migrations.js';
 import { bindParams, findNamedQuery, NAMED_QUERIES } from './queries.js';
+import { applyRetention } from './retention.js';
 import { runReadonly, type QueryResult, type ReadonlyOptions } from './readonly.js';
 import { createStoreWriter, type StoreWriter, type WriterOptions } from './writer.js';
 
@@ -18,7 +19,11 @@ export interface StoreOptions {
   clickhouse?: string;
   /** ClickHouse cluster name: Replicated + Distributed tables ON CLUSTER. */
   cluster?: string;
-  /** Retention of raw route events (days, default 90). */
+  /**
+   * Retention of raw route events, in days from storage (0: forever). A new store's tables are
+   * created with it, an existing store's are changed to it (retention.ts). Absent: 90 days for a
+   * new store, an existing store's as it is.
+   */
   rawTtlDays?: number;
   /** Spool folder (default `<db>/spool`, or ./data/spool with a server). */
   spoolDir?: string;
@@ -78,14 +83,17 @@ export async function openStore(opts: StoreOptions = {}): Promise<Store> {
       return (ledger ??= new IngestLedger(embeddedPath ? (ledgerClient = connect({ db: embeddedPath }).client) : client));
     },
     async migrate() {
-      const schema = { cluster: opts.cluster, rawTtlDays: opts.rawTtlDays };
-      // The embedded store is one process's (chDB locks its folder); a server's may be migrated by several at once.
-      if (embeddedPath) return runMigrations(client, schema, () => repairOnce(client));
-      const migrating = connect({ clickhouse: opts.clickhouse, requestTimeoutMs: opts.migrationTimeoutMs ?? MIGRATION_TIMEOUT_MS }).client;
+      // Forever (0) is created with the default retention, then has it removed.
+      const schema = { cluster: opts.cluster, rawTtlDays: opts.rawTtlDays || undefined };
+      // The embedded store is one process's (chDB locks its folder); a server's may be migrated
+      // by several at once (the lock), and a migration's statement can run long there.
+      const migrating = embeddedPath ? client : connect({ clickhouse: opts.clickhouse, requestTimeoutMs: opts.migrationTimeoutMs ?? MIGRATION_TIMEOUT_MS }).client;
       try {
-        return await runMigrations(migrating, schema, undefined, LOCK_TIMING);
+        const result = await runMigrations(migrating, schema, embeddedPath ? () => repairOnce(client) : undefined, embeddedPath ? undefined : LOCK_TIMING);
+        if (opts.rawTtlDays !== undefined) await applyRetention(migrating, opts.rawTtlDays, schema);
+        return result;
       } finally {
-        await migrating.close();
+        if (migrating !== client) await migrating.close();
       }
     },
     createWriter(w = {}) {

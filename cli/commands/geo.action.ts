@@ -11,7 +11,7 @@ import { UsageError } from '../errors.js';
 import { render } from '../render.js';
 import { storeTarget } from '../store-target.js';
 
-interface CompareOptions extends Pick<CommonOptions, 'geo' | 'rirDir' | 'ianaDir' | 'cacheDir' | 'clickhouse' | 'clickhouseCluster'> {
+interface CompareOptions extends Pick<CommonOptions, 'geo' | 'rirDir' | 'ianaDir' | 'cacheDir' | 'clickhouse' | 'clickhouseCluster' | 'rawTtlDays'> {
   /** The databases to compare (repeated --db). */
   db?: string[];
   store: string;

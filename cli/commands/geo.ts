@@ -21,6 +21,7 @@ export function register(program: Command): void {
     .option('--store <PATH>', 'with --routed: the embedded store folder (as --db elsewhere; here --db names databases)', DEFAULT_DB)
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('clickhouse-cluster'))
+    .addOption(commonOption('raw-ttl-days'))
     .addOption(commonOption('log-level'))
     .action(lazy(() => import('./geo.action.js'), 'geoCompare'));
 }

@@ -22,7 +22,7 @@ import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 import { storeTarget } from '../store-target.js';
 
-interface LookupOptions extends Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo' | 'db' | 'clickhouse' | 'clickhouseCluster' | 'asNames' | 'rpki'> {
+interface LookupOptions extends Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo' | 'db' | 'clickhouse' | 'clickhouseCluster' | 'rawTtlDays' | 'asNames' | 'rpki'> {
   json?: boolean;
   routing?: boolean;
 }

@@ -13,6 +13,7 @@ export function register(program: Command): void {
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('clickhouse-cluster'))
+    .addOption(commonOption('raw-ttl-days'))
     .addOption(commonOption('rir-dir'))
     .addOption(commonOption('iana-dir'))
     .addOption(commonOption('cache-dir'))

@@ -10,7 +10,7 @@ import { lazy } from '../lazy.js';
 
 /** The registry, geo and store flags that build and backfill share. */
 const withDataOptions = (cmd: Command): Command =>
-  (['rir-dir', 'iana-dir', 'cache-dir', 'geo', 'db', 'clickhouse', 'clickhouse-cluster', 'log-level'] as const)
+  (['rir-dir', 'iana-dir', 'cache-dir', 'geo', 'db', 'clickhouse', 'clickhouse-cluster', 'raw-ttl-days', 'log-level'] as const)
     .reduce((c, name) => c.addOption(commonOption(name)), cmd)
     .option('--no-prepared', 'neither read nor write the registry and the geo database\'s IPv4 runs as prepared for the accounting in <cache-dir>/prepared (keyed by the files\' content; a build on the same files skips parsing the registry and walking the database)');
 
@@ -45,6 +45,7 @@ export function register(program: Command): void {
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('clickhouse-cluster'))
+    .addOption(commonOption('raw-ttl-days'))
     .addOption(commonOption('log-level'))
     .action(lazy(() => import('./portability-index.action.js'), 'show'));
 }

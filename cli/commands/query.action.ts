@@ -22,6 +22,7 @@ interface QueryOpts {
   db: string;
   clickhouse?: string;
   clickhouseCluster?: string;
+  rawTtlDays?: string;
   server: string;
   asNames?: string;
   /** Where asn.txt is looked for when --as-names is not given (--cache-dir / PORTOLAN_CACHE_DIR). */

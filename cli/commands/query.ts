@@ -25,6 +25,7 @@ export function register(program: Command): void {
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('clickhouse-cluster'))
+    .addOption(commonOption('raw-ttl-days'))
     .addOption(commonOption('as-names'))
     .addOption(commonOption('cache-dir'))
     .addOption(commonOption('log-level'))

@@ -49,6 +49,7 @@ interface DiffOpts {
   db: string;
   clickhouse?: string;
   clickhouseCluster?: string;
+  rawTtlDays?: string;
 }
 
 function describe(r: UpdateResult): string {

@@ -71,6 +71,7 @@ function registerArchive(registry: Command): void {
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('clickhouse-cluster'))
+    .addOption(commonOption('raw-ttl-days'))
     .addOption(commonOption('log-level'))
     .action(lazy(() => import('./registry.action.js'), 'diff'));
 }

@@ -30,6 +30,7 @@ export function register(program: Command): void {
     .addOption(commonOption('db'))
     .addOption(commonOption('clickhouse'))
     .addOption(commonOption('clickhouse-cluster'))
+    .addOption(commonOption('raw-ttl-days'))
     .addOption(commonOption('ris-live'))
     .addOption(commonOption('overload'))
     .addOption(commonOption('alerts'))

@@ -70,4 +70,17 @@ describe('portolan query', () => {
     expect(cluster.code).toBe(2);
     expect(cluster.stderr).toMatch(/portolan query: --clickhouse-cluster needs --clickhouse/);
   });
+
+  it('--raw-ttl-days changes the retention of an existing store\'s raw tables', async () => {
+    const ttl = async (extra: string[]) => {
+      const r = await runCli(['query', "SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = 'route_events'", '--format', 'json', '--db', db, ...extra]);
+      expect(r.code, r.stderr).toBe(0);
+      return /TTL stored_at \+ toIntervalDay\((\d+)\)/.exec(r.stdout)?.[1] ?? 'none';
+    };
+    expect(await ttl([])).toBe('90');
+    expect(await ttl(['--raw-ttl-days', '3650'])).toBe('3650');
+    expect(await ttl([])).toBe('3650'); // not given: left as it is
+    expect(await ttl(['--raw-ttl-days', '0'])).toBe('none');
+    expect(await ttl(['--raw-ttl-days', '90'])).toBe('90');
+  });
 });
