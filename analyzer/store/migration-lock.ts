@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { log } from '../../common/log.js';
 import { queryRows, sqlString } from './sql.js';
@@ -26,7 +27,6 @@ export interface LockTiming {
 
 export const LOCK_TIMING: LockTiming = { touchMs: 5_000, leaseMs: 60_000, pollMs: 1_000 };
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const alreadyExists = (e: unknown): boolean => /\b(code: 57|TABLE_ALREADY_EXISTS)\b|already exists/i.test(String((e as Error)?.message ?? e));
 
 /** Runs `fn` holding the migration lock; waits while another process holds it. */

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { log } from '../../common/log.js';
-import { TABLES, type SchemaOptions } from './schema.js';
+import { retentionStatement, storedName, TABLES, type SchemaOptions } from './schema.js';
 import { queryRows } from './sql.js';
 
 /**
@@ -10,7 +10,8 @@ import { queryRows } from './sql.js';
  * forever). Only tables whose TTL differs are altered; the new TTL applies to existing parts
  * as they merge (`materialize_ttl_after_modify = 0`: no rewrite of the table now).
  */
-export const RAW_TABLES: readonly string[] = TABLES.filter((t) => t.ttl).map((t) => t.name);
+const RAW = TABLES.filter((t) => t.ttl);
+export const RAW_TABLES: readonly string[] = RAW.map((t) => t.name);
 
 /** A raw table's retention as its engine states it: days, 0 when it has no TTL. */
 export function retentionOf(engineFull: string): number {
@@ -21,24 +22,20 @@ export function retentionOf(engineFull: string): number {
 /** Sets every raw table's retention to `days` (0: no TTL) where it differs; returns the tables altered. */
 export async function applyRetention(client: ClickHouseClient, days: number, opts: Pick<SchemaOptions, 'cluster'> = {}): Promise<string[]> {
   if (!Number.isInteger(days) || days < 0) throw new Error(`retention must be a whole number of days (0: forever), not ${days}`);
-  const local = (name: string): string => (opts.cluster ? `${name}_local` : name);
   const rows = await queryRows<{ name: string; engine_full: string }>(
     client,
     'SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name IN {names:Array(String)}',
-    { names: RAW_TABLES.map(local) },
+    { names: RAW.map((t) => storedName(t.name, opts)) },
   );
   const altered: string[] = [];
-  for (const { name, engine_full } of rows) {
-    const was = retentionOf(engine_full);
+  for (const t of RAW) {
+    const row = rows.find((r) => r.name === storedName(t.name, opts));
+    if (!row) continue;
+    const was = retentionOf(row.engine_full);
     if (was === days) continue;
-    const on = opts.cluster ? ` ON CLUSTER ${opts.cluster}` : '';
-    const ttl = TABLES.find((t) => local(t.name) === name)!.ttl!.replace('{ttlDays}', String(days));
-    await client.command({
-      query: days === 0 ? `ALTER TABLE ${name}${on} REMOVE TTL` : `ALTER TABLE ${name}${on} MODIFY TTL ${ttl}`,
-      clickhouse_settings: { materialize_ttl_after_modify: 0 },
-    });
-    log.info({ table: name, was: was || 'forever', now: days || 'forever' }, 'raw-event retention changed');
-    altered.push(name);
+    await client.command({ query: retentionStatement(t, days, opts), clickhouse_settings: { materialize_ttl_after_modify: 0 } });
+    log.info({ table: row.name, was: was || 'forever', now: days || 'forever' }, 'raw-event retention changed');
+    altered.push(row.name);
   }
   return altered;
 }

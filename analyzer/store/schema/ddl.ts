@@ -50,13 +50,25 @@ function engineSql(t: TableDef, zooKeeperPath: string, cluster: string | undefin
 /** A column's name as the table's CREATE has it: backquoted where the table was first shipped that way (its migration's text is frozen). */
 const columnName = (t: TableDef, s: string): string => (t.quoteNames ? `\`${ident(s)}\`` : ident(s));
 
+/** A table's name where its rows are: `<name>_local` in a cluster, whose Distributed twin has the name. */
+export const storedName = (name: string, opts: SchemaOptions): string => (opts.cluster ? `${name}_local` : name);
+
+/** A raw table's TTL expression for `days` of retention. */
+const ttlExpression = (t: TableDef, days: number): string => t.ttl!.replace('{ttlDays}', String(days));
+
+/** The statement that gives an existing raw table `days` of retention (0: none), for analyzer/store/retention.ts. */
+export function retentionStatement(t: TableDef, days: number, opts: SchemaOptions): string {
+  const table = `${storedName(t.name, opts)}${opts.cluster ? ` ON CLUSTER ${ident(opts.cluster)}` : ''}`;
+  return days === 0 ? `ALTER TABLE ${table} REMOVE TTL` : `ALTER TABLE ${table} MODIFY TTL ${ttlExpression(t, days)}`;
+}
+
 /** Everything of a CREATE TABLE after its columns, as migration `version` states it. */
 function tableClauses(t: TableDef, opts: SchemaOptions, zooKeeperPath: string, version: number): string[] {
   const cluster = opts.cluster ? ident(opts.cluster) : undefined;
   const lines = [`ENGINE = ${engineSql(t, zooKeeperPath, cluster, version)}`];
   if (t.partitionBy) lines.push(`PARTITION BY ${t.partitionBy}`);
   lines.push(`ORDER BY (${(t.quoteNames ? t.orderBy.map((c) => columnName(t, c)) : t.orderBy).join(', ')})`);
-  if (t.ttl) lines.push(`TTL ${t.ttl.replace('{ttlDays}', String(opts.rawTtlDays ?? DEFAULT_RAW_TTL_DAYS))}`);
+  if (t.ttl) lines.push(`TTL ${ttlExpression(t, opts.rawTtlDays ?? DEFAULT_RAW_TTL_DAYS)}`);
   // Replicated tables deduplicate inserted blocks natively; a single node needs the window set.
   const dedup = t.insertDedup || (VIEW_TARGETS.has(t.name) && version >= VIEW_TARGET_DEDUP_SINCE);
   if (dedup && !cluster) lines.push(`SETTINGS ${DEDUP_WINDOW}`);
@@ -68,7 +80,7 @@ const zooKeeperPath = (localName: string): string => `/clickhouse/tables/{shard}
 
 function createTable(t: TableDef, opts: SchemaOptions): string {
   const cluster = opts.cluster ? ident(opts.cluster) : undefined;
-  const local = cluster ? `${t.name}_local` : t.name;
+  const local = storedName(t.name, opts);
   const columns = t.columns.filter((c) => c.since === undefined).map((c) => `  ${columnName(t, c.name)} ${c.type} COMMENT ${sqlString(commentAt(c, versionOf(t)))}`).join(',\n');
   return [`CREATE TABLE IF NOT EXISTS ${local}${cluster ? ` ON CLUSTER ${cluster}` : ''}\n(\n${columns}\n)`, ...tableClauses(t, opts, zooKeeperPath(local), versionOf(t))].join('\n');
 }
@@ -93,7 +105,7 @@ function createDistributed(t: TableDef, cluster: string): string {
  */
 function rebuildTable(t: TableDef, opts: SchemaOptions, version: number): string[] {
   const cluster = opts.cluster ? ident(opts.cluster) : undefined;
-  const [table, copy] = cluster ? [`${t.name}_local`, `${t.name}_rebuild_local`] : [t.name, `${t.name}_rebuild`];
+  const [table, copy] = [storedName(t.name, opts), storedName(`${t.name}_rebuild`, opts)];
   const onCluster = cluster ? ` ON CLUSTER ${cluster}` : '';
   // SYNC: the old parts' disk is freed now, not minutes later (an Atomic database's delay).
   const drop = (ifExists: boolean): string => `DROP TABLE ${ifExists ? 'IF EXISTS ' : ''}${copy}${onCluster} SYNC`;

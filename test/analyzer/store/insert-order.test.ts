@@ -14,8 +14,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
-import { MIGRATIONS, migrationChecksum } from '../../../analyzer/store/migrations.js';
-import { generateDdl, tableDef } from '../../../analyzer/store/schema.js';
+import { MIGRATIONS } from '../../../analyzer/store/migrations.js';
+import { tableDef } from '../../../analyzer/store/schema.js';
+import { migrateStoreTo } from '../../helpers/store-version.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 
 // Not now(): the copy must keep it. Within the retention, which removes older rows as they are written.
@@ -97,12 +98,7 @@ describe('migrations 16 and 17 on a store written before them', () => {
 
   it('route_events keeps every row, column and index, and FINAL then shows the twin the most peers carried; prefix_latest is filled again by the total order; the views are still fed; either migration can run again from any point', async () => {
     const { store } = ctx;
-    // The store as version 15 left it, as runMigrations records it.
-    await store.client.command({ query: generateDdl({}, 1)[0] });
-    for (const m of MIGRATIONS.filter((x) => x.version < 16)) {
-      for (const query of m.statements({})) await store.client.command({ query });
-      await store.client.insert({ table: 'schema_migrations', values: [{ version: m.version, name: m.name, checksum: migrationChecksum(m.statements({})), applied_at: 0 }], format: 'JSONEachRow' });
-    }
+    await migrateStoreTo(store.client, 15);
     await insert(FIRST);
     await insert(SECOND);
     // As shipped: the row stored last, whatever its peers.

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { generateDdl } from '../../../analyzer/store/schema.js';
-import { MIGRATIONS, migrationChecksum } from '../../../analyzer/store/migrations.js';
+import { MIGRATIONS } from '../../../analyzer/store/migrations.js';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
+import { migrateStoreTo } from '../../helpers/store-version.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { asnHistory } from '../../../dashboard/server/event-queries.js';
 import { clientQuery } from '../../../dashboard/server/sql-runner.js';
@@ -26,12 +26,7 @@ describe('migration 12 on a store written before it', () => {
     Object.fromEntries((await store.readonlySql('SELECT prefix, toUnixTimestamp(last_time) AS t, severity FROM prefix_latest FINAL ORDER BY prefix')).rows.map((r) => [r.prefix, [Number(r.t), r.severity]]));
 
   it('fills prefix_latest again from route events and RIB snapshots alike; the ASN page keeps its rows and reads new ones by peers', async () => {
-    // The store as version 11 left it, as runMigrations records it.
-    await store.client.command({ query: generateDdl({}, 1)[0] });
-    for (const m of MIGRATIONS.filter((x) => x.version <= 11)) {
-      for (const query of m.statements({})) await store.client.command({ query });
-      await store.client.insert({ table: 'schema_migrations', values: [{ version: m.version, name: m.name, checksum: migrationChecksum(m.statements({})), applied_at: 0 }], format: 'JSONEachRow' });
-    }
+    await migrateStoreTo(store.client, 11);
     // A collector's first dump: half its prefixes stored as route events, half as snapshots.
     const dump = rib().filter((e) => e.timestamp === T0);
     const findings = classify(dump);
