@@ -123,23 +123,48 @@ export function endsWithStreamEnd(file: string): boolean {
   }
 }
 
-/** A stream of the JS decoder's output of a byte stream (errors at a truncated end). */
+/**
+ * A stream of the JS decoder's output of a byte stream (errors at a truncated end). The decoder is
+ * an old-style stream (no read(), not async iterable: a reader that pulls, as the format sniff of
+ * `ingest` does, failed on it), so its output is handed on through a Readable of its own, with
+ * backpressure. An error (the decoder's, or the input's) is passed on only once every byte decoded
+ * before it has been read: a Readable destroyed with data in its buffer drops that data, and a
+ * truncated file must yield every byte that could be decoded.
+ */
 export async function jsBzip2(raw: Readable): Promise<Readable> {
   const { default: unbzip2 } = await import('unbzip2-stream');
   const decoder = unbzip2() as unknown as NodeJS.ReadWriteStream;
   let inputEnded = false;
-  let inputFailed = false;
-  // Registered before the pipe's own listeners: the decoder's error is thrown while the end is handed on.
+  let failed: Error | null = null;
+  const out = new Readable({
+    read() {
+      if (failed) this.destroy(failed);
+      else decoder.resume();
+    },
+  });
+  const fail = (err: Error) => {
+    if (failed) return;
+    failed = err;
+    raw.unpipe(decoder as unknown as NodeJS.WritableStream);
+    // What it decoded before failing, held while paused, comes out now (nothing is written after).
+    decoder.resume();
+    if (out.readableLength === 0) out.destroy(err);
+  };
+  // Registered before the pipe's own listener: the decoder's error is thrown while the end is handed on.
   raw.once('end', () => (inputEnded = true));
-  raw.on('error', (err) => {
-    inputFailed = true;
-    (decoder as unknown as Readable).destroy(err);
+  raw.on('error', fail);
+  decoder.on('data', (chunk: Buffer) => {
+    if (!out.push(chunk) && !failed) decoder.pause();
   });
-  // Registered before any reader's listener, so every reader sees the explained message.
+  decoder.on('end', () => {
+    if (!failed) out.push(null);
+  });
   decoder.on('error', (err: Error) => {
-    if (!inputFailed) err.message = explainDecoderError(err.message, inputEnded);
+    err.message = explainDecoderError(err.message, inputEnded);
+    fail(err);
   });
-  return raw.pipe(decoder) as unknown as Readable;
+  raw.pipe(decoder as unknown as NodeJS.WritableStream);
+  return out;
 }
 
 /**

@@ -8,10 +8,13 @@
  * classifier fixture's registry and geo database), each run a real CLI process into its own
  * real chDB store.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INDEX_RIRS } from '../../analyzer/models/accounting.js';
+import { systemBzip2 } from '../../common/bzip2.js';
 import { inputFiles } from '../../cli/file-list.js';
 import { UsageError } from '../../cli/errors.js';
 import { runCli } from '../helpers/cli.js';
@@ -125,6 +128,20 @@ describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
     } finally {
       await ranged.close();
       await plain.close();
+    }
+  });
+
+  it.skipIf(!systemBzip2().serial)('a bzip2 URL (RouteViews publishes bzip2 only) is decoded in JS and stores what its gzip copy does', async () => {
+    const bz2 = join(dir, basename(a).replace(/\.gz$/, '.bz2'));
+    writeFileSync(bz2, execFileSync(systemBzip2().serial!, ['-c'], { input: gunzipSync(readFileSync(a)) }));
+    const server = await fileServer(dir, { ranges: true });
+    try {
+      const db = join(dir, 'db-bz2-url');
+      const r = await ingest(db, [rib, `${server.base}/${basename(bz2)}`, b]);
+      expect(r.files.map((f) => f.status)).toEqual(Array(3).fill('ingested'));
+      expect(await storeDigest(db)).toEqual(whole);
+    } finally {
+      await server.close();
     }
   });
 
