@@ -53,28 +53,36 @@ async function openRaw(source: string): Promise<Readable> {
   return marking(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>));
 }
 
+/** An input already opened: its (decompressed) bytes, and the file or URL they are of, for messages. */
+export interface OpenedInput {
+  file: string;
+  stream: Readable;
+}
+
 /**
- * Reads at least `n` bytes (or everything, if shorter) and returns them with a stream that
- * still yields every byte: the same stream with the head pushed back, or a fresh one when
- * the source already ended.
+ * Reads chunks until `enough` says so of one (or the stream ends) and returns what was read with
+ * a stream that still yields every byte: the same stream with the bytes pushed back, or a fresh
+ * one when the source already ended.
  */
-async function peek(stream: Readable, n: number): Promise<{ head: Buffer; stream: Readable }> {
+export async function peek(stream: Readable, enough: (chunk: Buffer) => boolean): Promise<{ head: Buffer; stream: Readable }> {
   const chunks: Buffer[] = [];
   let length = 0;
-  while (length < n) {
+  let done = false;
+  while (!done) {
     const chunk: Buffer | null = stream.read();
     if (chunk) {
       chunks.push(chunk);
       length += chunk.length;
+      done = enough(chunk);
       continue;
     }
     if (stream.readableEnded) break;
     await new Promise<void>((resolve) => {
-      const done = () => {
-        stream.off('readable', done).off('end', done).off('error', done);
+      const woken = () => {
+        stream.off('readable', woken).off('end', woken).off('error', woken);
         resolve();
       };
-      stream.once('readable', done).once('end', done).once('error', done);
+      stream.once('readable', woken).once('end', woken).once('error', woken);
     });
     if (stream.errored) throw stream.errored;
     if (stream.readableEnded) break;
@@ -94,7 +102,8 @@ async function peek(stream: Readable, n: number): Promise<{ head: Buffer; stream
  * error the caller counts and reports.
  */
 export async function openInput(source: string): Promise<Readable> {
-  const { head, stream: raw } = await peek(await openRaw(source), 3);
+  let bytes = 0;
+  const { head, stream: raw } = await peek(await openRaw(source), (chunk) => (bytes += chunk.length) >= 3);
   const kind = detectCompression(head);
   if (kind === 'none') return raw;
   if (kind === 'bzip2') {

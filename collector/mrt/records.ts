@@ -1,12 +1,13 @@
 /** The record iterator: frames → typed MRT records, in file order, with counted warnings. */
-import type { Readable } from 'node:stream';
-import { openInput } from '../../common/input.js';
+import { Readable } from 'node:stream';
+import { openInput, type OpenedInput } from '../../common/input.js';
 import type { MrtRecord } from '../models/mrt.js';
 import { readFrameBatches, type MrtFrame } from './framing.js';
 import { logSummary, newStats, reporter, type MrtReadStats, type Report } from './stats.js';
 import type { TableDumpV2State } from './table-dump-v2.js';
 
-export type MrtSource = string | Readable;
+/** A file, `-` or URL to open; a byte stream; or an input opened already, whose name its warnings give. */
+export type MrtSource = string | Readable | OpenedInput;
 
 export interface MrtReadOptions {
   /** Log a summary of the problems at the end (default true). */
@@ -89,8 +90,7 @@ export async function forEachMrtFrame(
  * load the decoders only for the others.
  */
 export async function* readMrtFrameBatches(source: MrtSource, stats: MrtReadStats = newStats(), opts: MrtReadOptions = {}): AsyncGenerator<FrameBatch> {
-  const file = typeof source === 'string' ? source : '<stream>';
-  const stream = typeof source === 'string' ? await openInput(source) : source;
+  const { file, stream } = typeof source === 'string' ? { file: source, stream: await openInput(source) } : source instanceof Readable ? { file: '<stream>', stream: source } : source;
   const reportAny = reporter(stats, file);
   let decodingRib = false;
   const report: Report = (kind, offset, message) => {

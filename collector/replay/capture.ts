@@ -5,7 +5,7 @@
 import { collectorFromPath } from '../mrt/collector-name.js';
 import { newStats, readMrtRecords } from '../mrt/index.js';
 import type { RisMessageData } from '../rislive/protocol.js';
-import { isJsonlCapture, newJsonlStats, readJsonlCapture } from './jsonl.js';
+import { newJsonlStats, openByContent, readJsonlCapture } from './jsonl.js';
 import { isBgp4mpMessage, isBgp4mpStateChange, mrtRecordToRis, stateChangeToRis } from './mrt-to-ris.js';
 
 export interface CaptureStats {
@@ -21,10 +21,11 @@ export const newCaptureStats = (): CaptureStats => ({ messages: 0, skippedRecord
 /** Streams a capture file as ris_message data (with `raw`). `host` overrides the collector name of MRT files. */
 export async function* readCapture(file: string, opts: { host?: string; stats?: CaptureStats } = {}): AsyncGenerator<RisMessageData> {
   const stats = opts.stats ?? newCaptureStats();
-  if (await isJsonlCapture(file)) {
+  const input = await openByContent(file);
+  if (input.jsonl) {
     const js = newJsonlStats();
     try {
-      for await (const data of readJsonlCapture(file, js)) {
+      for await (const data of readJsonlCapture(input, js)) {
         stats.messages++;
         yield data;
       }
@@ -37,7 +38,7 @@ export async function* readCapture(file: string, opts: { host?: string; stats?: 
   const mrtStats = newStats();
   let seq = 0;
   try {
-    for await (const record of readMrtRecords(file, mrtStats)) {
+    for await (const record of readMrtRecords(input, mrtStats)) {
       const data = isBgp4mpMessage(record)
         ? mrtRecordToRis(record, host, ++seq)
         : isBgp4mpStateChange(record)

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { log } from '../../common/log.js';
-import { openInput } from '../../common/input.js';
+import { openInput, peek, type OpenedInput } from '../../common/input.js';
 import type { RisMessageData } from '../rislive/protocol.js';
 
 export interface JsonlReadStats {
@@ -17,18 +17,23 @@ export interface JsonlReadStats {
 
 export const newJsonlStats = (): JsonlReadStats => ({ lines: 0, messages: 0, bad: 0 });
 
-/** True when the (decompressed) content starts like JSON text rather than an MRT header. */
-export async function isJsonlCapture(file: string): Promise<boolean> {
-  const stream = await openInput(file);
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      // The first byte that is not white space (as /\s/ reads latin1), without a string of the chunk.
-      for (const byte of chunk) if (!((byte >= 0x09 && byte <= 0x0d) || byte === 0x20 || byte === 0xa0)) return byte === 0x7b;
+/**
+ * Opens a file (or URL) and tells its format by content: JSONL when the first byte that is not
+ * white space (as /\s/ reads latin1) is `{`. The bytes read to tell are handed back with the
+ * stream, so the file is opened (a URL fetched) once.
+ */
+export async function openByContent(file: string): Promise<OpenedInput & { jsonl: boolean }> {
+  let first = -1;
+  const { stream } = await peek(await openInput(file), (chunk) => {
+    for (const byte of chunk) {
+      if (!((byte >= 0x09 && byte <= 0x0d) || byte === 0x20 || byte === 0xa0)) {
+        first = byte;
+        return true;
+      }
     }
     return false;
-  } finally {
-    stream.destroy();
-  }
+  });
+  return { file, stream, jsonl: first === 0x7b };
 }
 
 /**
@@ -51,22 +56,28 @@ export function parseCaptureLine(line: string): RisMessageData | null {
   return data as unknown as RisMessageData;
 }
 
-/** Streams the ris_messages of a JSONL capture (plain, .gz or .bz2). Bad lines are skipped. */
-export async function* readJsonlCapture(file: string, stats: JsonlReadStats = newJsonlStats()): AsyncGenerator<RisMessageData> {
+/** Streams the ris_messages of a JSONL capture (plain, .gz or .bz2; or as openByContent opened it). Bad lines are skipped. */
+export async function* readJsonlCapture(source: string | OpenedInput, stats: JsonlReadStats = newJsonlStats()): AsyncGenerator<RisMessageData> {
+  const { file, stream } = typeof source === 'string' ? { file: source, stream: await openInput(source) } : source;
   // Loaded when a capture is read, not at import (parse's start-up); required, not import()ed:
   // in the bundles bin/portolan.js runs, an import() is Node's experimental loader, with a warning.
   const { createInterface } = createRequire(import.meta.url)('node:readline') as typeof import('node:readline');
-  const rl = createInterface({ input: await openInput(file), crlfDelay: Infinity });
-  for await (const line of rl) {
-    stats.lines++;
-    if (line.trim() === '') continue;
-    const data = parseCaptureLine(line);
-    if (!data) {
-      stats.bad++;
-      log.warn({ file, line: stats.lines }, 'not a RIS Live ris_message line; skipped');
-      continue;
+  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  try {
+    for await (const line of rl) {
+      stats.lines++;
+      if (line.trim() === '') continue;
+      const data = parseCaptureLine(line);
+      if (!data) {
+        stats.bad++;
+        log.warn({ file, line: stats.lines }, 'not a RIS Live ris_message line; skipped');
+        continue;
+      }
+      stats.messages++;
+      yield data;
     }
-    stats.messages++;
-    yield data;
+  } finally {
+    // A reader that stops early closes the file (or the connection) too.
+    stream.destroy();
   }
 }

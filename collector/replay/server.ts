@@ -11,7 +11,7 @@ import { WebSocketServer, WebSocket } from 'ws';
 import { log } from '../../common/log.js';
 import { collectorName, type RisMessageData, type RisSocketOptions, type ServerMessage } from '../rislive/protocol.js';
 import { newCaptureStats, readCapture } from './capture.js';
-import { isJsonlCapture, readJsonlCapture } from './jsonl.js';
+import { openByContent, readJsonlCapture } from './jsonl.js';
 import { collectorFromPath } from '../mrt/collector-name.js';
 import { compileFilter, filterKey, parseSubscription, RisProtocolError, withoutNulls, type MessagePredicate, type ParsedSubscription } from './subscription.js';
 
@@ -116,9 +116,13 @@ export async function startReplayServer(options: ReplayServerOptions): Promise<R
 async function listHosts(files: string[], collector?: string): Promise<string[]> {
   const set = new Set<string>();
   for (const f of files) {
-    if (await isJsonlCapture(f)) {
-      for await (const d of readJsonlCapture(f)) if (d.host) set.add(collectorName(d.host));
-    } else set.add(collector ?? collectorFromPath(f));
+    const input = await openByContent(f);
+    if (input.jsonl) {
+      for await (const d of readJsonlCapture(input)) if (d.host) set.add(collectorName(d.host));
+    } else {
+      input.stream.destroy();
+      set.add(collector ?? collectorFromPath(f));
+    }
   }
   return [...set].sort();
 }

@@ -7,7 +7,8 @@ import { log } from '../../common/log.js';
 import { collectorFromPath, UNNAMED_COLLECTOR } from '../mrt/collector-name.js';
 import { isRibRecord, newStats, readMrtRecordElems, readMrtRoutes, type MrtReadStats } from '../mrt/index.js';
 import type { BgpElem, RouteEvent } from '../models/route-event.js';
-import { isJsonlCapture, newJsonlStats, readJsonlCapture } from '../replay/jsonl.js';
+import type { OpenedInput } from '../../common/input.js';
+import { newJsonlStats, openByContent, readJsonlCapture } from '../replay/jsonl.js';
 import { emptySourceStats, type RouteSource, type RouteVisitor, type SourceStats } from './source.js';
 
 export interface FileSourceOptions {
@@ -56,17 +57,20 @@ export class FileSource implements RouteSource {
   async *eventBatches(): AsyncGenerator<RouteEvent[]> {
     for (const file of this.files) {
       if (this.closed) return;
-      if (await isJsonlCapture(file)) yield* this.jsonl(file);
-      else yield* this.mrt(file);
+      // Opened once: a URL is fetched once to tell its format and read.
+      const input = await openByContent(file);
+      if (input.jsonl) yield* this.jsonl(input);
+      else yield* this.mrt(input);
     }
   }
 
-  private async *jsonl(file: string): AsyncGenerator<RouteEvent[]> {
+  private async *jsonl(input: OpenedInput): AsyncGenerator<RouteEvent[]> {
+    const { file } = input;
     // Loaded for a capture only (an MRT reader, such as index build's, never needs it).
     const { decodeRisMessage, RAW_CHECK_EVERY } = await import('../rislive/decode.js');
     const js = newJsonlStats();
     try {
-      for await (const data of readJsonlCapture(file, js)) {
+      for await (const data of readJsonlCapture(input, js)) {
         if (this.closed) return;
         this.counters.messages++;
         const check = ++this.sinceCheck >= (this.opts.checkEvery ?? RAW_CHECK_EVERY);
@@ -89,12 +93,12 @@ export class FileSource implements RouteSource {
     }
   }
 
-  private async *mrt(file: string): AsyncGenerator<RouteEvent[]> {
-    const collector = this.collectorOf(file);
+  private async *mrt(input: OpenedInput): AsyncGenerator<RouteEvent[]> {
+    const collector = this.collectorOf(input.file);
     const stats = newStats();
     const before = this.counters.messages;
     try {
-      for await (const { record, elems } of readMrtRecordElems(file, stats, { ribPrefixes: this.opts.ribPrefixes })) {
+      for await (const { record, elems } of readMrtRecordElems(input, stats, { ribPrefixes: this.opts.ribPrefixes })) {
         if (this.closed) return;
         this.counters.messages = before + stats.records;
         if (!elems.length) continue;
@@ -114,8 +118,9 @@ export class FileSource implements RouteSource {
   async readRoutes(visitor: RouteVisitor): Promise<void> {
     for (const file of this.files) {
       if (this.closed) return;
-      if (await isJsonlCapture(file)) {
-        for await (const events of this.jsonl(file)) for (const event of events) visitor.event(event);
+      const input = await openByContent(file);
+      if (input.jsonl) {
+        for await (const events of this.jsonl(input)) for (const event of events) visitor.event(event);
         continue;
       }
       const collector = this.collectorOf(file);
@@ -123,7 +128,7 @@ export class FileSource implements RouteSource {
       const before = this.counters.messages;
       try {
         await readMrtRoutes(
-          file,
+          input,
           {
             ribEntry: (prefix, peerIp, peerAsn, pathId, timestamp, path) => visitor.ribEntry(collector, prefix, peerIp, peerAsn, pathId, timestamp, path),
             elem: (elem) => visitor.event(labelled(elem, collector)),

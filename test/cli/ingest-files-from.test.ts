@@ -9,7 +9,7 @@
  * real chDB store.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -111,7 +111,12 @@ describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
       const first = await ingest(db, ['--files-from', '-'], urls.join('\n'));
       expect(first.files.map((f) => [f.file, f.status])).toEqual(urls.map((u) => [u, 'ingested']));
       expect(await storeDigest(db)).toEqual(whole);
+      // Each URL is asked for its identity's byte ranges (the first MiB, and the last when there is
+      // more), then once for its content: its format is told from the same response it is read from.
+      const identityRequests = [rib, a, b].map((f): number => (statSync(f).size > 1 << 20 ? 2 : 1)).reduce((x, y) => x + y);
+      expect(ranged.requests()).toBe(identityRequests + 3);
       expect((await ingest(db, urls)).files.map((f) => f.status)).toEqual(Array(3).fill('skipped (already ingested)'));
+      expect(ranged.requests()).toBe(2 * identityRequests + 3);
       expect((await ingest(db, [b])).files.map((f) => f.status)).toEqual(['skipped (already ingested)']);
       const ledger = await queryStore<{ path: string; status: string }>(db, 'SELECT path, status FROM ingest_ledger FINAL ORDER BY path');
       expect(ledger).toEqual([...urls].sort().map((path) => ({ path, status: 'completed' })));
@@ -125,6 +130,8 @@ describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
         expect(JSON.parse(r.stdout.trim()).files[0].status).toBe('ingested');
         expect(r.stderr).toContain('the URL cannot be identified');
       }
+      // Asked for a range (answered whole, not read), then read: two requests a run.
+      expect(plain.requests()).toBe(4);
     } finally {
       await ranged.close();
       await plain.close();
