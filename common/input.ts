@@ -119,3 +119,8 @@ export async function openInput(source: string): Promise<Readable> {
   raw.on('error', (err) => decoder.destroy(err));
   return raw.pipe(decoder);
 }
+
+/** A file or URL opened, or an input opened already, with its name. */
+export async function opened(source: string | OpenedInput): Promise<OpenedInput> {
+  return typeof source === 'string' ? { file: source, stream: await openInput(source) } : source;
+}

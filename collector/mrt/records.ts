@@ -1,6 +1,6 @@
 /** The record iterator: frames → typed MRT records, in file order, with counted warnings. */
 import { Readable } from 'node:stream';
-import { openInput, type OpenedInput } from '../../common/input.js';
+import { opened, type OpenedInput } from '../../common/input.js';
 import type { MrtRecord } from '../models/mrt.js';
 import { readFrameBatches, type MrtFrame } from './framing.js';
 import { logSummary, newStats, reporter, type MrtReadStats, type Report } from './stats.js';
@@ -90,7 +90,7 @@ export async function forEachMrtFrame(
  * load the decoders only for the others.
  */
 export async function* readMrtFrameBatches(source: MrtSource, stats: MrtReadStats = newStats(), opts: MrtReadOptions = {}): AsyncGenerator<FrameBatch> {
-  const { file, stream } = typeof source === 'string' ? { file: source, stream: await openInput(source) } : source instanceof Readable ? { file: '<stream>', stream: source } : source;
+  const { file, stream } = source instanceof Readable ? { file: '<stream>', stream: source } : await opened(source);
   const reportAny = reporter(stats, file);
   let decodingRib = false;
   const report: Report = (kind, offset, message) => {

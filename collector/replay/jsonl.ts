@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import { log } from '../../common/log.js';
-import { openInput, peek, type OpenedInput } from '../../common/input.js';
+import { opened, openInput, peek, type OpenedInput } from '../../common/input.js';
 import type { RisMessageData } from '../rislive/protocol.js';
 
 export interface JsonlReadStats {
@@ -58,7 +58,7 @@ export function parseCaptureLine(line: string): RisMessageData | null {
 
 /** Streams the ris_messages of a JSONL capture (plain, .gz or .bz2; or as openByContent opened it). Bad lines are skipped. */
 export async function* readJsonlCapture(source: string | OpenedInput, stats: JsonlReadStats = newJsonlStats()): AsyncGenerator<RisMessageData> {
-  const { file, stream } = typeof source === 'string' ? { file: source, stream: await openInput(source) } : source;
+  const { file, stream } = await opened(source);
   // Loaded when a capture is read, not at import (parse's start-up); required, not import()ed:
   // in the bundles bin/portolan.js runs, an import() is Node's experimental loader, with a warning.
   const { createInterface } = createRequire(import.meta.url)('node:readline') as typeof import('node:readline');
