@@ -138,15 +138,27 @@ describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
     }
   });
 
-  it.skipIf(!systemBzip2().serial)('a bzip2 URL (RouteViews publishes bzip2 only) is decoded in JS and stores what its gzip copy does', async () => {
+  it.skipIf(!systemBzip2().serial)('a bzip2 URL (RouteViews publishes bzip2 only) is decoded in JS: ingest stores what its gzip copy does, parse prints what its local copy does, cut short too', async () => {
     const bz2 = join(dir, basename(a).replace(/\.gz$/, '.bz2'));
-    writeFileSync(bz2, execFileSync(systemBzip2().serial!, ['-c'], { input: gunzipSync(readFileSync(a)) }));
+    // 100 KB blocks (-1): the copy cut short keeps its first blocks.
+    const plain = gunzipSync(readFileSync(a));
+    expect(plain.length).toBeGreaterThan(100_000);
+    const compressed = execFileSync(systemBzip2().serial!, ['-1', '-c'], { input: plain });
+    writeFileSync(bz2, compressed);
+    const cut = join(dir, 'cut-short.bz2');
+    writeFileSync(cut, compressed.subarray(0, compressed.length - 100));
     const server = await fileServer(dir, { ranges: true });
     try {
       const db = join(dir, 'db-bz2-url');
       const r = await ingest(db, [rib, `${server.base}/${basename(bz2)}`, b]);
       expect(r.files.map((f) => f.status)).toEqual(Array(3).fill('ingested'));
       expect(await storeDigest(db)).toEqual(whole);
+      for (const file of [bz2, cut]) {
+        const [remote, local] = await Promise.all([`${server.base}/${basename(file)}`, file].map((f) => runCli(['parse', '--format', 'bgpdump', f])));
+        expect(remote.code, remote.stderr).toBe(local.code);
+        expect(remote.stdout.length, `${file}: ${remote.stderr}`).toBeGreaterThan(0);
+        expect(remote.stdout).toBe(local.stdout);
+      }
     } finally {
       await server.close();
     }
