@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
 import { fileStream } from './file-stream.js';
-import { isUrl } from './url.js';
+import { fetchRetried, isUrl } from './url.js';
 
 export type Compression = 'gzip' | 'bzip2' | 'none';
 
@@ -45,7 +45,7 @@ async function openRaw(source: string): Promise<Readable> {
   if (!isUrl(source)) return marking(fileStream(source, 1 << 20));
   let res: Response;
   try {
-    res = await fetch(source);
+    res = await fetchRetried(source);
   } catch (err) {
     throw inputReadFailure(`GET ${source} failed: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`);
   }

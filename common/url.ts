@@ -2,3 +2,11 @@
 export function isUrl(source: string): boolean {
   return /^https?:\/\//i.test(source);
 }
+
+/**
+ * fetch(), asked again once when it fails before any answer: a kept-alive connection the server
+ * closed meanwhile is reset when reused (undici does not retry). For GETs, which may be repeated.
+ */
+export function fetchRetried(url: string, init?: RequestInit): Promise<Response> {
+  return fetch(url, init).catch(() => fetch(url, init));
+}

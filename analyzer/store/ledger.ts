@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ClickHouseClient } from '@clickhouse/client';
-import { isUrl } from '../../common/url.js';
+import { fetchRetried, isUrl } from '../../common/url.js';
 import { queryRows } from './sql.js';
 
 /**
@@ -102,7 +102,7 @@ export async function identifyUrl(url: string): Promise<FileIdentity | null> {
 /** `length` bytes of the URL from `first` (fewer at its end) and its whole size, or null. */
 async function fetchRange(url: string, first: number, length: number): Promise<{ size: number; bytes: Buffer } | null> {
   try {
-    const res = await fetch(url, { headers: { range: `bytes=${first}-${first + length - 1}` } });
+    const res = await fetchRetried(url, { headers: { range: `bytes=${first}-${first + length - 1}` } });
     const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(res.headers.get('content-range') ?? '');
     if (res.status !== 206 || !range || Number(range[1]) !== first) {
       await res.body?.cancel();

@@ -62,6 +62,25 @@ describe('openInput', () => {
     }
   });
 
+  it('a GET whose connection is reset before any answer (a kept-alive one the server closed) is asked again once, on a new connection', async () => {
+    writeFileSync(join(dir, 'plain.txt'), payload);
+    for (const resets of [1, 2]) {
+      const server = await fileServer(dir, { ranges: false, resets });
+      try {
+        const got = await readAll(`${server.base}/plain.txt`).catch((err: unknown) => err);
+        if (resets === 1) expect(got).toEqual(payload);
+        else {
+          // Twice: the server's failure, reported as a read failure of the input.
+          expect(isInputReadFailure(got)).toBe(true);
+          expect((got as Error).message).toMatch(new RegExp(`^GET ${server.base}/plain.txt failed: `));
+        }
+        expect(server.requests()).toBe(2);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
   it('an MRT reader whose input is lost half way gives the complete records, then the read failure (not a truncation warning)', async () => {
     const peer = { peerAsn: 64501, localAsn: 12654, peerIp: '192.0.2.1', localIp: '192.0.2.254' };
     const records = Array.from({ length: 400 }, (_, i) => bgp4mpMessage(peer, update({ attrs: [origin(0), asPath([{ type: 2, asns: [64501, 3333] }]), nextHop(peer.peerIp)], nlri: [prefix(`10.${i >> 8}.${i & 255}.0/24`)] }), 4, { seconds: 1_700_000_000 + i }));

@@ -20,13 +20,15 @@ export async function fetchBody(url: string, init?: RequestInit): Promise<{ stat
  * A local HTTP server of the files in `dir` (127.0.0.1, a free port), answering single byte ranges
  * (`Range: bytes=A-B`, 206 with Content-Range) as archive servers do, or (ranges: false) ignoring
  * them with the whole file, as some servers do. While `cutBodies(true)`, a whole file it sends stops half
- * way (the connection dropped). `requests` counts what it was asked.
+ * way (the connection dropped). The first `resets` requests get no answer: their connection is
+ * dropped, as a kept-alive one the server closed meanwhile is when reused. `requests` counts what
+ * it was asked.
  */
-export async function fileServer(dir: string, opts: { ranges: boolean }): Promise<{ base: string; requests: () => number; cutBodies: (on: boolean) => void; close: () => Promise<void> }> {
+export async function fileServer(dir: string, opts: { ranges: boolean; resets?: number }): Promise<{ base: string; requests: () => number; cutBodies: (on: boolean) => void; close: () => Promise<void> }> {
   let requests = 0;
   let cutting = false;
   const server = createServer((req, res) => {
-    requests++;
+    if (++requests <= (opts.resets ?? 0)) return void req.socket.destroy();
     const file = join(dir, basename(decodeURIComponent(req.url ?? '/')));
     if (!existsSync(file)) return void res.writeHead(404).end();
     const bytes = readFileSync(file);
@@ -45,5 +47,13 @@ export async function fileServer(dir: string, opts: { ranges: boolean }): Promis
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { base: `http://127.0.0.1:${port}`, requests: () => requests, cutBodies: (on) => (cutting = on), close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    base: `http://127.0.0.1:${port}`,
+    requests: () => requests,
+    cutBodies: (on) => (cutting = on),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -143,6 +143,15 @@ describe('file identity', () => {
         expect(await identifyUrl(`${whole.base}/${name}`), name).toBeNull();
       }
       expect(await identifyUrl(`${ranged.base}/absent.mrt`)).toBeNull();
+      // A connection reset before any answer (a kept-alive one the server closed) is asked again.
+      const resetting = await fileServer(dir, { ranges: true, resets: 1 });
+      try {
+        const name = files[2].split('/').pop()!;
+        expect(await identifyUrl(`${resetting.base}/${name}`)).toEqual({ ...(await identifyFile(files[2])), path: `${resetting.base}/${name}` });
+        expect(resetting.requests()).toBe(3);
+      } finally {
+        await resetting.close();
+      }
       expect(await identifyUrl('http://127.0.0.1:1/refused.mrt')).toBeNull();
       const name = files[1].split('/').pop()!;
       expect((await identifyFiles([files[0], `${ranged.base}/${name}`, `${whole.base}/${name}`])).map((id) => id?.key ?? null)).toEqual([(await identifyFile(files[0])).key, (await identifyFile(files[1])).key, null]);
