@@ -18,10 +18,12 @@
  * at about 0.5 ms a MB) and the rebuilt stream of a cut file; other files go to bzip2.
  */
 import { spawn } from 'node:child_process';
-import { accessSync, closeSync, constants, createReadStream, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { accessSync, closeSync, constants, createReadStream, createWriteStream, fstatSync, openSync, readFileSync, readSync, rmSync, statSync } from 'node:fs';
+import { mkdtemp, open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { END_MAGIC, splitAtLastBlock, streamEndPositions, type CutBzip2 } from './bzip2-blocks.js';
 
 /** The system decoders found: `serial` says when data follows a stream's end, `parallel` (lbzip2) does not. */
@@ -72,6 +74,23 @@ export async function decodeLocalBzip2(file: string, bins: SystemBzip2): Promise
   }
   const bin = bins.parallel && (await streamEndsIn(file)) === 1 ? bins.parallel : bins.serial;
   return bin ? decodeBzip2File(file, bin) : null;
+}
+
+/**
+ * A stream's bytes (a URL's bzip2) in a temporary file under TMPDIR, and how to remove it: a URL is
+ * decoded as a local file once downloaded. Nothing is left when the stream or the write fails.
+ */
+export async function downloadToTemp(raw: Readable): Promise<{ file: string; remove: () => void }> {
+  const dir = await mkdtemp(join(tmpdir(), 'portolan-download-'));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  const file = join(dir, 'input.bz2');
+  try {
+    await pipeline(raw, createWriteStream(file));
+  } catch (err) {
+    remove();
+    throw err;
+  }
+  return { file, remove };
 }
 
 /**

@@ -97,7 +97,8 @@ export async function peek(stream: Readable, enough: (chunk: Buffer) => boolean)
 /**
  * Opens a local file, `-` (stdin) or an http(s) URL as a stream of decompressed bytes.
  * gzip (multi-member too) and bzip2 are recognised by their magic bytes, so a file's
- * name does not need to tell (bzip2: the system's lbzip2 or bzip2 for local files, else unbzip2-stream).
+ * name does not need to tell (bzip2: the system's lbzip2 or bzip2 for local files and downloaded
+ * URLs, else unbzip2-stream).
  * A truncated .gz/.bz2 delivers every byte that could be decoded, then fails with a stream
  * error the caller counts and reports.
  */
@@ -106,18 +107,47 @@ export async function openInput(source: string): Promise<Readable> {
   const { head, stream: raw } = await peek(await openRaw(source), (chunk) => (bytes += chunk.length) >= 3);
   const kind = detectCompression(head);
   if (kind === 'none') return raw;
-  if (kind === 'bzip2') {
-    // Loaded for bzip2 input only (it brings child_process): a gzip file's reader starts sooner.
-    const { decodeLocalBzip2, jsBzip2, systemBzip2 } = await import('./bzip2.js');
-    // A local file goes through a system decoder when there is one (see common/bzip2.ts).
-    const decoded = source !== '-' && !isUrl(source) ? await decodeLocalBzip2(source, systemBzip2()) : null;
+  if (kind === 'bzip2') return decodeBzip2(source, raw);
+  const decoder = createGunzip({ chunkSize: 1 << 18 });
+  raw.on('error', (err) => decoder.destroy(err));
+  return raw.pipe(decoder);
+}
+
+/**
+ * A bzip2 input decoded by a system decoder when there is one (see common/bzip2.ts): a local file
+ * as it is; a URL once downloaded to a temporary file (TMPDIR), removed when its output is read
+ * or dropped, since the decoder's exact handling of a cut file needs the file's end (in JS, as
+ * it arrives, a URL decoded about 2 MB of bzip2 a second); stdin, or without a system decoder,
+ * in JS as the bytes arrive. A download that fails (the connection, the disk) is a read failure,
+ * thrown before anything is decoded.
+ */
+async function decodeBzip2(source: string, raw: Readable): Promise<Readable> {
+  // Loaded for bzip2 input only (it brings child_process): a gzip file's reader starts sooner.
+  const { decodeLocalBzip2, downloadToTemp, jsBzip2, systemBzip2 } = await import('./bzip2.js');
+  const bins = systemBzip2();
+  if (source === '-' || (!bins.parallel && !bins.serial)) return jsBzip2(raw);
+  if (!isUrl(source)) {
+    const decoded = await decodeLocalBzip2(source, bins);
     if (!decoded) return jsBzip2(raw);
     raw.destroy();
     return decoded;
   }
-  const decoder = createGunzip({ chunkSize: 1 << 18 });
-  raw.on('error', (err) => decoder.destroy(err));
-  return raw.pipe(decoder);
+  let download: Awaited<ReturnType<typeof downloadToTemp>>;
+  try {
+    download = await downloadToTemp(raw);
+  } catch (err) {
+    if (isInputReadFailure(err)) throw err;
+    throw inputReadFailure(`downloading ${source} to a temporary file failed (${(err as Error).message})`);
+  }
+  const decoded = (await decodeLocalBzip2(download.file, bins)) ?? (await jsBzip2(fileStream(download.file, 1 << 20)));
+  // Removed once read, or at exit (a command that ends as soon as its output is written).
+  const remove = () => {
+    download.remove();
+    process.off('exit', remove);
+  };
+  process.on('exit', remove);
+  decoded.once('close', remove);
+  return decoded;
 }
 
 /** A file or URL opened, or an input opened already, with its name. */

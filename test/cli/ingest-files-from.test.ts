@@ -138,7 +138,7 @@ describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
     }
   });
 
-  it.skipIf(!systemBzip2().serial)('a bzip2 URL (RouteViews publishes bzip2 only) is decoded in JS: ingest stores what its gzip copy does, parse prints what its local copy does, cut short too', async () => {
+  it.skipIf(!systemBzip2().serial)('a bzip2 URL (RouteViews publishes bzip2 only): ingest stores what its gzip copy does, parse prints what its local copy does (cut short too), a dropped download is resumed', async () => {
     const bz2 = join(dir, basename(a).replace(/\.gz$/, '.bz2'));
     // 100 KB blocks (-1): the copy cut short keeps its first blocks.
     const plain = gunzipSync(readFileSync(a));
@@ -159,6 +159,16 @@ describe('--files-from: the inputs a list names', { timeout: 300_000 }, () => {
         expect(remote.stdout.length, `${file}: ${remote.stderr}`).toBeGreaterThan(0);
         expect(remote.stdout).toBe(local.stdout);
       }
+      // Its download dropped half way: the ingest stops there, and a rerun resumes.
+      const dropped = join(dir, 'db-bz2-dropped');
+      const list = [rib, `${server.base}/${basename(bz2)}`, b];
+      server.cutBodies(true);
+      const cutRun = await runCli(['ingest', '--json', '--db', dropped, ...data(), ...list]);
+      expect(cutRun.code, cutRun.stderr).toBe(1);
+      expect(cutRun.stderr).toContain(`portolan ingest: ${list[1]} was not read to its end`);
+      server.cutBodies(false);
+      expect((await ingest(dropped, list)).files.map((f) => f.status)).toEqual(['skipped (already ingested)', 'ingested', 'ingested']);
+      expect(await storeDigest(dropped)).toEqual(whole);
     } finally {
       await server.close();
     }

@@ -7,14 +7,15 @@
  * files it decodes exactly: those whose one end-of-stream marker is their end, and cut files.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { decodeBzip2File, decodeCutBzip2File, decodeLocalBzip2, endsWithStreamEnd, jsBzip2, streamEndsIn, systemBzip2, type SystemBzip2 } from '../../common/bzip2.js';
 import { splitAtLastBlock } from '../../common/bzip2-blocks.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../helpers/shared-data.js';
-import { inputReadFailure, openInput } from '../../common/input.js';
+import { inputReadFailure, isInputReadFailure, openInput } from '../../common/input.js';
+import { fileServer } from '../helpers/http.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 
 const { serial: bin, parallel } = systemBzip2();
@@ -245,6 +246,48 @@ describe.skipIf(!bin)(`system bzip2 with the exact unbzip2-stream fallback ${bin
       delete process.env.PORTOLAN_BZIP2;
     }
     expect(existsSync(bin!)).toBe(true);
+  });
+
+  it('a URL is downloaded to a temporary file, then decoded as its local copy is (same bytes, same error), and the file removed; a dropped download is a read failure', async () => {
+    const served = join(dir, 'served');
+    mkdirSync(served);
+    const copies: Array<[string, Buffer]> = [
+      ['whole.bz2', whole],
+      ['cut.bz2', whole.subarray(0, whole.length - 5000)],
+      ['damaged.bz2', damaged],
+    ];
+    for (const [name, data] of copies) writeFileSync(join(served, name), data);
+    const server = await fileServer(served, { ranges: true });
+    // This test's own temporary folder, to see what is left in it (other files' tests use theirs).
+    const temp = join(dir, 'tmp');
+    mkdirSync(temp);
+    const tmpdirBefore = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    try {
+      for (const [name] of copies) {
+        const remote = await openInput(`${server.base}/${name}`);
+        expect(readdirSync(temp), name).toHaveLength(1); // downloaded before decoding
+        expect(await drain(remote), name).toEqual(await drain(await openInput(join(served, name))));
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(readdirSync(temp), name).toEqual([]);
+      }
+      // A reader that stops early: removed too.
+      const early = await openInput(`${server.base}/whole.bz2`);
+      await new Promise((resolve) => early.once('data', resolve));
+      early.destroy();
+      await new Promise((resolve) => early.once('close', resolve));
+      expect(readdirSync(temp)).toEqual([]);
+      // The connection dropped half way: a read failure, before any byte is decoded; nothing left.
+      server.cutBodies(true);
+      const failed = await openInput(`${server.base}/whole.bz2`).then(() => null, (err: Error) => err);
+      expect(failed).not.toBeNull();
+      expect(isInputReadFailure(failed)).toBe(true);
+      expect(readdirSync(temp)).toEqual([]);
+    } finally {
+      if (tmpdirBefore === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmpdirBefore;
+      await server.close();
+    }
   });
 
   it('stops the bzip2 process when the reader stops early', async () => {
