@@ -160,12 +160,6 @@ export async function jsBzip2(raw: Readable): Promise<Readable> {
       if (failed) this.destroy(failed);
       else decoder.resume();
     },
-    // A reader that stops early stops the input too.
-    destroy(err, done) {
-      raw.unpipe(decoder as unknown as NodeJS.WritableStream);
-      raw.destroy();
-      done(err);
-    },
   });
   const fail = (err: Error) => {
     if (failed) return;
