@@ -146,28 +146,23 @@ export function endsWithStreamEnd(file: string): boolean {
  * A stream of the JS decoder's output of a byte stream (errors at a truncated end). The decoder is
  * an old-style stream (no read(), not async iterable: a reader that pulls, as the format sniff of
  * `ingest` does, failed on it), so its output is handed on through a Readable of its own, with
- * backpressure. An error (the decoder's, or the input's) is passed on only once every byte decoded
- * before it has been read: a Readable destroyed with data in its buffer drops that data, and a
- * truncated file must yield every byte that could be decoded.
+ * backpressure. An error (the decoder's, or the input's) is passed on once every byte decoded
+ * before it has been read (failAfterRead), so a truncated file yields every byte that could be
+ * decoded.
  */
 export async function jsBzip2(raw: Readable): Promise<Readable> {
   const { default: unbzip2 } = await import('unbzip2-stream');
   const decoder = unbzip2() as unknown as NodeJS.ReadWriteStream;
   let inputEnded = false;
   let failed: Error | null = null;
-  const out = new Readable({
-    read() {
-      if (failed) this.destroy(failed);
-      else decoder.resume();
-    },
-  });
+  const out = new Readable({ highWaterMark: 1 << 20, read: () => decoder.resume() });
   const fail = (err: Error) => {
     if (failed) return;
     failed = err;
     raw.unpipe(decoder as unknown as NodeJS.WritableStream);
     // What it decoded before failing, held while paused, comes out now (nothing is written after).
     decoder.resume();
-    if (out.readableLength === 0) out.destroy(err);
+    failAfterRead(out, err);
   };
   // Registered before the pipe's own listener: the decoder's error is thrown while the end is handed on.
   raw.once('end', () => (inputEnded = true));
@@ -184,6 +179,17 @@ export async function jsBzip2(raw: Readable): Promise<Readable> {
   });
   raw.pipe(decoder as unknown as NodeJS.WritableStream);
   return out;
+}
+
+/**
+ * Destroys `out` with `err` once every byte it holds has been read: a Readable destroyed with data
+ * in its buffer drops that data. Polled (read() is not asked again while a read is pending) every
+ * 10 ms, unref'd: a stream its reader abandoned neither spins the event loop nor keeps it alive.
+ */
+function failAfterRead(out: Readable, err: Error): void {
+  if (out.destroyed) return;
+  if (out.readableLength === 0) out.destroy(err);
+  else setTimeout(() => failAfterRead(out, err), 10).unref();
 }
 
 /**
@@ -249,12 +255,7 @@ function throughSystemBzip2(file: string, bin: string, cut: CutBzip2 | null): Re
       if (!out.push(part)) from.pause();
     });
   };
-  // An error reaches the reader only after every byte before it has been read, as with a decoder stream.
-  const fail = (err: Error) => {
-    if (out.destroyed) return;
-    if (out.readableLength === 0) out.destroy(err);
-    else setImmediate(() => fail(err));
-  };
+  const fail = (err: Error) => failAfterRead(out, err);
   /** The JS decoder's output of `raw`, from byte `skip` on, until it ends or fails. */
   const continueInJs = (raw: Readable, skip: number) => {
     void jsBzip2(raw).then((js) => {

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBzip2File, decodeCutBzip2File, decodeLocalBzip2, endsWithStreamEnd, jsBzip2, streamEndsIn, systemBzip2, type SystemBzip2 } from '../../common/bzip2.js';
 import { splitAtLastBlock } from '../../common/bzip2-blocks.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../helpers/shared-data.js';
-import { inputReadFailure, isInputReadFailure, openInput } from '../../common/input.js';
+import { isInputReadFailure, openInput } from '../../common/input.js';
 import { fileServer } from '../helpers/http.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 
@@ -133,41 +133,6 @@ describe.skipIf(!bin)(`system bzip2 with the exact unbzip2-stream fallback ${bin
     expect(await read('explain-cut.bz2', whole.subarray(0, whole.length >> 1))).toMatch(/^the bzip2 data stops inside a block \(the file is cut short, or its last block is damaged\); decoder: ./);
     expect(await read('explain-damaged.bz2', damaged)).toMatch(/^the bzip2 data is damaged; decoder: ./);
     expect(await read('explain-whole.bz2', whole)).toBeNull();
-  });
-
-  it('the JS decoder\'s output can also be pulled (read(), async iteration: the format sniff of ingest), a cut file still yields every byte, then the error', async () => {
-    /** Every byte a reader that pulls gets, and the error it ends with, reading slowly (the decoder runs ahead). */
-    const pull = async (stream: Readable): Promise<{ bytes: Buffer; error: string | null }> => {
-      const chunks: Buffer[] = [];
-      try {
-        for await (const chunk of stream) {
-          chunks.push(chunk as Buffer);
-          await new Promise((resolve) => setTimeout(resolve, 1));
-        }
-        return { bytes: Buffer.concat(chunks), error: null };
-      } catch (err) {
-        return { bytes: Buffer.concat(chunks), error: (err as Error).message };
-      }
-    };
-    for (const [name, data] of cases) {
-      const file = join(dir, `pull-${name.replace(/\W+/g, '-')}.bz2`);
-      writeFileSync(file, data);
-      const drained = await drain(await jsBzip2(createReadStream(file)));
-      expect(await pull(await jsBzip2(createReadStream(file))), name).toEqual(drained);
-      if (name.startsWith('cut')) expect(drained.error, name).not.toBeNull();
-    }
-    expect((await pull(await jsBzip2(createReadStream(join(dir, 'pull-whole.bz2'))))).bytes.equals(plain)).toBe(true);
-  });
-
-  it('the input failing half way (a dropped connection) ends the JS decoder\'s output with that failure, after what it decoded, never as a clean end', async () => {
-    const raw = new Readable({ read() {} });
-    raw.push(whole.subarray(0, whole.length >> 1));
-    const decoded = drain(await jsBzip2(raw));
-    setTimeout(() => raw.destroy(inputReadFailure('reading http://127.0.0.1/x.bz2 failed (socket hang up)')), 10);
-    const { bytes, error } = await decoded;
-    expect(error).toBe('reading http://127.0.0.1/x.bz2 failed (socket hang up)');
-    expect(bytes.length).toBeGreaterThan(0);
-    expect(bytes.equals(plain.subarray(0, bytes.length))).toBe(true);
   });
 
   it('a damaged complete block in a file cut short: bzip2 fails on it and the JS fallback gives the same error', async () => {
