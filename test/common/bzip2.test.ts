@@ -9,51 +9,22 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { decodeBzip2File, decodeCutBzip2File, decodeLocalBzip2, endsWithStreamEnd, jsBzip2, streamEndsIn, systemBzip2, type SystemBzip2 } from '../../common/bzip2.js';
 import { splitAtLastBlock } from '../../common/bzip2-blocks.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../helpers/shared-data.js';
 import { isInputReadFailure, openInput } from '../../common/input.js';
 import { fileServer } from '../helpers/http.js';
+import { drain, oddCopies, sample } from '../helpers/bzip2-sample.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 
 const { serial: bin, parallel } = systemBzip2();
-
-/** Every byte a stream delivers, and the message of the error it ends with (null: it ended). */
-function drain(stream: Readable): Promise<{ bytes: Buffer; error: string | null }> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => resolve({ bytes: Buffer.concat(chunks), error: null }));
-    stream.on('error', (err: Error) => resolve({ bytes: Buffer.concat(chunks), error: err.message }));
-  });
-}
-
-/** Text that compresses into several 100 kB bzip2 blocks (bzip2 -1), the same on every run. */
-function sample(): Buffer {
-  let x = 12345;
-  const lines: string[] = [];
-  for (let i = 0; i < 40_000; i++) {
-    x = (x * 1103515245 + 12345) >>> 0;
-    lines.push(`BGP4MP|${1_700_000_000 + i}|A|192.0.2.${x % 256}|${x % 65536}|10.${(x >>> 8) % 256}.0.0/16|${x % 7018} ${x % 3356}|IGP`);
-  }
-  return Buffer.from(lines.join('\n'));
-}
 
 describe.skipIf(!bin)(`system bzip2 with the exact unbzip2-stream fallback ${bin ? '' : '(skipped: no bzip2 binary)'}`, () => {
   const dir = makeTmpDir('bzip2');
   const plain = sample();
   const whole = execFileSync(bin!, ['-1', '-c'], { input: plain, maxBuffer: 1 << 28 });
-  const cases: Array<[string, Buffer]> = [
-    ['whole', whole],
-    ['cut in the first block', whole.subarray(0, 40)],
-    ['cut in the middle', whole.subarray(0, whole.length >> 1)],
-    ['cut 1 byte short', whole.subarray(0, whole.length - 1)],
-    ['trailing garbage', Buffer.concat([whole, Buffer.from('not bzip2 at all')])],
-    ['two streams', Buffer.concat([whole, whole])],
-    ['garbage between two streams', Buffer.concat([whole, Buffer.from('not bzip2'), whole])],
-  ];
+  const cases = oddCopies(whole);
   const damaged = Buffer.concat([whole.subarray(0, whole.length >> 1), Buffer.from([whole[whole.length >> 1] ^ 0x55]), whole.subarray((whole.length >> 1) + 1)]);
 
   it('has more than two blocks to cut between', () => {
