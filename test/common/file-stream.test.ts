@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { fileStream } from '../../common/file-stream.js';
+import { expectSameBytes } from '../helpers/bytes.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'portolan-file-stream-'));
 const openFds = () => readdirSync('/proc/self/fd').length;
@@ -23,7 +24,7 @@ describe('fileStream', () => {
     writeFileSync(file, bytes);
     const stream = fileStream(file, 4096);
     const chunks = await chunksOf(stream);
-    expect(Buffer.concat(chunks)).toEqual(bytes);
+    expectSameBytes(Buffer.concat(chunks), bytes);
     expect(chunks.map((c) => c.length)).toEqual([4096, 4096, 2048]);
     if (!stream.closed) await once(stream, 'close');
     expect(stream.closed).toBe(true);
@@ -40,7 +41,7 @@ describe('fileStream', () => {
     const bytes = randomBytes(2 * 256 * KIB + 10 * KIB);
     writeFileSync(large, bytes);
     const chunks = await chunksOf(fileStream(large, 256 * KIB));
-    expect(Buffer.concat(chunks)).toEqual(bytes);
+    expectSameBytes(Buffer.concat(chunks), bytes);
     expect(chunks.map((c) => [c.length, c.buffer.byteLength])).toEqual([
       [256 * KIB, 256 * KIB],
       [256 * KIB, 256 * KIB],

@@ -1,8 +1,9 @@
 /** What the bzip2 tests share: a sample that compresses into several blocks, its odd copies, and a reader of every byte. */
 import type { Readable } from 'node:stream';
+import type { ReadResult } from './bytes.js';
 
 /** Every byte a stream delivers, and the message of the error it ends with (null: it ended). */
-export function drain(stream: Readable): Promise<{ bytes: Buffer; error: string | null }> {
+export function drain(stream: Readable): Promise<ReadResult> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c));
