@@ -155,7 +155,16 @@ export async function jsBzip2(raw: Readable): Promise<Readable> {
   const decoder = unbzip2() as unknown as NodeJS.ReadWriteStream;
   let inputEnded = false;
   let failed: Error | null = null;
-  const out = new Readable({ highWaterMark: 1 << 20, read: () => decoder.resume() });
+  const out = new Readable({
+    highWaterMark: 1 << 20,
+    read: () => decoder.resume(),
+    // A reader that stops early stops the input too: it was read and decoded to its end for nothing.
+    destroy(err, done) {
+      raw.unpipe(decoder as unknown as NodeJS.WritableStream);
+      raw.destroy();
+      done(err);
+    },
+  });
   const fail = (err: Error) => {
     if (failed) return;
     failed = err;

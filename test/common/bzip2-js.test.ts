@@ -1,8 +1,7 @@
 /**
  * The JS bzip2 decoder (unbzip2-stream) as a Readable: a reader that pulls (read(), async
- * iteration) gets what a flowing one gets, and an input that fails half way ends its output with
- * that failure. Its own file: the system decoder tests before it leave processes and streams that
- * slowed these timing-sensitive reads tenfold in one fork.
+ * iteration) gets what a flowing one gets, a reader that stops early stops the input, and an
+ * input that fails half way ends the output with that failure.
  */
 import { execFileSync } from 'node:child_process';
 import { createReadStream, writeFileSync } from 'node:fs';
@@ -47,7 +46,6 @@ describe.skipIf(!bin)(`the JS bzip2 decoder read by pulling ${bin ? '' : '(skipp
     expect((await pull(await jsBzip2(createReadStream(join(dir, 'pull-whole.bz2'))))).bytes.equals(plain)).toBe(true);
   });
 
-
   it('the input failing half way (a dropped connection) ends the JS decoder\'s output with that failure, after what it decoded, never as a clean end', async () => {
     const raw = new Readable({ read() {} });
     raw.push(whole.subarray(0, whole.length >> 1));
@@ -57,6 +55,18 @@ describe.skipIf(!bin)(`the JS bzip2 decoder read by pulling ${bin ? '' : '(skipp
     expect(error).toBe('reading http://127.0.0.1/x.bz2 failed (socket hang up)');
     expect(bytes.length).toBeGreaterThan(0);
     expect(bytes.equals(plain.subarray(0, bytes.length))).toBe(true);
+  });
+
+  it('a reader that stops early stops the input too (it was read and decoded to its end for nothing)', async () => {
+    const file = join(dir, 'early-js.bz2');
+    writeFileSync(file, Buffer.concat([whole, whole, whole]));
+    const raw = createReadStream(file, { highWaterMark: 16 << 10 });
+    const stream = await jsBzip2(raw);
+    await new Promise((resolve) => stream.once('data', resolve));
+    stream.destroy();
+    await new Promise<void>((resolve) => raw.once('close', () => resolve()));
+    expect(raw.destroyed).toBe(true);
+    expect(raw.bytesRead).toBeLessThan(3 * whole.length);
   });
 
 });
