@@ -60,11 +60,11 @@ export interface OpenedInput {
 }
 
 /**
- * Reads chunks until `enough` says so of one (or the stream ends) and returns what was read with
- * a stream that still yields every byte: the same stream with the bytes pushed back, or a fresh
- * one when the source already ended.
+ * Reads chunks until `enough` says so of one (given the bytes read so far), or the stream ends,
+ * and returns what was read with a stream that still yields every byte: the same stream with the
+ * bytes pushed back, or a fresh one when the source already ended.
  */
-export async function peek(stream: Readable, enough: (chunk: Buffer) => boolean): Promise<{ head: Buffer; stream: Readable }> {
+export async function peek(stream: Readable, enough: (chunk: Buffer, length: number) => boolean): Promise<{ head: Buffer; stream: Readable }> {
   const chunks: Buffer[] = [];
   let length = 0;
   let done = false;
@@ -73,7 +73,7 @@ export async function peek(stream: Readable, enough: (chunk: Buffer) => boolean)
     if (chunk) {
       chunks.push(chunk);
       length += chunk.length;
-      done = enough(chunk);
+      done = enough(chunk, length);
       continue;
     }
     if (stream.readableEnded) break;
@@ -103,8 +103,7 @@ export async function peek(stream: Readable, enough: (chunk: Buffer) => boolean)
  * error the caller counts and reports.
  */
 export async function openInput(source: string): Promise<Readable> {
-  let bytes = 0;
-  const { head, stream: raw } = await peek(await openRaw(source), (chunk) => (bytes += chunk.length) >= 3);
+  const { head, stream: raw } = await peek(await openRaw(source), (_, length) => length >= 3);
   const kind = detectCompression(head);
   if (kind === 'none') return raw;
   if (kind === 'bzip2') return decodeBzip2(source, raw);
