@@ -4,3 +4,4 @@ export { isRibRecord, readMrtElems, readMrtRecordElems, recordToElems } from './
 export { newStats, logSummary, type MrtReadStats } from './stats.js';
 export type { MrtRecord, Bgp4mpMessageRecord } from '../models/mrt.js';
 export { readMrtRoutes, PATH_ATTRIBUTES, type MrtRouteVisitor, type RoutePath } from './routes.js';
+export { peerDownOf, ESTABLISHED, type MrtPeerDown } from './peer-state.js';

@@ -11,6 +11,7 @@ import { effectivePath } from '../bgp/as4-merge.js';
 import { originAsns } from '../bgp/elems.js';
 import type { AsPathSegment, BgpElem } from '../models/route-event.js';
 import { recordToElems } from './elems.js';
+import { peerDownOf, type MrtPeerDown } from './peer-state.js';
 import { forEachMrtFrame, type MrtSource } from './records.js';
 import { DirectRibReader } from './rib-direct.js';
 import { newStats, type MrtReadStats } from './stats.js';
@@ -32,6 +33,8 @@ export interface MrtRouteVisitor {
   ribEntry(prefix: string, peerIp: string, peerAsn: number, pathId: number | undefined, timestamp: number, path: RoutePath): void;
   /** An element of any other record (UPDATEs), exactly as readMrtElems yields it. */
   elem(elem: BgpElem): void;
+  /** A state change that ended a peer's session (not given: ignored). */
+  peerDown?(down: MrtPeerDown): void;
 }
 
 export async function readMrtRoutes(source: MrtSource, visitor: MrtRouteVisitor, stats: MrtReadStats = newStats()): Promise<void> {
@@ -72,6 +75,8 @@ export async function readMrtRoutes(source: MrtSource, visitor: MrtRouteVisitor,
         const elems = recordToElems(r);
         stats.elements += elems.length;
         for (const e of elems) visitor.elem(e);
+        const down = visitor.peerDown && !elems.length && peerDownOf(r);
+        if (down) visitor.peerDown!(down);
       }
     },
     stats,

@@ -6,6 +6,7 @@
  */
 import { updateToElems } from '../bgp/index.js';
 import type { Bgp4mpMessageRecord, Bgp4mpStateChangeRecord } from '../models/mrt.js';
+import { ESTABLISHED } from '../mrt/peer-state.js';
 import type { BgpElem } from '../models/route-event.js';
 import type { RisAnnouncement, RisMessageData, RisPathElement } from '../rislive/protocol.js';
 
@@ -82,9 +83,6 @@ export function mrtRecordToRis(record: Bgp4mpMessageRecord, host: string, seq: n
   }
   return data;
 }
-
-/** BGP FSM state 6 (RFC 4271 §8.2.2). */
-const ESTABLISHED = 6;
 
 /** A session coming up or going down, as RIS Live's RIS_PEER_STATE; null for other transitions. */
 export function stateChangeToRis(record: Bgp4mpStateChangeRecord, host: string, seq: number): RisMessageData | null {

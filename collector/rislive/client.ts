@@ -6,9 +6,10 @@
  */
 import WebSocket from 'ws';
 import { log } from '../../common/log.js';
+import type { SourceHooks } from '../models/peer-down.js';
 import type { RouteEvent } from '../models/route-event.js';
 import { newCounters, snapshotCounters, type RisLiveCounters } from './counters.js';
-import { decodeRisMessage, RAW_CHECK_EVERY } from './decode.js';
+import { decodeRisMessage, peerDownOfRis, RAW_CHECK_EVERY } from './decode.js';
 import { DEFAULT_RIS_LIVE_URL } from '../../common/defaults.js';
 import type { RisMessageData, RisSubscription } from './protocol.js';
 import { BoundedQueue } from './queue.js';
@@ -19,7 +20,7 @@ export const OVERFLOW_MODES: readonly OverflowMode[] = ['pause', 'drop', 'shed']
 
 export interface RisLiveClientOptions {
   url?: string;
-  /** Default: one subscription to every collector, type UPDATE, with raw. */
+  /** Default: one subscription to every collector, type UPDATE, with raw (peer states are added: withPeerStates). */
   subscriptions?: RisSubscription[];
   /** Messages held between socket and consumer. */
   queueCapacity?: number;
@@ -80,6 +81,21 @@ const DEFAULTS = {
 };
 
 export const DEFAULT_SUBSCRIPTION: RisSubscription = { type: 'UPDATE', socketOptions: { includeRaw: true } };
+
+/**
+ * The subscriptions sent: the given ones, and for each that selects UPDATEs only, the same
+ * collector's and peer's RIS_PEER_STATE, so that a session going down reaches the consumer (its
+ * routes went with it). A prefix or path filter does not apply to a peer's state.
+ */
+export function withPeerStates(subs: RisSubscription[]): RisSubscription[] {
+  const states = new Map<string, RisSubscription>();
+  for (const { type, host, peer } of subs) {
+    if (type !== 'UPDATE') continue;
+    const sub: RisSubscription = { type: 'RIS_PEER_STATE', ...(host ? { host } : {}), ...(peer ? { peer } : {}) };
+    states.set(JSON.stringify(sub), sub);
+  }
+  return [...subs, ...states.values()];
+}
 
 /** Logs at most once per interval per kind, with how many occurrences it stands for. */
 class RateLimitedWarn {
@@ -173,9 +189,14 @@ export class RisLiveClient {
     }
   }
 
-  /** Decoded RouteEvents. One consumer only (it shares the queue with `messages()`). */
-  async *events(): AsyncGenerator<RouteEvent> {
+  /** Decoded RouteEvents, and peers going down through `hooks` (see SourceHooks). One consumer only (it shares the queue with `messages()`). */
+  async *events(hooks: SourceHooks = {}): AsyncGenerator<RouteEvent> {
     for await (const data of this.messages()) {
+      if (data.type === 'RIS_PEER_STATE') {
+        const down = hooks.peerDown && peerDownOfRis(data);
+        if (down) await hooks.peerDown!(down);
+        continue;
+      }
       const check = ++this.sinceCheck >= this.opts.checkEvery;
       if (check) this.sinceCheck = 0;
       const r = decodeRisMessage(data, { useRaw: this.opts.useRaw, check });
@@ -308,7 +329,7 @@ export class RisLiveClient {
 
   /** Sends every subscription, spaced out so a reconnect storm does not flood the server. */
   private subscribe(ws: WebSocket): void {
-    const subs = this.opts.subscriptions?.length ? this.opts.subscriptions : [DEFAULT_SUBSCRIPTION];
+    const subs = withPeerStates(this.opts.subscriptions?.length ? this.opts.subscriptions : [DEFAULT_SUBSCRIPTION]);
     subs.forEach((sub, i) => {
       const send = () => {
         if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ris_subscribe', data: sub }));

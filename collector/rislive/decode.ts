@@ -5,6 +5,7 @@
  */
 import { decodeBgpHex, updateToElems, type BgpDecodeContext } from '../bgp/index.js';
 import { canonicalPrefix as canonicalPrefixSlow } from '../../common/ip.js';
+import type { PeerDown } from '../models/peer-down.js';
 import type { AsPathSegment, BgpElem, Community, Origin, RouteEvent } from '../models/route-event.js';
 import { boundedMemo } from './memo.js';
 import { collectorName, type RisMessageData } from './protocol.js';
@@ -211,4 +212,12 @@ export function decodeRisMessage(data: RisMessageData, opts: { useRaw?: boolean;
   const events = chosen as RouteEvent[];
   for (let i = 0; i < events.length; i++) events[i].collector = collector;
   return { events, source, disagreement, rawFailed, problems };
+}
+
+/** A RIS_PEER_STATE `down`: the collector's session with the peer ended. Null for any other message, or one without a valid peer ASN. */
+export function peerDownOfRis(data: RisMessageData): PeerDown | null {
+  if (data.type !== 'RIS_PEER_STATE' || data.state !== 'down') return null;
+  const peerAsn = Number(data.peer_asn);
+  if (!Number.isInteger(peerAsn) || peerAsn < 0 || peerAsn > 0xffffffff) return null;
+  return { timestamp: Number(data.timestamp), collector: collectorName(String(data.host ?? '')), peer_ip: data.peer, peer_asn: peerAsn };
 }

@@ -5,11 +5,11 @@
 import { basename } from 'node:path';
 import { log } from '../../common/log.js';
 import { collectorFromPath, UNNAMED_COLLECTOR } from '../mrt/collector-name.js';
-import { isRibRecord, newStats, readMrtRecordElems, readMrtRoutes, type MrtReadStats } from '../mrt/index.js';
+import { isRibRecord, newStats, peerDownOf, readMrtRecordElems, readMrtRoutes, type MrtReadStats } from '../mrt/index.js';
 import type { BgpElem, RouteEvent } from '../models/route-event.js';
 import type { OpenedInput } from '../../common/input.js';
 import { newJsonlStats, openByContent, readJsonlCapture } from '../replay/jsonl.js';
-import { emptySourceStats, type RouteSource, type RouteVisitor, type SourceStats } from './source.js';
+import { emptySourceStats, type RouteSource, type RouteVisitor, type SourceHooks, type SourceStats } from './source.js';
 
 export interface FileSourceOptions {
   /** Collector name for MRT elements (default: from the file's path, e.g. rrc06; else UNNAMED_COLLECTOR). */
@@ -46,28 +46,28 @@ export class FileSource implements RouteSource {
     this.name = `file ${files.map((f) => basename(f)).join(', ')}`;
   }
 
-  async *events(): AsyncGenerator<RouteEvent> {
-    for await (const batch of this.eventBatches()) yield* batch;
+  async *events(hooks: SourceHooks = {}): AsyncGenerator<RouteEvent> {
+    for await (const batch of this.eventBatches(hooks)) yield* batch;
   }
 
   /**
    * The same events, an MRT record's or a RIS Live message's at a time: a reader that takes
    * hundreds of thousands of events saves an async generator step (about 1 µs) on each.
    */
-  async *eventBatches(): AsyncGenerator<RouteEvent[]> {
+  async *eventBatches(hooks: SourceHooks = {}): AsyncGenerator<RouteEvent[]> {
     for (const file of this.files) {
       if (this.closed) return;
       // Opened once: a URL is fetched once to tell its format and read.
       const input = await openByContent(file);
-      if (input.jsonl) yield* this.jsonl(input);
-      else yield* this.mrt(input);
+      if (input.jsonl) yield* this.jsonl(input, hooks);
+      else yield* this.mrt(input, hooks);
     }
   }
 
-  private async *jsonl(input: OpenedInput): AsyncGenerator<RouteEvent[]> {
+  private async *jsonl(input: OpenedInput, hooks: SourceHooks): AsyncGenerator<RouteEvent[]> {
     const { file } = input;
     // Loaded for a capture only (an MRT reader, such as index build's, never needs it).
-    const { decodeRisMessage, RAW_CHECK_EVERY } = await import('../rislive/decode.js');
+    const { decodeRisMessage, peerDownOfRis, RAW_CHECK_EVERY } = await import('../rislive/decode.js');
     const js = newJsonlStats();
     try {
       for await (const data of readJsonlCapture(input, js)) {
@@ -87,13 +87,17 @@ export class FileSource implements RouteSource {
         if (r.disagreement) this.disagreements++;
         this.counters.elements += r.events.length;
         if (r.events.length) yield r.events;
+        else if (hooks.peerDown) {
+          const down = peerDownOfRis(data);
+          if (down) await hooks.peerDown(down);
+        }
       }
     } finally {
       this.counters.errors += js.bad;
     }
   }
 
-  private async *mrt(input: OpenedInput): AsyncGenerator<RouteEvent[]> {
+  private async *mrt(input: OpenedInput, hooks: SourceHooks): AsyncGenerator<RouteEvent[]> {
     const collector = this.collectorOf(input.file);
     const stats = newStats();
     const before = this.counters.messages;
@@ -101,7 +105,11 @@ export class FileSource implements RouteSource {
       for await (const { record, elems } of readMrtRecordElems(input, stats, { ribPrefixes: this.opts.ribPrefixes })) {
         if (this.closed) return;
         this.counters.messages = before + stats.records;
-        if (!elems.length) continue;
+        if (!elems.length) {
+          const down = hooks.peerDown && peerDownOf(record);
+          if (down) await hooks.peerDown!({ ...down, collector });
+          continue;
+        }
         const rib = isRibRecord(record);
         for (const elem of elems) {
           const event = labelled(elem, collector);
@@ -120,7 +128,7 @@ export class FileSource implements RouteSource {
       if (this.closed) return;
       const input = await openByContent(file);
       if (input.jsonl) {
-        for await (const events of this.jsonl(input)) for (const event of events) visitor.event(event);
+        for await (const events of this.jsonl(input, { peerDown: visitor.peerDown?.bind(visitor) })) for (const event of events) visitor.event(event);
         continue;
       }
       const collector = this.collectorOf(file);
@@ -132,6 +140,7 @@ export class FileSource implements RouteSource {
           {
             ribEntry: (prefix, peerIp, peerAsn, pathId, timestamp, path) => visitor.ribEntry(collector, prefix, peerIp, peerAsn, pathId, timestamp, path),
             elem: (elem) => visitor.event(labelled(elem, collector)),
+            peerDown: visitor.peerDown && ((down) => visitor.peerDown!({ ...down, collector })),
           },
           stats,
         );

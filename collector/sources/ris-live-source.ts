@@ -2,7 +2,7 @@
 import type { RouteEvent } from '../models/route-event.js';
 import { RisLiveClient, type RisLiveClientOptions } from '../rislive/client.js';
 import { JsonlRecorder } from './jsonl-recorder.js';
-import type { RouteSource, SourceStats } from './source.js';
+import type { RouteSource, SourceHooks, SourceStats } from './source.js';
 
 export interface RisLiveSourceOptions extends RisLiveClientOptions {
   /** Also write every received frame to this JSONL file. */
@@ -36,8 +36,8 @@ export class RisLiveSource implements RouteSource {
     return this.client.underPressure();
   }
 
-  events(): AsyncIterable<RouteEvent> {
-    return this.client.events();
+  events(hooks?: SourceHooks): AsyncIterable<RouteEvent> {
+    return this.client.events(hooks);
   }
 
   stats(): SourceStats {

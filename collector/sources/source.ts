@@ -3,6 +3,7 @@
  * RIS Live JSONL captures). `portolan run` and `portolan ingest` only see this.
  */
 import type { RoutePath } from '../mrt/routes.js';
+import type { PeerDown, SourceHooks } from '../models/peer-down.js';
 import type { RouteEvent } from '../models/route-event.js';
 
 export interface SourceStats {
@@ -26,7 +27,7 @@ export interface RouteSource {
   /** For logs and the dashboard, e.g. `ris-live wss://…` or `file ris.rrc06.updates…`. */
   readonly name: string;
   /** The events; iterate once. Ends when the source is exhausted or closed. */
-  events(): AsyncIterable<RouteEvent>;
+  events(hooks?: SourceHooks): AsyncIterable<RouteEvent>;
   stats(): SourceStats;
   /** Stops the source; `events()` ends soon after. */
   close(): Promise<void>;
@@ -41,6 +42,11 @@ export interface RouteSource {
 export interface RouteVisitor {
   ribEntry(collector: string, prefix: string, peerIp: string, peerAsn: number, pathId: number | undefined, timestamp: number, path: RoutePath): void;
   event(event: RouteEvent): void;
+  /** A peer's session went down: its routes are gone (not given: ignored). */
+  peerDown?(down: PeerDown): void;
 }
+
+
+export type { SourceHooks };
 
 export const emptySourceStats = (): SourceStats => ({ messages: 0, elements: 0, errors: 0, dropped: 0, reconnects: 0 });

@@ -86,10 +86,10 @@ export function bgp4mpMessage(peer: Peer, message: Uint8Array, subtype = 4, opts
   return mrt(opts.et === undefined ? 16 : 17, subtype, body, opts.seconds, opts.et);
 }
 
-export function bgp4mpStateChange(peer: Peer, oldState: number, newState: number, as4 = true, et?: number): Uint8Array {
+export function bgp4mpStateChange(peer: Peer, oldState: number, newState: number, as4 = true, et?: number, seconds?: number): Uint8Array {
   const asn = (v: number) => (as4 ? u32(v) : u16(v));
   const body = cat(asn(peer.peerAsn), asn(peer.localAsn), u16(0), u16(afiOf(peer.peerIp)), addr(peer.peerIp), addr(peer.localIp), u16(oldState), u16(newState));
-  return mrt(et === undefined ? 16 : 17, as4 ? 5 : 0, body, undefined, et);
+  return mrt(et === undefined ? 16 : 17, as4 ? 5 : 0, body, seconds, et);
 }
 
 /** TABLE_DUMP (type 12) entry: subtype 1/2 with 2-byte ASNs, or 3/4 (bgpdump's 4-byte variants) with `asnSize` 4. */
