@@ -125,7 +125,7 @@ async function synthetic(): Promise<void> {
   report('state: synthetic update churn', { ...rates(updates, churn), pairs: state.size().pairs, lifecycle });
 
   // 3. A full-table peer goes down.
-  const down = timed(() => state.peerDown({ collector: 'rrc00', peer_ip: '10.0.0.1', peer_asn: 64_512 }, 1_700_200_000, classify).length);
+  const down = timed(() => state.peerDown({ collector: 'rrc00', peer_ip: '10.0.0.1', peer_asn: 64_512, timestamp: 1_700_200_000 }, classify).length);
   report('state: peerDown of a full-table peer', { wall_ms: Math.round(down.wall * 1000), lifecycle: down.value });
 
   // 4. Snapshot and restore.

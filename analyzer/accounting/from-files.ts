@@ -7,6 +7,7 @@
  */
 import { log } from '../../common/log.js';
 import { FileSource } from '../../collector/sources/file-source.js';
+import type { PeerDown } from '../../collector/models/peer-down.js';
 import type { RouteSource } from '../../collector/sources/source.js';
 import type { RoutedFilters } from '../models/accounting.js';
 import type { Finding } from '../models/finding.js';
@@ -61,6 +62,7 @@ export async function tableFromSource(source: RouteSource, onProgress?: (element
     if (latest === null || time > latest) latest = time;
     if (onProgress && elements % 100_000 === 0) onProgress(elements);
   };
+  const peerDown = (down: PeerDown) => void state.peerDown(down, unclassified);
   if (source.readRoutes) {
     await source.readRoutes({
       ribEntry(collector, prefix, peerIp, peerAsn, pathId, timestamp, path) {
@@ -71,9 +73,10 @@ export async function tableFromSource(source: RouteSource, onProgress?: (element
         state.apply(event, unclassified);
         counted(event.timestamp);
       },
+      peerDown,
     });
   } else {
-    for await (const event of source.events()) {
+    for await (const event of source.events({ peerDown })) {
       state.apply(event, unclassified);
       counted(event.timestamp);
     }

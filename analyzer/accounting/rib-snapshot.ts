@@ -9,6 +9,7 @@
  * caller reads the file into a PrefixState instead.
  */
 import type { RoutePath } from '../../collector/mrt/routes.js';
+import type { PeerDown } from '../../collector/models/peer-down.js';
 import type { RouteEvent } from '../../collector/models/route-event.js';
 import type { RouteVisitor } from '../../collector/sources/source.js';
 import type { RoutedFilters } from '../models/accounting.js';
@@ -77,6 +78,10 @@ export class RibSnapshotReader implements RouteVisitor {
 
   event(e: RouteEvent): void {
     throw new NotARibSnapshot(`an ${e.elem_type} event (${e.prefix}): not a RIB dump`);
+  }
+
+  peerDown(down: PeerDown): void {
+    throw new NotARibSnapshot(`peer ${down.peer_ip} AS${down.peer_asn} went down: not a RIB dump`);
   }
 
   result(): RoutedTable {

@@ -1,3 +1,4 @@
+import type { PeerDown } from '../../collector/models/peer-down.js';
 import type { RouteEvent } from '../../collector/models/route-event.js';
 import type { Classifier } from '../classify/index.js';
 import { MISMATCH_KINDS, type Finding, type MismatchKind } from '../models/finding.js';
@@ -20,6 +21,13 @@ export interface PipelineCounters {
   lifecycle: Record<LifecycleEvent['type'], number>;
   /** Withdrawals of routes the state did not hold, skipped (not stored) while the source was under pressure (`shed` mode). */
   shed: number;
+  /**
+   * Peers whose session went down holding routes in this pipeline's state (with `--jobs`, each
+   * shard counts those holding routes in its share), and the withdrawals made for those routes
+   * (not in `events`).
+   */
+  peerDowns: number;
+  peerDownWithdrawals: number;
 }
 
 export interface PipelineOptions {
@@ -31,6 +39,9 @@ export interface PipelineOptions {
 }
 
 const NO_LIFECYCLE: LifecycleEvent[] = [];
+
+/** After an event's work (or its wait), the slicer's break when one is due. */
+const sliced = (wait: Promise<void> | void, slicer: TimeSlicer): Promise<void> | undefined => (wait ? wait.then(() => slicer.tick()) : slicer.tick());
 
 function smallest(values: number[]): number {
   let m = values[0];
@@ -47,6 +58,8 @@ export const newPipelineCounters = (): PipelineCounters => ({
   findings: 0,
   lifecycle: { 'finding-started': 0, 'finding-ended': 0, 'origin-changed': 0 },
   shed: 0,
+  peerDowns: 0,
+  peerDownWithdrawals: 0,
 });
 
 /**
@@ -112,8 +125,7 @@ export class Pipeline {
    * cost no microtask.
    */
   processSliced(event: RouteEvent, slicer: TimeSlicer): Promise<void> | undefined {
-    const wait = this.process(event);
-    return wait ? wait.then(() => slicer.tick()) : slicer.tick();
+    return sliced(this.process(event), slicer);
   }
 
   /**
@@ -122,10 +134,30 @@ export class Pipeline {
    */
   process(event: RouteEvent): Promise<void> | void {
     this.counters.events++;
-    let finding: Finding | null = null;
-    let lifecycle: LifecycleEvent[] = NO_LIFECYCLE;
     if (event.elem_type === 'announce') this.counters.announcements++;
     else this.counters.withdrawals++;
+    return this.handle(event);
+  }
+
+  /**
+   * A peer's session went down: each route the state holds from it is withdrawn at that time, as
+   * if the peer had sent the withdrawal, so sinks store, count and alert on it as on any other.
+   * Every event before it must have been processed (SourceHooks orders them).
+   */
+  async peerDown(down: PeerDown, slicer?: TimeSlicer): Promise<void> {
+    if (!this.classifier) return; // the state is kept only while classifying: it holds no routes
+    const before = this.counters.peerDownWithdrawals;
+    for (const withdrawal of this.state.withdrawalsOf(down)) {
+      this.counters.peerDownWithdrawals++;
+      const wait = slicer ? sliced(this.handle(withdrawal), slicer) : this.handle(withdrawal);
+      if (wait) await wait;
+    }
+    if (this.counters.peerDownWithdrawals > before) this.counters.peerDowns++;
+  }
+
+  private handle(event: RouteEvent): Promise<void> | void {
+    let finding: Finding | null = null;
+    let lifecycle: LifecycleEvent[] = NO_LIFECYCLE;
     for (let i = 0; i < this.sinks.length; i++) this.sinks[i].beforeEvent?.(event);
     try {
       if (this.classifier) {

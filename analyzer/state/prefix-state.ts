@@ -5,6 +5,7 @@
  */
 import { endianness } from 'node:os';
 import { log } from '../../common/log.js';
+import type { PeerDown } from '../../collector/models/peer-down.js';
 import type { RouteEvent } from '../../collector/models/route-event.js';
 import type { Finding, MismatchKind, Severity } from '../models/finding.js';
 import type { LifecycleEvent } from '../models/lifecycle.js';
@@ -12,7 +13,7 @@ import { encodeFinding, hasFinding, isStale, kindsOf, severityOf, STALE } from '
 import { OriginSetTable, originAsnsOf } from './origins.js';
 import { PairTable } from './pair-table.js';
 import { readSnapshot, writeSnapshot, type StateImage } from './snapshot.js';
-import { SourceTable, type PeerKey } from './peer-paths.js';
+import { SourceTable } from './peer-paths.js';
 
 export type Classify = (prefix: string, originAsns: number[], visibility: number) => Finding;
 
@@ -156,29 +157,46 @@ export class PrefixState {
         revivedFinding = this.becameVisible(prefix, target, time, classify, out, isNew, created);
       }
     }
-    if (zeroedAsns || revived >= 0) this.originChange(prefix, time, classify, out, zeroedAsns ? [zeroedAsns] : [], revived, revivedFinding);
+    if (zeroedAsns || revived >= 0) this.originChange(prefix, time, classify, out, zeroedAsns, revived, revivedFinding);
     return out;
   }
 
-  peerDown(peer: PeerKey, time: number, classify: Classify): LifecycleEvent[] {
-    const out: LifecycleEvent[] = [];
-    const sources = this.sources.sourcesOf(peer);
-    if (sources.length === 0) return out;
+  /**
+   * A peer's session went down (rule 4): a withdrawal of each route its sources hold, at the
+   * time of the state change, for the caller to apply as any other, so that every reader of
+   * routes (the store's tables too) sees them go. The routes are listed before the first is
+   * yielded; the events are made as they are taken (a full table is a million).
+   */
+  *withdrawalsOf(down: PeerDown): Generator<RouteEvent> {
+    const sources = this.sources.sourcesOf(down);
+    if (sources.length === 0) return;
     this.counters.peerDowns++;
     const p = this.pairs;
-    let withdrawn = 0;
+    const prefixes: string[] = [];
+    const held: number[] = [];
     for (const [prefix, head] of this.heads) {
-      let zeroed: number[][] | null = null;
       for (let i = head; i >= 0; i = p.next[i]) {
         for (const s of sources) {
           if (!p.hasBit(i, s)) continue;
-          withdrawn++;
-          if (this.removeSource(prefix, i, s, time, classify, out)) (zeroed ??= []).push(this.asnsOf(i));
+          prefixes.push(prefix);
+          held.push(s);
         }
       }
-      if (zeroed) this.originChange(prefix, time, classify, out, zeroed, -1, undefined);
     }
-    log.info({ ...peer, time, withdrawn, events: out.length }, 'prefix state: peer down, its routes withdrawn');
+    log.info({ collector: down.collector, peer_ip: down.peer_ip, peer_asn: down.peer_asn, time: down.timestamp, routes: prefixes.length }, 'prefix state: peer down, its routes withdrawn');
+    const { timestamp, collector, peer_ip, peer_asn } = down;
+    for (let k = 0; k < prefixes.length; k++) {
+      const path = this.sources.sourcePath[held[k]];
+      const event: RouteEvent = { timestamp, elem_type: 'withdraw', peer_ip, peer_asn, prefix: prefixes[k], atomic: false, collector };
+      if (path >= 0) event.path_id = path;
+      yield event;
+    }
+  }
+
+  /** A peer's session went down, for a reader of the state alone: `withdrawalsOf` applied. */
+  peerDown(down: PeerDown, classify: Classify): LifecycleEvent[] {
+    const out: LifecycleEvent[] = [];
+    for (const withdrawal of this.withdrawalsOf(down)) out.push(...this.apply(withdrawal, classify));
     return out;
   }
 
@@ -354,14 +372,14 @@ export class PrefixState {
 
   /**
    * Emitted after a change of the prefix's visible origin set when both the old and the new set
-   * are non-empty. `zeroed`: origins of pairs that lost their last source; `revived`: the pair that
-   * gained its first one (-1 if none).
+   * are non-empty. `zeroed`: the origins of the pair that lost its last source (null if none);
+   * `revived`: the pair that gained its first one (-1 if none).
    */
-  private originChange(prefix: string, time: number, classify: Classify, out: LifecycleEvent[], zeroed: number[][], revived: number, revivedFinding: Finding | undefined): void {
+  private originChange(prefix: string, time: number, classify: Classify, out: LifecycleEvent[], zeroed: number[] | null, revived: number, revivedFinding: Finding | undefined): void {
     const p = this.pairs;
     // Most calls (a first origin appears, the last one goes) emit nothing: tell before allocating.
     let visibleCount = 0;
-    let others = zeroed.length;
+    let others = zeroed ? 1 : 0;
     for (let i = this.headOf(prefix); i >= 0; i = p.next[i]) {
       if (p.count[i] > 0) {
         visibleCount++;
@@ -372,7 +390,7 @@ export class PrefixState {
     const visible: number[] = [];
     for (let i = this.headOf(prefix); i >= 0; i = p.next[i]) if (p.count[i] > 0) visible.push(i);
     const before = visible.filter((i) => i !== revived).map((i) => this.asnsOf(i));
-    before.push(...zeroed);
+    if (zeroed) before.push(zeroed);
     if (visible.length === 0 || before.length === 0) return;
     let subject = revived;
     let finding = revivedFinding;

@@ -290,6 +290,7 @@ function printSummary(
     elements: c.events,
     announcements: c.announcements,
     withdrawals: c.withdrawals,
+    peerDownWithdrawals: c.peerDownWithdrawals,
     failed: c.failed,
     findings: c.findings,
     findingsByKind: c.findingsByKind,
@@ -308,6 +309,7 @@ function printSummary(
   const lines = [
     ...fileLines(files),
     `elements: ${fmtInt(c.events)} (${fmtInt(c.announcements)} announcements, ${fmtInt(c.withdrawals)} withdrawals${c.failed ? `, ${fmtInt(c.failed)} failed` : ''})`,
+    ...(c.peerDownWithdrawals ? [`peer sessions down: ${fmtInt(c.peerDownWithdrawals)} routes withdrawn with them (stored as withdrawals)`] : []),
     `findings: ${fmtInt(c.findings)} announcements with a mismatch`,
     ...Object.entries(c.findingsByKind)
       .filter(([, n]) => n > 0)

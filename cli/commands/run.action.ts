@@ -185,7 +185,7 @@ async function runJob(opts: RunOptions): Promise<void> {
   // Breaks every 10 ms of work: /metrics, /healthz, the API and the writer's timers answer
   // while a backlog or a replayed file saturates the pipeline.
   const slicer = new TimeSlicer();
-  for await (const event of source.events()) {
+  for await (const event of source.events({ peerDown: (down) => pipeline.peerDown(down, slicer) })) {
     await pipeline.process(event);
     const turn = slicer.tick();
     if (turn) await turn;

@@ -252,7 +252,8 @@ export class FileRunner {
     const checkpoint = hooks.checkpoint;
     let failed: string | undefined;
     try {
-      for await (const batch of source.eventBatches()) {
+      // A peer down withdraws the routes this shard's state holds: every shard takes it.
+      for await (const batch of source.eventBatches({ peerDown: (down) => pipeline.peerDown(down, slicer) })) {
         for (const event of batch) {
           if (!this.mine(event)) continue;
           // Awaited only when the writer asks to wait (a full queue) or a break is due: no microtask per event.
@@ -321,7 +322,7 @@ export class FileRunner {
     const replay = new Pipeline(this.classifier, this.state, []);
     const slicer = new TimeSlicer();
     const source = (this.current = this.source(files));
-    for await (const batch of source.eventBatches()) {
+    for await (const batch of source.eventBatches({ peerDown: (down) => replay.peerDown(down, slicer) })) {
       if (this.stopping) return;
       for (const event of batch) {
         if (!this.mine(event)) continue;

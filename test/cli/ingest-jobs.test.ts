@@ -18,6 +18,8 @@ import { hasSharedData, sharedData, sharedDataSkipReason } from '../helpers/shar
 import { queryStore, storeDigest } from '../helpers/store-contents.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { writeCapture, writeRib, type Capture } from '../reliability/fixture.js';
+import { readMrtRecordElems } from '../../collector/mrt/index.js';
+import { openInput } from '../../common/input.js';
 import { asPath, attr, bgp4mpMessage, nextHop, origin, peerIndexTable, prefix, rib, update } from '../helpers/mrt-encoder.js';
 
 const dir = makeTmpDir('ingest-jobs');
@@ -80,8 +82,8 @@ describe('portolan ingest --jobs N stores what --jobs 1 stores', { timeout: 300_
 
   beforeAll(async () => {
     const rib = writeRib(dir, { seed: 7 });
-    capture = writeCapture(dir, { seed: 8, messages: 3000, name: 'a.mrt.gz' });
-    const b = writeCapture(dir, { seed: 9, messages: 3000, startTime: capture.lastTime + 1, name: 'b.mrt.gz' });
+    capture = writeCapture(dir, { seed: 8, messages: 3000, name: 'a.mrt.gz', peerDowns: 3 });
+    const b = writeCapture(dir, { seed: 9, messages: 3000, startTime: capture.lastTime + 1, name: 'b.mrt.gz', peerDowns: 3 });
     files = [rib.file, capture.mrt, b.mrt, writeBadFile()];
     empty = join(dir, 'empty.mrt.gz');
     writeFileSync(empty, gzipSync(Buffer.alloc(0)));
@@ -89,6 +91,40 @@ describe('portolan ingest --jobs N stores what --jobs 1 stores', { timeout: 300_
     const db = join(dir, 'db-jobs-1');
     const { summary } = await ingest(db, 1);
     single = { summary, digest: await storeDigest(db) };
+  });
+
+  it("a peer going down: its routes' withdrawals stored at that time, as a replay of the files by hand says", async () => {
+    // Independent of the routing state: each peer's routes in a Map, from the decoded records.
+    const held = new Map<string, Set<string>>();
+    const expected: string[] = [];
+    const downs: number[] = [];
+    for (const file of files) {
+      for await (const { record, elems } of readMrtRecordElems(await openInput(file))) {
+        for (const e of elems) {
+          const routes = held.get(`${e.peer_ip} ${e.peer_asn}`) ?? held.set(`${e.peer_ip} ${e.peer_asn}`, new Set()).get(`${e.peer_ip} ${e.peer_asn}`)!;
+          if (e.elem_type === 'announce' && e.as_path?.length) routes.add(e.prefix);
+          else routes.delete(e.prefix);
+        }
+        if (record.kind === 'bgp4mp-state-change' && record.oldState === 6 && record.newState !== 6) {
+          const us = Math.round(record.timestamp * 1e6);
+          downs.push(us);
+          const key = `${record.peerIp} ${record.peerAsn}`;
+          for (const p of held.get(key) ?? []) expected.push(`${key} ${p} ${us}`);
+          held.delete(key);
+        }
+      }
+    }
+    expect(downs).toHaveLength(6);
+    expect(expected.length).toBeGreaterThan(100);
+    // One row (the query prints at most 1,000): every withdrawal stored at a down's time.
+    const [{ rows }] = await queryStore<{ rows: string[] }>(
+      join(dir, 'db-jobs-1'),
+      `SELECT groupArray(concat(peer_ip, ' ', toString(peer_asn), ' ', prefix, ' ', toString(toUnixTimestamp64Micro(time)))) AS rows FROM route_events FINAL WHERE elem_type = 'withdraw' AND toUnixTimestamp64Micro(time) IN (${downs.join(',')})`,
+    );
+    expect(rows.sort()).toEqual(expected.sort());
+    expect(single.summary.peerDownWithdrawals).toBe(expected.length);
+    // The source's elements are what the files hold; the withdrawals made are counted apart.
+    expect(single.summary.elements).toBe(elements + 9);
   });
 
   it('three jobs: the same rows in every table and the same counts as one', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { rngFor } from '../../fuzz/prng.js';
 import { writeFixture } from '../analyzer/classify/fixture.js';
-import { asPath, bgp4mpMessage, mpReach, mpUnreach, nextHop, origin, peerIndexTable, prefix, rib, ribMpReach, update, type Peer } from '../helpers/mrt-encoder.js';
+import { asPath, bgp4mpMessage, bgp4mpStateChange, mpReach, mpUnreach, nextHop, origin, peerIndexTable, prefix, rib, ribMpReach, update, type Peer } from '../helpers/mrt-encoder.js';
 
 const PEERS: Peer[] = [
   { peerAsn: 64501, localAsn: 12654, peerIp: '192.0.2.1', localIp: '192.0.2.254' },
@@ -48,9 +48,11 @@ export interface Capture {
 
 /**
  * Writes `messages` BGP UPDATEs (1–6 prefixes each, about one in six a withdrawal) into
- * `dir/updates.mrt.gz`, and the registry and geo fixture beside it.
+ * `dir/updates.mrt.gz`, and the registry and geo fixture beside it. With `peerDowns`, that many
+ * sessions go down (a state change out of Established, back up a tenth of a second later), evenly
+ * spaced, each of a seeded peer: its routes are gone until it announces them again.
  */
-export function writeCapture(dir: string, opts: { seed?: number; messages?: number; startTime?: number; name?: string } = {}): Capture {
+export function writeCapture(dir: string, opts: { seed?: number; messages?: number; startTime?: number; name?: string; peerDowns?: number } = {}): Capture {
   const rng = rngFor(opts.seed ?? 1, 'capture', 0);
   const messages = opts.messages ?? 10_000;
   // 2023-11-15 01:00 UTC: 16,000 messages stay within one UTC day.
@@ -58,7 +60,13 @@ export function writeCapture(dir: string, opts: { seed?: number; messages?: numb
   const v4 = v4Pool();
   const records: Uint8Array[] = [];
   let elements = 0;
+  const downEvery = opts.peerDowns ? Math.floor(messages / (opts.peerDowns + 1)) : 0;
   for (let i = 0; i < messages; i++) {
+    if (downEvery && i > 0 && i % downEvery === 0 && i / downEvery <= opts.peerDowns!) {
+      const down = rng.pick(PEERS);
+      // Half a second before message i (BGP4MP_ET): no element of the file shares its time.
+      records.push(bgp4mpStateChange(down, 6, 1, true, 500_000, start + i - 1), bgp4mpStateChange(down, 1, 6, true, 600_000, start + i - 1));
+    }
     const peer = rng.pick(PEERS);
     // One message a second and distinct prefixes in a message: no two elements are the same
     // event, so a plain count() of an uninterrupted run is the element count whatever merges do.

@@ -4,7 +4,7 @@
  * same origins, same counters. Checked on MRT files the test encodes (every case the shortcut
  * touches) and on the real files in shared data.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tableFromSource } from '../../../analyzer/accounting/from-files.js';
@@ -18,6 +18,7 @@ import {
   as4Path,
   asPath,
   bgp4mpMessage,
+  bgp4mpStateChange,
   communities,
   concat,
   mpReach,
@@ -39,7 +40,7 @@ const dir = makeTmpDir('route-reader');
 /** The same files without readRoutes: the element stream, as `run` and `ingest` read them. */
 const eventsOnly = (files: string[]): RouteSource => {
   const s = new FileSource(files);
-  return { name: s.name, events: () => s.events(), stats: () => s.stats(), close: () => s.close() };
+  return { name: s.name, events: (hooks) => s.events(hooks), stats: () => s.stats(), close: () => s.close() };
 };
 
 /** Every route the reader hands over, as (collector, prefix, peer, path id, time, origins). */
@@ -134,6 +135,34 @@ describe('RIB entries read for their path only (self-contained)', () => {
 
   it('builds the same routing state, counters and source stats', async () => {
     expect(await expectSameState([file])).toBeGreaterThan(15);
+  });
+
+  it('takes a peer going down in its place: its RIB routes and announcements gone, as in the element stream', async () => {
+    const down = join(dir, 'rrc99.bview.down');
+    writeFileSync(
+      down,
+      concat(
+        readFileSync(file),
+        bgp4mpStateChange(peerA, 6, 1, true, undefined, 1_700_000_500),
+        bgp4mpMessage(peerA, update({ attrs: [origin(0), asPath([seq([64500, 64580])]), nextHop('192.0.2.10')], nlri: [prefix('10.10.0.0/16')] }), 4, { seconds: 1_700_000_600 }),
+      ),
+    );
+    await expectSameState([down]);
+    const before = await tableFromSource(new FileSource([file]));
+    const after = await tableFromSource(new FileSource([down]));
+    const visible = (state: PrefixState) => (prefix: string, origin: number) => state.visibility(prefix, origin);
+    const [was, is] = [visible(before.state), visible(after.state)];
+    // Peer A's routes, from the RIB and from UPDATEs, are gone; the other peers' stay.
+    for (const [prefix, origin] of [['10.1.0.0/16', 4200000001], ['10.6.0.0/16', 64560], ['10.9.0.0/16', 64560], ['2001:db8:200::/48', 64570]] as const) {
+      expect([was(prefix, origin), is(prefix, origin)], prefix).toEqual([1, 0]);
+    }
+    for (const [prefix, origin] of [['10.1.0.0/16', 64521], ['10.7.0.0/16', 64530], ['10.8.0.0/16', 64550]] as const) {
+      expect([was(prefix, origin), is(prefix, origin)], prefix).toEqual([1, 1]);
+    }
+    // Its announcement after the session is back counts.
+    expect(is('10.10.0.0/16', 64580)).toBe(1);
+    expect(after.state.counters.peerDowns).toBe(1);
+    expect(after.elements).toBe(before.elements + 1);
   });
 
   it('reads a RIS Live capture after the RIB as events, in order', async () => {

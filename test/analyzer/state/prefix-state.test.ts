@@ -183,14 +183,14 @@ describe('PrefixState lifecycle', () => {
     s.apply(announce(P1, 1, Y, [64500, 65001]), classify);
     s.apply(announce(P1, 1, '2001:db8::/32', [64500, 65002]), classify);
     s.apply(announce(P2, 1, '2001:db8::/32', [64501, 65003]), classify);
-    const ev = s.peerDown(P1, 50, classify);
+    const ev = s.peerDown({ ...P1, timestamp: 50 }, classify);
     expect(brief(ev)).toEqual([
       { type: 'finding-ended', time: 50, reason: 'withdrawn', prefix: Y, origins: [65001] },
       { type: 'origin-changed', time: 50, prefix: '2001:db8::/32', previous: [65002, 65003], origins: [65003] },
     ]);
     expect(s.visibility(X, 65001)).toBe(1);
     expect(s.visibility(Y, 65001)).toBe(0);
-    expect(s.peerDown({ ...P1, peer_asn: 1 }, 60, classify)).toEqual([]);
+    expect(s.peerDown({ ...P1, peer_asn: 1, timestamp: 60 }, classify)).toEqual([]);
     // The peer comes back: its announcements count again.
     expect(brief(s.apply(announce(P1, 70, Y, [64500, 65001]), classify))).toEqual([
       { type: 'finding-started', time: 70, prefix: Y, origins: [65001] },
@@ -221,7 +221,7 @@ describe('PrefixState lifecycle', () => {
     s.apply(withdraw(P1, 2, X, { path_id: 1 }), classify);
     expect(s.visibility(X, 65002)).toBe(1);
     expect(s.size().peers).toBe(1);
-    s.peerDown(P1, 3, classify);
+    s.peerDown({ ...P1, timestamp: 3 }, classify);
     expect(s.visibility(X, 65002) + s.visibility(X, 65003)).toBe(0);
   });
 
@@ -236,7 +236,7 @@ describe('PrefixState lifecycle', () => {
       const expected = Array.from({ length: 300 }, (_, peer) => peer).filter((peer) => (peer + k) % 3 !== 0).length;
       expect(s.visibility(prefix, 65000 + k)).toBe(expected);
     }
-    s.peerDown({ collector: 'rrc00', peer_ip: '192.0.2.44', peer_asn: 64544 }, 1000, classify);
+    s.peerDown({ collector: 'rrc00', peer_ip: '192.0.2.44', peer_asn: 64544, timestamp: 1000 }, classify);
     expect(s.visibility('10.0.0.0/16', 65000)).toBe(199);
     expect(s.size()).toEqual({ prefixes: 50, pairs: 50, peers: 300 });
   });

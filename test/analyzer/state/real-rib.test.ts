@@ -65,7 +65,7 @@ describe.skipIf(!hasSharedData)(`real RIB through the prefix state (${hasSharedD
     // A peer going down removes exactly its routes.
     const [peerIp, peerPrefixes] = [...perPeer.entries()][0];
     const peerEvent = events.find((e) => e.peer_ip === peerIp)!;
-    state.peerDown({ collector: 'rrc06', peer_ip: peerIp, peer_asn: peerEvent.peer_asn }, 1277971200, classify);
+    state.peerDown({ collector: 'rrc06', peer_ip: peerIp, peer_asn: peerEvent.peer_asn, timestamp: 1277971200 }, classify);
     let after = 0;
     state.forEachPair((_p, pair) => (after += pair.peers));
     expect(after).toBe(peerPrefix.size - peerPrefixes.size);

@@ -66,8 +66,8 @@ describe('PrefixState snapshot', () => {
       a.push(s.apply(e, classify));
       b.push(r.apply(e, classify));
     }
-    a.push(s.peerDown({ collector: 'rrc01', peer_ip: '192.0.2.7', peer_asn: 64507 }, 20_000, classify));
-    b.push(r.peerDown({ collector: 'rrc01', peer_ip: '192.0.2.7', peer_asn: 64507 }, 20_000, classify));
+    a.push(s.peerDown({ collector: 'rrc01', peer_ip: '192.0.2.7', peer_asn: 64507, timestamp: 20_000 }, classify));
+    b.push(r.peerDown({ collector: 'rrc01', peer_ip: '192.0.2.7', peer_asn: 64507, timestamp: 20_000 }, classify));
     expect(a.flat().length).toBeGreaterThan(10);
     expect(JSON.stringify(b)).toEqual(JSON.stringify(a));
     expect(dump(r)).toEqual(dump(s));
