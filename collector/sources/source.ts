@@ -46,7 +46,6 @@ export interface RouteVisitor {
   peerDown?(down: PeerDown): void;
 }
 
-
 export type { SourceHooks };
 
 export const emptySourceStats = (): SourceStats => ({ messages: 0, elements: 0, errors: 0, dropped: 0, reconnects: 0 });
