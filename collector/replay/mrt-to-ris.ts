@@ -84,9 +84,12 @@ export function mrtRecordToRis(record: Bgp4mpMessageRecord, host: string, seq: n
   return data;
 }
 
-/** A session coming up or going down, as RIS Live's RIS_PEER_STATE; null for other transitions. */
+/**
+ * A session coming up (Established) or going down (out of it), as RIS Live's RIS_PEER_STATE `up`
+ * or `down`; null for other transitions (RIS Live's `connected`, TCP up, has no MRT record).
+ */
 export function stateChangeToRis(record: Bgp4mpStateChangeRecord, host: string, seq: number): RisMessageData | null {
-  const state = record.newState === ESTABLISHED ? 'connected' : record.oldState === ESTABLISHED ? 'down' : undefined;
+  const state = record.newState === ESTABLISHED ? 'up' : record.oldState === ESTABLISHED ? 'down' : undefined;
   if (!state) return null;
   return { timestamp: record.timestamp, peer: record.peerIp, peer_asn: String(record.peerAsn), id: `${record.peerIp}-${record.timestamp}-${seq}`, host, type: 'RIS_PEER_STATE', state };
 }

@@ -67,7 +67,7 @@ export interface RisMessageData {
   aggregator?: string;
   announcements?: RisAnnouncement[];
   withdrawals?: string[];
-  /** RIS_PEER_STATE only: `connected` or `down`. */
+  /** RIS_PEER_STATE only, as exabgp (RIS's collector) names them: `connected` (TCP up), `up` (BGP Established) or `down`. */
   state?: string;
 }
 

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PeerDown } from '../../../collector/models/peer-down.js';
 import type { RouteEvent } from '../../../collector/models/route-event.js';
 import { peerDownOf } from '../../../collector/mrt/index.js';
+import { stateChangeToRis } from '../../../collector/replay/mrt-to-ris.js';
 import { startReplayServer } from '../../../collector/replay/server.js';
 import { withPeerStates } from '../../../collector/rislive/client.js';
 import { peerDownOfRis } from '../../../collector/rislive/decode.js';
@@ -150,6 +151,25 @@ describe('peer downs from RIS Live RIS_PEER_STATE', () => {
       if (seen.length === expected.length) break;
     }
     expect(seen).toEqual(expected);
+  });
+
+  it('an MRT file replayed by the replay server (state changes as RIS_PEER_STATE) gives them in the same places', async () => {
+    const server = await startReplayServer({ files: [mrtFile], speed: 0 });
+    cleanup.push(() => server.close());
+    const source = new RisLiveSource({ url: server.url, subscriptions: [{}], overflow: 'pause', lagThresholdSec: 0 });
+    cleanup.push(() => source.close());
+    const seen: string[] = [];
+    for await (const e of source.events({ peerDown: (d) => void seen.push(downText(d)) })) {
+      seen.push(`${e.elem_type} ${e.prefix}`);
+      if (seen.length === EXPECTED.length) break;
+    }
+    expect(seen).toEqual(EXPECTED);
+  });
+
+  it('stateChangeToRis: up into Established, down out of it, nothing else', () => {
+    const record = { kind: 'bgp4mp-state-change' as const, offset: 0, seconds: T, microseconds: 0, timestamp: T, mrtType: 16, mrtSubtype: 5, peerAsn: 65001, localAsn: 65000, afi: 1, peerIp: '192.0.2.1', localIp: '192.0.2.254' };
+    const state = (oldState: number, newState: number) => stateChangeToRis({ ...record, oldState, newState }, 'rrc03', 1)?.state ?? null;
+    expect([state(5, 6), state(6, 1), state(6, 2), state(1, 2), state(3, 4)]).toEqual(['up', 'down', 'down', null, null]);
   });
 
   it('UPDATE-only subscriptions get their collectors\' and peers\' RIS_PEER_STATE too', async () => {
