@@ -99,6 +99,7 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
   sourceCounter('portolan_source_errors_total', 'Bad input found and skipped by the sources', (s) => s.errors);
   sourceCounter('portolan_reconnects_total', 'Reconnects of live sources', (s) => s.reconnects);
   sourceCounter('portolan_drops_total', 'Messages a live source dropped under back-pressure', (s) => s.dropped);
+  sourceCounter('portolan_peer_downs_total', 'BGP sessions the sources saw go down (MRT state changes out of Established, RIS_PEER_STATE down); the routes each held are withdrawn', (s) => s.peerDowns);
   new Gauge({
     name: 'portolan_feed_lag_seconds',
     help: 'Seconds between now and the newest message of the live feed (the largest over live sources)',

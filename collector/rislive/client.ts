@@ -193,8 +193,10 @@ export class RisLiveClient {
   async *events(hooks: SourceHooks = {}): AsyncGenerator<RouteEvent> {
     for await (const data of this.messages()) {
       if (data.type === 'RIS_PEER_STATE') {
-        const down = hooks.peerDown && peerDownOfRis(data);
-        if (down) await hooks.peerDown!(down);
+        const down = peerDownOfRis(data);
+        if (!down) continue;
+        this.counters.peerDowns++;
+        await hooks.peerDown?.(down);
         continue;
       }
       const check = ++this.sinceCheck >= this.opts.checkEvery;

@@ -15,6 +15,8 @@ export interface RisLiveCounters {
   messages: number;
   /** RouteEvents handed to the consumer. */
   elements: number;
+  /** RIS_PEER_STATE `down` messages handed to the consumer. */
+  peerDowns: number;
   /** ris_message frames dropped because the queue was full. */
   dropped: number;
   /** Frames that were not valid JSON or not a known message shape. */
@@ -63,6 +65,7 @@ export function newCounters(queueCapacity = 0, lagThresholdSec = 0): RisLiveCoun
     frames: 0,
     messages: 0,
     elements: 0,
+    peerDowns: 0,
     dropped: 0,
     malformed: 0,
     risErrors: 0,

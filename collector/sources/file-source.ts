@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { log } from '../../common/log.js';
 import { collectorFromPath, UNNAMED_COLLECTOR } from '../mrt/collector-name.js';
 import { isRibRecord, newStats, peerDownOf, readMrtRecordElems, readMrtRoutes, type MrtReadStats } from '../mrt/index.js';
+import type { PeerDown } from '../models/peer-down.js';
 import type { BgpElem, RouteEvent } from '../models/route-event.js';
 import type { OpenedInput } from '../../common/input.js';
 import { newJsonlStats, openByContent, readJsonlCapture } from '../replay/jsonl.js';
@@ -35,6 +36,7 @@ export class FileSource implements RouteSource {
   /** Of the errors, those in MRT RIB records (a reader that skips some RIB records sees only its own). */
   private ribErrors = 0;
   private sinceCheck = 0;
+  private peerDowns = 0;
   private closed = false;
   private unnamedLogged = false;
 
@@ -87,9 +89,9 @@ export class FileSource implements RouteSource {
         if (r.disagreement) this.disagreements++;
         this.counters.elements += r.events.length;
         if (r.events.length) yield r.events;
-        else if (hooks.peerDown) {
+        else {
           const down = peerDownOfRis(data);
-          if (down) await hooks.peerDown(down);
+          if (down) await this.peerDown(down, hooks);
         }
       }
     } finally {
@@ -106,8 +108,8 @@ export class FileSource implements RouteSource {
         if (this.closed) return;
         this.counters.messages = before + stats.records;
         if (!elems.length) {
-          const down = hooks.peerDown && peerDownOf(record);
-          if (down) await hooks.peerDown!({ ...down, collector });
+          const down = peerDownOf(record);
+          if (down) await this.peerDown({ ...down, collector }, hooks);
           continue;
         }
         const rib = isRibRecord(record);
@@ -124,11 +126,12 @@ export class FileSource implements RouteSource {
   }
 
   async readRoutes(visitor: RouteVisitor): Promise<void> {
+    const hooks: SourceHooks = { peerDown: visitor.peerDown?.bind(visitor) };
     for (const file of this.files) {
       if (this.closed) return;
       const input = await openByContent(file);
       if (input.jsonl) {
-        for await (const events of this.jsonl(input, { peerDown: visitor.peerDown?.bind(visitor) })) for (const event of events) visitor.event(event);
+        for await (const events of this.jsonl(input, hooks)) for (const event of events) visitor.event(event);
         continue;
       }
       const collector = this.collectorOf(file);
@@ -140,7 +143,7 @@ export class FileSource implements RouteSource {
           {
             ribEntry: (prefix, peerIp, peerAsn, pathId, timestamp, path) => visitor.ribEntry(collector, prefix, peerIp, peerAsn, pathId, timestamp, path),
             elem: (elem) => visitor.event(labelled(elem, collector)),
-            peerDown: visitor.peerDown && ((down) => visitor.peerDown!({ ...down, collector })),
+            peerDown: (down) => void this.peerDown({ ...down, collector }, hooks),
           },
           stats,
         );
@@ -149,6 +152,12 @@ export class FileSource implements RouteSource {
         this.countRead(before, stats);
       }
     }
+  }
+
+  /** Counts a session going down and hands it to the reader. */
+  private peerDown(down: PeerDown, hooks: SourceHooks): Promise<void> | void {
+    this.peerDowns++;
+    return hooks.peerDown?.(down);
   }
 
   private collectorOf(file: string): string {
@@ -168,7 +177,7 @@ export class FileSource implements RouteSource {
   }
 
   stats(): SourceStats {
-    return { ...this.counters, detail: { files: this.files.length, disagreements: this.disagreements, rawDecoded: this.rawDecoded, rawChecked: this.rawChecked, ribErrors: this.ribErrors } };
+    return { ...this.counters, peerDowns: this.peerDowns, detail: { files: this.files.length, disagreements: this.disagreements, rawDecoded: this.rawDecoded, rawChecked: this.rawChecked, ribErrors: this.ribErrors } };
   }
 
   async close(): Promise<void> {

@@ -45,6 +45,7 @@ export class RisLiveSource implements RouteSource {
     return {
       messages: c.messages,
       elements: c.elements,
+      peerDowns: c.peerDowns,
       errors: c.malformed + c.decodeErrors + c.risErrors,
       dropped: c.dropped,
       reconnects: c.reconnects,

@@ -17,6 +17,8 @@ export interface SourceStats {
   dropped: number;
   /** Reconnects (live sources only). */
   reconnects: number;
+  /** BGP sessions seen going down (MRT state changes out of Established, RIS_PEER_STATE `down`): their routes are withdrawn. */
+  peerDowns?: number;
   /** Seconds between now and the newest message's timestamp (live sources only). */
   lagSeconds?: number;
   /** Source-specific counters (e.g. the RIS Live client's), for metrics and the dashboard. */

@@ -44,7 +44,7 @@ describe('/metrics and /healthz over HTTP', () => {
 
   beforeAll(async () => {
     metrics = createMetrics();
-    live = { messages: 50, elements: 120, errors: 1, dropped: 4, reconnects: 2, lagSeconds: 3.5, detail: { connected: true } };
+    live = { messages: 50, elements: 120, errors: 1, dropped: 4, reconnects: 2, peerDowns: 3, lagSeconds: 3.5, detail: { connected: true } };
     metrics.observeSource(() => live);
     metrics.observeSource(() => ({ messages: 5, elements: 10, errors: 0, dropped: 0, reconnects: 0 }));
     metrics.observeWriter(writerStats);
@@ -94,6 +94,8 @@ describe('/metrics and /healthz over HTTP', () => {
     expect(sample(text, 'portolan_elements_total')).toBe(130);
     expect(sample(text, 'portolan_reconnects_total')).toBe(2);
     expect(sample(text, 'portolan_drops_total')).toBe(4);
+    // The second source reports no peer downs: counted as none.
+    expect(sample(text, 'portolan_peer_downs_total')).toBe(3);
     expect(sample(text, 'portolan_feed_lag_seconds')).toBe(3.5);
     expect(sample(text, 'portolan_feed_connected')).toBe(1);
     expect(sample(text, 'portolan_store_insert_batches_total')).toBe(7);

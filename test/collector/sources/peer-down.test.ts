@@ -72,8 +72,8 @@ describe('peer downs from MRT state changes', () => {
       if (read === 'eventBatches') for await (const batch of source.eventBatches(hooks)) batch.forEach(take);
       else for await (const e of source.events(hooks)) take(e);
       expect(seen, read).toEqual(EXPECTED);
-      // A state change is a record, not an element.
-      expect(source.stats()).toMatchObject({ messages: 8, elements: 3, errors: 0 });
+      // A state change is a record, not an element; the downs are counted.
+      expect(source.stats()).toMatchObject({ messages: 8, elements: 3, errors: 0, peerDowns: 2 });
     }
   });
 
@@ -85,12 +85,14 @@ describe('peer downs from MRT state changes', () => {
 
   it('readRoutes hands them to the visitor in the same place', async () => {
     const seen: string[] = [];
-    await new FileSource([mrtFile]).readRoutes({
+    const source = new FileSource([mrtFile]);
+    await source.readRoutes({
       ribEntry: () => seen.push('rib entry'),
       event: (e) => seen.push(`${e.elem_type} ${e.prefix}`),
       peerDown: (d) => seen.push(downText(d)),
     });
     expect(seen).toEqual(EXPECTED);
+    expect(source.stats().peerDowns).toBe(2);
   });
 
   it('peerDownOf: only a change out of Established, in either MRT state-change type', () => {
@@ -135,8 +137,10 @@ describe('peer downs from RIS Live RIS_PEER_STATE', () => {
 
   it('a JSONL capture calls the hook in its place', async () => {
     const seen: string[] = [];
-    for await (const e of new FileSource([capture]).events({ peerDown: (d) => void seen.push(downText(d)) })) seen.push(`${e.elem_type} ${e.prefix}`);
+    const source = new FileSource([capture]);
+    for await (const e of source.events({ peerDown: (d) => void seen.push(downText(d)) })) seen.push(`${e.elem_type} ${e.prefix}`);
     expect(seen).toEqual(expected);
+    expect(source.stats().peerDowns).toBe(1);
   });
 
   it('the live client calls the hook in its place (against the replay server)', async () => {
@@ -151,6 +155,7 @@ describe('peer downs from RIS Live RIS_PEER_STATE', () => {
       if (seen.length === expected.length) break;
     }
     expect(seen).toEqual(expected);
+    expect(source.stats().peerDowns).toBe(1);
   });
 
   it('an MRT file replayed by the replay server (state changes as RIS_PEER_STATE) gives them in the same places', async () => {
