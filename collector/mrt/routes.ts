@@ -75,7 +75,7 @@ export async function readMrtRoutes(source: MrtSource, visitor: MrtRouteVisitor,
         const elems = recordToElems(r);
         stats.elements += elems.length;
         for (const e of elems) visitor.elem(e);
-        const down = visitor.peerDown && !elems.length && peerDownOf(r);
+        const down = visitor.peerDown && peerDownOf(r);
         if (down) visitor.peerDown!(down);
       }
     },

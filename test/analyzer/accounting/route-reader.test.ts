@@ -11,7 +11,7 @@ import { tableFromSource } from '../../../analyzer/accounting/from-files.js';
 import { originAsnsOf } from '../../../analyzer/state/index.js';
 import { originAsnsOfPath } from '../../../analyzer/state/origins.js';
 import type { PrefixState } from '../../../analyzer/state/index.js';
-import { FileSource, type RouteSource } from '../../../collector/sources/index.js';
+import { FileSource } from '../../../collector/sources/index.js';
 import {
   aggregator,
   as4Aggregator,
@@ -32,16 +32,11 @@ import {
   update,
 } from '../../helpers/mrt-encoder.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
+import { elementsOnly } from '../../helpers/elements-only.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { syntheticMessages, writeCapture } from '../../collector/rislive/fixtures.js';
 
 const dir = makeTmpDir('route-reader');
-
-/** The same files without readRoutes: the element stream, as `run` and `ingest` read them. */
-const eventsOnly = (files: string[]): RouteSource => {
-  const s = new FileSource(files);
-  return { name: s.name, events: (hooks) => s.events(hooks), stats: () => s.stats(), close: () => s.close() };
-};
 
 /** Every route the reader hands over, as (collector, prefix, peer, path id, time, origins). */
 async function routesOf(files: string[]): Promise<string[]> {
@@ -68,7 +63,7 @@ function pairs(state: PrefixState): string[] {
 async function expectSameState(files: string[]): Promise<number> {
   const fast = new FileSource(files);
   const a = await tableFromSource(fast);
-  const slow = eventsOnly(files);
+  const slow = elementsOnly(files);
   const b = await tableFromSource(slow);
   expect(pairs(a.state)).toEqual(pairs(b.state));
   expect(a.state.counters).toEqual(b.state.counters);

@@ -4,17 +4,13 @@
  * each file, exactly the routes an independent replay of `bgpdump -m`'s lines says, where a
  * STATE line out of Established (6) drops every route of that peer.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tableFromSource } from '../../../analyzer/accounting/from-files.js';
 import type { PrefixState } from '../../../analyzer/state/index.js';
-import { FileSource, type RouteSource } from '../../../collector/sources/index.js';
-import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
-
-const BGPDUMP = '/usr/bin/bgpdump';
-const hasBgpdump = existsSync(BGPDUMP);
-const reason = !hasSharedData ? sharedDataSkipReason : !hasBgpdump ? `bgpdump not installed at ${BGPDUMP} (apt-get install -y bgpdump)` : '';
+import { FileSource } from '../../../collector/sources/index.js';
+import { bgpdumpSkipReason, bgpdumpText, hasBgpdump } from '../../helpers/bgpdump.js';
+import { elementsOnly } from '../../helpers/elements-only.js';
+import { hasSharedData, sharedData } from '../../helpers/shared-data.js';
 
 const FILES = [
   ['bgpkit-fixtures', 'rrc01', '2000.11', 'updates.20001104.0124.gz'],
@@ -25,7 +21,7 @@ const FILES = [
 
 /** Per `bgpdump -m`: the routes held at the end, the withdrawals the file holds, and the routes the downs took. */
 function replayByHand(file: string): { held: number; withdrawals: number; withdrawnByDowns: number } {
-  const text = execFileSync(BGPDUMP, ['-m', file], { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] }).toString('latin1');
+  const text = bgpdumpText(file);
   const held = new Map<string, Set<string>>();
   let withdrawals = 0;
   let withdrawnByDowns = 0;
@@ -52,16 +48,14 @@ const routesHeld = (state: PrefixState): number => {
   return n;
 };
 
-describe.skipIf(!hasSharedData || !hasBgpdump)(`peer downs in real files: the routes held at the end are bgpdump's replayed by hand ${reason}`, () => {
+describe.skipIf(!hasSharedData || !hasBgpdump)(`peer downs in real files: the routes held at the end are bgpdump's replayed by hand ${bgpdumpSkipReason}`, () => {
   let withdrawnInAll = 0;
   it.each(FILES.map((parts) => [parts.join('/'), parts] as const))('%s', async (_name, parts) => {
     const file = sharedData('mrt', ...parts);
     const expected = replayByHand(file);
     withdrawnInAll += expected.withdrawnByDowns;
     // Both ways a reader takes them: RIB-style routes (index build) and the element stream (ingest, run).
-    const stream = new FileSource([file]);
-    const elementsOnly: RouteSource = { name: stream.name, events: (hooks) => stream.events(hooks), stats: () => stream.stats(), close: () => stream.close() };
-    for (const { state } of [await tableFromSource(new FileSource([file])), await tableFromSource(elementsOnly)]) {
+    for (const { state } of [await tableFromSource(new FileSource([file])), await tableFromSource(elementsOnly([file]))]) {
       expect(routesHeld(state)).toBe(expected.held);
       // The file's withdrawals, and one for each route a down took.
       expect(state.counters.withdraws).toBe(expected.withdrawals + expected.withdrawnByDowns);
