@@ -7,7 +7,8 @@ import { log } from '../../common/log.js';
 import { retry, type RetryPolicy } from '../../common/retry.js';
 import { fetchRetried } from '../../common/url.js';
 
-export type PageFetcher = (url: string) => Promise<string | null>;
+/** A folder page's text and the URL it came from after redirects (its links are relative to that), or null for a folder the archive does not have. */
+export type PageFetcher = (url: string) => Promise<{ html: string; url: string } | null>;
 
 export interface PageFetchOptions {
   timeoutMs?: number;
@@ -33,7 +34,7 @@ export function pageFetcher(opts: PageFetchOptions = {}): PageFetcher {
           const message = `HTTP ${res.status} ${res.statusText}`.trim();
           throw res.status >= 400 && res.status < 500 && res.status !== 429 ? new PermanentHttpError(message) : new Error(message);
         }
-        return await res.text();
+        return { html: await res.text(), url: res.url || url };
       },
       opts.policy ?? DEFAULT_POLICY,
       {

@@ -46,7 +46,7 @@ export async function listArchives(opts: ListOptions): Promise<ArchiveListing> {
   const folders = new Map<string, Promise<Folder>>();
   const readFolder = (url: string, project: ArchiveProject, collector: string): Promise<Folder> => {
     let folder = folders.get(url);
-    if (!folder) folders.set(url, (folder = fetchPage(url).then((html) => parseFolder(html, url, project, collector))));
+    if (!folder) folders.set(url, (folder = fetchPage(url).then((page) => parseFolder(page, project, collector))));
     return folder;
   };
   const perCollector = await Promise.all(opts.collectors.map((collector) => listCollector(collector, opts, readFolder)));
@@ -100,11 +100,11 @@ async function lastRibAtOrBefore(time: number, filesOf: (month: string, kinds: r
   return null;
 }
 
-function parseFolder(html: string | null, url: string, project: ArchiveProject, collector: string): Folder {
-  if (html === null) return { files: [], absent: true, unrecognized: 0 };
+function parseFolder(page: { html: string; url: string } | null, project: ArchiveProject, collector: string): Folder {
+  if (page === null) return { files: [], absent: true, unrecognized: 0 };
   const files: ArchiveFile[] = [];
   let unrecognized = 0;
-  for (const link of fileLinks(html, url)) {
+  for (const link of fileLinks(page.html, page.url)) {
     const named = fileOf(linkName(link));
     if (named) files.push({ url: link, project, collector, ...named });
     else unrecognized++;

@@ -140,6 +140,20 @@ describe('listing archive files', () => {
     expect(paths(nginx, (await list(nginx, { ...at, until: t('2016-08-01T08:10Z') })).files)).toEqual(['ris/rrc00/2016.08/bview.20160801.0800.gz', 'ris/rrc00/2016.08/updates.20160801.0800.gz', 'ris/rrc00/2016.08/updates.20160801.0805.gz']);
   });
 
+  it("follows a folder page's redirect, and takes its links from where it landed", async () => {
+    const redirecting = createServer((req, res) => void res.writeHead(301, { location: `${apache.base}/ris${req.url}` }).end());
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}`;
+      const opts = { collectors: ['rrc00'], from: t('2016-08-01T00:00Z'), until: t('2016-08-01T00:10Z'), kinds: ['updates'] as DumpKind[] };
+      const listing = await listArchives({ ...opts, bases: { ris: base } });
+      expect(listing.files.map((f) => f.url)).toEqual([`${apache.base}/ris/rrc00/2016.08/updates.20160801.0000.gz`, `${apache.base}/ris/rrc00/2016.08/updates.20160801.0005.gz`]);
+    } finally {
+      redirecting.closeAllConnections();
+      await new Promise<void>((resolve) => redirecting.close(() => resolve()));
+    }
+  });
+
   it('refuses what no archive can answer', async () => {
     const base = { from: t('2016-08-01T05:00Z'), until: t('2016-08-01T06:00Z'), kinds: ['updates'] as DumpKind[] };
     await expect(list(apache, { ...base, collectors: ['rrc01'], ribFirst: true })).rejects.toThrow(new ArchiveListError('no RIB dump of rrc01 at or before 2016-08-01T05:00:00.000Z in 2016.08 or 2016.07: nothing to start the routing state from'));
