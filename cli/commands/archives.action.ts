@@ -29,7 +29,6 @@ export const archives = action(
         throw err instanceof TimeParseError ? new UsageError(err.message) : err;
       }
     };
-    if (opts.ribFirst && opts.type === 'rib') throw new UsageError('--rib-first lists updates files after the RIB dump: use --type updates or all');
     let listing: ArchiveListing;
     try {
       listing = await listArchives({

@@ -43,6 +43,12 @@ export function monthOf(seconds: number): string {
   return `${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
+/** The month folder before `month` (`YYYY.MM`). */
+export function previousMonth(month: string): string {
+  const [y, m] = month.split('.').map(Number);
+  return m === 1 ? `${y - 1}.12` : `${y}.${String(m - 1).padStart(2, '0')}`;
+}
+
 /** The month folders (`YYYY.MM`) from the one holding `from` to the one holding `until`, both included. */
 export function monthsBetween(from: number, until: number): string[] {
   const months: string[] = [];

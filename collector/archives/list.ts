@@ -9,7 +9,7 @@
  * BGPStream and bgpkit-broker's snapshot lists do. Files come in time order, a RIB dump before
  * the updates file of the same time.
  */
-import { DEFAULT_ARCHIVE_BASES, fileOf, monthFolders, monthOf, monthsBetween, projectOf, UPDATES_SPAN } from './layout.js';
+import { DEFAULT_ARCHIVE_BASES, fileOf, monthFolders, monthOf, monthsBetween, previousMonth, projectOf, UPDATES_SPAN } from './layout.js';
 import type { ArchiveFile, ArchiveListing, ArchiveProject, DumpKind } from './models.js';
 import { fileLinks, linkName } from './index-page.js';
 import { pageFetcher, type PageFetcher } from './fetch-page.js';
@@ -40,7 +40,9 @@ interface Folder {
 
 export async function listArchives(opts: ListOptions): Promise<ArchiveListing> {
   if (!(opts.from < opts.until)) throw new ArchiveListError('the range is empty: --from must be before --until');
-  if (opts.ribFirst && !opts.kinds.includes('updates')) throw new ArchiveListError('a list that starts from a RIB dump goes on with updates files: list updates too');
+  if (opts.ribFirst && !opts.kinds.includes('updates')) throw new ArchiveListError('--rib-first lists updates files after the RIB dump: list updates too (--type updates or all)');
+  const unknown = opts.collectors.find((c) => !projectOf(c));
+  if (unknown !== undefined) throw new ArchiveListError(`${JSON.stringify(unknown)} is no RIS or RouteViews collector (rrc00…rrc26, route-views2, route-views.linx…)`);
   const fetchPage = limited(opts.concurrency ?? 4, opts.fetchPage ?? pageFetcher());
   // Each folder is read once, whichever collector step asks for it first.
   const folders = new Map<string, Promise<Folder>>();
@@ -64,8 +66,7 @@ export async function listArchives(opts: ListOptions): Promise<ArchiveListing> {
 type ReadFolder = (url: string, project: ArchiveProject, collector: string) => Promise<Folder>;
 
 async function listCollector(collector: string, opts: ListOptions, readFolder: ReadFolder): Promise<ArchiveFile[]> {
-  const project = projectOf(collector);
-  if (!project) throw new ArchiveListError(`${JSON.stringify(collector)} is no RIS or RouteViews collector (rrc00…rrc26, route-views2, route-views.linx…)`);
+  const project = projectOf(collector)!;
   const base = (opts.bases?.[project] ?? DEFAULT_ARCHIVE_BASES[project]).replace(/\/+$/, '');
   const filesOf = async (month: string, kinds: readonly DumpKind[]): Promise<ArchiveFile[]> => {
     const read = await Promise.all(monthFolders(project, base, collector, month, kinds).map((f) => readFolder(f.url, project, collector)));
@@ -111,11 +112,6 @@ function parseFolder(page: { html: string; url: string } | null, project: Archiv
   }
   return { files, absent: false, unrecognized };
 }
-
-const previousMonth = (month: string): string => {
-  const [y, m] = month.split('.').map(Number);
-  return m === 1 ? `${y - 1}.12` : `${y}.${String(m - 1).padStart(2, '0')}`;
-};
 
 /** Time, then a RIB dump before an updates file, then collector and URL: one order whatever the pages' order. */
 function fileOrder(a: ArchiveFile, b: ArchiveFile): number {
