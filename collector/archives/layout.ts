@@ -43,25 +43,19 @@ export function monthOf(seconds: number): string {
   return `${d.getUTCFullYear()}.${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
-/** The month folder before `month` (`YYYY.MM`). */
-export function previousMonth(month: string): string {
+/** The month folder `n` months after `month` (`YYYY.MM`; before it for a negative `n`). */
+export function addMonths(month: string, n: number): string {
   const [y, m] = month.split('.').map(Number);
-  return m === 1 ? `${y - 1}.12` : `${y}.${String(m - 1).padStart(2, '0')}`;
+  const i = y * 12 + m - 1 + n;
+  return `${Math.floor(i / 12)}.${String((i % 12) + 1).padStart(2, '0')}`;
 }
 
 /** The month folders (`YYYY.MM`) from the one holding `from` to the one holding `until`, both included. */
 export function monthsBetween(from: number, until: number): string[] {
-  const months: string[] = [];
-  const d = new Date(from * 1000);
-  let y = d.getUTCFullYear();
-  let m = d.getUTCMonth();
   const last = monthOf(until);
-  for (;;) {
-    const month = `${y}.${String(m + 1).padStart(2, '0')}`;
-    months.push(month);
-    if (month >= last) return months;
-    if (++m === 12) [y, m] = [y + 1, 0];
-  }
+  const months = [monthOf(from)];
+  while (months[months.length - 1] < last) months.push(addMonths(months[months.length - 1], 1));
+  return months;
 }
 
 /** The folders of `collector`'s month that hold files of `kinds`, under `base` (no trailing slash). */

@@ -9,7 +9,7 @@
  * BGPStream and bgpkit-broker's snapshot lists do. Files come in time order, a RIB dump before
  * the updates file of the same time.
  */
-import { DEFAULT_ARCHIVE_BASES, fileOf, monthFolders, monthOf, monthsBetween, previousMonth, projectOf, UPDATES_SPAN } from './layout.js';
+import { addMonths, DEFAULT_ARCHIVE_BASES, fileOf, monthFolders, monthOf, monthsBetween, projectOf, UPDATES_SPAN } from './layout.js';
 import type { ArchiveFile, ArchiveListing, ArchiveProject, DumpKind } from './models.js';
 import { fileLinks, linkName } from './index-page.js';
 import { pageFetcher, type PageFetcher } from './fetch-page.js';
@@ -77,7 +77,7 @@ async function listCollector(collector: string, opts: ListOptions, readFolder: R
   if (opts.ribFirst) {
     const rib = await lastRibAtOrBefore(opts.from, filesOf);
     if (!rib) {
-      const months = [monthOf(opts.from), previousMonth(monthOf(opts.from))].join(' or ');
+      const months = [monthOf(opts.from), addMonths(monthOf(opts.from), -1)].join(' or ');
       throw new ArchiveListError(`no RIB dump of ${collector} at or before ${new Date(opts.from * 1000).toISOString()} in ${months}: nothing to start the routing state from`);
     }
     listed.push(rib);
@@ -94,7 +94,7 @@ async function listCollector(collector: string, opts: ListOptions, readFolder: R
 
 /** The last RIB dump at or before `time`, in its month or the month before (RIS dumps every 8 hours, RouteViews every 2). */
 async function lastRibAtOrBefore(time: number, filesOf: (month: string, kinds: readonly DumpKind[]) => Promise<ArchiveFile[]>): Promise<ArchiveFile | null> {
-  for (const month of [monthOf(time), previousMonth(monthOf(time))]) {
+  for (const month of [monthOf(time), addMonths(monthOf(time), -1)]) {
     const ribs = (await filesOf(month, ['rib'])).filter((f) => f.time <= time);
     if (ribs.length) return ribs.reduce((a, b) => (fileOrder(a, b) >= 0 ? a : b));
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileOf, monthFolders, monthOf, monthsBetween, previousMonth, projectOf } from '../../../collector/archives/layout.js';
+import { addMonths, fileOf, monthFolders, monthOf, monthsBetween, projectOf } from '../../../collector/archives/layout.js';
 
 const t = (iso: string): number => Date.parse(iso) / 1000;
 
@@ -30,6 +30,6 @@ describe('archive layout', () => {
     expect(monthOf(t('2016-08-31T23:59:59Z'))).toBe('2016.08');
     expect(monthsBetween(t('2023-11-30T23:55:00Z'), t('2024-02-01T00:00:00Z'))).toEqual(['2023.11', '2023.12', '2024.01', '2024.02']);
     expect(monthsBetween(t('2024-01-05T00:00:00Z'), t('2024-01-06T00:00:00Z'))).toEqual(['2024.01']);
-    expect([previousMonth('2024.01'), previousMonth('2024.10'), previousMonth('2024.03')]).toEqual(['2023.12', '2024.09', '2024.02']);
+    expect([addMonths('2024.01', -1), addMonths('2024.10', -1), addMonths('2024.12', 1), addMonths('2024.03', 22)]).toEqual(['2023.12', '2024.09', '2025.01', '2026.01']);
   });
 });
