@@ -23,9 +23,9 @@ export function fileListInput(command: Command, files: string): Command {
 
 /**
  * The files to read, in order: the arguments, then the list's lines. Each local one must be a file
- * (checked before anything is opened); http(s) URLs are taken where `urls` (ingest), else refused.
+ * (checked before anything is opened); http(s) URLs are taken as they are.
  */
-export function inputFiles(args: readonly string[], opts: FileListOptions, accept: { urls: boolean }): string[] {
+export function inputFiles(args: readonly string[], opts: FileListOptions): string[] {
   const files = [...args];
   const source = opts.filesFrom === '-' ? 'stdin' : opts.filesFrom;
   if (opts.filesFrom !== undefined) {
@@ -42,7 +42,7 @@ export function inputFiles(args: readonly string[], opts: FileListOptions, accep
   }
   if (files.length === 0) throw new UsageError(source ? `--files-from ${source}: the list names no file, and no FILE was given` : 'no input files: give FILE… or --files-from LIST');
   for (const f of files) {
-    if (accept.urls && isUrl(f)) continue;
+    if (isUrl(f)) continue;
     const st = statSync(f, { throwIfNoEntry: false });
     if (!st) throw new UsageError(`${f}: no such file`);
     if (st.isDirectory()) throw new UsageError(`${f}: a folder, not a file (give its files, or list them with --files-from)`);

@@ -2,7 +2,7 @@
 import { ArchiveListError, listArchives } from '../../collector/archives/list.js';
 import type { ArchiveFile, ArchiveListing, DumpKind } from '../../collector/archives/models.js';
 import { BufferedWriter } from '../../collector/text/buffered-writer.js';
-import { parseTime, TimeParseError } from '../../common/time.js';
+import { parseDuration, parseTime, TimeParseError } from '../../common/time.js';
 import { action } from '../action.js';
 import { UsageError } from '../errors.js';
 
@@ -12,6 +12,7 @@ interface ArchivesOptions {
   until?: string;
   type: 'updates' | 'rib' | 'all';
   ribFirst?: boolean;
+  every?: string;
   json?: boolean;
   risArchive: string;
   routeviewsArchive: string;
@@ -22,13 +23,14 @@ const KINDS: Record<ArchivesOptions['type'], DumpKind[]> = { updates: ['updates'
 export const archives = action(
   async (opts: ArchivesOptions) => {
     const now = Date.now() / 1000;
-    const time = (text: string, name: string): number => {
+    const parsed = <T>(parse: () => T): T => {
       try {
-        return parseTime(text, { now, name });
+        return parse();
       } catch (err) {
         throw err instanceof TimeParseError ? new UsageError(err.message) : err;
       }
     };
+    const time = (text: string, name: string): number => parsed(() => parseTime(text, { now, name }));
     let listing: ArchiveListing;
     try {
       listing = await listArchives({
@@ -37,6 +39,7 @@ export const archives = action(
         until: opts.until === undefined ? now : time(opts.until, '--until'),
         kinds: KINDS[opts.type],
         ribFirst: opts.ribFirst,
+        ribEvery: opts.every === undefined ? undefined : parsed(() => parseDuration(opts.every, { name: '--every' })),
         bases: { ris: opts.risArchive, routeviews: opts.routeviewsArchive },
       });
     } catch (err) {

@@ -12,6 +12,7 @@ export function register(program: Command): void {
     .requiredOption('--from <TIME>', 'start of the range (included): an ISO date (midnight UTC), a date-time with a zone (2024-05-01T06:00Z), seconds since 1970, or an age (6h, 2d)')
     .option('--until <TIME>', 'end of the range (excluded), in the same forms (default: now)')
     .addOption(new Option('--type <TYPE>', 'updates: updates files whose messages overlap the range; rib: RIB dumps (RIS bview, RouteViews rib) dumped in it; all: both').choices(['updates', 'rib', 'all']).default('updates'))
+    .option('--every <DURATION>', 'with --type rib or all: of each collector\'s RIB dumps, only the first in each period this long from --from (1d: one a day, for `index backfill`)')
     .option('--rib-first', "start each collector with its last RIB dump at or before --from, and list its updates files from that dump's time: the files that rebuild the routing state as it was at --from")
     .option('--json', 'one JSON object a file (url, project, collector, type, time) instead of its URL')
     .addOption(new Option('--ris-archive <URL>', 'root of the RIS archive (a mirror)').default('https://data.ris.ripe.net').env('PORTOLAN_RIS_ARCHIVE'))
@@ -22,7 +23,8 @@ export function register(program: Command): void {
       '\nFiles are printed in time order, a RIB dump before the updates file of its time; a summary goes to stderr.\n' +
         'Examples:\n' +
         '  portolan archives --collector rrc00,route-views2 --from 2024-01-01 --until 2024-01-02\n' +
-        '  portolan archives --collector rrc00 --from 2024-01-01T06:00Z --until 2024-01-01T12:00Z --rib-first | portolan ingest --files-from -',
+        '  portolan archives --collector rrc00 --from 2024-01-01T06:00Z --until 2024-01-01T12:00Z --rib-first | portolan ingest --files-from -\n' +
+        '  portolan archives --collector rrc00,route-views2 --type rib --every 1d --from 2024-01-01 --until 2025-01-01 | portolan index backfill --files-from -',
     )
     .action(lazy(() => import('./archives.action.js'), 'archives'));
 }

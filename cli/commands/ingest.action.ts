@@ -106,7 +106,7 @@ export function continuedJobs(jobs: number, stateJobs: number | undefined, redon
 }
 
 async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
-  const files = inputFiles(args, opts, { urls: true });
+  const files = inputFiles(args, opts);
   // A registry folder that is missing or holds no RIR file fails here, before a store is created.
   registryFiles({ rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir });
   const asked = parseJobs(opts.jobs);

@@ -57,7 +57,7 @@ export const backfill = action(backfillCommand, { exitWhenDone: true });
 export const show = action(showCommand);
 
 async function buildCommand(args: string[], opts: BuildOptions): Promise<void> {
-  const files = inputFiles(args, opts, { urls: false });
+  const files = inputFiles(args, opts);
   if (opts.date !== undefined && !isDay(opts.date)) throw new UsageError(`--date takes a day as YYYY-MM-DD (not "${opts.date}")`);
   const filters = parseFilters(opts);
   const load = dataLoader(opts);
@@ -150,7 +150,7 @@ export function dateFromFileName(file: string): string | null {
 }
 
 async function backfillCommand(args: string[], opts: BuildOptions): Promise<void> {
-  const files = inputFiles(args, opts, { urls: false });
+  const files = inputFiles(args, opts);
   const filters = parseFilters(opts);
   const days = new Map<string, string[]>();
   for (const f of files) {

@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .command('index')
     .description('the daily portability index per RIR: build it from MRT files, show the stored series');
 
-  const build = fileListInput(index.command('build'), 'MRT (raw, .gz, .bz2) or RIS Live JSONL files for one day')
+  const build = fileListInput(index.command('build'), 'MRT (raw, .gz, .bz2) or RIS Live JSONL files for one day (local paths or http(s) URLs)')
     .description(
       'one day\'s index from MRT RIB/updates or RIS Live JSONL files (applied in order; the table after the last element is measured), stored and printed. ' +
         'Routed space = announced prefixes within the length range, not IANA special-purpose, seen by at least --min-peers peers; each address counted once',
@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .option('--confirmed', CONFIRMED_HELP);
   withDataOptions(addFilterOptions(build)).action(lazy(() => import('./portability-index.action.js'), 'build'));
 
-  const backfill = fileListInput(index.command('backfill'), 'MRT or JSONL files, several days')
+  const backfill = fileListInput(index.command('backfill'), 'MRT or JSONL files, several days (local paths or http(s) URLs)')
     .description('one index per day over many days: files are grouped by the date in their names (bview.20020722.2337.gz, rib.20140523.0600.bz2, …), each group built and stored like `index build`')
     .option('--confirmed', CONFIRMED_HELP);
   withDataOptions(addFilterOptions(backfill)).action(lazy(() => import('./portability-index.action.js'), 'backfill'));

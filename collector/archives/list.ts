@@ -7,7 +7,8 @@
  * each collector's list starts with its last RIB dump at or before `from`, and its updates files
  * from that dump's time on: the files that rebuild the routing state as it was at `from`, as
  * BGPStream and bgpkit-broker's snapshot lists do. Files come in time order, a RIB dump before
- * the updates file of the same time.
+ * the updates file of the same time. With `ribEvery`, only the first RIB dump of each period of
+ * that length is listed (one a day, say: what `index backfill` reads, a snapshot a day).
  */
 import { addMonths, DEFAULT_ARCHIVE_BASES, fileOf, monthFolders, monthOf, monthsBetween, projectOf, UPDATES_SPAN } from './layout.js';
 import type { ArchiveFile, ArchiveListing, ArchiveProject, DumpKind } from './models.js';
@@ -22,6 +23,8 @@ export interface ListOptions {
   /** The kinds of file listed in the range. */
   kinds: readonly DumpKind[];
   ribFirst?: boolean;
+  /** Seconds: of each collector's RIB dumps in the range, only the first in each period this long from `from` (86400: one a day). */
+  ribEvery?: number;
   /** Archive roots (a mirror, a test server), without a trailing slash. */
   bases?: Partial<Record<ArchiveProject, string>>;
   fetchPage?: PageFetcher;
@@ -40,6 +43,7 @@ interface Folder {
 
 export async function listArchives(opts: ListOptions): Promise<ArchiveListing> {
   if (!(opts.from < opts.until)) throw new ArchiveListError('the range is empty: --from must be before --until');
+  if (opts.ribEvery !== undefined && !(opts.ribEvery > 0 && opts.kinds.includes('rib'))) throw new ArchiveListError('--every picks RIB dumps, at most one in each period: give a length of time over 0, with --type rib or all');
   if (opts.ribFirst && !opts.kinds.includes('updates')) throw new ArchiveListError('--rib-first lists updates files after the RIB dump: list updates too (--type updates or all)');
   const unknown = opts.collectors.find((c) => !projectOf(c));
   if (unknown !== undefined) throw new ArchiveListError(`${JSON.stringify(unknown)} is no RIS or RouteViews collector (rrc00…rrc26, route-views2, route-views.linx…)`);
@@ -85,11 +89,21 @@ async function listCollector(collector: string, opts: ListOptions, readFolder: R
   }
   const span = UPDATES_SPAN[project];
   const months = await Promise.all(monthsBetween(start - span, opts.until - 1).map((month) => filesOf(month, opts.kinds)));
+  /** Of the RIB dumps, the period each is in (with ribEvery), and the first dump taken in it. */
+  const periods = new Map<number, ArchiveFile>();
   for (const file of months.flat()) {
-    const inRange = file.kind === 'rib' ? file.time >= opts.from && file.time < opts.until : file.time < opts.until && file.time + span > start;
-    if (inRange) listed.push(file);
+    if (file.kind === 'updates') {
+      if (file.time < opts.until && file.time + span > start) listed.push(file);
+    } else if (file.time >= opts.from && file.time < opts.until) {
+      if (!opts.ribEvery) listed.push(file);
+      else {
+        const period = Math.floor((file.time - opts.from) / opts.ribEvery);
+        const first = periods.get(period);
+        if (!first || fileOrder(file, first) < 0) periods.set(period, file);
+      }
+    }
   }
-  return listed;
+  return [...listed, ...periods.values()];
 }
 
 /** The last RIB dump at or before `time`, in its month or the month before (RIS dumps every 8 hours, RouteViews every 2). */

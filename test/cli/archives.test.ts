@@ -2,7 +2,8 @@
  * `portolan archives` as users run it, against local mirrors served over HTTP with index pages:
  * a self-contained RIS mirror of MRT files written by the test encoder, whose list (the last RIB
  * dump before --from, then the updates files) `ingest --files-from -` reads into the same store as
- * the same files read from disk; and the RIS files of shared data (bgpkit-parser's fixtures, laid
+ * the same files read from disk, and whose RIB dumps, one a day, `index backfill` reads as it reads
+ * them from disk; and the RIS files of shared data (bgpkit-parser's fixtures, laid
  * out as data.ris.ripe.net lays them out), listed over ten years of folders.
  */
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -30,8 +31,9 @@ describe('portolan archives', { timeout: 300_000 }, () => {
     const later = writeCapture(dir, { seed: 33, messages: 1500, startTime: capture.lastTime + 1, name: 'updates.20231115.0140.gz' }).mrt;
     local.push(rib, capture.mrt, later);
     for (const f of local) copyFileSync(f, join(folder, f.slice(dir.length + 1)));
-    // An earlier dump, and an updates file at --until: neither is listed.
-    copyFileSync(rib, join(folder, 'bview.20231114.1600.gz'));
+    // An earlier dump (another table), a later one, and an updates file at --until: none of them listed with --rib-first.
+    writeRib(folder, { seed: 34, name: 'bview.20231114.1600.gz' });
+    copyFileSync(rib, join(folder, 'bview.20231115.1600.gz'));
     copyFileSync(later, join(folder, 'updates.20231115.0200.gz'));
     writeFileSync(join(folder, 'README.txt'), 'not an archive file');
     server = await fileServer(join(dir, 'mirror'), { ranges: true, index: 'apache' });
@@ -71,6 +73,25 @@ describe('portolan archives', { timeout: 300_000 }, () => {
     expect(early.stderr).toBe(`archives: 2 files (2 RIB dumps, 0 updates files) of 1 collector, from 1 folder page; 1 folder absent from the archive (${server.base}/rrc00/2023.10/); 1 other link skipped\n`);
   });
 
+  it('lists one RIB dump a day with --type rib --every 1d, which index backfill reads as the same files from disk', async () => {
+    const listed = await archives(['--collector', 'rrc00', '--from', '2023-11-14', '--until', '2023-11-16', '--type', 'rib', '--every', '1d']);
+    expect(listed.code, listed.stderr).toBe(0);
+    const names = ['bview.20231114.1600.gz', 'bview.20231115.0000.gz'];
+    expect(listed.stdout).toBe(names.map((n) => `${server.base}/rrc00/2023.11/${n}\n`).join(''));
+    const series = async (db: string, input: string) => {
+      const store = ['--db', join(dir, db), '--log-level', 'warn'];
+      const r = await runCli(['index', 'backfill', '--files-from', '-', '--rir-dir', capture.rirDir, '--geo', capture.mmdb, ...store], { input });
+      expect(r.code, r.stderr.slice(-2000)).toBe(0);
+      const shown = await runCli(['index', 'show', '--format', 'json', ...store]);
+      expect(shown.code, shown.stderr).toBe(0);
+      return shown.stdout;
+    };
+    const fromUrls = await series('db-index-urls', listed.stdout);
+    // Two days, each family's registries, from the two tables.
+    expect(new Set(fromUrls.trim().split('\n').map((line) => (JSON.parse(line) as { date: string }).date))).toEqual(new Set(['2023-11-14', '2023-11-15']));
+    expect(fromUrls).toEqual(await series('db-index-disk', names.map((n) => join(dir, 'mirror', 'rrc00', '2023.11', n)).join('\n')));
+  });
+
   it('says what to fix for a bad collector, time or combination, with exit code 2', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['--collector', 'rrc00,isolario', '--from', '2023-11-15'], /^portolan archives: "isolario" is no RIS or RouteViews collector/],
@@ -79,6 +100,8 @@ describe('portolan archives', { timeout: 300_000 }, () => {
       [['--collector', 'rrc00', '--from', '2023-11-15', '--type', 'rib', '--rib-first'], /^portolan archives: --rib-first lists updates files after the RIB dump/],
       [['--collector', 'rrc00', '--from', '2023-11-01T00:00Z', '--until', '2023-11-01T01:00Z', '--rib-first'], /^portolan archives: no RIB dump of rrc00 at or before 2023-11-01T00:00:00\.000Z in 2023\.11 or 2023\.10/],
       [['--from', '2023-11-15'], /required option '--collector <NAMES>' not specified/],
+      [['--collector', 'rrc00', '--from', '2023-11-15', '--every', '1d'], /^portolan archives: --every picks RIB dumps/],
+      [['--collector', 'rrc00', '--from', '2023-11-15', '--type', 'rib', '--every', 'daily'], /^portolan archives: --every must be a duration, not "daily"/],
     ];
     for (const [args, message] of cases) {
       const r = await archives(args);

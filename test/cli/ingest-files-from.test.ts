@@ -246,25 +246,24 @@ describe('inputFiles', () => {
     const [fa, fb, fc, fd] = files('a', 'b', 'c', 'd');
     const list = join(dir, 'order.txt');
     writeFileSync(list, `${fc}\n#${fd}\n${fd}\n`);
-    expect(inputFiles([fa, fb], { filesFrom: list }, { urls: false })).toEqual([fa, fb, fc, fd]);
-    expect(inputFiles([fa], {}, { urls: false })).toEqual([fa]);
+    expect(inputFiles([fa, fb], { filesFrom: list })).toEqual([fa, fb, fc, fd]);
+    expect(inputFiles([fa], {})).toEqual([fa]);
   });
 
   it('refuses no input at all, a list it cannot read, and an empty list with no argument, saying which', () => {
     const empty = join(dir, 'empty.txt');
     writeFileSync(empty, '# nothing yet\n\n');
     const [fx] = files('x');
-    expect(() => inputFiles([], {}, { urls: false })).toThrow(new UsageError('no input files: give FILE… or --files-from LIST'));
-    expect(() => inputFiles([], { filesFrom: join(dir, 'missing.txt') }, { urls: false })).toThrow(/--files-from .*missing\.txt: cannot read the list \(ENOENT\)/);
-    expect(() => inputFiles([], { filesFrom: empty }, { urls: false })).toThrow(/the list names no file, and no FILE was given/);
-    expect(inputFiles([fx], { filesFrom: empty }, { urls: false })).toEqual([fx]);
+    expect(() => inputFiles([], {})).toThrow(new UsageError('no input files: give FILE… or --files-from LIST'));
+    expect(() => inputFiles([], { filesFrom: join(dir, 'missing.txt') })).toThrow(/--files-from .*missing\.txt: cannot read the list \(ENOENT\)/);
+    expect(() => inputFiles([], { filesFrom: empty })).toThrow(/the list names no file, and no FILE was given/);
+    expect(inputFiles([fx], { filesFrom: empty })).toEqual([fx]);
   });
 
-  it('refuses a missing file, a folder, and a URL where only files are read, before anything is opened', () => {
+  it('refuses a missing file and a folder before anything is opened, and takes URLs as they are', () => {
     const [fx] = files('x');
-    expect(() => inputFiles([fx, join(dir, 'absent.mrt')], {}, { urls: true })).toThrow(new UsageError(`${join(dir, 'absent.mrt')}: no such file`));
-    expect(() => inputFiles([dir], {}, { urls: true })).toThrow(/a folder, not a file/);
-    expect(inputFiles(['http://127.0.0.1:1/x.gz'], {}, { urls: true })).toEqual(['http://127.0.0.1:1/x.gz']);
-    expect(() => inputFiles(['http://127.0.0.1:1/x.gz'], {}, { urls: false })).toThrow(new UsageError('http://127.0.0.1:1/x.gz: no such file'));
+    expect(() => inputFiles([fx, join(dir, 'absent.mrt')], {})).toThrow(new UsageError(`${join(dir, 'absent.mrt')}: no such file`));
+    expect(() => inputFiles([dir], {})).toThrow(/a folder, not a file/);
+    expect(inputFiles(['http://127.0.0.1:1/x.gz'], {})).toEqual(['http://127.0.0.1:1/x.gz']);
   });
 });

@@ -154,12 +154,21 @@ describe('listing archive files', () => {
     }
   });
 
+  it('with ribEvery, lists only the first RIB dump of each period from --from', async () => {
+    const names = async (from: string, every: number) =>
+      paths(apache, (await list(apache, { collectors: ['rrc00'], from: t(from), until: t('2016-08-03T00:00Z'), kinds: ['rib'], ribEvery: every })).files).map((p) => p.slice(p.lastIndexOf('/') + 1));
+    expect(await names('2016-07-30T04:00Z', 86_400)).toEqual(['bview.20160730.0800.gz', 'bview.20160731.0800.gz', 'bview.20160801.0800.gz', 'bview.20160802.0800.gz']);
+    expect(await names('2016-08-02T00:00Z', 12 * 3600)).toEqual(['bview.20160802.0000.gz', 'bview.20160802.1600.gz']);
+  });
+
   it('refuses what no archive can answer', async () => {
     const base = { from: t('2016-08-01T05:00Z'), until: t('2016-08-01T06:00Z'), kinds: ['updates'] as DumpKind[] };
     await expect(list(apache, { ...base, collectors: ['rrc01'], ribFirst: true })).rejects.toThrow(new ArchiveListError('no RIB dump of rrc01 at or before 2016-08-01T05:00:00.000Z in 2016.08 or 2016.07: nothing to start the routing state from'));
     await expect(list(apache, { ...base, collectors: ['rrc00', 'isolario'] })).rejects.toThrow(/"isolario" is no RIS or RouteViews collector/);
     await expect(list(apache, { ...base, collectors: ['rrc00'], until: base.from })).rejects.toThrow(/the range is empty/);
     await expect(list(apache, { ...base, collectors: ['rrc00'], kinds: ['rib'], ribFirst: true })).rejects.toThrow(/list updates too/);
+    await expect(list(apache, { ...base, collectors: ['rrc00'], ribEvery: 86_400 })).rejects.toThrow(/--every picks RIB dumps/);
+    await expect(list(apache, { ...base, collectors: ['rrc00'], kinds: ['rib'], ribEvery: 0 })).rejects.toThrow(/a length of time over 0/);
     // A collector with nothing in the range lists nothing.
     expect((await list(apache, { ...base, collectors: ['rrc01'] })).files).toEqual([]);
   });
