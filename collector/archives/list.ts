@@ -88,7 +88,9 @@ async function listCollector(collector: string, opts: ListOptions, readFolder: R
     start = rib.time;
   }
   const span = UPDATES_SPAN[project];
-  const months = await Promise.all(monthsBetween(start - span, opts.until - 1).map((month) => filesOf(month, opts.kinds)));
+  // An updates file of the month before may hold the range's first seconds.
+  const first = opts.kinds.includes('updates') ? start - span : opts.from;
+  const months = await Promise.all(monthsBetween(first, opts.until - 1).map((month) => filesOf(month, opts.kinds)));
   /** Of the RIB dumps, the period each is in (with ribEvery), and the first dump taken in it. */
   const periods = new Map<number, ArchiveFile>();
   for (const file of months.flat()) {

@@ -68,9 +68,12 @@ describe('portolan archives', { timeout: 300_000 }, () => {
       { url: `${server.base}/rrc00/2023.11/updates.20231115.0140.gz`, project: 'ris', collector: 'rrc00', type: 'updates', time: '2023-11-15T01:40:00.000Z' },
     ]);
     // From the start of the month, the October folder is read too (an updates file of 23:55 could overlap): absent.
-    const early = await archives(['--collector', 'rrc00', '--from', '2023-11-01', '--until', '2023-11-15T00:30Z', '--type', 'rib']);
+    const early = await archives(['--collector', 'rrc00', '--from', '2023-11-01', '--until', '2023-11-15T00:30Z', '--type', 'all']);
     expect(early.stdout).toBe(`${server.base}/rrc00/2023.11/bview.20231114.1600.gz\n${server.base}/rrc00/2023.11/bview.20231115.0000.gz\n`);
     expect(early.stderr).toBe(`archives: 2 files (2 RIB dumps, 0 updates files) of 1 collector, from 1 folder page; 1 folder absent from the archive (${server.base}/rrc00/2023.10/); 1 other link skipped\n`);
+    // RIB dumps alone: no folder before --from's month is read.
+    const ribs = await archives(['--collector', 'rrc00', '--from', '2023-11-01', '--until', '2023-11-15T00:30Z', '--type', 'rib']);
+    expect([ribs.stdout, ribs.stderr]).toEqual([early.stdout, 'archives: 2 files (2 RIB dumps, 0 updates files) of 1 collector, from 1 folder page; 1 other link skipped\n']);
   });
 
   it('lists one RIB dump a day with --type rib --every 1d, which index backfill reads as the same files from disk', async () => {
