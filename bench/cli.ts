@@ -1,44 +1,12 @@
 /**
- * How a bench runs the `portolan` CLI: as users run it (bin/portolan.js, which starts the bundles
- * and dist/ that `npm ci` or `npm run build` wrote), unless dist/ is older than the sources; then
- * through tsx, whose start-up costs about half a second more and whose loader also runs in every
- * worker thread.
+ * How a bench runs and times the `portolan` CLI: as the tests run it (portolanCli: bin/portolan.js
+ * unless dist/ is older than the sources, then through tsx), and `bgpdump` beside it.
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { existsSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../common/paths.js';
-
-export interface CliCommand {
-  /** Arguments for process.execPath before the command's own. */
-  args: string[];
-  /** 'bin (dist)', or why it is not. */
-  label: string;
-}
-
-/** Whether dist/ is at least as new as the sources, so a bench may run the compiled modules users run. */
-export function distIsFresh(): boolean {
-  const dist = join(projectRoot(), 'dist', 'cli', 'main.js');
-  return existsSync(dist) && statSync(dist).mtimeMs >= newestSource(['analyzer', 'cli', 'collector', 'common']);
-}
-
-export function portolanCli(): CliCommand {
-  return distIsFresh() ? { args: [join(projectRoot(), 'bin', 'portolan.js')], label: 'bin (dist)' } : { args: ['--import', 'tsx', join(projectRoot(), 'cli', 'main.ts')], label: 'tsx (dist older than the sources: npm run build)' };
-}
-
-function newestSource(dirs: string[]): number {
-  let newest = 0;
-  const walk = (dir: string): void => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-    }
-  };
-  for (const d of dirs) walk(join(projectRoot(), d));
-  return newest;
-}
+export { distIsFresh, portolanCli, type CliCommand } from '../test/helpers/cli.js';
 
 /** A command's wall time; with GNU time installed also its CPU time and peak RSS (a child's are not in the bench's own rusage). */
 export interface TimedRun {

@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { jobsFor } from '../../cli/commands/ingest.action.js';
 import { projectRoot } from '../../common/paths.js';
-import { runCli, TSX } from '../helpers/cli.js';
+import { portolanCli, runCli } from '../helpers/cli.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../helpers/shared-data.js';
 import { queryStore, storeDigest } from '../helpers/store-contents.js';
 import { makeTmpDir } from '../helpers/tmp.js';
@@ -171,7 +171,7 @@ describe('portolan ingest --jobs N stores what --jobs 1 stores', { timeout: 300_
   // One job too: a stop used to flush its partial batches, cut where the rerun does not cut, so they landed twice.
   it.each([1, 2])('SIGTERM with %i job(s) stops the reading, keeps what landed, exits 130; the rerun completes the store to what one job stores, nothing twice', async (jobs) => {
     const db = join(dir, `db-sigterm-${jobs}`);
-    const child = spawn(process.execPath, ['--import', TSX, join(projectRoot(), 'cli', 'main.ts'), ...args(db, jobs), ...files], {
+    const child = spawn(process.execPath, [...portolanCli().args, ...args(db, jobs), ...files], {
       cwd: projectRoot(),
       env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json' },
       stdio: ['ignore', 'pipe', 'pipe'],

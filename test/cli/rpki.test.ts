@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../analyzer/store/index.js';
 import { spawn } from 'node:child_process';
-import { projectRoot } from '../../common/paths.js';
-import { runCli, TSX } from '../helpers/cli.js';
+import { portolanCli, runCli } from '../helpers/cli.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { writeFixture } from '../analyzer/classify/fixture.js';
 
@@ -86,7 +85,7 @@ describe('--rpki', () => {
   it('serve with a VRP file that cannot be used still loads the registry and geo, and its warning names the file and what is wrong', async () => {
     const broken = join(dir, 'serve-broken.json');
     writeFileSync(broken, '{"roas": [');
-    const child = spawn(process.execPath, ['--import', TSX, join(projectRoot(), 'cli', 'main.ts'), 'serve', '--rir-dir', dir, '--geo', mmdb, '--rpki', broken, '--db', join(dir, 'serve-db'), '--port', '0', '--log-level', 'warn'], {
+    const child = spawn(process.execPath, [...portolanCli().args, 'serve', '--rir-dir', dir, '--geo', mmdb, '--rpki', broken, '--db', join(dir, 'serve-db'), '--port', '0', '--log-level', 'warn'], {
       env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -5,10 +5,9 @@
  * without opening two chDB engines in one process.
  */
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { expect } from 'vitest';
 import { projectRoot } from '../../common/paths.js';
-import { runCli, TSX } from '../helpers/cli.js';
+import { portolanCli, runCli } from '../helpers/cli.js';
 
 export interface ChildRun {
   /** Exit code (null when killed). */
@@ -51,7 +50,7 @@ export function runChild(
   } = {},
 ): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const argv = [...(opts.under ?? []), process.execPath, '--import', TSX, join(projectRoot(), 'cli', 'main.ts'), ...args];
+    const argv = [...(opts.under ?? []), process.execPath, ...portolanCli().args, ...args];
     const child = spawn(argv[0], argv.slice(1), {
       cwd: projectRoot(),
       env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json', ...opts.env },

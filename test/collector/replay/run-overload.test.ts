@@ -11,8 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RisMessageData } from '../../../collector/rislive/protocol.js';
 import { startReplayServer, type ReplayServer } from '../../../collector/replay/server.js';
-import { projectRoot } from '../../../common/paths.js';
-import { runCli, TSX } from '../../helpers/cli.js';
+import { portolanCli, runCli } from '../../helpers/cli.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { writeCapture } from '../rislive/fixtures.js';
 
@@ -57,7 +56,7 @@ interface Started {
 async function startRun(server: ReplayServer, db: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Started> {
   const child = spawn(
     process.execPath,
-    ['--import', TSX, join(projectRoot(), 'cli', 'main.ts'), 'run', '--replay', server.url, '--port', '0', '--rir-dir', emptyRirDir, '--iana-dir', emptyRirDir, '--cache-dir', join(dir, 'cache'), '--db', db, ...args],
+    [...portolanCli().args, 'run', '--replay', server.url, '--port', '0', '--rir-dir', emptyRirDir, '--iana-dir', emptyRirDir, '--cache-dir', join(dir, 'cache'), '--db', db, ...args],
     { cwd: dir, env: { ...process.env, PORTOLAN_LOG_FORMAT: 'json', PORTOLAN_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
