@@ -10,3 +10,9 @@ export function isUrl(source: string): boolean {
 export function fetchRetried(url: string, init?: RequestInit): Promise<Response> {
   return fetch(url, init).catch(() => fetch(url, init));
 }
+
+/** A failed fetch's message with its cause's: undici's "fetch failed" says nothing alone (ECONNREFUSED, a reset, a bad port are in the cause). */
+export function fetchErrorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message;
+}

@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { log } from '../../common/log.js';
+import { fetchErrorText } from '../../common/url.js';
 import { archiveDirOf, archiveFile } from './archive.js';
 import { headerDate, parseDelegatedFile, type DelegatedFile } from './delegated-parser.js';
 import { parseIanaCsv } from './iana-parser.js';
@@ -145,8 +146,7 @@ async function fetchOne(source: RemoteSource, opts: UpdateOptions, sidecar: Reco
     return { ...base, status: 'updated', bytes: received, checksum };
   } catch (err) {
     rmSync(tmp, { force: true });
-    const message = err instanceof Error ? (err.cause instanceof Error ? `${err.message}: ${err.cause.message}` : err.message) : String(err);
-    return { ...base, status: 'failed', error: message };
+    return { ...base, status: 'failed', error: fetchErrorText(err) };
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { log } from '../../common/log.js';
 import { retry, type RetryPolicy } from '../../common/retry.js';
-import { fetchRetried } from '../../common/url.js';
+import { fetchErrorText, fetchRetried } from '../../common/url.js';
 
 /** A folder page's text and the URL it came from after redirects (its links are relative to that), or null for a folder the archive does not have. */
 export type PageFetcher = (url: string) => Promise<{ html: string; url: string } | null>;
@@ -39,16 +39,10 @@ export function pageFetcher(opts: PageFetchOptions = {}): PageFetcher {
       opts.policy ?? DEFAULT_POLICY,
       {
         isPermanent: (err) => err instanceof PermanentHttpError,
-        onFailure: (err, attempt, delayMs) => log.warn({ url, attempt, retryInMs: delayMs, err: reason(err) }, 'archive folder page failed'),
+        onFailure: (err, attempt, delayMs) => log.warn({ url, attempt, retryInMs: delayMs, err: fetchErrorText(err) }, 'archive folder page failed'),
       },
     );
     if (result.ok) return result.value;
-    throw new Error(`${url}: ${reason(result.error)} (after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`);
+    throw new Error(`${url}: ${fetchErrorText(result.error)} (after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'})`);
   };
-}
-
-/** An error's message with its cause's (fetch's "fetch failed" says nothing alone). */
-function reason(err: unknown): string {
-  const e = err as Error & { cause?: unknown };
-  return e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message;
 }
