@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { log } from '../../common/log.js';
 import { withMigrationLock, type LockTiming } from './migration-lock.js';
-import { DEFAULT_RAW_TTL_DAYS, generateDdl, tableDef, type SchemaOptions } from './schema.js';
+import { currentSchemaDdl, DEFAULT_RAW_TTL_DAYS, generateDdl, SCHEMA_VERSION, tableDef, type SchemaOptions } from './schema.js';
 
 /**
  * Versioned migrations. Each is applied once and recorded in `schema_migrations`; every
@@ -172,6 +172,7 @@ export async function runMigrations(client: ClickHouseClient, opts: SchemaOption
     return new Set(rows.map((r) => r.version));
   };
   const apply = async (done: Set<number>): Promise<MigrationResult> => {
+    if (done.size === 0 && !opts.cluster && (await onlyBookkeeping(client))) return createCurrent(client, opts, beforeApplying);
     const result: MigrationResult = { applied: [], skipped: [] };
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) {
@@ -179,13 +180,8 @@ export async function runMigrations(client: ClickHouseClient, opts: SchemaOption
         continue;
       }
       if (result.applied.length === 0) await beforeApplying?.();
-      const statements = m.statements(opts);
-      for (const sql of statements) await client.command({ query: sql });
-      await client.insert({
-        table: 'schema_migrations',
-        values: [{ version: m.version, name: m.name, checksum: checksum(statements), applied_at: Math.floor(Date.now() / 1000) }],
-        format: 'JSONEachRow',
-      });
+      for (const sql of m.statements(opts)) await client.command({ query: sql });
+      await recordApplied(client, [m], opts);
       log.info({ version: m.version, name: m.name }, 'store migration applied');
       result.applied.push(m.version);
     }
@@ -195,4 +191,32 @@ export async function runMigrations(client: ClickHouseClient, opts: SchemaOption
   const done = await applied();
   if (!lock || MIGRATIONS.every((m) => done.has(m.version))) return apply(done);
   return withMigrationLock(client, async () => apply(await applied()), lock);
+}
+
+/** Whether the database holds nothing but schema_migrations: a new store (or one whose creation was cut short before anything else was made). */
+async function onlyBookkeeping(client: ClickHouseClient): Promise<boolean> {
+  const rs = await client.query({ query: `SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name != '${tableDef('schema_migrations').name}'`, format: 'JSONEachRow' });
+  return Number((await rs.json<{ n: number | string }>())[0]?.n) === 0; // no answer: not known to be empty
+}
+
+/**
+ * A new single-node store created at the current schema in one pass, then every migration
+ * recorded as applied, with the checksum of its own statements (what a later start verifies).
+ * Cut short, nothing is recorded and the database is no longer empty: the next start applies
+ * the migrations in turn, whose statements all run again over what exists (IF NOT EXISTS), and
+ * reaches the same store (test/analyzer/store/current-schema.test.ts).
+ */
+async function createCurrent(client: ClickHouseClient, opts: SchemaOptions, beforeApplying?: () => Promise<void>): Promise<MigrationResult> {
+  await beforeApplying?.();
+  for (const sql of currentSchemaDdl(opts)) await client.command({ query: sql });
+  await recordApplied(client, MIGRATIONS, opts);
+  log.info({ version: SCHEMA_VERSION }, 'store created at the current schema');
+  return { applied: MIGRATIONS.map((m) => m.version), skipped: [] };
+}
+
+/** Records migrations as applied, each with the checksum of its statements. */
+async function recordApplied(client: ClickHouseClient, migrations: Migration[], opts: SchemaOptions): Promise<void> {
+  const appliedAt = Math.floor(Date.now() / 1000);
+  const values = migrations.map((m) => ({ version: m.version, name: m.name, checksum: checksum(m.statements(opts)), applied_at: appliedAt }));
+  await client.insert({ table: 'schema_migrations', values, format: 'JSONEachRow' });
 }

@@ -6,4 +6,4 @@
 export { TABLES, tableDef, type ColumnDef, type EngineKind, type TableDef } from './schema/tables.js';
 export { VIEWS, type ViewDef } from './schema/views.js';
 export { INDEXES, type IndexDef } from './schema/indexes.js';
-export { DEFAULT_RAW_TTL_DAYS, generateDdl, retentionStatement, SCHEMA_VERSION, storedName, type SchemaOptions } from './schema/ddl.js';
+export { currentSchemaDdl, DEFAULT_RAW_TTL_DAYS, generateDdl, retentionStatement, SCHEMA_VERSION, storedName, type SchemaOptions } from './schema/ddl.js';

@@ -3,7 +3,8 @@
  * waits for a long statement (a read model filled again from a large route_events sends nothing
  * back until it is done), under the migration lock. No modern ClickHouse server runs here, so the
  * server is a stand-in on 127.0.0.1 speaking ClickHouse's HTTP interface as far as migrating needs
- * (every statement succeeds; schema_migrations is empty), one statement answered late; the
+ * (every statement succeeds; every read answers no rows: schema_migrations is empty, and the
+ * database is not known to be, so the migrations run in turn), one statement answered late; the
  * client is the real @clickhouse/client.
  */
 import { createServer, type Server } from 'node:http';
