@@ -420,7 +420,9 @@ export class RisLiveClient {
     this.opts.onFrame?.(text);
     this.watchLag(data.timestamp, now, ws);
     // Lossless mode: once paused, frames already in flight are still admitted (bounded by one socket read).
-    if (!this.queue.push(data, this.opts.overflow === 'pause' && ws.isPaused)) {
+    // A peer's state is never dropped: a lost `down` would keep every route of the peer up for
+    // good. There are few (one per session change), so they cannot grow the queue by much.
+    if (!this.queue.push(data, data.type === 'RIS_PEER_STATE' || (this.opts.overflow === 'pause' && ws.isPaused))) {
       this.counters.dropped++;
       this.warner.warn('drop', { url: this.opts.url, dropped: this.counters.dropped, queueCapacity: this.queue.capacity }, 'RIS Live consumer is behind; queue full, messages dropped');
     } else if (this.opts.overflow === 'pause' && this.queue.length >= this.queue.capacity / 2 && !ws.isPaused) {

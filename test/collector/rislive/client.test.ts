@@ -161,6 +161,26 @@ describe('RisLiveClient against the replay server', () => {
     expect(got.length + st.dropped).toBe(MSGS.length);
   });
 
+  it('drops UPDATEs, never a peer\'s state, when the queue is full: a lost `down` would keep the peer\'s routes up', async () => {
+    // Every 25th message a peer's session going down, among 300 UPDATEs.
+    const msgs = syntheticMessages(300).flatMap((m, i) => (i % 25 === 24 ? [m, { ...m, id: `down-${i}`, type: 'RIS_PEER_STATE' as const, state: 'down', announcements: undefined, withdrawals: undefined, path: undefined }] : [m]));
+    const downs = msgs.filter((m) => m.type === 'RIS_PEER_STATE').map((m) => m.id);
+    expect(downs).toHaveLength(12);
+    const s = await server({ files: [writeCapture(dir, 'states.jsonl', msgs)] });
+    // One subscription to everything: the replay starts with it, so nothing precedes it.
+    const c = client({ url: s.url, queueCapacity: 20, subscriptions: [{}] });
+    const got = await read(c, () => c.stats().messages >= msgs.length && c.stats().queueLength === 0, 30_000, 2);
+    const st = c.stats();
+    expect(st.messages).toBe(msgs.length);
+    expect(st.dropped).toBeGreaterThan(0);
+    expect(got.length + st.dropped).toBe(msgs.length);
+    expect(got.filter((m) => m.type === 'RIS_PEER_STATE').map((m) => m.id)).toEqual(downs);
+    // In their places: what was kept comes in the capture's order.
+    const at = got.map((m) => msgs.findIndex((x) => x.id === m.id));
+    expect(at).toEqual([...at].sort((a, b) => a - b));
+    expect(st.queueHighWater).toBeLessThanOrEqual(20 + downs.length);
+  });
+
   it('reconnects when lag stays above the threshold', async () => {
     // The synthetic capture is from 2023: every message lags by far more than 1 s.
     const s = await server();
