@@ -31,8 +31,8 @@ export class BoundedQueue<T> {
 
   /**
    * Adds an item; false (and one more drop) when the queue is full or closed. `overfill`
-   * admits it past the capacity: for a producer that has already paused its input and only
-   * delivers what was in flight (a bounded amount).
+   * admits it past the capacity, for items that must not be lost and come in bounded numbers:
+   * what was in flight when a producer paused its input, or a peer's state.
    */
   push(item: T, overfill = false): boolean {
     if (this.closed) return false;
