@@ -23,7 +23,7 @@ export const COMMON_OPTIONS = {
   'console-queries': { arg: 'N', help: 'SQL console queries running at once; more are refused with 429 and Retry-After', default: '2' },
   'console-rate': { arg: 'N', help: 'SQL console queries a minute per client address (token bucket, bursts of 10); more are refused with 429', default: '30' },
   'api-token': { arg: 'TOKEN', help: 'bearer token for the dashboard API (Authorization: Bearer TOKEN); required when listening beyond loopback' },
-  overload: { arg: 'MODE', help: 'what `run` does when the feed outruns it: pause (stop reading; lag grows, nothing lost), drop (a full queue drops new messages, counted) or shed (as drop, and while behind withdrawals of unknown routes are not stored, counted); default: drop for RIS Live, pause for a replay server' },
+  overload: { arg: 'MODE', help: 'what `run` does when the feed outruns it: pause (stop reading; lag grows, nothing lost), drop (a full queue drops new UPDATEs, counted; never a RIS_PEER_STATE) or shed (as drop, and while behind withdrawals of unknown routes are not stored, counted); default: drop for RIS Live, pause for a replay server' },
   rpki: { arg: 'FILE|URL', help: 'validated ROA payloads for route-origin validation (RPKI): rpki-client JSON, Routinator jsonext or RIPE NCC roas.csv; several, comma-separated, are merged' },
   'rpki-refresh': { arg: 'MINUTES', help: 'how often `run` reloads --rpki (a failed reload keeps the last good set)', default: '60' },
   'log-level': { arg: 'LEVEL', help: 'trace, debug, info, warn, error, fatal or silent', default: 'info' },

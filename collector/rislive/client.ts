@@ -25,7 +25,7 @@ export interface RisLiveClientOptions {
   /** Messages held between socket and consumer. */
   queueCapacity?: number;
   /**
-   * `drop` (live default): a full queue drops new messages and counts them, so the socket is
+   * `drop` (live default): a full queue drops new messages (never a peer's state) and counts them, so the socket is
    * always read and RIS Live never cuts us off as a slow client. `pause`: stop reading the
    * socket instead (lossless; for replays, where the server waits for us). `shed`: as `drop`,
    * and `underPressure()` tells the consumer to skip work it can spare while the queue is over half full.
