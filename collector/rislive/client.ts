@@ -83,18 +83,22 @@ const DEFAULTS = {
 export const DEFAULT_SUBSCRIPTION: RisSubscription = { type: 'UPDATE', socketOptions: { includeRaw: true } };
 
 /**
- * The subscriptions sent: the given ones, and for each that selects UPDATEs only, the same
- * collector's and peer's RIS_PEER_STATE, so that a session going down reaches the consumer (its
- * routes went with it). A prefix or path filter does not apply to a peer's state.
+ * The subscriptions sent, in groups sent together: each given one, and after one that selects
+ * UPDATEs only, the same collector's and peer's RIS_PEER_STATE (unless an earlier group asked
+ * for it), so that a session going down reaches the consumer (its routes went with it) from the
+ * moment its UPDATEs do. A prefix or path filter does not apply to a peer's state.
  */
-export function withPeerStates(subs: RisSubscription[]): RisSubscription[] {
-  const states = new Map<string, RisSubscription>();
-  for (const { type, host, peer } of subs) {
-    if (type !== 'UPDATE') continue;
-    const sub: RisSubscription = { type: 'RIS_PEER_STATE', ...(host ? { host } : {}), ...(peer ? { peer } : {}) };
-    states.set(JSON.stringify(sub), sub);
-  }
-  return [...subs, ...states.values()];
+export function withPeerStates(subs: RisSubscription[]): RisSubscription[][] {
+  const states = new Set<string>();
+  return subs.map((given) => {
+    if (given.type !== 'UPDATE') return [given];
+    const { host, peer } = given;
+    const state: RisSubscription = { type: 'RIS_PEER_STATE', ...(host ? { host } : {}), ...(peer ? { peer } : {}) };
+    const key = JSON.stringify(state);
+    if (states.has(key)) return [given];
+    states.add(key);
+    return [given, state];
+  });
 }
 
 /** Logs at most once per interval per kind, with how many occurrences it stands for. */
@@ -329,12 +333,12 @@ export class RisLiveClient {
     ws.terminate();
   }
 
-  /** Sends every subscription, spaced out so a reconnect storm does not flood the server. */
+  /** Sends every subscription, the groups spaced out so a reconnect storm does not flood the server. */
   private subscribe(ws: WebSocket): void {
-    const subs = withPeerStates(this.opts.subscriptions?.length ? this.opts.subscriptions : [DEFAULT_SUBSCRIPTION]);
-    subs.forEach((sub, i) => {
+    const groups = withPeerStates(this.opts.subscriptions?.length ? this.opts.subscriptions : [DEFAULT_SUBSCRIPTION]);
+    groups.forEach((group, i) => {
       const send = () => {
-        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ris_subscribe', data: sub }));
+        for (const sub of group) if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ris_subscribe', data: sub }));
       };
       if (i === 0) send();
       else this.later(i * this.opts.subscribeSpacingMs, send);

@@ -172,23 +172,26 @@ describe('peer downs from RIS Live RIS_PEER_STATE', () => {
     expect([state(5, 6), state(6, 1), state(6, 2), state(1, 2), state(3, 4)]).toEqual(['up', 'down', 'down', null, null]);
   });
 
-  it('UPDATE-only subscriptions get their collectors\' and peers\' RIS_PEER_STATE too', async () => {
-    expect(withPeerStates([{ type: 'UPDATE', socketOptions: { includeRaw: true } }])).toEqual([{ type: 'UPDATE', socketOptions: { includeRaw: true } }, { type: 'RIS_PEER_STATE' }]);
+  it('UPDATE-only subscriptions get their collectors\' and peers\' RIS_PEER_STATE too, sent with them', async () => {
+    expect(withPeerStates([{ type: 'UPDATE', socketOptions: { includeRaw: true } }])).toEqual([[{ type: 'UPDATE', socketOptions: { includeRaw: true } }, { type: 'RIS_PEER_STATE' }]]);
     expect(
       withPeerStates([
         { type: 'UPDATE', host: 'rrc01', prefix: '10.0.0.0/8' },
         { type: 'UPDATE', host: 'rrc01', path: 3333 },
         { type: 'UPDATE', host: 'rrc02', peer: '192.0.2.1' },
         { host: 'rrc03' },
-      ]).slice(4),
+      ]),
     ).toEqual([
-      { type: 'RIS_PEER_STATE', host: 'rrc01' },
-      { type: 'RIS_PEER_STATE', host: 'rrc02', peer: '192.0.2.1' },
+      [{ type: 'UPDATE', host: 'rrc01', prefix: '10.0.0.0/8' }, { type: 'RIS_PEER_STATE', host: 'rrc01' }],
+      [{ type: 'UPDATE', host: 'rrc01', path: 3333 }],
+      [{ type: 'UPDATE', host: 'rrc02', peer: '192.0.2.1' }, { type: 'RIS_PEER_STATE', host: 'rrc02', peer: '192.0.2.1' }],
+      [{ host: 'rrc03' }],
     ]);
-    // The default subscription goes out with its peer states: the server hears both.
+    // The default subscription goes out with its peer states, at once: the server hears both,
+    // though the next group of subscriptions would wait a minute.
     const server = await startReplayServer({ files: [capture], speed: 0 });
     cleanup.push(() => server.close());
-    const source = new RisLiveSource({ url: server.url, subscribeSpacingMs: 1, lagThresholdSec: 0 });
+    const source = new RisLiveSource({ url: server.url, subscribeSpacingMs: 60_000, lagThresholdSec: 0 });
     cleanup.push(() => source.close());
     const it = source.events()[Symbol.asyncIterator]();
     await it.next();
