@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .requiredOption('--from <TIME>', 'start of the range (included): an ISO date (midnight UTC), a date-time with a zone (2024-05-01T06:00Z), seconds since 1970, or an age (6h, 2d)')
     .option('--until <TIME>', 'end of the range (excluded), in the same forms (default: now)')
     .addOption(new Option('--type <TYPE>', 'updates: updates files whose messages overlap the range; rib: RIB dumps (RIS bview, RouteViews rib) dumped in it; all: both').choices(['updates', 'rib', 'all']).default('updates'))
-    .option('--every <DURATION>', 'with --type rib or all: of each collector\'s RIB dumps, only the first in each period this long from --from (1d: one a day, for `index backfill`)')
+    .option('--every <DURATION>', 'with --type rib or all: of each collector\'s RIB dumps, only the first in each period this long, counted from 1970-01-01 UTC (1d: one a UTC day, for `index backfill`)')
     .option('--rib-first', "start each collector with its last RIB dump at or before --from, and list its updates files from that dump's time: the files that rebuild the routing state as it was at --from")
     .option('--json', 'one JSON object a file (url, project, collector, type, time) instead of its URL')
     .addOption(new Option('--ris-archive <URL>', 'root of the RIS archive (a mirror)').default('https://data.ris.ripe.net').env('PORTOLAN_RIS_ARCHIVE'))

@@ -8,7 +8,10 @@
  * from that dump's time on: the files that rebuild the routing state as it was at `from`, as
  * BGPStream and bgpkit-broker's snapshot lists do. Files come in time order, a RIB dump before
  * the updates file of the same time. With `ribEvery`, only the first RIB dump of each period of
- * that length is listed (one a day, say: what `index backfill` reads, a snapshot a day).
+ * that length is listed (one a day, say: what `index backfill` reads, a snapshot a day). Periods
+ * are counted from 1970-01-01 UTC, whatever `from`: a day is a UTC day, as `index backfill`
+ * groups files by the date in their names (periods from a `from` at 04:00 held two dates each:
+ * a day without dumps after 04:00 got none, and the next day two).
  */
 import { addMonths, DEFAULT_ARCHIVE_BASES, fileOf, monthFolders, monthOf, monthsBetween, projectOf, UPDATES_SPAN } from './layout.js';
 import type { ArchiveFile, ArchiveListing, ArchiveProject, DumpKind } from './models.js';
@@ -23,7 +26,7 @@ export interface ListOptions {
   /** The kinds of file listed in the range. */
   kinds: readonly DumpKind[];
   ribFirst?: boolean;
-  /** Seconds: of each collector's RIB dumps in the range, only the first in each period this long from `from` (86400: one a day). */
+  /** Seconds: of each collector's RIB dumps in the range, only the first in each period this long, counted from 1970-01-01 UTC (86400: one a UTC day). */
   ribEvery?: number;
   /** Archive roots (a mirror, a test server), without a trailing slash. */
   bases?: Partial<Record<ArchiveProject, string>>;
@@ -99,7 +102,7 @@ async function listCollector(collector: string, opts: ListOptions, readFolder: R
     } else if (file.time >= opts.from && file.time < opts.until) {
       if (!opts.ribEvery) listed.push(file);
       else {
-        const period = Math.floor((file.time - opts.from) / opts.ribEvery);
+        const period = Math.floor(file.time / opts.ribEvery);
         const first = periods.get(period);
         if (!first || fileOrder(file, first) < 0) periods.set(period, file);
       }

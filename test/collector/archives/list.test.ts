@@ -154,11 +154,13 @@ describe('listing archive files', () => {
     }
   });
 
-  it('with ribEvery, lists only the first RIB dump of each period from --from', async () => {
+  it('with ribEvery, lists only the first RIB dump of each period, periods counted from 1970 (UTC days), whatever --from', async () => {
     const names = async (from: string, every: number) =>
       paths(apache, (await list(apache, { collectors: ['rrc00'], from: t(from), until: t('2016-08-03T00:00Z'), kinds: ['rib'], ribEvery: every })).files).map((p) => p.slice(p.lastIndexOf('/') + 1));
-    expect(await names('2016-07-30T04:00Z', 86_400)).toEqual(['bview.20160730.0800.gz', 'bview.20160731.0800.gz', 'bview.20160801.0800.gz', 'bview.20160802.0800.gz']);
+    // From 04:00: the rest of that day, then whole UTC days (periods from --from would take every 08:00 dump).
+    expect(await names('2016-07-30T04:00Z', 86_400)).toEqual(['bview.20160730.0800.gz', 'bview.20160731.0000.gz', 'bview.20160801.0000.gz', 'bview.20160802.0000.gz']);
     expect(await names('2016-08-02T00:00Z', 12 * 3600)).toEqual(['bview.20160802.0000.gz', 'bview.20160802.1600.gz']);
+    expect(await names('2016-08-02T04:00Z', 12 * 3600)).toEqual(['bview.20160802.0800.gz', 'bview.20160802.1600.gz']);
   });
 
   it('refuses what no archive can answer', async () => {
