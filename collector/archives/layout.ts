@@ -14,11 +14,12 @@ export const DEFAULT_ARCHIVE_BASES: Readonly<Record<ArchiveProject, string>> = {
 };
 
 /**
- * Seconds of messages an updates file holds from the time in its name: RIS writes one every 5
- * minutes, RouteViews every 15. (Their earliest years were less regular; a file there is taken to
- * span as much, which only matters for a range that starts inside it.)
+ * The longest an updates file's messages run past the time in its name. RouteViews writes one
+ * every 15 minutes; RIS every 5 now, and every 15 in its early years (the RIS files of 2000, 2002
+ * and 2007 in shared data span 891–899 s, those of 2010 and 2016 299 s). A file is taken to run
+ * until its collector's next file, at most this long (a collector's outage leaves a gap).
  */
-export const UPDATES_SPAN: Readonly<Record<ArchiveProject, number>> = { ris: 300, routeviews: 900 };
+export const UPDATES_SPAN_MAX = 900;
 
 /** A collector's name as the projects spell it: rrc00…, route-views2, route-views.linx, route-views2.saopaulo… */
 const RIS_NAME = /^rrc\d{2,3}$/;

@@ -3,7 +3,8 @@
  * pages (no index service in between): what `portolan archives` prints for `ingest` to read.
  *
  * Range [from, until): an updates file is listed when the messages it holds (from the time in its
- * name, for UPDATES_SPAN) overlap the range, a RIB dump when its time is in it. With `ribFirst`,
+ * name until its collector's next file, at most UPDATES_SPAN_MAX) overlap the range, a RIB dump
+ * when its time is in it. With `ribFirst`,
  * each collector's list starts with its last RIB dump at or before `from`, and its updates files
  * from that dump's time on: the files that rebuild the routing state as it was at `from`, as
  * BGPStream and bgpkit-broker's snapshot lists do. Files come in time order, a RIB dump before
@@ -13,7 +14,7 @@
  * groups files by the date in their names (periods from a `from` at 04:00 held two dates each:
  * a day without dumps after 04:00 got none, and the next day two).
  */
-import { addMonths, DEFAULT_ARCHIVE_BASES, fileOf, monthFolders, monthOf, monthsBetween, projectOf, UPDATES_SPAN } from './layout.js';
+import { addMonths, DEFAULT_ARCHIVE_BASES, fileOf, monthFolders, monthOf, monthsBetween, projectOf, UPDATES_SPAN_MAX } from './layout.js';
 import type { ArchiveFile, ArchiveListing, ArchiveProject, DumpKind } from './models.js';
 import { fileLinks, linkName } from './index-page.js';
 import { pageFetcher, type PageFetcher } from './fetch-page.js';
@@ -90,22 +91,25 @@ async function listCollector(collector: string, opts: ListOptions, readFolder: R
     listed.push(rib);
     start = rib.time;
   }
-  const span = UPDATES_SPAN[project];
   // An updates file of the month before may hold the range's first seconds.
-  const first = opts.kinds.includes('updates') ? start - span : opts.from;
-  const months = await Promise.all(monthsBetween(first, opts.until - 1).map((month) => filesOf(month, opts.kinds)));
+  const first = opts.kinds.includes('updates') ? start - UPDATES_SPAN_MAX : opts.from;
+  const files = (await Promise.all(monthsBetween(first, opts.until - 1).map((month) => filesOf(month, opts.kinds)))).flat();
+  const updates = files.filter((f) => f.kind === 'updates').sort((a, b) => a.time - b.time);
+  let next = Infinity; // the time of the next file with a later time
+  for (let i = updates.length - 1; i >= 0; i--) {
+    if (i + 1 < updates.length && updates[i + 1].time > updates[i].time) next = updates[i + 1].time;
+    const end = Math.min(next, updates[i].time + UPDATES_SPAN_MAX);
+    if (updates[i].time < opts.until && end > start) listed.push(updates[i]);
+  }
   /** Of the RIB dumps, the period each is in (with ribEvery), and the first dump taken in it. */
   const periods = new Map<number, ArchiveFile>();
-  for (const file of months.flat()) {
-    if (file.kind === 'updates') {
-      if (file.time < opts.until && file.time + span > start) listed.push(file);
-    } else if (file.time >= opts.from && file.time < opts.until) {
-      if (!opts.ribEvery) listed.push(file);
-      else {
-        const period = Math.floor(file.time / opts.ribEvery);
-        const first = periods.get(period);
-        if (!first || fileOrder(file, first) < 0) periods.set(period, file);
-      }
+  for (const file of files) {
+    if (file.kind !== 'rib' || file.time < opts.from || file.time >= opts.until) continue;
+    if (!opts.ribEvery) listed.push(file);
+    else {
+      const period = Math.floor(file.time / opts.ribEvery);
+      const first = periods.get(period);
+      if (!first || fileOrder(file, first) < 0) periods.set(period, file);
     }
   }
   return [...listed, ...periods.values()];

@@ -54,11 +54,15 @@ fill('route-views.linx', 'updates', '2016-08-01T00:00Z', '2016-08-02T00:00Z', 90
 fill('route-views2', 'rib', '2016-07-31T22:00Z', '2016-07-31T23:00Z', 2 * 3600);
 fill('route-views2', 'rib', '2016-08-01T04:00Z', '2016-08-02T00:00Z', 2 * 3600);
 fill('route-views2', 'updates', '2016-07-31T20:00Z', '2016-08-02T00:00Z', 900);
+// rrc03 as RIS wrote in its early years: a file every 15 minutes, and an outage from 06:00 to 12:00.
+fill('rrc03', 'updates', '2005-03-01T00:00Z', '2005-03-01T06:00Z', 900);
+fill('rrc03', 'updates', '2005-03-01T12:00Z', '2005-03-01T13:00Z', 900);
 // Links that are no archive file.
 put('ris/rrc00/2016.08/updates.20160801.0000.gz.md5');
 put('ris/rrc00/2016.08/latest-update.gz');
 
-const SPAN: Record<string, number> = { rrc: 300, rou: 900 };
+/** Where a made updates file's messages end: at its collector's next file, at most 15 minutes on. */
+const endOf = (m: Made): number => Math.min(m.time + 900, ...made.filter((x) => x.collector === m.collector && x.kind === 'updates' && x.time > m.time).map((x) => x.time));
 /** What a listing must hold, from the files made (the rule of collector/archives/list.ts, stated again). */
 function expected(opts: { collectors: string[]; from: number; until: number; kinds: DumpKind[]; ribFirst?: boolean }): string[] {
   const out: Made[] = [];
@@ -70,10 +74,9 @@ function expected(opts: { collectors: string[]; from: number; until: number; kin
       out.push(rib);
       start = rib.time;
     }
-    const span = SPAN[collector.slice(0, 3)];
     for (const m of mine) {
       if (!opts.kinds.includes(m.kind)) continue;
-      if (m.kind === 'rib' ? m.time >= opts.from && m.time < opts.until : m.time < opts.until && m.time + span > start) out.push(m);
+      if (m.kind === 'rib' ? m.time >= opts.from && m.time < opts.until : m.time < opts.until && endOf(m) > start) out.push(m);
     }
   }
   const unique = [...new Map(out.map((m) => [m.path, m])).values()];
@@ -122,6 +125,21 @@ describe('listing archive files', () => {
       'ris/rrc00/2016.08/updates.20160801.0815.gz',
       'ris/rrc00/2016.08/updates.20160801.0820.gz',
     ]);
+  });
+
+  it('takes an updates file to run until its collector\'s next one (15 minutes in RIS\'s early years), at most 15 minutes over a gap', async () => {
+    const names = async (from: string, until: string) => {
+      const opts = { collectors: ['rrc03'], from: t(from), until: t(until), kinds: ['updates'] as DumpKind[] };
+      const got = paths(apache, (await list(apache, opts)).files);
+      expect(got).toEqual(expected(opts));
+      return got.map((p) => p.slice(p.lastIndexOf('/') + 1));
+    };
+    // From 10 minutes into the 00:00 file: it holds the range's first 5 minutes (a 5-minute span would leave them out).
+    expect(await names('2005-03-01T00:10Z', '2005-03-01T00:20Z')).toEqual(['updates.20050301.0000.gz', 'updates.20050301.0015.gz']);
+    // In the outage: the last file before it ends 15 minutes on, not at the next file six hours later.
+    expect(await names('2005-03-01T08:00Z', '2005-03-01T12:10Z')).toEqual(['updates.20050301.1200.gz']);
+    expect(await names('2005-03-01T06:10Z', '2005-03-01T06:20Z')).toEqual([]);
+    expect(await names('2005-03-01T05:50Z', '2005-03-01T06:20Z')).toEqual(['updates.20050301.0545.gz']);
   });
 
   it('starts each collector from its last RIB dump at or before --from, in the month before where need be', async () => {
