@@ -243,7 +243,7 @@ export function generateDdl(opts: SchemaOptions = {}, version?: number): string[
 
 /**
  * The schema as every migration applied in turn leaves it, for a new single-node store: one
- * statement per table, view and skip index (49 at version 17, against 115 for the migrations; a
+ * statement per table, view and skip index (46 at version 17, against 114 for the migrations; a
  * new store's migration takes half the time). Columns stand where the migrations put them (a
  * table's own, then those added, version by version; sort is stable), with their last comments;
  * engines, settings and views' SELECTs are the last version's. Nothing to backfill: the tables
