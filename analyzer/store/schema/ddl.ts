@@ -78,11 +78,20 @@ function tableClauses(t: TableDef, opts: SchemaOptions, zooKeeperPath: string, v
 
 const zooKeeperPath = (localName: string): string => `/clickhouse/tables/{shard}/{database}/${localName}`;
 
-function createTable(t: TableDef, opts: SchemaOptions): string {
+/**
+ * A table as migration `version` has it (by default the one that creates it): its columns up to
+ * that version, where the migrations put them (its own, then those added, version by version; sort
+ * is stable), with that version's comments and clauses.
+ */
+function createTable(t: TableDef, opts: SchemaOptions, version = versionOf(t)): string {
   const cluster = opts.cluster ? ident(opts.cluster) : undefined;
   const local = storedName(t.name, opts);
-  const columns = t.columns.filter((c) => c.since === undefined).map((c) => `  ${columnName(t, c.name)} ${c.type} COMMENT ${sqlString(commentAt(c, versionOf(t)))}`).join(',\n');
-  return [`CREATE TABLE IF NOT EXISTS ${local}${cluster ? ` ON CLUSTER ${cluster}` : ''}\n(\n${columns}\n)`, ...tableClauses(t, opts, zooKeeperPath(local), versionOf(t))].join('\n');
+  const columns = t.columns
+    .filter((c) => versionOf(c) <= version)
+    .sort((a, b) => versionOf(a) - versionOf(b))
+    .map((c) => `  ${columnName(t, c.name)} ${c.type} COMMENT ${sqlString(commentAt(c, version))}`)
+    .join(',\n');
+  return [`CREATE TABLE IF NOT EXISTS ${local}${cluster ? ` ON CLUSTER ${cluster}` : ''}\n(\n${columns}\n)`, ...tableClauses(t, opts, zooKeeperPath(local), version)].join('\n');
 }
 
 function createDistributed(t: TableDef, cluster: string): string {
@@ -244,18 +253,14 @@ export function generateDdl(opts: SchemaOptions = {}, version?: number): string[
 /**
  * The schema as every migration applied in turn leaves it, for a new single-node store: one
  * statement per table, view and skip index (46 at version 17, against 114 for the migrations; a
- * new store's migration takes half the time). Columns stand where the migrations put them (a
- * table's own, then those added, version by version; sort is stable), with their last comments;
- * engines, settings and views' SELECTs are the last version's. Nothing to backfill: the tables
+ * new store's migration takes half the time). Tables, with all their columns and comments,
+ * engines, settings and views' SELECTs are the last version's (createTable). Nothing to backfill: the tables
  * are empty. schema_migrations exists already (runMigrations creates it first). Compared with
  * the migrations on real stores in test/analyzer/store/current-schema.test.ts.
  */
 export function currentSchemaDdl(opts: SchemaOptions): string[] {
   if (opts.cluster) throw new Error('a cluster is created by its migrations, in turn');
-  const tables = TABLES.filter((t) => t.name !== tableDef('schema_migrations').name).map((t) => {
-    const columns = [...t.columns].sort((a, b) => versionOf(a) - versionOf(b)).map((c) => `  ${columnName(t, c.name)} ${c.type} COMMENT ${sqlString(c.comment)}`);
-    return [`CREATE TABLE IF NOT EXISTS ${t.name}\n(\n${columns.join(',\n')}\n)`, ...tableClauses(t, opts, zooKeeperPath(t.name), SCHEMA_VERSION)].join('\n');
-  });
+  const tables = TABLES.filter((t) => t.name !== tableDef('schema_migrations').name).map((t) => createTable(t, opts, SCHEMA_VERSION));
   const views = VIEWS.map((v) => createView(v, undefined, SCHEMA_VERSION));
   // Only ADD INDEX: MATERIALIZE INDEX builds it for existing parts, and there are none.
   const indexes = [...INDEXES].sort((a, b) => versionOf(a) - versionOf(b)).map((i) => addIndex(i, undefined)[0]);
