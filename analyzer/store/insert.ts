@@ -5,14 +5,12 @@ import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ChdbExtension } from 'chdb/connection';
 import { log } from '../../common/log.js';
-import { columnTypes, type BatchFormat, type Payload } from './batch.js';
+import { columnTypes, type Payload } from './batch.js';
 import { repairOnce } from './dedup-repair.js';
 import { sqlString } from './sql.js';
 
 /** Sends one batch to the store; throws errors whose `code` is the ClickHouse error code as text. */
 export interface Inserter {
-  /** The format the writer builds new batches in. */
-  readonly format: BatchFormat;
   insert(p: Payload, token: string): Promise<void>;
   /** Removes what the inserter staged on disk and closes the connections it opened. */
   close(): Promise<void>;
@@ -33,7 +31,9 @@ const insertSettings = (token: string): string[] => [`insert_deduplication_token
  * How batches reach the store. Embedded chDB: RowBinary, staged in a file and read with
  * `INSERT … SELECT FROM file()` (the connection takes no binary payload, and parsing text is
  * most of a text insert's cost); text batches (old spools) through its raw insert. A server (or
- * `distributed`): the batch as the HTTP body of `INSERT … FORMAT`, text by default.
+ * `distributed`): the batch as the HTTP body of `INSERT … FORMAT`, RowBinary (a text batch of an
+ * old spool as it is), so an ingest into a server encodes each row straight from its event, as
+ * into the embedded store, instead of building JSON text (docs/scaling.md, session 42).
  * Embedded, each insert takes a free connection: one chDB connection runs one query at a time,
  * so concurrent inserts run at once only on as many (a server runs concurrent requests at once).
  * `openConnection` opens another to the same store when an insert finds none free, up to
@@ -76,7 +76,6 @@ function embeddedInserter(client: ClickHouseClient, chdb: EmbeddedChdb, connecti
     else idle.push(c);
   };
   return {
-    format: 'RowBinary',
     async insert(p, token) {
       // Before the first batch: an id a killed process logged without its part would drop the retry.
       await repairOnce(client);
@@ -119,7 +118,6 @@ export const stagedType = (type: string): string => type.replace(/LowCardinality
 
 function serverInserter(client: ClickHouseClient, distributed: boolean): Inserter {
   return {
-    format: 'JSONCompactEachRow',
     async insert(p, token) {
       // Settings go in the statement (not clickhouse_settings): chDB applies those as session-wide SETs.
       const settings = insertSettings(token);

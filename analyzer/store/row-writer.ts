@@ -28,7 +28,7 @@ export function createRowWriter(
   o: { batchSize: number; flushIntervalMs: number; maxQueuedBatches: number; ribSnapshots: boolean },
   s: Pick<WriterCounters, 'accepted' | 'rejectedRows'>,
 ): RowWriter {
-  const batcher = new Batcher(outlet.format, o, (b) => outlet.push(b));
+  const batcher = new Batcher(o, (b) => outlet.push(b));
   const snapshots = new RibSnapshots();
   let closed = false;
 
@@ -49,7 +49,8 @@ export function createRowWriter(
   ): Promise<void> | void {
     if (closed) throw new Error('store writer is closed');
     try {
-      if (!encode || !batcher.addEncoded(table, columns, encode, a, b, weight)) batcher.add(table, columns, values(a, b), weight);
+      if (encode) batcher.addEncoded(table, columns, encode, a, b, weight);
+      else batcher.add(table, columns, values(a, b), weight);
     } catch (err) {
       log.warn({ table, ...context(a, b), err: (err as Error).message }, 'row not storable; skipped');
       s.rejectedRows++;

@@ -49,7 +49,6 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
   // One insert at a time while the store is down, so batches spool in order.
   const pipeline = new InsertPipeline(() => (s.storeDown ? 1 : o.concurrentInserts), deliver, changes);
   const outlet: BatchOutlet = {
-    format: inserter.format,
     push: (b) => pipeline.push(b),
     get held() {
       return pipeline.held;
@@ -64,7 +63,6 @@ export function createStoreWriter(client: ClickHouseClient, options: WriterOptio
   const rows = createRowWriter(outlet, o, s);
 
   return {
-    format: inserter.format,
     writeEvent: rows.writeEvent,
     writeLifecycle: rows.writeLifecycle,
     flush: rows.flush,

@@ -218,7 +218,7 @@ async function ingestFiles(args: string[], opts: IngestOptions): Promise<void> {
     running = runner.run(plan, hooks, continued);
   } else {
     const analysisOptions = { rirDir: opts.rirDir, ianaDir: opts.ianaDir, cacheDir: opts.cacheDir, geo: opts.geo, rpki: opts.rpki };
-    const shards = Array.from({ length: jobs }, (_, index) => ({ shard: { index, count: jobs }, plan, continued, analysis: analysisOptions, collector: opts.collector, stateDir, format: writer.format, ribSnapshots, logLevel: opts.logLevel }));
+    const shards = Array.from({ length: jobs }, (_, index) => ({ shard: { index, count: jobs }, plan, continued, analysis: analysisOptions, collector: opts.collector, stateDir, ribSnapshots, logLevel: opts.logLevel }));
     const workers = new IngestJobs(shards, writer, hooks);
     let summed: PipelineCounters | undefined;
     counters = () => summed ?? newPipelineCounters();

@@ -1,7 +1,6 @@
 /** What an ingest worker (worker.ts) and the thread that owns the store (jobs.ts) tell each other. */
 import type { PipelineCounters } from '../../analyzer/pipeline/pipeline.js';
 import type { Batch } from '../../analyzer/store/index.js';
-import type { BatchFormat } from '../../analyzer/store/batch.js';
 import type { CommonOptions } from '../../common/config.js';
 import type { ContinueFrom, FileResult, PlannedFile } from './file-runner.js';
 import type { Shard } from './shard.js';
@@ -15,7 +14,6 @@ export interface WorkerJob {
   analysis: Pick<CommonOptions, 'rirDir' | 'ianaDir' | 'cacheDir' | 'geo' | 'rpki'>;
   collector?: string;
   stateDir: string;
-  format: BatchFormat;
   ribSnapshots: boolean;
   logLevel?: string;
 }

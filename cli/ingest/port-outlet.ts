@@ -1,5 +1,4 @@
 import type { MessagePort } from 'node:worker_threads';
-import type { BatchFormat } from '../../analyzer/store/batch.js';
 import type { Batch, BatchOutlet } from '../../analyzer/store/index.js';
 import { Changes } from '../../analyzer/store/writer/changes.js';
 import type { BatchMessage, LandedMessage } from './messages.js';
@@ -14,10 +13,7 @@ export class PortOutlet implements BatchOutlet {
   private readonly pending = new Map<number, number>();
   private readonly changes = new Changes();
 
-  constructor(
-    private readonly port: MessagePort,
-    readonly format: BatchFormat,
-  ) {}
+  constructor(private readonly port: MessagePort) {}
 
   /** Feeds a message from the inserting thread (the worker's one listener dispatches). */
   onLanded(m: LandedMessage): void {

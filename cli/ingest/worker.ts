@@ -18,7 +18,7 @@ const PROGRESS_MS = 200;
 async function work(port: MessagePort, job: WorkerJob): Promise<void> {
   const post = (m: FromWorker) => port.postMessage(m);
   if (job.logLevel) setLogLevel(job.logLevel);
-  const outlet = new PortOutlet(port, job.format);
+  const outlet = new PortOutlet(port);
   let runner: FileRunner | undefined;
   let stopAsked = false;
   /** Files waiting for their ledger row before they are read. */

@@ -1,4 +1,4 @@
-import { batchBuilder, payloadToken, type BatchBuilder, type BatchFormat, type RowEncoder } from '../batch.js';
+import { batchBuilder, payloadToken, type BatchBuilder, type RowEncoder } from '../batch.js';
 import type { Batch } from './types.js';
 
 /**
@@ -18,7 +18,6 @@ export class Batcher {
   private readonly timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly format: BatchFormat,
     private readonly opts: { batchSize: number; flushIntervalMs: number },
     private readonly emit: (b: Batch) => void,
   ) {
@@ -43,7 +42,7 @@ export class Batcher {
 
   private builder(table: string, columns: readonly string[]): BatchBuilder {
     let builder = this.builders.get(table);
-    if (!builder) this.builders.set(table, (builder = batchBuilder(table, columns, this.format)));
+    if (!builder) this.builders.set(table, (builder = batchBuilder(table, columns)));
     return builder;
   }
 
@@ -54,16 +53,11 @@ export class Batcher {
     if (weighed >= this.opts.batchSize) this.cut(table);
   }
 
-  /**
-   * Adds one row through the table's own RowBinary encoder (see BatchBuilder.addEncoded); false,
-   * adding nothing, when this format has none (the caller then adds the row's values).
-   */
-  addEncoded<A, B>(table: string, columns: readonly string[], encode: RowEncoder<A, B>, a: A, b: B, weight = 1): boolean {
+  /** Adds one row through the table's own RowBinary encoder (see BatchBuilder.addEncoded), with the rule of `add`. */
+  addEncoded<A, B>(table: string, columns: readonly string[], encode: RowEncoder<A, B>, a: A, b: B, weight = 1): void {
     const builder = this.builder(table, columns);
-    if (!builder.addEncoded) return false;
     builder.addEncoded(encode, a, b);
     this.added(table, builder, weight);
-    return true;
   }
 
   /** Sends every partly filled batch now. */

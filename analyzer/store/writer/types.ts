@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { RouteEvent } from '../../../collector/models/route-event.js';
 import type { Finding } from '../../models/finding.js';
 import type { LifecycleEvent } from '../../models/lifecycle.js';
-import type { BatchFormat, Payload } from '../batch.js';
+import type { Payload } from '../batch.js';
 import type { EmbeddedChdb } from '../insert.js';
 
 export interface WriterOptions {
@@ -98,8 +98,6 @@ export interface RowWriter {
 }
 
 export interface StoreWriter extends RowWriter {
-  /** The format new batches are built in (a row writer elsewhere builds its batches in it for `insertBatch`). */
-  readonly format: BatchFormat;
   /**
    * A batch another row writer built (an ingest worker's): inserted as the writer's own, with its
    * retries and spool; resolves once it is in the store or the spool.
@@ -112,7 +110,6 @@ export interface StoreWriter extends RowWriter {
 
 /** Where a row writer's batches go; what it waits on for back-pressure and flushes. */
 export interface BatchOutlet {
-  readonly format: BatchFormat;
   push(b: Batch): void;
   /** Batches handed over and not yet delivered, and their rows. */
   readonly held: number;

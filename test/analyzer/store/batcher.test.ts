@@ -15,7 +15,7 @@ const rows = dataset(25).map((x) => routeEventValues(x.event, x.finding));
 /** Feeds `rows` with a pause after row `pauseAt`, flushes at `cutAt` and at the end; the tokens of what came out. */
 async function cut(flushIntervalMs: number, pauseAt: number, cutAt: number): Promise<Array<[number, string]>> {
   const out: Batch[] = [];
-  const b = new Batcher('RowBinary', { batchSize: 10, flushIntervalMs }, (batch) => out.push(batch));
+  const b = new Batcher({ batchSize: 10, flushIntervalMs }, (batch) => out.push(batch));
   for (const [i, r] of rows.entries()) {
     b.add('route_events', ROUTE_EVENT_COLUMNS, r);
     if (i === pauseAt) await sleep(60);
@@ -41,7 +41,7 @@ describe('Batcher cut points', () => {
 
   it('a row that stands for several events (a RIB snapshot row and its routes) weighs them towards the batch size', () => {
     const out: Batch[] = [];
-    const b = new Batcher('RowBinary', { batchSize: 10, flushIntervalMs: 0 }, (batch) => out.push(batch));
+    const b = new Batcher({ batchSize: 10, flushIntervalMs: 0 }, (batch) => out.push(batch));
     for (const weight of [4, 5, 1, 12, 3, 3, 3]) b.add('route_events', ROUTE_EVENT_COLUMNS, rows[0], weight);
     b.cutAll();
     // 4+5+1 = 10 cuts; 12 alone cuts; 3+3+3 waits for the flush.

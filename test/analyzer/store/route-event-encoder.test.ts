@@ -28,8 +28,8 @@ type Item = { event: RouteEvent; finding: Finding | null };
 
 /** Both encodings of the same rows of a table: its generic values and its direct encoder; refusals counted for each. */
 function encodeBothWays<A, B>(table: string, columns: readonly string[], rows: Array<[A, B]>, values: (a: A, b: B) => unknown[], encode: RowEncoder<A, B>) {
-  const generic = batchBuilder(table, columns, 'RowBinary');
-  const direct = batchBuilder(table, columns, 'RowBinary');
+  const generic = batchBuilder(table, columns);
+  const direct = batchBuilder(table, columns);
   const refused: [number, number] = [0, 0];
   for (const [a, b] of rows) {
     try {

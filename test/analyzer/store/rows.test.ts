@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { LifecycleEvent } from '../../../analyzer/models/lifecycle.js';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
 import { hash64 } from '../../../analyzer/store/hash.js';
 import { LIFECYCLE_COLUMNS, lifecycleRow, ROUTE_EVENT_COLUMNS, routeEventRow, routeEventValues, stableId } from '../../../analyzer/store/rows.js';
 import { storeInserter, type EmbeddedChdb } from '../../../analyzer/store/insert.js';
+import { sqlString } from '../../../analyzer/store/sql.js';
 import { createStoreWriter } from '../../../analyzer/store/writer.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { dataset, finding } from './fixtures.js';
@@ -19,6 +24,56 @@ beforeAll(async () => {
 });
 afterAll(async () => store?.close());
 
+
+/**
+ * A stand-in for a ClickHouse server's HTTP interface, as far as the writer's inserts need: no
+ * modern ClickHouse server runs here. Each `INSERT INTO t (columns) SETTINGS … FORMAT F` request
+ * is run by the test's chDB store, the same engine. A RowBinary body is read as a server reads
+ * `FORMAT RowBinary`, by the table's own column types (LowCardinality included), which the
+ * stand-in takes from the engine's `system.columns`, not from the writer's schema; a text body
+ * goes to chDB as text. The client is the real @clickhouse/client.
+ */
+async function standInServer(): Promise<{ client: ClickHouseClient; statements: string[]; close(): Promise<void> }> {
+  const statements: string[] = [];
+  let staged = 0;
+  const run = async (statement: string, body: Buffer): Promise<void> => {
+    const insert = /^INSERT INTO (\w+) \(([^)]*)\) SETTINGS (.*) FORMAT (\w+)$/s.exec(statement);
+    if (!insert) throw new Error(`not an insert: ${statement}`);
+    const [, table, columns, settings, format] = insert;
+    if (format !== 'RowBinary') {
+      await store.client.exec({ query: statement, values: Readable.from([body]) });
+      return;
+    }
+    const types = new Map((await store.readonlySql(`SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = '${table}'`)).rows.map((r) => [r.name, r.type]));
+    const structure = columns.split(', ').map((c) => `${c} ${types.get(c)}`).join(', ');
+    const file = join(dir, `server-body-${staged++}.bin`);
+    writeFileSync(file, body);
+    await store.client.command({ query: `INSERT INTO ${table} (${columns}) SETTINGS ${settings} SELECT * FROM file(${sqlString(file)}, 'RowBinary', ${sqlString(structure)})` });
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const statement = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
+      statements.push(statement);
+      run(statement, Buffer.concat(chunks)).then(
+        () => res.writeHead(200, { 'Content-Type': 'text/plain', 'X-ClickHouse-Summary': '{}' }).end(''),
+        (err: Error) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(`Code: 1000. DB::Exception: ${err.message}`),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = createClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/portolan` });
+  return {
+    client,
+    statements,
+    async close() {
+      await client.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
 
 /** Stored columns as text (JSON), so floats, arrays and times compare exactly between runs. */
 async function stored(table: string, where: string, columns: readonly string[]): Promise<string[]> {
@@ -61,18 +116,15 @@ describe('rows', () => {
     expect(stableId(['rrc00', '192.0.2.1', 64500, '1700000000.000000', 'announce', '10.0.0.0/8', 0, '64500 3356', '192.0.2.1', ''])).toBe(13678897096636306650n);
   });
 
-  it('the embedded path (RowBinary) and the server path (JSON text) store identical rows', async () => {
-    // With the embedded connection the writer builds RowBinary; without it, it takes the server path (text batches through `client.exec`).
-    expect(store.chdb).not.toBeNull();
-    expect(storeInserter(store.client, { chdb: store.chdb }).format).toBe('RowBinary');
-    expect(storeInserter(store.client).format).toBe('JSONCompactEachRow');
+  it('the embedded path and the server path (RowBinary over HTTP) store identical rows', async () => {
+    const server = await standInServer();
     const items = dataset(300);
     const lifecycle = (collector: string): LifecycleEvent[] =>
       items.slice(0, 20).map((x, i) => ({ type: 'finding-started', time: x.event.timestamp, finding: { ...finding(x.event, i), prefix: `${collector}-${x.event.prefix}` } }));
     const timings: Array<[string, number]> = [];
-    const runs: Array<[string, EmbeddedChdb | null]> = [['raw', store.chdb], ['exec', null]];
-    for (const [collector, chdb] of runs) {
-      const w = createStoreWriter(store.client, { chdb, spoolDir: join(dir, `spool-${collector}`), batchSize: 128, onInsert: (s, table, rows) => timings.push([table, rows]) });
+    const runs: Array<[string, ClickHouseClient, EmbeddedChdb | null]> = [['raw', store.client, store.chdb], ['server', server.client, null]];
+    for (const [collector, client, chdb] of runs) {
+      const w = createStoreWriter(client, { chdb, spoolDir: join(dir, `spool-${collector}`), batchSize: 128, onInsert: (s, table, rows) => timings.push([table, rows]) });
       for (const x of items) await w.writeEvent({ ...x.event, collector }, x.finding);
       for (const ev of lifecycle(collector)) await w.writeLifecycle(ev);
       await w.close();
@@ -85,9 +137,9 @@ describe('rows', () => {
     for (const run of [routeBatches.slice(0, 3), routeBatches.slice(3)]) expect(run.sort((a, b) => a - b)).toEqual([44, 128, 128]);
     expect(timings.filter(([t]) => t === 'finding_events').map(([, n]) => n)).toEqual([20, 20]);
     const raw = await stored('route_events', "collector = 'raw'", ROUTE_EVENT_COLUMNS.filter((c) => c !== 'event_id'));
-    const exec = await stored('route_events', "collector = 'exec'", ROUTE_EVENT_COLUMNS.filter((c) => c !== 'event_id'));
+    const overHttp = await stored('route_events', "collector = 'server'", ROUTE_EVENT_COLUMNS.filter((c) => c !== 'event_id'));
     expect(raw).toHaveLength(300);
-    expect(raw).toEqual(exec);
+    expect(raw).toEqual(overHttp);
     // And what is stored is what the row said (spot check of a classified announcement).
     const x = items[0];
     const r = await store.readonlySql(
@@ -100,9 +152,29 @@ describe('rows', () => {
     expect(r.rows[0].origin_asn).toBe(Math.min(...(x.event.origin_asns ?? [])));
     expect(r.rows[0].kinds).toEqual(x.finding?.kinds);
     const lcRaw = await stored('finding_events', "startsWith(prefix, 'raw-')", LIFECYCLE_COLUMNS.filter((c) => c !== 'event_id' && c !== 'prefix'));
-    const lcExec = await stored('finding_events', "startsWith(prefix, 'exec-')", LIFECYCLE_COLUMNS.filter((c) => c !== 'event_id' && c !== 'prefix'));
+    const lcServer = await stored('finding_events', "startsWith(prefix, 'server-')", LIFECYCLE_COLUMNS.filter((c) => c !== 'event_id' && c !== 'prefix'));
     expect(lcRaw).toHaveLength(20);
-    expect(lcRaw).toEqual(lcExec);
+    expect(lcRaw).toEqual(lcServer);
+    // The server was sent RowBinary: 3 route-event batches and 1 lifecycle batch.
+    expect(server.statements.map((q) => /^INSERT INTO (\w+) .* FORMAT (\w+)$/s.exec(q)?.slice(1).join(' ')).sort()).toEqual([
+      'finding_events RowBinary',
+      ...Array(3).fill('route_events RowBinary'),
+    ]);
+
+    // A text batch (a spool an earlier version wrote) goes to a server as the text it is.
+    const time = ROUTE_EVENT_COLUMNS.indexOf('time');
+    const lines = items.slice(0, 5).map((x) => {
+      const values = routeEventValues({ ...x.event, collector: 'server-text' }, x.finding);
+      values[time] = (values[time] as number).toFixed(6);
+      return JSON.stringify(values, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    });
+    const text = { table: 'route_events', columns: [...ROUTE_EVENT_COLUMNS], format: 'JSONCompactEachRow' as const, rows: 5, data: Buffer.from(`${lines.join('\n')}\n`) };
+    await storeInserter(server.client).insert(text, 'server-text-token');
+    expect(server.statements.at(-1)).toMatch(/^INSERT INTO route_events \(.*\) SETTINGS .* FORMAT JSONCompactEachRow$/s);
+    const fromText = await stored('route_events', "collector = 'server-text'", ROUTE_EVENT_COLUMNS.filter((c) => c !== 'event_id'));
+    expect(fromText).toHaveLength(5);
+    for (const row of fromText) expect(raw).toContain(row);
+    await server.close();
   });
 
   it('spools written by earlier versions (JSON objects, then JSON arrays per row) are still replayed, in order', async () => {

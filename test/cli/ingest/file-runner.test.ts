@@ -23,7 +23,6 @@ import { writeCapture, writeRib } from '../../reliability/fixture.js';
 
 /** Takes every batch at once; says they landed only once released. */
 class GatedOutlet implements BatchOutlet {
-  readonly format = 'RowBinary' as const;
   readonly batches: Batch[] = [];
   readonly held = 0;
   readonly rows = 0;

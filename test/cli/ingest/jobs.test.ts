@@ -18,7 +18,6 @@ describe('IngestJobs', () => {
     const capture = writeCapture(dir, { seed: 31, messages: 4000, name: 'a.mrt.gz' });
     const events: string[] = [];
     const writer = {
-      format: 'RowBinary',
       async insertBatch(b: Batch) {
         events.push(`batch ${b.payload.table}`);
       },
@@ -37,7 +36,7 @@ describe('IngestJobs', () => {
     };
     const plan = [{ file: capture.mrt, process: true, chain: 'a' }];
     const analysis = { rirDir: capture.rirDir, geo: capture.mmdb, cacheDir: join(dir, 'cache') };
-    const shards = [0, 1].map((index) => ({ shard: { index, count: 2 }, plan, analysis, stateDir: join(dir, 'state'), format: 'RowBinary' as const, ribSnapshots: true, logLevel: 'warn' }));
+    const shards = [0, 1].map((index) => ({ shard: { index, count: 2 }, plan, analysis, stateDir: join(dir, 'state'), ribSnapshots: true, logLevel: 'warn' }));
     const jobs = new IngestJobs(shards, writer, hooks);
     const running = jobs.run();
     // Both workers have asked to start the file; give them time they would have used to read it.

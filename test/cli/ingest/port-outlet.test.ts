@@ -25,7 +25,7 @@ describe('PortOutlet', () => {
 
   it('moves a batch\'s own buffer to the other thread and copies a small one that may share Node\'s pool', async () => {
     channel = new MessageChannel();
-    const outlet = new PortOutlet(channel.port1, 'RowBinary');
+    const outlet = new PortOutlet(channel.port1);
     const big = Buffer.allocUnsafe(1 << 20).fill(7).subarray(0, 100_000);
     const expected = Buffer.from(big);
     const arrival = received(channel.port2);
@@ -46,7 +46,7 @@ describe('PortOutlet', () => {
 
   it('holds each batch until the other side says it landed: room and landed wait on those answers', async () => {
     channel = new MessageChannel();
-    const outlet = new PortOutlet(channel.port1, 'RowBinary');
+    const outlet = new PortOutlet(channel.port1);
     channel.port1.on('message', (m) => outlet.onLanded(m));
     const ids: number[] = [];
     channel.port2.on('message', (m: BatchMessage) => ids.push(m.id));
