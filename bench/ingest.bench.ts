@@ -21,6 +21,10 @@
  *     the saved routing state, each table's last batch); and the 2016 file in 1,000 files (about
  *     17 records each) given as a --files-from list, where that cost is nearly all there is,
  *     with one job and with `--jobs`;
+ *   - the 2002 RIB and the update stream into a ClickHouse server: a stand-in process on
+ *     127.0.0.1 that answers every request and drops what it is sent (no modern server runs
+ *     here), so these measure the ingest process alone, without the engine, which a server
+ *     runs elsewhere on its own cores and memory;
  *   - the same RIB and 50 files as a backfill kept up to date: the RIB, then `ingest --continue`
  *     runs of 5 files each (a new process each, taking back the state the last one saved), against
  *     one ingest of them all.
@@ -28,6 +32,7 @@
  * as every ingest after the first on the same registry files does.
  * BENCH_INGEST_RUNS=N runs each N times (default 3); the summary gives min, median and max.
  */
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -72,7 +77,10 @@ writeFileSync(SMALL_PIECES, cutIntoFiles(UPDATES, 1000, 'updates-small-piece').j
 const REGISTRY_2013 = ['--rir-dir', sharedData('rir', '2013-08-13')];
 const REGISTRY_2014 = ['--rir-dir', sharedData('rir', '2014-07-01')];
 const JOBS = Math.max(2, availableParallelism());
-const cases: Array<{ name: string; files: string[]; list?: string; store: 'new' | 'migrated'; extra: string[] }> = [
+/** The stand-in server: answers 200 to every request once its body is read, and drops it. */
+const server = spawn(process.execPath, ['-e', `const s = require('node:http').createServer((q, r) => q.resume().on('end', () => r.writeHead(200, { 'X-ClickHouse-Summary': '{}' }).end())); s.listen(0, '127.0.0.1', () => console.log(s.address().port))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+const serverUrl = await new Promise<string>((resolve) => server.stdout.once('data', (port: Buffer) => resolve(`http://127.0.0.1:${String(port).trim()}/portolan`)));
+const cases: Array<{ name: string; files: string[]; list?: string; store: 'new' | 'migrated' | 'server'; extra: string[] }> = [
   { name: '2002 RIB, new store, registry from its files', files: [RIB], store: 'new', extra: REGISTRY_2013 },
   { name: '2002 RIB', files: [RIB], store: 'migrated', extra: REGISTRY_2013 },
   { name: '2002 RIB, --rib-rows events', files: [RIB], store: 'migrated', extra: [...REGISTRY_2013, '--rib-rows', 'events'] },
@@ -80,6 +88,8 @@ const cases: Array<{ name: string; files: string[]; list?: string; store: 'new' 
   { name: '2014 RIB sample, --rib-rows events', files: [PEERS_RIB], store: 'migrated', extra: [...REGISTRY_2014, '--rib-rows', 'events'] },
   { name: '2016 updates', files: [UPDATES], store: 'migrated', extra: REGISTRY_2013 },
   { name: 'update stream (587,815 elements)', files: [STREAM], store: 'migrated', extra: REGISTRY_2013 },
+  { name: '2002 RIB into a server (the ingest process alone)', files: [RIB], store: 'server', extra: REGISTRY_2013 },
+  { name: 'update stream into a server (the ingest process alone)', files: [STREAM], store: 'server', extra: REGISTRY_2013 },
   { name: 'both files', files: [RIB, UPDATES], store: 'migrated', extra: REGISTRY_2013 },
   { name: `both files, --jobs ${JOBS}`, files: [RIB, UPDATES], store: 'migrated', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
   { name: 'the RIB, then the 2016 updates in 50 files', files: [RIB, ...PIECES], store: 'migrated', extra: REGISTRY_2013 },
@@ -108,7 +118,9 @@ for (let i = 0; i < runs; i++) {
     // A new store comes with a cache folder of its own: nothing prepared yet.
     const cacheDir = store === 'new' ? `${db}.cache` : prepared;
     const inputs = list ? ['--files-from', list] : files;
-    const ours = timedRun(process.execPath, [...cli.args, 'ingest', ...inputs, '--db', db, ...extra, ...IANA, '--cache-dir', cacheDir, '--json']);
+    // Into a server the store's folder only names where the routing state is saved.
+    const target = store === 'server' ? ['--clickhouse', serverUrl, '--db', db] : ['--db', db];
+    const ours = timedRun(process.execPath, [...cli.args, 'ingest', ...inputs, ...target, ...extra, ...IANA, '--cache-dir', cacheDir, '--json']);
     rmSync(db, { recursive: true, force: true });
     rmSync(`${db}.cache`, { recursive: true, force: true });
     rmSync(`${db}.ingest-state`, { recursive: true, force: true });
@@ -140,6 +152,7 @@ for (let i = 0; i < runs; i++) {
   });
 }
 rmSync(dir, { recursive: true, force: true });
+server.kill();
 
 for (const [name, r] of results) {
   const ratio = spread(r.ratio);
