@@ -22,9 +22,10 @@
  *     17 records each) given as a --files-from list, where that cost is nearly all there is,
  *     with one job and with `--jobs`;
  *   - the 2002 RIB and the update stream into a ClickHouse server: a stand-in process on
- *     127.0.0.1 that answers every request and drops what it is sent (no modern server runs
- *     here), so these measure the ingest process alone, without the engine, which a server
- *     runs elsewhere on its own cores and memory;
+ *     127.0.0.1 (no modern server runs here) that answers as a migrated store (its
+ *     schema_migrations rows), no rows to other reads, and drops what it is sent, so these
+ *     measure the ingest process alone, without the engine, which a server runs elsewhere on
+ *     its own cores and memory;
  *   - the same RIB and 50 files as a backfill kept up to date: the RIB, then `ingest --continue`
  *     runs of 5 files each (a new process each, taking back the state the last one saved), against
  *     one ingest of them all.
@@ -37,6 +38,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MIGRATIONS, migrationChecksum } from '../analyzer/store/migrations.js';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
 import { portolanCli, timedBgpdump, timedRun } from './cli.js';
 import { mrtRecords } from './mrt-records.js';
@@ -77,8 +79,15 @@ writeFileSync(SMALL_PIECES, cutIntoFiles(UPDATES, 1000, 'updates-small-piece').j
 const REGISTRY_2013 = ['--rir-dir', sharedData('rir', '2013-08-13')];
 const REGISTRY_2014 = ['--rir-dir', sharedData('rir', '2014-07-01')];
 const JOBS = Math.max(2, availableParallelism());
-/** The stand-in server: answers 200 to every request once its body is read, and drops it. */
-const server = spawn(process.execPath, ['-e', `const s = require('node:http').createServer((q, r) => q.resume().on('end', () => r.writeHead(200, { 'X-ClickHouse-Summary': '{}' }).end())); s.listen(0, '127.0.0.1', () => console.log(s.address().port))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** The stand-in server: every migration recorded, no rows to any other read, every insert dropped. */
+const MIGRATED = MIGRATIONS.map((m) => `${JSON.stringify({ version: m.version, checksum: migrationChecksum(m.statements({})) })}\n`).join('');
+const STAND_IN = `const s = require('node:http').createServer((q, r) => {
+  let sql = new URL(q.url, 'http://x').searchParams.get('query') ?? '';
+  q.on('data', (c) => { if (sql.length < 200) sql += c; }).on('end', () =>
+    r.writeHead(200, { 'X-ClickHouse-Summary': '{}' }).end(/FROM schema_migrations/.test(sql) ? process.env.MIGRATED : ''));
+});
+s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
+const server = spawn(process.execPath, ['-e', STAND_IN], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MIGRATED } });
 const serverUrl = await new Promise<string>((resolve) => server.stdout.once('data', (port: Buffer) => resolve(`http://127.0.0.1:${String(port).trim()}/portolan`)));
 const cases: Array<{ name: string; files: string[]; list?: string; store: 'new' | 'migrated' | 'server'; extra: string[] }> = [
   { name: '2002 RIB, new store, registry from its files', files: [RIB], store: 'new', extra: REGISTRY_2013 },
