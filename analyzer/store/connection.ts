@@ -17,6 +17,27 @@ export interface ConnectionOptions {
 
 export const REQUEST_TIMEOUT_MS = 30_000;
 
+/**
+ * A request allowed to wait longer than a minute for its answer (a migration's backfill) asks the
+ * server for a progress header every PROGRESS_HEADER_MS: a proxy or load balancer in between then
+ * sees bytes where it would cut an idle connection (AWS's load balancers do after 60 s). They
+ * accumulate in the response's headers (about 200 bytes each), beyond Node's 16 KB limit after
+ * an hour or so: the limit is raised to hold as many as the request may wait for.
+ */
+const LONG_REQUEST_MS = 60_000;
+export const PROGRESS_HEADER_MS = 50_000;
+const PROGRESS_HEADER_BYTES = 512;
+
+function serverClient(url: string, requestTimeoutMs: number): ClickHouseClient {
+  if (requestTimeoutMs <= LONG_REQUEST_MS) return createClient({ url, request_timeout: requestTimeoutMs });
+  return createClient({
+    url,
+    request_timeout: requestTimeoutMs,
+    clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: String(PROGRESS_HEADER_MS) },
+    max_response_headers_size: 16_384 + Math.ceil(requestTimeoutMs / PROGRESS_HEADER_MS) * PROGRESS_HEADER_BYTES,
+  });
+}
+
 /** Thrown when another process holds the embedded store (chDB allows one process per folder). */
 export class StoreLockedError extends Error {
   constructor(readonly path: string) {
@@ -52,7 +73,7 @@ export const CHDB_ALLOCATOR = 'dirty_decay_ms:250';
  */
 export function connect(opts: ConnectionOptions): StoreConnection {
   if (opts.clickhouse) {
-    return { client: createClient({ url: opts.clickhouse, request_timeout: opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS }), embeddedPath: null, chdb: null };
+    return { client: serverClient(opts.clickhouse, opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS), embeddedPath: null, chdb: null };
   }
   const path = resolve(opts.db ?? DEFAULT_DB);
   mkdirSync(path, { recursive: true });
