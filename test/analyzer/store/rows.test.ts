@@ -8,7 +8,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import type { LifecycleEvent } from '../../../analyzer/models/lifecycle.js';
 import { openStore, type Store } from '../../../analyzer/store/index.js';
 import { hash64 } from '../../../analyzer/store/hash.js';
-import { LIFECYCLE_COLUMNS, lifecycleRow, ROUTE_EVENT_COLUMNS, routeEventRow, routeEventValues, stableId } from '../../../analyzer/store/rows.js';
+import { LIFECYCLE_COLUMNS, lifecycleRow, RIB_SNAPSHOT_COLUMNS, ROUTE_EVENT_COLUMNS, routeEventRow, routeEventValues, stableId } from '../../../analyzer/store/rows.js';
 import { storeInserter, type EmbeddedChdb } from '../../../analyzer/store/insert.js';
 import { sqlString } from '../../../analyzer/store/sql.js';
 import { createStoreWriter } from '../../../analyzer/store/writer.js';
@@ -174,6 +174,26 @@ describe('rows', () => {
     const fromText = await stored('route_events', "collector = 'server-text'", ROUTE_EVENT_COLUMNS.filter((c) => c !== 'event_id'));
     expect(fromText).toHaveLength(5);
     for (const row of fromText) expect(raw).toContain(row);
+    await server.close();
+  });
+
+  it('RIB snapshot rows (arrays of each route, LowCardinality inside) reach a server as RowBinary, stored as the embedded path stores them', async () => {
+    const server = await standInServer();
+    const items = dataset(120);
+    const runs: Array<[string, ClickHouseClient, EmbeddedChdb | null]> = [['rib-raw', store.client, store.chdb], ['rib-server', server.client, null]];
+    for (const [collector, client, chdb] of runs) {
+      const w = createStoreWriter(client, { chdb, spoolDir: join(dir, `spool-${collector}`) });
+      for (const x of items) if (x.event.elem_type === 'announce') await w.writeEvent({ ...x.event, collector, from_rib: true }, x.finding);
+      await w.close();
+      expect(w.stats().rejectedRows).toBe(0);
+    }
+    // Ids hash the collector in: every other column must match.
+    const columns = RIB_SNAPSHOT_COLUMNS.filter((c) => c !== 'event_id' && c !== 'route_event_id');
+    const raw = await stored('rib_snapshots', "collector = 'rib-raw'", columns);
+    expect(raw.length).toBeGreaterThan(10);
+    expect(await stored('rib_snapshots', "collector = 'rib-server'", columns)).toEqual(raw);
+    expect(server.statements.filter((q) => q.startsWith('INSERT INTO rib_snapshots ')).every((q) => q.endsWith('FORMAT RowBinary'))).toBe(true);
+    expect(server.statements.some((q) => q.startsWith('INSERT INTO rib_snapshots '))).toBe(true);
     await server.close();
   });
 
