@@ -86,7 +86,7 @@ describe('migrating a store on a server', () => {
       console.warn = warn;
     }
     expect(warnings).toEqual([]);
-    // The migration client's requests (every statement), and none of the store's own short ones.
+    // A server's migrations go through the migrations' own client: every request asks for them.
     const progress = params.filter((p) => p.get('send_progress_in_http_headers') === '1');
     expect(progress.length).toBeGreaterThan(100);
     expect(progress).toHaveLength(params.length);
