@@ -89,6 +89,10 @@ const STAND_IN = `const s = require('node:http').createServer((q, r) => {
 s.listen(0, '127.0.0.1', () => console.log(s.address().port));`;
 const server = spawn(process.execPath, ['-e', STAND_IN], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MIGRATED } });
 const serverUrl = await new Promise<string>((resolve) => server.stdout.once('data', (port: Buffer) => resolve(`http://127.0.0.1:${String(port).trim()}/portolan`)));
+// Stopped when the bench ends, a failed one too, which it would otherwise outlive, listening.
+server.stdout.destroy();
+server.unref();
+process.on('exit', () => server.kill());
 const cases: Array<{ name: string; files: string[]; list?: string; store: 'new' | 'migrated' | 'server'; extra: string[] }> = [
   { name: '2002 RIB, new store, registry from its files', files: [RIB], store: 'new', extra: REGISTRY_2013 },
   { name: '2002 RIB', files: [RIB], store: 'migrated', extra: REGISTRY_2013 },
@@ -161,7 +165,6 @@ for (let i = 0; i < runs; i++) {
   });
 }
 rmSync(dir, { recursive: true, force: true });
-server.kill();
 
 for (const [name, r] of results) {
   const ratio = spread(r.ratio);
