@@ -30,16 +30,31 @@ export function hash64(text: string): bigint {
 let laneHi = 0;
 let laneLo = 0;
 
-/** Both lanes of `hash64(parts.join('\u0001'))`, into laneHi/laneLo, without building the joined text. */
-function mixParts(parts: ArrayLike<string | number>): void {
-  let hi = 0x9747b28c | 0;
-  let lo = 0x5bd1e995 | 0;
-  let length = 0;
+/** Both lanes part way through a joined text: resumable, so leading parts that ids share are mixed once. */
+export interface Lanes {
+  hi: number;
+  lo: number;
+  /** Code units mixed so far (the separators included). */
+  length: number;
+  /** Parts mixed so far: every part after the first is preceded by a separator. */
+  parts: number;
+}
+
+const SEED_HI = 0x9747b28c | 0;
+const SEED_LO = 0x5bd1e995 | 0;
+
+/** Mixes `parts` into `lanes` (each after a separator unless `lanes` is at the start): the joined text in order. */
+function mixInto(lanes: Lanes, parts: ArrayLike<string | number>): void {
+  let hi = lanes.hi;
+  let lo = lanes.lo;
+  let length = lanes.length;
+  const before = lanes.parts;
   for (let p = 0; p < parts.length; p++) {
     const part = parts[p];
     const text = typeof part === 'string' ? part : String(part);
-    // The separator before every part but the first, then the part's code units: the joined text in order.
-    for (let i = p === 0 ? 0 : -1; i < text.length; i++) {
+    // The separator before every part but the text's first, then the part's code units.
+    const first = before + p === 0;
+    for (let i = first ? 0 : -1; i < text.length; i++) {
       let k = Math.imul(i < 0 ? 1 : text.charCodeAt(i), C1);
       k = Math.imul((k << 15) | (k >>> 17), C2);
       hi ^= k;
@@ -49,10 +64,36 @@ function mixParts(parts: ArrayLike<string | number>): void {
       lo = (lo << 13) | (lo >>> 19);
       lo = (Math.imul(lo, 5) + 0xe6546b64) | 0;
     }
-    length += text.length + (p === 0 ? 0 : 1);
+    length += text.length + (first ? 0 : 1);
   }
-  laneHi = fmix(hi, length);
-  laneLo = fmix(lo, length);
+  lanes.hi = hi;
+  lanes.lo = lo;
+  lanes.length = length;
+  lanes.parts = before + parts.length;
+}
+
+/** Sets `lanes` to the state after `parts.join('\u0001')`, to be resumed by `writeHash64From`. */
+export function lanesAfter(lanes: Lanes, parts: ArrayLike<string | number>): void {
+  lanes.hi = SEED_HI;
+  lanes.lo = SEED_LO;
+  lanes.length = 0;
+  lanes.parts = 0;
+  mixInto(lanes, parts);
+}
+
+/** Scratch lanes for one hash (module state: no object per call). */
+const run: Lanes = { hi: 0, lo: 0, length: 0, parts: 0 };
+
+/** Finalises `run` into laneHi/laneLo. */
+function finish(): void {
+  laneHi = fmix(run.hi, run.length);
+  laneLo = fmix(run.lo, run.length);
+}
+
+/** Both lanes of `hash64(parts.join('\u0001'))`, into laneHi/laneLo, without building the joined text. */
+function mixParts(parts: ArrayLike<string | number>): void {
+  lanesAfter(run, parts);
+  finish();
 }
 
 /**
@@ -69,6 +110,21 @@ const uint64 = (lo: number, hi: number): bigint => (BigInt(hi) << 32n) | BigInt(
 /** `hash64Parts` written to `out` as RowBinary's little-endian UInt64 (low half first), without a bigint per row. */
 export function writeHash64Parts(out: ByteSink, parts: ArrayLike<string | number>): void {
   mixParts(parts);
+  out.u32(laneLo);
+  out.u32(laneHi);
+}
+
+/**
+ * `writeHash64Parts` of the parts `head` was made from (`lanesAfter`) followed by `parts`: the
+ * head's parts are not mixed again. `head` is not changed.
+ */
+export function writeHash64From(out: ByteSink, head: Readonly<Lanes>, parts: ArrayLike<string | number>): void {
+  run.hi = head.hi;
+  run.lo = head.lo;
+  run.length = head.length;
+  run.parts = head.parts;
+  mixInto(run, parts);
+  finish();
   out.u32(laneLo);
   out.u32(laneHi);
 }

@@ -4,8 +4,9 @@ import type { LifecycleEvent } from '../models/lifecycle.js';
 import type { RibSnapshotRow } from '../models/rib-snapshot.js';
 import { columnTypes } from './batch.js';
 import { writeHash64Parts } from './hash.js';
+import { RouteEventTexts } from './route-event-texts.js';
 import { encoderFor, type ByteSink } from './rowbinary.js';
-import { asPathText, communityTexts, eventIdParts, LIFECYCLE_COLUMNS, RIB_SNAPSHOT_COLUMNS, ROUTE_EVENT_COLUMNS, timeText } from './rows.js';
+import { LIFECYCLE_COLUMNS, RIB_SNAPSHOT_COLUMNS, ROUTE_EVENT_COLUMNS, timeText } from './rows.js';
 
 /**
  * One route_events row (or rib_snapshots, finding_events row) written straight into a RowBinary
@@ -83,17 +84,20 @@ function smallest(values: number[]): number {
 const NO_STRINGS: string[] = [];
 const NO_NUMBERS: number[] = [];
 
+/** The texts and ids of the events encoded so far, kept for the next (an UPDATE's elements share them). */
+const texts = new RouteEventTexts();
+
 /** Writes the route_events row of `e` and its classification (null: withdrawal or unclassified). */
 export function encodeRouteEvent(out: ByteSink, e: RouteEvent, f: Finding | null): void {
-  const asPath = asPathText(e.as_path);
-  const communities = communityTexts(e.communities);
+  const asPath = texts.asPath(e);
+  const communities = texts.communities(e);
   const announce = e.elem_type === 'announce';
   const origins = announce ? (e.origin_asns ?? NO_NUMBERS) : NO_NUMBERS;
   const prefix = e.prefix;
   const pathId = e.path_id ?? 0;
   const nextHop = e.next_hop ?? '';
 
-  writeHash64Parts(out, eventIdParts(e, asPath, nextHop, communities));
+  texts.writeId(out, e, asPath, nextHop);
   const seconds = e.timestamp;
   if (typeof seconds !== 'number' || !Number.isFinite(seconds)) fail('DateTime64(6)', seconds);
   out.i64(Math.round(seconds * 1e6));

@@ -60,8 +60,20 @@ export function communityTexts(communities: Community[] | undefined): string[] {
  * stored as a route_events row or in a RIB snapshot.
  */
 export function eventIdParts(e: RouteEvent, asPath: string, nextHop: string, communities: readonly string[]): Array<string | number> {
-  return [e.collector, e.peer_ip, e.peer_asn, timeText(e.timestamp), e.elem_type, e.prefix, e.path_id ?? 0, asPath, nextHop, communities.join(' ')];
+  return [...eventIdHead(e), ...eventIdTail(e, asPath, nextHop, communities.join(' '))];
 }
+
+/** The leading parts of eventIdParts: what the elements of one UPDATE share. */
+export const eventIdHead = (e: RouteEvent): Array<string | number> => [e.collector, e.peer_ip, e.peer_asn, timeText(e.timestamp), e.elem_type];
+
+/** The rest of eventIdParts, with the communities joined by spaces. */
+export const eventIdTail = (e: RouteEvent, asPath: string, nextHop: string, communities: string): Array<string | number> => [
+  e.prefix,
+  e.path_id ?? 0,
+  asPath,
+  nextHop,
+  communities,
+];
 
 /** A 64-bit hash of the parts (fast, non-cryptographic), a UInt64. */
 export function stableId(parts: Array<string | number>): bigint {

@@ -11,14 +11,15 @@ import { Pipeline } from '../../../analyzer/pipeline/pipeline.js';
 import { loadRegistry } from '../../../analyzer/registry/index.js';
 import { PrefixState } from '../../../analyzer/state/index.js';
 import { batchBuilder, type RowEncoder } from '../../../analyzer/store/batch.js';
-import { hash64, hash64Parts } from '../../../analyzer/store/hash.js';
+import { hash64, hash64Parts, lanesAfter, writeHash64From, writeHash64Parts, type Lanes } from '../../../analyzer/store/hash.js';
+import { ByteSink } from '../../../analyzer/store/rowbinary.js';
 import type { RibSnapshotRow } from '../../../analyzer/models/rib-snapshot.js';
 import { RibSnapshots } from '../../../analyzer/store/rib-snapshot.js';
 import { encodeLifecycle, encodeRibSnapshot, encodeRouteEvent } from '../../../analyzer/store/route-event-encoder.js';
 import { asPathText, LIFECYCLE_COLUMNS, lifecycleValues, RIB_SNAPSHOT_COLUMNS, ribSnapshotValues, ROUTE_EVENT_COLUMNS, routeEventValues } from '../../../analyzer/store/rows.js';
 import type { LifecycleEvent } from '../../../analyzer/models/lifecycle.js';
 import { readMrtElems } from '../../../collector/mrt/index.js';
-import type { RouteEvent } from '../../../collector/models/route-event.js';
+import type { AsPathSegment, Community, RouteEvent } from '../../../collector/models/route-event.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../../helpers/shared-data.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { writeFixture } from '../classify/fixture.js';
@@ -101,6 +102,44 @@ describe('route_events RowBinary encoder', () => {
     expect(direct.equals(generic)).toBe(true);
   });
 
+  it('events that share an UPDATE\'s arrays and leading id parts, in any order, encode as the generic path does', () => {
+    const e = dataset(1)[0].event;
+    const pathA: AsPathSegment[] = [{ type: 'AS_SEQUENCE', asns: [3356, 1299, 64500] }];
+    const pathB: AsPathSegment[] = [{ type: 'AS_SEQUENCE', asns: [174, 64501] }, { type: 'AS_SET', asns: [7, 8] }];
+    const comms: Community[] = [{ type: 'standard', asn: 3356, value: 2 }, { type: 'large', global: 1, local1: 2, local2: 3 }];
+    const at = (t: number, peer: string, type: RouteEvent['elem_type'], prefix: string, as_path?: AsPathSegment[], communities?: Community[]): RouteEvent => ({ ...e, timestamp: t, peer_ip: peer, elem_type: type, prefix, as_path, communities });
+    const events: RouteEvent[] = [
+      // One UPDATE: withdrawals, then announcements sharing their path and communities arrays.
+      at(1e9, '10.0.0.1', 'withdraw', '10.1.0.0/16'),
+      at(1e9, '10.0.0.1', 'withdraw', '10.2.0.0/16'),
+      at(1e9, '10.0.0.1', 'announce', '10.3.0.0/16', pathA, comms),
+      at(1e9, '10.0.0.1', 'announce', '10.4.0.0/16', pathA, comms),
+      // Another peer at the same time; the same peer a microsecond later; arrays seen before, again.
+      at(1e9, '10.0.0.2', 'announce', '10.4.0.0/16', pathB),
+      at(1e9 + 0.000001, '10.0.0.2', 'announce', '10.4.0.0/16', pathB),
+      at(1e9 + 0.000001, '10.0.0.2', 'announce', '10.5.0.0/16', pathA, comms),
+      // Each of the leading parts alone differs from the event before.
+      { ...at(1e9 + 0.000001, '10.0.0.2', 'announce', '10.5.0.0/16', pathA, comms), collector: 'rrc99' },
+      { ...at(1e9 + 0.000001, '10.0.0.2', 'announce', '10.5.0.0/16', pathA, comms), collector: 'rrc99', peer_asn: e.peer_asn + 1 },
+      { ...at(1e9 + 0.000001, '10.0.0.3', 'announce', '10.5.0.0/16', pathA, comms), collector: 'rrc99', peer_asn: e.peer_asn + 1 },
+      { ...at(1e9 + 0.000001, '10.0.0.3', 'withdraw', '10.5.0.0/16'), collector: 'rrc99', peer_asn: e.peer_asn + 1 },
+      // Paths and communities of the same lengths, other values.
+      at(1e9 + 0.000001, '10.0.0.2', 'announce', '10.5.0.0/16', [{ type: 'AS_SEQUENCE', asns: [3356, 1299, 64501] }], comms),
+      at(1e9 + 0.000001, '10.0.0.2', 'announce', '10.5.0.0/16', [{ type: 'AS_SEQUENCE', asns: [3356, 1299, 64501] }], [comms[1], comms[0]]),
+      // Equal arrays that are not the same array; none at all.
+      at(1e9 + 1, '10.0.0.2', 'announce', '10.6.0.0/16', [{ type: 'AS_SEQUENCE', asns: [3356, 1299, 64500] }], [...comms]),
+      at(1e9 + 1, '10.0.0.2', 'announce', '10.6.0.0/16', [], []),
+      at(1e9 + 1, '10.0.0.2', 'announce', '10.7.0.0/16'),
+      at(1e9 + 1, '10.0.0.2', 'announce', '10.7.0.0/16', pathB, comms),
+    ];
+    const { generic, direct, refused } = encodeBoth(events.map((event) => ({ event, finding: null })));
+    expect(refused).toEqual([0, 0]);
+    expect(direct.equals(generic)).toBe(true);
+    // Each event's id differs: none took an earlier event's leading parts or texts.
+    const ids = new Set(events.map((event) => String(routeEventValues(event, null)[0])));
+    expect(ids.size).toBe(events.length);
+  });
+
   it('as_path text: segments joined by spaces, sets in braces, confederation segments in () and []', () => {
     expect(asPathText(undefined)).toBe('');
     expect(asPathText([])).toBe('');
@@ -162,6 +201,24 @@ describe('route_events RowBinary encoder', () => {
     const cases: Array<Array<string | number>> = [[], [''], ['a'], ['', ''], ['rrc00', '192.0.2.1', 65000, '1700000000.000000', 'announce', '10.0.0.0/8', 0, '1 2 3', '', '']];
     for (let i = 0; i < 200; i++) cases.push(Array.from({ length: 1 + (i % 11) }, (_, j) => (j % 3 === 2 ? i * j : `p${'ü'.repeat(i % 3)}${i * 31 + j}`)));
     for (const parts of cases) expect(hash64Parts(parts)).toBe(hash64(parts.join('\u0001')));
+  });
+
+  it('an id resumed after any of its leading parts is the whole id', () => {
+    const cases: Array<Array<string | number>> = [[], [''], ['', ''], ['', 'a'], ['a', ''], ['rrc00', '192.0.2.1', 65000, '1700000000.000000', 'announce', '10.0.0.0/8', 0, '1 2 3', '', '']];
+    for (let i = 0; i < 50; i++) cases.push(Array.from({ length: 1 + (i % 7) }, (_, j) => (j % 3 === 2 ? i * j : `p${'ü'.repeat(i % 2)}${j % 4 ? i : ''}`)));
+    const head: Lanes = { hi: 0, lo: 0, length: 0, parts: 0 };
+    for (const parts of cases) {
+      const whole = new ByteSink();
+      writeHash64Parts(whole, parts);
+      const expected = whole.take();
+      for (let k = 0; k <= parts.length; k++) {
+        lanesAfter(head, parts.slice(0, k));
+        const resumed = new ByteSink();
+        writeHash64From(resumed, head, parts.slice(k));
+        writeHash64From(resumed, head, parts.slice(k)); // the head is left as it was
+        expect(resumed.take()).toEqual(Buffer.concat([expected, expected]));
+      }
+    }
   });
 });
 
