@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ChdbExtension } from 'chdb/connection';
 import { log } from '../../common/log.js';
@@ -126,7 +127,9 @@ function serverInserter(client: ClickHouseClient, distributed: boolean): Inserte
         query: `INSERT INTO ${p.table} (${p.columns.join(', ')}) SETTINGS ${settings.join(', ')} FORMAT ${p.format}`,
         values: Readable.from([p.data]),
       });
-      rs.stream.destroy();
+      // Read the (empty) answer to its end: destroyed unread, it took the connection with it (a
+      // new one for every insert) and the client warned on stderr each time.
+      await finished(rs.stream.resume());
     },
     async close() {},
   };

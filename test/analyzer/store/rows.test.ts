@@ -33,8 +33,9 @@ afterAll(async () => store?.close());
  * stand-in takes from the engine's `system.columns`, not from the writer's schema; a text body
  * goes to chDB as text. The client is the real @clickhouse/client.
  */
-async function standInServer(): Promise<{ client: ClickHouseClient; statements: string[]; close(): Promise<void> }> {
+async function standInServer(): Promise<{ client: ClickHouseClient; statements: string[]; connections: () => number; close(): Promise<void> }> {
   const statements: string[] = [];
+  let connections = 0;
   let staged = 0;
   const run = async (statement: string, body: Buffer): Promise<void> => {
     const insert = /^INSERT INTO (\w+) \(([^)]*)\) SETTINGS (.*) FORMAT (\w+)$/s.exec(statement);
@@ -62,11 +63,13 @@ async function standInServer(): Promise<{ client: ClickHouseClient; statements: 
       );
     });
   });
+  server.on('connection', () => connections++);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const client = createClient({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/portolan` });
   return {
     client,
     statements,
+    connections: () => connections,
     async close() {
       await client.close();
       server.closeAllConnections();
@@ -160,6 +163,8 @@ describe('rows', () => {
       'finding_events RowBinary',
       ...Array(3).fill('route_events RowBinary'),
     ]);
+    // Each answer was read to its end, so the 4 inserts kept their connections (two inserts run at once).
+    expect(server.connections()).toBeLessThanOrEqual(2);
 
     // A text batch (a spool an earlier version wrote) goes to a server as the text it is.
     const time = ROUTE_EVENT_COLUMNS.indexOf('time');
