@@ -25,13 +25,16 @@
  *     127.0.0.1 (no modern server runs here) that answers as a migrated store (its
  *     schema_migrations rows), no rows to other reads, and drops what it is sent, so these
  *     measure the ingest process alone, without the engine, which a server runs elsewhere on
- *     its own cores and memory;
+ *     its own cores and memory; the stream also with `--jobs` = the cores here;
  *   - the same RIB and 50 files as a backfill kept up to date: the RIB, then `ingest --continue`
  *     runs of 5 files each (a new process each, taking back the state the last one saved), against
  *     one ingest of them all.
+ * Each case also reports the ingest's own rate (`elementsPerSecond` of its --json summary: the
+ * elements over the time spent reading them, start-up and the last inserts left out).
  * Every other case reads the registry as an earlier command prepared it (`<cache-dir>/prepared/`),
  * as every ingest after the first on the same registry files does.
  * BENCH_INGEST_RUNS=N runs each N times (default 3); the summary gives min, median and max.
+ * BENCH_INGEST_CASES=text,text runs only the cases whose names hold one of them.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -93,7 +96,7 @@ const serverUrl = await new Promise<string>((resolve) => server.stdout.once('dat
 server.stdout.destroy();
 server.unref();
 process.on('exit', () => server.kill());
-const cases: Array<{ name: string; files: string[]; list?: string; store: 'new' | 'migrated' | 'server'; extra: string[] }> = [
+const allCases: Array<{ name: string; files: string[]; list?: string; store: 'new' | 'migrated' | 'server'; extra: string[] }> = [
   { name: '2002 RIB, new store, registry from its files', files: [RIB], store: 'new', extra: REGISTRY_2013 },
   { name: '2002 RIB', files: [RIB], store: 'migrated', extra: REGISTRY_2013 },
   { name: '2002 RIB, --rib-rows events', files: [RIB], store: 'migrated', extra: [...REGISTRY_2013, '--rib-rows', 'events'] },
@@ -103,12 +106,16 @@ const cases: Array<{ name: string; files: string[]; list?: string; store: 'new' 
   { name: 'update stream (587,815 elements)', files: [STREAM], store: 'migrated', extra: REGISTRY_2013 },
   { name: '2002 RIB into a server (the ingest process alone)', files: [RIB], store: 'server', extra: REGISTRY_2013 },
   { name: 'update stream into a server (the ingest process alone)', files: [STREAM], store: 'server', extra: REGISTRY_2013 },
+  { name: `update stream into a server, --jobs ${JOBS}`, files: [STREAM], store: 'server', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
   { name: 'both files', files: [RIB, UPDATES], store: 'migrated', extra: REGISTRY_2013 },
   { name: `both files, --jobs ${JOBS}`, files: [RIB, UPDATES], store: 'migrated', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
   { name: 'the RIB, then the 2016 updates in 50 files', files: [RIB, ...PIECES], store: 'migrated', extra: REGISTRY_2013 },
   { name: 'the 2016 updates in 1,000 files (--files-from)', files: [], list: SMALL_PIECES, store: 'migrated', extra: REGISTRY_2013 },
   { name: `the 2016 updates in 1,000 files (--files-from), --jobs ${JOBS}`, files: [], list: SMALL_PIECES, store: 'migrated', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
 ];
+/** BENCH_INGEST_CASES=text,text runs only the cases whose names hold one of them (and the comparisons all of whose cases ran). */
+const only = process.env.BENCH_INGEST_CASES?.split(',');
+const cases = only ? allCases.filter(({ name }) => only.some((text) => name.includes(text))) : allCases;
 /** Runs of `ingest --continue` after the RIB, each given the next of the 50 pieces in groups of this many (a cron job's share). */
 const CONTINUE_GROUP = 5;
 const cli = portolanCli();
@@ -120,7 +127,7 @@ const prepared = join(dir, 'cache');
 // A lookup prepares each registry, as the first ingest on its files would.
 for (const registry of [REGISTRY_2013, REGISTRY_2014]) timedRun(process.execPath, [...cli.args, 'lookup', '193.0.0.0/21', ...registry, ...IANA, '--cache-dir', prepared]);
 
-const results = new Map(cases.map(({ name }) => [name, { ratio: [] as number[], rss: [] as number[], wall: [] as number[] }]));
+const results = new Map(cases.map(({ name }) => [name, { ratio: [] as number[], rss: [] as number[], wall: [] as number[], rate: [] as number[] }]));
 for (let i = 0; i < runs; i++) {
   for (const { name, files: given, list, store, extra } of cases) {
     const files = list ? readFileSync(list, 'utf8').split('\n') : given;
@@ -133,20 +140,26 @@ for (let i = 0; i < runs; i++) {
     const inputs = list ? ['--files-from', list] : files;
     // Into a server the store's folder only names where the routing state is saved.
     const target = store === 'server' ? ['--clickhouse', serverUrl, '--db', db] : ['--db', db];
-    const ours = timedRun(process.execPath, [...cli.args, 'ingest', ...inputs, ...target, ...extra, ...IANA, '--cache-dir', cacheDir, '--json']);
+    const summary = `${db}.json`;
+    const ours = timedRun(process.execPath, [...cli.args, 'ingest', ...inputs, ...target, ...extra, ...IANA, '--cache-dir', cacheDir, '--json'], summary);
+    // The ingest's own rate: elements over the time it spent reading them (start-up and the last inserts left out).
+    const { elementsPerSecond } = JSON.parse(readFileSync(summary, 'utf8')) as { elementsPerSecond: number };
+    rmSync(summary);
     rmSync(db, { recursive: true, force: true });
     rmSync(`${db}.cache`, { recursive: true, force: true });
     rmSync(`${db}.ingest-state`, { recursive: true, force: true });
     results.get(name)!.ratio.push(ours.wall_s / theirs.wall_s);
     results.get(name)!.rss.push(ours.peak_rss_mib);
     results.get(name)!.wall.push(ours.wall_s);
-    report(`ingest cli vs bgpdump, ${name} (run ${i + 1})`, { portolan_s: ours.wall_s, bgpdump_s: theirs.wall_s, ratio: ours.wall_s / theirs.wall_s, portolan_cpu_s: ours.cpu_s, cli_peak_rss_mib: ours.peak_rss_mib, cli: cli.label });
+    results.get(name)!.rate.push(elementsPerSecond);
+    report(`ingest cli vs bgpdump, ${name} (run ${i + 1})`, { portolan_s: ours.wall_s, bgpdump_s: theirs.wall_s, ratio: ours.wall_s / theirs.wall_s, portolan_cpu_s: ours.cpu_s, cli_peak_rss_mib: ours.peak_rss_mib, elements_per_s: elementsPerSecond, cli: cli.label });
   }
 }
 
 // A backfill kept up to date (`--continue`): the RIB, then the 50 pieces CONTINUE_GROUP at a time,
 // each run a new process taking back the state the last one saved; against one ingest of them all.
-for (let i = 0; i < runs; i++) {
+const oneIngest = results.get('the RIB, then the 2016 updates in 50 files');
+for (let i = 0; oneIngest && i < runs; i++) {
   const db = join(dir, `store-continue-${i}`);
   cpSync(migrated, db, { recursive: true });
   const common = ['--db', db, ...REGISTRY_2013, ...IANA, '--cache-dir', prepared, '--json'];
@@ -156,7 +169,7 @@ for (let i = 0; i < runs; i++) {
   rmSync(db, { recursive: true, force: true });
   rmSync(`${db}.ingest-state`, { recursive: true, force: true });
   const wall = first.wall_s + later.reduce((a, r) => a + r.wall_s, 0);
-  const once = spread(results.get('the RIB, then the 2016 updates in 50 files')!.wall).median;
+  const once = spread(oneIngest.wall).median;
   report(`ingest --continue: the RIB, then the 50 files in ${later.length} runs (run ${i + 1})`, {
     wall_s: wall,
     vs_one_ingest: wall / once,
@@ -169,13 +182,16 @@ rmSync(dir, { recursive: true, force: true });
 for (const [name, r] of results) {
   const ratio = spread(r.ratio);
   const rss = spread(r.rss);
-  report(`ingest cli vs bgpdump, ${name}, ${runs} runs`, { ratio_min: ratio.min, ratio_median: ratio.median, ratio_max: ratio.max, cli_peak_rss_mib_max: rss.max });
+  const rate = spread(r.rate);
+  report(`ingest cli vs bgpdump, ${name}, ${runs} runs`, { ratio_min: ratio.min, ratio_median: ratio.median, ratio_max: ratio.max, cli_peak_rss_mib_max: rss.max, elements_per_s_median: rate.median });
 }
 // --jobs against one job on the same files, run by run (a ratio below 1: the jobs are faster).
 for (const [single, many] of [
   ['both files', `both files, --jobs ${JOBS}`],
   ['the 2016 updates in 1,000 files (--files-from)', `the 2016 updates in 1,000 files (--files-from), --jobs ${JOBS}`],
+  ['update stream into a server (the ingest process alone)', `update stream into a server, --jobs ${JOBS}`],
 ]) {
+  if (!results.has(single) || !results.has(many)) continue;
   const one = results.get(single)!.wall;
   const jobs = spread(results.get(many)!.wall.map((w, i) => w / one[i]));
   report(`ingest --jobs ${JOBS} vs --jobs 1, ${single}, ${runs} runs`, { wall_ratio_min: jobs.min, wall_ratio_median: jobs.median, wall_ratio_max: jobs.max, cores: availableParallelism() });
