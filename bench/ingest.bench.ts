@@ -25,7 +25,9 @@
  *     127.0.0.1 (no modern server runs here) that answers as a migrated store (its
  *     schema_migrations rows), no rows to other reads, and drops what it is sent, so these
  *     measure the ingest process alone, without the engine, which a server runs elsewhere on
- *     its own cores and memory; the stream also with `--jobs` = the cores here;
+ *     its own cores and memory; the stream also with `--jobs` = the cores here, and three times
+ *     over (1,763,445 elements) with one job and with `--jobs`, where each job's start and
+ *     whole-file read weigh less;
  *   - the same RIB and 50 files as a backfill kept up to date: the RIB, then `ingest --continue`
  *     runs of 5 files each (a new process each, taking back the state the last one saved), against
  *     one ingest of them all.
@@ -66,6 +68,9 @@ const STREAM_PARTS = [
 const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
 const STREAM = join(dir, 'updates-stream.gz');
 writeFileSync(STREAM, Buffer.concat([...STREAM_PARTS, ...STREAM_PARTS, ...STREAM_PARTS.slice(0, 3)].map((f) => readFileSync(f))));
+/** The stream three times over (1,763,445 elements): long enough that each job's start and whole-file read are spread. */
+const LONG_STREAM = join(dir, 'updates-stream-x3.gz');
+writeFileSync(LONG_STREAM, Buffer.concat(Array(3).fill(readFileSync(STREAM))));
 /** A gzip file's MRT records in `n` gzip files of as many records each. */
 function cutIntoFiles(file: string, n: number, name: string): string[] {
   const records = mrtRecords(gunzipSync(readFileSync(file)));
@@ -107,6 +112,8 @@ const allCases: Array<{ name: string; files: string[]; list?: string; store: 'ne
   { name: '2002 RIB into a server (the ingest process alone)', files: [RIB], store: 'server', extra: REGISTRY_2013 },
   { name: 'update stream into a server (the ingest process alone)', files: [STREAM], store: 'server', extra: REGISTRY_2013 },
   { name: `update stream into a server, --jobs ${JOBS}`, files: [STREAM], store: 'server', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
+  { name: 'the stream three times over into a server', files: [LONG_STREAM], store: 'server', extra: REGISTRY_2013 },
+  { name: `the stream three times over into a server, --jobs ${JOBS}`, files: [LONG_STREAM], store: 'server', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
   { name: 'both files', files: [RIB, UPDATES], store: 'migrated', extra: REGISTRY_2013 },
   { name: `both files, --jobs ${JOBS}`, files: [RIB, UPDATES], store: 'migrated', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
   { name: 'the RIB, then the 2016 updates in 50 files', files: [RIB, ...PIECES], store: 'migrated', extra: REGISTRY_2013 },
@@ -190,6 +197,7 @@ for (const [single, many] of [
   ['both files', `both files, --jobs ${JOBS}`],
   ['the 2016 updates in 1,000 files (--files-from)', `the 2016 updates in 1,000 files (--files-from), --jobs ${JOBS}`],
   ['update stream into a server (the ingest process alone)', `update stream into a server, --jobs ${JOBS}`],
+  ['the stream three times over into a server', `the stream three times over into a server, --jobs ${JOBS}`],
 ]) {
   if (!results.has(single) || !results.has(many)) continue;
   const one = results.get(single)!.wall;
