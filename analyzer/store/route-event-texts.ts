@@ -16,7 +16,7 @@ export class RouteEventTexts {
   private path: AsPathSegment[] = NO_PATH;
   private pathText = '';
   private communityList: Community[] | undefined;
-  private communityTexts: string[] = communityTexts(undefined);
+  private communityTextList: string[] = communityTexts(undefined);
   private communitiesJoined = '';
   private collector = '';
   private peerIp = '';
@@ -41,10 +41,10 @@ export class RouteEventTexts {
     const list = e.communities;
     if (list !== this.communityList) {
       this.communityList = list;
-      this.communityTexts = communityTexts(list);
-      this.communitiesJoined = this.communityTexts.join(' ');
+      this.communityTextList = communityTexts(list);
+      this.communitiesJoined = this.communityTextList.join(' ');
     }
-    return this.communityTexts;
+    return this.communityTextList;
   }
 
   /** Writes the event's id (`hash64Parts(eventIdParts(e, …))`) as a RowBinary UInt64. */
