@@ -101,7 +101,12 @@ const serverUrl = await new Promise<string>((resolve) => server.stdout.once('dat
 server.stdout.destroy();
 server.unref();
 process.on('exit', () => server.kill());
-const allCases: Array<{ name: string; files: string[]; list?: string; store: 'new' | 'migrated' | 'server'; extra: string[] }> = [
+type Case = { name: string; files: string[]; list?: string; store: 'new' | 'migrated' | 'server'; extra: string[] };
+/** What a case with `--jobs` = the cores adds to its name: `<case>, --jobs N` is compared with `<case>`. */
+const WITH_JOBS = `, --jobs ${JOBS}`;
+/** The case, then the same with `--jobs` = the cores here. */
+const andWithJobs = (c: Case): Case[] => [c, { ...c, name: `${c.name}${WITH_JOBS}`, extra: [...c.extra, '--jobs', String(JOBS)] }];
+const allCases: Case[] = [
   { name: '2002 RIB, new store, registry from its files', files: [RIB], store: 'new', extra: REGISTRY_2013 },
   { name: '2002 RIB', files: [RIB], store: 'migrated', extra: REGISTRY_2013 },
   { name: '2002 RIB, --rib-rows events', files: [RIB], store: 'migrated', extra: [...REGISTRY_2013, '--rib-rows', 'events'] },
@@ -110,15 +115,11 @@ const allCases: Array<{ name: string; files: string[]; list?: string; store: 'ne
   { name: '2016 updates', files: [UPDATES], store: 'migrated', extra: REGISTRY_2013 },
   { name: 'update stream (587,815 elements)', files: [STREAM], store: 'migrated', extra: REGISTRY_2013 },
   { name: '2002 RIB into a server (the ingest process alone)', files: [RIB], store: 'server', extra: REGISTRY_2013 },
-  { name: 'update stream into a server (the ingest process alone)', files: [STREAM], store: 'server', extra: REGISTRY_2013 },
-  { name: `update stream into a server, --jobs ${JOBS}`, files: [STREAM], store: 'server', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
-  { name: 'the stream three times over into a server', files: [LONG_STREAM], store: 'server', extra: REGISTRY_2013 },
-  { name: `the stream three times over into a server, --jobs ${JOBS}`, files: [LONG_STREAM], store: 'server', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
-  { name: 'both files', files: [RIB, UPDATES], store: 'migrated', extra: REGISTRY_2013 },
-  { name: `both files, --jobs ${JOBS}`, files: [RIB, UPDATES], store: 'migrated', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
+  ...andWithJobs({ name: 'update stream into a server (the ingest process alone)', files: [STREAM], store: 'server', extra: REGISTRY_2013 }),
+  ...andWithJobs({ name: 'the stream three times over into a server', files: [LONG_STREAM], store: 'server', extra: REGISTRY_2013 }),
+  ...andWithJobs({ name: 'both files', files: [RIB, UPDATES], store: 'migrated', extra: REGISTRY_2013 }),
   { name: 'the RIB, then the 2016 updates in 50 files', files: [RIB, ...PIECES], store: 'migrated', extra: REGISTRY_2013 },
-  { name: 'the 2016 updates in 1,000 files (--files-from)', files: [], list: SMALL_PIECES, store: 'migrated', extra: REGISTRY_2013 },
-  { name: `the 2016 updates in 1,000 files (--files-from), --jobs ${JOBS}`, files: [], list: SMALL_PIECES, store: 'migrated', extra: [...REGISTRY_2013, '--jobs', String(JOBS)] },
+  ...andWithJobs({ name: 'the 2016 updates in 1,000 files (--files-from)', files: [], list: SMALL_PIECES, store: 'migrated', extra: REGISTRY_2013 }),
 ];
 /** BENCH_INGEST_CASES=text,text runs only the cases whose names hold one of them (and the comparisons all of whose cases ran). */
 const only = process.env.BENCH_INGEST_CASES?.split(',');
@@ -193,14 +194,10 @@ for (const [name, r] of results) {
   report(`ingest cli vs bgpdump, ${name}, ${runs} runs`, { ratio_min: ratio.min, ratio_median: ratio.median, ratio_max: ratio.max, cli_peak_rss_mib_max: rss.max, elements_per_s_median: rate.median });
 }
 // --jobs against one job on the same files, run by run (a ratio below 1: the jobs are faster).
-for (const [single, many] of [
-  ['both files', `both files, --jobs ${JOBS}`],
-  ['the 2016 updates in 1,000 files (--files-from)', `the 2016 updates in 1,000 files (--files-from), --jobs ${JOBS}`],
-  ['update stream into a server (the ingest process alone)', `update stream into a server, --jobs ${JOBS}`],
-  ['the stream three times over into a server', `the stream three times over into a server, --jobs ${JOBS}`],
-]) {
-  if (!results.has(single) || !results.has(many)) continue;
+for (const [many, r] of results) {
+  const single = many.slice(0, -WITH_JOBS.length);
+  if (!many.endsWith(WITH_JOBS) || !results.has(single)) continue;
   const one = results.get(single)!.wall;
-  const jobs = spread(results.get(many)!.wall.map((w, i) => w / one[i]));
+  const jobs = spread(r.wall.map((w, i) => w / one[i]));
   report(`ingest --jobs ${JOBS} vs --jobs 1, ${single}, ${runs} runs`, { wall_ratio_min: jobs.min, wall_ratio_median: jobs.median, wall_ratio_max: jobs.max, cores: availableParallelism() });
 }
