@@ -101,6 +101,11 @@ export const MIGRATIONS: Migration[] = [
     name: 'prefix_latest\'s version is latest_order (time, visibility, event id as one number): of two blocks\' rows of one prefix and time, the latest by that order wins, not the last stored; its two views created again to fill it, and the table filled again',
     statements: (opts) => generateDdl(opts, 17),
   },
+  {
+    version: 18,
+    name: 'origin_prefixes.latest_max: the latest classification as one plain max of (time, visibility, event id, …), the order prefix_latest keeps, in place of two argMax states (their storing was most of a RIB snapshot insert\'s cost); filled from those states in the rows stored before; its two views created again',
+    statements: (opts) => generateDdl(opts, 18),
+  },
 ];
 
 export interface MigrationResult {

@@ -206,7 +206,7 @@ ORDER BY time DESC, prefix LIMIT {limit:UInt32}`,
     description: 'the routing view of one prefix: each origin AS seen, first/last seen, announcements, the kinds of its latest classification',
     params: [prefixParam],
     sql: `SELECT origin_asn, min(first_time) AS first_seen, max(last_time) AS last_seen, sum(events) AS announcements,
-  arraySort(tupleElement(argMaxMerge(latest), 4)) AS kinds
+  arraySort(max(latest_max).kinds) AS kinds
 FROM origin_prefixes WHERE prefix = {prefix:String}
 GROUP BY origin_asn ORDER BY last_seen DESC`,
   },

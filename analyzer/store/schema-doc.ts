@@ -17,7 +17,11 @@ function storage(t: TableDef): string {
 
 /** What later migrations did to a view, for its row: " (SELECT replaced by migration 12; created again by migration 13)". */
 const viewHistory = (v: ViewDef): string => {
-  const notes = [v.redefined ? `SELECT replaced by migration ${v.redefined.since}` : '', v.recreated ? `created again by migration ${v.recreated}` : ''].filter(Boolean);
+  const notes = [
+    v.redefined ? `SELECT replaced by migration ${v.redefined.since}` : '',
+    v.recreated ? `created again by migration ${v.recreated}` : '',
+    v.replaced ? `created again with a new SELECT by migration ${v.replaced.since}` : '',
+  ].filter(Boolean);
   return notes.length ? ` (${notes.join('; ')})` : '';
 };
 

@@ -321,11 +321,10 @@ export async function asnHistory(run: QueryRunner, asn: number, limit: number): 
       p,
     ),
     run(
-      // latest_by_peers (by time, then visibility) where it was kept; latest (by time) in rows stored before it.
-      `SELECT prefix, latest.1 AS prefix_rir, latest.2 AS usage_region, latest.3 AS main_country, latest.4 AS kinds, latest.5 AS severity,
-         latest.6 AS addresses, events, toUnixTimestamp(last) AS last_seen
-       FROM (SELECT prefix, argMaxMerge(latest_by_peers) AS p, if(p.7 = 1, (p.1, p.2, p.3, p.4, p.5, p.6), argMaxMerge(latest)) AS latest,
-               sum(events) AS events, max(last_time) AS last
+      // The latest by time, then visibility, then event id (latest_max, store migration 18).
+      `SELECT prefix, latest.prefix_rir AS prefix_rir, latest.usage_region AS usage_region, latest.main_country AS main_country, latest.kinds AS kinds,
+         latest.severity AS severity, latest.addresses AS addresses, events, toUnixTimestamp(last) AS last_seen
+       FROM (SELECT prefix, max(latest_max) AS latest, sum(events) AS events, max(last_time) AS last
              FROM origin_prefixes WHERE origin_asn = {asn:UInt32} GROUP BY prefix)
        ORDER BY addresses DESC, prefix LIMIT {limit:UInt32}`,
       p,

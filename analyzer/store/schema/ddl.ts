@@ -177,9 +177,10 @@ function recreateView(v: ViewDef, cluster: string | undefined, version: number):
   return [`DROP VIEW IF EXISTS ${v.name}${cluster ? ` ON CLUSTER ${ident(cluster)}` : ''}`, createView(v, cluster, version)];
 }
 
-/** A view given a new SELECT (see ViewDef.replaced): created again with it, and its target filled again. */
+/** A view given a new SELECT (see ViewDef.replaced): created again with it, and with `refill` its target filled again. */
 function replaceView(v: ViewDef, cluster: string | undefined, version: number): string[] {
-  return [...recreateView(v, cluster, version), refill(v, version)];
+  const out = recreateView(v, cluster, version);
+  return v.replaced!.refill ? [...out, refill(v, version)] : out;
 }
 
 function addIndex(i: IndexDef, cluster: string | undefined): string[] {
@@ -203,6 +204,18 @@ function alterTable(t: TableDef, cluster: string | undefined, alter: string): st
 const addColumn = (t: TableDef, c: ColumnDef, cluster: string | undefined): string[] =>
   alterTable(t, cluster, `ADD COLUMN IF NOT EXISTS ${ident(c.name)} ${c.type} COMMENT ${sqlString(commentAt(c, versionOf(c)))}`);
 
+/**
+ * A column added to rows stored before it, filled from their other columns (ColumnDef.filledFrom):
+ * only rows still holding its default, so a run again after a crash changes nothing; waited for
+ * (mutations_sync), so no reader sees it half filled. A cluster's local tables only: the
+ * Distributed twin stores nothing.
+ */
+function fillColumn(t: TableDef, c: ColumnDef, cluster: string | undefined): string {
+  const table = cluster ? `${t.name}_local ON CLUSTER ${cluster}` : t.name;
+  const col = ident(c.name);
+  return `ALTER TABLE ${table} UPDATE ${col} = ${c.filledFrom} WHERE ${col} = defaultValueOfArgumentType(${col}) SETTINGS mutations_sync = 2`;
+}
+
 const recommentColumn = (t: TableDef, c: ColumnDef, cluster: string | undefined): string[] =>
   alterTable(t, cluster, `COMMENT COLUMN ${ident(c.name)} ${sqlString(c.comment)}`);
 
@@ -216,7 +229,7 @@ export const SCHEMA_VERSION = Math.max(
 
 /**
  * The statements a version creates, in order: tables (and their Distributed twins), columns
- * added, comments replaced, tables rebuilt with a version column, one-off
+ * added (and filled in the rows stored before them), comments replaced, tables rebuilt with a version column, one-off
  * backfills of new read models from the raw tables (versions after 1), views, views redefined
  * (a ReplacingMergeTree target filled again), views created again, views replaced (created
  * again with a new SELECT, their target filled again), skip indexes.
@@ -234,7 +247,10 @@ export function generateDdl(opts: SchemaOptions = {}, version?: number): string[
     out.push(createTable(t, opts));
     if (cluster) out.push(createDistributed(t, cluster));
   }
-  for (const t of TABLES) for (const c of t.columns.filter((x) => x.since === version && versionOf(t) < version)) out.push(...addColumn(t, c, cluster));
+  for (const t of TABLES) for (const c of t.columns.filter((x) => x.since === version && versionOf(t) < version)) {
+    out.push(...addColumn(t, c, cluster));
+    if (c.filledFrom) out.push(fillColumn(t, c, cluster));
+  }
   for (const t of TABLES) for (const c of t.columns.filter((x) => x.recommented?.since === version && Math.max(versionOf(t), versionOf(x)) < version)) out.push(...recommentColumn(t, c, cluster));
   for (const t of TABLES.filter((x) => x.versionSince === version && versionOf(x) < version)) out.push(...rebuildTable(t, opts, version));
   const views = VIEWS.filter((x) => versionOf(x) === version);

@@ -54,7 +54,8 @@ export const ROUTE_EVENTS_FINAL = routeEvents(true);
  * what is left (two announcements of one time carried by as many peers), so every reader picks
  * the same row whatever order the rows were stored and merged in. For argMax and ORDER BY.
  */
-export const LATEST_ORDER = '(time, visibility, event_id)';
+export const LATEST_ORDER_COLUMNS: readonly string[] = ['time', 'visibility', 'event_id'];
+export const LATEST_ORDER = `(${LATEST_ORDER_COLUMNS.join(', ')})`;
 
 /** LATEST_ORDER as one number (time in microseconds, visibility, event id), for a version column: prefix_latest's since migration 17. */
 export const LATEST_ORDER_KEY = 'bitShiftLeft(toUInt256(toUnixTimestamp64Micro(time)), 96) + bitShiftLeft(toUInt256(visibility), 64) + event_id';

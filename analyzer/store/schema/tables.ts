@@ -19,6 +19,11 @@ export interface ColumnDef {
    * column was created with, which its creating migration's frozen text keeps.
    */
   recommented?: { since: number; was: string };
+  /**
+   * With `since`: what the column holds in rows stored before it, computed from their other
+   * columns once, when it is added (ALTER TABLE … UPDATE of the rows that hold its default).
+   */
+  filledFrom?: string;
 }
 
 export interface TableDef {
@@ -61,6 +66,18 @@ export const LATEST_TUPLE = 'Tuple(String, String, String, Array(String), String
 export const LATEST_BY_PEERS_TUPLE = 'Tuple(String, String, String, Array(String), String, Float64, UInt8)';
 /** What orders latest_by_peers: (time, visibility), as schema/route-events.ts LATEST_ORDER_12. */
 export const LATEST_ORDER_TYPE = `Tuple(${TIME}, UInt32)`;
+/**
+ * origin_prefixes' latest classification since migration 18: LATEST_ORDER (time, visibility, event
+ * id) and then what it holds, one tuple whose max is the latest by that order, as prefix_latest's.
+ * A plain value (SimpleAggregateFunction): storing an argMax state of a tuple cost the view's
+ * insert 3–5 µs a row. Its default (time 0) is below every announcement.
+ */
+export const LATEST_MAX_TUPLE = `Tuple(time ${TIME}, visibility UInt32, event_id UInt64, prefix_rir String, usage_region String, main_country String, kinds Array(String), severity String, addresses Float64)`;
+/** latest_max of a row stored before migration 18, from its states: latest_by_peers where kept (then visibility and event id unknown: 0), else latest. */
+const LATEST_MAX_FROM_STATES = ((): string => {
+  const from = (state: string): string => `(last_time, 0, 0, ${[1, 2, 3, 4, 5, 6].map((i) => `finalizeAggregation(${state}).${i}`).join(', ')})`;
+  return `if(finalizeAggregation(latest_by_peers).7 = 1, ${from('latest_by_peers')}, ${from('latest')})`;
+})();
 
 /** Classification columns shared by route events and finding events (from `Finding`). */
 const CLASSIFICATION: ColumnDef[] = [
@@ -328,13 +345,26 @@ export const TABLES: TableDef[] = [
       {
         name: 'latest',
         type: `AggregateFunction(argMax, ${LATEST_TUPLE}, ${TIME})`,
-        comment: 'argMaxMerge: (prefix_rir, usage_region, main_country, kinds, severity, addresses) of the latest announcement',
+        comment: 'Until migration 18 (empty in rows stored since; read latest_max): argMaxMerge: (prefix_rir, usage_region, main_country, kinds, severity, addresses) of the latest announcement',
+        recommented: { since: 18, was: 'argMaxMerge: (prefix_rir, usage_region, main_country, kinds, severity, addresses) of the latest announcement' },
       },
       {
         name: 'latest_by_peers',
         type: `AggregateFunction(argMax, ${LATEST_BY_PEERS_TUPLE}, ${LATEST_ORDER_TYPE})`,
-        comment: 'argMaxMerge: the same and 1, of the latest announcement and, among those of its time, the one the most peers carried; (…, 0) in rows stored before migration 12 (read latest there)',
+        comment: 'From migration 12 to 18 (empty in rows stored since; read latest_max): argMaxMerge: the same and 1, of the latest announcement and, among those of its time, the one the most peers carried',
         since: 12,
+        recommented: {
+          since: 18,
+          was: 'argMaxMerge: the same and 1, of the latest announcement and, among those of its time, the one the most peers carried; (…, 0) in rows stored before migration 12 (read latest there)',
+        },
+      },
+      {
+        name: 'latest_max',
+        type: `SimpleAggregateFunction(max, ${LATEST_MAX_TUPLE})`,
+        comment:
+          'max: the latest announcement by time, then visibility, then event id, and its (prefix_rir, usage_region, main_country, kinds, severity, addresses); in rows stored before migration 18, from latest_by_peers where kept, else latest, with visibility and event id 0',
+        since: 18,
+        filledFrom: LATEST_MAX_FROM_STATES,
       },
     ],
     engine: 'AggregatingMergeTree',

@@ -1,5 +1,5 @@
 /** The materialized views that feed the read models from the raw tables (data only; `ddl.ts` writes their SQL). */
-import { LATEST_ORDER_12, LATEST_ORDER_KEY, RIB_ROUTE_EVENTS } from './route-events.js';
+import { LATEST_ORDER_12, LATEST_ORDER_COLUMNS, LATEST_ORDER_KEY, RIB_ROUTE_EVENTS } from './route-events.js';
 import { LATEST_BY_PEERS_TUPLE, LATEST_TUPLE, MISMATCH_KEY } from './tables.js';
 
 export interface ViewDef {
@@ -28,10 +28,10 @@ export interface ViewDef {
   recreated?: number;
   /**
    * A later migration dropped the view and created it with a new SELECT (`before`: the one it
-   * had since its creation or `redefined`), then filled its target again from the source (a
-   * ReplacingMergeTree: the new rows replace the old). After any `redefined`.
+   * had since its creation or `redefined`), then, with `refill`, filled its target again from the
+   * source (a ReplacingMergeTree: the new rows replace the old). After any `redefined`.
    */
-  replaced?: { since: number; before: string };
+  replaced?: { since: number; before: string; refill: boolean };
 }
 
 /** Mismatched classified announcements, the rows every mismatch rollup is built from. */
@@ -53,12 +53,21 @@ FROM (
   GROUP BY family, prefix
 )`;
 
-/** origin_prefixes' SELECT; migration 12 adds the latest_by_peers state (`byPeers`). */
-const originPrefixesSelect = (byPeers: string): string => `SELECT assumeNotNull(origin_asn) AS origin_asn, prefix, any(family) AS family, count() AS events,
+/** origin_prefixes' SELECT with its latest classification (`latest`: migration 2's state, 12's, or 18's plain max). */
+const originPrefixesSelectOf = (latest: string): string => `SELECT assumeNotNull(origin_asn) AS origin_asn, prefix, any(family) AS family, count() AS events,
   min(time) AS first_time, max(time) AS last_time, max(toUInt8(notEmpty(src.kinds))) AS mismatched,
-  argMaxState(CAST((prefix_rir, usage_region, main_country, src.kinds, severity, addresses) AS ${LATEST_TUPLE}), time) AS latest${byPeers}
+  ${latest}
 FROM {from} AS src WHERE elem_type = 'announce' AND origin_asn IS NOT NULL
 GROUP BY origin_asn, prefix`;
+/** Migration 2's, to which migration 12 adds the latest_by_peers state (`byPeers`). Frozen. */
+const originPrefixesSelect = (byPeers: string): string =>
+  originPrefixesSelectOf(`argMaxState(CAST((prefix_rir, usage_region, main_country, src.kinds, severity, addresses) AS ${LATEST_TUPLE}), time) AS latest${byPeers}`);
+const ORIGIN_PREFIXES_SELECT_12 = originPrefixesSelect(`,
+  argMaxState(CAST((prefix_rir, usage_region, main_country, src.kinds, severity, addresses, 1) AS ${LATEST_BY_PEERS_TUPLE}), ${LATEST_ORDER_12}) AS latest_by_peers`);
+/** Migration 18's: one plain max of (LATEST_ORDER's columns, the classification), tables.ts LATEST_MAX_TUPLE; the insert converts it to that type. */
+const ORIGIN_PREFIXES_SELECT = originPrefixesSelectOf(
+  `max((${[...LATEST_ORDER_COLUMNS, 'prefix_rir', 'usage_region', 'main_country', 'src.kinds', 'severity', 'addresses'].join(', ')})) AS latest_max`,
+);
 
 const ROUTE_EVENT_VIEWS: ViewDef[] = [
   {
@@ -104,7 +113,7 @@ GROUP BY hour, main_country, prefix_rir`,
     since: 2,
     redefined: { since: 12, before: prefixLatestSelect('time'), refill: true },
     recreated: 13,
-    replaced: { since: 17, before: prefixLatestSelect(LATEST_ORDER_12) },
+    replaced: { since: 17, before: prefixLatestSelect(LATEST_ORDER_12), refill: true },
   },
   {
     name: 'prefix_activity_mv',
@@ -121,12 +130,13 @@ FROM {from} GROUP BY family, prefix`,
     comment: 'Feeds origin_prefixes from route_events (announcements with an origin)',
     from: 'route_events',
     to: 'origin_prefixes',
-    select: originPrefixesSelect(`,
-  argMaxState(CAST((prefix_rir, usage_region, main_country, src.kinds, severity, addresses, 1) AS ${LATEST_BY_PEERS_TUPLE}), ${LATEST_ORDER_12}) AS latest_by_peers`),
+    select: ORIGIN_PREFIXES_SELECT,
     since: 2,
     // Old rows cannot be filled again (the sums would count twice): they keep latest alone.
     redefined: { since: 12, before: originPrefixesSelect(''), refill: false },
     recreated: 13,
+    // Nor here: migration 18 computes their latest_max from their states (tables.ts).
+    replaced: { since: 18, before: ORIGIN_PREFIXES_SELECT_12, refill: false },
   },
   {
     name: 'mismatch_prefix_hourly_mv',

@@ -109,7 +109,7 @@ describe('migrations 16 and 17 on a store written before them', () => {
     const activity = async () => Object.fromEntries((await sql('SELECT prefix, sum(events) AS n FROM prefix_activity GROUP BY prefix ORDER BY prefix')).map((r) => [r.prefix, Number(r.n)]));
     const activityBefore = await activity();
 
-    expect((await store.migrate()).applied).toEqual([16, 17]);
+    expect((await store.migrate()).applied).toEqual(MIGRATIONS.filter((m) => m.version >= 16).map((m) => m.version));
     expect(await visibilities()).toEqual({ '10.0.0.0/8': 3, '10.2.0.0/16': 5, '10.3.0.0/16': 5, '10.4.0.0/16': 2 });
     expect(await final()).toBe(expected);
     expect(await described()).toEqual(before);

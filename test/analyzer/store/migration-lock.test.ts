@@ -76,11 +76,12 @@ describe('the store migration lock', () => {
   });
 
   it('two processes that open a store with migrations pending at the same moment apply each once', async () => {
-    // Migrations 16 and 17 pending again (each can run again: insert-order.test.ts).
+    // Migrations 16 and after pending again (each can run again: insert-order.test.ts, latest-max-migration.test.ts).
     await a.command({ query: 'ALTER TABLE schema_migrations DELETE WHERE version >= 16', clickhouse_settings: { mutations_sync: '2' } });
-    expect(await recorded()).toBe(ALL.length - 2);
+    const pending = ALL.filter((v) => v >= 16);
+    expect(await recorded()).toBe(ALL.length - pending.length);
     const results = await Promise.all([runMigrations(a, {}, undefined, TIMING), runMigrations(b, {}, undefined, TIMING)]);
-    expect(results.map((r) => r.applied).sort((x, y) => y.length - x.length)).toEqual([[16, 17], []]);
+    expect(results.map((r) => r.applied).sort((x, y) => y.length - x.length)).toEqual([pending, []]);
     expect(await recorded()).toBe(ALL.length);
     expect(await lockExists()).toBe(0);
   });

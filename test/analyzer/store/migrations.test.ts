@@ -32,6 +32,7 @@ const FROZEN: Record<number, { single: string; cluster: string }> = {
   15: { single: '6f923a6bdb3b176177c9f8afd86d36527daae0895e630db421f46f318a35d959', cluster: '380f89078ad94f1bdc07df273b7cb9ecab5c3f7d8fef08707452fa7eb8352daa' },
   16: { single: '24fb0d1c5180f03a434e6d1592254f0cd671ee01c864dab3105c7492c74d6ac2', cluster: '2ef9ecf87dc25f45184a457f7f98e77b56d91639a39437c8c82da95866652782' },
   17: { single: '7bea342358de255357e34bc6fd1c32ec7921dd66ea8d60a906cb18b534901d83', cluster: 'f833aa58644340ff290bfef531b5ee246b1a1af89f2e94d2e1fc1f860f7f7946' },
+  18: { single: '44fd2be7d7bee1fc89c278d82c3b81eb21022d8f1e568c041dad632712077d4c', cluster: '3a5bb397e9b931119938f596c281eb2901e5a5c1c6676a58e1beb4c5268cc7fb' },
 };
 
 describe('migration freeze', () => {
@@ -90,10 +91,11 @@ describe('runMigrations on a store', () => {
   });
 
   it('a column comment a later migration replaced reads as the schema states it (created with the earlier text, then replaced)', async () => {
-    const recommented = TABLES.flatMap((t) => t.columns.filter((c) => c.recommented).map((c) => ({ table: t.name, column: c.name, comment: c.comment, was: c.recommented!.was })));
-    expect(recommented.map((c) => `${c.table}.${c.column}`)).toEqual(['route_events.collector', 'prefix_latest.last_time', 'rib_snapshots.collector']);
+    const recommented = TABLES.flatMap((t) => t.columns.filter((c) => c.recommented).map((c) => ({ table: t.name, column: c.name, added: c.since !== undefined, comment: c.comment, was: c.recommented!.was })));
+    expect(recommented.map((c) => `${c.table}.${c.column}`)).toEqual(['route_events.collector', 'prefix_latest.last_time', 'origin_prefixes.latest', 'origin_prefixes.latest_by_peers', 'rib_snapshots.collector']);
     for (const c of recommented) {
-      const create = generateDdl({}).find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${c.table}\n`))!;
+      const creates = c.added ? `ALTER TABLE ${c.table} ADD COLUMN IF NOT EXISTS ${c.column} ` : `CREATE TABLE IF NOT EXISTS ${c.table}\n`;
+      const create = generateDdl({}).find((s) => s.startsWith(creates))!;
       expect(create, c.table).toContain(sqlString(c.was)); // the creating migration's frozen text
       const stored = await store.readonlySql(`SELECT comment FROM system.columns WHERE database = currentDatabase() AND table = '${c.table}' AND name = '${c.column}'`);
       expect(stored.rows, c.table).toEqual([{ comment: c.comment }]);

@@ -20,14 +20,17 @@ const redefinitions = redefined.length + redefined.filter((v) => v.redefined!.re
 const recreated = VIEWS.filter((v) => v.recreated);
 /** Tables a later migration rebuilt with a version column: a copy made, given the parts, exchanged (5 statements). */
 const rebuilt = TABLES.filter((t) => t.versionSince !== undefined).length;
-/** Views a later migration created again with a new SELECT, their target filled again: three statements each. */
+/** Views a later migration created again with a new SELECT (two statements each), some with their target filled again. */
 const replaced = VIEWS.filter((v) => v.replaced);
+const replacements = 2 * replaced.length + replaced.filter((v) => v.replaced!.refill).length;
+/** Columns added and then filled in the rows stored before them: one mutation each, on the local table in a cluster. */
+const filled = TABLES.flatMap((t) => t.columns).filter((c) => c.filledFrom).length;
 const sha = (xs: string[]) => createHash('sha256').update(xs.join(';\n')).digest('hex');
 
 describe('generated DDL', () => {
   it('single mode: MergeTree family, no cluster, TTL and dedup window on raw events', () => {
     const ddl = generateDdl({ rawTtlDays: 30 });
-    expect(ddl.length).toBe(TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + addedColumns + recommented + viewTargets.length + redefinitions + 2 * recreated.length + 5 * rebuilt + 3 * replaced.length);
+    expect(ddl.length).toBe(TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + addedColumns + recommented + viewTargets.length + redefinitions + 2 * recreated.length + 5 * rebuilt + replacements + filled);
     for (const t of viewTargets) expect(ddl, t).toContain(`ALTER TABLE ${t} MODIFY SETTING non_replicated_deduplication_window = 10000`);
     expect(ddl).toContain("ALTER TABLE finding_events ADD COLUMN IF NOT EXISTS rov LowCardinality(String) COMMENT 'RPKI route-origin validation (RFC 6811): valid, invalid-origin, invalid-length, not-found; \\'\\' without RPKI data'");
     expect(ddl.join('\n')).not.toMatch(/ON CLUSTER|Replicated|Distributed/);
@@ -41,7 +44,7 @@ describe('generated DDL', () => {
 
   it('cluster mode: Replicated engines ON CLUSTER with macros, Distributed tables under the same names', () => {
     const ddl = generateDdl({ cluster: 'portolan' });
-    expect(ddl.length).toBe(2 * TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + 2 * addedColumns + 2 * recommented + redefinitions + 2 * recreated.length + 5 * rebuilt + 3 * replaced.length);
+    expect(ddl.length).toBe(2 * TABLES.length + VIEWS.length + backfills + 2 * INDEXES.length + 2 * addedColumns + 2 * recommented + redefinitions + 2 * recreated.length + 5 * rebuilt + replacements + filled);
     for (const t of TABLES) {
       const local = ddl.find((s) => s.startsWith(`CREATE TABLE IF NOT EXISTS ${t.name}_local ON CLUSTER portolan\n`));
       expect(local, t.name).toBeDefined();
@@ -175,6 +178,30 @@ describe('generated DDL', () => {
     // Migration 2 created it with last_time as its version; its text is unchanged.
     expect(generateDdl({}, 2).find((q) => q.startsWith('CREATE TABLE IF NOT EXISTS prefix_latest\n'))).toContain('ENGINE = ReplacingMergeTree(last_time)');
     for (const i of [8, 11]) expect(ddl[i]).toContain(`max(${LATEST_ORDER_KEY}) AS latest_order`);
+  });
+
+  it('migration 18: origin_prefixes given latest_max, filled in the rows stored before from their states, then its two views created again with no refill (its sums would count twice)', () => {
+    const starts = [
+      "ALTER TABLE origin_prefixes ADD COLUMN IF NOT EXISTS latest_max SimpleAggregateFunction(max, Tuple(time DateTime64(6, 'UTC'), visibility UInt32, event_id UInt64, prefix_rir String, usage_region String, main_country String, kinds Array(String), severity String, addresses Float64)) COMMENT",
+      'ALTER TABLE origin_prefixes UPDATE latest_max = if(finalizeAggregation(latest_by_peers).7 = 1, ',
+      'ALTER TABLE origin_prefixes COMMENT COLUMN latest ',
+      'ALTER TABLE origin_prefixes COMMENT COLUMN latest_by_peers ',
+      'DROP VIEW IF EXISTS origin_prefixes_mv',
+      'CREATE MATERIALIZED VIEW IF NOT EXISTS origin_prefixes_mv TO origin_prefixes',
+      'DROP VIEW IF EXISTS origin_prefixes_rib_mv',
+      'CREATE MATERIALIZED VIEW IF NOT EXISTS origin_prefixes_rib_mv TO origin_prefixes',
+    ];
+    const ddl = generateDdl({}, 18);
+    expect(ddl.map((q, i) => q.slice(0, starts[i]?.length))).toEqual(starts);
+    // Only the rows still at the default, waited for; in a cluster, on the local tables only.
+    expect(ddl[1]).toMatch(/ WHERE latest_max = defaultValueOfArgumentType\(latest_max\) SETTINGS mutations_sync = 2$/);
+    const cluster = generateDdl({ cluster: 'portolan' }, 18);
+    expect(cluster.filter((q) => q.includes(' UPDATE latest_max = '))).toEqual([ddl[1].replace('ALTER TABLE origin_prefixes ', 'ALTER TABLE origin_prefixes_local ON CLUSTER portolan ')]);
+    expect(cluster.filter((q) => q.startsWith('INSERT'))).toEqual([]);
+    for (const i of [5, 7]) {
+      expect(ddl[i]).toContain('max((time, visibility, event_id, prefix_rir, usage_region, main_country, src.kinds, severity, addresses)) AS latest_max');
+      expect(ddl[i]).not.toContain('argMaxState');
+    }
   });
 
   it('refuses a cluster name that is not an identifier', () => {

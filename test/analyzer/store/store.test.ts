@@ -6,6 +6,7 @@ import { MISMATCH_KINDS } from '../../../analyzer/models/finding.js';
 import type { LifecycleEvent } from '../../../analyzer/models/lifecycle.js';
 import { makeTmpDir } from '../../helpers/tmp.js';
 import { generateDdl, VIEWS } from '../../../analyzer/store/schema.js';
+import { LATEST_ORDER } from '../../../analyzer/store/schema/route-events.js';
 import { dataset } from './fixtures.js';
 
 const items = dataset(400);
@@ -192,9 +193,9 @@ describe('read models kept by the views (migration 2)', () => {
     expect(await rows('SELECT prefix, sum(events) AS e, sum(withdrawals) AS w, min(first_time) AS f, max(last_time) AS l FROM prefix_activity GROUP BY prefix ORDER BY prefix')).toEqual(
       await rows("SELECT prefix, count() AS e, countIf(elem_type = 'withdraw') AS w, min(time) AS f, max(time) AS l FROM route_events FINAL GROUP BY prefix ORDER BY prefix"),
     );
-    expect(await rows('SELECT origin_asn, prefix, sum(events) AS e, max(mismatched) AS m, argMaxMerge(latest).1 AS rir FROM origin_prefixes GROUP BY origin_asn, prefix ORDER BY origin_asn, prefix')).toEqual(
+    expect(await rows('SELECT origin_asn, prefix, sum(events) AS e, max(mismatched) AS m, max(latest_max).prefix_rir AS rir FROM origin_prefixes GROUP BY origin_asn, prefix ORDER BY origin_asn, prefix')).toEqual(
       await rows(
-        "SELECT assumeNotNull(origin_asn) AS origin_asn, prefix, count() AS e, max(toUInt8(notEmpty(kinds))) AS m, toString(argMax(prefix_rir, time)) AS rir FROM route_events FINAL WHERE elem_type = 'announce' AND origin_asn IS NOT NULL GROUP BY origin_asn, prefix ORDER BY origin_asn, prefix",
+        `SELECT assumeNotNull(origin_asn) AS origin_asn, prefix, count() AS e, max(toUInt8(notEmpty(kinds))) AS m, toString(argMax(prefix_rir, ${LATEST_ORDER})) AS rir FROM route_events FINAL WHERE elem_type = 'announce' AND origin_asn IS NOT NULL GROUP BY origin_asn, prefix ORDER BY origin_asn, prefix`,
       ),
     );
     const mismatched = announces.filter((x) => x.finding!.kinds.length > 0).length;
