@@ -229,10 +229,10 @@ export const SCHEMA_VERSION = Math.max(
 
 /**
  * The statements a version creates, in order: tables (and their Distributed twins), columns
- * added (and filled in the rows stored before them), comments replaced, tables rebuilt with a version column, one-off
- * backfills of new read models from the raw tables (versions after 1), views, views redefined
- * (a ReplacingMergeTree target filled again), views created again, views replaced (created
- * again with a new SELECT, their target filled again), skip indexes.
+ * added (and filled in the rows stored before them), comments replaced, tables rebuilt with a
+ * version column, one-off backfills of new read models from the raw tables (versions after 1),
+ * views, views redefined (a ReplacingMergeTree target filled again), views created again, views
+ * replaced (created again with a new SELECT, a ReplacingMergeTree target filled again), skip indexes.
  * Without a version: every version's statements in turn (the whole schema).
  */
 export function generateDdl(opts: SchemaOptions = {}, version?: number): string[] {
