@@ -1,4 +1,8 @@
+import { afterAll, beforeAll } from 'vitest';
+import { join } from 'node:path';
 import type { RouteEvent } from '../../../collector/models/route-event.js';
+import { openStore, type Store } from '../../../analyzer/store/index.js';
+import { makeTmpDir } from '../../helpers/tmp.js';
 import type { Finding, MismatchKind } from '../../../analyzer/models/finding.js';
 import type { Rir } from '../../../analyzer/models/registry.js';
 
@@ -68,4 +72,37 @@ export function dataset(n: number, t0 = 1_700_000_000): Item[] {
     items.push({ event, finding: withdraw ? null : finding(event, i) });
   }
   return items;
+}
+
+/** The origin AS of storedAnnouncement's rows. */
+export const STORED_ORIGIN = 64501;
+// Not now(): a copy of the row must keep it. Within the retention, which removes older rows as they are written.
+const STORED_AT = new Date(Date.now() - 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
+
+/** A classified announcement of STORED_ORIGIN's prefix by one rrc00 peer, as route_events stores it, with the fields given (event_id, time, visibility, …). */
+export const storedAnnouncement = <R extends { prefix: string }>(r: R) => ({
+  ...r,
+  collector: 'rrc00',
+  peer_ip: '192.0.2.1',
+  peer_asn: 64500,
+  elem_type: 'announce',
+  family: 4,
+  prefix_length: Number(r.prefix.split('/')[1]),
+  as_path: `64500 ${STORED_ORIGIN}`,
+  origin_asn: STORED_ORIGIN,
+  origin_asns: [STORED_ORIGIN],
+  classified: true,
+  stored_at: STORED_AT,
+});
+
+/** A store of its own for the tests of a describe block (opened before them, closed after), and an insert of storedAnnouncement rows. */
+export function announcementStore(name: string) {
+  const dir = makeTmpDir(name);
+  const ctx = { store: undefined as unknown as Store };
+  beforeAll(async () => {
+    ctx.store = await openStore({ db: join(dir, 'db') });
+  });
+  afterAll(async () => ctx.store?.close());
+  const insert = async (rows: Array<{ prefix: string }>) => void (await ctx.store.client.insert({ table: 'route_events', values: rows.map(storedAnnouncement), format: 'JSONEachRow' }));
+  return { ctx, insert };
 }

@@ -11,16 +11,12 @@
  *   now keeps the latest by LATEST_ORDER (time, visibility, event id) across blocks too.
  * Here the later insert always holds what should lose, as an insert that committed out of order leaves it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { openStore, type Store } from '../../../analyzer/store/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../../analyzer/store/migrations.js';
 import { tableDef } from '../../../analyzer/store/schema.js';
 import { migrateStoreTo } from '../../helpers/store-version.js';
-import { makeTmpDir } from '../../helpers/tmp.js';
+import { announcementStore } from './fixtures.js';
 
-// Not now(): the copy must keep it. Within the retention, which removes older rows as they are written.
-const STORED_AT = new Date(Date.now() - 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
 const T = '2016-08-11 16:04:58.000000';
 
 interface Row {
@@ -33,20 +29,6 @@ interface Row {
 
 /** A classified announcement as route_events stores it; the same (prefix, time, id) with another visibility is a twin. */
 const row = (event_id: number, prefix: string, visibility: number, severity = 'low', time = T): Row => ({ event_id, prefix, visibility, severity, time });
-const stored = (r: Row) => ({
-  ...r,
-  collector: 'rrc00',
-  peer_ip: '192.0.2.1',
-  peer_asn: 64500,
-  elem_type: 'announce',
-  family: 4,
-  prefix_length: Number(r.prefix.split('/')[1]),
-  as_path: '64500 64501',
-  origin_asn: 64501,
-  origin_asns: [64501],
-  classified: true,
-  stored_at: STORED_AT,
-});
 
 /** Each prefix's latest by (time, visibility, event id), computed here from the rows given. */
 function latestBy(rows: Row[]): Record<string, string> {
@@ -64,17 +46,12 @@ function latestBy(rows: Row[]): Record<string, string> {
 const COLUMNS = tableDef('route_events').columns.map((c) => c.name).join(', ');
 
 function storeAt(name: string) {
-  const dir = makeTmpDir(name);
-  const ctx = { store: undefined as unknown as Store };
-  beforeAll(async () => {
-    ctx.store = await openStore({ db: join(dir, 'db') });
-  });
-  afterAll(async () => ctx.store?.close());
+  const { ctx, insert } = announcementStore(name);
   const sql = async (query: string) => (await ctx.store.readonlySql(query)).rows;
   return {
     ctx,
     sql,
-    insert: (rows: Row[]) => ctx.store.client.insert({ table: 'route_events', values: rows.map(stored), format: 'JSONEachRow' }),
+    insert,
     visibilities: async () => Object.fromEntries((await sql('SELECT prefix, visibility FROM route_events FINAL ORDER BY prefix')).map((r) => [r.prefix, Number(r.visibility)])),
     latest: async () => Object.fromEntries((await sql('SELECT prefix, severity FROM prefix_latest FINAL ORDER BY prefix')).map((r) => [r.prefix, r.severity])),
   };

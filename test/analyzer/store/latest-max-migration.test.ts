@@ -6,18 +6,14 @@
  * storage. The migration computes latest_max in the rows stored before it from those states; the
  * rows stored after carry it alone. Expectations are computed here from the rows inserted.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { openStore, type Store } from '../../../analyzer/store/index.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../../analyzer/store/migrations.js';
 import { asnHistory } from '../../../dashboard/server/event-queries.js';
 import { clientQuery } from '../../../dashboard/server/sql-runner.js';
 import { migrateStoreTo } from '../../helpers/store-version.js';
-import { makeTmpDir } from '../../helpers/tmp.js';
+import { announcementStore, STORED_ORIGIN } from './fixtures.js';
 
-// Not now(): within the retention, which removes older rows as they are written.
-const STORED_AT = new Date(Date.now() - 86_400_000).toISOString().slice(0, 19).replace('T', ' ');
-const ASN = 64501;
+const ASN = STORED_ORIGIN;
 const [T1, T2, T3] = ['2016-08-11 16:00:00.000000', '2016-08-11 17:00:00.000000', '2016-08-11 18:00:00.000000'];
 
 interface Row {
@@ -29,20 +25,6 @@ interface Row {
   kinds: string[];
 }
 const row = (event_id: number, prefix: string, time: string, visibility: number, severity: string, kinds: string[] = []): Row => ({ event_id, prefix, time, visibility, severity, kinds });
-const stored = (r: Row) => ({
-  ...r,
-  collector: 'rrc00',
-  peer_ip: '192.0.2.1',
-  peer_asn: 64500,
-  elem_type: 'announce',
-  family: 4,
-  prefix_length: Number(r.prefix.split('/')[1]),
-  as_path: `64500 ${ASN}`,
-  origin_asn: ASN,
-  origin_asns: [ASN],
-  classified: true,
-  stored_at: STORED_AT,
-});
 
 /** A candidate for "latest": (time, visibility, event id) and what the readers show of it. */
 type Candidate = Pick<Row, 'time' | 'visibility' | 'event_id' | 'severity' | 'kinds'>;
@@ -83,13 +65,7 @@ function expected(candidates: Map<string, Candidate>, rows: Row[]): { page: Reco
 }
 
 function storeAt(name: string) {
-  const dir = makeTmpDir(name);
-  const ctx = { store: undefined as unknown as Store };
-  beforeAll(async () => {
-    ctx.store = await openStore({ db: join(dir, 'db') });
-  });
-  afterAll(async () => ctx.store?.close());
-  const insert = async (rows: Row[]) => void (await ctx.store.client.insert({ table: 'route_events', values: rows.map(stored), format: 'JSONEachRow' }));
+  const { ctx, insert } = announcementStore(name);
   const shown = async () => {
     const { prefixes } = await asnHistory(clientQuery(ctx.store.client, 30), ASN, 100);
     const page = Object.fromEntries(prefixes.map((r) => [r.prefix, r.severity]).sort(([a], [b]) => String(a).localeCompare(String(b))));
@@ -132,7 +108,7 @@ describe('migration 18 on a store written before it', () => {
       Object.fromEntries(
         (
           await store.readonlySql(
-            'SELECT prefix, argMaxMerge(latest_by_peers) AS p, if(p.7 = 1, p.5, argMaxMerge(latest).5) AS severity FROM origin_prefixes WHERE origin_asn = 64501 GROUP BY prefix ORDER BY prefix',
+            `SELECT prefix, argMaxMerge(latest_by_peers) AS p, if(p.7 = 1, p.5, argMaxMerge(latest).5) AS severity FROM origin_prefixes WHERE origin_asn = ${ASN} GROUP BY prefix ORDER BY prefix`,
           )
         ).rows.map((r) => [r.prefix, r.severity]),
       );
