@@ -103,7 +103,7 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 18,
-    name: 'origin_prefixes.latest_max: the latest classification as one plain max of (time, visibility, event id, …), the order prefix_latest keeps, in place of two argMax states (their storing was most of a RIB snapshot insert\'s cost); filled from those states in the rows stored before; its two views created again',
+    name: 'origin_prefixes.latest_max: the latest classification as one plain max of (time, visibility, event id, …), the order prefix_latest keeps, in place of two argMax states (storing them was the costliest step of the views\' inserts); filled from those states in the rows stored before; its two views created again',
     statements: (opts) => generateDdl(opts, 18),
   },
 ];

@@ -2,7 +2,7 @@
  * origin_prefixes' latest classification (the ASN page, the `origins` query) as one plain max of
  * (time, visibility, event id, …), store migration 18. Before it the table kept two argMax states
  * (`latest` by time since migration 2, `latest_by_peers` by time then visibility since 12), whose
- * storing was most of a RIB snapshot insert's cost, and whose ties were left to the order of
+ * storing was the costliest step of the views' inserts, and whose ties were left to the order of
  * storage. The migration computes latest_max in the rows stored before it from those states; the
  * rows stored after carry it alone. Expectations are computed here from the rows inserted.
  */
