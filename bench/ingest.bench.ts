@@ -156,10 +156,11 @@ for (let i = 0; i < runs; i++) {
     rmSync(db, { recursive: true, force: true });
     rmSync(`${db}.cache`, { recursive: true, force: true });
     rmSync(`${db}.ingest-state`, { recursive: true, force: true });
-    results.get(name)!.ratio.push(ours.wall_s / theirs.wall_s);
-    results.get(name)!.rss.push(ours.peak_rss_mib);
-    results.get(name)!.wall.push(ours.wall_s);
-    results.get(name)!.rate.push(elementsPerSecond);
+    const r = results.get(name)!;
+    r.ratio.push(ours.wall_s / theirs.wall_s);
+    r.rss.push(ours.peak_rss_mib);
+    r.wall.push(ours.wall_s);
+    r.rate.push(elementsPerSecond);
     report(`ingest cli vs bgpdump, ${name} (run ${i + 1})`, { portolan_s: ours.wall_s, bgpdump_s: theirs.wall_s, ratio: ours.wall_s / theirs.wall_s, portolan_cpu_s: ours.cpu_s, cli_peak_rss_mib: ours.peak_rss_mib, elements_per_s: elementsPerSecond, cli: cli.label });
   }
 }

@@ -183,12 +183,14 @@ function replaceView(v: ViewDef, cluster: string | undefined, version: number): 
   return v.replaced!.refill ? [...out, refill(v, version)] : out;
 }
 
+/** An ALTER TABLE of what a table stores: in a cluster, its local tables only (the Distributed twin stores nothing). */
+const alterStored = (table: string, cluster: string | undefined, alter: string): string => `ALTER TABLE ${cluster ? `${table}_local ON CLUSTER ${ident(cluster)}` : table} ${alter}`;
+
 function addIndex(i: IndexDef, cluster: string | undefined): string[] {
-  const table = cluster ? `${i.table}_local ON CLUSTER ${ident(cluster)}` : i.table;
   return [
-    `ALTER TABLE ${table} ADD INDEX IF NOT EXISTS ${ident(i.name)} ${i.expression} TYPE ${i.type} GRANULARITY ${i.granularity}`,
+    alterStored(i.table, cluster, `ADD INDEX IF NOT EXISTS ${ident(i.name)} ${i.expression} TYPE ${i.type} GRANULARITY ${i.granularity}`),
     // Builds the index for parts written before it existed (an asynchronous mutation).
-    `ALTER TABLE ${table} MATERIALIZE INDEX ${ident(i.name)}`,
+    alterStored(i.table, cluster, `MATERIALIZE INDEX ${ident(i.name)}`),
   ];
 }
 
@@ -207,13 +209,11 @@ const addColumn = (t: TableDef, c: ColumnDef, cluster: string | undefined): stri
 /**
  * A column added to rows stored before it, filled from their other columns (ColumnDef.filledFrom):
  * only rows still holding its default, so a run again after a crash changes nothing; waited for
- * (mutations_sync), so no reader sees it half filled. A cluster's local tables only: the
- * Distributed twin stores nothing.
+ * (mutations_sync), so no reader sees it half filled.
  */
 function fillColumn(t: TableDef, c: ColumnDef, cluster: string | undefined): string {
-  const table = cluster ? `${t.name}_local ON CLUSTER ${cluster}` : t.name;
   const col = ident(c.name);
-  return `ALTER TABLE ${table} UPDATE ${col} = ${c.filledFrom} WHERE ${col} = defaultValueOfArgumentType(${col}) SETTINGS mutations_sync = 2`;
+  return alterStored(t.name, cluster, `UPDATE ${col} = ${c.filledFrom} WHERE ${col} = defaultValueOfArgumentType(${col}) SETTINGS mutations_sync = 2`);
 }
 
 const recommentColumn = (t: TableDef, c: ColumnDef, cluster: string | undefined): string[] =>
