@@ -12,7 +12,9 @@
  * the route_events table alone costs), and once more without the store (the pipeline's share).
  * Peak RSS is per process (so it grows over the phases). CPU µs per event counts every thread of
  * the process (the JS pipeline and chDB's insert threads), a figure that shared, noisy machines
- * disturb less than the wall-clock rate. Needs ../shared/data; skips without it.
+ * disturb less than the wall-clock rate; it is also given by thread (bench/thread-cpu.ts): the
+ * main thread (the pipeline), the engine's threads (inserts, views, merges), Node's others (V8's
+ * compilers and GC helpers). Needs ../shared/data; skips without it.
  *
  * BENCH_E2E_FILES=path,path overrides the inputs; BENCH_E2E_STEADY=path and BENCH_E2E_STEADY_REPEAT=N
  * the sustained stream; BENCH_E2E_BATCH=N the writer's batch size (default 50,000: 10,000 and
@@ -37,6 +39,7 @@ import { TimeSlicer } from '../common/time-slice.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../test/helpers/shared-data.js';
 import { makeTmpDir } from '../test/helpers/tmp.js';
 import { report } from './report.js';
+import { cpuByGroup, readThreads, type ThreadCpu } from './thread-cpu.js';
 
 if (!hasSharedData) {
   process.stdout.write(`e2e: skipped (${sharedDataSkipReason})\n`);
@@ -75,6 +78,8 @@ interface Run {
   seconds: number;
   /** CPU time of the whole process (JS thread and chDB's threads) per event, the merges its inserts caused included. */
   cpuMicros: number;
+  /** The same by thread (bench/thread-cpu.ts), per event: threads that ended meanwhile are not in it. */
+  byThread: ThreadCpu;
 }
 
 /**
@@ -99,10 +104,18 @@ async function measure(count: () => Promise<number>): Promise<Run> {
   await settle();
   const started = performance.now();
   const cpu = cpuSeconds();
+  const threads = readThreads(process.pid);
   const events = await count();
   const seconds = (performance.now() - started) / 1000;
   await settle();
-  return { events, seconds, cpuMicros: ((cpuSeconds() - cpu) * 1e6) / events };
+  const byThread = cpuByGroup(readThreads(process.pid), threads);
+  const perEvent = (s: number) => (s * 1e6) / events;
+  return {
+    events,
+    seconds,
+    cpuMicros: perEvent(cpuSeconds() - cpu),
+    byThread: { main_s: perEvent(byThread.main_s), engine_s: perEvent(byThread.engine_s), node_s: perEvent(byThread.node_s), other_processes_s: perEvent(byThread.other_processes_s) },
+  };
 }
 
 /** A file's events `times` times over, each pass `shiftSeconds` later: a long stream of the same kind. */
@@ -149,6 +162,9 @@ const line = (name: string, r: Run, ref?: Run) =>
     events_per_s: r.events / r.seconds,
     seconds: r.seconds,
     cpu_us_per_event: r.cpuMicros,
+    main_thread_us: r.byThread.main_s,
+    engine_us: r.byThread.engine_s,
+    node_threads_us: r.byThread.node_s,
     ...(ref ? { vs_parser: `${((r.events / r.seconds / (ref.events / ref.seconds)) * 100).toFixed(0)}%` } : {}),
   });
 

@@ -32,7 +32,11 @@
  *     runs of 5 files each (a new process each, taking back the state the last one saved), against
  *     one ingest of them all.
  * Each case also reports the ingest's own rate (`elementsPerSecond` of its --json summary: the
- * elements over the time spent reading them, start-up and the last inserts left out).
+ * elements over the time spent reading them, start-up and the last inserts left out), where its
+ * CPU went by thread (bench/thread-cpu.ts: the main thread's JavaScript, the embedded engine's
+ * inserts, views and merges, Node's other threads), and its CPU floor: its CPU time spread over
+ * every core of this machine, against bgpdump's wall time, the least ratio that CPU allows here
+ * (what bounds a ratio is then the CPU it takes, not how it is spread over the cores).
  * Every other case reads the registry as an earlier command prepared it (`<cache-dir>/prepared/`),
  * as every ingest after the first on the same registry files does.
  * BENCH_INGEST_RUNS=N runs each N times (default 3); the summary gives min, median and max.
@@ -45,7 +49,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIGRATIONS, migrationChecksum } from '../analyzer/store/migrations.js';
 import { hasSharedData, sharedData } from '../test/helpers/shared-data.js';
-import { portolanCli, timedBgpdump, timedRun } from './cli.js';
+import { portolanCli, timedBgpdump, timedRun, timedRunByThread } from './cli.js';
 import { mrtRecords } from './mrt-records.js';
 import { report, spread } from './report.js';
 
@@ -135,7 +139,8 @@ const prepared = join(dir, 'cache');
 // A lookup prepares each registry, as the first ingest on its files would.
 for (const registry of [REGISTRY_2013, REGISTRY_2014]) timedRun(process.execPath, [...cli.args, 'lookup', '193.0.0.0/21', ...registry, ...IANA, '--cache-dir', prepared]);
 
-const results = new Map(cases.map(({ name }) => [name, { ratio: [] as number[], rss: [] as number[], wall: [] as number[], rate: [] as number[] }]));
+const results = new Map(cases.map(({ name }) => [name, { ratio: [] as number[], rss: [] as number[], wall: [] as number[], rate: [] as number[], floor: [] as number[], engine: [] as number[] }]));
+const cores = availableParallelism();
 for (let i = 0; i < runs; i++) {
   for (const { name, files: given, list, store, extra } of cases) {
     const files = list ? readFileSync(list, 'utf8').split('\n') : given;
@@ -149,7 +154,7 @@ for (let i = 0; i < runs; i++) {
     // Into a server the store's folder only names where the routing state is saved.
     const target = store === 'server' ? ['--clickhouse', serverUrl, '--db', db] : ['--db', db];
     const summary = `${db}.json`;
-    const ours = timedRun(process.execPath, [...cli.args, 'ingest', ...inputs, ...target, ...extra, ...IANA, '--cache-dir', cacheDir, '--json'], summary);
+    const ours = await timedRunByThread(process.execPath, [...cli.args, 'ingest', ...inputs, ...target, ...extra, ...IANA, '--cache-dir', cacheDir, '--json'], summary);
     // The ingest's own rate: elements over the time it spent reading them (start-up and the last inserts left out).
     const { elementsPerSecond } = JSON.parse(readFileSync(summary, 'utf8')) as { elementsPerSecond: number };
     rmSync(summary);
@@ -161,7 +166,25 @@ for (let i = 0; i < runs; i++) {
     r.rss.push(ours.peak_rss_mib);
     r.wall.push(ours.wall_s);
     r.rate.push(elementsPerSecond);
-    report(`ingest cli vs bgpdump, ${name} (run ${i + 1})`, { portolan_s: ours.wall_s, bgpdump_s: theirs.wall_s, ratio: ours.wall_s / theirs.wall_s, portolan_cpu_s: ours.cpu_s, cli_peak_rss_mib: ours.peak_rss_mib, elements_per_s: elementsPerSecond, cli: cli.label });
+    // The least wall time the ingest's CPU allows on this machine's cores, were every core busy throughout, against bgpdump's.
+    const floor = ours.cpu_s / cores / theirs.wall_s;
+    r.floor.push(floor);
+    r.engine.push(ours.threads.engine_s / ours.cpu_s);
+    const { main_s, engine_s, node_s, other_processes_s } = ours.threads;
+    report(`ingest cli vs bgpdump, ${name} (run ${i + 1})`, {
+      portolan_s: ours.wall_s,
+      bgpdump_s: theirs.wall_s,
+      ratio: ours.wall_s / theirs.wall_s,
+      portolan_cpu_s: ours.cpu_s,
+      cpu_floor_ratio: floor,
+      cpu_main_s: main_s,
+      cpu_engine_s: engine_s,
+      cpu_node_threads_s: node_s,
+      ...(other_processes_s >= 0.05 ? { cpu_other_processes_s: other_processes_s } : {}),
+      cli_peak_rss_mib: ours.peak_rss_mib,
+      elements_per_s: elementsPerSecond,
+      cli: cli.label,
+    });
   }
 }
 
@@ -192,7 +215,15 @@ for (const [name, r] of results) {
   const ratio = spread(r.ratio);
   const rss = spread(r.rss);
   const rate = spread(r.rate);
-  report(`ingest cli vs bgpdump, ${name}, ${runs} runs`, { ratio_min: ratio.min, ratio_median: ratio.median, ratio_max: ratio.max, cli_peak_rss_mib_max: rss.max, elements_per_s_median: rate.median });
+  report(`ingest cli vs bgpdump, ${name}, ${runs} runs`, {
+    ratio_min: ratio.min,
+    ratio_median: ratio.median,
+    ratio_max: ratio.max,
+    cpu_floor_ratio_median: spread(r.floor).median,
+    engine_cpu_share_median: spread(r.engine).median,
+    cli_peak_rss_mib_max: rss.max,
+    elements_per_s_median: rate.median,
+  });
 }
 // --jobs against one job on the same files, run by run (a ratio below 1: the jobs are faster).
 for (const [many, r] of results) {
@@ -200,5 +231,5 @@ for (const [many, r] of results) {
   if (!many.endsWith(WITH_JOBS) || !results.has(single)) continue;
   const one = results.get(single)!.wall;
   const jobs = spread(r.wall.map((w, i) => w / one[i]));
-  report(`ingest --jobs ${JOBS} vs --jobs 1, ${single}, ${runs} runs`, { wall_ratio_min: jobs.min, wall_ratio_median: jobs.median, wall_ratio_max: jobs.max, cores: availableParallelism() });
+  report(`ingest --jobs ${JOBS} vs --jobs 1, ${single}, ${runs} runs`, { wall_ratio_min: jobs.min, wall_ratio_median: jobs.median, wall_ratio_max: jobs.max, cores });
 }
