@@ -38,6 +38,15 @@ const read = (path: string): string | null => {
   }
 };
 
+/** A process's thread ids; none once it has ended. */
+function threadsOf(pid: number): string[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+}
+
 /** comm and utime + stime of /proc/…/stat, whose comm is in parentheses and may hold spaces. */
 function statOf(path: string): { comm: string; ticks: number } | null {
   const s = read(path);
@@ -55,13 +64,7 @@ export function readThreads(root: number, into: Threads = new Map()): Threads {
   for (const pid of [root, ...descendants(root)]) {
     const processComm = statOf(`/proc/${pid}/stat`)?.comm;
     if (!processComm) continue;
-    let tids: string[];
-    try {
-      tids = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const t of tids) {
+    for (const t of threadsOf(pid)) {
       const st = statOf(`/proc/${pid}/task/${t}/stat`);
       if (st) into.set(`${pid}/${t}`, { group: groupOf(pid, Number(t), st.comm, processComm), ticks: st.ticks });
     }
@@ -100,13 +103,7 @@ function descendants(root: number): number[] {
   const todo = [root];
   while (todo.length) {
     const pid = todo.pop()!;
-    let tids: string[];
-    try {
-      tids = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    for (const t of tids) {
+    for (const t of threadsOf(pid)) {
       for (const c of (read(`/proc/${pid}/task/${t}/children`) ?? '').split(' ')) {
         if (c) {
           out.push(Number(c));
