@@ -11,6 +11,7 @@ import { Pipeline } from '../../analyzer/pipeline/pipeline.js';
 import { storeSink } from '../../analyzer/pipeline/sinks.js';
 import { DEFAULT_MAX_PAIRS, partialSnapshotPrefix, PrefixState } from '../../analyzer/state/index.js';
 import type { RowWriter } from '../../analyzer/store/index.js';
+import { BATCH_ROWS } from '../../analyzer/store/row-writer.js';
 import type { RouteEvent } from '../../collector/models/route-event.js';
 import { FileSource } from '../../collector/sources/index.js';
 import { isInputReadFailure } from '../../common/input.js';
@@ -86,16 +87,30 @@ export interface RunnerOptions {
   /** The folder of the routing state after each completed file. */
   stateDir: string;
   shard: Shard;
+  /** The fewest elements read between two saves of the state (stateSaveDue; default SAVE_AT_LEAST). */
+  saveAtLeast?: number;
 }
 
 /**
  * The routing state is saved after a file once the elements read since the last save are at least
- * its (prefix, origin) pairs. A save costs about a microsecond per pair and reading an element
- * 10-25 µs, so saves take a few percent of an ingest at any state size; saved after every file, a
- * state holding the 2002 RIB cost each 5-minute updates file after it about 100 ms, more than
- * reading the file. A rerun takes back the latest state saved and replays the files after it.
+ * its (prefix, origin) pairs, and a full batch (BATCH_ROWS). A save costs about a microsecond per
+ * pair and reading an element 10-25 µs, so saves take a few percent of an ingest at any state
+ * size; saved after every file, a state holding the 2002 RIB cost each 5-minute updates file after
+ * it about 100 ms, more than reading the file. One job cuts its batches where it saves (FileRunner.run),
+ * and an insert costs the embedded engine 0.1-0.2 s of CPU whatever its size (route_events and its
+ * 11 views): a small state, saved every few thousand elements, made a backfill of small files
+ * mostly inserts (1,000 pieces of a 41,212-element file: 41 cuts, 8.3-9.6 s and 12-14 s of CPU;
+ * now one, 3.5-3.8 s and 3.8-4.2 s).
+ * A rerun takes back the latest state saved and replays the files after it: at most this many
+ * elements.
  */
-export const stateSaveDue = (elementsSinceSave: number, pairs: number): boolean => elementsSinceSave >= pairs;
+export const stateSaveDue = (elementsSinceSave: number, pairs: number, atLeast: number): boolean => elementsSinceSave >= Math.max(pairs, atLeast);
+
+/** stateSaveDue's floor: BATCH_ROWS, or PORTOLAN_STATE_SAVE_AT_LEAST (the CLI's tests save after small files). */
+const SAVE_AT_LEAST = ((): number => {
+  const n = process.env.PORTOLAN_STATE_SAVE_AT_LEAST ? Number(process.env.PORTOLAN_STATE_SAVE_AT_LEAST) : NaN;
+  return Number.isInteger(n) && n >= 0 ? n : BATCH_ROWS;
+})();
 
 /**
  * With several jobs, every shard cuts its batches after the same files, so that a file is complete
@@ -215,7 +230,7 @@ export class FileRunner {
         // Listed before it is written: a file done meanwhile prunes the states, and must keep this one.
         // The sum is reset even when the save fails, so the cuts stay where a rerun makes them.
         this.sinceSave += file.result.elements;
-        const due = item.chain !== null && ((i < plan.length - 1 && stateSaveDue(this.sinceSave, this.state.size().pairs)) || (continued !== undefined && i === lastRead));
+        const due = item.chain !== null && ((i < plan.length - 1 && stateSaveDue(this.sinceSave, this.state.size().pairs, this.opts.saveAtLeast ?? SAVE_AT_LEAST)) || (continued !== undefined && i === lastRead));
         if (due) {
           file.state = stateFileName(item.chain!, this.opts.shard);
           saved.push(file.state);

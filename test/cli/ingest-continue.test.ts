@@ -11,13 +11,14 @@ import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HEAD_FILE, readHead, type IngestHead } from '../../cli/ingest/head.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, saveStateAfterSmallFiles } from '../helpers/cli.js';
 import { fileServer } from '../helpers/http.js';
 import { storeDigest } from '../helpers/store-contents.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { writeCapture, writeRib, type Capture } from '../reliability/fixture.js';
 
 const dir = makeTmpDir('ingest-continue');
+saveStateAfterSmallFiles();
 let capture: Capture;
 let rib: string;
 let a: string;

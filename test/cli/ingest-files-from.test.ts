@@ -17,13 +17,14 @@ import { INDEX_RIRS } from '../../analyzer/models/accounting.js';
 import { systemBzip2 } from '../../common/bzip2.js';
 import { inputFiles } from '../../cli/file-list.js';
 import { UsageError } from '../../cli/errors.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, saveStateAfterSmallFiles } from '../helpers/cli.js';
 import { fileServer } from '../helpers/http.js';
 import { queryStore, storeDigest } from '../helpers/store-contents.js';
 import { makeTmpDir } from '../helpers/tmp.js';
 import { writeCapture, writeRib, type Capture } from '../reliability/fixture.js';
 
 const dir = makeTmpDir('ingest-files-from');
+saveStateAfterSmallFiles();
 let capture: Capture;
 let rib: string;
 let a: string;

@@ -13,7 +13,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { jobsFor } from '../../cli/commands/ingest.action.js';
 import { projectRoot } from '../../common/paths.js';
-import { portolanCli, runCli } from '../helpers/cli.js';
+import { portolanCli, runCli, saveStateAfterSmallFiles } from '../helpers/cli.js';
 import { hasSharedData, sharedData, sharedDataSkipReason } from '../helpers/shared-data.js';
 import { queryStore, storeDigest } from '../helpers/store-contents.js';
 import { makeTmpDir } from '../helpers/tmp.js';
@@ -23,6 +23,7 @@ import { openInput } from '../../common/input.js';
 import { asPath, attr, bgp4mpMessage, nextHop, origin, peerIndexTable, prefix, rib, update } from '../helpers/mrt-encoder.js';
 
 const dir = makeTmpDir('ingest-jobs');
+saveStateAfterSmallFiles();
 let files: string[];
 let empty: string;
 let capture: Capture;

@@ -71,3 +71,12 @@ export function runCli(args: string[], opts: { input?: string; env?: NodeJS.Proc
     child.stdin.end(opts.input ?? '');
   });
 }
+
+/**
+ * CLIs this process runs afterwards save the routing state after small files, as after a backfill's
+ * large ones (by default not before 50,000 elements: cli/ingest/file-runner.ts stateSaveDue): for
+ * tests of what a rerun takes back.
+ */
+export function saveStateAfterSmallFiles(): void {
+  process.env.PORTOLAN_STATE_SAVE_AT_LEAST = '0';
+}

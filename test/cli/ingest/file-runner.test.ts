@@ -1,7 +1,8 @@
 /**
  * The ingest's file runner: the next file is read while the store takes the last rows of the one
  * before; a file is done (the ledger's hook) only once its rows have landed, in file order;
- * batches are cut where the state is saved (when due) and after the last file, and span the files
+ * batches are cut where the state is saved (when due: not before a full batch's worth of elements
+ * by default) and after the last file, and span the files
  * between, which are done at that cut; the saved state before a file's is kept until that file is
  * done; a checkpoint inside a prefix's RIB entries leaves its routes in one snapshot row; a rerun
  * takes back the latest state saved, replays only the files after it and cuts the same batches.
@@ -14,7 +15,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Batch, BatchOutlet } from '../../../analyzer/store/index.js';
 import { partialSnapshotPrefix } from '../../../analyzer/state/index.js';
-import { createRowWriter } from '../../../analyzer/store/row-writer.js';
+import { BATCH_ROWS, createRowWriter } from '../../../analyzer/store/row-writer.js';
 import { FileRunner, SHARED_CUT_BYTES } from '../../../cli/ingest/file-runner.js';
 import { stateFileName, WHOLE } from '../../../cli/ingest/shard.js';
 import { loadAnalysis } from '../../../cli/setup.js';
@@ -62,7 +63,7 @@ describe('ingest file runner', { timeout: 60_000 }, () => {
 
     const events: string[] = [];
     let batchesOfFirst = -1;
-    const runner = new FileRunner(analysis.classifier, writer, { stateDir, shard: WHOLE });
+    const runner = new FileRunner(analysis.classifier, writer, { stateDir, shard: WHOLE, saveAtLeast: 0 });
     const running = runner.run(
       [
         { file: a.mrt, process: true, chain: 'after-a' },
@@ -135,11 +136,11 @@ describe('ingest file runner', { timeout: 60_000 }, () => {
      * Runs the plan (files marked false are skipped, as completed; `stopAt`: stop when that file
      * starts); the route_events batches' tokens and rows, in order, and what the hooks saw.
      */
-    const run = async (process: boolean[], batchSize: number, stopAt = -1) => {
+    const run = async (process: boolean[], batchSize: number, stopAt = -1, floor: 'default' | 0 = 0) => {
       const outlet = new GatedOutlet();
       outlet.release();
       const writer = createRowWriter(outlet, { batchSize, flushIntervalMs: 0, maxQueuedBatches: 4, ribSnapshots: true }, { accepted: 0, rejectedRows: 0 });
-      const runner = new FileRunner(analysis.classifier, writer, { stateDir, shard: WHOLE });
+      const runner = new FileRunner(analysis.classifier, writer, { stateDir, shard: WHOLE, saveAtLeast: floor === 'default' ? undefined : floor });
       const plan = [a.mrt, b.mrt, c.mrt, d.mrt].map((file, i) => ({ file, process: process[i], chain: `after-${'abcd'[i]}` }));
       const hooks: string[] = [];
       await runner.run(plan, {
@@ -153,6 +154,16 @@ describe('ingest file runner', { timeout: 60_000 }, () => {
       const events = outlet.batches.filter((x) => x.payload.table === 'route_events');
       return { tokens: events.map((x) => x.token), rows: events.map((x) => x.payload.rows), hooks };
     };
+    // By default nothing is due before a full batch's worth of elements (BATCH_ROWS) either: one job
+    // cuts where it saves, and a cut's inserts each cost the engine 0.1-0.2 s of CPU. One cut, after the last file.
+    const all = a.elements + b.elements + c.elements + d.elements;
+    expect(all).toBeLessThan(BATCH_ROWS);
+    const floored = await run([true, true, true, true], 1_000_000, -1, 'default');
+    expect(['after-a', 'after-b', 'after-c', 'after-d'].map((f) => existsSync(join(stateDir, f)))).toEqual([false, false, false, false]);
+    expect(floored.rows).toEqual([all]);
+    expect(floored.hooks.filter((h) => h.startsWith('done'))).toEqual(['done 0, 1, 2, 3']);
+
+    // Without that floor (as for files of a backfill's size), due after the first file.
     const whole = await run([true, true, true, true], 1_000_000);
     // Due after the first file (its elements are at least the pairs it left), not after the short
     // ones; never after the last. The cut is there and after the last file: two batches.
@@ -191,7 +202,7 @@ describe('ingest file runner', { timeout: 60_000 }, () => {
       const outlet = new GatedOutlet();
       outlet.release();
       const writer = createRowWriter(outlet, { batchSize: 1_000_000, flushIntervalMs: 0, maxQueuedBatches: 4, ribSnapshots: true }, { accepted: 0, rejectedRows: 0 });
-      const runner = new FileRunner(analysis.classifier, writer, { stateDir, shard });
+      const runner = new FileRunner(analysis.classifier, writer, { stateDir, shard, saveAtLeast: 0 });
       const plan = files.map((f, i) => ({ file: f.mrt, process: process[i], chain: `after-${'abcd'[i]}`, size: sizes[i] }));
       const done: string[] = [];
       await runner.run(plan, { fileStarted: () => undefined, filesDone: (d) => void done.push(d.map((f) => f.index).join(', ')) });
