@@ -97,10 +97,10 @@ export interface RunnerOptions {
  * pair and reading an element 10-25 µs, so saves take a few percent of an ingest at any state
  * size; saved after every file, a state holding the 2002 RIB cost each 5-minute updates file after
  * it about 100 ms, more than reading the file. One job cuts its batches where it saves (FileRunner.run),
- * and an insert costs the embedded engine 0.1-0.2 s of CPU whatever its size (route_events and its
- * 11 views): a small state, saved every few thousand elements, made a backfill of small files
- * mostly inserts (1,000 pieces of a 41,212-element file: 41 cuts, 8.3-9.6 s and 12-14 s of CPU;
- * now one, 3.5-3.8 s and 3.8-4.2 s).
+ * and an insert costs the embedded engine about 0.1 s of CPU whatever its size (route_events and
+ * its 11 views): a small state, saved every few thousand elements, made a backfill of small files
+ * mostly inserts (1,000 pieces of a 41,212-element file: 41 cuts, 7.3-7.8 s and 13 s of CPU; now
+ * one, 3.4-3.9 s and 4.1-4.7 s).
  * A rerun takes back the latest state saved and replays the files after it: at most this many
  * elements.
  */
