@@ -114,7 +114,7 @@ async function measure(count: () => Promise<number>): Promise<Run> {
     events,
     seconds,
     cpuMicros: perEvent(cpuSeconds() - cpu),
-    byThread: { main_s: perEvent(byThread.main_s), engine_s: perEvent(byThread.engine_s), node_s: perEvent(byThread.node_s), other_processes_s: perEvent(byThread.other_processes_s) },
+    byThread: Object.fromEntries(Object.entries(byThread).map(([group, s]) => [group, perEvent(s)])) as unknown as ThreadCpu,
   };
 }
 

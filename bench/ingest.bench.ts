@@ -162,7 +162,8 @@ for (let i = 0; i < runs; i++) {
     rmSync(`${db}.cache`, { recursive: true, force: true });
     rmSync(`${db}.ingest-state`, { recursive: true, force: true });
     const r = results.get(name)!;
-    r.ratio.push(ours.wall_s / theirs.wall_s);
+    const ratio = ours.wall_s / theirs.wall_s;
+    r.ratio.push(ratio);
     r.rss.push(ours.peak_rss_mib);
     r.wall.push(ours.wall_s);
     r.rate.push(elementsPerSecond);
@@ -174,7 +175,7 @@ for (let i = 0; i < runs; i++) {
     report(`ingest cli vs bgpdump, ${name} (run ${i + 1})`, {
       portolan_s: ours.wall_s,
       bgpdump_s: theirs.wall_s,
-      ratio: ours.wall_s / theirs.wall_s,
+      ratio,
       portolan_cpu_s: ours.cpu_s,
       cpu_floor_ratio: floor,
       cpu_main_s: main_s,
